@@ -1,0 +1,136 @@
+"""Identifiers: the one place that turns wire names into Python names.
+
+Wire names are camelCase (`inlineData`, `generateContent`); Python names are their snake_case
+(`inline_data`, `generate_content`). A name that is a keyword, or would shadow something the
+generated code relies on, gets a trailing underscore and keeps its wire name as the alias.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+TYPE_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+WIRE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+ENUM_VALUE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+# Attributes of pydantic models and of our base model that a field must not shadow.
+_MODEL_RESERVED = frozenset(
+    {
+        "model_config",
+        "model_fields",
+        "model_extra",
+        "model_dump",
+        "model_dump_json",
+        "model_validate",
+        "model_validate_json",
+        "model_copy",
+        "model_construct",
+        "model_json_schema",
+        "model_fields_set",
+        "model_computed_fields",
+        "model_post_init",
+        "model_rebuild",
+        "model_parametrized_name",
+        "dict",
+        "json",
+        "copy",
+        "construct",
+        "schema",
+        "schema_json",
+        "validate",
+        "parse_obj",
+        "parse_raw",
+        "parse_file",
+        "from_orm",
+        "update_forward_refs",
+        "to_dict",
+        "to_json",
+    }
+)
+
+# Keyword arguments every generated method already has, and names its body relies on.
+_METHOD_RESERVED = frozenset(
+    {"self", "extra_headers", "extra_query", "extra_body", "timeout", "cls"}
+)
+
+# Names a generated types module imports or defines; a spec type may not take them.
+_TYPE_RESERVED = frozenset(
+    {
+        "Any",
+        "BaseModel",
+        "Field",
+        "Enum",
+        "OpenEnum",
+        "Optional",
+        "Union",
+        "List",
+        "Dict",
+        "Literal",
+        "Annotated",
+        "ConfigDict",
+        "RootModel",
+        "Operation",  # reserved for the core's long-running operation wrapper
+    }
+)
+
+_CAMEL_BOUNDARY_1 = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_CAMEL_BOUNDARY_2 = re.compile(r"([a-z0-9])([A-Z])")
+
+
+def snake(name: str) -> str:
+    """`inlineData` -> `inline_data`; `URLContext` -> `url_context`; `gcsURI` -> `gcs_uri`."""
+    s = _CAMEL_BOUNDARY_1.sub(r"\1_\2", name)
+    s = _CAMEL_BOUNDARY_2.sub(r"\1_\2", s)
+    return s.replace("-", "_").lower()
+
+
+def pascal(name: str) -> str:
+    """`finishReason` -> `FinishReason`; `harm_category` -> `HarmCategory`."""
+    parts = re.split(r"[_\-\s]+", name)
+    return "".join(p[:1].upper() + p[1:] for p in parts if p)
+
+
+def _guard(name: str, reserved: frozenset[str]) -> str:
+    # Soft keywords (`type`, `match`) are valid identifiers and stay as they are.
+    if keyword.iskeyword(name) or name in reserved:
+        return name + "_"
+    return name
+
+
+def field_name(wire: str) -> str:
+    """Python attribute of a model field."""
+    return _guard(snake(wire), _MODEL_RESERVED)
+
+
+def param_name(wire: str) -> str:
+    """Python keyword argument of a generated method (path, query or body field)."""
+    return _guard(snake(wire), _METHOD_RESERVED)
+
+
+def method_name(wire: str) -> str:
+    """Python method of a resource class: `generateContent` -> `generate_content`."""
+    return _guard(snake(wire), _METHOD_RESERVED | {"with_raw_response"})
+
+
+def resource_attr(wire: str) -> str:
+    """Attribute of the client holding a resource: `cachedContents` -> `cached_contents`."""
+    return _guard(snake(wire), frozenset({"close", "with_options", "models_"}))
+
+
+def resource_class(wire: str) -> str:
+    """Class of a resource: `cachedContents` -> `CachedContents`."""
+    return pascal(wire)
+
+
+def type_name(spec_name: str) -> str:
+    """Python class of a spec type: the spec name, unless it would shadow a needed name."""
+    if spec_name in _TYPE_RESERVED or keyword.iskeyword(spec_name):
+        return spec_name + "_"
+    return spec_name
+
+
+def enum_member(value: str) -> str:
+    """Python member of an enum value: the value itself, guarded against keywords."""
+    name = value if value[:1].isalpha() or value[:1] == "_" else "V_" + value
+    return _guard(name, frozenset({"mro", "name", "value"}))
