@@ -1,0 +1,1 @@
+"""Google Discovery documents: load, check and normalise them into the spec model."""
