@@ -174,6 +174,7 @@ class Service:
     base_url: str
     version: str
     auth_header: str
+    api_key_env: tuple[str, ...] = ()
     description: str = ""
     loc: Location = NOWHERE
 
@@ -183,6 +184,16 @@ class Spec:
     service: Service
     types: dict[str, TypeDef] = field(default_factory=dict)
     resources: dict[str, Resource] = field(default_factory=dict)
+    # Every YAML node's location by its YAML path ("types.Part.fields.text.type"), for messages.
+    locations: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
+
+    def where(self, path: str, fallback: Location = NOWHERE) -> Location:
+        """The location of a YAML path, or of its nearest written ancestor."""
+        while path:
+            if path in self.locations:
+                return self.locations[path]
+            path = path.rpartition(".")[0]
+        return fallback
 
     def objects(self) -> list[ObjectType]:
         return [t for t in self.types.values() if isinstance(t, ObjectType)]

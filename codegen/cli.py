@@ -1,0 +1,85 @@
+"""`codegen`: generate the client, check it is fresh, and (later) drift and diff.
+
+Every failure is one line per problem and a non-zero exit: 2 for bad input, 1 for a failed check
+or an internal error. Never a bare traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from . import __version__
+from pathlib import Path
+
+from .pipeline import Paths, check, generate
+from .spec.errors import SpecError
+
+EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _paths(args: argparse.Namespace) -> Paths:
+    return Paths(spec=Path(args.spec), templates=Path(args.templates), out=Path(args.out))
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    start = time.perf_counter()
+    wrote = generate(_paths(args), force=args.force)
+    took = time.perf_counter() - start
+    print(f"{'generated' if wrote else 'up to date'}: {args.out} ({took:.2f}s)")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    stale = check(_paths(args))
+    if stale:
+        print(f"{args.out} is stale; run `codegen generate`:")
+        for line in stale:
+            print(f"  {line}")
+        return EXIT_FAIL
+    print(f"{args.out} is up to date")
+    return EXIT_OK
+
+
+def _add_paths(p: argparse.ArgumentParser, *, out: bool = True) -> None:
+    p.add_argument("--spec", default="spec", metavar="DIR", help="spec directory (default: spec)")
+    p.add_argument("--templates", default="templates", metavar="DIR", help="templates directory (default: templates)")
+    if out:
+        p.add_argument("--out", default="generated", metavar="DIR", help="output directory (default: generated)")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="codegen", description="Generate and maintain the typed Gemini API client.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    g = sub.add_parser("generate", help="regenerate the client package from the spec", description="Regenerate generated/ from spec/ and templates/ (skipped when nothing changed).")
+    _add_paths(g)
+    g.add_argument("--force", action="store_true", help="regenerate even when nothing changed")
+    g.set_defaults(func=cmd_generate)
+
+    c = sub.add_parser("check", help="fail when generated/ is not what the spec produces", description="Exit 1 and list the stale files when generated/ differs from what spec/ and templates/ produce.")
+    _add_paths(c)
+    c.set_defaults(func=cmd_check)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except SpecError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("codegen: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        print(f"codegen: error: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
+        return EXIT_FAIL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

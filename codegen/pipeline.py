@@ -1,0 +1,81 @@
+"""The whole path: load -> validate -> render -> format -> write, with a fast path when nothing changed."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from .write import MANIFEST, manifest_text, read_tree, sha256, stale_files, write_tree
+
+# Tools whose output lands in generated/: a new version of any of them means regenerating.
+PINNED_TOOLS = ("datamodel-code-generator", "black", "jinja2", "pyyaml")
+CODEGEN_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Paths:
+    spec: Path
+    templates: Path
+    out: Path
+
+
+def inputs_hash(paths: Paths) -> str:
+    """A hash of everything the output depends on: spec, templates, the generator and tool versions."""
+    h = hashlib.sha256()
+    for root, pattern in ((paths.spec, "*.yaml"), (paths.templates, "**/*"), (CODEGEN_DIR, "**/*.py")):
+        for p in sorted(root.glob(pattern)):
+            if p.is_file() and "__pycache__" not in p.parts:
+                h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    for tool in PINNED_TOOLS:
+        h.update(f"{tool}=={metadata.version(tool)}\0".encode())
+    return h.hexdigest()
+
+
+def is_fresh(paths: Paths, digest: str) -> bool:
+    """True when the manifest says the output came from these inputs and no file was touched since."""
+    import json
+
+    tree = read_tree(paths.out)
+    raw = tree.pop(MANIFEST, None)
+    if raw is None:
+        return False
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        return False
+    return (
+        isinstance(doc, dict)
+        and doc.get("inputs") == digest
+        and doc.get("files") == {p: sha256(tree[p]) for p in sorted(tree)}
+    )
+
+
+def build(paths: Paths, digest: str) -> dict[str, bytes]:
+    """Render the whole output in memory (raises SpecError on bad input)."""
+    from .format import format_files
+    from .render.package import render_package
+    from .spec.loader import load_spec
+
+    spec = load_spec(paths.spec)
+    files = {p: t.encode("utf-8") for p, t in format_files(render_package(spec, paths.templates)).items()}
+    files[MANIFEST] = manifest_text(digest, files)
+    return files
+
+
+def generate(paths: Paths, *, force: bool = False) -> bool:
+    """Regenerate `paths.out`; False when it was already up to date and nothing was written."""
+    digest = inputs_hash(paths)
+    if not force and is_fresh(paths, digest):
+        return False
+    write_tree(paths.out, build(paths, digest))
+    return True
+
+
+def check(paths: Paths) -> list[str]:
+    """The stale files of `paths.out` (empty when it is exactly what the inputs produce)."""
+    digest = inputs_hash(paths)
+    if is_fresh(paths, digest):
+        return []
+    return stale_files(paths.out, build(paths, digest))

@@ -1,0 +1,1 @@
+"""Rendering: spec model -> Python source text (types through datamodel-code-generator, the rest through Jinja2)."""

@@ -1,0 +1,63 @@
+"""Spec types -> one JSON Schema document (`$defs` keyed by Python class name)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import naming
+from ..spec.model import EnumType, ObjectType, Spec, TypeRef
+from .text import one_line
+
+_PRIMITIVE_SCHEMAS: dict[str, dict[str, Any]] = {
+    "string": {"type": "string"},
+    "boolean": {"type": "boolean"},
+    "int32": {"type": "integer"},
+    "uint32": {"type": "integer"},
+    "int64": {"type": "integer"},
+    "uint64": {"type": "integer"},
+    "float": {"type": "number"},
+    "double": {"type": "number"},
+    "bytes": {"type": "string"},
+    "timestamp": {"type": "string"},
+    "duration": {"type": "string"},
+    "fieldmask": {"type": "string"},
+    "object": {"type": "object"},
+    "any": {},
+}
+
+
+def type_schema(ref: TypeRef) -> dict[str, Any]:
+    if ref.kind == "primitive":
+        return dict(_PRIMITIVE_SCHEMAS[ref.name])
+    if ref.kind == "named":
+        return {"$ref": f"#/$defs/{naming.type_name(ref.name)}"}
+    assert ref.item is not None
+    if ref.kind == "list":
+        return {"type": "array", "items": type_schema(ref.item)}
+    return {"type": "object", "additionalProperties": type_schema(ref.item)}
+
+
+def spec_json_schema(spec: Spec) -> dict[str, Any]:
+    """Every type of the spec, sorted by name so that input order never changes the output."""
+    defs: dict[str, Any] = {}
+    for name in sorted(spec.types):
+        t = spec.types[name]
+        if isinstance(t, EnumType):
+            defs[naming.type_name(name)] = {
+                "type": "string",
+                "enum": [v.name for v in t.values],
+                "description": one_line(t.description),
+            }
+        elif isinstance(t, ObjectType):
+            props = {}
+            for f in t.fields:
+                schema = type_schema(f.type)
+                schema["description"] = one_line(f.description)
+                props[f.name] = schema
+            defs[naming.type_name(name)] = {"type": "object", "description": one_line(t.description), "properties": props}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs}
+
+
+def field_aliases(spec: Spec) -> dict[str, str]:
+    """Wire field name -> Python attribute name, for every field whose names differ."""
+    return {f.name: naming.field_name(f.name) for t in spec.objects() for f in t.fields if naming.field_name(f.name) != f.name}

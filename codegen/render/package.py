@@ -1,0 +1,50 @@
+"""Render the package: every file under `templates/package/` becomes the file of the same path in
+`gemini_client/` (`*.jinja` rendered, anything else copied); `resources/resource.py.jinja` is rendered
+once per resource; the types module comes from datamodel-code-generator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from ..spec.model import Spec
+from .types_module import render_types_module
+from .view import PackageView, package_view
+
+PACKAGE = "gemini_client"
+_PER_RESOURCE = "resources/resource.py.jinja"
+_SKIP_DIRS = frozenset({"__pycache__"})
+
+
+def environment(template_dir: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+
+
+def render_package(spec: Spec, template_dir: Path) -> dict[str, str]:
+    """Relative output path -> unformatted text, for the whole package."""
+    env = environment(template_dir)
+    view: PackageView = package_view(spec)
+    package_dir = template_dir / "package"
+    out: dict[str, str] = {}
+    for src in sorted(package_dir.rglob("*")):
+        rel = src.relative_to(package_dir).as_posix()
+        if src.is_dir() or _SKIP_DIRS.intersection(src.parts):
+            continue
+        if rel == _PER_RESOURCE:
+            template = env.get_template(f"package/{rel}")
+            for r in view.resources:
+                out[f"{PACKAGE}/resources/{r.module}.py"] = template.render(r=r, p=view)
+        elif rel.endswith(".jinja"):
+            out[f"{PACKAGE}/{rel[: -len('.jinja')]}"] = env.get_template(f"package/{rel}").render(p=view)
+        else:
+            out[f"{PACKAGE}/{rel}"] = src.read_text(encoding="utf-8")
+    out[f"{PACKAGE}/types/_models.py"] = render_types_module(spec, template_dir / "datamodel")
+    return out
