@@ -14,10 +14,16 @@ Naming rules for types Discovery leaves anonymous:
 * inline object (a property with `properties`): owner type + PascalCase field name
   (`Status.details[]` -> `StatusDetails`); a clash gets a numeric suffix and a warning.
 
+Discovery schema names keep their name, except that the package prefix Google puts on a few
+(`GoogleAiGenerativelanguageV1betaGroundingSupport`) is dropped when the short name is free
+(`GroundingSupport`); `$ref`s follow the rename, locations keep the document's name.
+
 Types are ordered as in the document; a synthesised type follows the type that first uses it.
 
 Decisions where Discovery says nothing or too much:
 
+* a property whose name the spec language cannot spell (`_responseJsonSchema`) is left out with a
+  warning;
 * a dangling `$ref` (the document refers to `MediaResolution` and never defines it) becomes `any`
   with a warning;
 * `additionalProperties: {type: any}` is `object` (a free-form JSON object, same Python type as
@@ -36,7 +42,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple, cast
 
-from codegen.naming import pascal
+from codegen.naming import WIRE_NAME, pascal
 from codegen.spec.model import (
     EnumType,
     EnumValue,
@@ -86,6 +92,9 @@ ENUM_DESCRIPTIONS: dict[str, str] = {
     "Modality": "A modality the model may respond with.",
     "MediaModality": "The modality of a piece of content.",
 }
+
+# Package prefixes dropped from schema names (when the rest is not itself a schema).
+SCHEMA_PREFIXES: tuple[str, ...] = ("GoogleAiGenerativelanguageV1beta",)
 
 _HTTP = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _STRING_FORMATS = {
@@ -147,7 +156,8 @@ class _EnumSite:
 class _Normaliser:
     doc: dict[str, Any]
     warnings: list[NormaliseWarning] = field(default_factory=list)
-    schemas: dict[str, Any] = field(default_factory=dict)
+    schemas: dict[str, Any] = field(default_factory=dict)  # by the document's names
+    rename: dict[str, str] = field(default_factory=dict)  # document name -> spec name
     inline_names: dict[str, str] = field(default_factory=dict)  # JSON path -> type name
     inline_schemas: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     enum_sites: list[_EnumSite] = field(default_factory=list)
@@ -165,13 +175,14 @@ class _Normaliser:
         for name in raw:
             if name not in self.schemas:
                 self.warn(f"schemas.{name}", "schema is not a JSON object; skipped")
+        self.rename = schema_names(self.schemas)
         # Pass 1: give every anonymous type a name.
         for name, schema in self.schemas.items():
-            self._collect(schema, name, None, f"schemas.{name}")
+            self._collect(schema, self.rename[name], None, f"schemas.{name}")
         self._name_enums()
         # Pass 2: build the types in document order, synthesised ones after their first user.
         for name, schema in self.schemas.items():
-            self._build_schema(name, schema, f"schemas.{name}")
+            self._build_schema(self.rename[name], schema, f"schemas.{name}")
         resources: dict[str, Resource] = {}
         self._resources(self.doc.get("resources") or {}, "", "resources", resources)
         spec = Spec(service=self._service(), types=self.types, resources=resources)
@@ -239,7 +250,7 @@ class _Normaliser:
             self._collect(extra, owner, fname, f"{path}.additionalProperties", field_schema)
 
     def _unique(self, name: str, path: str) -> str:
-        taken = set(self.schemas) | set(self.inline_schemas)
+        taken = set(self.rename.values()) | set(self.inline_schemas)
         if name not in taken:
             return name
         n = 2
@@ -249,7 +260,7 @@ class _Normaliser:
         return f"{name}{n}"
 
     def _name_enums(self) -> None:
-        objects = set(self.schemas) | set(self.inline_schemas)
+        objects = set(self.rename.values()) | set(self.inline_schemas)
         groups: dict[str, list[_EnumSite]] = {}
         for site in self.enum_sites:
             base = ENUM_NAMES.get((site.owner, site.field)) or pascal(site.field)
@@ -305,6 +316,10 @@ class _Normaliser:
             fpath = f"{path}.properties.{key}"
             if not isinstance(sub, dict):
                 self.warn(fpath, "property is not a JSON object; skipped")
+                continue
+            if not WIRE_NAME.match(key):
+                # e.g. GenerationConfig._responseJsonSchema, an internal twin of responseJsonSchema
+                self.warn(fpath, f"field name {key!r} is not a spec wire name; field left out")
                 continue
             d = describe(sub.get("description"))
             fields.append(
@@ -377,7 +392,7 @@ class _Normaliser:
         ref = s.get("$ref")
         if ref is not None:
             if ref in self.schemas:
-                return TypeRef("named", str(ref))
+                return TypeRef("named", self.rename[ref])
             self.warn(path, f"$ref {ref!r} is not defined in the document; using 'any'")
             return prim("any")
         if path in self.enum_names:
@@ -512,7 +527,7 @@ class _Normaliser:
         if ref not in self.schemas:
             self.warn(path, f"$ref {ref!r} is not defined in the document; dropped")
             return None
-        return ref
+        return self.rename[ref]
 
     def _pagination(self, response: str, path: str) -> Pagination | None:
         t = self.types.get(response)
@@ -527,6 +542,20 @@ class _Normaliser:
         if len(pick) > 1:
             self.warn(path, f"{response} has several list fields; paging over {pick[0].name!r}")
         return Pagination(items=pick[0].name)
+
+
+def schema_names(schemas: dict[str, Any]) -> dict[str, str]:
+    """Document schema name -> spec type name (see SCHEMA_PREFIXES)."""
+    out = {}
+    for name in schemas:
+        short = name
+        for prefix in SCHEMA_PREFIXES:
+            rest = name[len(prefix) :]
+            if name.startswith(prefix) and rest[:1].isupper() and rest not in schemas:
+                short = rest
+                break
+        out[name] = short
+    return out
 
 
 def path_prefix(pattern: Any) -> str:

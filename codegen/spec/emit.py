@@ -1,0 +1,281 @@
+"""Spec model -> YAML text in the spec language's own hand-written style.
+
+Style (docs/spec-language.md): block style, two-space indent, one blank line between types and
+between methods; keys in the documented order — for a type `description`, `deprecated`, then
+`fields`/`enum`; for a field `type`, the flags (`required`, `output_only`, `deprecated`), then
+`description`; a field with nothing but a type in short form (`role: string`); defaults are left
+out. Order is the model's order (dict and tuple order): a spec normalised from Discovery is in
+Discovery's order, with a synthesised enum right after the type that first uses it, so the output
+is deterministic. Every scalar goes through PyYAML's own emitter (`yaml.SafeDumper`), which
+quotes exactly where YAML needs it (`': '`, leading backticks, `NULL`, `OFF`, ...).
+
+Whole files: `emit_files(spec, type_file=..., resource_file=...)`. Snippets for `--suggest`:
+`emit_type`, `emit_field`, `emit_enum_value`, `emit_method`, `emit_resource`, `emit_service`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import yaml
+
+from .model import (
+    EnumType,
+    EnumValue,
+    Field,
+    Method,
+    ObjectType,
+    Parameter,
+    Resource,
+    Service,
+    Spec,
+    TypeDef,
+)
+
+INDENT = "  "
+
+
+class _Flow(list):  # type: ignore[type-arg]
+    """A list written in flow style: `env: [GEMINI_API_KEY, GOOGLE_API_KEY]`."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", list(data), flow_style=True)
+
+
+_Dumper.add_representer(_Flow, _represent_flow)
+
+
+def dump(data: Any) -> str:
+    """YAML text of plain data (dicts keep their order), block style, one line per scalar."""
+    text = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=1 << 30,  # never fold a description over lines
+        indent=2,
+    )
+    return str(text)
+
+
+def _indent(text: str, level: int) -> str:
+    pad = INDENT * level
+    return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
+
+
+# -- data for each node ----------------------------------------------------------------------
+
+
+def service_data(s: Service, env: Iterable[str] | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": s.name}
+    if s.title:
+        data["title"] = s.title
+    if s.description:
+        data["description"] = s.description
+    data["base_url"] = s.base_url
+    data["version"] = s.version
+    auth: dict[str, Any] = {"header": s.auth_header}
+    names = list(env) if env is not None else list(s.api_key_env)
+    if names:
+        auth["env"] = _Flow(names)
+    data["auth"] = auth
+    return data
+
+
+def field_data(f: Field) -> Any:
+    data: dict[str, Any] = {"type": str(f.type)}
+    if f.required:
+        data["required"] = True
+    if f.output_only:
+        data["output_only"] = True
+    if f.deprecated:
+        data["deprecated"] = True
+    if f.description:
+        data["description"] = f.description
+    return data["type"] if len(data) == 1 else data
+
+
+def enum_value_data(v: EnumValue) -> Any:
+    if not v.deprecated:
+        return v.description
+    data: dict[str, Any] = {}
+    if v.description:
+        data["description"] = v.description
+    data["deprecated"] = True
+    return data
+
+
+def type_data(t: TypeDef) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if t.description:
+        data["description"] = t.description
+    if t.deprecated:
+        data["deprecated"] = True
+    if isinstance(t, ObjectType):
+        data["fields"] = {f.name: field_data(f) for f in t.fields}
+    else:
+        data["enum"] = {v.name: enum_value_data(v) for v in t.values}
+    return data
+
+
+def param_data(p: Parameter) -> dict[str, Any]:
+    data: dict[str, Any] = {"in": p.location, "type": str(p.type)}
+    if p.required and p.location != "path":  # path parameters are always required
+        data["required"] = True
+    if p.repeated:
+        data["repeated"] = True
+    if p.prefix:
+        data["prefix"] = p.prefix
+    if p.deprecated:
+        data["deprecated"] = True
+    if p.description:
+        data["description"] = p.description
+    return data
+
+
+def method_data(m: Method) -> dict[str, Any]:
+    data: dict[str, Any] = {"http": f"{m.http_method} {m.path}"}
+    if m.description:
+        data["description"] = m.description
+    if m.deprecated:
+        data["deprecated"] = True
+    if m.parameters:
+        data["params"] = {p.name: param_data(p) for p in m.parameters}
+    if m.request:
+        data["request"] = m.request
+    if m.response:
+        data["response"] = m.response
+    if m.streaming:
+        data["streaming"] = True
+    if m.pagination is not None:
+        pg: dict[str, Any] = {"items": m.pagination.items}
+        if m.pagination.page_token != "pageToken":
+            pg["page_token"] = m.pagination.page_token
+        if m.pagination.next_page_token != "nextPageToken":
+            pg["next_page_token"] = m.pagination.next_page_token
+        data["paginated"] = pg
+    if m.long_running is not None:
+        lr: dict[str, Any] = {"response": m.long_running.response}
+        if m.long_running.metadata:
+            lr["metadata"] = m.long_running.metadata
+        data["long_running"] = lr
+    if m.upload:
+        data["upload"] = True
+    return data
+
+
+# -- snippets --------------------------------------------------------------------------------
+
+
+def emit_service(s: Service, env: Iterable[str] | None = None) -> str:
+    """`service:` and its block; `env` overrides `s.api_key_env`."""
+    return dump({"service": service_data(s, env)})
+
+
+def emit_type(t: TypeDef) -> str:
+    """One type, `Name:` at column 0 (indent it under `types:`)."""
+    return dump({t.name: type_data(t)})
+
+
+def emit_field(f: Field) -> str:
+    """One field, `name: ...` at column 0 (indent it under a type's `fields:`)."""
+    return dump({f.name: field_data(f)})
+
+
+def emit_enum_value(v: EnumValue) -> str:
+    """One enum value, `VALUE: ...` at column 0 (indent it under a type's `enum:`)."""
+    return dump({v.name: enum_value_data(v)})
+
+
+def emit_method(m: Method) -> str:
+    """One method, `name:` at column 0 (indent it under a resource's `methods:`)."""
+    return dump({m.name: method_data(m)})
+
+
+def emit_resource(r: Resource) -> str:
+    """One resource with its methods, `name:` at column 0, methods separated by blank lines."""
+    head = {k: v for k, v in {"description": r.description}.items() if v}
+    out = [f"{dump(r.name).splitlines()[0]}:\n"]
+    if head:
+        out.append(_indent(dump(head), 1))
+    out.append(f"{INDENT}methods:{' {}' if not r.methods else ''}\n")
+    out.append("\n".join(_indent(emit_method(m), 2) for m in r.methods))
+    return "".join(out)
+
+
+# -- files -----------------------------------------------------------------------------------
+
+
+def emit_types(types: Iterable[TypeDef]) -> str:
+    """`types:` with the given types, blank lines between them."""
+    body = "\n".join(_indent(emit_type(t), 1) for t in types)
+    return "types:\n" + body
+
+
+def emit_resources(resources: Iterable[Resource]) -> str:
+    body = "\n".join(_indent(emit_resource(r), 1) for r in resources)
+    return "resources:\n" + body
+
+
+def emit_file(
+    *,
+    service: Service | None = None,
+    env: Iterable[str] | None = None,
+    types: Iterable[TypeDef] = (),
+    resources: Iterable[Resource] = (),
+    header: str = "",
+) -> str:
+    """One spec file: an optional `# header` comment, then `service`, `types`, `resources`."""
+    parts: list[str] = []
+    if service is not None:
+        parts.append(emit_service(service, env))
+    type_list = list(types)
+    if type_list:
+        parts.append(emit_types(type_list))
+    resource_list = list(resources)
+    if resource_list:
+        parts.append(emit_resources(resource_list))
+    text = "\n".join(parts)
+    if header:
+        text = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines()) + "\n" + text
+    return text
+
+
+def emit_files(
+    spec: Spec,
+    *,
+    type_file: Callable[[str], str],
+    resource_file: Callable[[str], str],
+    service_file: str = "service.yaml",
+    env: Iterable[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """The spec as {file name: YAML text}; types and resources keep the spec's order in each file.
+
+    Files come back sorted by name (the order the loader reads them in).
+    """
+    types: dict[str, list[TypeDef]] = {}
+    for t in spec.types.values():
+        types.setdefault(type_file(t.name), []).append(t)
+    resources: dict[str, list[Resource]] = {}
+    for r in spec.resources.values():
+        resources.setdefault(resource_file(r.name), []).append(r)
+    names = sorted({service_file, *types, *resources})
+    headers = headers or {}
+    return {
+        name: emit_file(
+            service=spec.service if name == service_file else None,
+            env=env,
+            types=types.get(name, ()),
+            resources=resources.get(name, ()),
+            header=headers.get(name, ""),
+        )
+        for name in names
+    }
