@@ -1,0 +1,1 @@
+"""Test helpers shared by test suites (a scriptable loopback HTTP server)."""
