@@ -296,7 +296,7 @@ class _Normaliser:
     # -- pass 2: types -------------------------------------------------------------------------
 
     def _build_schema(self, name: str, schema: dict[str, Any], path: str) -> None:
-        desc = one_line(schema.get("description"))
+        desc = describe(schema.get("description")).text
         deprecated = bool(schema.get("deprecated"))
         if "enum" in schema:
             self._add(self._enum(name, schema, path, desc, deprecated))
@@ -343,7 +343,7 @@ class _Normaliser:
                     tname,
                     ischema,
                     ipath,
-                    one_line(ischema.get("description")),
+                    describe(ischema.get("description")).text,
                     bool(ischema.get("deprecated")),
                 )
             else:

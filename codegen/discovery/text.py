@@ -27,6 +27,7 @@ _MARKER_RE = re.compile(
 
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^()\s]|\([^()\s]*\))*\)")  # [text](url) -> text
 _REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")  # [text][ref] -> text
+_BOLD = re.compile(r"\*\*([^*]+)\*\*")  # **PaLM** -> PaLM
 _WS = re.compile(r"\s+")
 # Words after which a period does not end a sentence.
 _ABBREV = re.compile(
@@ -67,6 +68,7 @@ def one_line(raw: str | None, limit: int = MAX_DESCRIPTION) -> str:
     text = _WS.sub(" ", raw or "").strip()
     text = _LINK.sub(r"\1", text)
     text = _REF_LINK.sub(r"\1", text)
+    text = _BOLD.sub(r"\1", text)
     text = first_sentence(text)
     if len(text) > limit:
         text = _shorten(text, limit)

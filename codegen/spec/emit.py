@@ -48,7 +48,18 @@ def _represent_flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", list(data), flow_style=True)
 
 
+# Line breaks YAML knows. PyYAML would write them literally inside plain or single-quoted scalars
+# (spreading one description over lines, and losing a lone NEL); double quotes escape them.
+_BREAKS = frozenset("\n\r\x85\u2028\u2029")
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    style = '"' if any(ch in _BREAKS for ch in data) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
 _Dumper.add_representer(_Flow, _represent_flow)
+_Dumper.add_representer(str, _represent_str)
 
 
 def dump(data: Any) -> str:
