@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from codegen.discovery.text import MAX_DESCRIPTION, describe, one_line
+
+
+def test_markers_become_flags() -> None:
+    d = describe("Required. The name of the `Model`. Format: `models/{model}`.")
+    assert (d.text, d.required, d.output_only) == ("The name of the `Model`.", True, False)
+    d = describe("Optional. Output only. The reason. More.")
+    assert (d.text, d.required, d.output_only, d.optional) == ("The reason.", False, True, True)
+    d = describe("Output only. Identifier. The id.")
+    assert (d.text, d.output_only) == ("The id.", True)
+    assert describe("Required.").text == ""
+    assert describe(None).text == ""
+
+
+def test_first_sentence() -> None:
+    assert one_line("Uses e.g. tools. Then more.") == "Uses e.g. tools."
+    assert one_line("Version 2.5 is here. Next.") == "Version 2.5 is here."
+    assert one_line("A `value. Like` this. Next.") == "A `value. Like` this."
+    assert one_line("Lower case. then not a new sentence") == "Lower case. then not a new sentence"
+    assert one_line("Spread\n  over\tlines.\n\nSecond paragraph.") == "Spread over lines."
+
+
+def test_links_and_emphasis() -> None:
+    assert one_line("See the [text guide](https://ai.google.dev/x(y)) now.") == "See the text guide now."
+    assert one_line("A [`Model`][ref] here.") == "A `Model` here."
+    assert one_line("**PaLM** - Bad content.") == "PaLM - Bad content."
+
+
+def test_long_text_is_cut_cleanly() -> None:
+    text = "word " * 60 + "`some code that should not be split` end."
+    out = one_line(text)
+    assert len(out) <= MAX_DESCRIPTION and out.endswith("...")
+    assert out.count("`") % 2 == 0
+    clause = "This is a long clause about things, " * 8
+    out = one_line(clause)
+    assert out.endswith("things...") and len(out) <= MAX_DESCRIPTION
