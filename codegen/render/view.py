@@ -148,7 +148,7 @@ def method_view(m: Method, spec: Spec) -> MethodView:
         http_method=m.http_method,
         path_fstring=_path_fstring(m.path),
         kwargs=tuple(kwargs),
-        request_type=f"types.{naming.type_name(m.request)}" if isinstance(request, ObjectType) else None,
+        request_type=f"types.{naming.type_name(request.name)}" if isinstance(request, ObjectType) else None,
         response_type=f"types.{naming.type_name(m.response)}",
         kind=kind,
         **extra,

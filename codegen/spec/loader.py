@@ -216,7 +216,8 @@ class _Builder:
         for key in ("name", "base_url", "version", "auth"):
             self.require(node, items, key)
         auth = self.mapping(items["auth"], _AUTH_KEYS, "auth") if "auth" in items else None
-        header, env = "", ()
+        header: str = ""
+        env: tuple[str, ...] = ()
         if auth is not None:
             self.require(items["auth"], auth, "header")
             header = self.scalar(auth, "header", str, "", lambda v: "" if re.match(r"^[A-Za-z0-9-]+$", v) else f"invalid header name {v!r}")

@@ -9,7 +9,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 import httpx
 import pydantic
@@ -41,6 +41,8 @@ log = logging.getLogger("gemini_client")
 T = TypeVar("T", bound=pydantic.BaseModel)
 PageT = TypeVar("PageT", bound=pydantic.BaseModel)
 _HttpxClientT = TypeVar("_HttpxClientT", httpx.Client, httpx.AsyncClient)
+_SyncClientT = TypeVar("_SyncClientT", bound="SyncAPIClient")
+_AsyncClientT = TypeVar("_AsyncClientT", bound="AsyncAPIClient")
 
 _RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo"
@@ -51,7 +53,9 @@ def _parse(cast_to: type[T], response: httpx.Response) -> T:
         return cast_to.model_validate_json(response.content)
     except pydantic.ValidationError as err:
         raise APIResponseValidationError(
-            f"response is not a valid {cast_to.__name__}: {err}", response=response, body=response.text
+            f"response is not a valid {cast_to.__name__}: {err}",
+            response=response,
+            body=response.text,
         ) from err
 
 
@@ -154,9 +158,13 @@ class _BaseClient(Generic[_HttpxClientT]):
         error = make_status_error(response, secret=self.api_key)
         if attempt >= self.max_retries or response.status_code not in _RETRY_STATUSES:
             raise error
-        return self._log_retry(attempt, _retry_delay(attempt, _retry_hint(response.headers, error.details)), error)
+        return self._log_retry(
+            attempt, _retry_delay(attempt, _retry_hint(response.headers, error.details)), error
+        )
 
-    def _retry_or_raise_transport(self, attempt: int, request: httpx.Request, err: httpx.TransportError) -> float:
+    def _retry_or_raise_transport(
+        self, attempt: int, request: httpx.Request, err: httpx.TransportError
+    ) -> float:
         """The delay before retrying after a transport error; raises when out of retries."""
         message = redact(f"{type(err).__name__}: {err}", self.api_key)
         error: APIConnectionError
@@ -175,7 +183,9 @@ class _BaseClient(Generic[_HttpxClientT]):
     def _log_response(self, request: httpx.Request, response: httpx.Response, attempt: int) -> None:
         if log.isEnabledFor(logging.DEBUG):
             url = redact(str(request.url), self.api_key)
-            log.debug("%s %s -> %d (attempt %d)", request.method, url, response.status_code, attempt + 1)
+            log.debug(
+                "%s %s -> %d (attempt %d)", request.method, url, response.status_code, attempt + 1
+            )
 
 
 class SyncAPIClient(_BaseClient[httpx.Client]):
@@ -205,14 +215,14 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         self._sleep: Callable[[float], None] = time.sleep
 
     def with_options(
-        self,
+        self: _SyncClientT,
         *,
         api_key: str | None = None,
         base_url: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
-    ) -> Self:
+    ) -> _SyncClientT:
         """A copy with some settings replaced, sharing this client's connection pool.
 
         Subclasses get a copy of their own type; their ``__init__`` is not called again.
@@ -236,7 +246,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         if self._owns_client:
             self._client.close()
 
-    def __enter__(self) -> Self:
+    def __enter__(self: _SyncClientT) -> _SyncClientT:
         return self
 
     def __exit__(
@@ -302,7 +312,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         options: RequestOptions,
     ) -> Stream[T]:
         """Send a request with ``alt=sse`` and stream its events as ``cast_to`` chunks."""
-        response = self._send(method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True)
+        response = self._send(
+            method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
+        )
         stream = Stream(cast_to=cast_to, response=response)
         if _is_raw(options):
             return cast("Stream[T]", APIResponse(response, lambda: stream))
@@ -353,18 +365,20 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             default_headers=default_headers,
         )
         self._owns_client = http_client is None
-        self._client = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
+        self._client = (
+            http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
+        )
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     def with_options(
-        self,
+        self: _AsyncClientT,
         *,
         api_key: str | None = None,
         base_url: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
-    ) -> Self:
+    ) -> _AsyncClientT:
         """A copy with some settings replaced, sharing this client's connection pool.
 
         Subclasses get a copy of their own type; their ``__init__`` is not called again.
@@ -388,7 +402,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         if self._owns_client:
             await self._client.aclose()
 
-    async def __aenter__(self) -> Self:
+    async def __aenter__(self: _AsyncClientT) -> _AsyncClientT:
         return self
 
     async def __aexit__(
@@ -454,7 +468,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         options: RequestOptions,
     ) -> AsyncStream[T]:
         """Send a request with ``alt=sse`` and stream its events as ``cast_to`` chunks."""
-        response = await self._send(method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True)
+        response = await self._send(
+            method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
+        )
         stream = AsyncStream(cast_to=cast_to, response=response)
         if _is_raw(options):
             return cast("AsyncStream[T]", APIResponse(response, lambda: stream))

@@ -166,14 +166,18 @@ class InternalServerError(APIStatusError):
 class APIConnectionError(APIError):
     """No usable answer: the connection failed or broke (also in the middle of a stream)."""
 
-    def __init__(self, message: str = "Connection error.", *, request: httpx.Request | None = None) -> None:
+    def __init__(
+        self, message: str = "Connection error.", *, request: httpx.Request | None = None
+    ) -> None:
         super().__init__(message, request=request)
 
 
 class APITimeoutError(APIConnectionError):
     """The request timed out."""
 
-    def __init__(self, message: str = "Request timed out.", *, request: httpx.Request | None = None) -> None:
+    def __init__(
+        self, message: str = "Request timed out.", *, request: httpx.Request | None = None
+    ) -> None:
         super().__init__(message, request=request)
 
 

@@ -107,5 +107,3 @@ class AsyncPager(_BasePager[PageT, ItemT]):
         async for page in self.pages():
             for item in self._page_items(page):
                 yield item
-
-

@@ -12,7 +12,12 @@ import httpx
 import pydantic
 from httpx_sse import EventSource, ServerSentEvent, SSEError
 
-from ._exceptions import APIConnectionError, APIResponseValidationError, APITimeoutError, make_status_error
+from ._exceptions import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    make_status_error,
+)
 
 __all__ = ["AsyncStream", "Stream"]
 

@@ -30,7 +30,9 @@ def strip_not_given(mapping: Mapping[str, object]) -> dict[str, object]:
     return {k: v for k, v in mapping.items() if v is not None and not isinstance(v, NotGiven)}
 
 
-def build_body(model_cls: type[pydantic.BaseModel], values: Mapping[str, object]) -> dict[str, object]:
+def build_body(
+    model_cls: type[pydantic.BaseModel], values: Mapping[str, object]
+) -> dict[str, object]:
     """The JSON body for ``values`` (Python names), validated by ``model_cls``.
 
     Nested values may be model instances or dicts with wire (camelCase) or Python names.

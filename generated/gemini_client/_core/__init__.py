@@ -1,0 +1,81 @@
+"""The hand-written runtime of the generated client: HTTP, retries, errors, streams, pages."""
+
+from ._base_client import AsyncAPIClient, AsyncAPIResource, SyncAPIClient, SyncAPIResource
+from ._constants import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    INITIAL_RETRY_DELAY,
+    MAX_RETRY_AFTER,
+    MAX_RETRY_DELAY,
+    RAW_RESPONSE_HEADER,
+)
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    GeminiError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+    make_status_error,
+)
+from ._models import BaseModel, OpenEnum
+from ._pagination import AsyncPager, SyncPager
+from ._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from ._streaming import AsyncStream, Stream
+from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, Timeout
+from ._utils import build_body, path_param, strip_not_given
+
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "INITIAL_RETRY_DELAY",
+    "MAX_RETRY_AFTER",
+    "MAX_RETRY_DELAY",
+    "NOT_GIVEN",
+    "RAW_RESPONSE_HEADER",
+    "APIConnectionError",
+    "APIError",
+    "APIResponse",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncAPIClient",
+    "AsyncAPIResource",
+    "AsyncPager",
+    "AsyncStream",
+    "AuthenticationError",
+    "BadRequestError",
+    "BaseModel",
+    "Body",
+    "ConflictError",
+    "GeminiError",
+    "Headers",
+    "InternalServerError",
+    "NotFoundError",
+    "NotGiven",
+    "OpenEnum",
+    "PermissionDeniedError",
+    "Query",
+    "RateLimitError",
+    "RequestOptions",
+    "Stream",
+    "SyncAPIClient",
+    "SyncAPIResource",
+    "SyncPager",
+    "Timeout",
+    "UnprocessableEntityError",
+    "async_to_raw_response_wrapper",
+    "build_body",
+    "make_status_error",
+    "path_param",
+    "strip_not_given",
+    "to_raw_response_wrapper",
+]

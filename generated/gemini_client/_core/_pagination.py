@@ -1,0 +1,109 @@
+"""Iterate list methods across pages (``pageToken`` / ``nextPageToken``)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Generic, TypeVar
+
+import pydantic
+
+__all__ = ["AsyncPager", "SyncPager"]
+
+PageT = TypeVar("PageT", bound=pydantic.BaseModel)
+ItemT = TypeVar("ItemT")
+
+
+def _attr_name(page_cls: type[pydantic.BaseModel], wire_name: str) -> str:
+    """The Python attribute of the field called ``wire_name`` on the wire."""
+    for name, field in page_cls.model_fields.items():
+        if field.alias == wire_name:
+            return name
+    return wire_name
+
+
+class _BasePager(Generic[PageT, ItemT]):
+    def __init__(self, *, page_cls: type[PageT], items: str, next_page_token: str) -> None:
+        self._items = items
+        self._next_page_token = _attr_name(page_cls, next_page_token)
+
+    def _page_items(self, page: PageT) -> list[ItemT]:
+        items: list[ItemT] | None = getattr(page, self._items, None)
+        return items or []
+
+    def _next_token(self, page: PageT) -> str | None:
+        token = getattr(page, self._next_page_token, None)
+        if token is None and page.model_extra:
+            token = page.model_extra.get(self._next_page_token)
+        return token if isinstance(token, str) and token else None
+
+
+class SyncPager(_BasePager[PageT, ItemT]):
+    """Lazily iterate every item of a list method, fetching pages as needed.
+
+    ```py
+    for model in client.models.list(page_size=50):  # every item of every page
+        ...
+    for page in client.models.list().pages():  # page by page
+        ...
+    first = client.models.list().first_page()  # only one request
+    ```
+    """
+
+    def __init__(
+        self,
+        fetch: Callable[[str | None], PageT],
+        *,
+        page_cls: type[PageT],
+        items: str,
+        next_page_token: str = "nextPageToken",
+    ) -> None:
+        super().__init__(page_cls=page_cls, items=items, next_page_token=next_page_token)
+        self._fetch = fetch
+
+    def first_page(self) -> PageT:
+        return self._fetch(None)
+
+    def pages(self) -> Iterator[PageT]:
+        token: str | None = None
+        while True:
+            page = self._fetch(token)
+            yield page
+            token = self._next_token(page)
+            if token is None:
+                return
+
+    def __iter__(self) -> Iterator[ItemT]:
+        for page in self.pages():
+            yield from self._page_items(page)
+
+
+class AsyncPager(_BasePager[PageT, ItemT]):
+    """The async twin of ``SyncPager``: ``async for``, ``pages()`` and ``await first_page()``."""
+
+    def __init__(
+        self,
+        fetch: Callable[[str | None], Awaitable[PageT]],
+        *,
+        page_cls: type[PageT],
+        items: str,
+        next_page_token: str = "nextPageToken",
+    ) -> None:
+        super().__init__(page_cls=page_cls, items=items, next_page_token=next_page_token)
+        self._fetch = fetch
+
+    async def first_page(self) -> PageT:
+        return await self._fetch(None)
+
+    async def pages(self) -> AsyncIterator[PageT]:
+        token: str | None = None
+        while True:
+            page = await self._fetch(token)
+            yield page
+            token = self._next_token(page)
+            if token is None:
+                return
+
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
+        async for page in self.pages():
+            for item in self._page_items(page):
+                yield item
