@@ -1,14 +1,16 @@
 """Fixtures for the runtime core tests: the core package, a loopback server and clients.
 
 The core is imported as ``gemini_client._core``: the generated package when it is importable,
-otherwise a throwaway package holding a copy of ``templates/package/_core``. This happens when
-the conftest is imported, before the test modules that import from it are collected.
+otherwise (or with ``GEMINI_CORE=template`` in the environment) a throwaway package holding a copy
+of ``templates/package/_core``. This happens when the conftest is imported, before the test
+modules that import from it are collected.
 """
 
 from __future__ import annotations
 
 import atexit
 import importlib.util
+import os
 import shutil
 import sys
 import tempfile
@@ -16,6 +18,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT / "tests") not in sys.path:
@@ -23,11 +26,12 @@ if str(ROOT / "tests") not in sys.path:
 
 
 def _ensure_core_importable() -> None:
-    try:
-        if importlib.util.find_spec("gemini_client._core") is not None:
-            return
-    except ModuleNotFoundError:
-        pass
+    if os.environ.get("GEMINI_CORE") != "template":
+        try:
+            if importlib.util.find_spec("gemini_client._core") is not None:
+                return
+        except ModuleNotFoundError:
+            pass
     tmp = Path(tempfile.mkdtemp(prefix="gemini-core-"))
     atexit.register(shutil.rmtree, tmp, ignore_errors=True)
     shutil.copytree(ROOT / "templates" / "package" / "_core", tmp / "gemini_client" / "_core")
@@ -68,7 +72,7 @@ def client(server: LoopbackServer, sleeps: list[float]) -> Iterator[Client]:
         yield client
 
 
-@pytest.fixture
+@pytest_asyncio.fixture
 async def aclient(server: LoopbackServer, sleeps: list[float]) -> AsyncIterator[AsyncClient]:
     async def sleep(delay: float) -> None:
         sleeps.append(delay)

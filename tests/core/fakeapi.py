@@ -38,22 +38,27 @@ GENERATE = "/v1beta/models/gemini-test:generateContent"
 STREAM = "/v1beta/models/gemini-test:streamGenerateContent"
 LIST = "/v1beta/models"
 
+
 class FinishReason(OpenEnum):
     FINISH_REASON_UNSPECIFIED = "FINISH_REASON_UNSPECIFIED"
     STOP = "STOP"
     MAX_TOKENS = "MAX_TOKENS"
 
+
 class Part(BaseModel):
     text: str | None = None
     inline_data: dict[str, Any] | None = Field(default=None, alias="inlineData")
+
 
 class Content(BaseModel):
     role: str | None = None
     parts: list[Part] | None = None
 
+
 class Candidate(BaseModel):
     content: Content | None = None
     finish_reason: FinishReason | None = Field(default=None, alias="finishReason")
+
 
 class GenerateContentResponse(BaseModel):
     candidates: list[Candidate] | None = None
@@ -61,32 +66,51 @@ class GenerateContentResponse(BaseModel):
 
     @property
     def text(self) -> str:
-        return "".join(p.text or "" for c in self.candidates or [] for p in (c.content and c.content.parts) or [])
+        return "".join(
+            p.text or ""
+            for c in self.candidates or []
+            for p in (c.content and c.content.parts) or []
+        )
+
 
 class GenerationConfig(BaseModel):
     temperature: float | None = None
     max_output_tokens: int | None = Field(default=None, alias="maxOutputTokens")
 
+
 class GenerateContentRequest(BaseModel):
     contents: list[Content]
     generation_config: GenerationConfig | None = Field(default=None, alias="generationConfig")
+
 
 class Model(BaseModel):
     name: str
     display_name: str | None = Field(default=None, alias="displayName")
 
+
 class ListModelsResponse(BaseModel):
     models: list[Model] | None = None
     next_page_token: str | None = Field(default=None, alias="nextPageToken")
 
+
 def reply(text: str, **extra: Any) -> dict[str, Any]:
     """A GenerateContentResponse on the wire."""
-    return {"candidates": [{"content": {"role": "model", "parts": [{"text": text}]}, **extra}], "responseId": "r1"}
+    return {
+        "candidates": [{"content": {"role": "model", "parts": [{"text": text}]}, **extra}],
+        "responseId": "r1",
+    }
+
 
 def _options(
-    extra_headers: Headers | None, extra_query: Query | None, extra_body: Body | None, timeout: Timeout | NotGiven
+    extra_headers: Headers | None,
+    extra_query: Query | None,
+    extra_body: Body | None,
+    timeout: Timeout | NotGiven,
 ) -> RequestOptions:
-    return RequestOptions(extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout)
+    return RequestOptions(
+        extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+    )
+
 
 class Models(SyncAPIResource):
     @cached_property
@@ -108,7 +132,10 @@ class Models(SyncAPIResource):
             "POST",
             f"v1beta/{path_param(model, name='model', prefix='models/')}:generateContent",
             cast_to=GenerateContentResponse,
-            body=build_body(GenerateContentRequest, {"contents": contents, "generation_config": generation_config}),
+            body=build_body(
+                GenerateContentRequest,
+                {"contents": contents, "generation_config": generation_config},
+            ),
             options=_options(extra_headers, extra_query, extra_body, timeout),
         )
 
@@ -148,10 +175,12 @@ class Models(SyncAPIResource):
             options=_options(extra_headers, extra_query, extra_body, timeout),
         )
 
+
 class ModelsWithRawResponse:
     def __init__(self, models: Models) -> None:
         self.generate_content = to_raw_response_wrapper(models.generate_content)
         self.stream_generate_content = to_raw_response_wrapper(models.stream_generate_content)
+
 
 class AsyncModels(AsyncAPIResource):
     @cached_property
@@ -212,10 +241,12 @@ class AsyncModels(AsyncAPIResource):
             options=_options(extra_headers, extra_query, extra_body, timeout),
         )
 
+
 class AsyncModelsWithRawResponse:
     def __init__(self, models: AsyncModels) -> None:
         self.generate_content = async_to_raw_response_wrapper(models.generate_content)
         self.stream_generate_content = async_to_raw_response_wrapper(models.stream_generate_content)
+
 
 class Client(SyncAPIClient):
     def __init__(self, *, api_key: str, base_url: str, **kwargs: Any) -> None:
@@ -225,6 +256,7 @@ class Client(SyncAPIClient):
     def models(self) -> Models:
         return Models(self)
 
+
 class AsyncClient(AsyncAPIClient):
     def __init__(self, *, api_key: str, base_url: str, **kwargs: Any) -> None:
         super().__init__(api_key=api_key, base_url=base_url, auth_header=AUTH_HEADER, **kwargs)
@@ -232,4 +264,3 @@ class AsyncClient(AsyncAPIClient):
     @cached_property
     def models(self) -> AsyncModels:
         return AsyncModels(self)
-

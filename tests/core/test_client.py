@@ -60,11 +60,17 @@ def test_body_accepts_snake_case_and_models(client: Client, server: LoopbackServ
     server.add(GENERATE, Reply(json=reply("ok")))
     client.models.generate_content(
         "models/gemini-test",
-        contents=[Content(role="user", parts=[Part(inline_data={"mimeType": "text/plain", "data": "aGk="})])],
+        contents=[
+            Content(
+                role="user", parts=[Part(inline_data={"mimeType": "text/plain", "data": "aGk="})]
+            )
+        ],
         generation_config=GenerationConfig(max_output_tokens=3),
     )
     assert server.requests[0].json() == {
-        "contents": [{"role": "user", "parts": [{"inlineData": {"mimeType": "text/plain", "data": "aGk="}}]}],
+        "contents": [
+            {"role": "user", "parts": [{"inlineData": {"mimeType": "text/plain", "data": "aGk="}}]}
+        ],
         "generationConfig": {"maxOutputTokens": 3},
     }
 
@@ -88,12 +94,19 @@ def test_error_status_maps_to_typed_error(
     client: Client, server: LoopbackServer, code: int, status: str, cls: type[APIStatusError]
 ) -> None:
     details = [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "X"}]
-    server.add(GENERATE, *[Reply(code, error_body(code, status, "Something\nwent wrong", details))] * 3)
+    server.add(
+        GENERATE, *[Reply(code, error_body(code, status, "Something\nwent wrong", details))] * 3
+    )
     with pytest.raises(cls) as info:
         generate(client)
     err = info.value
     assert type(err) is cls and isinstance(err, GeminiError)
-    assert (err.status_code, err.status, err.message, err.details) == (code, status, "Something\nwent wrong", details)
+    assert (err.status_code, err.status, err.message, err.details) == (
+        code,
+        status,
+        "Something\nwent wrong",
+        details,
+    )
     assert err.response is not None and err.response.status_code == code
     assert err.body == error_body(code, status, "Something\nwent wrong", details)
     assert str(err) == f"{code} {status}: Something went wrong (POST {server.url}{GENERATE})"
@@ -108,7 +121,9 @@ def test_error_body_not_json(client: Client, server: LoopbackServer) -> None:
     assert str(info.value).startswith("404: <html>Not Found</html> (POST ")
 
 
-@pytest.mark.parametrize("body", [b"", b"[]", b'{"error": "bad thing"}', b'{"error": {"code": "x"}}'])
+@pytest.mark.parametrize(
+    "body", [b"", b"[]", b'{"error": "bad thing"}', b'{"error": {"code": "x"}}']
+)
 def test_make_status_error_tolerates_other_shapes(body: bytes) -> None:
     response = httpx.Response(400, content=body, request=httpx.Request("GET", "https://h/v1beta/x"))
     err = make_status_error(response)
@@ -116,7 +131,9 @@ def test_make_status_error_tolerates_other_shapes(body: bytes) -> None:
     assert "\n" not in str(err)
 
 
-def test_429_retry_after_then_success(client: Client, server: LoopbackServer, sleeps: list[float]) -> None:
+def test_429_retry_after_then_success(
+    client: Client, server: LoopbackServer, sleeps: list[float]
+) -> None:
     server.add(
         GENERATE,
         Reply(429, error_body(429, "RESOURCE_EXHAUSTED"), headers={"retry-after": "3"}),
@@ -126,7 +143,9 @@ def test_429_retry_after_then_success(client: Client, server: LoopbackServer, sl
     assert sleeps == [3.0] and len(server.requests) == 2
 
 
-def test_retry_after_ms_and_http_date(client: Client, server: LoopbackServer, sleeps: list[float]) -> None:
+def test_retry_after_ms_and_http_date(
+    client: Client, server: LoopbackServer, sleeps: list[float]
+) -> None:
     date = email.utils.formatdate(time.time() + 20, usegmt=True)
     server.add(
         GENERATE,
@@ -138,33 +157,55 @@ def test_retry_after_ms_and_http_date(client: Client, server: LoopbackServer, sl
     assert sleeps[0] == 0.25 and 17 < sleeps[1] <= 20
 
 
-def test_retry_info_delay_honoured_and_capped(client: Client, server: LoopbackServer, sleeps: list[float]) -> None:
+def test_retry_info_delay_honoured_and_capped(
+    client: Client, server: LoopbackServer, sleeps: list[float]
+) -> None:
     server.add(
         GENERATE,
-        Reply(429, error_body(429, "RESOURCE_EXHAUSTED", details=[{"@type": RETRY_INFO, "retryDelay": "1.5s"}])),
-        Reply(429, error_body(429, "RESOURCE_EXHAUSTED", details=[{"@type": RETRY_INFO, "retryDelay": "600s"}])),
+        Reply(
+            429,
+            error_body(
+                429, "RESOURCE_EXHAUSTED", details=[{"@type": RETRY_INFO, "retryDelay": "1.5s"}]
+            ),
+        ),
+        Reply(
+            429,
+            error_body(
+                429, "RESOURCE_EXHAUSTED", details=[{"@type": RETRY_INFO, "retryDelay": "600s"}]
+            ),
+        ),
         Reply(json=reply("ok")),
     )
     assert generate(client).text == "ok"
     assert sleeps == [1.5, 60.0]
 
 
-def test_500_then_success_uses_backoff(client: Client, server: LoopbackServer, sleeps: list[float]) -> None:
-    server.add(GENERATE, Reply(500, error_body(500, "INTERNAL")), Reply(502, {}), Reply(json=reply("ok")))
+def test_500_then_success_uses_backoff(
+    client: Client, server: LoopbackServer, sleeps: list[float]
+) -> None:
+    server.add(
+        GENERATE, Reply(500, error_body(500, "INTERNAL")), Reply(502, {}), Reply(json=reply("ok"))
+    )
     assert generate(client).text == "ok"
     assert len(sleeps) == 2
     assert 0.375 <= sleeps[0] <= 0.5 and 0.75 <= sleeps[1] <= 1.0
 
 
-def test_max_retries_zero_disables_retries(client: Client, server: LoopbackServer, sleeps: list[float]) -> None:
+def test_max_retries_zero_disables_retries(
+    client: Client, server: LoopbackServer, sleeps: list[float]
+) -> None:
     server.add(GENERATE, Reply(503, error_body(503, "UNAVAILABLE")), Reply(json=reply("ok")))
     with pytest.raises(InternalServerError):
         generate(client.with_options(max_retries=0))
     assert sleeps == [] and len(server.requests) == 1
 
 
-def test_retries_exhausted_raises_last_error(client: Client, server: LoopbackServer, sleeps: list[float]) -> None:
-    server.add(GENERATE, *[Reply(429, error_body(429, "RESOURCE_EXHAUSTED", f"try {i}")) for i in range(3)])
+def test_retries_exhausted_raises_last_error(
+    client: Client, server: LoopbackServer, sleeps: list[float]
+) -> None:
+    server.add(
+        GENERATE, *[Reply(429, error_body(429, "RESOURCE_EXHAUSTED", f"try {i}")) for i in range(3)]
+    )
     with pytest.raises(RateLimitError, match="try 2"):
         generate(client)
     assert len(sleeps) == 2 and len(server.requests) == 3
@@ -193,7 +234,9 @@ def test_connection_refused_retries_then_raises(sleeps: list[float]) -> None:
     assert len(sleeps) == 2 and "ConnectError" in str(info.value)
 
 
-def test_timeout_raises_api_timeout_error(client: Client, server: LoopbackServer, sleeps: list[float]) -> None:
+def test_timeout_raises_api_timeout_error(
+    client: Client, server: LoopbackServer, sleeps: list[float]
+) -> None:
     server.add(GENERATE, Reply(json=reply("late"), delay=1.0), Reply(json=reply("ok")))
     assert generate(client, timeout=0.2).text == "ok"  # retried after the timeout
     assert len(sleeps) == 1
@@ -253,23 +296,36 @@ def test_path_param_and_build_body() -> None:
 
     from .fakeapi import GenerateContentRequest
 
-    assert path_param("gemini-2.5-flash", name="model", prefix="models/") == "models/gemini-2.5-flash"
-    assert path_param("tunedModels/my model", name="model", prefix="models/") == "tunedModels/my%20model"
+    assert (
+        path_param("gemini-2.5-flash", name="model", prefix="models/") == "models/gemini-2.5-flash"
+    )
+    assert (
+        path_param("tunedModels/my model", name="model", prefix="models/")
+        == "tunedModels/my%20model"
+    )
     with pytest.raises(ValueError, match="`model`"):
         path_param("", name="model")
     body = build_body(
         GenerateContentRequest,
-        {"contents": [{"parts": [{"inline_data": {"mime_type": "x"}}]}], "generation_config": NOT_GIVEN},
+        {
+            "contents": [{"parts": [{"inline_data": {"mime_type": "x"}}]}],
+            "generation_config": NOT_GIVEN,
+        },
     )
     assert body == {"contents": [{"parts": [{"inlineData": {"mime_type": "x"}}]}]}
     assert strip_not_given({"a": 1, "b": None, "c": NOT_GIVEN}) == {"a": 1}
 
 
-def test_key_never_leaks(server: LoopbackServer, caplog: pytest.LogCaptureFixture, sleeps: list[float]) -> None:
+def test_key_never_leaks(
+    server: LoopbackServer, caplog: pytest.LogCaptureFixture, sleeps: list[float]
+) -> None:
     caplog.set_level(logging.DEBUG)
     client = Client(api_key=KEY, base_url=server.url)
     client._sleep = sleeps.append
-    assert KEY not in repr(client) and repr(client) == f"Client(base_url='{server.url}/', max_retries=2)"
+    assert (
+        KEY not in repr(client)
+        and repr(client) == f"Client(base_url='{server.url}/', max_retries=2)"
+    )
     server.add(
         GENERATE,
         Reply(500, error_body(500, "INTERNAL", f"bad key {KEY}")),
@@ -287,7 +343,11 @@ def test_key_never_leaks(server: LoopbackServer, caplog: pytest.LogCaptureFixtur
     # A caller's own `key=` query parameter is redacted from our messages and log lines
     # (httpx's own INFO line prints the URL as sent; that logger is not ours).
     caplog.clear()
-    server.add(GENERATE, Reply(503, error_body(503, "UNAVAILABLE")), Reply(404, error_body(404, "NOT_FOUND")))
+    server.add(
+        GENERATE,
+        Reply(503, error_body(503, "UNAVAILABLE")),
+        Reply(404, error_body(404, "NOT_FOUND")),
+    )
     with pytest.raises(NotFoundError) as found:
         generate(client, extra_query={"key": KEY})
     assert "?key=REDACTED" in str(found.value)

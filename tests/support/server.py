@@ -78,7 +78,9 @@ class Recorded:
         return json.loads(self.body)
 
 
-def error_body(code: int, status: str, message: str = "error", details: list[Any] | None = None) -> dict[str, Any]:
+def error_body(
+    code: int, status: str, message: str = "error", details: list[Any] | None = None
+) -> dict[str, Any]:
     """Google's error body."""
     return {"error": {"code": code, "message": message, "status": status, "details": details or []}}
 
@@ -103,7 +105,11 @@ class LoopbackServer:
         self._script: dict[str, deque[Reply]] = defaultdict(deque)
         self._lock = threading.Lock()
         app = Starlette(
-            routes=[Route("/{path:path}", self._handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])]
+            routes=[
+                Route(
+                    "/{path:path}", self._handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]
+                )
+            ]
         )
         config = uvicorn.Config(
             app, http="h11", lifespan="off", log_level="critical", timeout_graceful_shutdown=1
@@ -114,7 +120,9 @@ class LoopbackServer:
         self._sock.bind(("127.0.0.1", 0))
         self.port: int = self._sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
+        )
 
     def start(self) -> LoopbackServer:
         self._thread.start()
@@ -166,7 +174,9 @@ class LoopbackServer:
             else:
                 content = json.dumps(reply.json if reply.json is not None else {}).encode()
                 media_type = reply.content_type or "application/json"
-            return Response(content, status_code=reply.status, headers=reply.headers, media_type=media_type)
+            return Response(
+                content, status_code=reply.status, headers=reply.headers, media_type=media_type
+            )
         return StreamingResponse(
             self._chunks(reply, recorded),
             status_code=reply.status,
@@ -197,7 +207,9 @@ class RawSocketServer:
             client = Client(base_url=raw.url, ...)
     """
 
-    def __init__(self, pieces: Sequence[bytes], *, delay: float = 0.02, reset: bool = False) -> None:
+    def __init__(
+        self, pieces: Sequence[bytes], *, delay: float = 0.02, reset: bool = False
+    ) -> None:
         self._pieces = pieces
         self._delay = delay
         self._reset = reset

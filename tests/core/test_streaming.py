@@ -1,0 +1,166 @@
+"""Server-sent event streams: chunking, separators, early exit, errors and broken connections."""
+
+from __future__ import annotations
+
+import pytest
+
+from gemini_client._core import (
+    APIConnectionError,
+    APIResponse,
+    APIResponseValidationError,
+    InternalServerError,
+    RateLimitError,
+    Stream,
+)
+from support.server import (
+    LoopbackServer,
+    RawSocketServer,
+    Reply,
+    error_body,
+    http_chunk,
+    iter_pieces,
+    sse,
+    sse_response_head,
+)
+
+from .fakeapi import KEY, STREAM, Client, FinishReason, GenerateContentResponse, reply
+
+CONTENTS = [{"role": "user", "parts": [{"text": "hi"}]}]
+
+
+def stream(client: Client, **kwargs: object) -> Stream[GenerateContentResponse]:
+    return client.models.stream_generate_content("gemini-test", contents=CONTENTS, **kwargs)  # type: ignore[arg-type]
+
+
+def events(n: int) -> list[dict[str, object]]:
+    return [reply(f"t{i} ") for i in range(n - 1)] + [reply("end", finishReason="STOP")]
+
+
+def test_many_chunks_in_separate_writes(client: Client, server: LoopbackServer) -> None:
+    server.add(STREAM, Reply(chunks=[sse(e) for e in events(50)]))
+    with stream(client) as chunks:
+        assert chunks.response.headers["content-type"].startswith("text/event-stream")
+        texts = [c.text for c in chunks]
+    assert texts == [f"t{i} " for i in range(49)] + ["end"]
+    assert chunks.response.is_closed
+    (request,) = server.requests
+    assert request.query["alt"] == ["sse"] and request.headers["x-goog-api-key"] == KEY
+
+
+@pytest.mark.parametrize("size", [1, 7, 64])
+def test_crlf_and_events_split_across_writes(
+    client: Client, server: LoopbackServer, size: int
+) -> None:
+    body = sse(*events(5), crlf=True)
+    server.add(STREAM, Reply(chunks=list(iter_pieces(body, size)), chunk_delay=0.0005))
+    chunks = list(stream(client))
+    assert [c.text for c in chunks] == ["t0 ", "t1 ", "t2 ", "t3 ", "end"]
+    assert chunks[-1].candidates and chunks[-1].candidates[0].finish_reason is FinishReason.STOP
+
+
+def test_split_writes_exactly_on_the_wire() -> None:
+    body = sse(*events(3), crlf=True)
+    pieces = [sse_response_head()] + [http_chunk(p) for p in iter_pieces(body, 5)] + [b"0\r\n\r\n"]
+    with (
+        RawSocketServer(pieces, delay=0.002) as raw,
+        Client(api_key=KEY, base_url=raw.url) as client,
+    ):
+        assert [c.text for c in stream(client)] == ["t0 ", "t1 ", "end"]
+
+
+def test_plain_iteration_closes_when_exhausted(client: Client, server: LoopbackServer) -> None:
+    server.add(STREAM, Reply(chunks=[sse(*events(3))]))
+    chunks = stream(client)
+    assert len(list(chunks)) == 3
+    assert chunks.response.is_closed
+
+
+def test_early_break_closes_the_connection(client: Client, server: LoopbackServer) -> None:
+    server.add(STREAM, Reply(chunks=[sse(e) for e in events(200)], chunk_delay=0.01))
+    chunks = stream(client)
+    for i, _ in enumerate(chunks):
+        if i == 2:
+            break
+    assert chunks.response.is_closed
+    assert server.requests[0].finished.wait(5)
+    assert not server.requests[0].completed
+
+
+def test_context_manager_closes_unread_stream(client: Client, server: LoopbackServer) -> None:
+    server.add(STREAM, Reply(chunks=[sse(e) for e in events(200)], chunk_delay=0.01))
+    with stream(client) as chunks:
+        assert next(chunks).text == "t0 "
+    assert chunks.response.is_closed
+    assert server.requests[0].finished.wait(5) and not server.requests[0].completed
+
+
+def test_error_event_raises_status_error(client: Client, server: LoopbackServer) -> None:
+    body = sse(reply("a"), error_body(503, "UNAVAILABLE", "The model is overloaded."))
+    server.add(STREAM, Reply(chunks=[body]))
+    seen = []
+    with pytest.raises(InternalServerError) as info:
+        for chunk in stream(client):
+            seen.append(chunk.text)
+    assert seen == ["a"]
+    assert info.value.status_code == 503 and info.value.status == "UNAVAILABLE"
+    assert info.value.message == "The model is overloaded."
+    assert info.value.response is not None and info.value.response.is_closed
+
+
+def test_status_error_before_first_byte_is_retried(
+    client: Client, server: LoopbackServer, sleeps: list[float]
+) -> None:
+    server.add(
+        STREAM,
+        Reply(429, error_body(429, "RESOURCE_EXHAUSTED"), headers={"retry-after": "2"}),
+        Reply(chunks=[sse(*events(2))]),
+    )
+    assert [c.text for c in stream(client)] == ["t0 ", "end"]
+    assert sleeps == [2.0]
+    server.add(STREAM, *[Reply(429, error_body(429, "RESOURCE_EXHAUSTED"))] * 3)
+    with pytest.raises(RateLimitError):
+        stream(client)
+
+
+def test_connection_dropped_mid_stream(
+    client: Client, server: LoopbackServer, sleeps: list[float]
+) -> None:
+    server.add(STREAM, Reply(chunks=[sse(e) for e in events(3)], abort=True))
+    seen = []
+    with pytest.raises(APIConnectionError, match="stream interrupted after 3 chunks") as info:
+        for chunk in stream(client):
+            seen.append(chunk)
+    assert len(seen) == 3 and sleeps == []  # never retried once data was yielded
+    assert len(server.requests) == 1
+    assert "\n" not in str(info.value)
+
+
+def test_connection_reset_mid_stream() -> None:
+    body = sse(*events(2))
+    pieces = [sse_response_head(), http_chunk(body), http_chunk(b'data: {"candi')]
+    with (
+        RawSocketServer(pieces, reset=True) as raw,
+        Client(api_key=KEY, base_url=raw.url) as client,
+    ):
+        seen = []
+        with pytest.raises(APIConnectionError, match="stream interrupted after 2 chunks"):
+            for chunk in stream(client):
+                seen.append(chunk)
+        assert len(seen) == 2
+
+
+def test_invalid_chunk_and_wrong_content_type(client: Client, server: LoopbackServer) -> None:
+    server.add(STREAM, Reply(chunks=[sse(reply("a"), "not json")]))
+    with pytest.raises(APIResponseValidationError, match="stream chunk 1"):
+        list(stream(client))
+    server.add(STREAM, Reply(json=reply("a")))
+    with pytest.raises(APIResponseValidationError, match="text/event-stream"):
+        list(stream(client))
+
+
+def test_raw_response_of_a_stream(client: Client, server: LoopbackServer) -> None:
+    server.add(STREAM, Reply(chunks=[sse(*events(2))], headers={"x-request-id": "s1"}))
+    raw = client.models.with_raw_response.stream_generate_content("gemini-test", contents=CONTENTS)
+    assert isinstance(raw, APIResponse) and raw.headers["x-request-id"] == "s1"
+    with raw.parse() as chunks:
+        assert [c.text for c in chunks] == ["t0 ", "end"]
