@@ -1,0 +1,346 @@
+"""What the benchmarks share: the loopback server, the payloads, timing, tables and RESULTS.md.
+
+The server is a minimal asyncio HTTP/1.1 server run in a subprocess (``python _common.py
+--serve``), so it runs on the other core and never competes with the client for the GIL. It
+answers every client compared with the same pre-built bytes:
+
+- ``POST .../models/{m}:generateContent`` -> the ~5 KB ``generate_content_response()`` JSON
+- ``POST .../models/{m}:streamGenerateContent?alt=sse`` -> ``STREAM_CHUNKS`` SSE events, each its
+  own HTTP chunk and its own write
+
+Anything else is a 404, so a misrouted client fails loudly instead of being timed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import importlib
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+RESULTS = BENCH_DIR / "RESULTS.md"
+MODEL = "gemini-2.5-flash"
+API_KEY = "k"
+CONTENTS = [{"role": "user", "parts": [{"text": "Explain how a transformer language model works."}]}]
+STREAM_CHUNKS = 50
+BASELINE = "raw httpx"
+
+
+def fail(message: str) -> None:
+    """Stop the benchmark: a clear message and a non-zero exit, never a silent skip."""
+    print(f"bench: FAILED: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def require(module: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError as err:
+        fail(f"cannot import {module!r} ({err}); run `make install`")
+
+
+# --- payloads: the wire shape of the real types (checked by check_wire_shape) ---------------
+
+
+def _prose(words: int, seed: int) -> str:
+    rng = random.Random(seed)
+    vocab = (
+        "the model attention layer token sequence weights training data gradient embedding "
+        "vector query key value softmax head residual normalisation decoder context window "
+        "probability output input position encoding parameter loss batch"
+    ).split()
+    out = []
+    for i in range(words):
+        word = rng.choice(vocab)
+        out.append(word + ("." if i % 17 == 16 else ""))
+        if i % 90 == 89:
+            out.append('\n\n**"Note":** ')
+    return " ".join(out)
+
+
+def _safety_ratings() -> list[dict[str, Any]]:
+    return [
+        {"category": c, "probability": "NEGLIGIBLE"}
+        for c in (
+            "HARM_CATEGORY_HATE_SPEECH",
+            "HARM_CATEGORY_DANGEROUS_CONTENT",
+            "HARM_CATEGORY_HARASSMENT",
+            "HARM_CATEGORY_SEXUALLY_EXPLICIT",
+        )
+    ]
+
+
+def _usage(prompt: int, candidates: int) -> dict[str, Any]:
+    return {
+        "promptTokenCount": prompt,
+        "candidatesTokenCount": candidates,
+        "totalTokenCount": prompt + candidates + 112,
+        "thoughtsTokenCount": 112,
+        "promptTokensDetails": [{"modality": "TEXT", "tokenCount": prompt}],
+        "candidatesTokensDetails": [{"modality": "TEXT", "tokenCount": candidates}],
+    }
+
+
+def generate_content_response() -> dict[str, Any]:
+    """A ~5 KB GenerateContentResponse: one candidate with text, safety ratings, citations, usage."""
+    return {
+        "candidates": [
+            {
+                "content": {"parts": [{"text": _prose(480, seed=1)}], "role": "model"},
+                "finishReason": "STOP",
+                "index": 0,
+                "avgLogprobs": -0.2873,
+                "safetyRatings": _safety_ratings(),
+                "citationMetadata": {
+                    "citationSources": [
+                        {
+                            "startIndex": 120 * i,
+                            "endIndex": 120 * i + 97,
+                            "uri": f"https://example.com/articles/transformers-{i}",
+                            "license": "CC-BY-4.0",
+                        }
+                        for i in range(4)
+                    ]
+                },
+            }
+        ],
+        "usageMetadata": _usage(11, 731),
+        "modelVersion": MODEL,
+        "responseId": "bM1uZ8a0Mq2x7M8PqbPX2A4",
+    }
+
+
+def stream_chunks() -> list[dict[str, Any]]:
+    """``STREAM_CHUNKS`` chunks as Gemini streams them; the last carries finishReason and ratings."""
+    chunks = []
+    for i in range(STREAM_CHUNKS):
+        candidate: dict[str, Any] = {
+            "content": {"parts": [{"text": _prose(14, seed=100 + i) + " "}], "role": "model"},
+            "index": 0,
+        }
+        if i == STREAM_CHUNKS - 1:
+            candidate["finishReason"] = "STOP"
+            candidate["safetyRatings"] = _safety_ratings()
+        chunks.append(
+            {
+                "candidates": [candidate],
+                "usageMetadata": _usage(11, 15 * (i + 1)),
+                "modelVersion": MODEL,
+                "responseId": "bM1uZ8a0Mq2x7M8PqbPX2A4",
+            }
+        )
+    return chunks
+
+
+def _strip_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_strip_none(v) for v in value]
+    return value
+
+
+def check_wire_shape(payload: dict[str, Any]) -> None:
+    """Fail unless both clients' GenerateContentResponse types read every field of ``payload``."""
+    from google.genai import types as gtypes
+
+    from gemini_client import types
+
+    ours = types.GenerateContentResponse.model_validate(payload).to_dict()
+    if ours != payload:
+        fail("payload is not the wire shape of gemini_client.types.GenerateContentResponse")
+    theirs = gtypes.GenerateContentResponse.model_validate(payload)
+    dumped = _strip_none(theirs.model_dump(mode="json", by_alias=True, exclude={"sdk_http_response"}))
+    if dumped != payload:
+        fail("payload is not the wire shape of google.genai.types.GenerateContentResponse")
+
+
+# --- the server ----------------------------------------------------------------------------------
+
+
+def _http_response(body: bytes, content_type: str, status: str = "200 OK") -> bytes:
+    head = f"HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {len(body)}\r\n\r\n"
+    return head.encode() + body
+
+
+async def _serve() -> None:
+    generate = _http_response(json.dumps(generate_content_response()).encode(), "application/json")
+    stream_head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
+    events = [f"data: {json.dumps(c)}\r\n\r\n".encode() for c in stream_chunks()]
+    stream_pieces = [b"%x\r\n%s\r\n" % (len(e), e) for e in events] + [b"0\r\n\r\n"]
+    not_found = _http_response(b'{"error": {"code": 404, "status": "NOT_FOUND"}}', "application/json", "404 Not Found")
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                lines = head.split(b"\r\n")
+                target = lines[0].split(b" ")[1]
+                length, chunked = 0, False
+                for line in lines[1:]:
+                    name, _, value = line.partition(b":")
+                    name = name.strip().lower()
+                    if name == b"content-length":
+                        length = int(value)
+                    elif name == b"transfer-encoding":
+                        chunked = b"chunked" in value.lower()
+                if chunked:
+                    while (size := int((await reader.readline()).split(b";")[0], 16)) > 0:
+                        await reader.readexactly(size + 2)
+                    await reader.readline()
+                else:
+                    await reader.readexactly(length)
+                path = target.split(b"?")[0]
+                if path.endswith(b":streamGenerateContent") and b"alt=sse" in target:
+                    writer.write(stream_head)
+                    for piece in stream_pieces:
+                        writer.write(piece)
+                        await writer.drain()
+                elif path.endswith(b":generateContent"):
+                    writer.write(generate)
+                else:
+                    writer.write(not_found)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=1024)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    async with server:
+        await server.serve_forever()
+
+
+@contextmanager
+def serve() -> Iterator[str]:
+    """Run the server in a subprocess; yields its base URL. Fails loudly when it does not start."""
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__)), "--serve"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        if not line.strip().isdigit():
+            fail(f"the loopback server did not start (exit code {proc.poll()}, said {line!r})")
+        url = f"http://127.0.0.1:{int(line)}"
+        import httpx
+
+        try:
+            httpx.post(f"{url}/v1beta/models/{MODEL}:generateContent", json={}).raise_for_status()
+        except httpx.HTTPError as err:
+            fail(f"the loopback server at {url} does not answer: {err}")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    if proc.returncode not in (0, -15):
+        fail(f"the loopback server exited with {proc.returncode}")
+
+
+# --- timing --------------------------------------------------------------------------------
+
+
+def measure(contenders: dict[str, Callable[[], object]], rounds: int = 5) -> dict[str, list[float]]:
+    """Seconds per call of each contender, ``rounds`` times, interleaved: every round runs each
+    contender once, in an order rotated per round so no contender always goes first."""
+    names = list(contenders)
+    times: dict[str, list[float]] = {n: [] for n in names}
+    for r in range(rounds):
+        for name in names[r % len(names) :] + names[: r % len(names)]:
+            start = time.perf_counter()
+            contenders[name]()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def summarise(times: dict[str, list[float]], baseline: str = BASELINE) -> dict[str, dict[str, float]]:
+    """Median and min/max of each contender, and its ratio to ``baseline`` per round (median, min, max)."""
+    out = {}
+    for name, ts in times.items():
+        ratios = [t / b for t, b in zip(ts, times[baseline])]
+        out[name] = {
+            "median": statistics.median(ts),
+            "min": min(ts),
+            "max": max(ts),
+            "ratio": statistics.median(ratios),
+            "ratio_min": min(ratios),
+            "ratio_max": max(ratios),
+        }
+    return out
+
+
+def table(
+    rows: dict[str, dict[str, float]], *, unit: str = "ms", scale: float = 1000.0, per: str = ""
+) -> str:
+    """A markdown table: median (min-max) and ratio to the baseline (min-max over rounds)."""
+    lines = [
+        f"| client | median {unit}{per} | min-max {unit} | x {BASELINE} (median) | x {BASELINE} (min-max) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, s in rows.items():
+        lines.append(
+            f"| {name} | {s['median'] * scale:.1f} | {s['min'] * scale:.1f}-{s['max'] * scale:.1f}"
+            f" | {s['ratio']:.2f} | {s['ratio_min']:.2f}-{s['ratio_max']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def goal_line(name: str, value: float, limit: float, what: str) -> str:
+    verdict = "MET" if value <= limit else "MISSED"
+    return f"Goal {what} <= {limit:g}: {verdict} ({name}: {value:.2f})"
+
+
+# --- reporting -----------------------------------------------------------------------------
+
+PACKAGES = ("httpx", "httpx-sse", "pydantic", "pydantic-core", "google-genai", "httpx2", "gemini-codegen")
+
+
+def versions(extra: tuple[str, ...] = ()) -> str:
+    found = []
+    for name in PACKAGES + extra:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} (not installed)")
+    return ", ".join(found)
+
+
+def machine() -> str:
+    return (
+        f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
+        f"{platform.python_implementation()} {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+
+def report(title: str, body: str, *, extra_packages: tuple[str, ...] = ()) -> None:
+    """Print ``body`` and append it to RESULTS.md under a dated header."""
+    stamp = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    section = (
+        f"## {title}\n\n{stamp} | {machine()}\n\nVersions: {versions(extra_packages)}\n\n{body}\n"
+    )
+    print(section)
+    if not RESULTS.exists():
+        RESULTS.write_text("# Benchmark results\n\nAppended by `make bench` (bench/run_all.py); newest last.\n\n")
+    with RESULTS.open("a") as f:
+        f.write(section + "\n")
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--serve"]:
+    try:
+        asyncio.run(_serve())
+    except KeyboardInterrupt:
+        pass
