@@ -61,6 +61,10 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="fail when generated/ is not what the spec produces", description="Exit 1 and list the stale files when generated/ differs from what spec/ and templates/ produce.")
     _add_paths(c)
     c.set_defaults(func=cmd_check)
+
+    from .diff.command import add_parser as add_diff_parser
+
+    add_diff_parser(sub)
     return p
 
 

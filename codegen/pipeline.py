@@ -1,4 +1,7 @@
-"""The whole path: load -> validate -> render -> format -> write, with a fast path when nothing changed."""
+"""The whole path: load -> validate -> render -> format -> write.
+
+A fast path skips all of it when a local stamp (`.codegen-cache/`, never committed) records that the
+output was produced from inputs with the same hash and no output file changed since."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .write import MANIFEST, manifest_text, read_tree, sha256, stale_files, write_tree
+from .write import read_stamp, read_tree, sha256, stale_files, write_stamp, write_tree
 
 # Tools whose output lands in generated/: a new version of any of them means regenerating.
 PINNED_TOOLS = ("datamodel-code-generator", "black", "jinja2", "pyyaml")
@@ -34,34 +37,22 @@ def inputs_hash(paths: Paths) -> str:
 
 
 def is_fresh(paths: Paths, digest: str) -> bool:
-    """True when the manifest says the output came from these inputs and no file was touched since."""
-    import json
-
+    """True when the local stamp says the output came from these inputs and no file changed since."""
+    doc = read_stamp(paths.out)
+    if doc is None or doc.get("inputs") != digest:
+        return False
     tree = read_tree(paths.out)
-    raw = tree.pop(MANIFEST, None)
-    if raw is None:
-        return False
-    try:
-        doc = json.loads(raw)
-    except ValueError:
-        return False
-    return (
-        isinstance(doc, dict)
-        and doc.get("inputs") == digest
-        and doc.get("files") == {p: sha256(tree[p]) for p in sorted(tree)}
-    )
+    return doc.get("files") == {p: sha256(tree[p]) for p in sorted(tree)}
 
 
-def build(paths: Paths, digest: str) -> dict[str, bytes]:
+def build(paths: Paths) -> dict[str, bytes]:
     """Render the whole output in memory (raises SpecError on bad input)."""
     from .format import format_files
     from .render.package import render_package
     from .spec.loader import load_spec
 
     spec = load_spec(paths.spec)
-    files = {p: t.encode("utf-8") for p, t in format_files(render_package(spec, paths.templates)).items()}
-    files[MANIFEST] = manifest_text(digest, files)
-    return files
+    return {p: t.encode("utf-8") for p, t in format_files(render_package(spec, paths.templates)).items()}
 
 
 def generate(paths: Paths, *, force: bool = False) -> bool:
@@ -69,7 +60,9 @@ def generate(paths: Paths, *, force: bool = False) -> bool:
     digest = inputs_hash(paths)
     if not force and is_fresh(paths, digest):
         return False
-    write_tree(paths.out, build(paths, digest))
+    files = build(paths)
+    write_tree(paths.out, files)
+    write_stamp(paths.out, digest, files)
     return True
 
 
@@ -78,4 +71,8 @@ def check(paths: Paths) -> list[str]:
     digest = inputs_hash(paths)
     if is_fresh(paths, digest):
         return []
-    return stale_files(paths.out, build(paths, digest))
+    files = build(paths)
+    stale = stale_files(paths.out, files)
+    if not stale:
+        write_stamp(paths.out, digest, files)
+    return stale

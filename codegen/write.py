@@ -10,17 +10,31 @@ import os
 import shutil
 from pathlib import Path
 
-MANIFEST = ".codegen.json"
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def manifest_text(inputs_hash: str, files: dict[str, bytes]) -> bytes:
-    """The manifest written beside the output: what it was generated from, and each file's hash."""
+def stamp_path(out_dir: Path) -> Path:
+    """Where the local, uncommitted record of the last generation of `out_dir` lives."""
+    return out_dir.resolve().parent / ".codegen-cache" / f"{out_dir.resolve().name}.json"
+
+
+def write_stamp(out_dir: Path, inputs_hash: str, files: dict[str, bytes]) -> None:
+    """Record what `out_dir` was generated from and each file's hash, for the fast path."""
     doc = {"inputs": inputs_hash, "files": {p: sha256(files[p]) for p in sorted(files)}}
-    return (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode()
+    path = stamp_path(out_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
+
+
+def read_stamp(out_dir: Path) -> dict[str, object] | None:
+    try:
+        doc = json.loads(stamp_path(out_dir).read_text())
+    except (OSError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) else None
 
 
 def read_tree(out_dir: Path) -> dict[str, bytes]:

@@ -161,7 +161,7 @@ def resource_view(r: Resource, spec: Spec) -> ResourceView:
         attr=naming.resource_attr(r.name),
         cls=naming.resource_class(r.name),
         module=naming.snake(r.name),
-        doc=docstring_body(r.description),
+        doc=docstring_body(r.description) or f"The `{r.name}` resource.",
         methods=tuple(method_view(m, spec) for m in r.methods),
     )
 

@@ -24,7 +24,7 @@ def test_generating_twice_is_byte_identical(tmp_path: Path, spec_copy: Callable[
 def test_reordered_and_resplit_input_gives_the_same_package(tmp_path: Path, spec_copy: Callable[[], Path]) -> None:
     spec = spec_copy()
     p = paths(spec, tmp_path / "unused")
-    original = build(p, "x")
+    original = build(p)
 
     # Reverse the order of the types and move half of them into a new file.
     content = yaml.safe_load((spec / "content.yaml").read_text())
@@ -32,7 +32,7 @@ def test_reordered_and_resplit_input_gives_the_same_package(tmp_path: Path, spec
     half = len(names) // 2
     (spec / "content.yaml").write_text(yaml.safe_dump({"types": {n: content["types"][n] for n in names[:half]}}, sort_keys=False))
     (spec / "aaa_more.yaml").write_text(yaml.safe_dump({"types": {n: content["types"][n] for n in names[half:]}}, sort_keys=False))
-    reordered = build(p, "x")
+    reordered = build(p)
     assert reordered == original
 
 

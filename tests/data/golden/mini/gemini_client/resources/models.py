@@ -24,6 +24,7 @@ from .._core import (
     Timeout,
     build_body,
     path_param,
+    strip_not_given,
     to_raw_response_wrapper,
     async_to_raw_response_wrapper,
 )
@@ -148,10 +149,12 @@ class Models(SyncAPIResource):
             items="models",
             page_token="pageToken",
             next_page_token="nextPageToken",
-            query={
-                "pageSize": page_size,
-                "pageToken": page_token,
-            },
+            query=strip_not_given(
+                {
+                    "pageSize": page_size,
+                    "pageToken": page_token,
+                }
+            ),
             options=RequestOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -278,10 +281,12 @@ class AsyncModels(AsyncAPIResource):
             items="models",
             page_token="pageToken",
             next_page_token="nextPageToken",
-            query={
-                "pageSize": page_size,
-                "pageToken": page_token,
-            },
+            query=strip_not_given(
+                {
+                    "pageSize": page_size,
+                    "pageToken": page_token,
+                }
+            ),
             options=RequestOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -19,6 +19,7 @@ class Blob(BaseModel):
 
 
 class FinishReason(OpenEnum):
+    """Why the model stopped."""
 
     FINISH_REASON_UNSPECIFIED = "FINISH_REASON_UNSPECIFIED"
 
@@ -37,6 +38,7 @@ class Model(BaseModel):
 
 
 class Part(BaseModel):
+    """One part of a message."""
 
     text: str | None = None
 
@@ -50,6 +52,7 @@ class Part(BaseModel):
 
 
 class Schema(BaseModel):
+    """A recursive type."""
 
     type: str | None = None
 
@@ -69,6 +72,7 @@ class Schema(BaseModel):
 
 
 class Content(BaseModel):
+    """Multi-part content of a message."""
 
     parts: list[Part] | None = None
 

@@ -1,0 +1,80 @@
+"""A failed generation leaves the previous output byte-identical; `check` finds every stale file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import codegen.format
+import codegen.write
+from codegen.cli import main
+from codegen.pipeline import check, generate
+from codegen.write import read_tree
+
+from .conftest import paths
+
+
+@pytest.fixture
+def generated(tmp_path: Path, spec_copy: Callable[[], Path]) -> tuple[Path, Path]:
+    spec = spec_copy()
+    out = tmp_path / "out"
+    generate(paths(spec, out))
+    return spec, out
+
+
+def _break_spec(spec: Path) -> None:
+    (spec / "content.yaml").write_text((spec / "content.yaml").read_text().replace("Multi-part content of a message.", "Content of a message."))
+
+
+@pytest.mark.parametrize("stage", ["format", "write"])
+def test_failure_mid_generation_leaves_output_unchanged(
+    generated: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, stage: str
+) -> None:
+    spec, out = generated
+    before = read_tree(out)
+    _break_spec(spec)  # so that generation has something new to write
+    if stage == "format":
+        monkeypatch.setattr(codegen.format, "format_files", lambda files: (_ for _ in ()).throw(RuntimeError("boom")))
+    else:
+        real = Path.write_bytes
+        count = {"n": 0}
+
+        def flaky(self: Path, data: bytes) -> int:
+            count["n"] += 1
+            if count["n"] == 5:  # part-way through writing the new tree
+                raise OSError("disk full")
+            return real(self, data)
+
+        monkeypatch.setattr(Path, "write_bytes", flaky)
+    with pytest.raises((RuntimeError, OSError)):
+        generate(paths(spec, out))
+    assert read_tree(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == [".codegen-cache", "out", "spec"]  # no temporary dirs left
+
+
+def test_check_is_clean_after_generate_and_lists_stale_files(generated: tuple[Path, Path]) -> None:
+    spec, out = generated
+    assert check(paths(spec, out)) == []
+    (out / "gemini_client" / "_client.py").write_text("# edited by hand\n")
+    (out / "gemini_client" / "stray.py").write_text("")
+    (out / "gemini_client" / "py.typed").unlink()
+    assert check(paths(spec, out)) == [
+        "changed: gemini_client/_client.py",
+        "missing: gemini_client/py.typed",
+        "extra:   gemini_client/stray.py",
+    ]
+
+
+def test_check_sees_a_spec_change(generated: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    spec, out = generated
+    _break_spec(spec)
+    assert main(["check", "--spec", str(spec), "--out", str(out)]) == 1
+    assert "changed: gemini_client/types/_models.py" in capsys.readouterr().out
+
+
+def test_generate_skips_work_when_nothing_changed(generated: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    spec, out = generated
+    monkeypatch.setattr(codegen.write, "write_tree", lambda *a: pytest.fail("should not write"))
+    assert generate(paths(spec, out)) is False

@@ -1,0 +1,112 @@
+"""Untrusted text from the spec never changes the structure of the generated code.
+
+Hostile descriptions (quotes, triple quotes, backslashes, newlines, \\r, U+2028, Jinja syntax) are put
+everywhere a description can go; the generated modules must parse and hold exactly the expected
+definitions. Hostile names are rejected with a clean error, never rendered."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from codegen.format import format_files
+from codegen.render.package import render_package
+from codegen.render.text import one_line
+from codegen.spec.errors import SpecError
+from codegen.spec.loader import load_spec
+
+from .conftest import MINI, TEMPLATES
+
+NASTY = ['"', "'", '"""', "'''", "\\", "\n", "\r", "\u2028", "\u2029", "\x00", "\x1b[31m", "{{ 7*7 }}", "{% if %}", "#", "):\n    import os\n", "\\N{", "\t"]
+hostile_text = st.lists(st.one_of(st.sampled_from(NASTY), st.text(max_size=8)), max_size=8).map("".join)
+
+
+def _definitions(source: str) -> dict[str, list[str]]:
+    """Top-level classes with the names they define (methods, fields, members); top-level functions."""
+    tree = ast.parse(source)
+    out: dict[str, list[str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            names = []
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    names.append(item.name)
+                elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                    names.append(item.target.id)
+                elif isinstance(item, ast.Assign):
+                    names += [t.id for t in item.targets if isinstance(t, ast.Name)]
+            out[node.name] = names
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out[node.name] = []
+    return out
+
+
+def _render(spec_dir: Path) -> dict[str, str]:
+    return format_files(render_package(load_spec(spec_dir), TEMPLATES))
+
+
+_BASELINE: dict[str, dict[str, list[str]]] = {}
+
+
+def _baseline() -> dict[str, dict[str, list[str]]]:
+    if not _BASELINE:
+        _BASELINE.update({p: _definitions(s) for p, s in _render(MINI).items() if p.endswith(".py")})
+    return _BASELINE
+
+
+def _set_all_descriptions(data: object, text: str) -> None:
+    """Put `text` as the description of every type, field, enum value, resource, method and param."""
+    if isinstance(data, dict):
+        for key, value in list(data.items()):
+            if key == "description":
+                data[key] = text
+            elif isinstance(value, str) and key not in ("type", "http", "in", "prefix", "request", "response", "name", "base_url", "version", "header", "title", "items"):
+                data[key] = {"description": text} if key.isupper() else value
+            else:
+                _set_all_descriptions(value, text)
+        for key in ("fields", "enum", "methods", "params"):
+            for name, value in (data.get(key) or {}).items():
+                if isinstance(value, str) and key == "fields":
+                    data[key][name] = {"type": value, "description": text}
+                elif isinstance(value, dict):
+                    value["description"] = text
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=hostile_text)
+def test_hostile_descriptions_never_change_code_structure(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    spec = tmp_path_factory.mktemp("spec") / "spec"
+    shutil.copytree(MINI, spec)
+    for f in spec.glob("*.yaml"):
+        data = yaml.safe_load(f.read_text())
+        _set_all_descriptions(data, text)
+        f.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    rendered = _render(spec)
+    for path, defs in _baseline().items():
+        assert _definitions(rendered[path]) == defs, path
+    # The text did reach the code, intact but for being folded onto one line.
+    for path, cls, fallback in (
+        ("gemini_client/resources/models.py", "Models", "The `models` resource."),
+        ("gemini_client/types/_models.py", "Content", None),
+    ):
+        node = next(n for n in ast.parse(rendered[path]).body if isinstance(n, ast.ClassDef) and n.name == cls)
+        doc = ast.get_docstring(node, clean=False)
+        assert (doc.rstrip() if doc else None) == (one_line(text) or fallback), (path, text)  # black may pad a final quote
+
+
+@pytest.mark.parametrize("name", ['Evil"Name', "Evil\nName", "Evil{{x}}", "import os", "Evil\u2028Name", "__class__"])
+def test_hostile_type_and_field_names_are_rejected(tmp_path: Path, name: str) -> None:
+    spec = tmp_path / "spec"
+    shutil.copytree(MINI, spec)
+    data = yaml.safe_load((spec / "content.yaml").read_text())
+    data["types"][name] = {"fields": {name: "string"}}
+    (spec / "content.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    with pytest.raises(SpecError) as info:
+        load_spec(spec)
+    assert "invalid type name" in str(info.value)
