@@ -7,6 +7,7 @@ shown relative to the repository (`spec/content.yaml:42`), as they would be in a
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import subprocess
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..spec.errors import Problem, SpecError
-from ..spec.loader import IGNORED_FILES, load_spec
+from ..spec.loader import IGNORED_FILES, load_spec, shown_path, spec_files
 from ..spec.model import Location, Spec
 
 
@@ -67,15 +68,39 @@ def load_side(source: str, spec_dir: Path, cwd: Path | None = None) -> Side:
     return _load_ref(source, spec_dir, cwd)
 
 
+# Loaded specs by the names and bytes of their files: parsing YAML is the slow part, and a
+# process that diffs many times (tests, a bisect script) reads the same base again and again.
+_LOADED: dict[str, Spec] = {}
+_LOADED_MAX = 8
+
+
+def _fingerprint(spec_dir: Path) -> str:
+    h = hashlib.sha256()
+    for p in spec_files(spec_dir):
+        h.update(shown_path(p).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def _load(spec_dir: Path, label: str, strip: str) -> Spec:
     try:
-        return load_spec(spec_dir)
+        key = _fingerprint(spec_dir) if spec_dir.is_dir() else ""
+    except OSError:
+        key = ""
+    if key and key in _LOADED:
+        return _LOADED[key]
+    try:
+        spec = load_spec(spec_dir)
     except SpecError as exc:
         # The loader's lines, with temporary paths shown as the repository's, and the side named.
         raise SpecError(
             Problem(Location(_strip(p.loc.file, strip), p.loc.line, p.loc.path), f"{p.message} (in {label})")
             for p in exc.problems
         ) from None
+    if key:
+        if len(_LOADED) >= _LOADED_MAX:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[key] = spec
+    return spec
 
 
 def _strip(name: str, strip: str) -> str:
