@@ -51,8 +51,9 @@ def build(paths: Paths) -> dict[str, bytes]:
     from .render.package import render_package
     from .spec.loader import load_spec
 
-    spec = load_spec(paths.spec)
-    return {p: t.encode("utf-8") for p, t in format_files(render_package(spec, paths.templates)).items()}
+    rendered, copied = render_package(load_spec(paths.spec), paths.templates)
+    files = {**format_files(rendered), **copied}  # copied files (the core) are kept formatted by hand
+    return {p: files[p].encode("utf-8") for p in sorted(files)}
 
 
 def generate(paths: Paths, *, force: bool = False) -> bool:

@@ -28,12 +28,13 @@ def environment(template_dir: Path) -> jinja2.Environment:
     )
 
 
-def render_package(spec: Spec, template_dir: Path) -> dict[str, str]:
-    """Relative output path -> unformatted text, for the whole package."""
+def render_package(spec: Spec, template_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The whole package as (rendered files, still to be formatted; files copied verbatim)."""
     env = environment(template_dir)
     view: PackageView = package_view(spec)
     package_dir = template_dir / "package"
     out: dict[str, str] = {}
+    copied: dict[str, str] = {}
     for src in sorted(package_dir.rglob("*")):
         rel = src.relative_to(package_dir).as_posix()
         if src.is_dir() or _SKIP_DIRS.intersection(src.parts):
@@ -45,6 +46,6 @@ def render_package(spec: Spec, template_dir: Path) -> dict[str, str]:
         elif rel.endswith(".jinja"):
             out[f"{PACKAGE}/{rel[: -len('.jinja')]}"] = env.get_template(f"package/{rel}").render(p=view)
         else:
-            out[f"{PACKAGE}/{rel}"] = src.read_text(encoding="utf-8")
+            copied[f"{PACKAGE}/{rel}"] = src.read_text(encoding="utf-8")
     out[f"{PACKAGE}/types/_models.py"] = render_types_module(spec, template_dir / "datamodel")
-    return out
+    return out, copied

@@ -48,7 +48,7 @@ def _definitions(source: str) -> dict[str, list[str]]:
 
 
 def _render(spec_dir: Path) -> dict[str, str]:
-    return format_files(render_package(load_spec(spec_dir), TEMPLATES))
+    return format_files(render_package(load_spec(spec_dir), TEMPLATES)[0])
 
 
 _BASELINE: dict[str, dict[str, list[str]]] = {}
