@@ -1,0 +1,1 @@
+"""End-to-end tests of the generated client (`generated/gemini_client`) against loopback servers."""
