@@ -65,6 +65,9 @@ def parser() -> argparse.ArgumentParser:
     from .diff.command import add_parser as add_diff_parser
 
     add_diff_parser(sub)
+    from .drift.command import add_parser as add_drift_parser
+
+    add_drift_parser(sub)
     return p
 
 

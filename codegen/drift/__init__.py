@@ -1,0 +1,7 @@
+"""The drift checker: does the spec still describe the API?
+
+Discovery loading (`source.py`, `codegen.discovery.load`) -> normalisation
+(`codegen.discovery.normalise`) -> comparison (`compare.py`, pure, returns `Finding`s whose kinds
+are the `findings.KINDS` table) -> ignore rules (`ignore.py`, `spec/drift-ignore.yaml`) -> report
+(`report.py`: text, markdown, JSON, `--suggest` snippets). `command.py` is `codegen drift`.
+"""

@@ -1,0 +1,621 @@
+"""Compare the spec with the API (a Discovery document normalised into the same `Spec` model).
+
+Pure: `compare(api, spec)` returns every difference as a `Finding`; ignore rules and formatting
+come later (`ignore.py`, `report.py`).
+
+How types are matched. Discovery gives inline enums made-up names that need not be the spec's, so
+types are matched *through their uses*, never by name alone: the request and response of each
+method both sides have, then the type of each field both sides have, then recursively. An enum is
+matched with whatever enum the same field uses on the other side, whatever its name. An object
+is matched likewise, unless the API's name is the name of *another* spec type (then the field's
+type changed). Spec types no use reaches are then matched by name; a spec type still unmatched is
+`type-gone`. API types that only new surface (a missing method or field, a changed type) reaches,
+and the spec lacks, are `type-missing`.
+
+Enum values are compared once per matched pair of enums, reported at the first (alphabetical)
+field that uses the pair: `Candidate.finishReason: the API has enum value ESCALATION, ...`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TypeVar
+
+from codegen.spec.model import (
+    EnumType,
+    EnumValue,
+    Field,
+    Method,
+    ObjectType,
+    Parameter,
+    Spec,
+    TypeRef,
+)
+
+from .findings import Finding, Subject, Suggestion
+
+S = TypeVar("S", bound=Subject)
+
+
+def compare(
+    api: Spec, spec: Spec, *, type_file: Callable[[str], str] | None = None
+) -> list[Finding]:
+    """Every difference between `api` (normalised Discovery) and `spec`, sorted and de-duplicated.
+
+    `type_file(name) -> file` says where a new type would go (default: `codegen.discovery.topics`).
+    """
+    if type_file is None:
+        from codegen.discovery.topics import type_file as default_type_file
+
+        type_file = default_type_file
+    return _Compare(api, spec, type_file).run()
+
+
+def _leaf(ref: TypeRef) -> str | None:
+    return ref.named()
+
+
+class _Compare:
+    def __init__(self, api: Spec, spec: Spec, type_file: Callable[[str], str]) -> None:
+        self.api = api
+        self.spec = spec
+        self.type_file = type_file
+        self.findings: list[Finding] = []
+        self.pairs: dict[tuple[str, str], None] = {}  # (spec name, API name), in match order
+        self.queue: list[tuple[str, str]] = []
+        self.a2s: dict[str, str] = {}  # API type -> the first spec type matched with it
+        self.s2a: dict[str, str] = {}
+        self.enum_sites: dict[tuple[str, str], list[str]] = {}
+        self.renamed: set[tuple[str, str]] = set()
+        self.new_roots: list[tuple[str, str]] = []  # (API type, key of what brings it in)
+        self.new_names: dict[str, str] = {}  # unmatched API type -> its name in the spec
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def sloc(self, path: str) -> str | None:
+        loc = self.spec.where(path)
+        return loc.file_line if loc.line > 0 else None
+
+    def add(
+        self,
+        kind: str,
+        where: str,
+        message: str,
+        spec_path: str | None,
+        api_path: str | None,
+        *,
+        item: str = "",
+        via: tuple[str, ...] = (),
+        suggestion: Suggestion | None = None,
+    ) -> None:
+        self.findings.append(
+            Finding(
+                kind,
+                where,
+                message,
+                self.sloc(spec_path) if spec_path else None,
+                api_path or None,
+                item,
+                via,
+                suggestion,
+            )
+        )
+
+    def show_api(self, ref: TypeRef) -> str:
+        """An API type expression, its named types in the spec's names where matched."""
+        if ref.kind in ("list", "map") and ref.item is not None:
+            return f"{ref.kind}[{self.show_api(ref.item)}]"
+        if ref.kind == "named":
+            return self.a2s.get(ref.name, ref.name)
+        return ref.name
+
+    # -- matching types ----------------------------------------------------------------------
+
+    def link(self, s: str, a: str, site: str | None) -> bool:
+        """Match spec type `s` with API type `a` met at field `site`; False when they differ."""
+        st, at = self.spec.types.get(s), self.api.types.get(a)
+        if st is None or at is None:  # a dangling name: the validator's / normaliser's business
+            return st is None and at is None
+        if isinstance(st, EnumType) != isinstance(at, EnumType):
+            return False
+        if isinstance(st, ObjectType) and a != s:
+            other = self.spec.types.get(a)
+            if other is not None:
+                return False  # the API uses another type the spec knows
+            if (s, a) not in self.renamed:
+                self.renamed.add((s, a))
+                self.add(
+                    "type-renamed",
+                    s,
+                    f"the API calls this type {a}",
+                    f"types.{s}",
+                    at.loc.path,
+                )
+        if isinstance(st, EnumType) and site is not None:
+            self.enum_sites.setdefault((s, a), []).append(site)
+        if (s, a) not in self.pairs:
+            self.pairs[(s, a)] = None
+            self.queue.append((s, a))
+            self.a2s.setdefault(a, s)
+            self.s2a.setdefault(s, a)
+        return True
+
+    def same_ref(self, s: TypeRef, a: TypeRef, site: str | None) -> bool:
+        """Whether two type expressions are the same, matching the named types they reach."""
+        if s.kind != a.kind:
+            sl, al = _leaf(s), _leaf(a)
+            if sl is not None and al is not None:
+                self.link(sl, al, site)  # keep comparing what is inside (list[X] -> X, say)
+            return False
+        if s.kind in ("list", "map"):
+            assert s.item is not None and a.item is not None
+            return self.same_ref(s.item, a.item, site)
+        if s.kind == "primitive":
+            return s.name == a.name
+        return self.link(s.name, a.name, site)
+
+    def note_new(self, ref: TypeRef | None, via: str) -> None:
+        """An API type brought in by `via`; a `type-missing` unless it gets matched."""
+        name = _leaf(ref) if ref is not None else None
+        if name is not None and name in self.api.types:
+            self.new_roots.append((name, via))
+
+    def drain(self) -> None:
+        while self.queue:
+            s, a = self.queue.pop(0)
+            st, at = self.spec.types[s], self.api.types[a]
+            if st.deprecated != at.deprecated:
+                self.add(
+                    "type-deprecated-changed",
+                    s,
+                    _deprecated_message("type", at.deprecated),
+                    f"types.{s}",
+                    at.loc.path,
+                )
+            if isinstance(st, ObjectType) and isinstance(at, ObjectType):
+                self.objects(st, at)
+
+    # -- entry -------------------------------------------------------------------------------
+
+    def run(self) -> list[Finding]:
+        for rname, r in self.spec.resources.items():
+            ar = self.api.resources.get(rname)
+            for m in r.methods:
+                am = ar.method(m.name) if ar is not None else None
+                where = f"{rname}.{m.name}"
+                if am is None:
+                    self.add(
+                        "method-gone",
+                        where,
+                        f"the spec has method {m.http_method} {m.path}, the API does not",
+                        f"resources.{rname}.methods.{m.name}",
+                        ar.loc.path if ar is not None else None,
+                    )
+                else:
+                    self.method(rname, m, am)
+            if ar is None:
+                continue
+            for am in ar.methods:
+                if r.method(am.name) is None:
+                    where = f"{rname}.{am.name}"
+                    self.add(
+                        "method-missing",
+                        where,
+                        f"the API has method {am.http_method} {am.path}, the spec lacks it",
+                        f"resources.{rname}.methods",
+                        am.loc.path,
+                        suggestion=Suggestion(
+                            r.loc.file, f"resources.{rname}.methods", am
+                        ),
+                    )
+                    for ref in _method_refs(am):
+                        self.note_new(ref, where)
+        self.drain()
+        # Spec types no method reaches: match them by name.
+        for name, st in self.spec.types.items():
+            if name not in self.s2a and name in self.api.types and name not in self.a2s:
+                self.link(name, name, None)
+                self.drain()
+        self.types_gone()
+        self.types_missing()
+        self.enum_values()
+        return self.finish()
+
+    # -- methods -----------------------------------------------------------------------------
+
+    def method(self, rname: str, m: Method, am: Method) -> None:
+        where = f"{rname}.{m.name}"
+        mpath = f"resources.{rname}.methods.{m.name}"
+        if m.http_method != am.http_method:
+            self.add(
+                "http-method-changed",
+                where,
+                f"the spec has HTTP {m.http_method}, the API has {am.http_method}",
+                f"{mpath}.http",
+                f"{am.loc.path}.httpMethod",
+            )
+        if m.path != am.path:
+            self.add(
+                "path-changed",
+                where,
+                f"the spec has path {m.path}, the API has {am.path}",
+                f"{mpath}.http",
+                f"{am.loc.path}.path",
+            )
+        for p in m.parameters:
+            ap = am.parameter(p.name)
+            if ap is None:
+                self.add(
+                    "param-gone",
+                    f"{where}.{p.name}",
+                    f"the spec has {p.location} parameter {p.name}, the API does not",
+                    f"{mpath}.params.{p.name}",
+                    f"{am.loc.path}.parameters",
+                )
+            else:
+                self.param(where, mpath, p, ap)
+        for ap in am.parameters:
+            if m.parameter(ap.name) is None:
+                pwhere = f"{where}.{ap.name}"
+                required = ap.required
+                self.add(
+                    "required-param-missing" if required else "param-missing",
+                    pwhere,
+                    f"the API has {'a required' if required else 'an optional'} {ap.location} "
+                    f"parameter {ap.name} ({self.show_api(ap.type)}), the spec lacks it",
+                    f"{mpath}.params",
+                    ap.loc.path,
+                    suggestion=Suggestion(m.loc.file, f"{mpath}.params", ap),
+                )
+                self.note_new(ap.type, pwhere)
+        self.body(where, mpath, "request", m.request, am.request, am.loc.path)
+        self.body(where, mpath, "response", m.response, am.response, am.loc.path)
+        self.shape(where, mpath, m, am)
+        if m.deprecated != am.deprecated:
+            self.add(
+                "method-deprecated-changed",
+                where,
+                _deprecated_message("method", am.deprecated),
+                mpath,
+                am.loc.path,
+            )
+
+    def param(self, mwhere: str, mpath: str, p: Parameter, ap: Parameter) -> None:
+        where = f"{mwhere}.{p.name}"
+        ppath = f"{mpath}.params.{p.name}"
+        if p.location != ap.location:
+            self.add(
+                "param-location-changed",
+                where,
+                f"the spec has a {p.location} parameter, the API a {ap.location} parameter",
+                f"{ppath}.in",
+                ap.loc.path,
+            )
+        if not self.same_ref(p.type, ap.type, None):
+            self.add(
+                "param-type-changed",
+                where,
+                f"type changed: the spec has {p.type}, the API has {self.show_api(ap.type)}",
+                f"{ppath}.type",
+                ap.loc.path,
+            )
+            self.note_new(ap.type, where)
+        if p.required != ap.required:
+            self.add(
+                "param-now-required" if ap.required else "param-now-optional",
+                where,
+                "the API requires it, the spec has it optional"
+                if ap.required
+                else "the spec requires it, the API has it optional",
+                f"{ppath}.required",
+                ap.loc.path,
+            )
+        if p.repeated != ap.repeated:
+            self.add(
+                "param-repeated-changed",
+                where,
+                "the API repeats it, the spec does not"
+                if ap.repeated
+                else "the spec repeats it, the API does not",
+                f"{ppath}.repeated",
+                ap.loc.path,
+            )
+        if p.deprecated != ap.deprecated:
+            self.add(
+                "param-deprecated-changed",
+                where,
+                _deprecated_message("parameter", ap.deprecated),
+                ppath,
+                ap.loc.path,
+            )
+
+    def body(
+        self, where: str, mpath: str, what: str, s: str | None, a: str | None, apath: str
+    ) -> None:
+        if s is None and a is None:
+            return
+        if s is not None and a is not None and self.link(s, a, None):
+            return
+        shown = self.a2s.get(a, a) if a is not None else None
+        self.add(
+            f"{what}-changed",
+            where,
+            f"{what} changed: the spec has {s or 'none'}, the API has {shown or 'none'}",
+            f"{mpath}.{what}",
+            f"{apath}.{what}",
+        )
+        if a is not None:
+            self.note_new(TypeRef("named", a), where)
+
+    def shape(self, where: str, mpath: str, m: Method, am: Method) -> None:
+        diffs = []
+        if m.streaming != am.streaming:
+            diffs.append(_says("streaming", am.streaming))
+        if (m.pagination is None) != (am.pagination is None):
+            diffs.append(_says("paginated", am.pagination is not None))
+        elif m.pagination is not None and am.pagination is not None:
+            if m.pagination.items != am.pagination.items:
+                diffs.append(
+                    f"the spec pages over {m.pagination.items}, the API over {am.pagination.items}"
+                )
+        if (m.long_running is None) != (am.long_running is None):
+            diffs.append(_says("long-running", am.long_running is not None))
+        if m.upload != am.upload:
+            diffs.append(_says("a media upload", am.upload))
+        if diffs:
+            self.add("method-shape-changed", where, "; ".join(diffs), mpath, am.loc.path)
+
+    # -- objects and fields ------------------------------------------------------------------
+
+    def objects(self, st: ObjectType, at: ObjectType) -> None:
+        s = st.name
+        for f in st.fields:
+            af = at.field(f.name)
+            if af is None:
+                self.add(
+                    "field-gone",
+                    f"{s}.{f.name}",
+                    f"the spec has field {f.name} ({f.type}), the API does not",
+                    f"types.{s}.fields.{f.name}",
+                    f"{at.loc.path}.properties",
+                )
+            else:
+                self.field(s, f, af)
+        for af in at.fields:
+            if st.field(af.name) is None:
+                where = f"{s}.{af.name}"
+                self.add(
+                    "required-field-missing" if af.required else "field-missing",
+                    where,
+                    f"the API has {'a required ' if af.required else ''}field {af.name} "
+                    f"({self.show_api(af.type)}), the spec lacks it",
+                    f"types.{s}.fields",
+                    af.loc.path,
+                    suggestion=Suggestion(st.loc.file, f"types.{s}.fields", af),
+                )
+                self.note_new(af.type, where)
+
+    def field(self, s: str, f: Field, af: Field) -> None:
+        where = f"{s}.{f.name}"
+        fpath = f"types.{s}.fields.{f.name}"
+        if not self.same_ref(f.type, af.type, where):
+            self.add(
+                "field-type-changed",
+                where,
+                f"type changed: the spec has {f.type}, the API has {self.show_api(af.type)}",
+                f"{fpath}.type",
+                af.loc.path,
+            )
+            self.note_new(af.type, where)
+        if f.required != af.required:
+            self.add(
+                "field-now-required" if af.required else "field-now-optional",
+                where,
+                "the API requires it, the spec has it optional"
+                if af.required
+                else "the spec requires it, the API has it optional",
+                f"{fpath}.required",
+                af.loc.path,
+            )
+        if f.output_only != af.output_only:
+            self.add(
+                "field-now-output-only" if af.output_only else "field-now-settable",
+                where,
+                "the API says it is output only, the spec does not"
+                if af.output_only
+                else "the spec says it is output only, the API does not",
+                f"{fpath}.output_only",
+                af.loc.path,
+            )
+        if f.deprecated != af.deprecated:
+            self.add(
+                "field-deprecated-changed",
+                where,
+                _deprecated_message("field", af.deprecated),
+                f"{fpath}.deprecated",
+                af.loc.path,
+            )
+
+    # -- enums -------------------------------------------------------------------------------
+
+    def enum_values(self) -> None:
+        for s, a in self.pairs:
+            st, at = self.spec.types[s], self.api.types[a]
+            if not (isinstance(st, EnumType) and isinstance(at, EnumType)):
+                continue
+            sites = self.enum_sites.get((s, a))
+            where = min(sites) if sites else s
+            named = "" if not sites else f" (enum {s})"
+            api_values = {v.name: v for v in at.values}
+            spec_values = {v.name: v for v in st.values}
+            for v in st.values:
+                av = api_values.get(v.name)
+                if av is None:
+                    self.add(
+                        "enum-value-gone",
+                        where,
+                        f"the spec has enum value {v.name}{named}, the API lacks it",
+                        f"types.{s}.enum.{v.name}",
+                        at.loc.path,
+                        item=v.name,
+                    )
+                elif v.deprecated != av.deprecated:
+                    self.add(
+                        "enum-value-deprecated-changed",
+                        where,
+                        _deprecated_message(f"enum value {v.name}{named}", av.deprecated),
+                        f"types.{s}.enum.{v.name}",
+                        av.loc.path,
+                        item=v.name,
+                    )
+            for av in at.values:
+                if av.name not in spec_values:
+                    self.add(
+                        "enum-value-missing",
+                        where,
+                        f"the API has enum value {av.name}{named}, the spec lacks it",
+                        f"types.{s}.enum",
+                        av.loc.path,
+                        item=av.name,
+                        suggestion=Suggestion(st.loc.file, f"types.{s}.enum", av),
+                    )
+
+    # -- types only one side has -------------------------------------------------------------
+
+    def types_gone(self) -> None:
+        gone = [n for n in self.spec.types if n not in self.s2a]
+        if not gone:
+            return
+        referrers: dict[str, list[str]] = {n: [] for n in gone}
+        for t in self.spec.objects():
+            for f in t.fields:
+                leaf = _leaf(f.type)
+                if leaf in referrers:
+                    # An unmatched owner is itself type-gone: the field goes with it.
+                    key = t.name if t.name not in self.s2a else f"{t.name}.{f.name}"
+                    referrers[leaf].append(key)
+        for r in self.spec.resources.values():
+            for m in r.methods:
+                for ref in _method_refs(m):
+                    leaf = _leaf(ref)
+                    if leaf in referrers:
+                        referrers[leaf].append(f"{r.name}.{m.name}")
+        for name in gone:
+            what = "enum" if isinstance(self.spec.types[name], EnumType) else "type"
+            self.add(
+                "type-gone",
+                name,
+                f"the spec has {what} {name}, the API does not describe it",
+                f"types.{name}",
+                None,
+                via=tuple(sorted(set(referrers[name]) - {name})),
+            )
+
+    def types_missing(self) -> None:
+        """API types new surface brings in that match no spec type, each with what brings it in."""
+        vias: dict[str, list[str]] = {}
+        todo = list(self.new_roots)
+        while todo:
+            a, via = todo.pop(0)
+            if a in self.a2s:
+                continue
+            first = a not in vias
+            vias.setdefault(a, []).append(via)
+            if not first:
+                continue
+            t = self.api.types[a]
+            if isinstance(t, ObjectType):
+                for f in t.fields:
+                    leaf = _leaf(f.type)
+                    if leaf is not None and leaf in self.api.types:
+                        todo.append((leaf, a))
+        # Names for the new types: the API's, unless the spec already uses it for something else.
+        taken = set(self.spec.types)
+        for a in vias:
+            name, n = a, 2
+            while name in taken:
+                name, n = f"{a}{n}", n + 1
+            taken.add(name)
+            self.new_names[a] = name
+        for a, why in vias.items():
+            t = self.api.types[a]
+            name = self.new_names[a]
+            what = "enum" if isinstance(t, EnumType) else "type"
+            called = "" if name == a else f" (the API calls it {a})"
+            self.add(
+                "type-missing",
+                name,
+                f"the API has {what} {name}{called}, the spec lacks it",
+                None,
+                t.loc.path,
+                via=tuple(sorted({self.new_names.get(v, v) for v in why} - {name})),
+                suggestion=Suggestion(self.type_file(name), "types", t),
+            )
+
+    # -- results -----------------------------------------------------------------------------
+
+    def api_name(self, name: str) -> str:
+        return self.a2s.get(name) or self.new_names.get(name, name)
+
+    def rename_ref(self, ref: TypeRef) -> TypeRef:
+        if ref.kind in ("list", "map") and ref.item is not None:
+            return replace(ref, item=self.rename_ref(ref.item))
+        if ref.kind == "named":
+            return replace(ref, name=self.api_name(ref.name))
+        return ref
+
+    def in_spec_names(self, node: S) -> S:
+        """An API node as it would be written in the spec: named types in the spec's names."""
+        out: Subject
+        if isinstance(node, (Field, Parameter)):
+            out = replace(node, type=self.rename_ref(node.type))
+        elif isinstance(node, Method):
+            out = replace(
+                node,
+                request=self.api_name(node.request) if node.request else None,
+                response=self.api_name(node.response) if node.response else None,
+                parameters=tuple(self.in_spec_names(p) for p in node.parameters),
+            )
+        elif isinstance(node, ObjectType):
+            out = replace(
+                node,
+                name=self.api_name(node.name),
+                fields=tuple(self.in_spec_names(f) for f in node.fields),
+            )
+        elif isinstance(node, EnumType):
+            out = replace(node, name=self.api_name(node.name))
+        else:
+            assert isinstance(node, EnumValue)
+            out = node
+        return out  # type: ignore[return-value]
+
+    def finish(self) -> list[Finding]:
+        seen: set[tuple[str, str, str, str]] = set()
+        out = []
+        for f in self.findings:
+            if f.sort_key() in seen:
+                continue
+            seen.add(f.sort_key())
+            if f.suggestion is not None:
+                f = replace(
+                    f, suggestion=replace(f.suggestion, node=self.in_spec_names(f.suggestion.node))
+                )
+            out.append(f)
+        return sorted(out, key=Finding.sort_key)
+
+
+def _method_refs(m: Method) -> list[TypeRef]:
+    refs = [TypeRef("named", n) for n in (m.request, m.response) if n]
+    return refs + [p.type for p in m.parameters]
+
+
+def _says(what: str, api: bool) -> str:
+    return f"the API says {what}, the spec does not" if api else f"the spec says {what}, the API does not"
+
+
+def _deprecated_message(what: str, api: bool) -> str:
+    if api:
+        return f"the API marks the {what} deprecated, the spec does not"
+    return f"the spec marks the {what} deprecated, the API does not"
+
