@@ -129,3 +129,23 @@ def rules_markdown() -> str:
         message = r.message.replace("|", "\\|")
         lines.append(f"| `{r.id}` | {r.level} | {r.area} | {r.kind} | {message} |")
     return "\n".join(lines) + "\n"
+
+
+DOC_BEGIN = "<!-- rules:begin (generated from codegen/diff/rules.py) -->"
+DOC_END = "<!-- rules:end -->"
+
+
+def write_doc(path: str) -> bool:
+    """Replace the rules table between the markers of `path`; True when the file changed."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    head, sep, rest = text.partition(DOC_BEGIN)
+    _, sep2, tail = rest.partition(DOC_END)
+    if not sep or not sep2:
+        raise SystemExit(f"{path}: no {DOC_BEGIN} ... {DOC_END} markers")
+    new = f"{head}{DOC_BEGIN}\n{rules_markdown()}{DOC_END}{tail}"
+    if new != text:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(new)
+    return new != text
+
