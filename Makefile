@@ -30,3 +30,11 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache
+
+# `make diff`: what the work tree's spec changes in the generated client, against BASE (default
+# origin/main, or HEAD when there is no origin/main). E.g. `make diff BASE=v0.3.0 DIFF_ARGS="--format markdown"`.
+BASE ?= $(shell git rev-parse --verify --quiet origin/main >/dev/null 2>&1 && echo origin/main || echo HEAD)
+DIFF_ARGS ?=
+.PHONY: diff
+diff: install
+	$(BIN)/codegen diff $(BASE) $(DIFF_ARGS)
