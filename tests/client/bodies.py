@@ -77,7 +77,7 @@ def generate_response(
     candidate: dict[str, Any] = {"content": {"parts": [{"text": text}], "role": "model"}}
     if finish_reason is not None:
         candidate["finishReason"] = finish_reason
-        candidate["safetyRatings"] = SAFETY_RATINGS
+        candidate["safetyRatings"] = [dict(r) for r in SAFETY_RATINGS]
         candidate["avgLogprobs"] = -0.3817
     if citations:
         candidate["citationMetadata"] = {
