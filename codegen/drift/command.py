@@ -62,12 +62,14 @@ def drift(
 ) -> Result:
     """The whole check: read the spec and the document, compare. Raises SpecError / DiscoveryError."""
     spec = load_spec(spec_dir)
-    discovery = read_source(source, cache_dir=cache_dir, client=client, warn=warn)
-    if (discovery.doc.get("name"), discovery.doc.get("version")) != (spec.service.name, spec.service.version):
-        raise DiscoveryError(
-            f"{discovery.source}: Discovery document of {discovery.doc.get('name')!r} "
-            f"{discovery.doc.get('version')!r}, the spec describes {spec.service.name!r} {spec.service.version!r}"
-        )
+    discovery = read_source(
+        source,
+        cache_dir=cache_dir,
+        client=client,
+        warn=warn,
+        name=spec.service.name,
+        version=spec.service.version,
+    )
     return check_spec(spec, discovery, spec_dir / FILE_NAME, suggest=suggest)
 
 

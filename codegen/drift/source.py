@@ -19,7 +19,14 @@ from typing import Any
 
 import httpx
 
-from codegen.discovery.load import Discovery, DiscoveryError, load_discovery, parse_discovery
+from codegen.discovery.load import (
+    EXPECTED_NAME,
+    EXPECTED_VERSION,
+    Discovery,
+    DiscoveryError,
+    load_discovery,
+    parse_discovery,
+)
 
 DEFAULT_URL = "https://generativelanguage.googleapis.com/$discovery/rest?version=v1beta"
 TIMEOUT = 20.0
@@ -49,13 +56,19 @@ def read_source(
     cache_dir: Path | None = None,
     client: httpx.Client | None = None,
     warn: Callable[[str], None] | None = None,
+    name: str = EXPECTED_NAME,
+    version: str = EXPECTED_VERSION,
 ) -> Discovery:
-    """A checked Discovery document from a path or URL; `DiscoveryError` (one line) otherwise."""
+    """A checked Discovery document of API `name` `version` from a path or URL.
+
+    Raises `DiscoveryError` (one line) for anything else."""
     if not is_url(source):
-        disc = load_discovery(source)
+        disc = load_discovery(source, name=name, version=version)
         check_refs(disc.doc, disc.source)
         return disc
-    fetched = fetch(source, cache_dir=cache_dir or default_cache_dir(), client=client)
+    fetched = fetch(
+        source, cache_dir=cache_dir or default_cache_dir(), client=client, name=name, version=version
+    )
     if fetched.note and warn is not None:
         warn(fetched.note)
     return fetched.discovery
@@ -67,6 +80,8 @@ def fetch(
     cache_dir: Path,
     client: httpx.Client | None = None,
     timeout: float = TIMEOUT,
+    name: str = EXPECTED_NAME,
+    version: str = EXPECTED_VERSION,
 ) -> Fetched:
     """GET the document, with `If-None-Match` when the cache holds a copy of the same URL."""
     cached = _read_cache(cache_dir, url)
@@ -82,7 +97,7 @@ def fetch(
     except httpx.HTTPError as e:  # offline, DNS, timeout, TLS...
         reason = _one_line(str(e)) or type(e).__name__
         if cached is not None:
-            disc = _parse(cached[0], f"{url} (cached copy)")
+            disc = _parse(cached[0], f"{url} (cached copy)", name, version)
             return Fetched(
                 disc, True, f"warning: cannot reach {url} ({reason}); using the cached copy, revision {disc.revision}"
             )
@@ -91,7 +106,7 @@ def fetch(
         if own:
             http.close()
     if response.status_code == 304 and cached is not None:
-        return Fetched(_parse(cached[0], f"{url} (cached copy)"), True)
+        return Fetched(_parse(cached[0], f"{url} (cached copy)", name, version), True)
     if response.status_code != 200:
         phrase = response.reason_phrase or ""
         raise DiscoveryError(f"{url}: HTTP {response.status_code} {phrase}".rstrip())
@@ -99,13 +114,13 @@ def fetch(
         text = response.content.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise DiscoveryError(f"{url}: not UTF-8 text (byte {e.start})") from None
-    disc = _parse(text, url)
+    disc = _parse(text, url, name, version)
     _write_cache(cache_dir, url, text, response.headers.get("etag", ""))
     return Fetched(disc, False)
 
 
-def _parse(text: str, source: str) -> Discovery:
-    disc = parse_discovery(text, source=source)
+def _parse(text: str, source: str, name: str, version: str) -> Discovery:
+    disc = parse_discovery(text, source=source, name=name, version=version)
     check_refs(disc.doc, source)
     return disc
 
