@@ -114,10 +114,14 @@ def test_retries_exhausted_with_backoff(
     assert 0.375 <= sleeps[0] <= 0.5 and 0.75 <= sleeps[1] <= 1.0  # exponential, with jitter
 
 
+def no_sleep(delay: float) -> None:
+    pytest.fail(f"max_retries=0 must not sleep (asked {delay}s)")
+
+
 def test_max_retries_zero(server: LoopbackServer) -> None:
     server.add(GENERATE, Reply(429, quota_exceeded("1s")), Reply(json=generate_response()))
     with Client(api_key=KEY, base_url=server.url, max_retries=0) as client:
-        client._sleep = pytest.fail  # must not be called
+        client._sleep = no_sleep
         with pytest.raises(gemini_client.RateLimitError) as info:
             generate(client)
     assert info.value.status == "RESOURCE_EXHAUSTED"

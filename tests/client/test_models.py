@@ -175,7 +175,9 @@ def test_batch_embed_contents(client: Client, server: LoopbackServer) -> None:
 
 @PAGINATION_BUG
 @pytest.mark.asyncio
-async def test_async_list_iterates_every_model(aclient: AsyncClient, server: LoopbackServer) -> None:
+async def test_async_list_iterates_every_model(
+    aclient: AsyncClient, server: LoopbackServer
+) -> None:
     script_pages(server)
     pager = aclient.models.list(page_size=3)
     assert isinstance(pager, gemini_client.AsyncPager)

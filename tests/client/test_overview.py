@@ -44,7 +44,10 @@ IMAGE_WIRE = {
 CHAT: list[Any] = [
     {"role": "user", "parts": [{"text": "Hello"}]},
     {"role": "model", "parts": [{"text": "Great to meet you. What would you like to know?"}]},
-    {"role": "user", "parts": [{"text": "I have two dogs in my house. How many paws are in my house?"}]},
+    {
+        "role": "user",
+        "parts": [{"text": "I have two dogs in my house. How many paws are in my house?"}],
+    },
 ]
 PAWS = "That's 8 paws in your house: each dog has 4 paws, and 2 x 4 = 8."
 
@@ -124,9 +127,7 @@ def test_generation_options_are_sent_camel_case(client: Client, server: Loopback
         contents=TEXT_PROMPT,
         system_instruction={"parts": [{"text": "You are a cat."}]},
         generation_config=types.GenerationConfig(temperature=0.1, max_output_tokens=64),
-        safety_settings=[
-            {"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_ONLY_HIGH"}
-        ],
+        safety_settings=[{"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_ONLY_HIGH"}],
     )
     body = server.requests[0].json()
     assert body["systemInstruction"] == {"parts": [{"text": "You are a cat."}]}

@@ -72,7 +72,9 @@ def test_get_count_and_stream(client: Client, server: LoopbackServer) -> None:
 
 
 def test_errors_still_raise(client: Client, server: LoopbackServer) -> None:
-    server.add(GENERATE, Reply(404, {"error": {"code": 404, "message": "x", "status": "NOT_FOUND"}}))
+    server.add(
+        GENERATE, Reply(404, {"error": {"code": 404, "message": "x", "status": "NOT_FOUND"}})
+    )
     with pytest.raises(gemini_client.NotFoundError):
         client.models.with_raw_response.generate_content(model=MODEL, contents=PROMPT)
 

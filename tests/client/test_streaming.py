@@ -35,7 +35,9 @@ def check_chunks(chunks: list[types.GenerateContentResponse], n: int) -> None:
     assert all(type(c) is types.GenerateContentResponse for c in chunks)
     assert [text(c) for c in chunks] == [f"w{i} " for i in range(n)]
     assert {c.response_id for c in chunks} == {RESPONSE_ID}
-    assert chunks[-1].candidates and chunks[-1].candidates[0].finish_reason is types.FinishReason.STOP
+    assert (
+        chunks[-1].candidates and chunks[-1].candidates[0].finish_reason is types.FinishReason.STOP
+    )
     assert all(c.candidates and c.candidates[0].finish_reason is None for c in chunks[:-1])
     assert chunks[-1].usage_metadata and chunks[-1].usage_metadata.prompt_tokens_details
 
@@ -55,9 +57,7 @@ def test_fifty_chunks_each_its_own_write(client: Client, server: LoopbackServer)
 
 
 @pytest.mark.parametrize("size", [1, 13, 200])
-def test_crlf_events_split_across_writes(
-    client: Client, server: LoopbackServer, size: int
-) -> None:
+def test_crlf_events_split_across_writes(client: Client, server: LoopbackServer, size: int) -> None:
     body = sse(*stream_chunks(6), crlf=True)
     assert b"\r\n\r\n" in body
     server.add(STREAM, Reply(chunks=list(iter_pieces(body, size))))
@@ -71,7 +71,9 @@ def test_split_tcp_writes_exactly_on_the_wire() -> None:
         RawSocketServer(pieces, delay=0.001) as raw,
         Client(api_key=KEY, base_url=raw.url) as client,
     ):
-        chunks = list(client.models.stream_generate_content(model=f"models/{MODEL}", contents=PROMPT))
+        chunks = list(
+            client.models.stream_generate_content(model=f"models/{MODEL}", contents=PROMPT)
+        )
     check_chunks(chunks, 5)
     request_line = raw.request.split(b"\r\n", 1)[0]
     assert request_line == f"POST {STREAM}?alt=sse HTTP/1.1".encode()
@@ -130,7 +132,9 @@ def test_status_error_before_the_stream_is_retried(
 ) -> None:
     server.add(
         STREAM,
-        Reply(503, error(503, "UNAVAILABLE", "The model is overloaded."), headers={"retry-after": "1"}),
+        Reply(
+            503, error(503, "UNAVAILABLE", "The model is overloaded."), headers={"retry-after": "1"}
+        ),
         Reply(chunks=[sse(*stream_chunks(3))]),
     )
     check_chunks(list(client.models.stream_generate_content(model=MODEL, contents=PROMPT)), 3)
