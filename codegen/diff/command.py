@@ -50,7 +50,10 @@ def run(args: argparse.Namespace) -> int:
     spec_dir = Path(args.spec_dir)
     try:
         base = load_side(args.base, spec_dir)
-        head = load_side(args.head if args.head is not None else args.spec_dir, spec_dir)
+        if args.head is None:  # the work tree's spec directory
+            head = load_side(args.spec_dir, spec_dir, directory=True)
+        else:
+            head = load_side(args.head, spec_dir)
     except DiffInputError as exc:
         print(f"codegen diff: {exc}".splitlines()[0], file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -70,7 +70,7 @@ def text(changes: Sequence[Change], base: str, head: str) -> str:
 
 # -- markdown ------------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~!#+-])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
 _SAFE_CODE = re.compile(r"^[A-Za-z0-9_.,()=/: +{}-]*$")
 
 

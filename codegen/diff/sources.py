@@ -58,12 +58,13 @@ def _first_line(data: bytes) -> str:
     return text.splitlines()[0] if text else ""
 
 
-def load_side(source: str, spec_dir: Path, cwd: Path | None = None) -> Side:
+def load_side(source: str, spec_dir: Path, cwd: Path | None = None, *, directory: bool = False) -> Side:
     """A side from `source`: an existing directory (the spec directory itself), else a git ref
-    whose tree holds `spec_dir` (a path relative to `cwd`, default the working directory)."""
+    whose tree holds `spec_dir` (a path relative to `cwd`, default the working directory).
+    With `directory`, `source` is a directory, and a missing one is reported by the loader."""
     cwd = cwd or Path.cwd()
     path = Path(source)
-    if path.is_dir():
+    if directory or path.is_dir():
         return Side(label=source, spec=_load(path, source, ""))
     return _load_ref(source, spec_dir, cwd)
 

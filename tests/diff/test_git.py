@@ -109,3 +109,9 @@ def test_broken_spec_in_a_ref(repo: Path, cli: Callable[..., Run]) -> None:
     (line,) = run.err.splitlines()
     assert line.startswith("spec/models.yaml:")
     assert "unknown type 'Modle'" in line and "(in HEAD (" in line
+
+
+def test_default_head_is_a_directory_even_when_missing(repo: Path, cli: Callable[..., Run]) -> None:
+    run = cli("diff", "HEAD", "--spec-dir", "nowhere")
+    assert run.code == 2
+    assert run.err.splitlines() == [run.err.strip()] and "nowhere" in run.err
