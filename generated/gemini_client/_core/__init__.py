@@ -1,5 +1,7 @@
 """The hand-written runtime of the generated client: HTTP, retries, errors, streams, pages."""
 
+from typing import TYPE_CHECKING, Any
+
 from ._base_client import AsyncAPIClient, AsyncAPIResource, SyncAPIClient, SyncAPIResource
 from ._constants import (
     DEFAULT_MAX_RETRIES,
@@ -26,12 +28,24 @@ from ._exceptions import (
     UnprocessableEntityError,
     make_status_error,
 )
-from ._models import BaseModel, OpenEnum
 from ._pagination import AsyncPager, SyncPager
 from ._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, Timeout
 from ._utils import build_body, path_param, strip_not_given
+
+if TYPE_CHECKING:
+    from ._models import BaseModel, OpenEnum
+
+
+def __getattr__(name: str) -> Any:
+    """`BaseModel` and `OpenEnum` load pydantic's model machinery: imported on first use only."""
+    if name in ("BaseModel", "OpenEnum"):
+        from . import _models
+
+        return getattr(_models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import logging
 import random
@@ -38,8 +37,8 @@ __all__ = ["AsyncAPIClient", "AsyncAPIResource", "SyncAPIClient", "SyncAPIResour
 
 log = logging.getLogger("gemini_client")
 
-T = TypeVar("T", bound=pydantic.BaseModel)
-PageT = TypeVar("PageT", bound=pydantic.BaseModel)
+T = TypeVar("T", bound="pydantic.BaseModel")
+PageT = TypeVar("PageT", bound="pydantic.BaseModel")
 _HttpxClientT = TypeVar("_HttpxClientT", httpx.Client, httpx.AsyncClient)
 _SyncClientT = TypeVar("_SyncClientT", bound="SyncAPIClient")
 _AsyncClientT = TypeVar("_AsyncClientT", bound="AsyncAPIClient")
@@ -368,6 +367,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         self._client = (
             http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
         )
+        import asyncio  # only the async client needs it: kept out of import time
+
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     def with_options(

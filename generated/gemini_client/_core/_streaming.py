@@ -21,7 +21,7 @@ from ._exceptions import (
 
 __all__ = ["AsyncStream", "Stream"]
 
-T = TypeVar("T", bound=pydantic.BaseModel)
+T = TypeVar("T", bound="pydantic.BaseModel")
 
 _ERROR_EVENT = re.compile(r'\s*\{\s*"error"\s*:')
 

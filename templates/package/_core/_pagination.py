@@ -9,7 +9,7 @@ import pydantic
 
 __all__ = ["AsyncPager", "SyncPager"]
 
-PageT = TypeVar("PageT", bound=pydantic.BaseModel)
+PageT = TypeVar("PageT", bound="pydantic.BaseModel")
 ItemT = TypeVar("ItemT")
 
 
