@@ -18,6 +18,7 @@ field that uses the pair: `Candidate.finishReason: the API has enum value ESCALA
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
@@ -30,6 +31,7 @@ from codegen.spec.model import (
     ObjectType,
     Parameter,
     Spec,
+    TypeDef,
     TypeRef,
 )
 
@@ -266,7 +268,12 @@ class _Compare:
                     f"parameter {ap.name} ({self.show_api(ap.type)}), the spec lacks it",
                     f"{mpath}.params",
                     ap.loc.path,
-                    suggestion=Suggestion(m.loc.file, f"{mpath}.params", ap),
+                    suggestion=Suggestion(
+                        m.loc.file,
+                        f"{mpath}.params",
+                        ap,
+                        "" if f"{mpath}.params" in self.spec.locations else "add `params:` to the method",
+                    ),
                 )
                 self.note_new(ap.type, pwhere)
         self.body(where, mpath, "request", m.request, am.request, am.loc.path)
@@ -550,8 +557,21 @@ class _Compare:
                 None,
                 t.loc.path,
                 via=tuple(sorted({self.new_names.get(v, v) for v in why} - {name})),
-                suggestion=Suggestion(self.type_file(name), "types", t),
+                suggestion=self.type_home(name, t),
             )
+
+    def type_home(self, name: str, t: TypeDef) -> Suggestion:
+        """Where a new type goes: its topic's file in the spec's directory, under `types`."""
+        spec_dir = os.path.dirname(self.spec.service.loc.file) if self.spec.service.loc.line else ""
+        file = os.path.join(spec_dir, self.type_file(name))
+        files = {loc.file for loc in self.spec.locations.values()}
+        if file not in files:
+            note = "a new file"
+        elif not any(lc.file == file for p, lc in self.spec.locations.items() if p.startswith("types.")):
+            note = "add `types:` to the file"
+        else:
+            note = "append it to the file's `types:`"
+        return Suggestion(file, "types", t, note)
 
     # -- results -----------------------------------------------------------------------------
 

@@ -84,6 +84,7 @@ class Suggestion:
     file: str
     key: str  # "types.FinishReason.enum", "resources.models.methods", "types"
     node: Subject
+    note: str = ""  # "new file", "add `params:` to the method first"...
 
 
 @dataclass(frozen=True)

@@ -128,11 +128,11 @@ def snippets(findings: list[Finding]) -> list[Snippet]:
         if s is None:
             continue
         node = s.node
-        note = ""
+        notes = [s.note] if s.note else []
         if isinstance(node, Method):
             text = emit_method(node)
             if node.long_running is not None and not node.long_running.response:
-                note = "set long_running.response: Discovery does not say what the finished operation holds"
+                notes.append("set long_running.response: Discovery does not say what the finished operation holds")
         elif isinstance(node, Parameter):
             text = dump({node.name: param_data(node)})
         elif isinstance(node, Field):
@@ -144,7 +144,7 @@ def snippets(findings: list[Finding]) -> list[Snippet]:
             text = emit_type(node)
         pad = "  " * len(s.key.split("."))
         yaml_text = "".join(pad + line if line.strip() else line for line in text.splitlines(True))
-        out.append(Snippet(f.key, s.file, s.key, yaml_text, note))
+        out.append(Snippet(f.key, s.file, s.key, yaml_text, "; ".join(notes)))
     return sorted(out, key=lambda s: (s.file, s.key, s.where))
 
 
@@ -191,7 +191,7 @@ def _text_snippets(findings: list[Finding]) -> list[str]:
         lines.append("")
         lines.append(clean(f"# {s.where}: in {s.file}, under {s.key}:"))
         if s.note:
-            lines.append(clean(f"# then {s.note}"))
+            lines.append(clean(f"# ({s.note})"))
         lines += [clean(line) for line in s.yaml.rstrip("\n").split("\n")]
     return lines
 
@@ -241,7 +241,7 @@ def markdown(report: Report) -> str:
             for s in snips:
                 body = "\n".join(clean(line) for line in s.yaml.rstrip("\n").split("\n"))
                 fence = "`" * max(3, _longest_run(body, "`") + 1)
-                out.append(f"{md(s.where)}: in {md(s.file)}, under {md(s.key)}" + (f" (then {md(s.note)})" if s.note else ""))
+                out.append(f"{md(s.where)}: in {md(s.file)}, under {md(s.key)}" + (f" ({md(s.note)})" if s.note else ""))
                 out.append("")
                 out.append(f"{fence}yaml")
                 out.append(body)
