@@ -75,7 +75,6 @@ def drift(
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
     """Register `drift` on the `codegen` sub-command parser."""
-    kinds = ", ".join(KINDS)
     p: argparse.ArgumentParser = sub.add_parser(
         "drift",
         help="compare the spec with the API's Discovery document",
@@ -83,7 +82,10 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
             "Compare spec/ with the Discovery document (both directions) and report what differs. "
             "Exit 0: no drift; 1: drift found; 2: the document or the spec could not be read."
         ),
-        epilog=f"finding kinds: {kinds}. What the spec leaves out on purpose: spec/{FILE_NAME}.",
+        epilog=(
+            f"{len(KINDS)} kinds of finding, and spec/{FILE_NAME} (what the spec leaves out on "
+            "purpose): see docs/drift.md."
+        ),
     )
     p.add_argument(
         "--discovery",
