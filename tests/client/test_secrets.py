@@ -63,11 +63,6 @@ def test_transport_errors(server: LoopbackServer) -> None:
     assert_clean(info.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="client bug: _core/_streaming.py _BaseStream._parse calls make_status_error(response, "
-    "body=...) without secret=, so an error event that echoes the API key keeps it in the message",
-)
 def test_stream_error_event_echoing_the_key(client: Client, server: LoopbackServer) -> None:
     server.add(STREAM, Reply(chunks=[sse(stream_chunks(2)[0], echoing(400, "INVALID_ARGUMENT"))]))
     with pytest.raises(gemini_client.BadRequestError) as info:
@@ -75,12 +70,6 @@ def test_stream_error_event_echoing_the_key(client: Client, server: LoopbackServ
     assert_clean(info.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="client bug: _core/_base_client.py _parse (and _streaming.py _parse) build "
-    "APIResponseValidationError from pydantic's message, which quotes the input value, and "
-    "redact() is called without the secret, so a 2xx body echoing the key keeps it in the message",
-)
 def test_validation_error_echoing_the_key(client: Client, server: LoopbackServer) -> None:
     server.add(GENERATE, Reply(json={"candidates": f"echo {KEY}"}))
     with pytest.raises(gemini_client.APIResponseValidationError) as info:

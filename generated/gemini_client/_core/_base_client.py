@@ -25,6 +25,7 @@ from ._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
+    describe_validation_error,
     make_status_error,
     redact,
 )
@@ -52,7 +53,7 @@ def _parse(cast_to: type[T], response: httpx.Response) -> T:
         return cast_to.model_validate_json(response.content)
     except pydantic.ValidationError as err:
         raise APIResponseValidationError(
-            f"response is not a valid {cast_to.__name__}: {err}",
+            f"response is not a valid {cast_to.__name__}: {describe_validation_error(err)}",
             response=response,
             body=response.text,
         ) from err
@@ -314,7 +315,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         response = self._send(
             method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
         )
-        stream = Stream(cast_to=cast_to, response=response)
+        stream = Stream(cast_to=cast_to, response=response, secret=self.api_key)
         if _is_raw(options):
             return cast("Stream[T]", APIResponse(response, lambda: stream))
         return stream
@@ -472,7 +473,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         response = await self._send(
             method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
         )
-        stream = AsyncStream(cast_to=cast_to, response=response)
+        stream = AsyncStream(cast_to=cast_to, response=response, secret=self.api_key)
         if _is_raw(options):
             return cast("AsyncStream[T]", APIResponse(response, lambda: stream))
         return stream

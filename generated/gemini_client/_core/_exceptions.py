@@ -58,6 +58,15 @@ def redact(text: str, secret: str | None = None) -> str:
     return text
 
 
+def describe_validation_error(err: Any) -> str:
+    """A pydantic ValidationError in one line, without the input values (which may echo secrets)."""
+    errors = err.errors(include_url=False, include_input=False)
+    first = errors[0] if errors else {"loc": (), "msg": "invalid"}
+    where = ".".join(str(part) for part in first["loc"]) or "(root)"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where}: {first['msg']}{more}"
+
+
 class GeminiError(Exception):
     """The root of every exception this client raises."""
 

@@ -16,7 +16,7 @@ ItemT = TypeVar("ItemT")
 def _attr_name(page_cls: type[pydantic.BaseModel], wire_name: str) -> str:
     """The Python attribute of the field called ``wire_name`` on the wire."""
     for name, field in page_cls.model_fields.items():
-        if field.alias == wire_name:
+        if wire_name in (field.alias, field.validation_alias, field.serialization_alias):
             return name
     return wire_name
 

@@ -16,6 +16,7 @@ from ._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
+    describe_validation_error,
     make_status_error,
 )
 
@@ -27,23 +28,27 @@ _ERROR_EVENT = re.compile(r'\s*\{\s*"error"\s*:')
 
 
 class _BaseStream(Generic[T]):
-    def __init__(self, *, cast_to: type[T], response: httpx.Response) -> None:
+    def __init__(
+        self, *, cast_to: type[T], response: httpx.Response, secret: str | None = None
+    ) -> None:
         self.response = response
         """The HTTP response, for its status and headers."""
         self._cast_to = cast_to
         self._count = 0
+        self._secret = secret
 
     def _parse(self, sse: ServerSentEvent) -> T | None:
         data = sse.data
         if not data:
             return None
         if _ERROR_EVENT.match(data):
-            raise make_status_error(self.response, body=json.loads(data))
+            raise make_status_error(self.response, body=json.loads(data), secret=self._secret)
         try:
             chunk = self._cast_to.model_validate_json(data)
         except pydantic.ValidationError as err:
             raise APIResponseValidationError(
-                f"stream chunk {self._count} is not a valid {self._cast_to.__name__}: {err}",
+                f"stream chunk {self._count} is not a valid {self._cast_to.__name__}: "
+                + describe_validation_error(err),
                 response=self.response,
                 body=data,
             ) from err
@@ -71,8 +76,10 @@ class Stream(_BaseStream[T]):
     A plain ``for`` loop works too: breaking out of it closes the response.
     """
 
-    def __init__(self, *, cast_to: type[T], response: httpx.Response) -> None:
-        super().__init__(cast_to=cast_to, response=response)
+    def __init__(
+        self, *, cast_to: type[T], response: httpx.Response, secret: str | None = None
+    ) -> None:
+        super().__init__(cast_to=cast_to, response=response, secret=secret)
         self._iterator = self._iter_chunks()
 
     def _iter_chunks(self) -> Generator[T, None, None]:
@@ -114,8 +121,10 @@ class Stream(_BaseStream[T]):
 class AsyncStream(_BaseStream[T]):
     """The async twin of ``Stream``; prefer ``async with`` so the response closes promptly."""
 
-    def __init__(self, *, cast_to: type[T], response: httpx.Response) -> None:
-        super().__init__(cast_to=cast_to, response=response)
+    def __init__(
+        self, *, cast_to: type[T], response: httpx.Response, secret: str | None = None
+    ) -> None:
+        super().__init__(cast_to=cast_to, response=response, secret=secret)
         self._iterator = self._iter_chunks()
 
     async def _iter_chunks(self) -> AsyncGenerator[T, None]:
