@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Sequence
+
+from codegen.untrusted import markdown_inert, one_line
 
 from .compare import Change
 from .rules import LEVEL_TITLES, LEVELS, Level
@@ -28,14 +29,7 @@ def summary_line(changes: Sequence[Change]) -> str:
 
 def clean(text: str) -> str:
     """One line without control or format characters (no ANSI escapes, no bidi overrides)."""
-    out = []
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Zl", "Zp"):
-            out.append(" " if ch in "\t\n\r\x0b\x0c\u2028\u2029" else "")
-        elif cat != "Cf":
-            out.append(ch)
-    return " ".join("".join(out).split())
+    return one_line(text)
 
 
 def render(changes: Sequence[Change], fmt: str, base: str, head: str) -> str:
@@ -70,16 +64,12 @@ def text(changes: Sequence[Change], base: str, head: str) -> str:
 
 # -- markdown ------------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
 _SAFE_CODE = re.compile(r"^[A-Za-z0-9_.,()=/: +{}-]*$")
 
 
 def md(text: str) -> str:
     """Spec text as inert markdown inside a table cell: no markup, no HTML, no @mentions."""
-    s = clean(text)
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    s = _MD_SPECIAL.sub(r"\\\1", s)
-    return s.replace("@", "&#64;")
+    return markdown_inert(clean(text))
 
 
 def md_code(text: str) -> str:

@@ -8,7 +8,6 @@ escapes what markdown or HTML would interpret (`|`, backticks, `<`...), JSON is 
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,11 +21,12 @@ from codegen.spec.emit import (
 )
 from codegen.spec.model import EnumType, EnumValue, Field, Method, ObjectType, Parameter
 
+from codegen.untrusted import markdown_inert, visible
+
 from .findings import CATEGORY_ORDER, CATEGORY_TITLES, Category, Finding
 from .ignore import Judged, Outcome, Rule
 
 FORMATS = ("text", "markdown", "json")
-_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 
 
 @dataclass(frozen=True)
@@ -41,37 +41,13 @@ class Report:
 
 
 def clean(text: str) -> str:
-    """One line with no control or invisible formatting characters: they become `\\x1b`-style text."""
-    if text.isascii() and text.isprintable():
-        return text
-    out = []
-    for ch in text:
-        if ch == " " or unicodedata.category(ch) not in _UNSAFE_CATEGORIES:
-            out.append(ch)
-        elif ord(ch) <= 0xFF:
-            out.append(f"\\x{ord(ch):02x}")
-        elif ord(ch) <= 0xFFFF:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    return "".join(out)
-
-
-_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_MD_PUNCT = frozenset("\\`*_[]|~#!@")
+    """One line for a terminal: hidden characters shown as `\\x1b`-style text."""
+    return visible(text)
 
 
 def md(text: str) -> str:
     """Text for a markdown table cell or paragraph: nothing in it is markup."""
-    out = []
-    for ch in clean(text):
-        if ch in _MD_ENTITIES:
-            out.append(_MD_ENTITIES[ch])
-        elif ch in _MD_PUNCT:
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
+    return markdown_inert(visible(text))
 
 
 # -- shared --------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import naming
 from ..spec.model import EnumType, ObjectType, Spec, TypeRef
-from .text import one_line
+from ..untrusted import one_line
 
 _PRIMITIVE_SCHEMAS: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
@@ -46,15 +46,15 @@ def spec_json_schema(spec: Spec) -> dict[str, Any]:
             defs[naming.type_name(name)] = {
                 "type": "string",
                 "enum": [v.name for v in t.values],
-                "description": one_line(t.description),
+                "description": one_line(t.description, limit=400),
             }
         elif isinstance(t, ObjectType):
             props = {}
             for f in t.fields:
                 schema = type_schema(f.type)
-                schema["description"] = one_line(f.description)
+                schema["description"] = one_line(f.description, limit=400)
                 props[f.name] = schema
-            defs[naming.type_name(name)] = {"type": "object", "description": one_line(t.description), "properties": props}
+            defs[naming.type_name(name)] = {"type": "object", "description": one_line(t.description, limit=400), "properties": props}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs}
 
 
