@@ -104,6 +104,19 @@ class _Compare:
             )
         )
 
+    def flags(self, table: str, where: str, path: str, s: object, a: object, api_path: str) -> None:
+        """Boolean traits (required, repeated, output_only, deprecated) the spec and the API disagree on."""
+        for attr, kind_on, kind_off, said_on, said_off in _FLAGS[table]:
+            api_value = getattr(a, attr)
+            if getattr(s, attr) != api_value:
+                self.add(
+                    kind_on if api_value else kind_off,
+                    where,
+                    said_on if api_value else said_off,
+                    f"{path}.{attr}",
+                    api_path,
+                )
+
     def show_api(self, ref: TypeRef) -> str:
         """An API type expression, its named types in the spec's names where matched."""
         if ref.kind in ("list", "map") and ref.item is not None:
@@ -207,9 +220,7 @@ class _Compare:
                         f"the API has method {am.http_method} {am.path}, the spec lacks it",
                         f"resources.{rname}.methods",
                         am.loc.path,
-                        suggestion=Suggestion(
-                            r.loc.file, f"resources.{rname}.methods", am
-                        ),
+                        suggestion=Suggestion(r.loc.file, f"resources.{rname}.methods", am),
                     )
                     for ref in _method_refs(am):
                         self.note_new(ref, where)
@@ -272,7 +283,11 @@ class _Compare:
                         m.loc.file,
                         f"{mpath}.params",
                         ap,
-                        "" if f"{mpath}.params" in self.spec.locations else "add `params:` to the method",
+                        (
+                            ""
+                            if f"{mpath}.params" in self.spec.locations
+                            else "add `params:` to the method"
+                        ),
                     ),
                 )
                 self.note_new(ap.type, pwhere)
@@ -308,34 +323,7 @@ class _Compare:
                 ap.loc.path,
             )
             self.note_new(ap.type, where)
-        if p.required != ap.required:
-            self.add(
-                "param-now-required" if ap.required else "param-now-optional",
-                where,
-                "the API requires it, the spec has it optional"
-                if ap.required
-                else "the spec requires it, the API has it optional",
-                f"{ppath}.required",
-                ap.loc.path,
-            )
-        if p.repeated != ap.repeated:
-            self.add(
-                "param-repeated-changed",
-                where,
-                "the API repeats it, the spec does not"
-                if ap.repeated
-                else "the spec repeats it, the API does not",
-                f"{ppath}.repeated",
-                ap.loc.path,
-            )
-        if p.deprecated != ap.deprecated:
-            self.add(
-                "param-deprecated-changed",
-                where,
-                _deprecated_message("parameter", ap.deprecated),
-                ppath,
-                ap.loc.path,
-            )
+        self.flags("param", where, ppath, p, ap, ap.loc.path)
 
     def body(
         self, where: str, mpath: str, what: str, s: str | None, a: str | None, apath: str
@@ -415,34 +403,7 @@ class _Compare:
                 af.loc.path,
             )
             self.note_new(af.type, where)
-        if f.required != af.required:
-            self.add(
-                "field-now-required" if af.required else "field-now-optional",
-                where,
-                "the API requires it, the spec has it optional"
-                if af.required
-                else "the spec requires it, the API has it optional",
-                f"{fpath}.required",
-                af.loc.path,
-            )
-        if f.output_only != af.output_only:
-            self.add(
-                "field-now-output-only" if af.output_only else "field-now-settable",
-                where,
-                "the API says it is output only, the spec does not"
-                if af.output_only
-                else "the spec says it is output only, the API does not",
-                f"{fpath}.output_only",
-                af.loc.path,
-            )
-        if f.deprecated != af.deprecated:
-            self.add(
-                "field-deprecated-changed",
-                where,
-                _deprecated_message("field", af.deprecated),
-                f"{fpath}.deprecated",
-                af.loc.path,
-            )
+        self.flags("field", where, fpath, f, af, af.loc.path)
 
     # -- enums -------------------------------------------------------------------------------
 
@@ -567,7 +528,9 @@ class _Compare:
         files = {loc.file for loc in self.spec.locations.values()}
         if file not in files:
             note = "a new file"
-        elif not any(lc.file == file for p, lc in self.spec.locations.items() if p.startswith("types.")):
+        elif not any(
+            lc.file == file for p, lc in self.spec.locations.items() if p.startswith("types.")
+        ):
             note = "add `types:` to the file"
         else:
             note = "append it to the file's `types:`"
@@ -631,11 +594,66 @@ def _method_refs(m: Method) -> list[TypeRef]:
 
 
 def _says(what: str, api: bool) -> str:
-    return f"the API says {what}, the spec does not" if api else f"the spec says {what}, the API does not"
+    return (
+        f"the API says {what}, the spec does not"
+        if api
+        else f"the spec says {what}, the API does not"
+    )
+
+
+# For each flag of a parameter or field: the finding kind and its words when the API has the flag
+# on and the spec off, then when the API has it off and the spec on.
+_FLAGS: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {
+    "param": (
+        (
+            "required",
+            "param-now-required",
+            "param-now-optional",
+            "the API requires it, the spec has it optional",
+            "the spec requires it, the API has it optional",
+        ),
+        (
+            "repeated",
+            "param-repeated-changed",
+            "param-repeated-changed",
+            "the API repeats it, the spec does not",
+            "the spec repeats it, the API does not",
+        ),
+        (
+            "deprecated",
+            "param-deprecated-changed",
+            "param-deprecated-changed",
+            "the API marks the parameter deprecated, the spec does not",
+            "the spec marks the parameter deprecated, the API does not",
+        ),
+    ),
+    "field": (
+        (
+            "required",
+            "field-now-required",
+            "field-now-optional",
+            "the API requires it, the spec has it optional",
+            "the spec requires it, the API has it optional",
+        ),
+        (
+            "output_only",
+            "field-now-output-only",
+            "field-now-settable",
+            "the API says it is output only, the spec does not",
+            "the spec says it is output only, the API does not",
+        ),
+        (
+            "deprecated",
+            "field-deprecated-changed",
+            "field-deprecated-changed",
+            "the API marks the field deprecated, the spec does not",
+            "the spec marks the field deprecated, the API does not",
+        ),
+    ),
+}
 
 
 def _deprecated_message(what: str, api: bool) -> str:
     if api:
         return f"the API marks the {what} deprecated, the spec does not"
     return f"the spec marks the {what} deprecated, the API does not"
-
