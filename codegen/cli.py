@@ -43,22 +43,42 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _add_paths(p: argparse.ArgumentParser, *, out: bool = True) -> None:
     p.add_argument("--spec", default="spec", metavar="DIR", help="spec directory (default: spec)")
-    p.add_argument("--templates", default="templates", metavar="DIR", help="templates directory (default: templates)")
+    p.add_argument(
+        "--templates",
+        default="templates",
+        metavar="DIR",
+        help="templates directory (default: templates)",
+    )
     if out:
-        p.add_argument("--out", default="generated", metavar="DIR", help="output directory (default: generated)")
+        p.add_argument(
+            "--out",
+            default="generated",
+            metavar="DIR",
+            help="output directory (default: generated)",
+        )
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="codegen", description="Generate and maintain the typed Gemini API client.")
+    p = argparse.ArgumentParser(
+        prog="codegen", description="Generate and maintain the typed Gemini API client."
+    )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    g = sub.add_parser("generate", help="regenerate the client package from the spec", description="Regenerate generated/ from spec/ and templates/ (skipped when nothing changed).")
+    g = sub.add_parser(
+        "generate",
+        help="regenerate the client package from the spec",
+        description="Regenerate generated/ from spec/ and templates/ (skipped when nothing changed).",
+    )
     _add_paths(g)
     g.add_argument("--force", action="store_true", help="regenerate even when nothing changed")
     g.set_defaults(func=cmd_generate)
 
-    c = sub.add_parser("check", help="fail when generated/ is not what the spec produces", description="Exit 1 and list the stale files when generated/ differs from what spec/ and templates/ produce.")
+    c = sub.add_parser(
+        "check",
+        help="fail when generated/ is not what the spec produces",
+        description="Exit 1 and list the stale files when generated/ differs from what spec/ and templates/ produce.",
+    )
     _add_paths(c)
     c.set_defaults(func=cmd_check)
 

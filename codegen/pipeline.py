@@ -27,7 +27,11 @@ class Paths:
 def inputs_hash(paths: Paths) -> str:
     """A hash of everything the output depends on: spec, templates, the generator and tool versions."""
     h = hashlib.sha256()
-    for root, pattern in ((paths.spec, "*.yaml"), (paths.templates, "**/*"), (CODEGEN_DIR, "**/*.py")):
+    for root, pattern in (
+        (paths.spec, "*.yaml"),
+        (paths.templates, "**/*"),
+        (CODEGEN_DIR, "**/*.py"),
+    ):
         for p in sorted(root.glob(pattern)):
             if p.is_file() and "__pycache__" not in p.parts:
                 h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
@@ -52,7 +56,10 @@ def build(paths: Paths) -> dict[str, bytes]:
     from .spec.loader import load_spec
 
     rendered, copied = render_package(load_spec(paths.spec), paths.templates)
-    files = {**format_files(rendered), **copied}  # copied files (the core) are kept formatted by hand
+    files = {
+        **format_files(rendered),
+        **copied,
+    }  # copied files (the core) are kept formatted by hand
     return {p: files[p].encode("utf-8") for p in sorted(files)}
 
 

@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 
-
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -54,10 +54,19 @@ def spec_json_schema(spec: Spec) -> dict[str, Any]:
                 schema = type_schema(f.type)
                 schema["description"] = one_line(f.description, limit=400)
                 props[f.name] = schema
-            defs[naming.type_name(name)] = {"type": "object", "description": one_line(t.description, limit=400), "properties": props}
+            defs[naming.type_name(name)] = {
+                "type": "object",
+                "description": one_line(t.description, limit=400),
+                "properties": props,
+            }
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs}
 
 
 def field_aliases(spec: Spec) -> dict[str, str]:
     """Wire field name -> Python attribute name, for every field whose names differ."""
-    return {f.name: naming.field_name(f.name) for t in spec.objects() for f in t.fields if naming.field_name(f.name) != f.name}
+    return {
+        f.name: naming.field_name(f.name)
+        for t in spec.objects()
+        for f in t.fields
+        if naming.field_name(f.name) != f.name
+    }

@@ -44,7 +44,9 @@ def render_package(spec: Spec, template_dir: Path) -> tuple[dict[str, str], dict
             for r in view.resources:
                 out[f"{PACKAGE}/resources/{r.module}.py"] = template.render(r=r, p=view)
         elif rel.endswith(".jinja"):
-            out[f"{PACKAGE}/{rel[: -len('.jinja')]}"] = env.get_template(f"package/{rel}").render(p=view)
+            out[f"{PACKAGE}/{rel[: -len('.jinja')]}"] = env.get_template(f"package/{rel}").render(
+                p=view
+            )
         else:
             copied[f"{PACKAGE}/{rel}"] = src.read_text(encoding="utf-8")
     out[f"{PACKAGE}/types/_models.py"] = render_types_module(spec, template_dir / "datamodel")

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from .. import naming
 from ..spec.model import EnumType, Method, ObjectType, Resource, Spec, TypeRef
-from ..spec.validate import path_placeholders
 from .text import docstring_body
 
 _PY_PRIMITIVES = {
@@ -95,7 +94,11 @@ def annotation(ref: TypeRef, spec: Spec, *, accept_dicts: bool) -> str:
         cls = f"types.{naming.type_name(ref.name)}"
         if not accept_dicts:
             return cls
-        return f"{cls} | str" if isinstance(spec.types.get(ref.name), EnumType) else f"{cls} | dict[str, Any]"
+        return (
+            f"{cls} | str"
+            if isinstance(spec.types.get(ref.name), EnumType)
+            else f"{cls} | dict[str, Any]"
+        )
     assert ref.item is not None
     inner = annotation(ref.item, spec, accept_dicts=accept_dicts)
     return f"Sequence[{inner}]" if ref.kind == "list" else f"Mapping[str, {inner}]"
@@ -110,14 +113,29 @@ def _path_fstring(path: str) -> str:
 
 def method_view(m: Method, spec: Spec) -> MethodView:
     kwargs = [
-        Kwarg(naming.param_name(p.name), p.name, annotation(p.type if not p.repeated else TypeRef("list", item=p.type), spec, accept_dicts=True), p.required, p.location, p.prefix)
+        Kwarg(
+            naming.param_name(p.name),
+            p.name,
+            annotation(
+                p.type if not p.repeated else TypeRef("list", item=p.type), spec, accept_dicts=True
+            ),
+            p.required,
+            p.location,
+            p.prefix,
+        )
         for p in m.parameters
     ]
     path_names = {p.name for p in m.parameters if p.location == "path"}
     request = spec.types.get(m.request or "")
     if isinstance(request, ObjectType):
         kwargs += [
-            Kwarg(naming.param_name(f.name), f.name, annotation(f.type, spec, accept_dicts=True), f.required, "body")
+            Kwarg(
+                naming.param_name(f.name),
+                f.name,
+                annotation(f.type, spec, accept_dicts=True),
+                f.required,
+                "body",
+            )
             for f in request.fields
             if f.name not in path_names and not f.output_only
         ]
@@ -140,15 +158,15 @@ def method_view(m: Method, spec: Spec) -> MethodView:
             page_token=m.pagination.page_token,
             next_page_token=m.pagination.next_page_token,
         )
-    for p in m.parameters:
-        assert p.location != "path" or p.name in path_placeholders(m.path)
     return MethodView(
         name=naming.method_name(m.name),
         doc=docstring_body(m.description),
         http_method=m.http_method,
         path_fstring=_path_fstring(m.path),
         kwargs=tuple(kwargs),
-        request_type=f"types.{naming.type_name(request.name)}" if isinstance(request, ObjectType) else None,
+        request_type=(
+            f"types.{naming.type_name(request.name)}" if isinstance(request, ObjectType) else None
+        ),
         response_type=f"types.{naming.type_name(m.response)}",
         kind=kind,
         **extra,

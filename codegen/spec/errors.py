@@ -16,14 +16,20 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.loc.file}:{self.loc.line}"
-        return f"{where}: {self.loc.path}: {self.message}" if self.loc.path else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.loc.path}: {self.message}"
+            if self.loc.path
+            else f"{where}: {self.message}"
+        )
 
 
 class SpecError(Exception):
     """The spec could not be loaded; `problems` says every reason, in file and line order."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(set(problems), key=lambda p: (p.loc.file, p.loc.line, p.loc.path, p.message))
+        self.problems = sorted(
+            set(problems), key=lambda p: (p.loc.file, p.loc.line, p.loc.path, p.message)
+        )
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

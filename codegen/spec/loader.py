@@ -90,10 +90,18 @@ def load_spec(spec_dir: Path) -> Spec:
 def read_spec(spec_dir: Path) -> Spec:
     """Read and shape-check the spec, without cross-reference validation."""
     if not spec_dir.is_dir():
-        raise SpecError([Problem(Location(shown_path(spec_dir), 0, ""), "spec directory not found")])
+        raise SpecError(
+            [Problem(Location(shown_path(spec_dir), 0, ""), "spec directory not found")]
+        )
     files = spec_files(spec_dir)
     if not files:
-        raise SpecError([Problem(Location(shown_path(spec_dir), 0, ""), "no *.yaml files in the spec directory")])
+        raise SpecError(
+            [
+                Problem(
+                    Location(shown_path(spec_dir), 0, ""), "no *.yaml files in the spec directory"
+                )
+            ]
+        )
     b = _Builder()
     for path in files:
         tree, problems = read_yaml(path, shown_path(path))
@@ -101,7 +109,9 @@ def read_spec(spec_dir: Path) -> Spec:
         if tree is not None:
             b.file(tree)
     if b.service is None and not b.problems:
-        b.problems.append(Problem(Location(shown_path(spec_dir), 0, ""), "no file defines 'service'"))
+        b.problems.append(
+            Problem(Location(shown_path(spec_dir), 0, ""), "no file defines 'service'")
+        )
     if b.problems:
         raise SpecError(b.problems)
     assert b.service is not None
@@ -149,12 +159,19 @@ class _Builder:
             self.note(child)
         return node.items
 
-    def scalar(self, items: dict[str, Node], key: str, kind: type[T], default: T, check: Callable[[T], str] | None = None) -> T:
+    def scalar(
+        self,
+        items: dict[str, Node],
+        key: str,
+        kind: type[T],
+        default: T,
+        check: Callable[[T], str] | None = None,
+    ) -> T:
         node = items.get(key)
         if node is None:
             return default
-        if node.kind != "scalar" or not isinstance(node.value, kind) or (kind is int and isinstance(node.value, bool)):
-            expected = {str: "text", bool: "true or false", int: "a number"}[kind]
+        if node.kind != "scalar" or not isinstance(node.value, kind):
+            expected = {str: "text", bool: "true or false"}[kind]
             self.problem(node, f"expected {expected}, got {node.describe()}")
             return default
         if check is not None:
@@ -179,7 +196,9 @@ class _Builder:
             return False
         return True
 
-    def name_ok(self, node: Node, name: str, pattern: re.Pattern[str], what: str, example: str) -> bool:
+    def name_ok(
+        self, node: Node, name: str, pattern: re.Pattern[str], what: str, example: str
+    ) -> bool:
         if not pattern.match(name):
             self.problem(node, f"invalid {what} {name!r}: expected {example}")
             return False
@@ -193,20 +212,39 @@ class _Builder:
             return
         if "service" in items:
             if self.service is not None:
-                self.problem(items["service"], f"'service' is already defined at {self.service.loc.file_line}")
+                self.problem(
+                    items["service"],
+                    f"'service' is already defined at {self.service.loc.file_line}",
+                )
             else:
                 self.service = self.read_service(items["service"])
         for name, node in self.entries(items["types"], "types").items() if "types" in items else ():
             if name in self.types:
-                self.problem(node, f"duplicate type '{name}' (first defined at {self.types[name].loc.file_line})")
-            elif self.name_ok(node, name, naming.TYPE_NAME, "type name", "PascalCase like 'GenerateContentRequest'"):
+                self.problem(
+                    node,
+                    f"duplicate type '{name}' (first defined at {self.types[name].loc.file_line})",
+                )
+            elif self.name_ok(
+                node,
+                name,
+                naming.TYPE_NAME,
+                "type name",
+                "PascalCase like 'GenerateContentRequest'",
+            ):
                 typedef = self.read_type(name, node)
                 if typedef is not None:
                     self.types[name] = typedef
-        for name, node in self.entries(items["resources"], "resources").items() if "resources" in items else ():
+        for name, node in (
+            self.entries(items["resources"], "resources").items() if "resources" in items else ()
+        ):
             if name in self.resources:
-                self.problem(node, f"duplicate resource '{name}' (first defined at {self.resources[name].loc.file_line})")
-            elif self.name_ok(node, name, naming.WIRE_NAME, "resource name", "camelCase like 'cachedContents'"):
+                self.problem(
+                    node,
+                    f"duplicate resource '{name}' (first defined at {self.resources[name].loc.file_line})",
+                )
+            elif self.name_ok(
+                node, name, naming.WIRE_NAME, "resource name", "camelCase like 'cachedContents'"
+            ):
                 self.resources[name] = self.read_resource(name, node)
 
     def read_service(self, node: Node) -> Service | None:
@@ -220,13 +258,41 @@ class _Builder:
         env: tuple[str, ...] = ()
         if auth is not None:
             self.require(items["auth"], auth, "header")
-            header = self.scalar(auth, "header", str, "", lambda v: "" if re.match(r"^[A-Za-z0-9-]+$", v) else f"invalid header name {v!r}")
+            header = self.scalar(
+                auth,
+                "header",
+                str,
+                "",
+                lambda v: "" if re.match(r"^[A-Za-z0-9-]+$", v) else f"invalid header name {v!r}",
+            )
             if "env" in auth:
-                env = tuple(self.names_list(auth["env"], re.compile(r"^[A-Z_][A-Z0-9_]*$"), "environment variable"))
-        base_url = self.scalar(items, "base_url", str, "", lambda v: "" if re.match(r"^https?://[^\s\"'\\]+$", v) else f"invalid URL {v!r}")
-        version = self.scalar(items, "version", str, "", lambda v: "" if re.match(r"^[a-z0-9]+$", v) else f"invalid version {v!r}")
+                env = tuple(
+                    self.names_list(
+                        auth["env"], re.compile(r"^[A-Z_][A-Z0-9_]*$"), "environment variable"
+                    )
+                )
+        base_url = self.scalar(
+            items,
+            "base_url",
+            str,
+            "",
+            lambda v: "" if re.match(r"^https?://[^\s\"'\\]+$", v) else f"invalid URL {v!r}",
+        )
+        version = self.scalar(
+            items,
+            "version",
+            str,
+            "",
+            lambda v: "" if re.match(r"^[a-z0-9]+$", v) else f"invalid version {v!r}",
+        )
         return Service(
-            name=self.scalar(items, "name", str, "", lambda v: "" if naming.WIRE_NAME.match(v) else f"invalid name {v!r}"),
+            name=self.scalar(
+                items,
+                "name",
+                str,
+                "",
+                lambda v: "" if naming.WIRE_NAME.match(v) else f"invalid name {v!r}",
+            ),
             title=self.text(items, "title"),
             description=self.text(items, "description"),
             base_url=base_url.rstrip("/"),
@@ -243,7 +309,11 @@ class _Builder:
             return []
         out = []
         for child in node.seq:
-            if child.kind == "scalar" and isinstance(child.value, str) and pattern.match(child.value):
+            if (
+                child.kind == "scalar"
+                and isinstance(child.value, str)
+                and pattern.match(child.value)
+            ):
                 out.append(child.value)
             else:
                 self.problem(child, f"invalid {what}: {child.value!r}")
@@ -261,12 +331,16 @@ class _Builder:
         if "enum" in items:
             values = []
             for value, vnode in self.entries(items["enum"], "enum values").items():
-                if self.name_ok(vnode, value, naming.ENUM_VALUE, "enum value", "UPPER_SNAKE like 'STOP'"):
+                if self.name_ok(
+                    vnode, value, naming.ENUM_VALUE, "enum value", "UPPER_SNAKE like 'STOP'"
+                ):
                     values.append(self.read_enum_value(value, vnode))
             return EnumType(name, tuple(values), description, deprecated, node.loc)
         fields = []
         for fname, fnode in self.entries(items["fields"], "fields").items():
-            if self.name_ok(fnode, fname, naming.WIRE_NAME, "field name", "camelCase like 'inlineData'"):
+            if self.name_ok(
+                fnode, fname, naming.WIRE_NAME, "field name", "camelCase like 'inlineData'"
+            ):
                 f = self.read_field(fname, fnode)
                 if f is not None:
                     fields.append(f)
@@ -276,9 +350,13 @@ class _Builder:
         if node.kind == "scalar":
             if node.value is not None and not isinstance(node.value, str):
                 self.problem(node, f"expected a description or a mapping, got {node.describe()}")
-            return EnumValue(value, node.value if isinstance(node.value, str) else "", False, node.loc)
+            return EnumValue(
+                value, node.value if isinstance(node.value, str) else "", False, node.loc
+            )
         items = self.mapping(node, _ENUM_VALUE_KEYS, f"enum value '{value}'") or {}
-        return EnumValue(value, self.text(items, "description"), self.flag(items, "deprecated"), node.loc)
+        return EnumValue(
+            value, self.text(items, "description"), self.flag(items, "deprecated"), node.loc
+        )
 
     def read_field(self, name: str, node: Node) -> Field | None:
         if node.kind == "scalar":  # short form: `role: string`
@@ -289,7 +367,9 @@ class _Builder:
             return None
         if not self.require(node, items, "type"):
             return None
-        ref = self.type_expr(items["type"], items["type"].value if items["type"].kind == "scalar" else None)
+        ref = self.type_expr(
+            items["type"], items["type"].value if items["type"].kind == "scalar" else None
+        )
         if ref is None:
             return None
         return Field(
@@ -304,7 +384,10 @@ class _Builder:
 
     def type_expr(self, node: Node, value: object) -> TypeRef | None:
         if not isinstance(value, str):
-            self.problem(node, f"expected a type expression like 'string' or 'list[Part]', got {node.describe()}")
+            self.problem(
+                node,
+                f"expected a type expression like 'string' or 'list[Part]', got {node.describe()}",
+            )
             return None
         ref = parse_type(value.strip())
         if ref is None:
@@ -314,8 +397,12 @@ class _Builder:
     def read_resource(self, name: str, node: Node) -> Resource:
         items = self.mapping(node, _RESOURCE_KEYS, f"resource '{name}'") or {}
         methods = []
-        for mname, mnode in self.entries(items["methods"], "methods").items() if "methods" in items else ():
-            if self.name_ok(mnode, mname, naming.WIRE_NAME, "method name", "camelCase like 'generateContent'"):
+        for mname, mnode in (
+            self.entries(items["methods"], "methods").items() if "methods" in items else ()
+        ):
+            if self.name_ok(
+                mnode, mname, naming.WIRE_NAME, "method name", "camelCase like 'generateContent'"
+            ):
                 m = self.read_method(mname, mnode)
                 if m is not None:
                     methods.append(m)
@@ -328,13 +415,25 @@ class _Builder:
         http = self.scalar(items, "http", str, "")
         verb, _, path = http.strip().partition(" ")
         path = path.strip()
-        if verb not in HTTP_METHODS or not path or any(c.isspace() for c in path) or not re.match(r"^[A-Za-z0-9/{}+:._\-]+$", path):
+        if (
+            verb not in HTTP_METHODS
+            or not path
+            or any(c.isspace() for c in path)
+            or not re.match(r"^[A-Za-z0-9/{}+:._\-]+$", path)
+        ):
             if http:
-                self.problem(items["http"], f"expected 'VERB path' with VERB one of {', '.join(HTTP_METHODS)} and a path like 'v1beta/{{+model}}:generateContent', got {http!r}")
+                self.problem(
+                    items["http"],
+                    f"expected 'VERB path' with VERB one of {', '.join(HTTP_METHODS)} and a path like 'v1beta/{{+model}}:generateContent', got {http!r}",
+                )
             return None
         params = []
-        for pname, pnode in self.entries(items["params"], "params").items() if "params" in items else ():
-            if self.name_ok(pnode, pname, naming.WIRE_NAME, "parameter name", "camelCase like 'pageSize'"):
+        for pname, pnode in (
+            self.entries(items["params"], "params").items() if "params" in items else ()
+        ):
+            if self.name_ok(
+                pnode, pname, naming.WIRE_NAME, "parameter name", "camelCase like 'pageSize'"
+            ):
                 p = self.read_param(pname, pnode)
                 if p is not None:
                     params.append(p)
@@ -351,7 +450,9 @@ class _Builder:
         if "long_running" in items:
             litems = self.mapping(items["long_running"], _LONG_RUNNING_KEYS, "long_running")
             if litems is not None and self.require(items["long_running"], litems, "response"):
-                long_running = LongRunning(self.text(litems, "response"), self.text(litems, "metadata") or None)
+                long_running = LongRunning(
+                    self.text(litems, "response"), self.text(litems, "metadata") or None
+                )
         return Method(
             name=name,
             http_method=verb,  # type: ignore[arg-type]  # checked against HTTP_METHODS above
@@ -370,13 +471,35 @@ class _Builder:
 
     def read_param(self, name: str, node: Node) -> Parameter | None:
         items = self.mapping(node, _PARAM_KEYS, f"parameter '{name}'")
-        if items is None or not self.require(node, items, "in") or not self.require(node, items, "type"):
+        if (
+            items is None
+            or not self.require(node, items, "in")
+            or not self.require(node, items, "type")
+        ):
             return None
-        where = self.scalar(items, "in", str, "", lambda v: "" if v in ("path", "query") else f"expected 'path' or 'query', got {v!r}")
-        ref = self.type_expr(items["type"], items["type"].value if items["type"].kind == "scalar" else None)
+        where = self.scalar(
+            items,
+            "in",
+            str,
+            "",
+            lambda v: "" if v in ("path", "query") else f"expected 'path' or 'query', got {v!r}",
+        )
+        ref = self.type_expr(
+            items["type"], items["type"].value if items["type"].kind == "scalar" else None
+        )
         if not where or ref is None:
             return None
-        prefix = self.scalar(items, "prefix", str, "", lambda v: "" if re.match(r"^[A-Za-z0-9]+(/[A-Za-z0-9]+)*/$", v) else f"invalid prefix {v!r}: expected a path ending in '/' like 'models/'")
+        prefix = self.scalar(
+            items,
+            "prefix",
+            str,
+            "",
+            lambda v: (
+                ""
+                if re.match(r"^[A-Za-z0-9]+(/[A-Za-z0-9]+)*/$", v)
+                else f"invalid prefix {v!r}: expected a path ending in '/' like 'models/'"
+            ),
+        )
         if prefix and where != "path":
             self.problem(items["prefix"], "'prefix' applies only to path parameters")
         return Parameter(

@@ -4,7 +4,7 @@ and no two things get the same Python name."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from .. import naming
 from .errors import Problem, SpecError, did_you_mean
@@ -42,22 +42,27 @@ class _Validator:
             else:
                 self.enum_type(t)
         self.unique(
-            ((naming.type_name(n), t.loc) for n, t in self.spec.types.items()), "Python class", lambda l: l.path
+            ((naming.type_name(n), t.loc) for n, t in self.spec.types.items()), "Python class"
         )
         self.unique(
-            ((naming.resource_attr(n), r.loc) for n, r in self.spec.resources.items()), "client attribute", lambda l: l.path
+            ((naming.resource_attr(n), r.loc) for n, r in self.spec.resources.items()),
+            "client attribute",
         )
         for r in self.spec.resources.values():
-            self.unique(((naming.method_name(m.name), m.loc) for m in r.methods), "Python method", lambda l: l.path)
+            self.unique(((naming.method_name(m.name), m.loc) for m in r.methods), "Python method")
             for m in r.methods:
                 self.method(m)
 
-    def unique(self, names: Iterable[tuple[str, Location]], what: str, path: Callable[[Location], str]) -> None:
+    def unique(self, names: Iterable[tuple[str, Location]], what: str) -> None:
+        """Each Python name once: a second bearer is reported with where the first one is."""
         seen: dict[str, Location] = {}
         for name, loc in names:
             if name in seen:
                 self.problems.append(
-                    Problem(loc, f"{what} '{name}' is also the name of {seen[name].path} ({seen[name].file_line})")
+                    Problem(
+                        loc,
+                        f"{what} '{name}' is also the name of {seen[name].path} ({seen[name].file_line})",
+                    )
                 )
             else:
                 seen[name] = loc
@@ -67,7 +72,9 @@ class _Validator:
         if name is not None and name not in self.spec.types:
             self.at(path, fallback, f"unknown type '{name}'{did_you_mean(name, self.spec.types)}")
 
-    def named(self, name: str | None, path: str, fallback: Location, kind: type | None = ObjectType) -> None:
+    def named(
+        self, name: str | None, path: str, fallback: Location, kind: type | None = ObjectType
+    ) -> None:
         if name is None:
             return
         t = self.spec.types.get(name)
@@ -78,13 +85,17 @@ class _Validator:
 
     def object_type(self, t: ObjectType) -> None:
         for f in t.fields:
-            self.type_ref(f.type, f"{f.loc.path}.type" if f.loc.path + ".type" in self.spec.locations else f.loc.path, f.loc)
-        self.unique(((naming.field_name(f.name), f.loc) for f in t.fields), "Python attribute", lambda l: l.path)
+            self.type_ref(
+                f.type,
+                f"{f.loc.path}.type" if f.loc.path + ".type" in self.spec.locations else f.loc.path,
+                f.loc,
+            )
+        self.unique(((naming.field_name(f.name), f.loc) for f in t.fields), "Python attribute")
 
     def enum_type(self, t: EnumType) -> None:
         if not t.values:
             self.problems.append(Problem(t.loc, "an enum needs at least one value"))
-        self.unique(((naming.enum_member(v.name), v.loc) for v in t.values), "enum member", lambda l: l.path)
+        self.unique(((naming.enum_member(v.name), v.loc) for v in t.values), "enum member")
 
     def method(self, m: Method) -> None:
         base = m.loc.path
@@ -96,15 +107,29 @@ class _Validator:
             self.type_ref(p.type, ppath, p.loc)
             target = self.spec.types.get(p.type.named() or "")
             if isinstance(target, ObjectType):
-                self.at(ppath, p.loc, f"a parameter takes a primitive or an enum, not the object type '{target.name}'")
+                self.at(
+                    ppath,
+                    p.loc,
+                    f"a parameter takes a primitive or an enum, not the object type '{target.name}'",
+                )
             if p.location == "path" and p.name not in placeholders:
-                self.at(p.loc.path, p.loc, f"path parameter '{p.name}' does not appear in the path '{m.path}'")
+                self.at(
+                    p.loc.path,
+                    p.loc,
+                    f"path parameter '{p.name}' does not appear in the path '{m.path}'",
+                )
             if p.location == "query" and p.name in placeholders:
-                self.at(p.loc.path, p.loc, f"'{p.name}' appears in the path, so it must be 'in: path'")
+                self.at(
+                    p.loc.path, p.loc, f"'{p.name}' appears in the path, so it must be 'in: path'"
+                )
         declared = {p.name for p in m.parameters}
         for name in placeholders:
             if name not in declared:
-                self.at(f"{base}.http", m.loc, f"the path names '{{{name}}}' but no parameter '{name}' is declared")
+                self.at(
+                    f"{base}.http",
+                    m.loc,
+                    f"the path names '{{{name}}}' but no parameter '{name}' is declared",
+                )
         if len(set(placeholders)) != len(placeholders):
             self.at(f"{base}.http", m.loc, "the path names a parameter twice")
         self.kwargs(m)
@@ -116,14 +141,29 @@ class _Validator:
         request = self.spec.types.get(m.request or "")
         if isinstance(request, ObjectType):
             path_names = {p.name for p in m.parameters if p.location == "path"}
-            names += [(naming.param_name(f.name), f.loc) for f in request.fields if f.name not in path_names]
-        self.unique(names, f"keyword argument of {m.name}()", lambda l: l.path)
+            names += [
+                (naming.param_name(f.name), f.loc)
+                for f in request.fields
+                if f.name not in path_names
+            ]
+        self.unique(names, f"keyword argument of {m.name}()")
 
     def traits(self, m: Method) -> None:
         base = m.loc.path
-        traits = [t for t, on in (("streaming", m.streaming), ("paginated", m.pagination), ("long_running", m.long_running), ("upload", m.upload)) if on]
+        traits = [
+            t
+            for t, on in (
+                ("streaming", m.streaming),
+                ("paginated", m.pagination),
+                ("long_running", m.long_running),
+                ("upload", m.upload),
+            )
+            if on
+        ]
         if len(traits) > 1:
-            self.at(f"{base}.{traits[1]}", m.loc, f"'{traits[0]}' and '{traits[1]}' cannot be combined")
+            self.at(
+                f"{base}.{traits[1]}", m.loc, f"'{traits[0]}' and '{traits[1]}' cannot be combined"
+            )
         if m.pagination is not None:
             pg = m.pagination
             response = self.spec.types.get(m.response or "")
@@ -132,12 +172,24 @@ class _Validator:
             elif isinstance(response, ObjectType):
                 items = response.field(pg.items)
                 if items is None or items.type.kind != "list":
-                    self.at(f"{base}.paginated.items", m.loc, f"'{pg.items}' is not a list field of {response.name}{did_you_mean(pg.items, [f.name for f in response.fields])}")
+                    self.at(
+                        f"{base}.paginated.items",
+                        m.loc,
+                        f"'{pg.items}' is not a list field of {response.name}{did_you_mean(pg.items, [f.name for f in response.fields])}",
+                    )
                 if response.field(pg.next_page_token) is None:
-                    self.at(f"{base}.paginated", m.loc, f"{response.name} has no field '{pg.next_page_token}' for the next page token")
+                    self.at(
+                        f"{base}.paginated",
+                        m.loc,
+                        f"{response.name} has no field '{pg.next_page_token}' for the next page token",
+                    )
             token = m.parameter(pg.page_token)
             if token is None or token.location != "query":
-                self.at(f"{base}.paginated", m.loc, f"a paginated method needs the query parameter '{pg.page_token}'")
+                self.at(
+                    f"{base}.paginated",
+                    m.loc,
+                    f"a paginated method needs the query parameter '{pg.page_token}'",
+                )
         if m.long_running is not None:
             self.named(m.long_running.response, f"{base}.long_running.response", m.loc, None)
             self.named(m.long_running.metadata, f"{base}.long_running.metadata", m.loc, None)

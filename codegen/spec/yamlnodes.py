@@ -10,7 +10,6 @@ import yaml
 from .errors import Problem, SpecError
 from .model import Location
 
-
 # libyaml's parser when PyYAML was built with it (3x faster on the whole spec); same nodes and marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -29,9 +28,13 @@ class Node:
         if self.kind != "scalar":
             return "a " + self.kind
         v = self.value
-        return {bool: "a boolean", int: "a number", float: "a number", str: "text", type(None): "nothing"}.get(
-            type(v), type(v).__name__
-        )
+        return {
+            bool: "a boolean",
+            int: "a number",
+            float: "a number",
+            str: "text",
+            type(None): "nothing",
+        }.get(type(v), type(v).__name__)
 
 
 def read_yaml(path: Path, shown_as: str) -> tuple[Node | None, list[Problem]]:
@@ -79,7 +82,9 @@ def read_yaml(path: Path, shown_as: str) -> tuple[Node | None, list[Problem]]:
                 out.items[key_s] = child
             return out
         if isinstance(node, yaml.SequenceNode):
-            return Node(loc, "sequence", seq=[convert(n, f"{path}[{i}]") for i, n in enumerate(node.value)])
+            return Node(
+                loc, "sequence", seq=[convert(n, f"{path}[{i}]") for i, n in enumerate(node.value)]
+            )
         return Node(loc, "scalar", value=loader.construct_object(node, deep=True))
 
     try:
