@@ -60,7 +60,7 @@ from codegen.spec.model import (
     TypeRef,
 )
 
-from .text import describe, one_line
+from .text import describe, summary
 
 FILE = "<discovery>"
 AUTH_HEADER = "x-goog-api-key"
@@ -197,7 +197,7 @@ class _Normaliser:
             base_url=root,
             version=str(d.get("version", "")),
             auth_header=AUTH_HEADER,
-            description=one_line(d.get("description")),
+            description=summary(d.get("description")),
             loc=loc(""),
         )
 
@@ -370,7 +370,7 @@ class _Normaliser:
             out.append(
                 EnumValue(
                     name=str(v),
-                    description=one_line(descs[i]) if i < len(descs) else "",
+                    description=summary(descs[i]) if i < len(descs) else "",
                     deprecated=bool(deps[i]) if i < len(deps) else False,
                     loc=loc(f"{path}.enum[{i}]"),
                 )
@@ -462,7 +462,7 @@ class _Normaliser:
             )
             if methods:
                 out[full] = Resource(
-                    full, methods, one_line(r.get("description")), loc(rpath)
+                    full, methods, summary(r.get("description")), loc(rpath)
                 )
             self._resources(r.get("resources") or {}, full + ".", f"{rpath}.resources", out)
 
@@ -511,7 +511,7 @@ class _Normaliser:
             parameters=tuple(params),
             request=request,
             response=response,
-            description=one_line(m.get("description")),
+            description=summary(m.get("description")),
             streaming=name.startswith("stream"),
             pagination=pagination,
             long_running=LongRunning(response=UNKNOWN) if response == "Operation" else None,

@@ -56,14 +56,14 @@ def describe(raw: str | None) -> Described:
         flags.add(_MARKERS[m.group(1).lower()])
         text = text[m.end() :]
     return Described(
-        text=one_line(text),
+        text=summary(text),
         required="required" in flags,
         output_only="output_only" in flags,
         optional="optional" in flags,
     )
 
 
-def one_line(raw: str | None, limit: int = MAX_DESCRIPTION) -> str:
+def summary(raw: str | None, limit: int = MAX_DESCRIPTION) -> str:
     """The first sentence of `raw`, whitespace collapsed, links reduced to their text, <= `limit`."""
     text = _WS.sub(" ", raw or "").strip()
     text = _LINK.sub(r"\1", text)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from codegen.discovery.text import MAX_DESCRIPTION, describe, one_line
+from codegen.discovery.text import MAX_DESCRIPTION, describe, summary
 
 
 def test_markers_become_flags() -> None:
@@ -15,24 +15,24 @@ def test_markers_become_flags() -> None:
 
 
 def test_first_sentence() -> None:
-    assert one_line("Uses e.g. tools. Then more.") == "Uses e.g. tools."
-    assert one_line("Version 2.5 is here. Next.") == "Version 2.5 is here."
-    assert one_line("A `value. Like` this. Next.") == "A `value. Like` this."
-    assert one_line("Lower case. then not a new sentence") == "Lower case. then not a new sentence"
-    assert one_line("Spread\n  over\tlines.\n\nSecond paragraph.") == "Spread over lines."
+    assert summary("Uses e.g. tools. Then more.") == "Uses e.g. tools."
+    assert summary("Version 2.5 is here. Next.") == "Version 2.5 is here."
+    assert summary("A `value. Like` this. Next.") == "A `value. Like` this."
+    assert summary("Lower case. then not a new sentence") == "Lower case. then not a new sentence"
+    assert summary("Spread\n  over\tlines.\n\nSecond paragraph.") == "Spread over lines."
 
 
 def test_links_and_emphasis() -> None:
-    assert one_line("See the [text guide](https://ai.google.dev/x(y)) now.") == "See the text guide now."
-    assert one_line("A [`Model`][ref] here.") == "A `Model` here."
-    assert one_line("**PaLM** - Bad content.") == "PaLM - Bad content."
+    assert summary("See the [text guide](https://ai.google.dev/x(y)) now.") == "See the text guide now."
+    assert summary("A [`Model`][ref] here.") == "A `Model` here."
+    assert summary("**PaLM** - Bad content.") == "PaLM - Bad content."
 
 
 def test_long_text_is_cut_cleanly() -> None:
     text = "word " * 60 + "`some code that should not be split` end."
-    out = one_line(text)
+    out = summary(text)
     assert len(out) <= MAX_DESCRIPTION and out.endswith("...")
     assert out.count("`") % 2 == 0
     clause = "This is a long clause about things, " * 8
-    out = one_line(clause)
+    out = summary(clause)
     assert out.endswith("things...") and len(out) <= MAX_DESCRIPTION
