@@ -15,6 +15,8 @@ from .write import read_stamp, read_tree, sha256, stale_files, write_stamp, writ
 # Tools whose output lands in generated/: a new version of any of them means regenerating.
 PINNED_TOOLS = ("datamodel-code-generator", "black", "jinja2", "pyyaml")
 CODEGEN_DIR = Path(__file__).resolve().parent
+# The parts of codegen/ that shape generated/ (drift, diff and the Discovery tools do not).
+GENERATOR_SOURCES = ("*.py", "spec/*.py", "render/*.py")
 
 
 @dataclass(frozen=True)
@@ -26,15 +28,15 @@ class Paths:
 
 def inputs_hash(paths: Paths) -> str:
     """A hash of everything the output depends on: spec, templates, the generator and tool versions."""
+    from .spec.loader import spec_files
+
     h = hashlib.sha256()
-    for root, pattern in (
-        (paths.spec, "*.yaml"),
-        (paths.templates, "**/*"),
-        (CODEGEN_DIR, "**/*.py"),
-    ):
-        for p in sorted(root.glob(pattern)):
-            if p.is_file() and "__pycache__" not in p.parts:
-                h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    sources = [(paths.spec, p) for p in spec_files(paths.spec)]
+    sources += [(paths.templates, p) for p in sorted(paths.templates.glob("**/*"))]
+    sources += [(CODEGEN_DIR, p) for pattern in GENERATOR_SOURCES for p in sorted(CODEGEN_DIR.glob(pattern))]
+    for root, p in sources:
+        if p.is_file() and "__pycache__" not in p.parts:
+            h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
     for tool in PINNED_TOOLS:
         h.update(f"{tool}=={metadata.version(tool)}\0".encode())
     return h.hexdigest()

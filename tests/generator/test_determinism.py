@@ -58,3 +58,12 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
             check=True, cwd=REPO, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed},
         )
     assert read_tree(tmp_path / "1") == read_tree(tmp_path / "2")
+
+
+def test_inputs_hash_ignores_what_does_not_shape_the_output(spec_copy: Callable[[], Path], tmp_path: Path) -> None:
+    spec = spec_copy()
+    p = paths(spec, tmp_path / "out")
+    before = inputs_hash(p)
+    (spec / "drift-ignore.yaml").write_text("ignore: []\n")  # read only by `codegen drift`
+    (spec / "notes.txt").write_text("not a spec file\n")
+    assert inputs_hash(p) == before
