@@ -46,6 +46,8 @@ def spec_json_schema(spec: Spec) -> dict[str, Any]:
             defs[naming.type_name(name)] = {
                 "type": "string",
                 "enum": [v.name for v in t.values],
+                "x-enum-varnames": [naming.enum_member(v.name) for v in t.values],
+                "x-enum-descriptions": [one_line(v.description, limit=400) for v in t.values],
                 "description": one_line(t.description, limit=400),
             }
         elif isinstance(t, ObjectType):

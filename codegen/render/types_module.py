@@ -27,7 +27,6 @@ def render_types_module(spec: Spec, template_dir: Path) -> str:
         additional_imports=[f"{_ABSOLUTE_CORE}.OpenEnum"],
         custom_template_dir=template_dir,
         aliases=field_aliases(spec),
-        capitalise_enum_members=True,
         skip_root_model=True,
         use_schema_description=True,
         disable_timestamp=True,

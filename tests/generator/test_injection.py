@@ -23,8 +23,28 @@ from codegen.spec.loader import load_spec
 
 from .conftest import MINI, TEMPLATES
 
-NASTY = ['"', "'", '"""', "'''", "\\", "\n", "\r", "\u2028", "\u2029", "\x00", "\x1b[31m", "{{ 7*7 }}", "{% if %}", "#", "):\n    import os\n", "\\N{", "\t"]
-hostile_text = st.lists(st.one_of(st.sampled_from(NASTY), st.text(max_size=8)), max_size=8).map("".join)
+NASTY = [
+    '"',
+    "'",
+    '"""',
+    "'''",
+    "\\",
+    "\n",
+    "\r",
+    "\u2028",
+    "\u2029",
+    "\x00",
+    "\x1b[31m",
+    "{{ 7*7 }}",
+    "{% if %}",
+    "#",
+    "):\n    import os\n",
+    "\\N{",
+    "\t",
+]
+hostile_text = st.lists(st.one_of(st.sampled_from(NASTY), st.text(max_size=8)), max_size=8).map(
+    "".join
+)
 
 
 def _definitions(source: str) -> dict[str, list[str]]:
@@ -56,7 +76,9 @@ _BASELINE: dict[str, dict[str, list[str]]] = {}
 
 def _baseline() -> dict[str, dict[str, list[str]]]:
     if not _BASELINE:
-        _BASELINE.update({p: _definitions(s) for p, s in _render(MINI).items() if p.endswith(".py")})
+        _BASELINE.update(
+            {p: _definitions(s) for p, s in _render(MINI).items() if p.endswith(".py")}
+        )
     return _BASELINE
 
 
@@ -66,7 +88,20 @@ def _set_all_descriptions(data: object, text: str) -> None:
         for key, value in list(data.items()):
             if key == "description":
                 data[key] = text
-            elif isinstance(value, str) and key not in ("type", "http", "in", "prefix", "request", "response", "name", "base_url", "version", "header", "title", "items"):
+            elif isinstance(value, str) and key not in (
+                "type",
+                "http",
+                "in",
+                "prefix",
+                "request",
+                "response",
+                "name",
+                "base_url",
+                "version",
+                "header",
+                "title",
+                "items",
+            ):
                 data[key] = {"description": text} if key.isupper() else value
             else:
                 _set_all_descriptions(value, text)
@@ -78,9 +113,13 @@ def _set_all_descriptions(data: object, text: str) -> None:
                     value["description"] = text
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=hostile_text)
-def test_hostile_descriptions_never_change_code_structure(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+def test_hostile_descriptions_never_change_code_structure(
+    tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
     spec = tmp_path_factory.mktemp("spec") / "spec"
     shutil.copytree(MINI, spec)
     for f in spec.glob("*.yaml"):
@@ -95,12 +134,30 @@ def test_hostile_descriptions_never_change_code_structure(tmp_path_factory: pyte
         ("gemini_client/resources/models.py", "Models", "The `models` resource."),
         ("gemini_client/types/_models.py", "Content", None),
     ):
-        node = next(n for n in ast.parse(rendered[path]).body if isinstance(n, ast.ClassDef) and n.name == cls)
+        node = next(
+            n
+            for n in ast.parse(rendered[path]).body
+            if isinstance(n, ast.ClassDef) and n.name == cls
+        )
         doc = ast.get_docstring(node, clean=False)
-        assert (doc.rstrip() if doc else None) == (one_line(text) or fallback), (path, text)  # black may pad a final quote
+        assert (doc.rstrip() if doc else None) == (one_line(text) or fallback), (
+            path,
+            text,
+        )  # black may pad a final quote
+    # An enum member's description is the string right after the member.
+    enum = next(
+        n
+        for n in ast.parse(rendered["gemini_client/types/_models.py"]).body
+        if isinstance(n, ast.ClassDef) and n.name == "FinishReason"
+    )
+    after_stop = [b for a, b in zip(enum.body, enum.body[1:]) if isinstance(a, ast.Assign) and a.targets[0].id == "STOP"]  # type: ignore[attr-defined]
+    member_doc = after_stop[0].value.value.rstrip() if after_stop and isinstance(after_stop[0], ast.Expr) else ""  # type: ignore[attr-defined]
+    assert member_doc == one_line(text), text
 
 
-@pytest.mark.parametrize("name", ['Evil"Name', "Evil\nName", "Evil{{x}}", "import os", "Evil\u2028Name", "__class__"])
+@pytest.mark.parametrize(
+    "name", ['Evil"Name', "Evil\nName", "Evil{{x}}", "import os", "Evil\u2028Name", "__class__"]
+)
 def test_hostile_type_and_field_names_are_rejected(tmp_path: Path, name: str) -> None:
     spec = tmp_path / "spec"
     shutil.copytree(MINI, spec)

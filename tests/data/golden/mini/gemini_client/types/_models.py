@@ -22,10 +22,13 @@ class FinishReason(OpenEnum):
     """Why the model stopped."""
 
     FINISH_REASON_UNSPECIFIED = "FINISH_REASON_UNSPECIFIED"
+    """Unused."""
 
     STOP = "STOP"
+    """Natural stop."""
 
     OLD = "OLD"
+    """Gone soon."""
 
 
 class Model(BaseModel):
