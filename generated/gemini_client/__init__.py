@@ -7,7 +7,7 @@ client = Client()  # the API key from GEMINI_API_KEY or GOOGLE_API_KEY
 
 from typing import TYPE_CHECKING, Any
 
-from ._client import AsyncClient, Client
+from .lib._client import AsyncClient, Client
 from ._core import (
     NOT_GIVEN,
     APIConnectionError,
