@@ -461,9 +461,7 @@ class _Normaliser:
                 if (m := self._method(mname, mraw, f"{rpath}.methods.{mname}")) is not None
             )
             if methods:
-                out[full] = Resource(
-                    full, methods, summary(r.get("description")), loc(rpath)
-                )
+                out[full] = Resource(full, methods, summary(r.get("description")), loc=loc(rpath))
             self._resources(r.get("resources") or {}, full + ".", f"{rpath}.resources", out)
 
     def _method(self, name: str, m: Any, path: str) -> Method | None:

@@ -406,7 +406,7 @@ class _Builder:
                 m = self.read_method(mname, mnode)
                 if m is not None:
                     methods.append(m)
-        return Resource(name, tuple(methods), self.text(items, "description"), node.loc)
+        return Resource(name, tuple(methods), self.text(items, "description"), loc=node.loc)
 
     def read_method(self, name: str, node: Node) -> Method | None:
         items = self.mapping(node, _METHOD_KEYS, f"method '{name}'")

@@ -6,6 +6,7 @@ drift, diff — can point a reader at the exact place in the spec.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
@@ -161,10 +162,21 @@ class Resource:
     name: str  # wire name, camelCase: models, cachedContents
     methods: tuple[Method, ...]
     description: str = ""
+    resources: tuple[Resource, ...] = ()  # nested: tunedModels.permissions
     loc: Location = NOWHERE
 
     def method(self, name: str) -> Method | None:
         return next((m for m in self.methods if m.name == name), None)
+
+    def resource(self, name: str) -> Resource | None:
+        return next((r for r in self.resources if r.name == name), None)
+
+    def walk(self, prefix: str = "") -> Iterator[tuple[str, Resource]]:
+        """This resource and every nested one, depth first, with dotted paths: `tunedModels.permissions`."""
+        path = f"{prefix}.{self.name}" if prefix else self.name
+        yield path, self
+        for child in self.resources:
+            yield from child.walk(path)
 
 
 @dataclass(frozen=True)
@@ -194,6 +206,11 @@ class Spec:
                 return self.locations[path]
             path = path.rpartition(".")[0]
         return fallback
+
+    def all_resources(self) -> Iterator[tuple[str, Resource]]:
+        """Every resource, nested ones included, by dotted path, top-level resources in name order."""
+        for name in sorted(self.resources):
+            yield from self.resources[name].walk()
 
     def objects(self) -> list[ObjectType]:
         return [t for t in self.types.values() if isinstance(t, ObjectType)]
