@@ -28,11 +28,13 @@ class Paths:
 
 def inputs_hash(paths: Paths) -> str:
     """A hash of everything the output depends on: spec, templates, the generator and tool versions."""
-    from .spec.loader import spec_files
+    from .spec.files import read_file
+    from .spec.loader import shown_path, spec_files
 
     h = hashlib.sha256()
-    sources = [(paths.spec, p) for p in spec_files(paths.spec)]
-    sources += [(paths.templates, p) for p in sorted(paths.templates.glob("**/*"))]
+    for p in spec_files(paths.spec) if paths.spec.is_dir() else ():
+        h.update(p.relative_to(paths.spec).as_posix().encode() + b"\0" + read_file(p, shown_path(p)) + b"\0")
+    sources = [(paths.templates, p) for p in sorted(paths.templates.glob("**/*"))]
     sources += [(CODEGEN_DIR, p) for pattern in GENERATOR_SOURCES for p in sorted(CODEGEN_DIR.glob(pattern))]
     for root, p in sources:
         if p.is_file() and "__pycache__" not in p.parts:
@@ -53,11 +55,13 @@ def is_fresh(paths: Paths, digest: str) -> bool:
 
 def build(paths: Paths) -> dict[str, bytes]:
     """Render the whole output in memory (raises SpecError on bad input)."""
-    from .format import format_files
-    from .render.package import render_package
     from .spec.loader import load_spec
 
-    rendered, copied = render_package(load_spec(paths.spec), paths.templates)
+    spec = load_spec(paths.spec)  # first: bad input is refused before black and jinja are imported
+    from .format import format_files
+    from .render.package import render_package
+
+    rendered, copied = render_package(spec, paths.templates)
     files = {
         **format_files(rendered),
         **copied,

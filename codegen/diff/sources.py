@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..spec.errors import Problem, SpecError
+from ..spec.files import read_file
 from ..spec.loader import IGNORED_FILES, load_spec, shown_path, spec_files
 from ..spec.model import Location, Spec
 
@@ -78,14 +79,14 @@ _LOADED_MAX = 8
 def _fingerprint(spec_dir: Path) -> str:
     h = hashlib.sha256()
     for p in spec_files(spec_dir):
-        h.update(shown_path(p).encode() + b"\0" + p.read_bytes() + b"\0")
+        h.update(shown_path(p).encode() + b"\0" + read_file(p, shown_path(p)) + b"\0")
     return h.hexdigest()
 
 
 def _load(spec_dir: Path, label: str, strip: str) -> Spec:
     try:
         key = _fingerprint(spec_dir) if spec_dir.is_dir() else ""
-    except OSError:
+    except (OSError, SpecError):  # the loader reports it below, with the side named
         key = ""
     if key and key in _LOADED:
         return _LOADED[key]

@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..untrusted import visible
 from .model import Location
 
 
@@ -15,12 +16,15 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.loc.file}:{self.loc.line}"
-        return (
-            f"{where}: {self.loc.path}: {self.message}"
-            if self.loc.path
-            else f"{where}: {self.message}"
-        )
+        """One line whatever the spec holds: names and text from it are shown escaped and bounded."""
+        where = f"{_shown(self.loc.file, 300)}:{self.loc.line}"
+        message = _shown(self.message, 1000)
+        return f"{where}: {_shown(self.loc.path, 300)}: {message}" if self.loc.path else f"{where}: {message}"
+
+
+def _shown(text: str, limit: int) -> str:
+    text = visible(text[: limit + 1])
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class SpecError(Exception):

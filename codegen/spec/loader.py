@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from .. import naming
 from .errors import Problem, SpecError, did_you_mean
+from .files import check_files
 from .model import (
     PRIMITIVES,
     EnumType,
@@ -65,8 +66,11 @@ T = TypeVar("T")
 
 
 def spec_files(spec_dir: Path) -> list[Path]:
-    """The spec's YAML files, in the fixed order they are read."""
-    return sorted(p for p in spec_dir.glob("*.yaml") if p.name not in IGNORED_FILES)
+    """The spec's YAML files, in the fixed order they are read; `SpecError` when any of them is not
+    a regular file inside the spec directory of at most `files.MAX_BYTES`."""
+    paths = sorted(p for p in spec_dir.glob("*.yaml") if p.name not in IGNORED_FILES)
+    check_files(paths, {p: shown_path(p) for p in paths})
+    return paths
 
 
 def shown_path(path: Path) -> str:

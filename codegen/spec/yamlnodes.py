@@ -1,17 +1,24 @@
-"""YAML read with a line number on every node, and duplicate keys caught rather than overwritten."""
+"""YAML read with a line number on every node, and duplicate keys caught rather than overwritten.
+
+The spec language is plain data: anchors and aliases (a 500-byte "billion laughs" file expands to
+gigabytes), several documents and deep nesting are refused with the line where they start."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from ..untrusted import one_line
 from .errors import Problem, SpecError
+from .files import read_file
 from .model import Location
 
 # libyaml's parser when PyYAML was built with it (3x faster on the whole spec); same nodes and marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 64  # the spec needs 7; libyaml's composer overflows the C stack near 100,000
 
 
 @dataclass
@@ -38,60 +45,133 @@ class Node:
 
 
 def read_yaml(path: Path, shown_as: str) -> tuple[Node | None, list[Problem]]:
-    """Parse one file; syntax errors and duplicate keys come back as problems."""
-    problems: list[Problem] = []
+    """Parse one file; unreadable files, syntax errors, duplicate keys, anchors and aliases, and
+    nesting past MAX_DEPTH come back as problems."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(Location(shown_as, 0, ""), f"cannot read: {exc}")]
+        data = read_file(path, shown_as)
+    except SpecError as exc:
+        return None, list(exc.problems)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(Location(shown_as, 0, ""), f"cannot read: not UTF-8 text (byte {exc.start})")]
     loader = _LOADER(text)
     try:
-        root = loader.get_single_node()
+        return _Builder(loader, shown_as).run()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         reason = " ".join(str(x) for x in (exc.context, exc.problem) if x)
         return None, [Problem(Location(shown_as, line, ""), f"YAML syntax error: {reason}")]
-    except yaml.YAMLError as exc:
-        return None, [Problem(Location(shown_as, 0, ""), f"YAML error: {exc}")]
+    except yaml.YAMLError as exc:  # e.g. an invalid tagged scalar
+        return None, [Problem(Location(shown_as, 0, ""), f"YAML error: {one_line(str(exc), 200)}")]
     finally:
         loader.dispose()
-    if root is None:
-        return None, []
 
-    def convert(node: yaml.Node, path: str) -> Node:
-        loc = Location(shown_as, node.start_mark.line + 1, path)
-        if isinstance(node, yaml.MappingNode):
-            out = Node(loc, "mapping")
-            for key_node, value_node in node.value:
-                key = loader.construct_object(key_node, deep=True)
-                key_s = str(key)
-                child_path = f"{path}.{key_s}" if path else key_s
-                if key_s in out.items:
-                    first = out.items[key_s].loc.line
-                    problems.append(
-                        Problem(
-                            Location(shown_as, key_node.start_mark.line + 1, child_path),
-                            f"duplicate {_noun(path)} '{key_s}' (first defined at line {first})",
-                        )
-                    )
-                    continue
-                child = convert(value_node, child_path)
-                # A key's line is where the key is written, even when its value starts below.
-                child.loc = Location(shown_as, key_node.start_mark.line + 1, child_path)
-                out.items[key_s] = child
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return Node(
-                loc, "sequence", seq=[convert(n, f"{path}[{i}]") for i, n in enumerate(node.value)]
+
+class _Refused(Exception):
+    """The file uses something the spec language refuses; reading it stops at once."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+@dataclass
+class _Open:
+    node: Node
+    key: str | None = None  # a mapping's key waiting for its value
+    key_line: int = 0
+
+
+class _Builder:
+    """Nodes straight from the parser's events, with an explicit stack: linear in the file, never
+    recursive, and no alias is ever expanded (there are none)."""
+
+    def __init__(self, loader: Any, shown_as: str) -> None:
+        self.loader = loader
+        self.shown_as = shown_as
+        self.problems: list[Problem] = []
+        self.stack: list[_Open] = []
+        self.root: Node | None = None
+
+    def run(self) -> tuple[Node | None, list[Problem]]:
+        documents = 0
+        try:
+            while self.loader.check_event():
+                event = self.loader.get_event()
+                if isinstance(event, yaml.DocumentStartEvent):
+                    documents += 1
+                    if documents > 1:
+                        self.refuse(event, "a spec file holds one YAML document; found a second '---'")
+                elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                    self.attach(self.stack.pop().node)
+                elif isinstance(event, yaml.NodeEvent):
+                    self.node(event)
+        except _Refused as exc:
+            return None, [exc.problem]
+        return self.root, self.problems
+
+    def refuse(self, event: Any, message: str) -> None:
+        top = self.stack[-1] if self.stack else None
+        path = top.node.loc.path if top else ""
+        if top is not None and top.key is not None:
+            path = f"{path}.{top.key}" if path else top.key
+        raise _Refused(Problem(Location(self.shown_as, event.start_mark.line + 1, path), message))
+
+    def node(self, event: Any) -> None:
+        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+            sign, name = ("*", event.anchor) if isinstance(event, yaml.AliasEvent) else ("&", event.anchor)
+            self.refuse(
+                event,
+                f"YAML anchors and aliases ('{sign}{one_line(str(name), 40)}') are not allowed in a spec: write the value out",
             )
-        return Node(loc, "scalar", value=loader.construct_object(node, deep=True))
+        top = self.stack[-1] if self.stack else None
+        line = event.start_mark.line + 1
+        if top is not None and top.node.kind == "mapping" and top.key is None:
+            if not isinstance(event, yaml.ScalarEvent):
+                self.refuse(event, "a mapping key must be text, not a mapping or a list")
+            top.key, top.key_line = str(self.scalar(event)), line
+            return
+        if top is None:
+            path = ""
+        elif top.node.kind == "mapping":
+            assert top.key is not None
+            path = f"{top.node.loc.path}.{top.key}" if top.node.loc.path else top.key
+            line = top.key_line  # a key's line is where the key is written, even when its value starts below
+        else:
+            path = f"{top.node.loc.path}[{len(top.node.seq)}]"
+        loc = Location(self.shown_as, line, path)
+        if isinstance(event, yaml.ScalarEvent):
+            self.attach(Node(loc, "scalar", value=self.scalar(event)))
+            return
+        if len(self.stack) >= MAX_DEPTH:
+            self.refuse(event, f"nested more than {MAX_DEPTH} levels deep")
+        kind = "mapping" if isinstance(event, yaml.MappingStartEvent) else "sequence"
+        self.stack.append(_Open(Node(loc, kind)))
 
-    try:
-        tree = convert(root, "")
-    except yaml.YAMLError as exc:  # e.g. an unhashable or invalid tagged scalar
-        raise SpecError([Problem(Location(shown_as, 0, ""), f"YAML error: {exc}")]) from None
-    return tree, problems
+    def attach(self, node: Node) -> None:
+        if not self.stack:
+            self.root = node
+            return
+        top = self.stack[-1]
+        if top.node.kind == "sequence":
+            top.node.seq.append(node)
+            return
+        assert top.key is not None
+        key, top.key = top.key, None
+        if key in top.node.items:
+            first = top.node.items[key].loc.line
+            noun = _noun(top.node.loc.path)
+            self.problems.append(Problem(node.loc, f"duplicate {noun} '{key}' (first defined at line {first})"))
+            return
+        top.node.items[key] = node
+
+    def scalar(self, event: Any) -> object:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+        return self.loader.construct_object(node, deep=True)
 
 
 def _noun(parent_path: str) -> str:

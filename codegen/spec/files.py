@@ -1,0 +1,68 @@
+"""Reading a spec file as untrusted input: a regular file inside its directory, of bounded size.
+
+A spec arrives in pull requests, so a file in it may be a symlink to `~/.ssh/...` (read outside the
+spec), to `/dev/zero` or a FIFO (a read that never ends), or simply enormous. All are refused before
+a single byte is read."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .errors import Problem, SpecError
+from .model import Location
+
+MAX_BYTES = 10 * 1024 * 1024  # a spec file; the whole real spec is well under 1 MB
+
+
+def _problem(shown_as: str, message: str) -> SpecError:
+    return SpecError([Problem(Location(shown_as, 0, ""), message)])
+
+
+def check_file(path: Path, shown_as: str) -> None:
+    """Raise `SpecError` unless `path` is a regular file of at most MAX_BYTES that stays in its
+    directory (a symlink to a file of the same directory is fine)."""
+    try:
+        if path.is_symlink():
+            target = path.resolve(strict=True)
+            if not target.is_relative_to(path.parent.resolve(strict=True)):
+                raise _problem(
+                    shown_as, "a symbolic link that leaves the spec directory; spec files are read only from there"
+                )
+        info = path.stat()
+    except OSError as exc:
+        raise _problem(shown_as, f"cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise _problem(shown_as, "not a regular file (a device, FIFO or directory); spec files must be regular files")
+    if info.st_size > MAX_BYTES:
+        raise _problem(shown_as, f"{info.st_size} bytes; a spec file may have at most {MAX_BYTES} ({MAX_BYTES // 2**20} MB)")
+
+
+def check_files(paths: list[Path], shown: dict[Path, str]) -> None:
+    """`check_file` for each path, every problem reported together."""
+    problems: list[Problem] = []
+    for p in paths:
+        try:
+            check_file(p, shown[p])
+        except SpecError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise SpecError(problems)
+
+
+def read_file(path: Path, shown_as: str) -> bytes:
+    """The bytes of a spec file, after `check_file`; the open itself never blocks or follows a swap
+    to a device, and never reads past the size cap."""
+    check_file(path, shown_as)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise _problem(shown_as, f"cannot read: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _problem(shown_as, "not a regular file; spec files must be regular files")
+        data = f.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise _problem(shown_as, f"more than {MAX_BYTES} bytes; a spec file may have at most {MAX_BYTES // 2**20} MB")
+    return data
