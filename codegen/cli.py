@@ -9,11 +9,12 @@ import argparse
 import sys
 import time
 from collections.abc import Callable, Sequence
-from . import __version__
 from pathlib import Path
 
+from . import __version__
 from .pipeline import Paths, check, generate
 from .spec.errors import SpecError
+from .write import OutputRefused
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -99,6 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SpecError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OutputRefused as exc:
+        print(f"codegen: --out {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("codegen: interrupted", file=sys.stderr)

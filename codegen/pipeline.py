@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .write import read_stamp, read_tree, sha256, stale_files, write_stamp, write_tree
+from .write import check_replaceable, read_stamp, read_tree, sha256, stale_files, write_stamp, write_tree
 
 # Tools whose output lands in generated/: a new version of any of them means regenerating.
 PINNED_TOOLS = ("datamodel-code-generator", "black", "jinja2", "pyyaml")
@@ -74,6 +74,7 @@ def generate(paths: Paths, *, force: bool = False) -> bool:
     digest = inputs_hash(paths)
     if not force and is_fresh(paths, digest):
         return False
+    check_replaceable(paths.out)  # before the work: a directory that is not ours is refused at once
     files = build(paths)
     write_tree(paths.out, files)
     write_stamp(paths.out, digest, files)
