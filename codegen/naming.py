@@ -49,9 +49,13 @@ _MODEL_RESERVED = frozenset(
     }
 )
 
-# Keyword arguments every generated method already has, and names its body relies on.
-_METHOD_RESERVED = frozenset(
-    {"self", "extra_headers", "extra_query", "extra_body", "timeout", "cls"}
+# The one list of names a generated method's keyword arguments may not take: its own parameters,
+# and the names its body reads (`types.X` in `cast_to=` and `build_body`). Every other name the body
+# reads starts with `_` (helpers are imported as `_build_body`, ...) or an uppercase letter, which a
+# keyword argument, always snake_case from a wire name starting with a letter, never does.
+# tests/generator/test_reserved_names.py holds the templates to this.
+METHOD_RESERVED = frozenset(
+    {"self", "cls", "extra_headers", "extra_query", "extra_body", "timeout", "types"}
 )
 
 # Names a generated types module imports or defines; a spec type may not take them.
@@ -105,12 +109,12 @@ def field_name(wire: str) -> str:
 
 def param_name(wire: str) -> str:
     """Python keyword argument of a generated method (path, query or body field)."""
-    return _guard(snake(wire), _METHOD_RESERVED)
+    return _guard(snake(wire), METHOD_RESERVED)
 
 
 def method_name(wire: str) -> str:
     """Python method of a resource class: `generateContent` -> `generate_content`."""
-    return _guard(snake(wire), _METHOD_RESERVED | {"with_raw_response"})
+    return _guard(snake(wire), METHOD_RESERVED | {"with_raw_response"})
 
 
 def resource_attr(wire: str) -> str:

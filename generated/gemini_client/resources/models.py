@@ -22,9 +22,9 @@ from .._core import (
     SyncAPIResource,
     SyncPager,
     Timeout,
-    build_body,
-    path_param,
-    strip_not_given,
+    build_body as _build_body,
+    path_param as _path_param,
+    strip_not_given as _strip_not_given,
     to_raw_response_wrapper,
     async_to_raw_response_wrapper,
 )
@@ -59,12 +59,12 @@ class Models(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
         """Generates a model response given an input `GenerateContentRequest`."""
-        model = path_param(model, name="model", prefix="models/")
+        model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
             "POST",
             f"v1beta/{model}:generateContent",
             cast_to=types.GenerateContentResponse,
-            body=build_body(
+            body=_build_body(
                 types.GenerateContentRequest,
                 {
                     "contents": contents,
@@ -105,12 +105,12 @@ class Models(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Stream[types.GenerateContentResponse]:
         """Generates a streamed response from the model given an input `GenerateContentRequest`."""
-        model = path_param(model, name="model", prefix="models/")
+        model = _path_param(model, name="model", prefix="models/")
         return self._client.stream(
             "POST",
             f"v1beta/{model}:streamGenerateContent",
             cast_to=types.GenerateContentResponse,
-            body=build_body(
+            body=_build_body(
                 types.GenerateContentRequest,
                 {
                     "contents": contents,
@@ -146,12 +146,12 @@ class Models(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.CountTokensResponse:
         """Runs a model's tokenizer on input `Content` and returns the token count."""
-        model = path_param(model, name="model", prefix="models/")
+        model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
             "POST",
             f"v1beta/{model}:countTokens",
             cast_to=types.CountTokensResponse,
-            body=build_body(
+            body=_build_body(
                 types.CountTokensRequest,
                 {
                     "contents": contents,
@@ -181,12 +181,12 @@ class Models(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.EmbedContentResponse:
         """Generates a text embedding vector from the input `Content` using the specified Gemini Embedding model."""
-        model = path_param(model, name="model", prefix="models/")
+        model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
             "POST",
             f"v1beta/{model}:embedContent",
             cast_to=types.EmbedContentResponse,
-            body=build_body(
+            body=_build_body(
                 types.EmbedContentRequest,
                 {
                     "content": content,
@@ -215,12 +215,12 @@ class Models(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.BatchEmbedContentsResponse:
         """Generates multiple embedding vectors from the input `Content` which consists of a batch of strings represented as `EmbedContentRequest` objects."""
-        model = path_param(model, name="model", prefix="models/")
+        model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
             "POST",
             f"v1beta/{model}:batchEmbedContents",
             cast_to=types.BatchEmbedContentsResponse,
-            body=build_body(
+            body=_build_body(
                 types.BatchEmbedContentsRequest,
                 {
                     "requests": requests,
@@ -244,7 +244,7 @@ class Models(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Model:
         """Gets information about a specific `Model` such as its version number, token limits, parameters and other metadata."""
-        name = path_param(name, name="name", prefix="models/")
+        name = _path_param(name, name="name", prefix="models/")
         return self._client.request(
             "GET",
             f"v1beta/{name}",
@@ -275,7 +275,7 @@ class Models(SyncAPIResource):
             items="models",
             page_token="pageToken",
             next_page_token="nextPageToken",
-            query=strip_not_given(
+            query=_strip_not_given(
                 {
                     "pageSize": page_size,
                     "pageToken": page_token,
@@ -317,12 +317,12 @@ class AsyncModels(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
         """Generates a model response given an input `GenerateContentRequest`."""
-        model = path_param(model, name="model", prefix="models/")
+        model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
             "POST",
             f"v1beta/{model}:generateContent",
             cast_to=types.GenerateContentResponse,
-            body=build_body(
+            body=_build_body(
                 types.GenerateContentRequest,
                 {
                     "contents": contents,
@@ -363,12 +363,12 @@ class AsyncModels(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[types.GenerateContentResponse]:
         """Generates a streamed response from the model given an input `GenerateContentRequest`."""
-        model = path_param(model, name="model", prefix="models/")
+        model = _path_param(model, name="model", prefix="models/")
         return await self._client.stream(
             "POST",
             f"v1beta/{model}:streamGenerateContent",
             cast_to=types.GenerateContentResponse,
-            body=build_body(
+            body=_build_body(
                 types.GenerateContentRequest,
                 {
                     "contents": contents,
@@ -404,12 +404,12 @@ class AsyncModels(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.CountTokensResponse:
         """Runs a model's tokenizer on input `Content` and returns the token count."""
-        model = path_param(model, name="model", prefix="models/")
+        model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
             "POST",
             f"v1beta/{model}:countTokens",
             cast_to=types.CountTokensResponse,
-            body=build_body(
+            body=_build_body(
                 types.CountTokensRequest,
                 {
                     "contents": contents,
@@ -439,12 +439,12 @@ class AsyncModels(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.EmbedContentResponse:
         """Generates a text embedding vector from the input `Content` using the specified Gemini Embedding model."""
-        model = path_param(model, name="model", prefix="models/")
+        model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
             "POST",
             f"v1beta/{model}:embedContent",
             cast_to=types.EmbedContentResponse,
-            body=build_body(
+            body=_build_body(
                 types.EmbedContentRequest,
                 {
                     "content": content,
@@ -473,12 +473,12 @@ class AsyncModels(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.BatchEmbedContentsResponse:
         """Generates multiple embedding vectors from the input `Content` which consists of a batch of strings represented as `EmbedContentRequest` objects."""
-        model = path_param(model, name="model", prefix="models/")
+        model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
             "POST",
             f"v1beta/{model}:batchEmbedContents",
             cast_to=types.BatchEmbedContentsResponse,
-            body=build_body(
+            body=_build_body(
                 types.BatchEmbedContentsRequest,
                 {
                     "requests": requests,
@@ -502,7 +502,7 @@ class AsyncModels(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Model:
         """Gets information about a specific `Model` such as its version number, token limits, parameters and other metadata."""
-        name = path_param(name, name="name", prefix="models/")
+        name = _path_param(name, name="name", prefix="models/")
         return await self._client.request(
             "GET",
             f"v1beta/{name}",
@@ -533,7 +533,7 @@ class AsyncModels(AsyncAPIResource):
             items="models",
             page_token="pageToken",
             next_page_token="nextPageToken",
-            query=strip_not_given(
+            query=_strip_not_given(
                 {
                     "pageSize": page_size,
                     "pageToken": page_token,

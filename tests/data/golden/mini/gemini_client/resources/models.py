@@ -22,9 +22,9 @@ from .._core import (
     SyncAPIResource,
     SyncPager,
     Timeout,
-    build_body,
-    path_param,
-    strip_not_given,
+    build_body as _build_body,
+    path_param as _path_param,
+    strip_not_given as _strip_not_given,
     to_raw_response_wrapper,
     async_to_raw_response_wrapper,
 )
@@ -53,12 +53,12 @@ class Models(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
         """Generates a model response."""
-        model = path_param(model, name="model", prefix="models/")
+        model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
             "POST",
             f"v1beta/{model}:generateContent",
             cast_to=types.GenerateContentResponse,
-            body=build_body(
+            body=_build_body(
                 types.GenerateContentRequest,
                 {
                     "contents": contents,
@@ -87,12 +87,12 @@ class Models(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Stream[types.GenerateContentResponse]:
         """`POST v1beta/{model}:streamGenerateContent`"""
-        model = path_param(model, name="model", prefix="models/")
+        model = _path_param(model, name="model", prefix="models/")
         return self._client.stream(
             "POST",
             f"v1beta/{model}:streamGenerateContent",
             cast_to=types.GenerateContentResponse,
-            body=build_body(
+            body=_build_body(
                 types.GenerateContentRequest,
                 {
                     "contents": contents,
@@ -118,7 +118,7 @@ class Models(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Model:
         """`GET v1beta/{name}`"""
-        name = path_param(name, name="name", prefix="models/")
+        name = _path_param(name, name="name", prefix="models/")
         return self._client.request(
             "GET",
             f"v1beta/{name}",
@@ -149,7 +149,7 @@ class Models(SyncAPIResource):
             items="models",
             page_token="pageToken",
             next_page_token="nextPageToken",
-            query=strip_not_given(
+            query=_strip_not_given(
                 {
                     "pageSize": page_size,
                     "pageToken": page_token,
@@ -185,12 +185,12 @@ class AsyncModels(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
         """Generates a model response."""
-        model = path_param(model, name="model", prefix="models/")
+        model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
             "POST",
             f"v1beta/{model}:generateContent",
             cast_to=types.GenerateContentResponse,
-            body=build_body(
+            body=_build_body(
                 types.GenerateContentRequest,
                 {
                     "contents": contents,
@@ -219,12 +219,12 @@ class AsyncModels(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[types.GenerateContentResponse]:
         """`POST v1beta/{model}:streamGenerateContent`"""
-        model = path_param(model, name="model", prefix="models/")
+        model = _path_param(model, name="model", prefix="models/")
         return await self._client.stream(
             "POST",
             f"v1beta/{model}:streamGenerateContent",
             cast_to=types.GenerateContentResponse,
-            body=build_body(
+            body=_build_body(
                 types.GenerateContentRequest,
                 {
                     "contents": contents,
@@ -250,7 +250,7 @@ class AsyncModels(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Model:
         """`GET v1beta/{name}`"""
-        name = path_param(name, name="name", prefix="models/")
+        name = _path_param(name, name="name", prefix="models/")
         return await self._client.request(
             "GET",
             f"v1beta/{name}",
@@ -281,7 +281,7 @@ class AsyncModels(AsyncAPIResource):
             items="models",
             page_token="pageToken",
             next_page_token="nextPageToken",
-            query=strip_not_given(
+            query=_strip_not_given(
                 {
                     "pageSize": page_size,
                     "pageToken": page_token,
