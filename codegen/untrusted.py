@@ -3,6 +3,7 @@ where it goes — generated code, a terminal, a markdown PR comment."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Control and format characters, line/paragraph separators, surrogates, private use, unassigned.
@@ -16,9 +17,36 @@ def _unsafe(ch: str) -> bool:
     return unicodedata.category(ch) in UNSAFE_CATEGORIES
 
 
+_LINE_BREAKS = re.compile(r"[\t\n\r\x0b\x0c]")
+
+
+def _spaced(text: str) -> str:
+    """Every unsafe or whitespace character made a plain space. `str.isprintable` is false for
+    exactly those (the UNSAFE_CATEGORIES and every space but ' '), so most text costs one C call."""
+    if text.isprintable():
+        return text
+    text = _LINE_BREAKS.sub(" ", text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else " " for c in text)
+
+
 def one_line(text: str, limit: int | None = None) -> str:
-    """One line of printable text: unsafe characters and all whitespace folded into single spaces."""
-    cleaned = "".join(" " if c.isspace() or _unsafe(c) else c for c in text)
+    """One line of printable text: unsafe characters and all whitespace folded into single spaces.
+
+    Linear in the text, and with a `limit` only the start of a huge text is looked at: reading stops
+    once more than `limit` visible characters are in."""
+    if limit is not None and len(text) > 4 * limit:
+        kept, shown, step = [], 0, 4 * limit
+        for start in range(0, len(text), step):
+            chunk = _spaced(text[start : start + step])
+            kept.append(chunk)
+            shown += len(chunk) - chunk.count(" ")
+            if shown > limit:
+                break
+        cleaned = "".join(kept)
+    else:
+        cleaned = _spaced(text)
     line = " ".join(cleaned.split())
     if limit is None or len(line) <= limit:
         return line

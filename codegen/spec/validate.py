@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from .. import naming
 from .errors import Problem, SpecError, did_you_mean
-from .model import EnumType, Location, Method, ObjectType, Spec, TypeRef
+from .model import EnumType, Field, Location, Method, ObjectType, Spec, TypeRef
 
 _PLACEHOLDER = re.compile(r"\{(\+?)([A-Za-z][A-Za-z0-9_]*)\}")
 
@@ -52,6 +52,58 @@ class _Validator:
             self.unique(((naming.method_name(m.name), m.loc) for m in r.methods), "Python method")
             for m in r.methods:
                 self.method(m)
+        self.required_cycles()
+
+    def required_cycles(self) -> None:
+        """A cycle of required fields (A requires a B, B requires an A) has no finite value: no
+        request holding one can be built. Each cycle is reported once, at its first field."""
+        edges: dict[str, list[Field]] = {}
+        for name in sorted(self.spec.types):
+            t = self.spec.types[name]
+            if isinstance(t, ObjectType):
+                edges[name] = [
+                    f
+                    for f in t.fields
+                    if f.required
+                    and not f.output_only
+                    and f.type.kind == "named"
+                    and isinstance(self.spec.types.get(f.type.name), ObjectType)
+                ]
+        done: set[str] = set()
+        for start in edges:  # in name order: a cycle is named from the first type reached
+            if start in done:
+                continue
+            # Depth-first with an explicit stack; `trail` holds the (type, field) edges to the top.
+            trail: list[tuple[str, Field]] = []
+            on_path = {start}
+            stack = [(start, iter(edges[start]))]
+            while stack:
+                name, pending = stack[-1]
+                f = next(pending, None)
+                if f is None:
+                    stack.pop()
+                    on_path.discard(name)
+                    done.add(name)
+                    if stack:
+                        trail.pop()
+                elif f.type.name in on_path:
+                    path = [*trail, (name, f)]
+                    first = next(i for i, (n, _) in enumerate(path) if n == f.type.name)
+                    self.report_cycle(path[first:])
+                elif f.type.name not in done:
+                    trail.append((name, f))
+                    on_path.add(f.type.name)
+                    stack.append((f.type.name, iter(edges[f.type.name])))
+
+    def report_cycle(self, cycle: list[tuple[str, Field]]) -> None:
+        chain = " -> ".join(f"{n}.{f.name}" for n, f in cycle) + f" -> {cycle[0][0]}"
+        first = cycle[0][1]
+        self.problems.append(
+            Problem(
+                first.loc,
+                f"required fields form a cycle ({chain}): no {cycle[0][0]} can ever be built; make one of them optional",
+            )
+        )
 
     def unique(self, names: Iterable[tuple[str, Location]], what: str) -> None:
         """Each Python name once: a second bearer is reported with where the first one is."""
