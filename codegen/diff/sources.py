@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import posixpath
 import subprocess
 import tarfile
 import tempfile
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..spec.errors import Problem, SpecError
-from ..spec.files import read_file
+from ..spec.files import MAX_BYTES, read_file
 from ..spec.loader import IGNORED_FILES, load_spec, shown_path, spec_files
 from ..spec.model import Location, Spec
 
@@ -121,6 +122,7 @@ def _load_ref(ref: str, spec_dir: Path, cwd: Path) -> Side:
         raise DiffInputError(f"not a spec directory or a known git ref: {ref!r}")
     commit = found.stdout.decode().strip()
     rel = _relative_to_repo(spec_dir, cwd, root)
+    _check_sizes(ref, commit, rel, root)
     archive = _git(["archive", "--format=tar", commit, "--", rel.as_posix()], root)
     if archive.returncode != 0:
         raise DiffInputError(f"{ref}: no spec directory '{rel.as_posix()}' in that commit ({_first_line(archive.stderr)})")
@@ -130,14 +132,15 @@ def _load_ref(ref: str, spec_dir: Path, cwd: Path) -> Side:
         out.mkdir(parents=True, exist_ok=True)
         count = 0
         with tarfile.open(fileobj=io.BytesIO(archive.stdout), mode="r:") as tar:
-            for member in tar.getmembers():
+            members = {m.name: m for m in tar.getmembers()}
+            for member in members.values():
                 name = PurePosixPath(member.name)
                 # Only the spec's own *.yaml files, written by base name: nothing else leaves the archive.
-                if not member.isfile() or name.parent != PurePosixPath(rel.as_posix()) or name.suffix != ".yaml":
+                if name.parent != PurePosixPath(rel.as_posix()) or name.suffix != ".yaml":
                     continue
                 if name.name in IGNORED_FILES:
                     continue
-                data = tar.extractfile(member)
+                data = tar.extractfile(_followed(member, members, rel, ref))
                 if data is not None:
                     (out / name.name).write_bytes(data.read())
                     count += 1
@@ -146,6 +149,35 @@ def _load_ref(ref: str, spec_dir: Path, cwd: Path) -> Side:
         strip = str(Path(tmp)) + os.sep
         spec = _load(out, label, strip)
     return Side(label=label, spec=spec, strip=strip, ref=ref)
+
+
+def _refused(ref: str, name: str, message: str) -> SpecError:
+    return SpecError([Problem(Location(name, 0, ""), f"{message} (in {ref})")])
+
+
+def _followed(member: tarfile.TarInfo, members: dict[str, tarfile.TarInfo], rel: PurePosixPath, ref: str) -> tarfile.TarInfo:
+    """The regular file a spec entry of the archive stands for, as a checkout would read it: itself,
+    or the target of a symlink that stays in the spec directory."""
+    if member.issym():
+        target = posixpath.normpath(posixpath.join(rel.as_posix(), member.linkname))
+        found = members.get(target)
+        if not target.startswith(rel.as_posix() + "/") or found is None or not found.isfile():
+            raise _refused(ref, member.name, "a symbolic link that leaves the spec directory; spec files are read only from there")
+        return found
+    if not member.isfile():
+        raise _refused(ref, member.name, "not a regular file; spec files must be regular files")
+    return member
+
+
+def _check_sizes(ref: str, commit: str, rel: PurePosixPath, root: Path) -> None:
+    """Refuse a spec blob over the size cap before `git archive` loads it into memory."""
+    listing = _git(["ls-tree", "-r", "-l", "-z", commit, "--", rel.as_posix() + "/"], root)
+    for entry in listing.stdout.split(b"\0"):
+        head, _, name = entry.partition(b"\t")
+        fields = head.split()
+        if len(fields) == 4 and fields[3].isdigit() and int(fields[3]) > MAX_BYTES:
+            shown = name.decode("utf-8", "replace")
+            raise _refused(ref, shown, f"{int(fields[3])} bytes; a spec file may have at most {MAX_BYTES // 2**20} MB")
 
 
 def _relative_to_repo(spec_dir: Path, cwd: Path, root: Path) -> PurePosixPath:

@@ -36,7 +36,7 @@ def check_file(path: Path, shown_as: str) -> None:
     if not stat.S_ISREG(info.st_mode):
         raise _problem(shown_as, "not a regular file (a device, FIFO or directory); spec files must be regular files")
     if info.st_size > MAX_BYTES:
-        raise _problem(shown_as, f"{info.st_size} bytes; a spec file may have at most {MAX_BYTES} ({MAX_BYTES // 2**20} MB)")
+        raise _problem(shown_as, f"{info.st_size} bytes; a spec file may have at most {MAX_BYTES // 2**20} MB")
 
 
 def check_files(paths: list[Path], shown: dict[Path, str]) -> None:

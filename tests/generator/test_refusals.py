@@ -1,0 +1,190 @@
+"""What codegen refuses: each bad input, built here, is one line `file:line: yaml.path: message`,
+exit 2, no traceback, in well under a second, for generate, check, drift and diff alike, and the
+output directory is left byte-identical."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from codegen.cli import main
+from codegen.pipeline import generate
+from codegen.spec.errors import SpecError
+from codegen.spec.loader import load_spec
+from codegen.write import read_tree
+
+from .conftest import MINI, REPO, TEMPLATES, paths
+
+DISCOVERY = REPO / "tests" / "data" / "generativelanguage.v1beta.20260529.json"
+
+
+def _bomb(spec: Path) -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for prev, cur in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{cur}: &{cur} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    (spec / "bomb.yaml").write_text("\n".join(lines) + "\n")
+
+
+def _add_types(text: str) -> Callable[[Path], None]:
+    def edit(spec: Path) -> None:
+        content = (spec / "content.yaml").read_text()
+        (spec / "content.yaml").write_text(content.replace("types:\n", "types:\n" + text, 1))
+
+    return edit
+
+
+def _write(name: str, data: str | bytes) -> Callable[[Path], None]:
+    def edit(spec: Path) -> None:
+        (spec / name).write_bytes(data if isinstance(data, bytes) else data.encode())
+
+    return edit
+
+
+def _symlink_out(spec: Path) -> None:
+    secret = spec.parent / "secret.yaml"
+    secret.write_text("types: {}\n")
+    os.symlink(secret, spec / "secret.yaml")
+
+
+def _too_big(spec: Path) -> None:
+    with (spec / "big.yaml").open("wb") as f:
+        f.truncate(11 * 2**20)  # sparse: refused from its size, never read
+
+
+CASES: list[tuple[str, Callable[[Path], None], str]] = [
+    ("alias bomb", _bomb, r"bomb\.yaml:1: a: YAML anchors and aliases \('&a'\) are not allowed"),
+    (
+        "merge key",
+        _write("merge.yaml", "types:\n  A: &base\n    fields: {}\n  B:\n    <<: *base\n"),
+        r"merge\.yaml:2: types\.A: YAML anchors and aliases \('&base'\)",
+    ),
+    ("deep nesting", _write("deep.yaml", "types: " + "[" * 100_000 + "]" * 100_000 + "\n"), r"deep\.yaml:1: types(\[0\])+: nested more than 64 levels"),
+    ("two documents", _write("two.yaml", "types: {}\n---\ntypes: {}\n"), r"two\.yaml:2: a spec file holds one YAML document"),
+    ("mapping as a key", _write("key.yaml", "types:\n  ? [a, b]\n  : x\n"), r"key\.yaml:2: types: a mapping key must be text"),
+    ("not UTF-8", _write("latin.yaml", b"types: {}\n# caf\xe9\n"), r"latin\.yaml:0: cannot read: not UTF-8"),
+    ("symlink out of spec/", _symlink_out, r"secret\.yaml:0: a symbolic link that leaves the spec directory"),
+    ("directory", lambda spec: (spec / "dir.yaml").mkdir(), r"dir\.yaml:0: not a regular file"),
+    ("over 10 MB", _too_big, r"big\.yaml:0: 11534336 bytes; a spec file may have at most 10 MB"),
+    (
+        "required cycle",
+        _add_types("  A:\n    fields:\n      b: {type: B, required: true}\n  B:\n    fields:\n      a: {type: A, required: true}\n"),
+        r"content\.yaml:4: types\.A\.fields\.b: required fields form a cycle \(A\.b -> B\.a -> A\)",
+    ),
+    (
+        "required self-cycle",
+        _add_types("  Node:\n    fields:\n      next: {type: Node, required: true}\n"),
+        r"types\.Node\.fields\.next: required fields form a cycle \(Node\.next -> Node\)",
+    ),
+]
+
+COMMANDS = ["generate", "check", "drift", "diff"]
+
+
+def _argv(command: str, spec: Path, out: Path) -> list[str]:
+    if command == "drift":
+        return ["drift", "--spec", str(spec), "--discovery", str(DISCOVERY)]
+    if command == "diff":
+        return ["diff", str(MINI), str(spec)]
+    return [command, "--spec", str(spec), "--templates", str(TEMPLATES), "--out", str(out)]
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated output every refusal must leave byte-identical."""
+    out = tmp_path_factory.mktemp("out") / "generated"
+    generate(paths(MINI, out))
+    return out
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize(("what", "edit", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_refused_in_one_line_exit_2_quickly(
+    spec_copy: Callable[[], Path],
+    out: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    what: str,
+    edit: Callable[[Path], None],
+    expected: str,
+) -> None:
+    spec = spec_copy()
+    edit(spec)
+    before = read_tree(out)
+    start = time.perf_counter()
+    code = main(_argv(command, spec, out))
+    took = time.perf_counter() - start
+    err = capsys.readouterr().err
+    assert code == 2, err
+    lines = err.splitlines()
+    assert any(re.search(expected, line) for line in lines), lines
+    assert all(re.match(r"^\S+\.yaml:\d+: ", line) for line in lines), lines
+    assert "Traceback" not in err
+    assert took < 1.0, f"{what}: {took:.2f}s"
+    assert read_tree(out) == before
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "fifo"])
+def test_a_file_that_never_ends_is_refused_not_read(spec_copy: Callable[[], Path], tmp_path: Path, target: str) -> None:
+    """In a subprocess with a timeout: a regression here would hang, not fail."""
+    spec = spec_copy()
+    if target == "fifo":
+        os.mkfifo(spec / "fifo.yaml")
+        expected = r"fifo\.yaml:0: not a regular file"
+    else:
+        os.symlink(target, spec / "zero.yaml")
+        expected = r"zero\.yaml:0: a symbolic link that leaves the spec directory"
+    for command in COMMANDS:
+        result = subprocess.run(
+            [sys.executable, "-m", "codegen.cli", *_argv(command, spec, tmp_path / "out")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=REPO,
+        )
+        assert result.returncode == 2, (command, result.stderr)
+        (line,) = result.stderr.splitlines()
+        assert re.search(expected, line), (command, line)
+
+
+def test_a_symlink_inside_the_spec_directory_is_read(spec_copy: Callable[[], Path]) -> None:
+    spec = spec_copy()
+    (spec / "parts").mkdir()
+    (spec / "parts" / "extra.txt").write_text("types:\n  Extra:\n    fields: {}\n")
+    os.symlink("parts/extra.txt", spec / "extra.yaml")
+    assert "Extra" in load_spec(spec).types
+
+
+def test_hostile_names_in_a_problem_stay_on_one_visible_line(spec_copy: Callable[[], Path]) -> None:
+    spec = spec_copy()
+    (spec / "evil.yaml").write_text('types:\n  "Bad\\nName\\e[31m' + "x" * 900 + '":\n    fields: {}\n')
+    with pytest.raises(SpecError) as info:
+        load_spec(spec)
+    (line,) = str(info.value).splitlines()
+    assert "\x1b" not in line and "\\x0a" in line and "\\x1b" in line
+    assert len(line) < 1500
+
+
+def test_a_5_mb_description_costs_nothing_and_its_docstring_is_bounded(spec_copy: Callable[[], Path], tmp_path: Path) -> None:
+    from codegen.pipeline import build
+
+    spec = spec_copy()
+    huge = "word " * 1_000_000  # 5 MB
+    content = (spec / "content.yaml").read_text()
+    (spec / "content.yaml").write_text(content.replace("Multi-part content of a message.", huge.strip(), 1))
+    start = time.perf_counter()
+    files = build(paths(spec, tmp_path / "out"))
+    huge_took = time.perf_counter() - start
+    start = time.perf_counter()
+    build(paths(MINI, tmp_path / "out"))
+    mini_took = time.perf_counter() - start
+    assert huge_took < mini_took + 0.5, (huge_took, mini_took)  # was +1.9 s: per-character work on all 5 MB
+    models = files["gemini_client/types/_models.py"].decode()
+    assert max(len(line) for line in models.splitlines()) < 500
+    assert models.count("word") < 100
