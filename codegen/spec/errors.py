@@ -19,7 +19,11 @@ class Problem:
         """One line whatever the spec holds: names and text from it are shown escaped and bounded."""
         where = f"{_shown(self.loc.file, 300)}:{self.loc.line}"
         message = _shown(self.message, 1000)
-        return f"{where}: {_shown(self.loc.path, 300)}: {message}" if self.loc.path else f"{where}: {message}"
+        return (
+            f"{where}: {_shown(self.loc.path, 300)}: {message}"
+            if self.loc.path
+            else f"{where}: {message}"
+        )
 
 
 def _shown(text: str, limit: int) -> str:

@@ -28,15 +28,21 @@ def check_file(path: Path, shown_as: str) -> None:
             target = path.resolve(strict=True)
             if not target.is_relative_to(path.parent.resolve(strict=True)):
                 raise _problem(
-                    shown_as, "a symbolic link that leaves the spec directory; spec files are read only from there"
+                    shown_as,
+                    "a symbolic link that leaves the spec directory; spec files are read only from there",
                 )
         info = path.stat()
     except OSError as exc:
         raise _problem(shown_as, f"cannot read: {exc.strerror or exc}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise _problem(shown_as, "not a regular file (a device, FIFO or directory); spec files must be regular files")
+        raise _problem(
+            shown_as,
+            "not a regular file (a device, FIFO or directory); spec files must be regular files",
+        )
     if info.st_size > MAX_BYTES:
-        raise _problem(shown_as, f"{info.st_size} bytes; a spec file may have at most {MAX_BYTES // 2**20} MB")
+        raise _problem(
+            shown_as, f"{info.st_size} bytes; a spec file may have at most {MAX_BYTES // 2**20} MB"
+        )
 
 
 def check_files(paths: list[Path], shown: dict[Path, str]) -> None:
@@ -64,5 +70,8 @@ def read_file(path: Path, shown_as: str) -> bytes:
             raise _problem(shown_as, "not a regular file; spec files must be regular files")
         data = f.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise _problem(shown_as, f"more than {MAX_BYTES} bytes; a spec file may have at most {MAX_BYTES // 2**20} MB")
+        raise _problem(
+            shown_as,
+            f"more than {MAX_BYTES} bytes; a spec file may have at most {MAX_BYTES // 2**20} MB",
+        )
     return data

@@ -54,7 +54,9 @@ def read_yaml(path: Path, shown_as: str) -> tuple[Node | None, list[Problem]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, [Problem(Location(shown_as, 0, ""), f"cannot read: not UTF-8 text (byte {exc.start})")]
+        return None, [
+            Problem(Location(shown_as, 0, ""), f"cannot read: not UTF-8 text (byte {exc.start})")
+        ]
     loader = _LOADER(text)
     try:
         return _Builder(loader, shown_as).run()
@@ -102,7 +104,9 @@ class _Builder:
                 if isinstance(event, yaml.DocumentStartEvent):
                     documents += 1
                     if documents > 1:
-                        self.refuse(event, "a spec file holds one YAML document; found a second '---'")
+                        self.refuse(
+                            event, "a spec file holds one YAML document; found a second '---'"
+                        )
                 elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                     self.attach(self.stack.pop().node)
                 elif isinstance(event, yaml.NodeEvent):
@@ -120,7 +124,9 @@ class _Builder:
 
     def node(self, event: Any) -> None:
         if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
-            sign, name = ("*", event.anchor) if isinstance(event, yaml.AliasEvent) else ("&", event.anchor)
+            sign, name = (
+                ("*", event.anchor) if isinstance(event, yaml.AliasEvent) else ("&", event.anchor)
+            )
             self.refuse(
                 event,
                 f"YAML anchors and aliases ('{sign}{one_line(str(name), 40)}') are not allowed in a spec: write the value out",
@@ -137,7 +143,9 @@ class _Builder:
         elif top.node.kind == "mapping":
             assert top.key is not None
             path = f"{top.node.loc.path}.{top.key}" if top.node.loc.path else top.key
-            line = top.key_line  # a key's line is where the key is written, even when its value starts below
+            line = (
+                top.key_line
+            )  # a key's line is where the key is written, even when its value starts below
         else:
             path = f"{top.node.loc.path}[{len(top.node.seq)}]"
         loc = Location(self.shown_as, line, path)
@@ -162,7 +170,9 @@ class _Builder:
         if key in top.node.items:
             first = top.node.items[key].loc.line
             noun = _noun(top.node.loc.path)
-            self.problems.append(Problem(node.loc, f"duplicate {noun} '{key}' (first defined at line {first})"))
+            self.problems.append(
+                Problem(node.loc, f"duplicate {noun} '{key}' (first defined at line {first})")
+            )
             return
         top.node.items[key] = node
 
@@ -170,7 +180,9 @@ class _Builder:
         tag = event.tag
         if tag is None or tag == "!":
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+        node = yaml.ScalarNode(
+            tag, event.value, event.start_mark, event.end_mark, style=event.style
+        )
         return self.loader.construct_object(node, deep=True)
 
 
