@@ -124,12 +124,10 @@ class _Builder:
 
     def node(self, event: Any) -> None:
         if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
-            sign, name = (
-                ("*", event.anchor) if isinstance(event, yaml.AliasEvent) else ("&", event.anchor)
-            )
+            sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
             self.refuse(
                 event,
-                f"YAML anchors and aliases ('{sign}{one_line(str(name), 40)}') are not allowed in a spec: write the value out",
+                f"YAML anchors and aliases ('{sign}{one_line(str(event.anchor), 40)}') are not allowed in a spec: write the value out",
             )
         top = self.stack[-1] if self.stack else None
         line = event.start_mark.line + 1
@@ -143,9 +141,8 @@ class _Builder:
         elif top.node.kind == "mapping":
             assert top.key is not None
             path = f"{top.node.loc.path}.{top.key}" if top.node.loc.path else top.key
-            line = (
-                top.key_line
-            )  # a key's line is where the key is written, even when its value starts below
+            # A key's line is where the key is written, even when its value starts below.
+            line = top.key_line
         else:
             path = f"{top.node.loc.path}[{len(top.node.seq)}]"
         loc = Location(self.shown_as, line, path)
