@@ -22,7 +22,7 @@ def _problem(shown_as: str, message: str) -> SpecError:
 
 def check_file(path: Path, shown_as: str) -> None:
     """Raise `SpecError` unless `path` is a regular file of at most MAX_BYTES that stays in its
-    directory (a symlink to a file of the same directory is fine)."""
+    directory (a symlink to a file inside that directory is fine)."""
     try:
         if path.is_symlink():
             target = path.resolve(strict=True)
@@ -32,6 +32,8 @@ def check_file(path: Path, shown_as: str) -> None:
                     "a symbolic link that leaves the spec directory; spec files are read only from there",
                 )
         info = path.stat()
+    except RuntimeError:  # Python < 3.13 reports a symlink loop so
+        raise _problem(shown_as, "cannot read: a symbolic link loop") from None
     except OSError as exc:
         raise _problem(shown_as, f"cannot read: {exc.strerror or exc}") from None
     if not stat.S_ISREG(info.st_mode):

@@ -71,6 +71,8 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     ("not UTF-8", _write("latin.yaml", b"types: {}\n# caf\xe9\n"), r"latin\.yaml:0: cannot read: not UTF-8"),
     ("symlink out of spec/", _symlink_out, r"secret\.yaml:0: a symbolic link that leaves the spec directory"),
     ("directory", lambda spec: (spec / "dir.yaml").mkdir(), r"dir\.yaml:0: not a regular file"),
+    ("symlink loop", lambda spec: os.symlink("loop.yaml", spec / "loop.yaml"), r"loop\.yaml:0: cannot read: "),
+    ("dangling symlink", lambda spec: os.symlink("gone.txt", spec / "gone.yaml"), r"gone\.yaml:0: cannot read: "),
     ("over 10 MB", _too_big, r"big\.yaml:0: 11534336 bytes; a spec file may have at most 10 MB"),
     (
         "required cycle",
