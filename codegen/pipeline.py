@@ -86,6 +86,7 @@ def check(paths: Paths) -> list[str]:
     digest = inputs_hash(paths)
     if is_fresh(paths, digest):
         return []
+    check_replaceable(paths.out)  # `--out ~` is refused, not read file by file
     files = build(paths)
     stale = stale_files(paths.out, files)
     if not stale:

@@ -112,6 +112,11 @@ def test_a_symlink_inside_the_output_is_never_followed(clone: Path, capsys: pyte
     assert "extra:   gemini_client/zero.py" in capsys.readouterr().out
 
 
+def test_check_refuses_a_users_directory_rather_than_reading_it(clone: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", "--spec", str(MINI), "--templates", str(TEMPLATES), "--out", "src"])
+    _refused(capsys, code, "src")
+
+
 @pytest.mark.parametrize("path", [Path("/"), Path.home()], ids=["root", "home"])
 def test_root_and_home_are_refused(path: Path) -> None:
     if not any(path.iterdir()):
