@@ -45,7 +45,7 @@ def fails(levels: set[Level], fail_on: str) -> bool:
         return False
     if fail_on == "any":
         return bool(levels)
-    threshold = LEVELS.index(fail_on)  # type: ignore[arg-type]  # breaking | warning | non-breaking
+    threshold = LEVELS.index(fail_on)  # type: ignore[arg-type,unused-ignore]  # breaking, warning or non-breaking
     return any(LEVELS.index(level) <= threshold for level in levels)
 
 
