@@ -114,6 +114,7 @@ class _Compare:
         self.renamed: set[tuple[str, str]] = set()
         self.new_roots: list[tuple[str, str]] = []  # (API type, key of what brings it in)
         self.new_names: dict[str, str] = {}  # unmatched API type -> its name in the spec
+        self.tops: dict[str, set[str]] | None = None  # spec file -> its top-level keys
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -340,9 +341,13 @@ class _Compare:
 
     def file_note(self, file: str, top: str) -> str:
         """What a person must do before pasting under top-level key `top` of `file`."""
-        if file not in {loc.file for loc in self.spec.locations.values()}:
+        if self.tops is None:  # each spec file's top-level keys, once
+            self.tops = {}
+            for p, lc in self.spec.locations.items():
+                self.tops.setdefault(lc.file, set()).add(p.split(".")[0])
+        if file not in self.tops:
             return "a new file"
-        if not any(lc.file == file for p, lc in self.spec.locations.items() if p.split(".")[0] == top):
+        if top not in self.tops[file]:
             return f"add `{top}:` to the file"
         return f"append it to the file's `{top}:`"
 

@@ -211,8 +211,8 @@ def emit_method(m: Method) -> str:
 
 
 def emit_resource(r: Resource) -> str:
-    """One resource with its methods and nested resources, `name:` at column 0, blank lines between
-    methods and between nested resources."""
+    """One resource with its methods and nested resources, `name:` at column 0, methods and
+    nested resources separated by blank lines."""
     head = {k: v for k, v in {"description": r.description}.items() if v}
     out = [f"{dump(r.name).splitlines()[0]}:\n"]
     if head:
@@ -221,7 +221,9 @@ def emit_resource(r: Resource) -> str:
         out.append(f"{INDENT}methods:{' {}' if not r.methods else ''}\n")
         out.append("\n".join(_indent(emit_method(m), 2) for m in r.methods))
     if r.resources:
-        out.append(("\n" if r.methods else "") + f"{INDENT}resources:\n")
+        if r.methods:
+            out.append("\n")
+        out.append(f"{INDENT}resources:\n")
         out.append("\n".join(_indent(emit_resource(c), 2) for c in r.resources))
     return "".join(out)
 

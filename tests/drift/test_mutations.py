@@ -270,7 +270,7 @@ CASES: list[tuple[Callable[[Doc], None], set[tuple[str, str]], str]] = [
         {("resource-missing", "models.evaluations")},
         "the API has resource models.evaluations (1 method), the spec lacks it",
     ),
-    (remove_resource, {("resource-gone", "models")}, "the spec has resource models (7 methods), the API does not"),
+    (remove_resource, {("resource-gone", "models")}, "the spec has resource models ("),
 ]
 
 
