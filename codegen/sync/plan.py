@@ -14,8 +14,11 @@ and a long-running method, since Discovery does not say what its finished operat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from codegen import naming
 
 from codegen.discovery import topics
 from codegen.drift.compare import resource_tree
@@ -41,6 +44,28 @@ class Plan:
     texts: dict[str, str] = field(default_factory=dict)  # shown file name -> new text
     applied: list[Applied] = field(default_factory=list)
     manual: list[tuple[Finding, str]] = field(default_factory=list)  # and why it is not applied
+
+
+def _names(node: object) -> list[tuple[str, re.Pattern[str]]]:
+    """Every name a node would write into the spec, with the pattern the loader holds it to."""
+    if isinstance(node, Resource):
+        out = [(node.name, naming.WIRE_NAME)]
+        for m in node.methods:
+            out += _names(m)
+        for r in node.resources:
+            out += _names(r)
+        return out
+    if isinstance(node, Method):
+        return [(node.name, naming.WIRE_NAME), *[(p.name, naming.WIRE_NAME) for p in node.parameters]]
+    if isinstance(node, (Parameter, Field)):
+        return [(node.name, naming.WIRE_NAME)]
+    if isinstance(node, EnumValue):
+        return [(node.name, naming.ENUM_VALUE)]
+    if isinstance(node, ObjectType):
+        return [(node.name, naming.TYPE_NAME), *[(f.name, naming.WIRE_NAME) for f in node.fields]]
+    if isinstance(node, EnumType):
+        return [(node.name, naming.TYPE_NAME), *[(v.name, naming.ENUM_VALUE) for v in node.values]]
+    return []
 
 
 def _unknown_long_running(m: Method) -> bool:
@@ -114,6 +139,11 @@ class _Planner:
             self.plan.manual.append((f, "not additive: needs a person"))
             return
         node = s.node
+        parts = [(p, naming.WIRE_NAME) for p in f.where.split(".")] if isinstance(node, Resource) else []
+        bad = next((n for n, pattern in parts + _names(node) if not pattern.match(n)), None)
+        if bad is not None:
+            self.plan.manual.append((f, f"a name the spec language cannot spell: {bad!r}"))
+            return
         if isinstance(node, Method) and _unknown_long_running(node):
             self.plan.manual.append((f, LONG_RUNNING))
             return
@@ -122,7 +152,8 @@ class _Planner:
             dropped: list[str] = []
             node = _pruned(node, f.where, self.rules, dropped)
             for d in dropped:
-                self.plan.manual.append((replace(f, where=d, message="a method of a new resource"), LONG_RUNNING))
+                said = f"a method of the new resource {f.where}"
+                self.plan.manual.append((replace(f, where=d, message=said), LONG_RUNNING))
             if not node.methods and not node.resources:
                 return
             if s.key == "resources":

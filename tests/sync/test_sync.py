@@ -278,3 +278,29 @@ def test_the_whole_api_from_a_spec_of_models_alone(spec_copy: Path, cli: Callabl
     listed = [line[4:].split(":")[0] for line in run.out.splitlines() if line.startswith("  ! ")]
     assert all(any(x == f["where"] or x.startswith(f["where"] + ".") for x in listed) for f in after["findings"])
     assert all("long-running" in line for line in run.out.splitlines() if line.startswith("      [") and "-missing]" in line)
+
+
+def test_names_the_spec_cannot_spell_are_left_for_a_person_and_write_no_file(spec_copy: Path, doc: Doc, cli: Callable[..., Run], tmp_path: Path) -> None:
+    doc["resources"]["../../evil"] = {"methods": {"get": {"id": "x", "path": "v1beta/x", "httpMethod": "GET"}}}
+    doc["resources"]["fine"] = {"methods": {"$(reboot)": {"id": "y", "path": "v1beta/y", "httpMethod": "GET"}}}
+    doc["schemas"]["Candidate"]["properties"]["avgLogprobs2"] = {"type": "number", "format": "double"}
+    before = {p for p in tmp_path.rglob("*") if p.is_file()}
+    run = cli(*SYNC, "--discovery", write_doc(doc))
+    assert run.code == 1, run.err
+    assert "a name the spec language cannot spell: '$(reboot)'" in run.out
+    assert "  + Candidate.avgLogprobs2 [field-missing] -> spec/generation.yaml\n" in run.out  # the rest still applied
+    created = {p for p in tmp_path.rglob("*") if p.is_file()} - before
+    assert created == {tmp_path / "discovery.json"}
+
+
+def test_markdown_report_for_the_pull_request_is_inert(spec_copy: Path, doc: Doc, cli: Callable[..., Run]) -> None:
+    _drop_escalation(spec_copy)
+    doc["resources"]["fine"] = {"methods": {"<img src=x onerror=alert(1)>|@team": {"id": "y", "path": "v1beta/y", "httpMethod": "GET"}}}
+    run = cli(*SYNC, "--format", "markdown", "--discovery", write_doc(doc))
+    assert run.code == 1
+    out = run.out
+    assert out.startswith("## codegen sync: Discovery revision 20260529\n")
+    assert "### Applied (1)\n\n| where | kind | file |\n|---|---|---|\n| Candidate.finishReason.ESCALATION | enum-value-missing | spec/generation.yaml |" in out.replace("\\_", "_")
+    assert "### Needs a person, not applied (1)" in out
+    assert "<img" not in out and "&lt;img" in out and "@team" not in out
+    assert "### Spec diff" in out and "`response-enum-value-added`" in out
