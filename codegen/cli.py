@@ -89,6 +89,9 @@ def parser() -> argparse.ArgumentParser:
     from .drift.command import add_parser as add_drift_parser
 
     add_drift_parser(sub)
+    from .sync.command import add_parser as add_sync_parser
+
+    add_sync_parser(sub)
     return p
 
 

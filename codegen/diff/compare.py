@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from .. import naming
 from ..spec.model import EnumType, Field, Location, Method, ObjectType, Resource, Spec, TypeDef, TypeRef
@@ -27,10 +27,11 @@ class Change:
     message: str
     base: str | None  # "spec/content.yaml:42" on the base side, when the node (or its parent) is there
     head: str | None
+    override: Level | None = None  # the repository's level for this rule (codegen/diff/levels.py)
 
     @property
     def level(self) -> Level:
-        return RULES[self.rule].level
+        return self.override or RULES[self.rule].level
 
     @property
     def fingerprint(self) -> str:
@@ -41,9 +42,18 @@ class Change:
         return (LEVELS.index(self.level), self.symbol, self.rule, self.message, self.base or "", self.head or "")
 
 
-def diff(base: Side, head: Side) -> list[Change]:
-    """Every change from `base` to `head`, sorted: breaking first, then by symbol and rule."""
-    return sorted(_Differ(base, head).run(), key=Change.sort_key)
+def diff(base: Side, head: Side, levels: Mapping[str, str] | None = None) -> list[Change]:
+    """Every change from `base` to `head`, sorted: breaking first, then by symbol and rule.
+
+    `levels` moves rules to another level, or to `off` (not reported), by rule id."""
+    changes = _Differ(base, head).run()
+    if levels:
+        changes = [
+            replace(c, override=levels[c.rule]) if c.rule in levels else c  # type: ignore[arg-type]
+            for c in changes
+            if levels.get(c.rule) != "off"
+        ]
+    return sorted(changes, key=Change.sort_key)
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -107,7 +117,7 @@ def reachable(spec: Spec) -> tuple[set[str], set[str]]:
                         todo.append(target)
         return seen
 
-    methods = [m for r in spec.resources.values() for m in r.methods]
+    methods = [m for _, r in spec.all_resources() for m in r.methods]
     request_roots: list[str | None] = [m.request for m in methods]
     request_roots += [p.type.named() for m in methods for p in m.parameters]
     response_roots: list[str | None] = [m.response for m in methods]
@@ -173,7 +183,15 @@ class _Differ:
         req_h, resp_h = reachable(self.new)
         self.request_side = req_b | req_h
         self.response_side = resp_b | resp_h
+        self.renames = renames(self.old, self.new)
         self.changes: list[Change] = []
+
+    def ren(self, name: str | None) -> str | None:
+        """A base-side type name in the head's names (a renamed type is the same type)."""
+        return self.renames.get(name, name) if name is not None else None
+
+    def ren_ref(self, ref: TypeRef) -> TypeRef:
+        return _rename_ref(ref, self.renames)
 
     def add(self, rule: str, symbol: str, at_base: Location | None, at_head: Location | None, /, **fields: str) -> None:
         message = RULES[rule].message.format(**fields)
@@ -215,16 +233,18 @@ class _Differ:
     # -- resources and methods -------------------------------------------------------------------
 
     def resources(self) -> None:
-        old = {naming.resource_attr(r.name): r for r in self.old.resources.values()}
-        new = {naming.resource_attr(r.name): r for r in self.new.resources.values()}
+        old, new = _attrs(self.old), _attrs(self.new)
         for attr in sorted(old.keys() | new.keys()):
             a, b = old.get(attr), new.get(attr)
             sym = f"client.{attr}"
+            parent = attr.rpartition(".")[0]
             if b is None:
                 assert a is not None
-                self.add("resource-removed", sym, a.loc, None, count=str(len(a.methods)))
+                if not parent or parent in new:  # a removed resource is reported once, not its nested ones
+                    self.add("resource-removed", sym, a.loc, new[parent].loc if parent else None, count=str(_count(a)))
             elif a is None:
-                self.add("resource-added", sym, None, b.loc, count=str(len(b.methods)))
+                if not parent or parent in old:
+                    self.add("resource-added", sym, old[parent].loc if parent else None, b.loc, count=str(_count(b)))
             else:
                 if a.description != b.description:
                     self.add("resource-description-changed", sym, _sub(a.loc, "description", self.old), _sub(b.loc, "description", self.new), old=_quote(a.description), new=_quote(b.description))
@@ -264,9 +284,9 @@ class _Differ:
             self.add("method-http-method-changed", sym, la("http"), lb("http"), old=a.http_method, new=b.http_method)
         if _endpoint_path(a.path) != _endpoint_path(b.path):
             self.add("method-path-changed", sym, la("http"), lb("http"), old=a.path, new=b.path)
-        if a.response != b.response:
+        if self.ren(a.response) != b.response:
             self.add("method-response-type-changed", sym, la("response"), lb("response"), old=str(a.response), new=str(b.response))
-        if a.request != b.request:
+        if self.ren(a.request) != b.request:
             self.add("method-request-type-changed", sym, la("request"), lb("request"), old=a.request or "none", new=b.request or "none")
         response = str(b.response)
         if a.streaming != b.streaming:
@@ -279,7 +299,8 @@ class _Differ:
                 self.add("method-pagination-removed", sym, la("paginated"), lb("paginated"), response=response)
             else:
                 self.add("method-pagination-changed", sym, la("paginated"), lb("paginated"), old=_pagination(a), new=_pagination(b))
-        if a.long_running != b.long_running:
+        a_lr = a.long_running and replace(a.long_running, response=self.ren(a.long_running.response) or "", metadata=self.ren(a.long_running.metadata))
+        if a_lr != b.long_running:
             if a.long_running is None:
                 self.add("method-long-running-added", sym, la("long_running"), lb("long_running"), new=_long_running(b), response=response)
             elif b.long_running is None:
@@ -318,7 +339,7 @@ class _Differ:
         if a.required != b.required:
             rule = "parameter-became-required" if b.required else "parameter-became-optional"
             self.add(rule, sym, la("required"), lb("required"), name=name)
-        if a.type != b.type:
+        if self.ren_ref(a.type) != b.type:
             rule = "parameter-type-widened" if _widened(a.type, b.type) else "parameter-type-changed"
             self.add(rule, sym, la("type"), lb("type"), name=name, old=str(a.type), new=str(b.type))
         if a.prefix != b.prefix and a.where == b.where == "path":
@@ -338,12 +359,21 @@ class _Differ:
     # -- types -----------------------------------------------------------------------------------
 
     def types(self) -> None:
+        renamed = {naming.type_name(o): naming.type_name(n) for o, n in self.renames.items()}
         old = {naming.type_name(n): t for n, t in self.old.types.items()}
         new = {naming.type_name(n): t for n, t in self.new.types.items()}
         for cls in sorted(old.keys() | new.keys()):
             a, b = old.get(cls), new.get(cls)
             sym = f"{PACKAGE}.types.{cls}"
-            if b is None:
+            if cls in renamed:
+                assert a is not None
+                to = renamed[cls]
+                b = new[to]
+                self.add("type-renamed", sym, a.loc, b.loc, kind=_kind(a), old=cls, new=to)
+                self.typedef(f"{PACKAGE}.types.{to}", a, b)
+            elif cls in renamed.values():
+                continue  # compared under its old name above
+            elif b is None:
                 assert a is not None
                 self.add("type-removed", sym, a.loc, None, kind=_kind(a))
             elif a is None:
@@ -387,7 +417,7 @@ class _Differ:
         lb = lambda key: _sub(b.loc, key, self.new)  # noqa: E731
         if a.name != b.name:
             self.add("field-wire-name-changed", sym, a.loc, b.loc, old=a.name, new=b.name)
-        if a.type != b.type:
+        if self.ren_ref(a.type) != b.type:
             rule = "field-type-widened" if _widened(a.type, b.type) else "field-type-changed"
             self.add(rule, sym, la("type"), lb("type"), old=str(a.type), new=str(b.type))
         writable = request and not a.output_only and not b.output_only
@@ -422,7 +452,11 @@ class _Differ:
                 rule = "request-enum-value-removed" if request else "response-enum-value-removed"
                 self.add(rule, vsym, a.loc, tb.loc)
             elif a is None:
-                self.add("enum-value-added", vsym, ta.loc, b.loc)
+                # Received (or reachable from nothing: judged strictly): an exhaustive match meets it.
+                names = {ta.name, tb.name}
+                received = bool(names & self.response_side) or not names & self.request_side
+                rule = "response-enum-value-added" if received else "request-enum-value-added"
+                self.add(rule, vsym, ta.loc, b.loc)
             else:
                 if a.deprecated != b.deprecated:
                     if b.deprecated:
@@ -431,6 +465,58 @@ class _Differ:
                         self.add("deprecation-withdrawn", vsym, a.loc, b.loc, what="enum value")
                 if a.description != b.description:
                     self.add("enum-value-description-changed", vsym, a.loc, b.loc, old=_quote(a.description), new=_quote(b.description))
+
+
+def _rename_ref(ref: TypeRef, names: Mapping[str, str]) -> TypeRef:
+    if ref.kind == "named":
+        return replace(ref, name=names.get(ref.name, ref.name))
+    if ref.item is not None:
+        return replace(ref, item=_rename_ref(ref.item, names))
+    return ref
+
+
+def _shape(t: TypeDef, names: Mapping[str, str]) -> tuple[str, frozenset[tuple[str, str]]]:
+    """What a type is, without its name or text: its fields and their types, or its values."""
+    if isinstance(t, EnumType):
+        return "enum", frozenset((v.name, "") for v in t.values)
+    return "object", frozenset((f.name, str(_rename_ref(f.type, names))) for f in t.fields)
+
+
+def renames(old: Spec, new: Spec) -> dict[str, str]:
+    """Types that only changed their name: a type gone from `old` and a type new in `new` with the
+    same structure (field names and types, with renames inside already applied; or enum values),
+    when each has exactly one such partner. Inner types first, until nothing more matches."""
+    gone = [n for n in old.types if n not in new.types]
+    fresh = [n for n in new.types if n not in old.types]
+    found: dict[str, str] = {}
+    changed = True
+    while changed:
+        changed = False
+        taken = set(found.values())
+        shapes = {n: _shape(new.types[n], {}) for n in fresh if n not in taken}
+        for o in gone:
+            if o in found:
+                continue
+            shape = _shape(old.types[o], found)
+            if not shape[1]:
+                continue  # an empty type matches anything: never a rename
+            matches = [n for n, sh in shapes.items() if sh == shape]
+            rivals = [g for g in gone if g not in found and _shape(old.types[g], found) == shape]
+            if len(matches) == 1 and len(rivals) == 1:
+                found[o] = matches[0]
+                changed = True
+                break
+    return found
+
+
+def _attrs(spec: Spec) -> dict[str, Resource]:
+    """Every resource by its attribute path on the client: `tuned_models.permissions`."""
+    return {".".join(naming.resource_attr(p) for p in path.split(".")): r for path, r in spec.all_resources()}
+
+
+def _count(r: Resource) -> int:
+    """The methods of a resource and of everything nested in it."""
+    return sum(len(x.methods) for _, x in r.walk())
 
 
 def _kind(t: TypeDef) -> str:

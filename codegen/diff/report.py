@@ -24,7 +24,11 @@ def summary_counts(changes: Sequence[Change]) -> dict[Level, int]:
 
 def summary_line(changes: Sequence[Change]) -> str:
     counts = summary_counts(changes)
-    return ", ".join(f"{counts[level]} {LEVEL_TITLES[level]}" for level in LEVELS)
+    def said(level: Level) -> str:
+        n = counts[level]
+        return f"{n} {LEVEL_TITLES[level]}{'s' if level == 'warning' and n != 1 else ''}"
+
+    return ", ".join(said(level) for level in LEVELS)
 
 
 def clean(text: str) -> str:
@@ -138,11 +142,11 @@ def gh_property(text: str) -> str:
 
 
 def github(changes: Sequence[Change]) -> str:
-    """`::error file=spec/x.yaml,line=N,title=rule::message` for breaking changes, `::notice` for
-    the rest; an annotation is placed on the head side's line, or on no file when the node is gone."""
+    """`::error file=spec/x.yaml,line=N,title=rule::message` for breaking changes, `::warning` for
+    warnings, `::notice` for the rest; an annotation is placed on the head side's line, or on no file when the node is gone."""
     lines = []
     for c in changes:
-        command = "error" if c.level == "breaking" else "notice"
+        command = {"breaking": "error", "warning": "warning"}.get(c.level, "notice")
         props = []
         if c.head:
             file, _, line = c.head.rpartition(":")

@@ -30,6 +30,7 @@ from codegen.spec.model import (
     Method,
     ObjectType,
     Parameter,
+    Resource,
     Spec,
     TypeDef,
     TypeRef,
@@ -41,17 +42,51 @@ S = TypeVar("S", bound=Subject)
 
 
 def compare(
-    api: Spec, spec: Spec, *, type_file: Callable[[str], str] | None = None
+    api: Spec,
+    spec: Spec,
+    *,
+    type_file: Callable[[str], str] | None = None,
+    resource_file: Callable[[str], str] | None = None,
 ) -> list[Finding]:
     """Every difference between `api` (normalised Discovery) and `spec`, sorted and de-duplicated.
 
-    `type_file(name) -> file` says where a new type would go (default: `codegen.discovery.topics`).
+    `type_file(name) -> file` and `resource_file(name) -> file` say where a new type or top-level
+    resource would go (default: `codegen.discovery.topics`).
     """
-    if type_file is None:
-        from codegen.discovery.topics import type_file as default_type_file
+    from codegen.discovery import topics
 
-        type_file = default_type_file
-    return _Compare(api, spec, type_file).run()
+    return _Compare(
+        api, spec, type_file or topics.type_file, resource_file or topics.resource_file
+    ).run()
+
+
+def yaml_path(resource: str) -> str:
+    """The YAML path of a resource: `tunedModels.permissions` -> `resources.tunedModels.resources.permissions`."""
+    return ".".join(f"resources.{part}" for part in resource.split("."))
+
+
+def resource_tree(spec: Spec) -> dict[str, Resource]:
+    """Every resource by dotted path (`tunedModels.permissions`), each a nested `Resource` holding
+    its whole subtree, whether `spec` holds them nested or flat under dotted names. A level that
+    has only nested resources (`fileSearchStores.upload`) is an empty resource."""
+    flat: dict[str, Resource] = {}
+    for path, r in spec.all_resources():
+        flat[path] = r
+        parts = path.split(".")
+        for i in range(1, len(parts)):
+            above = ".".join(parts[:i])
+            flat.setdefault(above, Resource(parts[i - 1], (), loc=replace(r.loc, path=yaml_path(above))))
+    order = {p: i for i, p in enumerate(flat)}
+    out: dict[str, Resource] = {}
+    for path in sorted(flat, key=lambda p: (-p.count("."), order[p])):
+        r = flat[path]
+        children = sorted(
+            (p for p in out if p.rpartition(".")[0] == path), key=lambda p: order[p]
+        )
+        out[path] = replace(
+            r, name=path.rpartition(".")[2], resources=tuple(out[c] for c in children)
+        )
+    return {p: out[p] for p in sorted(out, key=lambda p: order[p])}
 
 
 def _leaf(ref: TypeRef) -> str | None:
@@ -59,10 +94,17 @@ def _leaf(ref: TypeRef) -> str | None:
 
 
 class _Compare:
-    def __init__(self, api: Spec, spec: Spec, type_file: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        api: Spec,
+        spec: Spec,
+        type_file: Callable[[str], str],
+        resource_file: Callable[[str], str],
+    ) -> None:
         self.api = api
         self.spec = spec
         self.type_file = type_file
+        self.resource_file = resource_file
         self.findings: list[Finding] = []
         self.pairs: dict[tuple[str, str], None] = {}  # (spec name, API name), in match order
         self.queue: list[tuple[str, str]] = []
@@ -72,6 +114,7 @@ class _Compare:
         self.renamed: set[tuple[str, str]] = set()
         self.new_roots: list[tuple[str, str]] = []  # (API type, key of what brings it in)
         self.new_names: dict[str, str] = {}  # unmatched API type -> its name in the spec
+        self.tops: dict[str, set[str]] | None = None  # spec file -> its top-level keys
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -194,36 +237,47 @@ class _Compare:
     # -- entry -------------------------------------------------------------------------------
 
     def run(self) -> list[Finding]:
-        for rname, r in self.spec.resources.items():
-            ar = self.api.resources.get(rname)
+        spec_res, api_res = resource_tree(self.spec), resource_tree(self.api)
+        for path, r in spec_res.items():
+            ar = api_res.get(path)
+            if ar is None:
+                self.resource_gone(path, r, spec_res, api_res)
+                continue
+            rpath = yaml_path(path)
             for m in r.methods:
-                am = ar.method(m.name) if ar is not None else None
-                where = f"{rname}.{m.name}"
+                am = ar.method(m.name)
+                where = f"{path}.{m.name}"
                 if am is None:
                     self.add(
                         "method-gone",
                         where,
                         f"the spec has method {m.http_method} {m.path}, the API does not",
-                        f"resources.{rname}.methods.{m.name}",
-                        ar.loc.path if ar is not None else None,
+                        f"{rpath}.methods.{m.name}",
+                        ar.loc.path,
                     )
                 else:
-                    self.method(rname, m, am)
-            if ar is None:
-                continue
+                    self.method(path, m, am)
             for am in ar.methods:
                 if r.method(am.name) is None:
-                    where = f"{rname}.{am.name}"
+                    where = f"{path}.{am.name}"
                     self.add(
                         "method-missing",
                         where,
                         f"the API has method {am.http_method} {am.path}, the spec lacks it",
-                        f"resources.{rname}.methods",
+                        f"{rpath}.methods",
                         am.loc.path,
-                        suggestion=Suggestion(r.loc.file, f"resources.{rname}.methods", am),
+                        suggestion=Suggestion(
+                            r.loc.file,
+                            f"{rpath}.methods",
+                            am,
+                            "" if f"{rpath}.methods" in self.spec.locations else "add `methods:` to the resource",
+                        ),
                     )
                     for ref in _method_refs(am):
                         self.note_new(ref, where)
+        for path, ar in api_res.items():
+            if path not in spec_res:
+                self.resource_missing(path, ar, spec_res, api_res)
         self.drain()
         # Spec types no method reaches: match them by name.
         for name, st in self.spec.types.items():
@@ -235,11 +289,73 @@ class _Compare:
         self.enum_values()
         return self.finish()
 
+    # -- resources ---------------------------------------------------------------------------
+
+    def resource_gone(
+        self, path: str, r: Resource, spec_res: dict[str, Resource], api_res: dict[str, Resource]
+    ) -> None:
+        parent = path.rpartition(".")[0]
+        if parent and parent not in api_res:
+            return  # reported once, at the outermost resource the API lost
+        count = sum(len(x.methods) for _, x in r.walk())
+        self.add(
+            "resource-gone",
+            path,
+            f"the spec has resource {path} ({count} method{'s' if count != 1 else ''}), the API does not",
+            yaml_path(path),
+            api_res[parent].loc.path if parent else "resources",
+        )
+
+    def resource_missing(
+        self, path: str, ar: Resource, spec_res: dict[str, Resource], api_res: dict[str, Resource]
+    ) -> None:
+        parent = path.rpartition(".")[0]
+        if parent and parent not in spec_res:
+            return  # part of the block of the outermost resource the spec lacks
+        count = sum(len(x.methods) for _, x in ar.walk())
+        if parent:
+            key = f"{yaml_path(parent)}.resources"
+            file = spec_res[parent].loc.file
+            note = "" if key in self.spec.locations else "add `resources:` to the resource"
+        else:
+            key = "resources"
+            file = self.spec_file(self.resource_file(path))
+            note = self.file_note(file, "resources")
+        self.add(
+            "resource-missing",
+            path,
+            f"the API has resource {path} ({count} method{'s' if count != 1 else ''}), the spec lacks it",
+            yaml_path(parent) if parent else None,
+            ar.loc.path,
+            suggestion=Suggestion(file, key, ar, note),
+        )
+        for _, x in ar.walk():
+            for am in x.methods:
+                for ref in _method_refs(am):
+                    self.note_new(ref, path)
+
+    def spec_file(self, name: str) -> str:
+        """A file name in the spec's directory, as the spec's locations write it."""
+        spec_dir = os.path.dirname(self.spec.service.loc.file) if self.spec.service.loc.line else ""
+        return os.path.join(spec_dir, name)
+
+    def file_note(self, file: str, top: str) -> str:
+        """What a person must do before pasting under top-level key `top` of `file`."""
+        if self.tops is None:  # each spec file's top-level keys, once
+            self.tops = {}
+            for p, lc in self.spec.locations.items():
+                self.tops.setdefault(lc.file, set()).add(p.split(".")[0])
+        if file not in self.tops:
+            return "a new file"
+        if top not in self.tops[file]:
+            return f"add `{top}:` to the file"
+        return f"append it to the file's `{top}:`"
+
     # -- methods -----------------------------------------------------------------------------
 
-    def method(self, rname: str, m: Method, am: Method) -> None:
-        where = f"{rname}.{m.name}"
-        mpath = f"resources.{rname}.methods.{m.name}"
+    def method(self, rpath: str, m: Method, am: Method) -> None:
+        where = f"{rpath}.{m.name}"
+        mpath = f"{yaml_path(rpath)}.methods.{m.name}"
         if m.http_method != am.http_method:
             self.add(
                 "http-method-changed",
@@ -463,12 +579,12 @@ class _Compare:
                     # An unmatched owner is itself type-gone: the field goes with it.
                     key = t.name if t.name not in self.s2a else f"{t.name}.{f.name}"
                     referrers[leaf].append(key)
-        for r in self.spec.resources.values():
+        for path, r in self.spec.all_resources():
             for m in r.methods:
                 for ref in _method_refs(m):
                     leaf = _leaf(ref)
                     if leaf in referrers:
-                        referrers[leaf].append(f"{r.name}.{m.name}")
+                        referrers[leaf].append(f"{path}.{m.name}")
         for name in gone:
             what = "enum" if isinstance(self.spec.types[name], EnumType) else "type"
             self.add(
@@ -523,18 +639,8 @@ class _Compare:
 
     def type_home(self, name: str, t: TypeDef) -> Suggestion:
         """Where a new type goes: its topic's file in the spec's directory, under `types`."""
-        spec_dir = os.path.dirname(self.spec.service.loc.file) if self.spec.service.loc.line else ""
-        file = os.path.join(spec_dir, self.type_file(name))
-        files = {loc.file for loc in self.spec.locations.values()}
-        if file not in files:
-            note = "a new file"
-        elif not any(
-            lc.file == file for p, lc in self.spec.locations.items() if p.startswith("types.")
-        ):
-            note = "add `types:` to the file"
-        else:
-            note = "append it to the file's `types:`"
-        return Suggestion(file, "types", t, note)
+        file = self.spec_file(self.type_file(name))
+        return Suggestion(file, "types", t, self.file_note(file, "types"))
 
     # -- results -----------------------------------------------------------------------------
 
@@ -551,7 +657,13 @@ class _Compare:
     def in_spec_names(self, node: S) -> S:
         """An API node as it would be written in the spec: named types in the spec's names."""
         out: Subject
-        if isinstance(node, (Field, Parameter)):
+        if isinstance(node, Resource):
+            out = replace(
+                node,
+                methods=tuple(self.in_spec_names(m) for m in node.methods),
+                resources=tuple(self.in_spec_names(r) for r in node.resources),
+            )
+        elif isinstance(node, (Field, Parameter)):
             out = replace(node, type=self.rename_ref(node.type))
         elif isinstance(node, Method):
             out = replace(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
-from codegen.spec.model import EnumValue, Field, Method, Parameter, TypeDef
+from codegen.spec.model import EnumValue, Field, Method, Parameter, Resource, TypeDef
 
 Category = Literal["breaking", "new", "changed"]
 Side = Literal["api", "spec", "both"]
@@ -32,8 +32,11 @@ class Kind:
 
 
 _KINDS: tuple[Kind, ...] = (
+    # resources (nested ones included: `tunedModels.permissions`)
+    Kind("resource-missing", "new", "api", "the API has a resource or nested resource the spec lacks (reported once, with all it holds)"),
+    Kind("resource-gone", "breaking", "spec", "the spec has a resource the API no longer has"),
     # methods
-    Kind("method-missing", "new", "api", "the API has a method (in a resource the spec covers) the spec lacks"),
+    Kind("method-missing", "new", "api", "the API has a method (in a resource the spec has) the spec lacks"),
     Kind("method-gone", "breaking", "spec", "the spec has a method the API no longer has"),
     Kind("http-method-changed", "breaking", "both", "the HTTP method differs"),
     Kind("path-changed", "breaking", "both", "the URL path template differs"),
@@ -74,7 +77,7 @@ _KINDS: tuple[Kind, ...] = (
 
 KINDS: dict[str, Kind] = {k.id: k for k in _KINDS}
 
-Subject = Union[Method, Parameter, Field, EnumValue, TypeDef]
+Subject = Union[Resource, Method, Parameter, Field, EnumValue, TypeDef]
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ class Suggestion:
     """Where a missing node goes: `file` under YAML key `key`; `node` is in the spec's names."""
 
     file: str
-    key: str  # "types.FinishReason.enum", "resources.models.methods", "types"
+    key: str  # "types.FinishReason.enum", "resources.models.methods", "types", "resources"
     node: Subject
     note: str = ""  # "new file", "add `params:` to the method first"...
 

@@ -16,10 +16,11 @@ from codegen.spec.emit import (
     emit_enum_value,
     emit_field,
     emit_method,
+    emit_resource,
     emit_type,
     param_data,
 )
-from codegen.spec.model import EnumType, EnumValue, Field, Method, ObjectType, Parameter
+from codegen.spec.model import EnumType, EnumValue, Field, Method, ObjectType, Parameter, Resource
 
 from codegen.untrusted import markdown_inert, visible
 
@@ -96,6 +97,9 @@ class Snippet:
     note: str = ""
 
 
+_SET_LONG_RUNNING = "set long_running.response: Discovery does not say what the finished operation holds"
+
+
 def snippets(findings: list[Finding]) -> list[Snippet]:
     """The YAML to paste for each missing method, parameter, type, field or enum value."""
     out = []
@@ -105,10 +109,14 @@ def snippets(findings: list[Finding]) -> list[Snippet]:
             continue
         node = s.node
         notes = [s.note] if s.note else []
-        if isinstance(node, Method):
+        if isinstance(node, Resource):
+            text = emit_resource(node)
+            if any(m.long_running is not None and not m.long_running.response for _, r in node.walk() for m in r.methods):
+                notes.append(_SET_LONG_RUNNING)
+        elif isinstance(node, Method):
             text = emit_method(node)
             if node.long_running is not None and not node.long_running.response:
-                notes.append("set long_running.response: Discovery does not say what the finished operation holds")
+                notes.append(_SET_LONG_RUNNING)
         elif isinstance(node, Parameter):
             text = dump({node.name: param_data(node)})
         elif isinstance(node, Field):

@@ -30,7 +30,7 @@ def test_text_groups_by_level_with_a_summary(mixed: Path, cli: Callable[..., Run
     run = cli("diff", str(SPEC), str(mixed))
     assert run.code == 1
     lines = run.out.splitlines()
-    assert lines[1] == "1 breaking, 1 non-breaking, 1 docs-only"
+    assert lines[1] == "1 breaking, 0 warnings, 1 non-breaking, 1 docs-only"
     order = [lines.index(h) for h in ("breaking (1):", "non-breaking (1):", "docs-only (1):")]
     assert order == sorted(order)
     assert "  gemini_client.types.Candidate.finish_reason: field removed (finishReason: FinishReason) [field-removed]" in lines
@@ -39,7 +39,7 @@ def test_text_groups_by_level_with_a_summary(mixed: Path, cli: Callable[..., Run
 
 def test_json_parses_and_is_sorted(mixed: Path, cli: Callable[..., Run]) -> None:
     doc = json.loads(cli("diff", str(SPEC), str(mixed), "--format", "json").out)
-    assert doc["summary"] == {"breaking": 1, "non-breaking": 1, "docs": 1, "total": 3}
+    assert doc["summary"] == {"breaking": 1, "warning": 0, "non-breaking": 1, "docs": 1, "total": 3}
     assert [c["level"] for c in doc["changes"]] == ["breaking", "non-breaking", "docs"]
     for c in doc["changes"]:
         assert set(c) == {"rule", "level", "symbol", "message", "base", "head", "fingerprint"}
@@ -64,7 +64,7 @@ def test_github_annotations(mixed: Path, cli: Callable[..., Run]) -> None:
     message = docs.split("::", 2)[2]
     # GitHub's escaping: % first, then CR and LF; the literal "%0A" in the text stays literal.
     assert "%250A" in message and "\n" not in message
-    assert lines[-1] == "::notice title=codegen diff::1 breaking, 1 non-breaking, 1 docs-only"
+    assert lines[-1] == "::notice title=codegen diff::1 breaking, 0 warnings, 1 non-breaking, 1 docs-only"
 
 
 def test_github_escapes_property_values() -> None:
@@ -83,7 +83,7 @@ def test_markdown_report_escapes_hostile_text(mixed: Path, cli: Callable[..., Ru
     run = cli("diff", str(SPEC), str(mixed), "--format", "markdown")
     out = run.out
     assert out.startswith("## Spec diff: ")
-    assert "**1 breaking, 1 non-breaking, 1 docs-only**" in out
+    assert "**1 breaking, 0 warnings, 1 non-breaking, 1 docs-only**" in out
     for heading in ("### Breaking (1)", "### Non-breaking (1)", "### Docs-only (1)"):
         assert heading in out
     row = next(line for line in out.splitlines() if "type-description-changed" in line)

@@ -124,7 +124,7 @@ CASES = [
     Case("optional-field-added", _set(lambda s: s.fields("Candidate"), "safetyScore", "float"), "field-added", "non-breaking", "gemini_client.types.Candidate.safety_score"),
     Case("optional-kwarg-added", _set(lambda s: s.fields("GenerateContentRequest"), "labels", "map[string]"), "new-optional-parameter", "non-breaking", f"{GC}(..., labels=)"),
     Case("optional-query-param-added", _set(lambda s: s.method("models", "list")["params"], "filter", {"in": "query", "type": "string"}), "new-optional-parameter", "non-breaking", "client.models.list(..., filter=)"),
-    Case("enum-value-added", _set(E("FinishReason"), "HUMAN_REVIEW", "Held for review."), "enum-value-added", "non-breaking", "gemini_client.types.FinishReason.HUMAN_REVIEW"),
+    Case("response-enum-value-added", _set(E("FinishReason"), "HUMAN_REVIEW", "Held for review."), "response-enum-value-added", "warning", "gemini_client.types.FinishReason.HUMAN_REVIEW"),
     Case("required-request-field-made-optional", _set(F("GenerateContentRequest", "contents"), "required", False), "request-field-became-optional", "non-breaking", "gemini_client.types.GenerateContentRequest.contents"),
     Case("required-kwarg-made-optional", _set(F("GenerateContentRequest", "contents"), "required", False), "parameter-became-optional", "non-breaking", f"{GC}(..., contents=)"),
     Case("field-deprecated", _set(F("Candidate", "tokenCount"), "deprecated", True), "field-deprecated", "non-breaking", "gemini_client.types.Candidate.token_count"),
@@ -161,7 +161,7 @@ def test_edit_is_reported(case: Case, edited: Callable[[Edit], Path], cli: Calla
 
 def test_the_table_covers_enough_edits() -> None:
     assert len(CASES) >= 25
-    assert {c.level for c in CASES} == {"breaking", "non-breaking", "docs"}
+    assert {c.level for c in CASES} == {"breaking", "warning", "non-breaking", "docs"}
 
 
 def test_rename_is_reported_once_not_as_removal_and_addition(edited: Callable[[Edit], Path], cli: Callable[..., Run]) -> None:

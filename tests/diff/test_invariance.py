@@ -18,7 +18,7 @@ def _no_changes(run: Run) -> None:
     assert run.code == 0, run.err
     doc = run.json()
     assert doc["changes"] == []
-    assert doc["summary"] == {"breaking": 0, "non-breaking": 0, "docs": 0, "total": 0}
+    assert doc["summary"] == {"breaking": 0, "warning": 0, "non-breaking": 0, "docs": 0, "total": 0}
 
 
 def test_identical_specs_have_no_changes(spec_copy: Callable[[str], Path], cli: Callable[..., Run]) -> None:
@@ -26,7 +26,7 @@ def test_identical_specs_have_no_changes(spec_copy: Callable[[str], Path], cli: 
     _no_changes(run)
     text = cli("diff", str(SPEC), str(SPEC))
     assert text.code == 0
-    assert "0 breaking, 0 non-breaking, 0 docs-only" in text.out
+    assert "0 breaking, 0 warnings, 0 non-breaking, 0 docs-only" in text.out
 
 
 def _shuffled(value: Any, rng: random.Random) -> Any:

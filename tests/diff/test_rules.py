@@ -20,7 +20,8 @@ def test_rules_are_well_formed() -> None:
     assert len(RULES) >= 30
     for rule in RULES.values():
         assert re.match(r"^[a-z]+(-[a-z]+)*$", rule.id), rule.id
-        assert rule.level in ("breaking", "non-breaking", "docs")
+        assert rule.level in ("breaking", "warning", "non-breaking", "docs")
+        assert rule.why.strip() == rule.why and rule.why, rule.id
         assert rule.message.strip() == rule.message and rule.message, rule.id
         fields = {f for _, f, _, _ in string.Formatter().parse(rule.message) if f}
         assert fields <= {"old", "new", "name", "what", "count", "http", "response", "where", "wire", "type", "kind"}, rule.id

@@ -88,6 +88,29 @@ def add_method(doc: Doc) -> None:
     doc["resources"]["models"]["methods"]["rankContent"] = m
 
 
+def add_resource(doc: Doc) -> None:
+    """A brand-new top-level resource, with a nested one and a type only it needs."""
+    doc["schemas"]["Widget"] = {"id": "Widget", "type": "object", "properties": {"name": {"type": "string"}}}
+    get = {"id": "generativelanguage.widgets.get", "path": "v1beta/{+name}", "flatPath": "v1beta/widgets/{widgetsId}",
+           "httpMethod": "GET", "parameters": {"name": {"location": "path", "type": "string", "required": True, "pattern": "^widgets/[^/]+$"}},
+           "parameterOrder": ["name"], "response": {"$ref": "Widget"}, "description": "Gets a widget."}
+    doc["resources"]["widgets"] = {
+        "methods": {"get": get},
+        "resources": {"parts": {"methods": {"get": {**get, "id": "generativelanguage.widgets.parts.get"}}}},
+    }
+
+
+def add_nested_resource(doc: Doc) -> None:
+    """A nested resource under a resource the spec has."""
+    m = copy.deepcopy(method(doc, "get"))
+    m.update(id="generativelanguage.models.evaluations.get", path="v1beta/{+name}/evaluations")
+    doc["resources"]["models"].setdefault("resources", {})["evaluations"] = {"methods": {"get": m}}
+
+
+def remove_resource(doc: Doc) -> None:
+    del doc["resources"]["models"]
+
+
 def remove_method(doc: Doc) -> None:
     del doc["resources"]["models"]["methods"]["countTokens"]
 
@@ -237,6 +260,17 @@ CASES: list[tuple[Callable[[Doc], None], set[tuple[str, str]], str]] = [
         "the API has field routingMode (RoutingMode), the spec lacks it",
     ),
     (widen_int, {("field-type-changed", "GenerationConfig.maxOutputTokens")}, "the spec has int32, the API has int64"),
+    (
+        add_resource,
+        {("resource-missing", "widgets"), ("type-missing", "Widget")},
+        "the API has resource widgets (2 methods), the spec lacks it",
+    ),
+    (
+        add_nested_resource,
+        {("resource-missing", "models.evaluations")},
+        "the API has resource models.evaluations (1 method), the spec lacks it",
+    ),
+    (remove_resource, {("resource-gone", "models")}, "the spec has resource models ("),
 ]
 
 
@@ -255,7 +289,7 @@ def test_mutation(
         assert any(message in f.message for f in o.drift), [f.message for f in o.drift]
     for f in o.drift:
         assert f.discovery_path or f.kind in ("type-gone",), f
-        assert f.spec_location or f.kind in ("type-missing",), f
+        assert f.spec_location or f.kind in ("type-missing", "resource-missing"), f
         if f.spec_location:
             assert f.spec_location.startswith("spec/") and f.spec_location.rsplit(":", 1)[1].isdigit()
 

@@ -1,0 +1,227 @@
+"""`codegen sync`: apply drift's additive findings to the spec, regenerate, print the spec diff.
+
+    codegen sync [--discovery PATH_OR_URL] [--spec spec] [--dry-run] [--no-generate] [--format text|markdown]
+
+Exit 0: the spec describes the document (after this run's additions, if any); 1: findings remain
+that need a person (listed; the additions were still applied, unless --dry-run), or with --dry-run
+anything would change; 2: the document, the spec or drift-ignore.yaml could not be read, or the
+edited spec would not load (then nothing is written).
+
+Order of work: compare -> plan the edits -> write them to a copy of the spec and load it (so a
+broken edit never reaches spec/) -> write the spec files (each atomically) -> regenerate (on
+failure the spec files are put back, generated/ is untouched) -> report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from codegen.diff.compare import Change, diff
+from codegen.diff.report import render as render_diff
+from codegen.diff.sources import Side
+from codegen.discovery.load import DiscoveryError
+from codegen.drift.command import check_spec
+from codegen.drift.ignore import FILE_NAME, load_rules
+from codegen.drift.report import clean, md
+from codegen.drift.source import DEFAULT_URL, read_source
+from codegen.spec.errors import Problem, SpecError
+from codegen.spec.loader import load_spec, shown_path
+from codegen.spec.model import Location, Spec
+
+from .edit import EditError
+from .plan import Plan, plan
+
+EXIT_OK, EXIT_PERSON, EXIT_BAD_INPUT = 0, 1, 2
+FORMATS = ("text", "markdown")
+
+
+@dataclass
+class Outcome:
+    plan: Plan
+    revision: str
+    source: str
+    changes: list[Change]
+    wrote: bool
+    generated: str = ""  # "regenerated generated/ (1.2s)"
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_PERSON if self.plan.manual else EXIT_OK
+
+
+def _load_copy(spec_dir: Path, texts: dict[str, str], tmp: Path) -> tuple[Spec, str]:
+    """The spec with `texts` written over a copy of it; the copy's prefix to strip from locations."""
+    shown = shown_path(spec_dir)
+    copy = tmp / (shown.lstrip(os.sep) if os.path.isabs(shown) else shown)
+    shutil.copytree(spec_dir, copy, ignore=shutil.ignore_patterns(".*"))
+    for name, text in texts.items():
+        target = copy / Path(name).name
+        target.write_text(text, encoding="utf-8")
+    prefix = shown_path(tmp) + os.sep
+    try:
+        return load_spec(copy), prefix
+    except SpecError as e:  # name the real files, not the copy
+        raise SpecError(
+            [Problem(Location(p.loc.file.replace(prefix, "", 1), p.loc.line, p.loc.path), p.message) for p in e.problems]
+        ) from None
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.sync-tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def sync(
+    spec_dir: Path,
+    source: str = DEFAULT_URL,
+    *,
+    dry_run: bool = False,
+    generate_into: tuple[Path, Path] | None = None,  # (templates, out)
+    warn: Any = None,
+) -> Outcome:
+    """The whole command. Raises SpecError / DiscoveryError / EditError on bad input."""
+    spec = load_spec(spec_dir)
+    discovery = read_source(source, warn=warn, name=spec.service.name, version=spec.service.version)
+    rules = load_rules(spec_dir / FILE_NAME)
+    found = check_spec(spec, discovery, spec_dir / FILE_NAME)
+    the_plan = plan(spec, spec_dir, found.outcome.drift, rules, discovery.revision)
+    texts = {n: t for n, t in the_plan.texts.items() if not Path(n).is_file() or Path(n).read_text(encoding="utf-8") != t}
+    the_plan.texts = texts
+    changes: list[Change] = []
+    outcome = Outcome(the_plan, discovery.revision, discovery.source, changes, wrote=False)
+    if not texts:
+        return outcome
+    with tempfile.TemporaryDirectory(prefix="codegen-sync-") as tmp:
+        after, prefix = _load_copy(spec_dir, texts, Path(tmp))
+        outcome.changes = diff(Side("spec before sync", spec), Side("spec after sync", after, strip=prefix))
+    if dry_run:
+        return outcome
+    before = {n: Path(n).read_text(encoding="utf-8") for n in texts if Path(n).is_file()}
+    for name, text in texts.items():
+        _write(Path(name), text)
+    outcome.wrote = True
+    if generate_into is not None:
+        from codegen.pipeline import Paths, generate
+
+        start = time.perf_counter()
+        try:
+            generate(Paths(spec=spec_dir, templates=generate_into[0], out=generate_into[1]))
+        except BaseException:
+            for name in texts:  # put the spec back as it was
+                if name in before:
+                    _write(Path(name), before[name])
+                else:
+                    Path(name).unlink(missing_ok=True)
+            raise
+        outcome.generated = f"regenerated {generate_into[1]} ({time.perf_counter() - start:.1f}s)"
+    return outcome
+
+
+# -- report ----------------------------------------------------------------------------------------
+
+
+def text_report(o: Outcome, *, dry_run: bool) -> str:
+    p = o.plan
+    lines = [clean(f"codegen sync: Discovery revision {o.revision or '?'} ({o.source})")]
+    if not p.applied and not p.manual:
+        lines.append("the spec describes the document: nothing to do")
+        return "\n".join(lines) + "\n"
+    verb = "would apply" if dry_run else "applied"
+    lines.append(f"{verb} {len(p.applied)} addition{'s' if len(p.applied) != 1 else ''}:" if p.applied else f"{verb} nothing")
+    for a in p.applied:
+        lines.append(clean(f"  + {a.finding.key} [{a.finding.kind}] -> {a.file}"))
+    if p.manual:
+        lines.append(f"needs a person, not applied ({len(p.manual)}):")
+        for f, why in p.manual:
+            lines.append(clean(f"  ! {f}"))
+            lines.append(clean(f"      [{f.kind}] {why}"))
+    if dry_run and p.texts:
+        lines.append("")
+        for name, new in sorted(p.texts.items()):
+            old = Path(name).read_text(encoding="utf-8") if Path(name).is_file() else ""
+            for line in difflib.unified_diff(old.splitlines(), new.splitlines(), f"a/{name}", f"b/{name}", lineterm="", n=1):
+                lines.append(clean(line))
+    if o.changes or p.texts:
+        lines += ["", render_diff(o.changes, "text", "spec before sync", "spec after sync").rstrip("\n")]
+    if o.generated:
+        lines += ["", o.generated]
+    return "\n".join(lines) + "\n"
+
+
+def markdown_report(o: Outcome, *, dry_run: bool) -> str:
+    p = o.plan
+    out = [f"## codegen sync: Discovery revision {md(o.revision or '?')}", ""]
+    if not p.applied and not p.manual:
+        out.append("The spec describes the document: nothing to do.")
+        return "\n".join(out) + "\n"
+    if p.applied:
+        out += [f"### {'Would apply' if dry_run else 'Applied'} ({len(p.applied)})", "", "| where | kind | file |", "|---|---|---|"]
+        out += [f"| {md(a.finding.key)} | {md(a.finding.kind)} | {md(a.file)} |" for a in p.applied]
+        out.append("")
+    if p.manual:
+        out += [f"### Needs a person, not applied ({len(p.manual)})", "", "| where | finding | kind | why |", "|---|---|---|---|"]
+        out += [f"| {md(f.key)} | {md(f.message)} | {md(f.kind)} | {md(why)} |" for f, why in p.manual]
+        out.append("")
+    if o.changes:
+        out.append(render_diff(o.changes, "markdown", "spec before sync", "spec after sync").replace("## Spec diff", "### Spec diff", 1))
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+# -- command line ------------------------------------------------------------------------------------
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    """Register `sync` on the `codegen` sub-command parser."""
+    p: argparse.ArgumentParser = sub.add_parser(
+        "sync",
+        help="apply the API's additions (drift) to the spec, regenerate, show the spec diff",
+        description=(
+            "Apply drift's additive findings (new fields, enum values, methods, types, resources) to the spec "
+            "files where they belong, keeping everything else byte for byte; regenerate; print the spec diff. "
+            "Removals and other changes are listed for a person, never applied. Exit 0: in step; 1: something "
+            "needs a person (or, with --dry-run, something would change); 2: bad input."
+        ),
+    )
+    p.add_argument("--discovery", default=DEFAULT_URL, metavar="PATH_OR_URL", help="the Discovery document (default: the live v1beta document)")
+    p.add_argument("--spec", default="spec", metavar="DIR", help="spec directory (default: spec)")
+    p.add_argument("--templates", default="templates", metavar="DIR", help="templates directory (default: templates)")
+    p.add_argument("--out", default="generated", metavar="DIR", help="output directory (default: generated)")
+    p.add_argument("--dry-run", action="store_true", help="write nothing: show the edits and the spec diff")
+    p.add_argument("--no-generate", action="store_true", help="edit the spec only; do not regenerate")
+    p.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text; markdown for a pull request)")
+    p.set_defaults(func=run)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    def warn(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    generate_into = None if args.dry_run or args.no_generate else (Path(args.templates), Path(args.out))
+    try:
+        o = sync(Path(args.spec), args.discovery, dry_run=args.dry_run, generate_into=generate_into, warn=warn)
+    except DiscoveryError as e:
+        print(f"codegen sync: {e}".splitlines()[0], file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except EditError as e:
+        print(f"codegen sync: {e}".splitlines()[0], file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SpecError as e:
+        for problem in e.problems:
+            print(clean(str(problem)), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    report = markdown_report if args.format == "markdown" else text_report
+    sys.stdout.write(report(o, dry_run=args.dry_run))
+    if args.dry_run and o.plan.texts:
+        return EXIT_PERSON
+    return o.exit_code

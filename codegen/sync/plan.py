@@ -1,0 +1,223 @@
+"""Which of drift's findings `codegen sync` applies, and where each goes in the spec files.
+
+Applied: the additive findings (`new` category) that carry a suggestion: new enum values, fields,
+parameters, methods, resources (nested ones included) and the types they need. A field or enum
+value goes into the type's own file, a method or nested resource into its resource's file, a new
+top-level resource into its own file (`tunedModels.yaml`). A new type goes to its topic file when
+`codegen/discovery/topics.py` names one for it, else right after its first user: the spec type
+whose new field needs it, or the `types:` of the file of the resource whose new method needs it.
+
+A new resource's block leaves out what `drift-ignore.yaml` ignores inside it
+(`tunedModels.generateText`). Never applied, listed for a person: everything else (removed, retyped, now required, renamed...),
+and a long-running method, since Discovery does not say what its finished operation holds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from codegen import naming
+
+from codegen.discovery import topics
+from codegen.drift.compare import resource_tree
+from codegen.drift.findings import Finding
+from codegen.drift.ignore import Rules
+from codegen.spec.emit import dump, emit_enum_value, emit_field, emit_file, emit_method, emit_resource, emit_type, param_data
+from codegen.spec.loader import shown_path
+from codegen.spec.model import EnumType, EnumValue, Field, Method, ObjectType, Parameter, Resource, Spec, TypeDef
+
+from .edit import Insert, SpecFile
+
+LONG_RUNNING = "long-running: Discovery does not say what the finished operation holds; add it by hand with long_running.response"
+
+
+@dataclass(frozen=True)
+class Applied:
+    finding: Finding
+    file: str
+
+
+@dataclass
+class Plan:
+    texts: dict[str, str] = field(default_factory=dict)  # shown file name -> new text
+    applied: list[Applied] = field(default_factory=list)
+    manual: list[tuple[Finding, str]] = field(default_factory=list)  # and why it is not applied
+
+
+def _names(node: object) -> list[tuple[str, re.Pattern[str]]]:
+    """Every name a node would write into the spec, with the pattern the loader holds it to."""
+    if isinstance(node, Resource):
+        out = [(node.name, naming.WIRE_NAME)]
+        for m in node.methods:
+            out += _names(m)
+        for r in node.resources:
+            out += _names(r)
+        return out
+    if isinstance(node, Method):
+        return [(node.name, naming.WIRE_NAME), *[(p.name, naming.WIRE_NAME) for p in node.parameters]]
+    if isinstance(node, (Parameter, Field)):
+        return [(node.name, naming.WIRE_NAME)]
+    if isinstance(node, EnumValue):
+        return [(node.name, naming.ENUM_VALUE)]
+    if isinstance(node, ObjectType):
+        return [(node.name, naming.TYPE_NAME), *[(f.name, naming.WIRE_NAME) for f in node.fields]]
+    if isinstance(node, EnumType):
+        return [(node.name, naming.TYPE_NAME), *[(v.name, naming.ENUM_VALUE) for v in node.values]]
+    return []
+
+
+def _unknown_long_running(m: Method) -> bool:
+    return m.long_running is not None and not m.long_running.response
+
+
+def _ignored(rules: Rules, kind: str, key: str) -> bool:
+    probe = Finding(kind, key, "")
+    return any(r.matches(probe) for r in rules.section("ignore"))
+
+
+def _pruned(r: Resource, path: str, rules: Rules, dropped: list[str]) -> Resource:
+    """A new resource block without what drift-ignore.yaml leaves out, and without long-running
+    methods (listed in `dropped`: they need a person)."""
+    keep = []
+    for m in r.methods:
+        if _ignored(rules, "method-missing", f"{path}.{m.name}"):
+            continue
+        if _unknown_long_running(m):
+            dropped.append(f"{path}.{m.name}")
+        else:
+            keep.append(m)
+    kids = tuple(
+        _pruned(c, f"{path}.{c.name}", rules, dropped)
+        for c in r.resources
+        if not _ignored(rules, "resource-missing", f"{path}.{c.name}")
+    )
+    return replace(r, methods=tuple(keep), resources=tuple(c for c in kids if c.methods or c.resources))
+
+
+class _Planner:
+    def __init__(self, spec: Spec, spec_dir: Path, rules: Rules, header: str) -> None:
+        self.spec = spec
+        self.rules = rules
+        self.spec_dir = spec_dir
+        self.header = header
+        self.tree = resource_tree(spec)
+        self.files: dict[str, SpecFile] = {}
+        self.new_files: dict[str, tuple[list[TypeDef], list[Resource]]] = {}
+        self.new_resources: dict[str, str] = {}  # new top-level resource -> its file
+        self.plan = Plan()
+        self.homes: dict[str, tuple[str, str | None]] = {}  # new type -> where it went
+
+    def file(self, name: str) -> SpecFile | None:
+        """The existing file, loaded for editing; None for a file that does not exist yet."""
+        if name in self.new_files:
+            return None
+        if name not in self.files:
+            path = Path(name)
+            if not path.is_file():
+                self.new_files[name] = ([], [])
+                return None
+            lines = {p: loc.line - 1 for p, loc in self.spec.locations.items() if loc.file == name and loc.line > 0}
+            self.files[name] = SpecFile(path.read_text(encoding="utf-8"), lines)
+        return self.files[name]
+
+    def insert(self, name: str, ins: Insert, node: TypeDef | Resource | None = None) -> None:
+        f = self.file(name)
+        if f is not None:
+            f.add(ins)
+        elif isinstance(node, Resource):
+            self.new_files[name][1].append(node)
+        elif node is not None:
+            self.new_files[name][0].append(node)
+
+    # -- each finding --------------------------------------------------------------------------
+
+    def take(self, f: Finding) -> None:
+        s = f.suggestion
+        if f.category != "new" or s is None:
+            self.plan.manual.append((f, "not additive: needs a person"))
+            return
+        node = s.node
+        parts = [(p, naming.WIRE_NAME) for p in f.where.split(".")] if isinstance(node, Resource) else []
+        bad = next((n for n, pattern in parts + _names(node) if not pattern.match(n)), None)
+        if bad is not None:
+            self.plan.manual.append((f, f"a name the spec language cannot spell: {bad!r}"))
+            return
+        if isinstance(node, Method) and _unknown_long_running(node):
+            self.plan.manual.append((f, LONG_RUNNING))
+            return
+        where = s.file
+        if isinstance(node, Resource):
+            dropped: list[str] = []
+            node = _pruned(node, f.where, self.rules, dropped)
+            for d in dropped:
+                said = f"a method of the new resource {f.where}"
+                self.plan.manual.append((replace(f, where=d, message=said), LONG_RUNNING))
+            if not node.methods and not node.resources:
+                return
+            if s.key == "resources":
+                self.new_resources[f.where] = where
+            self.insert(where, Insert(s.key, emit_resource(node), spaced=True), node)
+        elif isinstance(node, Method):
+            self.insert(where, Insert(s.key, emit_method(node), spaced=True))
+        elif isinstance(node, Parameter):
+            self.insert(where, Insert(s.key, dump({node.name: param_data(node)})))
+        elif isinstance(node, Field):
+            self.insert(where, Insert(s.key, emit_field(node)))
+        elif isinstance(node, EnumValue):
+            self.insert(where, Insert(s.key, emit_enum_value(node)))
+        else:
+            assert isinstance(node, (ObjectType, EnumType))
+            where, after = self.homes.get(f.where) or self.type_home(f, node)
+            self.insert(where, Insert("types", emit_type(node), spaced=True, after=after), node)
+        self.plan.applied.append(Applied(f, where))
+
+    def type_home(self, f: Finding, t: TypeDef) -> tuple[str, str | None]:
+        """(file, sibling to follow) for a new type: its topic file, else next to its first user."""
+        if t.name in topics.TYPE_FILES:
+            return shown_path(self.spec_dir / topics.TYPE_FILES[t.name]), None
+        for via in sorted(f.via):
+            owner = via.split(".")[0]
+            if owner in self.spec.types:  # a new field of a spec type needs it
+                return self.spec.types[owner].loc.file, f"types.{owner}"
+            if owner in self.new_resources:
+                return self.new_resources[owner], None
+            parts = via.split(".")
+            for i in range(len(parts), 0, -1):  # a new method or nested resource needs it
+                if ".".join(parts[:i]) in self.tree:
+                    return self.tree[parts[0]].loc.file, None
+        for via in sorted(f.via):
+            if via in self.homes:  # another new type needs it: next to that one
+                return self.homes[via]
+        assert f.suggestion is not None
+        return f.suggestion.file, None
+
+    def run(self, findings: list[Finding]) -> Plan:
+        # Resources first (new types may live in their new files), new types after their users.
+        order = {"resource-missing": 0, "type-missing": 2}
+        pending = sorted(findings, key=lambda f: order.get(f.kind, 1))
+        types = [f for f in pending if f.kind == "type-missing" and f.category == "new"]
+        for f in [f for f in pending if f not in types]:
+            self.take(f)
+        placed: set[str] = set()
+        while types:  # a type whose users are all placed (or are not new types) goes next
+            ready = [f for f in types if not (set(f.via) & ({t.where for t in types} - placed - {f.where}))]
+            f = (ready or types)[0]
+            types.remove(f)
+            if f.suggestion is not None:
+                self.homes[f.where] = self.type_home(f, f.suggestion.node)  # type: ignore[arg-type]
+            self.take(f)
+            placed.add(f.where)
+        for name, edited in self.files.items():
+            self.plan.texts[name] = edited.text()
+        for name, (new_types, new_resources) in self.new_files.items():
+            self.plan.texts[name] = emit_file(types=new_types, resources=new_resources, header=self.header)
+        return self.plan
+
+
+def plan(spec: Spec, spec_dir: Path, findings: list[Finding], rules: Rules, revision: str) -> Plan:
+    """The edits for `findings` (drift's, after the ignore `rules`, which also prune new resource
+    blocks). Raises `EditError`."""
+    header = f"Added by `codegen sync` from the Discovery document, revision {revision}."
+    return _Planner(spec, spec_dir, rules, header).run(findings)
