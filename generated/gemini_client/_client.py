@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["Client", "AsyncClient"]
 
 BASE_URL = "https://generativelanguage.googleapis.com"
+API_VERSION = "v1beta"
 AUTH_HEADER = "x-goog-api-key"
 API_KEY_ENV = (
     "GEMINI_API_KEY",
