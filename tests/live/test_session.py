@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import logging
+import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,6 +16,7 @@ import pytest
 from gemini_client import (
     APIConnectionError,
     APIError,
+    APIStatusError,
     APITimeoutError,
     AsyncClient,
     LiveSessionError,
@@ -509,31 +513,49 @@ async def test_the_key_is_never_in_a_message_an_error_or_a_log(
     assert live_server.peers[0].headers["x-goog-api-key"] == KEY  # it travels only in its header
 
 
-@pytest.mark.asyncio
-async def test_an_http_rejection_of_the_upgrade_is_a_typed_status_error(aclient: AsyncClient) -> None:
+@contextlib.contextmanager
+def answering_http(status: int, headers: dict[str, str], body: bytes = b"") -> Iterator[str]:
+    """A WebSocket server that answers every upgrade with an HTTP response; yields its base URL."""
     from websockets.datastructures import Headers
     from websockets.http11 import Response
     from websockets.sync.server import serve
 
-    body = b'{"error": {"code": 403, "message": "Permission denied.", "status": "PERMISSION_DENIED"}}'
+    def answer(connection: Any, request: Any) -> Response:
+        return Response(status, "Nope", Headers(headers), body)
 
-    def reject(connection: Any, request: Any) -> Response:
-        return Response(403, "Forbidden", Headers({"content-type": "application/json"}), body)
-
-    with serve(lambda ws: None, "127.0.0.1", 0, process_request=reject) as server:
-        import threading
-
+    with serve(lambda ws: None, "127.0.0.1", 0, process_request=answer) as server:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
-        port = server.socket.getsockname()[1]
-        client = aclient.with_options(base_url=f"http://127.0.0.1:{port}")
+        try:
+            yield f"http://127.0.0.1:{server.socket.getsockname()[1]}"
+        finally:
+            server.shutdown()
+            thread.join(5)
+
+
+@pytest.mark.asyncio
+async def test_an_http_rejection_of_the_upgrade_is_a_typed_status_error(aclient: AsyncClient) -> None:
+    body = b'{"error": {"code": 403, "message": "Permission denied.", "status": "PERMISSION_DENIED"}}'
+    with answering_http(403, {"content-type": "application/json"}, body) as url:
         with pytest.raises(PermissionDeniedError) as info:
-            async with client.live.connect(model=MODEL):
+            async with aclient.with_options(base_url=url).live.connect(model=MODEL):
                 pytest.fail("the session must not open")
-        server.shutdown()
-        thread.join(5)
     assert info.value.status == "PERMISSION_DENIED" and info.value.status_code == 403
     assert KEY not in str(info.value)
+
+
+@pytest.mark.asyncio
+async def test_a_redirect_is_not_followed_so_the_key_stays_home(
+    live_server: LiveServer, aclient: AsyncClient
+) -> None:
+    """websockets follows redirects and strips only Authorization/Cookie: not x-goog-api-key."""
+    elsewhere = live_server.url.replace("http://", "ws://") + PATH
+    with answering_http(302, {"location": elsewhere}) as url:
+        with pytest.raises(APIStatusError) as info:
+            async with aclient.with_options(base_url=url).live.connect(model=MODEL):
+                pytest.fail("the session must not open")
+    assert info.value.status_code == 302
+    assert live_server.peers == []  # the other host never saw the client
 
 
 @pytest.mark.asyncio

@@ -18,11 +18,11 @@ from typing import Any, Generic, TypeVar
 import httpx
 import pydantic
 from websockets.asyncio.client import ClientConnection as _AsyncWebSocket
-from websockets.asyncio.client import connect as _async_connect
+from websockets.asyncio.client import connect as _AsyncConnect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI, WebSocketException
 from websockets.frames import CLOSE_CODE_EXPLANATIONS
 from websockets.sync.client import ClientConnection as _SyncWebSocket
-from websockets.sync.client import connect as _sync_connect
+from websockets.sync.client import reconnect as _SyncConnect
 
 from ._exceptions import (
     APIConnectionError,
@@ -91,6 +91,30 @@ class _RedactingLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
 
     def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, MutableMapping[str, Any]]:
         return msg, kwargs
+
+
+class _AsyncOpen(_AsyncConnect):
+    """websockets' connect without redirects: it would carry the API key header to another host."""
+
+    def process_redirect(self, exc: Exception) -> Exception | str:
+        return exc
+
+
+class _SyncOpen(_SyncConnect):
+    """websockets' sync connect without redirects (see ``_AsyncOpen``)."""
+
+    def process_redirect(self, exc: Exception) -> Exception | str:
+        return exc
+
+
+def _options(headers: Mapping[str, str], secret: str | None) -> dict[str, Any]:
+    return {
+        "additional_headers": dict(headers),
+        "open_timeout": OPEN_TIMEOUT,
+        "close_timeout": CLOSE_TIMEOUT,
+        "max_size": MAX_MESSAGE_SIZE,
+        "logger": _RedactingLogger(secret or ""),
+    }
 
 
 def _closed_error(err: ConnectionClosed, secret: str | None) -> LiveSessionError:
@@ -221,14 +245,7 @@ async def aconnect(
 ) -> tuple[AsyncLiveConnection[T], T]:
     """Open ``url``, send ``setup`` and wait for the first server message, which must be ``ready``."""
     try:
-        ws = await _async_connect(
-            url,
-            additional_headers=dict(headers),
-            open_timeout=OPEN_TIMEOUT,
-            close_timeout=CLOSE_TIMEOUT,
-            max_size=MAX_MESSAGE_SIZE,
-            logger=_RedactingLogger(secret or ""),
-        )
+        ws = await _AsyncOpen(url, **_options(headers, secret))
     except (OSError, TimeoutError, InvalidURI, WebSocketException) as err:
         raise _open_error(err, url, secret) from None
     conn = AsyncLiveConnection(ws, cast_to=cast_to, secret=secret)
@@ -260,14 +277,9 @@ def connect(
 ) -> tuple[LiveConnection[T], T]:
     """The blocking twin of ``aconnect``."""
     try:
-        ws = _sync_connect(
-            url,
-            additional_headers=dict(headers),
-            open_timeout=OPEN_TIMEOUT,
-            close_timeout=CLOSE_TIMEOUT,
-            max_size=MAX_MESSAGE_SIZE,
-            logger=_RedactingLogger(secret or ""),
-        )
+        # Entering the connector opens the connection (and marks it as not legacy); the
+        # connection is closed by the session, not by leaving a `with` block here.
+        ws = _SyncOpen(url, **_options(headers, secret)).__enter__()
     except (OSError, TimeoutError, InvalidURI, WebSocketException) as err:
         raise _open_error(err, url, secret) from None
     conn = LiveConnection(ws, cast_to=cast_to, secret=secret)
