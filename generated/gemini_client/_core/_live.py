@@ -60,6 +60,7 @@ _VERSION = re.compile(r"^[a-z0-9]+$")
 _METHOD = re.compile(r"^[A-Za-z]+$")
 
 log = logging.getLogger("gemini_client.live")
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 def live_url(base_url: str, version: str, method: str = "BidiGenerateContent") -> str:
@@ -154,7 +155,7 @@ class _Connection(Generic[T]):
         """How many server messages were received."""
 
     def _encode(self, message: Mapping[str, object]) -> str:
-        return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+        return _ENCODER.encode(message)
 
     def _decode(self, raw: bytes | str) -> T:
         self.received += 1

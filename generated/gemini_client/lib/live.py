@@ -106,6 +106,8 @@ def _content(turn: ContentLike) -> ContentLike:
 def _client_content_message(
     turns: ContentLike | Sequence[ContentLike] | None, turn_complete: bool
 ) -> dict[str, object]:
+    if isinstance(turns, str):  # the common case, already in wire shape: no validation needed
+        return {"clientContent": {"turns": [_content(turns)], "turnComplete": turn_complete}}
     if turns is None:
         listed: list[ContentLike] = []
     elif isinstance(turns, (str, Content, Mapping)):
@@ -177,6 +179,13 @@ def _raw_message(message: BidiGenerateContentClientMessage | Mapping[str, Any]) 
 
 def _turn_complete(message: ServerMessage) -> bool:
     return message.server_content is not None and bool(message.server_content.turn_complete)
+
+
+def _check_no_tool_call(message: ServerMessage) -> None:
+    if message.tool_call is not None:
+        raise GeminiError(
+            "Live: the model called tools during receive_text(); use receive() and send_tool_response()"
+        )
 
 
 # --- sessions --------------------------------------------------------------------------------
@@ -289,13 +298,12 @@ class AsyncLiveSession(_SessionState):
     async def receive_text(self) -> str:
         """The text of the model's answer for the current turn."""
         texts = []
-        async for message in self.receive():
-            if message.tool_call is not None:
-                raise GeminiError(
-                    "Live: the model called tools during receive_text(); use receive() and send_tool_response()"
-                )
+        while True:  # receive(), inlined: this is the hot loop of a text chat
+            message = await self.recv()
+            _check_no_tool_call(message)
             texts.append(text_of(message) or "")
-        return "".join(texts)
+            if _turn_complete(message):
+                return "".join(texts)
 
     async def __aiter__(self) -> AsyncIterator[ServerMessage]:
         """Every server message until the session ends (a normal close ends the iteration)."""
@@ -376,13 +384,12 @@ class LiveSession(_SessionState):
     def receive_text(self) -> str:
         """The text of the model's answer for the current turn."""
         texts = []
-        for message in self.receive():
-            if message.tool_call is not None:
-                raise GeminiError(
-                    "Live: the model called tools during receive_text(); use receive() and send_tool_response()"
-                )
+        while True:
+            message = self.recv()
+            _check_no_tool_call(message)
             texts.append(text_of(message) or "")
-        return "".join(texts)
+            if _turn_complete(message):
+                return "".join(texts)
 
     def __iter__(self) -> Iterator[ServerMessage]:
         """Every server message until the session ends (a normal close ends the iteration)."""
