@@ -33,7 +33,9 @@ EXPECTED = "".join(PIECE_TEXTS)
 
 
 def piece(text: str) -> bytes:
-    return json.dumps({"serverContent": {"modelTurn": {"role": "model", "parts": [{"text": text}]}}}).encode()
+    return json.dumps(
+        {"serverContent": {"modelTurn": {"role": "model", "parts": [{"text": text}]}}}
+    ).encode()
 
 
 async def _serve(cert: str, key: str) -> None:
@@ -41,7 +43,9 @@ async def _serve(cert: str, key: str) -> None:
 
     from websockets.asyncio.server import serve
 
-    answer = [piece(t) for t in PIECE_TEXTS] + [json.dumps({"serverContent": {"turnComplete": True}}).encode()]
+    answer = [piece(t) for t in PIECE_TEXTS] + [
+        json.dumps({"serverContent": {"turnComplete": True}}).encode()
+    ]
 
     async def handle(ws) -> None:  # type: ignore[no-untyped-def]
         if ws.request.path != PATH or ws.request.headers.get("x-goog-api-key") != API_KEY:
@@ -58,7 +62,10 @@ async def _serve(cert: str, key: str) -> None:
 
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls.load_cert_chain(cert, key)
-    async with serve(handle, "127.0.0.1", 0) as plain, serve(handle, "127.0.0.1", 0, ssl=tls) as secure:
+    async with (
+        serve(handle, "127.0.0.1", 0) as plain,
+        serve(handle, "127.0.0.1", 0, ssl=tls) as secure,
+    ):
         print(plain.sockets[0].getsockname()[1], secure.sockets[0].getsockname()[1], flush=True)
         await asyncio.Event().wait()
 
@@ -66,20 +73,41 @@ async def _serve(cert: str, key: str) -> None:
 @contextmanager
 def serve() -> Iterator[tuple[str, str]]:
     """The Live server in a subprocess, over ws:// and wss:// (a throwaway certificate for 127.0.0.1,
-    trusted through SSL_CERT_FILE); yields both base URLs (``http``/``https``, as clients take them)."""
+    trusted through SSL_CERT_FILE); yields both base URLs (``http``/``https``, as clients take them).
+    """
     with tempfile.TemporaryDirectory() as tmp:
         cert, key = f"{tmp}/cert.pem", f"{tmp}/key.pem"
         try:
             subprocess.run(
-                ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout", key,
-                 "-out", cert, "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                check=True, capture_output=True, timeout=60,
+                [
+                    "openssl",
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "1",
+                    "-keyout",
+                    key,
+                    "-out",
+                    cert,
+                    "-subj",
+                    "/CN=127.0.0.1",
+                    "-addext",
+                    "subjectAltName=IP:127.0.0.1",
+                ],
+                check=True,
+                capture_output=True,
+                timeout=60,
             )
         except (OSError, subprocess.SubprocessError) as err:
             fail(f"cannot make a TLS certificate with openssl: {err}")
         os.environ["SSL_CERT_FILE"] = cert  # read by ssl.create_default_context() and google-genai
         proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__)), "--serve", cert, key], stdout=subprocess.PIPE, text=True
+            [sys.executable, str(Path(__file__)), "--serve", cert, key],
+            stdout=subprocess.PIPE,
+            text=True,
         )
         try:
             ports = (proc.stdout.readline() if proc.stdout else "").split()
@@ -92,7 +120,12 @@ def serve() -> Iterator[tuple[str, str]]:
 
 
 def turn_message(i: int) -> dict[str, object]:
-    return {"clientContent": {"turns": [{"role": "user", "parts": [{"text": f"turn {i}"}]}], "turnComplete": True}}
+    return {
+        "clientContent": {
+            "turns": [{"role": "user", "parts": [{"text": f"turn {i}"}]}],
+            "turnComplete": True,
+        }
+    }
 
 
 def contenders(base_url: str) -> dict[str, Callable[[], Awaitable[int]]]:
@@ -104,8 +137,15 @@ def contenders(base_url: str) -> dict[str, Callable[[], Awaitable[int]]]:
     ws_url = base_url.replace("http", "ws", 1) + PATH
 
     async def raw() -> int:
-        async with websockets_client.connect(ws_url, additional_headers={"x-goog-api-key": API_KEY}) as ws:
-            setup = {"setup": {"model": f"models/{MODEL}", "generationConfig": {"responseModalities": ["TEXT"]}}}
+        async with websockets_client.connect(
+            ws_url, additional_headers={"x-goog-api-key": API_KEY}
+        ) as ws:
+            setup = {
+                "setup": {
+                    "model": f"models/{MODEL}",
+                    "generationConfig": {"responseModalities": ["TEXT"]},
+                }
+            }
             await ws.send(json.dumps(setup))
             if "setupComplete" not in json.loads(await ws.recv(decode=False)):
                 fail("raw websockets: no setupComplete")
@@ -139,7 +179,9 @@ def contenders(base_url: str) -> dict[str, Callable[[], Awaitable[int]]]:
             return good
 
     async def google() -> int:
-        async with google_client.aio.live.connect(model=MODEL, config={"response_modalities": ["TEXT"]}) as session:
+        async with google_client.aio.live.connect(
+            model=MODEL, config={"response_modalities": ["TEXT"]}
+        ) as session:
             good = 0
             for i in range(TURNS):
                 await session.send_client_content(
@@ -198,11 +240,23 @@ def main() -> None:
         + "\n\nOver plain `ws://`, client CPU time:\n\n"
         + show(plain_cpu)
         + "\n\n"
-        + goal_line("gemini_client", plain_wall["gemini_client"]["ratio"], GOAL, f"x {BASELINE} (ws://, wall)")
+        + goal_line(
+            "gemini_client",
+            plain_wall["gemini_client"]["ratio"],
+            GOAL,
+            f"x {BASELINE} (ws://, wall)",
+        )
         + "\n"
-        + goal_line("gemini_client", plain_cpu["gemini_client"]["ratio"], GOAL, f"x {BASELINE} (ws://, CPU)")
+        + goal_line(
+            "gemini_client", plain_cpu["gemini_client"]["ratio"], GOAL, f"x {BASELINE} (ws://, CPU)"
+        )
         + "\n"
-        + goal_line("gemini_client", tls_wall["gemini_client"]["ratio"], GOAL, f"x {BASELINE} (wss://, wall)")
+        + goal_line(
+            "gemini_client",
+            tls_wall["gemini_client"]["ratio"],
+            GOAL,
+            f"x {BASELINE} (wss://, wall)",
+        )
     )
     report("7. Live API", body, extra_packages=("websockets",))
 

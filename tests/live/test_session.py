@@ -48,7 +48,11 @@ def answer_in_pieces(peer: Peer, *pieces: str) -> dict[str, Any]:
     peer.send(
         {
             "serverContent": {"turnComplete": True},
-            "usageMetadata": {"promptTokenCount": 5, "responseTokenCount": 7, "totalTokenCount": 12},
+            "usageMetadata": {
+                "promptTokenCount": 5,
+                "responseTokenCount": 7,
+                "totalTokenCount": 12,
+            },
         }
     )
     return message
@@ -78,7 +82,9 @@ async def test_handshake_sends_setup_first_with_the_key_in_a_header(
 
 
 @pytest.mark.asyncio
-async def test_typed_config_and_a_full_model_name(live_server: LiveServer, aclient: AsyncClient) -> None:
+async def test_typed_config_and_a_full_model_name(
+    live_server: LiveServer, aclient: AsyncClient
+) -> None:
     config = types.BidiGenerateContentSetup(
         generation_config=types.GenerationConfig(response_modalities=[types.Modality.AUDIO]),
         realtime_input_config=types.RealtimeInputConfig(
@@ -95,7 +101,10 @@ async def test_typed_config_and_a_full_model_name(live_server: LiveServer, aclie
         "model": "tunedModels/my-model",
         "generationConfig": {"responseModalities": ["AUDIO"]},
         "realtimeInputConfig": {
-            "automaticActivityDetection": {"disabled": False, "endOfSpeechSensitivity": "END_SENSITIVITY_LOW"}
+            "automaticActivityDetection": {
+                "disabled": False,
+                "endOfSpeechSensitivity": "END_SENSITIVITY_LOW",
+            }
         },
         "contextWindowCompression": {"slidingWindow": {"targetTokens": 1000}},
         "inputAudioTranscription": {},
@@ -140,11 +149,16 @@ async def test_a_setup_the_server_refuses_raises_the_close_code_and_reason(
         async with aclient.live.connect(model="no-such-model"):
             pytest.fail("the session must not open")
     assert (info.value.code, info.value.reason) == (1007, "Request contains an invalid argument.")
-    assert str(info.value) == "Live session closed by the server: 1007 Request contains an invalid argument."
+    assert (
+        str(info.value)
+        == "Live session closed by the server: 1007 Request contains an invalid argument."
+    )
 
 
 @pytest.mark.asyncio
-async def test_a_server_that_never_answers_setup_times_out(live_server: LiveServer, aclient: AsyncClient) -> None:
+async def test_a_server_that_never_answers_setup_times_out(
+    live_server: LiveServer, aclient: AsyncClient
+) -> None:
     def script(peer: Peer) -> None:
         peer.recv()
         peer.wait_closed()
@@ -176,8 +190,13 @@ async def test_a_text_turn_in_several_messages_ending_in_turn_complete(
         messages = [m async for m in session.receive()]
         assert [text_of(m) for m in messages] == ["Hel", "lo, ", "world.", None, None]
         assert messages[-1].server_content is not None and messages[-1].server_content.turn_complete
-        assert messages[3].server_content is not None and messages[3].server_content.generation_complete
-        assert session.usage_metadata is not None and session.usage_metadata.response_token_count == 7
+        assert (
+            messages[3].server_content is not None
+            and messages[3].server_content.generation_complete
+        )
+        assert (
+            session.usage_metadata is not None and session.usage_metadata.response_token_count == 7
+        )
 
         await session.send_client_content(
             turns=[
@@ -187,10 +206,17 @@ async def test_a_text_turn_in_several_messages_ending_in_turn_complete(
             ]
         )
         assert await session.receive_text() == "Second answer."
-        await session.send_client_content(turns=types.Content(role="user", parts=[{"text": "Four"}]))
+        await session.send_client_content(
+            turns=types.Content(role="user", parts=[{"text": "Four"}])
+        )
         assert await session.receive_text() == "Third."
     assert sent == [
-        {"clientContent": {"turns": [{"role": "user", "parts": [{"text": "Hello"}]}], "turnComplete": True}},
+        {
+            "clientContent": {
+                "turns": [{"role": "user", "parts": [{"text": "Hello"}]}],
+                "turnComplete": True,
+            }
+        },
         {
             "clientContent": {
                 "turns": [
@@ -201,18 +227,27 @@ async def test_a_text_turn_in_several_messages_ending_in_turn_complete(
                 "turnComplete": True,
             }
         },
-        {"clientContent": {"turns": [{"role": "user", "parts": [{"text": "Four"}]}], "turnComplete": True}},
+        {
+            "clientContent": {
+                "turns": [{"role": "user", "parts": [{"text": "Four"}]}],
+                "turnComplete": True,
+            }
+        },
     ]
 
 
 @pytest.mark.asyncio
 async def test_a_tool_call_round_trip(live_server: LiveServer, aclient: AsyncClient) -> None:
-    tools = [{"function_declarations": [{"name": "get_weather", "description": "Weather of a city."}]}]
+    tools = [
+        {"function_declarations": [{"name": "get_weather", "description": "Weather of a city."}]}
+    ]
     answers: list[dict[str, Any]] = []
 
     def script(peer: Peer) -> None:
         setup = peer.accept_setup()
-        assert setup["tools"] == [{"functionDeclarations": [{"name": "get_weather", "description": "Weather of a city."}]}]
+        assert setup["tools"] == [
+            {"functionDeclarations": [{"name": "get_weather", "description": "Weather of a city."}]}
+        ]
         peer.recv()
         calls = [
             {"id": "call-1", "name": "get_weather", "args": {"city": "Paris"}},
@@ -233,7 +268,11 @@ async def test_a_tool_call_round_trip(live_server: LiveServer, aclient: AsyncCli
                 calls = message.tool_call.function_calls or []
                 await session.send_tool_response(
                     function_responses=[
-                        types.FunctionResponse(id=c.id, name=c.name, response={"city": (c.args or {})["city"], "sky": "?"})
+                        types.FunctionResponse(
+                            id=c.id,
+                            name=c.name,
+                            response={"city": (c.args or {})["city"], "sky": "?"},
+                        )
                         for c in calls
                     ]
                 )
@@ -244,8 +283,16 @@ async def test_a_tool_call_round_trip(live_server: LiveServer, aclient: AsyncCli
         {
             "toolResponse": {
                 "functionResponses": [
-                    {"id": "call-1", "name": "get_weather", "response": {"city": "Paris", "sky": "?"}},
-                    {"id": "call-2", "name": "get_weather", "response": {"city": "Oslo", "sky": "?"}},
+                    {
+                        "id": "call-1",
+                        "name": "get_weather",
+                        "response": {"city": "Paris", "sky": "?"},
+                    },
+                    {
+                        "id": "call-2",
+                        "name": "get_weather",
+                        "response": {"city": "Oslo", "sky": "?"},
+                    },
                 ]
             }
         }
@@ -253,7 +300,9 @@ async def test_a_tool_call_round_trip(live_server: LiveServer, aclient: AsyncCli
 
 
 @pytest.mark.asyncio
-async def test_receive_text_refuses_to_swallow_a_tool_call(live_server: LiveServer, aclient: AsyncClient) -> None:
+async def test_receive_text_refuses_to_swallow_a_tool_call(
+    live_server: LiveServer, aclient: AsyncClient
+) -> None:
     def script(peer: Peer) -> None:
         peer.accept_setup()
         peer.recv()
@@ -268,7 +317,9 @@ async def test_receive_text_refuses_to_swallow_a_tool_call(live_server: LiveServ
 
 
 @pytest.mark.asyncio
-async def test_interruption_and_tool_call_cancellation(live_server: LiveServer, aclient: AsyncClient) -> None:
+async def test_interruption_and_tool_call_cancellation(
+    live_server: LiveServer, aclient: AsyncClient
+) -> None:
     def script(peer: Peer) -> None:
         peer.accept_setup()
         peer.recv()
@@ -289,20 +340,26 @@ async def test_interruption_and_tool_call_cancellation(live_server: LiveServer, 
             if text_of(message) == "Let me":
                 await session.send_realtime_input(text="Stop!")
             seen.append(message)
-    assert seen[2].tool_call_cancellation == types.BidiGenerateContentToolCallCancellation(ids=["slow-1"])
+    assert seen[2].tool_call_cancellation == types.BidiGenerateContentToolCallCancellation(
+        ids=["slow-1"]
+    )
     assert seen[3].server_content is not None and seen[3].server_content.interrupted is True
     assert [text_of(m) for m in seen] == [None, "Let me", None, None, "Yes?", None]
 
 
 @pytest.mark.asyncio
-async def test_go_away_then_resume_with_the_latest_handle(live_server: LiveServer, aclient: AsyncClient) -> None:
+async def test_go_away_then_resume_with_the_latest_handle(
+    live_server: LiveServer, aclient: AsyncClient
+) -> None:
     def first(peer: Peer) -> None:
         setup = peer.accept_setup()
         assert setup["sessionResumption"] == {}
         peer.send({"sessionResumptionUpdate": {"newHandle": "handle-1", "resumable": True}})
         peer.send(model_text("part one"))
         peer.send({"sessionResumptionUpdate": {"newHandle": "handle-2", "resumable": True}})
-        peer.send({"sessionResumptionUpdate": {"resumable": False}})  # mid-generation: keep handle-2
+        peer.send(
+            {"sessionResumptionUpdate": {"resumable": False}}
+        )  # mid-generation: keep handle-2
         peer.send({"goAway": {"timeLeft": "9.5s"}})
         peer.close(1000)
 
@@ -326,11 +383,15 @@ async def test_go_away_then_resume_with_the_latest_handle(live_server: LiveServe
     async with aclient.live.connect(model=MODEL, config=TEXT_CONFIG, resume=handle) as session:
         await session.send_client_content(turns="Go on")
         assert await session.receive_text() == "part two"
-    assert live_server.peers[1].received[0]["setup"]["generationConfig"] == {"responseModalities": ["TEXT"]}
+    assert live_server.peers[1].received[0]["setup"]["generationConfig"] == {
+        "responseModalities": ["TEXT"]
+    }
 
 
 @pytest.mark.asyncio
-async def test_audio_chunks_are_sent_as_base64_realtime_input(live_server: LiveServer, aclient: AsyncClient) -> None:
+async def test_audio_chunks_are_sent_as_base64_realtime_input(
+    live_server: LiveServer, aclient: AsyncClient
+) -> None:
     chunks = [bytes(range(256)) * 4, b"\x00\xff" * 1600, b"\x7f"]
     got: list[dict[str, Any]] = []
 
@@ -339,38 +400,72 @@ async def test_audio_chunks_are_sent_as_base64_realtime_input(live_server: LiveS
         for _ in range(len(chunks) + 4):
             got.append(peer.recv())
         peer.send({"serverContent": {"inputTranscription": {"text": "hello"}}})
-        peer.send({"serverContent": {"modelTurn": {"parts": [{"inlineData": {"mimeType": "audio/pcm;rate=24000", "data": "AAE="}}]}}})
+        peer.send(
+            {
+                "serverContent": {
+                    "modelTurn": {
+                        "parts": [
+                            {"inlineData": {"mimeType": "audio/pcm;rate=24000", "data": "AAE="}}
+                        ]
+                    }
+                }
+            }
+        )
         peer.send({"serverContent": {"outputTranscription": {"text": "hi"}, "turnComplete": True}})
         peer.wait_closed()
 
     live_server.script = script
-    async with aclient.live.connect(model=MODEL, config={"input_audio_transcription": {}}) as session:
+    async with aclient.live.connect(
+        model=MODEL, config={"input_audio_transcription": {}}
+    ) as session:
         for chunk in chunks:
             await session.send_realtime_input(audio=chunk)
         await session.send_realtime_input(audio_stream_end=True)
         await session.send_realtime_input(video=b"\xff\xd8jpeg", mime_type="image/jpeg")
-        await session.send_realtime_input(audio=types.Blob(mime_type="audio/pcm;rate=8000", data="AAA="))
+        await session.send_realtime_input(
+            audio=types.Blob(mime_type="audio/pcm;rate=8000", data="AAA=")
+        )
         await session.send_realtime_input(activity_start=True)
         messages = [m async for m in session.receive()]
     for message, chunk in zip(got, chunks):
-        assert message == {"realtimeInput": {"audio": {"mimeType": "audio/pcm;rate=16000", "data": message["realtimeInput"]["audio"]["data"]}}}
+        assert message == {
+            "realtimeInput": {
+                "audio": {
+                    "mimeType": "audio/pcm;rate=16000",
+                    "data": message["realtimeInput"]["audio"]["data"],
+                }
+            }
+        }
         assert base64.b64decode(message["realtimeInput"]["audio"]["data"], validate=True) == chunk
     assert got[len(chunks) :] == [
         {"realtimeInput": {"audioStreamEnd": True}},
-        {"realtimeInput": {"video": {"mimeType": "image/jpeg", "data": base64.b64encode(b"\xff\xd8jpeg").decode()}}},
+        {
+            "realtimeInput": {
+                "video": {
+                    "mimeType": "image/jpeg",
+                    "data": base64.b64encode(b"\xff\xd8jpeg").decode(),
+                }
+            }
+        },
         {"realtimeInput": {"audio": {"mimeType": "audio/pcm;rate=8000", "data": "AAA="}}},
         {"realtimeInput": {"activityStart": {}}},
     ]
     content = [m.server_content for m in messages]
-    assert content[0] is not None and content[0].input_transcription == types.BidiGenerateContentTranscription(text="hello")
+    assert content[0] is not None and content[
+        0
+    ].input_transcription == types.BidiGenerateContentTranscription(text="hello")
     assert content[1] is not None and content[1].model_turn is not None
     assert base64.b64decode(content[1].model_turn.parts[0].inline_data.data) == b"\x00\x01"  # type: ignore[index,union-attr]
 
 
 @pytest.mark.asyncio
-async def test_realtime_input_takes_exactly_one_kind(live_server: LiveServer, aclient: AsyncClient) -> None:
+async def test_realtime_input_takes_exactly_one_kind(
+    live_server: LiveServer, aclient: AsyncClient
+) -> None:
     async with aclient.live.connect(model=MODEL) as session:
-        with pytest.raises(ValueError, match="exactly one kind of input per message, got audio, text"):
+        with pytest.raises(
+            ValueError, match="exactly one kind of input per message, got audio, text"
+        ):
             await session.send_realtime_input(audio=b"x", text="y")
         with pytest.raises(ValueError, match="got nothing"):
             await session.send_realtime_input()
@@ -378,7 +473,9 @@ async def test_realtime_input_takes_exactly_one_kind(live_server: LiveServer, ac
             await session.send_realtime_input(audio="not bytes")  # type: ignore[arg-type]
         with pytest.raises(ValueError, match="needs the `id` of its function call"):
             await session.send_tool_response(function_responses={"name": "f", "response": {}})
-    assert live_server.peers[0].received == [live_server.peers[0].received[0]]  # nothing invalid was sent
+    assert live_server.peers[0].received == [
+        live_server.peers[0].received[0]
+    ]  # nothing invalid was sent
 
 
 @pytest.mark.asyncio
@@ -386,7 +483,11 @@ async def test_realtime_input_takes_exactly_one_kind(live_server: LiveServer, ac
     ("close", "code", "text"),
     [
         (lambda peer: peer.drop(), 1006, "Live session closed by the network: 1006"),
-        (lambda peer: peer.close(1011, "Internal error encountered."), 1011, "1011 Internal error encountered."),
+        (
+            lambda peer: peer.close(1011, "Internal error encountered."),
+            1011,
+            "1011 Internal error encountered.",
+        ),
         (lambda peer: peer.close(1000), 1000, "by the server: 1000"),
     ],
 )
@@ -413,13 +514,19 @@ async def test_a_close_in_the_middle_of_a_turn_raises_the_typed_error(
 
 
 @pytest.mark.asyncio
-async def test_unknown_message_kinds_and_fields_are_kept(live_server: LiveServer, aclient: AsyncClient) -> None:
+async def test_unknown_message_kinds_and_fields_are_kept(
+    live_server: LiveServer, aclient: AsyncClient
+) -> None:
     def script(peer: Peer) -> None:
         peer.accept_setup()
         peer.recv()
         peer.send({"voiceActivity": {"voiceActivityType": "ACTIVITY_START"}})
-        peer.send({"serverContent": {"modelTurn": {"parts": [{"text": "ok"}]}, "speechState": "SPEAKING"}})
-        peer.send({"serverContent": {"turnComplete": True, "turnCompleteReason": "BRAND_NEW_REASON"}})
+        peer.send(
+            {"serverContent": {"modelTurn": {"parts": [{"text": "ok"}]}, "speechState": "SPEAKING"}}
+        )
+        peer.send(
+            {"serverContent": {"turnComplete": True, "turnCompleteReason": "BRAND_NEW_REASON"}}
+        )
         peer.wait_closed()
 
     live_server.script = script
@@ -428,7 +535,9 @@ async def test_unknown_message_kinds_and_fields_are_kept(live_server: LiveServer
         first, second, last = [m async for m in session.receive()]
     assert first.model_extra == {"voiceActivity": {"voiceActivityType": "ACTIVITY_START"}}
     assert first.to_dict() == {"voiceActivity": {"voiceActivityType": "ACTIVITY_START"}}
-    assert second.server_content is not None and second.server_content.model_extra == {"speechState": "SPEAKING"}
+    assert second.server_content is not None and second.server_content.model_extra == {
+        "speechState": "SPEAKING"
+    }
     assert text_of(second) == "ok"
     assert last.server_content is not None and last.server_content.turn_complete_reason is not None
     assert last.server_content.turn_complete_reason.value == "BRAND_NEW_REASON"
@@ -451,13 +560,20 @@ async def test_a_message_that_is_not_valid_json_raises_and_the_session_goes_on(
     async with aclient.live.connect(model=MODEL) as session:
         await session.send_client_content(turns="Hi")
         for n in (2, 3, 4):
-            with pytest.raises(APIError, match=f"server message {n} is not a valid BidiGenerateContentServerMessage"):
+            with pytest.raises(
+                APIError,
+                match=f"server message {n} is not a valid BidiGenerateContentServerMessage",
+            ):
                 await session.recv()
-        assert (await session.recv()).server_content == types.BidiGenerateContentServerContent(turn_complete=True)
+        assert (await session.recv()).server_content == types.BidiGenerateContentServerContent(
+            turn_complete=True
+        )
 
 
 @pytest.mark.asyncio
-async def test_sending_while_receiving_from_another_task(live_server: LiveServer, aclient: AsyncClient) -> None:
+async def test_sending_while_receiving_from_another_task(
+    live_server: LiveServer, aclient: AsyncClient
+) -> None:
     """The usual shape of a voice app: one task streams audio while another reads the answers."""
 
     def script(peer: Peer) -> None:
@@ -499,15 +615,25 @@ async def test_the_key_is_never_in_a_message_an_error_or_a_log(
         await session.send_client_content(turns="Hi")
         message = await session.recv()
         assert message.tool_call is not None
-        await session.send_tool_response(function_responses={"id": "1", "name": "f", "response": {}})
+        await session.send_tool_response(
+            function_responses={"id": "1", "name": "f", "response": {}}
+        )
         with pytest.raises(LiveSessionError) as info:
             await session.recv()
-        shown = [str(info.value), repr(info.value), info.value.reason, repr(session), repr(session._conn)]
+        shown = [
+            str(info.value),
+            repr(info.value),
+            info.value.reason,
+            repr(session),
+            repr(session._conn),
+        ]
     assert info.value.code == 1008 and "REDACTED" in info.value.reason
     assert not [s for s in shown if KEY in s]
     # The test server's own log (websockets.server) is not the client's: leave it out.
     client_log = [r.getMessage() for r in caplog.records if r.name != "websockets.server"]
-    assert [line for line in client_log if "x-goog-api-key" in line.lower()]  # the headers were logged...
+    assert [
+        line for line in client_log if "x-goog-api-key" in line.lower()
+    ]  # the headers were logged...
     assert not [line for line in client_log if KEY in line]  # ...without the key
     assert not [raw for raw in live_server.peers[0].raw if KEY in str(raw)]
     assert live_server.peers[0].headers["x-goog-api-key"] == KEY  # it travels only in its header
@@ -534,8 +660,12 @@ def answering_http(status: int, headers: dict[str, str], body: bytes = b"") -> I
 
 
 @pytest.mark.asyncio
-async def test_an_http_rejection_of_the_upgrade_is_a_typed_status_error(aclient: AsyncClient) -> None:
-    body = b'{"error": {"code": 403, "message": "Permission denied.", "status": "PERMISSION_DENIED"}}'
+async def test_an_http_rejection_of_the_upgrade_is_a_typed_status_error(
+    aclient: AsyncClient,
+) -> None:
+    body = (
+        b'{"error": {"code": 403, "message": "Permission denied.", "status": "PERMISSION_DENIED"}}'
+    )
     with answering_http(403, {"content-type": "application/json"}, body) as url:
         with pytest.raises(PermissionDeniedError) as info:
             async with aclient.with_options(base_url=url).live.connect(model=MODEL):
@@ -572,7 +702,9 @@ async def test_nothing_listening_is_a_connection_error() -> None:
 
 
 @pytest.mark.asyncio
-async def test_the_api_version_of_the_client_is_honoured(live_server: LiveServer, aclient: AsyncClient) -> None:
+async def test_the_api_version_of_the_client_is_honoured(
+    live_server: LiveServer, aclient: AsyncClient
+) -> None:
     aclient.api_version = "v1alpha"  # type: ignore[attr-defined]
     async with aclient.live.connect(model=MODEL):
         pass
@@ -587,6 +719,9 @@ async def test_an_ephemeral_token_travels_as_authorization_on_the_constrained_me
         async with client.live.connect(model=MODEL):
             pass
     [peer] = live_server.peers
-    assert peer.path.endswith(".GenerativeService.BidiGenerateContentConstrained")
+    assert (
+        peer.path
+        == "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained"
+    )
     assert peer.headers["authorization"] == "Token auth_tokens/abc123"
     assert "x-goog-api-key" not in peer.headers

@@ -27,7 +27,9 @@ def test_a_text_chat_of_three_turns(live_server: LiveServer, client: Client) -> 
         peer.wait_closed()
 
     live_server.script = script
-    with client.live.connect(model=MODEL, config={"generationConfig": {"responseModalities": ["TEXT"]}}) as session:
+    with client.live.connect(
+        model=MODEL, config={"generationConfig": {"responseModalities": ["TEXT"]}}
+    ) as session:
         answers = []
         for question in ("1?", "2?", "3?"):
             session.send_client_content(turns=question)
@@ -35,17 +37,29 @@ def test_a_text_chat_of_three_turns(live_server: LiveServer, client: Client) -> 
     assert answers == ["One.", "Two.", "Three."]
     [peer] = live_server.peers
     assert peer.path == PATH and peer.headers["x-goog-api-key"] == KEY
-    assert peer.received[0] == {"setup": {"model": f"models/{MODEL}", "generationConfig": {"responseModalities": ["TEXT"]}}}
-    assert [m["clientContent"]["turns"][0]["parts"][0]["text"] for m in peer.received[1:]] == ["1?", "2?", "3?"]
+    assert peer.received[0] == {
+        "setup": {"model": f"models/{MODEL}", "generationConfig": {"responseModalities": ["TEXT"]}}
+    }
+    assert [m["clientContent"]["turns"][0]["parts"][0]["text"] for m in peer.received[1:]] == [
+        "1?",
+        "2?",
+        "3?",
+    ]
 
 
 def test_a_tool_call_round_trip(live_server: LiveServer, client: Client) -> None:
     def script(peer: Peer) -> None:
         peer.accept_setup()
         peer.recv()
-        peer.send({"toolCall": {"functionCalls": [{"id": "c1", "name": "add", "args": {"a": 2, "b": 3}}]}})
+        peer.send(
+            {"toolCall": {"functionCalls": [{"id": "c1", "name": "add", "args": {"a": 2, "b": 3}}]}}
+        )
         answer = peer.recv()
-        assert answer == {"toolResponse": {"functionResponses": [{"id": "c1", "name": "add", "response": {"sum": 5}}]}}
+        assert answer == {
+            "toolResponse": {
+                "functionResponses": [{"id": "c1", "name": "add", "response": {"sum": 5}}]
+            }
+        }
         peer.send(model_text("2 + 3 = 5"))
         peer.send(TURN_COMPLETE)
         peer.wait_closed()
@@ -59,7 +73,11 @@ def test_a_tool_call_round_trip(live_server: LiveServer, client: Client) -> None
                 for call in message.tool_call.function_calls or []:
                     args: dict[str, Any] = call.args or {}
                     session.send_tool_response(
-                        function_responses={"id": call.id, "name": call.name, "response": {"sum": args["a"] + args["b"]}}
+                        function_responses={
+                            "id": call.id,
+                            "name": call.name,
+                            "response": {"sum": args["a"] + args["b"]},
+                        }
                     )
             elif text := text_of(message):
                 texts.append(text)
@@ -70,7 +88,10 @@ def test_audio_go_away_and_resume(live_server: LiveServer, client: Client) -> No
     def first(peer: Peer) -> None:
         peer.accept_setup()
         chunk = peer.recv()["realtimeInput"]["audio"]
-        assert base64.b64decode(chunk["data"]) == b"\x01\x02" * 800 and chunk["mimeType"] == "audio/pcm;rate=16000"
+        assert (
+            base64.b64decode(chunk["data"]) == b"\x01\x02" * 800
+            and chunk["mimeType"] == "audio/pcm;rate=16000"
+        )
         peer.send({"sessionResumptionUpdate": {"newHandle": "h-1", "resumable": True}})
         peer.send({"goAway": {"timeLeft": "1s"}})
         peer.close(1000)
@@ -103,7 +124,9 @@ def test_an_abnormal_close_mid_turn_raises(live_server: LiveServer, client: Clie
     assert info.value.code == 1006
 
 
-def test_a_server_that_never_answers_setup_times_out(live_server: LiveServer, client: Client) -> None:
+def test_a_server_that_never_answers_setup_times_out(
+    live_server: LiveServer, client: Client
+) -> None:
     def script(peer: Peer) -> None:
         peer.recv()
         peer.wait_closed()
@@ -123,13 +146,17 @@ def test_a_wrong_first_answer_is_rejected(live_server: LiveServer, client: Clien
         peer.wait_closed()
 
     live_server.script = script
-    with pytest.raises(LiveSessionError, match=r"expected setupComplete, got somethingElse") as info:
+    with pytest.raises(
+        LiveSessionError, match=r"expected setupComplete, got somethingElse"
+    ) as info:
         with client.live.connect(model=MODEL):
             pytest.fail("the session must not open")
     assert info.value.code == 1002
 
 
-def test_unknown_kinds_are_surfaced_and_recv_can_time_out(live_server: LiveServer, client: Client) -> None:
+def test_unknown_kinds_are_surfaced_and_recv_can_time_out(
+    live_server: LiveServer, client: Client
+) -> None:
     def script(peer: Peer) -> None:
         peer.accept_setup()
         peer.send({"futureKind": {"x": [1, 2]}, "usageMetadata": {"totalTokenCount": 3}})
@@ -146,5 +173,7 @@ def test_unknown_kinds_are_surfaced_and_recv_can_time_out(live_server: LiveServe
 
 def test_import_gemini_client_does_not_import_websockets() -> None:
     code = "import sys, gemini_client; gemini_client.Client(api_key='k'); print('websockets' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "False"

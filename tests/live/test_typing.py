@@ -70,7 +70,9 @@ def test_wrong_usage_is_rejected(tmp_path: Path) -> None:
     result = mypy(path)
     found = {
         (int(line), code)
-        for line, code in re.findall(r"wrong_live\.py:(\d+): error: .*\[([a-z-]+)\]$", result.stdout, re.M)
+        for line, code in re.findall(
+            r"wrong_live\.py:(\d+): error: .*\[([a-z-]+)\]$", result.stdout, re.M
+        )
     }
     assert found == EXPECTED, result.stdout
 

@@ -27,7 +27,9 @@ async def chat(client: AsyncClient) -> tuple[str, str, str | None]:
         hello = await session.receive_text()
         assert_type(hello, str)
 
-        await session.send_client_content(turns=[types.Content(role="user", parts=[types.Part(text="Time?")])])
+        await session.send_client_content(
+            turns=[types.Content(role="user", parts=[types.Part(text="Time?")])]
+        )
         texts: list[str] = []
         async for message in session.receive():
             assert_type(message, types.BidiGenerateContentServerMessage)

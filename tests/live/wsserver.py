@@ -39,7 +39,9 @@ class Peer:
     def __init__(self, ws: ServerConnection) -> None:
         self.ws = ws
         self.path: str = ws.request.path if ws.request else ""
-        self.headers: dict[str, str] = {k.lower(): v for k, v in ws.request.headers.raw_items()} if ws.request else {}
+        self.headers: dict[str, str] = (
+            {k.lower(): v for k, v in ws.request.headers.raw_items()} if ws.request else {}
+        )
         self.received: list[dict[str, Any]] = []
         """Every client message, decoded."""
         self.raw: list[str | bytes] = []
@@ -60,7 +62,9 @@ class Peer:
     def accept_setup(self) -> dict[str, Any]:
         """Read the setup message and answer setupComplete; returns the setup."""
         first = self.recv()
-        assert list(first) == ["setup"], f"the first client message must be setup, got {list(first)}"
+        assert list(first) == [
+            "setup"
+        ], f"the first client message must be setup, got {list(first)}"
         self.send({"setupComplete": {}})
         return first["setup"]
 

@@ -2959,6 +2959,40 @@ class GenerateContentResponse(BaseModel):
     """The current model status of this model."""
 
 
+class AuthToken(BaseModel):
+    """A short-lived token a client (e.g. a browser) uses instead of the API key for Live sessions."""
+
+    name: str | None = None
+    """The token itself, `auth_tokens/{token}`; pass it as the client's api_key."""
+
+    expire_time: str | None = Field(
+        default=None, validation_alias="expireTime", serialization_alias="expireTime"
+    )
+    """When messages of sessions using the token stop being accepted (default 30 minutes)."""
+
+    new_session_expire_time: str | None = Field(
+        default=None,
+        validation_alias="newSessionExpireTime",
+        serialization_alias="newSessionExpireTime",
+    )
+    """When new Live sessions can no longer be opened with the token (default 1 minute)."""
+
+    uses: int | None = None
+    """How many sessions the token can open; 0 is unlimited (default 1)."""
+
+    bidi_generate_content_setup: BidiGenerateContentSetup | None = Field(
+        default=None,
+        validation_alias="bidiGenerateContentSetup",
+        serialization_alias="bidiGenerateContentSetup",
+    )
+    """The setup every session opened with the token is constrained to."""
+
+    field_mask: str | None = Field(
+        default=None, validation_alias="fieldMask", serialization_alias="fieldMask"
+    )
+    """Which setup fields are locked to bidiGenerateContentSetup; unset locks them all."""
+
+
 class BidiGenerateContentClientMessage(BaseModel):
     """A message the client sends on a Live session; exactly one field is set."""
 

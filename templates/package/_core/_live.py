@@ -67,7 +67,9 @@ def live_url(base_url: str, version: str, method: str = "BidiGenerateContent") -
     """The WebSocket URL of ``method`` under ``base_url`` (``https`` -> ``wss``, ``http`` -> ``ws``)."""
     scheme, sep, rest = base_url.partition("://")
     if not sep or scheme.lower() not in _SCHEMES or not rest.strip("/"):
-        raise GeminiError(f"Live: base_url must be an http(s):// or ws(s):// URL, got {redact(base_url)!r}")
+        raise GeminiError(
+            f"Live: base_url must be an http(s):// or ws(s):// URL, got {redact(base_url)!r}"
+        )
     if not _VERSION.match(version):
         raise GeminiError(f"Live: invalid API version {version!r}")
     if not _METHOD.match(method):
@@ -90,7 +92,9 @@ class _RedactingLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
             text = str(msg) % args if args else str(msg)
             self.logger.log(level, "%s", redact(text, self._secret), **kwargs)
 
-    def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, MutableMapping[str, Any]]:
+    def process(
+        self, msg: Any, kwargs: MutableMapping[str, Any]
+    ) -> tuple[Any, MutableMapping[str, Any]]:
         return msg, kwargs
 
 
@@ -142,7 +146,9 @@ def _open_error(err: BaseException, url: str, secret: str | None) -> APIError:
         return make_status_error(http, secret=secret)
     if isinstance(err, TimeoutError):
         return APITimeoutError(f"Live: opening {url} timed out")
-    return APIConnectionError(redact(f"Live: cannot connect to {url}: {type(err).__name__}: {err}", secret))
+    return APIConnectionError(
+        redact(f"Live: cannot connect to {url}: {type(err).__name__}: {err}", secret)
+    )
 
 
 class _Connection(Generic[T]):
@@ -229,7 +235,9 @@ def _not_ready(first: T, ready: Callable[[T], bool]) -> str | None:
     """Why ``first`` is not the answer to the setup message, or ``None`` when it is."""
     if ready(first):
         return None
-    kinds = ", ".join(sorted(first.model_dump(by_alias=True, exclude_none=True))) or "an empty message"
+    kinds = (
+        ", ".join(sorted(first.model_dump(by_alias=True, exclude_none=True))) or "an empty message"
+    )
     # A close reason is at most 123 bytes; the kinds are the server's words, so ASCII-escaped.
     return f"expected setupComplete, got {kinds}".encode("ascii", "backslashreplace").decode()[:120]
 
@@ -258,7 +266,9 @@ async def aconnect(
             raise _setup_timeout_error(setup_timeout) from None
         if (problem := _not_ready(first, ready)) is not None:
             await ws.close(1002, problem)
-            raise LiveSessionError(f"Live: the server answered setup wrongly: {problem}", code=1002, reason=problem)
+            raise LiveSessionError(
+                f"Live: the server answered setup wrongly: {problem}", code=1002, reason=problem
+            )
     except BaseException:
         await conn.close()
         raise
@@ -292,7 +302,9 @@ def connect(
             raise _setup_timeout_error(setup_timeout) from None
         if (problem := _not_ready(first, ready)) is not None:
             ws.close(1002, problem)
-            raise LiveSessionError(f"Live: the server answered setup wrongly: {problem}", code=1002, reason=problem)
+            raise LiveSessionError(
+                f"Live: the server answered setup wrongly: {problem}", code=1002, reason=problem
+            )
     except BaseException:
         conn.close()
         raise

@@ -68,7 +68,9 @@ def text_of(message: ServerMessage) -> str | None:
     """The text of the model's parts in ``message`` (thoughts left out), or ``None`` if it has none."""
     content = message.server_content
     turn = content.model_turn if content is not None else None
-    texts = [p.text for p in (turn.parts or []) if p.text is not None and not p.thought] if turn else []
+    texts = (
+        [p.text for p in (turn.parts or []) if p.text is not None and not p.thought] if turn else []
+    )
     return "".join(texts) if texts else None
 
 
@@ -114,11 +116,15 @@ def _client_content_message(
         listed = [_content(turns)]
     else:
         listed = [_content(t) for t in turns]
-    body = BidiGenerateContentClientContent.model_validate({"turns": listed, "turnComplete": turn_complete})
+    body = BidiGenerateContentClientContent.model_validate(
+        {"turns": listed, "turnComplete": turn_complete}
+    )
     return {"clientContent": body.to_dict()}
 
 
-def _blob(value: BlobLike, mime_type: str | None, default: str, name: str) -> Blob | Mapping[str, Any]:
+def _blob(
+    value: BlobLike, mime_type: str | None, default: str, name: str
+) -> Blob | Mapping[str, Any]:
     if isinstance(value, (bytes, bytearray, memoryview)):
         return {"mimeType": mime_type or default, "data": base64.b64encode(value).decode("ascii")}
     if isinstance(value, (Blob, Mapping)):
@@ -151,7 +157,9 @@ def _realtime_input_message(
         fields["audioStreamEnd"] = True
     if len(fields) != 1:
         given = ", ".join(fields) or "nothing"
-        raise ValueError(f"send_realtime_input: pass exactly one kind of input per message, got {given}")
+        raise ValueError(
+            f"send_realtime_input: pass exactly one kind of input per message, got {given}"
+        )
     body = BidiGenerateContentRealtimeInput.model_validate(fields)
     return {"realtimeInput": body.to_dict()}
 
@@ -167,11 +175,15 @@ def _tool_response_message(
     body = BidiGenerateContentToolResponse.model_validate({"functionResponses": listed})
     for response in body.function_responses or []:
         if not response.id:
-            raise ValueError("send_tool_response: each function response needs the `id` of its function call")
+            raise ValueError(
+                "send_tool_response: each function response needs the `id` of its function call"
+            )
     return {"toolResponse": body.to_dict()}
 
 
-def _raw_message(message: BidiGenerateContentClientMessage | Mapping[str, Any]) -> dict[str, object]:
+def _raw_message(
+    message: BidiGenerateContentClientMessage | Mapping[str, Any],
+) -> dict[str, object]:
     if not isinstance(message, BidiGenerateContentClientMessage):
         message = BidiGenerateContentClientMessage.model_validate(message)
     return message.to_dict()
@@ -237,7 +249,10 @@ class AsyncLiveSession(_SessionState):
         self._conn = conn
 
     async def send_client_content(
-        self, *, turns: ContentLike | Sequence[ContentLike] | None = None, turn_complete: bool = True
+        self,
+        *,
+        turns: ContentLike | Sequence[ContentLike] | None = None,
+        turn_complete: bool = True,
     ) -> None:
         """Append ``turns`` to the conversation; with ``turn_complete`` the model answers."""
         await self._conn.send(_client_content_message(turns, turn_complete))
@@ -329,7 +344,10 @@ class LiveSession(_SessionState):
         self._conn = conn
 
     def send_client_content(
-        self, *, turns: ContentLike | Sequence[ContentLike] | None = None, turn_complete: bool = True
+        self,
+        *,
+        turns: ContentLike | Sequence[ContentLike] | None = None,
+        turn_complete: bool = True,
     ) -> None:
         """Append ``turns`` to the conversation; with ``turn_complete`` the model answers."""
         self._conn.send(_client_content_message(turns, turn_complete))
@@ -412,12 +430,13 @@ class LiveSession(_SessionState):
 
 def _endpoint(client: SyncAPIClient | AsyncAPIClient) -> tuple[str, dict[str, str]]:
     """The WebSocket URL and headers: the API key in its header, or an ephemeral token."""
-    version = getattr(client, "api_version", None) or _client.API_VERSION
     headers = dict(client._headers)
-    if client.api_key.startswith(_TOKEN_PREFIX):  # an ephemeral token (v1alpha auth_tokens)
+    if client.api_key.startswith(_TOKEN_PREFIX):
+        # An ephemeral token (client.auth_tokens.create): v1alpha only, on the constrained method.
         del headers[client._auth_header]
         headers["Authorization"] = f"Token {client.api_key}"
-        return live_url(str(client.base_url), version, "BidiGenerateContentConstrained"), headers
+        return live_url(str(client.base_url), "v1alpha", "BidiGenerateContentConstrained"), headers
+    version = getattr(client, "api_version", None) or _client.API_VERSION
     return live_url(str(client.base_url), version), headers
 
 
