@@ -483,6 +483,7 @@ async def test_realtime_input_takes_exactly_one_kind(
     ("close", "code", "text"),
     [
         (lambda peer: peer.drop(), 1006, "Live session closed by the network: 1006"),
+        (lambda peer: peer.reset(), 1006, "Live session closed by the network: 1006"),
         (
             lambda peer: peer.close(1011, "Internal error encountered."),
             1011,
@@ -725,3 +726,35 @@ async def test_an_ephemeral_token_travels_as_authorization_on_the_constrained_me
     )
     assert peer.headers["authorization"] == "Token auth_tokens/abc123"
     assert "x-goog-api-key" not in peer.headers
+
+
+@pytest.mark.asyncio
+async def test_a_message_over_16_mib_closes_the_session_instead_of_eating_memory(
+    live_server: LiveServer, aclient: AsyncClient
+) -> None:
+    def script(peer: Peer) -> None:
+        peer.accept_setup()
+        peer.send(
+            b'{"serverContent": {"modelTurn": {"parts": [{"text": "'
+            + b"a" * (16 * 2**20)
+            + b'"}]}}}'
+        )
+        peer.wait_closed()
+
+    live_server.script = script
+    async with aclient.live.connect(model=MODEL) as session:
+        with pytest.raises(LiveSessionError, match="closed by the client: 1009") as info:
+            await session.recv()
+    assert info.value.code == 1009
+
+
+@pytest.mark.asyncio
+async def test_after_close_iteration_ends_and_sending_raises(
+    live_server: LiveServer, aclient: AsyncClient
+) -> None:
+    async with aclient.live.connect(model=MODEL) as session:
+        await session.close()
+        assert [m async for m in session] == []
+        with pytest.raises(LiveSessionError, match="closed by the client: 1000"):
+            await session.send_client_content(turns="late")
+    await session.close()  # a second close is harmless

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import socket
+import struct
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -74,6 +75,11 @@ class Peer:
     def drop(self) -> None:
         """End the TCP connection without a close frame (an abnormal closure, 1006)."""
         self.ws.socket.shutdown(socket.SHUT_RDWR)
+        self.ws.socket.close()
+
+    def reset(self) -> None:
+        """End the TCP connection with a reset (RST), as a crashed proxy would."""
+        self.ws.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.ws.socket.close()
 
     def wait_closed(self, timeout: float = TIMEOUT) -> None:
