@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from client.test_typing import mypy  # the same `mypy --strict` run as the client tests
 from gemini_client import AsyncClient, Client
 
 from . import typed_live
 from .conftest import KEY
 from .test_session import TURN_COMPLETE, model_text
 from .wsserver import LiveServer, Peer
-
-ROOT = Path(__file__).resolve().parents[2]
-CACHE = ROOT / ".mypy_cache" / "tests-live"
-
-
-def mypy(*targets: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "MYPYPATH": str(ROOT / "generated")}
-    return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(CACHE), *map(str, targets)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=180,
-    )
 
 
 def test_the_typed_example_passes_mypy_strict() -> None:
