@@ -94,7 +94,7 @@ def test_audio_go_away_and_resume(live_server: LiveServer, client: Client) -> No
         )
         peer.send({"sessionResumptionUpdate": {"newHandle": "h-1", "resumable": True}})
         peer.send({"goAway": {"timeLeft": "1s"}})
-        peer.close(1000)
+        peer.close(1001)  # going away: also a normal end of the session
 
     live_server.script = first
     with client.live.connect(model=MODEL, config={"sessionResumption": {}}) as session:

@@ -112,8 +112,8 @@ def _client_content_message(
         return {"clientContent": {"turns": [_content(turns)], "turnComplete": turn_complete}}
     if turns is None:
         listed: list[ContentLike] = []
-    elif isinstance(turns, (str, Content, Mapping)):
-        listed = [_content(turns)]
+    elif isinstance(turns, (Content, Mapping)):
+        listed = [turns]
     else:
         listed = [_content(t) for t in turns]
     body = BidiGenerateContentClientContent.model_validate(
@@ -233,8 +233,8 @@ class _SessionState:
         return message
 
     def _ended(self, err: LiveSessionError) -> bool:
-        """Whether ``err`` is the normal end of the session rather than a failure."""
-        return self._closing or err.code == 1000
+        """Whether ``err`` is the normal end of the session (1000, or 1001 going away) rather than a failure."""
+        return self._closing or err.code in (1000, 1001)
 
     def __repr__(self) -> str:
         resumable = self.resumption_handle is not None
