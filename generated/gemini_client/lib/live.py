@@ -225,7 +225,7 @@ class _SessionState:
             self.resumption_handle = update.new_handle
         if message.go_away is not None:
             self.go_away = message.go_away
-            log.info("Live: the server will disconnect in %s", message.go_away.time_left)
+            log.info("Live: the server will disconnect in %r", message.go_away.time_left)
         if message.usage_metadata is not None:
             self.usage_metadata = message.usage_metadata
         if message.model_extra:
