@@ -80,6 +80,7 @@ class PackageView:
     title: str
     doc: str
     base_url: str
+    version: str
     auth_header: str
     api_key_env: tuple[str, ...]
     resources: tuple[ResourceView, ...]
@@ -190,6 +191,7 @@ def package_view(spec: Spec) -> PackageView:
         title=docstring_body(s.title or s.name),
         doc=docstring_body(s.description),
         base_url=s.base_url,
+        version=s.version,
         auth_header=s.auth_header,
         api_key_env=s.api_key_env,
         resources=tuple(resource_view(spec.resources[n], spec) for n in sorted(spec.resources)),

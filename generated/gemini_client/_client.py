@@ -20,10 +20,13 @@ from ._core import (
 )
 
 if TYPE_CHECKING:
+    from .resources.auth_tokens import AsyncAuthTokens, AuthTokens
     from .resources.models import AsyncModels, Models
+
 __all__ = ["Client", "AsyncClient"]
 
 BASE_URL = "https://generativelanguage.googleapis.com"
+API_VERSION = "v1beta"
 AUTH_HEADER = "x-goog-api-key"
 API_KEY_ENV = (
     "GEMINI_API_KEY",
@@ -65,6 +68,13 @@ class Client(SyncAPIClient):
         )
 
     @cached_property
+    def auth_tokens(self) -> AuthTokens:
+        """Ephemeral tokens for Live sessions (v1alpha only)."""
+        from .resources.auth_tokens import AuthTokens
+
+        return AuthTokens(self)
+
+    @cached_property
     def models(self) -> Models:
         """Generative models."""
         from .resources.models import Models
@@ -94,6 +104,13 @@ class AsyncClient(AsyncAPIClient):
             default_headers=default_headers,
             http_client=http_client,
         )
+
+    @cached_property
+    def auth_tokens(self) -> AsyncAuthTokens:
+        """Ephemeral tokens for Live sessions (v1alpha only)."""
+        from .resources.auth_tokens import AsyncAuthTokens
+
+        return AsyncAuthTokens(self)
 
     @cached_property
     def models(self) -> AsyncModels:

@@ -138,12 +138,9 @@ def test_spec_only_through_the_real_cli(tmp_path: Path, capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     assert "LiveClientMessage: the spec has type LiveClientMessage, the API does not describe it" in out
     rules = spec_dir / "drift-ignore.yaml"
-    rules.write_text(
-        rules.read_text(encoding="utf-8").replace(
-            "spec_only: {}", "spec_only:\n  LiveClientMessage: Live API messages travel over a WebSocket."
-        ),
-        encoding="utf-8",
-    )
+    rule = "spec_only:\n  LiveClientMessage: Live API messages travel over a WebSocket.\n"
+    text = rules.read_text(encoding="utf-8").replace("spec_only: {}\n", "spec_only:\n")
+    rules.write_text(text.replace("spec_only:\n", rule, 1), encoding="utf-8")
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "Spec-only (2):" in out and "LiveClientSetup" in out

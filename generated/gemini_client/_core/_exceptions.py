@@ -14,7 +14,8 @@ GeminiError
     │   └── InternalServerError         5xx
     ├── APIConnectionError          no usable answer: connection refused, reset, stream interrupted
     │   └── APITimeoutError
-    └── APIResponseValidationError  a 2xx answer that is not valid JSON for the expected model
+    ├── APIResponseValidationError  a 2xx answer that is not valid JSON for the expected model
+    └── LiveSessionError            a Live session closed with an error: WebSocket close code, reason
 ```
 
 ``str(error)`` is one line, e.g.
@@ -40,6 +41,7 @@ __all__ = [
     "ConflictError",
     "GeminiError",
     "InternalServerError",
+    "LiveSessionError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -195,6 +197,22 @@ class APIResponseValidationError(APIError):
 
     def __init__(self, message: str, *, response: httpx.Response, body: object = None) -> None:
         super().__init__(message, response=response, body=body, status_code=response.status_code)
+
+
+class LiveSessionError(APIError):
+    """A Live session the server closed with an error, or that was lost (``code`` 1006).
+
+    ``code`` is the WebSocket close code, e.g. 1007 (invalid argument), 1008 (policy violation,
+    also an invalid API key), 1011 (internal error); ``reason`` the server's close reason.
+    """
+
+    code: int
+    reason: str
+
+    def __init__(self, message: str, *, code: int, reason: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.reason = redact(reason)
 
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {

@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 from .._core._models import OpenEnum
+from .._core._models import BaseModel
 from pydantic import Field
 from enum import Enum
-from .._core._models import BaseModel
 from typing import Any
+
+
+class ActivityEnd(BaseModel):
+    """Marks the end of user activity; has no fields."""
+
+
+class ActivityHandling(OpenEnum):
+    """What user activity does while the model is generating."""
+
+    ACTIVITY_HANDLING_UNSPECIFIED = "ACTIVITY_HANDLING_UNSPECIFIED"
+    """The default is START_OF_ACTIVITY_INTERRUPTS."""
+
+    START_OF_ACTIVITY_INTERRUPTS = "START_OF_ACTIVITY_INTERRUPTS"
+    """The start of activity interrupts the model's response (barge in)."""
+
+    NO_INTERRUPTION = "NO_INTERRUPTION"
+    """The model's response is not interrupted."""
+
+
+class ActivityStart(BaseModel):
+    """Marks the start of user activity; has no fields."""
 
 
 class AspectRatio(OpenEnum):
@@ -83,6 +104,10 @@ class AudioResponseFormatMimeType(OpenEnum):
     """Mu-law audio format."""
 
 
+class AudioTranscriptionConfig(BaseModel):
+    """Enables transcription of audio; has no fields yet."""
+
+
 class Behavior(OpenEnum):
     """Specifies the function Behavior."""
 
@@ -94,6 +119,24 @@ class Behavior(OpenEnum):
 
     NON_BLOCKING = "NON_BLOCKING"
     """If set, the system will not wait to receive the function response."""
+
+
+class BidiGenerateContentSetupComplete(BaseModel):
+    """Sent in answer to the setup message; has no fields."""
+
+
+class BidiGenerateContentToolCallCancellation(BaseModel):
+    """Earlier tool calls that are cancelled (e.g. the user interrupted); their results are ignored."""
+
+    ids: list[str] | None = None
+    """The ids of the cancelled tool calls."""
+
+
+class BidiGenerateContentTranscription(BaseModel):
+    """Transcription of audio (input or output)."""
+
+    text: str | None = None
+    """The transcribed text."""
 
 
 class Blob(BaseModel):
@@ -163,6 +206,19 @@ class DynamicRetrievalConfigMode(OpenEnum):
 
     MODE_DYNAMIC = "MODE_DYNAMIC"
     """Run retrieval only when system decides it is necessary."""
+
+
+class EndSensitivity(OpenEnum):
+    """Sensitivity of the end of speech detection."""
+
+    END_SENSITIVITY_UNSPECIFIED = "END_SENSITIVITY_UNSPECIFIED"
+    """The default is END_SENSITIVITY_HIGH."""
+
+    END_SENSITIVITY_HIGH = "END_SENSITIVITY_HIGH"
+    """Ends speech more often."""
+
+    END_SENSITIVITY_LOW = "END_SENSITIVITY_LOW"
+    """Ends speech less often."""
 
 
 class Environment(OpenEnum):
@@ -342,6 +398,15 @@ class FunctionResponseScheduling(OpenEnum):
 
     INTERRUPT = "INTERRUPT"
     """Add the result to the conversation context, interrupt ongoing generation and prompt to generate output."""
+
+
+class GoAway(BaseModel):
+    """The server will soon close the connection; reconnect (resume) before timeLeft runs out."""
+
+    time_left: str | None = Field(
+        default=None, validation_alias="timeLeft", serialization_alias="timeLeft"
+    )
+    """The time left before the connection is closed."""
 
 
 class GoogleMaps(BaseModel):
@@ -766,6 +831,15 @@ class PrebuiltVoiceConfig(BaseModel):
     """The name of the preset voice to use."""
 
 
+class ProactivityConfig(BaseModel):
+    """Configures the model's proactivity."""
+
+    proactive_audio: bool | None = Field(
+        default=None, validation_alias="proactiveAudio", serialization_alias="proactiveAudio"
+    )
+    """The model may decline to respond to irrelevant input."""
+
+
 class PromptFeedbackBlockReason(OpenEnum):
     """If set, the prompt was blocked and no candidates are returned."""
 
@@ -915,6 +989,47 @@ class ServiceTier(OpenEnum):
     """Priority service tier."""
 
 
+class SessionResumptionConfig(BaseModel):
+    """Session resumption; the server sends sessionResumptionUpdate messages when it is set."""
+
+    handle: str | None = None
+    """The handle of the session to resume; unset starts a new session."""
+
+
+class SessionResumptionUpdate(BaseModel):
+    """An update of the session resumption state."""
+
+    new_handle: str | None = Field(
+        default=None, validation_alias="newHandle", serialization_alias="newHandle"
+    )
+    """A handle for the current state of the session; resume with it."""
+
+    resumable: bool | None = None
+    """Whether the session can be resumed at this point."""
+
+
+class SlidingWindow(BaseModel):
+    """Keeps the most recent turns, dropping the oldest, when the context is compressed."""
+
+    target_tokens: int | None = Field(
+        default=None, validation_alias="targetTokens", serialization_alias="targetTokens"
+    )
+    """The number of tokens to keep."""
+
+
+class StartSensitivity(OpenEnum):
+    """Sensitivity of the start of speech detection."""
+
+    START_SENSITIVITY_UNSPECIFIED = "START_SENSITIVITY_UNSPECIFIED"
+    """The default is START_SENSITIVITY_HIGH."""
+
+    START_SENSITIVITY_HIGH = "START_SENSITIVITY_HIGH"
+    """Detects the start of speech more often."""
+
+    START_SENSITIVITY_LOW = "START_SENSITIVITY_LOW"
+    """Detects the start of speech less often."""
+
+
 class StreamableHttpTransport(BaseModel):
     """A transport that can stream HTTP requests and responses."""
 
@@ -1028,6 +1143,35 @@ class TopCandidates(BaseModel):
 
     candidates: list[LogprobsResultCandidate] | None = None
     """Sorted by log probability in descending order."""
+
+
+class TurnCompleteReason(OpenEnum):
+    """Why the model's turn is complete."""
+
+    TURN_COMPLETE_REASON_UNSPECIFIED = "TURN_COMPLETE_REASON_UNSPECIFIED"
+    """Default value; the reason is unknown."""
+
+    MALFORMED_FUNCTION_CALL = "MALFORMED_FUNCTION_CALL"
+    """The function call generated by the model is invalid."""
+
+    RESPONSE_REJECTED = "RESPONSE_REJECTED"
+    """The response was rejected by the model."""
+
+    NEED_MORE_INPUT = "NEED_MORE_INPUT"
+    """The model needs more input to proceed."""
+
+
+class TurnCoverage(OpenEnum):
+    """Which input the user's turn includes."""
+
+    TURN_COVERAGE_UNSPECIFIED = "TURN_COVERAGE_UNSPECIFIED"
+    """The default is TURN_INCLUDES_ONLY_ACTIVITY."""
+
+    TURN_INCLUDES_ONLY_ACTIVITY = "TURN_INCLUDES_ONLY_ACTIVITY"
+    """The turn includes only the activity since the last turn."""
+
+    TURN_INCLUDES_ALL_INPUT = "TURN_INCLUDES_ALL_INPUT"
+    """The turn includes all realtime input since the last turn, inactivity too."""
 
 
 class Type(OpenEnum):
@@ -1236,6 +1380,79 @@ class AudioResponseFormat(BaseModel):
     """Bit rate in bits per second (bps)."""
 
 
+class AutomaticActivityDetection(BaseModel):
+    """Configures automatic detection of user activity."""
+
+    disabled: bool | None = None
+    """If true, the client sends activityStart and activityEnd itself."""
+
+    start_of_speech_sensitivity: StartSensitivity | None = Field(
+        default=None,
+        validation_alias="startOfSpeechSensitivity",
+        serialization_alias="startOfSpeechSensitivity",
+    )
+    """How likely speech is detected to have started."""
+
+    prefix_padding_ms: int | None = Field(
+        default=None, validation_alias="prefixPaddingMs", serialization_alias="prefixPaddingMs"
+    )
+    """Milliseconds of detected speech required before start of speech is committed."""
+
+    end_of_speech_sensitivity: EndSensitivity | None = Field(
+        default=None,
+        validation_alias="endOfSpeechSensitivity",
+        serialization_alias="endOfSpeechSensitivity",
+    )
+    """How likely detected speech is considered ended."""
+
+    silence_duration_ms: int | None = Field(
+        default=None, validation_alias="silenceDurationMs", serialization_alias="silenceDurationMs"
+    )
+    """Milliseconds of silence required before end of speech is committed."""
+
+
+class BidiGenerateContentRealtimeInput(BaseModel):
+    """User input sent in real time; exactly one field is set per message."""
+
+    media_chunks: list[Blob] | None = Field(
+        default=None, validation_alias="mediaChunks", serialization_alias="mediaChunks"
+    )
+    """Inlined media; use audio, video or text instead."""
+
+    audio: Blob | None = None
+    """A chunk of the realtime audio stream (e.g. audio/pcm;rate=16000)."""
+
+    video: Blob | None = None
+    """A frame of the realtime video stream (e.g. image/jpeg)."""
+
+    text: str | None = None
+    """A piece of the realtime text stream."""
+
+    activity_start: ActivityStart | None = Field(
+        default=None, validation_alias="activityStart", serialization_alias="activityStart"
+    )
+    """Marks the start of user activity (only when automatic activity detection is off)."""
+
+    activity_end: ActivityEnd | None = Field(
+        default=None, validation_alias="activityEnd", serialization_alias="activityEnd"
+    )
+    """Marks the end of user activity (only when automatic activity detection is off)."""
+
+    audio_stream_end: bool | None = Field(
+        default=None, validation_alias="audioStreamEnd", serialization_alias="audioStreamEnd"
+    )
+    """The audio stream has ended, e.g. the microphone was turned off."""
+
+
+class BidiGenerateContentToolCall(BaseModel):
+    """A request for the client to run the function calls and answer with their ids."""
+
+    function_calls: list[FunctionCall] | None = Field(
+        default=None, validation_alias="functionCalls", serialization_alias="functionCalls"
+    )
+    """The function calls to run."""
+
+
 class CitationMetadata(BaseModel):
     """A collection of source attributions for a piece of content."""
 
@@ -1270,6 +1487,20 @@ class ComputerUse(BaseModel):
         serialization_alias="excludedPredefinedFunctions",
     )
     """By default, predefined functions are included in the final model call."""
+
+
+class ContextWindowCompressionConfig(BaseModel):
+    """Enables context window compression."""
+
+    sliding_window: SlidingWindow | None = Field(
+        default=None, validation_alias="slidingWindow", serialization_alias="slidingWindow"
+    )
+    """A sliding-window mechanism."""
+
+    trigger_tokens: int | None = Field(
+        default=None, validation_alias="triggerTokens", serialization_alias="triggerTokens"
+    )
+    """The context length (in tokens) that triggers a compression."""
 
 
 class CountTokensResponse(BaseModel):
@@ -1508,6 +1739,76 @@ class ListModelsResponse(BaseModel):
     """A token, which can be sent as `page_token` to retrieve the next page."""
 
 
+class LiveUsageMetadata(BaseModel):
+    """Token usage of a Live session (the Live API's UsageMetadata)."""
+
+    prompt_token_count: int | None = Field(
+        default=None, validation_alias="promptTokenCount", serialization_alias="promptTokenCount"
+    )
+    """Number of tokens in the prompt."""
+
+    cached_content_token_count: int | None = Field(
+        default=None,
+        validation_alias="cachedContentTokenCount",
+        serialization_alias="cachedContentTokenCount",
+    )
+    """Number of tokens in the cached part of the prompt."""
+
+    response_token_count: int | None = Field(
+        default=None,
+        validation_alias="responseTokenCount",
+        serialization_alias="responseTokenCount",
+    )
+    """Total number of tokens across all the generated response candidates."""
+
+    tool_use_prompt_token_count: int | None = Field(
+        default=None,
+        validation_alias="toolUsePromptTokenCount",
+        serialization_alias="toolUsePromptTokenCount",
+    )
+    """Number of tokens present in tool-use prompt(s)."""
+
+    thoughts_token_count: int | None = Field(
+        default=None,
+        validation_alias="thoughtsTokenCount",
+        serialization_alias="thoughtsTokenCount",
+    )
+    """Number of tokens of thoughts for thinking models."""
+
+    total_token_count: int | None = Field(
+        default=None, validation_alias="totalTokenCount", serialization_alias="totalTokenCount"
+    )
+    """Total token count (prompt, response, thoughts and tool use)."""
+
+    prompt_tokens_details: list[ModalityTokenCount] | None = Field(
+        default=None,
+        validation_alias="promptTokensDetails",
+        serialization_alias="promptTokensDetails",
+    )
+    """Modalities processed in the request input."""
+
+    cache_tokens_details: list[ModalityTokenCount] | None = Field(
+        default=None,
+        validation_alias="cacheTokensDetails",
+        serialization_alias="cacheTokensDetails",
+    )
+    """Modalities of the cached content in the request input."""
+
+    response_tokens_details: list[ModalityTokenCount] | None = Field(
+        default=None,
+        validation_alias="responseTokensDetails",
+        serialization_alias="responseTokensDetails",
+    )
+    """Modalities returned in the response."""
+
+    tool_use_prompt_tokens_details: list[ModalityTokenCount] | None = Field(
+        default=None,
+        validation_alias="toolUsePromptTokensDetails",
+        serialization_alias="toolUsePromptTokensDetails",
+    )
+    """Modalities processed for tool-use request inputs."""
+
+
 class LogprobsResult(BaseModel):
     """Logprobs Result"""
 
@@ -1562,6 +1863,27 @@ class PromptFeedback(BaseModel):
         default=None, validation_alias="safetyRatings", serialization_alias="safetyRatings"
     )
     """Ratings for safety of the prompt."""
+
+
+class RealtimeInputConfig(BaseModel):
+    """How the server handles realtime input."""
+
+    automatic_activity_detection: AutomaticActivityDetection | None = Field(
+        default=None,
+        validation_alias="automaticActivityDetection",
+        serialization_alias="automaticActivityDetection",
+    )
+    """Configures automatic detection of activity (voice activity detection)."""
+
+    activity_handling: ActivityHandling | None = Field(
+        default=None, validation_alias="activityHandling", serialization_alias="activityHandling"
+    )
+    """What user activity does while the model speaks."""
+
+    turn_coverage: TurnCoverage | None = Field(
+        default=None, validation_alias="turnCoverage", serialization_alias="turnCoverage"
+    )
+    """Which input is included in the user's turn."""
 
 
 class RetrievedContext(BaseModel):
@@ -1821,6 +2143,15 @@ class BatchEmbedContentsResponse(BaseModel):
         default=None, validation_alias="usageMetadata", serialization_alias="usageMetadata"
     )
     """The usage metadata for the request."""
+
+
+class BidiGenerateContentToolResponse(BaseModel):
+    """The client's answer to a toolCall, matched to its calls by id."""
+
+    function_responses: list[FunctionResponse] | None = Field(
+        default=None, validation_alias="functionResponses", serialization_alias="functionResponses"
+    )
+    """The responses to the function calls."""
 
 
 class EmbedContentResponse(BaseModel):
@@ -2313,6 +2644,179 @@ class BatchEmbedContentsRequest(BaseModel):
     """Embed requests for the batch."""
 
 
+class BidiGenerateContentClientContent(BaseModel):
+    """Conversation content from the client, appended to the history in order."""
+
+    turns: list[Content] | None = None
+    """The content appended to the conversation with the model."""
+
+    turn_complete: bool | None = Field(
+        default=None, validation_alias="turnComplete", serialization_alias="turnComplete"
+    )
+    """If true, the server starts generating; otherwise it waits for more content."""
+
+
+class BidiGenerateContentServerContent(BaseModel):
+    """Incremental server update generated by the model in response to client messages."""
+
+    model_turn: Content | None = Field(
+        default=None, validation_alias="modelTurn", serialization_alias="modelTurn"
+    )
+    """The content the model generated as part of the current conversation."""
+
+    generation_complete: bool | None = Field(
+        default=None,
+        validation_alias="generationComplete",
+        serialization_alias="generationComplete",
+    )
+    """The model is done generating (the turn may still be playing out)."""
+
+    turn_complete: bool | None = Field(
+        default=None, validation_alias="turnComplete", serialization_alias="turnComplete"
+    )
+    """The model has completed its turn and waits for input."""
+
+    interrupted: bool | None = None
+    """A client message interrupted the current generation; stop playback."""
+
+    grounding_metadata: GroundingMetadata | None = Field(
+        default=None, validation_alias="groundingMetadata", serialization_alias="groundingMetadata"
+    )
+    """Grounding metadata for the generated content."""
+
+    input_transcription: BidiGenerateContentTranscription | None = Field(
+        default=None,
+        validation_alias="inputTranscription",
+        serialization_alias="inputTranscription",
+    )
+    """Transcription of the audio input."""
+
+    output_transcription: BidiGenerateContentTranscription | None = Field(
+        default=None,
+        validation_alias="outputTranscription",
+        serialization_alias="outputTranscription",
+    )
+    """Transcription of the model's audio output."""
+
+    url_context_metadata: UrlContextMetadata | None = Field(
+        default=None,
+        validation_alias="urlContextMetadata",
+        serialization_alias="urlContextMetadata",
+    )
+    """Metadata of the url context retrieval tool."""
+
+    waiting_for_input: bool | None = Field(
+        default=None, validation_alias="waitingForInput", serialization_alias="waitingForInput"
+    )
+    """The model is waiting for more input before it answers."""
+
+    turn_complete_reason: TurnCompleteReason | None = Field(
+        default=None,
+        validation_alias="turnCompleteReason",
+        serialization_alias="turnCompleteReason",
+    )
+    """Why the turn is complete."""
+
+
+class BidiGenerateContentServerMessage(BaseModel):
+    """A message the server sends on a Live session; one kind per message, plus usageMetadata."""
+
+    setup_complete: BidiGenerateContentSetupComplete | None = Field(
+        default=None, validation_alias="setupComplete", serialization_alias="setupComplete"
+    )
+    """The answer to the setup message; the session is ready."""
+
+    server_content: BidiGenerateContentServerContent | None = Field(
+        default=None, validation_alias="serverContent", serialization_alias="serverContent"
+    )
+    """Content generated by the model in response to client messages."""
+
+    tool_call: BidiGenerateContentToolCall | None = Field(
+        default=None, validation_alias="toolCall", serialization_alias="toolCall"
+    )
+    """A request to run function calls and answer with a toolResponse."""
+
+    tool_call_cancellation: BidiGenerateContentToolCallCancellation | None = Field(
+        default=None,
+        validation_alias="toolCallCancellation",
+        serialization_alias="toolCallCancellation",
+    )
+    """Earlier tool calls that should not have been made and are cancelled."""
+
+    go_away: GoAway | None = Field(
+        default=None, validation_alias="goAway", serialization_alias="goAway"
+    )
+    """The server will disconnect soon."""
+
+    session_resumption_update: SessionResumptionUpdate | None = Field(
+        default=None,
+        validation_alias="sessionResumptionUpdate",
+        serialization_alias="sessionResumptionUpdate",
+    )
+    """A new handle to resume the session with."""
+
+    usage_metadata: LiveUsageMetadata | None = Field(
+        default=None, validation_alias="usageMetadata", serialization_alias="usageMetadata"
+    )
+    """Token usage of the session so far."""
+
+
+class BidiGenerateContentSetup(BaseModel):
+    """Configuration of a Live session, sent once as the first message."""
+
+    model: str | None = None
+    """The model's resource name, `models/{model}`."""
+
+    generation_config: GenerationConfig | None = Field(
+        default=None, validation_alias="generationConfig", serialization_alias="generationConfig"
+    )
+    """Generation config (responseModalities, speechConfig, temperature...)."""
+
+    system_instruction: Content | None = Field(
+        default=None, validation_alias="systemInstruction", serialization_alias="systemInstruction"
+    )
+    """The user provided system instructions for the model."""
+
+    tools: list[Tool] | None = None
+    """Tools the model may use to generate the next response."""
+
+    realtime_input_config: RealtimeInputConfig | None = Field(
+        default=None,
+        validation_alias="realtimeInputConfig",
+        serialization_alias="realtimeInputConfig",
+    )
+    """How realtime input is handled (voice activity detection)."""
+
+    session_resumption: SessionResumptionConfig | None = Field(
+        default=None, validation_alias="sessionResumption", serialization_alias="sessionResumption"
+    )
+    """Enables session resumption; with a handle, resumes that session."""
+
+    context_window_compression: ContextWindowCompressionConfig | None = Field(
+        default=None,
+        validation_alias="contextWindowCompression",
+        serialization_alias="contextWindowCompression",
+    )
+    """Compresses the context window so sessions can outlast its size."""
+
+    input_audio_transcription: AudioTranscriptionConfig | None = Field(
+        default=None,
+        validation_alias="inputAudioTranscription",
+        serialization_alias="inputAudioTranscription",
+    )
+    """If set, the server transcribes the audio input."""
+
+    output_audio_transcription: AudioTranscriptionConfig | None = Field(
+        default=None,
+        validation_alias="outputAudioTranscription",
+        serialization_alias="outputAudioTranscription",
+    )
+    """If set, the server transcribes the model's audio output."""
+
+    proactivity: ProactivityConfig | None = None
+    """Lets the model be proactive, e.g. ignore irrelevant input."""
+
+
 class Candidate(BaseModel):
     """A response candidate generated from the model."""
 
@@ -2453,6 +2957,62 @@ class GenerateContentResponse(BaseModel):
         default=None, validation_alias="modelStatus", serialization_alias="modelStatus"
     )
     """The current model status of this model."""
+
+
+class AuthToken(BaseModel):
+    """A short-lived token a client (e.g. a browser) uses instead of the API key for Live sessions."""
+
+    name: str | None = None
+    """The token itself, `auth_tokens/{token}`; pass it as the client's api_key."""
+
+    expire_time: str | None = Field(
+        default=None, validation_alias="expireTime", serialization_alias="expireTime"
+    )
+    """When messages of sessions using the token stop being accepted (default 30 minutes)."""
+
+    new_session_expire_time: str | None = Field(
+        default=None,
+        validation_alias="newSessionExpireTime",
+        serialization_alias="newSessionExpireTime",
+    )
+    """When new Live sessions can no longer be opened with the token (default 1 minute)."""
+
+    uses: int | None = None
+    """How many sessions the token can open; 0 is unlimited (default 1)."""
+
+    bidi_generate_content_setup: BidiGenerateContentSetup | None = Field(
+        default=None,
+        validation_alias="bidiGenerateContentSetup",
+        serialization_alias="bidiGenerateContentSetup",
+    )
+    """The setup every session opened with the token is constrained to."""
+
+    field_mask: str | None = Field(
+        default=None, validation_alias="fieldMask", serialization_alias="fieldMask"
+    )
+    """Which setup fields are locked to bidiGenerateContentSetup; unset locks them all."""
+
+
+class BidiGenerateContentClientMessage(BaseModel):
+    """A message the client sends on a Live session; exactly one field is set."""
+
+    setup: BidiGenerateContentSetup | None = None
+    """Session configuration, sent in the first message only."""
+
+    client_content: BidiGenerateContentClientContent | None = Field(
+        default=None, validation_alias="clientContent", serialization_alias="clientContent"
+    )
+    """Incremental conversation content, appended in order."""
+
+    realtime_input: BidiGenerateContentRealtimeInput | None = Field(
+        default=None, validation_alias="realtimeInput", serialization_alias="realtimeInput"
+    )
+    """User input sent in real time (audio, video, text, activity signals)."""
+
+    tool_response: BidiGenerateContentToolResponse | None = Field(
+        default=None, validation_alias="toolResponse", serialization_alias="toolResponse"
+    )
+    """The results of the function calls the server asked for."""
 
 
 class CountTokensRequest(BaseModel):

@@ -23,6 +23,7 @@ from ._core import (
     ConflictError,
     GeminiError,
     InternalServerError,
+    LiveSessionError,
     NotFoundError,
     NotGiven,
     PermissionDeniedError,
@@ -70,4 +71,5 @@ __all__ = [
     "UnprocessableEntityError",
     "RateLimitError",
     "InternalServerError",
+    "LiveSessionError",
 ]

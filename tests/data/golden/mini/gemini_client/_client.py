@@ -21,9 +21,11 @@ from ._core import (
 
 if TYPE_CHECKING:
     from .resources.models import AsyncModels, Models
+
 __all__ = ["Client", "AsyncClient"]
 
 BASE_URL = "https://generativelanguage.googleapis.com"
+API_VERSION = "v1beta"
 AUTH_HEADER = "x-goog-api-key"
 API_KEY_ENV = (
     "GEMINI_API_KEY",
