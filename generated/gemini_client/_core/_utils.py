@@ -9,7 +9,10 @@ import pydantic
 
 from ._types import NotGiven
 
-__all__ = ["build_body", "path_param", "strip_not_given"]
+__all__ = ["REQUEST", "build_body", "path_param", "strip_not_given"]
+
+REQUEST: dict[str, object] = {"gemini_client": "request"}
+"""The validation context of a request body: there a dict key no field knows is an error."""
 
 
 def path_param(value: str, *, name: str, prefix: str = "") -> str:
@@ -37,5 +40,5 @@ def build_body(
 
     Nested values may be model instances or dicts with wire (camelCase) or Python names.
     """
-    model = model_cls.model_validate(strip_not_given(values))
+    model = model_cls.model_validate(strip_not_given(values), context=REQUEST)
     return model.model_dump(mode="json", by_alias=True, exclude_none=True)

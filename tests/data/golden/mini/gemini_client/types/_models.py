@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from .._core._models import OpenEnum
 from pydantic import Field
-from .._core._models import BaseModel
+from ._bases import (
+    ContentBase,
+    GenerateContentRequestBase,
+    GenerateContentResponseBase,
+    PartBase,
+    SchemaBase,
+    SpecModel,
+)
 from enum import Enum
 from typing import Any
 
 
-class Blob(BaseModel):
+class Blob(SpecModel):
 
     mime_type: str | None = Field(
         default=None, validation_alias="mimeType", serialization_alias="mimeType"
@@ -31,7 +38,7 @@ class FinishReason(OpenEnum):
     """Gone soon."""
 
 
-class Model(BaseModel):
+class Model(SpecModel):
 
     name: str | None = None
 
@@ -40,7 +47,7 @@ class Model(BaseModel):
     )
 
 
-class Part(BaseModel):
+class Part(PartBase):
     """One part of a message."""
 
     text: str | None = None
@@ -54,7 +61,7 @@ class Part(BaseModel):
     """A keyword as a field name."""
 
 
-class Schema(BaseModel):
+class Schema(SchemaBase):
     """A recursive type."""
 
     type: str | None = None
@@ -74,7 +81,7 @@ class Schema(BaseModel):
     count: int | None = None
 
 
-class Content(BaseModel):
+class Content(ContentBase):
     """Multi-part content of a message."""
 
     parts: list[Part] | None = None
@@ -82,7 +89,7 @@ class Content(BaseModel):
     role: str | None = None
 
 
-class GenerateContentRequest(BaseModel):
+class GenerateContentRequest(GenerateContentRequestBase):
 
     model: str | None = None
 
@@ -95,7 +102,7 @@ class GenerateContentRequest(BaseModel):
     temperature: float | None = None
 
 
-class ListModelsResponse(BaseModel):
+class ListModelsResponse(SpecModel):
 
     models: list[Model] | None = None
 
@@ -104,7 +111,7 @@ class ListModelsResponse(BaseModel):
     )
 
 
-class Candidate(BaseModel):
+class Candidate(SpecModel):
 
     content: Content | None = None
 
@@ -113,7 +120,7 @@ class Candidate(BaseModel):
     )
 
 
-class GenerateContentResponse(BaseModel):
+class GenerateContentResponse(GenerateContentResponseBase):
 
     candidates: list[Candidate] | None = None
 

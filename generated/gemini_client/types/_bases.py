@@ -1,0 +1,271 @@
+"""Hand-written base classes of the generated types: what a google-genai user expects on them.
+
+The generator makes the type `X` inherit `XBase` when this module defines one, and every other
+type inherit `SpecModel` (see codegen/render/extensions.py); a base may not define a field's name.
+The generated `_models` imports this module, so it imports nothing generated at import time:
+the field types it needs are declared for the type checker only.
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from pydantic import PrivateAttr, TypeAdapter, ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
+from typing_extensions import Self
+
+from .._core._models import BaseModel
+from .._core._utils import REQUEST
+from ._contents import is_python_type, to_content, to_contents, to_tools
+
+if TYPE_CHECKING:
+    from ._models import Candidate, FunctionCall
+
+__all__ = [
+    "ContentBase",
+    "CountTokensRequestBase",
+    "EmbedContentRequestBase",
+    "FunctionDeclarationBase",
+    "GenerateContentRequestBase",
+    "GenerateContentResponseBase",
+    "GenerationConfigBase",
+    "PartBase",
+    "SchemaBase",
+    "SpecModel",
+]
+
+
+@cache
+def known_keys(cls: type[BaseModel]) -> frozenset[str]:
+    keys = set(cls.model_fields)
+    for f in cls.model_fields.values():
+        keys.update(a for a in (f.alias, f.validation_alias) if isinstance(a, str))
+    return frozenset(keys)
+
+
+class SpecModel(BaseModel):
+    """The base of every generated type: in a request body, a dict key no field knows is an error."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reject_unknown_keys(cls, data: Any, info: ValidationInfo) -> Any:
+        if not isinstance(data, Mapping) or not isinstance(info.context, dict):
+            return data
+        if info.context.get("gemini_client") != REQUEST["gemini_client"]:
+            return data
+        known = known_keys(cls)
+        for key in data:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), sorted(cls.model_fields), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise PydanticCustomError(
+                    "unknown_key",
+                    "unknown key {key} for {type}{hint} (send a field this client does not know"
+                    " yet with extra_body=)",
+                    {"key": repr(key), "type": cls.__name__, "hint": hint},
+                )
+        return data
+
+
+class PartBase(SpecModel):
+    """Constructors of the most common parts."""
+
+    @classmethod
+    def from_text(cls, text: str) -> Self:
+        """A text part."""
+        return cls.model_validate({"text": text})
+
+    @classmethod
+    def from_bytes(cls, data: bytes, mime_type: str) -> Self:
+        """Inline media: `data` is sent base64-encoded."""
+        return cls.model_validate(
+            {"inline_data": {"data": base64.b64encode(data).decode("ascii"), "mime_type": mime_type}}
+        )
+
+    @classmethod
+    def from_uri(cls, uri: str, mime_type: str) -> Self:
+        """Media by reference: a File API URI (`files/...`), a `gs://` or a `https://` URI."""
+        return cls.model_validate({"file_data": {"file_uri": uri, "mime_type": mime_type}})
+
+    @classmethod
+    def from_function_call(cls, name: str, args: Mapping[str, Any]) -> Self:
+        """A call of the function `name`, as the model would predict it."""
+        return cls.model_validate({"function_call": {"name": name, "args": dict(args)}})
+
+    @classmethod
+    def from_function_response(
+        cls, name: str, response: Mapping[str, Any], *, id: str | None = None
+    ) -> Self:
+        """The result of calling `name`: `response` is its JSON object (`id` that of the call)."""
+        return cls.model_validate(
+            {"function_response": {"name": name, "response": dict(response), "id": id}}
+        )
+
+
+class ContentBase(SpecModel):
+    """A turn of a conversation: `role` is `"user"` or `"model"`."""
+
+
+class GenerateContentResponseBase(SpecModel):
+    """Shortcuts into the first candidate; the same on stream chunks.
+
+    With several candidates (`candidate_count`), `text` and `function_calls` read the first one
+    only: read `candidates[i].content.parts` for the others.
+    """
+
+    _parsed: Any = PrivateAttr(default=None)
+
+    if TYPE_CHECKING:
+        candidates: list[Candidate] | None
+
+    @property
+    def text(self) -> str | None:
+        """The text parts of the first candidate joined, thought parts skipped; `None` if none."""
+        texts = [
+            p.text for p in self._first_parts() if p.text is not None and not p.thought
+        ]
+        return "".join(texts) if texts else None
+
+    @property
+    def function_calls(self) -> list[FunctionCall]:
+        """The function calls of the first candidate, in order (empty if none)."""
+        return [p.function_call for p in self._first_parts() if p.function_call is not None]
+
+    @property
+    def parsed(self) -> Any:
+        """The structured output validated into `generation_config.response_schema` (a Python
+        type), or `None` when the request gave no such type."""
+        return self._parsed
+
+    def _first_parts(self) -> list[Any]:
+        if not self.candidates or self.candidates[0].content is None:
+            return []
+        return list(self.candidates[0].content.parts or [])
+
+
+class GenerateContentRequestBase(SpecModel):
+    """`contents`, `system_instruction` and `tools` in their short forms (see `_contents`)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_forms(cls, data: Any) -> Any:
+        return _coerce(data, contents=to_contents, systemInstruction=to_content, tools=to_tools)
+
+
+class CountTokensRequestBase(SpecModel):
+    """`contents` in its short forms."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_forms(cls, data: Any) -> Any:
+        return _coerce(data, contents=to_contents)
+
+
+class EmbedContentRequestBase(SpecModel):
+    """`content` in its short forms."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_forms(cls, data: Any) -> Any:
+        return _coerce(data, content=to_content)
+
+
+class GenerationConfigBase(SpecModel):
+    """`response_schema` may be a Python type: a pydantic model, `list[Model]`, an enum...
+
+    It is sent as `responseJsonSchema` with `responseMimeType` `application/json` (unless given),
+    and kept as `response_type` for parsing the answer (`GenerateContentResponse.parsed`).
+    """
+
+    _response_type: Any = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _python_response_schema(cls, data: Any, handler: Callable[[Any], Self]) -> Self:
+        python_type = None
+        if isinstance(data, Mapping):
+            for key in ("response_schema", "responseSchema"):
+                if is_python_type(data.get(key)):
+                    python_type = data[key]
+                    data = {k: v for k, v in data.items() if k != key}
+                    data["responseJsonSchema"] = json_schema(python_type)
+                    if not data.get("response_mime_type") and not data.get("responseMimeType"):
+                        data["responseMimeType"] = "application/json"
+        model = handler(data)
+        if python_type is not None:
+            model._response_type = python_type
+        return model
+
+    @property
+    def response_type(self) -> Any:
+        """The Python type given as `response_schema`, if one was."""
+        return self._response_type
+
+
+class FunctionDeclarationBase(SpecModel):
+    """`FunctionDeclaration.from_callable(fn)`: the declaration of a Python function."""
+
+    @classmethod
+    def from_callable(cls, fn: Callable[..., Any]) -> Self:
+        """Name, docstring and a JSON schema of the parameters from `fn`'s signature and hints."""
+        from ._functions import declaration
+
+        return cls.model_validate(declaration(fn))
+
+
+class SchemaBase(SpecModel):
+    """A Python type is a schema only at the top (`response_schema`, function parameters)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_python_type(cls, data: Any) -> Any:
+        if is_python_type(data):
+            raise ValueError(
+                f"a Python type ({data!r}) is a schema only as generation_config.response_schema;"
+                " inside a Schema give its fields"
+            )
+        return data
+
+
+@cache
+def _cached_adapter(python_type: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(python_type)
+
+
+def _adapter(python_type: Any) -> TypeAdapter[Any]:
+    try:
+        hash(python_type)
+    except TypeError:
+        return TypeAdapter(python_type)
+    return _cached_adapter(python_type)
+
+
+def json_schema(python_type: Any) -> dict[str, Any]:
+    """The JSON schema of a Python type, as `responseJsonSchema` takes it."""
+    return _adapter(python_type).json_schema()
+
+
+def parse_as(python_type: Any, text: str) -> Any:
+    """`text` (JSON) validated into `python_type` (raises pydantic's `ValidationError`)."""
+    return _adapter(python_type).validate_json(text)
+
+
+def _coerce(data: Any, **converters: Callable[[Any], Any]) -> Any:
+    """`data` with each field (wire or Python name) passed through its converter."""
+    if not isinstance(data, Mapping):
+        return data
+    out = dict(data)
+    for wire, convert in converters.items():
+        for key in {wire, _snake(wire)}:
+            if key in out:
+                out[key] = convert(out[key])
+    return out
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
