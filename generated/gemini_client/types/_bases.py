@@ -87,9 +87,9 @@ class PartBase(SpecModel):
         )
 
     @classmethod
-    def from_uri(cls, uri: str, mime_type: str) -> Self:
-        """Media by reference: a File API URI (`files/...`), a `gs://` or a `https://` URI."""
-        return cls.model_validate({"file_data": {"file_uri": uri, "mime_type": mime_type}})
+    def from_uri(cls, file_uri: str, mime_type: str) -> Self:
+        """Media by reference: a File API URI, a `gs://` or a `https://` URI."""
+        return cls.model_validate({"file_data": {"file_uri": file_uri, "mime_type": mime_type}})
 
     @classmethod
     def from_function_call(cls, name: str, args: Mapping[str, Any]) -> Self:
