@@ -1,8 +1,10 @@
 """The hand-written parts of `types/` the generator builds on, found by name.
 
 - `templates/package/types/_bases.py`: a class `XBase` becomes the base class of the generated type
-  `X` (helpers such as `Part.from_text` or `GenerateContentResponse.text`); every other type
-  inherits `SpecModel`. A base may not define a name that is one of the type's fields.
+  `X` (helpers such as `Part.from_text` or `GenerateContentResponse.text`); every other request
+  body type inherits `RequestModel` (which checks request dicts' keys), the rest the core
+  `BaseModel`. A base may not define a name that is one of the type's fields, and the base of a
+  request body type must derive from `RequestModel`.
 - `templates/package/types/_inputs.py`: an alias `XUnion` (`XListUnion`) is what a request accepts
   where the spec says `X` (`list[X]`), e.g. `ContentListUnion` lets `contents="Hello"` through;
   elsewhere a request accepts `X | XDict`.
@@ -19,16 +21,16 @@ from pathlib import Path
 
 from .. import naming
 from ..spec.errors import Problem, SpecError
-from ..spec.model import Location, Spec
+from ..spec.model import Location, ObjectType, Spec
 
 BASES_FILE = "package/types/_bases.py"
 INPUTS_FILE = "package/types/_inputs.py"
-DEFAULT_BASE = "SpecModel"
+REQUEST_BASE = "RequestModel"
 
 
 @dataclass(frozen=True)
 class Extensions:
-    bases: dict[str, str]  # Python class name of a type -> the hand-written base it inherits
+    bases: dict[str, str]  # Python class name of a type -> its hand-written base (else BaseModel)
     unions: frozenset[str]  # the `XUnion` / `XListUnion` aliases of `_inputs.py`
 
 
@@ -58,15 +60,23 @@ def load_extensions(spec: Spec, template_dir: Path) -> Extensions:
     file, tree = _module(template_dir, BASES_FILE)
     classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
 
-    def members(name: str, seen: frozenset[str] = frozenset()) -> set[str]:
+    def ancestry(name: str, seen: frozenset[str] = frozenset()) -> list[ast.ClassDef]:
+        """The class and the hand-written classes it derives from."""
         node = classes.get(name)
         if node is None or name in seen:
-            return set()
-        found = _class_members(node)
+            return []
+        found = [node]
         for b in node.bases:
             if isinstance(b, ast.Name):
-                found |= members(b.id, seen | {name})
+                found += ancestry(b.id, seen | {name})
         return found
+
+    requests = {
+        naming.type_name(m.request)
+        for _, r in spec.all_resources()
+        for m in r.methods
+        if m.request and isinstance(spec.types.get(m.request), ObjectType)
+    }
 
     bases: dict[str, str] = {}
     for name, node in classes.items():
@@ -75,15 +85,21 @@ def load_extensions(spec: Spec, template_dir: Path) -> Extensions:
         owner = objects.get(name[: -len("Base")])
         if owner is None:
             continue
+        where = Location(file, node.lineno, name)
+        line = ancestry(name)
+        members = {m for c in line for m in _class_members(c) if not m.startswith("_")}
         fields = {naming.field_name(f.name) for f in owner.fields}
-        for clash in sorted(fields & {m for m in members(name) if not m.startswith("_")}):
+        if naming.type_name(owner.name) in requests and REQUEST_BASE not in {c.name for c in line}:
             problems.append(
-                Problem(
-                    Location(file, node.lineno, name),
-                    f"defines `{clash}`, a field of {owner.name}: rename the helper",
-                )
+                Problem(where, f"{owner.name} is a request body: derive {name} from {REQUEST_BASE}")
+            )
+        for clash in sorted(fields & members):
+            problems.append(
+                Problem(where, f"defines `{clash}`, a field of {owner.name}: rename the helper")
             )
         bases[naming.type_name(owner.name)] = name
+    for cls in requests:
+        bases.setdefault(cls, REQUEST_BASE)
 
     file, tree = _module(template_dir, INPUTS_FILE)
     unions: set[str] = set()
@@ -99,7 +115,7 @@ def load_extensions(spec: Spec, template_dir: Path) -> Extensions:
             unions.add(target.id)
 
     # The names the generated types module imports or defines next to the spec's own types.
-    helpers = {DEFAULT_BASE, *bases.values(), *unions}
+    helpers = {REQUEST_BASE, *bases.values(), *unions}
     helpers |= {f"{name}Dict" for name in objects}
     for t in spec.types.values():
         if naming.type_name(t.name) in helpers:

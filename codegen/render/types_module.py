@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..spec.model import Spec
-from .extensions import DEFAULT_BASE
 from .jsonschema import field_aliases, spec_json_schema
 
 # datamodel-code-generator wants absolute import paths; the generated package imports its core
 # relatively so that it can be vendored under any package name.
+_ABSOLUTE_CORE = "gemini_client._core._models"
+_RELATIVE_CORE = ".._core._models"
 _ABSOLUTE_BASES = "gemini_client.types._bases"
 _RELATIVE_BASES = "._bases"
 
@@ -19,8 +20,8 @@ _RELATIVE_BASES = "._bases"
 def render_types_module(spec: Spec, template_dir: Path, bases: Mapping[str, str]) -> str:
     """Python source of `gemini_client/types/_models.py` (unformatted).
 
-    Every type inherits the hand-written `types/_bases.py`: `bases[name]` if given, else
-    `SpecModel` (see `extensions.py`)."""
+    The type `name` inherits `bases[name]` of the hand-written `types/_bases.py` if given, else
+    the core `BaseModel` (see `extensions.py`)."""
     from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
 
     source = generate(
@@ -28,8 +29,8 @@ def render_types_module(spec: Spec, template_dir: Path, bases: Mapping[str, str]
         input_file_type=InputFileType.JsonSchema,
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_310,
-        base_class=f"{_ABSOLUTE_BASES}.{DEFAULT_BASE}",
-        additional_imports=["gemini_client._core._models.OpenEnum"],
+        base_class=f"{_ABSOLUTE_CORE}.BaseModel",
+        additional_imports=[f"{_ABSOLUTE_CORE}.OpenEnum"],
         custom_template_dir=template_dir,
         aliases=field_aliases(spec),
         skip_root_model=True,
@@ -39,6 +40,6 @@ def render_types_module(spec: Spec, template_dir: Path, bases: Mapping[str, str]
         formatters=[],
     )
     assert isinstance(source, str)
-    return source.replace("from gemini_client._core._models import", "from .._core._models import").replace(
+    return source.replace(f"from {_ABSOLUTE_CORE} import", f"from {_RELATIVE_CORE} import").replace(
         f"from {_ABSOLUTE_BASES} import", f"from {_RELATIVE_BASES} import"
     )

@@ -104,7 +104,7 @@ async def test_async_takes_the_same_short_forms(aclient: AsyncClient, server: Lo
         ({"contents": [{"parts": [{"txt": "x"}]}]}, "contents.0.parts.0", "unknown key 'txt' for Part; did you mean 'text'?"),
         ({"contents": "x", "generation_config": {"temprature": 0.5}}, "generationConfig", "unknown key 'temprature' for GenerationConfig; did you mean 'temperature'?"),
         ({"contents": "x", "tools": [{"google_serch": {}}]}, "tools.0", "unknown key 'google_serch' for Tool; did you mean 'google_search'?"),
-        ({"contents": "x", "safety_settings": [{"category": "HARM_CATEGORY_HARASSMENT", "treshold": "BLOCK_NONE"}]}, "safetySettings.0", "did you mean 'threshold'?"),
+        ({"contents": "x", "safety_settings": [{"category": "HARM_CATEGORY_HARASSMENT", "treshold": "BLOCK_NONE"}]}, "safetySettings.0", "unknown key 'treshold' for SafetySetting; did you mean 'threshold'?"),
         ({"contents": [{"parts": [{"text": "x"}], "zzz": 1}]}, "contents.0", "unknown key 'zzz' for Content (send"),
     ],
 )
@@ -114,7 +114,7 @@ def test_an_unknown_key_in_a_request_dict_is_named(
     with pytest.raises(pydantic.ValidationError) as info:
         client.models.generate_content(model=MODEL, **kwargs)
     text = str(info.value)
-    assert f"\n{where}\n" in text and message in text and "extra_body=" in text
+    assert f"{where}: {message}" in text and "extra_body=" in text
     assert server.requests == []  # nothing went on the wire
 
 
@@ -145,3 +145,23 @@ def test_models_in_answers_are_sent_back_as_they_are(client: Client, server: Loo
     assert resp.candidates and resp.candidates[0].content
     body = sent(client, server, contents=["hi", resp.candidates[0].content, "and?"])
     assert body["contents"][1] == {"role": "model", "parts": [{"text": "ok", "futurePartField": "keep"}]}
+
+
+def test_a_typo_inside_a_nested_request_is_named(client: Client, server: LoopbackServer) -> None:
+    with pytest.raises(pydantic.ValidationError) as info:
+        client.models.batch_embed_contents(
+            model="gemini-embedding-001",
+            requests=[{"model": "models/gemini-embedding-001", "content": {"parts": [{"text": "a"}]}}, {"model": "m", "contnt": "b"}],
+        )
+    assert "unknown key 'contnt' for EmbedContentRequest; did you mean 'content'?" in str(info.value)
+    assert server.requests == []
+
+
+def test_several_typos_are_named_together(client: Client, server: LoopbackServer) -> None:
+    with pytest.raises(pydantic.ValidationError) as info:
+        client.models.generate_content(
+            model=MODEL, contents=[{"rol": "user", "parts": [{"txt": "a"}]}], generation_config={"topk": 1}
+        )
+    text = str(info.value)
+    for message in ("contents.0: unknown key 'rol'", "contents.0.parts.0: unknown key 'txt'", "generationConfig: unknown key 'topk' for GenerationConfig; did you mean 'top_k'?"):
+        assert message in text

@@ -20,8 +20,6 @@ import pydantic_core
 
 from .. import types
 from .._core import NOT_GIVEN, NotGiven
-from .._core._utils import REQUEST
-from ..types._contents import to_contents
 from ..types._functions import arguments, is_function
 
 if TYPE_CHECKING:
@@ -43,11 +41,9 @@ class AutomaticFunctionCalling:
 
 
 def _turns(message: types.ContentListUnion) -> list[types.Content]:
-    """The message as validated turns (a dict key no field knows is an error)."""
-    value = to_contents(message)
-    if not isinstance(value, list):
-        raise TypeError(f"expected a message (text, parts or contents), got {message!r}")
-    return [types.Content.model_validate(c, context=REQUEST) for c in value]
+    """The message as validated turns, checked as request contents are (unknown dict keys)."""
+    request = {"model": "-", "contents": message}
+    return types.GenerateContentRequest.model_validate(request, extra="forbid").contents or []
 
 
 def _functions(tools: Sequence[types.ToolUnion] | NotGiven) -> dict[str, Callable[..., Any]]:

@@ -51,9 +51,14 @@ def _response_type(kwargs: dict[str, Any]) -> Any:
 
 
 def attach_parsed(resp: types.GenerateContentResponse, python_type: Any) -> None:
-    """Set `resp.parsed` to its text validated as `python_type` (no text: `None`)."""
+    """Set `resp.parsed` to its text validated as `python_type` (no text: `None`).
+
+    A raw response (`with_raw_response`) passes through: its `.parse()` gives the model.
+    """
+    if python_type is None or not isinstance(resp, types.GenerateContentResponse):
+        return
     text = resp.text
-    if python_type is None or text is None:
+    if text is None:
         return
     try:
         resp._parsed = parse_as(python_type, text)

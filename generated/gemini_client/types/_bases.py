@@ -1,7 +1,9 @@
 """Hand-written base classes of the generated types: what a google-genai user expects on them.
 
-The generator makes the type `X` inherit `XBase` when this module defines one, and every other
-type inherit `SpecModel` (see codegen/render/extensions.py); a base may not define a field's name.
+The generator makes the type `X` inherit `XBase` when this module defines one, every other
+request body type inherit `RequestModel`, and the rest the core `BaseModel` (see
+codegen/render/extensions.py); a base may not define a field's name, and the base of a request body
+type must derive from `RequestModel`.
 The generated `_models` imports this module, so it imports nothing generated at import time:
 the field types it needs are declared for the type checker only.
 """
@@ -12,14 +14,13 @@ import base64
 import difflib
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
-from pydantic import PrivateAttr, TypeAdapter, ValidationInfo, model_validator
+from pydantic import PrivateAttr, TypeAdapter, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 from typing_extensions import Self
 
 from .._core._models import BaseModel
-from .._core._utils import REQUEST
 from ._contents import is_python_type, to_content, to_contents, to_tools
 
 if TYPE_CHECKING:
@@ -34,44 +35,86 @@ __all__ = [
     "GenerateContentResponseBase",
     "GenerationConfigBase",
     "PartBase",
+    "RequestModel",
     "SchemaBase",
-    "SpecModel",
 ]
 
 
 @cache
 def known_keys(cls: type[BaseModel]) -> frozenset[str]:
-    keys = set(cls.model_fields)
-    for f in cls.model_fields.values():
+    """The keys a dict for `cls` may have: its fields' Python and wire names."""
+    keys = set(cls.__pydantic_fields__)
+    for f in cls.__pydantic_fields__.values():
         keys.update(a for a in (f.alias, f.validation_alias) if isinstance(a, str))
     return frozenset(keys)
 
 
-class SpecModel(BaseModel):
-    """The base of every generated type: in a request body, a dict key no field knows is an error."""
+class RequestModel(BaseModel):
+    """The base of every request body type. A request is validated with `extra="forbid"`
+    (`build_body`), so a dict key that no field knows is an error; this names the key, its place
+    and the closest field. A model instance keeps its extra fields: the way to send a field newer
+    than the client."""
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _reject_unknown_keys(cls, data: Any, info: ValidationInfo) -> Any:
-        if not isinstance(data, Mapping) or not isinstance(info.context, dict):
-            return data
-        if info.context.get("gemini_client") != REQUEST["gemini_client"]:
-            return data
-        known = known_keys(cls)
-        for key in data:
-            if key not in known:
-                close = difflib.get_close_matches(str(key), sorted(cls.model_fields), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise PydanticCustomError(
-                    "unknown_key",
-                    "unknown key {key} for {type}{hint} (send a field this client does not know"
-                    " yet with extra_body=)",
-                    {"key": repr(key), "type": cls.__name__, "hint": hint},
-                )
-        return data
+    def _name_unknown_keys(cls, data: Any, handler: Callable[[Any], Self]) -> Self:
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            unknown = [e["loc"] for e in exc.errors() if e["type"] == "extra_forbidden"]
+            if not unknown:
+                raise
+            raise PydanticCustomError(
+                "unknown_key",
+                "{message} (send a field this client does not know yet in a typed model, or at"
+                " the top level with extra_body=)",
+                {"message": "; ".join(_unknown_key(cls, loc) for loc in unknown[:3])},
+            ) from None
 
 
-class PartBase(SpecModel):
+def _unknown_key(cls: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+    owner = _model_at(cls, loc[:-1])
+    key = str(loc[-1])
+    close = difflib.get_close_matches(key, sorted(owner.__pydantic_fields__), n=1) if owner else []
+    where = ".".join(map(str, loc[:-1]))
+    return (
+        (f"{where}: " if where else "")
+        + f"unknown key {key!r}"
+        + (f" for {owner.__name__}" if owner else "")
+        + (f"; did you mean {close[0]!r}?" if close else "")
+    )
+
+
+def _model_at(cls: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The model class validating the value at `loc` (list indexes and map keys pass through)."""
+    current: type[BaseModel] | None = cls
+    for step in loc:
+        if current is None:
+            return None
+        field = next(
+            (
+                f
+                for name, f in current.__pydantic_fields__.items()
+                if step in (name, f.validation_alias)
+            ),
+            None,
+        )
+        if field is not None:
+            current = _model_in(field.annotation)
+    return current
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+class PartBase(BaseModel):
     """Constructors of the most common parts."""
 
     @classmethod
@@ -106,11 +149,11 @@ class PartBase(SpecModel):
         )
 
 
-class ContentBase(SpecModel):
+class ContentBase(BaseModel):
     """A turn of a conversation: `role` is `"user"` or `"model"`."""
 
 
-class GenerateContentResponseBase(SpecModel):
+class GenerateContentResponseBase(BaseModel):
     """Shortcuts into the first candidate; the same on stream chunks.
 
     With several candidates (`candidate_count`), `text` and `function_calls` read the first one
@@ -147,7 +190,7 @@ class GenerateContentResponseBase(SpecModel):
         return list(self.candidates[0].content.parts or [])
 
 
-class GenerateContentRequestBase(SpecModel):
+class GenerateContentRequestBase(RequestModel):
     """`contents`, `system_instruction` and `tools` in their short forms (see `_contents`)."""
 
     @model_validator(mode="before")
@@ -156,7 +199,7 @@ class GenerateContentRequestBase(SpecModel):
         return _coerce(data, contents=to_contents, systemInstruction=to_content, tools=to_tools)
 
 
-class CountTokensRequestBase(SpecModel):
+class CountTokensRequestBase(RequestModel):
     """`contents` in its short forms."""
 
     @model_validator(mode="before")
@@ -165,7 +208,7 @@ class CountTokensRequestBase(SpecModel):
         return _coerce(data, contents=to_contents)
 
 
-class EmbedContentRequestBase(SpecModel):
+class EmbedContentRequestBase(RequestModel):
     """`content` in its short forms."""
 
     @model_validator(mode="before")
@@ -174,7 +217,7 @@ class EmbedContentRequestBase(SpecModel):
         return _coerce(data, content=to_content)
 
 
-class GenerationConfigBase(SpecModel):
+class GenerationConfigBase(BaseModel):
     """`response_schema` may be a Python type: a pydantic model, `list[Model]`, an enum...
 
     It is sent as `responseJsonSchema` with `responseMimeType` `application/json` (unless given),
@@ -206,7 +249,7 @@ class GenerationConfigBase(SpecModel):
         return self._response_type
 
 
-class FunctionDeclarationBase(SpecModel):
+class FunctionDeclarationBase(BaseModel):
     """`FunctionDeclaration.from_callable(fn)`: the declaration of a Python function."""
 
     @classmethod
@@ -217,7 +260,7 @@ class FunctionDeclarationBase(SpecModel):
         return cls.model_validate(declaration(fn))
 
 
-class SchemaBase(SpecModel):
+class SchemaBase(BaseModel):
     """A Python type is a schema only at the top (`response_schema`, function parameters)."""
 
     @model_validator(mode="before")

@@ -28,11 +28,15 @@ def _part_keys() -> frozenset[str]:
 
 
 def _is_part(value: Any) -> bool:
+    if isinstance(value, str):
+        return True
+    if isinstance(value, dict):  # the common case first: dicts are Mappings
+        return not _part_keys().isdisjoint(value)
     from ._bases import PartBase
 
-    if isinstance(value, (str, PartBase)):
-        return True
-    return isinstance(value, Mapping) and not _part_keys().isdisjoint(value)
+    return isinstance(value, PartBase) or (
+        isinstance(value, Mapping) and not _part_keys().isdisjoint(value)
+    )
 
 
 def _part(value: Any) -> Any:

@@ -9,26 +9,20 @@ does not know yet with `extra_body=`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import Any, TypedDict
 
-if TYPE_CHECKING:
-    from ._inputs import (
-        ContentListUnion,
-        ContentUnion,
-        SchemaUnion,
-    )
-    from ._models import (
-        Blob,
-        Candidate,
-        Content,
-        FinishReason,
-        GenerateContentRequest,
-        GenerateContentResponse,
-        ListModelsResponse,
-        Model,
-        Part,
-        Schema,
-    )
+from ._models import (
+    Blob,
+    Candidate,
+    Content,
+    FinishReason,
+    GenerateContentRequest,
+    GenerateContentResponse,
+    ListModelsResponse,
+    Model,
+    Part,
+    Schema,
+)
 
 __all__ = [
     "BlobDict",
@@ -145,3 +139,11 @@ class SchemaDict(TypedDict, total=False):
     extras: dict[str, Any]
 
     count: int
+
+
+# Last: the aliases are built from the dicts above (`typing.get_type_hints` needs both names).
+from ._inputs import (
+    ContentListUnion,
+    ContentUnion,
+    SchemaUnion,
+)

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from .._core._models import OpenEnum
 from pydantic import Field
+from .._core._models import BaseModel
+from enum import Enum
 from ._bases import (
     ContentBase,
     GenerateContentRequestBase,
     GenerateContentResponseBase,
     PartBase,
     SchemaBase,
-    SpecModel,
 )
-from enum import Enum
 from typing import Any
 
 
-class Blob(SpecModel):
+class Blob(BaseModel):
 
     mime_type: str | None = Field(
         default=None, validation_alias="mimeType", serialization_alias="mimeType"
@@ -38,7 +38,7 @@ class FinishReason(OpenEnum):
     """Gone soon."""
 
 
-class Model(SpecModel):
+class Model(BaseModel):
 
     name: str | None = None
 
@@ -102,7 +102,7 @@ class GenerateContentRequest(GenerateContentRequestBase):
     temperature: float | None = None
 
 
-class ListModelsResponse(SpecModel):
+class ListModelsResponse(BaseModel):
 
     models: list[Model] | None = None
 
@@ -111,7 +111,7 @@ class ListModelsResponse(SpecModel):
     )
 
 
-class Candidate(SpecModel):
+class Candidate(BaseModel):
 
     content: Content | None = None
 
