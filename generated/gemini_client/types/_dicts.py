@@ -11,6 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
+from ._inputs import (
+    ContentListUnion,
+    ContentUnion,
+    SchemaUnion,
+    ToolUnion,
+)
 from ._models import (
     AspectRatio,
     AttributionSourceId,
@@ -2003,12 +2009,3 @@ class WebDict(TypedDict, total=False):
 
 class WebSearchDict(TypedDict, total=False):
     """The dict form of `WebSearch`. Standard web search for grounding and related configurations."""
-
-
-# Last: the aliases are built from the dicts above (`typing.get_type_hints` needs both names).
-from ._inputs import (
-    ContentListUnion,
-    ContentUnion,
-    SchemaUnion,
-    ToolUnion,
-)

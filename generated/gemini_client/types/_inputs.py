@@ -5,25 +5,27 @@ an input (see codegen/render/extensions.py); `_contents` turns the short forms i
 """
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeAlias, Union
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
-from ._dicts import ContentDict, PartDict, SchemaDict, ToolDict
 from ._models import Content, Part, Schema, Tool
+
+if TYPE_CHECKING:  # named in strings: `_dicts` imports this module
+    from ._dicts import ContentDict, PartDict, SchemaDict, ToolDict
 
 __all__ = ["ContentListUnion", "ContentUnion", "SchemaUnion", "ToolUnion"]
 
-_PartLike: TypeAlias = Union[str, Part, PartDict]
+_PartLike: TypeAlias = Union[str, Part, "PartDict"]
 
-ContentUnion: TypeAlias = Union[Content, ContentDict, _PartLike, Sequence[_PartLike]]
+ContentUnion: TypeAlias = Union[Content, "ContentDict", _PartLike, Sequence[_PartLike]]
 """One turn: a `Content`, or text and parts making a user turn."""
 
 ContentListUnion: TypeAlias = Union[
-    Content, ContentDict, _PartLike, Sequence[Union[Content, ContentDict, _PartLike]]
+    Content, "ContentDict", _PartLike, Sequence[Union[Content, "ContentDict", _PartLike]]
 ]
 """A conversation: turns, or text and parts (consecutive ones make one user turn)."""
 
-ToolUnion: TypeAlias = Union[Tool, ToolDict, Callable[..., Any]]
+ToolUnion: TypeAlias = Union[Tool, "ToolDict", Callable[..., Any]]
 """A tool, or a Python function declared as one (`FunctionDeclaration.from_callable`)."""
 
-SchemaUnion: TypeAlias = Union[Schema, SchemaDict, type[Any]]
+SchemaUnion: TypeAlias = Union[Schema, "SchemaDict", type[Any]]
 """A schema, or at the top of `response_schema` a Python type (`Model`, `list[Model]`, an enum)."""

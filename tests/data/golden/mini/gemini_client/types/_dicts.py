@@ -11,6 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
+from ._inputs import (
+    ContentListUnion,
+    ContentUnion,
+    SchemaUnion,
+)
 from ._models import (
     Blob,
     Candidate,
@@ -139,11 +144,3 @@ class SchemaDict(TypedDict, total=False):
     extras: dict[str, Any]
 
     count: int
-
-
-# Last: the aliases are built from the dicts above (`typing.get_type_hints` needs both names).
-from ._inputs import (
-    ContentListUnion,
-    ContentUnion,
-    SchemaUnion,
-)
