@@ -14,7 +14,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import pydantic_core
 
@@ -94,12 +94,14 @@ def _merged(parts: list[types.Part]) -> list[types.Part]:
 class _ChatState:
     def __init__(
         self,
+        models: Any,
         *,
         model: str,
         history: types.ContentListUnion,
         config: dict[str, Any],
         automatic_function_calling: AutomaticFunctionCalling | bool,
     ) -> None:
+        self._models = models
         self.model = model
         self._history: list[types.Content] = _turns(history) if history else []
         self._config = {k: v for k, v in config.items() if not isinstance(v, NotGiven)}
@@ -131,9 +133,10 @@ class _ChatState:
 class Chat(_ChatState):
     """A conversation with one model (see the module docstring)."""
 
+    _models: Models
+
     def __init__(self, models: Models, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._models = models
+        super().__init__(models, **kwargs)
         for name, fn in self._functions.items():
             if inspect.iscoroutinefunction(fn):
                 raise TypeError(f"{name} is a coroutine function: use AsyncClient for it")
@@ -183,9 +186,7 @@ class Chat(_ChatState):
 class AsyncChat(_ChatState):
     """`Chat` for `AsyncClient`: coroutine functions are awaited."""
 
-    def __init__(self, models: AsyncModels, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._models = models
+    _models: AsyncModels
 
     async def send_message(self, message: types.ContentListUnion) -> types.GenerateContentResponse:
         """Send `message` (text, parts or contents) and return the model's answer."""
@@ -231,79 +232,55 @@ class AsyncChat(_ChatState):
         return out
 
 
-class Chats:
+C = TypeVar("C", bound=_ChatState)
+
+
+class _ChatFactory(Generic[C]):
+    _chat: type[C]
+
+    def __init__(self, models: Any) -> None:
+        self._models = models
+
+    def create(
+        self,
+        *,
+        model: str,
+        history: types.ContentListUnion = (),
+        system_instruction: types.ContentUnion | NotGiven = NOT_GIVEN,
+        tools: Sequence[types.ToolUnion] | NotGiven = NOT_GIVEN,
+        tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven = NOT_GIVEN,
+        safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict]
+        | NotGiven = NOT_GIVEN,
+        generation_config: types.GenerationConfig
+        | types.GenerationConfigDict
+        | NotGiven = NOT_GIVEN,
+        cached_content: str | NotGiven = NOT_GIVEN,
+        automatic_function_calling: AutomaticFunctionCalling | bool = False,
+    ) -> C:
+        """A new chat; `history` seeds it, the rest is sent with every message."""
+        return self._chat(
+            self._models,
+            model=model,
+            history=history,
+            config=dict(
+                system_instruction=system_instruction,
+                tools=tools,
+                tool_config=tool_config,
+                safety_settings=safety_settings,
+                generation_config=generation_config,
+                cached_content=cached_content,
+            ),
+            automatic_function_calling=automatic_function_calling,
+        )
+
+
+class Chats(_ChatFactory[Chat]):
     """`client.chats`: `create(model=..., history=[...], **config)` starts a `Chat`."""
 
-    def __init__(self, models: Models) -> None:
-        self._models = models
-
-    def create(
-        self,
-        *,
-        model: str,
-        history: types.ContentListUnion = (),
-        system_instruction: types.ContentUnion | NotGiven = NOT_GIVEN,
-        tools: Sequence[types.ToolUnion] | NotGiven = NOT_GIVEN,
-        tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven = NOT_GIVEN,
-        safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict]
-        | NotGiven = NOT_GIVEN,
-        generation_config: types.GenerationConfig
-        | types.GenerationConfigDict
-        | NotGiven = NOT_GIVEN,
-        cached_content: str | NotGiven = NOT_GIVEN,
-        automatic_function_calling: AutomaticFunctionCalling | bool = False,
-    ) -> Chat:
-        """A new chat; `history` seeds it, the rest is sent with every message."""
-        return Chat(
-            self._models,
-            model=model,
-            history=history,
-            config=dict(
-                system_instruction=system_instruction,
-                tools=tools,
-                tool_config=tool_config,
-                safety_settings=safety_settings,
-                generation_config=generation_config,
-                cached_content=cached_content,
-            ),
-            automatic_function_calling=automatic_function_calling,
-        )
+    _chat = Chat
 
 
-class AsyncChats:
+class AsyncChats(_ChatFactory[AsyncChat]):
     """`client.chats` on `AsyncClient`: `create(...)` starts an `AsyncChat`."""
 
-    def __init__(self, models: AsyncModels) -> None:
-        self._models = models
-
-    def create(
-        self,
-        *,
-        model: str,
-        history: types.ContentListUnion = (),
-        system_instruction: types.ContentUnion | NotGiven = NOT_GIVEN,
-        tools: Sequence[types.ToolUnion] | NotGiven = NOT_GIVEN,
-        tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven = NOT_GIVEN,
-        safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict]
-        | NotGiven = NOT_GIVEN,
-        generation_config: types.GenerationConfig
-        | types.GenerationConfigDict
-        | NotGiven = NOT_GIVEN,
-        cached_content: str | NotGiven = NOT_GIVEN,
-        automatic_function_calling: AutomaticFunctionCalling | bool = False,
-    ) -> AsyncChat:
-        """A new chat; `history` seeds it, the rest is sent with every message."""
-        return AsyncChat(
-            self._models,
-            model=model,
-            history=history,
-            config=dict(
-                system_instruction=system_instruction,
-                tools=tools,
-                tool_config=tool_config,
-                safety_settings=safety_settings,
-                generation_config=generation_config,
-                cached_content=cached_content,
-            ),
-            automatic_function_calling=automatic_function_calling,
-        )
+    _chat = AsyncChat
