@@ -112,3 +112,16 @@ def test_a_hostile_docstring_is_only_a_description(client: Client, server: Loopb
     client.models.generate_content(model=MODEL, contents="x", tools=[evil])
     decl = server.requests[0].json()["tools"][0]["functionDeclarations"][0]
     assert decl["description"].startswith('"""\nimport os')
+
+
+def test_a_declaration_may_take_python_types(client: Client, server: LoopbackServer) -> None:
+    server.add(GENERATE, text("ok"))
+    client.models.generate_content(
+        model=MODEL,
+        contents="x",
+        tools=[{"function_declarations": [{"name": "ship", "description": "Ship it.", "parameters": Address, "response": Size}]}],
+    )
+    (decl,) = server.requests[0].json()["tools"][0]["functionDeclarations"]
+    assert decl["parametersJsonSchema"] == Address.model_json_schema()
+    assert decl["responseJsonSchema"]["enum"] == ["small", "large"]
+    assert "parameters" not in decl and "response" not in decl

@@ -250,7 +250,19 @@ class GenerationConfigBase(BaseModel):
 
 
 class FunctionDeclarationBase(BaseModel):
-    """`FunctionDeclaration.from_callable(fn)`: the declaration of a Python function."""
+    """`FunctionDeclaration.from_callable(fn)`: the declaration of a Python function; and
+    `parameters` / `response` may be Python types (sent as their JSON schemas)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _python_schemas(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        out = dict(data)
+        for key, wire in (("parameters", "parametersJsonSchema"), ("response", "responseJsonSchema")):
+            if is_python_type(out.get(key)):
+                out[wire] = json_schema(out.pop(key))
+        return out
 
     @classmethod
     def from_callable(cls, fn: Callable[..., Any]) -> Self:
@@ -268,8 +280,9 @@ class SchemaBase(BaseModel):
     def _no_python_type(cls, data: Any) -> Any:
         if is_python_type(data):
             raise ValueError(
-                f"a Python type ({data!r}) is a schema only as generation_config.response_schema;"
-                " inside a Schema give its fields"
+                f"a Python type ({data!r}) is a schema only as generation_config.response_schema"
+                " or a function declaration's parameters or response; inside a Schema give its"
+                " fields"
             )
         return data
 
