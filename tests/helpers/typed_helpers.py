@@ -51,6 +51,9 @@ def everyday(client: Client) -> list[str | None]:
     assert_type(structured.parsed, Any)
     tokens = client.models.count_tokens(model=MODEL, contents="Hello")
     assert_type(tokens, types.CountTokensResponse)
+    assert_type(types.Part.from_text("x"), types.Part)
+    assert_type(types.Part.from_function_response("f", {"ok": True}, id="1"), types.Part)
+    assert_type(types.FunctionDeclaration.from_callable(get_weather), types.FunctionDeclaration)
     return [resp.text, mixed.text, structured.text]
 
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Coroutine, Mapping
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import pydantic
-from typing_extensions import Concatenate, ParamSpec
 
 from .. import types
 from .._core import GeminiError
