@@ -240,3 +240,23 @@ async def test_async_chat_awaits_coroutine_functions(aclient: AsyncClient, serve
     responses = [r.json()["contents"][-1]["parts"][0]["functionResponse"]["response"] for r in server.requests[1:3]]
     assert responses == [{"result": "value of a"}, {"result": "14:05 in Rome"}]
     assert len(chat.history) == 8 and chat.history[-1].to_dict() == model("stream")
+
+
+def test_a_stream_cut_off_records_nothing(client: Client, server: LoopbackServer) -> None:
+    cut = streamed("Once ", "upon")
+    cut.abort = True
+    server.add(STREAM, cut)
+    chat = client.chats.create(model=MODEL)
+    got: list[str | None] = []
+    with pytest.raises(Exception):
+        for chunk in chat.send_message_stream("story"):
+            got.append(chunk.text)
+    assert got == ["Once ", "upon"] and chat.history == []
+
+
+def test_a_call_without_a_name_is_answered_with_an_error(client: Client, server: LoopbackServer) -> None:
+    server.add(GENERATE, Reply(json=answer({"functionCall": {"args": {"x": 1}}})), text("sorry"))
+    chat = client.chats.create(model=MODEL, tools=[get_time], automatic_function_calling=True)
+    assert chat.send_message("?").text == "sorry"
+    part = server.requests[1].json()["contents"][-1]["parts"][0]["functionResponse"]
+    assert part["response"] == {"error": "LookupError: no function named None among the tools"}
