@@ -14,17 +14,18 @@ import base64
 import difflib
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
 from pydantic import PrivateAttr, TypeAdapter, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
-from typing_extensions import Self
 
 from .._core._models import BaseModel
 from ._contents import is_python_type, to_content, to_contents, to_tools
 
 if TYPE_CHECKING:
-    from ._models import Candidate, FunctionCall
+    from ._models import Candidate, FunctionCall, Part
+
+M = TypeVar("M", bound=BaseModel)
 
 __all__ = [
     "ContentBase",
@@ -57,7 +58,7 @@ class RequestModel(BaseModel):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _name_unknown_keys(cls, data: Any, handler: Callable[[Any], Self]) -> Self:
+    def _name_unknown_keys(cls, data: Any, handler: Callable[[Any], M]) -> M:
         try:
             return handler(data)
         except ValidationError as exc:
@@ -118,31 +119,31 @@ class PartBase(BaseModel):
     """Constructors of the most common parts."""
 
     @classmethod
-    def from_text(cls, text: str) -> Self:
+    def from_text(cls: type[M], text: str) -> M:
         """A text part."""
         return cls.model_validate({"text": text})
 
     @classmethod
-    def from_bytes(cls, data: bytes, mime_type: str) -> Self:
+    def from_bytes(cls: type[M], data: bytes, mime_type: str) -> M:
         """Inline media: `data` is sent base64-encoded."""
         return cls.model_validate(
             {"inline_data": {"data": base64.b64encode(data).decode("ascii"), "mime_type": mime_type}}
         )
 
     @classmethod
-    def from_uri(cls, file_uri: str, mime_type: str) -> Self:
+    def from_uri(cls: type[M], file_uri: str, mime_type: str) -> M:
         """Media by reference: a File API URI, a `gs://` or a `https://` URI."""
         return cls.model_validate({"file_data": {"file_uri": file_uri, "mime_type": mime_type}})
 
     @classmethod
-    def from_function_call(cls, name: str, args: Mapping[str, Any]) -> Self:
+    def from_function_call(cls: type[M], name: str, args: Mapping[str, Any]) -> M:
         """A call of the function `name`, as the model would predict it."""
         return cls.model_validate({"function_call": {"name": name, "args": dict(args)}})
 
     @classmethod
     def from_function_response(
-        cls, name: str, response: Mapping[str, Any], *, id: str | None = None
-    ) -> Self:
+        cls: type[M], name: str, response: Mapping[str, Any], *, id: str | None = None
+    ) -> M:
         """The result of calling `name`: `response` is its JSON object (`id` that of the call)."""
         return cls.model_validate(
             {"function_response": {"name": name, "response": dict(response), "id": id}}
@@ -184,7 +185,7 @@ class GenerateContentResponseBase(BaseModel):
         type), or `None` when the request gave no such type."""
         return self._parsed
 
-    def _first_parts(self) -> list[Any]:
+    def _first_parts(self) -> list[Part]:
         if not self.candidates or self.candidates[0].content is None:
             return []
         return list(self.candidates[0].content.parts or [])
@@ -228,7 +229,9 @@ class GenerationConfigBase(BaseModel):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _python_response_schema(cls, data: Any, handler: Callable[[Any], Self]) -> Self:
+    def _python_response_schema(
+        cls, data: Any, handler: Callable[[Any], GenerationConfigBase]
+    ) -> GenerationConfigBase:
         python_type = None
         if isinstance(data, Mapping):
             for key in ("response_schema", "responseSchema"):
@@ -250,10 +253,22 @@ class GenerationConfigBase(BaseModel):
 
 
 class FunctionDeclarationBase(BaseModel):
-    """`FunctionDeclaration.from_callable(fn)`: the declaration of a Python function."""
+    """`FunctionDeclaration.from_callable(fn)`: the declaration of a Python function; and
+    `parameters` / `response` may be Python types (sent as their JSON schemas)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _python_schemas(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        out = dict(data)
+        for key, wire in (("parameters", "parametersJsonSchema"), ("response", "responseJsonSchema")):
+            if is_python_type(out.get(key)):
+                out[wire] = json_schema(out.pop(key))
+        return out
 
     @classmethod
-    def from_callable(cls, fn: Callable[..., Any]) -> Self:
+    def from_callable(cls: type[M], fn: Callable[..., Any]) -> M:
         """Name, docstring and a JSON schema of the parameters from `fn`'s signature and hints."""
         from ._functions import declaration
 
@@ -268,8 +283,9 @@ class SchemaBase(BaseModel):
     def _no_python_type(cls, data: Any) -> Any:
         if is_python_type(data):
             raise ValueError(
-                f"a Python type ({data!r}) is a schema only as generation_config.response_schema;"
-                " inside a Schema give its fields"
+                f"a Python type ({data!r}) is a schema only as generation_config.response_schema"
+                " or a function declaration's parameters or response; inside a Schema give its"
+                " fields"
             )
         return data
 
