@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .. import naming
@@ -37,8 +38,10 @@ def type_schema(ref: TypeRef) -> dict[str, Any]:
     return {"type": "object", "additionalProperties": type_schema(ref.item)}
 
 
-def spec_json_schema(spec: Spec) -> dict[str, Any]:
-    """Every type of the spec, sorted by name so that input order never changes the output."""
+def spec_json_schema(spec: Spec, base_paths: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Every type of the spec, sorted by name so that input order never changes the output.
+
+    `base_paths` maps a Python class name to the import path of its base class (`customBasePath`)."""
     defs: dict[str, Any] = {}
     for name in sorted(spec.types):
         t = spec.types[name]
@@ -56,11 +59,14 @@ def spec_json_schema(spec: Spec) -> dict[str, Any]:
                 schema = type_schema(f.type)
                 schema["description"] = one_line(f.description, limit=400)
                 props[f.name] = schema
-            defs[naming.type_name(name)] = {
+            cls = naming.type_name(name)
+            defs[cls] = {
                 "type": "object",
                 "description": one_line(t.description, limit=400),
                 "properties": props,
             }
+            if base_paths and cls in base_paths:
+                defs[cls]["customBasePath"] = base_paths[cls]
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs}
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import jinja2
 
 from ..spec.model import Spec
+from .extensions import load_extensions
+from .typed_dicts import typed_dict_views
 from .types_module import render_types_module
 from .view import PackageView, package_view
 
@@ -31,7 +33,9 @@ def environment(template_dir: Path) -> jinja2.Environment:
 def render_package(spec: Spec, template_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
     """The whole package as (rendered files, still to be formatted; files copied verbatim)."""
     env = environment(template_dir)
-    view: PackageView = package_view(spec)
+    ext = load_extensions(spec, template_dir)
+    view: PackageView = package_view(spec, ext.unions)
+    dicts = typed_dict_views(spec, ext.unions)
     package_dir = template_dir / "package"
     out: dict[str, str] = {}
     copied: dict[str, str] = {}
@@ -45,9 +49,9 @@ def render_package(spec: Spec, template_dir: Path) -> tuple[dict[str, str], dict
                 out[f"{PACKAGE}/resources/{r.module}.py"] = template.render(r=r, p=view)
         elif rel.endswith(".jinja"):
             out[f"{PACKAGE}/{rel[: -len('.jinja')]}"] = env.get_template(f"package/{rel}").render(
-                p=view
+                p=view, dicts=dicts
             )
         else:
             copied[f"{PACKAGE}/{rel}"] = src.read_text(encoding="utf-8")
-    out[f"{PACKAGE}/types/_models.py"] = render_types_module(spec, template_dir / "datamodel")
+    out[f"{PACKAGE}/types/_models.py"] = render_types_module(spec, template_dir / "datamodel", ext.bases)
     return out, copied

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..spec.model import Spec
@@ -12,14 +13,19 @@ from .jsonschema import field_aliases, spec_json_schema
 # relatively so that it can be vendored under any package name.
 _ABSOLUTE_CORE = "gemini_client._core._models"
 _RELATIVE_CORE = ".._core._models"
+_ABSOLUTE_BASES = "gemini_client.types._bases"
+_RELATIVE_BASES = "._bases"
 
 
-def render_types_module(spec: Spec, template_dir: Path) -> str:
-    """Python source of `gemini_client/types/_models.py` (unformatted)."""
+def render_types_module(spec: Spec, template_dir: Path, bases: Mapping[str, str]) -> str:
+    """Python source of `gemini_client/types/_models.py` (unformatted).
+
+    The type `name` inherits `bases[name]` of the hand-written `types/_bases.py` if given, else
+    the core `BaseModel` (see `extensions.py`)."""
     from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
 
     source = generate(
-        json.dumps(spec_json_schema(spec)),
+        json.dumps(spec_json_schema(spec, {k: f"{_ABSOLUTE_BASES}.{v}" for k, v in bases.items()})),
         input_file_type=InputFileType.JsonSchema,
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_310,
@@ -34,4 +40,6 @@ def render_types_module(spec: Spec, template_dir: Path) -> str:
         formatters=[],
     )
     assert isinstance(source, str)
-    return source.replace(f"from {_ABSOLUTE_CORE} import", f"from {_RELATIVE_CORE} import")
+    return source.replace(f"from {_ABSOLUTE_CORE} import", f"from {_RELATIVE_CORE} import").replace(
+        f"from {_ABSOLUTE_BASES} import", f"from {_RELATIVE_BASES} import"
+    )

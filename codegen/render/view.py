@@ -85,23 +85,41 @@ class PackageView:
     api_key_env: tuple[str, ...]
     resources: tuple[ResourceView, ...]
     type_names: tuple[str, ...]
+    dict_names: tuple[str, ...] = ()  # the TypedDict of every object type (types/_dicts.py)
+    union_names: tuple[str, ...] = ()  # the hand-written input aliases (types/_inputs.py)
 
 
-def annotation(ref: TypeRef, spec: Spec, *, accept_dicts: bool) -> str:
-    """The Python annotation of a value of this type: models also accept dicts, enums also strings."""
+def annotation(
+    ref: TypeRef,
+    spec: Spec,
+    *,
+    accept_dicts: bool,
+    unions: frozenset[str] = frozenset(),
+    prefix: str = "types.",
+) -> str:
+    """The Python annotation of a value of this type.
+
+    With `accept_dicts` (request inputs) an object type `X` also accepts its `XDict`, or is the
+    hand-written `XUnion` (`XListUnion` for `list[X]`) when `types/_inputs.py` defines one; an enum
+    also accepts its string.
+    """
     if ref.kind == "primitive":
         return _PY_PRIMITIVES[ref.name]
     if ref.kind == "named":
-        cls = f"types.{naming.type_name(ref.name)}"
+        name = naming.type_name(ref.name)
         if not accept_dicts:
-            return cls
-        return (
-            f"{cls} | str"
-            if isinstance(spec.types.get(ref.name), EnumType)
-            else f"{cls} | dict[str, Any]"
-        )
+            return prefix + name
+        if isinstance(spec.types.get(ref.name), EnumType):
+            return f"{prefix}{name} | str"
+        if f"{name}Union" in unions:
+            return f"{prefix}{name}Union"
+        return f"{prefix}{name} | {prefix}{name}Dict"
     assert ref.item is not None
-    inner = annotation(ref.item, spec, accept_dicts=accept_dicts)
+    if ref.kind == "list" and ref.item.kind == "named" and accept_dicts:
+        alias = f"{naming.type_name(ref.item.name)}ListUnion"
+        if alias in unions:
+            return prefix + alias
+    inner = annotation(ref.item, spec, accept_dicts=accept_dicts, unions=unions, prefix=prefix)
     return f"Sequence[{inner}]" if ref.kind == "list" else f"Mapping[str, {inner}]"
 
 
@@ -112,13 +130,16 @@ def _path_fstring(path: str) -> str:
     return re.sub(r"\{(\+?)([A-Za-z][A-Za-z0-9_]*)\}", sub, path)
 
 
-def method_view(m: Method, spec: Spec) -> MethodView:
+def method_view(m: Method, spec: Spec, unions: frozenset[str] = frozenset()) -> MethodView:
     kwargs = [
         Kwarg(
             naming.param_name(p.name),
             p.name,
             annotation(
-                p.type if not p.repeated else TypeRef("list", item=p.type), spec, accept_dicts=True
+                p.type if not p.repeated else TypeRef("list", item=p.type),
+                spec,
+                accept_dicts=True,
+                unions=unions,
             ),
             p.required,
             p.location,
@@ -133,7 +154,7 @@ def method_view(m: Method, spec: Spec) -> MethodView:
             Kwarg(
                 naming.param_name(f.name),
                 f.name,
-                annotation(f.type, spec, accept_dicts=True),
+                annotation(f.type, spec, accept_dicts=True, unions=unions),
                 f.required,
                 "body",
             )
@@ -174,18 +195,18 @@ def method_view(m: Method, spec: Spec) -> MethodView:
     )
 
 
-def resource_view(r: Resource, spec: Spec) -> ResourceView:
+def resource_view(r: Resource, spec: Spec, unions: frozenset[str] = frozenset()) -> ResourceView:
     return ResourceView(
         wire=r.name,
         attr=naming.resource_attr(r.name),
         cls=naming.resource_class(r.name),
         module=naming.snake(r.name),
         doc=docstring_body(r.description) or f"The `{r.name}` resource.",
-        methods=tuple(method_view(m, spec) for m in r.methods),
+        methods=tuple(method_view(m, spec, unions) for m in r.methods),
     )
 
 
-def package_view(spec: Spec) -> PackageView:
+def package_view(spec: Spec, unions: frozenset[str] = frozenset()) -> PackageView:
     s = spec.service
     return PackageView(
         title=docstring_body(s.title or s.name),
@@ -194,6 +215,10 @@ def package_view(spec: Spec) -> PackageView:
         version=s.version,
         auth_header=s.auth_header,
         api_key_env=s.api_key_env,
-        resources=tuple(resource_view(spec.resources[n], spec) for n in sorted(spec.resources)),
+        resources=tuple(
+            resource_view(spec.resources[n], spec, unions) for n in sorted(spec.resources)
+        ),
         type_names=tuple(sorted(naming.type_name(n) for n in spec.types)),
+        dict_names=tuple(sorted(f"{naming.type_name(t.name)}Dict" for t in spec.objects())),
+        union_names=tuple(sorted(unions)),
     )

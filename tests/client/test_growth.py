@@ -63,12 +63,14 @@ def test_unknown_values_in_a_stream(client: Client, server: LoopbackServer) -> N
 
 
 def test_unknown_request_fields_are_sent(client: Client, server: LoopbackServer) -> None:
-    """A field the client does not know yet can still be sent, in a dict or with extra_body."""
+    """A field the client does not know yet can still be sent: in a model, or with extra_body.
+
+    (A dict key no field knows is refused as a likely typo: tests/helpers/test_typed_dicts.py.)"""
     server.add(GENERATE, Reply(json=generate_response()))
     client.models.generate_content(
         model=MODEL,
-        contents=[{"parts": [{"text": "hi", "mediaHint": "FAST"}]}],
-        generation_config={"temperature": 0.2, "futureKnob": 7},
+        contents=[types.Content(parts=[types.Part(text="hi", mediaHint="FAST")])],
+        generation_config=types.GenerationConfig(temperature=0.2, futureKnob=7),
         extra_body={"experimentalOptions": {"x": True}},
     )
     assert server.requests[0].json() == {

@@ -35,7 +35,8 @@ def build_body(
 ) -> dict[str, object]:
     """The JSON body for ``values`` (Python names), validated by ``model_cls``.
 
-    Nested values may be model instances or dicts with wire (camelCase) or Python names.
+    Nested values may be model instances or dicts with wire (camelCase) or Python names; a dict
+    key that no field knows is an error (a model instance keeps its extra fields).
     """
-    model = model_cls.model_validate(strip_not_given(values))
+    model = model_cls.model_validate(strip_not_given(values), extra="forbid")
     return model.model_dump(mode="json", by_alias=True, exclude_none=True)

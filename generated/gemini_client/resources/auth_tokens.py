@@ -47,7 +47,7 @@ class AuthTokens(SyncAPIResource):
         new_session_expire_time: str | NotGiven = NOT_GIVEN,
         uses: int | NotGiven = NOT_GIVEN,
         bidi_generate_content_setup: (
-            types.BidiGenerateContentSetup | dict[str, Any] | NotGiven
+            types.BidiGenerateContentSetup | types.BidiGenerateContentSetupDict | NotGiven
         ) = NOT_GIVEN,
         field_mask: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -94,7 +94,7 @@ class AsyncAuthTokens(AsyncAPIResource):
         new_session_expire_time: str | NotGiven = NOT_GIVEN,
         uses: int | NotGiven = NOT_GIVEN,
         bidi_generate_content_setup: (
-            types.BidiGenerateContentSetup | dict[str, Any] | NotGiven
+            types.BidiGenerateContentSetup | types.BidiGenerateContentSetupDict | NotGiven
         ) = NOT_GIVEN,
         field_mask: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,

@@ -44,12 +44,16 @@ class Models(SyncAPIResource):
         self,
         *,
         model: str,
-        contents: Sequence[types.Content | dict[str, Any]],
-        system_instruction: types.Content | dict[str, Any] | NotGiven = NOT_GIVEN,
-        tools: Sequence[types.Tool | dict[str, Any]] | NotGiven = NOT_GIVEN,
-        tool_config: types.ToolConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
-        safety_settings: Sequence[types.SafetySetting | dict[str, Any]] | NotGiven = NOT_GIVEN,
-        generation_config: types.GenerationConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
+        contents: types.ContentListUnion,
+        system_instruction: types.ContentUnion | NotGiven = NOT_GIVEN,
+        tools: Sequence[types.ToolUnion] | NotGiven = NOT_GIVEN,
+        tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven = NOT_GIVEN,
+        safety_settings: (
+            Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
+        ) = NOT_GIVEN,
+        generation_config: (
+            types.GenerationConfig | types.GenerationConfigDict | NotGiven
+        ) = NOT_GIVEN,
         cached_content: str | NotGiven = NOT_GIVEN,
         service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
         store: bool | NotGiven = NOT_GIVEN,
@@ -90,12 +94,16 @@ class Models(SyncAPIResource):
         self,
         *,
         model: str,
-        contents: Sequence[types.Content | dict[str, Any]],
-        system_instruction: types.Content | dict[str, Any] | NotGiven = NOT_GIVEN,
-        tools: Sequence[types.Tool | dict[str, Any]] | NotGiven = NOT_GIVEN,
-        tool_config: types.ToolConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
-        safety_settings: Sequence[types.SafetySetting | dict[str, Any]] | NotGiven = NOT_GIVEN,
-        generation_config: types.GenerationConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
+        contents: types.ContentListUnion,
+        system_instruction: types.ContentUnion | NotGiven = NOT_GIVEN,
+        tools: Sequence[types.ToolUnion] | NotGiven = NOT_GIVEN,
+        tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven = NOT_GIVEN,
+        safety_settings: (
+            Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
+        ) = NOT_GIVEN,
+        generation_config: (
+            types.GenerationConfig | types.GenerationConfigDict | NotGiven
+        ) = NOT_GIVEN,
         cached_content: str | NotGiven = NOT_GIVEN,
         service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
         store: bool | NotGiven = NOT_GIVEN,
@@ -136,9 +144,9 @@ class Models(SyncAPIResource):
         self,
         *,
         model: str,
-        contents: Sequence[types.Content | dict[str, Any]] | NotGiven = NOT_GIVEN,
+        contents: types.ContentListUnion | NotGiven = NOT_GIVEN,
         generate_content_request: (
-            types.GenerateContentRequest | dict[str, Any] | NotGiven
+            types.GenerateContentRequest | types.GenerateContentRequestDict | NotGiven
         ) = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -170,11 +178,13 @@ class Models(SyncAPIResource):
         self,
         *,
         model: str,
-        content: types.Content | dict[str, Any],
+        content: types.ContentUnion,
         task_type: types.TaskType | str | NotGiven = NOT_GIVEN,
         title: str | NotGiven = NOT_GIVEN,
         output_dimensionality: int | NotGiven = NOT_GIVEN,
-        embed_content_config: types.EmbedContentConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
+        embed_content_config: (
+            types.EmbedContentConfig | types.EmbedContentConfigDict | NotGiven
+        ) = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -208,7 +218,7 @@ class Models(SyncAPIResource):
         self,
         *,
         model: str,
-        requests: Sequence[types.EmbedContentRequest | dict[str, Any]],
+        requests: Sequence[types.EmbedContentRequest | types.EmbedContentRequestDict],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -302,12 +312,16 @@ class AsyncModels(AsyncAPIResource):
         self,
         *,
         model: str,
-        contents: Sequence[types.Content | dict[str, Any]],
-        system_instruction: types.Content | dict[str, Any] | NotGiven = NOT_GIVEN,
-        tools: Sequence[types.Tool | dict[str, Any]] | NotGiven = NOT_GIVEN,
-        tool_config: types.ToolConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
-        safety_settings: Sequence[types.SafetySetting | dict[str, Any]] | NotGiven = NOT_GIVEN,
-        generation_config: types.GenerationConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
+        contents: types.ContentListUnion,
+        system_instruction: types.ContentUnion | NotGiven = NOT_GIVEN,
+        tools: Sequence[types.ToolUnion] | NotGiven = NOT_GIVEN,
+        tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven = NOT_GIVEN,
+        safety_settings: (
+            Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
+        ) = NOT_GIVEN,
+        generation_config: (
+            types.GenerationConfig | types.GenerationConfigDict | NotGiven
+        ) = NOT_GIVEN,
         cached_content: str | NotGiven = NOT_GIVEN,
         service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
         store: bool | NotGiven = NOT_GIVEN,
@@ -348,12 +362,16 @@ class AsyncModels(AsyncAPIResource):
         self,
         *,
         model: str,
-        contents: Sequence[types.Content | dict[str, Any]],
-        system_instruction: types.Content | dict[str, Any] | NotGiven = NOT_GIVEN,
-        tools: Sequence[types.Tool | dict[str, Any]] | NotGiven = NOT_GIVEN,
-        tool_config: types.ToolConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
-        safety_settings: Sequence[types.SafetySetting | dict[str, Any]] | NotGiven = NOT_GIVEN,
-        generation_config: types.GenerationConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
+        contents: types.ContentListUnion,
+        system_instruction: types.ContentUnion | NotGiven = NOT_GIVEN,
+        tools: Sequence[types.ToolUnion] | NotGiven = NOT_GIVEN,
+        tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven = NOT_GIVEN,
+        safety_settings: (
+            Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
+        ) = NOT_GIVEN,
+        generation_config: (
+            types.GenerationConfig | types.GenerationConfigDict | NotGiven
+        ) = NOT_GIVEN,
         cached_content: str | NotGiven = NOT_GIVEN,
         service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
         store: bool | NotGiven = NOT_GIVEN,
@@ -394,9 +412,9 @@ class AsyncModels(AsyncAPIResource):
         self,
         *,
         model: str,
-        contents: Sequence[types.Content | dict[str, Any]] | NotGiven = NOT_GIVEN,
+        contents: types.ContentListUnion | NotGiven = NOT_GIVEN,
         generate_content_request: (
-            types.GenerateContentRequest | dict[str, Any] | NotGiven
+            types.GenerateContentRequest | types.GenerateContentRequestDict | NotGiven
         ) = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -428,11 +446,13 @@ class AsyncModels(AsyncAPIResource):
         self,
         *,
         model: str,
-        content: types.Content | dict[str, Any],
+        content: types.ContentUnion,
         task_type: types.TaskType | str | NotGiven = NOT_GIVEN,
         title: str | NotGiven = NOT_GIVEN,
         output_dimensionality: int | NotGiven = NOT_GIVEN,
-        embed_content_config: types.EmbedContentConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
+        embed_content_config: (
+            types.EmbedContentConfig | types.EmbedContentConfigDict | NotGiven
+        ) = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -466,7 +486,7 @@ class AsyncModels(AsyncAPIResource):
         self,
         *,
         model: str,
-        requests: Sequence[types.EmbedContentRequest | dict[str, Any]],
+        requests: Sequence[types.EmbedContentRequest | types.EmbedContentRequestDict],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

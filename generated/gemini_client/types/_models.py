@@ -7,6 +7,18 @@ from .._core._models import BaseModel
 from pydantic import Field
 from enum import Enum
 from typing import Any
+from ._bases import (
+    ContentBase,
+    CountTokensRequestBase,
+    EmbedContentRequestBase,
+    FunctionDeclarationBase,
+    GenerateContentRequestBase,
+    GenerateContentResponseBase,
+    GenerationConfigBase,
+    PartBase,
+    RequestModel,
+    SchemaBase,
+)
 
 
 class ActivityEnd(BaseModel):
@@ -1919,7 +1931,7 @@ class RetrievedContext(BaseModel):
     """The media blob resource name for multimodal file search results."""
 
 
-class Schema(BaseModel):
+class Schema(SchemaBase):
     """The `Schema` object allows the definition of input and output data types."""
 
     type: Type | None = None
@@ -2166,7 +2178,7 @@ class EmbedContentResponse(BaseModel):
     """The usage metadata for the request."""
 
 
-class FunctionDeclaration(BaseModel):
+class FunctionDeclaration(FunctionDeclarationBase):
     """Structured representation of a function declaration as defined by the OpenAPI 3.03 specification."""
 
     name: str | None = None
@@ -2249,7 +2261,7 @@ class MultiSpeakerVoiceConfig(BaseModel):
     """All the enabled speaker voices."""
 
 
-class Part(BaseModel):
+class Part(PartBase):
     """A datatype containing media that is part of a multi-part `Content` message."""
 
     text: str | None = None
@@ -2417,7 +2429,7 @@ class UrlContextMetadata(BaseModel):
     """List of url context."""
 
 
-class Content(BaseModel):
+class Content(ContentBase):
     """The base structured datatype containing multi-part content of a message."""
 
     parts: list[Part] | None = None
@@ -2427,7 +2439,7 @@ class Content(BaseModel):
     """The producer of the content."""
 
 
-class EmbedContentRequest(BaseModel):
+class EmbedContentRequest(EmbedContentRequestBase):
     """Request containing the `Content` for the model to embed."""
 
     model: str | None = None
@@ -2459,7 +2471,7 @@ class EmbedContentRequest(BaseModel):
     """Configuration for the EmbedContent request."""
 
 
-class GenerationConfig(BaseModel):
+class GenerationConfig(GenerationConfigBase):
     """Configuration options for model generation and outputs."""
 
     candidate_count: int | None = Field(
@@ -2637,7 +2649,7 @@ class GroundingMetadata(BaseModel):
     """Resource name of the Google Maps widget context token that can be used with the PlacesContextElement widget in order to render contextual data."""
 
 
-class BatchEmbedContentsRequest(BaseModel):
+class BatchEmbedContentsRequest(RequestModel):
     """Batch request to get embeddings from the model for a list of prompts."""
 
     requests: list[EmbedContentRequest] | None = None
@@ -2881,7 +2893,7 @@ class Candidate(BaseModel):
     """Metadata related to url context retrieval tool."""
 
 
-class GenerateContentRequest(BaseModel):
+class GenerateContentRequest(GenerateContentRequestBase):
     """Request to generate a completion from the model."""
 
     model: str | None = None
@@ -2927,7 +2939,7 @@ class GenerateContentRequest(BaseModel):
     """Configures the logging behavior for a given request."""
 
 
-class GenerateContentResponse(BaseModel):
+class GenerateContentResponse(GenerateContentResponseBase):
     """Response from the model supporting multiple candidate responses."""
 
     candidates: list[Candidate] | None = None
@@ -2959,7 +2971,7 @@ class GenerateContentResponse(BaseModel):
     """The current model status of this model."""
 
 
-class AuthToken(BaseModel):
+class AuthToken(RequestModel):
     """A short-lived token a client (e.g. a browser) uses instead of the API key for Live sessions."""
 
     name: str | None = None
@@ -3015,7 +3027,7 @@ class BidiGenerateContentClientMessage(BaseModel):
     """The results of the function calls the server asked for."""
 
 
-class CountTokensRequest(BaseModel):
+class CountTokensRequest(CountTokensRequestBase):
     """Counts the number of tokens in the `prompt` sent to a model."""
 
     contents: list[Content] | None = None

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from .. import _client
 
 if TYPE_CHECKING:
+    from ._chats import AsyncChats, Chats
+    from ._models import AsyncModels, Models
     from .live import AsyncLive, Live
 
 __all__ = ["Client", "AsyncClient"]
@@ -27,6 +29,20 @@ class Client(_client.Client):
 
         return Live(self)
 
+    @cached_property
+    def models(self) -> Models:
+        """Generative models; `generate_content` also sets `.parsed` (structured output)."""
+        from ._models import Models
+
+        return Models(self)
+
+    @cached_property
+    def chats(self) -> Chats:
+        """Conversations that keep their history: `client.chats.create(model=...)`."""
+        from ._chats import Chats
+
+        return Chats(self.models)
+
 
 class AsyncClient(_client.AsyncClient):
     __doc__ = _client.AsyncClient.__doc__
@@ -37,3 +53,17 @@ class AsyncClient(_client.AsyncClient):
         from .live import AsyncLive
 
         return AsyncLive(self)
+
+    @cached_property
+    def models(self) -> AsyncModels:
+        """Generative models; `generate_content` also sets `.parsed` (structured output)."""
+        from ._models import AsyncModels
+
+        return AsyncModels(self)
+
+    @cached_property
+    def chats(self) -> AsyncChats:
+        """Conversations that keep their history: `client.chats.create(model=...)`."""
+        from ._chats import AsyncChats
+
+        return AsyncChats(self.models)

@@ -6,6 +6,13 @@ from .._core._models import OpenEnum
 from pydantic import Field
 from .._core._models import BaseModel
 from enum import Enum
+from ._bases import (
+    ContentBase,
+    GenerateContentRequestBase,
+    GenerateContentResponseBase,
+    PartBase,
+    SchemaBase,
+)
 from typing import Any
 
 
@@ -40,7 +47,7 @@ class Model(BaseModel):
     )
 
 
-class Part(BaseModel):
+class Part(PartBase):
     """One part of a message."""
 
     text: str | None = None
@@ -54,7 +61,7 @@ class Part(BaseModel):
     """A keyword as a field name."""
 
 
-class Schema(BaseModel):
+class Schema(SchemaBase):
     """A recursive type."""
 
     type: str | None = None
@@ -74,7 +81,7 @@ class Schema(BaseModel):
     count: int | None = None
 
 
-class Content(BaseModel):
+class Content(ContentBase):
     """Multi-part content of a message."""
 
     parts: list[Part] | None = None
@@ -82,7 +89,7 @@ class Content(BaseModel):
     role: str | None = None
 
 
-class GenerateContentRequest(BaseModel):
+class GenerateContentRequest(GenerateContentRequestBase):
 
     model: str | None = None
 
@@ -113,7 +120,7 @@ class Candidate(BaseModel):
     )
 
 
-class GenerateContentResponse(BaseModel):
+class GenerateContentResponse(GenerateContentResponseBase):
 
     candidates: list[Candidate] | None = None
 

@@ -1,0 +1,51 @@
+"""The `TypedDict` form of every object type (`types/_dicts.py`): what mypy checks a request dict
+against, so that `{"part": ...}` is an error before it is a bad request.
+
+Keys are the Python field names, and the wire (camelCase) names too where they differ, since a
+request dict may use either. Output-only fields are left out: a request never sets them.
+"""
+
+from __future__ import annotations
+
+import keyword
+from dataclasses import dataclass
+
+from .. import naming
+from ..spec.model import Spec
+from .text import docstring_body
+from .view import annotation
+
+
+@dataclass(frozen=True)
+class DictKey:
+    name: str
+    annotation: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class TypedDictView:
+    name: str
+    doc: str
+    keys: tuple[DictKey, ...]
+
+
+def typed_dict_views(spec: Spec, unions: frozenset[str]) -> tuple[TypedDictView, ...]:
+    views = []
+    for t in sorted(spec.objects(), key=lambda t: t.name):
+        keys: list[DictKey] = []
+        for f in t.fields:
+            if f.output_only:
+                continue
+            ann = annotation(f.type, spec, accept_dicts=True, unions=unions, prefix="")
+            py = naming.field_name(f.name)
+            keys.append(DictKey(py, ann, docstring_body(f.description)))
+            if f.name != py and not keyword.iskeyword(f.name):
+                keys.append(DictKey(f.name, ann, f"The wire name of `{py}`."))
+        name = naming.type_name(t.name)
+        views.append(
+            TypedDictView(
+                f"{name}Dict", docstring_body(f"The dict form of `{name}`. {t.description}"), tuple(keys)
+            )
+        )
+    return tuple(views)

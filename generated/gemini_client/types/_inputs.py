@@ -1,0 +1,31 @@
+"""What a request accepts where the spec says `X` (`XUnion`) or `list[X]` (`XListUnion`).
+
+The generator uses these aliases in method signatures and `TypedDict`s wherever such a type is
+an input (see codegen/render/extensions.py); `_contents` turns the short forms into wire shapes.
+"""
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
+
+from ._models import Content, Part, Schema, Tool
+
+if TYPE_CHECKING:  # named in strings: `_dicts` imports this module
+    from ._dicts import ContentDict, PartDict, SchemaDict, ToolDict
+
+__all__ = ["ContentListUnion", "ContentUnion", "SchemaUnion", "ToolUnion"]
+
+_PartLike: TypeAlias = Union[str, Part, "PartDict"]
+
+ContentUnion: TypeAlias = Union[Content, "ContentDict", _PartLike, Sequence[_PartLike]]
+"""One turn: a `Content`, or text and parts making a user turn."""
+
+ContentListUnion: TypeAlias = Union[
+    Content, "ContentDict", _PartLike, Sequence[Union[Content, "ContentDict", _PartLike]]
+]
+"""A conversation: turns, or text and parts (consecutive ones make one user turn)."""
+
+ToolUnion: TypeAlias = Union[Tool, "ToolDict", Callable[..., Any]]
+"""A tool, or a Python function declared as one (`FunctionDeclaration.from_callable`)."""
+
+SchemaUnion: TypeAlias = Union[Schema, "SchemaDict", type[Any]]
+"""A schema, or at the top of `response_schema` a Python type (`Model`, `list[Model]`, an enum)."""

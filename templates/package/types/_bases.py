@@ -1,0 +1,330 @@
+"""Hand-written base classes of the generated types: what a google-genai user expects on them.
+
+The generator makes the type `X` inherit `XBase` when this module defines one, every other
+request body type inherit `RequestModel`, and the rest the core `BaseModel` (see
+codegen/render/extensions.py); a base may not define a field's name, and the base of a request body
+type must derive from `RequestModel`.
+The generated `_models` imports this module, so it imports nothing generated at import time:
+the field types it needs are declared for the type checker only.
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar, get_args
+
+from pydantic import PrivateAttr, TypeAdapter, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
+
+from .._core._models import BaseModel
+from ._contents import is_python_type, to_content, to_contents, to_tools
+
+if TYPE_CHECKING:
+    from ._models import Candidate, FunctionCall, Part
+
+M = TypeVar("M", bound=BaseModel)
+
+__all__ = [
+    "ContentBase",
+    "CountTokensRequestBase",
+    "EmbedContentRequestBase",
+    "FunctionDeclarationBase",
+    "GenerateContentRequestBase",
+    "GenerateContentResponseBase",
+    "GenerationConfigBase",
+    "PartBase",
+    "RequestModel",
+    "SchemaBase",
+]
+
+
+@cache
+def known_keys(cls: type[BaseModel]) -> frozenset[str]:
+    """The keys a dict for `cls` may have: its fields' Python and wire names."""
+    keys = set(cls.__pydantic_fields__)
+    for f in cls.__pydantic_fields__.values():
+        keys.update(a for a in (f.alias, f.validation_alias) if isinstance(a, str))
+    return frozenset(keys)
+
+
+class RequestModel(BaseModel):
+    """The base of every request body type. A request is validated with `extra="forbid"`
+    (`build_body`), so a dict key that no field knows is an error; this names the key, its place
+    and the closest field. A model instance keeps its extra fields: the way to send a field newer
+    than the client."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _name_unknown_keys(cls, data: Any, handler: Callable[[Any], M]) -> M:
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            unknown = [e["loc"] for e in exc.errors() if e["type"] == "extra_forbidden"]
+            if not unknown:
+                raise
+            raise PydanticCustomError(
+                "unknown_key",
+                "{message} (send a field this client does not know yet in a typed model, or at"
+                " the top level with extra_body=)",
+                {"message": "; ".join(_unknown_key(cls, loc) for loc in unknown[:3])},
+            ) from None
+
+
+def _unknown_key(cls: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+    owner = _model_at(cls, loc[:-1])
+    key = str(loc[-1])
+    close = difflib.get_close_matches(key, sorted(owner.__pydantic_fields__), n=1) if owner else []
+    where = ".".join(map(str, loc[:-1]))
+    return (
+        (f"{where}: " if where else "")
+        + f"unknown key {key!r}"
+        + (f" for {owner.__name__}" if owner else "")
+        + (f"; did you mean {close[0]!r}?" if close else "")
+    )
+
+
+def _model_at(cls: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The model class validating the value at `loc` (list indexes and map keys pass through)."""
+    current: type[BaseModel] | None = cls
+    for step in loc:
+        if current is None:
+            return None
+        field = next(
+            (
+                f
+                for name, f in current.__pydantic_fields__.items()
+                if step in (name, f.validation_alias)
+            ),
+            None,
+        )
+        if field is not None:
+            current = _model_in(field.annotation)
+    return current
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+class PartBase(BaseModel):
+    """Constructors of the most common parts."""
+
+    @classmethod
+    def from_text(cls: type[M], text: str) -> M:
+        """A text part."""
+        return cls.model_validate({"text": text})
+
+    @classmethod
+    def from_bytes(cls: type[M], data: bytes, mime_type: str) -> M:
+        """Inline media: `data` is sent base64-encoded."""
+        return cls.model_validate(
+            {"inline_data": {"data": base64.b64encode(data).decode("ascii"), "mime_type": mime_type}}
+        )
+
+    @classmethod
+    def from_uri(cls: type[M], file_uri: str, mime_type: str) -> M:
+        """Media by reference: a File API URI, a `gs://` or a `https://` URI."""
+        return cls.model_validate({"file_data": {"file_uri": file_uri, "mime_type": mime_type}})
+
+    @classmethod
+    def from_function_call(cls: type[M], name: str, args: Mapping[str, Any]) -> M:
+        """A call of the function `name`, as the model would predict it."""
+        return cls.model_validate({"function_call": {"name": name, "args": dict(args)}})
+
+    @classmethod
+    def from_function_response(
+        cls: type[M], name: str, response: Mapping[str, Any], *, id: str | None = None
+    ) -> M:
+        """The result of calling `name`: `response` is its JSON object (`id` that of the call)."""
+        return cls.model_validate(
+            {"function_response": {"name": name, "response": dict(response), "id": id}}
+        )
+
+
+class ContentBase(BaseModel):
+    """A turn of a conversation: `role` is `"user"` or `"model"`."""
+
+
+class GenerateContentResponseBase(BaseModel):
+    """Shortcuts into the first candidate; the same on stream chunks.
+
+    With several candidates (`candidate_count`), `text` and `function_calls` read the first one
+    only: read `candidates[i].content.parts` for the others.
+    """
+
+    _parsed: Any = PrivateAttr(default=None)
+
+    if TYPE_CHECKING:
+        candidates: list[Candidate] | None
+
+    @property
+    def text(self) -> str | None:
+        """The text parts of the first candidate joined, thought parts skipped; `None` if none."""
+        texts = [
+            p.text for p in self._first_parts() if p.text is not None and not p.thought
+        ]
+        return "".join(texts) if texts else None
+
+    @property
+    def function_calls(self) -> list[FunctionCall]:
+        """The function calls of the first candidate, in order (empty if none)."""
+        return [p.function_call for p in self._first_parts() if p.function_call is not None]
+
+    @property
+    def parsed(self) -> Any:
+        """The structured output validated into `generation_config.response_schema` (a Python
+        type), or `None` when the request gave no such type."""
+        return self._parsed
+
+    def _first_parts(self) -> list[Part]:
+        if not self.candidates or self.candidates[0].content is None:
+            return []
+        return list(self.candidates[0].content.parts or [])
+
+
+class GenerateContentRequestBase(RequestModel):
+    """`contents`, `system_instruction` and `tools` in their short forms (see `_contents`)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_forms(cls, data: Any) -> Any:
+        return _coerce(data, contents=to_contents, systemInstruction=to_content, tools=to_tools)
+
+
+class CountTokensRequestBase(RequestModel):
+    """`contents` in its short forms."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_forms(cls, data: Any) -> Any:
+        return _coerce(data, contents=to_contents)
+
+
+class EmbedContentRequestBase(RequestModel):
+    """`content` in its short forms."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_forms(cls, data: Any) -> Any:
+        return _coerce(data, content=to_content)
+
+
+class GenerationConfigBase(BaseModel):
+    """`response_schema` may be a Python type: a pydantic model, `list[Model]`, an enum...
+
+    It is sent as `responseJsonSchema` with `responseMimeType` `application/json` (unless given),
+    and kept as `response_type` for parsing the answer (`GenerateContentResponse.parsed`).
+    """
+
+    _response_type: Any = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _python_response_schema(
+        cls, data: Any, handler: Callable[[Any], GenerationConfigBase]
+    ) -> GenerationConfigBase:
+        python_type = None
+        if isinstance(data, Mapping):
+            for key in ("response_schema", "responseSchema"):
+                if is_python_type(data.get(key)):
+                    python_type = data[key]
+                    data = {k: v for k, v in data.items() if k != key}
+                    data["responseJsonSchema"] = json_schema(python_type)
+                    if not data.get("response_mime_type") and not data.get("responseMimeType"):
+                        data["responseMimeType"] = "application/json"
+        model = handler(data)
+        if python_type is not None:
+            model._response_type = python_type
+        return model
+
+    @property
+    def response_type(self) -> Any:
+        """The Python type given as `response_schema`, if one was."""
+        return self._response_type
+
+
+class FunctionDeclarationBase(BaseModel):
+    """`FunctionDeclaration.from_callable(fn)`: the declaration of a Python function; and
+    `parameters` / `response` may be Python types (sent as their JSON schemas)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _python_schemas(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        out = dict(data)
+        for key, wire in (("parameters", "parametersJsonSchema"), ("response", "responseJsonSchema")):
+            if is_python_type(out.get(key)):
+                out[wire] = json_schema(out.pop(key))
+        return out
+
+    @classmethod
+    def from_callable(cls: type[M], fn: Callable[..., Any]) -> M:
+        """Name, docstring and a JSON schema of the parameters from `fn`'s signature and hints."""
+        from ._functions import declaration
+
+        return cls.model_validate(declaration(fn))
+
+
+class SchemaBase(BaseModel):
+    """A Python type is a schema only at the top (`response_schema`, function parameters)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_python_type(cls, data: Any) -> Any:
+        if is_python_type(data):
+            raise ValueError(
+                f"a Python type ({data!r}) is a schema only as generation_config.response_schema"
+                " or a function declaration's parameters or response; inside a Schema give its"
+                " fields"
+            )
+        return data
+
+
+@cache
+def _cached_adapter(python_type: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(python_type)
+
+
+def _adapter(python_type: Any) -> TypeAdapter[Any]:
+    try:
+        hash(python_type)
+    except TypeError:
+        return TypeAdapter(python_type)
+    return _cached_adapter(python_type)
+
+
+def json_schema(python_type: Any) -> dict[str, Any]:
+    """The JSON schema of a Python type, as `responseJsonSchema` takes it."""
+    return _adapter(python_type).json_schema()
+
+
+def parse_as(python_type: Any, text: str) -> Any:
+    """`text` (JSON) validated into `python_type` (raises pydantic's `ValidationError`)."""
+    return _adapter(python_type).validate_json(text)
+
+
+def _coerce(data: Any, **converters: Callable[[Any], Any]) -> Any:
+    """`data` with each field (wire or Python name) passed through its converter."""
+    if not isinstance(data, Mapping):
+        return data
+    out = dict(data)
+    for wire, convert in converters.items():
+        for key in {wire, _snake(wire)}:
+            if key in out:
+                out[key] = convert(out[key])
+    return out
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+

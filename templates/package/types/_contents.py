@@ -1,0 +1,118 @@
+"""The short forms a request accepts, turned into the wire shapes in this one place.
+
+- contents (`list[Content]`): a `str`, a `Part`, a `Content`, a dict of either, or a list mixing
+  them. Consecutive strings and parts make one turn: a `"user"` turn, or a `"model"` turn when
+  its parts are function calls. A dict with a `Part` key is a part, any other dict a turn.
+- content (`Content`): the same, as one turn.
+- tools (`list[Tool]`): a Python function becomes a `FunctionDeclaration`; consecutive functions
+  share one `Tool`.
+
+The results are dicts and the models given, validated afterwards like any request dict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any, get_origin
+
+__all__ = ["is_python_type", "to_content", "to_contents", "to_tools"]
+
+
+@cache
+def _part_keys() -> frozenset[str]:
+    from ._bases import known_keys
+    from ._models import Part
+
+    return known_keys(Part)
+
+
+def _is_part(value: Any) -> bool:
+    if isinstance(value, str):
+        return True
+    if isinstance(value, dict):  # the common case first: dicts are Mappings
+        return not _part_keys().isdisjoint(value)
+    from ._bases import PartBase
+
+    return isinstance(value, PartBase) or (
+        isinstance(value, Mapping) and not _part_keys().isdisjoint(value)
+    )
+
+
+def _part(value: Any) -> Any:
+    return {"text": value} if isinstance(value, str) else value
+
+
+def _is_call(part: Any) -> bool:
+    if isinstance(part, Mapping):
+        return "function_call" in part or "functionCall" in part
+    return getattr(part, "function_call", None) is not None
+
+
+def _turn(parts: list[Any]) -> dict[str, Any]:
+    role = "model" if parts and all(_is_call(p) for p in parts) else "user"
+    return {"role": role, "parts": [_part(p) for p in parts]}
+
+
+def to_contents(value: Any) -> Any:
+    """A `list[Content]` (of dicts and models) for any short form; other values unchanged."""
+    if isinstance(value, (str, Mapping)) or _is_part(value) or _is_content(value):
+        return [to_content(value)]
+    if not isinstance(value, Sequence):
+        return value
+    out: list[Any] = []
+    pending: list[Any] = []
+    for item in value:
+        if _is_part(item):
+            if pending and _is_call(item) != _is_call(pending[-1]):
+                out.append(_turn(pending))
+                pending = []
+            pending.append(item)
+            continue
+        if pending:
+            out.append(_turn(pending))
+            pending = []
+        out.append(item)
+    if pending:
+        out.append(_turn(pending))
+    return out
+
+
+def to_content(value: Any) -> Any:
+    """One `Content` (a dict or the model) for any short form; other values unchanged."""
+    if _is_part(value):
+        return _turn([value])
+    if isinstance(value, Sequence) and value and all(_is_part(v) for v in value):
+        return _turn(list(value))
+    return value
+
+
+def _is_content(value: Any) -> bool:
+    from ._bases import ContentBase
+
+    return isinstance(value, ContentBase)
+
+
+def to_tools(value: Any) -> Any:
+    """`value` with each Python function made a `Tool` declaring it."""
+    if isinstance(value, (str, Mapping)) or not isinstance(value, Sequence):
+        return value
+    from ._functions import declaration, is_function
+
+    out: list[Any] = []
+    declarations: list[dict[str, Any]] | None = None  # those of the functions just before
+    for item in value:
+        if not is_function(item):
+            out.append(item)
+            declarations = None
+        elif declarations is not None:
+            declarations.append(declaration(item))
+        else:
+            declarations = [declaration(item)]
+            out.append({"functionDeclarations": declarations})
+    return out
+
+
+def is_python_type(value: Any) -> bool:
+    """A class or a typing construct (`list[Model]`, `Model | None`), as opposed to a schema value."""
+    return isinstance(value, type) or get_origin(value) is not None
