@@ -77,6 +77,7 @@ class Models(SyncAPIResource):
                     "serviceTier": service_tier,
                     "store": store,
                 },
+                required=["contents"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -123,6 +124,7 @@ class Models(SyncAPIResource):
                     "serviceTier": service_tier,
                     "store": store,
                 },
+                required=["contents"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -195,6 +197,7 @@ class Models(SyncAPIResource):
                     "outputDimensionality": output_dimensionality,
                     "embedContentConfig": embed_content_config,
                 },
+                required=["content"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -225,6 +228,7 @@ class Models(SyncAPIResource):
                 {
                     "requests": requests,
                 },
+                required=["requests"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -335,6 +339,7 @@ class AsyncModels(AsyncAPIResource):
                     "serviceTier": service_tier,
                     "store": store,
                 },
+                required=["contents"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -381,6 +386,7 @@ class AsyncModels(AsyncAPIResource):
                     "serviceTier": service_tier,
                     "store": store,
                 },
+                required=["contents"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -453,6 +459,7 @@ class AsyncModels(AsyncAPIResource):
                     "outputDimensionality": output_dimensionality,
                     "embedContentConfig": embed_content_config,
                 },
+                required=["content"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -483,6 +490,7 @@ class AsyncModels(AsyncAPIResource):
                 {
                     "requests": requests,
                 },
+                required=["requests"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from .._core._models import OpenEnum
-from pydantic import Field
+from pydantic import ConfigDict, Field
 from enum import Enum
-from .._core._models import BaseModel
+from .._core._models import BaseModel, Bytes
 from typing import Any
 
 
@@ -104,7 +104,7 @@ class Blob(BaseModel):
     )
     """The IANA standard MIME type of the source data."""
 
-    data: str | None = None
+    data: Bytes | None = None
     """Raw bytes for media formats."""
 
 
@@ -315,7 +315,7 @@ class FunctionResponseBlob(BaseModel):
     )
     """The IANA standard MIME type of the source data."""
 
-    data: str | None = None
+    data: Bytes | None = None
     """Raw bytes for media formats."""
 
 
@@ -861,7 +861,7 @@ class SearchEntryPoint(BaseModel):
     )
     """Web content snippet that can be embedded in a web page or an app webview."""
 
-    sdk_blob: str | None = Field(
+    sdk_blob: Bytes | None = Field(
         default=None, validation_alias="sdkBlob", serialization_alias="sdkBlob"
     )
     """Base64 encoded JSON representing array of tuple."""
@@ -1974,7 +1974,7 @@ class Part(BaseModel):
     thought: bool | None = None
     """Indicates if the part is thought from the model."""
 
-    thought_signature: str | None = Field(
+    thought_signature: Bytes | None = Field(
         default=None, validation_alias="thoughtSignature", serialization_alias="thoughtSignature"
     )
     """An opaque signature for the thought so it can be reused in subsequent requests."""
