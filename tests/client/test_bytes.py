@@ -23,13 +23,13 @@ def image_reply(data: bytes) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("data", [RAW, UTF8_LOOKALIKE, bytearray(RAW), memoryview(RAW)])
-def test_raw_bytes_are_sent_as_base64(
-    client: Client, server: LoopbackServer, data: bytes
-) -> None:
+def test_raw_bytes_are_sent_as_base64(client: Client, server: LoopbackServer, data: bytes) -> None:
     server.add(GENERATE, Reply(json=image_reply(b"")))
     client.models.generate_content(
         model=MODEL,
-        contents=[types.Content(parts=[types.Part(inline_data=types.Blob(mime_type="x", data=data))])],
+        contents=[
+            types.Content(parts=[types.Part(inline_data=types.Blob(mime_type="x", data=data))])
+        ],
     )
     sent = server.requests[0].json()["contents"][0]["parts"][0]["inlineData"]["data"]
     assert base64.b64decode(sent) == bytes(data)

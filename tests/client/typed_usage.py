@@ -38,9 +38,7 @@ def text_prompt(client: Client) -> str:
 
 
 def caption(client: Client, jpeg: bytes) -> str:
-    image = types.Part(
-        inline_data=types.Blob(mime_type="image/jpeg", data=jpeg)
-    )
+    image = types.Part(inline_data=types.Blob(mime_type="image/jpeg", data=jpeg))
     resp = client.models.generate_content(
         model=f"models/{MODEL}",
         contents=[

@@ -222,7 +222,10 @@ def test_with_options_shares_the_pool_and_merges_headers(server: LoopbackServer)
         copy = client.with_options(timeout=5, max_retries=0, extra_headers={"x-b": "2"})
         assert copy._client is client._client
         assert (copy.timeout, copy.max_retries, client.max_retries) == (5.0, 0, 2)
-        assert client.copy(default_headers={"x-c": "3"})._default_headers == {"x-a": "1", "x-c": "3"}
+        assert client.copy(default_headers={"x-c": "3"})._default_headers == {
+            "x-a": "1",
+            "x-c": "3",
+        }
         copy.models.generate_content("gemini-test", contents=CONTENTS)
         copy.close()  # a copy never closes the shared pool
         assert not client._client.is_closed

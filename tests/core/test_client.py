@@ -244,7 +244,10 @@ def test_timeout_raises_api_timeout_error(
     assert len(server.requests) == 1 and sleeps == []
     # ...unless the caller asks for it.
     server.add(GENERATE, Reply(json=reply("late"), delay=1.0), Reply(json=reply("ok")))
-    assert generate(client.with_options(retry_after_send=True), timeout=httpx.Timeout(0.2)).text == "ok"
+    assert (
+        generate(client.with_options(retry_after_send=True), timeout=httpx.Timeout(0.2)).text
+        == "ok"
+    )
     assert len(sleeps) == 1
 
 

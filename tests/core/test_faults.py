@@ -142,9 +142,7 @@ def test_retry_info_longer_than_the_time_left_raises_at_once(
     assert len(faults.requests) == 1 and outcome.seconds < 2
 
 
-def test_retries_and_their_sleeps_stay_within_the_deadline(
-    mode: str, faults: FaultServer
-) -> None:
+def test_retries_and_their_sleeps_stay_within_the_deadline(mode: str, faults: FaultServer) -> None:
     faults.add(*[json_response(503, error_body(503, "UNAVAILABLE"))] * 5)
     outcome = run(mode, faults.url, generate(timeout=1.2), real_sleep=True, max_retries=10)
     assert isinstance(outcome.error, InternalServerError)

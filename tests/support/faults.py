@@ -171,9 +171,7 @@ def corrupt_gzip(status: int = 200, *, content_type: str = "application/json") -
     """A body labelled gzip whose bytes are not (a valid gzip header, then garbage)."""
     body = gzip.compress(b'{"candidates": []}')[:12] + b"\x00garbage\xff" * 8
     return close_after(
-        response(
-            status, body, headers=[("Content-Encoding", "gzip")], content_type=content_type
-        )
+        response(status, body, headers=[("Content-Encoding", "gzip")], content_type=content_type)
     )
 
 
@@ -194,9 +192,7 @@ def sse_body(*events: Any, bom: bool = False, crlf: bool = True) -> bytes:
 def sse_stream(body: bytes, *, cut: int | None = None, reset: bool = False) -> Fault:
     """A close-delimited event stream (no Content-Length): ``body``, or its first ``cut`` bytes,
     then a close (or a reset)."""
-    head = (
-        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
-    )
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
     data = head + (body if cut is None else body[:cut])
     return reset_after(data) if reset else close_after(data)
 

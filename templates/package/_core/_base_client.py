@@ -62,7 +62,13 @@ _AsyncClientT = TypeVar("_AsyncClientT", bound="AsyncAPIClient")
 _RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo"
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-_UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.WriteError, httpx.WriteTimeout)
+_UNSENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.WriteError,
+    httpx.WriteTimeout,
+)
 """Failures before the whole request reached the server: it cannot have been processed."""
 _UNANSWERED = (httpx.ReadError, httpx.ReadTimeout, httpx.RemoteProtocolError)
 """Failures after the request was sent: the server may have processed (and billed) it."""
@@ -287,7 +293,11 @@ class _BaseClient(Generic[_HttpxClientT]):
         return self._next_delay(attempt, error, error.retry_after, deadline)
 
     def _transport_failure(
-        self, attempt: int, request: httpx.Request, err: httpx.TransportError, deadline: float | None
+        self,
+        attempt: int,
+        request: httpx.Request,
+        err: httpx.TransportError,
+        deadline: float | None,
     ) -> float:
         """The delay before retrying after a transport error; raises when it must not be retried."""
         error = self._connection_error(request, err, deadline, attempt)
