@@ -207,6 +207,15 @@ def test_sdk_headers_and_user_headers_merge(mode: str, server: LoopbackServer) -
     assert headers["x-team"] == "t" and headers["x-goog-api-key"] == KEY
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_the_time_left_is_sent_as_x_server_timeout(mode: str, server: LoopbackServer) -> None:
+    server.add(GENERATE, Reply(json=reply("a")), Reply(json=reply("b")))
+    run(mode, server.url, generate(timeout=30.5))
+    run(mode, server.url, generate(timeout=None))
+    assert server.requests[0].headers["x-server-timeout"] == "31"
+    assert "x-server-timeout" not in server.requests[1].headers
+
+
 def test_sdk_version_is_the_generators() -> None:
     import codegen
 

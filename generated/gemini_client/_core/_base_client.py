@@ -352,6 +352,14 @@ class _BaseClient(Generic[_HttpxClientT]):
             )
 
 
+def _tell_server(request: httpx.Request, deadline: float | None) -> None:
+    """Send the time left as ``X-Server-Timeout`` (seconds), as google-genai does, so that the
+    API stops working on a call the client will have given up on."""
+    left = time_left(deadline)
+    if left is not None:
+        request.headers["x-server-timeout"] = str(max(1, math.ceil(left)))
+
+
 def _expired(deadline: float | None) -> bool:
     left = time_left(deadline)
     return left is not None and left <= 0.01
@@ -449,6 +457,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 raise ClientClosedError("the client is closed: create a new one")
             failure: httpx.TransportError | None = None
             undecodable: httpx.DecodingError | None = None
+            _tell_server(request, deadline)
             token = DEADLINE.set(deadline)
             try:
                 response = self._client.send(request, stream=True)
@@ -669,6 +678,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             client = self._http.get()
             failure: httpx.TransportError | None = None
             undecodable: httpx.DecodingError | None = None
+            _tell_server(request, deadline)
             token = DEADLINE.set(deadline)
             try:
                 response = await client.send(request, stream=True)
