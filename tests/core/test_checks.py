@@ -89,6 +89,30 @@ def test_bad_per_call_timeout_fails_before_sending(mode: str, server: LoopbackSe
     assert isinstance(outcome.error, ArgumentError) and server.requests == []
 
 
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"extra_headers": {"x-name": "é"}},
+        {"extra_body": {"when": object()}},
+        {"extra_headers": {"user-agent": 3}},
+    ],
+)
+def test_extras_that_cannot_be_sent_fail_before_sending(
+    mode: str, server: LoopbackServer, extra: dict[str, Any]
+) -> None:
+    outcome = run(mode, server.url, generate(**extra))
+    assert isinstance(outcome.error, ArgumentError), outcome.error
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_infinite_timeout_means_none(mode: str, server: LoopbackServer) -> None:
+    server.add(GENERATE, Reply(json=reply("a")))
+    outcome = run(mode, server.url, generate(timeout=float("inf")))
+    assert outcome.error is None and "x-server-timeout" not in server.requests[0].headers
+
+
 # --- 9. pagers --------------------------------------------------------------------------------
 
 

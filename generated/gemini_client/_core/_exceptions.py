@@ -343,7 +343,7 @@ def make_status_error(
         code = error.get("code")
         if isinstance(code, int) and not isinstance(code, bool) and 100 <= code <= 599:
             status_code = code
-        status = error.get("status") if isinstance(error.get("status"), str) else None
+        status = bounded(error["status"], 100) if isinstance(error.get("status"), str) else None
         details = error["details"] if isinstance(error.get("details"), list) else []
     elif isinstance(error, str):  # {"error": "..."}
         message = error

@@ -34,6 +34,7 @@ from ._exceptions import (
     ArgumentError,
     ClientClosedError,
     GeminiError,
+    bounded,
     describe_validation_error,
     make_status_error,
     redact,
@@ -135,7 +136,7 @@ def _check_timeout(timeout: object, name: str = "timeout") -> Timeout:
         if all(value is None or value > 0 for value in phases):
             return timeout
     elif isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0:
-        return float(timeout)
+        return float(timeout) if math.isfinite(timeout) else None
     raise ArgumentError(
         f"{name}: expected seconds > 0, an httpx.Timeout with positive values or None, "
         f"got {timeout!r}"
@@ -263,24 +264,29 @@ class _BaseClient(Generic[_HttpxClientT]):
             else _check_timeout(options.timeout)
         )
         deadline = time.monotonic() + timeout if isinstance(timeout, float) else None
-        headers = self._headers
-        if options.extra_headers:
-            headers = _merge_headers(headers, options.extra_headers)
-            headers.pop(RAW_RESPONSE_HEADER, None)
-        if options.extra_query:
-            query = {**(query or {}), **options.extra_query}
-        if options.extra_body:
-            body = {**(body or {}), **options.extra_body}
-        params = {k: v for k, v in query.items() if v is not None} if query else None
-        request = self._httpx().build_request(
-            method,
-            self.base_url + path,
-            params=cast(Any, params),
-            headers=headers,
-            json=body,
-            timeout=_httpx_timeout(timeout),
-        )
-        return request, deadline
+        try:
+            headers = self._headers
+            if options.extra_headers:
+                headers = _merge_headers(headers, options.extra_headers)
+                headers.pop(RAW_RESPONSE_HEADER, None)
+            if options.extra_query:
+                query = {**(query or {}), **options.extra_query}
+            if options.extra_body:
+                body = {**(body or {}), **options.extra_body}
+            params = {k: v for k, v in query.items() if v is not None} if query else None
+            request = self._httpx().build_request(
+                method,
+                self.base_url + path,
+                params=cast(Any, params),
+                headers=headers,
+                json=body,
+                timeout=_httpx_timeout(timeout),
+            )
+        except (TypeError, ValueError) as err:  # a header that is not ASCII, a body not JSON
+            problem = redact(f"{type(err).__name__}: {err}", self._secrets)
+        else:
+            return request, deadline
+        raise ArgumentError(f"extra_headers/extra_query/extra_body: {bounded(problem, 200)}")
 
     def _status_failure(
         self, attempt: int, response: httpx.Response, deadline: float | None
