@@ -120,6 +120,20 @@ def test_key_echoed_in_a_stream_error_event_is_redacted(mode: str, faults: Fault
     assert leaks(outcome.error, KEY) == []
 
 
+def test_key_echoed_in_an_invalid_chunk_is_redacted(mode: str, faults: FaultServer) -> None:
+    faults.add(sse_stream(sse_body({"candidates": f"echo {KEY}"})))
+    outcome = run(mode, faults.url, stream_texts())
+    assert isinstance(outcome.error, APIResponseValidationError)
+    assert leaks(outcome.error, KEY) == []
+
+
+def test_key_echoed_in_an_invalid_body_is_redacted(mode: str, faults: FaultServer) -> None:
+    faults.add(json_response(200, {"candidates": f"echo {KEY}"}))
+    outcome = run(mode, faults.url, generate())
+    assert isinstance(outcome.error, APIResponseValidationError)
+    assert leaks(outcome.error, KEY) == []
+
+
 # --- 2. retry hints longer than the cap or the time left ------------------------------------
 
 

@@ -80,12 +80,13 @@ _SDK_HEADERS = {
 }
 
 
-def _parse(cast_to: type[T], response: httpx.Response) -> T:
+def _parse(cast_to: type[T], response: httpx.Response, secrets: tuple[str, ...]) -> T:
     try:
         return cast_to.model_validate_json(response.content)
-    except pydantic.ValidationError as err:
+    except pydantic.ValidationError as err:  # raised outside: its text shows the input
         message = f"response is not a valid {cast_to.__name__}: {describe_validation_error(err)}"
-    raise APIResponseValidationError(message, response=response, body=response.text)
+    body = redact(response.text, secrets)
+    raise APIResponseValidationError(message, response=response, body=body)
 
 
 def _is_raw(options: RequestOptions) -> bool:
@@ -505,8 +506,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         """Send a request and parse its JSON body as ``cast_to``."""
         response, _ = self._send(method, path, body, query, options)
         if _is_raw(options):
-            return cast(T, APIResponse(response, lambda: _parse(cast_to, response)))
-        return _parse(cast_to, response)
+            return cast(T, APIResponse(response, lambda: _parse(cast_to, response, self._secrets)))
+        return _parse(cast_to, response, self._secrets)
 
     def stream(
         self,
@@ -547,7 +548,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         def fetch(token: str | None) -> PageT:
             page_query = query if token is None else {**(query or {}), page_token: token}
             response, _ = self._send(method, path, body, page_query, options)
-            return _parse(page_cls, response)
+            return _parse(page_cls, response, self._secrets)
 
         return SyncPager(fetch, page_cls=page_cls, items=items, next_page_token=next_page_token)
 
@@ -726,8 +727,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         """Send a request and parse its JSON body as ``cast_to``."""
         response, _ = await self._send(method, path, body, query, options)
         if _is_raw(options):
-            return cast(T, APIResponse(response, lambda: _parse(cast_to, response)))
-        return _parse(cast_to, response)
+            return cast(T, APIResponse(response, lambda: _parse(cast_to, response, self._secrets)))
+        return _parse(cast_to, response, self._secrets)
 
     async def stream(
         self,
@@ -768,7 +769,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         async def fetch(token: str | None) -> PageT:
             page_query = query if token is None else {**(query or {}), page_token: token}
             response, _ = await self._send(method, path, body, page_query, options)
-            return _parse(page_cls, response)
+            return _parse(page_cls, response, self._secrets)
 
         return AsyncPager(fetch, page_cls=page_cls, items=items, next_page_token=next_page_token)
 

@@ -104,15 +104,17 @@ class _BaseStream(Generic[T]):
         try:
             chunk = self._cast_to.model_validate_json(data)
         except pydantic.ValidationError as err:
-            message = (
-                f"stream chunk {self._count} is not a valid {self._cast_to.__name__}: "
-                + describe_validation_error(err)
-            )
-            raise APIResponseValidationError(
-                message, response=self.response, body=redact(data, self._secrets)
-            ) from None
-        self._count += 1
-        return chunk
+            # Raised below, outside this block: the pydantic error shows the input, which may
+            # echo the key, and must not be chained.
+            problem = describe_validation_error(err)
+        else:
+            self._count += 1
+            return chunk
+        raise APIResponseValidationError(
+            f"stream chunk {self._count} is not a valid {self._cast_to.__name__}: {problem}",
+            response=self.response,
+            body=redact(data, self._secrets),
+        )
 
     def _error_event(self, data: str) -> APIError:
         try:
