@@ -137,6 +137,15 @@ class _BaseStream(Generic[T]):
                 response=self.response,
             )
 
+    def _chunks(self, parser: _EventParser, data: bytes) -> Iterator[T]:
+        """The chunks that ``data``, the next bytes of the body, completes, one by one: an
+        error in a later event comes after the chunks before it."""
+        self._check_deadline()
+        for event, text in parser.feed(data):
+            chunk = self._parse(event, text)
+            if chunk is not None:
+                yield chunk
+
     def _check_deadline(self) -> None:
         left = time_left(self._deadline)
         if left is not None and left <= 0:
@@ -214,11 +223,8 @@ class Stream(_BaseStream[T]):
                 if data is None:
                     self._at_end(parser)
                     return
-                self._check_deadline()
-                for event, text in parser.feed(data):
-                    chunk = self._parse(event, text)
-                    if chunk is not None:
-                        yield chunk
+                for chunk in self._chunks(parser, data):
+                    yield chunk
         finally:
             self.response.close()
 
@@ -283,11 +289,8 @@ class AsyncStream(_BaseStream[T]):
                 if data is None:
                     self._at_end(parser)
                     return
-                self._check_deadline()
-                for event, text in parser.feed(data):
-                    chunk = self._parse(event, text)
-                    if chunk is not None:
-                        yield chunk
+                for chunk in self._chunks(parser, data):
+                    yield chunk
         finally:
             await self.response.aclose()
 

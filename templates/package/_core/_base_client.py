@@ -289,10 +289,20 @@ class _BaseClient(Generic[_HttpxClientT]):
             return request, deadline
         raise ArgumentError(f"extra_headers/extra_query/extra_body: {bounded(problem, 200)}")
 
-    def _status_failure(
-        self, attempt: int, response: httpx.Response, deadline: float | None
-    ) -> float:
-        """The delay before retrying an error ``response``; raises when it must not be retried."""
+    def _answer_failure(
+        self,
+        attempt: int,
+        response: httpx.Response,
+        undecodable: httpx.DecodingError | None,
+        deadline: float | None,
+    ) -> float | None:
+        """``None`` for a usable 2xx ``response``, else the delay before retrying it; raises when
+        it must not be retried."""
+        if undecodable is not None:
+            raise self._undecodable(response, undecodable)
+        self._log_response(response.request, response, attempt)
+        if response.is_success:
+            return None
         error = make_status_error(response, secrets=self._secrets)
         error.retry_after = _retry_hint(response.headers, error.details)
         if response.status_code not in _RETRY_STATUSES:
@@ -481,15 +491,11 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 failure = err
             finally:
                 DEADLINE.reset(token)
-            if undecodable is not None:
-                raise self._undecodable(response, undecodable)
+            delay: float | None
             if failure is not None:
                 delay = self._transport_failure(attempt, request, failure, deadline)
-            else:
-                self._log_response(request, response, attempt)
-                if response.is_success:
-                    return response, deadline
-                delay = self._status_failure(attempt, response, deadline)
+            elif (delay := self._answer_failure(attempt, response, undecodable, deadline)) is None:
+                return response, deadline
             self._sleep(delay)
             attempt += 1
 
@@ -702,15 +708,11 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 failure = err
             finally:
                 DEADLINE.reset(token)
-            if undecodable is not None:
-                raise self._undecodable(response, undecodable)
+            delay: float | None
             if failure is not None:
                 delay = self._transport_failure(attempt, request, failure, deadline)
-            else:
-                self._log_response(request, response, attempt)
-                if response.is_success:
-                    return response, deadline
-                delay = self._status_failure(attempt, response, deadline)
+            elif (delay := self._answer_failure(attempt, response, undecodable, deadline)) is None:
+                return response, deadline
             await self._sleep(delay)
             attempt += 1
 
