@@ -274,3 +274,14 @@ async def test_async_with_options_shares_the_pool(server: LoopbackServer) -> Non
         assert copy._client is client._client
         await copy.models.generate_content("gemini-test", contents=CONTENTS)
     assert server.requests[0].headers["x-b"] == "2"
+
+
+def test_redact_takes_a_key_or_its_forms() -> None:
+    from urllib.parse import quote
+
+    from gemini_client._core._exceptions import redact, secret_forms
+
+    text = f"a {KEY} b {quote(KEY, safe='')} c {KEY.encode()!r} d ?key=abc"
+    assert redact(text, KEY) == redact(text, secret_forms(KEY))
+    assert KEY not in redact(text, KEY) and "abc" not in redact(text)
+    assert redact("A z", KEY) == "A z"  # a str is one secret, not a set of characters

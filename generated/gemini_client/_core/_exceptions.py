@@ -71,20 +71,20 @@ def secret_forms(secret: str | None) -> tuple[str, ...]:
     return tuple(sorted(forms, key=len, reverse=True))
 
 
-def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """``text`` without a ``key=`` query value or any of the ``secrets`` (see ``secret_forms``)."""
+def redact(text: str, secret: str | Iterable[str] | None = None) -> str:
+    """``text`` without a ``key=`` query value or the ``secret`` (a key, in every form that
+    ``secret_forms`` lists, or those forms already listed)."""
     text = _KEY_PARAM.sub(r"\1REDACTED", text)
-    for secret in secrets:
-        text = text.replace(secret, "REDACTED")
+    for form in secret_forms(secret) if isinstance(secret, str) else secret or ():
+        text = text.replace(form, "REDACTED")
     return text
 
 
-def redact_json(value: object, secrets: Iterable[str]) -> object:
-    """A decoded JSON ``value`` with the ``secrets`` removed from every string (keys too).
-
-    Iterative, so a deeply nested body cannot exhaust the stack.
+def redact_json(value: object, secret: str | Iterable[str] | None) -> object:
+    """A decoded JSON ``value`` with the ``secret`` (as for ``redact``) removed from every string,
+    keys too. Iterative, so a deeply nested body cannot exhaust the stack.
     """
-    secrets = tuple(secrets)
+    secrets = secret_forms(secret) if isinstance(secret, str) else tuple(secret or ())
     if not secrets:
         return value
     root: list[object] = [value]
@@ -103,7 +103,7 @@ def redact_json(value: object, secrets: Iterable[str]) -> object:
     return root[0]
 
 
-def sanitized(err: Exception, secrets: Iterable[str]) -> Exception:
+def sanitized(err: Exception, secrets: str | Iterable[str] | None) -> Exception:
     """A copy of ``err`` with a redacted message and no chained exceptions (they may show the key),
     to serve as the ``__cause__`` of the client's own error."""
     message = redact(str(err), secrets)
@@ -316,22 +316,22 @@ def make_status_error(
     response: httpx.Response,
     *,
     body: object = None,
-    secrets: Iterable[str] = (),
+    secret: str | Iterable[str] | None = None,
     retry_after: float | None = None,
 ) -> APIStatusError:
     """The typed error for an error ``response``, from Google's ``{"error": {...}}`` body.
 
     ``body`` is the already decoded JSON (a stream's error event), else the response body is read;
     a body that is not JSON or has another shape still gives an error with the HTTP status. The
-    ``secrets`` (forms of the API key) are removed from the message and the body should the
-    server echo them.
+    ``secret`` (the API key, or its forms from ``secret_forms``) is removed from the message, the
+    body and the details should the server echo it.
     """
     if body is None:
         try:
             body = decode_json(response.content)
         except ValueError:
             body = response.text or None
-    body = redact_json(body, secrets)
+    body = redact_json(body, secret)
     error = body.get("error") if isinstance(body, dict) else None
     status_code = response.status_code
     status: str | None = None

@@ -303,7 +303,13 @@ class _BaseClient(Generic[_HttpxClientT]):
         self._log_response(response.request, response, attempt)
         if response.is_success:
             return None
-        error = make_status_error(response, secrets=self._secrets)
+        return self._status_failure(attempt, response, deadline)
+
+    def _status_failure(
+        self, attempt: int, response: httpx.Response, deadline: float | None
+    ) -> float:
+        """The delay before retrying an error ``response``; raises when it must not be retried."""
+        error = make_status_error(response, secret=self._secrets)
         error.retry_after = _retry_hint(response.headers, error.details)
         if response.status_code not in _RETRY_STATUSES:
             raise error
@@ -325,6 +331,16 @@ class _BaseClient(Generic[_HttpxClientT]):
         if not retry or isinstance(error, APITimeoutError) and _expired(deadline):
             raise error
         return self._next_delay(attempt, error, None, deadline)
+
+    def _retry_or_raise(self, attempt: int, response: httpx.Response) -> float:
+        """``_status_failure`` without a deadline, for request loops outside this module."""
+        return self._status_failure(attempt, response, None)
+
+    def _retry_or_raise_transport(
+        self, attempt: int, request: httpx.Request, err: httpx.TransportError
+    ) -> float:
+        """``_transport_failure`` without a deadline, for request loops outside this module."""
+        return self._transport_failure(attempt, request, err, None)
 
     def _connection_error(
         self, request: httpx.Request, err: Exception, deadline: float | None, attempt: int
@@ -465,8 +481,21 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         options: RequestOptions,
         *,
         stream: bool = False,
+    ) -> httpx.Response:
+        """Send with retries; returns a 2xx response (its body unread when ``stream``)."""
+        return self._send_timed(method, path, body, query, options, stream=stream)[0]
+
+    def _send_timed(
+        self,
+        method: str,
+        path: str,
+        body: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        options: RequestOptions,
+        *,
+        stream: bool = False,
     ) -> tuple[httpx.Response, float | None]:
-        """Send with retries; a 2xx response (its body unread when ``stream``) and the deadline."""
+        """``_send``, also returning the call's deadline (for reading a stream within it)."""
         request, deadline = self._build_request(method, path, body, query, options)
         attempt = 0
         while True:
@@ -510,7 +539,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         options: RequestOptions,
     ) -> T:
         """Send a request and parse its JSON body as ``cast_to``."""
-        response, _ = self._send(method, path, body, query, options)
+        response = self._send(method, path, body, query, options)
         if _is_raw(options):
             return cast(T, APIResponse(response, lambda: _parse(cast_to, response, self._secrets)))
         return _parse(cast_to, response, self._secrets)
@@ -526,12 +555,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         options: RequestOptions,
     ) -> Stream[T]:
         """Send a request with ``alt=sse`` and stream its events as ``cast_to`` chunks."""
-        response, deadline = self._send(
+        response, deadline = self._send_timed(
             method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
         )
-        stream = Stream(
-            cast_to=cast_to, response=response, secrets=self._secrets, deadline=deadline
-        )
+        stream = Stream(cast_to=cast_to, response=response, secret=self._secrets, deadline=deadline)
         if _is_raw(options):
             return cast("Stream[T]", APIResponse(response, lambda: stream))
         return stream
@@ -553,7 +580,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
 
         def fetch(token: str | None) -> PageT:
             page_query = query if token is None else {**(query or {}), page_token: token}
-            response, _ = self._send(method, path, body, page_query, options)
+            response = self._send(method, path, body, page_query, options)
             return _parse(page_cls, response, self._secrets)
 
         return SyncPager(fetch, page_cls=page_cls, items=items, next_page_token=next_page_token)
@@ -683,8 +710,21 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         options: RequestOptions,
         *,
         stream: bool = False,
+    ) -> httpx.Response:
+        """Send with retries; returns a 2xx response (its body unread when ``stream``)."""
+        return (await self._send_timed(method, path, body, query, options, stream=stream))[0]
+
+    async def _send_timed(
+        self,
+        method: str,
+        path: str,
+        body: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        options: RequestOptions,
+        *,
+        stream: bool = False,
     ) -> tuple[httpx.Response, float | None]:
-        """Send with retries; a 2xx response (its body unread when ``stream``) and the deadline."""
+        """``_send``, also returning the call's deadline (for reading a stream within it)."""
         request, deadline = self._build_request(method, path, body, query, options)
         attempt = 0
         while True:
@@ -727,7 +767,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         options: RequestOptions,
     ) -> T:
         """Send a request and parse its JSON body as ``cast_to``."""
-        response, _ = await self._send(method, path, body, query, options)
+        response = await self._send(method, path, body, query, options)
         if _is_raw(options):
             return cast(T, APIResponse(response, lambda: _parse(cast_to, response, self._secrets)))
         return _parse(cast_to, response, self._secrets)
@@ -743,11 +783,11 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         options: RequestOptions,
     ) -> AsyncStream[T]:
         """Send a request with ``alt=sse`` and stream its events as ``cast_to`` chunks."""
-        response, deadline = await self._send(
+        response, deadline = await self._send_timed(
             method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
         )
         stream = AsyncStream(
-            cast_to=cast_to, response=response, secrets=self._secrets, deadline=deadline
+            cast_to=cast_to, response=response, secret=self._secrets, deadline=deadline
         )
         if _is_raw(options):
             return cast("AsyncStream[T]", APIResponse(response, lambda: stream))
@@ -770,7 +810,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
 
         async def fetch(token: str | None) -> PageT:
             page_query = query if token is None else {**(query or {}), page_token: token}
-            response, _ = await self._send(method, path, body, page_query, options)
+            response = await self._send(method, path, body, page_query, options)
             return _parse(page_cls, response, self._secrets)
 
         return AsyncPager(fetch, page_cls=page_cls, items=items, next_page_token=next_page_token)

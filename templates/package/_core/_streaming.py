@@ -21,6 +21,7 @@ from ._exceptions import (
     make_status_error,
     redact,
     sanitized,
+    secret_forms,
 )
 
 __all__ = ["AsyncStream", "Stream"]
@@ -86,14 +87,14 @@ class _BaseStream(Generic[T]):
         *,
         cast_to: type[T],
         response: httpx.Response,
-        secrets: Iterable[str] = (),
+        secret: str | Iterable[str] | None = None,
         deadline: float | None = None,
     ) -> None:
         self.response = response
         """The HTTP response, for its status and headers."""
         self._cast_to = cast_to
         self._count = 0
-        self._secrets = tuple(secrets)
+        self._secrets = secret_forms(secret) if isinstance(secret, str) else tuple(secret or ())
         self._deadline = deadline
 
     def _parse(self, event: str, data: str) -> T | None:
@@ -127,7 +128,7 @@ class _BaseStream(Generic[T]):
             )
         if isinstance(body, dict) and "error" not in body:
             body = {"error": body}
-        return make_status_error(self.response, body=body, secrets=self._secrets)
+        return make_status_error(self.response, body=body, secret=self._secrets)
 
     def _check_content_type(self) -> None:
         content_type = self.response.headers.get("content-type", "")
@@ -198,10 +199,10 @@ class Stream(_BaseStream[T]):
         *,
         cast_to: type[T],
         response: httpx.Response,
-        secrets: Iterable[str] = (),
+        secret: str | Iterable[str] | None = None,
         deadline: float | None = None,
     ) -> None:
-        super().__init__(cast_to=cast_to, response=response, secrets=secrets, deadline=deadline)
+        super().__init__(cast_to=cast_to, response=response, secret=secret, deadline=deadline)
         self._iterator = self._iter_chunks()
 
     def _iter_chunks(self) -> Generator[T, None, None]:
@@ -261,10 +262,10 @@ class AsyncStream(_BaseStream[T]):
         *,
         cast_to: type[T],
         response: httpx.Response,
-        secrets: Iterable[str] = (),
+        secret: str | Iterable[str] | None = None,
         deadline: float | None = None,
     ) -> None:
-        super().__init__(cast_to=cast_to, response=response, secrets=secrets, deadline=deadline)
+        super().__init__(cast_to=cast_to, response=response, secret=secret, deadline=deadline)
         self._iterator = self._iter_chunks()
 
     async def _iter_chunks(self) -> AsyncGenerator[T, None]:
