@@ -143,7 +143,7 @@ def test_retry_after_longer_than_the_cap_raises_at_once(mode: str, faults: Fault
     outcome = run(mode, faults.url, generate(), real_sleep=True)
     assert isinstance(outcome.error, RateLimitError)
     assert outcome.error.retry_after == 3600
-    assert len(faults.requests) == 1 and outcome.seconds < 2
+    assert len(faults.requests) == 1 and outcome.seconds < 3
 
 
 def test_retry_info_longer_than_the_time_left_raises_at_once(
@@ -153,14 +153,14 @@ def test_retry_info_longer_than_the_time_left_raises_at_once(
     faults.add(json_response(429, error_body(429, "RESOURCE_EXHAUSTED", details=details)))
     outcome = run(mode, faults.url, generate(timeout=5), real_sleep=True)
     assert isinstance(outcome.error, RateLimitError) and outcome.error.retry_after == 20
-    assert len(faults.requests) == 1 and outcome.seconds < 2
+    assert len(faults.requests) == 1 and outcome.seconds < 3
 
 
 def test_retries_and_their_sleeps_stay_within_the_deadline(mode: str, faults: FaultServer) -> None:
     faults.add(*[json_response(503, error_body(503, "UNAVAILABLE"))] * 5)
     outcome = run(mode, faults.url, generate(timeout=1.2), real_sleep=True, max_retries=10)
     assert isinstance(outcome.error, InternalServerError)
-    assert outcome.seconds < 1.5
+    assert outcome.seconds < 2.2  # ~7.5 s of backoff without the deadline
     assert 2 <= len(faults.requests) <= 4
 
 
@@ -173,14 +173,14 @@ def test_trickled_body_ends_at_the_deadline(mode: str, faults: FaultServer) -> N
     outcome = run(mode, faults.url, generate(), timeout=1.5)
     assert isinstance(outcome.error, APITimeoutError), outcome.error
     assert "deadline" in str(outcome.error)
-    assert 1.4 < outcome.seconds < 2.5 and len(faults.requests) == 1
+    assert 1.4 < outcome.seconds < 3.0 and len(faults.requests) == 1
 
 
 def test_trickled_headers_end_at_the_deadline(mode: str, faults: FaultServer) -> None:
     faults.add(trickle(ok(), interval=0.25))
     outcome = run(mode, faults.url, generate(timeout=1.0))
     assert isinstance(outcome.error, APITimeoutError)
-    assert 0.9 < outcome.seconds < 2.0
+    assert 0.9 < outcome.seconds < 2.5
 
 
 def test_trickled_stream_ends_at_the_deadline(mode: str, faults: FaultServer) -> None:
@@ -190,20 +190,20 @@ def test_trickled_stream_ends_at_the_deadline(mode: str, faults: FaultServer) ->
     outcome = run(mode, faults.url, stream_texts(timeout=1.0))
     assert isinstance(outcome.error, APITimeoutError), outcome.error
     assert "deadline" in str(outcome.error)
-    assert 0.9 < outcome.seconds < 2.0
+    assert 0.9 < outcome.seconds < 2.5
 
 
 def test_silence_ends_at_the_deadline(mode: str, faults: FaultServer) -> None:
     faults.add(silence(5))
     outcome = run(mode, faults.url, generate(), timeout=0.8)
     assert isinstance(outcome.error, APITimeoutError)
-    assert 0.7 < outcome.seconds < 1.8 and len(faults.requests) == 1
+    assert 0.7 < outcome.seconds < 2.5 and len(faults.requests) == 1
 
 
 def test_per_call_timeout_overrides_the_client(mode: str, faults: FaultServer) -> None:
     faults.add(silence(5))
     outcome = run(mode, faults.url, generate(timeout=0.5), timeout=30)
-    assert isinstance(outcome.error, APITimeoutError) and outcome.seconds < 1.5
+    assert isinstance(outcome.error, APITimeoutError) and outcome.seconds < 2.5
 
 
 # --- 4. retry only what cannot have been processed --------------------------------------------
