@@ -176,6 +176,15 @@ def test_trickled_body_ends_at_the_deadline(mode: str, faults: FaultServer) -> N
     assert 1.4 < outcome.seconds < 3.0 and len(faults.requests) == 1
 
 
+def test_deadline_holds_with_your_own_http_client(mode: str, faults: FaultServer) -> None:
+    data = ok("x" * 50)
+    faults.add(trickle(data, interval=0.25, head=data.index(b"\r\n\r\n") + 4))
+    http_client = httpx.Client() if mode == "sync" else httpx.AsyncClient()
+    outcome = run(mode, faults.url, generate(), timeout=1.0, http_client=http_client)
+    assert isinstance(outcome.error, APITimeoutError), outcome.error
+    assert outcome.seconds < 2.5
+
+
 def test_trickled_headers_end_at_the_deadline(mode: str, faults: FaultServer) -> None:
     faults.add(trickle(ok(), interval=0.25))
     outcome = run(mode, faults.url, generate(timeout=1.0))
