@@ -213,6 +213,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         self.api_key = _check_api_key(api_key)
         self.base_url = _check_base_url(base_url)
         self.timeout = _check_timeout(timeout)
+        self._phases = _httpx_timeout(self.timeout)
         self.max_retries = max_retries
         self.retry_after_send = retry_after_send
         """Also retry a non-idempotent call (POST) whose request was sent but whose answer was
@@ -259,11 +260,11 @@ class _BaseClient(Generic[_HttpxClientT]):
     ) -> tuple[httpx.Request, float | None]:
         """The request and its deadline (a ``time.monotonic()`` value, or ``None``)."""
         check_path(path)
-        timeout = (
-            self.timeout
-            if isinstance(options.timeout, NotGiven)
-            else _check_timeout(options.timeout)
-        )
+        if isinstance(options.timeout, NotGiven):
+            timeout, phases = self.timeout, self._phases
+        else:
+            timeout = _check_timeout(options.timeout)
+            phases = _httpx_timeout(timeout)
         deadline = time.monotonic() + timeout if isinstance(timeout, float) else None
         try:
             headers = self._headers
@@ -281,7 +282,7 @@ class _BaseClient(Generic[_HttpxClientT]):
                 params=cast(Any, params),
                 headers=headers,
                 json=body,
-                timeout=_httpx_timeout(timeout),
+                timeout=phases,
             )
         except (TypeError, ValueError) as err:  # a header that is not ASCII, a body not JSON
             problem = redact(f"{type(err).__name__}: {err}", self._secrets)
