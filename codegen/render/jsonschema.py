@@ -18,7 +18,8 @@ _PRIMITIVE_SCHEMAS: dict[str, dict[str, Any]] = {
     "uint64": {"type": "integer"},
     "float": {"type": "number"},
     "double": {"type": "number"},
-    "bytes": {"type": "string"},
+    # Raw bytes in Python, base64 on the wire: the core's annotated type (see _core/_models.py).
+    "bytes": {"type": "string", "customTypePath": "gemini_client._core._models.Bytes"},
     "timestamp": {"type": "string"},
     "duration": {"type": "string"},
     "fieldmask": {"type": "string"},

@@ -37,8 +37,10 @@ def sent_key(server: LoopbackServer, **kwargs: Any) -> str:
         ({"GOOGLE_API_KEY": GOOGLE}, GOOGLE),
         ({"GEMINI_API_KEY": GEMINI, "GOOGLE_API_KEY": GOOGLE}, GEMINI),
         ({"GEMINI_API_KEY": "", "GOOGLE_API_KEY": GOOGLE}, GOOGLE),
+        ({"GEMINI_API_KEY": f"{GEMINI}\n"}, GEMINI),
+        ({"GEMINI_API_KEY": " \n", "GOOGLE_API_KEY": f" {GOOGLE}\r\n"}, GOOGLE),
     ],
-    ids=["gemini", "google", "gemini_first", "empty_gemini_ignored"],
+    ids=["gemini", "google", "gemini_first", "empty_gemini_ignored", "newline", "blank_ignored"],
 )
 def test_key_from_env(
     server: LoopbackServer, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: str
@@ -46,6 +48,16 @@ def test_key_from_env(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert sent_key(server) == expected
+
+
+@pytest.mark.parametrize("cls", [Client, AsyncClient])
+def test_key_with_control_characters_from_env(
+    monkeypatch: pytest.MonkeyPatch, cls: type[Client] | type[AsyncClient]
+) -> None:
+    monkeypatch.setenv("GEMINI_API_KEY", "AIzaSy-one\nAIzaSy-two")
+    with pytest.raises(gemini_client.ArgumentError) as info:
+        cls()
+    assert "AIzaSy" not in str(info.value) and "position 10" in str(info.value)
 
 
 def test_explicit_key_wins(server: LoopbackServer, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -140,13 +140,13 @@ def test_client_timeout(server: LoopbackServer) -> None:
     assert "\n" not in str(info.value) and KEY not in str(info.value)
 
 
-def test_per_call_timeout_is_retried(
+def test_per_call_timeout_is_the_whole_call(
     client: Client, server: LoopbackServer, sleeps: list[float]
 ) -> None:
     server.add(GENERATE, *[Reply(json=generate_response(), delay=0.6)] * 3)
-    with pytest.raises(gemini_client.APITimeoutError):
+    with pytest.raises(gemini_client.APITimeoutError, match="deadline"):
         client.models.generate_content(model=MODEL, contents=PROMPT, timeout=0.2)
-    assert len(server.requests) == 3 and len(sleeps) == 2
+    assert len(server.requests) == 1 and sleeps == []
 
 
 def test_connection_refused() -> None:

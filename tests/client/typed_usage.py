@@ -8,7 +8,6 @@ together with ``generated/gemini_client``, and runs its functions against a loop
 from __future__ import annotations
 
 import asyncio
-import base64
 from typing import Any
 
 from typing_extensions import assert_type
@@ -39,9 +38,7 @@ def text_prompt(client: Client) -> str:
 
 
 def caption(client: Client, jpeg: bytes) -> str:
-    image = types.Part(
-        inline_data=types.Blob(mime_type="image/jpeg", data=base64.b64encode(jpeg).decode())
-    )
+    image = types.Part(inline_data=types.Blob(mime_type="image/jpeg", data=jpeg))
     resp = client.models.generate_content(
         model=f"models/{MODEL}",
         contents=[

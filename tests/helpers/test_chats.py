@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import pydantic
 import pytest
 
-from gemini_client import AsyncClient, Client, types
+from gemini_client import ArgumentError, AsyncClient, Client, types
 from gemini_client.lib import AutomaticFunctionCalling
 from support.server import LoopbackServer, Reply
 
@@ -39,7 +38,11 @@ def test_three_turns_send_the_whole_history(client: Client, server: LoopbackServ
     assert chat.send_message(["And a cat?", "Count them all."]).text == "12 paws."
     got = sent_contents(server)
     assert got[0] == [user("Hello")]
-    assert got[1] == [user("Hello"), model("Hi! How can I help?"), user("I have two dogs. How many paws?")]
+    assert got[1] == [
+        user("Hello"),
+        model("Hi! How can I help?"),
+        user("I have two dogs. How many paws?"),
+    ]
     assert got[2] == [
         user("Hello"),
         model("Hi! How can I help?"),
@@ -57,7 +60,10 @@ def test_history_seeds_the_chat_and_is_a_copy(client: Client, server: LoopbackSe
     server.add(GENERATE, text("Blue."))
     chat = client.chats.create(
         model=MODEL,
-        history=[{"role": "user", "parts": [{"text": "Pick a color."}]}, types.Content(role="model", parts=[types.Part(text="Red.")])],
+        history=[
+            {"role": "user", "parts": [{"text": "Pick a color."}]},
+            types.Content(role="model", parts=[types.Part(text="Red.")]),
+        ],
     )
     chat.history.clear()  # the caller's copy; the chat keeps its own
     chat.send_message("Another?")
@@ -81,20 +87,32 @@ def test_a_failed_or_empty_answer_records_nothing(client: Client, server: Loopba
     assert sent_contents(server)[2] == [user("three")]
 
 
-def test_a_typo_in_a_message_dict_is_named_and_records_nothing(client: Client, server: LoopbackServer) -> None:
+def test_a_typo_in_a_message_dict_is_named_and_records_nothing(
+    client: Client, server: LoopbackServer
+) -> None:
     chat = client.chats.create(model=MODEL)
-    with pytest.raises(pydantic.ValidationError, match="did you mean 'parts'"):
+    with pytest.raises(ArgumentError, match="did you mean 'parts'"):
         chat.send_message([{"role": "user", "part": [{"text": "x"}]}])
     assert chat.history == [] and server.requests == []
 
 
-def test_stream_yields_chunks_and_records_the_joined_answer(client: Client, server: LoopbackServer) -> None:
+def test_stream_yields_chunks_and_records_the_joined_answer(
+    client: Client, server: LoopbackServer
+) -> None:
     server.add(STREAM, streamed("Once ", "upon ", "a time."))
     server.add(GENERATE, text("The end."))
     chat = client.chats.create(model=MODEL)
-    assert [c.text for c in chat.send_message_stream("Tell a story")] == ["Once ", "upon ", "a time."]
+    assert [c.text for c in chat.send_message_stream("Tell a story")] == [
+        "Once ",
+        "upon ",
+        "a time.",
+    ]
     chat.send_message("And then?")
-    assert sent_contents(server)[1] == [user("Tell a story"), model("Once upon a time."), user("And then?")]
+    assert sent_contents(server)[1] == [
+        user("Tell a story"),
+        model("Once upon a time."),
+        user("And then?"),
+    ]
 
 
 def test_a_stream_left_early_records_nothing(client: Client, server: LoopbackServer) -> None:
@@ -143,28 +161,72 @@ def test_two_rounds_of_automatic_function_calls(client: Client, server: Loopback
         {
             "role": "model",
             "parts": [
-                {"functionCall": {"id": "call-0", "name": "get_weather", "args": {"city": "Paris"}}},
+                {
+                    "functionCall": {
+                        "id": "call-0",
+                        "name": "get_weather",
+                        "args": {"city": "Paris"},
+                    }
+                },
                 {"functionCall": {"id": "call-1", "name": "get_time", "args": {"city": "Paris"}}},
             ],
         },
         {
             "role": "user",
             "parts": [
-                {"functionResponse": {"id": "call-0", "name": "get_weather", "response": {"result": {"city": "Paris", "temp": 21}}}},
-                {"functionResponse": {"id": "call-1", "name": "get_time", "response": {"result": "14:05 in Paris"}}},
+                {
+                    "functionResponse": {
+                        "id": "call-0",
+                        "name": "get_weather",
+                        "response": {"result": {"city": "Paris", "temp": 21}},
+                    }
+                },
+                {
+                    "functionResponse": {
+                        "id": "call-1",
+                        "name": "get_time",
+                        "response": {"result": "14:05 in Paris"},
+                    }
+                },
             ],
         },
     ]
     assert second["contents"] == round1
     round2 = [
-        {"role": "model", "parts": [{"functionCall": {"id": "call-0", "name": "get_weather", "args": {"city": "Oslo", "unit": "fahrenheit"}}}]},
-        {"role": "user", "parts": [{"functionResponse": {"id": "call-0", "name": "get_weather", "response": {"result": {"city": "Oslo", "temp": 70}}}}]},
+        {
+            "role": "model",
+            "parts": [
+                {
+                    "functionCall": {
+                        "id": "call-0",
+                        "name": "get_weather",
+                        "args": {"city": "Oslo", "unit": "fahrenheit"},
+                    }
+                }
+            ],
+        },
+        {
+            "role": "user",
+            "parts": [
+                {
+                    "functionResponse": {
+                        "id": "call-0",
+                        "name": "get_weather",
+                        "response": {"result": {"city": "Oslo", "temp": 70}},
+                    }
+                }
+            ],
+        },
     ]
     assert third["contents"] == round1 + round2
-    assert [c.to_dict() for c in chat.history] == round1 + round2 + [model("Paris: 21C at 14:05; Oslo: 70F.")]
+    assert [c.to_dict() for c in chat.history] == round1 + round2 + [
+        model("Paris: 21C at 14:05; Oslo: 70F.")
+    ]
 
 
-def test_without_opt_in_the_calls_come_back_to_the_caller(client: Client, server: LoopbackServer) -> None:
+def test_without_opt_in_the_calls_come_back_to_the_caller(
+    client: Client, server: LoopbackServer
+) -> None:
     ran: list[str] = []
 
     def shout(word: str) -> str:
@@ -191,7 +253,9 @@ def test_errors_are_sent_back_to_the_model(client: Client, server: LoopbackServe
     )
     chat = client.chats.create(model=MODEL, tools=[divide], automatic_function_calling=True)
     assert chat.send_message("1/0?").text == "I cannot divide by zero."
-    responses = [p["functionResponse"]["response"] for p in server.requests[1].json()["contents"][2]["parts"]]
+    responses = [
+        p["functionResponse"]["response"] for p in server.requests[1].json()["contents"][2]["parts"]
+    ]
     assert responses[0] == {"error": "ZeroDivisionError: float division by zero"}
     assert responses[1]["error"].startswith("ValidationError:") and "a" in responses[1]["error"]
     assert responses[2] == {"error": "LookupError: no function named 'rm_rf' among the tools"}
@@ -207,7 +271,11 @@ def test_rounds_are_bounded(client: Client, server: LoopbackServer) -> None:
         return count
 
     server.add(GENERATE, *(calls(("again", {})) for _ in range(5)))
-    chat = client.chats.create(model=MODEL, tools=[again], automatic_function_calling=AutomaticFunctionCalling(max_rounds=2))
+    chat = client.chats.create(
+        model=MODEL,
+        tools=[again],
+        automatic_function_calling=AutomaticFunctionCalling(max_rounds=2),
+    )
     resp = chat.send_message("loop")
     assert count == 2 and len(server.requests) == 3
     assert [c.name for c in resp.function_calls] == ["again"]  # the caller sees the last calls
@@ -225,19 +293,31 @@ def test_a_coroutine_function_needs_the_async_client(client: Client) -> None:
 
 
 @pytest.mark.asyncio
-async def test_async_chat_awaits_coroutine_functions(aclient: AsyncClient, server: LoopbackServer) -> None:
+async def test_async_chat_awaits_coroutine_functions(
+    aclient: AsyncClient, server: LoopbackServer
+) -> None:
     async def lookup(key: str) -> str:
         """Look a key up."""
         await asyncio.sleep(0)
         return f"value of {key}"
 
-    server.add(GENERATE, calls(("lookup", {"key": "a"})), calls(("get_time", {"city": "Rome"})), text("done"))
+    server.add(
+        GENERATE,
+        calls(("lookup", {"key": "a"})),
+        calls(("get_time", {"city": "Rome"})),
+        text("done"),
+    )
     server.add(STREAM, streamed("str", "eam"))
-    chat = aclient.chats.create(model=MODEL, tools=[lookup, get_time], automatic_function_calling=True)
+    chat = aclient.chats.create(
+        model=MODEL, tools=[lookup, get_time], automatic_function_calling=True
+    )
     assert (await chat.send_message("go")).text == "done"
     parts = [c async for c in chat.send_message_stream("more")]
     assert [p.text for p in parts] == ["str", "eam"]
-    responses = [r.json()["contents"][-1]["parts"][0]["functionResponse"]["response"] for r in server.requests[1:3]]
+    responses = [
+        r.json()["contents"][-1]["parts"][0]["functionResponse"]["response"]
+        for r in server.requests[1:3]
+    ]
     assert responses == [{"result": "value of a"}, {"result": "14:05 in Rome"}]
     assert len(chat.history) == 8 and chat.history[-1].to_dict() == model("stream")
 
@@ -254,7 +334,9 @@ def test_a_stream_cut_off_records_nothing(client: Client, server: LoopbackServer
     assert got == ["Once ", "upon"] and chat.history == []
 
 
-def test_a_call_without_a_name_is_answered_with_an_error(client: Client, server: LoopbackServer) -> None:
+def test_a_call_without_a_name_is_answered_with_an_error(
+    client: Client, server: LoopbackServer
+) -> None:
     server.add(GENERATE, Reply(json=answer({"functionCall": {"args": {"x": 1}}})), text("sorry"))
     chat = client.chats.create(model=MODEL, tools=[get_time], automatic_function_calling=True)
     assert chat.send_message("?").text == "sorry"

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pydantic
 import pytest
 
-from gemini_client import AsyncClient, Client, types
+from gemini_client import ArgumentError, AsyncClient, Client, types
 from support.server import LoopbackServer, Reply
 
 from .replies import COUNT, EMBED, GENERATE, MODEL, answer
@@ -62,12 +61,21 @@ def sent(client: Client, server: LoopbackServer, **kwargs: Any) -> Any:
             ],
             [
                 {"role": "user", "parts": [{"text": "Weather in Paris?"}]},
-                {"role": "model", "parts": [{"functionCall": {"name": "weather", "args": {"city": "Paris"}}}]},
-                {"role": "user", "parts": [{"functionResponse": {"name": "weather", "response": {"temp": 21}}}]},
+                {
+                    "role": "model",
+                    "parts": [{"functionCall": {"name": "weather", "args": {"city": "Paris"}}}],
+                },
+                {
+                    "role": "user",
+                    "parts": [{"functionResponse": {"name": "weather", "response": {"temp": 21}}}],
+                },
             ],
         ),
         # hostile text is just text
-        ('"""; import os; os.system("x") #', [{"role": "user", "parts": [{"text": '"""; import os; os.system("x") #'}]}]),
+        (
+            '"""; import os; os.system("x") #',
+            [{"role": "user", "parts": [{"text": '"""; import os; os.system("x") #'}]}],
+        ),
     ],
 )
 def test_contents_short_forms(
@@ -91,7 +99,9 @@ def test_count_tokens_and_embed_take_text(client: Client, server: LoopbackServer
 
 
 @pytest.mark.asyncio
-async def test_async_takes_the_same_short_forms(aclient: AsyncClient, server: LoopbackServer) -> None:
+async def test_async_takes_the_same_short_forms(
+    aclient: AsyncClient, server: LoopbackServer
+) -> None:
     server.add(GENERATE, Reply(json=answer({"text": "ok"})))
     await aclient.models.generate_content(model=MODEL, contents=["Hello"])
     assert server.requests[0].json()["contents"] == [USER_HI]
@@ -100,18 +110,47 @@ async def test_async_takes_the_same_short_forms(aclient: AsyncClient, server: Lo
 @pytest.mark.parametrize(
     ("kwargs", "where", "message"),
     [
-        ({"contents": [{"part": [{"text": "x"}]}]}, "contents.0", "unknown key 'part' for Content; did you mean 'parts'?"),
-        ({"contents": [{"parts": [{"txt": "x"}]}]}, "contents.0.parts.0", "unknown key 'txt' for Part; did you mean 'text'?"),
-        ({"contents": "x", "generation_config": {"temprature": 0.5}}, "generationConfig", "unknown key 'temprature' for GenerationConfig; did you mean 'temperature'?"),
-        ({"contents": "x", "tools": [{"google_serch": {}}]}, "tools.0", "unknown key 'google_serch' for Tool; did you mean 'google_search'?"),
-        ({"contents": "x", "safety_settings": [{"category": "HARM_CATEGORY_HARASSMENT", "treshold": "BLOCK_NONE"}]}, "safetySettings.0", "unknown key 'treshold' for SafetySetting; did you mean 'threshold'?"),
-        ({"contents": [{"parts": [{"text": "x"}], "zzz": 1}]}, "contents.0", "unknown key 'zzz' for Content (send"),
+        (
+            {"contents": [{"part": [{"text": "x"}]}]},
+            "contents[0]",
+            "unknown key 'part' for Content; did you mean 'parts'?",
+        ),
+        (
+            {"contents": [{"parts": [{"txt": "x"}]}]},
+            "contents[0].parts[0]",
+            "unknown key 'txt' for Part; did you mean 'text'?",
+        ),
+        (
+            {"contents": "x", "generation_config": {"temprature": 0.5}},
+            "generation_config",
+            "unknown key 'temprature' for GenerationConfig; did you mean 'temperature'?",
+        ),
+        (
+            {"contents": "x", "tools": [{"google_serch": {}}]},
+            "tools[0]",
+            "unknown key 'google_serch' for Tool; did you mean 'google_search'?",
+        ),
+        (
+            {
+                "contents": "x",
+                "safety_settings": [
+                    {"category": "HARM_CATEGORY_HARASSMENT", "treshold": "BLOCK_NONE"}
+                ],
+            },
+            "safety_settings[0]",
+            "unknown key 'treshold' for SafetySetting; did you mean 'threshold'?",
+        ),
+        (
+            {"contents": [{"parts": [{"text": "x"}], "zzz": 1}]},
+            "contents[0]",
+            "unknown key 'zzz' for Content (send",
+        ),
     ],
 )
 def test_an_unknown_key_in_a_request_dict_is_named(
     client: Client, server: LoopbackServer, kwargs: dict[str, Any], where: str, message: str
 ) -> None:
-    with pytest.raises(pydantic.ValidationError) as info:
+    with pytest.raises(ArgumentError) as info:
         client.models.generate_content(model=MODEL, **kwargs)
     text = str(info.value)
     assert f"{where}: {message}" in text and "extra_body=" in text
@@ -122,7 +161,14 @@ def test_wire_and_python_keys_are_both_known(client: Client, server: LoopbackSer
     body = sent(
         client,
         server,
-        contents=[{"parts": [{"inlineData": {"mimeType": "image/png", "data": "AA=="}}, {"inline_data": {"mime_type": "image/png", "data": "AA=="}}]}],
+        contents=[
+            {
+                "parts": [
+                    {"inlineData": {"mimeType": "image/png", "data": "AA=="}},
+                    {"inline_data": {"mime_type": "image/png", "data": "AA=="}},
+                ]
+            }
+        ],
         generation_config={"maxOutputTokens": 5, "top_k": 3},
     )
     assert body["contents"][0]["parts"][0] == body["contents"][0]["parts"][1]
@@ -133,35 +179,51 @@ def test_wire_and_python_keys_are_both_known(client: Client, server: LoopbackSer
 def test_nonsense_contents_fail_before_the_wire(
     client: Client, server: LoopbackServer, contents: Any
 ) -> None:
-    with pytest.raises(pydantic.ValidationError):
+    with pytest.raises(ArgumentError):
         client.models.generate_content(model=MODEL, contents=contents)
     assert server.requests == []
 
 
-def test_models_in_answers_are_sent_back_as_they_are(client: Client, server: LoopbackServer) -> None:
+def test_models_in_answers_are_sent_back_as_they_are(
+    client: Client, server: LoopbackServer
+) -> None:
     """A turn taken from an answer keeps the fields this client does not know (no key check)."""
     server.add(GENERATE, Reply(json=answer({"text": "ok", "futurePartField": "keep"})))
     resp = client.models.generate_content(model=MODEL, contents="hi")
     assert resp.candidates and resp.candidates[0].content
     body = sent(client, server, contents=["hi", resp.candidates[0].content, "and?"])
-    assert body["contents"][1] == {"role": "model", "parts": [{"text": "ok", "futurePartField": "keep"}]}
+    assert body["contents"][1] == {
+        "role": "model",
+        "parts": [{"text": "ok", "futurePartField": "keep"}],
+    }
 
 
 def test_a_typo_inside_a_nested_request_is_named(client: Client, server: LoopbackServer) -> None:
-    with pytest.raises(pydantic.ValidationError) as info:
+    with pytest.raises(ArgumentError) as info:
         client.models.batch_embed_contents(
             model="gemini-embedding-001",
-            requests=[{"model": "models/gemini-embedding-001", "content": {"parts": [{"text": "a"}]}}, {"model": "m", "contnt": "b"}],
+            requests=[
+                {"model": "models/gemini-embedding-001", "content": {"parts": [{"text": "a"}]}},
+                {"model": "m", "contnt": "b"},
+            ],
         )
-    assert "unknown key 'contnt' for EmbedContentRequest; did you mean 'content'?" in str(info.value)
+    assert "unknown key 'contnt' for EmbedContentRequest; did you mean 'content'?" in str(
+        info.value
+    )
     assert server.requests == []
 
 
 def test_several_typos_are_named_together(client: Client, server: LoopbackServer) -> None:
-    with pytest.raises(pydantic.ValidationError) as info:
+    with pytest.raises(ArgumentError) as info:
         client.models.generate_content(
-            model=MODEL, contents=[{"rol": "user", "parts": [{"txt": "a"}]}], generation_config={"topk": 1}
+            model=MODEL,
+            contents=[{"rol": "user", "parts": [{"txt": "a"}]}],
+            generation_config={"topk": 1},
         )
     text = str(info.value)
-    for message in ("contents.0: unknown key 'rol'", "contents.0.parts.0: unknown key 'txt'", "generationConfig: unknown key 'topk' for GenerationConfig; did you mean 'top_k'?"):
+    for message in (
+        "contents[0]: unknown key 'rol'",
+        "contents[0].parts[0]: unknown key 'txt'",
+        "generation_config: unknown key 'topk' for GenerationConfig; did you mean 'top_k'?",
+    ):
         assert message in text

@@ -28,7 +28,11 @@ def test_types_inherit_their_bases() -> None:
     assert issubclass(types.Part, types._bases.PartBase)
     assert issubclass(types.GenerateContentRequest, types._bases.GenerateContentRequestBase)
     # every request body checks its keys; answers stay open
-    for request in (types.GenerateContentRequest, types.CountTokensRequest, types.BatchEmbedContentsRequest):
+    for request in (
+        types.GenerateContentRequest,
+        types.CountTokensRequest,
+        types.BatchEmbedContentsRequest,
+    ):
         assert issubclass(request, RequestModel)
     for answer in (types.GenerateContentResponse, types.Candidate, types.Content, types.Model):
         assert not issubclass(answer, RequestModel) and issubclass(answer, BaseModel)
@@ -36,7 +40,9 @@ def test_types_inherit_their_bases() -> None:
 
 def test_the_extensions_of_the_real_templates(spec: typing.Any) -> None:
     ext = load_extensions(spec, ROOT / "templates")
-    assert ext.bases["Part"] == "PartBase" and ext.bases["BatchEmbedContentsRequest"] == "RequestModel"
+    assert (
+        ext.bases["Part"] == "PartBase" and ext.bases["BatchEmbedContentsRequest"] == "RequestModel"
+    )
     assert ext.unions == {"ContentListUnion", "ContentUnion", "SchemaUnion", "ToolUnion"}
 
 
@@ -49,21 +55,34 @@ def _templates_with(tmp_path: Path, extra: str) -> Path:
 
 
 def test_a_base_may_not_shadow_a_field(spec: typing.Any, tmp_path: Path) -> None:
-    templates = _templates_with(tmp_path, "\n\nclass BlobBase(BaseModel):\n    def data(self) -> None: ...\n")
-    with pytest.raises(SpecError, match=r"templates/package/types/_bases.py:\d+: BlobBase: defines `data`, a field of Blob"):
+    templates = _templates_with(
+        tmp_path, "\n\nclass BlobBase(BaseModel):\n    def data(self) -> None: ...\n"
+    )
+    with pytest.raises(
+        SpecError,
+        match=r"templates/package/types/_bases.py:\d+: BlobBase: defines `data`, a field of Blob",
+    ):
         load_extensions(spec, templates)
 
 
 def test_the_base_of_a_request_body_must_check_keys(spec: typing.Any, tmp_path: Path) -> None:
-    templates = _templates_with(tmp_path, "\n\nclass _Helper(BaseModel):\n    pass\n\n\nclass BatchEmbedContentsRequestBase(_Helper):\n    pass\n")
-    with pytest.raises(SpecError, match="BatchEmbedContentsRequest is a request body: derive BatchEmbedContentsRequestBase from RequestModel"):
+    templates = _templates_with(
+        tmp_path,
+        "\n\nclass _Helper(BaseModel):\n    pass\n\n\nclass BatchEmbedContentsRequestBase(_Helper):\n    pass\n",
+    )
+    with pytest.raises(
+        SpecError,
+        match="BatchEmbedContentsRequest is a request body: derive BatchEmbedContentsRequestBase from RequestModel",
+    ):
         load_extensions(spec, templates)
 
 
 def test_a_spec_type_may_not_take_a_helpers_name(spec: typing.Any) -> None:
     from dataclasses import replace
 
-    taken = replace(spec, types={**spec.types, "PartDict": replace(spec.types["Blob"], name="PartDict")})
+    taken = replace(
+        spec, types={**spec.types, "PartDict": replace(spec.types["Blob"], name="PartDict")}
+    )
     with pytest.raises(SpecError, match="the type name PartDict is taken"):
         load_extensions(taken, ROOT / "templates")
 

@@ -9,7 +9,7 @@ from typing import Any, Optional
 import pytest
 from pydantic import BaseModel
 
-from gemini_client import Client, types
+from gemini_client import ArgumentError, Client, types
 from support.server import LoopbackServer
 
 from .replies import GENERATE, MODEL, calls, text
@@ -35,9 +35,13 @@ def order_pizza(
     return {"ok": True, "size": size.value, "city": deliver_to.city, "count": count, "note": note}
 
 
-def test_the_declaration_comes_from_hints_and_docstring(client: Client, server: LoopbackServer) -> None:
+def test_the_declaration_comes_from_hints_and_docstring(
+    client: Client, server: LoopbackServer
+) -> None:
     server.add(GENERATE, text("ok"))
-    client.models.generate_content(model=MODEL, contents="Pizza!", tools=[order_pizza, {"google_search": {}}])
+    client.models.generate_content(
+        model=MODEL, contents="Pizza!", tools=[order_pizza, {"google_search": {}}]
+    )
     tools = server.requests[0].json()["tools"]
     assert tools[1] == {"googleSearch": {}}
     (decl,) = tools[0]["functionDeclarations"]
@@ -55,13 +59,21 @@ def test_the_declaration_comes_from_hints_and_docstring(client: Client, server: 
     assert types.FunctionDeclaration.from_callable(order_pizza).to_dict() == decl
 
 
-def test_arguments_are_validated_into_the_hinted_types(client: Client, server: LoopbackServer) -> None:
-    args = {"toppings": ["cheese"], "size": "large", "deliver_to": {"street": "1 Main", "city": "Rome"}}
+def test_arguments_are_validated_into_the_hinted_types(
+    client: Client, server: LoopbackServer
+) -> None:
+    args = {
+        "toppings": ["cheese"],
+        "size": "large",
+        "deliver_to": {"street": "1 Main", "city": "Rome"},
+    }
     server.add(GENERATE, calls(("order_pizza", args)), text("Ordered."))
     chat = client.chats.create(model=MODEL, tools=[order_pizza], automatic_function_calling=True)
     chat.send_message("Order a large cheese pizza to 1 Main, Rome")
     response = server.requests[1].json()["contents"][-1]["parts"][0]["functionResponse"]["response"]
-    assert response == {"result": {"ok": True, "size": "large", "city": "Rome", "count": 1, "note": None}}
+    assert response == {
+        "result": {"ok": True, "size": "large", "city": "Rome", "count": 1, "note": None}
+    }
 
 
 def test_methods_and_results_that_are_not_json(client: Client, server: LoopbackServer) -> None:
@@ -79,7 +91,9 @@ def test_methods_and_results_that_are_not_json(client: Client, server: LoopbackS
     chat = client.chats.create(model=MODEL, tools=[counter.bump], automatic_function_calling=True)
     chat.send_message("bump by 2")
     assert counter.n == 2
-    result = server.requests[1].json()["contents"][-1]["parts"][0]["functionResponse"]["response"]["result"]
+    result = server.requests[1].json()["contents"][-1]["parts"][0]["functionResponse"]["response"][
+        "result"
+    ]
     assert result.startswith("<object object at")
 
 
@@ -92,7 +106,7 @@ def test_methods_and_results_that_are_not_json(client: Client, server: LoopbackS
     ],
 )
 def test_functions_that_cannot_be_declared(client: Client, fn: Any, message: str) -> None:
-    with pytest.raises(TypeError, match=message):
+    with pytest.raises(ArgumentError, match=message):
         client.models.generate_content(model=MODEL, contents="x", tools=[fn])
 
 
@@ -119,7 +133,18 @@ def test_a_declaration_may_take_python_types(client: Client, server: LoopbackSer
     client.models.generate_content(
         model=MODEL,
         contents="x",
-        tools=[{"function_declarations": [{"name": "ship", "description": "Ship it.", "parameters": Address, "response": Size}]}],
+        tools=[
+            {
+                "function_declarations": [
+                    {
+                        "name": "ship",
+                        "description": "Ship it.",
+                        "parameters": Address,
+                        "response": Size,
+                    }
+                ]
+            }
+        ],
     )
     (decl,) = server.requests[0].json()["tools"][0]["functionDeclarations"]
     assert decl["parametersJsonSchema"] == Address.model_json_schema()

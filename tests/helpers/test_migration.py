@@ -35,7 +35,9 @@ def last(server: LoopbackServer) -> dict[str, Any]:
 
 
 def check_text(server: LoopbackServer, out: str) -> None:
-    assert last(server)["contents"] == [{"role": "user", "parts": [{"text": "Why is the sky blue?"}]}]
+    assert last(server)["contents"] == [
+        {"role": "user", "parts": [{"text": "Why is the sky blue?"}]}
+    ]
     assert out == "Rayleigh scattering.\n"
 
 
@@ -43,7 +45,9 @@ def check_config(server: LoopbackServer, out: str) -> None:
     body = last(server)
     assert body["systemInstruction"]["parts"] == [{"text": "You are a poet."}]
     assert body["generationConfig"] == {"temperature": 0.9, "maxOutputTokens": 100}
-    assert body["safetySettings"] == [{"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_ONLY_HIGH"}]
+    assert body["safetySettings"] == [
+        {"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_ONLY_HIGH"}
+    ]
 
 
 def check_stream(server: LoopbackServer, out: str) -> None:
@@ -52,7 +56,10 @@ def check_stream(server: LoopbackServer, out: str) -> None:
 
 def check_image(server: LoopbackServer, out: str) -> None:
     parts = last(server)["contents"][0]["parts"]
-    assert parts == [{"inlineData": {"mimeType": "image/jpeg", "data": "/9j/4A=="}}, {"text": "Caption this image."}]
+    assert parts == [
+        {"inlineData": {"mimeType": "image/jpeg", "data": "/9j/4A=="}},
+        {"text": "Caption this image."},
+    ]
 
 
 def check_uri(server: LoopbackServer, out: str) -> None:
@@ -70,7 +77,11 @@ def check_chat_stream(server: LoopbackServer, out: str) -> None:
 
 def check_afc(server: LoopbackServer, out: str) -> None:
     response = last(server)["contents"][-1]["parts"][0]["functionResponse"]
-    assert response == {"id": "call-0", "name": "get_current_weather", "response": {"result": "sunny"}}
+    assert response == {
+        "id": "call-0",
+        "name": "get_current_weather",
+        "response": {"result": "sunny"},
+    }
     assert out == "It is sunny in Boston.\n"
 
 
@@ -107,7 +118,10 @@ def check_async(server: LoopbackServer, out: str) -> None:
     assert out == "Hello!\nHi!\n"
 
 
-COOKIES = [{"recipe_name": "Chocolate chip", "ingredients": ["flour"]}, {"recipe_name": "Oatmeal", "ingredients": ["oats"]}]
+COOKIES = [
+    {"recipe_name": "Chocolate chip", "ingredients": ["flour"]},
+    {"recipe_name": "Oatmeal", "ingredients": ["oats"]},
+]
 SEARCHED = answer({"text": "Spain."})
 SEARCHED["candidates"][0]["groundingMetadata"] = {"webSearchQueries": ["euro 2024 winner"]}
 
@@ -119,8 +133,19 @@ STEPS: list[tuple[dict[str, list[Reply]], Callable[[LoopbackServer, str], None]]
     ({GENERATE: [text("A video.")]}, check_uri),
     ({GENERATE: [text("Nice!"), text("8 paws.")]}, check_chat),
     ({STREAM: [streamed("8 ", "legs.")]}, check_chat_stream),
-    ({GENERATE: [calls(("get_current_weather", {"location": "Boston"})), text("It is sunny in Boston.")]}, check_afc),
-    ({GENERATE: [calls(("get_current_weather", {"location": "Boston"})), text("Sunny.")]}, check_manual),
+    (
+        {
+            GENERATE: [
+                calls(("get_current_weather", {"location": "Boston"})),
+                text("It is sunny in Boston."),
+            ]
+        },
+        check_afc,
+    ),
+    (
+        {GENERATE: [calls(("get_current_weather", {"location": "Boston"})), text("Sunny.")]},
+        check_manual,
+    ),
     ({GENERATE: [json_text(COOKIES)]}, check_structured),
     ({GENERATE: [text("4")]}, check_thinking),
     ({GENERATE: [Reply(json=SEARCHED)]}, check_search),
@@ -142,7 +167,9 @@ def test_every_call_runs(
     monkeypatch.setenv("GEMINI_API_KEY", KEY)
     for name in ("Client", "AsyncClient"):
         cls = getattr(gemini_client, name)
-        monkeypatch.setattr(gemini_client, name, type(name, (cls,), {"__init__": _at(cls, server.url)}))
+        monkeypatch.setattr(
+            gemini_client, name, type(name, (cls,), {"__init__": _at(cls, server.url)})
+        )
     namespace: dict[str, Any] = {"__name__": "migration"}
     for i, (block, (replies, check)) in enumerate(zip(blocks(), STEPS, strict=True), start=1):
         for path, queued in replies.items():
@@ -152,7 +179,9 @@ def test_every_call_runs(
         try:
             check(server, capsys.readouterr().out)
         except AssertionError as exc:
-            raise AssertionError(f"block {i}: {exc}\n{json.dumps(last(server), indent=1)[:2000]}") from exc
+            raise AssertionError(
+                f"block {i}: {exc}\n{json.dumps(last(server), indent=1)[:2000]}"
+            ) from exc
     assert namespace["recipes"][1].recipe_name == "Oatmeal"
 
 

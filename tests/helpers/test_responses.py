@@ -80,7 +80,10 @@ async def test_async_text_and_stream(aclient: AsyncClient, server: LoopbackServe
     server.add(GENERATE, Reply(json=answer({"text": "async"})))
     server.add(STREAM, streamed("a", "b"))
     assert (await aclient.models.generate_content(model=MODEL, contents="hi")).text == "async"
-    chunks = [c.text async for c in await aclient.models.stream_generate_content(model=MODEL, contents="hi")]
+    chunks = [
+        c.text
+        async for c in await aclient.models.stream_generate_content(model=MODEL, contents="hi")
+    ]
     assert chunks == ["a", "b"]
 
 
@@ -102,7 +105,9 @@ def test_part_constructors_send_the_wire_shapes(client: Client, server: Loopback
         contents=[
             types.Part.from_text("Describe:"),
             types.Part.from_bytes(b"\x89PNG\r\n", "image/png"),
-            types.Part.from_uri("https://generativelanguage.googleapis.com/v1beta/files/abc", "video/mp4"),
+            types.Part.from_uri(
+                "https://generativelanguage.googleapis.com/v1beta/files/abc", "video/mp4"
+            ),
         ],
     )
     client.models.generate_content(
@@ -119,7 +124,12 @@ def test_part_constructors_send_the_wire_shapes(client: Client, server: Loopback
             "role": "user",
             "parts": [
                 {"text": "Describe:"},
-                {"inlineData": {"mimeType": "image/png", "data": base64.b64encode(b"\x89PNG\r\n").decode()}},
+                {
+                    "inlineData": {
+                        "mimeType": "image/png",
+                        "data": base64.b64encode(b"\x89PNG\r\n").decode(),
+                    }
+                },
                 {
                     "fileData": {
                         "mimeType": "video/mp4",
@@ -131,9 +141,14 @@ def test_part_constructors_send_the_wire_shapes(client: Client, server: Loopback
     ]
     assert second == [
         {"role": "user", "parts": [{"text": "What is the weather?"}]},
-        {"role": "model", "parts": [{"functionCall": {"name": "weather", "args": {"city": "Paris"}}}]},
+        {
+            "role": "model",
+            "parts": [{"functionCall": {"name": "weather", "args": {"city": "Paris"}}}],
+        },
         {
             "role": "user",
-            "parts": [{"functionResponse": {"id": "c1", "name": "weather", "response": {"temp": 21}}}],
+            "parts": [
+                {"functionResponse": {"id": "c1", "name": "weather", "response": {"temp": 21}}}
+            ],
         },
     ]

@@ -84,24 +84,38 @@ def test_a_given_mime_type_is_kept(client: Client, server: LoopbackServer) -> No
     assert server.requests[0].json()["generationConfig"]["responseMimeType"] == "text/x.enum"
 
 
-@pytest.mark.parametrize("bad", ['{"title": "Pancakes"}', "Sure! Here is a recipe:", '{"title": "x", "ingredients": [{"grams": 1}]}'])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        '{"title": "Pancakes"}',
+        "Sure! Here is a recipe:",
+        '{"title": "x", "ingredients": [{"grams": 1}]}',
+    ],
+)
 def test_an_answer_that_does_not_validate_raises_with_the_text(
     client: Client, server: LoopbackServer, bad: str
 ) -> None:
     server.add(GENERATE, text(bad))
     with pytest.raises(StructuredOutputError) as info:
-        client.models.generate_content(model=MODEL, contents="x", generation_config={"response_schema": Recipe})
+        client.models.generate_content(
+            model=MODEL, contents="x", generation_config={"response_schema": Recipe}
+        )
     assert info.value.text == bad
     assert info.value.response.text == bad
     assert "response_schema" in str(info.value)
 
 
-def test_a_spec_schema_is_sent_as_it_is_and_not_parsed(client: Client, server: LoopbackServer) -> None:
+def test_a_spec_schema_is_sent_as_it_is_and_not_parsed(
+    client: Client, server: LoopbackServer
+) -> None:
     server.add(GENERATE, json_text({"a": 1}))
     resp = client.models.generate_content(
         model=MODEL,
         contents="x",
-        generation_config={"response_mime_type": "application/json", "response_schema": {"type": "OBJECT", "properties": {"a": {"type": "INTEGER"}}}},
+        generation_config={
+            "response_mime_type": "application/json",
+            "response_schema": {"type": "OBJECT", "properties": {"a": {"type": "INTEGER"}}},
+        },
     )
     assert resp.parsed is None and resp.text == '{"a": 1}'
     assert server.requests[0].json()["generationConfig"]["responseSchema"]["type"] == "OBJECT"
@@ -110,7 +124,9 @@ def test_a_spec_schema_is_sent_as_it_is_and_not_parsed(client: Client, server: L
 def test_a_python_type_inside_a_schema_is_refused(client: Client, server: LoopbackServer) -> None:
     with pytest.raises(ValueError, match="only as generation_config.response_schema"):
         client.models.generate_content(
-            model=MODEL, contents="x", generation_config={"response_schema": {"type": "ARRAY", "items": Recipe}}
+            model=MODEL,
+            contents="x",
+            generation_config={"response_schema": {"type": "ARRAY", "items": Recipe}},
         )
     assert server.requests == []
 

@@ -32,16 +32,40 @@ client = Client(api_key="k")
 
 # Each program must fail mypy on its last line, with this in the message.
 REJECTED = {
-    "content_key_typo": ('client.models.generate_content(model="m", contents=[{"part": [{"text": "hi"}]}])', "ContentDict"),
-    "part_key_typo": ('client.models.generate_content(model="m", contents=[{"parts": [{"txt": "hi"}]}])', "ContentDict"),
-    "config_key_typo": ('client.models.generate_content(model="m", contents="hi", generation_config={"temprature": 0.5})', "GenerationConfigDict"),
-    "config_value_type": ('client.models.generate_content(model="m", contents="hi", generation_config={"temperature": "hot"})', "GenerationConfigDict"),
-    "tool_key_typo": ('client.models.generate_content(model="m", contents="hi", tools=[{"google_serch": {}}])', "ToolDict"),
-    "chat_history_typo": ('client.chats.create(model="m", history=[{"role": "user", "prts": []}])', "ContentDict"),
+    "content_key_typo": (
+        'client.models.generate_content(model="m", contents=[{"part": [{"text": "hi"}]}])',
+        "ContentDict",
+    ),
+    "part_key_typo": (
+        'client.models.generate_content(model="m", contents=[{"parts": [{"txt": "hi"}]}])',
+        "ContentDict",
+    ),
+    "config_key_typo": (
+        'client.models.generate_content(model="m", contents="hi", generation_config={"temprature": 0.5})',
+        "GenerationConfigDict",
+    ),
+    "config_value_type": (
+        'client.models.generate_content(model="m", contents="hi", generation_config={"temperature": "hot"})',
+        "GenerationConfigDict",
+    ),
+    "tool_key_typo": (
+        'client.models.generate_content(model="m", contents="hi", tools=[{"google_serch": {}}])',
+        "ToolDict",
+    ),
+    "chat_history_typo": (
+        'client.chats.create(model="m", history=[{"role": "user", "prts": []}])',
+        "ContentDict",
+    ),
     "chat_message_type": ('client.chats.create(model="m").send_message(42)', "arg-type"),
-    "system_instruction_typo": ('client.models.generate_content(model="m", contents="hi", system_instruction={"part": []})', "ContentDict"),
+    "system_instruction_typo": (
+        'client.models.generate_content(model="m", contents="hi", system_instruction={"part": []})',
+        "ContentDict",
+    ),
     "part_constructor_args": ('types.Part.from_bytes("not bytes", "image/png")', "arg-type"),
-    "text_is_optional": ('n: str = client.models.generate_content(model="m", contents="hi").text', "assignment"),
+    "text_is_optional": (
+        'n: str = client.models.generate_content(model="m", contents="hi").text',
+        "assignment",
+    ),
 }
 
 
@@ -74,13 +98,31 @@ def test_the_typed_example_passes_and_each_typo_fails(tmp_path: Path) -> None:
 
 
 def test_the_typed_example_runs(server: LoopbackServer, client: Client) -> None:
-    server.add(GENERATE, text("Hi!"), text("A cat."), json_text({"name": "Tokyo", "population": 37_000_000}))
+    server.add(
+        GENERATE,
+        text("Hi!"),
+        text("A cat."),
+        json_text({"name": "Tokyo", "population": 37_000_000}),
+    )
     server.add(COUNT, Reply(json={"totalTokens": 1}))
-    assert typed_helpers.everyday(client) == ["Hi!", "A cat.", '{"name": "Tokyo", "population": 37000000}']
+    assert typed_helpers.everyday(client) == [
+        "Hi!",
+        "A cat.",
+        '{"name": "Tokyo", "population": 37000000}',
+    ]
     server.add(GENERATE, calls(("get_weather", {"city": "Paris"})), text("21C."))
     server.add(STREAM, streamed("Sunny", "."))
     history = typed_helpers.chatting(client)
-    assert [c.role for c in history] == ["user", "model", "user", "model", "user", "model", "user", "model"]
+    assert [c.role for c in history] == [
+        "user",
+        "model",
+        "user",
+        "model",
+        "user",
+        "model",
+        "user",
+        "model",
+    ]
 
 
 @pytest.mark.asyncio

@@ -60,7 +60,10 @@ def everyday(client: Client) -> list[str | None]:
 def chatting(client: Client) -> list[types.Content]:
     chat = client.chats.create(
         model=MODEL,
-        history=[{"role": "user", "parts": [{"text": "Hi"}]}, {"role": "model", "parts": [{"text": "Hello!"}]}],
+        history=[
+            {"role": "user", "parts": [{"text": "Hi"}]},
+            {"role": "model", "parts": [{"text": "Hello!"}]},
+        ],
         tools=[get_weather],
         automatic_function_calling=AutomaticFunctionCalling(max_rounds=2),
     )
@@ -78,6 +81,8 @@ async def chatting_async(client: AsyncClient) -> list[types.Content]:
     assert_type(resp.text, str | None)
     async for chunk in chat.send_message_stream(["One", "Two"]):
         assert_type(chunk, types.GenerateContentResponse)
-    plain = await client.models.generate_content(model=MODEL, contents="Hi", generation_config={"response_schema": list[City]})
+    plain = await client.models.generate_content(
+        model=MODEL, contents="Hi", generation_config={"response_schema": list[City]}
+    )
     assert_type(plain.parsed, Any)
     return chat.history

@@ -455,7 +455,7 @@ async def test_audio_chunks_are_sent_as_base64_realtime_input(
         0
     ].input_transcription == types.BidiGenerateContentTranscription(text="hello")
     assert content[1] is not None and content[1].model_turn is not None
-    assert base64.b64decode(content[1].model_turn.parts[0].inline_data.data) == b"\x00\x01"  # type: ignore[index,union-attr]
+    assert content[1].model_turn.parts[0].inline_data.data == b"\x00\x01"  # type: ignore[index,union-attr]
 
 
 @pytest.mark.asyncio

@@ -4,12 +4,14 @@ from typing import TYPE_CHECKING, Any
 
 from ._base_client import AsyncAPIClient, AsyncAPIResource, SyncAPIClient, SyncAPIResource
 from ._constants import (
+    CONNECT_TIMEOUT,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     INITIAL_RETRY_DELAY,
     MAX_RETRY_AFTER,
     MAX_RETRY_DELAY,
     RAW_RESPONSE_HEADER,
+    SDK_VERSION,
 )
 from ._exceptions import (
     APIConnectionError,
@@ -17,8 +19,10 @@ from ._exceptions import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    ArgumentError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConflictError,
     GeminiError,
     InternalServerError,
@@ -33,15 +37,15 @@ from ._pagination import AsyncPager, SyncPager
 from ._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, Timeout
-from ._utils import build_body, path_param, strip_not_given
+from ._utils import build_body, check_path, path_param, strip_not_given, validate_arguments
 
 if TYPE_CHECKING:
-    from ._models import BaseModel, OpenEnum
+    from ._models import BaseModel, Bytes, OpenEnum
 
 
 def __getattr__(name: str) -> Any:
-    """`BaseModel` and `OpenEnum` load pydantic's model machinery: imported on first use only."""
-    if name in ("BaseModel", "OpenEnum"):
+    """`BaseModel`, `Bytes` and `OpenEnum` load pydantic's model machinery: imported on first use."""
+    if name in ("BaseModel", "Bytes", "OpenEnum"):
         from . import _models
 
         return getattr(_models, name)
@@ -49,6 +53,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "CONNECT_TIMEOUT",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "INITIAL_RETRY_DELAY",
@@ -56,12 +61,14 @@ __all__ = [
     "MAX_RETRY_DELAY",
     "NOT_GIVEN",
     "RAW_RESPONSE_HEADER",
+    "SDK_VERSION",
     "APIConnectionError",
     "APIError",
     "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "ArgumentError",
     "AsyncAPIClient",
     "AsyncAPIResource",
     "AsyncPager",
@@ -70,6 +77,8 @@ __all__ = [
     "BadRequestError",
     "BaseModel",
     "Body",
+    "Bytes",
+    "ClientClosedError",
     "ConflictError",
     "GeminiError",
     "Headers",
@@ -90,6 +99,8 @@ __all__ = [
     "UnprocessableEntityError",
     "async_to_raw_response_wrapper",
     "build_body",
+    "validate_arguments",
+    "check_path",
     "make_status_error",
     "path_param",
     "strip_not_given",

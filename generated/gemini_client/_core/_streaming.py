@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
 from types import TracebackType
 from typing import Generic, TypeVar
 
 import httpx
 import pydantic
-from httpx_sse import EventSource, ServerSentEvent, SSEError
 
+from ._deadline import DEADLINE, time_left
 from ._exceptions import (
     APIConnectionError,
+    APIError,
     APIResponseValidationError,
     APITimeoutError,
+    decode_json,
     describe_validation_error,
     make_status_error,
+    redact,
+    sanitized,
+    secret_forms,
 )
 
 __all__ = ["AsyncStream", "Stream"]
@@ -25,43 +29,157 @@ __all__ = ["AsyncStream", "Stream"]
 T = TypeVar("T", bound="pydantic.BaseModel")
 
 _ERROR_EVENT = re.compile(r'\s*\{\s*"error"\s*:')
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+_BOM = b"\xef\xbb\xbf"
+
+
+class _EventParser:
+    """An incremental ``text/event-stream`` parser (the WHATWG rules) over raw bytes.
+
+    Unlike a lenient browser it remembers whether the stream stopped inside an event, so a body
+    cut short is an error rather than a quietly lost last chunk.
+    """
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._first = True
+        self._event = ""
+        self._data: list[str] = []
+
+    def feed(self, chunk: bytes) -> list[tuple[str, str]]:
+        """The ``(event, data)`` pairs completed by ``chunk``."""
+        buffer = self._buffer + chunk
+        if self._first:
+            if len(buffer) < len(_BOM) and _BOM.startswith(buffer):
+                self._buffer = buffer
+                return []
+            buffer = buffer.removeprefix(_BOM)
+            self._first = False
+        # A final "\r" may be the first half of "\r\n": keep it for the next chunk.
+        held = buffer.endswith(b"\r")
+        lines = _LINE_END.split(buffer[:-1] if held else buffer)
+        self._buffer = lines.pop() + (b"\r" if held else b"")
+        events = []
+        for raw in lines:
+            line = raw.decode("utf-8", errors="replace")
+            if not line:
+                if self._data or self._event:
+                    events.append((self._event or "message", "\n".join(self._data)))
+                self._event, self._data = "", []
+                continue
+            name, _, value = line.partition(":")
+            value = value.removeprefix(" ")
+            if name == "data":
+                self._data.append(value)
+            elif name == "event":
+                self._event = value
+        return events
+
+    @property
+    def inside_event(self) -> bool:
+        """Whether the bytes so far end in the middle of a line or an event."""
+        return bool(self._buffer.strip(b"\r")) or bool(self._data) or bool(self._event)
 
 
 class _BaseStream(Generic[T]):
     def __init__(
-        self, *, cast_to: type[T], response: httpx.Response, secret: str | None = None
+        self,
+        *,
+        cast_to: type[T],
+        response: httpx.Response,
+        secret: str | Iterable[str] | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.response = response
         """The HTTP response, for its status and headers."""
         self._cast_to = cast_to
         self._count = 0
-        self._secret = secret
+        self._secrets = secret_forms(secret) if isinstance(secret, str) else tuple(secret or ())
+        self._deadline = deadline
 
-    def _parse(self, sse: ServerSentEvent) -> T | None:
-        data = sse.data
+    def _parse(self, event: str, data: str) -> T | None:
+        if event == "error" or _ERROR_EVENT.match(data):
+            raise self._error_event(data)
         if not data:
             return None
-        if _ERROR_EVENT.match(data):
-            raise make_status_error(self.response, body=json.loads(data), secret=self._secret)
         try:
             chunk = self._cast_to.model_validate_json(data)
         except pydantic.ValidationError as err:
-            raise APIResponseValidationError(
-                f"stream chunk {self._count} is not a valid {self._cast_to.__name__}: "
-                + describe_validation_error(err),
-                response=self.response,
-                body=data,
-            ) from err
-        self._count += 1
-        return chunk
+            # Raised below, outside this block: the pydantic error shows the input, which may
+            # echo the key, and must not be chained.
+            problem = describe_validation_error(err)
+        else:
+            self._count += 1
+            return chunk
+        raise APIResponseValidationError(
+            f"stream chunk {self._count} is not a valid {self._cast_to.__name__}: {problem}",
+            response=self.response,
+            body=redact(data, self._secrets),
+        )
 
-    def _translate(self, err: Exception) -> Exception:
-        if isinstance(err, SSEError):
-            return APIResponseValidationError(str(err), response=self.response)
-        message = f"stream interrupted after {self._count} chunks: {str(err) or type(err).__name__}"
-        if isinstance(err, httpx.TimeoutException):
-            return APITimeoutError(message, request=self.response.request)
-        return APIConnectionError(message, request=self.response.request)
+    def _error_event(self, data: str) -> APIError:
+        try:
+            body = decode_json(data)
+        except ValueError:
+            return APIResponseValidationError(
+                f"stream error event after {self._count} chunks is not valid JSON",
+                response=self.response,
+                body=redact(data, self._secrets),
+            )
+        if isinstance(body, dict) and "error" not in body:
+            body = {"error": body}
+        return make_status_error(self.response, body=body, secret=self._secrets)
+
+    def _check_content_type(self) -> None:
+        content_type = self.response.headers.get("content-type", "")
+        if content_type.partition(";")[0].strip().lower() != "text/event-stream":
+            raise APIResponseValidationError(
+                f"expected a text/event-stream response, got {content_type[:100]!r}",
+                response=self.response,
+            )
+
+    def _chunks(self, parser: _EventParser, data: bytes) -> Iterator[T]:
+        """The chunks that ``data``, the next bytes of the body, completes, one by one: an
+        error in a later event comes after the chunks before it."""
+        self._check_deadline()
+        for event, text in parser.feed(data):
+            chunk = self._parse(event, text)
+            if chunk is not None:
+                yield chunk
+
+    def _check_deadline(self) -> None:
+        left = time_left(self._deadline)
+        if left is not None and left <= 0:
+            raise APITimeoutError(
+                f"the call's deadline passed while streaming, after {self._count} chunks",
+                request=self.response.request,
+            )
+
+    def _at_end(self, parser: _EventParser) -> None:
+        if parser.inside_event:
+            raise APIConnectionError(
+                f"stream ended in the middle of an event, after {self._count} chunks",
+                request=self.response.request,
+            )
+
+    def _translate(self, err: Exception) -> APIError:
+        error: APIError
+        if isinstance(err, httpx.DecodingError):
+            error = APIResponseValidationError(
+                redact(f"stream body cannot be decoded: {err}", self._secrets),
+                response=self.response,
+            )
+        else:
+            left = time_left(self._deadline)
+            if isinstance(err, httpx.TimeoutException) and left is not None and left <= 0.01:
+                reason = "the call's deadline passed"
+            else:
+                reason = redact(str(err) or type(err).__name__, self._secrets)
+            message = f"stream interrupted after {self._count} chunks: {reason}"
+            cls = APITimeoutError if isinstance(err, httpx.TimeoutException) else APIConnectionError
+            error = cls(message, request=self.response.request)
+        error.__cause__ = sanitized(err, self._secrets)
+        return error
 
 
 class Stream(_BaseStream[T]):
@@ -77,19 +195,37 @@ class Stream(_BaseStream[T]):
     """
 
     def __init__(
-        self, *, cast_to: type[T], response: httpx.Response, secret: str | None = None
+        self,
+        *,
+        cast_to: type[T],
+        response: httpx.Response,
+        secret: str | Iterable[str] | None = None,
+        deadline: float | None = None,
     ) -> None:
-        super().__init__(cast_to=cast_to, response=response, secret=secret)
+        super().__init__(cast_to=cast_to, response=response, secret=secret, deadline=deadline)
         self._iterator = self._iter_chunks()
 
     def _iter_chunks(self) -> Generator[T, None, None]:
+        parser = _EventParser()
+        raw = self.response.iter_bytes()
         try:
-            for sse in EventSource(self.response).iter_sse():
-                chunk = self._parse(sse)
-                if chunk is not None:
+            self._check_content_type()
+            while True:
+                failure: Exception | None = None
+                token = DEADLINE.set(self._deadline)
+                try:
+                    data = next(raw, None)
+                except (httpx.TransportError, httpx.DecodingError) as err:
+                    failure = err
+                finally:
+                    DEADLINE.reset(token)
+                if failure is not None:
+                    raise self._translate(failure)
+                if data is None:
+                    self._at_end(parser)
+                    return
+                for chunk in self._chunks(parser, data):
                     yield chunk
-        except (httpx.TransportError, SSEError) as err:
-            raise self._translate(err) from err
         finally:
             self.response.close()
 
@@ -122,19 +258,40 @@ class AsyncStream(_BaseStream[T]):
     """The async twin of ``Stream``; prefer ``async with`` so the response closes promptly."""
 
     def __init__(
-        self, *, cast_to: type[T], response: httpx.Response, secret: str | None = None
+        self,
+        *,
+        cast_to: type[T],
+        response: httpx.Response,
+        secret: str | Iterable[str] | None = None,
+        deadline: float | None = None,
     ) -> None:
-        super().__init__(cast_to=cast_to, response=response, secret=secret)
+        super().__init__(cast_to=cast_to, response=response, secret=secret, deadline=deadline)
         self._iterator = self._iter_chunks()
 
     async def _iter_chunks(self) -> AsyncGenerator[T, None]:
+        parser = _EventParser()
+        raw = self.response.aiter_bytes()
         try:
-            async for sse in EventSource(self.response).aiter_sse():
-                chunk = self._parse(sse)
-                if chunk is not None:
+            self._check_content_type()
+            while True:
+                failure: Exception | None = None
+                data: bytes | None = None
+                token = DEADLINE.set(self._deadline)
+                try:
+                    data = await raw.__anext__()
+                except StopAsyncIteration:
+                    pass
+                except (httpx.TransportError, httpx.DecodingError) as err:
+                    failure = err
+                finally:
+                    DEADLINE.reset(token)
+                if failure is not None:
+                    raise self._translate(failure)
+                if data is None:
+                    self._at_end(parser)
+                    return
+                for chunk in self._chunks(parser, data):
                     yield chunk
-        except (httpx.TransportError, SSEError) as err:
-            raise self._translate(err) from err
         finally:
             await self.response.aclose()
 

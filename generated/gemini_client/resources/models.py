@@ -81,6 +81,7 @@ class Models(SyncAPIResource):
                     "serviceTier": service_tier,
                     "store": store,
                 },
+                required=["contents"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -131,6 +132,7 @@ class Models(SyncAPIResource):
                     "serviceTier": service_tier,
                     "store": store,
                 },
+                required=["contents"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -205,6 +207,7 @@ class Models(SyncAPIResource):
                     "outputDimensionality": output_dimensionality,
                     "embedContentConfig": embed_content_config,
                 },
+                required=["content"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -235,6 +238,7 @@ class Models(SyncAPIResource):
                 {
                     "requests": requests,
                 },
+                required=["requests"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -349,6 +353,7 @@ class AsyncModels(AsyncAPIResource):
                     "serviceTier": service_tier,
                     "store": store,
                 },
+                required=["contents"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -399,6 +404,7 @@ class AsyncModels(AsyncAPIResource):
                     "serviceTier": service_tier,
                     "store": store,
                 },
+                required=["contents"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -473,6 +479,7 @@ class AsyncModels(AsyncAPIResource):
                     "outputDimensionality": output_dimensionality,
                     "embedContentConfig": embed_content_config,
                 },
+                required=["content"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -503,6 +510,7 @@ class AsyncModels(AsyncAPIResource):
                 {
                     "requests": requests,
                 },
+                required=["requests"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,

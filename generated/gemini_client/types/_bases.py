@@ -10,7 +10,6 @@ the field types it needs are declared for the type checker only.
 
 from __future__ import annotations
 
-import base64
 import difflib
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -20,6 +19,7 @@ from pydantic import PrivateAttr, TypeAdapter, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from .._core._models import BaseModel
+from .._core._utils import argument_path
 from ._contents import is_python_type, to_content, to_contents, to_tools
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def _unknown_key(cls: type[BaseModel], loc: tuple[str | int, ...]) -> str:
     owner = _model_at(cls, loc[:-1])
     key = str(loc[-1])
     close = difflib.get_close_matches(key, sorted(owner.__pydantic_fields__), n=1) if owner else []
-    where = ".".join(map(str, loc[:-1]))
+    where = argument_path(loc[:-1]) if loc[:-1] else ""
     return (
         (f"{where}: " if where else "")
         + f"unknown key {key!r}"
@@ -126,9 +126,7 @@ class PartBase(BaseModel):
     @classmethod
     def from_bytes(cls: type[M], data: bytes, mime_type: str) -> M:
         """Inline media: `data` is sent base64-encoded."""
-        return cls.model_validate(
-            {"inline_data": {"data": base64.b64encode(data).decode("ascii"), "mime_type": mime_type}}
-        )
+        return cls.model_validate({"inline_data": {"data": bytes(data), "mime_type": mime_type}})
 
     @classmethod
     def from_uri(cls: type[M], file_uri: str, mime_type: str) -> M:
@@ -169,9 +167,7 @@ class GenerateContentResponseBase(BaseModel):
     @property
     def text(self) -> str | None:
         """The text parts of the first candidate joined, thought parts skipped; `None` if none."""
-        texts = [
-            p.text for p in self._first_parts() if p.text is not None and not p.thought
-        ]
+        texts = [p.text for p in self._first_parts() if p.text is not None and not p.thought]
         return "".join(texts) if texts else None
 
     @property
@@ -262,7 +258,10 @@ class FunctionDeclarationBase(BaseModel):
         if not isinstance(data, Mapping):
             return data
         out = dict(data)
-        for key, wire in (("parameters", "parametersJsonSchema"), ("response", "responseJsonSchema")):
+        for key, wire in (
+            ("parameters", "parametersJsonSchema"),
+            ("response", "responseJsonSchema"),
+        ):
             if is_python_type(out.get(key)):
                 out[wire] = json_schema(out.pop(key))
         return out
@@ -327,4 +326,3 @@ def _coerce(data: Any, **converters: Callable[[Any], Any]) -> Any:
 
 def _snake(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
-

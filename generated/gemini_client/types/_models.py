@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .._core._models import OpenEnum
-from .._core._models import BaseModel
-from pydantic import Field
+from .._core._models import BaseModel, Bytes
+from pydantic import ConfigDict, Field
 from enum import Enum
 from typing import Any
 from ._bases import (
@@ -159,7 +159,7 @@ class Blob(BaseModel):
     )
     """The IANA standard MIME type of the source data."""
 
-    data: str | None = None
+    data: Bytes | None = None
     """Raw bytes for media formats."""
 
 
@@ -383,7 +383,7 @@ class FunctionResponseBlob(BaseModel):
     )
     """The IANA standard MIME type of the source data."""
 
-    data: str | None = None
+    data: Bytes | None = None
     """Raw bytes for media formats."""
 
 
@@ -947,7 +947,7 @@ class SearchEntryPoint(BaseModel):
     )
     """Web content snippet that can be embedded in a web page or an app webview."""
 
-    sdk_blob: str | None = Field(
+    sdk_blob: Bytes | None = Field(
         default=None, validation_alias="sdkBlob", serialization_alias="sdkBlob"
     )
     """Base64 encoded JSON representing array of tuple."""
@@ -2317,7 +2317,7 @@ class Part(PartBase):
     thought: bool | None = None
     """Indicates if the part is thought from the model."""
 
-    thought_signature: str | None = Field(
+    thought_signature: Bytes | None = Field(
         default=None, validation_alias="thoughtSignature", serialization_alias="thoughtSignature"
     )
     """An opaque signature for the thought so it can be reused in subsequent requests."""

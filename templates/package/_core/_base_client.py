@@ -4,35 +4,51 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import math
 import random
+import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import httpx
 import pydantic
 
 from ._constants import (
+    CONNECT_TIMEOUT,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     INITIAL_RETRY_DELAY,
     MAX_RETRY_AFTER,
     MAX_RETRY_DELAY,
     RAW_RESPONSE_HEADER,
+    SDK_VERSION,
 )
+from ._deadline import DEADLINE, install, time_left
 from ._exceptions import (
     APIConnectionError,
+    APIError,
     APIResponseValidationError,
     APITimeoutError,
+    ArgumentError,
+    ClientClosedError,
+    GeminiError,
+    bounded,
     describe_validation_error,
     make_status_error,
     redact,
+    sanitized,
+    secret_forms,
 )
 from ._pagination import AsyncPager, SyncPager
 from ._response import APIResponse
 from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
+from ._utils import check_path
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["AsyncAPIClient", "AsyncAPIResource", "SyncAPIClient", "SyncAPIResource"]
 
@@ -46,17 +62,31 @@ _AsyncClientT = TypeVar("_AsyncClientT", bound="AsyncAPIClient")
 
 _RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo"
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+_UNSENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.WriteError,
+    httpx.WriteTimeout,
+)
+"""Failures before the whole request reached the server: it cannot have been processed."""
+_UNANSWERED = (httpx.ReadError, httpx.ReadTimeout, httpx.RemoteProtocolError)
+"""Failures after the request was sent: the server may have processed (and billed) it."""
+_SDK_HEADERS = {
+    "user-agent": f"gemini-codegen/{SDK_VERSION}",
+    "x-goog-api-client": f"gemini-codegen/{SDK_VERSION} gl-python/"
+    + ".".join(map(str, sys.version_info[:3])),
+}
 
 
-def _parse(cast_to: type[T], response: httpx.Response) -> T:
+def _parse(cast_to: type[T], response: httpx.Response, secrets: tuple[str, ...]) -> T:
     try:
         return cast_to.model_validate_json(response.content)
-    except pydantic.ValidationError as err:
-        raise APIResponseValidationError(
-            f"response is not a valid {cast_to.__name__}: {describe_validation_error(err)}",
-            response=response,
-            body=response.text,
-        ) from err
+    except pydantic.ValidationError as err:  # raised outside: its text shows the input
+        message = f"response is not a valid {cast_to.__name__}: {describe_validation_error(err)}"
+    body = redact(response.text, secrets)
+    raise APIResponseValidationError(message, response=response, body=body)
 
 
 def _is_raw(options: RequestOptions) -> bool:
@@ -67,41 +97,105 @@ def _is_raw(options: RequestOptions) -> bool:
 def _seconds(value: str) -> float | None:
     """``"30s"``/``"1.5s"`` (a protobuf Duration) or ``"30"`` as seconds."""
     try:
-        return float(value.removesuffix("s"))
+        seconds = float(value.strip().removesuffix("s"))
     except ValueError:
         return None
+    return seconds if math.isfinite(seconds) else None
 
 
 def _retry_hint(headers: httpx.Headers, details: list[Any]) -> float | None:
     """The delay the server asks for: ``retry-after-ms``, ``Retry-After`` or ``RetryInfo``."""
+    hint: float | None = None
     if (ms := headers.get("retry-after-ms")) is not None and (value := _seconds(ms)) is not None:
-        return value / 1000
-    if (retry_after := headers.get("retry-after")) is not None:
-        if (value := _seconds(retry_after)) is not None:
-            return value
-        if (date := email.utils.parsedate_tz(retry_after)) is not None:
-            return email.utils.mktime_tz(date) - time.time()
-    for detail in details:
-        if isinstance(detail, dict) and detail.get("@type") == _RETRY_INFO:
-            delay = detail.get("retryDelay")
-            if isinstance(delay, str):
-                return _seconds(delay)
-    return None
+        hint = value / 1000
+    elif (retry_after := headers.get("retry-after")) is not None:
+        if (hint := _seconds(retry_after)) is None and (
+            date := email.utils.parsedate_tz(retry_after)
+        ) is not None:
+            hint = email.utils.mktime_tz(date) - time.time()
+    else:
+        for detail in details:
+            if isinstance(detail, dict) and detail.get("@type") == _RETRY_INFO:
+                delay = detail.get("retryDelay")
+                hint = _seconds(delay) if isinstance(delay, str) else None
+                break
+    return None if hint is None else max(hint, 0.0)
 
 
-def _retry_delay(attempt: int, hint: float | None) -> float:
-    """Seconds to wait before retry number ``attempt + 1``."""
-    if hint is not None and hint >= 0:
-        return min(hint, MAX_RETRY_AFTER)
+def _backoff(attempt: int) -> float:
+    """Seconds to wait before retry number ``attempt + 1`` when the server gives no hint."""
     backoff = min(INITIAL_RETRY_DELAY * 2.0**attempt, MAX_RETRY_DELAY)
     return backoff * (1 - 0.25 * random.random())
 
 
-class _BaseClient(Generic[_HttpxClientT]):
-    """What the sync and async clients share: configuration and building requests (no I/O)."""
+def _check_timeout(timeout: object, name: str = "timeout") -> Timeout:
+    """``timeout`` when it is a positive number, an ``httpx.Timeout`` or ``None``."""
+    if timeout is None:
+        return None
+    if isinstance(timeout, httpx.Timeout):
+        phases = timeout.as_dict().values()
+        if all(value is None or value > 0 for value in phases):
+            return timeout
+    elif isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0:
+        return float(timeout) if math.isfinite(timeout) else None
+    raise ArgumentError(
+        f"{name}: expected seconds > 0, an httpx.Timeout with positive values or None, "
+        f"got {timeout!r}"
+    )
 
-    _client: _HttpxClientT
-    _owns_client: bool
+
+def _check_base_url(base_url: str) -> str:
+    try:
+        url = httpx.URL(base_url)
+    except (httpx.InvalidURL, TypeError) as err:
+        raise ArgumentError(f"base_url: {err}") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ArgumentError(f"base_url: expected an http:// or https:// URL, got {base_url!r}")
+    if url.query or url.fragment:
+        raise ArgumentError(f"base_url: must not have a query or a fragment, got {base_url!r}")
+    return base_url.rstrip("/") + "/"
+
+
+def _check_api_key(api_key: str) -> str:
+    """``api_key`` without surrounding whitespace; raises (without showing it) when unusable."""
+    if not isinstance(api_key, str):
+        raise ArgumentError(f"api_key: expected a string, got {type(api_key).__name__}")
+    api_key = api_key.strip()
+    if not api_key:
+        raise ArgumentError("api_key: empty")
+    for i, char in enumerate(api_key):
+        if not (char.isascii() and char.isprintable()):
+            kind = "a control character" if char.isascii() else "a non-ASCII character"
+            raise ArgumentError(f"api_key: {kind} at position {i} (the key is not shown)")
+    return api_key
+
+
+def _merge_headers(headers: dict[str, str], extra: Mapping[str, str]) -> dict[str, str]:
+    """``headers`` updated by ``extra``; a caller's ``User-Agent`` or ``x-goog-api-client`` is
+    kept in front of the client's own, as Google's SDKs do."""
+    merged = dict(headers)
+    for name, value in extra.items():
+        key = name.lower()
+        sdk = _SDK_HEADERS.get(key)
+        merged[key] = value if sdk is None or sdk in value else f"{value} {sdk}"
+    return merged
+
+
+def _httpx_timeout(timeout: Timeout) -> httpx.Timeout:
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if timeout is None:
+        return httpx.Timeout(None)
+    return httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout))
+
+
+class _BaseClient(Generic[_HttpxClientT]):
+    """What the sync and async clients share: configuration, building requests and deciding
+    whether to retry (no I/O)."""
+
+    def _httpx(self) -> _HttpxClientT:
+        """The httpx client that sends this client's requests."""
+        raise NotImplementedError
 
     def __init__(
         self,
@@ -112,19 +206,49 @@ class _BaseClient(Generic[_HttpxClientT]):
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
+        retry_after_send: bool = False,
     ) -> None:
-        if max_retries < 0:
-            raise ValueError("max_retries must be >= 0")
-        self.api_key = api_key
-        self.base_url = base_url.rstrip("/") + "/"
-        self.timeout = timeout
+        if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
+            raise ArgumentError(f"max_retries: expected an integer >= 0, got {max_retries!r}")
+        self.api_key = _check_api_key(api_key)
+        self.base_url = _check_base_url(base_url)
+        self.timeout = _check_timeout(timeout)
+        self._phases = _httpx_timeout(self.timeout)
         self.max_retries = max_retries
+        self.retry_after_send = retry_after_send
+        """Also retry a non-idempotent call (POST) whose request was sent but whose answer was
+        lost (read timeout, reset); the server may then process, and bill, it twice."""
         self._auth_header = auth_header
         self._default_headers = dict(default_headers or {})
-        self._headers = {**self._default_headers, auth_header: api_key}
+        self._headers = _merge_headers(
+            {**_SDK_HEADERS, auth_header.lower(): self.api_key}, self._default_headers
+        )
+        self._secrets = secret_forms(self.api_key)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, max_retries={self.max_retries})"
+
+    def _options(
+        self,
+        api_key: str | None,
+        base_url: str | None,
+        timeout: Timeout | NotGiven,
+        max_retries: int | None,
+        headers: Mapping[str, str],
+        retry_after_send: bool | None,
+    ) -> dict[str, Any]:
+        """The settings of a ``with_options`` copy."""
+        return {
+            "api_key": self.api_key if api_key is None else api_key,
+            "base_url": self.base_url if base_url is None else base_url,
+            "auth_header": self._auth_header,
+            "timeout": self.timeout if isinstance(timeout, NotGiven) else timeout,
+            "max_retries": self.max_retries if max_retries is None else max_retries,
+            "default_headers": {**self._default_headers, **headers},
+            "retry_after_send": (
+                self.retry_after_send if retry_after_send is None else retry_after_send
+            ),
+        }
 
     def _build_request(
         self,
@@ -133,59 +257,146 @@ class _BaseClient(Generic[_HttpxClientT]):
         body: Mapping[str, object] | None,
         query: Mapping[str, object] | None,
         options: RequestOptions,
-    ) -> httpx.Request:
-        headers = self._headers
-        if options.extra_headers:
-            headers = {**headers, **options.extra_headers}
-            headers.pop(RAW_RESPONSE_HEADER, None)
-        if options.extra_query:
-            query = {**(query or {}), **options.extra_query}
-        if options.extra_body:
-            body = {**(body or {}), **options.extra_body}
-        params = {k: v for k, v in query.items() if v is not None} if query else None
-        timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
-        return self._client.build_request(
-            method,
-            self.base_url + path,
-            params=cast(Any, params),
-            headers=headers,
-            json=body,
-            timeout=timeout,
+    ) -> tuple[httpx.Request, float | None]:
+        """The request and its deadline (a ``time.monotonic()`` value, or ``None``)."""
+        check_path(path)
+        if isinstance(options.timeout, NotGiven):
+            timeout, phases = self.timeout, self._phases
+        else:
+            timeout = _check_timeout(options.timeout)
+            phases = _httpx_timeout(timeout)
+        deadline = time.monotonic() + timeout if isinstance(timeout, float) else None
+        try:
+            headers = self._headers
+            if options.extra_headers:
+                headers = _merge_headers(headers, options.extra_headers)
+                headers.pop(RAW_RESPONSE_HEADER, None)
+            if options.extra_query:
+                query = {**(query or {}), **options.extra_query}
+            if options.extra_body:
+                body = {**(body or {}), **options.extra_body}
+            params = {k: v for k, v in query.items() if v is not None} if query else None
+            request = self._httpx().build_request(
+                method,
+                self.base_url + path,
+                params=cast(Any, params),
+                headers=headers,
+                json=body,
+                timeout=phases,
+            )
+        except (TypeError, ValueError) as err:  # a header that is not ASCII, a body not JSON
+            problem = redact(f"{type(err).__name__}: {err}", self._secrets)
+        else:
+            return request, deadline
+        raise ArgumentError(f"extra_headers/extra_query/extra_body: {bounded(problem, 200)}")
+
+    def _answer_failure(
+        self,
+        attempt: int,
+        response: httpx.Response,
+        undecodable: httpx.DecodingError | None,
+        deadline: float | None,
+    ) -> float | None:
+        """``None`` for a usable 2xx ``response``, else the delay before retrying it; raises when
+        it must not be retried."""
+        if undecodable is not None:
+            raise self._undecodable(response, undecodable)
+        self._log_response(response.request, response, attempt)
+        if response.is_success:
+            return None
+        return self._status_failure(attempt, response, deadline)
+
+    def _status_failure(
+        self, attempt: int, response: httpx.Response, deadline: float | None
+    ) -> float:
+        """The delay before retrying an error ``response``; raises when it must not be retried."""
+        error = make_status_error(response, secret=self._secrets)
+        error.retry_after = _retry_hint(response.headers, error.details)
+        if response.status_code not in _RETRY_STATUSES:
+            raise error
+        return self._next_delay(attempt, error, error.retry_after, deadline)
+
+    def _transport_failure(
+        self,
+        attempt: int,
+        request: httpx.Request,
+        err: httpx.TransportError,
+        deadline: float | None,
+    ) -> float:
+        """The delay before retrying after a transport error; raises when it must not be retried."""
+        error = self._connection_error(request, err, deadline, attempt)
+        retry = isinstance(err, _UNSENT) or (
+            isinstance(err, _UNANSWERED)
+            and (self.retry_after_send or request.method in _IDEMPOTENT)
         )
+        if not retry or isinstance(error, APITimeoutError) and _expired(deadline):
+            raise error
+        return self._next_delay(attempt, error, None, deadline)
 
     def _retry_or_raise(self, attempt: int, response: httpx.Response) -> float:
-        """The delay before retrying an error ``response``; raises when it must not be retried."""
-        error = make_status_error(response, secret=self.api_key)
-        if attempt >= self.max_retries or response.status_code not in _RETRY_STATUSES:
-            raise error
-        return self._log_retry(
-            attempt, _retry_delay(attempt, _retry_hint(response.headers, error.details)), error
-        )
+        """``_status_failure`` without a deadline, for request loops outside this module."""
+        return self._status_failure(attempt, response, None)
 
     def _retry_or_raise_transport(
         self, attempt: int, request: httpx.Request, err: httpx.TransportError
     ) -> float:
-        """The delay before retrying after a transport error; raises when out of retries."""
-        message = redact(f"{type(err).__name__}: {err}", self.api_key)
-        error: APIConnectionError
-        if isinstance(err, httpx.TimeoutException):
-            error = APITimeoutError(message, request=request)
-        else:
-            error = APIConnectionError(message, request=request)
-        if attempt >= self.max_retries:
-            raise error from err
-        return self._log_retry(attempt, _retry_delay(attempt, None), error)
+        """``_transport_failure`` without a deadline, for request loops outside this module."""
+        return self._transport_failure(attempt, request, err, None)
 
-    def _log_retry(self, attempt: int, delay: float, error: Exception) -> float:
+    def _connection_error(
+        self, request: httpx.Request, err: Exception, deadline: float | None, attempt: int
+    ) -> APIConnectionError:
+        error: APIConnectionError
+        if isinstance(err, httpx.TimeoutException) and _expired(deadline):
+            error = APITimeoutError(
+                f"the call's deadline passed during attempt {attempt + 1}", request=request
+            )
+        else:
+            cls = APITimeoutError if isinstance(err, httpx.TimeoutException) else APIConnectionError
+            error = cls(redact(f"{type(err).__name__}: {err}", self._secrets), request=request)
+        error.__cause__ = sanitized(err, self._secrets)
+        return error
+
+    def _undecodable(self, response: httpx.Response, err: httpx.DecodingError) -> APIError:
+        message = redact(f"the body cannot be decoded: {err}", self._secrets)
+        error = APIResponseValidationError(message, response=response)
+        error.__cause__ = sanitized(err, self._secrets)
+        return error
+
+    def _next_delay(
+        self, attempt: int, error: APIError, hint: float | None, deadline: float | None
+    ) -> float:
+        """The delay before the next attempt; raises ``error`` when none may follow."""
+        if attempt >= self.max_retries:
+            raise error
+        if hint is not None and hint > MAX_RETRY_AFTER:
+            raise error
+        delay = _backoff(attempt) if hint is None else hint
+        left = time_left(deadline)
+        if left is not None and delay >= left:
+            raise error
         log.debug("retry %d of %d in %.2fs after: %s", attempt + 1, self.max_retries, delay, error)
         return delay
 
     def _log_response(self, request: httpx.Request, response: httpx.Response, attempt: int) -> None:
         if log.isEnabledFor(logging.DEBUG):
-            url = redact(str(request.url), self.api_key)
+            url = redact(str(request.url), self._secrets)
             log.debug(
                 "%s %s -> %d (attempt %d)", request.method, url, response.status_code, attempt + 1
             )
+
+
+def _tell_server(request: httpx.Request, deadline: float | None) -> None:
+    """Send the time left as ``X-Server-Timeout`` (seconds), as google-genai does, so that the
+    API stops working on a call the client will have given up on."""
+    left = time_left(deadline)
+    if left is not None:
+        request.headers["x-server-timeout"] = str(max(1, math.ceil(left)))
+
+
+def _expired(deadline: float | None) -> bool:
+    left = time_left(deadline)
+    return left is not None and left <= 0.01
 
 
 class SyncAPIClient(_BaseClient[httpx.Client]):
@@ -201,6 +412,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        retry_after_send: bool = False,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -209,10 +421,15 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            retry_after_send=retry_after_send,
         )
         self._owns_client = http_client is None
-        self._client = http_client if http_client is not None else httpx.Client(timeout=timeout)
+        self._client = http_client if http_client is not None else httpx.Client()
+        install(self._client)
         self._sleep: Callable[[float], None] = time.sleep
+
+    def _httpx(self) -> httpx.Client:
+        return self._client
 
     def with_options(
         self: _SyncClientT,
@@ -222,24 +439,23 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        retry_after_send: bool | None = None,
     ) -> _SyncClientT:
         """A copy with some settings replaced, sharing this client's connection pool.
 
+        ``default_headers`` and ``extra_headers`` are merged into this client's headers.
         Subclasses get a copy of their own type; their ``__init__`` is not called again.
         """
         new = object.__new__(type(self))
-        SyncAPIClient.__init__(
-            new,
-            api_key=self.api_key if api_key is None else api_key,
-            base_url=self.base_url if base_url is None else base_url,
-            auth_header=self._auth_header,
-            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
-            max_retries=self.max_retries if max_retries is None else max_retries,
-            default_headers=self._default_headers if default_headers is None else default_headers,
-            http_client=self._client,
-        )
+        headers = {**(default_headers or {}), **(extra_headers or {})}
+        options = self._options(api_key, base_url, timeout, max_retries, headers, retry_after_send)
+        SyncAPIClient.__init__(new, **options, http_client=self._client)
+        new._owns_client = False
         new._sleep = self._sleep
         return new
+
+    copy = with_options
 
     def close(self) -> None:
         """Close the connection pool (unless it was passed in as ``http_client``)."""
@@ -268,20 +484,48 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         stream: bool = False,
     ) -> httpx.Response:
         """Send with retries; returns a 2xx response (its body unread when ``stream``)."""
-        request = self._build_request(method, path, body, query, options)
+        return self._send_timed(method, path, body, query, options, stream=stream)[0]
+
+    def _send_timed(
+        self,
+        method: str,
+        path: str,
+        body: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        options: RequestOptions,
+        *,
+        stream: bool = False,
+    ) -> tuple[httpx.Response, float | None]:
+        """``_send``, also returning the call's deadline (for reading a stream within it)."""
+        request, deadline = self._build_request(method, path, body, query, options)
         attempt = 0
         while True:
+            if self._client.is_closed:
+                raise ClientClosedError("the client is closed: create a new one")
+            failure: httpx.TransportError | None = None
+            undecodable: httpx.DecodingError | None = None
+            _tell_server(request, deadline)
+            token = DEADLINE.set(deadline)
             try:
-                response = self._client.send(request, stream=stream)
-                if stream and not response.is_success:
-                    response.read()  # the error body; reading it to the end closes the response
+                response = self._client.send(request, stream=True)
+                try:
+                    if not stream or not response.is_success:
+                        response.read()
+                except httpx.DecodingError as err:
+                    undecodable = err
+                    response.close()
+                except BaseException:
+                    response.close()
+                    raise
             except httpx.TransportError as err:
-                delay = self._retry_or_raise_transport(attempt, request, err)
-            else:
-                self._log_response(request, response, attempt)
-                if response.is_success:
-                    return response
-                delay = self._retry_or_raise(attempt, response)
+                failure = err
+            finally:
+                DEADLINE.reset(token)
+            delay: float | None
+            if failure is not None:
+                delay = self._transport_failure(attempt, request, failure, deadline)
+            elif (delay := self._answer_failure(attempt, response, undecodable, deadline)) is None:
+                return response, deadline
             self._sleep(delay)
             attempt += 1
 
@@ -298,8 +542,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         """Send a request and parse its JSON body as ``cast_to``."""
         response = self._send(method, path, body, query, options)
         if _is_raw(options):
-            return cast(T, APIResponse(response, lambda: _parse(cast_to, response)))
-        return _parse(cast_to, response)
+            return cast(T, APIResponse(response, lambda: _parse(cast_to, response, self._secrets)))
+        return _parse(cast_to, response, self._secrets)
 
     def stream(
         self,
@@ -312,10 +556,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         options: RequestOptions,
     ) -> Stream[T]:
         """Send a request with ``alt=sse`` and stream its events as ``cast_to`` chunks."""
-        response = self._send(
+        response, deadline = self._send_timed(
             method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
         )
-        stream = Stream(cast_to=cast_to, response=response, secret=self.api_key)
+        stream = Stream(cast_to=cast_to, response=response, secret=self._secrets, deadline=deadline)
         if _is_raw(options):
             return cast("Stream[T]", APIResponse(response, lambda: stream))
         return stream
@@ -337,13 +581,48 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
 
         def fetch(token: str | None) -> PageT:
             page_query = query if token is None else {**(query or {}), page_token: token}
-            return _parse(page_cls, self._send(method, path, body, page_query, options))
+            response = self._send(method, path, body, page_query, options)
+            return _parse(page_cls, response, self._secrets)
 
         return SyncPager(fetch, page_cls=page_cls, items=items, next_page_token=next_page_token)
 
 
+class _LoopBoundClient:
+    """The ``httpx.AsyncClient`` of an ``AsyncAPIClient`` and its copies.
+
+    Its connections belong to the event loop that opened them, so when a call runs in another loop
+    (a second ``asyncio.run()``, a new notebook cell loop) a client the ``AsyncAPIClient`` made is
+    replaced by a fresh one; one passed in as ``http_client`` raises a clear error instead.
+    """
+
+    def __init__(self, client: httpx.AsyncClient | None) -> None:
+        self.owned = client is None
+        self.client = httpx.AsyncClient() if client is None else client
+        install(self.client)
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.closed = False
+
+    def get(self) -> httpx.AsyncClient:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        if self.closed or self.client.is_closed:
+            raise ClientClosedError("the client is closed: create a new one")
+        if self.loop is not loop:
+            if self.loop is not None:
+                if not self.owned:
+                    raise GeminiError(
+                        "the http_client passed to this AsyncClient was used in another event "
+                        "loop; create both inside the event loop (the asyncio.run) that uses them"
+                    )
+                self.client = httpx.AsyncClient()  # the old one's connections died with its loop
+                install(self.client)
+            self.loop = loop
+        return self.client
+
+
 class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
-    """The asynchronous client: one ``httpx.AsyncClient``, reused for every request."""
+    """The asynchronous client: one ``httpx.AsyncClient`` per event loop, reused for every request."""
 
     def __init__(
         self,
@@ -355,6 +634,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        retry_after_send: bool = False,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -363,14 +643,20 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            retry_after_send=retry_after_send,
         )
-        self._owns_client = http_client is None
-        self._client = (
-            http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
-        )
+        self._http = _LoopBoundClient(http_client)
+        self._owns_client = self._http.owned
         import asyncio  # only the async client needs it: kept out of import time
 
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+    @property
+    def _client(self) -> httpx.AsyncClient:
+        return self._http.client
+
+    def _httpx(self) -> httpx.AsyncClient:
+        return self._http.client
 
     def with_options(
         self: _AsyncClientT,
@@ -380,29 +666,30 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        retry_after_send: bool | None = None,
     ) -> _AsyncClientT:
         """A copy with some settings replaced, sharing this client's connection pool.
 
+        ``default_headers`` and ``extra_headers`` are merged into this client's headers.
         Subclasses get a copy of their own type; their ``__init__`` is not called again.
         """
         new = object.__new__(type(self))
-        AsyncAPIClient.__init__(
-            new,
-            api_key=self.api_key if api_key is None else api_key,
-            base_url=self.base_url if base_url is None else base_url,
-            auth_header=self._auth_header,
-            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
-            max_retries=self.max_retries if max_retries is None else max_retries,
-            default_headers=self._default_headers if default_headers is None else default_headers,
-            http_client=self._client,
-        )
+        headers = {**(default_headers or {}), **(extra_headers or {})}
+        options = self._options(api_key, base_url, timeout, max_retries, headers, retry_after_send)
+        AsyncAPIClient.__init__(new, **options, http_client=self._http.client)
+        new._http = self._http
+        new._owns_client = False
         new._sleep = self._sleep
         return new
+
+    copy = with_options
 
     async def aclose(self) -> None:
         """Close the connection pool (unless it was passed in as ``http_client``)."""
         if self._owns_client:
-            await self._client.aclose()
+            self._http.closed = True
+            await self._http.client.aclose()
 
     async def __aenter__(self: _AsyncClientT) -> _AsyncClientT:
         return self
@@ -426,20 +713,47 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         stream: bool = False,
     ) -> httpx.Response:
         """Send with retries; returns a 2xx response (its body unread when ``stream``)."""
-        request = self._build_request(method, path, body, query, options)
+        return (await self._send_timed(method, path, body, query, options, stream=stream))[0]
+
+    async def _send_timed(
+        self,
+        method: str,
+        path: str,
+        body: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        options: RequestOptions,
+        *,
+        stream: bool = False,
+    ) -> tuple[httpx.Response, float | None]:
+        """``_send``, also returning the call's deadline (for reading a stream within it)."""
+        request, deadline = self._build_request(method, path, body, query, options)
         attempt = 0
         while True:
+            client = self._http.get()
+            failure: httpx.TransportError | None = None
+            undecodable: httpx.DecodingError | None = None
+            _tell_server(request, deadline)
+            token = DEADLINE.set(deadline)
             try:
-                response = await self._client.send(request, stream=stream)
-                if stream and not response.is_success:
-                    await response.aread()  # the error body; reading it to the end closes the response
+                response = await client.send(request, stream=True)
+                try:
+                    if not stream or not response.is_success:
+                        await response.aread()
+                except httpx.DecodingError as err:
+                    undecodable = err
+                    await response.aclose()
+                except BaseException:
+                    await response.aclose()
+                    raise
             except httpx.TransportError as err:
-                delay = self._retry_or_raise_transport(attempt, request, err)
-            else:
-                self._log_response(request, response, attempt)
-                if response.is_success:
-                    return response
-                delay = self._retry_or_raise(attempt, response)
+                failure = err
+            finally:
+                DEADLINE.reset(token)
+            delay: float | None
+            if failure is not None:
+                delay = self._transport_failure(attempt, request, failure, deadline)
+            elif (delay := self._answer_failure(attempt, response, undecodable, deadline)) is None:
+                return response, deadline
             await self._sleep(delay)
             attempt += 1
 
@@ -456,8 +770,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         """Send a request and parse its JSON body as ``cast_to``."""
         response = await self._send(method, path, body, query, options)
         if _is_raw(options):
-            return cast(T, APIResponse(response, lambda: _parse(cast_to, response)))
-        return _parse(cast_to, response)
+            return cast(T, APIResponse(response, lambda: _parse(cast_to, response, self._secrets)))
+        return _parse(cast_to, response, self._secrets)
 
     async def stream(
         self,
@@ -470,10 +784,12 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         options: RequestOptions,
     ) -> AsyncStream[T]:
         """Send a request with ``alt=sse`` and stream its events as ``cast_to`` chunks."""
-        response = await self._send(
+        response, deadline = await self._send_timed(
             method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
         )
-        stream = AsyncStream(cast_to=cast_to, response=response, secret=self.api_key)
+        stream = AsyncStream(
+            cast_to=cast_to, response=response, secret=self._secrets, deadline=deadline
+        )
         if _is_raw(options):
             return cast("AsyncStream[T]", APIResponse(response, lambda: stream))
         return stream
@@ -495,7 +811,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
 
         async def fetch(token: str | None) -> PageT:
             page_query = query if token is None else {**(query or {}), page_token: token}
-            return _parse(page_cls, await self._send(method, path, body, page_query, options))
+            response = await self._send(method, path, body, page_query, options)
+            return _parse(page_cls, response, self._secrets)
 
         return AsyncPager(fetch, page_cls=page_cls, items=items, next_page_token=next_page_token)
 

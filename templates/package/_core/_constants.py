@@ -1,17 +1,21 @@
 """Client defaults."""
 
-import httpx
-
 __all__ = [
+    "CONNECT_TIMEOUT",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "INITIAL_RETRY_DELAY",
     "MAX_RETRY_AFTER",
     "MAX_RETRY_DELAY",
     "RAW_RESPONSE_HEADER",
+    "SDK_VERSION",
 ]
 
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+DEFAULT_TIMEOUT = 600.0
+"""Seconds a whole call may take: connecting, sending, waiting, reading every byte, retries and
+their sleeps. Long, since a thinking model can take minutes before its first byte."""
+CONNECT_TIMEOUT = 10.0
+"""Upper bound on opening one connection, within the call's total."""
 DEFAULT_MAX_RETRIES = 2
 
 INITIAL_RETRY_DELAY = 0.5
@@ -19,7 +23,12 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 """Upper bound of the exponential backoff, in seconds."""
 MAX_RETRY_AFTER = 60.0
-"""Upper bound of a server-requested delay (``Retry-After`` or ``RetryInfo``), in seconds."""
+"""The longest server-requested delay (``Retry-After``, ``RetryInfo``) the client waits out; a
+longer one raises at once, with the delay in ``err.retry_after``."""
 
 RAW_RESPONSE_HEADER = "x-gemini-client-raw-response"
 """Marker header set by ``with_raw_response``; the client strips it before sending."""
+
+SDK_VERSION = "0.1.0"
+"""The version of gemini-codegen that made this client (tests check it matches), sent in the
+``User-Agent`` and ``x-goog-api-client`` headers."""

@@ -13,9 +13,11 @@ GeminiError
     │   ├── RateLimitError              429
     │   └── InternalServerError         5xx
     ├── APIConnectionError          no usable answer: connection refused, reset, stream interrupted
-    │   └── APITimeoutError
-    ├── APIResponseValidationError  a 2xx answer that is not valid JSON for the expected model
+    │   └── APITimeoutError             a phase timed out or the call's total deadline passed
+    ├── APIResponseValidationError  an answer that cannot be decoded or does not fit its model
     └── LiveSessionError            a Live session closed with an error: WebSocket close code, reason
+ArgumentError (also a ValueError)   a bad argument, found before anything is sent
+ClientClosedError (also a RuntimeError)  a call on a closed client
 ```
 
 ``str(error)`` is one line, e.g.
@@ -26,7 +28,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -36,8 +40,10 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "ArgumentError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
     "GeminiError",
     "InternalServerError",
@@ -50,14 +56,70 @@ __all__ = [
 ]
 
 _KEY_PARAM = re.compile(r"([?&]key=)[^&#\s)]*", re.IGNORECASE)
+MAX_MESSAGE = 1000
+"""Characters of a server's message kept in ``str(error)``; the whole body stays on ``err.body``."""
 
 
-def redact(text: str, secret: str | None = None) -> str:
-    """``text`` without a ``key=`` query value or the ``secret`` itself."""
+def secret_forms(secret: str | None) -> tuple[str, ...]:
+    """Every form ``secret`` can take in a message: as is, percent-encoded, in a bytes repr, JSON."""
+    if not secret:
+        return ()
+    forms = {
+        secret,
+        quote(secret, safe=""),
+        repr(secret.encode(errors="backslashreplace"))[2:-1],
+        json.dumps(secret)[1:-1],
+    }
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def redact(text: str, secret: str | Iterable[str] | None = None) -> str:
+    """``text`` without a ``key=`` query value or the ``secret`` (a key, in every form that
+    ``secret_forms`` lists, or those forms already listed)."""
     text = _KEY_PARAM.sub(r"\1REDACTED", text)
-    if secret:
-        text = text.replace(secret, "REDACTED")
+    for form in secret_forms(secret) if isinstance(secret, str) else secret or ():
+        text = text.replace(form, "REDACTED")
     return text
+
+
+def redact_json(value: object, secret: str | Iterable[str] | None) -> object:
+    """A decoded JSON ``value`` with the ``secret`` (as for ``redact``) removed from every string,
+    keys too. Iterative, so a deeply nested body cannot exhaust the stack.
+    """
+    secrets = secret_forms(secret) if isinstance(secret, str) else tuple(secret or ())
+    if not secrets:
+        return value
+    root: list[object] = [value]
+    stack: list[tuple[list[object] | dict[str, object], str | int]] = [(root, 0)]
+    while stack:
+        holder, slot = stack.pop()
+        item = holder[slot]  # type: ignore[index]
+        if isinstance(item, str):
+            holder[slot] = redact(item, secrets)  # type: ignore[index]
+        elif isinstance(item, list):
+            stack.extend((item, i) for i in range(len(item)))
+        elif isinstance(item, dict):
+            cleaned = {redact(k, secrets): v for k, v in item.items()}
+            holder[slot] = cleaned  # type: ignore[index]
+            stack.extend((cleaned, k) for k in cleaned)
+    return root[0]
+
+
+def sanitized(err: Exception, secrets: str | Iterable[str] | None) -> Exception:
+    """A copy of ``err`` with a redacted message and no chained exceptions (they may show the key),
+    to serve as the ``__cause__`` of the client's own error."""
+    message = redact(str(err), secrets)
+    try:
+        return type(err)(message)
+    except Exception:  # an exception class with another signature
+        return GeminiError(f"{type(err).__name__}: {message}")
+
+
+def bounded(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text) - limit} more characters)"
 
 
 def describe_validation_error(err: Any) -> str:
@@ -73,6 +135,20 @@ class GeminiError(Exception):
     """The root of every exception this client raises."""
 
 
+class ArgumentError(GeminiError, ValueError):
+    """A bad argument, found before anything was sent; the message starts with its path.
+
+    ```py
+    client.models.generate_content(model="m", contents=[{"parts": [{"inline_data": {"data": "%%"}}]}])
+    # ArgumentError: contents[0].parts[0].inline_data.data: invalid base64 text ...
+    ```
+    """
+
+
+class ClientClosedError(GeminiError, RuntimeError):
+    """A call on a client (or a ``with_options`` copy of one) whose connection pool is closed."""
+
+
 class APIError(GeminiError):
     """A request that did not produce the expected result."""
 
@@ -86,6 +162,8 @@ class APIError(GeminiError):
     response: httpx.Response | None
     body: object
     """The decoded JSON error body, the raw text when it is not JSON, or ``None``."""
+    retry_after: float | None
+    """Seconds the server asked to wait before retrying (``Retry-After``, ``RetryInfo``), if any."""
 
     def __init__(
         self,
@@ -97,8 +175,10 @@ class APIError(GeminiError):
         status_code: int | None = None,
         status: str | None = None,
         details: list[Any] | None = None,
+        retry_after: float | None = None,
     ) -> None:
-        self.message = redact(message)
+        self.message = bounded(redact(message))
+        self.retry_after = retry_after
         self.request = request if request is not None or response is None else response.request
         self.response = response
         self.body = body
@@ -131,6 +211,7 @@ class APIStatusError(APIError):
         status_code: int | None = None,
         status: str | None = None,
         details: list[Any] | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(
             message,
@@ -139,6 +220,7 @@ class APIStatusError(APIError):
             status_code=response.status_code if status_code is None else status_code,
             status=status,
             details=details,
+            retry_after=retry_after,
         )
 
 
@@ -193,10 +275,18 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIResponseValidationError(APIError):
-    """A 2xx answer whose body is not valid JSON for the expected model."""
+    """An answer that cannot be used: a body that cannot be decoded (corrupt gzip, bad JSON), does
+    not fit the expected model, or a pager whose server repeats a page token."""
 
-    def __init__(self, message: str, *, response: httpx.Response, body: object = None) -> None:
-        super().__init__(message, response=response, body=body, status_code=response.status_code)
+    def __init__(
+        self, message: str, *, response: httpx.Response | None = None, body: object = None
+    ) -> None:
+        super().__init__(
+            message,
+            response=response,
+            body=body,
+            status_code=None if response is None else response.status_code,
+        )
 
 
 class LiveSessionError(APIError):
@@ -232,42 +322,57 @@ def _error_class(status_code: int) -> type[APIStatusError]:
     return _STATUS_ERRORS.get(status_code, APIStatusError)
 
 
+def decode_json(text: str | bytes) -> object:
+    """The JSON value of ``text``; raises ``ValueError`` when it is not JSON or nested too deep."""
+    try:
+        return json.loads(text)
+    except RecursionError as err:
+        raise ValueError("JSON nested too deep") from err
+
+
 def make_status_error(
-    response: httpx.Response, *, body: object = None, secret: str | None = None
+    response: httpx.Response,
+    *,
+    body: object = None,
+    secret: str | Iterable[str] | None = None,
+    retry_after: float | None = None,
 ) -> APIStatusError:
     """The typed error for an error ``response``, from Google's ``{"error": {...}}`` body.
 
     ``body`` is the already decoded JSON (a stream's error event), else the response body is read;
-    a body that is not JSON or has another shape still gives an error with the HTTP status.
-    ``secret`` (the API key) is removed from the message should the server echo it.
+    a body that is not JSON or has another shape still gives an error with the HTTP status. The
+    ``secret`` (the API key, or its forms from ``secret_forms``) is removed from the message, the
+    body and the details should the server echo it.
     """
     if body is None:
         try:
-            body = json.loads(response.content)
+            body = decode_json(response.content)
         except ValueError:
             body = response.text or None
+    body = redact_json(body, secret)
     error = body.get("error") if isinstance(body, dict) else None
     status_code = response.status_code
     status: str | None = None
     details: list[Any] = []
+    message = ""
     if isinstance(error, dict):
-        message = str(error.get("message") or "")
+        if isinstance(error.get("message"), str):
+            message = error["message"]
         code = error.get("code")
-        if isinstance(code, int) and not isinstance(code, bool):
+        if isinstance(code, int) and not isinstance(code, bool) and 100 <= code <= 599:
             status_code = code
-        status = error.get("status") if isinstance(error.get("status"), str) else None
+        status = bounded(error["status"], 100) if isinstance(error.get("status"), str) else None
         details = error["details"] if isinstance(error.get("details"), list) else []
     elif isinstance(error, str):  # {"error": "..."}
         message = error
     elif isinstance(body, str):
-        message = body[:500]
-    else:
-        message = ""
+        message = body
     return _error_class(status_code)(
-        redact(message or response.reason_phrase, secret),
+        bounded(message) or response.reason_phrase,
         response=response,
         body=body,
         status_code=status_code,
         status=status,
         details=details,
+        retry_after=retry_after,
     )

@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import enum
-from typing import Any
+from typing import Annotated, Any
 
 import pydantic
-from pydantic import ConfigDict
+from pydantic import BeforeValidator, ConfigDict, PlainSerializer
 
-__all__ = ["BaseModel", "OpenEnum"]
+__all__ = ["BaseModel", "Bytes", "OpenEnum"]
+
+
+def _to_bytes(value: object) -> object:
+    """Raw bytes as they are; a ``str`` as base64 text (standard or URL-safe, padded or not)."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, str):
+        text = value.replace("-", "+").replace("_", "/")
+        try:
+            return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError(
+                "invalid base64 text (a str given for a bytes field is read as base64; "
+                "pass the raw data as bytes)"
+            ) from None
+    return value
+
+
+def _to_base64(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
+Bytes = Annotated[
+    bytes,
+    BeforeValidator(_to_bytes),
+    PlainSerializer(_to_base64, return_type=str, when_used="json"),
+]
+"""A ``bytes`` field: raw bytes in Python, base64 text on the wire (and in ``to_dict()``)."""
 
 
 class BaseModel(pydantic.BaseModel):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Generic, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from typing import Any, Generic, TypeVar
 
 import pydantic
+
+from ._exceptions import APIResponseValidationError
 
 __all__ = ["AsyncPager", "SyncPager"]
 
@@ -36,6 +38,17 @@ class _BasePager(Generic[PageT, ItemT]):
             token = page.model_extra.get(self._next_page_token)
         return token if isinstance(token, str) and token else None
 
+    @staticmethod
+    def _check_new(token: str, seen: set[str]) -> None:
+        """Stop a server that sends a page token again: following it would loop forever."""
+        if token in seen:
+            shown = token if len(token) <= 40 else token[:40] + "..."
+            raise APIResponseValidationError(
+                f"the server repeated the page token {shown!r} after {len(seen)} pages; "
+                "stopping instead of looping"
+            )
+        seen.add(token)
+
 
 class SyncPager(_BasePager[PageT, ItemT]):
     """Lazily iterate every item of a list method, fetching pages as needed.
@@ -65,12 +78,14 @@ class SyncPager(_BasePager[PageT, ItemT]):
 
     def pages(self) -> Iterator[PageT]:
         token: str | None = None
+        seen: set[str] = set()
         while True:
             page = self._fetch(token)
             yield page
             token = self._next_token(page)
             if token is None:
                 return
+            self._check_new(token, seen)
 
     def __iter__(self) -> Iterator[ItemT]:
         for page in self.pages():
@@ -78,7 +93,11 @@ class SyncPager(_BasePager[PageT, ItemT]):
 
 
 class AsyncPager(_BasePager[PageT, ItemT]):
-    """The async twin of ``SyncPager``: ``async for``, ``pages()`` and ``await first_page()``."""
+    """The async twin of ``SyncPager``: ``async for``, ``pages()`` and ``await first_page()``.
+
+    ``await client.models.list()`` also works (as in google-genai): it fetches the first page and
+    returns the pager, whose iteration then starts from that page without fetching it again.
+    """
 
     def __init__(
         self,
@@ -90,18 +109,30 @@ class AsyncPager(_BasePager[PageT, ItemT]):
     ) -> None:
         super().__init__(page_cls=page_cls, items=items, next_page_token=next_page_token)
         self._fetch = fetch
+        self._first: PageT | None = None
 
     async def first_page(self) -> PageT:
-        return await self._fetch(None)
+        if self._first is None:
+            self._first = await self._fetch(None)
+        return self._first
+
+    def __await__(self) -> Generator[Any, None, AsyncPager[PageT, ItemT]]:
+        async def fetched() -> AsyncPager[PageT, ItemT]:
+            await self.first_page()
+            return self
+
+        return fetched().__await__()
 
     async def pages(self) -> AsyncIterator[PageT]:
         token: str | None = None
+        seen: set[str] = set()
         while True:
-            page = await self._fetch(token)
+            page = await (self.first_page() if token is None else self._fetch(token))
             yield page
             token = self._next_token(page)
             if token is None:
                 return
+            self._check_new(token, seen)
 
     async def __aiter__(self) -> AsyncIterator[ItemT]:
         async for page in self.pages():

@@ -1,27 +1,49 @@
-"""Helpers for the generated resource methods."""
+"""Helpers for the generated resource methods: path parameters and request bodies."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping
+from typing import TypeVar
 from urllib.parse import quote
 
 import pydantic
 
+from ._exceptions import ArgumentError
 from ._types import NotGiven
 
-__all__ = ["build_body", "path_param", "strip_not_given"]
+_M = TypeVar("_M", bound=pydantic.BaseModel)
+
+__all__ = ["argument_path", "build_body", "check_path", "path_param", "strip_not_given"]
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+
+def check_path(path: str, *, name: str = "path") -> None:
+    """Raise ``ArgumentError`` when ``path`` has an empty, ``.`` or ``..`` segment.
+
+    Such a segment would let a value climb out of its place (``models/../files/x``), and HTTP
+    clients normalise it away before sending, so the request would reach another resource.
+    """
+    for segment in path.split("/"):
+        if segment in ("", ".", ".."):
+            raise ArgumentError(f"{name}: {path!r} has an empty, '.' or '..' path segment")
 
 
 def path_param(value: str, *, name: str, prefix: str = "") -> str:
     """A path parameter ready for the URL.
 
     ``prefix`` is prepended to a bare id (``"gemini-2.5-flash"`` -> ``"models/gemini-2.5-flash"``);
-    a value with a ``/`` is kept. Everything but ``/`` is percent-encoded.
+    a value with a ``/`` is kept. Everything but ``/`` is percent-encoded, and a value with an
+    empty, ``.`` or ``..`` segment raises ``ArgumentError``.
     """
+    if not isinstance(value, str):
+        raise ArgumentError(f"{name}: expected a string, got {type(value).__name__}")
     if not value:
-        raise ValueError(f"expected a non-empty value for `{name}`, got {value!r}")
+        raise ArgumentError(f"{name}: expected a non-empty string")
     if prefix and "/" not in value:
         value = prefix + value
+    check_path(value, name=name)
     return quote(value, safe="/")
 
 
@@ -30,13 +52,50 @@ def strip_not_given(mapping: Mapping[str, object]) -> dict[str, object]:
     return {k: v for k, v in mapping.items() if v is not None and not isinstance(v, NotGiven)}
 
 
-def build_body(
-    model_cls: type[pydantic.BaseModel], values: Mapping[str, object]
-) -> dict[str, object]:
-    """The JSON body for ``values`` (Python names), validated by ``model_cls``.
+def argument_path(loc: tuple[int | str, ...]) -> str:
+    """A pydantic error location as the caller wrote it: ``contents[0].parts[1].inline_data``."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += ("." if path else "") + _CAMEL.sub(r"_\1", part).lower()
+    return path or "(body)"
 
-    Nested values may be model instances or dicts with wire (camelCase) or Python names; a dict
-    key that no field knows is an error (a model instance keeps its extra fields).
+
+def build_body(
+    model_cls: type[pydantic.BaseModel],
+    values: Mapping[str, object],
+    *,
+    required: Collection[str] = (),
+) -> dict[str, object]:
+    """The JSON body for a call's arguments: the single entry point every method's body goes through.
+
+    ``values`` maps wire (camelCase) names to the arguments; ``NOT_GIVEN`` and ``None`` ones are
+    left out, except that one of the ``required`` names given as ``None`` raises. Validation is
+    `validate_arguments`'s.
     """
-    model = model_cls.model_validate(strip_not_given(values), extra="forbid")
+    for key in required:
+        if values.get(key) is None:
+            raise ArgumentError(f"{argument_path((key,))}: required, got None")
+    model = validate_arguments(model_cls, strip_not_given(values))
     return model.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def validate_arguments(model_cls: type[_M], values: object) -> _M:
+    """``values`` as a ``model_cls``, checked as a caller's arguments are.
+
+    Nested values may be model instances or dicts with wire or Python names; a dict key that no
+    field knows is an error (a model instance keeps its extra fields). A value the model rejects
+    raises ``ArgumentError`` naming its path, e.g. ``contents[0].parts[0].inline_data.data``.
+    """
+    try:
+        return model_cls.model_validate(values, extra="forbid")
+    except pydantic.ValidationError as err:
+        errors = err.errors(include_url=False, include_input=False)
+        first = errors[0]
+        where = f"{argument_path(first['loc'])}: " if first["loc"] else ""
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ArgumentError(f"{where}{first['msg']}{more}") from None
+    except (ValueError, TypeError) as err:
+        raise ArgumentError(str(err)) from None

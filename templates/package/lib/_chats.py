@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import pydantic_core
 
 from .. import types
-from .._core import NOT_GIVEN, NotGiven
+from .._core import NOT_GIVEN, NotGiven, validate_arguments
 from ..types._functions import arguments, is_function
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class AutomaticFunctionCalling:
 def _turns(message: types.ContentListUnion) -> list[types.Content]:
     """The message as validated turns, checked as request contents are (unknown dict keys)."""
     request = {"model": "-", "contents": message}
-    return types.GenerateContentRequest.model_validate(request, extra="forbid").contents or []
+    return validate_arguments(types.GenerateContentRequest, request).contents or []
 
 
 def _functions(tools: Sequence[types.ToolUnion] | NotGiven) -> dict[str, Callable[..., Any]]:
@@ -249,11 +249,12 @@ class _ChatFactory(Generic[C]):
         system_instruction: types.ContentUnion | NotGiven = NOT_GIVEN,
         tools: Sequence[types.ToolUnion] | NotGiven = NOT_GIVEN,
         tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven = NOT_GIVEN,
-        safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict]
-        | NotGiven = NOT_GIVEN,
-        generation_config: types.GenerationConfig
-        | types.GenerationConfigDict
-        | NotGiven = NOT_GIVEN,
+        safety_settings: (
+            Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
+        ) = NOT_GIVEN,
+        generation_config: (
+            types.GenerationConfig | types.GenerationConfigDict | NotGiven
+        ) = NOT_GIVEN,
         cached_content: str | NotGiven = NOT_GIVEN,
         automatic_function_calling: AutomaticFunctionCalling | bool = False,
     ) -> C:

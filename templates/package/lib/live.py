@@ -16,7 +16,6 @@ latest notice that the server will disconnect.
 
 from __future__ import annotations
 
-import base64
 import logging
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
@@ -56,7 +55,7 @@ ServerMessage = BidiGenerateContentServerMessage
 ContentLike = Union[Content, Mapping[str, Any], str]
 """A turn: a ``Content`` (model or dict), or a string for one user text part."""
 BlobLike = Union[bytes, Blob, Mapping[str, Any]]
-"""Media: raw bytes (base64-encoded for you), or a ``Blob`` whose data is already base64."""
+"""Media: raw bytes (base64-encoded on the wire), or a ``Blob``."""
 FunctionResponseLike = Union[FunctionResponse, Mapping[str, Any]]
 
 DEFAULT_AUDIO_MIME_TYPE = "audio/pcm;rate=16000"
@@ -126,7 +125,7 @@ def _blob(
     value: BlobLike, mime_type: str | None, default: str, name: str
 ) -> Blob | Mapping[str, Any]:
     if isinstance(value, (bytes, bytearray, memoryview)):
-        return {"mimeType": mime_type or default, "data": base64.b64encode(value).decode("ascii")}
+        return {"mimeType": mime_type or default, "data": bytes(value)}
     if isinstance(value, (Blob, Mapping)):
         return value
     raise TypeError(f"{name}: expected bytes, a Blob or a dict, got {type(value).__name__}")

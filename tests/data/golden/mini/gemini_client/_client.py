@@ -34,11 +34,14 @@ API_KEY_ENV = (
 
 
 def _resolve_api_key(api_key: str | None) -> str:
-    if api_key:
+    """`api_key`, else the first environment variable set to more than whitespace (the core
+    strips surrounding whitespace, e.g. the newline of a key read from a file, and rejects
+    other control characters)."""
+    if api_key is not None:
         return api_key
     for name in API_KEY_ENV:
-        value = os.environ.get(name)
-        if value:
+        value = os.environ.get(name, "")
+        if value.strip():
             return value
     raise GeminiError("no API key: pass api_key= or set " + " or ".join(API_KEY_ENV))
 
@@ -55,6 +58,7 @@ class Client(SyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        retry_after_send: bool = False,
     ) -> None:
         super().__init__(
             api_key=_resolve_api_key(api_key),
@@ -64,6 +68,7 @@ class Client(SyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            retry_after_send=retry_after_send,
         )
 
     @cached_property
@@ -86,6 +91,7 @@ class AsyncClient(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        retry_after_send: bool = False,
     ) -> None:
         super().__init__(
             api_key=_resolve_api_key(api_key),
@@ -95,6 +101,7 @@ class AsyncClient(AsyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            retry_after_send=retry_after_send,
         )
 
     @cached_property

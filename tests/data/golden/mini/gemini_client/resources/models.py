@@ -65,6 +65,7 @@ class Models(SyncAPIResource):
                     "responseSchema": response_schema,
                     "temperature": temperature,
                 },
+                required=["contents"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -99,6 +100,7 @@ class Models(SyncAPIResource):
                     "responseSchema": response_schema,
                     "temperature": temperature,
                 },
+                required=["contents"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -197,6 +199,7 @@ class AsyncModels(AsyncAPIResource):
                     "responseSchema": response_schema,
                     "temperature": temperature,
                 },
+                required=["contents"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -231,6 +234,7 @@ class AsyncModels(AsyncAPIResource):
                     "responseSchema": response_schema,
                     "temperature": temperature,
                 },
+                required=["contents"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,

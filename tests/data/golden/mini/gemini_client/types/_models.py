@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .._core._models import OpenEnum
-from pydantic import Field
-from .._core._models import BaseModel
+from pydantic import ConfigDict, Field
+from .._core._models import BaseModel, Bytes
 from enum import Enum
 from ._bases import (
     ContentBase,
@@ -22,7 +22,7 @@ class Blob(BaseModel):
         default=None, validation_alias="mimeType", serialization_alias="mimeType"
     )
 
-    data: str | None = None
+    data: Bytes | None = None
 
 
 class FinishReason(OpenEnum):
