@@ -1,6 +1,6 @@
 """Render the package: every file under `templates/package/` becomes the file of the same path in
 `gemini_client/` (`*.jinja` rendered, anything else copied); `resources/resource.py.jinja` is rendered
-once per resource; the types module comes from datamodel-code-generator."""
+once per resource (nested ones included); the types module comes from datamodel-code-generator."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def render_package(spec: Spec, template_dir: Path) -> tuple[dict[str, str], dict
             continue
         if rel == _PER_RESOURCE:
             template = env.get_template(f"package/{rel}")
-            for r in view.resources:
+            for r in view.all_resources:
                 out[f"{PACKAGE}/resources/{r.module}.py"] = template.render(r=r, p=view)
         elif rel.endswith(".jinja"):
             out[f"{PACKAGE}/{rel[: -len('.jinja')]}"] = env.get_template(f"package/{rel}").render(

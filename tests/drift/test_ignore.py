@@ -23,7 +23,7 @@ def rules_from(tmp_path: Path, text: str) -> Rules:
 
 def test_the_real_file_has_a_reason_for_every_rule() -> None:
     rules = load_rules(SPEC_DIR / "drift-ignore.yaml")
-    assert len(rules.section("ignore")) == 11
+    assert len(rules.section("ignore")) == 7  # the PaLM-era methods; the spec has every other one
     assert all(r.reason and r.loc.line > 0 for r in rules.rules)
 
 
