@@ -28,8 +28,16 @@ def environment(template_dir: Path) -> jinja2.Environment:
     )
 
 
-def render_package(spec: Spec, template_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """The whole package as (rendered files, still to be formatted; files copied verbatim)."""
+TYPES_MODULE = f"{PACKAGE}/types/_models.py"
+
+
+def render_package(
+    spec: Spec, template_dir: Path, *, types_module: bool = True
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The whole package as (rendered files, still to be formatted; files copied verbatim).
+
+    `types_module=False` leaves out `TYPES_MODULE`, the slow part, for the caller to make
+    (`render_types_module`) only when its inputs changed."""
     env = environment(template_dir)
     view: PackageView = package_view(spec)
     package_dir = template_dir / "package"
@@ -49,5 +57,6 @@ def render_package(spec: Spec, template_dir: Path) -> tuple[dict[str, str], dict
             )
         else:
             copied[f"{PACKAGE}/{rel}"] = src.read_text(encoding="utf-8")
-    out[f"{PACKAGE}/types/_models.py"] = render_types_module(spec, template_dir / "datamodel")
+    if types_module:
+        out[TYPES_MODULE] = render_types_module(spec, template_dir / "datamodel")
     return out, copied
