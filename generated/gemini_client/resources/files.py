@@ -159,6 +159,28 @@ class Files(SyncAPIResource):
             ),
         )
 
+    def download(
+        self,
+        *,
+        name: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> BinaryResponse:
+        """Downloads the media of a `File` the API generated (e.g. a video), as bytes."""
+        name = path_param(name, name="name", prefix="files/")
+        return request_media(
+            self._client,
+            f"{name}:download",
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
 
 class AsyncFiles(AsyncAPIResource):
     """Files uploaded for use in prompts."""
@@ -274,6 +296,28 @@ class AsyncFiles(AsyncAPIResource):
             ),
         )
 
+    async def download(
+        self,
+        *,
+        name: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> AsyncBinaryResponse:
+        """Downloads the media of a `File` the API generated (e.g. a video), as bytes."""
+        name = path_param(name, name="name", prefix="files/")
+        return await async_request_media(
+            self._client,
+            f"{name}:download",
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
 
 class FilesWithRawResponse:
     """Each method of `Files` returning an `APIResponse` (pagers already expose each page)."""
@@ -282,6 +326,7 @@ class FilesWithRawResponse:
         self.register = to_raw_response_wrapper(resource.register)
         self.get = to_raw_response_wrapper(resource.get)
         self.delete = to_raw_response_wrapper(resource.delete)
+        self.download = to_raw_response_wrapper(resource.download)
 
 
 class AsyncFilesWithRawResponse:
@@ -291,3 +336,4 @@ class AsyncFilesWithRawResponse:
         self.register = async_to_raw_response_wrapper(resource.register)
         self.get = async_to_raw_response_wrapper(resource.get)
         self.delete = async_to_raw_response_wrapper(resource.delete)
+        self.download = async_to_raw_response_wrapper(resource.download)
