@@ -56,7 +56,8 @@ _METHOD_RESERVED = frozenset(
 )
 
 # Names a generated types module imports or uses; a spec type by such a name gets another class
-# name inside the module and is exported under its own name (`types.Field` is `_models.Field_`).
+# name inside the module and is exported under its own name (`types.Field` is `_models.FieldModel`;
+# datamodel-code-generator strips a trailing `_`).
 _TYPE_RESERVED = frozenset(n for n in dir(builtins) if n[:1].isupper()) | frozenset(
     {
         "Any",
@@ -151,7 +152,7 @@ def type_name(spec_name: str) -> str:
     """Python class of a spec type inside the types module: the spec name, unless it would shadow
     a name the module needs (the package still exports it under the spec name)."""
     if spec_name in _TYPE_RESERVED or keyword.iskeyword(spec_name):
-        return spec_name + "_"
+        return spec_name + "Model"
     return spec_name
 
 

@@ -3,6 +3,7 @@ and no two things get the same Python name."""
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Iterable
 
@@ -39,7 +40,11 @@ class _Validator:
         self.problems.append(Problem(loc, message))
 
     def run(self) -> None:
-        for t in self.spec.types.values():
+        for name, t in self.spec.types.items():
+            if keyword.iskeyword(name):
+                self.problems.append(
+                    Problem(t.loc, f"'{name}' is a Python keyword: it cannot name a type")
+                )
             if isinstance(t, ObjectType):
                 self.object_type(t)
             else:
