@@ -250,3 +250,22 @@ def test_a_stalled_poll_does_not_outlast_wait(client: Client, server: LoopbackSe
     with pytest.raises(gemini_client.OperationTimeoutError):
         op.wait(timeout=0.5, poll_interval=0.1)
     assert time.monotonic() - start < 2.0
+
+
+def test_hostile_names_never_leave_the_api_version_path(client: Client, server: LoopbackServer) -> None:
+    """A path parameter, or an operation name a lying server sends, that looks like a URL or an
+    upload path stays a path under /v1beta/ on the same host."""
+    server.add("/v1beta/https://evil.example/x", Reply(json={}))
+    server.add(START, Reply(json={"name": "https://evil.example/ops/1"}))
+    server.add("/v1beta/https://evil.example/ops/1", Reply(json={"done": True, "response": OUTPUT}))
+    server.add("/v1beta/upload/v1beta/files", Reply(json={}))
+    client.files.get(name="https://evil.example/x")
+    op = client.models.batch_generate_content(model="gemini-2.5-flash", batch=BATCH)
+    assert op.refresh().done
+    client.files.get(name="upload/v1beta/files")
+    assert [r.path for r in server.requests] == [
+        "/v1beta/https://evil.example/x",
+        START,
+        "/v1beta/https://evil.example/ops/1",
+        "/v1beta/upload/v1beta/files",
+    ]

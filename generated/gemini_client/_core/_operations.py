@@ -338,7 +338,7 @@ def request_operation(
     """Send a request that starts a long-running operation; the ``Operation`` it answers with.
     An upload method sends ``media`` with its body when given."""
     path, query, content = multipart_upload(
-        client.api_version, path, query, body, media, media_type
+        client.base_url, client.api_version, path, query, body, media, media_type
     )
     response = client._send(
         method, path, None if content else body, query, options, content=content
@@ -364,7 +364,7 @@ async def async_request_operation(
 ) -> AsyncOperation[T]:
     """The async twin of ``request_operation``."""
     path, query, content = multipart_upload(
-        client.api_version, path, query, body, media, media_type
+        client.base_url, client.api_version, path, query, body, media, media_type
     )
     response = await client._send(
         method, path, None if content else body, query, options, content=content
