@@ -5,6 +5,7 @@ output was produced from inputs with the same hash and no output file changed si
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from importlib import metadata
@@ -53,17 +54,22 @@ def is_fresh(paths: Paths, digest: str) -> bool:
     return doc.get("files") == {p: sha256(tree[p]) for p in sorted(tree)}
 
 
-def build(paths: Paths) -> dict[str, bytes]:
-    """Render the whole output in memory (raises SpecError on bad input)."""
+def build(paths: Paths, *, reuse: bool = False) -> dict[str, bytes]:
+    """Render the whole output in memory (raises SpecError on bad input).
+
+    `reuse`: keep each file of the current output whose source is unchanged instead of making
+    and formatting it again (`codegen.format.format_changed`)."""
     from .spec.loader import load_spec
 
     spec = load_spec(paths.spec)  # first: bad input is refused before black and jinja are imported
-    from .format import format_files
-    from .render.package import render_package
+    from .format import Source, format_changed
+    from .render.package import TYPES_MODULE, render_package, types_module_source
 
-    rendered, copied = render_package(spec, paths.templates)
+    rendered, copied = render_package(spec, paths.templates, types_module=False)
+    sources = {path: Source(text, functools.partial(str, text)) for path, text in rendered.items()}
+    sources[TYPES_MODULE] = types_module_source(spec, paths.templates)
     files = {
-        **format_files(rendered),
+        **format_changed(sources, read_tree(paths.out) if reuse else {}),
         **copied,
     }  # copied files (the core) are kept formatted by hand
     return {p: files[p].encode("utf-8") for p in sorted(files)}
@@ -75,7 +81,7 @@ def generate(paths: Paths, *, force: bool = False) -> bool:
     if not force and is_fresh(paths, digest):
         return False
     check_replaceable(paths.out)  # before the work: a directory that is not ours is refused at once
-    files = build(paths)
+    files = build(paths, reuse=True)
     write_tree(paths.out, files)
     write_stamp(paths.out, digest, files)
     return True

@@ -1,6 +1,6 @@
 """Render the package: every file under `templates/package/` becomes the file of the same path in
 `gemini_client/` (`*.jinja` rendered, anything else copied); `resources/resource.py.jinja` is rendered
-once per resource; the types module comes from datamodel-code-generator."""
+once per resource (nested ones included); the types module comes from datamodel-code-generator."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from pathlib import Path
 
 import jinja2
 
+from ..format import Source
 from ..spec.model import Spec
-from .extensions import load_extensions
+from .extensions import Extensions, load_extensions
 from .typed_dicts import typed_dict_views
-from .types_module import render_types_module
+from .types_module import render_types_module, types_module_inputs
 from .view import PackageView, package_view
 
 PACKAGE = "gemini_client"
@@ -30,8 +31,16 @@ def environment(template_dir: Path) -> jinja2.Environment:
     )
 
 
-def render_package(spec: Spec, template_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """The whole package as (rendered files, still to be formatted; files copied verbatim)."""
+TYPES_MODULE = f"{PACKAGE}/types/_models.py"
+
+
+def render_package(
+    spec: Spec, template_dir: Path, *, types_module: bool = True
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The whole package as (rendered files, still to be formatted; files copied verbatim).
+
+    `types_module=False` leaves out `TYPES_MODULE`, the slow part, for the caller to make
+    (`render_types_module`) only when its inputs changed."""
     env = environment(template_dir)
     ext = load_extensions(spec, template_dir)
     view: PackageView = package_view(spec, ext.unions)
@@ -45,7 +54,7 @@ def render_package(spec: Spec, template_dir: Path) -> tuple[dict[str, str], dict
             continue
         if rel == _PER_RESOURCE:
             template = env.get_template(f"package/{rel}")
-            for r in view.resources:
+            for r in view.all_resources:
                 out[f"{PACKAGE}/resources/{r.module}.py"] = template.render(r=r, p=view)
         elif rel.endswith(".jinja"):
             out[f"{PACKAGE}/{rel[: -len('.jinja')]}"] = env.get_template(f"package/{rel}").render(
@@ -53,5 +62,16 @@ def render_package(spec: Spec, template_dir: Path) -> tuple[dict[str, str], dict
             )
         else:
             copied[f"{PACKAGE}/{rel}"] = src.read_text(encoding="utf-8")
-    out[f"{PACKAGE}/types/_models.py"] = render_types_module(spec, template_dir / "datamodel", ext.bases)
+    if types_module:
+        out[TYPES_MODULE] = types_module_source(spec, template_dir, ext).make()
     return out, copied
+
+
+def types_module_source(spec: Spec, template_dir: Path, ext: Extensions | None = None) -> Source:
+    """The types module to make, keyed by everything it is made from (see `codegen.format`)."""
+    bases = (ext or load_extensions(spec, template_dir)).bases
+    datamodel = template_dir / "datamodel"
+    return Source(
+        types_module_inputs(spec, datamodel, bases),
+        lambda: render_types_module(spec, datamodel, bases),
+    )

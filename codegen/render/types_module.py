@@ -17,6 +17,25 @@ _ABSOLUTE_BASES = "gemini_client.types._bases"
 _RELATIVE_BASES = "._bases"
 
 
+def types_module_inputs(spec: Spec, template_dir: Path, bases: Mapping[str, str]) -> str:
+    """Everything the types module is made from, as text: a cache key once hashed."""
+    from importlib import metadata
+
+    parts = [
+        json.dumps(_json_schema(spec, bases), sort_keys=True),
+        json.dumps(field_aliases(spec), sort_keys=True),
+        f"datamodel-code-generator=={metadata.version('datamodel-code-generator')}",
+    ]
+    for p in sorted(template_dir.rglob("*")):
+        if p.is_file():
+            parts.append(f"{p.relative_to(template_dir).as_posix()}\0{p.read_text(encoding='utf-8')}")
+    return "\0".join(parts)
+
+
+def _json_schema(spec: Spec, bases: Mapping[str, str]) -> dict[str, object]:
+    return spec_json_schema(spec, {k: f"{_ABSOLUTE_BASES}.{v}" for k, v in bases.items()})
+
+
 def render_types_module(spec: Spec, template_dir: Path, bases: Mapping[str, str]) -> str:
     """Python source of `gemini_client/types/_models.py` (unformatted).
 
@@ -25,7 +44,7 @@ def render_types_module(spec: Spec, template_dir: Path, bases: Mapping[str, str]
     from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
 
     source = generate(
-        json.dumps(spec_json_schema(spec, {k: f"{_ABSOLUTE_BASES}.{v}" for k, v in bases.items()})),
+        json.dumps(_json_schema(spec, bases)),
         input_file_type=InputFileType.JsonSchema,
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_310,

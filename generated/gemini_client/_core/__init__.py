@@ -37,23 +37,97 @@ from ._pagination import AsyncPager, SyncPager
 from ._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, Timeout
-from ._utils import build_body, check_path, path_param, strip_not_given, validate_arguments
+from ._utils import (
+    build_body,
+    check_path,
+    field_mask,
+    path_param,
+    strip_not_given,
+    validate_arguments,
+)
 
 if TYPE_CHECKING:
+    from ._calls import (
+        AsyncBinaryResponse,
+        BinaryResponse,
+        async_request_empty,
+        async_request_media,
+        async_request_upload,
+        request_empty,
+        request_media,
+        request_upload,
+    )
     from ._models import BaseModel, Bytes, OpenEnum
+    from ._operations import (
+        AsyncOperation,
+        Operation,
+        OperationError,
+        OperationNotDoneError,
+        OperationTimeoutError,
+        async_request_operation,
+        request_operation,
+    )
+
+# Imported on first use: `BaseModel`, `Bytes` and `OpenEnum` load pydantic's model machinery; operations,
+# uploads and downloads are needed only once a resource module is.
+_LAZY = {
+    "BaseModel": "_models",
+    "Bytes": "_models",
+    "OpenEnum": "_models",
+    **dict.fromkeys(
+        (
+            "AsyncBinaryResponse",
+            "BinaryResponse",
+            "async_request_empty",
+            "async_request_media",
+            "async_request_upload",
+            "request_empty",
+            "request_media",
+            "request_upload",
+        ),
+        "_calls",
+    ),
+    **dict.fromkeys(
+        (
+            "AsyncOperation",
+            "Operation",
+            "OperationError",
+            "OperationNotDoneError",
+            "OperationTimeoutError",
+            "async_request_operation",
+            "request_operation",
+        ),
+        "_operations",
+    ),
+}
 
 
 def __getattr__(name: str) -> Any:
-    """`BaseModel`, `Bytes` and `OpenEnum` load pydantic's model machinery: imported on first use."""
-    if name in ("BaseModel", "Bytes", "OpenEnum"):
-        from . import _models
+    if name in _LAZY:
+        import importlib
 
-        return getattr(_models, name)
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
     "CONNECT_TIMEOUT",
+    "AsyncBinaryResponse",
+    "AsyncOperation",
+    "BinaryResponse",
+    "Operation",
+    "OperationError",
+    "OperationNotDoneError",
+    "OperationTimeoutError",
+    "async_request_empty",
+    "async_request_media",
+    "async_request_operation",
+    "async_request_upload",
+    "field_mask",
+    "request_empty",
+    "request_media",
+    "request_operation",
+    "request_upload",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "INITIAL_RETRY_DELAY",

@@ -5,28 +5,41 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
+    AsyncBinaryResponse,
+    AsyncOperation,
     AsyncPager,
     AsyncStream,
+    BinaryResponse,
     Body,
     Headers,
     NotGiven,
+    Operation,
     Query,
     RequestOptions,
     Stream,
     SyncAPIResource,
     SyncPager,
     Timeout,
+    async_to_raw_response_wrapper,
+    async_request_empty as _async_request_empty,
+    async_request_media as _async_request_media,
+    async_request_operation as _async_request_operation,
+    async_request_upload as _async_request_upload,
     build_body as _build_body,
+    field_mask as _field_mask,
     path_param as _path_param,
+    request_empty as _request_empty,
+    request_media as _request_media,
+    request_operation as _request_operation,
+    request_upload as _request_upload,
     strip_not_given as _strip_not_given,
     to_raw_response_wrapper,
-    async_to_raw_response_wrapper,
 )
 
 __all__ = ["AuthTokens", "AsyncAuthTokens"]
@@ -58,7 +71,7 @@ class AuthTokens(SyncAPIResource):
         """Creates an ephemeral token for the Live API; needs the API key, so call it on a server."""
         return self._client.request(
             "POST",
-            "v1alpha/auth_tokens",
+            "auth_tokens",
             cast_to=types.AuthToken,
             body=_build_body(
                 types.AuthToken,
@@ -105,7 +118,7 @@ class AsyncAuthTokens(AsyncAPIResource):
         """Creates an ephemeral token for the Live API; needs the API key, so call it on a server."""
         return await self._client.request(
             "POST",
-            "v1alpha/auth_tokens",
+            "auth_tokens",
             cast_to=types.AuthToken,
             body=_build_body(
                 types.AuthToken,
@@ -129,12 +142,12 @@ class AsyncAuthTokens(AsyncAPIResource):
 class AuthTokensWithRawResponse:
     """Each method of `AuthTokens` returning an `APIResponse` (pagers already expose each page)."""
 
-    def __init__(self, auth_tokens: AuthTokens) -> None:
-        self.create = to_raw_response_wrapper(auth_tokens.create)
+    def __init__(self, resource: AuthTokens) -> None:
+        self.create = to_raw_response_wrapper(resource.create)
 
 
 class AsyncAuthTokensWithRawResponse:
     """Each method of `AsyncAuthTokens` returning an `APIResponse` (pagers already expose each page)."""
 
-    def __init__(self, auth_tokens: AsyncAuthTokens) -> None:
-        self.create = async_to_raw_response_wrapper(auth_tokens.create)
+    def __init__(self, resource: AsyncAuthTokens) -> None:
+        self.create = async_to_raw_response_wrapper(resource.create)

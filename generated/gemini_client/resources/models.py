@@ -5,35 +5,58 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
+    AsyncBinaryResponse,
+    AsyncOperation,
     AsyncPager,
     AsyncStream,
+    BinaryResponse,
     Body,
     Headers,
     NotGiven,
+    Operation,
     Query,
     RequestOptions,
     Stream,
     SyncAPIResource,
     SyncPager,
     Timeout,
+    async_to_raw_response_wrapper,
+    async_request_empty as _async_request_empty,
+    async_request_media as _async_request_media,
+    async_request_operation as _async_request_operation,
+    async_request_upload as _async_request_upload,
     build_body as _build_body,
+    field_mask as _field_mask,
     path_param as _path_param,
+    request_empty as _request_empty,
+    request_media as _request_media,
+    request_operation as _request_operation,
+    request_upload as _request_upload,
     strip_not_given as _strip_not_given,
     to_raw_response_wrapper,
-    async_to_raw_response_wrapper,
 )
+
+if TYPE_CHECKING:
+    from .models_operations import AsyncModelsOperations, ModelsOperations
 
 __all__ = ["Models", "AsyncModels"]
 
 
 class Models(SyncAPIResource):
     """Generative models."""
+
+    @cached_property
+    def operations(self) -> ModelsOperations:
+        """Long-running operations of the parent resource."""
+        from .models_operations import ModelsOperations
+
+        return ModelsOperations(self._client)
 
     @cached_property
     def with_raw_response(self) -> ModelsWithRawResponse:
@@ -66,7 +89,7 @@ class Models(SyncAPIResource):
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
             "POST",
-            f"v1beta/{model}:generateContent",
+            f"{model}:generateContent",
             cast_to=types.GenerateContentResponse,
             body=_build_body(
                 types.GenerateContentRequest,
@@ -82,6 +105,53 @@ class Models(SyncAPIResource):
                     "store": store,
                 },
                 required=["contents"],
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    def generate_answer(
+        self,
+        *,
+        model: str,
+        contents: types.ContentListUnion,
+        answer_style: types.AnswerStyle | str,
+        inline_passages: (
+            types.GroundingPassages | types.GroundingPassagesDict | NotGiven
+        ) = NOT_GIVEN,
+        semantic_retriever: (
+            types.SemanticRetrieverConfig | types.SemanticRetrieverConfigDict | NotGiven
+        ) = NOT_GIVEN,
+        safety_settings: (
+            Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
+        ) = NOT_GIVEN,
+        temperature: float | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> types.GenerateAnswerResponse:
+        """Generates a grounded answer from the model given an input `GenerateAnswerRequest`."""
+        model = _path_param(model, name="model", prefix="models/")
+        return self._client.request(
+            "POST",
+            f"{model}:generateAnswer",
+            cast_to=types.GenerateAnswerResponse,
+            body=_build_body(
+                types.GenerateAnswerRequest,
+                {
+                    "contents": contents,
+                    "answerStyle": answer_style,
+                    "inlinePassages": inline_passages,
+                    "semanticRetriever": semantic_retriever,
+                    "safetySettings": safety_settings,
+                    "temperature": temperature,
+                },
+                required=["contents", "answerStyle"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -117,7 +187,7 @@ class Models(SyncAPIResource):
         model = _path_param(model, name="model", prefix="models/")
         return self._client.stream(
             "POST",
-            f"v1beta/{model}:streamGenerateContent",
+            f"{model}:streamGenerateContent",
             cast_to=types.GenerateContentResponse,
             body=_build_body(
                 types.GenerateContentRequest,
@@ -133,40 +203,6 @@ class Models(SyncAPIResource):
                     "store": store,
                 },
                 required=["contents"],
-            ),
-            options=RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
-        )
-
-    def count_tokens(
-        self,
-        *,
-        model: str,
-        contents: types.ContentListUnion | NotGiven = NOT_GIVEN,
-        generate_content_request: (
-            types.GenerateContentRequest | types.GenerateContentRequestDict | NotGiven
-        ) = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> types.CountTokensResponse:
-        """Runs a model's tokenizer on input `Content` and returns the token count."""
-        model = _path_param(model, name="model", prefix="models/")
-        return self._client.request(
-            "POST",
-            f"v1beta/{model}:countTokens",
-            cast_to=types.CountTokensResponse,
-            body=_build_body(
-                types.CountTokensRequest,
-                {
-                    "contents": contents,
-                    "generateContentRequest": generate_content_request,
-                },
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -196,7 +232,7 @@ class Models(SyncAPIResource):
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
             "POST",
-            f"v1beta/{model}:embedContent",
+            f"{model}:embedContent",
             cast_to=types.EmbedContentResponse,
             body=_build_body(
                 types.EmbedContentRequest,
@@ -231,7 +267,7 @@ class Models(SyncAPIResource):
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
             "POST",
-            f"v1beta/{model}:batchEmbedContents",
+            f"{model}:batchEmbedContents",
             cast_to=types.BatchEmbedContentsResponse,
             body=_build_body(
                 types.BatchEmbedContentsRequest,
@@ -239,6 +275,106 @@ class Models(SyncAPIResource):
                     "requests": requests,
                 },
                 required=["requests"],
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    def count_tokens(
+        self,
+        *,
+        model: str,
+        contents: types.ContentListUnion | NotGiven = NOT_GIVEN,
+        generate_content_request: (
+            types.GenerateContentRequest | types.GenerateContentRequestDict | NotGiven
+        ) = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> types.CountTokensResponse:
+        """Runs a model's tokenizer on input `Content` and returns the token count."""
+        model = _path_param(model, name="model", prefix="models/")
+        return self._client.request(
+            "POST",
+            f"{model}:countTokens",
+            cast_to=types.CountTokensResponse,
+            body=_build_body(
+                types.CountTokensRequest,
+                {
+                    "contents": contents,
+                    "generateContentRequest": generate_content_request,
+                },
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    def batch_generate_content(
+        self,
+        *,
+        model: str,
+        batch: types.GenerateContentBatch | types.GenerateContentBatchDict,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> Operation[types.GenerateContentBatchOutput]:
+        """Enqueues a batch of `GenerateContent` requests for batch processing."""
+        model = _path_param(model, name="model", prefix="models/")
+        return _request_operation(
+            self._client,
+            "POST",
+            f"{model}:batchGenerateContent",
+            response_cls=types.GenerateContentBatchOutput,
+            metadata_cls=types.GenerateContentBatch,
+            body=_build_body(
+                types.BatchGenerateContentRequest,
+                {
+                    "batch": batch,
+                },
+                required=["batch"],
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    def async_batch_embed_content(
+        self,
+        *,
+        model: str,
+        batch: types.EmbedContentBatch | types.EmbedContentBatchDict,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> Operation[types.EmbedContentBatchOutput]:
+        """Enqueues a batch of `EmbedContent` requests for batch processing."""
+        model = _path_param(model, name="model", prefix="models/")
+        return _request_operation(
+            self._client,
+            "POST",
+            f"{model}:asyncBatchEmbedContent",
+            response_cls=types.EmbedContentBatchOutput,
+            metadata_cls=types.EmbedContentBatch,
+            body=_build_body(
+                types.AsyncBatchEmbedContentRequest,
+                {
+                    "batch": batch,
+                },
+                required=["batch"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -261,7 +397,7 @@ class Models(SyncAPIResource):
         name = _path_param(name, name="name", prefix="models/")
         return self._client.request(
             "GET",
-            f"v1beta/{name}",
+            f"{name}",
             cast_to=types.Model,
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -284,7 +420,7 @@ class Models(SyncAPIResource):
         """Lists the `Model`s available through the Gemini API."""
         return self._client.paginate(
             "GET",
-            "v1beta/models",
+            "models",
             page_cls=types.ListModelsResponse,
             items="models",
             page_token="pageToken",
@@ -303,9 +439,83 @@ class Models(SyncAPIResource):
             ),
         )
 
+    def predict(
+        self,
+        *,
+        model: str,
+        instances: Sequence[Any],
+        parameters: Any | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> types.PredictResponse:
+        """Performs a prediction request."""
+        model = _path_param(model, name="model", prefix="models/")
+        return self._client.request(
+            "POST",
+            f"{model}:predict",
+            cast_to=types.PredictResponse,
+            body=_build_body(
+                types.PredictRequest,
+                {
+                    "instances": instances,
+                    "parameters": parameters,
+                },
+                required=["instances"],
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    def predict_long_running(
+        self,
+        *,
+        model: str,
+        instances: Sequence[Any],
+        parameters: Any | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> Operation[dict[str, Any]]:
+        """Same as Predict but returns an LRO."""
+        model = _path_param(model, name="model", prefix="models/")
+        return _request_operation(
+            self._client,
+            "POST",
+            f"{model}:predictLongRunning",
+            response_cls=dict,
+            body=_build_body(
+                types.PredictLongRunningRequest,
+                {
+                    "instances": instances,
+                    "parameters": parameters,
+                },
+                required=["instances"],
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
 
 class AsyncModels(AsyncAPIResource):
     """Generative models."""
+
+    @cached_property
+    def operations(self) -> AsyncModelsOperations:
+        """Long-running operations of the parent resource."""
+        from .models_operations import AsyncModelsOperations
+
+        return AsyncModelsOperations(self._client)
 
     @cached_property
     def with_raw_response(self) -> AsyncModelsWithRawResponse:
@@ -338,7 +548,7 @@ class AsyncModels(AsyncAPIResource):
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
             "POST",
-            f"v1beta/{model}:generateContent",
+            f"{model}:generateContent",
             cast_to=types.GenerateContentResponse,
             body=_build_body(
                 types.GenerateContentRequest,
@@ -354,6 +564,53 @@ class AsyncModels(AsyncAPIResource):
                     "store": store,
                 },
                 required=["contents"],
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    async def generate_answer(
+        self,
+        *,
+        model: str,
+        contents: types.ContentListUnion,
+        answer_style: types.AnswerStyle | str,
+        inline_passages: (
+            types.GroundingPassages | types.GroundingPassagesDict | NotGiven
+        ) = NOT_GIVEN,
+        semantic_retriever: (
+            types.SemanticRetrieverConfig | types.SemanticRetrieverConfigDict | NotGiven
+        ) = NOT_GIVEN,
+        safety_settings: (
+            Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
+        ) = NOT_GIVEN,
+        temperature: float | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> types.GenerateAnswerResponse:
+        """Generates a grounded answer from the model given an input `GenerateAnswerRequest`."""
+        model = _path_param(model, name="model", prefix="models/")
+        return await self._client.request(
+            "POST",
+            f"{model}:generateAnswer",
+            cast_to=types.GenerateAnswerResponse,
+            body=_build_body(
+                types.GenerateAnswerRequest,
+                {
+                    "contents": contents,
+                    "answerStyle": answer_style,
+                    "inlinePassages": inline_passages,
+                    "semanticRetriever": semantic_retriever,
+                    "safetySettings": safety_settings,
+                    "temperature": temperature,
+                },
+                required=["contents", "answerStyle"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -389,7 +646,7 @@ class AsyncModels(AsyncAPIResource):
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.stream(
             "POST",
-            f"v1beta/{model}:streamGenerateContent",
+            f"{model}:streamGenerateContent",
             cast_to=types.GenerateContentResponse,
             body=_build_body(
                 types.GenerateContentRequest,
@@ -405,40 +662,6 @@ class AsyncModels(AsyncAPIResource):
                     "store": store,
                 },
                 required=["contents"],
-            ),
-            options=RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
-        )
-
-    async def count_tokens(
-        self,
-        *,
-        model: str,
-        contents: types.ContentListUnion | NotGiven = NOT_GIVEN,
-        generate_content_request: (
-            types.GenerateContentRequest | types.GenerateContentRequestDict | NotGiven
-        ) = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> types.CountTokensResponse:
-        """Runs a model's tokenizer on input `Content` and returns the token count."""
-        model = _path_param(model, name="model", prefix="models/")
-        return await self._client.request(
-            "POST",
-            f"v1beta/{model}:countTokens",
-            cast_to=types.CountTokensResponse,
-            body=_build_body(
-                types.CountTokensRequest,
-                {
-                    "contents": contents,
-                    "generateContentRequest": generate_content_request,
-                },
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -468,7 +691,7 @@ class AsyncModels(AsyncAPIResource):
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
             "POST",
-            f"v1beta/{model}:embedContent",
+            f"{model}:embedContent",
             cast_to=types.EmbedContentResponse,
             body=_build_body(
                 types.EmbedContentRequest,
@@ -503,7 +726,7 @@ class AsyncModels(AsyncAPIResource):
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
             "POST",
-            f"v1beta/{model}:batchEmbedContents",
+            f"{model}:batchEmbedContents",
             cast_to=types.BatchEmbedContentsResponse,
             body=_build_body(
                 types.BatchEmbedContentsRequest,
@@ -511,6 +734,106 @@ class AsyncModels(AsyncAPIResource):
                     "requests": requests,
                 },
                 required=["requests"],
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    async def count_tokens(
+        self,
+        *,
+        model: str,
+        contents: types.ContentListUnion | NotGiven = NOT_GIVEN,
+        generate_content_request: (
+            types.GenerateContentRequest | types.GenerateContentRequestDict | NotGiven
+        ) = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> types.CountTokensResponse:
+        """Runs a model's tokenizer on input `Content` and returns the token count."""
+        model = _path_param(model, name="model", prefix="models/")
+        return await self._client.request(
+            "POST",
+            f"{model}:countTokens",
+            cast_to=types.CountTokensResponse,
+            body=_build_body(
+                types.CountTokensRequest,
+                {
+                    "contents": contents,
+                    "generateContentRequest": generate_content_request,
+                },
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    async def batch_generate_content(
+        self,
+        *,
+        model: str,
+        batch: types.GenerateContentBatch | types.GenerateContentBatchDict,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> AsyncOperation[types.GenerateContentBatchOutput]:
+        """Enqueues a batch of `GenerateContent` requests for batch processing."""
+        model = _path_param(model, name="model", prefix="models/")
+        return await _async_request_operation(
+            self._client,
+            "POST",
+            f"{model}:batchGenerateContent",
+            response_cls=types.GenerateContentBatchOutput,
+            metadata_cls=types.GenerateContentBatch,
+            body=_build_body(
+                types.BatchGenerateContentRequest,
+                {
+                    "batch": batch,
+                },
+                required=["batch"],
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    async def async_batch_embed_content(
+        self,
+        *,
+        model: str,
+        batch: types.EmbedContentBatch | types.EmbedContentBatchDict,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> AsyncOperation[types.EmbedContentBatchOutput]:
+        """Enqueues a batch of `EmbedContent` requests for batch processing."""
+        model = _path_param(model, name="model", prefix="models/")
+        return await _async_request_operation(
+            self._client,
+            "POST",
+            f"{model}:asyncBatchEmbedContent",
+            response_cls=types.EmbedContentBatchOutput,
+            metadata_cls=types.EmbedContentBatch,
+            body=_build_body(
+                types.AsyncBatchEmbedContentRequest,
+                {
+                    "batch": batch,
+                },
+                required=["batch"],
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -533,7 +856,7 @@ class AsyncModels(AsyncAPIResource):
         name = _path_param(name, name="name", prefix="models/")
         return await self._client.request(
             "GET",
-            f"v1beta/{name}",
+            f"{name}",
             cast_to=types.Model,
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -556,7 +879,7 @@ class AsyncModels(AsyncAPIResource):
         """Lists the `Model`s available through the Gemini API."""
         return self._client.paginate(
             "GET",
-            "v1beta/models",
+            "models",
             page_cls=types.ListModelsResponse,
             items="models",
             page_token="pageToken",
@@ -575,26 +898,107 @@ class AsyncModels(AsyncAPIResource):
             ),
         )
 
+    async def predict(
+        self,
+        *,
+        model: str,
+        instances: Sequence[Any],
+        parameters: Any | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> types.PredictResponse:
+        """Performs a prediction request."""
+        model = _path_param(model, name="model", prefix="models/")
+        return await self._client.request(
+            "POST",
+            f"{model}:predict",
+            cast_to=types.PredictResponse,
+            body=_build_body(
+                types.PredictRequest,
+                {
+                    "instances": instances,
+                    "parameters": parameters,
+                },
+                required=["instances"],
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    async def predict_long_running(
+        self,
+        *,
+        model: str,
+        instances: Sequence[Any],
+        parameters: Any | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> AsyncOperation[dict[str, Any]]:
+        """Same as Predict but returns an LRO."""
+        model = _path_param(model, name="model", prefix="models/")
+        return await _async_request_operation(
+            self._client,
+            "POST",
+            f"{model}:predictLongRunning",
+            response_cls=dict,
+            body=_build_body(
+                types.PredictLongRunningRequest,
+                {
+                    "instances": instances,
+                    "parameters": parameters,
+                },
+                required=["instances"],
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
 
 class ModelsWithRawResponse:
     """Each method of `Models` returning an `APIResponse` (pagers already expose each page)."""
 
-    def __init__(self, models: Models) -> None:
-        self.generate_content = to_raw_response_wrapper(models.generate_content)
-        self.stream_generate_content = to_raw_response_wrapper(models.stream_generate_content)
-        self.count_tokens = to_raw_response_wrapper(models.count_tokens)
-        self.embed_content = to_raw_response_wrapper(models.embed_content)
-        self.batch_embed_contents = to_raw_response_wrapper(models.batch_embed_contents)
-        self.get = to_raw_response_wrapper(models.get)
+    def __init__(self, resource: Models) -> None:
+        self.generate_content = to_raw_response_wrapper(resource.generate_content)
+        self.generate_answer = to_raw_response_wrapper(resource.generate_answer)
+        self.stream_generate_content = to_raw_response_wrapper(resource.stream_generate_content)
+        self.embed_content = to_raw_response_wrapper(resource.embed_content)
+        self.batch_embed_contents = to_raw_response_wrapper(resource.batch_embed_contents)
+        self.count_tokens = to_raw_response_wrapper(resource.count_tokens)
+        self.batch_generate_content = to_raw_response_wrapper(resource.batch_generate_content)
+        self.async_batch_embed_content = to_raw_response_wrapper(resource.async_batch_embed_content)
+        self.get = to_raw_response_wrapper(resource.get)
+        self.predict = to_raw_response_wrapper(resource.predict)
+        self.predict_long_running = to_raw_response_wrapper(resource.predict_long_running)
 
 
 class AsyncModelsWithRawResponse:
     """Each method of `AsyncModels` returning an `APIResponse` (pagers already expose each page)."""
 
-    def __init__(self, models: AsyncModels) -> None:
-        self.generate_content = async_to_raw_response_wrapper(models.generate_content)
-        self.stream_generate_content = async_to_raw_response_wrapper(models.stream_generate_content)
-        self.count_tokens = async_to_raw_response_wrapper(models.count_tokens)
-        self.embed_content = async_to_raw_response_wrapper(models.embed_content)
-        self.batch_embed_contents = async_to_raw_response_wrapper(models.batch_embed_contents)
-        self.get = async_to_raw_response_wrapper(models.get)
+    def __init__(self, resource: AsyncModels) -> None:
+        self.generate_content = async_to_raw_response_wrapper(resource.generate_content)
+        self.generate_answer = async_to_raw_response_wrapper(resource.generate_answer)
+        self.stream_generate_content = async_to_raw_response_wrapper(
+            resource.stream_generate_content
+        )
+        self.embed_content = async_to_raw_response_wrapper(resource.embed_content)
+        self.batch_embed_contents = async_to_raw_response_wrapper(resource.batch_embed_contents)
+        self.count_tokens = async_to_raw_response_wrapper(resource.count_tokens)
+        self.batch_generate_content = async_to_raw_response_wrapper(resource.batch_generate_content)
+        self.async_batch_embed_content = async_to_raw_response_wrapper(
+            resource.async_batch_embed_content
+        )
+        self.get = async_to_raw_response_wrapper(resource.get)
+        self.predict = async_to_raw_response_wrapper(resource.predict)
+        self.predict_long_running = async_to_raw_response_wrapper(resource.predict_long_running)

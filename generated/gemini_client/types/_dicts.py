@@ -21,7 +21,9 @@ from ._models import (
     ActivityEnd,
     ActivityHandling,
     ActivityStart,
+    AnswerStyle,
     AspectRatio,
+    AsyncBatchEmbedContentRequest,
     AttributionSourceId,
     AudioResponseFormat,
     AudioResponseFormatMimeType,
@@ -30,6 +32,8 @@ from ._models import (
     AutomaticActivityDetection,
     BatchEmbedContentsRequest,
     BatchEmbedContentsResponse,
+    BatchGenerateContentRequest,
+    BatchStats,
     Behavior,
     BidiGenerateContentClientContent,
     BidiGenerateContentClientMessage,
@@ -43,29 +47,50 @@ from ._models import (
     BidiGenerateContentToolResponse,
     BidiGenerateContentTranscription,
     Blob,
+    CachedContent,
+    CachedContentUsageMetadata,
     Candidate,
+    ChunkingConfig,
     CitationMetadata,
     CitationSource,
     CodeExecution,
     CodeExecutionResult,
     ComputerUse,
+    Condition,
+    ConditionOperation,
     Content,
     ContentEmbedding,
     ContextWindowCompressionConfig,
+    Corpus,
     CountTokensRequest,
     CountTokensResponse,
+    CreateFileRequest,
+    CreateFileResponse,
+    CustomLongRunningOperation,
+    CustomMetadata,
+    Dataset,
     Delivery,
+    Document,
+    DocumentState,
     DynamicRetrievalConfig,
     DynamicRetrievalConfigMode,
+    EmbedContentBatch,
+    EmbedContentBatchOutput,
+    EmbedContentBatchState,
+    EmbedContentBatchStats,
     EmbedContentConfig,
     EmbedContentRequest,
     EmbedContentResponse,
     EmbeddingUsageMetadata,
+    Empty,
     EndSensitivity,
     Environment,
     ExecutableCode,
+    File,
     FileData,
     FileSearch,
+    FileSearchStore,
+    FileState,
     FinishReason,
     FunctionCall,
     FunctionCallingConfig,
@@ -75,33 +100,66 @@ from ._models import (
     FunctionResponseBlob,
     FunctionResponsePart,
     FunctionResponseScheduling,
+    GenerateAnswerRequest,
+    GenerateAnswerResponse,
+    GenerateContentBatch,
+    GenerateContentBatchOutput,
+    GenerateContentBatchState,
     GenerateContentRequest,
     GenerateContentResponse,
+    GeneratedFile,
+    GeneratedFileState,
     GenerationConfig,
     GoAway,
     GoogleMaps,
     GoogleSearch,
     GoogleSearchRetrieval,
+    GranteeType,
     GroundingAttribution,
     GroundingChunk,
     GroundingChunkCustomMetadata,
     GroundingChunkStringList,
     GroundingMetadata,
+    GroundingPassage,
     GroundingPassageId,
+    GroundingPassages,
     GroundingSupport,
     HarmBlockThreshold,
     HarmCategory,
     HarmProbability,
+    Hyperparameters,
     Image,
     ImageConfig,
     ImageResponseFormat,
     ImageResponseFormatMimeType,
     ImageSearch,
     ImageSize,
+    ImportFileRequest,
+    InlinedEmbedContentRequest,
+    InlinedEmbedContentRequests,
+    InlinedEmbedContentResponse,
+    InlinedEmbedContentResponses,
+    InlinedRequest,
+    InlinedRequests,
+    InlinedResponse,
+    InlinedResponses,
+    InputConfig,
+    InputEmbedContentConfig,
+    InputFeedback,
+    InputFeedbackBlockReason,
     Interval,
     Language,
     LatLng,
+    ListCachedContentsResponse,
+    ListCorporaResponse,
+    ListDocumentsResponse,
+    ListFileSearchStoresResponse,
+    ListFilesResponse,
+    ListGeneratedFilesResponse,
     ListModelsResponse,
+    ListOperationsResponse,
+    ListPermissionsResponse,
+    ListTunedModelsResponse,
     LiveUsageMetadata,
     LogprobsResult,
     LogprobsResultCandidate,
@@ -109,25 +167,34 @@ from ._models import (
     McpServer,
     MediaModality,
     MediaResolution,
+    MetadataFilter,
     Modality,
     ModalityTokenCount,
     Model,
     ModelStage,
     ModelStatus,
     MultiSpeakerVoiceConfig,
+    Operation,
     Outcome,
     Part,
+    Permission,
     PlaceAnswerSources,
     PrebuiltVoiceConfig,
+    PredictLongRunningRequest,
+    PredictRequest,
+    PredictResponse,
     ProactivityConfig,
     PromptFeedback,
     PromptFeedbackBlockReason,
     RealtimeInputConfig,
+    RegisterFilesRequest,
+    RegisterFilesResponse,
     ResponseFormatConfig,
     RetrievalConfig,
     RetrievalMetadata,
     RetrievedContext,
     ReviewSnippet,
+    Role,
     SafetyRating,
     SafetySetting,
     Schema,
@@ -135,14 +202,18 @@ from ._models import (
     SearchTypes,
     Segment,
     SemanticRetrieverChunk,
+    SemanticRetrieverConfig,
     ServiceTier,
     SessionResumptionConfig,
     SessionResumptionUpdate,
     SlidingWindow,
+    Source,
     SpeakerVoiceConfig,
     SpeechConfig,
     StartSensitivity,
+    Status,
     StreamableHttpTransport,
+    StringList,
     TaskType,
     TextResponseFormat,
     TextResponseFormatMimeType,
@@ -154,23 +225,36 @@ from ._models import (
     ToolResponse,
     ToolType,
     TopCandidates,
+    TransferOwnershipRequest,
+    TransferOwnershipResponse,
+    TunedModel,
+    TunedModelSource,
+    TunedModelState,
+    TuningExample,
+    TuningExamples,
+    TuningSnapshot,
+    TuningTask,
     TurnCompleteReason,
     TurnCoverage,
     Type,
+    UploadToFileSearchStoreRequest,
     UrlContext,
     UrlContextMetadata,
     UrlMetadata,
     UrlRetrievalStatus,
     UsageMetadata,
+    VideoFileMetadata,
     VideoMetadata,
     VoiceConfig,
     Web,
     WebSearch,
+    WhiteSpaceConfig,
 )
 
 __all__ = [
     "ActivityEndDict",
     "ActivityStartDict",
+    "AsyncBatchEmbedContentRequestDict",
     "AttributionSourceIdDict",
     "AudioResponseFormatDict",
     "AudioTranscriptionConfigDict",
@@ -178,6 +262,8 @@ __all__ = [
     "AutomaticActivityDetectionDict",
     "BatchEmbedContentsRequestDict",
     "BatchEmbedContentsResponseDict",
+    "BatchGenerateContentRequestDict",
+    "BatchStatsDict",
     "BidiGenerateContentClientContentDict",
     "BidiGenerateContentClientMessageDict",
     "BidiGenerateContentRealtimeInputDict",
@@ -190,33 +276,55 @@ __all__ = [
     "BidiGenerateContentToolResponseDict",
     "BidiGenerateContentTranscriptionDict",
     "BlobDict",
+    "CachedContentDict",
+    "CachedContentUsageMetadataDict",
     "CandidateDict",
+    "ChunkingConfigDict",
     "CitationMetadataDict",
     "CitationSourceDict",
     "CodeExecutionDict",
     "CodeExecutionResultDict",
     "ComputerUseDict",
+    "ConditionDict",
     "ContentDict",
     "ContentEmbeddingDict",
     "ContextWindowCompressionConfigDict",
+    "CorpusDict",
     "CountTokensRequestDict",
     "CountTokensResponseDict",
+    "CreateFileRequestDict",
+    "CreateFileResponseDict",
+    "CustomLongRunningOperationDict",
+    "CustomMetadataDict",
+    "DatasetDict",
+    "DocumentDict",
     "DynamicRetrievalConfigDict",
+    "EmbedContentBatchDict",
+    "EmbedContentBatchOutputDict",
+    "EmbedContentBatchStatsDict",
     "EmbedContentConfigDict",
     "EmbedContentRequestDict",
     "EmbedContentResponseDict",
     "EmbeddingUsageMetadataDict",
+    "EmptyDict",
     "ExecutableCodeDict",
+    "FileDict",
     "FileDataDict",
     "FileSearchDict",
+    "FileSearchStoreDict",
     "FunctionCallDict",
     "FunctionCallingConfigDict",
     "FunctionDeclarationDict",
     "FunctionResponseDict",
     "FunctionResponseBlobDict",
     "FunctionResponsePartDict",
+    "GenerateAnswerRequestDict",
+    "GenerateAnswerResponseDict",
+    "GenerateContentBatchDict",
+    "GenerateContentBatchOutputDict",
     "GenerateContentRequestDict",
     "GenerateContentResponseDict",
+    "GeneratedFileDict",
     "GenerationConfigDict",
     "GoAwayDict",
     "GoogleMapsDict",
@@ -227,30 +335,62 @@ __all__ = [
     "GroundingChunkCustomMetadataDict",
     "GroundingChunkStringListDict",
     "GroundingMetadataDict",
+    "GroundingPassageDict",
     "GroundingPassageIdDict",
+    "GroundingPassagesDict",
     "GroundingSupportDict",
+    "HyperparametersDict",
     "ImageDict",
     "ImageConfigDict",
     "ImageResponseFormatDict",
     "ImageSearchDict",
+    "ImportFileRequestDict",
+    "InlinedEmbedContentRequestDict",
+    "InlinedEmbedContentRequestsDict",
+    "InlinedEmbedContentResponseDict",
+    "InlinedEmbedContentResponsesDict",
+    "InlinedRequestDict",
+    "InlinedRequestsDict",
+    "InlinedResponseDict",
+    "InlinedResponsesDict",
+    "InputConfigDict",
+    "InputEmbedContentConfigDict",
+    "InputFeedbackDict",
     "IntervalDict",
     "LatLngDict",
+    "ListCachedContentsResponseDict",
+    "ListCorporaResponseDict",
+    "ListDocumentsResponseDict",
+    "ListFileSearchStoresResponseDict",
+    "ListFilesResponseDict",
+    "ListGeneratedFilesResponseDict",
     "ListModelsResponseDict",
+    "ListOperationsResponseDict",
+    "ListPermissionsResponseDict",
+    "ListTunedModelsResponseDict",
     "LiveUsageMetadataDict",
     "LogprobsResultDict",
     "LogprobsResultCandidateDict",
     "MapsDict",
     "McpServerDict",
+    "MetadataFilterDict",
     "ModalityTokenCountDict",
     "ModelDict",
     "ModelStatusDict",
     "MultiSpeakerVoiceConfigDict",
+    "OperationDict",
     "PartDict",
+    "PermissionDict",
     "PlaceAnswerSourcesDict",
     "PrebuiltVoiceConfigDict",
+    "PredictLongRunningRequestDict",
+    "PredictRequestDict",
+    "PredictResponseDict",
     "ProactivityConfigDict",
     "PromptFeedbackDict",
     "RealtimeInputConfigDict",
+    "RegisterFilesRequestDict",
+    "RegisterFilesResponseDict",
     "ResponseFormatConfigDict",
     "RetrievalConfigDict",
     "RetrievalMetadataDict",
@@ -263,12 +403,15 @@ __all__ = [
     "SearchTypesDict",
     "SegmentDict",
     "SemanticRetrieverChunkDict",
+    "SemanticRetrieverConfigDict",
     "SessionResumptionConfigDict",
     "SessionResumptionUpdateDict",
     "SlidingWindowDict",
     "SpeakerVoiceConfigDict",
     "SpeechConfigDict",
+    "StatusDict",
     "StreamableHttpTransportDict",
+    "StringListDict",
     "TextResponseFormatDict",
     "ThinkingConfigDict",
     "ToolDict",
@@ -276,14 +419,25 @@ __all__ = [
     "ToolConfigDict",
     "ToolResponseDict",
     "TopCandidatesDict",
+    "TransferOwnershipRequestDict",
+    "TransferOwnershipResponseDict",
+    "TunedModelDict",
+    "TunedModelSourceDict",
+    "TuningExampleDict",
+    "TuningExamplesDict",
+    "TuningSnapshotDict",
+    "TuningTaskDict",
+    "UploadToFileSearchStoreRequestDict",
     "UrlContextDict",
     "UrlContextMetadataDict",
     "UrlMetadataDict",
     "UsageMetadataDict",
+    "VideoFileMetadataDict",
     "VideoMetadataDict",
     "VoiceConfigDict",
     "WebDict",
     "WebSearchDict",
+    "WhiteSpaceConfigDict",
 ]
 
 
@@ -293,6 +447,13 @@ class ActivityEndDict(TypedDict, total=False):
 
 class ActivityStartDict(TypedDict, total=False):
     """The dict form of `ActivityStart`. Marks the start of user activity; has no fields."""
+
+
+class AsyncBatchEmbedContentRequestDict(TypedDict, total=False):
+    """The dict form of `AsyncBatchEmbedContentRequest`. Request for an `AsyncBatchEmbedContent` operation."""
+
+    batch: EmbedContentBatch | EmbedContentBatchDict
+    """The batch to create."""
 
 
 class AttributionSourceIdDict(TypedDict, total=False):
@@ -411,6 +572,17 @@ class BatchEmbedContentsRequestDict(TypedDict, total=False):
 
 class BatchEmbedContentsResponseDict(TypedDict, total=False):
     """The dict form of `BatchEmbedContentsResponse`. The response to a `BatchEmbedContentsRequest`."""
+
+
+class BatchGenerateContentRequestDict(TypedDict, total=False):
+    """The dict form of `BatchGenerateContentRequest`. Request for a `BatchGenerateContent` operation."""
+
+    batch: GenerateContentBatch | GenerateContentBatchDict
+    """The batch to create."""
+
+
+class BatchStatsDict(TypedDict, total=False):
+    """The dict form of `BatchStats`. Stats about the batch."""
 
 
 class BidiGenerateContentClientContentDict(TypedDict, total=False):
@@ -590,6 +762,56 @@ class BlobDict(TypedDict, total=False):
     """Raw bytes for media formats."""
 
 
+class CachedContentDict(TypedDict, total=False):
+    """The dict form of `CachedContent`. Content that has been preprocessed and can be used in subsequent request to GenerativeService."""
+
+    expire_time: str
+    """Timestamp in UTC of when this resource is considered expired."""
+
+    expireTime: str
+    """The wire name of `expire_time`."""
+
+    ttl: str
+    """New TTL for this resource, input only."""
+
+    display_name: str
+    """The user-generated meaningful display name of the cached content."""
+
+    displayName: str
+    """The wire name of `display_name`."""
+
+    model: str
+    """The name of the `Model` to use for cached content Format: `models/{model}`"""
+
+    system_instruction: ContentUnion
+    """Developer set system instruction."""
+
+    systemInstruction: ContentUnion
+    """The wire name of `system_instruction`."""
+
+    contents: ContentListUnion
+    """The content to cache."""
+
+    tools: Sequence[ToolUnion]
+    """A list of `Tools` the model may use to generate the next response"""
+
+    tool_config: ToolConfig | ToolConfigDict
+    """Tool config."""
+
+    toolConfig: ToolConfig | ToolConfigDict
+    """The wire name of `tool_config`."""
+
+
+class CachedContentUsageMetadataDict(TypedDict, total=False):
+    """The dict form of `CachedContentUsageMetadata`. Metadata on the usage of the cached content."""
+
+    total_token_count: int
+    """Total number of tokens that the cached content consumes."""
+
+    totalTokenCount: int
+    """The wire name of `total_token_count`."""
+
+
 class CandidateDict(TypedDict, total=False):
     """The dict form of `Candidate`. A response candidate generated from the model."""
 
@@ -598,6 +820,16 @@ class CandidateDict(TypedDict, total=False):
 
     safetyRatings: Sequence[SafetyRating | SafetyRatingDict]
     """The wire name of `safety_ratings`."""
+
+
+class ChunkingConfigDict(TypedDict, total=False):
+    """The dict form of `ChunkingConfig`. Parameters for telling the service how to chunk the file. inspired by google3/cloud/ai/platform/extension/lib/retrieval/config/chunker_config.proto"""
+
+    white_space_config: WhiteSpaceConfig | WhiteSpaceConfigDict
+    """White space chunking configuration."""
+
+    whiteSpaceConfig: WhiteSpaceConfig | WhiteSpaceConfigDict
+    """The wire name of `white_space_config`."""
 
 
 class CitationMetadataDict(TypedDict, total=False):
@@ -662,6 +894,25 @@ class ComputerUseDict(TypedDict, total=False):
     """The wire name of `excluded_predefined_functions`."""
 
 
+class ConditionDict(TypedDict, total=False):
+    """The dict form of `Condition`. Filter condition applicable to a single key."""
+
+    string_value: str
+    """The string value to filter the metadata on."""
+
+    stringValue: str
+    """The wire name of `string_value`."""
+
+    numeric_value: float
+    """The numeric value to filter the metadata on."""
+
+    numericValue: float
+    """The wire name of `numeric_value`."""
+
+    operation: ConditionOperation | str
+    """Operator applied to the given key-value pair to trigger the condition."""
+
+
 class ContentDict(TypedDict, total=False):
     """The dict form of `Content`. The base structured datatype containing multi-part content of a message."""
 
@@ -698,6 +949,16 @@ class ContextWindowCompressionConfigDict(TypedDict, total=False):
     """The wire name of `trigger_tokens`."""
 
 
+class CorpusDict(TypedDict, total=False):
+    """The dict form of `Corpus`. A `Corpus` is a collection of `Document`s."""
+
+    display_name: str
+    """The human-readable display name for the `Corpus`."""
+
+    displayName: str
+    """The wire name of `display_name`."""
+
+
 class CountTokensRequestDict(TypedDict, total=False):
     """The dict form of `CountTokensRequest`. Counts the number of tokens in the `prompt` sent to a model."""
 
@@ -727,6 +988,90 @@ class CountTokensResponseDict(TypedDict, total=False):
     """The wire name of `cached_content_token_count`."""
 
 
+class CreateFileRequestDict(TypedDict, total=False):
+    """The dict form of `CreateFileRequest`. Request for `CreateFile`."""
+
+    file: File | FileDict
+    """Metadata for the file to create."""
+
+
+class CreateFileResponseDict(TypedDict, total=False):
+    """The dict form of `CreateFileResponse`. Response for `CreateFile`."""
+
+    file: File | FileDict
+    """Metadata for the created file."""
+
+
+class CustomLongRunningOperationDict(TypedDict, total=False):
+    """The dict form of `CustomLongRunningOperation`."""
+
+    error: Status | StatusDict
+    """The error result of the operation in case of failure or cancellation."""
+
+    response: dict[str, Any]
+    """The normal, successful response of the operation."""
+
+    name: str
+    """The server-assigned name, which is only unique within the same service that originally returns it."""
+
+    metadata: dict[str, Any]
+    """Service-specific metadata associated with the operation."""
+
+    done: bool
+    """If the value is `false`, it means the operation is still in progress."""
+
+
+class CustomMetadataDict(TypedDict, total=False):
+    """The dict form of `CustomMetadata`. User provided metadata stored as key-value pairs."""
+
+    string_value: str
+    """The string value of the metadata to store."""
+
+    stringValue: str
+    """The wire name of `string_value`."""
+
+    string_list_value: StringList | StringListDict
+    """The StringList value of the metadata to store."""
+
+    stringListValue: StringList | StringListDict
+    """The wire name of `string_list_value`."""
+
+    numeric_value: float
+    """The numeric value of the metadata to store."""
+
+    numericValue: float
+    """The wire name of `numeric_value`."""
+
+    key: str
+    """The key of the metadata to store."""
+
+
+class DatasetDict(TypedDict, total=False):
+    """The dict form of `Dataset`. Dataset for training or validation."""
+
+    examples: TuningExamples | TuningExamplesDict
+    """Inline examples with simple input/output text."""
+
+
+class DocumentDict(TypedDict, total=False):
+    """The dict form of `Document`. A `Document` is a collection of `Chunk`s."""
+
+    name: str
+    """The `Document` resource name."""
+
+    display_name: str
+    """The human-readable display name for the `Document`."""
+
+    displayName: str
+    """The wire name of `display_name`."""
+
+    custom_metadata: Sequence[CustomMetadata | CustomMetadataDict]
+    """User provided custom metadata stored as key-value pairs used for querying."""
+
+    customMetadata: Sequence[CustomMetadata | CustomMetadataDict]
+    """The wire name of `custom_metadata`."""
+
+
 class DynamicRetrievalConfigDict(TypedDict, total=False):
     """The dict form of `DynamicRetrievalConfig`. Describes the options to customize dynamic retrieval."""
 
@@ -738,6 +1083,36 @@ class DynamicRetrievalConfigDict(TypedDict, total=False):
 
     dynamicThreshold: float
     """The wire name of `dynamic_threshold`."""
+
+
+class EmbedContentBatchDict(TypedDict, total=False):
+    """The dict form of `EmbedContentBatch`. A resource representing a batch of `EmbedContent` requests."""
+
+    model: str
+    """The name of the `Model` to use for generating the completion."""
+
+    display_name: str
+    """The user-defined name of this batch."""
+
+    displayName: str
+    """The wire name of `display_name`."""
+
+    input_config: InputEmbedContentConfig | InputEmbedContentConfigDict
+    """Input configuration of the instances on which batch processing are performed."""
+
+    inputConfig: InputEmbedContentConfig | InputEmbedContentConfigDict
+    """The wire name of `input_config`."""
+
+    priority: int
+    """The priority of the batch."""
+
+
+class EmbedContentBatchOutputDict(TypedDict, total=False):
+    """The dict form of `EmbedContentBatchOutput`. The output of a batch request."""
+
+
+class EmbedContentBatchStatsDict(TypedDict, total=False):
+    """The dict form of `EmbedContentBatchStats`. Stats about the batch."""
 
 
 class EmbedContentConfigDict(TypedDict, total=False):
@@ -816,6 +1191,10 @@ class EmbeddingUsageMetadataDict(TypedDict, total=False):
     """The dict form of `EmbeddingUsageMetadata`. Metadata on the usage of the embedding request."""
 
 
+class EmptyDict(TypedDict, total=False):
+    """The dict form of `Empty`. A generic empty message that you can re-use to avoid defining duplicated empty messages in your APIs."""
+
+
 class ExecutableCodeDict(TypedDict, total=False):
     """The dict form of `ExecutableCode`. Code generated by the model that is meant to be executed, and the result returned to the model."""
 
@@ -827,6 +1206,22 @@ class ExecutableCodeDict(TypedDict, total=False):
 
     code: str
     """The code to be executed."""
+
+
+class FileDict(TypedDict, total=False):
+    """The dict form of `File`. A file uploaded to the API."""
+
+    name: str
+    """The `File` resource name."""
+
+    display_name: str
+    """The human-readable display name for the `File`."""
+
+    displayName: str
+    """The wire name of `display_name`."""
+
+    source: Source | str
+    """Source of the File."""
 
 
 class FileDataDict(TypedDict, total=False):
@@ -865,6 +1260,22 @@ class FileSearchDict(TypedDict, total=False):
 
     metadataFilter: str
     """The wire name of `metadata_filter`."""
+
+
+class FileSearchStoreDict(TypedDict, total=False):
+    """The dict form of `FileSearchStore`. A `FileSearchStore` is a collection of `Document`s."""
+
+    display_name: str
+    """The human-readable display name for the `FileSearchStore`."""
+
+    displayName: str
+    """The wire name of `display_name`."""
+
+    embedding_model: str
+    """The embedding model to use for the `FileSearchStore`."""
+
+    embeddingModel: str
+    """The wire name of `embedding_model`."""
 
 
 class FunctionCallDict(TypedDict, total=False):
@@ -972,6 +1383,73 @@ class FunctionResponsePartDict(TypedDict, total=False):
     """The wire name of `inline_data`."""
 
 
+class GenerateAnswerRequestDict(TypedDict, total=False):
+    """The dict form of `GenerateAnswerRequest`. Request to generate a grounded answer from the `Model`."""
+
+    inline_passages: GroundingPassages | GroundingPassagesDict
+    """Passages provided inline with the request."""
+
+    inlinePassages: GroundingPassages | GroundingPassagesDict
+    """The wire name of `inline_passages`."""
+
+    semantic_retriever: SemanticRetrieverConfig | SemanticRetrieverConfigDict
+    """Content retrieved from resources created via the Semantic Retriever API."""
+
+    semanticRetriever: SemanticRetrieverConfig | SemanticRetrieverConfigDict
+    """The wire name of `semantic_retriever`."""
+
+    contents: ContentListUnion
+    """The content of the current conversation with the `Model`."""
+
+    answer_style: AnswerStyle | str
+    """Style in which answers should be returned."""
+
+    answerStyle: AnswerStyle | str
+    """The wire name of `answer_style`."""
+
+    safety_settings: Sequence[SafetySetting | SafetySettingDict]
+    """A list of unique `SafetySetting` instances for blocking unsafe content."""
+
+    safetySettings: Sequence[SafetySetting | SafetySettingDict]
+    """The wire name of `safety_settings`."""
+
+    temperature: float
+    """Controls the randomness of the output."""
+
+
+class GenerateAnswerResponseDict(TypedDict, total=False):
+    """The dict form of `GenerateAnswerResponse`. Response from the model for a grounded answer."""
+
+    answer: Candidate | CandidateDict
+    """Candidate answer from the model."""
+
+
+class GenerateContentBatchDict(TypedDict, total=False):
+    """The dict form of `GenerateContentBatch`. A resource representing a batch of `GenerateContent` requests."""
+
+    model: str
+    """The name of the `Model` to use for generating the completion."""
+
+    display_name: str
+    """The user-defined name of this batch."""
+
+    displayName: str
+    """The wire name of `display_name`."""
+
+    input_config: InputConfig | InputConfigDict
+    """Input configuration of the instances on which batch processing are performed."""
+
+    inputConfig: InputConfig | InputConfigDict
+    """The wire name of `input_config`."""
+
+    priority: int
+    """The priority of the batch."""
+
+
+class GenerateContentBatchOutputDict(TypedDict, total=False):
+    """The dict form of `GenerateContentBatchOutput`. The output of a batch request."""
+
+
 class GenerateContentRequestDict(TypedDict, total=False):
     """The dict form of `GenerateContentRequest`. Request to generate a completion from the model."""
 
@@ -1035,6 +1513,22 @@ class GenerateContentResponseDict(TypedDict, total=False):
 
     promptFeedback: PromptFeedback | PromptFeedbackDict
     """The wire name of `prompt_feedback`."""
+
+
+class GeneratedFileDict(TypedDict, total=False):
+    """The dict form of `GeneratedFile`. A file generated on behalf of a user."""
+
+    name: str
+    """The name of the generated file."""
+
+    mime_type: str
+    """MIME type of the generatedFile."""
+
+    mimeType: str
+    """The wire name of `mime_type`."""
+
+    error: Status | StatusDict
+    """Error details if the GeneratedFile ends up in the STATE_FAILED state."""
 
 
 class GenerationConfigDict(TypedDict, total=False):
@@ -1302,8 +1796,25 @@ class GroundingMetadataDict(TypedDict, total=False):
     """The wire name of `google_maps_widget_context_token`."""
 
 
+class GroundingPassageDict(TypedDict, total=False):
+    """The dict form of `GroundingPassage`. Passage included inline with a grounding configuration."""
+
+    id: str
+    """Identifier for the passage for attributing this passage in grounded answers."""
+
+    content: ContentUnion
+    """Content of the passage."""
+
+
 class GroundingPassageIdDict(TypedDict, total=False):
     """The dict form of `GroundingPassageId`. Identifier for a part within a `GroundingPassage`."""
+
+
+class GroundingPassagesDict(TypedDict, total=False):
+    """The dict form of `GroundingPassages`. A repeated list of passages."""
+
+    passages: Sequence[GroundingPassage | GroundingPassageDict]
+    """List of passages."""
 
 
 class GroundingSupportDict(TypedDict, total=False):
@@ -1323,6 +1834,34 @@ class GroundingSupportDict(TypedDict, total=False):
 
     confidenceScores: Sequence[float]
     """The wire name of `confidence_scores`."""
+
+
+class HyperparametersDict(TypedDict, total=False):
+    """The dict form of `Hyperparameters`. Hyperparameters controlling the tuning process."""
+
+    learning_rate: float
+    """The learning rate hyperparameter for tuning."""
+
+    learningRate: float
+    """The wire name of `learning_rate`."""
+
+    learning_rate_multiplier: float
+    """The learning rate multiplier is used to calculate a final learning_rate based on the default (recommended) value."""
+
+    learningRateMultiplier: float
+    """The wire name of `learning_rate_multiplier`."""
+
+    epoch_count: int
+    """The number of training epochs."""
+
+    epochCount: int
+    """The wire name of `epoch_count`."""
+
+    batch_size: int
+    """The batch size hyperparameter for tuning."""
+
+    batchSize: int
+    """The wire name of `batch_size`."""
 
 
 class ImageDict(TypedDict, total=False):
@@ -1392,6 +1931,120 @@ class ImageSearchDict(TypedDict, total=False):
     """The dict form of `ImageSearch`. Image search for grounding and related configurations."""
 
 
+class ImportFileRequestDict(TypedDict, total=False):
+    """The dict form of `ImportFileRequest`. Request for `ImportFile` to import a File API file with a `FileSearchStore`."""
+
+    file_name: str
+    """The name of the `File` to import."""
+
+    fileName: str
+    """The wire name of `file_name`."""
+
+    custom_metadata: Sequence[CustomMetadata | CustomMetadataDict]
+    """Custom metadata to be associated with the file."""
+
+    customMetadata: Sequence[CustomMetadata | CustomMetadataDict]
+    """The wire name of `custom_metadata`."""
+
+    chunking_config: ChunkingConfig | ChunkingConfigDict
+    """Config for telling the service how to chunk the file."""
+
+    chunkingConfig: ChunkingConfig | ChunkingConfigDict
+    """The wire name of `chunking_config`."""
+
+
+class InlinedEmbedContentRequestDict(TypedDict, total=False):
+    """The dict form of `InlinedEmbedContentRequest`. The request to be processed in the batch."""
+
+    request: EmbedContentRequest | EmbedContentRequestDict
+    """The request to be processed in the batch."""
+
+    metadata: dict[str, Any]
+    """The metadata to be associated with the request."""
+
+
+class InlinedEmbedContentRequestsDict(TypedDict, total=False):
+    """The dict form of `InlinedEmbedContentRequests`. The requests to be processed in the batch if provided as part of the batch creation request."""
+
+    requests: Sequence[InlinedEmbedContentRequest | InlinedEmbedContentRequestDict]
+    """The requests to be processed in the batch."""
+
+
+class InlinedEmbedContentResponseDict(TypedDict, total=False):
+    """The dict form of `InlinedEmbedContentResponse`. The response to a single request in the batch."""
+
+
+class InlinedEmbedContentResponsesDict(TypedDict, total=False):
+    """The dict form of `InlinedEmbedContentResponses`. The responses to the requests in the batch."""
+
+
+class InlinedRequestDict(TypedDict, total=False):
+    """The dict form of `InlinedRequest`. The request to be processed in the batch."""
+
+    request: GenerateContentRequest | GenerateContentRequestDict
+    """The request to be processed in the batch."""
+
+    metadata: dict[str, Any]
+    """The metadata to be associated with the request."""
+
+
+class InlinedRequestsDict(TypedDict, total=False):
+    """The dict form of `InlinedRequests`. The requests to be processed in the batch if provided as part of the batch creation request."""
+
+    requests: Sequence[InlinedRequest | InlinedRequestDict]
+    """The requests to be processed in the batch."""
+
+
+class InlinedResponseDict(TypedDict, total=False):
+    """The dict form of `InlinedResponse`. The response to a single request in the batch."""
+
+
+class InlinedResponsesDict(TypedDict, total=False):
+    """The dict form of `InlinedResponses`. The responses to the requests in the batch."""
+
+
+class InputConfigDict(TypedDict, total=False):
+    """The dict form of `InputConfig`. Configures the input to the batch request."""
+
+    file_name: str
+    """The name of the `File` containing the input requests."""
+
+    fileName: str
+    """The wire name of `file_name`."""
+
+    requests: InlinedRequests | InlinedRequestsDict
+    """The requests to be processed in the batch."""
+
+
+class InputEmbedContentConfigDict(TypedDict, total=False):
+    """The dict form of `InputEmbedContentConfig`. Configures the input to the batch request."""
+
+    file_name: str
+    """The name of the `File` containing the input requests."""
+
+    fileName: str
+    """The wire name of `file_name`."""
+
+    requests: InlinedEmbedContentRequests | InlinedEmbedContentRequestsDict
+    """The requests to be processed in the batch."""
+
+
+class InputFeedbackDict(TypedDict, total=False):
+    """The dict form of `InputFeedback`. Feedback related to the input data used to answer the question, as opposed to the model-generated response to the question."""
+
+    block_reason: InputFeedbackBlockReason | str
+    """If set, the input was blocked and no candidates are returned."""
+
+    blockReason: InputFeedbackBlockReason | str
+    """The wire name of `block_reason`."""
+
+    safety_ratings: Sequence[SafetyRating | SafetyRatingDict]
+    """Ratings for safety of the input."""
+
+    safetyRatings: Sequence[SafetyRating | SafetyRatingDict]
+    """The wire name of `safety_ratings`."""
+
+
 class IntervalDict(TypedDict, total=False):
     """The dict form of `Interval`. Represents a time interval, encoded as a Timestamp start (inclusive) and a Timestamp end (exclusive)."""
 
@@ -1418,11 +2071,143 @@ class LatLngDict(TypedDict, total=False):
     """The longitude in degrees."""
 
 
+class ListCachedContentsResponseDict(TypedDict, total=False):
+    """The dict form of `ListCachedContentsResponse`. Response with CachedContents list."""
+
+    cached_contents: Sequence[CachedContent | CachedContentDict]
+    """List of cached contents."""
+
+    cachedContents: Sequence[CachedContent | CachedContentDict]
+    """The wire name of `cached_contents`."""
+
+    next_page_token: str
+    """A token, which can be sent as `page_token` to retrieve the next page."""
+
+    nextPageToken: str
+    """The wire name of `next_page_token`."""
+
+
+class ListCorporaResponseDict(TypedDict, total=False):
+    """The dict form of `ListCorporaResponse`. Response from `ListCorpora` containing a paginated list of `Corpora`."""
+
+    corpora: Sequence[Corpus | CorpusDict]
+    """The returned corpora."""
+
+    next_page_token: str
+    """A token, which can be sent as `page_token` to retrieve the next page."""
+
+    nextPageToken: str
+    """The wire name of `next_page_token`."""
+
+
+class ListDocumentsResponseDict(TypedDict, total=False):
+    """The dict form of `ListDocumentsResponse`. Response from `ListDocuments` containing a paginated list of `Document`s."""
+
+    documents: Sequence[Document | DocumentDict]
+    """The returned `Document`s."""
+
+    next_page_token: str
+    """A token, which can be sent as `page_token` to retrieve the next page."""
+
+    nextPageToken: str
+    """The wire name of `next_page_token`."""
+
+
+class ListFileSearchStoresResponseDict(TypedDict, total=False):
+    """The dict form of `ListFileSearchStoresResponse`. Response from `ListFileSearchStores` containing a paginated list of `FileSearchStores`."""
+
+    file_search_stores: Sequence[FileSearchStore | FileSearchStoreDict]
+    """The returned rag_stores."""
+
+    fileSearchStores: Sequence[FileSearchStore | FileSearchStoreDict]
+    """The wire name of `file_search_stores`."""
+
+    next_page_token: str
+    """A token, which can be sent as `page_token` to retrieve the next page."""
+
+    nextPageToken: str
+    """The wire name of `next_page_token`."""
+
+
+class ListFilesResponseDict(TypedDict, total=False):
+    """The dict form of `ListFilesResponse`. Response for `ListFiles`."""
+
+    files: Sequence[File | FileDict]
+    """The list of `File`s."""
+
+    next_page_token: str
+    """A token that can be sent as a `page_token` into a subsequent `ListFiles` call."""
+
+    nextPageToken: str
+    """The wire name of `next_page_token`."""
+
+
+class ListGeneratedFilesResponseDict(TypedDict, total=False):
+    """The dict form of `ListGeneratedFilesResponse`. Response for `ListGeneratedFiles`."""
+
+    generated_files: Sequence[GeneratedFile | GeneratedFileDict]
+    """The list of `GeneratedFile`s."""
+
+    generatedFiles: Sequence[GeneratedFile | GeneratedFileDict]
+    """The wire name of `generated_files`."""
+
+    next_page_token: str
+    """A token that can be sent as a `page_token` into a subsequent `ListGeneratedFiles` call."""
+
+    nextPageToken: str
+    """The wire name of `next_page_token`."""
+
+
 class ListModelsResponseDict(TypedDict, total=False):
     """The dict form of `ListModelsResponse`. Response from `ListModel` containing a paginated list of Models."""
 
     models: Sequence[Model | ModelDict]
     """The returned Models."""
+
+    next_page_token: str
+    """A token, which can be sent as `page_token` to retrieve the next page."""
+
+    nextPageToken: str
+    """The wire name of `next_page_token`."""
+
+
+class ListOperationsResponseDict(TypedDict, total=False):
+    """The dict form of `ListOperationsResponse`. The response message for Operations.ListOperations."""
+
+    operations: Sequence[Operation | OperationDict]
+    """A list of operations that matches the specified filter in the request."""
+
+    next_page_token: str
+    """The standard List next-page token."""
+
+    nextPageToken: str
+    """The wire name of `next_page_token`."""
+
+    unreachable: Sequence[str]
+    """Unordered list."""
+
+
+class ListPermissionsResponseDict(TypedDict, total=False):
+    """The dict form of `ListPermissionsResponse`. Response from `ListPermissions` containing a paginated list of permissions."""
+
+    permissions: Sequence[Permission | PermissionDict]
+    """Returned permissions."""
+
+    next_page_token: str
+    """A token, which can be sent as `page_token` to retrieve the next page."""
+
+    nextPageToken: str
+    """The wire name of `next_page_token`."""
+
+
+class ListTunedModelsResponseDict(TypedDict, total=False):
+    """The dict form of `ListTunedModelsResponse`. Response from `ListTunedModels` containing a paginated list of Models."""
+
+    tuned_models: Sequence[TunedModel | TunedModelDict]
+    """The returned Models."""
+
+    tunedModels: Sequence[TunedModel | TunedModelDict]
+    """The wire name of `tuned_models`."""
 
     next_page_token: str
     """A token, which can be sent as `page_token` to retrieve the next page."""
@@ -1512,6 +2297,16 @@ class McpServerDict(TypedDict, total=False):
 
     name: str
     """The name of the MCPServer."""
+
+
+class MetadataFilterDict(TypedDict, total=False):
+    """The dict form of `MetadataFilter`. User provided filter to limit retrieval based on `Chunk` or `Document` level metadata values."""
+
+    key: str
+    """The key of the metadata to filter on."""
+
+    conditions: Sequence[Condition | ConditionDict]
+    """The `Condition`s for the given key that will trigger this filter."""
 
 
 class ModalityTokenCountDict(TypedDict, total=False):
@@ -1623,6 +2418,25 @@ class MultiSpeakerVoiceConfigDict(TypedDict, total=False):
     """The wire name of `speaker_voice_configs`."""
 
 
+class OperationDict(TypedDict, total=False):
+    """The dict form of `Operation`. This resource represents a long-running operation that is the result of a network API call."""
+
+    name: str
+    """The server-assigned name, which is only unique within the same service that originally returns it."""
+
+    metadata: dict[str, Any]
+    """Service-specific metadata associated with the operation."""
+
+    done: bool
+    """If the value is `false`, it means the operation is still in progress."""
+
+    error: Status | StatusDict
+    """The error result of the operation in case of failure or cancellation."""
+
+    response: dict[str, Any]
+    """The normal, successful response of the operation."""
+
+
 class PartDict(TypedDict, total=False):
     """The dict form of `Part`. A datatype containing media that is part of a multi-part `Content` message."""
 
@@ -1705,6 +2519,25 @@ class PartDict(TypedDict, total=False):
     """The wire name of `media_resolution`."""
 
 
+class PermissionDict(TypedDict, total=False):
+    """The dict form of `Permission`. Permission resource grants user, group or the rest of the world access to the PaLM API resource (e.g. a tuned model, corpus)."""
+
+    grantee_type: GranteeType | str
+    """The type of the grantee."""
+
+    granteeType: GranteeType | str
+    """The wire name of `grantee_type`."""
+
+    email_address: str
+    """The email address of the user of group which this permission refers."""
+
+    emailAddress: str
+    """The wire name of `email_address`."""
+
+    role: Role | str
+    """The role granted by this permission."""
+
+
 class PlaceAnswerSourcesDict(TypedDict, total=False):
     """The dict form of `PlaceAnswerSources`. Collection of sources that provide answers about the features of a given place in Google Maps."""
 
@@ -1723,6 +2556,33 @@ class PrebuiltVoiceConfigDict(TypedDict, total=False):
 
     voiceName: str
     """The wire name of `voice_name`."""
+
+
+class PredictLongRunningRequestDict(TypedDict, total=False):
+    """The dict form of `PredictLongRunningRequest`. Request message for [PredictionService.PredictLongRunning]."""
+
+    instances: Sequence[Any]
+    """The instances that are the input to the prediction call."""
+
+    parameters: Any
+    """The parameters that govern the prediction call."""
+
+
+class PredictRequestDict(TypedDict, total=False):
+    """The dict form of `PredictRequest`. Request message for PredictionService.Predict."""
+
+    instances: Sequence[Any]
+    """The instances that are the input to the prediction call."""
+
+    parameters: Any
+    """The parameters that govern the prediction call."""
+
+
+class PredictResponseDict(TypedDict, total=False):
+    """The dict form of `PredictResponse`. Response message for [PredictionService.Predict]."""
+
+    predictions: Sequence[Any]
+    """The outputs of the prediction call."""
 
 
 class ProactivityConfigDict(TypedDict, total=False):
@@ -1771,6 +2631,20 @@ class RealtimeInputConfigDict(TypedDict, total=False):
 
     turnCoverage: TurnCoverage | str
     """The wire name of `turn_coverage`."""
+
+
+class RegisterFilesRequestDict(TypedDict, total=False):
+    """The dict form of `RegisterFilesRequest`. Request for `RegisterFiles`."""
+
+    uris: Sequence[str]
+    """The Google Cloud Storage URIs to register."""
+
+
+class RegisterFilesResponseDict(TypedDict, total=False):
+    """The dict form of `RegisterFilesResponse`. Response for `RegisterFiles`."""
+
+    files: Sequence[File | FileDict]
+    """The registered files to be used when calling GenerateContent."""
 
 
 class ResponseFormatConfigDict(TypedDict, total=False):
@@ -2046,6 +2920,34 @@ class SemanticRetrieverChunkDict(TypedDict, total=False):
     """The dict form of `SemanticRetrieverChunk`. Identifier for a `Chunk` retrieved via Semantic Retriever specified in the `GenerateAnswerRequest` using `SemanticRetrieverConfig`."""
 
 
+class SemanticRetrieverConfigDict(TypedDict, total=False):
+    """The dict form of `SemanticRetrieverConfig`. Configuration for retrieving grounding content from a `Corpus` or `Document` created using the Semantic Retriever API."""
+
+    source: str
+    """Name of the resource for retrieval."""
+
+    query: ContentUnion
+    """Query to use for matching `Chunk`s in the given resource by similarity."""
+
+    metadata_filters: Sequence[MetadataFilter | MetadataFilterDict]
+    """Filters for selecting `Document`s and/or `Chunk`s from the resource."""
+
+    metadataFilters: Sequence[MetadataFilter | MetadataFilterDict]
+    """The wire name of `metadata_filters`."""
+
+    max_chunks_count: int
+    """Maximum number of relevant `Chunk`s to retrieve."""
+
+    maxChunksCount: int
+    """The wire name of `max_chunks_count`."""
+
+    minimum_relevance_score: float
+    """Minimum relevance score for retrieved relevant `Chunk`s."""
+
+    minimumRelevanceScore: float
+    """The wire name of `minimum_relevance_score`."""
+
+
 class SessionResumptionConfigDict(TypedDict, total=False):
     """The dict form of `SessionResumptionConfig`. Session resumption; the server sends sessionResumptionUpdate messages when it is set."""
 
@@ -2102,6 +3004,19 @@ class SpeechConfigDict(TypedDict, total=False):
     """The wire name of `language_code`."""
 
 
+class StatusDict(TypedDict, total=False):
+    """The dict form of `Status`. The `Status` type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs."""
+
+    code: int
+    """The status code, which should be an enum value of google.rpc.Code."""
+
+    message: str
+    """A developer-facing error message, which should be in English."""
+
+    details: Sequence[dict[str, Any]]
+    """A list of messages that carry the error details."""
+
+
 class StreamableHttpTransportDict(TypedDict, total=False):
     """The dict form of `StreamableHttpTransport`. A transport that can stream HTTP requests and responses."""
 
@@ -2125,6 +3040,13 @@ class StreamableHttpTransportDict(TypedDict, total=False):
 
     terminateOnClose: bool
     """The wire name of `terminate_on_close`."""
+
+
+class StringListDict(TypedDict, total=False):
+    """The dict form of `StringList`. User provided string values assigned to a single metadata key."""
+
+    values: Sequence[str]
+    """The string values of the metadata to store."""
 
 
 class TextResponseFormatDict(TypedDict, total=False):
@@ -2284,6 +3206,147 @@ class TopCandidatesDict(TypedDict, total=False):
     """Sorted by log probability in descending order."""
 
 
+class TransferOwnershipRequestDict(TypedDict, total=False):
+    """The dict form of `TransferOwnershipRequest`. Request to transfer the ownership of the tuned model."""
+
+    email_address: str
+    """The email address of the user to whom the tuned model is being transferred to."""
+
+    emailAddress: str
+    """The wire name of `email_address`."""
+
+
+class TransferOwnershipResponseDict(TypedDict, total=False):
+    """The dict form of `TransferOwnershipResponse`. Response from `TransferOwnership`."""
+
+
+class TunedModelDict(TypedDict, total=False):
+    """The dict form of `TunedModel`. A fine-tuned model created using ModelService.CreateTunedModel."""
+
+    tuned_model_source: TunedModelSource | TunedModelSourceDict
+    """TunedModel to use as the starting point for training the new model."""
+
+    tunedModelSource: TunedModelSource | TunedModelSourceDict
+    """The wire name of `tuned_model_source`."""
+
+    base_model: str
+    """The name of the `Model` to tune."""
+
+    baseModel: str
+    """The wire name of `base_model`."""
+
+    display_name: str
+    """The name to display for this model in user interfaces."""
+
+    displayName: str
+    """The wire name of `display_name`."""
+
+    description: str
+    """A short description of this model."""
+
+    temperature: float
+    """Controls the randomness of the output."""
+
+    top_p: float
+    """For Nucleus sampling."""
+
+    topP: float
+    """The wire name of `top_p`."""
+
+    top_k: int
+    """For Top-k sampling."""
+
+    topK: int
+    """The wire name of `top_k`."""
+
+    tuning_task: TuningTask | TuningTaskDict
+    """The tuning task that creates the tuned model."""
+
+    tuningTask: TuningTask | TuningTaskDict
+    """The wire name of `tuning_task`."""
+
+    reader_project_numbers: Sequence[int]
+    """List of project numbers that have read access to the tuned model."""
+
+    readerProjectNumbers: Sequence[int]
+    """The wire name of `reader_project_numbers`."""
+
+
+class TunedModelSourceDict(TypedDict, total=False):
+    """The dict form of `TunedModelSource`. Tuned model as a source for training a new model."""
+
+    tuned_model: str
+    """The name of the `TunedModel` to use as the starting point for training the new model."""
+
+    tunedModel: str
+    """The wire name of `tuned_model`."""
+
+
+class TuningExampleDict(TypedDict, total=False):
+    """The dict form of `TuningExample`. A single example for tuning."""
+
+    text_input: str
+    """Text model input."""
+
+    textInput: str
+    """The wire name of `text_input`."""
+
+    output: str
+    """The expected model output."""
+
+
+class TuningExamplesDict(TypedDict, total=False):
+    """The dict form of `TuningExamples`. A set of tuning examples."""
+
+    examples: Sequence[TuningExample | TuningExampleDict]
+    """The examples."""
+
+
+class TuningSnapshotDict(TypedDict, total=False):
+    """The dict form of `TuningSnapshot`. Record for a single tuning step."""
+
+
+class TuningTaskDict(TypedDict, total=False):
+    """The dict form of `TuningTask`. Tuning tasks that create tuned models."""
+
+    training_data: Dataset | DatasetDict
+    """The model training data."""
+
+    trainingData: Dataset | DatasetDict
+    """The wire name of `training_data`."""
+
+    hyperparameters: Hyperparameters | HyperparametersDict
+    """Hyperparameters controlling the tuning process."""
+
+
+class UploadToFileSearchStoreRequestDict(TypedDict, total=False):
+    """The dict form of `UploadToFileSearchStoreRequest`. Request for `UploadToFileSearchStore`."""
+
+    display_name: str
+    """Display name of the created document."""
+
+    displayName: str
+    """The wire name of `display_name`."""
+
+    custom_metadata: Sequence[CustomMetadata | CustomMetadataDict]
+    """Custom metadata to be associated with the data."""
+
+    customMetadata: Sequence[CustomMetadata | CustomMetadataDict]
+    """The wire name of `custom_metadata`."""
+
+    chunking_config: ChunkingConfig | ChunkingConfigDict
+    """Config for telling the service how to chunk the data."""
+
+    chunkingConfig: ChunkingConfig | ChunkingConfigDict
+    """The wire name of `chunking_config`."""
+
+    mime_type: str
+    """MIME type of the data."""
+
+    mimeType: str
+    """The wire name of `mime_type`."""
+
+
 class UrlContextDict(TypedDict, total=False):
     """The dict form of `UrlContext`. Tool to support URL context retrieval."""
 
@@ -2342,6 +3405,16 @@ class UsageMetadataDict(TypedDict, total=False):
     """The wire name of `total_token_count`."""
 
 
+class VideoFileMetadataDict(TypedDict, total=False):
+    """The dict form of `VideoFileMetadata`. Metadata for a video `File`."""
+
+    video_duration: str
+    """Duration of the video."""
+
+    videoDuration: str
+    """The wire name of `video_duration`."""
+
+
 class VideoMetadataDict(TypedDict, total=False):
     """The dict form of `VideoMetadata`. Deprecated: Use `GenerateContentRequest.processing_options` instead."""
 
@@ -2377,3 +3450,19 @@ class WebDict(TypedDict, total=False):
 
 class WebSearchDict(TypedDict, total=False):
     """The dict form of `WebSearch`. Standard web search for grounding and related configurations."""
+
+
+class WhiteSpaceConfigDict(TypedDict, total=False):
+    """The dict form of `WhiteSpaceConfig`. Configuration for a white space chunking algorithm [white space delimited]."""
+
+    max_tokens_per_chunk: int
+    """Maximum number of tokens per chunk."""
+
+    maxTokensPerChunk: int
+    """The wire name of `max_tokens_per_chunk`."""
+
+    max_overlap_tokens: int
+    """Maximum number of overlapping tokens between two adjacent chunks."""
+
+    maxOverlapTokens: int
+    """The wire name of `max_overlap_tokens`."""

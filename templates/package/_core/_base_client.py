@@ -6,6 +6,7 @@ import email.utils
 import logging
 import math
 import random
+import re
 import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -62,6 +63,7 @@ _AsyncClientT = TypeVar("_AsyncClientT", bound="AsyncAPIClient")
 
 _RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo"
+_VERSION = re.compile(r"^[a-z0-9]+$")
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _UNSENT = (
     httpx.ConnectError,
@@ -203,6 +205,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         api_key: str,
         base_url: str,
         auth_header: str,
+        api_version: str = "",
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
@@ -212,6 +215,9 @@ class _BaseClient(Generic[_HttpxClientT]):
             raise ArgumentError(f"max_retries: expected an integer >= 0, got {max_retries!r}")
         self.api_key = _check_api_key(api_key)
         self.base_url = _check_base_url(base_url)
+        if api_version and not _VERSION.match(api_version):
+            raise ArgumentError(f"api_version: expected e.g. 'v1beta', got {api_version!r}")
+        self.api_version = api_version
         self.timeout = _check_timeout(timeout)
         self._phases = _httpx_timeout(self.timeout)
         self.max_retries = max_retries
@@ -242,6 +248,7 @@ class _BaseClient(Generic[_HttpxClientT]):
             "api_key": self.api_key if api_key is None else api_key,
             "base_url": self.base_url if base_url is None else base_url,
             "auth_header": self._auth_header,
+            "api_version": self.api_version,
             "timeout": self.timeout if isinstance(timeout, NotGiven) else timeout,
             "max_retries": self.max_retries if max_retries is None else max_retries,
             "default_headers": {**self._default_headers, **headers},
@@ -250,6 +257,15 @@ class _BaseClient(Generic[_HttpxClientT]):
             ),
         }
 
+    def _url(self, path: str) -> str:
+        """``path`` under the API version (``models/x:generateContent``), or as it is when it is a
+        full URL (an upload URL the client built; path parameters are percent-encoded, so a value
+        given for one can never make a full URL)."""
+        if path.startswith(("https://", "http://")):
+            return path
+        check_path(path)
+        return self.base_url + (f"{self.api_version}/" if self.api_version else "") + path
+
     def _build_request(
         self,
         method: str,
@@ -257,9 +273,11 @@ class _BaseClient(Generic[_HttpxClientT]):
         body: Mapping[str, object] | None,
         query: Mapping[str, object] | None,
         options: RequestOptions,
+        content: tuple[bytes, str] | None = None,
     ) -> tuple[httpx.Request, float | None]:
-        """The request and its deadline (a ``time.monotonic()`` value, or ``None``)."""
-        check_path(path)
+        """The request and its deadline (a ``time.monotonic()`` value, or ``None``); ``content``
+        is a raw body and its content type, sent instead of JSON ``body``."""
+        url = self._url(path)
         if isinstance(options.timeout, NotGiven):
             timeout, phases = self.timeout, self._phases
         else:
@@ -276,12 +294,15 @@ class _BaseClient(Generic[_HttpxClientT]):
             if options.extra_body:
                 body = {**(body or {}), **options.extra_body}
             params = {k: v for k, v in query.items() if v is not None} if query else None
+            if content is not None:
+                headers = {**headers, "content-type": content[1]}
             request = self._httpx().build_request(
                 method,
-                self.base_url + path,
+                url,
                 params=cast(Any, params),
                 headers=headers,
-                json=body,
+                json=body if content is None else None,
+                content=None if content is None else content[0],
                 timeout=phases,
             )
         except (TypeError, ValueError) as err:  # a header that is not ASCII, a body not JSON
@@ -408,6 +429,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         api_key: str,
         base_url: str,
         auth_header: str,
+        api_version: str = "",
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
@@ -418,6 +440,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             api_key=api_key,
             base_url=base_url,
             auth_header=auth_header,
+            api_version=api_version,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
@@ -482,9 +505,12 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         options: RequestOptions,
         *,
         stream: bool = False,
+        content: tuple[bytes, str] | None = None,
     ) -> httpx.Response:
         """Send with retries; returns a 2xx response (its body unread when ``stream``)."""
-        return self._send_timed(method, path, body, query, options, stream=stream)[0]
+        return self._send_timed(method, path, body, query, options, stream=stream, content=content)[
+            0
+        ]
 
     def _send_timed(
         self,
@@ -495,9 +521,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         options: RequestOptions,
         *,
         stream: bool = False,
+        content: tuple[bytes, str] | None = None,
     ) -> tuple[httpx.Response, float | None]:
         """``_send``, also returning the call's deadline (for reading a stream within it)."""
-        request, deadline = self._build_request(method, path, body, query, options)
+        request, deadline = self._build_request(method, path, body, query, options, content)
         attempt = 0
         while True:
             if self._client.is_closed:
@@ -538,9 +565,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         body: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         options: RequestOptions,
+        content: tuple[bytes, str] | None = None,
     ) -> T:
         """Send a request and parse its JSON body as ``cast_to``."""
-        response = self._send(method, path, body, query, options)
+        response = self._send(method, path, body, query, options, content=content)
         if _is_raw(options):
             return cast(T, APIResponse(response, lambda: _parse(cast_to, response, self._secrets)))
         return _parse(cast_to, response, self._secrets)
@@ -630,6 +658,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         api_key: str,
         base_url: str,
         auth_header: str,
+        api_version: str = "",
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
@@ -640,6 +669,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             api_key=api_key,
             base_url=base_url,
             auth_header=auth_header,
+            api_version=api_version,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
@@ -711,9 +741,14 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         options: RequestOptions,
         *,
         stream: bool = False,
+        content: tuple[bytes, str] | None = None,
     ) -> httpx.Response:
         """Send with retries; returns a 2xx response (its body unread when ``stream``)."""
-        return (await self._send_timed(method, path, body, query, options, stream=stream))[0]
+        return (
+            await self._send_timed(
+                method, path, body, query, options, stream=stream, content=content
+            )
+        )[0]
 
     async def _send_timed(
         self,
@@ -724,9 +759,10 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         options: RequestOptions,
         *,
         stream: bool = False,
+        content: tuple[bytes, str] | None = None,
     ) -> tuple[httpx.Response, float | None]:
         """``_send``, also returning the call's deadline (for reading a stream within it)."""
-        request, deadline = self._build_request(method, path, body, query, options)
+        request, deadline = self._build_request(method, path, body, query, options, content)
         attempt = 0
         while True:
             client = self._http.get()
@@ -766,9 +802,10 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         body: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         options: RequestOptions,
+        content: tuple[bytes, str] | None = None,
     ) -> T:
         """Send a request and parse its JSON body as ``cast_to``."""
-        response = await self._send(method, path, body, query, options)
+        response = await self._send(method, path, body, query, options, content=content)
         if _is_raw(options):
             return cast(T, APIResponse(response, lambda: _parse(cast_to, response, self._secrets)))
         return _parse(cast_to, response, self._secrets)

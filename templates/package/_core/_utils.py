@@ -14,7 +14,15 @@ from ._types import NotGiven
 
 _M = TypeVar("_M", bound=pydantic.BaseModel)
 
-__all__ = ["argument_path", "build_body", "check_path", "path_param", "strip_not_given"]
+__all__ = [
+    "argument_path",
+    "build_body",
+    "check_path",
+    "field_mask",
+    "path_param",
+    "strip_not_given",
+    "validate_arguments",
+]
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
@@ -45,6 +53,17 @@ def path_param(value: str, *, name: str, prefix: str = "") -> str:
         value = prefix + value
     check_path(value, name=name)
     return quote(value, safe="/")
+
+
+def field_mask(value: object) -> object:
+    """A ``fieldmask`` parameter: a list of field paths joined with ``,``, or the string as given."""
+    if isinstance(value, str) or value is None or isinstance(value, NotGiven):
+        return value
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    raise TypeError(
+        f"a field mask is a list of field names or a string, got {type(value).__name__}"
+    )
 
 
 def strip_not_given(mapping: Mapping[str, object]) -> dict[str, object]:

@@ -37,14 +37,38 @@ from ._core import (
 
 if TYPE_CHECKING:
     from . import types
+    from ._core import (
+        AsyncBinaryResponse,
+        AsyncOperation,
+        BinaryResponse,
+        Operation,
+        OperationError,
+        OperationNotDoneError,
+        OperationTimeoutError,
+    )
+
+_FROM_CORE = frozenset(
+    {
+        "AsyncBinaryResponse",
+        "AsyncOperation",
+        "BinaryResponse",
+        "Operation",
+        "OperationError",
+        "OperationNotDoneError",
+        "OperationTimeoutError",
+    }
+)
 
 
 def __getattr__(name: str) -> Any:
-    """`gemini_client.types` is imported on first use: building the models costs import time."""
-    if name == "types":
-        import importlib
+    """`gemini_client.types` (building the models costs import time) and the operation and media
+    classes are imported on first use."""
+    import importlib
 
+    if name == "types":
         return importlib.import_module(".types", __name__)
+    if name in _FROM_CORE:
+        return getattr(importlib.import_module("._core", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -58,6 +82,10 @@ __all__ = [
     "AsyncStream",
     "SyncPager",
     "AsyncPager",
+    "Operation",
+    "AsyncOperation",
+    "BinaryResponse",
+    "AsyncBinaryResponse",
     "APIResponse",
     "GeminiError",
     "APIError",
@@ -76,4 +104,7 @@ __all__ = [
     "RateLimitError",
     "InternalServerError",
     "LiveSessionError",
+    "OperationError",
+    "OperationNotDoneError",
+    "OperationTimeoutError",
 ]

@@ -20,25 +20,49 @@ from ._models import (
     Blob,
     Candidate,
     Content,
+    CreateFileRequest,
+    CreateFileResponse,
+    CreateTunedModelMetadata,
+    Empty,
+    File,
     FinishReason,
     GenerateContentRequest,
     GenerateContentResponse,
+    ListFilesResponse,
     ListModelsResponse,
+    ListOperationsResponse,
+    ListPermissionsResponse,
     Model,
+    Operation,
     Part,
+    Permission,
     Schema,
+    Status,
+    TunedModel,
 )
 
 __all__ = [
     "BlobDict",
     "CandidateDict",
     "ContentDict",
+    "CreateFileRequestDict",
+    "CreateFileResponseDict",
+    "CreateTunedModelMetadataDict",
+    "EmptyDict",
+    "FileDict",
     "GenerateContentRequestDict",
     "GenerateContentResponseDict",
+    "ListFilesResponseDict",
     "ListModelsResponseDict",
+    "ListOperationsResponseDict",
+    "ListPermissionsResponseDict",
     "ModelDict",
+    "OperationDict",
     "PartDict",
+    "PermissionDict",
     "SchemaDict",
+    "StatusDict",
+    "TunedModelDict",
 ]
 
 
@@ -67,6 +91,42 @@ class ContentDict(TypedDict, total=False):
     role: str
 
 
+class CreateFileRequestDict(TypedDict, total=False):
+    """The dict form of `CreateFileRequest`."""
+
+    file: File | FileDict
+
+
+class CreateFileResponseDict(TypedDict, total=False):
+    """The dict form of `CreateFileResponse`."""
+
+    file: File | FileDict
+
+
+class CreateTunedModelMetadataDict(TypedDict, total=False):
+    """The dict form of `CreateTunedModelMetadata`."""
+
+    completed_percent: float
+
+    completedPercent: float
+    """The wire name of `completed_percent`."""
+
+
+class EmptyDict(TypedDict, total=False):
+    """The dict form of `Empty`. Nothing."""
+
+
+class FileDict(TypedDict, total=False):
+    """The dict form of `File`."""
+
+    name: str
+
+    mime_type: str
+
+    mimeType: str
+    """The wire name of `mime_type`."""
+
+
 class GenerateContentRequestDict(TypedDict, total=False):
     """The dict form of `GenerateContentRequest`."""
 
@@ -88,10 +148,43 @@ class GenerateContentResponseDict(TypedDict, total=False):
     candidates: Sequence[Candidate | CandidateDict]
 
 
+class ListFilesResponseDict(TypedDict, total=False):
+    """The dict form of `ListFilesResponse`."""
+
+    files: Sequence[File | FileDict]
+
+    next_page_token: str
+
+    nextPageToken: str
+    """The wire name of `next_page_token`."""
+
+
 class ListModelsResponseDict(TypedDict, total=False):
     """The dict form of `ListModelsResponse`."""
 
     models: Sequence[Model | ModelDict]
+
+    next_page_token: str
+
+    nextPageToken: str
+    """The wire name of `next_page_token`."""
+
+
+class ListOperationsResponseDict(TypedDict, total=False):
+    """The dict form of `ListOperationsResponse`."""
+
+    operations: Sequence[Operation | OperationDict]
+
+    next_page_token: str
+
+    nextPageToken: str
+    """The wire name of `next_page_token`."""
+
+
+class ListPermissionsResponseDict(TypedDict, total=False):
+    """The dict form of `ListPermissionsResponse`."""
+
+    permissions: Sequence[Permission | PermissionDict]
 
     next_page_token: str
 
@@ -110,6 +203,20 @@ class ModelDict(TypedDict, total=False):
     """The wire name of `input_token_limit`."""
 
 
+class OperationDict(TypedDict, total=False):
+    """The dict form of `Operation`. A long-running operation; the name collides with nothing the client exports."""
+
+    name: str
+
+    done: bool
+
+    metadata: dict[str, Any]
+
+    error: Status | StatusDict
+
+    response: dict[str, Any]
+
+
 class PartDict(TypedDict, total=False):
     """The dict form of `Part`. One part of a message."""
 
@@ -123,6 +230,12 @@ class PartDict(TypedDict, total=False):
 
     from_: str
     """A keyword as a field name."""
+
+
+class PermissionDict(TypedDict, total=False):
+    """The dict form of `Permission`."""
+
+    role: str
 
 
 class SchemaDict(TypedDict, total=False):
@@ -144,3 +257,27 @@ class SchemaDict(TypedDict, total=False):
     extras: dict[str, Any]
 
     count: int
+
+
+class StatusDict(TypedDict, total=False):
+    """The dict form of `Status`."""
+
+    code: int
+
+    message: str
+
+    details: Sequence[dict[str, Any]]
+
+
+class TunedModelDict(TypedDict, total=False):
+    """The dict form of `TunedModel`. A model tuned on your data."""
+
+    display_name: str
+
+    displayName: str
+    """The wire name of `display_name`."""
+
+    base_model: str
+
+    baseModel: str
+    """The wire name of `base_model`."""
