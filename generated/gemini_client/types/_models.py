@@ -3920,6 +3920,3 @@ class BatchGenerateContentRequest(BaseModel):
 
     batch: GenerateContentBatch | None = None
     """The batch to create."""
-
-
-Schema.model_rebuild()
