@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -15,6 +16,7 @@ _ABSOLUTE_CORE = "gemini_client._core._models"
 _RELATIVE_CORE = ".._core._models"
 _ABSOLUTE_BASES = "gemini_client.types._bases"
 _RELATIVE_BASES = "._bases"
+_REBUILD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.model_rebuild\(\)$\n?", re.MULTILINE)
 
 
 def types_module_inputs(spec: Spec, template_dir: Path, bases: Mapping[str, str]) -> str:
@@ -22,6 +24,7 @@ def types_module_inputs(spec: Spec, template_dir: Path, bases: Mapping[str, str]
     from importlib import metadata
 
     parts = [
+        Path(__file__).read_text(encoding="utf-8"),  # the options and the post-processing here
         json.dumps(_json_schema(spec, bases), sort_keys=True),
         json.dumps(field_aliases(spec), sort_keys=True),
         f"datamodel-code-generator=={metadata.version('datamodel-code-generator')}",
@@ -59,6 +62,9 @@ def render_types_module(spec: Spec, template_dir: Path, bases: Mapping[str, str]
         formatters=[],
     )
     assert isinstance(source, str)
+    # The models build on first use (the base model's defer_build), resolving forward references
+    # then: an eager `X.model_rebuild()` would only move that cost back to import time.
+    source = _REBUILD.sub("", source).rstrip("\n") + "\n"
     return source.replace(f"from {_ABSOLUTE_CORE} import", f"from {_RELATIVE_CORE} import").replace(
         f"from {_ABSOLUTE_BASES} import", f"from {_RELATIVE_BASES} import"
     )

@@ -71,7 +71,6 @@ class MethodView:
 
 @dataclass(frozen=True)
 class ResourceView:
-    wire: str
     path: str  # dotted: tunedModels.permissions
     attr: str  # attribute on the client or the parent resource
     cls: str  # sync class; async is "Async" + cls
@@ -199,9 +198,7 @@ def method_view(m: Method, spec: Spec, unions: frozenset[str] = frozenset()) -> 
         )
         for p in m.parameters
     ]
-    kwargs = [
-        replace(k, annotation="str | Sequence[str]") if k.fieldmask else k for k in kwargs
-    ]
+    kwargs = [replace(k, annotation="str | Sequence[str]") if k.fieldmask else k for k in kwargs]
     path_names = {p.name for p in m.parameters if p.location == "path"}
     request = spec.types.get(m.request or "")
     if isinstance(request, ObjectType):
@@ -267,7 +264,6 @@ def resource_view(
 ) -> ResourceView:
     path = f"{path}.{r.name}" if path else r.name
     return ResourceView(
-        wire=r.name,
         path=path,
         attr=naming.resource_attr(r.name),
         cls=naming.resource_class(path),

@@ -214,6 +214,9 @@ class _Validator:
                 for f in request.fields
                 if f.name not in path_names
             ]
+        if m.upload:  # the generated upload method's own keywords come first
+            where = Location(m.loc.file, m.loc.line, f"{m.loc.path}.upload")
+            names = [("media", where), ("media_type", where)] + names
         self.unique(names, f"keyword argument of {m.name}()")
 
     def traits(self, m: Method) -> None:

@@ -4492,6 +4492,3 @@ class BatchGenerateContentRequest(RequestModel):
 
     batch: GenerateContentBatch | None = None
     """The batch to create."""
-
-
-Schema.model_rebuild()
