@@ -32,6 +32,15 @@ from ._pagination import AsyncPager, SyncPager
 from ._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, Timeout
+from ._uploads import (
+    DEFAULT_CHUNK_SIZE,
+    ProgressCallback,
+    UploadError,
+    UploadSource,
+    async_upload,
+    guess_mime_type,
+    upload,
+)
 from ._utils import build_body, path_param, strip_not_given
 
 if TYPE_CHECKING:
@@ -48,6 +57,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "DEFAULT_CHUNK_SIZE",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "INITIAL_RETRY_DELAY",
@@ -77,6 +87,7 @@ __all__ = [
     "NotGiven",
     "OpenEnum",
     "PermissionDeniedError",
+    "ProgressCallback",
     "Query",
     "RateLimitError",
     "RequestOptions",
@@ -86,10 +97,15 @@ __all__ = [
     "SyncPager",
     "Timeout",
     "UnprocessableEntityError",
+    "UploadError",
+    "UploadSource",
     "async_to_raw_response_wrapper",
+    "async_upload",
     "build_body",
+    "guess_mime_type",
     "make_status_error",
     "path_param",
     "strip_not_given",
     "to_raw_response_wrapper",
+    "upload",
 ]
