@@ -17,6 +17,7 @@ SCRIPTS = [
     "bench_import.py",
     "bench_codegen.py",
     "bench_drift.py",
+    "bench_upload.py",
 ]
 
 

@@ -77,7 +77,9 @@ class _Drop(Exception):
 
 
 class UploadServer:
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(self, directory: Path | None = None, *, store: bool = True) -> None:
+        self.store = store
+        """False: keep only the size and SHA-256 of each upload (the benchmark)."""
         self._tmp = None if directory else tempfile.TemporaryDirectory()
         self.directory = directory or Path(self._tmp.name)  # type: ignore[union-attr]
         self.sessions: dict[str, Session] = {}
@@ -190,8 +192,13 @@ class UploadServer:
         split = urlsplit(target)
         query = parse_qs(split.query)
         if split.path == "/raw":
-            self.raw_bytes += await _consume(reader, headers)
-            return 200, {}, b"{}"
+            digest = hashlib.sha256()
+            self.raw_bytes += await _consume(reader, headers, digest)
+            return (
+                200,
+                {},
+                json.dumps({"sha256Hash": base64.b64encode(digest.digest()).decode()}).encode(),
+            )
         if split.path == "/upload/v1beta/files" and "upload_id" in query:
             return await self._upload(query["upload_id"][0], headers, reader)
         if split.path == "/upload/v1beta/files" and method == "POST":
@@ -271,7 +278,8 @@ class UploadServer:
                 piece = await reader.read(min(remaining, _PIECE))
                 if not piece:
                     raise _Drop
-                out_file.write(piece)
+                if self.store:
+                    out_file.write(piece)
                 session.sha256.update(piece)
                 session.stored += len(piece)
                 session.wire_bytes += len(piece)
@@ -314,12 +322,16 @@ async def _read_body(reader: asyncio.StreamReader, headers: dict[str, str]) -> b
     return await reader.readexactly(int(headers.get("content-length", "0")))
 
 
-async def _consume(reader: asyncio.StreamReader, headers: dict[str, str]) -> int:
-    """Read and discard the body (Content-Length or chunked); its size."""
+async def _consume(
+    reader: asyncio.StreamReader, headers: dict[str, str], digest: Any = None
+) -> int:
+    """Read the body (Content-Length or chunked) into ``digest`` or nowhere; its size."""
     total = 0
     if "chunked" in headers.get("transfer-encoding", ""):
         while (size := int((await reader.readline()).split(b";")[0], 16)) > 0:
-            await reader.readexactly(size + 2)
+            piece = (await reader.readexactly(size + 2))[:-2]
+            if digest is not None:
+                digest.update(piece)
             total += size
         await reader.readline()
         return total
@@ -328,13 +340,15 @@ async def _consume(reader: asyncio.StreamReader, headers: dict[str, str]) -> int
         piece = await reader.read(min(remaining, _PIECE))
         if not piece:
             raise _Drop
+        if digest is not None:
+            digest.update(piece)
         remaining -= len(piece)
         total += len(piece)
     return total
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--serve"]:
-    server = UploadServer(Path(sys.argv[2]))
+    server = UploadServer(Path(sys.argv[2]), store=False)
 
     async def main() -> None:
         await server._listen()

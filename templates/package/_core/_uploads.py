@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import mimetypes
 import os
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping
 from contextlib import contextmanager
 from typing import IO, Any, TypeAlias, TypeVar, Union
 
@@ -48,6 +48,8 @@ ProgressCallback: TypeAlias = Callable[[int, int], object]
 """Called as ``on_progress(bytes_the_server_has, total_bytes)`` after each acknowledged chunk."""
 
 DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024
+_PIECE = 1024 * 1024
+"""A chunk is read and sent this much at a time: no request ever holds a whole chunk."""
 
 _STATUS = "x-goog-upload-status"
 _EXTRA_MIME_TYPES = {".jsonl": "application/jsonl", ".wav": "audio/wav", ".heif": "image/heif"}
@@ -100,6 +102,19 @@ class _Source:
             raise ValueError(f"the file changed during the upload: {offset + len(data)} bytes")
         return data
 
+    def pieces(self, offset: int, n: int) -> Iterator[bytes]:
+        """Bytes ``offset`` to ``offset + n``, read a piece at a time as the request sends them."""
+        end = offset + n
+        while offset < end:
+            piece = self.read(offset, min(_PIECE, end - offset))
+            offset += len(piece)
+            yield piece
+
+
+async def _async_pieces(pieces: Iterator[bytes]) -> AsyncIterator[bytes]:
+    for piece in pieces:
+        yield piece
+
 
 @contextmanager
 def _open(file: UploadSource, mime_type: str | None) -> Iterator[tuple[_Source, str]]:
@@ -150,6 +165,7 @@ class _Upload:
         self.on_progress = on_progress
         self.options = options
         self.timeout = client.timeout if isinstance(options.timeout, NotGiven) else options.timeout
+        self.is_async = isinstance(client, AsyncAPIClient)
 
     def steps(self) -> _Steps:
         size = self.source.size
@@ -169,6 +185,7 @@ class _Upload:
             end = min(offset + chunk, size)
             final = end == size
             command = "upload, finalize" if final else "upload"
+            pieces = self.source.pieces(offset, end - offset)
             request = self.client._client.build_request(
                 "POST",
                 url,
@@ -176,8 +193,9 @@ class _Upload:
                     **headers,
                     "x-goog-upload-command": command,
                     "x-goog-upload-offset": str(offset),
+                    "content-length": str(end - offset),
                 },
-                content=self.source.read(offset, end - offset),
+                content=_async_pieces(pieces) if self.is_async else pieces,
                 timeout=self.timeout,
             )
             outcome: _Outcome = yield request
