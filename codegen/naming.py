@@ -7,6 +7,7 @@ generated code relies on, gets a trailing underscore and keeps its wire name as 
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import re
 
@@ -54,8 +55,10 @@ _METHOD_RESERVED = frozenset(
     {"self", "extra_headers", "extra_query", "extra_body", "timeout", "cls"}
 )
 
-# Names a generated types module imports or defines; a spec type may not take them.
-_TYPE_RESERVED = frozenset(
+# Names a generated types module imports or uses; a spec type by such a name gets another class
+# name inside the module and is exported under its own name (`types.Field` is `_models.FieldModel`;
+# datamodel-code-generator strips a trailing `_`).
+_TYPE_RESERVED = frozenset(n for n in dir(builtins) if n[:1].isupper()) | frozenset(
     {
         "Any",
         "BaseModel",
@@ -70,7 +73,23 @@ _TYPE_RESERVED = frozenset(
         "Annotated",
         "ConfigDict",
         "RootModel",
-        "Operation",  # reserved for the core's long-running operation wrapper
+        "TYPE_CHECKING",
+    }
+)
+
+# Attributes of the client and of a resource class that a resource attribute must not shadow.
+_RESOURCE_ATTR_RESERVED = frozenset(
+    {
+        "close",
+        "aclose",
+        "copy",
+        "with_options",
+        "with_raw_response",
+        "api_key",
+        "api_version",
+        "base_url",
+        "timeout",
+        "max_retries",
     }
 )
 
@@ -115,18 +134,25 @@ def method_name(wire: str) -> str:
 
 def resource_attr(wire: str) -> str:
     """Attribute of the client holding a resource: `cachedContents` -> `cached_contents`."""
-    return _guard(snake(wire), frozenset({"close", "with_options", "models_"}))
+    return _guard(snake(wire), _RESOURCE_ATTR_RESERVED)
 
 
-def resource_class(wire: str) -> str:
-    """Class of a resource: `cachedContents` -> `CachedContents`."""
-    return pascal(wire)
+def resource_class(path: str) -> str:
+    """Class of a resource by its dotted path: `cachedContents` -> `CachedContents`,
+    `tunedModels.permissions` -> `TunedModelsPermissions`."""
+    return "".join(pascal(part) for part in path.split("."))
+
+
+def resource_module(path: str) -> str:
+    """Module of a resource by its dotted path: `tunedModels.permissions` -> `tuned_models_permissions`."""
+    return "_".join(snake(part) for part in path.split("."))
 
 
 def type_name(spec_name: str) -> str:
-    """Python class of a spec type: the spec name, unless it would shadow a needed name."""
+    """Python class of a spec type inside the types module: the spec name, unless it would shadow
+    a name the module needs (the package still exports it under the spec name)."""
     if spec_name in _TYPE_RESERVED or keyword.iskeyword(spec_name):
-        return spec_name + "_"
+        return spec_name + "Model"
     return spec_name
 
 

@@ -5,6 +5,7 @@ output was produced from inputs with the same hash and no output file changed si
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from importlib import metadata
@@ -51,15 +52,25 @@ def is_fresh(paths: Paths, digest: str) -> bool:
     return doc.get("files") == {p: sha256(tree[p]) for p in sorted(tree)}
 
 
-def build(paths: Paths) -> dict[str, bytes]:
-    """Render the whole output in memory (raises SpecError on bad input)."""
-    from .format import format_files
-    from .render.package import render_package
+def build(paths: Paths, *, reuse: bool = False) -> dict[str, bytes]:
+    """Render the whole output in memory (raises SpecError on bad input).
+
+    `reuse`: keep each file of the current output whose source is unchanged instead of making
+    and formatting it again (`codegen.format.format_changed`)."""
+    from .format import Source, format_changed
+    from .render.package import TYPES_MODULE, render_package
+    from .render.types_module import render_types_module, types_module_inputs
     from .spec.loader import load_spec
 
-    rendered, copied = render_package(load_spec(paths.spec), paths.templates)
+    spec = load_spec(paths.spec)
+    rendered, copied = render_package(spec, paths.templates, types_module=False)
+    datamodel = paths.templates / "datamodel"
+    sources = {path: Source(text, functools.partial(str, text)) for path, text in rendered.items()}
+    sources[TYPES_MODULE] = Source(
+        types_module_inputs(spec, datamodel), lambda: render_types_module(spec, datamodel)
+    )
     files = {
-        **format_files(rendered),
+        **format_changed(sources, read_tree(paths.out) if reuse else {}),
         **copied,
     }  # copied files (the core) are kept formatted by hand
     return {p: files[p].encode("utf-8") for p in sorted(files)}
@@ -70,7 +81,7 @@ def generate(paths: Paths, *, force: bool = False) -> bool:
     digest = inputs_hash(paths)
     if not force and is_fresh(paths, digest):
         return False
-    files = build(paths)
+    files = build(paths, reuse=True)
     write_tree(paths.out, files)
     write_stamp(paths.out, digest, files)
     return True

@@ -66,6 +66,8 @@ FILE = "<discovery>"
 AUTH_HEADER = "x-goog-api-key"
 # `LongRunning.response` of a Discovery method: Discovery never says what a finished operation holds.
 UNKNOWN = ""
+# Response types that make a method long-running.
+OPERATIONS = frozenset({"Operation", "CustomLongRunningOperation"})
 
 # Well-known enum names (google-genai's names), keyed by (owner type, field).
 ENUM_NAMES: dict[tuple[str, str], str] = {
@@ -183,8 +185,7 @@ class _Normaliser:
         # Pass 2: build the types in document order, synthesised ones after their first user.
         for name, schema in self.schemas.items():
             self._build_schema(self.rename[name], schema, f"schemas.{name}")
-        resources: dict[str, Resource] = {}
-        self._resources(self.doc.get("resources") or {}, "", "resources", resources)
+        resources = self._resources(self.doc.get("resources") or {}, "resources")
         spec = Spec(service=self._service(), types=self.types, resources=resources)
         return Normalised(spec, self.warnings)
 
@@ -446,27 +447,40 @@ class _Normaliser:
 
     # -- resources and methods -----------------------------------------------------------------
 
-    def _resources(
-        self, raw: dict[str, Any], prefix: str, path: str, out: dict[str, Resource]
-    ) -> None:
+    def _resources(self, raw: dict[str, Any], path: str) -> dict[str, Resource]:
+        """Discovery's resources at `path`, nested ones in `Resource.resources`; a resource with
+        neither methods nor nested resources is left out."""
+        out: dict[str, Resource] = {}
         for rname, r in raw.items():
             rpath = f"{path}.{rname}"
             if not isinstance(r, dict):
                 self.warn(rpath, "resource is not a JSON object; skipped")
                 continue
-            full = prefix + rname
+            if not WIRE_NAME.match(rname):
+                self.warn(rpath, f"resource name {rname!r} is not a spec wire name; skipped")
+                continue
             methods = tuple(
                 m
                 for mname, mraw in (r.get("methods") or {}).items()
                 if (m := self._method(mname, mraw, f"{rpath}.methods.{mname}")) is not None
             )
-            if methods:
-                out[full] = Resource(full, methods, summary(r.get("description")), loc=loc(rpath))
-            self._resources(r.get("resources") or {}, full + ".", f"{rpath}.resources", out)
+            children = self._resources(r.get("resources") or {}, f"{rpath}.resources")
+            if methods or children:
+                out[rname] = Resource(
+                    rname,
+                    methods,
+                    summary(r.get("description")),
+                    resources=tuple(children.values()),
+                    loc=loc(rpath),
+                )
+        return out
 
     def _method(self, name: str, m: Any, path: str) -> Method | None:
         if not isinstance(m, dict):
             self.warn(path, "method is not a JSON object; skipped")
+            return None
+        if not WIRE_NAME.match(name):
+            self.warn(path, f"method name {name!r} is not a spec wire name; skipped")
             return None
         verb = str(m.get("httpMethod", "")).upper()
         if verb not in _HTTP:
@@ -512,7 +526,7 @@ class _Normaliser:
             description=summary(m.get("description")),
             streaming=name.startswith("stream"),
             pagination=pagination,
-            long_running=LongRunning(response=UNKNOWN) if response == "Operation" else None,
+            long_running=LongRunning(response=UNKNOWN) if response in OPERATIONS else None,
             upload=bool(m.get("supportsMediaUpload")),
             deprecated=bool(m.get("deprecated")),
             loc=loc(path),

@@ -42,24 +42,58 @@ def reachable(spec: Spec, roots: Iterable[str]) -> list[str]:
     return [n for n in spec.types if n in seen]
 
 
-def select(spec: Spec, methods: Mapping[str, Sequence[str]]) -> Spec:
-    """The spec with only `methods` ({resource: [method, ...]}, in that order) and the types they reach."""
-    resources: dict[str, Resource] = {}
-    roots: list[str] = []
-    for rname, mnames in methods.items():
-        r = spec.resources.get(rname)
+def select(
+    spec: Spec, methods: Mapping[str, Sequence[str] | None], *, exclude: Iterable[str] = ()
+) -> Spec:
+    """The spec with only the selected methods and the types they reach.
+
+    `methods` maps a resource's dotted path (`tunedModels.permissions`) to its method names, in
+    that order, or to None for all of them; the parents of a selected resource are kept (with only
+    their selected methods). `exclude` names methods to drop (`models.generateText`).
+    """
+    wanted: dict[str, list[Method]] = {}
+    every = dict(_walk(spec))
+    for path, mnames in methods.items():
+        r = every.get(path)
         if r is None:
-            raise SubsetError(f"no resource {rname!r} (have: {', '.join(spec.resources)})")
-        picked = []
-        for mname in mnames:
-            m = r.method(mname)
-            if m is None:
-                raise SubsetError(f"resource {rname!r} has no method {mname!r}")
-            picked.append(m)
-            roots += method_roots(m)
-        resources[rname] = replace(r, methods=tuple(picked))
-    keep = reachable(spec, roots)
-    return replace(spec, types={n: spec.types[n] for n in keep}, resources=resources)
+            raise SubsetError(f"no resource {path!r} (have: {', '.join(every)})")
+        if mnames is None:
+            picked = list(r.methods)
+        else:
+            picked = []
+            for mname in mnames:
+                m = r.method(mname)
+                if m is None:
+                    raise SubsetError(f"resource {path!r} has no method {mname!r}")
+                picked.append(m)
+        wanted[path] = [m for m in picked if f"{path}.{m.name}" not in set(exclude)]
+    roots = [n for ms in wanted.values() for m in ms for n in method_roots(m)]
+
+    def keep(r: Resource, path: str) -> Resource | None:
+        children = tuple(
+            c for c in (keep(c, f"{path}.{c.name}") for c in r.resources) if c is not None
+        )
+        if path not in wanted and not children:
+            return None
+        return replace(r, methods=tuple(wanted.get(path, ())), resources=children)
+
+    resources = {
+        name: kept
+        for name, r in spec.resources.items()
+        if (kept := keep(r, name)) is not None
+    }
+    types = reachable(spec, roots)
+    return replace(spec, types={n: spec.types[n] for n in types}, resources=resources)
+
+
+def everything(spec: Spec) -> dict[str, None]:
+    """A selection of every resource (nested ones included) with all its methods."""
+    return {path: None for path, _ in _walk(spec)}
+
+
+def _walk(spec: Spec) -> Iterable[tuple[str, Resource]]:
+    for r in spec.resources.values():
+        yield from r.walk()
 
 
 def _named(ref: TypeRef) -> str | None:

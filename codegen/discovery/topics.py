@@ -154,8 +154,32 @@ _TABLE: dict[str, tuple[str, ...]] = {
 
 TYPE_FILES: dict[str, str] = {name: file for file, names in _TABLE.items() for name in names}
 
-# Name rules for types not in the table, tried in order.
+# Name rules for types not in the table, tried in order: a resource's own types go in its file.
 TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"^(Operation|CustomLongRunningOperation|Status|Empty|ListOperationsResponse)$"),
+        "operations.yaml",
+    ),
+    (re.compile(r"Permission|^GranteeType$|^Role$"), "permissions.yaml"),
+    (re.compile(r"GeneratedFile"), "generatedFiles.yaml"),
+    (
+        re.compile(
+            r"FileSearchStore|^(List)?Document|^CustomMetadata$|^StringList$|ImportFile|^ChunkingConfig$|^WhiteSpaceConfig$"
+        ),
+        "fileSearchStores.yaml",
+    ),
+    (
+        re.compile(
+            r"^(File|FileState|Source|VideoFileMetadata|(Create|Register|List)Files?(Request|Response))$"
+        ),
+        "files.yaml",
+    ),
+    (re.compile(r"CachedContent"), "cachedContents.yaml"),
+    (re.compile(r"Tun|^Dataset$|^Hyperparameters$|TransferOwnership"), "tunedModels.yaml"),
+    (re.compile(r"Corp|^MetadataFilter$|^Condition"), "corpora.yaml"),
+    (re.compile(r"Batch|^Inlined|^Input(Embed)?(Content)?Config$"), "batches.yaml"),
+    (re.compile(r"Predict"), "models.yaml"),
+    (re.compile(r"Answer|^InputFeedback"), "generation.yaml"),
     (re.compile(r"Safety|Harm"), "safety.yaml"),
     (re.compile(r"Grounding|Citation|Retriev|UrlMetadata"), "grounding.yaml"),
     (re.compile(r"Embed"), "embeddings.yaml"),

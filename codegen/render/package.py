@@ -1,6 +1,6 @@
 """Render the package: every file under `templates/package/` becomes the file of the same path in
 `gemini_client/` (`*.jinja` rendered, anything else copied); `resources/resource.py.jinja` is rendered
-once per resource; the types module comes from datamodel-code-generator."""
+once per resource (nested ones included); the types module comes from datamodel-code-generator."""
 
 from __future__ import annotations
 
@@ -28,8 +28,16 @@ def environment(template_dir: Path) -> jinja2.Environment:
     )
 
 
-def render_package(spec: Spec, template_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """The whole package as (rendered files, still to be formatted; files copied verbatim)."""
+TYPES_MODULE = f"{PACKAGE}/types/_models.py"
+
+
+def render_package(
+    spec: Spec, template_dir: Path, *, types_module: bool = True
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The whole package as (rendered files, still to be formatted; files copied verbatim).
+
+    `types_module=False` leaves out `TYPES_MODULE`, the slow part, for the caller to make
+    (`render_types_module`) only when its inputs changed."""
     env = environment(template_dir)
     view: PackageView = package_view(spec)
     package_dir = template_dir / "package"
@@ -41,7 +49,7 @@ def render_package(spec: Spec, template_dir: Path) -> tuple[dict[str, str], dict
             continue
         if rel == _PER_RESOURCE:
             template = env.get_template(f"package/{rel}")
-            for r in view.resources:
+            for r in view.all_resources:
                 out[f"{PACKAGE}/resources/{r.module}.py"] = template.render(r=r, p=view)
         elif rel.endswith(".jinja"):
             out[f"{PACKAGE}/{rel[: -len('.jinja')]}"] = env.get_template(f"package/{rel}").render(
@@ -49,5 +57,6 @@ def render_package(spec: Spec, template_dir: Path) -> tuple[dict[str, str], dict
             )
         else:
             copied[f"{PACKAGE}/{rel}"] = src.read_text(encoding="utf-8")
-    out[f"{PACKAGE}/types/_models.py"] = render_types_module(spec, template_dir / "datamodel")
+    if types_module:
+        out[TYPES_MODULE] = render_types_module(spec, template_dir / "datamodel")
     return out, copied

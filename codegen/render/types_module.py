@@ -14,6 +14,21 @@ _ABSOLUTE_CORE = "gemini_client._core._models"
 _RELATIVE_CORE = ".._core._models"
 
 
+def types_module_inputs(spec: Spec, template_dir: Path) -> str:
+    """Everything the types module is made from, as text: a cache key once hashed."""
+    from importlib import metadata
+
+    parts = [
+        json.dumps(spec_json_schema(spec), sort_keys=True),
+        json.dumps(field_aliases(spec), sort_keys=True),
+        f"datamodel-code-generator=={metadata.version('datamodel-code-generator')}",
+    ]
+    for p in sorted(template_dir.rglob("*")):
+        if p.is_file():
+            parts.append(f"{p.relative_to(template_dir).as_posix()}\0{p.read_text(encoding='utf-8')}")
+    return "\0".join(parts)
+
+
 def render_types_module(spec: Spec, template_dir: Path) -> str:
     """Python source of `gemini_client/types/_models.py` (unformatted)."""
     from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate

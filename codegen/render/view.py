@@ -4,7 +4,7 @@ annotations. Templates never touch the raw spec."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import naming
 from ..spec.model import EnumType, Method, ObjectType, Resource, Spec, TypeRef
@@ -36,6 +36,7 @@ class Kwarg:
     required: bool
     where: str  # "path" | "query" | "body"
     prefix: str = ""  # path only
+    fieldmask: bool = False  # query only: a list of names is joined with ","
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,11 @@ class MethodView:
     path_fstring: str  # the body of an f-string, placeholders already Python expressions
     kwargs: tuple[Kwarg, ...]
     request_type: str | None
-    response_type: str
-    kind: str  # "plain" | "stream" | "paginate"
+    response_type: str  # the return annotation's type ("None" for empty, the item for operations)
+    kind: str  # "plain" | "stream" | "paginate" | "operation" | "empty" | "download"
+    upload: bool = False  # the body may be sent with bytes (`media=`) to the upload path
+    metadata_type: str = ""  # operation: the metadata class ("dict" when free-form)
+    response_cls: str = ""  # operation: the class the response is parsed into
     items: str = ""  # paginate: Python attribute holding the items
     item_type: str = ""
     page_token: str = ""
@@ -68,11 +72,32 @@ class MethodView:
 @dataclass(frozen=True)
 class ResourceView:
     wire: str
-    attr: str  # client attribute
+    path: str  # dotted: tunedModels.permissions
+    attr: str  # attribute on the client or the parent resource
     cls: str  # sync class; async is "Async" + cls
     module: str  # resources/<module>.py
     doc: str
     methods: tuple[MethodView, ...]
+    children: tuple[ResourceView, ...] = ()
+
+    @property
+    def access(self) -> str:
+        """How a caller reaches it: `client.tuned_models.permissions`."""
+        return "client." + ".".join(naming.resource_attr(p) for p in self.path.split("."))
+
+    @property
+    def has_raw(self) -> bool:
+        """Whether any method has a raw-response twin (pagers expose each page already)."""
+        return any(m.kind != "paginate" for m in self.methods)
+
+    def walk(self) -> tuple[ResourceView, ...]:
+        return (self,) + tuple(r for c in self.children for r in c.walk())
+
+
+@dataclass(frozen=True)
+class TypeExport:
+    name: str  # the spec name: `gemini_client.types.<name>`
+    internal: str  # the class name inside types/_models.py
 
 
 @dataclass(frozen=True)
@@ -80,10 +105,15 @@ class PackageView:
     title: str
     doc: str
     base_url: str
+    version: str
     auth_header: str
     api_key_env: tuple[str, ...]
-    resources: tuple[ResourceView, ...]
-    type_names: tuple[str, ...]
+    resources: tuple[ResourceView, ...]  # top-level
+    types: tuple[TypeExport, ...]
+
+    @property
+    def all_resources(self) -> tuple[ResourceView, ...]:
+        return tuple(r for top in self.resources for r in top.walk())
 
 
 def annotation(ref: TypeRef, spec: Spec, *, accept_dicts: bool) -> str:
@@ -91,7 +121,7 @@ def annotation(ref: TypeRef, spec: Spec, *, accept_dicts: bool) -> str:
     if ref.kind == "primitive":
         return _PY_PRIMITIVES[ref.name]
     if ref.kind == "named":
-        cls = f"types.{naming.type_name(ref.name)}"
+        cls = f"types.{ref.name}"
         if not accept_dicts:
             return cls
         return (
@@ -104,11 +134,30 @@ def annotation(ref: TypeRef, spec: Spec, *, accept_dicts: bool) -> str:
     return f"Sequence[{inner}]" if ref.kind == "list" else f"Mapping[str, {inner}]"
 
 
+_VERSION_SEGMENT = re.compile(r"^v[0-9]+[a-z0-9]*/")
+
+
 def _path_fstring(path: str) -> str:
+    """The path under the API version, placeholders as Python expressions: the spec's leading
+    version segment (`v1beta/`) is dropped, the client joins the version it is configured with."""
+
     def sub(m: re.Match[str]) -> str:
         return "{" + naming.param_name(m.group(2)) + "}"
 
+    path = _VERSION_SEGMENT.sub("", path)
     return re.sub(r"\{(\+?)([A-Za-z][A-Za-z0-9_]*)\}", sub, path)
+
+
+def _returns_nothing(name: str | None, spec: Spec) -> bool:
+    """An object type without fields as a response (`Empty`): the method returns None."""
+    t = spec.types.get(name or "")
+    return isinstance(t, ObjectType) and not t.fields
+
+
+def _operation_cls(name: str | None, spec: Spec) -> str:
+    if name is None or name not in spec.types:
+        return "dict"
+    return f"types.{name}"
 
 
 def method_view(m: Method, spec: Spec) -> MethodView:
@@ -122,8 +171,12 @@ def method_view(m: Method, spec: Spec) -> MethodView:
             p.required,
             p.location,
             p.prefix,
+            p.type == TypeRef("primitive", "fieldmask") and not p.repeated,
         )
         for p in m.parameters
+    ]
+    kwargs = [
+        replace(k, annotation="str | Sequence[str]") if k.fieldmask else k for k in kwargs
     ]
     path_names = {p.name for p in m.parameters if p.location == "path"}
     request = spec.types.get(m.request or "")
@@ -142,12 +195,23 @@ def method_view(m: Method, spec: Spec) -> MethodView:
     # Path parameters first, then required ones, each group in spec order.
     order = {"path": 0, "query": 1, "body": 1}
     kwargs.sort(key=lambda k: (order[k.where], not k.required))
-    assert m.response is not None, "validated: every generated method has a response type"
     kind, extra = "plain", {}
+    response_type = f"types.{m.response}" if m.response else "None"
     if m.streaming:
         kind = "stream"
+    elif m.download:
+        kind = "download"
+    elif m.long_running is not None:
+        kind = "operation"
+        response_cls = _operation_cls(m.long_running.response, spec)
+        response_type = "dict[str, Any]" if response_cls == "dict" else response_cls
+        extra = dict(
+            response_cls=response_cls,
+            metadata_type=_operation_cls(m.long_running.metadata, spec),
+        )
     elif m.pagination is not None:
         kind = "paginate"
+        assert m.response is not None, "validated: a paginated method has a response type"
         response = spec.types[m.response]
         assert isinstance(response, ObjectType)
         items = response.field(m.pagination.items)
@@ -158,29 +222,33 @@ def method_view(m: Method, spec: Spec) -> MethodView:
             page_token=m.pagination.page_token,
             next_page_token=m.pagination.next_page_token,
         )
+    elif _returns_nothing(m.response, spec):
+        kind, response_type = "empty", "None"
     return MethodView(
         name=naming.method_name(m.name),
         doc=docstring_body(m.description),
         http_method=m.http_method,
         path_fstring=_path_fstring(m.path),
         kwargs=tuple(kwargs),
-        request_type=(
-            f"types.{naming.type_name(request.name)}" if isinstance(request, ObjectType) else None
-        ),
-        response_type=f"types.{naming.type_name(m.response)}",
+        request_type=(f"types.{request.name}" if isinstance(request, ObjectType) else None),
+        response_type=response_type,
         kind=kind,
+        upload=m.upload,
         **extra,
     )
 
 
-def resource_view(r: Resource, spec: Spec) -> ResourceView:
+def resource_view(r: Resource, spec: Spec, path: str = "") -> ResourceView:
+    path = f"{path}.{r.name}" if path else r.name
     return ResourceView(
         wire=r.name,
+        path=path,
         attr=naming.resource_attr(r.name),
-        cls=naming.resource_class(r.name),
-        module=naming.snake(r.name),
-        doc=docstring_body(r.description) or f"The `{r.name}` resource.",
+        cls=naming.resource_class(path),
+        module=naming.resource_module(path),
+        doc=docstring_body(r.description) or f"The `{path}` resource.",
         methods=tuple(method_view(m, spec) for m in r.methods),
+        children=tuple(resource_view(c, spec, path) for c in r.resources),
     )
 
 
@@ -190,8 +258,11 @@ def package_view(spec: Spec) -> PackageView:
         title=docstring_body(s.title or s.name),
         doc=docstring_body(s.description),
         base_url=s.base_url,
+        version=s.version,
         auth_header=s.auth_header,
         api_key_env=s.api_key_env,
         resources=tuple(resource_view(spec.resources[n], spec) for n in sorted(spec.resources)),
-        type_names=tuple(sorted(naming.type_name(n) for n in spec.types)),
+        types=tuple(
+            TypeExport(n, naming.type_name(n)) for n in sorted(spec.types)
+        ),
     )

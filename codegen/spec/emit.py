@@ -179,6 +179,8 @@ def method_data(m: Method) -> dict[str, Any]:
         data["long_running"] = lr
     if m.upload:
         data["upload"] = True
+    if m.download:
+        data["download"] = True
     return data
 
 
@@ -211,13 +213,20 @@ def emit_method(m: Method) -> str:
 
 
 def emit_resource(r: Resource) -> str:
-    """One resource with its methods, `name:` at column 0, methods separated by blank lines."""
+    """One resource with its methods and nested resources, `name:` at column 0, methods and
+    nested resources separated by blank lines."""
     head = {k: v for k, v in {"description": r.description}.items() if v}
     out = [f"{dump(r.name).splitlines()[0]}:\n"]
     if head:
         out.append(_indent(dump(head), 1))
-    out.append(f"{INDENT}methods:{' {}' if not r.methods else ''}\n")
-    out.append("\n".join(_indent(emit_method(m), 2) for m in r.methods))
+    if r.methods or not r.resources:
+        out.append(f"{INDENT}methods:{' {}' if not r.methods else ''}\n")
+        out.append("\n".join(_indent(emit_method(m), 2) for m in r.methods))
+    if r.resources:
+        if r.methods:
+            out.append("\n")
+        out.append(f"{INDENT}resources:\n")
+        out.append("\n".join(_indent(emit_resource(c), 2) for c in r.resources))
     return "".join(out)
 
 

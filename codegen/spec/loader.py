@@ -42,7 +42,8 @@ _AUTH_KEYS = ("header", "env")
 _TYPE_KEYS = ("description", "deprecated", "fields", "enum")
 _FIELD_KEYS = ("type", "description", "required", "output_only", "deprecated")
 _ENUM_VALUE_KEYS = ("description", "deprecated")
-_RESOURCE_KEYS = ("description", "methods")
+_RESOURCE_KEYS = ("description", "methods", "resources")
+MAX_RESOURCE_DEPTH = 4  # models.operations is 2 deep, fileSearchStores.upload.operations 3
 _METHOD_KEYS = (
     "http",
     "description",
@@ -53,6 +54,7 @@ _METHOD_KEYS = (
     "paginated",
     "long_running",
     "upload",
+    "download",
     "deprecated",
 )
 _PARAM_KEYS = ("in", "type", "required", "repeated", "prefix", "description", "deprecated")
@@ -245,7 +247,7 @@ class _Builder:
             elif self.name_ok(
                 node, name, naming.WIRE_NAME, "resource name", "camelCase like 'cachedContents'"
             ):
-                self.resources[name] = self.read_resource(name, node)
+                self.resources[name] = self.read_resource(name, node, 1)
 
     def read_service(self, node: Node) -> Service | None:
         items = self.mapping(node, _SERVICE_KEYS, "the service")
@@ -394,7 +396,7 @@ class _Builder:
             self.problem(node, f"invalid type expression {value!r}")
         return ref
 
-    def read_resource(self, name: str, node: Node) -> Resource:
+    def read_resource(self, name: str, node: Node, depth: int) -> Resource:
         items = self.mapping(node, _RESOURCE_KEYS, f"resource '{name}'") or {}
         methods = []
         for mname, mnode in (
@@ -406,7 +408,24 @@ class _Builder:
                 m = self.read_method(mname, mnode)
                 if m is not None:
                     methods.append(m)
-        return Resource(name, tuple(methods), self.text(items, "description"), loc=node.loc)
+        children = []
+        if "resources" in items and depth >= MAX_RESOURCE_DEPTH:
+            self.problem(
+                items["resources"], f"resources nest at most {MAX_RESOURCE_DEPTH} levels deep"
+            )
+        elif "resources" in items:
+            for cname, cnode in self.entries(items["resources"], "resources").items():
+                if self.name_ok(
+                    cnode, cname, naming.WIRE_NAME, "resource name", "camelCase like 'permissions'"
+                ):
+                    children.append(self.read_resource(cname, cnode, depth + 1))
+        return Resource(
+            name,
+            tuple(methods),
+            self.text(items, "description"),
+            resources=tuple(children),
+            loc=node.loc,
+        )
 
     def read_method(self, name: str, node: Node) -> Method | None:
         items = self.mapping(node, _METHOD_KEYS, f"method '{name}'")
@@ -465,6 +484,7 @@ class _Builder:
             pagination=pagination,
             long_running=long_running,
             upload=self.flag(items, "upload"),
+            download=self.flag(items, "download"),
             deprecated=self.flag(items, "deprecated"),
             loc=node.loc,
         )

@@ -133,7 +133,9 @@ class Pagination:
 
 @dataclass(frozen=True)
 class LongRunning:
-    response: str  # the type of `Operation.response` once done
+    """`Operation.response` once done and `Operation.metadata`: a type name, or `object` (free-form)."""
+
+    response: str
     metadata: str | None = None
 
 
@@ -149,7 +151,8 @@ class Method:
     streaming: bool = False  # server-sent events, `?alt=sse`
     pagination: Pagination | None = None
     long_running: LongRunning | None = None
-    upload: bool = False
+    upload: bool = False  # the body may carry bytes, sent to `upload/<path>`
+    download: bool = False  # the response is media (`?alt=media`): bytes, not JSON
     deprecated: bool = False
     loc: Location = NOWHERE
 

@@ -3,12 +3,16 @@ and no two things get the same Python name."""
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Iterable
 
 from .. import naming
 from .errors import Problem, SpecError, did_you_mean
 from .model import EnumType, Location, Method, ObjectType, Spec, TypeRef
+
+# `long_running.response`/`metadata` may be a type name or a free-form JSON object.
+LONG_RUNNING_FREE_FORM = frozenset({"object"})
 
 _PLACEHOLDER = re.compile(r"\{(\+?)([A-Za-z][A-Za-z0-9_]*)\}")
 
@@ -36,7 +40,11 @@ class _Validator:
         self.problems.append(Problem(loc, message))
 
     def run(self) -> None:
-        for t in self.spec.types.values():
+        for name, t in self.spec.types.items():
+            if keyword.iskeyword(name):
+                self.problems.append(
+                    Problem(t.loc, f"'{name}' is a Python keyword: it cannot name a type")
+                )
             if isinstance(t, ObjectType):
                 self.object_type(t)
             else:
@@ -48,8 +56,16 @@ class _Validator:
             ((naming.resource_attr(n), r.loc) for n, r in self.spec.resources.items()),
             "client attribute",
         )
-        for r in self.spec.resources.values():
-            self.unique(((naming.method_name(m.name), m.loc) for m in r.methods), "Python method")
+        every = list(self.spec.all_resources())
+        self.unique(((naming.resource_class(p), r.loc) for p, r in every), "resource class")
+        self.unique(((naming.resource_module(p), r.loc) for p, r in every), "resource module")
+        for _, r in every:
+            # Methods and nested resources share the resource class's attribute namespace.
+            self.unique(
+                [(naming.method_name(m.name), m.loc) for m in r.methods]
+                + [(naming.resource_attr(c.name), c.loc) for c in r.resources],
+                "Python method or attribute",
+            )
             for m in r.methods:
                 self.method(m)
 
@@ -156,7 +172,7 @@ class _Validator:
                 ("streaming", m.streaming),
                 ("paginated", m.pagination),
                 ("long_running", m.long_running),
-                ("upload", m.upload),
+                ("download", m.download),
             )
             if on
         ]
@@ -191,7 +207,17 @@ class _Validator:
                     f"a paginated method needs the query parameter '{pg.page_token}'",
                 )
         if m.long_running is not None:
-            self.named(m.long_running.response, f"{base}.long_running.response", m.loc, None)
-            self.named(m.long_running.metadata, f"{base}.long_running.metadata", m.loc, None)
-        if m.response is None:
+            for key in ("response", "metadata"):
+                name = getattr(m.long_running, key)
+                if name is not None and name not in LONG_RUNNING_FREE_FORM:
+                    self.named(name, f"{base}.long_running.{key}", m.loc, None)
+        if m.upload and (m.streaming or m.pagination or m.download):
+            self.at(f"{base}.upload", m.loc, "'upload' combines only with 'long_running'")
+        if m.upload and m.http_method not in ("POST", "PUT", "PATCH"):
+            self.at(f"{base}.upload", m.loc, "an upload sends a body: use POST, PUT or PATCH")
+        if m.download and m.http_method != "GET":
+            self.at(f"{base}.download", m.loc, "a download is a GET")
+        if m.download and (m.response is not None or m.request is not None):
+            self.at(base, m.loc, "a download returns bytes: it has no 'request' or 'response'")
+        if m.response is None and not m.download:
             self.at(base, m.loc, "a method needs a 'response' type (the chunk type when streaming)")

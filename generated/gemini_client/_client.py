@@ -20,10 +20,21 @@ from ._core import (
 )
 
 if TYPE_CHECKING:
+    from .resources.batches import AsyncBatches, Batches
+    from .resources.cached_contents import AsyncCachedContents, CachedContents
+    from .resources.corpora import AsyncCorpora, Corpora
+    from .resources.dynamic import AsyncDynamic, Dynamic
+    from .resources.file_search_stores import AsyncFileSearchStores, FileSearchStores
+    from .resources.files import AsyncFiles, Files
+    from .resources.generated_files import AsyncGeneratedFiles, GeneratedFiles
+    from .resources.media import AsyncMedia, Media
     from .resources.models import AsyncModels, Models
+    from .resources.tuned_models import AsyncTunedModels, TunedModels
+
 __all__ = ["Client", "AsyncClient"]
 
 BASE_URL = "https://generativelanguage.googleapis.com"
+API_VERSION = "v1beta"
 AUTH_HEADER = "x-goog-api-key"
 API_KEY_ENV = (
     "GEMINI_API_KEY",
@@ -42,13 +53,15 @@ def _resolve_api_key(api_key: str | None) -> str:
 
 
 class Client(SyncAPIClient):
-    """Gemini API client. `api_key` defaults to the environment (GEMINI_API_KEY, GOOGLE_API_KEY)."""
+    """Gemini API client. `api_key` defaults to the environment (GEMINI_API_KEY, GOOGLE_API_KEY),
+    `api_version` to "v1beta"."""
 
     def __init__(
         self,
         *,
         api_key: str | None = None,
         base_url: str | None = None,
+        api_version: str | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
@@ -58,11 +71,68 @@ class Client(SyncAPIClient):
             api_key=_resolve_api_key(api_key),
             base_url=base_url or BASE_URL,
             auth_header=AUTH_HEADER,
+            api_version=api_version or API_VERSION,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
         )
+
+    @cached_property
+    def batches(self) -> Batches:
+        """Batch jobs: long-running operations over many requests."""
+        from .resources.batches import Batches
+
+        return Batches(self)
+
+    @cached_property
+    def cached_contents(self) -> CachedContents:
+        """Content cached for reuse across prompts."""
+        from .resources.cached_contents import CachedContents
+
+        return CachedContents(self)
+
+    @cached_property
+    def corpora(self) -> Corpora:
+        """Semantic retriever corpora."""
+        from .resources.corpora import Corpora
+
+        return Corpora(self)
+
+    @cached_property
+    def dynamic(self) -> Dynamic:
+        """Dynamic model endpoints."""
+        from .resources.dynamic import Dynamic
+
+        return Dynamic(self)
+
+    @cached_property
+    def file_search_stores(self) -> FileSearchStores:
+        """Stores of documents for the file search tool."""
+        from .resources.file_search_stores import FileSearchStores
+
+        return FileSearchStores(self)
+
+    @cached_property
+    def files(self) -> Files:
+        """Files uploaded for use in prompts."""
+        from .resources.files import Files
+
+        return Files(self)
+
+    @cached_property
+    def generated_files(self) -> GeneratedFiles:
+        """Files the API generated (e.g. videos)."""
+        from .resources.generated_files import GeneratedFiles
+
+        return GeneratedFiles(self)
+
+    @cached_property
+    def media(self) -> Media:
+        """Media uploads: files and file search store documents."""
+        from .resources.media import Media
+
+        return Media(self)
 
     @cached_property
     def models(self) -> Models:
@@ -71,15 +141,24 @@ class Client(SyncAPIClient):
 
         return Models(self)
 
+    @cached_property
+    def tuned_models(self) -> TunedModels:
+        """Models tuned on your data."""
+        from .resources.tuned_models import TunedModels
+
+        return TunedModels(self)
+
 
 class AsyncClient(AsyncAPIClient):
-    """Gemini API client for asyncio. `api_key` defaults to the environment (GEMINI_API_KEY, GOOGLE_API_KEY)."""
+    """Gemini API client for asyncio. `api_key` defaults to the environment
+    (GEMINI_API_KEY, GOOGLE_API_KEY), `api_version` to "v1beta"."""
 
     def __init__(
         self,
         *,
         api_key: str | None = None,
         base_url: str | None = None,
+        api_version: str | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
@@ -89,6 +168,7 @@ class AsyncClient(AsyncAPIClient):
             api_key=_resolve_api_key(api_key),
             base_url=base_url or BASE_URL,
             auth_header=AUTH_HEADER,
+            api_version=api_version or API_VERSION,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
@@ -96,8 +176,71 @@ class AsyncClient(AsyncAPIClient):
         )
 
     @cached_property
+    def batches(self) -> AsyncBatches:
+        """Batch jobs: long-running operations over many requests."""
+        from .resources.batches import AsyncBatches
+
+        return AsyncBatches(self)
+
+    @cached_property
+    def cached_contents(self) -> AsyncCachedContents:
+        """Content cached for reuse across prompts."""
+        from .resources.cached_contents import AsyncCachedContents
+
+        return AsyncCachedContents(self)
+
+    @cached_property
+    def corpora(self) -> AsyncCorpora:
+        """Semantic retriever corpora."""
+        from .resources.corpora import AsyncCorpora
+
+        return AsyncCorpora(self)
+
+    @cached_property
+    def dynamic(self) -> AsyncDynamic:
+        """Dynamic model endpoints."""
+        from .resources.dynamic import AsyncDynamic
+
+        return AsyncDynamic(self)
+
+    @cached_property
+    def file_search_stores(self) -> AsyncFileSearchStores:
+        """Stores of documents for the file search tool."""
+        from .resources.file_search_stores import AsyncFileSearchStores
+
+        return AsyncFileSearchStores(self)
+
+    @cached_property
+    def files(self) -> AsyncFiles:
+        """Files uploaded for use in prompts."""
+        from .resources.files import AsyncFiles
+
+        return AsyncFiles(self)
+
+    @cached_property
+    def generated_files(self) -> AsyncGeneratedFiles:
+        """Files the API generated (e.g. videos)."""
+        from .resources.generated_files import AsyncGeneratedFiles
+
+        return AsyncGeneratedFiles(self)
+
+    @cached_property
+    def media(self) -> AsyncMedia:
+        """Media uploads: files and file search store documents."""
+        from .resources.media import AsyncMedia
+
+        return AsyncMedia(self)
+
+    @cached_property
     def models(self) -> AsyncModels:
         """Generative models."""
         from .resources.models import AsyncModels
 
         return AsyncModels(self)
+
+    @cached_property
+    def tuned_models(self) -> AsyncTunedModels:
+        """Models tuned on your data."""
+        from .resources.tuned_models import AsyncTunedModels
+
+        return AsyncTunedModels(self)

@@ -33,7 +33,7 @@ from support.upload_server import UploadServer
 
 from .fakeapi import KEY, AsyncClient, Client
 
-PATH = "upload/v1beta/files"
+PATH = "/upload/v1beta/files"
 KIB = 1024
 
 
@@ -211,7 +211,7 @@ def test_upload_url_on_another_origin_gets_no_api_key(uclient: Client, ups: Uplo
 def test_missing_upload_url_is_an_upload_error(server: Any, client: Client) -> None:
     from support.server import Reply
 
-    server.add("/" + PATH, Reply(json={}))
+    server.add(PATH, Reply(json={}))
     with pytest.raises(UploadError, match="X-Goog-Upload-URL"):
         send(client, b"x", mime_type="text/plain")
 
@@ -219,7 +219,7 @@ def test_missing_upload_url_is_an_upload_error(server: Any, client: Client) -> N
 def test_unknown_status_header_is_an_upload_error(server: Any, client: Client) -> None:
     from support.server import Reply
 
-    server.add("/" + PATH, Reply(headers={"x-goog-upload-url": f"{server.url}/up"}))
+    server.add(PATH, Reply(headers={"x-goog-upload-url": f"{server.url}/up"}))
     server.add("/up", Reply(json={}))  # 200 but no X-Goog-Upload-Status
     with pytest.raises(UploadError, match="X-Goog-Upload-Status None"):
         send(client, b"x", mime_type="text/plain")

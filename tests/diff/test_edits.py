@@ -47,16 +47,16 @@ def _rename_method(s: SpecFiles) -> None:
 
 
 def _new_resource(s: SpecFiles) -> None:
-    s.files["files.yaml"] = {
-        "types": {"File": {"description": "An uploaded file.", "fields": {"name": "string"}}},
+    s.files["widgets.yaml"] = {
+        "types": {"Widget": {"description": "A widget.", "fields": {"name": "string"}}},
         "resources": {
-            "files": {
-                "description": "Uploaded files.",
+            "widgets": {
+                "description": "Widgets.",
                 "methods": {
                     "get": {
                         "http": "GET v1beta/{+name}",
-                        "params": {"name": {"in": "path", "type": "string", "prefix": "files/"}},
-                        "response": "File",
+                        "params": {"name": {"in": "path", "type": "string", "prefix": "widgets/"}},
+                        "response": "Widget",
                     }
                 },
             }
@@ -103,7 +103,7 @@ CASES = [
     Case("request-enum-value-removed", _delete(E("HarmCategory"), "HARM_CATEGORY_HARASSMENT"), "request-enum-value-removed", "breaking", "gemini_client.types.HarmCategory.HARM_CATEGORY_HARASSMENT"),
     Case("response-enum-value-removed", _delete(E("FinishReason"), "SAFETY"), "response-enum-value-removed", "breaking", "gemini_client.types.FinishReason.SAFETY"),
     Case("response-type-changed", _set(M("get"), "response", "ListModelsResponse"), "method-response-type-changed", "breaking", "client.models.get()"),
-    Case("resource-removed", _new_resource, "resource-removed", "breaking", "client.files", reverse=True),
+    Case("resource-removed", _new_resource, "resource-removed", "breaking", "client.widgets", reverse=True),
     Case("type-removed", _new_type, "type-removed", "breaking", "gemini_client.types.ModelAlias", reverse=True),
     Case("streaming-removed", _delete(M("streamGenerateContent"), "streaming"), "method-streaming-removed", "breaking", "client.models.stream_generate_content()"),
     Case("pagination-removed", _delete(M("list"), "paginated"), "method-pagination-removed", "breaking", "client.models.list()"),
@@ -119,7 +119,7 @@ CASES = [
     Case("api-key-env-removed", _set(lambda s: s.service()["auth"], "env", ["GEMINI_API_KEY"]), "service-api-key-env-removed", "breaking", "gemini_client.Client"),
     # -- non-breaking -------------------------------------------------------------------------------
     Case("method-added", _set(lambda s: s.resource("models")["methods"], "getModel", {"http": "GET v1beta/{+name}:info", "params": {"name": {"in": "path", "type": "string"}}, "response": "Model"}), "method-added", "non-breaking", "client.models.get_model()"),
-    Case("resource-added", _new_resource, "resource-added", "non-breaking", "client.files"),
+    Case("resource-added", _new_resource, "resource-added", "non-breaking", "client.widgets"),
     Case("type-added", _new_type, "type-added", "non-breaking", "gemini_client.types.ModelAlias"),
     Case("optional-field-added", _set(lambda s: s.fields("Candidate"), "safetyScore", "float"), "field-added", "non-breaking", "gemini_client.types.Candidate.safety_score"),
     Case("optional-kwarg-added", _set(lambda s: s.fields("GenerateContentRequest"), "labels", "map[string]"), "new-optional-parameter", "non-breaking", f"{GC}(..., labels=)"),

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codegen.discovery import topics
-from codegen.discovery.bootstrap import STARTER_METHODS, main, render, starter_spec
+from codegen.discovery.bootstrap import PALM_METHODS, bootstrap_spec, main, render
 from codegen.spec.emit import emit_enum_value, emit_field, emit_method, emit_type
 from codegen.spec.model import (
     NOWHERE,
@@ -124,15 +124,29 @@ def test_any_description_round_trips(text: str) -> None:
     assert len(out.splitlines()) == 1
 
 
-def test_starter_spec_contents() -> None:
+def test_bootstrap_covers_the_whole_api_but_palm() -> None:
     from codegen.discovery.load import load_discovery
 
-    spec, warnings = starter_spec(load_discovery(NEW).doc)
-    assert list(spec.resources) == ["models"]
-    assert [m.name for m in spec.resources["models"].methods] == list(STARTER_METHODS["models"])
-    assert len(spec.types) == 119 and len(spec.objects()) == 91
-    assert {"GenerateContentRequest", "Schema", "HarmCategory", "FinishReason", "Model", "ListModelsResponse"} <= spec.types.keys()
-    assert "CachedContent" not in spec.types and "Operation" not in spec.types
+    spec, warnings = bootstrap_spec(load_discovery(NEW).doc)
+    assert list(spec.resources) == [
+        "batches", "models", "tunedModels", "dynamic", "cachedContents", "media", "files",
+        "generatedFiles", "fileSearchStores", "corpora",
+    ]
+    paths = [p for p, _ in spec.all_resources()]
+    assert {"tunedModels.permissions", "models.operations", "fileSearchStores.upload.operations",
+            "corpora.permissions", "generatedFiles.operations"} <= set(paths)
+    methods = {f"{p}.{m.name}" for p, r in spec.all_resources() for m in r.methods}
+    assert len(methods) == 72 and not methods & set(PALM_METHODS)
+    batch = spec.resources["models"].method("batchGenerateContent")
+    assert batch is not None and batch.long_running is not None
+    assert (batch.long_running.response, batch.long_running.metadata) == (
+        "GenerateContentBatchOutput", "GenerateContentBatch",
+    )
+    upload = spec.resources["media"].method("uploadToFileSearchStore")
+    assert upload is not None and upload.upload and upload.long_running is not None
+    assert len(spec.types) == 202
+    assert {"Operation", "CachedContent", "Permission", "Empty"} <= spec.types.keys()
+    assert "GenerateTextRequest" not in spec.types  # only PaLM methods reach it
     assert spec.service.api_key_env == ("GEMINI_API_KEY", "GOOGLE_API_KEY")
     assert [w.loc.path for w in warnings] == [
         "schemas.Part.properties.mediaResolution",
@@ -140,21 +154,46 @@ def test_starter_spec_contents() -> None:
     ]
 
 
+def test_bootstrap_a_selection_nested_included(tmp_path: Path) -> None:
+    from codegen.discovery.load import load_discovery
+
+    doc = load_discovery(NEW).doc
+    spec, _ = bootstrap_spec(doc, {"corpora.permissions": ["get"], "models": ["list"]})
+    assert [p for p, _ in spec.all_resources()] == ["corpora", "corpora.permissions", "models"]
+    assert spec.resources["corpora"].methods == ()
+    assert [m.name for m in spec.resources["corpora"].resources[0].methods] == ["get"]
+    assert main(["--discovery", str(NEW), "--out", str(tmp_path), "--resource", "tunedModels.permissions"]) == 0
+    text = (tmp_path / "tunedModels.yaml").read_text()
+    assert "    resources:\n      permissions:\n" in text
+    assert main(["--discovery", str(NEW), "--out", str(tmp_path), "--resource", "nope.x"]) == 1
+
+
 def test_bootstrap_writes_topic_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--discovery", str(NEW), "--out", str(tmp_path)]) == 0
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == [
+        "batches.yaml",
+        "cachedContents.yaml",
         "content.yaml",
+        "corpora.yaml",
+        "dynamic.yaml",
         "embeddings.yaml",
+        "fileSearchStores.yaml",
+        "files.yaml",
+        "generatedFiles.yaml",
         "generation.yaml",
         "grounding.yaml",
+        "media.yaml",
         "models.yaml",
+        "operations.yaml",
+        "permissions.yaml",
         "safety.yaml",
         "service.yaml",
         "tokens.yaml",
         "tools.yaml",
+        "tunedModels.yaml",
     ]
-    assert "119 types" in capsys.readouterr().out
+    assert "202 types" in capsys.readouterr().out
     service = yaml.safe_load((tmp_path / "service.yaml").read_text())
     assert service == {
         "service": {
@@ -170,7 +209,9 @@ def test_bootstrap_writes_topic_files(tmp_path: Path, capsys: pytest.CaptureFixt
     content = yaml.safe_load((tmp_path / "content.yaml").read_text())
     assert {"Content", "Part", "Blob", "FileData"} <= content["types"].keys()
     models = yaml.safe_load((tmp_path / "models.yaml").read_text())
-    assert list(models["types"]) == ["Model", "ListModelsResponse"]
+    assert list(models["types"]) == [
+        "Model", "ListModelsResponse", "PredictRequest", "PredictResponse", "PredictLongRunningRequest",
+    ]
     assert models["resources"]["models"]["methods"]["list"]["paginated"] == {"items": "models"}
     assert models["resources"]["models"]["methods"]["streamGenerateContent"]["streaming"] is True
     for path in tmp_path.iterdir():
@@ -185,8 +226,8 @@ def test_bootstrap_is_deterministic(tmp_path: Path) -> None:
     from codegen.discovery.load import load_discovery
 
     disc = load_discovery(NEW)
-    a = render(starter_spec(disc.doc)[0], disc.revision)
-    b = render(starter_spec(load_discovery(NEW).doc)[0], disc.revision)
+    a = render(bootstrap_spec(disc.doc)[0], disc.revision)
+    b = render(bootstrap_spec(load_discovery(NEW).doc)[0], disc.revision)
     assert a == b
 
 
@@ -214,7 +255,7 @@ def test_emit_then_load_gives_the_same_model(tmp_path: Path) -> None:
     from codegen.spec.loader import load_spec
 
     disc = load_discovery(NEW)
-    spec, _ = starter_spec(disc.doc)
+    spec, _ = bootstrap_spec(disc.doc)
     for name, text in render(spec, disc.revision).items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     loaded: Spec = load_spec(tmp_path)

@@ -60,7 +60,7 @@ def test_locations(new: Normalised) -> None:
     assert obj(new, "Candidate").loc.path == "schemas.Candidate"
     m = new.spec.resources["models"].method("generateContent")
     assert m is not None and m.loc.path == "resources.models.methods.generateContent"
-    op = new.spec.resources["models.operations"].method("get")
+    op = dict(new.spec.all_resources())["models.operations"].method("get")
     assert op is not None and op.loc.path == "resources.models.resources.operations.methods.get"
 
 
@@ -179,8 +179,15 @@ def test_all_references_resolve(new: Normalised) -> None:
 
 
 def test_resources(new: Normalised) -> None:
-    res = new.spec.resources
+    res = dict(new.spec.all_resources())  # nested resources by dotted path
     assert {"models", "models.operations", "tunedModels.permissions", "cachedContents"} <= res.keys()
+    assert "models.operations" not in new.spec.resources
+    assert [r.name for r in new.spec.resources["models"].resources] == ["operations"]
+    assert [r.name for r in new.spec.resources["fileSearchStores"].resources] == [
+        "operations", "upload", "documents"
+    ]
+    upload = new.spec.resources["fileSearchStores"].resource("upload")
+    assert upload is not None and upload.methods == () and upload.resources[0].name == "operations"
     assert sum(len(r.methods) for r in res.values()) == 79
     gc = res["models"].method("generateContent")
     assert gc is not None
@@ -205,13 +212,13 @@ def test_method_traits(new: Normalised) -> None:
     assert lro.long_running.response == UNKNOWN and lro.response == "Operation"
     upload = new.spec.resources["media"].method("upload")
     assert upload is not None and upload.upload and upload.path == "v1beta/files"
-    ops = new.spec.resources["models.operations"].method("list")
+    ops = dict(new.spec.all_resources())["models.operations"].method("list")
     assert ops is not None and ops.pagination is not None and ops.pagination.items == "operations"
-    get_perm = new.spec.resources["tunedModels.permissions"].method("get")
+    get_perm = dict(new.spec.all_resources())["tunedModels.permissions"].method("get")
     assert get_perm is not None
     name = get_perm.parameter("name")
     assert name is not None and name.prefix == ""  # tunedModels/*/permissions/*: no bare id
-    streams = [m.name for r in new.spec.resources.values() for m in r.methods if m.streaming]
+    streams = [m.name for _, r in new.spec.all_resources() for m in r.methods if m.streaming]
     assert streams == ["streamGenerateContent"] * 3
 
 

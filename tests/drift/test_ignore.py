@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -24,7 +23,7 @@ def rules_from(tmp_path: Path, text: str) -> Rules:
 
 def test_the_real_file_has_a_reason_for_every_rule() -> None:
     rules = load_rules(SPEC_DIR / "drift-ignore.yaml")
-    assert len(rules.section("ignore")) == 11
+    assert len(rules.section("ignore")) == 7  # the PaLM-era methods; the spec has every other one
     assert all(r.reason and r.loc.line > 0 for r in rules.rules)
 
 
@@ -140,12 +139,8 @@ def test_spec_only_through_the_real_cli(tmp_path: Path, capsys: pytest.CaptureFi
     assert "LiveClientMessage: the spec has type LiveClientMessage, the API does not describe it" in out
     rules = spec_dir / "drift-ignore.yaml"
     rules.write_text(
-        re.sub(
-            r"^spec_only:.*$",
-            "spec_only:\n  LiveClientMessage: Live API messages travel over a WebSocket.",
-            rules.read_text(encoding="utf-8"),
-            count=1,
-            flags=re.MULTILINE,
+        rules.read_text(encoding="utf-8").replace(
+            "spec_only:\n", "spec_only:\n  LiveClientMessage: Live API messages travel over a WebSocket.\n"
         ),
         encoding="utf-8",
     )

@@ -274,11 +274,11 @@ def test_new_type_follows_the_field_that_needs_it(new_doc: Doc, outcome: Callabl
 
 
 def test_a_method_the_ignore_file_names_brings_its_types_along(new_doc: Doc, outcome: Callable[[Doc], Outcome]) -> None:
-    """models.generateAnswer is ignored; a new field in a type only it needs is ignored with it."""
-    new_doc["schemas"]["GenerateAnswerRequest"]["properties"]["extra"] = {"type": "string"}
+    """models.generateText is ignored; a new field in a type only it needs is ignored with it."""
+    new_doc["schemas"]["GenerateTextRequest"]["properties"]["extra"] = {"type": "string"}
     o = outcome(new_doc)
     assert o.drift == []
-    assert "GenerateAnswerRequest" in {j.finding.key for j in o.ignored}
+    assert "GenerateTextRequest" in {j.finding.key for j in o.ignored}
 
 
 def test_mutations_combine(new_doc: Doc, outcome: Callable[[Doc], Outcome]) -> None:

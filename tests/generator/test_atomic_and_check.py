@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,7 +38,7 @@ def test_failure_mid_generation_leaves_output_unchanged(
     before = read_tree(out)
     _break_spec(spec)  # so that generation has something new to write
     if stage == "format":
-        monkeypatch.setattr(codegen.format, "format_files", lambda files: (_ for _ in ()).throw(RuntimeError("boom")))
+        monkeypatch.setattr(codegen.format, "format_text", lambda path, text: (_ for _ in ()).throw(RuntimeError("boom")))
     else:
         real = Path.write_bytes
         count = {"n": 0}
@@ -78,3 +80,38 @@ def test_generate_skips_work_when_nothing_changed(generated: tuple[Path, Path], 
     spec, out = generated
     monkeypatch.setattr(codegen.write, "write_tree", lambda *a: pytest.fail("should not write"))
     assert generate(paths(spec, out)) is False
+
+
+def test_unchanged_files_are_reused_and_edited_ones_made_again(
+    generated: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`generate --force` formats only the files whose source changed; a file edited by hand is
+    made again even though its source did not change; `check` trusts no manifest."""
+    spec, out = generated
+    before = read_tree(out)
+    assert ".codegen-manifest.json" in before
+    formatted: list[str] = []
+    real = codegen.format.format_text
+
+    def counting(path: str, text: str) -> str:
+        formatted.append(path)
+        return real(path, text)
+
+    monkeypatch.setattr(codegen.format, "format_text", counting)
+    generate(paths(spec, out), force=True)
+    assert formatted == [] and read_tree(out) == before
+    models = out / "gemini_client" / "resources" / "models.py"
+    models.write_text(models.read_text() + "import os  # hand edit\n")
+    assert check(paths(spec, out)) == ["changed: gemini_client/resources/models.py"]
+    formatted.clear()  # check made everything again
+    generate(paths(spec, out), force=True)
+    assert formatted == ["gemini_client/resources/models.py"] and read_tree(out) == before
+    formatted.clear()
+    # a hand edit that also forges the manifest's hash of the file is caught by check
+    forged = models.read_text() + "import os  # hand edit\n"
+    models.write_text(forged)
+    manifest = out / ".codegen-manifest.json"
+    doc = json.loads(manifest.read_text())
+    doc["files"]["gemini_client/resources/models.py"][1] = hashlib.sha256(forged.encode()).hexdigest()
+    manifest.write_text(json.dumps(doc))
+    assert "changed: gemini_client/resources/models.py" in check(paths(spec, out))

@@ -292,7 +292,7 @@ def upload(
     on_progress: ProgressCallback | None = None,
     options: RequestOptions,
 ) -> T:
-    """Upload ``file`` to ``path`` (e.g. ``"upload/v1beta/files"``) and parse the final answer."""
+    """Upload ``file`` to ``path`` (e.g. ``"/upload/v1beta/files"``) and parse the final answer."""
     with _open(file, mime_type) as (source, mime):
         steps = _Upload(
             client, path, source, mime, metadata, chunk_size, on_progress, options

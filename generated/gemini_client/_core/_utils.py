@@ -9,7 +9,7 @@ import pydantic
 
 from ._types import NotGiven
 
-__all__ = ["build_body", "path_param", "strip_not_given"]
+__all__ = ["build_body", "field_mask", "path_param", "strip_not_given"]
 
 
 def path_param(value: str, *, name: str, prefix: str = "") -> str:
@@ -23,6 +23,17 @@ def path_param(value: str, *, name: str, prefix: str = "") -> str:
     if prefix and "/" not in value:
         value = prefix + value
     return quote(value, safe="/")
+
+
+def field_mask(value: object) -> object:
+    """A ``fieldmask`` parameter: a list of field paths joined with ``,``, or the string as given."""
+    if isinstance(value, str) or value is None or isinstance(value, NotGiven):
+        return value
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    raise TypeError(
+        f"a field mask is a list of field names or a string, got {type(value).__name__}"
+    )
 
 
 def strip_not_given(mapping: Mapping[str, object]) -> dict[str, object]:

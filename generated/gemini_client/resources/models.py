@@ -5,35 +5,58 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
+    AsyncBinaryResponse,
+    AsyncOperation,
     AsyncPager,
     AsyncStream,
+    BinaryResponse,
     Body,
     Headers,
     NotGiven,
+    Operation,
     Query,
     RequestOptions,
     Stream,
     SyncAPIResource,
     SyncPager,
     Timeout,
+    async_request_empty,
+    async_request_media,
+    async_request_operation,
+    async_request_upload,
+    async_to_raw_response_wrapper,
     build_body,
+    field_mask,
     path_param,
+    request_empty,
+    request_media,
+    request_operation,
+    request_upload,
     strip_not_given,
     to_raw_response_wrapper,
-    async_to_raw_response_wrapper,
 )
+
+if TYPE_CHECKING:
+    from .models_operations import AsyncModelsOperations, ModelsOperations
 
 __all__ = ["Models", "AsyncModels"]
 
 
 class Models(SyncAPIResource):
     """Generative models."""
+
+    @cached_property
+    def operations(self) -> ModelsOperations:
+        """Long-running operations of the parent resource."""
+        from .models_operations import ModelsOperations
+
+        return ModelsOperations(self._client)
 
     @cached_property
     def with_raw_response(self) -> ModelsWithRawResponse:
@@ -62,7 +85,7 @@ class Models(SyncAPIResource):
         model = path_param(model, name="model", prefix="models/")
         return self._client.request(
             "POST",
-            f"v1beta/{model}:generateContent",
+            f"{model}:generateContent",
             cast_to=types.GenerateContentResponse,
             body=build_body(
                 types.GenerateContentRequest,
@@ -76,6 +99,46 @@ class Models(SyncAPIResource):
                     "cachedContent": cached_content,
                     "serviceTier": service_tier,
                     "store": store,
+                },
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    def generate_answer(
+        self,
+        *,
+        model: str,
+        contents: Sequence[types.Content | dict[str, Any]],
+        answer_style: types.AnswerStyle | str,
+        inline_passages: types.GroundingPassages | dict[str, Any] | NotGiven = NOT_GIVEN,
+        semantic_retriever: types.SemanticRetrieverConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
+        safety_settings: Sequence[types.SafetySetting | dict[str, Any]] | NotGiven = NOT_GIVEN,
+        temperature: float | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> types.GenerateAnswerResponse:
+        """Generates a grounded answer from the model given an input `GenerateAnswerRequest`."""
+        model = path_param(model, name="model", prefix="models/")
+        return self._client.request(
+            "POST",
+            f"{model}:generateAnswer",
+            cast_to=types.GenerateAnswerResponse,
+            body=build_body(
+                types.GenerateAnswerRequest,
+                {
+                    "contents": contents,
+                    "answerStyle": answer_style,
+                    "inlinePassages": inline_passages,
+                    "semanticRetriever": semantic_retriever,
+                    "safetySettings": safety_settings,
+                    "temperature": temperature,
                 },
             ),
             options=RequestOptions(
@@ -108,7 +171,7 @@ class Models(SyncAPIResource):
         model = path_param(model, name="model", prefix="models/")
         return self._client.stream(
             "POST",
-            f"v1beta/{model}:streamGenerateContent",
+            f"{model}:streamGenerateContent",
             cast_to=types.GenerateContentResponse,
             body=build_body(
                 types.GenerateContentRequest,
@@ -122,40 +185,6 @@ class Models(SyncAPIResource):
                     "cachedContent": cached_content,
                     "serviceTier": service_tier,
                     "store": store,
-                },
-            ),
-            options=RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
-        )
-
-    def count_tokens(
-        self,
-        *,
-        model: str,
-        contents: Sequence[types.Content | dict[str, Any]] | NotGiven = NOT_GIVEN,
-        generate_content_request: (
-            types.GenerateContentRequest | dict[str, Any] | NotGiven
-        ) = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> types.CountTokensResponse:
-        """Runs a model's tokenizer on input `Content` and returns the token count."""
-        model = path_param(model, name="model", prefix="models/")
-        return self._client.request(
-            "POST",
-            f"v1beta/{model}:countTokens",
-            cast_to=types.CountTokensResponse,
-            body=build_body(
-                types.CountTokensRequest,
-                {
-                    "contents": contents,
-                    "generateContentRequest": generate_content_request,
                 },
             ),
             options=RequestOptions(
@@ -184,7 +213,7 @@ class Models(SyncAPIResource):
         model = path_param(model, name="model", prefix="models/")
         return self._client.request(
             "POST",
-            f"v1beta/{model}:embedContent",
+            f"{model}:embedContent",
             cast_to=types.EmbedContentResponse,
             body=build_body(
                 types.EmbedContentRequest,
@@ -218,12 +247,110 @@ class Models(SyncAPIResource):
         model = path_param(model, name="model", prefix="models/")
         return self._client.request(
             "POST",
-            f"v1beta/{model}:batchEmbedContents",
+            f"{model}:batchEmbedContents",
             cast_to=types.BatchEmbedContentsResponse,
             body=build_body(
                 types.BatchEmbedContentsRequest,
                 {
                     "requests": requests,
+                },
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    def count_tokens(
+        self,
+        *,
+        model: str,
+        contents: Sequence[types.Content | dict[str, Any]] | NotGiven = NOT_GIVEN,
+        generate_content_request: (
+            types.GenerateContentRequest | dict[str, Any] | NotGiven
+        ) = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> types.CountTokensResponse:
+        """Runs a model's tokenizer on input `Content` and returns the token count."""
+        model = path_param(model, name="model", prefix="models/")
+        return self._client.request(
+            "POST",
+            f"{model}:countTokens",
+            cast_to=types.CountTokensResponse,
+            body=build_body(
+                types.CountTokensRequest,
+                {
+                    "contents": contents,
+                    "generateContentRequest": generate_content_request,
+                },
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    def batch_generate_content(
+        self,
+        *,
+        model: str,
+        batch: types.GenerateContentBatch | dict[str, Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> Operation[types.GenerateContentBatchOutput]:
+        """Enqueues a batch of `GenerateContent` requests for batch processing."""
+        model = path_param(model, name="model", prefix="models/")
+        return request_operation(
+            self._client,
+            "POST",
+            f"{model}:batchGenerateContent",
+            response_cls=types.GenerateContentBatchOutput,
+            metadata_cls=types.GenerateContentBatch,
+            body=build_body(
+                types.BatchGenerateContentRequest,
+                {
+                    "batch": batch,
+                },
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    def async_batch_embed_content(
+        self,
+        *,
+        model: str,
+        batch: types.EmbedContentBatch | dict[str, Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> Operation[types.EmbedContentBatchOutput]:
+        """Enqueues a batch of `EmbedContent` requests for batch processing."""
+        model = path_param(model, name="model", prefix="models/")
+        return request_operation(
+            self._client,
+            "POST",
+            f"{model}:asyncBatchEmbedContent",
+            response_cls=types.EmbedContentBatchOutput,
+            metadata_cls=types.EmbedContentBatch,
+            body=build_body(
+                types.AsyncBatchEmbedContentRequest,
+                {
+                    "batch": batch,
                 },
             ),
             options=RequestOptions(
@@ -247,7 +374,7 @@ class Models(SyncAPIResource):
         name = path_param(name, name="name", prefix="models/")
         return self._client.request(
             "GET",
-            f"v1beta/{name}",
+            f"{name}",
             cast_to=types.Model,
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -270,7 +397,7 @@ class Models(SyncAPIResource):
         """Lists the `Model`s available through the Gemini API."""
         return self._client.paginate(
             "GET",
-            "v1beta/models",
+            "models",
             page_cls=types.ListModelsResponse,
             items="models",
             page_token="pageToken",
@@ -289,9 +416,81 @@ class Models(SyncAPIResource):
             ),
         )
 
+    def predict(
+        self,
+        *,
+        model: str,
+        instances: Sequence[Any],
+        parameters: Any | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> types.PredictResponse:
+        """Performs a prediction request."""
+        model = path_param(model, name="model", prefix="models/")
+        return self._client.request(
+            "POST",
+            f"{model}:predict",
+            cast_to=types.PredictResponse,
+            body=build_body(
+                types.PredictRequest,
+                {
+                    "instances": instances,
+                    "parameters": parameters,
+                },
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    def predict_long_running(
+        self,
+        *,
+        model: str,
+        instances: Sequence[Any],
+        parameters: Any | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> Operation[dict[str, Any]]:
+        """Same as Predict but returns an LRO."""
+        model = path_param(model, name="model", prefix="models/")
+        return request_operation(
+            self._client,
+            "POST",
+            f"{model}:predictLongRunning",
+            response_cls=dict,
+            body=build_body(
+                types.PredictLongRunningRequest,
+                {
+                    "instances": instances,
+                    "parameters": parameters,
+                },
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
 
 class AsyncModels(AsyncAPIResource):
     """Generative models."""
+
+    @cached_property
+    def operations(self) -> AsyncModelsOperations:
+        """Long-running operations of the parent resource."""
+        from .models_operations import AsyncModelsOperations
+
+        return AsyncModelsOperations(self._client)
 
     @cached_property
     def with_raw_response(self) -> AsyncModelsWithRawResponse:
@@ -320,7 +519,7 @@ class AsyncModels(AsyncAPIResource):
         model = path_param(model, name="model", prefix="models/")
         return await self._client.request(
             "POST",
-            f"v1beta/{model}:generateContent",
+            f"{model}:generateContent",
             cast_to=types.GenerateContentResponse,
             body=build_body(
                 types.GenerateContentRequest,
@@ -334,6 +533,46 @@ class AsyncModels(AsyncAPIResource):
                     "cachedContent": cached_content,
                     "serviceTier": service_tier,
                     "store": store,
+                },
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    async def generate_answer(
+        self,
+        *,
+        model: str,
+        contents: Sequence[types.Content | dict[str, Any]],
+        answer_style: types.AnswerStyle | str,
+        inline_passages: types.GroundingPassages | dict[str, Any] | NotGiven = NOT_GIVEN,
+        semantic_retriever: types.SemanticRetrieverConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
+        safety_settings: Sequence[types.SafetySetting | dict[str, Any]] | NotGiven = NOT_GIVEN,
+        temperature: float | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> types.GenerateAnswerResponse:
+        """Generates a grounded answer from the model given an input `GenerateAnswerRequest`."""
+        model = path_param(model, name="model", prefix="models/")
+        return await self._client.request(
+            "POST",
+            f"{model}:generateAnswer",
+            cast_to=types.GenerateAnswerResponse,
+            body=build_body(
+                types.GenerateAnswerRequest,
+                {
+                    "contents": contents,
+                    "answerStyle": answer_style,
+                    "inlinePassages": inline_passages,
+                    "semanticRetriever": semantic_retriever,
+                    "safetySettings": safety_settings,
+                    "temperature": temperature,
                 },
             ),
             options=RequestOptions(
@@ -366,7 +605,7 @@ class AsyncModels(AsyncAPIResource):
         model = path_param(model, name="model", prefix="models/")
         return await self._client.stream(
             "POST",
-            f"v1beta/{model}:streamGenerateContent",
+            f"{model}:streamGenerateContent",
             cast_to=types.GenerateContentResponse,
             body=build_body(
                 types.GenerateContentRequest,
@@ -380,40 +619,6 @@ class AsyncModels(AsyncAPIResource):
                     "cachedContent": cached_content,
                     "serviceTier": service_tier,
                     "store": store,
-                },
-            ),
-            options=RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
-        )
-
-    async def count_tokens(
-        self,
-        *,
-        model: str,
-        contents: Sequence[types.Content | dict[str, Any]] | NotGiven = NOT_GIVEN,
-        generate_content_request: (
-            types.GenerateContentRequest | dict[str, Any] | NotGiven
-        ) = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> types.CountTokensResponse:
-        """Runs a model's tokenizer on input `Content` and returns the token count."""
-        model = path_param(model, name="model", prefix="models/")
-        return await self._client.request(
-            "POST",
-            f"v1beta/{model}:countTokens",
-            cast_to=types.CountTokensResponse,
-            body=build_body(
-                types.CountTokensRequest,
-                {
-                    "contents": contents,
-                    "generateContentRequest": generate_content_request,
                 },
             ),
             options=RequestOptions(
@@ -442,7 +647,7 @@ class AsyncModels(AsyncAPIResource):
         model = path_param(model, name="model", prefix="models/")
         return await self._client.request(
             "POST",
-            f"v1beta/{model}:embedContent",
+            f"{model}:embedContent",
             cast_to=types.EmbedContentResponse,
             body=build_body(
                 types.EmbedContentRequest,
@@ -476,12 +681,110 @@ class AsyncModels(AsyncAPIResource):
         model = path_param(model, name="model", prefix="models/")
         return await self._client.request(
             "POST",
-            f"v1beta/{model}:batchEmbedContents",
+            f"{model}:batchEmbedContents",
             cast_to=types.BatchEmbedContentsResponse,
             body=build_body(
                 types.BatchEmbedContentsRequest,
                 {
                     "requests": requests,
+                },
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    async def count_tokens(
+        self,
+        *,
+        model: str,
+        contents: Sequence[types.Content | dict[str, Any]] | NotGiven = NOT_GIVEN,
+        generate_content_request: (
+            types.GenerateContentRequest | dict[str, Any] | NotGiven
+        ) = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> types.CountTokensResponse:
+        """Runs a model's tokenizer on input `Content` and returns the token count."""
+        model = path_param(model, name="model", prefix="models/")
+        return await self._client.request(
+            "POST",
+            f"{model}:countTokens",
+            cast_to=types.CountTokensResponse,
+            body=build_body(
+                types.CountTokensRequest,
+                {
+                    "contents": contents,
+                    "generateContentRequest": generate_content_request,
+                },
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    async def batch_generate_content(
+        self,
+        *,
+        model: str,
+        batch: types.GenerateContentBatch | dict[str, Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> AsyncOperation[types.GenerateContentBatchOutput]:
+        """Enqueues a batch of `GenerateContent` requests for batch processing."""
+        model = path_param(model, name="model", prefix="models/")
+        return await async_request_operation(
+            self._client,
+            "POST",
+            f"{model}:batchGenerateContent",
+            response_cls=types.GenerateContentBatchOutput,
+            metadata_cls=types.GenerateContentBatch,
+            body=build_body(
+                types.BatchGenerateContentRequest,
+                {
+                    "batch": batch,
+                },
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    async def async_batch_embed_content(
+        self,
+        *,
+        model: str,
+        batch: types.EmbedContentBatch | dict[str, Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> AsyncOperation[types.EmbedContentBatchOutput]:
+        """Enqueues a batch of `EmbedContent` requests for batch processing."""
+        model = path_param(model, name="model", prefix="models/")
+        return await async_request_operation(
+            self._client,
+            "POST",
+            f"{model}:asyncBatchEmbedContent",
+            response_cls=types.EmbedContentBatchOutput,
+            metadata_cls=types.EmbedContentBatch,
+            body=build_body(
+                types.AsyncBatchEmbedContentRequest,
+                {
+                    "batch": batch,
                 },
             ),
             options=RequestOptions(
@@ -505,7 +808,7 @@ class AsyncModels(AsyncAPIResource):
         name = path_param(name, name="name", prefix="models/")
         return await self._client.request(
             "GET",
-            f"v1beta/{name}",
+            f"{name}",
             cast_to=types.Model,
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -528,7 +831,7 @@ class AsyncModels(AsyncAPIResource):
         """Lists the `Model`s available through the Gemini API."""
         return self._client.paginate(
             "GET",
-            "v1beta/models",
+            "models",
             page_cls=types.ListModelsResponse,
             items="models",
             page_token="pageToken",
@@ -547,26 +850,105 @@ class AsyncModels(AsyncAPIResource):
             ),
         )
 
+    async def predict(
+        self,
+        *,
+        model: str,
+        instances: Sequence[Any],
+        parameters: Any | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> types.PredictResponse:
+        """Performs a prediction request."""
+        model = path_param(model, name="model", prefix="models/")
+        return await self._client.request(
+            "POST",
+            f"{model}:predict",
+            cast_to=types.PredictResponse,
+            body=build_body(
+                types.PredictRequest,
+                {
+                    "instances": instances,
+                    "parameters": parameters,
+                },
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    async def predict_long_running(
+        self,
+        *,
+        model: str,
+        instances: Sequence[Any],
+        parameters: Any | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> AsyncOperation[dict[str, Any]]:
+        """Same as Predict but returns an LRO."""
+        model = path_param(model, name="model", prefix="models/")
+        return await async_request_operation(
+            self._client,
+            "POST",
+            f"{model}:predictLongRunning",
+            response_cls=dict,
+            body=build_body(
+                types.PredictLongRunningRequest,
+                {
+                    "instances": instances,
+                    "parameters": parameters,
+                },
+            ),
+            options=RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
 
 class ModelsWithRawResponse:
     """Each method of `Models` returning an `APIResponse` (pagers already expose each page)."""
 
-    def __init__(self, models: Models) -> None:
-        self.generate_content = to_raw_response_wrapper(models.generate_content)
-        self.stream_generate_content = to_raw_response_wrapper(models.stream_generate_content)
-        self.count_tokens = to_raw_response_wrapper(models.count_tokens)
-        self.embed_content = to_raw_response_wrapper(models.embed_content)
-        self.batch_embed_contents = to_raw_response_wrapper(models.batch_embed_contents)
-        self.get = to_raw_response_wrapper(models.get)
+    def __init__(self, resource: Models) -> None:
+        self.generate_content = to_raw_response_wrapper(resource.generate_content)
+        self.generate_answer = to_raw_response_wrapper(resource.generate_answer)
+        self.stream_generate_content = to_raw_response_wrapper(resource.stream_generate_content)
+        self.embed_content = to_raw_response_wrapper(resource.embed_content)
+        self.batch_embed_contents = to_raw_response_wrapper(resource.batch_embed_contents)
+        self.count_tokens = to_raw_response_wrapper(resource.count_tokens)
+        self.batch_generate_content = to_raw_response_wrapper(resource.batch_generate_content)
+        self.async_batch_embed_content = to_raw_response_wrapper(resource.async_batch_embed_content)
+        self.get = to_raw_response_wrapper(resource.get)
+        self.predict = to_raw_response_wrapper(resource.predict)
+        self.predict_long_running = to_raw_response_wrapper(resource.predict_long_running)
 
 
 class AsyncModelsWithRawResponse:
     """Each method of `AsyncModels` returning an `APIResponse` (pagers already expose each page)."""
 
-    def __init__(self, models: AsyncModels) -> None:
-        self.generate_content = async_to_raw_response_wrapper(models.generate_content)
-        self.stream_generate_content = async_to_raw_response_wrapper(models.stream_generate_content)
-        self.count_tokens = async_to_raw_response_wrapper(models.count_tokens)
-        self.embed_content = async_to_raw_response_wrapper(models.embed_content)
-        self.batch_embed_contents = async_to_raw_response_wrapper(models.batch_embed_contents)
-        self.get = async_to_raw_response_wrapper(models.get)
+    def __init__(self, resource: AsyncModels) -> None:
+        self.generate_content = async_to_raw_response_wrapper(resource.generate_content)
+        self.generate_answer = async_to_raw_response_wrapper(resource.generate_answer)
+        self.stream_generate_content = async_to_raw_response_wrapper(
+            resource.stream_generate_content
+        )
+        self.embed_content = async_to_raw_response_wrapper(resource.embed_content)
+        self.batch_embed_contents = async_to_raw_response_wrapper(resource.batch_embed_contents)
+        self.count_tokens = async_to_raw_response_wrapper(resource.count_tokens)
+        self.batch_generate_content = async_to_raw_response_wrapper(resource.batch_generate_content)
+        self.async_batch_embed_content = async_to_raw_response_wrapper(
+            resource.async_batch_embed_content
+        )
+        self.get = async_to_raw_response_wrapper(resource.get)
+        self.predict = async_to_raw_response_wrapper(resource.predict)
+        self.predict_long_running = async_to_raw_response_wrapper(resource.predict_long_running)

@@ -28,6 +28,25 @@ from ._exceptions import (
     UnprocessableEntityError,
     make_status_error,
 )
+from ._calls import (
+    AsyncBinaryResponse,
+    BinaryResponse,
+    async_request_empty,
+    async_request_media,
+    async_request_upload,
+    request_empty,
+    request_media,
+    request_upload,
+)
+from ._operations import (
+    AsyncOperation,
+    Operation,
+    OperationError,
+    OperationNotDoneError,
+    OperationTimeoutError,
+    async_request_operation,
+    request_operation,
+)
 from ._pagination import AsyncPager, SyncPager
 from ._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from ._streaming import AsyncStream, Stream
@@ -41,7 +60,7 @@ from ._uploads import (
     guess_mime_type,
     upload,
 )
-from ._utils import build_body, path_param, strip_not_given
+from ._utils import build_body, field_mask, path_param, strip_not_given
 
 if TYPE_CHECKING:
     from ._models import BaseModel, OpenEnum
@@ -57,6 +76,22 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "AsyncBinaryResponse",
+    "AsyncOperation",
+    "BinaryResponse",
+    "Operation",
+    "OperationError",
+    "OperationNotDoneError",
+    "OperationTimeoutError",
+    "async_request_empty",
+    "async_request_media",
+    "async_request_operation",
+    "async_request_upload",
+    "field_mask",
+    "request_empty",
+    "request_media",
+    "request_operation",
+    "request_upload",
     "DEFAULT_CHUNK_SIZE",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",

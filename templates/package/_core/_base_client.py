@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
@@ -46,6 +47,7 @@ _AsyncClientT = TypeVar("_AsyncClientT", bound="AsyncAPIClient")
 
 _RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo"
+_VERSION = re.compile(r"^[a-z0-9]+$")
 
 
 def _parse(cast_to: type[T], response: httpx.Response) -> T:
@@ -109,14 +111,18 @@ class _BaseClient(Generic[_HttpxClientT]):
         api_key: str,
         base_url: str,
         auth_header: str,
+        api_version: str = "",
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
+        if api_version and not _VERSION.match(api_version):
+            raise ValueError(f"invalid api_version {api_version!r}: expected e.g. 'v1beta'")
         self.api_key = api_key
         self.base_url = base_url.rstrip("/") + "/"
+        self.api_version = api_version
         self.timeout = timeout
         self.max_retries = max_retries
         self._auth_header = auth_header
@@ -126,6 +132,15 @@ class _BaseClient(Generic[_HttpxClientT]):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, max_retries={self.max_retries})"
 
+    def _url(self, path: str) -> str:
+        """``path`` under the API version (``models/x:generateContent``), under the base URL when
+        it starts with ``/`` (``/upload/v1beta/files``), or as it is when it is a full URL."""
+        if path.startswith(("https://", "http://")):
+            return path
+        if path.startswith("/"):
+            return self.base_url + path[1:]
+        return self.base_url + (f"{self.api_version}/" if self.api_version else "") + path
+
     def _build_request(
         self,
         method: str,
@@ -133,7 +148,9 @@ class _BaseClient(Generic[_HttpxClientT]):
         body: Mapping[str, object] | None,
         query: Mapping[str, object] | None,
         options: RequestOptions,
+        content: tuple[bytes, str] | None = None,
     ) -> httpx.Request:
+        """``content`` is a raw body and its content type, sent instead of JSON ``body``."""
         headers = self._headers
         if options.extra_headers:
             headers = {**headers, **options.extra_headers}
@@ -144,9 +161,18 @@ class _BaseClient(Generic[_HttpxClientT]):
             body = {**(body or {}), **options.extra_body}
         params = {k: v for k, v in query.items() if v is not None} if query else None
         timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
+        if content is not None:
+            return self._client.build_request(
+                method,
+                self._url(path),
+                params=cast(Any, params),
+                headers={**headers, "content-type": content[1]},
+                content=content[0],
+                timeout=timeout,
+            )
         return self._client.build_request(
             method,
-            self.base_url + path,
+            self._url(path),
             params=cast(Any, params),
             headers=headers,
             json=body,
@@ -197,6 +223,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         api_key: str,
         base_url: str,
         auth_header: str,
+        api_version: str = "",
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
@@ -206,6 +233,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             api_key=api_key,
             base_url=base_url,
             auth_header=auth_header,
+            api_version=api_version,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
@@ -233,6 +261,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             api_key=self.api_key if api_key is None else api_key,
             base_url=self.base_url if base_url is None else base_url,
             auth_header=self._auth_header,
+            api_version=self.api_version,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
             max_retries=self.max_retries if max_retries is None else max_retries,
             default_headers=self._default_headers if default_headers is None else default_headers,
@@ -266,9 +295,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         options: RequestOptions,
         *,
         stream: bool = False,
+        content: tuple[bytes, str] | None = None,
     ) -> httpx.Response:
         """Send with retries; returns a 2xx response (its body unread when ``stream``)."""
-        request = self._build_request(method, path, body, query, options)
+        request = self._build_request(method, path, body, query, options, content)
         attempt = 0
         while True:
             try:
@@ -294,9 +324,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         body: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         options: RequestOptions,
+        content: tuple[bytes, str] | None = None,
     ) -> T:
         """Send a request and parse its JSON body as ``cast_to``."""
-        response = self._send(method, path, body, query, options)
+        response = self._send(method, path, body, query, options, content=content)
         if _is_raw(options):
             return cast(T, APIResponse(response, lambda: _parse(cast_to, response)))
         return _parse(cast_to, response)
@@ -351,6 +382,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         api_key: str,
         base_url: str,
         auth_header: str,
+        api_version: str = "",
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
@@ -360,6 +392,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             api_key=api_key,
             base_url=base_url,
             auth_header=auth_header,
+            api_version=api_version,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
@@ -391,6 +424,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             api_key=self.api_key if api_key is None else api_key,
             base_url=self.base_url if base_url is None else base_url,
             auth_header=self._auth_header,
+            api_version=self.api_version,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
             max_retries=self.max_retries if max_retries is None else max_retries,
             default_headers=self._default_headers if default_headers is None else default_headers,
@@ -424,9 +458,10 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         options: RequestOptions,
         *,
         stream: bool = False,
+        content: tuple[bytes, str] | None = None,
     ) -> httpx.Response:
         """Send with retries; returns a 2xx response (its body unread when ``stream``)."""
-        request = self._build_request(method, path, body, query, options)
+        request = self._build_request(method, path, body, query, options, content)
         attempt = 0
         while True:
             try:
@@ -452,9 +487,10 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         body: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         options: RequestOptions,
+        content: tuple[bytes, str] | None = None,
     ) -> T:
         """Send a request and parse its JSON body as ``cast_to``."""
-        response = await self._send(method, path, body, query, options)
+        response = await self._send(method, path, body, query, options, content=content)
         if _is_raw(options):
             return cast(T, APIResponse(response, lambda: _parse(cast_to, response)))
         return _parse(cast_to, response)

@@ -20,10 +20,15 @@ from ._core import (
 )
 
 if TYPE_CHECKING:
+    from .resources.files import AsyncFiles, Files
+    from .resources.media import AsyncMedia, Media
     from .resources.models import AsyncModels, Models
+    from .resources.tuned_models import AsyncTunedModels, TunedModels
+
 __all__ = ["Client", "AsyncClient"]
 
 BASE_URL = "https://generativelanguage.googleapis.com"
+API_VERSION = "v1beta"
 AUTH_HEADER = "x-goog-api-key"
 API_KEY_ENV = (
     "GEMINI_API_KEY",
@@ -42,13 +47,15 @@ def _resolve_api_key(api_key: str | None) -> str:
 
 
 class Client(SyncAPIClient):
-    """Gemini API client. `api_key` defaults to the environment (GEMINI_API_KEY, GOOGLE_API_KEY)."""
+    """Gemini API client. `api_key` defaults to the environment (GEMINI_API_KEY, GOOGLE_API_KEY),
+    `api_version` to "v1beta"."""
 
     def __init__(
         self,
         *,
         api_key: str | None = None,
         base_url: str | None = None,
+        api_version: str | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
@@ -58,11 +65,26 @@ class Client(SyncAPIClient):
             api_key=_resolve_api_key(api_key),
             base_url=base_url or BASE_URL,
             auth_header=AUTH_HEADER,
+            api_version=api_version or API_VERSION,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
         )
+
+    @cached_property
+    def files(self) -> Files:
+        """Only a paginated method."""
+        from .resources.files import Files
+
+        return Files(self)
+
+    @cached_property
+    def media(self) -> Media:
+        """Uploads and downloads."""
+        from .resources.media import Media
+
+        return Media(self)
 
     @cached_property
     def models(self) -> Models:
@@ -71,15 +93,24 @@ class Client(SyncAPIClient):
 
         return Models(self)
 
+    @cached_property
+    def tuned_models(self) -> TunedModels:
+        """Tuned models."""
+        from .resources.tuned_models import TunedModels
+
+        return TunedModels(self)
+
 
 class AsyncClient(AsyncAPIClient):
-    """Gemini API client for asyncio. `api_key` defaults to the environment (GEMINI_API_KEY, GOOGLE_API_KEY)."""
+    """Gemini API client for asyncio. `api_key` defaults to the environment
+    (GEMINI_API_KEY, GOOGLE_API_KEY), `api_version` to "v1beta"."""
 
     def __init__(
         self,
         *,
         api_key: str | None = None,
         base_url: str | None = None,
+        api_version: str | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
@@ -89,6 +120,7 @@ class AsyncClient(AsyncAPIClient):
             api_key=_resolve_api_key(api_key),
             base_url=base_url or BASE_URL,
             auth_header=AUTH_HEADER,
+            api_version=api_version or API_VERSION,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
@@ -96,8 +128,29 @@ class AsyncClient(AsyncAPIClient):
         )
 
     @cached_property
+    def files(self) -> AsyncFiles:
+        """Only a paginated method."""
+        from .resources.files import AsyncFiles
+
+        return AsyncFiles(self)
+
+    @cached_property
+    def media(self) -> AsyncMedia:
+        """Uploads and downloads."""
+        from .resources.media import AsyncMedia
+
+        return AsyncMedia(self)
+
+    @cached_property
     def models(self) -> AsyncModels:
         """Generative models."""
         from .resources.models import AsyncModels
 
         return AsyncModels(self)
+
+    @cached_property
+    def tuned_models(self) -> AsyncTunedModels:
+        """Tuned models."""
+        from .resources.tuned_models import AsyncTunedModels
+
+        return AsyncTunedModels(self)

@@ -5,28 +5,41 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
+    AsyncBinaryResponse,
+    AsyncOperation,
     AsyncPager,
     AsyncStream,
+    BinaryResponse,
     Body,
     Headers,
     NotGiven,
+    Operation,
     Query,
     RequestOptions,
     Stream,
     SyncAPIResource,
     SyncPager,
     Timeout,
+    async_request_empty,
+    async_request_media,
+    async_request_operation,
+    async_request_upload,
+    async_to_raw_response_wrapper,
     build_body,
+    field_mask,
     path_param,
+    request_empty,
+    request_media,
+    request_operation,
+    request_upload,
     strip_not_given,
     to_raw_response_wrapper,
-    async_to_raw_response_wrapper,
 )
 
 __all__ = ["Models", "AsyncModels"]
@@ -56,7 +69,7 @@ class Models(SyncAPIResource):
         model = path_param(model, name="model", prefix="models/")
         return self._client.request(
             "POST",
-            f"v1beta/{model}:generateContent",
+            f"{model}:generateContent",
             cast_to=types.GenerateContentResponse,
             body=build_body(
                 types.GenerateContentRequest,
@@ -86,11 +99,11 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Stream[types.GenerateContentResponse]:
-        """`POST v1beta/{model}:streamGenerateContent`"""
+        """`POST {model}:streamGenerateContent`"""
         model = path_param(model, name="model", prefix="models/")
         return self._client.stream(
             "POST",
-            f"v1beta/{model}:streamGenerateContent",
+            f"{model}:streamGenerateContent",
             cast_to=types.GenerateContentResponse,
             body=build_body(
                 types.GenerateContentRequest,
@@ -117,11 +130,11 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Model:
-        """`GET v1beta/{name}`"""
+        """`GET {name}`"""
         name = path_param(name, name="name", prefix="models/")
         return self._client.request(
             "GET",
-            f"v1beta/{name}",
+            f"{name}",
             cast_to=types.Model,
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -141,10 +154,10 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> SyncPager[types.ListModelsResponse, types.Model]:
-        """`GET v1beta/models`"""
+        """`GET models`"""
         return self._client.paginate(
             "GET",
-            "v1beta/models",
+            "models",
             page_cls=types.ListModelsResponse,
             items="models",
             page_token="pageToken",
@@ -188,7 +201,7 @@ class AsyncModels(AsyncAPIResource):
         model = path_param(model, name="model", prefix="models/")
         return await self._client.request(
             "POST",
-            f"v1beta/{model}:generateContent",
+            f"{model}:generateContent",
             cast_to=types.GenerateContentResponse,
             body=build_body(
                 types.GenerateContentRequest,
@@ -218,11 +231,11 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[types.GenerateContentResponse]:
-        """`POST v1beta/{model}:streamGenerateContent`"""
+        """`POST {model}:streamGenerateContent`"""
         model = path_param(model, name="model", prefix="models/")
         return await self._client.stream(
             "POST",
-            f"v1beta/{model}:streamGenerateContent",
+            f"{model}:streamGenerateContent",
             cast_to=types.GenerateContentResponse,
             body=build_body(
                 types.GenerateContentRequest,
@@ -249,11 +262,11 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Model:
-        """`GET v1beta/{name}`"""
+        """`GET {name}`"""
         name = path_param(name, name="name", prefix="models/")
         return await self._client.request(
             "GET",
-            f"v1beta/{name}",
+            f"{name}",
             cast_to=types.Model,
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -273,10 +286,10 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[types.ListModelsResponse, types.Model]:
-        """`GET v1beta/models`"""
+        """`GET models`"""
         return self._client.paginate(
             "GET",
-            "v1beta/models",
+            "models",
             page_cls=types.ListModelsResponse,
             items="models",
             page_token="pageToken",
@@ -299,16 +312,18 @@ class AsyncModels(AsyncAPIResource):
 class ModelsWithRawResponse:
     """Each method of `Models` returning an `APIResponse` (pagers already expose each page)."""
 
-    def __init__(self, models: Models) -> None:
-        self.generate_content = to_raw_response_wrapper(models.generate_content)
-        self.stream_generate_content = to_raw_response_wrapper(models.stream_generate_content)
-        self.get = to_raw_response_wrapper(models.get)
+    def __init__(self, resource: Models) -> None:
+        self.generate_content = to_raw_response_wrapper(resource.generate_content)
+        self.stream_generate_content = to_raw_response_wrapper(resource.stream_generate_content)
+        self.get = to_raw_response_wrapper(resource.get)
 
 
 class AsyncModelsWithRawResponse:
     """Each method of `AsyncModels` returning an `APIResponse` (pagers already expose each page)."""
 
-    def __init__(self, models: AsyncModels) -> None:
-        self.generate_content = async_to_raw_response_wrapper(models.generate_content)
-        self.stream_generate_content = async_to_raw_response_wrapper(models.stream_generate_content)
-        self.get = async_to_raw_response_wrapper(models.get)
+    def __init__(self, resource: AsyncModels) -> None:
+        self.generate_content = async_to_raw_response_wrapper(resource.generate_content)
+        self.stream_generate_content = async_to_raw_response_wrapper(
+            resource.stream_generate_content
+        )
+        self.get = async_to_raw_response_wrapper(resource.get)

@@ -18,6 +18,26 @@ class Blob(BaseModel):
     data: str | None = None
 
 
+class CreateTunedModelMetadata(BaseModel):
+
+    completed_percent: float | None = Field(
+        default=None, validation_alias="completedPercent", serialization_alias="completedPercent"
+    )
+
+
+class Empty(BaseModel):
+    """Nothing."""
+
+
+class File(BaseModel):
+
+    name: str | None = None
+
+    mime_type: str | None = Field(
+        default=None, validation_alias="mimeType", serialization_alias="mimeType"
+    )
+
+
 class FinishReason(OpenEnum):
     """Why the model stopped."""
 
@@ -29,6 +49,15 @@ class FinishReason(OpenEnum):
 
     OLD = "OLD"
     """Gone soon."""
+
+
+class ListFilesResponse(BaseModel):
+
+    files: list[File] | None = None
+
+    next_page_token: str | None = Field(
+        default=None, validation_alias="nextPageToken", serialization_alias="nextPageToken"
+    )
 
 
 class Model(BaseModel):
@@ -54,6 +83,13 @@ class Part(BaseModel):
     """A keyword as a field name."""
 
 
+class Permission(BaseModel):
+
+    name: str | None = None
+
+    role: str | None = None
+
+
 class Schema(BaseModel):
     """A recursive type."""
 
@@ -74,12 +110,45 @@ class Schema(BaseModel):
     count: int | None = None
 
 
+class Status(BaseModel):
+
+    code: int | None = None
+
+    message: str | None = None
+
+    details: list[dict[str, Any]] | None = None
+
+
+class TunedModel(BaseModel):
+    """A model tuned on your data."""
+
+    name: str | None = None
+
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
+
+    base_model: str | None = Field(
+        default=None, validation_alias="baseModel", serialization_alias="baseModel"
+    )
+
+
 class Content(BaseModel):
     """Multi-part content of a message."""
 
     parts: list[Part] | None = None
 
     role: str | None = None
+
+
+class CreateFileRequest(BaseModel):
+
+    file: File | None = None
+
+
+class CreateFileResponse(BaseModel):
+
+    file: File | None = None
 
 
 class GenerateContentRequest(BaseModel):
@@ -104,6 +173,29 @@ class ListModelsResponse(BaseModel):
     )
 
 
+class ListPermissionsResponse(BaseModel):
+
+    permissions: list[Permission] | None = None
+
+    next_page_token: str | None = Field(
+        default=None, validation_alias="nextPageToken", serialization_alias="nextPageToken"
+    )
+
+
+class Operation(BaseModel):
+    """A long-running operation; the name collides with nothing the client exports."""
+
+    name: str | None = None
+
+    done: bool | None = None
+
+    metadata: dict[str, Any] | None = None
+
+    error: Status | None = None
+
+    response: dict[str, Any] | None = None
+
+
 class Candidate(BaseModel):
 
     content: Content | None = None
@@ -119,6 +211,15 @@ class GenerateContentResponse(BaseModel):
 
     response_id: str | None = Field(
         default=None, validation_alias="responseId", serialization_alias="responseId"
+    )
+
+
+class ListOperationsResponse(BaseModel):
+
+    operations: list[Operation] | None = None
+
+    next_page_token: str | None = Field(
+        default=None, validation_alias="nextPageToken", serialization_alias="nextPageToken"
     )
 
 

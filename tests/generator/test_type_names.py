@@ -1,0 +1,96 @@
+"""Spec types named like what the generated modules import or use (`Operation`, `Field`, `Any`,
+`BaseModel`, builtins...) are importable from `gemini_client.types` under their spec names and
+usable in requests and responses; keywords are refused."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from codegen.cli import main
+from codegen.pipeline import generate
+
+from .conftest import paths
+
+# `Operation` is in the mini spec already (tuning.yaml).
+COLLIDING = [
+    "Field", "Any", "BaseModel", "Enum", "OpenEnum", "Optional", "Union", "List",
+    "Dict", "Literal", "Annotated", "ConfigDict", "RootModel", "Exception",
+    "ValueError", "Ellipsis", "NotImplemented", "BaseException", "Mapping", "Sequence", "NotGiven",
+    "Stream", "SyncPager", "RequestOptions", "Timeout", "Headers", "Body", "Query",
+]
+
+
+def _spec(spec_dir: Path) -> None:
+    fields = "\n".join(f"      f{i}: {name}" for i, name in enumerate(COLLIDING))
+    types = "\n".join(
+        f"  {name}:\n    fields:\n      value: string\n      next: {COLLIDING[(i + 1) % len(COLLIDING)]}"
+        for i, name in enumerate(COLLIDING)
+    )
+    (spec_dir / "names.yaml").write_text(
+        f"types:\n{types}\n  Holder:\n    fields:\n{fields}\n"
+        "resources:\n"
+        "  holders:\n"
+        "    methods:\n"
+        "      create:\n"
+        "        http: POST v1beta/holders\n"
+        "        request: Holder\n"
+        "        response: Operation\n"
+        "        long_running: {response: Field, metadata: Any}\n",
+        encoding="utf-8",
+    )
+
+
+def test_colliding_type_names_import_under_their_spec_names(
+    tmp_path: Path, spec_copy: Callable[[], Path]
+) -> None:
+    spec = spec_copy()
+    _spec(spec)
+    out = tmp_path / "out"
+    generate(paths(spec, out))
+    script = textwrap.dedent(
+        f"""
+        import json, sys
+        from gemini_client import types
+        from gemini_client.resources.holders import Holders
+        names = {COLLIDING!r}
+        for name in names:
+            cls = getattr(types, name)
+            assert name in types.__all__, name
+            assert cls.model_validate({{"value": "v"}}).value == "v", name
+        h = types.Holder.model_validate({{f"f{{i}}": {{"value": str(i), "next": {{"value": "n"}}}} for i in range(len(names))}})
+        for i, name in enumerate(names):
+            assert isinstance(getattr(h, f"f{{i}}"), getattr(types, name)), name
+        assert types.Operation.__name__ == "Operation" and "Operation" in types.__all__
+        # builtins still work inside the generated modules
+        assert isinstance(types.Holder.model_json_schema(), dict)
+        print("ok")
+        """
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], cwd=out, capture_output=True, text=True, timeout=120,
+        env={"PYTHONPATH": str(out), "PATH": "/usr/bin:/bin"},
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "ok"
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "gemini_client"],
+        cwd=out, capture_output=True, text=True, timeout=600,
+    )
+    assert mypy.returncode == 0, mypy.stdout
+
+
+@pytest.mark.parametrize("name", ["None", "True", "False"])
+def test_keyword_type_names_are_refused(
+    name: str, spec_copy: Callable[[], Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = spec_copy()
+    (spec / "kw.yaml").write_text(f"types:\n  {name}:\n    fields: {{}}\n", encoding="utf-8")
+    assert main(["generate", "--spec", str(spec), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"types.{name}" in err[0] and "keyword" in err[0]
