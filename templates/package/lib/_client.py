@@ -6,7 +6,16 @@ helper that extends a generated resource subclasses it and overrides that resour
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from .. import _client
+
+if TYPE_CHECKING:
+    from ._batches import AsyncBatches, Batches
+    from ._caches import AsyncCaches, Caches
+    from ._files import AsyncFiles, Files
+    from ._models import AsyncModels, Models
 
 __all__ = ["Client", "AsyncClient"]
 
@@ -14,6 +23,62 @@ __all__ = ["Client", "AsyncClient"]
 class Client(_client.Client):
     __doc__ = _client.Client.__doc__
 
+    @cached_property
+    def files(self) -> Files:
+        """Files: resumable upload, get, list, delete, download, wait_active."""
+        from ._files import Files
+
+        return Files(self)
+
+    @cached_property
+    def batches(self) -> Batches:
+        """Batch mode: create, get, list, cancel, delete, results."""
+        from ._batches import Batches
+
+        return Batches(self)
+
+    @cached_property
+    def caches(self) -> Caches:
+        """Context caches: create, get, list, update, delete."""
+        from ._caches import Caches
+
+        return Caches(self)
+
+    @cached_property
+    def models(self) -> Models:
+        """Generative models, with Imagen, Veo, files in prompts and cache objects."""
+        from ._models import Models
+
+        return Models(self)
+
 
 class AsyncClient(_client.AsyncClient):
     __doc__ = _client.AsyncClient.__doc__
+
+    @cached_property
+    def files(self) -> AsyncFiles:
+        """Files: resumable upload, get, list, delete, download, wait_active."""
+        from ._files import AsyncFiles
+
+        return AsyncFiles(self)
+
+    @cached_property
+    def batches(self) -> AsyncBatches:
+        """Batch mode: create, get, list, cancel, delete, results."""
+        from ._batches import AsyncBatches
+
+        return AsyncBatches(self)
+
+    @cached_property
+    def caches(self) -> AsyncCaches:
+        """Context caches: create, get, list, update, delete."""
+        from ._caches import AsyncCaches
+
+        return AsyncCaches(self)
+
+    @cached_property
+    def models(self) -> AsyncModels:
+        """Generative models, with Imagen, Veo, files in prompts and cache objects."""
+        from ._models import AsyncModels
+
+        return AsyncModels(self)

@@ -1,0 +1,260 @@
+"""``client.files``: resumable uploads, downloads to disk, and waiting for a file to be ACTIVE.
+
+```py
+file = client.files.upload(file="talk.mp3")            # MIME type from the name
+file = client.files.wait_active(file)                   # PROCESSING -> ACTIVE (FAILED raises)
+client.models.generate_content(model=..., contents=[{"parts": [file, {"text": "Summarise."}]}])
+client.files.download(video_uri, to="video.mp4")        # streamed to disk
+```
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, overload
+
+from .._core import (
+    DEFAULT_CHUNK_SIZE,
+    NOT_GIVEN,
+    APIError,
+    GeminiError,
+    Headers,
+    NotGiven,
+    OperationTimeoutError,
+    ProgressCallback,
+    RequestOptions,
+    Timeout,
+    UploadSource,
+    async_upload,
+    upload,
+)
+from ..resources import files as _files
+
+if TYPE_CHECKING:
+    from .. import types
+
+__all__ = ["AsyncFiles", "FileProcessingError", "Files", "as_contents", "file_name", "file_part"]
+
+_FILE_NAME = re.compile(r"files/[^/:?#]+")
+
+
+class FileProcessingError(APIError):
+    """The service could not process an uploaded file: its state is ``FAILED``."""
+
+    file: types.File
+
+    def __init__(self, file: types.File) -> None:
+        error = file.error
+        message = (error.message if error is not None else None) or "processing failed"
+        super().__init__(f"file {file.name} is FAILED: {message}", body=file.to_dict())
+        self.file = file
+
+
+def file_name(file: types.File | str) -> str:
+    """``files/abc`` from a ``File``, a name, a bare id, or a URI such as a Veo video's."""
+    name = file if isinstance(file, str) else (file.name or "")
+    if "://" in name:
+        found = _FILE_NAME.search(name.split("?", 1)[0])
+        if found is None:
+            raise ValueError(f"not a file URI: {name!r}")
+        return found.group(0)
+    return name if name.startswith("files/") else f"files/{name}"
+
+
+def file_part(file: types.File) -> types.Part:
+    """A ``fileData`` part that puts an uploaded ``File`` into a prompt."""
+    from .. import types
+
+    if not file.uri:
+        raise ValueError(f"file {file.name!r} has no uri: get() it once it is ACTIVE")
+    return types.Part(file_data=types.FileData(file_uri=file.uri, mime_type=file.mime_type))
+
+
+def _upload_path(api_version: str) -> str:
+    return f"/upload/{api_version}/files" if api_version else "/upload/files"
+
+
+def _metadata(display_name: str | None) -> dict[str, object]:
+    return {"file": {"displayName": display_name} if display_name else {}}
+
+
+def _state(file: types.File) -> str:
+    return str(file.state.value) if file.state is not None else ""
+
+
+def _part_path(to: str | os.PathLike[str]) -> tuple[Path, Path]:
+    target = Path(to)
+    return target, target.with_name(target.name + ".part")
+
+
+class Files(_files.Files):
+    """Files: upload (resumable), get, list, delete, download, wait_active."""
+
+    def upload(
+        self,
+        *,
+        file: UploadSource,
+        mime_type: str | None = None,
+        display_name: str | None = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        on_progress: ProgressCallback | None = None,
+        extra_headers: Headers | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> types.File:
+        """Upload a path, bytes or seekable binary file with the resumable protocol.
+
+        The MIME type is guessed from the file name unless given; ``on_progress(sent, total)`` is
+        called after each acknowledged chunk. A dropped connection or a 5xx resumes where the
+        server stopped.
+        """
+        from .. import types
+
+        created = upload(
+            self._client,
+            _upload_path(self._client.api_version),
+            cast_to=types.CreateFileResponse,
+            file=file,
+            mime_type=mime_type,
+            metadata=_metadata(display_name),
+            chunk_size=chunk_size,
+            on_progress=on_progress,
+            options=RequestOptions(extra_headers=extra_headers, timeout=timeout),
+        )
+        if created.file is None:
+            raise GeminiError("the upload finished without a file in its answer")
+        return created.file
+
+    @overload  # type: ignore[override]
+    def download(self, file: types.File | str, *, to: None = None) -> bytes: ...
+    @overload
+    def download(self, file: types.File | str, *, to: str | os.PathLike[str]) -> Path: ...
+    def download(
+        self, file: types.File | str, *, to: str | os.PathLike[str] | None = None
+    ) -> bytes | Path:
+        """The file's bytes, or streamed into ``to`` (written to ``to.part``, renamed when
+        complete: an interrupted download never leaves a truncated file at ``to``)."""
+        media = super().download(name=file_name(file))
+        if to is None:
+            return media.read()
+        target, part = _part_path(to)
+        try:
+            media.write_to(part)
+            os.replace(part, target)
+        finally:
+            part.unlink(missing_ok=True)
+        return target
+
+    def wait_active(
+        self, file: types.File | str, *, timeout: float | None = 300.0, poll_interval: float = 1.0
+    ) -> types.File:
+        """Poll until the file is ``ACTIVE``; raises ``FileProcessingError`` when it is ``FAILED``
+        and ``OperationTimeoutError`` after ``timeout`` seconds."""
+        name = file_name(file)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            current = self.get(name=name)
+            if _state(current) == "ACTIVE":
+                return current
+            if _state(current) == "FAILED":
+                raise FileProcessingError(current)
+            delay = _next_delay(deadline, poll_interval, name)
+            self._client._sleep(delay)
+
+
+class AsyncFiles(_files.AsyncFiles):
+    """Files for asyncio: upload (resumable), get, list, delete, download, wait_active."""
+
+    async def upload(
+        self,
+        *,
+        file: UploadSource,
+        mime_type: str | None = None,
+        display_name: str | None = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        on_progress: ProgressCallback | None = None,
+        extra_headers: Headers | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> types.File:
+        """Upload a path, bytes or seekable binary file with the resumable protocol."""
+        from .. import types
+
+        created = await async_upload(
+            self._client,
+            _upload_path(self._client.api_version),
+            cast_to=types.CreateFileResponse,
+            file=file,
+            mime_type=mime_type,
+            metadata=_metadata(display_name),
+            chunk_size=chunk_size,
+            on_progress=on_progress,
+            options=RequestOptions(extra_headers=extra_headers, timeout=timeout),
+        )
+        if created.file is None:
+            raise GeminiError("the upload finished without a file in its answer")
+        return created.file
+
+    @overload  # type: ignore[override]
+    async def download(self, file: types.File | str, *, to: None = None) -> bytes: ...
+    @overload
+    async def download(self, file: types.File | str, *, to: str | os.PathLike[str]) -> Path: ...
+    async def download(
+        self, file: types.File | str, *, to: str | os.PathLike[str] | None = None
+    ) -> bytes | Path:
+        """The file's bytes, or streamed into ``to`` (via ``to.part``, renamed when complete)."""
+        media = await super().download(name=file_name(file))
+        if to is None:
+            return await media.read()
+        target, part = _part_path(to)
+        try:
+            await media.write_to(part)
+            os.replace(part, target)
+        finally:
+            part.unlink(missing_ok=True)
+        return target
+
+    async def wait_active(
+        self, file: types.File | str, *, timeout: float | None = 300.0, poll_interval: float = 1.0
+    ) -> types.File:
+        """Poll until the file is ``ACTIVE``; raises ``FileProcessingError`` when it is ``FAILED``
+        and ``OperationTimeoutError`` after ``timeout`` seconds."""
+        name = file_name(file)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            current = await self.get(name=name)
+            if _state(current) == "ACTIVE":
+                return current
+            if _state(current) == "FAILED":
+                raise FileProcessingError(current)
+            await self._client._sleep(_next_delay(deadline, poll_interval, name))
+
+
+def _next_delay(deadline: float | None, poll_interval: float, name: str) -> float:
+    if deadline is None:
+        return poll_interval
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise OperationTimeoutError(f"file {name} is not ACTIVE yet after the timeout")
+    return min(poll_interval, left)
+
+
+def as_contents(contents: Any) -> Any:
+    """``contents`` with every ``File`` turned into its ``fileData`` part: a ``File`` in place of
+    a turn becomes a user turn of its own, one in a turn's ``parts`` becomes that part."""
+    from .. import types
+
+    def part(value: Any) -> Any:
+        return file_part(value) if isinstance(value, types.File) else value
+
+    def turn(value: Any) -> Any:
+        if isinstance(value, types.File):
+            return types.Content(role="user", parts=[file_part(value)])
+        if isinstance(value, dict) and isinstance(value.get("parts"), (list, tuple)):
+            return {**value, "parts": [part(p) for p in value["parts"]]}
+        return value
+
+    if isinstance(contents, (list, tuple)):
+        return [turn(c) for c in contents]
+    return turn(contents)
