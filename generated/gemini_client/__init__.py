@@ -37,7 +37,9 @@ from ._core import (
     Stream,
     SyncPager,
     UnprocessableEntityError,
+    UploadError,
 )
+from .lib._errors import FileProcessingError
 
 if TYPE_CHECKING:
     from . import types
@@ -81,6 +83,8 @@ __all__ = [
     "UnprocessableEntityError",
     "RateLimitError",
     "InternalServerError",
+    "UploadError",
+    "FileProcessingError",
     "OperationError",
     "OperationNotDoneError",
     "OperationTimeoutError",

@@ -12,7 +12,8 @@ import pytest
 import pytest_asyncio
 
 from gemini_client import APIConnectionError, AsyncClient, Client, types
-from gemini_client.lib._files import FileProcessingError, file_name
+from gemini_client import FileProcessingError
+from gemini_client.lib._files import file_name
 from gemini_client._core import OperationTimeoutError
 from support.server import LoopbackServer, Reply
 from support.upload_server import UploadServer

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, overload
 from .._core import (
     DEFAULT_CHUNK_SIZE,
     NOT_GIVEN,
-    APIError,
     GeminiError,
     Headers,
     NotGiven,
@@ -32,6 +31,7 @@ from .._core import (
     upload,
 )
 from ..resources import files as _files
+from ._errors import FileProcessingError
 
 if TYPE_CHECKING:
     from .. import types
@@ -39,18 +39,6 @@ if TYPE_CHECKING:
 __all__ = ["AsyncFiles", "FileProcessingError", "Files", "as_contents", "file_name", "file_part"]
 
 _FILE_NAME = re.compile(r"files/[^/:?#]+")
-
-
-class FileProcessingError(APIError):
-    """The service could not process an uploaded file: its state is ``FAILED``."""
-
-    file: types.File
-
-    def __init__(self, file: types.File) -> None:
-        error = file.error
-        message = (error.message if error is not None else None) or "processing failed"
-        super().__init__(f"file {file.name} is FAILED: {message}", body=file.to_dict())
-        self.file = file
 
 
 def file_name(file: types.File | str) -> str:
