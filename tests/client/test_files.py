@@ -90,7 +90,7 @@ def test_upload_resumes_after_a_drop_and_downloads_byte_identical(
     assert session.commands.count("query") == 1
     assert progress == [256 * KIB, 450 * KIB, 706 * KIB]
     assert uclient.files.get(name=file.name or "").sha256_hash == file.sha256_hash
-    assert uclient.files.download(file) == payload
+    assert uclient.files.download(file).read() == payload
     out = uclient.files.download(file.name or "", to=tmp_path / "copy.mp3")
     assert out.read_bytes() == payload and not (tmp_path / "copy.mp3.part").exists()
 
@@ -116,7 +116,7 @@ async def test_async_upload_and_download(
     ups.drop_at = {300 * KIB}
     file = await auclient.files.upload(file=payload, mime_type="video/mp4", chunk_size=256 * KIB)
     assert ups.stored() == payload and ups.only().wire_bytes == len(payload)
-    assert await auclient.files.download(file) == payload
+    assert await (await auclient.files.download(file)).read() == payload
     target = await auclient.files.download(file, to=tmp_path / "v.mp4")
     assert target.read_bytes() == payload
 
@@ -226,3 +226,9 @@ def test_file_in_contents_becomes_a_file_data_part(server: LoopbackServer, clien
 )
 def test_file_name(given: str, name: str) -> None:
     assert file_name(given) == name
+
+
+@pytest.mark.parametrize("bad", ["", "files/", "files/../models/x", "files/a/b", "https://host/v1beta/models/x"])
+def test_bad_file_names_are_refused(bad: str) -> None:
+    with pytest.raises(ValueError, match="not a file"):
+        file_name(bad)

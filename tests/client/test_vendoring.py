@@ -17,7 +17,7 @@ client = Client(api_key="k", base_url="http://127.0.0.1:9")
 assert repr(client) == "Client(base_url='http://127.0.0.1:9/', max_retries=2)"
 part = types.Part(inline_data=types.Blob(mime_type="image/jpeg", data="AAAA"))
 assert part.to_dict() == {"inlineData": {"mimeType": "image/jpeg", "data": "AAAA"}}
-assert client.models.__class__.__module__ == "myapp._vendor.gemini_client.resources.models"
+assert client.models.__class__.__module__.startswith("myapp._vendor.gemini_client.")
 assert issubclass(RateLimitError, Exception)
 leaked = sorted(m for m in sys.modules if m.split(".")[0] in ("gemini_client", "codegen"))
 assert not leaked, leaked

@@ -79,7 +79,10 @@ def test_colliding_type_names_import_under_their_spec_names(
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "ok"
     mypy = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "gemini_client"],
+        # the helpers layer (lib/) is written against the real spec and type-checked with it
+        # (tests/client/test_typing.py); this spec's package is checked without it
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--follow-imports=silent",
+         "--exclude", "gemini_client/lib/", "gemini_client"],
         cwd=out, capture_output=True, text=True, timeout=600,
     )
     assert mypy.returncode == 0, mypy.stdout

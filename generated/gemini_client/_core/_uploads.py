@@ -180,6 +180,7 @@ class _Upload:
         if granularity := _int_header(response, "x-goog-upload-chunk-granularity"):
             chunk = max(granularity, chunk // granularity * granularity)
         offset = 0
+        confirmed = 0  # the most the server has ever confirmed: only going past it resets failures
         failures = 0
         while True:
             end = min(offset + chunk, size)
@@ -208,7 +209,8 @@ class _Upload:
                     )
                 if final:
                     return outcome
-                offset, failures = end, 0
+                offset = confirmed = end
+                failures = 0
                 self._progress(offset)
                 continue
             yield self._delay_or_raise(failures, request, outcome)
@@ -224,8 +226,8 @@ class _Upload:
                     f" but the client has sent at most {end} of {size}",
                     response=answer,
                 )
-            if received > offset:
-                failures = 0
+            if received > confirmed:
+                confirmed, failures = received, 0
             offset = received
             self._progress(offset)
 

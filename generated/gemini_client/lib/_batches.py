@@ -20,12 +20,14 @@ from .._core import (
     NOT_GIVEN,
     AsyncOperation,
     AsyncPager,
+    Body,
     GeminiError,
     Headers,
     NotGiven,
     Operation,
     OperationError,
     OperationNotDoneError,
+    Query,
     SyncPager,
     Timeout,
     path_param,
@@ -193,16 +195,30 @@ class Batches(_batches.Batches):
             metadata_cls=types.GenerateContentBatch,
         )
 
-    def list(  # type: ignore[override]
+    def list(
         self,
         *,
+        name: str = "batches",
+        filter: str | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         page_token: str | NotGiven = NOT_GIVEN,
+        return_partial_success: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> SyncPager[types.ListOperationsResponse, types.Operation]:
         """Every batch, page by page."""
         return super().list(
-            name="batches", page_size=page_size, page_token=page_token, extra_headers=extra_headers
+            name=name,
+            filter=filter,
+            page_size=page_size,
+            page_token=page_token,
+            return_partial_success=return_partial_success,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
         )
 
     def results(
@@ -290,16 +306,30 @@ class AsyncBatches(_batches.AsyncBatches):
             metadata_cls=types.GenerateContentBatch,
         )
 
-    def list(  # type: ignore[override]
+    def list(
         self,
         *,
+        name: str = "batches",
+        filter: str | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         page_token: str | NotGiven = NOT_GIVEN,
+        return_partial_success: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[types.ListOperationsResponse, types.Operation]:
         """Every batch, page by page."""
         return super().list(
-            name="batches", page_size=page_size, page_token=page_token, extra_headers=extra_headers
+            name=name,
+            filter=filter,
+            page_size=page_size,
+            page_token=page_token,
+            return_partial_success=return_partial_success,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
         )
 
     def results(

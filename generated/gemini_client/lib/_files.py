@@ -19,11 +19,15 @@ from typing import TYPE_CHECKING, Any, overload
 from .._core import (
     DEFAULT_CHUNK_SIZE,
     NOT_GIVEN,
+    AsyncBinaryResponse,
+    BinaryResponse,
+    Body,
     GeminiError,
     Headers,
     NotGiven,
     OperationTimeoutError,
     ProgressCallback,
+    Query,
     RequestOptions,
     Timeout,
     UploadSource,
@@ -49,7 +53,10 @@ def file_name(file: types.File | str) -> str:
         if found is None:
             raise ValueError(f"not a file URI: {name!r}")
         return found.group(0)
-    return name if name.startswith("files/") else f"files/{name}"
+    name = name if name.startswith("files/") else f"files/{name}"
+    if not _FILE_NAME.fullmatch(name) or ".." in name:
+        raise ValueError(f"not a file name: {name!r} (expected files/<id>)")
+    return name
 
 
 def file_part(file: types.File) -> types.Part:
@@ -71,6 +78,14 @@ def _metadata(display_name: str | None) -> dict[str, object]:
 
 def _state(file: types.File) -> str:
     return str(file.state.value) if file.state is not None else ""
+
+
+def _one(file: types.File | str | None, name: str | None) -> types.File | str:
+    if file is not None and name is None:
+        return file
+    if file is None and name is not None:
+        return name
+    raise TypeError("download() takes the file or name=, exactly one")
 
 
 def _part_path(to: str | os.PathLike[str]) -> tuple[Path, Path]:
@@ -115,21 +130,58 @@ class Files(_files.Files):
             raise GeminiError("the upload finished without a file in its answer")
         return created.file
 
-    @overload  # type: ignore[override]
-    def download(self, file: types.File | str, *, to: None = None) -> bytes: ...
     @overload
-    def download(self, file: types.File | str, *, to: str | os.PathLike[str]) -> Path: ...
     def download(
-        self, file: types.File | str, *, to: str | os.PathLike[str] | None = None
-    ) -> bytes | Path:
-        """The file's bytes, or streamed into ``to`` (written to ``to.part``, renamed when
-        complete: an interrupted download never leaves a truncated file at ``to``)."""
-        media = super().download(name=file_name(file))
+        self,
+        file: types.File | str | None = None,
+        *,
+        name: str | None = None,
+        to: None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> BinaryResponse: ...
+    @overload
+    def download(
+        self,
+        file: types.File | str | None = None,
+        *,
+        name: str | None = None,
+        to: str | os.PathLike[str],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> Path: ...
+    def download(
+        self,
+        file: types.File | str | None = None,
+        *,
+        name: str | None = None,
+        to: str | os.PathLike[str] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> BinaryResponse | Path:
+        """A file's media (a generated file, a Veo video): given as a ``File``, a name or a
+        download URI. Without ``to``, the streaming ``BinaryResponse`` (``read()`` it); with it,
+        streamed into ``to`` via ``to.part``, renamed when complete, so an interrupted download
+        never leaves a truncated file at ``to``."""
+        media = super().download(
+            name=file_name(_one(file, name)),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
         if to is None:
-            return media.read()
+            return media
         target, part = _part_path(to)
         try:
-            media.write_to(part)
+            with media:
+                media.write_to(part)
             os.replace(part, target)
         finally:
             part.unlink(missing_ok=True)
@@ -184,20 +236,56 @@ class AsyncFiles(_files.AsyncFiles):
             raise GeminiError("the upload finished without a file in its answer")
         return created.file
 
-    @overload  # type: ignore[override]
-    async def download(self, file: types.File | str, *, to: None = None) -> bytes: ...
     @overload
-    async def download(self, file: types.File | str, *, to: str | os.PathLike[str]) -> Path: ...
     async def download(
-        self, file: types.File | str, *, to: str | os.PathLike[str] | None = None
-    ) -> bytes | Path:
-        """The file's bytes, or streamed into ``to`` (via ``to.part``, renamed when complete)."""
-        media = await super().download(name=file_name(file))
+        self,
+        file: types.File | str | None = None,
+        *,
+        name: str | None = None,
+        to: None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> AsyncBinaryResponse: ...
+    @overload
+    async def download(
+        self,
+        file: types.File | str | None = None,
+        *,
+        name: str | None = None,
+        to: str | os.PathLike[str],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> Path: ...
+    async def download(
+        self,
+        file: types.File | str | None = None,
+        *,
+        name: str | None = None,
+        to: str | os.PathLike[str] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> AsyncBinaryResponse | Path:
+        """A file's media: the streaming ``AsyncBinaryResponse``, or streamed into ``to`` (via
+        ``to.part``, renamed when complete)."""
+        media = await super().download(
+            name=file_name(_one(file, name)),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
         if to is None:
-            return await media.read()
+            return media
         target, part = _part_path(to)
         try:
-            await media.write_to(part)
+            async with media:
+                await media.write_to(part)
             os.replace(part, target)
         finally:
             part.unlink(missing_ok=True)

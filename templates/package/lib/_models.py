@@ -21,10 +21,12 @@ from .._core import (
     NOT_GIVEN,
     AsyncOperation,
     AsyncStream,
+    Body,
     GeminiError,
     Headers,
     NotGiven,
     Operation,
+    Query,
     Stream,
     Timeout,
 )
@@ -101,16 +103,36 @@ class Models(_models.Models):
         *,
         model: str,
         contents: Sequence[types.Content | types.File | dict[str, Any]],
+        system_instruction: types.Content | dict[str, Any] | NotGiven = NOT_GIVEN,
+        tools: Sequence[types.Tool | dict[str, Any]] | NotGiven = NOT_GIVEN,
+        tool_config: types.ToolConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
+        safety_settings: Sequence[types.SafetySetting | dict[str, Any]] | NotGiven = NOT_GIVEN,
+        generation_config: types.GenerationConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
         cached_content: types.CachedContent | str | NotGiven = NOT_GIVEN,
-        **kwargs: Any,
+        service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
+        store: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
         """``generate_content``; ``contents`` may hold uploaded ``File``s and ``cached_content``
         a ``CachedContent``."""
         return super().generate_content(
             model=model,
             contents=as_contents(contents),
+            system_instruction=system_instruction,
+            tools=tools,
+            tool_config=tool_config,
+            safety_settings=safety_settings,
+            generation_config=generation_config,
             cached_content=_cached(cached_content),
-            **kwargs,
+            service_tier=service_tier,
+            store=store,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
         )
 
     def stream_generate_content(
@@ -118,16 +140,36 @@ class Models(_models.Models):
         *,
         model: str,
         contents: Sequence[types.Content | types.File | dict[str, Any]],
+        system_instruction: types.Content | dict[str, Any] | NotGiven = NOT_GIVEN,
+        tools: Sequence[types.Tool | dict[str, Any]] | NotGiven = NOT_GIVEN,
+        tool_config: types.ToolConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
+        safety_settings: Sequence[types.SafetySetting | dict[str, Any]] | NotGiven = NOT_GIVEN,
+        generation_config: types.GenerationConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
         cached_content: types.CachedContent | str | NotGiven = NOT_GIVEN,
-        **kwargs: Any,
+        service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
+        store: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Stream[types.GenerateContentResponse]:
         """``stream_generate_content``, accepting ``File``s and a ``CachedContent`` like
         ``generate_content``."""
         return super().stream_generate_content(
             model=model,
             contents=as_contents(contents),
+            system_instruction=system_instruction,
+            tools=tools,
+            tool_config=tool_config,
+            safety_settings=safety_settings,
+            generation_config=generation_config,
             cached_content=_cached(cached_content),
-            **kwargs,
+            service_tier=service_tier,
+            store=store,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
         )
 
     def generate_images(
@@ -192,16 +234,36 @@ class AsyncModels(_models.AsyncModels):
         *,
         model: str,
         contents: Sequence[types.Content | types.File | dict[str, Any]],
+        system_instruction: types.Content | dict[str, Any] | NotGiven = NOT_GIVEN,
+        tools: Sequence[types.Tool | dict[str, Any]] | NotGiven = NOT_GIVEN,
+        tool_config: types.ToolConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
+        safety_settings: Sequence[types.SafetySetting | dict[str, Any]] | NotGiven = NOT_GIVEN,
+        generation_config: types.GenerationConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
         cached_content: types.CachedContent | str | NotGiven = NOT_GIVEN,
-        **kwargs: Any,
+        service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
+        store: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
         """``generate_content``; ``contents`` may hold uploaded ``File``s and ``cached_content``
         a ``CachedContent``."""
         return await super().generate_content(
             model=model,
             contents=as_contents(contents),
+            system_instruction=system_instruction,
+            tools=tools,
+            tool_config=tool_config,
+            safety_settings=safety_settings,
+            generation_config=generation_config,
             cached_content=_cached(cached_content),
-            **kwargs,
+            service_tier=service_tier,
+            store=store,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
         )
 
     async def stream_generate_content(
@@ -209,15 +271,35 @@ class AsyncModels(_models.AsyncModels):
         *,
         model: str,
         contents: Sequence[types.Content | types.File | dict[str, Any]],
+        system_instruction: types.Content | dict[str, Any] | NotGiven = NOT_GIVEN,
+        tools: Sequence[types.Tool | dict[str, Any]] | NotGiven = NOT_GIVEN,
+        tool_config: types.ToolConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
+        safety_settings: Sequence[types.SafetySetting | dict[str, Any]] | NotGiven = NOT_GIVEN,
+        generation_config: types.GenerationConfig | dict[str, Any] | NotGiven = NOT_GIVEN,
         cached_content: types.CachedContent | str | NotGiven = NOT_GIVEN,
-        **kwargs: Any,
+        service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
+        store: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[types.GenerateContentResponse]:
         """``stream_generate_content``, accepting ``File``s and a ``CachedContent``."""
         return await super().stream_generate_content(
             model=model,
             contents=as_contents(contents),
+            system_instruction=system_instruction,
+            tools=tools,
+            tool_config=tool_config,
+            safety_settings=safety_settings,
+            generation_config=generation_config,
             cached_content=_cached(cached_content),
-            **kwargs,
+            service_tier=service_tier,
+            store=store,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
         )
 
     async def generate_images(
