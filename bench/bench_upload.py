@@ -65,7 +65,7 @@ def contender(name: str, url: str, path: str) -> None:
 
         def run() -> str:
             result = upload(
-                ours, "/upload/v1beta/files", cast_to=Created, file=path,
+                ours, ours.base_url + "upload/v1beta/files", cast_to=Created, file=path,
                 mime_type="application/octet-stream", metadata={}, options=RequestOptions(),
             )
             return str(result.file["sha256Hash"])

@@ -127,14 +127,21 @@ def param_name(wire: str) -> str:
     return _guard(snake(wire), _METHOD_RESERVED)
 
 
+# Names a generated resource class body refers to (decorators, annotations): a method or nested
+# resource by such a name would shadow them inside the class.
+_CLASS_SCOPE_RESERVED = frozenset(
+    {"types", "cached_property", "httpx", "str", "int", "float", "bool", "bytes", "dict", "object"}
+)
+
+
 def method_name(wire: str) -> str:
     """Python method of a resource class: `generateContent` -> `generate_content`."""
-    return _guard(snake(wire), _METHOD_RESERVED | {"with_raw_response"})
+    return _guard(snake(wire), _METHOD_RESERVED | _CLASS_SCOPE_RESERVED | {"with_raw_response"})
 
 
 def resource_attr(wire: str) -> str:
     """Attribute of the client holding a resource: `cachedContents` -> `cached_contents`."""
-    return _guard(snake(wire), _RESOURCE_ATTR_RESERVED)
+    return _guard(snake(wire), _RESOURCE_ATTR_RESERVED | _CLASS_SCOPE_RESERVED)
 
 
 def resource_class(path: str) -> str:

@@ -173,7 +173,8 @@ def method_data(m: Method) -> dict[str, Any]:
             pg["next_page_token"] = m.pagination.next_page_token
         data["paginated"] = pg
     if m.long_running is not None:
-        lr: dict[str, Any] = {"response": m.long_running.response}
+        # Discovery never says what an operation holds (""): a free-form object until someone does.
+        lr: dict[str, Any] = {"response": m.long_running.response or "object"}
         if m.long_running.metadata:
             lr["metadata"] = m.long_running.metadata
         data["long_running"] = lr

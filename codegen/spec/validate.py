@@ -209,7 +209,13 @@ class _Validator:
         if m.long_running is not None:
             for key in ("response", "metadata"):
                 name = getattr(m.long_running, key)
-                if name is not None and name not in LONG_RUNNING_FREE_FORM:
+                if name == "":
+                    self.at(
+                        f"{base}.long_running.{key}",
+                        m.loc,
+                        "empty: name the type the operation holds, or 'object' (free-form)",
+                    )
+                elif name is not None and name not in LONG_RUNNING_FREE_FORM:
                     self.named(name, f"{base}.long_running.{key}", m.loc, None)
         if m.upload and (m.streaming or m.pagination or m.download):
             self.at(f"{base}.upload", m.loc, "'upload' combines only with 'long_running'")

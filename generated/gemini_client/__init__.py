@@ -16,41 +16,59 @@ from ._core import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
-    AsyncBinaryResponse,
-    AsyncOperation,
     AsyncPager,
     AsyncStream,
     AuthenticationError,
     BadRequestError,
-    BinaryResponse,
     ConflictError,
     GeminiError,
     InternalServerError,
     NotFoundError,
     NotGiven,
-    Operation,
-    OperationError,
-    OperationNotDoneError,
-    OperationTimeoutError,
     PermissionDeniedError,
     RateLimitError,
     Stream,
     SyncPager,
     UnprocessableEntityError,
-    UploadError,
 )
 from .lib._errors import FileProcessingError
 
 if TYPE_CHECKING:
     from . import types
+    from ._core import (
+        AsyncBinaryResponse,
+        AsyncOperation,
+        BinaryResponse,
+        Operation,
+        OperationError,
+        OperationNotDoneError,
+        OperationTimeoutError,
+        UploadError,
+    )
+
+_FROM_CORE = frozenset(
+    {
+        "AsyncBinaryResponse",
+        "AsyncOperation",
+        "BinaryResponse",
+        "Operation",
+        "OperationError",
+        "OperationNotDoneError",
+        "OperationTimeoutError",
+        "UploadError",
+    }
+)
 
 
 def __getattr__(name: str) -> Any:
-    """`gemini_client.types` is imported on first use: building the models costs import time."""
-    if name == "types":
-        import importlib
+    """`gemini_client.types` (building the models costs import time) and the operation and media
+    classes are imported on first use."""
+    import importlib
 
+    if name == "types":
         return importlib.import_module(".types", __name__)
+    if name in _FROM_CORE:
+        return getattr(importlib.import_module("._core", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

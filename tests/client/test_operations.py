@@ -237,3 +237,35 @@ def test_api_version_is_configurable_and_joined_by_the_client(server: LoopbackSe
     for bad in ("v1/../x", "V1", "v1beta/", "v1?key=x"):
         with pytest.raises(ValueError, match="api_version"):
             Client(api_key=KEY, api_version=bad)
+
+
+def test_a_stalled_poll_does_not_outlast_wait(client: Client, server: LoopbackServer) -> None:
+    """The server takes 5 s to answer a poll; wait(timeout=0.5) gives up in about that time."""
+    client._sleep = time.sleep
+    client.max_retries = 0
+    server.add(START, Reply(json=RUNNING))
+    server.add(POLL, Reply(json=RUNNING, delay=5))
+    op = client.models.batch_generate_content(model="gemini-2.5-flash", batch=BATCH)
+    start = time.monotonic()
+    with pytest.raises(gemini_client.OperationTimeoutError):
+        op.wait(timeout=0.5, poll_interval=0.1)
+    assert time.monotonic() - start < 2.0
+
+
+def test_hostile_names_never_leave_the_api_version_path(client: Client, server: LoopbackServer) -> None:
+    """A path parameter, or an operation name a lying server sends, that looks like a URL or an
+    upload path stays a path under /v1beta/ on the same host."""
+    server.add("/v1beta/https://evil.example/x", Reply(json={}))
+    server.add(START, Reply(json={"name": "https://evil.example/ops/1"}))
+    server.add("/v1beta/https://evil.example/ops/1", Reply(json={"done": True, "response": OUTPUT}))
+    server.add("/v1beta/upload/v1beta/files", Reply(json={}))
+    client.files.get(name="https://evil.example/x")
+    op = client.models.batch_generate_content(model="gemini-2.5-flash", batch=BATCH)
+    assert op.refresh().done
+    client.files.get(name="upload/v1beta/files")
+    assert [r.path for r in server.requests] == [
+        "/v1beta/https://evil.example/x",
+        START,
+        "/v1beta/https://evil.example/ops/1",
+        "/v1beta/upload/v1beta/files",
+    ]

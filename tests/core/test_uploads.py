@@ -33,7 +33,7 @@ from support.upload_server import UploadServer
 
 from .fakeapi import KEY, AsyncClient, Client
 
-PATH = "/upload/v1beta/files"
+ROUTE = "/upload/v1beta/files"
 KIB = 1024
 
 
@@ -80,7 +80,12 @@ def payload(size: int, seed: int = 0) -> bytes:
 def send(client: Client, file: Any, **kwargs: Any) -> CreateFileResponse:
     kwargs.setdefault("metadata", {"file": {"displayName": "doc"}})
     return upload(
-        client, PATH, cast_to=CreateFileResponse, file=file, options=RequestOptions(), **kwargs
+        client,
+        client.base_url + ROUTE[1:],
+        cast_to=CreateFileResponse,
+        file=file,
+        options=RequestOptions(),
+        **kwargs,
     )
 
 
@@ -211,7 +216,7 @@ def test_upload_url_on_another_origin_gets_no_api_key(uclient: Client, ups: Uplo
 def test_missing_upload_url_is_an_upload_error(server: Any, client: Client) -> None:
     from support.server import Reply
 
-    server.add(PATH, Reply(json={}))
+    server.add(ROUTE, Reply(json={}))
     with pytest.raises(UploadError, match="X-Goog-Upload-URL"):
         send(client, b"x", mime_type="text/plain")
 
@@ -219,7 +224,7 @@ def test_missing_upload_url_is_an_upload_error(server: Any, client: Client) -> N
 def test_unknown_status_header_is_an_upload_error(server: Any, client: Client) -> None:
     from support.server import Reply
 
-    server.add(PATH, Reply(headers={"x-goog-upload-url": f"{server.url}/up"}))
+    server.add(ROUTE, Reply(headers={"x-goog-upload-url": f"{server.url}/up"}))
     server.add("/up", Reply(json={}))  # 200 but no X-Goog-Upload-Status
     with pytest.raises(UploadError, match="X-Goog-Upload-Status None"):
         send(client, b"x", mime_type="text/plain")
@@ -309,7 +314,7 @@ async def test_async_upload_resumes(ups: UploadServer, sleeps: list[float]) -> N
         progress: list[int] = []
         result = await async_upload(
             client,
-            PATH,
+            client.base_url + ROUTE[1:],
             cast_to=CreateFileResponse,
             file=data,
             mime_type="image/png",
@@ -336,7 +341,7 @@ def test_per_call_timeout_reaches_every_request(uclient: Client, ups: UploadServ
     uclient._client.send = spy  # type: ignore[method-assign]
     upload(
         uclient,
-        PATH,
+        uclient.base_url + ROUTE[1:],
         cast_to=CreateFileResponse,
         file=b"abcdef",
         mime_type="text/plain",

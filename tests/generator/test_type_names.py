@@ -97,3 +97,40 @@ def test_keyword_type_names_are_refused(
     assert main(["generate", "--spec", str(spec), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and f"types.{name}" in err[0] and "keyword" in err[0]
+
+
+def test_methods_and_resources_named_like_what_a_class_body_uses(
+    tmp_path: Path, spec_copy: Callable[[], Path]
+) -> None:
+    """A method or (nested) resource named `types`, `str`, `dict`, `cachedProperty`, `httpx`...
+    would shadow what the generated class bodies refer to: it gets a trailing `_`, and the
+    package still passes mypy --strict."""
+    spec = spec_copy()
+    text = (spec / "tuning.yaml").read_text()
+    for old, new in [
+        ("      operations:\n        methods:\n", "      types:\n        methods:\n"),
+        ("      create:\n        http: POST v1beta/tunedModels\n", "      str:\n        http: POST v1beta/tunedModels\n"),
+        ("      patch:\n        http: PATCH v1beta/{+name}\n", "      cachedProperty:\n        http: PATCH v1beta/{+name}\n"),
+        ("  files:\n    description: Only a paginated method.\n", "  httpx:\n    description: Only a paginated method.\n"),
+        ("  media:\n", "  dict:\n"),
+    ]:
+        assert old in text
+        text = text.replace(old, new, 1)
+    (spec / "tuning.yaml").write_text(text)
+    out = tmp_path / "out"
+    generate(paths(spec, out))
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "gemini_client"],
+        cwd=out, capture_output=True, text=True, timeout=600,
+    )
+    assert mypy.returncode == 0, mypy.stdout
+    script = (
+        "from gemini_client import Client\n"
+        "c = Client(api_key='k')\n"
+        "assert callable(c.tuned_models.str_) and callable(c.tuned_models.cached_property_)\n"
+        "assert c.tuned_models.types_ is c.tuned_models.types_\n"
+        "assert callable(c.httpx_.list) and callable(c.dict_.upload)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], cwd=out, capture_output=True, text=True,
+                         timeout=120, env={"PYTHONPATH": str(out), "PATH": "/usr/bin:/bin"})
+    assert run.returncode == 0, run.stderr

@@ -28,50 +28,93 @@ from ._exceptions import (
     UnprocessableEntityError,
     make_status_error,
 )
-from ._calls import (
-    AsyncBinaryResponse,
-    BinaryResponse,
-    async_request_empty,
-    async_request_media,
-    async_request_upload,
-    request_empty,
-    request_media,
-    request_upload,
-)
-from ._operations import (
-    AsyncOperation,
-    Operation,
-    OperationError,
-    OperationNotDoneError,
-    OperationTimeoutError,
-    async_request_operation,
-    request_operation,
-)
 from ._pagination import AsyncPager, SyncPager
 from ._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, Timeout
-from ._uploads import (
-    DEFAULT_CHUNK_SIZE,
-    ProgressCallback,
-    UploadError,
-    UploadSource,
-    async_upload,
-    guess_mime_type,
-    upload,
-)
 from ._utils import build_body, field_mask, path_param, strip_not_given
 
 if TYPE_CHECKING:
+    from ._calls import (
+        AsyncBinaryResponse,
+        BinaryResponse,
+        async_request_empty,
+        async_request_media,
+        async_request_upload,
+        request_empty,
+        request_media,
+        request_upload,
+    )
     from ._models import BaseModel, OpenEnum
+    from ._operations import (
+        AsyncOperation,
+        Operation,
+        OperationError,
+        OperationNotDoneError,
+        OperationTimeoutError,
+        async_request_operation,
+        request_operation,
+    )
+    from ._uploads import (
+        DEFAULT_CHUNK_SIZE,
+        ProgressCallback,
+        UploadError,
+        UploadSource,
+        async_upload,
+        guess_mime_type,
+        upload,
+    )
+
+# Imported on first use: `BaseModel` and `OpenEnum` load pydantic's model machinery; operations,
+# uploads and downloads are needed only once a resource module is.
+_LAZY = {
+    "BaseModel": "_models",
+    "OpenEnum": "_models",
+    **dict.fromkeys(
+        (
+            "AsyncBinaryResponse",
+            "BinaryResponse",
+            "async_request_empty",
+            "async_request_media",
+            "async_request_upload",
+            "request_empty",
+            "request_media",
+            "request_upload",
+        ),
+        "_calls",
+    ),
+    **dict.fromkeys(
+        (
+            "AsyncOperation",
+            "Operation",
+            "OperationError",
+            "OperationNotDoneError",
+            "OperationTimeoutError",
+            "async_request_operation",
+            "request_operation",
+        ),
+        "_operations",
+    ),
+    **dict.fromkeys(
+        (
+            "DEFAULT_CHUNK_SIZE",
+            "ProgressCallback",
+            "UploadError",
+            "UploadSource",
+            "async_upload",
+            "guess_mime_type",
+            "upload",
+        ),
+        "_uploads",
+    ),
+}
 
 
 def __getattr__(name: str) -> Any:
-    """`BaseModel` and `OpenEnum` load pydantic's model machinery: imported on first use only."""
-    if name in ("BaseModel", "OpenEnum"):
-        from . import _models
+    if name in _LAZY:
+        import importlib
 
-        return getattr(_models, name)
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -133,12 +133,11 @@ class _BaseClient(Generic[_HttpxClientT]):
         return f"{type(self).__name__}(base_url={self.base_url!r}, max_retries={self.max_retries})"
 
     def _url(self, path: str) -> str:
-        """``path`` under the API version (``models/x:generateContent``), under the base URL when
-        it starts with ``/`` (``/upload/v1beta/files``), or as it is when it is a full URL."""
+        """``path`` under the API version (``models/x:generateContent``), or as it is when it is a
+        full URL (an upload URL the client built; path parameters are percent-encoded, so a value
+        given for one can never make a full URL)."""
         if path.startswith(("https://", "http://")):
             return path
-        if path.startswith("/"):
-            return self.base_url + path[1:]
         return self.base_url + (f"{self.api_version}/" if self.api_version else "") + path
 
     def _build_request(

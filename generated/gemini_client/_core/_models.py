@@ -23,6 +23,9 @@ class BaseModel(pydantic.BaseModel):
         validate_by_alias=True,
         extra="allow",
         protected_namespaces=(),
+        # Build each model's validator on first use, not at import: the whole API has ~200
+        # models and a call needs a fraction of them.
+        defer_build=True,
     )
 
     def to_dict(self) -> dict[str, Any]:

@@ -74,6 +74,7 @@ async def async_request_empty(
 
 
 def multipart_upload(
+    base_url: str,
     version: str,
     path: str,
     query: Mapping[str, object] | None,
@@ -81,9 +82,9 @@ def multipart_upload(
     media: bytes | NotGiven,
     media_type: str,
 ) -> tuple[str, Mapping[str, object] | None, tuple[bytes, str] | None]:
-    """Path, query and raw body of an upload method: unchanged without ``media``; else
-    ``/upload/{version}/{path}?uploadType=multipart`` with a ``multipart/related`` body carrying
-    ``metadata`` (JSON) and ``media``, in one request."""
+    """Path, query and raw body of an upload method: unchanged without ``media``; else the URL
+    ``{base_url}upload/{version}/{path}?uploadType=multipart`` with a ``multipart/related`` body
+    carrying ``metadata`` (JSON) and ``media``, in one request."""
     if isinstance(media, NotGiven):
         return path, query, None
     if not isinstance(media, (bytes, bytearray, memoryview)):
@@ -106,7 +107,7 @@ def multipart_upload(
         ]
     )
     return (
-        f"/upload/{version}/{path}" if version else f"/upload/{path}",
+        f"{base_url}upload/{version}/{path}" if version else f"{base_url}upload/{path}",
         {**(query or {}), "uploadType": "multipart"},
         (body, f"multipart/related; boundary={boundary}"),
     )
@@ -126,7 +127,7 @@ def request_upload(
 ) -> T:
     """Send an upload method's request: JSON metadata only, or with ``media`` bytes."""
     path, query, content = multipart_upload(
-        client.api_version, path, query, body, media, media_type
+        client.base_url, client.api_version, path, query, body, media, media_type
     )
     return client.request(
         method,
@@ -153,7 +154,7 @@ async def async_request_upload(
 ) -> T:
     """The async twin of ``request_upload``."""
     path, query, content = multipart_upload(
-        client.api_version, path, query, body, media, media_type
+        client.base_url, client.api_version, path, query, body, media, media_type
     )
     return await client.request(
         method,

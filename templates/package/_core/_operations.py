@@ -23,12 +23,13 @@ from ._calls import DEFAULT_MEDIA_TYPE, multipart_upload
 from ._constants import RAW_RESPONSE_HEADER
 from ._exceptions import (
     APIError,
+    APITimeoutError,
     APIResponseValidationError,
     GeminiError,
     describe_validation_error,
 )
 from ._response import APIResponse
-from ._types import NOT_GIVEN, NotGiven, RequestOptions
+from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
 from ._utils import path_param
 
 if TYPE_CHECKING:
@@ -206,6 +207,13 @@ class _BaseOperation(Generic[T]):
         return f"{type(self).__name__}(name={self.name!r}, {state})"
 
 
+def _poll_timeout(deadline: float | None) -> Timeout | NotGiven:
+    """A poll may not outlast ``wait``'s own deadline (at least a moment, to be sent at all)."""
+    if deadline is None:
+        return NOT_GIVEN
+    return max(deadline - time.monotonic(), 0.05)
+
+
 def _next_interval(interval: float) -> float:
     return min(interval * POLL_BACKOFF, MAX_POLL_INTERVAL)
 
@@ -224,9 +232,11 @@ class Operation(_BaseOperation[T]):
         super().__init__(raw, response_cls=response_cls, metadata_cls=metadata_cls)
         self._client = client
 
-    def refresh(self) -> Operation[T]:
+    def refresh(self, *, timeout: Timeout | NotGiven = NOT_GIVEN) -> Operation[T]:
         """Fetch the operation's current state (one ``GET``); returns itself."""
-        response = self._client._send("GET", self._poll_path(), None, None, RequestOptions())
+        response = self._client._send(
+            "GET", self._poll_path(), None, None, RequestOptions(timeout=timeout)
+        )
         self._update(_object(response))
         return self
 
@@ -246,7 +256,14 @@ class Operation(_BaseOperation[T]):
                 self._client._sleep(min(interval, left))
             else:
                 self._client._sleep(interval)
-            self.refresh()
+            try:
+                self.refresh(timeout=_poll_timeout(deadline))
+            except APITimeoutError as err:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise OperationTimeoutError(
+                        f"operation {self.name} not done after {timeout}s"
+                    ) from err
+                raise
             interval = _next_interval(interval)
         return self.result()
 
@@ -265,9 +282,11 @@ class AsyncOperation(_BaseOperation[T]):
         super().__init__(raw, response_cls=response_cls, metadata_cls=metadata_cls)
         self._client = client
 
-    async def refresh(self) -> AsyncOperation[T]:
+    async def refresh(self, *, timeout: Timeout | NotGiven = NOT_GIVEN) -> AsyncOperation[T]:
         """Fetch the operation's current state (one ``GET``); returns itself."""
-        response = await self._client._send("GET", self._poll_path(), None, None, RequestOptions())
+        response = await self._client._send(
+            "GET", self._poll_path(), None, None, RequestOptions(timeout=timeout)
+        )
         self._update(_object(response))
         return self
 
@@ -287,7 +306,14 @@ class AsyncOperation(_BaseOperation[T]):
                 await self._client._sleep(min(interval, left))
             else:
                 await self._client._sleep(interval)
-            await self.refresh()
+            try:
+                await self.refresh(timeout=_poll_timeout(deadline))
+            except APITimeoutError as err:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise OperationTimeoutError(
+                        f"operation {self.name} not done after {timeout}s"
+                    ) from err
+                raise
             interval = _next_interval(interval)
         return self.result()
 
@@ -312,7 +338,7 @@ def request_operation(
     """Send a request that starts a long-running operation; the ``Operation`` it answers with.
     An upload method sends ``media`` with its body when given."""
     path, query, content = multipart_upload(
-        client.api_version, path, query, body, media, media_type
+        client.base_url, client.api_version, path, query, body, media, media_type
     )
     response = client._send(
         method, path, None if content else body, query, options, content=content
@@ -338,7 +364,7 @@ async def async_request_operation(
 ) -> AsyncOperation[T]:
     """The async twin of ``request_operation``."""
     path, query, content = multipart_upload(
-        client.api_version, path, query, body, media, media_type
+        client.base_url, client.api_version, path, query, body, media, media_type
     )
     response = await client._send(
         method, path, None if content else body, query, options, content=content

@@ -1,7 +1,7 @@
 """Google's resumable upload protocol, sync and async, on the client's transport, retries and errors.
 
 ```
-POST {path}          X-Goog-Upload-Command: start     -> X-Goog-Upload-URL
+POST {url}           X-Goog-Upload-Command: start     -> X-Goog-Upload-URL
 POST {upload url}    X-Goog-Upload-Command: upload    X-Goog-Upload-Offset: 0          (a chunk)
 POST {upload url}    X-Goog-Upload-Command: upload, finalize   X-Goog-Upload-Offset: n (the last)
 ```
@@ -294,7 +294,8 @@ def upload(
     on_progress: ProgressCallback | None = None,
     options: RequestOptions,
 ) -> T:
-    """Upload ``file`` to ``path`` (e.g. ``"/upload/v1beta/files"``) and parse the final answer."""
+    """Upload ``file`` to ``path``, the full upload URL (``{base_url}upload/v1beta/files``), and
+    parse the final answer."""
     with _open(file, mime_type) as (source, mime):
         steps = _Upload(
             client, path, source, mime, metadata, chunk_size, on_progress, options

@@ -68,8 +68,8 @@ def file_part(file: types.File) -> types.Part:
     return types.Part(file_data=types.FileData(file_uri=file.uri, mime_type=file.mime_type))
 
 
-def _upload_path(api_version: str) -> str:
-    return f"/upload/{api_version}/files" if api_version else "/upload/files"
+def _upload_url(base_url: str, api_version: str) -> str:
+    return f"{base_url}upload/{api_version}/files" if api_version else f"{base_url}upload/files"
 
 
 def _metadata(display_name: str | None) -> dict[str, object]:
@@ -117,7 +117,7 @@ class Files(_files.Files):
 
         created = upload(
             self._client,
-            _upload_path(self._client.api_version),
+            _upload_url(self._client.base_url, self._client.api_version),
             cast_to=types.CreateFileResponse,
             file=file,
             mime_type=mime_type,
@@ -223,7 +223,7 @@ class AsyncFiles(_files.AsyncFiles):
 
         created = await async_upload(
             self._client,
-            _upload_path(self._client.api_version),
+            _upload_url(self._client.base_url, self._client.api_version),
             cast_to=types.CreateFileResponse,
             file=file,
             mime_type=mime_type,
