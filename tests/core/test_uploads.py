@@ -350,3 +350,27 @@ def test_per_call_timeout_reaches_every_request(uclient: Client, ups: UploadServ
         options=RequestOptions(timeout=7.0),
     )
     assert len(seen) == 3 and all(t["read"] == 7.0 for t in seen)
+
+
+def test_final_status_before_the_last_chunk_is_an_upload_error(server: Any, client: Client) -> None:
+    from support.server import Reply
+
+    server.add(ROUTE, Reply(headers={"x-goog-upload-url": f"{server.url}/up"}))
+    server.add("/up", Reply(headers={"x-goog-upload-status": "final"}, json={"file": {}}))
+    with pytest.raises(UploadError, match="'final' at offset 4 of 10"):
+        send(client, b"0123456789", mime_type="text/plain", chunk_size=4)
+    assert len(server.requests) == 2, "nothing more was sent"
+
+
+def test_query_without_a_size_is_an_upload_error(server: Any, client: Client) -> None:
+    from support.server import Reply
+
+    server.add(ROUTE, Reply(headers={"x-goog-upload-url": f"{server.url}/up"}))
+    server.add(
+        "/up",
+        Reply(status=503, json={"error": {"code": 503, "status": "UNAVAILABLE"}}),
+        Reply(headers={"x-goog-upload-status": "active", "x-goog-upload-size-received": "-1"}),
+    )
+    with pytest.raises(UploadError, match="None bytes received"):
+        send(client, b"0123456789", mime_type="text/plain")
+    assert server.requests[-1].headers["x-goog-upload-command"] == "query"
