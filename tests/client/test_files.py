@@ -88,7 +88,7 @@ def test_upload_resumes_after_a_drop_and_downloads_byte_identical(
     session = ups.only()
     assert ups.stored() == payload and session.wire_bytes == len(payload)
     assert session.commands.count("query") == 1
-    assert progress == [256 * KIB, 450 * KIB, 706 * KIB]
+    assert progress == [256 * KIB, 450 * KIB, 706 * KIB, len(payload)]
     assert uclient.files.get(name=file.name or "").sha256_hash == file.sha256_hash
     assert uclient.files.download(file).read() == payload
     out = uclient.files.download(file.name or "", to=tmp_path / "copy.mp3")
@@ -228,7 +228,9 @@ def test_file_name(given: str, name: str) -> None:
     assert file_name(given) == name
 
 
-@pytest.mark.parametrize("bad", ["", "files/", "files/../models/x", "files/a/b", "https://host/v1beta/models/x"])
+@pytest.mark.parametrize(
+    "bad", ["", "files/", "files/../models/x", "files/a/b", "https://host/v1beta/models/x"]
+)
 def test_bad_file_names_are_refused(bad: str) -> None:
     with pytest.raises(ValueError, match="not a file"):
         file_name(bad)

@@ -106,7 +106,7 @@ def test_several_chunks_byte_exact_with_progress(
     assert result.file.mime_type == "application/pdf" == session.mime_type
     assert result.file.size_bytes == str(len(data))
     assert result.file.display_name == "doc"
-    assert progress == [(256 * KIB * i, len(data)) for i in (1, 2, 3)]
+    assert progress == [(256 * KIB * i, len(data)) for i in (1, 2, 3)] + [(len(data), len(data))]
     start = ups.headers_seen[0]
     assert start["x-goog-upload-protocol"] == "resumable"
     assert start["x-goog-upload-header-content-length"] == str(len(data))
@@ -326,7 +326,7 @@ async def test_async_upload_resumes(ups: UploadServer, sleeps: list[float]) -> N
     assert result.file.size_bytes == str(len(data))
     assert ups.stored() == data
     assert ups.only().wire_bytes == len(data)
-    assert progress == [256 * KIB, 500 * KIB, 756 * KIB]
+    assert progress == [256 * KIB, 500 * KIB, 756 * KIB, 800 * KIB]
     assert len(sleeps) == 1
 
 

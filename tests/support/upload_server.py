@@ -8,7 +8,9 @@
   server holds, else 400) and ``query`` (``X-Goog-Upload-Size-Received``);
 - the finalize answer is ``{"file": {...}}``; ``GET /v1beta/files/{id}`` and
   ``GET /v1beta/files/{id}:download?alt=media`` serve what was stored;
-- ``POST /raw`` stores a plain request body (the benchmark's one-request baseline).
+- ``POST /raw`` stores a plain request body (the benchmark's one-request baseline);
+- ``script(method, path, *replies)``: canned answers (JSON, or bytes as a download) for the rest of
+  the API, taken in order before any of the above.
 
 Every body byte read off the wire is counted (``Session.wire_bytes``), so a test can assert that
 each byte arrived exactly once. Faults are scripted on the server:
@@ -91,6 +93,10 @@ class UploadServer:
         self.upload_host: str | None = None
         """Answer upload URLs on this host:port instead of the server's own."""
         self.headers_seen: list[dict[str, str]] = []
+        self.calls: list[str] = []
+        """``"METHOD /path"`` of every request, in order."""
+        self._scripted: dict[str, deque[Any]] = {}
+        self._writers: set[asyncio.StreamWriter] = set()
         self.url = ""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.Server | None = None
@@ -126,13 +132,17 @@ class UploadServer:
             self._tmp.cleanup()
 
     async def _shutdown(self) -> None:
-        """Close the listener and end every open connection's handler."""
+        """Close the listener and every open connection, then let their handlers end."""
         if self._server is not None:
             self._server.close()
+        for writer in list(self._writers):
+            writer.transport.abort()
         tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=2)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
 
     def reset(self) -> None:
         for session in self.sessions.values():
@@ -145,6 +155,12 @@ class UploadServer:
         self.granularity = None
         self.upload_host = None
         self.headers_seen.clear()
+        self.calls.clear()
+        self._scripted.clear()
+
+    def script(self, method: str, path: str, *replies: Any) -> None:
+        """Answer ``method path`` with ``replies`` in order: a JSON value, or bytes (a download)."""
+        self._scripted.setdefault(f"{method} {path}", deque()).extend(replies)
 
     async def _listen(self) -> None:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0, limit=1 << 20)
@@ -162,6 +178,7 @@ class UploadServer:
     # --- HTTP ------------------------------------------------------------------------------
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.add(writer)
         try:
             while True:
                 try:
@@ -184,6 +201,7 @@ class UploadServer:
         except ConnectionError:
             pass
         finally:
+            self._writers.discard(writer)
             writer.close()
 
     async def _route(
@@ -191,6 +209,14 @@ class UploadServer:
     ) -> tuple[int, dict[str, str], bytes]:
         split = urlsplit(target)
         query = parse_qs(split.query)
+        self.calls.append(f"{method} {split.path}")
+        canned = self._scripted.get(f"{method} {split.path}")
+        if canned:
+            await _consume(reader, headers)
+            reply = canned.popleft()
+            if isinstance(reply, bytes):
+                return 200, {"content-type": "application/octet-stream"}, reply
+            return 200, {}, json.dumps(reply).encode()
         if split.path == "/raw":
             digest = hashlib.sha256()
             self.raw_bytes += await _consume(reader, headers, digest)

@@ -45,7 +45,8 @@ T = TypeVar("T", bound="pydantic.BaseModel")
 UploadSource: TypeAlias = Union[str, "os.PathLike[str]", bytes, IO[bytes]]
 """A path, the bytes themselves, or a binary file object that can seek."""
 ProgressCallback: TypeAlias = Callable[[int, int], object]
-"""Called as ``on_progress(bytes_the_server_has, total_bytes)`` after each acknowledged chunk."""
+"""Called as ``on_progress(bytes_the_server_has, total_bytes)`` after each acknowledged chunk
+(the last call has both equal) and after a resume."""
 
 DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024
 _PIECE = 1024 * 1024
@@ -208,6 +209,7 @@ class _Upload:
                         response=outcome,
                     )
                 if final:
+                    self._progress(size)
                     return outcome
                 offset = confirmed = end
                 failures = 0
@@ -217,8 +219,9 @@ class _Upload:
             failures += 1
             answer = yield from self._retrying(lambda: self._query(url, headers))
             status = answer.headers.get(_STATUS)
-            if status == "final" and final:
-                return answer  # the last chunk arrived; only its answer was lost
+            if status == "final" and final:  # the last chunk arrived; only its answer was lost
+                self._progress(size)
+                return answer
             received = _int_header(answer, "x-goog-upload-size-received")
             if status != "active" or received is None or received > end:
                 raise UploadError(
