@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from ..spec.model import Spec
@@ -12,6 +13,7 @@ from .jsonschema import field_aliases, spec_json_schema
 # relatively so that it can be vendored under any package name.
 _ABSOLUTE_CORE = "gemini_client._core._models"
 _RELATIVE_CORE = ".._core._models"
+_REBUILD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.model_rebuild\(\)$\n?", re.MULTILINE)
 
 
 def types_module_inputs(spec: Spec, template_dir: Path) -> str:
@@ -19,6 +21,7 @@ def types_module_inputs(spec: Spec, template_dir: Path) -> str:
     from importlib import metadata
 
     parts = [
+        Path(__file__).read_text(encoding="utf-8"),  # the options and the post-processing here
         json.dumps(spec_json_schema(spec), sort_keys=True),
         json.dumps(field_aliases(spec), sort_keys=True),
         f"datamodel-code-generator=={metadata.version('datamodel-code-generator')}",
@@ -49,4 +52,7 @@ def render_types_module(spec: Spec, template_dir: Path) -> str:
         formatters=[],
     )
     assert isinstance(source, str)
+    # The models build on first use (the base model's defer_build), resolving forward references
+    # then: an eager `X.model_rebuild()` would only move that cost back to import time.
+    source = _REBUILD.sub("", source).rstrip("\n") + "\n"
     return source.replace(f"from {_ABSOLUTE_CORE} import", f"from {_RELATIVE_CORE} import")

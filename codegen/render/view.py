@@ -71,7 +71,6 @@ class MethodView:
 
 @dataclass(frozen=True)
 class ResourceView:
-    wire: str
     path: str  # dotted: tunedModels.permissions
     attr: str  # attribute on the client or the parent resource
     cls: str  # sync class; async is "Async" + cls
@@ -175,9 +174,7 @@ def method_view(m: Method, spec: Spec) -> MethodView:
         )
         for p in m.parameters
     ]
-    kwargs = [
-        replace(k, annotation="str | Sequence[str]") if k.fieldmask else k for k in kwargs
-    ]
+    kwargs = [replace(k, annotation="str | Sequence[str]") if k.fieldmask else k for k in kwargs]
     path_names = {p.name for p in m.parameters if p.location == "path"}
     request = spec.types.get(m.request or "")
     if isinstance(request, ObjectType):
@@ -241,7 +238,6 @@ def method_view(m: Method, spec: Spec) -> MethodView:
 def resource_view(r: Resource, spec: Spec, path: str = "") -> ResourceView:
     path = f"{path}.{r.name}" if path else r.name
     return ResourceView(
-        wire=r.name,
         path=path,
         attr=naming.resource_attr(r.name),
         cls=naming.resource_class(path),
@@ -262,7 +258,5 @@ def package_view(spec: Spec) -> PackageView:
         auth_header=s.auth_header,
         api_key_env=s.api_key_env,
         resources=tuple(resource_view(spec.resources[n], spec) for n in sorted(spec.resources)),
-        types=tuple(
-            TypeExport(n, naming.type_name(n)) for n in sorted(spec.types)
-        ),
+        types=tuple(TypeExport(n, naming.type_name(n)) for n in sorted(spec.types)),
     )

@@ -269,3 +269,19 @@ def test_hostile_names_never_leave_the_api_version_path(client: Client, server: 
         "/v1beta/https://evil.example/ops/1",
         "/v1beta/upload/v1beta/files",
     ]
+
+
+def test_an_error_that_is_not_a_status_is_still_a_failure(client: Client, server: LoopbackServer) -> None:
+    server.add(START, Reply(json={"name": "batches/b1", "done": True, "error": "quota exceeded"}))
+    op = client.models.batch_generate_content(model="gemini-2.5-flash", batch=BATCH)
+    with pytest.raises(gemini_client.OperationError, match="quota exceeded"):
+        op.result()
+
+
+def test_wait_refuses_nonsense_before_polling(client: Client, server: LoopbackServer) -> None:
+    server.add(START, Reply(json=RUNNING))
+    op = client.models.batch_generate_content(model="gemini-2.5-flash", batch=BATCH)
+    for kwargs in ({"poll_interval": 0}, {"poll_interval": -1}, {"timeout": -1}, {"poll_interval": float("nan")}):
+        with pytest.raises(ValueError):
+            op.wait(**kwargs)
+    assert len(server.requests) == 1

@@ -291,3 +291,31 @@ def test_unknown_type_and_bad_method_warn_not_crash() -> None:
     assert ok is not None and ok.response is None
     assert n.spec.resources["r"].method("m") is None
     assert len(n.warnings) == 4
+
+
+def test_nested_resources_nest_and_hostile_names_are_skipped() -> None:
+    get = {"httpMethod": "GET", "path": "v1/{+name}", "parameters": {"name": {"location": "path", "type": "string"}}}
+    n = normalise(
+        _doc(
+            {},
+            {
+                "a": {
+                    "resources": {
+                        "b": {"resources": {"c": {"methods": {"get": get}}}},  # b: no methods of its own
+                        "empty": {"resources": {}},  # nothing anywhere below: left out
+                        "bad-name": {"methods": {"get": get}},
+                    },
+                    "methods": {"x; import os": get},
+                },
+            },
+        )
+    )
+    a = n.spec.resources["a"]
+    assert a.methods == () and [r.name for r in a.resources] == ["b"]
+    assert [p for p, _ in n.spec.all_resources()] == ["a", "a.b", "a.b.c"]
+    c = a.resources[0].resources[0]
+    assert c.loc.path == "resources.a.resources.b.resources.c" and c.method("get") is not None
+    assert sorted(w.loc.path for w in n.warnings) == [
+        "resources.a.methods.x; import os",
+        "resources.a.resources.bad-name",
+    ]

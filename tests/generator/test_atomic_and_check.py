@@ -115,3 +115,13 @@ def test_unchanged_files_are_reused_and_edited_ones_made_again(
     doc["files"]["gemini_client/resources/models.py"][1] = hashlib.sha256(forged.encode()).hexdigest()
     manifest.write_text(json.dumps(doc))
     assert "changed: gemini_client/resources/models.py" in check(paths(spec, out))
+
+
+def test_the_types_module_cache_key_covers_its_own_generator(generated: tuple[Path, Path]) -> None:
+    """A change to codegen/render/types_module.py (options, post-processing) remakes the module."""
+    import codegen.render.types_module as tm
+    from codegen.spec.loader import load_spec
+
+    spec, _ = generated
+    key = tm.types_module_inputs(load_spec(spec), Path(tm.__file__).parents[2] / "templates" / "datamodel")
+    assert key.startswith(Path(tm.__file__).read_text(encoding="utf-8"))

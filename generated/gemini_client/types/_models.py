@@ -4203,6 +4203,3 @@ class BatchGenerateContentRequest(BaseModel):
 
     batch: GenerateContentBatch | None = None
     """The batch to create."""
-
-
-Schema.model_rebuild()

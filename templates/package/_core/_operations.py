@@ -183,9 +183,11 @@ class _BaseOperation(Generic[T]):
     def error(self) -> OperationError | None:
         """The typed error when it finished with one, else None."""
         error = self._raw.get("error")
-        if isinstance(error, Mapping):
-            return OperationError(self.name, error)
-        return None
+        if error is None:
+            return None
+        if not isinstance(error, Mapping):  # not a google.rpc.Status: still a failure
+            error = {"message": str(error)[:500]}
+        return OperationError(self.name, error)
 
     def result(self) -> T:
         """The response of the finished operation; raises its ``OperationError`` when it failed and
@@ -205,6 +207,13 @@ class _BaseOperation(Generic[T]):
     def __repr__(self) -> str:
         state = "failed" if self.error is not None else "done" if self.done else "running"
         return f"{type(self).__name__}(name={self.name!r}, {state})"
+
+
+def _check_wait(timeout: float | None, poll_interval: float) -> None:
+    if timeout is not None and not timeout >= 0:
+        raise ValueError(f"timeout must be None or >= 0 seconds, got {timeout!r}")
+    if not poll_interval > 0:
+        raise ValueError(f"poll_interval must be > 0 seconds, got {poll_interval!r}")
 
 
 def _poll_timeout(deadline: float | None) -> Timeout | NotGiven:
@@ -246,8 +255,9 @@ class Operation(_BaseOperation[T]):
         """Poll until done, ``poll_interval`` seconds apart at first and 1.5 times longer each
         time (at most 30 s); then ``result()``. Raises ``OperationTimeoutError`` after ``timeout``
         seconds (None: no limit)."""
+        _check_wait(timeout, poll_interval)
         deadline = None if timeout is None else time.monotonic() + timeout
-        interval = max(poll_interval, 0.0)
+        interval = poll_interval
         while not self.done:
             if deadline is not None:
                 left = deadline - time.monotonic()
@@ -296,8 +306,9 @@ class AsyncOperation(_BaseOperation[T]):
         """Poll until done, ``poll_interval`` seconds apart at first and 1.5 times longer each
         time (at most 30 s); then ``result()``. Raises ``OperationTimeoutError`` after ``timeout``
         seconds (None: no limit)."""
+        _check_wait(timeout, poll_interval)
         deadline = None if timeout is None else time.monotonic() + timeout
-        interval = max(poll_interval, 0.0)
+        interval = poll_interval
         while not self.done:
             if deadline is not None:
                 left = deadline - time.monotonic()

@@ -221,6 +221,3 @@ class ListOperationsResponse(BaseModel):
     next_page_token: str | None = Field(
         default=None, validation_alias="nextPageToken", serialization_alias="nextPageToken"
     )
-
-
-Schema.model_rebuild()
