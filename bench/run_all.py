@@ -18,6 +18,7 @@ SCRIPTS = [
     "bench_codegen.py",
     "bench_drift.py",
     "bench_live.py",
+    "bench_upload.py",
 ]
 
 

@@ -67,6 +67,15 @@ if TYPE_CHECKING:
         async_request_operation,
         request_operation,
     )
+    from ._uploads import (
+        DEFAULT_CHUNK_SIZE,
+        ProgressCallback,
+        UploadError,
+        UploadSource,
+        async_upload,
+        guess_mime_type,
+        upload,
+    )
 
 # Imported on first use: `BaseModel`, `Bytes` and `OpenEnum` load pydantic's model machinery; operations,
 # uploads and downloads are needed only once a resource module is.
@@ -99,6 +108,18 @@ _LAZY = {
         ),
         "_operations",
     ),
+    **dict.fromkeys(
+        (
+            "DEFAULT_CHUNK_SIZE",
+            "ProgressCallback",
+            "UploadError",
+            "UploadSource",
+            "async_upload",
+            "guess_mime_type",
+            "upload",
+        ),
+        "_uploads",
+    ),
 }
 
 
@@ -128,6 +149,7 @@ __all__ = [
     "request_media",
     "request_operation",
     "request_upload",
+    "DEFAULT_CHUNK_SIZE",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "INITIAL_RETRY_DELAY",
@@ -162,6 +184,7 @@ __all__ = [
     "NotGiven",
     "OpenEnum",
     "PermissionDeniedError",
+    "ProgressCallback",
     "Query",
     "RateLimitError",
     "RequestOptions",
@@ -171,12 +194,17 @@ __all__ = [
     "SyncPager",
     "Timeout",
     "UnprocessableEntityError",
+    "UploadError",
+    "UploadSource",
     "async_to_raw_response_wrapper",
+    "async_upload",
     "build_body",
     "validate_arguments",
     "check_path",
+    "guess_mime_type",
     "make_status_error",
     "path_param",
     "strip_not_given",
     "to_raw_response_wrapper",
+    "upload",
 ]

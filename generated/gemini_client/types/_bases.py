@@ -20,7 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from .._core._models import BaseModel
 from .._core._utils import argument_path
-from ._contents import is_python_type, to_content, to_contents, to_tools
+from ._contents import is_python_type, to_cache_name, to_content, to_contents, to_tools
 
 if TYPE_CHECKING:
     from ._models import Candidate, FunctionCall, Part
@@ -188,12 +188,19 @@ class GenerateContentResponseBase(BaseModel):
 
 
 class GenerateContentRequestBase(RequestModel):
-    """`contents`, `system_instruction` and `tools` in their short forms (see `_contents`)."""
+    """`contents`, `system_instruction`, `tools` and `cached_content` (a `CachedContent` for its
+    name) in their short forms (see `_contents`)."""
 
     @model_validator(mode="before")
     @classmethod
     def _short_forms(cls, data: Any) -> Any:
-        return _coerce(data, contents=to_contents, systemInstruction=to_content, tools=to_tools)
+        return _coerce(
+            data,
+            contents=to_contents,
+            systemInstruction=to_content,
+            tools=to_tools,
+            cachedContent=to_cache_name,
+        )
 
 
 class CountTokensRequestBase(RequestModel):

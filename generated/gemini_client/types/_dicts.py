@@ -107,8 +107,18 @@ from ._models import (
     GenerateContentBatchState,
     GenerateContentRequest,
     GenerateContentResponse,
+    GenerateImagesInstance,
+    GenerateImagesParameters,
+    GenerateImagesResponse,
+    GenerateVideoResult,
+    GenerateVideosInstance,
+    GenerateVideosParameters,
+    GenerateVideosResponse,
     GeneratedFile,
     GeneratedFileState,
+    GeneratedImagePrediction,
+    GeneratedVideo,
+    GeneratedVideoSample,
     GenerationConfig,
     GoAway,
     GoogleMaps,
@@ -130,8 +140,10 @@ from ._models import (
     Hyperparameters,
     Image,
     ImageConfig,
+    ImageOutputOptions,
     ImageResponseFormat,
     ImageResponseFormatMimeType,
+    ImageSafetyAttributes,
     ImageSearch,
     ImageSize,
     ImportFileRequest,
@@ -178,8 +190,10 @@ from ._models import (
     Outcome,
     Part,
     Permission,
+    PersonGeneration,
     PlaceAnswerSources,
     PrebuiltVoiceConfig,
+    PredictImage,
     PredictLongRunningRequest,
     PredictRequest,
     PredictResponse,
@@ -324,7 +338,17 @@ __all__ = [
     "GenerateContentBatchOutputDict",
     "GenerateContentRequestDict",
     "GenerateContentResponseDict",
+    "GenerateImagesInstanceDict",
+    "GenerateImagesParametersDict",
+    "GenerateImagesResponseDict",
+    "GenerateVideoResultDict",
+    "GenerateVideosInstanceDict",
+    "GenerateVideosParametersDict",
+    "GenerateVideosResponseDict",
     "GeneratedFileDict",
+    "GeneratedImagePredictionDict",
+    "GeneratedVideoDict",
+    "GeneratedVideoSampleDict",
     "GenerationConfigDict",
     "GoAwayDict",
     "GoogleMapsDict",
@@ -342,7 +366,9 @@ __all__ = [
     "HyperparametersDict",
     "ImageDict",
     "ImageConfigDict",
+    "ImageOutputOptionsDict",
     "ImageResponseFormatDict",
+    "ImageSafetyAttributesDict",
     "ImageSearchDict",
     "ImportFileRequestDict",
     "InlinedEmbedContentRequestDict",
@@ -383,6 +409,7 @@ __all__ = [
     "PermissionDict",
     "PlaceAnswerSourcesDict",
     "PrebuiltVoiceConfigDict",
+    "PredictImageDict",
     "PredictLongRunningRequestDict",
     "PredictRequestDict",
     "PredictResponseDict",
@@ -1515,6 +1542,202 @@ class GenerateContentResponseDict(TypedDict, total=False):
     """The wire name of `prompt_feedback`."""
 
 
+class GenerateImagesInstanceDict(TypedDict, total=False):
+    """The dict form of `GenerateImagesInstance`. One `instances[]` entry of an Imagen `predict` request."""
+
+    prompt: str
+    """The text prompt for the image."""
+
+
+class GenerateImagesParametersDict(TypedDict, total=False):
+    """The dict form of `GenerateImagesParameters`. The `parameters` of an Imagen `predict` request."""
+
+    sample_count: int
+    """Number of images to generate (1 to 4)."""
+
+    sampleCount: int
+    """The wire name of `sample_count`."""
+
+    aspect_ratio: str
+    """Aspect ratio of the images: \"1:1\", \"3:4\", \"4:3\", \"9:16\" or \"16:9\"."""
+
+    aspectRatio: str
+    """The wire name of `aspect_ratio`."""
+
+    person_generation: PersonGeneration | str
+    """Whether the model may generate people."""
+
+    personGeneration: PersonGeneration | str
+    """The wire name of `person_generation`."""
+
+    negative_prompt: str
+    """What to keep out of the images."""
+
+    negativePrompt: str
+    """The wire name of `negative_prompt`."""
+
+    image_size: str
+    """Size of the largest dimension: \"1K\" or \"2K\"."""
+
+    imageSize: str
+    """The wire name of `image_size`."""
+
+    seed: int
+    """Random seed, for reproducible images (not with addWatermark)."""
+
+    guidance_scale: float
+    """How closely the images follow the prompt."""
+
+    guidanceScale: float
+    """The wire name of `guidance_scale`."""
+
+    enhance_prompt: bool
+    """Whether the service rewrites the prompt before generating."""
+
+    enhancePrompt: bool
+    """The wire name of `enhance_prompt`."""
+
+    language: str
+    """Language of the prompt."""
+
+    safety_setting: str
+    """The safety filter level, e.g. \"block_low_and_above\"."""
+
+    safetySetting: str
+    """The wire name of `safety_setting`."""
+
+    include_rai_reason: bool
+    """Whether filtered images report why."""
+
+    includeRaiReason: bool
+    """The wire name of `include_rai_reason`."""
+
+    include_safety_attributes: bool
+    """Whether each image reports its safety scores."""
+
+    includeSafetyAttributes: bool
+    """The wire name of `include_safety_attributes`."""
+
+    add_watermark: bool
+    """Whether to add an invisible SynthID watermark."""
+
+    addWatermark: bool
+    """The wire name of `add_watermark`."""
+
+    output_options: ImageOutputOptions | ImageOutputOptionsDict
+    """Encoding of the images."""
+
+    outputOptions: ImageOutputOptions | ImageOutputOptionsDict
+    """The wire name of `output_options`."""
+
+
+class GenerateImagesResponseDict(TypedDict, total=False):
+    """The dict form of `GenerateImagesResponse`. The answer of an Imagen `predict` request."""
+
+    predictions: Sequence[GeneratedImagePrediction | GeneratedImagePredictionDict]
+    """One entry per image (filtered images may be missing or carry only a reason)."""
+
+
+class GenerateVideoResultDict(TypedDict, total=False):
+    """The dict form of `GenerateVideoResult`. The generated videos and what was filtered."""
+
+    generated_samples: Sequence[GeneratedVideoSample | GeneratedVideoSampleDict]
+    """One entry per video."""
+
+    generatedSamples: Sequence[GeneratedVideoSample | GeneratedVideoSampleDict]
+    """The wire name of `generated_samples`."""
+
+    rai_media_filtered_count: int
+    """How many videos were filtered out."""
+
+    raiMediaFilteredCount: int
+    """The wire name of `rai_media_filtered_count`."""
+
+    rai_media_filtered_reasons: Sequence[str]
+    """Why they were filtered out."""
+
+    raiMediaFilteredReasons: Sequence[str]
+    """The wire name of `rai_media_filtered_reasons`."""
+
+
+class GenerateVideosInstanceDict(TypedDict, total=False):
+    """The dict form of `GenerateVideosInstance`. One `instances[]` entry of a Veo `predictLongRunning` request."""
+
+    prompt: str
+    """The text prompt for the video."""
+
+    image: PredictImage | PredictImageDict
+    """An image to start the video from."""
+
+    last_frame: PredictImage | PredictImageDict
+    """An image to end the video on."""
+
+    lastFrame: PredictImage | PredictImageDict
+    """The wire name of `last_frame`."""
+
+
+class GenerateVideosParametersDict(TypedDict, total=False):
+    """The dict form of `GenerateVideosParameters`. The `parameters` of a Veo `predictLongRunning` request."""
+
+    aspect_ratio: str
+    """\"16:9\" or \"9:16\"."""
+
+    aspectRatio: str
+    """The wire name of `aspect_ratio`."""
+
+    negative_prompt: str
+    """What to keep out of the video."""
+
+    negativePrompt: str
+    """The wire name of `negative_prompt`."""
+
+    person_generation: PersonGeneration | str
+    """Whether the model may generate people."""
+
+    personGeneration: PersonGeneration | str
+    """The wire name of `person_generation`."""
+
+    sample_count: int
+    """Number of videos to generate."""
+
+    sampleCount: int
+    """The wire name of `sample_count`."""
+
+    duration_seconds: int
+    """Length of each video in seconds."""
+
+    durationSeconds: int
+    """The wire name of `duration_seconds`."""
+
+    resolution: str
+    """\"720p\" or \"1080p\"."""
+
+    seed: int
+    """Random seed."""
+
+    enhance_prompt: bool
+    """Whether the service rewrites the prompt before generating."""
+
+    enhancePrompt: bool
+    """The wire name of `enhance_prompt`."""
+
+    generate_audio: bool
+    """Whether to generate audio with the video."""
+
+    generateAudio: bool
+    """The wire name of `generate_audio`."""
+
+
+class GenerateVideosResponseDict(TypedDict, total=False):
+    """The dict form of `GenerateVideosResponse`. The finished `response` of a Veo operation."""
+
+    generate_video_response: GenerateVideoResult | GenerateVideoResultDict
+    """The generated videos."""
+
+    generateVideoResponse: GenerateVideoResult | GenerateVideoResultDict
+    """The wire name of `generate_video_response`."""
+
+
 class GeneratedFileDict(TypedDict, total=False):
     """The dict form of `GeneratedFile`. A file generated on behalf of a user."""
 
@@ -1529,6 +1752,57 @@ class GeneratedFileDict(TypedDict, total=False):
 
     error: Status | StatusDict
     """Error details if the GeneratedFile ends up in the STATE_FAILED state."""
+
+
+class GeneratedImagePredictionDict(TypedDict, total=False):
+    """The dict form of `GeneratedImagePrediction`. One generated image, base64-encoded."""
+
+    bytes_base64_encoded: str
+    """The image bytes."""
+
+    bytesBase64Encoded: str
+    """The wire name of `bytes_base64_encoded`."""
+
+    mime_type: str
+    """The image's MIME type."""
+
+    mimeType: str
+    """The wire name of `mime_type`."""
+
+    rai_filtered_reason: str
+    """Why the image was filtered out, when it was."""
+
+    raiFilteredReason: str
+    """The wire name of `rai_filtered_reason`."""
+
+    safety_attributes: ImageSafetyAttributes | ImageSafetyAttributesDict
+    """Safety scores of the image."""
+
+    safetyAttributes: ImageSafetyAttributes | ImageSafetyAttributesDict
+    """The wire name of `safety_attributes`."""
+
+    prompt: str
+    """The rewritten prompt, when enhancePrompt was on."""
+
+
+class GeneratedVideoDict(TypedDict, total=False):
+    """The dict form of `GeneratedVideo`. A generated video, downloadable from its URI with `files.download`."""
+
+    uri: str
+    """Where to download the video (a `files/...:download` URI)."""
+
+    mime_type: str
+    """The video's MIME type."""
+
+    mimeType: str
+    """The wire name of `mime_type`."""
+
+
+class GeneratedVideoSampleDict(TypedDict, total=False):
+    """The dict form of `GeneratedVideoSample`. One generated video."""
+
+    video: GeneratedVideo | GeneratedVideoDict
+    """The video."""
 
 
 class GenerationConfigDict(TypedDict, total=False):
@@ -1902,6 +2176,22 @@ class ImageConfigDict(TypedDict, total=False):
     """The wire name of `image_size`."""
 
 
+class ImageOutputOptionsDict(TypedDict, total=False):
+    """The dict form of `ImageOutputOptions`. Encoding of generated images."""
+
+    mime_type: str
+    """\"image/png\" or \"image/jpeg\"."""
+
+    mimeType: str
+    """The wire name of `mime_type`."""
+
+    compression_quality: int
+    """JPEG quality, 0 to 100."""
+
+    compressionQuality: int
+    """The wire name of `compression_quality`."""
+
+
 class ImageResponseFormatDict(TypedDict, total=False):
     """The dict form of `ImageResponseFormat`. Configuration for image output format."""
 
@@ -1925,6 +2215,16 @@ class ImageResponseFormatDict(TypedDict, total=False):
 
     imageSize: ImageSize | str
     """The wire name of `image_size`."""
+
+
+class ImageSafetyAttributesDict(TypedDict, total=False):
+    """The dict form of `ImageSafetyAttributes`. Safety categories and scores of a generated image."""
+
+    categories: Sequence[str]
+    """The categories."""
+
+    scores: Sequence[float]
+    """A score per category."""
 
 
 class ImageSearchDict(TypedDict, total=False):
@@ -2556,6 +2856,22 @@ class PrebuiltVoiceConfigDict(TypedDict, total=False):
 
     voiceName: str
     """The wire name of `voice_name`."""
+
+
+class PredictImageDict(TypedDict, total=False):
+    """The dict form of `PredictImage`. An image in a predict request or response."""
+
+    bytes_base64_encoded: str
+    """The image bytes."""
+
+    bytesBase64Encoded: str
+    """The wire name of `bytes_base64_encoded`."""
+
+    mime_type: str
+    """The image's MIME type."""
+
+    mimeType: str
+    """The wire name of `mime_type`."""
 
 
 class PredictLongRunningRequestDict(TypedDict, total=False):

@@ -689,6 +689,13 @@ class GenerateContentBatchState(OpenEnum):
     """The batch has expired."""
 
 
+class GenerateImagesInstance(BaseModel):
+    """One `instances[]` entry of an Imagen `predict` request."""
+
+    prompt: str | None = None
+    """The text prompt for the image."""
+
+
 class GeneratedFileState(OpenEnum):
     """The state of the GeneratedFile."""
 
@@ -703,6 +710,25 @@ class GeneratedFileState(OpenEnum):
 
     FAILED = "FAILED"
     """Failed to generate the GeneratedFile."""
+
+
+class GeneratedVideo(BaseModel):
+    """A generated video, downloadable from its URI with `files.download`."""
+
+    uri: str | None = None
+    """Where to download the video (a `files/...:download` URI)."""
+
+    mime_type: str | None = Field(
+        default=None, validation_alias="mimeType", serialization_alias="mimeType"
+    )
+    """The video's MIME type."""
+
+
+class GeneratedVideoSample(BaseModel):
+    """One generated video."""
+
+    video: GeneratedVideo | None = None
+    """The video."""
 
 
 class GoAway(BaseModel):
@@ -901,6 +927,22 @@ class ImageConfig(BaseModel):
     """Specifies the size of generated images."""
 
 
+class ImageOutputOptions(BaseModel):
+    """Encoding of generated images."""
+
+    mime_type: str | None = Field(
+        default=None, validation_alias="mimeType", serialization_alias="mimeType"
+    )
+    """\"image/png\" or \"image/jpeg\"."""
+
+    compression_quality: int | None = Field(
+        default=None,
+        validation_alias="compressionQuality",
+        serialization_alias="compressionQuality",
+    )
+    """JPEG quality, 0 to 100."""
+
+
 class ImageResponseFormatMimeType(OpenEnum):
     """The MIME type of the image output."""
 
@@ -909,6 +951,16 @@ class ImageResponseFormatMimeType(OpenEnum):
 
     IMAGE_JPEG = "IMAGE_JPEG"
     """JPEG image format."""
+
+
+class ImageSafetyAttributes(BaseModel):
+    """Safety categories and scores of a generated image."""
+
+    categories: list[str] | None = None
+    """The categories."""
+
+    scores: list[float] | None = None
+    """A score per category."""
 
 
 class ImageSearch(BaseModel):
@@ -1208,6 +1260,19 @@ class Outcome(OpenEnum):
     """Code execution ran for too long, and was cancelled."""
 
 
+class PersonGeneration(OpenEnum):
+    """Whether the model may generate people."""
+
+    dont_allow = "dont_allow"
+    """No people or faces."""
+
+    allow_adult = "allow_adult"
+    """Adults only, no children."""
+
+    allow_all = "allow_all"
+    """Adults and children."""
+
+
 class PrebuiltVoiceConfig(BaseModel):
     """The configuration for the prebuilt speaker to use."""
 
@@ -1215,6 +1280,22 @@ class PrebuiltVoiceConfig(BaseModel):
         default=None, validation_alias="voiceName", serialization_alias="voiceName"
     )
     """The name of the preset voice to use."""
+
+
+class PredictImage(BaseModel):
+    """An image in a predict request or response."""
+
+    bytes_base64_encoded: Bytes | None = Field(
+        default=None,
+        validation_alias="bytesBase64Encoded",
+        serialization_alias="bytesBase64Encoded",
+    )
+    """The image bytes."""
+
+    mime_type: str | None = Field(
+        default=None, validation_alias="mimeType", serialization_alias="mimeType"
+    )
+    """The image's MIME type."""
 
 
 class PredictLongRunningRequest(RequestModel):
@@ -2402,6 +2483,172 @@ class FunctionResponse(BaseModel):
     """Specifies how the response should be scheduled in the conversation."""
 
 
+class GenerateImagesParameters(BaseModel):
+    """The `parameters` of an Imagen `predict` request."""
+
+    sample_count: int | None = Field(
+        default=None, validation_alias="sampleCount", serialization_alias="sampleCount"
+    )
+    """Number of images to generate (1 to 4)."""
+
+    aspect_ratio: str | None = Field(
+        default=None, validation_alias="aspectRatio", serialization_alias="aspectRatio"
+    )
+    """Aspect ratio of the images: \"1:1\", \"3:4\", \"4:3\", \"9:16\" or \"16:9\"."""
+
+    person_generation: PersonGeneration | None = Field(
+        default=None, validation_alias="personGeneration", serialization_alias="personGeneration"
+    )
+    """Whether the model may generate people."""
+
+    negative_prompt: str | None = Field(
+        default=None, validation_alias="negativePrompt", serialization_alias="negativePrompt"
+    )
+    """What to keep out of the images."""
+
+    image_size: str | None = Field(
+        default=None, validation_alias="imageSize", serialization_alias="imageSize"
+    )
+    """Size of the largest dimension: \"1K\" or \"2K\"."""
+
+    seed: int | None = None
+    """Random seed, for reproducible images (not with addWatermark)."""
+
+    guidance_scale: float | None = Field(
+        default=None, validation_alias="guidanceScale", serialization_alias="guidanceScale"
+    )
+    """How closely the images follow the prompt."""
+
+    enhance_prompt: bool | None = Field(
+        default=None, validation_alias="enhancePrompt", serialization_alias="enhancePrompt"
+    )
+    """Whether the service rewrites the prompt before generating."""
+
+    language: str | None = None
+    """Language of the prompt."""
+
+    safety_setting: str | None = Field(
+        default=None, validation_alias="safetySetting", serialization_alias="safetySetting"
+    )
+    """The safety filter level, e.g. \"block_low_and_above\"."""
+
+    include_rai_reason: bool | None = Field(
+        default=None, validation_alias="includeRaiReason", serialization_alias="includeRaiReason"
+    )
+    """Whether filtered images report why."""
+
+    include_safety_attributes: bool | None = Field(
+        default=None,
+        validation_alias="includeSafetyAttributes",
+        serialization_alias="includeSafetyAttributes",
+    )
+    """Whether each image reports its safety scores."""
+
+    add_watermark: bool | None = Field(
+        default=None, validation_alias="addWatermark", serialization_alias="addWatermark"
+    )
+    """Whether to add an invisible SynthID watermark."""
+
+    output_options: ImageOutputOptions | None = Field(
+        default=None, validation_alias="outputOptions", serialization_alias="outputOptions"
+    )
+    """Encoding of the images."""
+
+
+class GenerateVideoResult(BaseModel):
+    """The generated videos and what was filtered."""
+
+    generated_samples: list[GeneratedVideoSample] | None = Field(
+        default=None, validation_alias="generatedSamples", serialization_alias="generatedSamples"
+    )
+    """One entry per video."""
+
+    rai_media_filtered_count: int | None = Field(
+        default=None,
+        validation_alias="raiMediaFilteredCount",
+        serialization_alias="raiMediaFilteredCount",
+    )
+    """How many videos were filtered out."""
+
+    rai_media_filtered_reasons: list[str] | None = Field(
+        default=None,
+        validation_alias="raiMediaFilteredReasons",
+        serialization_alias="raiMediaFilteredReasons",
+    )
+    """Why they were filtered out."""
+
+
+class GenerateVideosInstance(BaseModel):
+    """One `instances[]` entry of a Veo `predictLongRunning` request."""
+
+    prompt: str | None = None
+    """The text prompt for the video."""
+
+    image: PredictImage | None = None
+    """An image to start the video from."""
+
+    last_frame: PredictImage | None = Field(
+        default=None, validation_alias="lastFrame", serialization_alias="lastFrame"
+    )
+    """An image to end the video on."""
+
+
+class GenerateVideosParameters(BaseModel):
+    """The `parameters` of a Veo `predictLongRunning` request."""
+
+    aspect_ratio: str | None = Field(
+        default=None, validation_alias="aspectRatio", serialization_alias="aspectRatio"
+    )
+    """\"16:9\" or \"9:16\"."""
+
+    negative_prompt: str | None = Field(
+        default=None, validation_alias="negativePrompt", serialization_alias="negativePrompt"
+    )
+    """What to keep out of the video."""
+
+    person_generation: PersonGeneration | None = Field(
+        default=None, validation_alias="personGeneration", serialization_alias="personGeneration"
+    )
+    """Whether the model may generate people."""
+
+    sample_count: int | None = Field(
+        default=None, validation_alias="sampleCount", serialization_alias="sampleCount"
+    )
+    """Number of videos to generate."""
+
+    duration_seconds: int | None = Field(
+        default=None, validation_alias="durationSeconds", serialization_alias="durationSeconds"
+    )
+    """Length of each video in seconds."""
+
+    resolution: str | None = None
+    """\"720p\" or \"1080p\"."""
+
+    seed: int | None = None
+    """Random seed."""
+
+    enhance_prompt: bool | None = Field(
+        default=None, validation_alias="enhancePrompt", serialization_alias="enhancePrompt"
+    )
+    """Whether the service rewrites the prompt before generating."""
+
+    generate_audio: bool | None = Field(
+        default=None, validation_alias="generateAudio", serialization_alias="generateAudio"
+    )
+    """Whether to generate audio with the video."""
+
+
+class GenerateVideosResponse(BaseModel):
+    """The finished `response` of a Veo operation."""
+
+    generate_video_response: GenerateVideoResult | None = Field(
+        default=None,
+        validation_alias="generateVideoResponse",
+        serialization_alias="generateVideoResponse",
+    )
+    """The generated videos."""
+
+
 class GeneratedFile(BaseModel):
     """A file generated on behalf of a user."""
 
@@ -2418,6 +2665,35 @@ class GeneratedFile(BaseModel):
 
     error: Status | None = None
     """Error details if the GeneratedFile ends up in the STATE_FAILED state."""
+
+
+class GeneratedImagePrediction(BaseModel):
+    """One generated image, base64-encoded."""
+
+    bytes_base64_encoded: Bytes | None = Field(
+        default=None,
+        validation_alias="bytesBase64Encoded",
+        serialization_alias="bytesBase64Encoded",
+    )
+    """The image bytes."""
+
+    mime_type: str | None = Field(
+        default=None, validation_alias="mimeType", serialization_alias="mimeType"
+    )
+    """The image's MIME type."""
+
+    rai_filtered_reason: str | None = Field(
+        default=None, validation_alias="raiFilteredReason", serialization_alias="raiFilteredReason"
+    )
+    """Why the image was filtered out, when it was."""
+
+    safety_attributes: ImageSafetyAttributes | None = Field(
+        default=None, validation_alias="safetyAttributes", serialization_alias="safetyAttributes"
+    )
+    """Safety scores of the image."""
+
+    prompt: str | None = None
+    """The rewritten prompt, when enhancePrompt was on."""
 
 
 class GoogleSearchRetrieval(BaseModel):
@@ -3159,6 +3435,13 @@ class FunctionDeclaration(FunctionDeclarationBase):
 
     behavior: Behavior | None = None
     """Specifies the function Behavior."""
+
+
+class GenerateImagesResponse(BaseModel):
+    """The answer of an Imagen `predict` request."""
+
+    predictions: list[GeneratedImagePrediction] | None = None
+    """One entry per image (filtered images may be missing or carry only a reason)."""
 
 
 class GoogleSearch(BaseModel):

@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING
 from .. import _client
 
 if TYPE_CHECKING:
+    from ._batches import AsyncBatches, Batches
+    from ._caches import AsyncCaches, Caches
     from ._chats import AsyncChats, Chats
+    from ._files import AsyncFiles, Files
     from ._models import AsyncModels, Models
     from .live import AsyncLive, Live
 
@@ -23,18 +26,32 @@ class Client(_client.Client):
     __doc__ = _client.Client.__doc__
 
     @cached_property
-    def live(self) -> Live:
-        """Live sessions: BidiGenerateContent over a WebSocket (``with client.live.connect(...)``)."""
-        from .live import Live
-
-        return Live(self)
-
-    @cached_property
     def models(self) -> Models:
-        """Generative models; `generate_content` also sets `.parsed` (structured output)."""
+        """Generative models, with `.parsed` on `generate_content` answers, Imagen (`generate_images`) and Veo (`generate_videos`)."""
         from ._models import Models
 
         return Models(self)
+
+    @cached_property
+    def files(self) -> Files:
+        """Files: resumable upload, get, list, delete, download, wait_active."""
+        from ._files import Files
+
+        return Files(self)
+
+    @cached_property
+    def batches(self) -> Batches:
+        """Batch mode: create, get, list, cancel, delete, results."""
+        from ._batches import Batches
+
+        return Batches(self)
+
+    @cached_property
+    def caches(self) -> Caches:
+        """Context caches: create, get, list, update, delete."""
+        from ._caches import Caches
+
+        return Caches(self)
 
     @cached_property
     def chats(self) -> Chats:
@@ -43,23 +60,44 @@ class Client(_client.Client):
 
         return Chats(self.models)
 
+    @cached_property
+    def live(self) -> Live:
+        """Live sessions: BidiGenerateContent over a WebSocket (`with client.live.connect(...)`)."""
+        from .live import Live
+
+        return Live(self)
+
 
 class AsyncClient(_client.AsyncClient):
     __doc__ = _client.AsyncClient.__doc__
 
     @cached_property
-    def live(self) -> AsyncLive:
-        """Live sessions: BidiGenerateContent over a WebSocket (``async with client.live.connect(...)``)."""
-        from .live import AsyncLive
-
-        return AsyncLive(self)
-
-    @cached_property
     def models(self) -> AsyncModels:
-        """Generative models; `generate_content` also sets `.parsed` (structured output)."""
+        """Generative models, with `.parsed` on `generate_content` answers, Imagen (`generate_images`) and Veo (`generate_videos`)."""
         from ._models import AsyncModels
 
         return AsyncModels(self)
+
+    @cached_property
+    def files(self) -> AsyncFiles:
+        """Files: resumable upload, get, list, delete, download, wait_active."""
+        from ._files import AsyncFiles
+
+        return AsyncFiles(self)
+
+    @cached_property
+    def batches(self) -> AsyncBatches:
+        """Batch mode: create, get, list, cancel, delete, results."""
+        from ._batches import AsyncBatches
+
+        return AsyncBatches(self)
+
+    @cached_property
+    def caches(self) -> AsyncCaches:
+        """Context caches: create, get, list, update, delete."""
+        from ._caches import AsyncCaches
+
+        return AsyncCaches(self)
 
     @cached_property
     def chats(self) -> AsyncChats:
@@ -67,3 +105,10 @@ class AsyncClient(_client.AsyncClient):
         from ._chats import AsyncChats
 
         return AsyncChats(self.models)
+
+    @cached_property
+    def live(self) -> AsyncLive:
+        """Live sessions: BidiGenerateContent over a WebSocket (`async with client.live.connect(...)`)."""
+        from .live import AsyncLive
+
+        return AsyncLive(self)

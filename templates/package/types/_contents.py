@@ -1,9 +1,10 @@
 """The short forms a request accepts, turned into the wire shapes in this one place.
 
-- contents (`list[Content]`): a `str`, a `Part`, a `Content`, a dict of either, or a list mixing
-  them. Consecutive strings and parts make one turn: a `"user"` turn, or a `"model"` turn when
+- contents (`list[Content]`): a `str`, a `Part`, an uploaded `File` (its `fileData` part), a
+  `Content`, a dict of either, or a list mixing them. Consecutive strings and parts make one turn: a `"user"` turn, or a `"model"` turn when
   its parts are function calls. A dict with a `Part` key is a part, any other dict a turn.
 - content (`Content`): the same, as one turn.
+- cached_content: a `CachedContent` stands for its name.
 - tools (`list[Tool]`): a Python function becomes a `FunctionDeclaration`; consecutive functions
   share one `Tool`.
 
@@ -16,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any, get_origin
 
-__all__ = ["is_python_type", "to_content", "to_contents", "to_tools"]
+__all__ = ["is_python_type", "to_cache_name", "to_content", "to_contents", "to_tools"]
 
 
 @cache
@@ -33,14 +34,23 @@ def _is_part(value: Any) -> bool:
     if isinstance(value, dict):  # the common case first: dicts are Mappings
         return not _part_keys().isdisjoint(value)
     from ._bases import PartBase
+    from ._models import File
 
-    return isinstance(value, PartBase) or (
+    return isinstance(value, (PartBase, File)) or (
         isinstance(value, Mapping) and not _part_keys().isdisjoint(value)
     )
 
 
 def _part(value: Any) -> Any:
-    return {"text": value} if isinstance(value, str) else value
+    if isinstance(value, str):
+        return {"text": value}
+    from ._models import File
+
+    if isinstance(value, File):
+        if not value.uri:
+            raise ValueError(f"file {value.name!r} has no uri: get() it once it is ACTIVE")
+        return {"fileData": {"fileUri": value.uri, "mimeType": value.mime_type}}
+    return value
 
 
 def _is_call(part: Any) -> bool:
@@ -84,6 +94,17 @@ def to_content(value: Any) -> Any:
         return _turn([value])
     if isinstance(value, Sequence) and value and all(_is_part(v) for v in value):
         return _turn(list(value))
+    return value
+
+
+def to_cache_name(value: Any) -> Any:
+    """A `CachedContent` as its name (`cachedContents/...`); other values unchanged."""
+    from ._models import CachedContent
+
+    if isinstance(value, CachedContent):
+        if not value.name:
+            raise ValueError("cached_content has no name: create() it first")
+        return value.name
     return value
 
 

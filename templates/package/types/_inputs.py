@@ -7,14 +7,14 @@ an input (see codegen/render/extensions.py); `_contents` turns the short forms i
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
-from ._models import Content, Part, Schema, Tool
+from ._models import Content, File, Part, Schema, Tool
 
 if TYPE_CHECKING:  # named in strings: `_dicts` imports this module
     from ._dicts import ContentDict, PartDict, SchemaDict, ToolDict
 
 __all__ = ["ContentListUnion", "ContentUnion", "SchemaUnion", "ToolUnion"]
 
-_PartLike: TypeAlias = Union[str, Part, "PartDict"]
+_PartLike: TypeAlias = Union[str, Part, "PartDict", File]
 
 ContentUnion: TypeAlias = Union[Content, "ContentDict", _PartLike, Sequence[_PartLike]]
 """One turn: a `Content`, or text and parts making a user turn."""

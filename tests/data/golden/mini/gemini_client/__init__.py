@@ -34,6 +34,7 @@ from ._core import (
     SyncPager,
     UnprocessableEntityError,
 )
+from .lib._errors import FileProcessingError
 
 if TYPE_CHECKING:
     from . import types
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
         OperationError,
         OperationNotDoneError,
         OperationTimeoutError,
+        UploadError,
     )
 
 _FROM_CORE = frozenset(
@@ -56,6 +58,7 @@ _FROM_CORE = frozenset(
         "OperationError",
         "OperationNotDoneError",
         "OperationTimeoutError",
+        "UploadError",
     }
 )
 
@@ -104,6 +107,8 @@ __all__ = [
     "RateLimitError",
     "InternalServerError",
     "LiveSessionError",
+    "UploadError",
+    "FileProcessingError",
     "OperationError",
     "OperationNotDoneError",
     "OperationTimeoutError",

@@ -43,7 +43,9 @@ def _arguments_model(fn: Callable[..., Any]) -> type[pydantic.BaseModel]:
     fields: dict[str, Any] = {}
     for p in inspect.signature(fn).parameters.values():
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            raise TypeError(f"{name} cannot be a tool: *{p.name} has no schema; name each parameter")
+            raise TypeError(
+                f"{name} cannot be a tool: *{p.name} has no schema; name each parameter"
+            )
         fields[p.name] = (hints.get(p.name, Any), ... if p.default is p.empty else p.default)
     return pydantic.create_model(name, **fields)
 

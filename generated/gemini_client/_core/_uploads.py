@@ -1,0 +1,358 @@
+"""Google's resumable upload protocol, sync and async, on the client's transport, retries and errors.
+
+```
+POST {url}           X-Goog-Upload-Command: start     -> X-Goog-Upload-URL
+POST {upload url}    X-Goog-Upload-Command: upload    X-Goog-Upload-Offset: 0          (a chunk)
+POST {upload url}    X-Goog-Upload-Command: upload, finalize   X-Goog-Upload-Offset: n (the last)
+```
+
+After a dropped connection or a retryable status the client asks the server how much it kept
+(``X-Goog-Upload-Command: query`` -> ``X-Goog-Upload-Size-Received``) and resumes from there, so
+no byte is sent twice once the server has it. The file is read one chunk at a time, never whole.
+
+One protocol (``_steps``, a generator of requests and sleeps) is run by a sync and an async driver.
+"""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+import os
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping
+from contextlib import contextmanager
+from typing import IO, Any, TypeAlias, TypeVar, Union
+
+import httpx
+import pydantic
+
+from ._base_client import AsyncAPIClient, SyncAPIClient, _parse
+from ._constants import RAW_RESPONSE_HEADER
+from ._exceptions import APIError
+from ._types import NotGiven, RequestOptions
+
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "ProgressCallback",
+    "UploadError",
+    "UploadSource",
+    "async_upload",
+    "guess_mime_type",
+    "upload",
+]
+
+T = TypeVar("T", bound="pydantic.BaseModel")
+
+UploadSource: TypeAlias = Union[str, "os.PathLike[str]", bytes, IO[bytes]]
+"""A path, the bytes themselves, or a binary file object that can seek."""
+ProgressCallback: TypeAlias = Callable[[int, int], object]
+"""Called as ``on_progress(bytes_the_server_has, total_bytes)`` after each acknowledged chunk
+(the last call has both equal) and after a resume."""
+
+DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024
+_PIECE = 1024 * 1024
+"""A chunk is read and sent this much at a time: no request ever holds a whole chunk."""
+
+_STATUS = "x-goog-upload-status"
+_EXTRA_MIME_TYPES = {".jsonl": "application/jsonl", ".wav": "audio/wav", ".heif": "image/heif"}
+_mime_table: mimetypes.MimeTypes | None = None
+
+_Outcome: TypeAlias = "httpx.Response | httpx.TransportError"
+_Steps: TypeAlias = "Generator[httpx.Request | float, Any, httpx.Response]"
+"""Yields a request (sent back: its ``_Outcome``) or a delay in seconds (sent back: ``None``)."""
+
+
+class UploadError(APIError):
+    """The upload server broke the protocol (e.g. claims bytes the client never sent)."""
+
+
+def guess_mime_type(name: str) -> str:
+    """The MIME type of a file name, from Python's own table (the same on every machine)."""
+    global _mime_table
+    if _mime_table is None:
+        _mime_table = mimetypes.MimeTypes()
+    suffix = os.path.splitext(name)[1].lower()
+    guessed = _EXTRA_MIME_TYPES.get(suffix) or _mime_table.guess_type(name, strict=False)[0]
+    if guessed is None:
+        raise ValueError(
+            f"cannot guess the MIME type of {os.path.basename(name)!r}: pass mime_type="
+        )
+    return guessed
+
+
+class _Source:
+    """Random access to the bytes being uploaded: ``read(offset, n)``."""
+
+    def __init__(self, file: IO[bytes] | bytes) -> None:
+        self._file = file
+        if isinstance(file, bytes):
+            self._start, self.size = 0, len(file)
+            return
+        if not file.seekable():
+            raise ValueError(
+                "the file object must be seekable (the upload resumes from any offset)"
+            )
+        self._start = file.tell()
+        self.size = file.seek(0, io.SEEK_END) - self._start
+
+    def read(self, offset: int, n: int) -> bytes:
+        if isinstance(self._file, bytes):
+            return self._file[offset : offset + n]
+        self._file.seek(self._start + offset)
+        data = self._file.read(n)
+        if len(data) != n:
+            raise ValueError(f"the file changed during the upload: {offset + len(data)} bytes")
+        return data
+
+    def pieces(self, offset: int, n: int) -> Iterator[bytes]:
+        """Bytes ``offset`` to ``offset + n``, read a piece at a time as the request sends them."""
+        end = offset + n
+        while offset < end:
+            piece = self.read(offset, min(_PIECE, end - offset))
+            offset += len(piece)
+            yield piece
+
+
+async def _async_pieces(pieces: Iterator[bytes]) -> AsyncIterator[bytes]:
+    for piece in pieces:
+        yield piece
+
+
+@contextmanager
+def _open(file: UploadSource, mime_type: str | None) -> Iterator[tuple[_Source, str]]:
+    """The source and its MIME type; a path is opened here and closed afterwards."""
+    name = file if isinstance(file, (str, os.PathLike)) else getattr(file, "name", None)
+    if mime_type is None:
+        if not isinstance(name, (str, os.PathLike)):
+            raise ValueError(
+                "cannot guess the MIME type of bytes or an unnamed file: pass mime_type="
+            )
+        mime_type = guess_mime_type(os.fspath(name))
+    if "/" not in mime_type or any(c in mime_type for c in "\r\n"):
+        raise ValueError(f"not a MIME type: {mime_type!r}")
+    if isinstance(file, (str, os.PathLike)):
+        with open(file, "rb") as opened:
+            yield _Source(opened), mime_type
+    else:
+        yield _Source(file), mime_type
+
+
+def _int_header(response: httpx.Response, name: str) -> int | None:
+    value = response.headers.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+class _Upload:
+    """The protocol, without I/O: ``steps()`` yields requests to send and delays to sleep."""
+
+    def __init__(
+        self,
+        client: SyncAPIClient | AsyncAPIClient,
+        path: str,
+        source: _Source,
+        mime_type: str,
+        metadata: Mapping[str, object],
+        chunk_size: int,
+        on_progress: ProgressCallback | None,
+        options: RequestOptions,
+    ) -> None:
+        if chunk_size <= 0:
+            raise ValueError("chunk_size must be > 0")
+        self.client = client
+        self.path = path
+        self.source = source
+        self.mime_type = mime_type
+        self.metadata = metadata
+        self.chunk_size = chunk_size
+        self.on_progress = on_progress
+        self.options = options
+        self.timeout = client.timeout if isinstance(options.timeout, NotGiven) else options.timeout
+        self.is_async = isinstance(client, AsyncAPIClient)
+
+    def steps(self) -> _Steps:
+        size = self.source.size
+        start = self._start_request(size)
+        response = yield from self._retrying(lambda: start)
+        location = response.headers.get("x-goog-upload-url")
+        if not location:
+            raise UploadError("the upload start answer has no X-Goog-Upload-URL", response=response)
+        url = httpx.URL(self.client.base_url).join(location)
+        headers = self._chunk_headers(url)
+        chunk = self.chunk_size
+        if granularity := _int_header(response, "x-goog-upload-chunk-granularity"):
+            chunk = max(granularity, chunk // granularity * granularity)
+        offset = 0
+        confirmed = 0  # the most the server has ever confirmed: only going past it resets failures
+        failures = 0
+        while True:
+            end = min(offset + chunk, size)
+            final = end == size
+            command = "upload, finalize" if final else "upload"
+            pieces = self.source.pieces(offset, end - offset)
+            request = self.client._client.build_request(
+                "POST",
+                url,
+                headers={
+                    **headers,
+                    "x-goog-upload-command": command,
+                    "x-goog-upload-offset": str(offset),
+                    "content-length": str(end - offset),
+                },
+                content=_async_pieces(pieces) if self.is_async else pieces,
+                timeout=self.timeout,
+            )
+            outcome: _Outcome = yield request
+            if isinstance(outcome, httpx.Response) and outcome.is_success:
+                status = outcome.headers.get(_STATUS)
+                if status != ("final" if final else "active"):
+                    raise UploadError(
+                        f"upload answered X-Goog-Upload-Status {status!r} at offset {end} of {size}",
+                        response=outcome,
+                    )
+                if final:
+                    self._progress(size)
+                    return outcome
+                offset = confirmed = end
+                failures = 0
+                self._progress(offset)
+                continue
+            yield self._delay_or_raise(failures, request, outcome)
+            failures += 1
+            answer = yield from self._retrying(lambda: self._query(url, headers))
+            status = answer.headers.get(_STATUS)
+            if status == "final" and final:  # the last chunk arrived; only its answer was lost
+                self._progress(size)
+                return answer
+            received = _int_header(answer, "x-goog-upload-size-received")
+            if status != "active" or received is None or received > end:
+                raise UploadError(
+                    f"upload query answered status {status!r} and {received} bytes received,"
+                    f" but the client has sent at most {end} of {size}",
+                    response=answer,
+                )
+            if received > confirmed:
+                confirmed, failures = received, 0
+            offset = received
+            self._progress(offset)
+
+    def _start_request(self, size: int) -> httpx.Request:
+        headers = {
+            **(self.options.extra_headers or {}),
+            "x-goog-upload-protocol": "resumable",
+            "x-goog-upload-command": "start",
+            "x-goog-upload-header-content-length": str(size),
+            "x-goog-upload-header-content-type": self.mime_type,
+        }
+        options = RequestOptions(
+            extra_headers=headers,
+            extra_query=self.options.extra_query,
+            timeout=self.options.timeout,
+        )
+        return self.client._build_request("POST", self.path, self.metadata, None, options)
+
+    def _chunk_headers(self, url: httpx.URL) -> dict[str, str]:
+        """The client's headers; the API key only when the upload URL is on the API's own origin."""
+        headers = {**self.client._headers, **(self.options.extra_headers or {})}
+        headers.pop(RAW_RESPONSE_HEADER, None)
+        base = httpx.URL(self.client.base_url)
+        if (url.scheme, url.host, url.port) != (base.scheme, base.host, base.port):
+            headers.pop(self.client._auth_header, None)
+        return headers
+
+    def _query(self, url: httpx.URL, headers: Mapping[str, str]) -> httpx.Request:
+        return self.client._client.build_request(
+            "POST", url, headers={**headers, "x-goog-upload-command": "query"}, timeout=self.timeout
+        )
+
+    def _retrying(self, build: Callable[[], httpx.Request]) -> _Steps:
+        """Send ``build()`` with the client's retry policy; the 2xx answer."""
+        attempt = 0
+        while True:
+            request = build()
+            outcome: _Outcome = yield request
+            if isinstance(outcome, httpx.Response) and outcome.is_success:
+                return outcome
+            yield self._delay_or_raise(attempt, request, outcome)
+            attempt += 1
+
+    def _delay_or_raise(self, attempt: int, request: httpx.Request, outcome: _Outcome) -> float:
+        """The delay before retrying after a failed ``outcome``; raises the typed error when out of retries."""
+        if isinstance(outcome, httpx.Response):
+            return self.client._retry_or_raise(attempt, outcome)
+        return self.client._retry_or_raise_transport(attempt, request, outcome)
+
+    def _progress(self, offset: int) -> None:
+        if self.on_progress is not None:
+            self.on_progress(offset, self.source.size)
+
+
+def upload(
+    client: SyncAPIClient,
+    path: str,
+    *,
+    cast_to: type[T],
+    file: UploadSource,
+    mime_type: str | None = None,
+    metadata: Mapping[str, object],
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    on_progress: ProgressCallback | None = None,
+    options: RequestOptions,
+) -> T:
+    """Upload ``file`` to ``path``, the full upload URL (``{base_url}upload/v1beta/files``), and
+    parse the final answer."""
+    with _open(file, mime_type) as (source, mime):
+        steps = _Upload(
+            client, path, source, mime, metadata, chunk_size, on_progress, options
+        ).steps()
+        outcome: _Outcome | None = None
+        try:
+            while True:
+                step = steps.send(outcome)
+                if isinstance(step, float):
+                    client._sleep(step)
+                    outcome = None
+                    continue
+                try:
+                    outcome = client._client.send(step)
+                    client._log_response(step, outcome, 0)
+                except httpx.TransportError as err:
+                    outcome = err
+        except StopIteration as done:
+            return _parse(cast_to, done.value)
+        finally:
+            steps.close()
+
+
+async def async_upload(
+    client: AsyncAPIClient,
+    path: str,
+    *,
+    cast_to: type[T],
+    file: UploadSource,
+    mime_type: str | None = None,
+    metadata: Mapping[str, object],
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    on_progress: ProgressCallback | None = None,
+    options: RequestOptions,
+) -> T:
+    """The async twin of ``upload`` (the file is read in the event loop, one chunk at a time)."""
+    with _open(file, mime_type) as (source, mime):
+        steps = _Upload(
+            client, path, source, mime, metadata, chunk_size, on_progress, options
+        ).steps()
+        outcome: _Outcome | None = None
+        try:
+            while True:
+                step = steps.send(outcome)
+                if isinstance(step, float):
+                    await client._sleep(step)
+                    outcome = None
+                    continue
+                try:
+                    outcome = await client._client.send(step)
+                    client._log_response(step, outcome, 0)
+                except httpx.TransportError as err:
+                    outcome = err
+        except StopIteration as done:
+            return _parse(cast_to, done.value)
+        finally:
+            steps.close()

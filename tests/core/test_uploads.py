@@ -1,0 +1,376 @@
+"""The resumable upload engine against a real loopback server that speaks the protocol.
+
+The server stores every byte it receives and counts the body bytes read off the wire, so these tests
+check byte-exact storage and that a resumed upload sends each byte exactly once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import Field
+
+from gemini_client._core import (
+    APIConnectionError,
+    BadRequestError,
+    BaseModel,
+    InternalServerError,
+    RequestOptions,
+    UploadError,
+    async_upload,
+    guess_mime_type,
+    upload,
+)
+from support.upload_server import UploadServer
+
+from .fakeapi import KEY, AsyncClient, Client
+
+ROUTE = "/upload/v1beta/files"
+KIB = 1024
+
+
+class File(BaseModel):
+    name: str
+    mime_type: str = Field(alias="mimeType")
+    size_bytes: str = Field(alias="sizeBytes")
+    display_name: str | None = Field(default=None, alias="displayName")
+
+
+class CreateFileResponse(BaseModel):
+    file: File
+
+
+@pytest.fixture(scope="module")
+def _upload_server() -> Iterator[UploadServer]:
+    server = UploadServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def ups(_upload_server: UploadServer) -> UploadServer:
+    _upload_server.reset()
+    return _upload_server
+
+
+@pytest.fixture
+def uclient(ups: UploadServer, sleeps: list[float]) -> Iterator[Client]:
+    with Client(api_key=KEY, base_url=ups.url) as client:
+        client._sleep = sleeps.append
+        yield client
+
+
+def payload(size: int, seed: int = 0) -> bytes:
+    out = bytearray()
+    counter = 0
+    while len(out) < size:
+        out += hashlib.sha256(f"{seed}:{counter}".encode()).digest()
+        counter += 1
+    return bytes(out[:size])
+
+
+def send(client: Client, file: Any, **kwargs: Any) -> CreateFileResponse:
+    kwargs.setdefault("metadata", {"file": {"displayName": "doc"}})
+    return upload(
+        client,
+        client.base_url + ROUTE[1:],
+        cast_to=CreateFileResponse,
+        file=file,
+        options=RequestOptions(),
+        **kwargs,
+    )
+
+
+def test_several_chunks_byte_exact_with_progress(
+    uclient: Client, ups: UploadServer, tmp_path: Path
+) -> None:
+    data = payload(1000 * KIB + 17)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    progress: list[tuple[int, int]] = []
+
+    result = send(uclient, path, chunk_size=256 * KIB, on_progress=lambda *a: progress.append(a))
+
+    session = ups.only()
+    assert ups.stored() == data
+    assert session.wire_bytes == len(data)
+    assert session.commands == ["upload"] * 3 + ["upload, finalize"]
+    assert result.file.mime_type == "application/pdf" == session.mime_type
+    assert result.file.size_bytes == str(len(data))
+    assert result.file.display_name == "doc"
+    assert progress == [(256 * KIB * i, len(data)) for i in (1, 2, 3)] + [(len(data), len(data))]
+    start = ups.headers_seen[0]
+    assert start["x-goog-upload-protocol"] == "resumable"
+    assert start["x-goog-upload-header-content-length"] == str(len(data))
+    assert start["x-goog-upload-header-content-type"] == "application/pdf"
+    assert all(h["x-goog-api-key"] == KEY for h in ups.headers_seen)
+
+
+def test_dropped_connection_resumes_from_what_the_server_kept(
+    uclient: Client, ups: UploadServer, sleeps: list[float]
+) -> None:
+    data = payload(1024 * KIB, seed=1)
+    ups.drop_at = {300 * KIB + 5, 700 * KIB}  # inside the second and the third chunk
+
+    send(uclient, data, mime_type="video/mp4", chunk_size=256 * KIB)
+
+    session = ups.only()
+    assert ups.stored() == data
+    assert session.wire_bytes == len(data), "every byte crossed the wire exactly once"
+    assert session.commands.count("query") == 2
+    assert len(sleeps) == 2
+    # after the query the next chunk starts exactly where the server stopped
+    offsets = [h.get("x-goog-upload-offset") for h in ups.headers_seen]
+    assert str(300 * KIB + 5) in offsets and str(700 * KIB) in offsets
+
+
+def test_retryable_status_queries_then_resumes(
+    uclient: Client, ups: UploadServer, sleeps: list[float]
+) -> None:
+    data = payload(600 * KIB, seed=2)
+    ups.chunk_statuses.extend([503, 500])
+
+    send(uclient, data, mime_type="audio/mpeg", chunk_size=256 * KIB)
+
+    assert ups.stored() == data
+    assert ups.only().commands[:4] == ["upload", "query", "upload", "query"]
+    assert len(sleeps) == 2
+
+
+def test_retries_run_out_with_the_typed_error(uclient: Client, ups: UploadServer) -> None:
+    ups.chunk_statuses.extend([503] * 3)  # max_retries=2: three failures in a row
+    with pytest.raises(InternalServerError) as info:
+        send(uclient, payload(10), mime_type="text/plain")
+    assert info.value.status_code == 503
+    assert ups.only().stored == 0
+
+
+def test_non_retryable_status_is_raised_at_once(uclient: Client, ups: UploadServer) -> None:
+    ups.chunk_statuses.append(400)
+    with pytest.raises(BadRequestError):
+        send(uclient, payload(10), mime_type="text/plain")
+    assert "query" not in ups.only().commands
+
+
+def test_query_offset_never_sent_is_a_clear_error(uclient: Client, ups: UploadServer) -> None:
+    data = payload(512 * KIB, seed=3)
+    ups.drop_at = {100 * KIB}
+    ups.query_offset = 400 * KIB  # the client only ever sent up to 256 KiB
+    with pytest.raises(
+        UploadError, match=r"409600 bytes received, but the client has sent at most 262144"
+    ):
+        send(uclient, data, mime_type="video/mp4", chunk_size=256 * KIB)
+    session = ups.only()
+    assert not session.final
+    assert ups.stored() == data[: 100 * KIB], "nothing was written past what the client sent"
+    assert session.commands[-1] == "query", "the client sent no byte after the bad answer"
+
+
+def test_query_offset_behind_resends_from_there(uclient: Client, ups: UploadServer) -> None:
+    """A server that lost part of what it acknowledged: the source is re-read from its offset."""
+    data = payload(512 * KIB, seed=4)
+    ups.drop_at = {300 * KIB}
+    send(uclient, io.BytesIO(data), mime_type="application/octet-stream", chunk_size=256 * KIB)
+    assert ups.stored() == data
+
+
+def test_zero_byte_file(uclient: Client, ups: UploadServer, tmp_path: Path) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    result = send(uclient, path)
+    assert result.file.size_bytes == "0"
+    assert ups.only().commands == ["upload, finalize"]
+    assert ups.stored() == b""
+
+
+def test_file_object_from_its_current_position(uclient: Client, ups: UploadServer) -> None:
+    stream = io.BytesIO(b"HEADER" + b"body bytes")
+    stream.seek(6)
+    send(uclient, stream, mime_type="text/plain", chunk_size=4)
+    assert ups.stored() == b"body bytes"
+
+
+def test_granularity_rounds_the_chunk_size(uclient: Client, ups: UploadServer) -> None:
+    ups.granularity = 256 * KIB
+    send(uclient, payload(700 * KIB), mime_type="text/plain", chunk_size=300 * KIB)
+    offsets = [h["x-goog-upload-offset"] for h in ups.headers_seen if "x-goog-upload-offset" in h]
+    assert offsets == ["0", str(256 * KIB), str(512 * KIB)]
+
+
+def test_upload_url_on_another_origin_gets_no_api_key(uclient: Client, ups: UploadServer) -> None:
+    ups.upload_host = ups.url.removeprefix("http://").replace("127.0.0.1", "localhost")
+    send(uclient, b"abc", mime_type="text/plain")
+    assert ups.stored() == b"abc"
+    assert ups.headers_seen[0]["x-goog-api-key"] == KEY
+    assert all("x-goog-api-key" not in h for h in ups.headers_seen[1:])
+
+
+def test_missing_upload_url_is_an_upload_error(server: Any, client: Client) -> None:
+    from support.server import Reply
+
+    server.add(ROUTE, Reply(json={}))
+    with pytest.raises(UploadError, match="X-Goog-Upload-URL"):
+        send(client, b"x", mime_type="text/plain")
+
+
+def test_unknown_status_header_is_an_upload_error(server: Any, client: Client) -> None:
+    from support.server import Reply
+
+    server.add(ROUTE, Reply(headers={"x-goog-upload-url": f"{server.url}/up"}))
+    server.add("/up", Reply(json={}))  # 200 but no X-Goog-Upload-Status
+    with pytest.raises(UploadError, match="X-Goog-Upload-Status None"):
+        send(client, b"x", mime_type="text/plain")
+
+
+def test_connection_refused_is_a_connection_error(sleeps: list[float]) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with Client(api_key=KEY, base_url=f"http://127.0.0.1:{port}", max_retries=1) as client:
+        client._sleep = sleeps.append
+        with pytest.raises(APIConnectionError) as info:
+            send(client, b"x", mime_type="text/plain")
+    assert KEY not in str(info.value)
+    assert len(sleeps) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "mime"),
+    [
+        ("a.pdf", "application/pdf"),
+        ("CLIP.MP4", "video/mp4"),
+        ("song.mp3", "audio/mpeg"),
+        ("x.png", "image/png"),
+        ("notes.txt", "text/plain"),
+        ("batch.jsonl", "application/jsonl"),
+        ("dir.d/voice.wav", "audio/wav"),
+    ],
+)
+def test_mime_guessing(name: str, mime: str) -> None:
+    assert guess_mime_type(name) == mime
+
+
+def test_unknown_mime_type_is_a_clear_error(
+    uclient: Client, ups: UploadServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "data.zzunknown"
+    path.write_bytes(b"x")
+    with pytest.raises(
+        ValueError, match=r"cannot guess the MIME type of 'data.zzunknown': pass mime_type="
+    ):
+        send(uclient, path)
+    with pytest.raises(ValueError, match="pass mime_type="):
+        send(uclient, b"raw bytes")
+    with pytest.raises(ValueError, match="not a MIME type"):
+        send(uclient, b"x", mime_type="text/plain\r\nx-evil: 1")
+    assert ups.sessions == {}, "nothing was sent"
+
+
+def test_unseekable_file_object_is_refused(uclient: Client) -> None:
+    read, write = os.pipe()
+    os.close(write)
+    with open(read, "rb", buffering=0) as pipe, pytest.raises(ValueError, match="seekable"):
+        send(uclient, pipe, mime_type="text/plain")
+
+
+def test_large_file_streams_in_bounded_memory(
+    uclient: Client, ups: UploadServer, tmp_path: Path
+) -> None:
+    """The engine reads one chunk at a time: the largest read is the chunk size."""
+    data = payload(3 * 256 * KIB + 1)
+    path = tmp_path / "big.bin"
+    path.write_bytes(data)
+    reads: list[int] = []
+
+    class Spy(io.FileIO):
+        def read(self, n: int = -1) -> bytes:  # type: ignore[override]
+            reads.append(n)
+            return super().read(n)
+
+    with Spy(path, "rb") as spy:
+        send(uclient, spy, mime_type="application/octet-stream", chunk_size=256 * KIB)
+    assert ups.stored() == data
+    assert max(reads) == 256 * KIB and -1 not in reads
+
+
+@pytest.mark.asyncio
+async def test_async_upload_resumes(ups: UploadServer, sleeps: list[float]) -> None:
+    data = payload(800 * KIB, seed=5)
+    ups.drop_at = {500 * KIB}
+
+    async def sleep(delay: float) -> None:
+        sleeps.append(delay)
+
+    async with AsyncClient(api_key=KEY, base_url=ups.url) as client:
+        client._sleep = sleep
+        progress: list[int] = []
+        result = await async_upload(
+            client,
+            client.base_url + ROUTE[1:],
+            cast_to=CreateFileResponse,
+            file=data,
+            mime_type="image/png",
+            metadata={},
+            chunk_size=256 * KIB,
+            on_progress=lambda done, total: progress.append(done),
+            options=RequestOptions(),
+        )
+    assert result.file.size_bytes == str(len(data))
+    assert ups.stored() == data
+    assert ups.only().wire_bytes == len(data)
+    assert progress == [256 * KIB, 500 * KIB, 756 * KIB, 800 * KIB]
+    assert len(sleeps) == 1
+
+
+def test_per_call_timeout_reaches_every_request(uclient: Client, ups: UploadServer) -> None:
+    seen: list[Any] = []
+    original = uclient._client.send
+
+    def spy(request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        seen.append(request.extensions["timeout"])
+        return original(request, **kwargs)
+
+    uclient._client.send = spy  # type: ignore[method-assign]
+    upload(
+        uclient,
+        uclient.base_url + ROUTE[1:],
+        cast_to=CreateFileResponse,
+        file=b"abcdef",
+        mime_type="text/plain",
+        metadata={},
+        chunk_size=4,
+        options=RequestOptions(timeout=7.0),
+    )
+    assert len(seen) == 3 and all(t["read"] == 7.0 for t in seen)
+
+
+def test_final_status_before_the_last_chunk_is_an_upload_error(server: Any, client: Client) -> None:
+    from support.server import Reply
+
+    server.add(ROUTE, Reply(headers={"x-goog-upload-url": f"{server.url}/up"}))
+    server.add("/up", Reply(headers={"x-goog-upload-status": "final"}, json={"file": {}}))
+    with pytest.raises(UploadError, match="'final' at offset 4 of 10"):
+        send(client, b"0123456789", mime_type="text/plain", chunk_size=4)
+    assert len(server.requests) == 2, "nothing more was sent"
+
+
+def test_query_without_a_size_is_an_upload_error(server: Any, client: Client) -> None:
+    from support.server import Reply
+
+    server.add(ROUTE, Reply(headers={"x-goog-upload-url": f"{server.url}/up"}))
+    server.add(
+        "/up",
+        Reply(status=503, json={"error": {"code": 503, "status": "UNAVAILABLE"}}),
+        Reply(headers={"x-goog-upload-status": "active", "x-goog-upload-size-received": "-1"}),
+    )
+    with pytest.raises(UploadError, match="None bytes received"):
+        send(client, b"0123456789", mime_type="text/plain")
+    assert server.requests[-1].headers["x-goog-upload-command"] == "query"
