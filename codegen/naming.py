@@ -64,8 +64,6 @@ METHOD_RESERVED = frozenset(
         "extra_body",
         "timeout",
         "types",
-        "media",  # upload methods: the bytes to send
-        "media_type",
     }
 )
 

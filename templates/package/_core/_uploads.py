@@ -247,7 +247,8 @@ class _Upload:
             extra_query=self.options.extra_query,
             timeout=self.options.timeout,
         )
-        return self.client._build_request("POST", self.path, self.metadata, None, options)
+        request, _ = self.client._build_request("POST", self.path, self.metadata, None, options)
+        return request
 
     def _chunk_headers(self, url: httpx.URL) -> dict[str, str]:
         """The client's headers; the API key only when the upload URL is on the API's own origin."""
@@ -317,7 +318,7 @@ def upload(
                 except httpx.TransportError as err:
                     outcome = err
         except StopIteration as done:
-            return _parse(cast_to, done.value)
+            return _parse(cast_to, done.value, client._secrets)
         finally:
             steps.close()
 
@@ -348,11 +349,11 @@ async def async_upload(
                     outcome = None
                     continue
                 try:
-                    outcome = await client._client.send(step)
+                    outcome = await client._http.get().send(step)
                     client._log_response(step, outcome, 0)
                 except httpx.TransportError as err:
                     outcome = err
         except StopIteration as done:
-            return _parse(cast_to, done.value)
+            return _parse(cast_to, done.value, client._secrets)
         finally:
             steps.close()

@@ -77,7 +77,7 @@ def _batch_body(
     display_name: str | NotGiven,
     *,
     embeddings: bool,
-) -> dict[str, Any]:
+) -> Any:
     if isinstance(requests, NotGiven) == isinstance(file, NotGiven):
         raise ValueError("pass exactly one of requests= (inline) or file= (a JSONL file)")
     model_name = path_param(model, name="model", prefix="models/")
