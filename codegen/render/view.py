@@ -50,6 +50,7 @@ class MethodView:
     response_type: str  # the return annotation's type ("None" for empty, the item for operations)
     kind: str  # "plain" | "stream" | "paginate" | "operation" | "empty" | "download"
     upload: bool = False  # the body may be sent with bytes (`media=`) to the upload path
+    api_version: str = ""  # pinned: the path's version when it is not the service's
     metadata_type: str = ""  # operation: the metadata class ("dict" when free-form)
     response_cls: str = ""  # operation: the class the response is parsed into
     items: str = ""  # paginate: Python attribute holding the items
@@ -154,7 +155,14 @@ def annotation(
     return f"Sequence[{inner}]" if ref.kind == "list" else f"Mapping[str, {inner}]"
 
 
-_VERSION_SEGMENT = re.compile(r"^v[0-9]+[a-z0-9]*/")
+_VERSION_SEGMENT = re.compile(r"^(v[0-9]+[a-z0-9]*)/")
+
+
+def _pinned_version(path: str, spec: Spec) -> str:
+    """The version a method is pinned to: its path's leading version when it is not the
+    service's (`POST v1alpha/auth_tokens` in a v1beta spec), else "" (the client's)."""
+    m = _VERSION_SEGMENT.match(path)
+    return m.group(1) if m and m.group(1) != spec.service.version else ""
 
 
 def _path_fstring(path: str) -> str:
@@ -255,6 +263,7 @@ def method_view(m: Method, spec: Spec, unions: frozenset[str] = frozenset()) -> 
         response_type=response_type,
         kind=kind,
         upload=m.upload,
+        api_version=_pinned_version(m.path, spec),
         **extra,
     )
 

@@ -57,6 +57,23 @@ def test_create_sends_the_constraints_and_parses_the_token(http_server: Loopback
     }
 
 
+def test_the_method_stays_on_v1alpha_whatever_the_client_version(http_server: LoopbackServer) -> None:
+    """The spec states authTokens.create under v1alpha: that version is pinned, while the other
+    methods follow the client's `api_version`."""
+    http_server.reset()
+    http_server.add("/v1alpha/auth_tokens", Reply(json=TOKEN), Reply(json=TOKEN))
+    http_server.add("/v1/models/m", Reply(json={"name": "models/m"}))
+    with Client(api_key=KEY, base_url=http_server.url, api_version="v1") as client:
+        client.auth_tokens.create(uses=1)
+        client.auth_tokens.with_raw_response.create(uses=2)
+        client.models.get(name="m")
+    assert [r.path for r in http_server.requests] == [
+        "/v1alpha/auth_tokens",
+        "/v1alpha/auth_tokens",
+        "/v1/models/m",
+    ]
+
+
 @pytest.mark.asyncio
 async def test_a_refused_token_request_is_a_typed_error(http_server: LoopbackServer) -> None:
     http_server.reset()

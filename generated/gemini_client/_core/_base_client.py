@@ -257,14 +257,16 @@ class _BaseClient(Generic[_HttpxClientT]):
             ),
         }
 
-    def _url(self, path: str) -> str:
-        """``path`` under the API version (``models/x:generateContent``), or as it is when it is a
-        full URL (an upload URL the client built; path parameters are percent-encoded, so a value
-        given for one can never make a full URL)."""
+    def _url(self, path: str, api_version: str = "") -> str:
+        """``path`` under the API version (``models/x:generateContent``): ``api_version`` when the
+        method is pinned to one, else the client's; or ``path`` as it is when it is a full URL (an
+        upload URL the client built; path parameters are percent-encoded, so a value given for one
+        can never make a full URL)."""
         if path.startswith(("https://", "http://")):
             return path
         check_path(path)
-        return self.base_url + (f"{self.api_version}/" if self.api_version else "") + path
+        version = api_version or self.api_version
+        return self.base_url + (f"{version}/" if version else "") + path
 
     def _build_request(
         self,
@@ -277,7 +279,7 @@ class _BaseClient(Generic[_HttpxClientT]):
     ) -> tuple[httpx.Request, float | None]:
         """The request and its deadline (a ``time.monotonic()`` value, or ``None``); ``content``
         is a raw body and its content type, sent instead of JSON ``body``."""
-        url = self._url(path)
+        url = self._url(path, options.api_version)
         if isinstance(options.timeout, NotGiven):
             timeout, phases = self.timeout, self._phases
         else:

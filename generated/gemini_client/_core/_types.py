@@ -46,3 +46,6 @@ class RequestOptions:
     extra_query: Query | None = None
     extra_body: Body | None = None
     timeout: Timeout | NotGiven = NOT_GIVEN
+    # The version a method is pinned to (the spec states it under another version than the
+    # service's, e.g. v1alpha authTokens.create); empty: the client's `api_version`.
+    api_version: str = ""

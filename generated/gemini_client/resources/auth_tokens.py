@@ -88,6 +88,7 @@ class AuthTokens(SyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                api_version="v1alpha",
             ),
         )
 
@@ -135,6 +136,7 @@ class AsyncAuthTokens(AsyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                api_version="v1alpha",
             ),
         )
 

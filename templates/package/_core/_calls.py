@@ -127,7 +127,13 @@ def request_upload(
 ) -> T:
     """Send an upload method's request: JSON metadata only, or with ``media`` bytes."""
     path, query, content = multipart_upload(
-        client.base_url, client.api_version, path, query, body, media, media_type
+        client.base_url,
+        options.api_version or client.api_version,
+        path,
+        query,
+        body,
+        media,
+        media_type,
     )
     return client.request(
         method,
@@ -154,7 +160,13 @@ async def async_request_upload(
 ) -> T:
     """The async twin of ``request_upload``."""
     path, query, content = multipart_upload(
-        client.base_url, client.api_version, path, query, body, media, media_type
+        client.base_url,
+        options.api_version or client.api_version,
+        path,
+        query,
+        body,
+        media,
+        media_type,
     )
     return await client.request(
         method,
