@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import json
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from gemini_client import AsyncClient, Client, types
 from gemini_client.lib import StructuredOutputError
 from support.server import LoopbackServer
 
-from .replies import GENERATE, MODEL, json_text, text
+from .replies import GENERATE, MODEL, STREAM, json_text, streamed, text
 
 
 class Ingredient(BaseModel):
@@ -145,3 +146,59 @@ async def test_async_parses(aclient: AsyncClient, server: LoopbackServer) -> Non
         model=MODEL, contents="x", generation_config={"response_schema": Recipe}
     )
     assert resp.parsed == Recipe.model_validate(PANCAKES)
+
+
+# Stream chunks: google-genai's behaviour, each chunk's own text validated when it validates on
+# its own, else None (a piece of the JSON), never an error mid-stream.
+WHOLE = json.dumps(PANCAKES)
+PIECES = (WHOLE[:10], WHOLE[10:])
+
+
+def test_stream_chunks_parse_only_when_whole(client: Client, server: LoopbackServer) -> None:
+    server.add(STREAM, streamed(*PIECES), streamed(WHOLE), streamed("not json"))
+    config = {"response_schema": Recipe}
+    with client.models.stream_generate_content(
+        model=MODEL, contents="x", generation_config=config
+    ) as stream:
+        chunks = list(stream)
+    assert [c.text for c in chunks] == list(PIECES) and [c.parsed for c in chunks] == [None, None]
+    assert Recipe.model_validate_json("".join(c.text or "" for c in chunks)).title == "Pancakes"
+    chat = client.chats.create(model=MODEL, generation_config=config)
+    [chunk] = chat.send_message_stream("one")
+    assert chunk.parsed == Recipe.model_validate(PANCAKES)
+    [chunk] = chat.send_message_stream("two")
+    assert chunk.text == "not json" and chunk.parsed is None
+    assert len(chat.history) == 4
+
+
+def test_stream_chunks_without_a_schema_are_not_parsed(
+    client: Client, server: LoopbackServer
+) -> None:
+    server.add(STREAM, streamed(WHOLE))
+    with client.models.stream_generate_content(model=MODEL, contents="x") as stream:
+        assert [c.parsed for c in stream] == [None]
+
+
+def test_leaving_a_parsed_stream_early_closes_it(client: Client, server: LoopbackServer) -> None:
+    server.add(STREAM, streamed(WHOLE, WHOLE))
+    config = {"response_schema": Recipe}
+    stream = client.models.stream_generate_content(
+        model=MODEL, contents="x", generation_config=config
+    )
+    for chunk in stream:
+        assert chunk.parsed == Recipe.model_validate(PANCAKES)
+        break
+    assert stream.response.is_closed  # as without a schema: leaving the loop closes it
+
+
+@pytest.mark.asyncio
+async def test_async_stream_chunks_parse(aclient: AsyncClient, server: LoopbackServer) -> None:
+    server.add(STREAM, streamed(WHOLE), streamed(*PIECES))
+    config = {"response_schema": Recipe}
+    stream = await aclient.models.stream_generate_content(
+        model=MODEL, contents="x", generation_config=config
+    )
+    async with stream:
+        assert [c.parsed async for c in stream] == [Recipe.model_validate(PANCAKES)]
+    achat = aclient.chats.create(model=MODEL, generation_config=config)
+    assert [c.parsed async for c in achat.send_message_stream("x")] == [None, None]

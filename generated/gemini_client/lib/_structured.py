@@ -3,22 +3,27 @@
 The generated `GenerationConfig` turns a Python type given as `response_schema` into
 `responseJsonSchema` (and remembers it as `response_type`); here `generate_content` validates the answer's text into
 that type. A text that does not validate raises `StructuredOutputError`, holding the text.
+
+On stream chunks (`stream_generate_content`, `chat.send_message_stream`) `.parsed` is what
+google-genai gives: the chunk's own text validated when it validates on its own, else `None`,
+never an error, since a chunk usually holds a piece of the JSON. For the whole answer parsed,
+join the chunks' `.text` and `parse_as` it, or make the call without streaming.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Coroutine, Mapping
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from collections.abc import AsyncGenerator, Callable, Coroutine, Generator, Mapping
+from typing import Any, Concatenate, ParamSpec, TypeAlias, TypeVar
 
 import pydantic
 
 from .. import types
-from .._core import GeminiError
+from .._core import AsyncStream, GeminiError, Stream
 from ..types._bases import parse_as
 from ..types._contents import is_python_type
 
-__all__ = ["StructuredOutputError", "parses", "parses_async"]
+__all__ = ["StructuredOutputError", "parses", "parses_async", "parses_stream", "parses_stream_async"]
 
 P = ParamSpec("P")
 S = TypeVar("S")
@@ -93,5 +98,73 @@ def parses_async(
         resp = await fn(self, *args, **kwargs)
         attach_parsed(resp, python_type)
         return resp
+
+    return wrapper
+
+
+def _attach_if_valid(chunk: types.GenerateContentResponse, python_type: Any) -> None:
+    """Set a stream chunk's `.parsed` when its own text validates as `python_type`."""
+    text = chunk.text
+    if text is not None:
+        try:
+            chunk._parsed = parse_as(python_type, text)
+        except pydantic.ValidationError:
+            pass  # a piece of the answer: no value of its own
+
+
+Chunks: TypeAlias = "Generator[types.GenerateContentResponse, None, None]"
+AsyncChunks: TypeAlias = "AsyncGenerator[types.GenerateContentResponse, None]"
+
+
+def _chunks_parsed(chunks: Chunks, python_type: Any) -> Chunks:
+    try:
+        for chunk in chunks:
+            _attach_if_valid(chunk, python_type)
+            yield chunk
+    finally:
+        chunks.close()  # leaving early closes the stream's own generator, so its response
+
+
+async def _achunks_parsed(chunks: AsyncChunks, python_type: Any) -> AsyncChunks:
+    try:
+        async for chunk in chunks:
+            _attach_if_valid(chunk, python_type)
+            yield chunk
+    finally:
+        await chunks.aclose()
+
+
+def parses_stream(
+    fn: Callable[Concatenate[S, P], Stream[types.GenerateContentResponse]],
+) -> Callable[Concatenate[S, P], Stream[types.GenerateContentResponse]]:
+    """`fn` (a generated `stream_generate_content`) setting `.parsed` on the chunks it yields."""
+
+    @functools.wraps(fn)
+    def wrapper(
+        self: S, /, *args: P.args, **kwargs: P.kwargs
+    ) -> Stream[types.GenerateContentResponse]:
+        python_type = _response_type(kwargs)
+        stream = fn(self, *args, **kwargs)
+        if python_type is not None and isinstance(stream, Stream):
+            stream._iterator = _chunks_parsed(stream._iterator, python_type)
+        return stream
+
+    return wrapper
+
+
+def parses_stream_async(
+    fn: Callable[Concatenate[S, P], Coroutine[Any, Any, AsyncStream[types.GenerateContentResponse]]],
+) -> Callable[Concatenate[S, P], Coroutine[Any, Any, AsyncStream[types.GenerateContentResponse]]]:
+    """`parses_stream` for the async `stream_generate_content`."""
+
+    @functools.wraps(fn)
+    async def wrapper(
+        self: S, /, *args: P.args, **kwargs: P.kwargs
+    ) -> AsyncStream[types.GenerateContentResponse]:
+        python_type = _response_type(kwargs)
+        stream = await fn(self, *args, **kwargs)
+        if python_type is not None and isinstance(stream, AsyncStream):
+            stream._iterator = _achunks_parsed(stream._iterator, python_type)
+        return stream
 
     return wrapper

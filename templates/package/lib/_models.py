@@ -31,7 +31,7 @@ from .._core import (
     Timeout,
 )
 from ..resources import models as _models
-from ._structured import parses, parses_async
+from ._structured import parses, parses_async, parses_stream, parses_stream_async
 
 if TYPE_CHECKING:
     from .. import types
@@ -92,6 +92,7 @@ class Models(_models.Models):
     ``generate_content`` also sets ``.parsed`` (structured output)."""
 
     generate_content = parses(_models.Models.generate_content)
+    stream_generate_content = parses_stream(_models.Models.stream_generate_content)
 
     def generate_images(
         self,
@@ -152,6 +153,7 @@ class AsyncModels(_models.AsyncModels):
     ``.parsed``."""
 
     generate_content = parses_async(_models.AsyncModels.generate_content)
+    stream_generate_content = parses_stream_async(_models.AsyncModels.stream_generate_content)
 
     async def generate_images(
         self,
