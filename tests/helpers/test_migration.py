@@ -7,26 +7,21 @@ at the server. Each block's scripted answers and the checks on what it sent are 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-import gemini_client
+from support.docblocks import ROOT, point_clients_at, python_blocks
 from support.server import LoopbackServer, Reply
 
 from .replies import COUNT, EMBED, GENERATE, KEY, STREAM, answer, calls, json_text, streamed, text
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "client.md"
-SECTION = "## Coming from google-genai"
+DOC = ROOT / "docs" / "client.md"
 
 
 def blocks() -> list[str]:
-    doc = DOC.read_text(encoding="utf-8")
-    section = doc[doc.index(SECTION) + len(SECTION) :].split("\n## ")[0]
-    return re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    return python_blocks(DOC, "## Coming from google-genai")
 
 
 def last(server: LoopbackServer) -> dict[str, Any]:
@@ -165,11 +160,7 @@ def test_every_call_runs(
     server: LoopbackServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("GEMINI_API_KEY", KEY)
-    for name in ("Client", "AsyncClient"):
-        cls = getattr(gemini_client, name)
-        monkeypatch.setattr(
-            gemini_client, name, type(name, (cls,), {"__init__": _at(cls, server.url)})
-        )
+    point_clients_at(monkeypatch, server.url, max_retries=0)
     namespace: dict[str, Any] = {"__name__": "migration"}
     for i, (block, (replies, check)) in enumerate(zip(blocks(), STEPS, strict=True), start=1):
         for path, queued in replies.items():
@@ -184,9 +175,3 @@ def test_every_call_runs(
             ) from exc
     assert namespace["recipes"][1].recipe_name == "Oatmeal"
 
-
-def _at(cls: type, url: str) -> Callable[..., None]:
-    def __init__(self: Any, **kwargs: Any) -> None:
-        cls.__init__(self, base_url=url, max_retries=0, **kwargs)
-
-    return __init__

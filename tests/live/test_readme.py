@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from gemini_client import AsyncClient
+from support.docblocks import ROOT, python_blocks
 
 from .conftest import KEY
 from .test_session import TURN_COMPLETE, model_text
 from .wsserver import LiveServer, Peer
 
-README = Path(__file__).resolve().parents[2] / "README.md"
-
-
 def live_examples() -> list[str]:
-    text = README.read_text(encoding="utf-8")
-    section = text.split("## The Live API", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"```python\n(.*?)```", section, re.S)
+    return python_blocks(ROOT / "README.md", "## The Live API")
 
 
 async def run(code: str, client: AsyncClient, url: str) -> None:
