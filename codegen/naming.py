@@ -51,7 +51,8 @@ _MODEL_RESERVED = frozenset(
 )
 
 # The one list of names a generated method's keyword arguments may not take: its own parameters,
-# and the names its body reads (`types.X` in `cast_to=` and `build_body`). Every other name the body
+# and the names its body reads (`types.X` in `cast_to=` and `build_body`, `dict` as the response
+# class of an operation whose response is free-form). Every other name the body
 # reads starts with `_` (helpers are imported as `_build_body`, ...) or an uppercase letter, which a
 # keyword argument, always snake_case from a wire name starting with a letter, never does.
 # tests/generator/test_reserved_names.py holds the templates to this.
@@ -64,6 +65,7 @@ METHOD_RESERVED = frozenset(
         "extra_body",
         "timeout",
         "types",
+        "dict",
     }
 )
 
@@ -86,6 +88,10 @@ _TYPE_RESERVED = frozenset(n for n in dir(builtins) if n[:1].isupper()) | frozen
         "ConfigDict",
         "RootModel",
         "TYPE_CHECKING",
+        "Bytes",
+        "Mapping",
+        "Sequence",
+        "TypedDict",
     }
 )
 
