@@ -458,6 +458,7 @@ if TYPE_CHECKING:
     from ._inputs import (
         ContentListUnion,
         ContentUnion,
+        GenerateContentRequestCachedContentUnion,
         SchemaUnion,
         ToolUnion,
     )
@@ -664,6 +665,7 @@ _LAZY = {
     "WhiteSpaceConfigDict": "_dicts",
     "ContentListUnion": "_inputs",
     "ContentUnion": "_inputs",
+    "GenerateContentRequestCachedContentUnion": "_inputs",
     "SchemaUnion": "_inputs",
     "ToolUnion": "_inputs",
 }
@@ -1128,6 +1130,7 @@ __all__ = [
     "WhiteSpaceConfigDict",
     "ContentListUnion",
     "ContentUnion",
+    "GenerateContentRequestCachedContentUnion",
     "SchemaUnion",
     "ToolUnion",
 ]
