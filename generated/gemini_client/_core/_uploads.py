@@ -10,7 +10,13 @@ After a dropped connection or a retryable status the client asks the server how 
 (``X-Goog-Upload-Command: query`` -> ``X-Goog-Upload-Size-Received``) and resumes from there, so
 no byte is sent twice once the server has it. The file is read one chunk at a time, never whole.
 
-One protocol (``_steps``, a generator of requests and sleeps) is run by a sync and an async driver.
+Every request goes through the client's machinery: its retry policy (``_status_failure``,
+``_transport_failure``: each step may be sent again, since the client asks before resending), its
+typed and redacted errors, and a deadline set on every socket operation, which starts again
+whenever the server confirms more bytes (``timeout`` bounds the time without progress).
+
+One protocol (``_Upload.steps``, a generator of requests and sleeps) is run by a sync and an async
+driver (the async one on the pool of the running event loop).
 """
 
 from __future__ import annotations
