@@ -7,7 +7,8 @@
   request body type must derive from `RequestModel`.
 - `templates/package/types/_inputs.py`: an alias `XUnion` (`XListUnion`) is what a request accepts
   where the spec says `X` (`list[X]`), e.g. `ContentListUnion` lets `contents="Hello"` through;
-  elsewhere a request accepts `X | XDict`.
+  elsewhere a request accepts `X | XDict`. An alias `<Type><Field>Union` is what the one field
+  accepts (`GenerateContentRequestCachedContentUnion`: a cache's name or the `CachedContent`).
 
 An extension of a type the spec lacks is left out (a reduced spec, as in the generator's tests);
 the helpers' own tests (tests/helpers/) fail if the real spec loses a type they extend.
@@ -22,6 +23,7 @@ from pathlib import Path
 from .. import naming
 from ..spec.errors import Problem, SpecError
 from ..spec.model import Location, ObjectType, Spec
+from .view import field_union
 
 BASES_FILE = "package/types/_bases.py"
 INPUTS_FILE = "package/types/_inputs.py"
@@ -102,6 +104,7 @@ def load_extensions(spec: Spec, template_dir: Path) -> Extensions:
         bases.setdefault(cls, REQUEST_BASE)
 
     file, tree = _module(template_dir, INPUTS_FILE)
+    fields = {field_union(t.name, f.name) for t in objects.values() for f in t.fields}
     unions: set[str] = set()
     for stmt in tree.body:
         target = (
@@ -111,7 +114,7 @@ def load_extensions(spec: Spec, template_dir: Path) -> Extensions:
         )
         if not isinstance(target, ast.Name) or not target.id.endswith("Union"):
             continue
-        if target.id.removesuffix("Union").removesuffix("List") in objects:
+        if target.id.removesuffix("Union").removesuffix("List") in objects or target.id in fields:
             unions.add(target.id)
 
     # The names the generated types module imports or defines next to the spec's own types.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .. import naming
 from ..spec.model import Spec
 from .text import docstring_body
-from .view import annotation
+from .view import field_annotation
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def typed_dict_views(spec: Spec, unions: frozenset[str]) -> tuple[TypedDictView,
         for f in t.fields:
             if f.output_only:
                 continue
-            ann = annotation(f.type, spec, accept_dicts=True, unions=unions, prefix="")
+            ann = field_annotation(t, f, spec, unions=unions, prefix="")
             py = naming.field_name(f.name)
             keys.append(DictKey(py, ann, docstring_body(f.description)))
             if f.name != py and not keyword.iskeyword(f.name):

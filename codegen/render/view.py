@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .. import naming
-from ..spec.model import EnumType, Method, ObjectType, Resource, Spec, TypeRef
+from ..spec.model import EnumType, Field, Method, ObjectType, Resource, Spec, TypeRef
 from .text import docstring_body
 
 _PY_PRIMITIVES = {
@@ -155,6 +155,23 @@ def annotation(
     return f"Sequence[{inner}]" if ref.kind == "list" else f"Mapping[str, {inner}]"
 
 
+def field_union(owner: str, field: str) -> str:
+    """The name of the hand-written alias for one field of a type: `GenerateContentRequest`'s
+    `cachedContent` -> `GenerateContentRequestCachedContentUnion`."""
+    return f"{naming.type_name(owner)}{field[:1].upper()}{field[1:]}Union"
+
+
+def field_annotation(
+    owner: ObjectType, f: Field, spec: Spec, *, unions: frozenset[str], prefix: str = "types."
+) -> str:
+    """The annotation of the request input `owner.f`: its own alias when `types/_inputs.py`
+    defines one (`field_union`), else that of its type."""
+    alias = field_union(owner.name, f.name)
+    if alias in unions:
+        return prefix + alias
+    return annotation(f.type, spec, accept_dicts=True, unions=unions, prefix=prefix)
+
+
 _VERSION_SEGMENT = re.compile(r"^(v[0-9]+[a-z0-9]*)/")
 
 
@@ -214,7 +231,7 @@ def method_view(m: Method, spec: Spec, unions: frozenset[str] = frozenset()) -> 
             Kwarg(
                 naming.param_name(f.name),
                 f.name,
-                annotation(f.type, spec, accept_dicts=True, unions=unions),
+                field_annotation(request, f, spec, unions=unions),
                 f.required,
                 "body",
             )

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from gemini_client import AsyncClient, Client, types
+from gemini_client import AsyncClient, Client, GeminiError, types
 from gemini_client.lib._times import to_duration, to_timestamp
 from support.server import LoopbackServer, Reply
 
@@ -170,7 +170,7 @@ def test_generate_images_bad_base64(server: LoopbackServer, client: Client) -> N
         PREDICT,
         Reply(json={"predictions": [{"bytesBase64Encoded": "***", "mimeType": "image/png"}]}),
     )
-    with pytest.raises(Exception, match="not base64"):
+    with pytest.raises(GeminiError, match=r"^prediction 0: bytesBase64Encoded: .*invalid base64"):
         client.models.generate_images(model="imagen-4.0-generate-001", prompt="x")
 
 

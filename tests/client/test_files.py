@@ -213,6 +213,26 @@ def test_file_in_contents_becomes_a_file_data_part(server: LoopbackServer, clien
     ]
 
 
+def test_part_from_file(server: LoopbackServer, client: Client) -> None:
+    server.add(GENERATE, Reply(json={"candidates": []}))
+    file = types.File.model_validate(file_json("ACTIVE"))
+    part = types.Part.from_file(file)
+    assert part.file_data is not None
+    assert (part.file_data.file_uri, part.file_data.mime_type) == (file.uri, "video/mp4")
+    client.models.generate_content(model=MODEL, contents=[part, "Describe."])
+    assert server.requests[0].json()["contents"] == [
+        {
+            "role": "user",
+            "parts": [
+                {"fileData": {"fileUri": "https://x/v1beta/files/abc", "mimeType": "video/mp4"}},
+                {"text": "Describe."},
+            ],
+        }
+    ]
+    with pytest.raises(ValueError, match="has no uri: get\\(\\) it once it is ACTIVE"):
+        types.Part.from_file(types.File.model_validate({"name": "files/new", "state": "PROCESSING"}))
+
+
 @pytest.mark.parametrize(
     ("given", "name"),
     [

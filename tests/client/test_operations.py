@@ -253,22 +253,26 @@ def test_a_stalled_poll_does_not_outlast_wait(client: Client, server: LoopbackSe
 
 
 def test_hostile_names_never_leave_the_api_version_path(client: Client, server: LoopbackServer) -> None:
-    """A path parameter, or an operation name a lying server sends, that looks like a URL or an
-    upload path stays a path under /v1beta/ on the same host."""
-    server.add("/v1beta/https://evil.example/x", Reply(json={}))
+    """A path parameter, or an operation name a lying server sends, that looks like a URL is
+    refused before anything is sent (its empty segment after `https:`); one that looks like an
+    upload path or a scheme stays a path under /v1beta/ on the same host."""
     server.add(START, Reply(json={"name": "https://evil.example/ops/1"}))
-    server.add("/v1beta/https://evil.example/ops/1", Reply(json={"done": True, "response": OUTPUT}))
     server.add("/v1beta/upload/v1beta/files", Reply(json={}))
-    client.files.get(name="https://evil.example/x")
+    server.add("/v1beta/https:evil.example/x", Reply(json={}))
+    for hostile in ("https://evil.example/x", "//evil.example/x", "files/../upload/v1beta/files"):
+        with pytest.raises(gemini_client.ArgumentError, match=r"^name: .* path segment"):
+            client.files.get(name=hostile)
     op = client.models.batch_generate_content(model="gemini-2.5-flash", batch=BATCH)
-    assert op.refresh().done
+    with pytest.raises(gemini_client.ArgumentError, match=r"^name: 'https://evil.example/ops/1'"):
+        op.refresh()
     client.files.get(name="upload/v1beta/files")
+    client.files.get(name="https:evil.example/x")
     assert [r.path for r in server.requests] == [
-        "/v1beta/https://evil.example/x",
         START,
-        "/v1beta/https://evil.example/ops/1",
         "/v1beta/upload/v1beta/files",
+        "/v1beta/https:evil.example/x",
     ]
+    assert {r.headers["host"] for r in server.requests} == {server.url.split("//")[1].rstrip("/")}
 
 
 def test_an_error_that_is_not_a_status_is_still_a_failure(client: Client, server: LoopbackServer) -> None:

@@ -10,6 +10,7 @@ import hashlib
 import io
 import os
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from pydantic import Field
 
 from gemini_client._core import (
     APIConnectionError,
+    APITimeoutError,
     BadRequestError,
     BaseModel,
     InternalServerError,
@@ -374,3 +376,68 @@ def test_query_without_a_size_is_an_upload_error(server: Any, client: Client) ->
     with pytest.raises(UploadError, match="None bytes received"):
         send(client, b"0123456789", mime_type="text/plain")
     assert server.requests[-1].headers["x-goog-upload-command"] == "query"
+
+
+def _upload_with_timeout(client: Client, data: bytes, timeout: float, chunk_size: int) -> Any:
+    return upload(
+        client,
+        client.base_url + ROUTE[1:],
+        cast_to=CreateFileResponse,
+        file=data,
+        mime_type="text/plain",
+        metadata={},
+        chunk_size=chunk_size,
+        options=RequestOptions(timeout=timeout),
+    )
+
+
+def test_a_trickling_answer_ends_at_the_deadline(server: Any, client: Client) -> None:
+    """Each byte of the answer comes well within the read timeout, but the whole does not come
+    within the call's timeout: the deadline ends it, and the server was told the time left."""
+    from support.server import Reply
+
+    server.add(ROUTE, Reply(headers={"x-goog-upload-url": f"{server.url}/up"}))
+    server.add(
+        "/up", Reply(headers={"x-goog-upload-status": "final"}, chunks=[b" "] * 40, chunk_delay=0.1)
+    )
+    start = time.monotonic()
+    with pytest.raises(APITimeoutError, match="deadline passed"):
+        _upload_with_timeout(client, b"0123456789", timeout=0.8, chunk_size=100)
+    assert time.monotonic() - start < 2.5
+    assert [r.headers["x-server-timeout"] for r in server.requests] == ["1", "1"]
+
+
+def test_the_deadline_starts_again_with_progress(server: Any, client: Client) -> None:
+    """Three chunks answered 0.4 s late each take longer than the 0.8 s timeout together, but
+    each one confirms progress: the upload completes."""
+    from support.server import Reply
+
+    active = {"x-goog-upload-status": "active"}
+    server.add(ROUTE, Reply(headers={"x-goog-upload-url": f"{server.url}/up"}))
+    server.add(
+        "/up",
+        Reply(headers=active, delay=0.4),
+        Reply(headers=active, delay=0.4),
+        Reply(
+            headers={"x-goog-upload-status": "final"},
+            json={"file": {"name": "files/t", "mimeType": "text/plain", "sizeBytes": "10"}},
+            delay=0.4,
+        ),
+    )
+    start = time.monotonic()
+    result = _upload_with_timeout(client, b"0123456789", timeout=0.8, chunk_size=4)
+    assert time.monotonic() - start > 1.2
+    assert result.file.size_bytes == "10"
+    assert [r.headers["x-goog-upload-offset"] for r in server.requests[1:]] == ["0", "4", "8"]
+
+
+def test_a_lost_answer_to_a_chunk_is_retried_without_retry_after_send(
+    uclient: Client, ups: UploadServer, sleeps: list[float]
+) -> None:
+    """A POST whose answer is lost is not retried by default (it may have been processed), but
+    an upload step is: the client asks what the server kept before sending anything again."""
+    assert not uclient.retry_after_send
+    data = payload(512 * KIB, seed=7)
+    ups.drop_at = {256 * KIB + 1}
+    send(uclient, data, mime_type="video/mp4", chunk_size=256 * KIB)
+    assert ups.stored() == data and len(sleeps) == 1

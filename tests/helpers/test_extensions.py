@@ -43,7 +43,34 @@ def test_the_extensions_of_the_real_templates(spec: typing.Any) -> None:
     assert (
         ext.bases["Part"] == "PartBase" and ext.bases["BatchEmbedContentsRequest"] == "RequestModel"
     )
-    assert ext.unions == {"ContentListUnion", "ContentUnion", "SchemaUnion", "ToolUnion"}
+    assert ext.unions == {
+        "ContentListUnion",
+        "ContentUnion",
+        "GenerateContentRequestCachedContentUnion",
+        "SchemaUnion",
+        "ToolUnion",
+    }
+
+
+def test_a_field_alias_types_that_one_field(spec: typing.Any, tmp_path: Path) -> None:
+    """`<Type><Field>Union` in `_inputs.py` is what the one field accepts, in the method's
+    keyword and the TypedDict; an alias naming no field of the spec is not an input alias."""
+    from codegen.render.view import method_view
+
+    unions = load_extensions(spec, ROOT / "templates").unions
+    views = {v.name: v for v in typed_dict_views(spec, unions)}
+    keys = {k.name: k.annotation for k in views["GenerateContentRequestDict"].keys}
+    assert keys["cached_content"] == keys["cachedContent"] == "GenerateContentRequestCachedContentUnion"
+    models = dict(spec.all_resources())["models"]
+    generate = method_view(next(m for m in models.methods if m.name == "generateContent"), spec, unions)
+    kwargs = {k.name: k.annotation for k in generate.kwargs}
+    assert kwargs["cached_content"] == "types.GenerateContentRequestCachedContentUnion"
+    assert kwargs["model"] == "str"
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    with (templates / "package/types/_inputs.py").open("a") as f:
+        f.write("\nGenerateContentRequestNoSuchFieldUnion = str\n")
+    assert "GenerateContentRequestNoSuchFieldUnion" not in load_extensions(spec, templates).unions
 
 
 def _templates_with(tmp_path: Path, extra: str) -> Path:

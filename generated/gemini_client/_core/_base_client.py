@@ -345,26 +345,18 @@ class _BaseClient(Generic[_HttpxClientT]):
         request: httpx.Request,
         err: httpx.TransportError,
         deadline: float | None,
+        replayable: bool = False,
     ) -> float:
-        """The delay before retrying after a transport error; raises when it must not be retried."""
+        """The delay before retrying after a transport error; raises when it must not be retried.
+        ``replayable``: sending ``request`` twice does no harm (a resumable upload's steps)."""
         error = self._connection_error(request, err, deadline, attempt)
         retry = isinstance(err, _UNSENT) or (
             isinstance(err, _UNANSWERED)
-            and (self.retry_after_send or request.method in _IDEMPOTENT)
+            and (replayable or self.retry_after_send or request.method in _IDEMPOTENT)
         )
         if not retry or isinstance(error, APITimeoutError) and _expired(deadline):
             raise error
         return self._next_delay(attempt, error, None, deadline)
-
-    def _retry_or_raise(self, attempt: int, response: httpx.Response) -> float:
-        """``_status_failure`` without a deadline, for request loops outside this module."""
-        return self._status_failure(attempt, response, None)
-
-    def _retry_or_raise_transport(
-        self, attempt: int, request: httpx.Request, err: httpx.TransportError
-    ) -> float:
-        """``_transport_failure`` without a deadline, for request loops outside this module."""
-        return self._transport_failure(attempt, request, err, None)
 
     def _connection_error(
         self, request: httpx.Request, err: Exception, deadline: float | None, attempt: int

@@ -10,7 +10,13 @@ After a dropped connection or a retryable status the client asks the server how 
 (``X-Goog-Upload-Command: query`` -> ``X-Goog-Upload-Size-Received``) and resumes from there, so
 no byte is sent twice once the server has it. The file is read one chunk at a time, never whole.
 
-One protocol (``_steps``, a generator of requests and sleeps) is run by a sync and an async driver.
+Every request goes through the client's machinery: its retry policy (``_status_failure``,
+``_transport_failure``: each step may be sent again, since the client asks before resending), its
+typed and redacted errors, and a deadline set on every socket operation, which starts again
+whenever the server confirms more bytes (``timeout`` bounds the time without progress).
+
+One protocol (``_Upload.steps``, a generator of requests and sleeps) is run by a sync and an async
+driver (the async one on the pool of the running event loop).
 """
 
 from __future__ import annotations
@@ -18,16 +24,26 @@ from __future__ import annotations
 import io
 import mimetypes
 import os
+import time
 from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping
 from contextlib import contextmanager
-from typing import IO, Any, TypeAlias, TypeVar, Union
+from typing import IO, Any, NamedTuple, TypeAlias, TypeVar, Union
 
 import httpx
 import pydantic
 
-from ._base_client import AsyncAPIClient, SyncAPIClient, _parse
+from ._base_client import (
+    AsyncAPIClient,
+    SyncAPIClient,
+    _check_timeout,
+    _httpx_timeout,
+    _merge_headers,
+    _parse,
+    _tell_server,
+)
 from ._constants import RAW_RESPONSE_HEADER
-from ._exceptions import APIError
+from ._deadline import DEADLINE
+from ._exceptions import APIError, ClientClosedError
 from ._types import NotGiven, RequestOptions
 
 __all__ = [
@@ -57,8 +73,9 @@ _EXTRA_MIME_TYPES = {".jsonl": "application/jsonl", ".wav": "audio/wav", ".heif"
 _mime_table: mimetypes.MimeTypes | None = None
 
 _Outcome: TypeAlias = "httpx.Response | httpx.TransportError"
-_Steps: TypeAlias = "Generator[httpx.Request | float, Any, httpx.Response]"
-"""Yields a request (sent back: its ``_Outcome``) or a delay in seconds (sent back: ``None``)."""
+_Steps: TypeAlias = "Generator[_Send | float, Any, httpx.Response]"
+"""Yields a request to send (sent back: its ``_Outcome``) or a delay in seconds (sent back:
+``None``)."""
 
 
 class UploadError(APIError):
@@ -141,8 +158,21 @@ def _int_header(response: httpx.Response, name: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() else None
 
 
+class _Send(NamedTuple):
+    """One request to send, within ``deadline``, as try number ``attempt + 1``."""
+
+    request: httpx.Request
+    deadline: float | None
+    attempt: int
+
+
 class _Upload:
-    """The protocol, without I/O: ``steps()`` yields requests to send and delays to sleep."""
+    """The protocol, without I/O: ``steps()`` yields requests to send and delays to sleep.
+
+    The call's ``timeout`` bounds the time without progress: the deadline starts with the start
+    request and starts again whenever the server confirms more bytes, so a stalled upload ends
+    within ``timeout`` while a long one that keeps going is never cut off.
+    """
 
     def __init__(
         self,
@@ -165,13 +195,20 @@ class _Upload:
         self.chunk_size = chunk_size
         self.on_progress = on_progress
         self.options = options
-        self.timeout = client.timeout if isinstance(options.timeout, NotGiven) else options.timeout
+        if isinstance(options.timeout, NotGiven):
+            self.timeout, self.phases = client.timeout, client._phases
+        else:
+            self.timeout = _check_timeout(options.timeout)
+            self.phases = _httpx_timeout(self.timeout)
         self.is_async = isinstance(client, AsyncAPIClient)
+
+    def _deadline(self) -> float | None:
+        return time.monotonic() + self.timeout if isinstance(self.timeout, float) else None
 
     def steps(self) -> _Steps:
         size = self.source.size
-        start = self._start_request(size)
-        response = yield from self._retrying(lambda: start)
+        start, deadline = self._start_request(size)
+        response = yield from self._retrying(lambda: start, deadline)
         location = response.headers.get("x-goog-upload-url")
         if not location:
             raise UploadError("the upload start answer has no X-Goog-Upload-URL", response=response)
@@ -183,12 +220,13 @@ class _Upload:
         offset = 0
         confirmed = 0  # the most the server has ever confirmed: only going past it resets failures
         failures = 0
+        deadline = self._deadline()
         while True:
             end = min(offset + chunk, size)
             final = end == size
             command = "upload, finalize" if final else "upload"
             pieces = self.source.pieces(offset, end - offset)
-            request = self.client._client.build_request(
+            request = self.client._httpx().build_request(
                 "POST",
                 url,
                 headers={
@@ -198,9 +236,9 @@ class _Upload:
                     "content-length": str(end - offset),
                 },
                 content=_async_pieces(pieces) if self.is_async else pieces,
-                timeout=self.timeout,
+                timeout=self.phases,
             )
-            outcome: _Outcome = yield request
+            outcome: _Outcome = yield _Send(request, deadline, failures)
             if isinstance(outcome, httpx.Response) and outcome.is_success:
                 status = outcome.headers.get(_STATUS)
                 if status != ("final" if final else "active"):
@@ -212,12 +250,12 @@ class _Upload:
                     self._progress(size)
                     return outcome
                 offset = confirmed = end
-                failures = 0
+                failures, deadline = 0, self._deadline()
                 self._progress(offset)
                 continue
-            yield self._delay_or_raise(failures, request, outcome)
+            yield self._delay_or_raise(failures, request, outcome, deadline)
             failures += 1
-            answer = yield from self._retrying(lambda: self._query(url, headers))
+            answer = yield from self._retrying(lambda: self._query(url, headers), deadline)
             status = answer.headers.get(_STATUS)
             if status == "final" and final:  # the last chunk arrived; only its answer was lost
                 self._progress(size)
@@ -230,11 +268,11 @@ class _Upload:
                     response=answer,
                 )
             if received > confirmed:
-                confirmed, failures = received, 0
+                confirmed, failures, deadline = received, 0, self._deadline()
             offset = received
             self._progress(offset)
 
-    def _start_request(self, size: int) -> httpx.Request:
+    def _start_request(self, size: int) -> tuple[httpx.Request, float | None]:
         headers = {
             **(self.options.extra_headers or {}),
             "x-goog-upload-protocol": "resumable",
@@ -247,43 +285,89 @@ class _Upload:
             extra_query=self.options.extra_query,
             timeout=self.options.timeout,
         )
-        request, _ = self.client._build_request("POST", self.path, self.metadata, None, options)
-        return request
+        return self.client._build_request("POST", self.path, self.metadata, None, options)
 
     def _chunk_headers(self, url: httpx.URL) -> dict[str, str]:
         """The client's headers; the API key only when the upload URL is on the API's own origin."""
-        headers = {**self.client._headers, **(self.options.extra_headers or {})}
+        headers = _merge_headers(self.client._headers, self.options.extra_headers or {})
         headers.pop(RAW_RESPONSE_HEADER, None)
         base = httpx.URL(self.client.base_url)
         if (url.scheme, url.host, url.port) != (base.scheme, base.host, base.port):
-            headers.pop(self.client._auth_header, None)
+            headers = {k: v for k, v in headers.items() if k != self.client._auth_header.lower()}
         return headers
 
     def _query(self, url: httpx.URL, headers: Mapping[str, str]) -> httpx.Request:
-        return self.client._client.build_request(
-            "POST", url, headers={**headers, "x-goog-upload-command": "query"}, timeout=self.timeout
+        return self.client._httpx().build_request(
+            "POST", url, headers={**headers, "x-goog-upload-command": "query"}, timeout=self.phases
         )
 
-    def _retrying(self, build: Callable[[], httpx.Request]) -> _Steps:
-        """Send ``build()`` with the client's retry policy; the 2xx answer."""
+    def _retrying(self, build: Callable[[], httpx.Request], deadline: float | None) -> _Steps:
+        """Send ``build()`` with the client's retry policy, within ``deadline``; the 2xx answer."""
         attempt = 0
         while True:
             request = build()
-            outcome: _Outcome = yield request
+            outcome: _Outcome = yield _Send(request, deadline, attempt)
             if isinstance(outcome, httpx.Response) and outcome.is_success:
                 return outcome
-            yield self._delay_or_raise(attempt, request, outcome)
+            yield self._delay_or_raise(attempt, request, outcome, deadline)
             attempt += 1
 
-    def _delay_or_raise(self, attempt: int, request: httpx.Request, outcome: _Outcome) -> float:
-        """The delay before retrying after a failed ``outcome``; raises the typed error when out of retries."""
+    def _delay_or_raise(
+        self, attempt: int, request: httpx.Request, outcome: _Outcome, deadline: float | None
+    ) -> float:
+        """The delay before retrying after a failed ``outcome`` (the runtime's policy; every step
+        may be sent again, since the client asks what the server kept before resending), or
+        raises the typed error."""
         if isinstance(outcome, httpx.Response):
-            return self.client._retry_or_raise(attempt, outcome)
-        return self.client._retry_or_raise_transport(attempt, request, outcome)
+            return self.client._status_failure(attempt, outcome, deadline)
+        return self.client._transport_failure(attempt, request, outcome, deadline, replayable=True)
 
     def _progress(self, offset: int) -> None:
         if self.on_progress is not None:
             self.on_progress(offset, self.source.size)
+
+
+def _sent(client: SyncAPIClient, step: _Send) -> _Outcome:
+    """The answer to ``step`` (read within its deadline) or the transport error."""
+    if client._client.is_closed:
+        raise ClientClosedError("the client is closed: create a new one")
+    _tell_server(step.request, step.deadline)
+    token = DEADLINE.set(step.deadline)
+    try:
+        response = client._client.send(step.request, stream=True)
+        try:
+            response.read()
+        except httpx.DecodingError as err:
+            raise client._undecodable(response, err) from None
+        finally:
+            response.close()
+    except httpx.TransportError as err:
+        return err
+    finally:
+        DEADLINE.reset(token)
+    client._log_response(step.request, response, step.attempt)
+    return response
+
+
+async def _async_sent(client: AsyncAPIClient, step: _Send) -> _Outcome:
+    """The async twin of ``_sent``, on the pool of the running event loop."""
+    http = client._http.get()
+    _tell_server(step.request, step.deadline)
+    token = DEADLINE.set(step.deadline)
+    try:
+        response = await http.send(step.request, stream=True)
+        try:
+            await response.aread()
+        except httpx.DecodingError as err:
+            raise client._undecodable(response, err) from None
+        finally:
+            await response.aclose()
+    except httpx.TransportError as err:
+        return err
+    finally:
+        DEADLINE.reset(token)
+    client._log_response(step.request, response, step.attempt)
+    return response
 
 
 def upload(
@@ -298,8 +382,8 @@ def upload(
     on_progress: ProgressCallback | None = None,
     options: RequestOptions,
 ) -> T:
-    """Upload ``file`` to ``path``, the full upload URL (``{base_url}upload/v1beta/files``), and
-    parse the final answer."""
+    """Upload ``file`` to ``path`` (``upload/v1beta/files``, under the client's base URL, or a
+    full URL) and parse the final answer."""
     with _open(file, mime_type) as (source, mime):
         steps = _Upload(
             client, path, source, mime, metadata, chunk_size, on_progress, options
@@ -308,15 +392,11 @@ def upload(
         try:
             while True:
                 step = steps.send(outcome)
-                if isinstance(step, float):
+                if isinstance(step, _Send):
+                    outcome = _sent(client, step)
+                else:
                     client._sleep(step)
                     outcome = None
-                    continue
-                try:
-                    outcome = client._client.send(step)
-                    client._log_response(step, outcome, 0)
-                except httpx.TransportError as err:
-                    outcome = err
         except StopIteration as done:
             return _parse(cast_to, done.value, client._secrets)
         finally:
@@ -344,15 +424,11 @@ async def async_upload(
         try:
             while True:
                 step = steps.send(outcome)
-                if isinstance(step, float):
+                if isinstance(step, _Send):
+                    outcome = await _async_sent(client, step)
+                else:
                     await client._sleep(step)
                     outcome = None
-                    continue
-                try:
-                    outcome = await client._http.get().send(step)
-                    client._log_response(step, outcome, 0)
-                except httpx.TransportError as err:
-                    outcome = err
         except StopIteration as done:
             return _parse(cast_to, done.value, client._secrets)
         finally:

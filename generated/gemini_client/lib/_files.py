@@ -111,7 +111,8 @@ class Files(_files.Files):
 
         The MIME type is guessed from the file name unless given; ``on_progress(sent, total)`` is
         called after each acknowledged chunk. A dropped connection or a 5xx resumes where the
-        server stopped.
+        server stopped. ``timeout`` bounds the time without progress (it starts again with each
+        acknowledged chunk), so a long upload that keeps going is never cut off.
         """
         from .. import types
 

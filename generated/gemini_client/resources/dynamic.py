@@ -67,7 +67,7 @@ class Dynamic(SyncAPIResource):
         generation_config: (
             types.GenerationConfig | types.GenerationConfigDict | NotGiven
         ) = NOT_GIVEN,
-        cached_content: str | NotGiven = NOT_GIVEN,
+        cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven = NOT_GIVEN,
         service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
         store: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -118,7 +118,7 @@ class Dynamic(SyncAPIResource):
         generation_config: (
             types.GenerationConfig | types.GenerationConfigDict | NotGiven
         ) = NOT_GIVEN,
-        cached_content: str | NotGiven = NOT_GIVEN,
+        cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven = NOT_GIVEN,
         service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
         store: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -178,7 +178,7 @@ class AsyncDynamic(AsyncAPIResource):
         generation_config: (
             types.GenerationConfig | types.GenerationConfigDict | NotGiven
         ) = NOT_GIVEN,
-        cached_content: str | NotGiven = NOT_GIVEN,
+        cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven = NOT_GIVEN,
         service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
         store: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -229,7 +229,7 @@ class AsyncDynamic(AsyncAPIResource):
         generation_config: (
             types.GenerationConfig | types.GenerationConfigDict | NotGiven
         ) = NOT_GIVEN,
-        cached_content: str | NotGiven = NOT_GIVEN,
+        cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven = NOT_GIVEN,
         service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
         store: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,

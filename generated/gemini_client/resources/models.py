@@ -77,7 +77,7 @@ class Models(SyncAPIResource):
         generation_config: (
             types.GenerationConfig | types.GenerationConfigDict | NotGiven
         ) = NOT_GIVEN,
-        cached_content: str | NotGiven = NOT_GIVEN,
+        cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven = NOT_GIVEN,
         service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
         store: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -175,7 +175,7 @@ class Models(SyncAPIResource):
         generation_config: (
             types.GenerationConfig | types.GenerationConfigDict | NotGiven
         ) = NOT_GIVEN,
-        cached_content: str | NotGiven = NOT_GIVEN,
+        cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven = NOT_GIVEN,
         service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
         store: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -536,7 +536,7 @@ class AsyncModels(AsyncAPIResource):
         generation_config: (
             types.GenerationConfig | types.GenerationConfigDict | NotGiven
         ) = NOT_GIVEN,
-        cached_content: str | NotGiven = NOT_GIVEN,
+        cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven = NOT_GIVEN,
         service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
         store: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -634,7 +634,7 @@ class AsyncModels(AsyncAPIResource):
         generation_config: (
             types.GenerationConfig | types.GenerationConfigDict | NotGiven
         ) = NOT_GIVEN,
-        cached_content: str | NotGiven = NOT_GIVEN,
+        cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven = NOT_GIVEN,
         service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
         store: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,

@@ -85,7 +85,7 @@ class TunedModels(SyncAPIResource):
         generation_config: (
             types.GenerationConfig | types.GenerationConfigDict | NotGiven
         ) = NOT_GIVEN,
-        cached_content: str | NotGiven = NOT_GIVEN,
+        cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven = NOT_GIVEN,
         service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
         store: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -136,7 +136,7 @@ class TunedModels(SyncAPIResource):
         generation_config: (
             types.GenerationConfig | types.GenerationConfigDict | NotGiven
         ) = NOT_GIVEN,
-        cached_content: str | NotGiven = NOT_GIVEN,
+        cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven = NOT_GIVEN,
         service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
         store: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -496,7 +496,7 @@ class AsyncTunedModels(AsyncAPIResource):
         generation_config: (
             types.GenerationConfig | types.GenerationConfigDict | NotGiven
         ) = NOT_GIVEN,
-        cached_content: str | NotGiven = NOT_GIVEN,
+        cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven = NOT_GIVEN,
         service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
         store: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -547,7 +547,7 @@ class AsyncTunedModels(AsyncAPIResource):
         generation_config: (
             types.GenerationConfig | types.GenerationConfigDict | NotGiven
         ) = NOT_GIVEN,
-        cached_content: str | NotGiven = NOT_GIVEN,
+        cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven = NOT_GIVEN,
         service_tier: types.ServiceTier | str | NotGiven = NOT_GIVEN,
         store: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,

@@ -462,6 +462,7 @@ if _typing.TYPE_CHECKING:
     from ._inputs import (
         ContentListUnion,
         ContentUnion,
+        GenerateContentRequestCachedContentUnion,
         SchemaUnion,
         ToolUnion,
     )
@@ -668,6 +669,7 @@ _LAZY = {
     "WhiteSpaceConfigDict": "_dicts",
     "ContentListUnion": "_inputs",
     "ContentUnion": "_inputs",
+    "GenerateContentRequestCachedContentUnion": "_inputs",
     "SchemaUnion": "_inputs",
     "ToolUnion": "_inputs",
 }
@@ -1132,6 +1134,7 @@ __all__ = [
     "WhiteSpaceConfigDict",
     "ContentListUnion",
     "ContentUnion",
+    "GenerateContentRequestCachedContentUnion",
     "SchemaUnion",
     "ToolUnion",
 ]

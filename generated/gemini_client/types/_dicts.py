@@ -14,6 +14,7 @@ from typing import Any, TypedDict
 from ._inputs import (
     ContentListUnion,
     ContentUnion,
+    GenerateContentRequestCachedContentUnion,
     SchemaUnion,
     ToolUnion,
 )
@@ -1513,10 +1514,10 @@ class GenerateContentRequestDict(TypedDict, total=False):
     generationConfig: GenerationConfig | GenerationConfigDict
     """The wire name of `generation_config`."""
 
-    cached_content: str
+    cached_content: GenerateContentRequestCachedContentUnion
     """The name of the content cached to use as context to serve the prediction."""
 
-    cachedContent: str
+    cachedContent: GenerateContentRequestCachedContentUnion
     """The wire name of `cached_content`."""
 
     service_tier: ServiceTier | str

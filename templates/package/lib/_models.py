@@ -11,11 +11,11 @@ client.files.download(video.uri, to="sunrise.mp4")
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import pydantic
 
 from .._core import (
     NOT_GIVEN,
@@ -30,6 +30,7 @@ from .._core import (
     Stream,
     Timeout,
 )
+from .._core._exceptions import describe_validation_error
 from ..resources import models as _models
 from ._structured import parses, parses_async, parses_stream, parses_stream_async
 
@@ -64,14 +65,16 @@ def _images(predictions: Sequence[Any]) -> list[GeneratedImage]:
 
     out = []
     for i, raw in enumerate(predictions):
-        prediction = types.GeneratedImagePrediction.model_validate(raw)
-        if prediction.bytes_base64_encoded is None:
-            continue  # filtered out: raiFilteredReason says why
-        try:
-            data = base64.b64decode(prediction.bytes_base64_encoded, validate=True)
-        except (binascii.Error, ValueError):
-            raise GeminiError(f"prediction {i}: bytesBase64Encoded is not base64") from None
-        out.append(GeneratedImage(data, prediction.mime_type or "image/png", prediction))
+        try:  # the bytes field decodes the base64
+            prediction = types.GeneratedImagePrediction.model_validate(raw)
+        except pydantic.ValidationError as err:
+            problem = describe_validation_error(err)
+        else:
+            if prediction.bytes_base64_encoded is not None:  # else filtered: raiFilteredReason
+                mime_type = prediction.mime_type or "image/png"
+                out.append(GeneratedImage(prediction.bytes_base64_encoded, mime_type, prediction))
+            continue
+        raise GeminiError(f"prediction {i}: {problem}")
     return out
 
 

@@ -20,10 +20,17 @@ from pydantic_core import PydanticCustomError
 
 from .._core._models import BaseModel
 from .._core._utils import argument_path
-from ._contents import is_python_type, to_cache_name, to_content, to_contents, to_tools
+from ._contents import (
+    file_part,
+    is_python_type,
+    to_cache_name,
+    to_content,
+    to_contents,
+    to_tools,
+)
 
 if TYPE_CHECKING:
-    from ._models import Candidate, FunctionCall, Part
+    from ._models import Candidate, File, FunctionCall, Part
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -132,6 +139,11 @@ class PartBase(BaseModel):
     def from_uri(cls: type[M], file_uri: str, mime_type: str) -> M:
         """Media by reference: a File API URI, a `gs://` or a `https://` URI."""
         return cls.model_validate({"file_data": {"file_uri": file_uri, "mime_type": mime_type}})
+
+    @classmethod
+    def from_file(cls: type[M], file: File) -> M:
+        """Media by reference to an uploaded `File` (`client.files.upload`): its URI and type."""
+        return cls.model_validate(file_part(file))
 
     @classmethod
     def from_function_call(cls: type[M], name: str, args: Mapping[str, Any]) -> M:

@@ -1,8 +1,9 @@
 """The short forms a request accepts, turned into the wire shapes in this one place.
 
 - contents (`list[Content]`): a `str`, a `Part`, an uploaded `File` (its `fileData` part), a
-  `Content`, a dict of either, or a list mixing them. Consecutive strings and parts make one turn: a `"user"` turn, or a `"model"` turn when
-  its parts are function calls. A dict with a `Part` key is a part, any other dict a turn.
+  `Content`, a dict of either, or a list mixing them. Consecutive strings and parts make one
+  turn: a `"user"` turn, or a `"model"` turn when its parts are function calls. A dict with a
+  `Part` key is a part, any other dict a turn (a `File` among its `parts` is a fileData part).
 - content (`Content`): the same, as one turn.
 - cached_content: a `CachedContent` stands for its name.
 - tools (`list[Tool]`): a Python function becomes a `FunctionDeclaration`; consecutive functions
@@ -15,9 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import Any, get_origin
+from typing import TYPE_CHECKING, Any, get_origin
 
-__all__ = ["is_python_type", "to_cache_name", "to_content", "to_contents", "to_tools"]
+if TYPE_CHECKING:
+    from ._models import File
+
+__all__ = [
+    "file_part",
+    "is_python_type",
+    "to_cache_name",
+    "to_content",
+    "to_contents",
+    "to_tools",
+]
 
 
 @cache
@@ -41,22 +52,39 @@ def _is_part(value: Any) -> bool:
     )
 
 
+def file_part(file: File) -> dict[str, Any]:
+    """The `fileData` part (a dict) that refers to an uploaded `file`."""
+    if not file.uri:
+        raise ValueError(f"file {file.name!r} has no uri: get() it once it is ACTIVE")
+    return {"fileData": {"fileUri": file.uri, "mimeType": file.mime_type}}
+
+
 def _part(value: Any) -> Any:
     if isinstance(value, str):
         return {"text": value}
     from ._models import File
 
-    if isinstance(value, File):
-        if not value.uri:
-            raise ValueError(f"file {value.name!r} has no uri: get() it once it is ACTIVE")
-        return {"fileData": {"fileUri": value.uri, "mimeType": value.mime_type}}
-    return value
+    return file_part(value) if isinstance(value, File) else value
 
 
 def _is_call(part: Any) -> bool:
     if isinstance(part, Mapping):
         return "function_call" in part or "functionCall" in part
     return getattr(part, "function_call", None) is not None
+
+
+def _with_file_parts(value: Any) -> Any:
+    """A turn dict with each uploaded `File` among its `parts` made its fileData part."""
+    if not isinstance(value, Mapping) or isinstance(value.get("parts"), (str, bytes)):
+        return value
+    parts = value.get("parts")
+    if not isinstance(parts, Sequence):
+        return value
+    from ._models import File
+
+    if not any(isinstance(p, File) for p in parts):
+        return value
+    return {**value, "parts": [_part(p) if isinstance(p, File) else p for p in parts]}
 
 
 def _turn(parts: list[Any]) -> dict[str, Any]:
@@ -82,7 +110,7 @@ def to_contents(value: Any) -> Any:
         if pending:
             out.append(_turn(pending))
             pending = []
-        out.append(item)
+        out.append(_with_file_parts(item))
     if pending:
         out.append(_turn(pending))
     return out
@@ -94,7 +122,7 @@ def to_content(value: Any) -> Any:
         return _turn([value])
     if isinstance(value, Sequence) and value and all(_is_part(v) for v in value):
         return _turn(list(value))
-    return value
+    return _with_file_parts(value)
 
 
 def to_cache_name(value: Any) -> Any:

@@ -1,18 +1,25 @@
 """What a request accepts where the spec says `X` (`XUnion`) or `list[X]` (`XListUnion`).
 
 The generator uses these aliases in method signatures and `TypedDict`s wherever such a type is
-an input (see codegen/render/extensions.py); `_contents` turns the short forms into wire shapes.
+an input, and `<Type><Field>Union` for that one field (see codegen/render/extensions.py);
+`_contents` turns the short forms into wire shapes.
 """
 
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
-from ._models import Content, File, Part, Schema, Tool
+from ._models import CachedContent, Content, File, Part, Schema, Tool
 
 if TYPE_CHECKING:  # named in strings: `_dicts` imports this module
     from ._dicts import ContentDict, PartDict, SchemaDict, ToolDict
 
-__all__ = ["ContentListUnion", "ContentUnion", "SchemaUnion", "ToolUnion"]
+__all__ = [
+    "ContentListUnion",
+    "ContentUnion",
+    "GenerateContentRequestCachedContentUnion",
+    "SchemaUnion",
+    "ToolUnion",
+]
 
 _PartLike: TypeAlias = Union[str, Part, "PartDict", File]
 
@@ -29,3 +36,6 @@ ToolUnion: TypeAlias = Union[Tool, "ToolDict", Callable[..., Any]]
 
 SchemaUnion: TypeAlias = Union[Schema, "SchemaDict", type[Any]]
 """A schema, or at the top of `response_schema` a Python type (`Model`, `list[Model]`, an enum)."""
+
+GenerateContentRequestCachedContentUnion: TypeAlias = Union[str, CachedContent]
+"""`cached_content`: the cache's name (`cachedContents/...`) or the `CachedContent` itself."""
