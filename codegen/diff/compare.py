@@ -359,9 +359,11 @@ class _Differ:
     # -- types -----------------------------------------------------------------------------------
 
     def types(self) -> None:
-        renamed = {naming.type_name(o): naming.type_name(n) for o, n in self.renames.items()}
-        old = {naming.type_name(n): t for n, t in self.old.types.items()}
-        new = {naming.type_name(n): t for n, t in self.new.types.items()}
+        # The package exports every type under its spec name (a colliding one is only renamed
+        # inside types/_models.py), so the spec name is the symbol users import.
+        renamed = dict(self.renames)
+        old = dict(self.old.types)
+        new = dict(self.new.types)
         for cls in sorted(old.keys() | new.keys()):
             a, b = old.get(cls), new.get(cls)
             sym = f"{PACKAGE}.types.{cls}"

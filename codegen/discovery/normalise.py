@@ -23,7 +23,9 @@ Types are ordered as in the document; a synthesised type follows the type that f
 Decisions where Discovery says nothing or too much:
 
 * a property whose name the spec language cannot spell (`_responseJsonSchema`) is left out with a
-  warning;
+  warning; so is such a resource or method, unless `keep_unspellable` (drift keeps them, so that
+  what Google adds is reported and left for a person rather than silently missing) and the name
+  has no `.` (the separator of drift's dotted paths: `tunedModels.permissions`);
 * a dangling `$ref` (the document refers to `MediaResolution` and never defines it) becomes `any`
   with a warning;
 * `additionalProperties: {type: any}` is `object` (a free-form JSON object, same Python type as
@@ -129,9 +131,9 @@ class Normalised(NamedTuple):
     warnings: list[NormaliseWarning]
 
 
-def normalise(doc: dict[str, Any]) -> Normalised:
+def normalise(doc: dict[str, Any], *, keep_unspellable: bool = False) -> Normalised:
     """Turn a (checked) Discovery document into a `Spec` plus warnings; never raises on content."""
-    return _Normaliser(doc).run()
+    return _Normaliser(doc, keep_unspellable=keep_unspellable).run()
 
 
 def prim(name: str) -> TypeRef:
@@ -157,6 +159,7 @@ class _EnumSite:
 @dataclass
 class _Normaliser:
     doc: dict[str, Any]
+    keep_unspellable: bool = False  # resources and methods whose names the spec cannot spell
     warnings: list[NormaliseWarning] = field(default_factory=list)
     schemas: dict[str, Any] = field(default_factory=dict)  # by the document's names
     rename: dict[str, str] = field(default_factory=dict)  # document name -> spec name
@@ -168,6 +171,10 @@ class _Normaliser:
 
     def warn(self, path: str, message: str) -> None:
         self.warnings.append(NormaliseWarning(loc(path), message))
+
+    def _spellable(self, name: str) -> bool:
+        """Whether a resource or method named `name` is kept (see `keep_unspellable`)."""
+        return bool(WIRE_NAME.match(name)) or (self.keep_unspellable and "." not in name)
 
     # -- entry ---------------------------------------------------------------------------------
 
@@ -456,7 +463,7 @@ class _Normaliser:
             if not isinstance(r, dict):
                 self.warn(rpath, "resource is not a JSON object; skipped")
                 continue
-            if not WIRE_NAME.match(rname):
+            if not self._spellable(rname):
                 self.warn(rpath, f"resource name {rname!r} is not a spec wire name; skipped")
                 continue
             methods = tuple(
@@ -479,7 +486,7 @@ class _Normaliser:
         if not isinstance(m, dict):
             self.warn(path, "method is not a JSON object; skipped")
             return None
-        if not WIRE_NAME.match(name):
+        if not self._spellable(name):
             self.warn(path, f"method name {name!r} is not a spec wire name; skipped")
             return None
         verb = str(m.get("httpMethod", "")).upper()

@@ -41,7 +41,7 @@ class Result:
 def check_spec(spec: Spec, discovery: Discovery, rules_file: Path | None, *, suggest: bool = False) -> Result:
     """Normalise, compare, apply the rules. Raises `DiscoveryError` for a document it cannot use."""
     try:
-        api = normalise(discovery.doc).spec
+        api = normalise(discovery.doc, keep_unspellable=True).spec
     except Exception as e:  # normalise takes checked documents; anything else is a bad document
         raise DiscoveryError(
             f"{discovery.source}: cannot make sense of the document ({type(e).__name__}: {e})".splitlines()[0]

@@ -117,11 +117,19 @@ def test_a_bad_levels_file_is_exit_2_with_file_and_line(
     assert cli("diff", str(SPEC), str(SPEC), "--levels", "missing.yaml").err == "codegen diff: --levels missing.yaml: no such file\n"
 
 
-def _rename_blob(s: SpecFiles) -> None:
+def _rename_blob(s: SpecFiles, to: str = "MediaBlob") -> None:
     """`Blob` becomes `MediaBlob`, every use follows: nothing but the name changed."""
     types = s.files[s.file_of_type("Blob")]["types"]
-    types["MediaBlob"] = types.pop("Blob")
-    s.field("Part", "inlineData")["type"] = "MediaBlob"
+    types[to] = types.pop("Blob")
+    uses = 0
+    for data in s.files.values():
+        for name, t in (data.get("types") or {}).items():
+            for field in t.get("fields") or {}:
+                ref = s.field(name, field)
+                if ref.get("type") in ("Blob", "list[Blob]"):
+                    ref["type"] = ref["type"].replace("Blob", to)
+                    uses += 1
+    assert uses >= 2  # Part.inlineData, and the Live messages' audio/video
 
 
 def test_a_renamed_type_is_reported_once(edited: Callable[..., Path], cli: Callable[..., Run]) -> None:
@@ -129,6 +137,21 @@ def test_a_renamed_type_is_reported_once(edited: Callable[..., Path], cli: Calla
     [c] = run.json()["changes"]
     assert (c["rule"], c["level"], c["symbol"]) == ("type-renamed", "breaking", "gemini_client.types.Blob")
     assert c["message"] == "object type renamed to MediaBlob (same structure); code naming Blob fails"
+
+
+def test_a_type_whose_class_is_renamed_internally_is_reported_by_its_exported_name(
+    edited: Callable[..., Path], spec_copy: Callable[[str], Path], cli: Callable[..., Run]
+) -> None:
+    """`Field` is `FieldModel` inside types/_models.py, but users import `gemini_client.types.Field`."""
+    head = edited(lambda s: _rename_blob(s, "Field"))
+    [c] = cli("diff", str(SPEC), str(head), "--format", "json").json()["changes"]
+    assert (c["symbol"], c["message"]) == ("gemini_client.types.Blob", "object type renamed to Field (same structure); code naming Blob fails")
+    later = SpecFiles(spec_copy("later"))
+    later.files = SpecFiles(head).files
+    later.type("Field")["description"] = "Renamed, then described again."
+    later.write()
+    [c] = cli("diff", str(head), str(later.root), "--format", "json").json()["changes"]
+    assert (c["rule"], c["symbol"]) == ("type-description-changed", "gemini_client.types.Field")
 
 
 def test_a_renamed_type_whose_fields_changed_too_reports_them_on_the_new_name(

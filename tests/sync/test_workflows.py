@@ -186,9 +186,10 @@ def run_action(repo: Path, tmp: Path, **given: str) -> list[subprocess.Completed
 
 @pytest.fixture
 def team_repo(tmp_path: Path) -> Path:
-    """A repository that vendors the client under third_party/gemini and keeps a copy of the spec."""
+    """A repository that vendors the client under third_party/gemini (what `codegen generate --out`
+    writes: gemini_client/ and .codegen-manifest.json) and keeps a copy of the spec."""
     repo = tmp_path / "team"
-    shutil.copytree(REPO / "generated" / "gemini_client", repo / "third_party" / "gemini" / "gemini_client", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "generated", repo / "third_party" / "gemini", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(REPO / "spec", repo / "spec")
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
