@@ -306,7 +306,7 @@ def goal_line(name: str, value: float, limit: float, what: str) -> str:
 
 # --- reporting -----------------------------------------------------------------------------
 
-PACKAGES = ("httpx", "httpx-sse", "pydantic", "pydantic-core", "google-genai", "httpx2", "gemini-codegen")
+PACKAGES = ("httpx", "pydantic", "pydantic-core", "google-genai", "httpx2", "gemini-codegen")
 
 
 def versions(extra: tuple[str, ...] = ()) -> str:

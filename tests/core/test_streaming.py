@@ -164,3 +164,22 @@ def test_raw_response_of_a_stream(client: Client, server: LoopbackServer) -> Non
     assert isinstance(raw, APIResponse) and raw.headers["x-request-id"] == "s1"
     with raw.parse() as chunks:
         assert [c.text for c in chunks] == ["t0 ", "end"]
+
+
+def test_a_long_event_line_parses_in_linear_time() -> None:
+    """An 8 MB event (inline image data) arriving in 1 KB reads: each byte is joined once, not
+    re-copied with every read (that took minutes)."""
+    import time
+
+    from gemini_client._core._streaming import _EventParser
+
+    payload = "x" * (8 * 1024 * 1024)
+    body = f'data: {{"text": "{payload}"}}\n\nda'.encode()
+    parser = _EventParser()
+    start = time.perf_counter()
+    events = []
+    for i in range(0, len(body), 1024):
+        events += parser.feed(body[i : i + 1024])
+    assert time.perf_counter() - start < 2.0
+    assert events == [("message", f'{{"text": "{payload}"}}')]
+    assert parser.inside_event  # the trailing "da" is an unfinished line

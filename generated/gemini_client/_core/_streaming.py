@@ -1,4 +1,10 @@
-"""Server-sent event streams of typed chunks (``?alt=sse``)."""
+"""Server-sent event streams of typed chunks (``?alt=sse``).
+
+The event parser is our own rather than httpx-sse's: httpx-sse drops an event left unfinished when
+the body ends, so a stream cut mid-event would look like a clean end, and it cannot say where a
+stream stopped. Here a cut stream is an error (`APIConnectionError`), `event: error` raises the
+typed error, and a byte-order mark before the first event is skipped.
+"""
 
 from __future__ import annotations
 
@@ -41,14 +47,19 @@ class _EventParser:
     """
 
     def __init__(self) -> None:
-        self._buffer = b""
+        self._buffer = b""  # the unfinished line
+        self._pending: list[bytes] = []  # more of it, not yet joined: a long line stays linear
         self._first = True
         self._event = ""
         self._data: list[str] = []
 
     def feed(self, chunk: bytes) -> list[tuple[str, str]]:
         """The ``(event, data)`` pairs completed by ``chunk``."""
-        buffer = self._buffer + chunk
+        if not self._first and b"\n" not in chunk and b"\r" not in chunk:
+            self._pending.append(chunk)  # no line ends here: nothing to parse yet
+            return []
+        buffer = b"".join((self._buffer, *self._pending, chunk))
+        self._pending.clear()
         if self._first:
             if len(buffer) < len(_BOM) and _BOM.startswith(buffer):
                 self._buffer = buffer
@@ -78,7 +89,8 @@ class _EventParser:
     @property
     def inside_event(self) -> bool:
         """Whether the bytes so far end in the middle of a line or an event."""
-        return bool(self._buffer.strip(b"\r")) or bool(self._data) or bool(self._event)
+        unfinished = self._buffer.strip(b"\r") or any(self._pending)
+        return bool(unfinished) or bool(self._data) or bool(self._event)
 
 
 class _BaseStream(Generic[T]):
