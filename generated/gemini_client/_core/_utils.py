@@ -12,7 +12,7 @@ import pydantic
 from ._exceptions import ArgumentError
 from ._types import NotGiven
 
-_M = TypeVar("_M", bound=pydantic.BaseModel)
+_M = TypeVar("_M", bound="pydantic.BaseModel")  # a string: BaseModel loads model machinery
 
 __all__ = [
     "argument_path",
