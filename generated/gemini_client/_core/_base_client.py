@@ -14,7 +14,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import httpx
-import pydantic
 
 from ._constants import (
     CONNECT_TIMEOUT,
@@ -49,6 +48,7 @@ from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
 from ._utils import check_path
 
 if TYPE_CHECKING:
+    import pydantic
     import asyncio
 
 __all__ = ["AsyncAPIClient", "AsyncAPIResource", "SyncAPIClient", "SyncAPIResource"]
@@ -83,6 +83,8 @@ _SDK_HEADERS = {
 
 
 def _parse(cast_to: type[T], response: httpx.Response, secrets: tuple[str, ...]) -> T:
+    import pydantic  # loaded with the models by now; kept out of `import gemini_client`
+
     try:
         return cast_to.model_validate_json(response.content)
     except pydantic.ValidationError as err:  # raised outside: its text shows the input

@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
 from types import TracebackType
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import httpx
-import pydantic
 
 from ._deadline import DEADLINE, time_left
 from ._exceptions import (
@@ -29,6 +28,9 @@ from ._exceptions import (
     sanitized,
     secret_forms,
 )
+
+if TYPE_CHECKING:
+    import pydantic
 
 __all__ = ["AsyncStream", "Stream"]
 
@@ -114,6 +116,8 @@ class _BaseStream(Generic[T]):
             raise self._error_event(data)
         if not data:
             return None
+        import pydantic  # loaded with the models by now; kept out of `import gemini_client`
+
         try:
             chunk = self._cast_to.model_validate_json(data)
         except pydantic.ValidationError as err:

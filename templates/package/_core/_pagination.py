@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
-from typing import Any, Generic, TypeVar
-
-import pydantic
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._exceptions import APIResponseValidationError
+
+if TYPE_CHECKING:
+    import pydantic
 
 __all__ = ["AsyncPager", "SyncPager"]
 

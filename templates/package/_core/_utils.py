@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
-import pydantic
 
 from ._exceptions import ArgumentError
 from ._types import NotGiven
+
+if TYPE_CHECKING:
+    import pydantic
 
 _M = TypeVar("_M", bound="pydantic.BaseModel")  # a string: BaseModel loads model machinery
 
@@ -108,6 +110,8 @@ def validate_arguments(model_cls: type[_M], values: object) -> _M:
     field knows is an error (a model instance keeps its extra fields). A value the model rejects
     raises ``ArgumentError`` naming its path, e.g. ``contents[0].parts[0].inline_data.data``.
     """
+    import pydantic  # loaded with the models by now; kept out of `import gemini_client`
+
     try:
         return model_cls.model_validate(values, extra="forbid")
     except pydantic.ValidationError as err:
