@@ -40,7 +40,7 @@ from ._errors import FileProcessingError
 if TYPE_CHECKING:
     from .. import types
 
-__all__ = ["AsyncFiles", "FileProcessingError", "Files", "file_name", "file_part"]
+__all__ = ["AsyncFiles", "FileProcessingError", "Files", "file_name"]
 
 _FILE_NAME = re.compile(r"files/[^/:?#]+")
 
@@ -57,15 +57,6 @@ def file_name(file: types.File | str) -> str:
     if not _FILE_NAME.fullmatch(name) or ".." in name:
         raise ValueError(f"not a file name: {name!r} (expected files/<id>)")
     return name
-
-
-def file_part(file: types.File) -> types.Part:
-    """A ``fileData`` part that puts an uploaded ``File`` into a prompt."""
-    from .. import types
-
-    if not file.uri:
-        raise ValueError(f"file {file.name!r} has no uri: get() it once it is ACTIVE")
-    return types.Part(file_data=types.FileData(file_uri=file.uri, mime_type=file.mime_type))
 
 
 def _upload_url(base_url: str, api_version: str) -> str:
