@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all install generate check test typecheck bench clean
+.PHONY: all install generate check test lint typecheck bench clean
 
 all: generate
 
@@ -24,6 +24,13 @@ check: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# The generator, tests, benchmarks and the templates' Python: one formatter and linter (ruff), and
+# mypy --strict on the generator.
+lint: install
+	$(BIN)/ruff check codegen tests bench templates
+	$(BIN)/ruff format --check codegen tests bench templates
+	$(BIN)/mypy --strict codegen
 
 bench: install
 	$(BIN)/python bench/run_all.py

@@ -35,7 +35,9 @@ ROOT = BENCH_DIR.parent
 RESULTS = BENCH_DIR / "RESULTS.md"
 MODEL = "gemini-2.5-flash"
 API_KEY = "k"
-CONTENTS = [{"role": "user", "parts": [{"text": "Explain how a transformer language model works."}]}]
+CONTENTS = [
+    {"role": "user", "parts": [{"text": "Explain how a transformer language model works."}]}
+]
 STREAM_CHUNKS = 50
 BASELINE = "raw httpx"
 
@@ -164,7 +166,9 @@ def check_wire_shape(payload: dict[str, Any]) -> None:
     if ours != payload:
         fail("payload is not the wire shape of gemini_client.types.GenerateContentResponse")
     theirs = gtypes.GenerateContentResponse.model_validate(payload)
-    dumped = _strip_none(theirs.model_dump(mode="json", by_alias=True, exclude={"sdk_http_response"}))
+    dumped = _strip_none(
+        theirs.model_dump(mode="json", by_alias=True, exclude={"sdk_http_response"})
+    )
     if dumped != payload:
         fail("payload is not the wire shape of google.genai.types.GenerateContentResponse")
 
@@ -173,16 +177,22 @@ def check_wire_shape(payload: dict[str, Any]) -> None:
 
 
 def _http_response(body: bytes, content_type: str, status: str = "200 OK") -> bytes:
-    head = f"HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {len(body)}\r\n\r\n"
+    head = (
+        f"HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {len(body)}\r\n\r\n"
+    )
     return head.encode() + body
 
 
 async def _serve() -> None:
     generate = _http_response(json.dumps(generate_content_response()).encode(), "application/json")
-    stream_head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
+    stream_head = (
+        b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
+    )
     events = [f"data: {json.dumps(c)}\r\n\r\n".encode() for c in stream_chunks()]
     stream_pieces = [b"%x\r\n%s\r\n" % (len(e), e) for e in events] + [b"0\r\n\r\n"]
-    not_found = _http_response(b'{"error": {"code": 404, "status": "NOT_FOUND"}}', "application/json", "404 Not Found")
+    not_found = _http_response(
+        b'{"error": {"code": 404, "status": "NOT_FOUND"}}', "application/json", "404 Not Found"
+    )
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -267,7 +277,9 @@ def measure(contenders: dict[str, Callable[[], object]], rounds: int = 5) -> dic
     return times
 
 
-def summarise(times: dict[str, list[float]], baseline: str = BASELINE) -> dict[str, dict[str, float]]:
+def summarise(
+    times: dict[str, list[float]], baseline: str = BASELINE
+) -> dict[str, dict[str, float]]:
     """Median and min/max of each contender, and its ratio to ``baseline`` per round (median, min, max)."""
     out = {}
     for name, ts in times.items():
@@ -334,7 +346,9 @@ def report(title: str, body: str, *, extra_packages: tuple[str, ...] = ()) -> No
     )
     print(section)
     if not RESULTS.exists():
-        RESULTS.write_text("# Benchmark results\n\nAppended by `make bench` (bench/run_all.py); newest last.\n\n")
+        RESULTS.write_text(
+            "# Benchmark results\n\nAppended by `make bench` (bench/run_all.py); newest last.\n\n"
+        )
     with RESULTS.open("a") as f:
         f.write(section + "\n")
 

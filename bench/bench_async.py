@@ -6,8 +6,19 @@ import asyncio
 import json
 
 from _common import (
-    API_KEY, BASELINE, CONTENTS, MODEL, check_wire_shape, fail, generate_content_response,
-    measure, report, require, serve, summarise, table,
+    API_KEY,
+    BASELINE,
+    CONTENTS,
+    MODEL,
+    check_wire_shape,
+    fail,
+    generate_content_response,
+    measure,
+    report,
+    require,
+    serve,
+    summarise,
+    table,
 )
 
 CONCURRENT = 200

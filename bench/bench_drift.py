@@ -52,7 +52,9 @@ def drift_args(p: argparse.ArgumentParser) -> list[str]:
         for opt in a.option_strings:
             if any(w in opt for w in ("discovery", "source", "against", "from")):
                 return ["drift", opt, DISCOVERY]
-    fail(f"cannot tell how to pass the Discovery document to `codegen drift`: {p.format_usage().strip()}")
+    fail(
+        f"cannot tell how to pass the Discovery document to `codegen drift`: {p.format_usage().strip()}"
+    )
     raise AssertionError
 
 
@@ -84,7 +86,9 @@ def main() -> None:
     first = run_in_process(argv)
     warm = [run_in_process(argv) for _ in range(WARM_RUNS)]
     start = time.perf_counter()
-    proc = subprocess.run([str(ROOT / ".venv" / "bin" / "codegen"), *argv], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "codegen"), *argv], cwd=ROOT, capture_output=True, text=True
+    )
     fresh = time.perf_counter() - start
     if proc.returncode not in (0, 1):
         fail(f"`codegen {' '.join(argv)}` exited {proc.returncode}: {proc.stderr.strip()[-500:]}")

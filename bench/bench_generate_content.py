@@ -5,8 +5,20 @@ from __future__ import annotations
 import json
 
 from _common import (
-    API_KEY, BASELINE, CONTENTS, MODEL, check_wire_shape, fail, generate_content_response,
-    goal_line, measure, report, require, serve, summarise, table,
+    API_KEY,
+    BASELINE,
+    CONTENTS,
+    MODEL,
+    check_wire_shape,
+    fail,
+    generate_content_response,
+    goal_line,
+    measure,
+    report,
+    require,
+    serve,
+    summarise,
+    table,
 )
 
 CALLS = 1000

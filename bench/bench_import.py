@@ -32,7 +32,9 @@ print(json.dumps({{"import": t1 - t0, "total": t2 - t0,
 def run(args: list[str]) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run([sys.executable, *args], capture_output=True, text=True)
     if proc.returncode:
-        fail(f"`python {' '.join(args)}` exited with {proc.returncode}: {proc.stderr.strip()[-500:]}")
+        fail(
+            f"`python {' '.join(args)}` exited with {proc.returncode}: {proc.stderr.strip()[-500:]}"
+        )
     return proc
 
 
@@ -59,6 +61,7 @@ def main() -> None:
             modules = top_level(run(["-X", "importtime", "-c", stmt]).stderr)
             # everything the statement imported beyond interpreter startup
             importtime[name].append(sum(v for k, v in modules.items() if k not in startup) / 1e6)
+
         return once
 
     measure({n: contender(n) for n in STATEMENTS}, rounds=ROUNDS)
@@ -67,9 +70,13 @@ def main() -> None:
     wall = summarise({n: [p["total"] for p in ps] for n, ps in probes.items()})
     imp = summarise(importtime)
     rss = {n: statistics.median(p["rss_kb"] for p in ps) / 1024 for n, ps in probes.items()}
-    rss_rows = ["| client | peak RSS MiB | above bare python MiB | x raw httpx |", "|---|---:|---:|---:|"]
+    rss_rows = [
+        "| client | peak RSS MiB | above bare python MiB | x raw httpx |",
+        "|---|---:|---:|---:|",
+    ]
     rss_rows += [
-        f"| {n} | {v:.1f} | {v - bare / 1024:.1f} | {v / rss[BASELINE]:.2f} |" for n, v in rss.items()
+        f"| {n} | {v:.1f} | {v - bare / 1024:.1f} | {v / rss[BASELINE]:.2f} |"
+        for n, v in rss.items()
     ]
     ours_import_ms = imp["gemini_client"]["median"] * 1000
     ours_wall_ms = wall["gemini_client"]["median"] * 1000
@@ -86,7 +93,9 @@ def main() -> None:
         + "\n\n"
         + goal_line("gemini_client importtime ms", ours_import_ms, GOAL_MS, "import ms")
         + "\n\n"
-        + goal_line("gemini_client import + Client() wall ms", ours_wall_ms, GOAL_MS, "import + Client() ms")
+        + goal_line(
+            "gemini_client import + Client() wall ms", ours_wall_ms, GOAL_MS, "import + Client() ms"
+        )
     )
     report("4. Import", body)
 

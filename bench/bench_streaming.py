@@ -5,8 +5,21 @@ from __future__ import annotations
 import json
 
 from _common import (
-    API_KEY, BASELINE, CONTENTS, MODEL, STREAM_CHUNKS, check_wire_shape, fail, goal_line, measure,
-    report, require, serve, stream_chunks, summarise, table,
+    API_KEY,
+    BASELINE,
+    CONTENTS,
+    MODEL,
+    STREAM_CHUNKS,
+    check_wire_shape,
+    fail,
+    goal_line,
+    measure,
+    report,
+    require,
+    serve,
+    stream_chunks,
+    summarise,
+    table,
 )
 
 ANSWERS = 100
@@ -33,11 +46,19 @@ def main() -> None:
 
         def answer_raw() -> int:
             n = 0
-            with raw.stream("POST", endpoint, params={"alt": "sse"}, json={"contents": CONTENTS}, headers=headers) as r:
+            with raw.stream(
+                "POST",
+                endpoint,
+                params={"alt": "sse"},
+                json={"contents": CONTENTS},
+                headers=headers,
+            ) as r:
                 r.raise_for_status()
                 for line in r.iter_lines():
                     if line.startswith("data:"):
-                        n += len(json.loads(line[5:])["candidates"][0]["content"]["parts"][0]["text"])
+                        n += len(
+                            json.loads(line[5:])["candidates"][0]["content"]["parts"][0]["text"]
+                        )
             return n
 
         def answer_ours() -> int:
@@ -52,7 +73,11 @@ def main() -> None:
                 for c in google.models.generate_content_stream(model=MODEL, contents=CONTENTS)
             )
 
-        answers = {BASELINE: answer_raw, "gemini_client": answer_ours, "google-genai": answer_google}
+        answers = {
+            BASELINE: answer_raw,
+            "gemini_client": answer_ours,
+            "google-genai": answer_google,
+        }
         for name, answer in answers.items():  # warm up, and check every chunk arrives
             if (got := answer()) != expected:
                 fail(f"{name} read {got} characters of text, expected {expected}")

@@ -65,8 +65,13 @@ def contender(name: str, url: str, path: str) -> None:
 
         def run() -> str:
             result = upload(
-                ours, ours.base_url + "upload/v1beta/files", cast_to=Created, file=path,
-                mime_type="application/octet-stream", metadata={}, options=RequestOptions(),
+                ours,
+                ours.base_url + "upload/v1beta/files",
+                cast_to=Created,
+                file=path,
+                mime_type="application/octet-stream",
+                metadata={},
+                options=RequestOptions(),
             )
             return str(result.file["sha256Hash"])
 
@@ -75,7 +80,8 @@ def contender(name: str, url: str, path: str) -> None:
         from google.genai import types as gtypes
 
         google = genai.Client(
-            api_key="k", http_options=gtypes.HttpOptions(base_url=url, api_version="v1beta", timeout=120_000)
+            api_key="k",
+            http_options=gtypes.HttpOptions(base_url=url, api_version="v1beta", timeout=120_000),
         )
 
         def run() -> str:
@@ -89,7 +95,9 @@ def contender(name: str, url: str, path: str) -> None:
     digest = run()
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "rss_growth_mb": max(0.0, peak - before), "sha256": digest}))
+    print(
+        json.dumps({"seconds": seconds, "rss_growth_mb": max(0.0, peak - before), "sha256": digest})
+    )
 
 
 def main() -> None:
@@ -115,7 +123,9 @@ def main() -> None:
                 for name in CONTENDERS[r % 3 :] + CONTENDERS[: r % 3]:
                     out = subprocess.run(
                         [sys.executable, __file__, "--contender", name, url, str(path)],
-                        capture_output=True, text=True, timeout=600,
+                        capture_output=True,
+                        text=True,
+                        timeout=600,
                     )
                     if out.returncode:
                         fail(f"{name} failed: {out.stderr.strip().splitlines()[-1:]}")

@@ -32,7 +32,9 @@ def main() -> int:
         print(f"<== {script}: exit {code} in {time.perf_counter() - t0:.0f}s\n", flush=True)
         if code:
             failed.append(script)
-    print(f"all benchmarks: {time.perf_counter() - start:.0f}s; results appended to {HERE / 'RESULTS.md'}")
+    print(
+        f"all benchmarks: {time.perf_counter() - start:.0f}s; results appended to {HERE / 'RESULTS.md'}"
+    )
     if failed:
         print(f"FAILED: {', '.join(failed)}", file=sys.stderr)
         return 1

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from importlib import metadata
 
 import black
+from black.mode import TargetVersion
+from black.parsing import InvalidInput
 
 LINE_LENGTH = 100
-_MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=LINE_LENGTH)
+_MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)
 MANIFEST = ".codegen-manifest.json"
 
 
@@ -39,7 +41,7 @@ def format_text(path: str, text: str) -> str:
         return text
     try:
         return black.format_str(text, mode=_MODE)
-    except black.InvalidInput as exc:
+    except InvalidInput as exc:
         raise FormatError(f"{path}: generated code is not valid Python: {exc}") from None
 
 
@@ -71,9 +73,7 @@ def read_manifest(previous: Mapping[str, bytes]) -> dict[str, list[str]]:
     return files if isinstance(files, dict) else {}
 
 
-def format_changed(
-    sources: Mapping[str, Source], previous: Mapping[str, bytes]
-) -> dict[str, str]:
+def format_changed(sources: Mapping[str, Source], previous: Mapping[str, bytes]) -> dict[str, str]:
     """Every file of `sources`, formatted, reusing a file of `previous` (the output as it is now)
     whose source is unchanged; plus the new manifest under `MANIFEST`."""
     old = read_manifest(previous)

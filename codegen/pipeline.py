@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .write import check_replaceable, read_stamp, read_tree, sha256, stale_files, write_stamp, write_tree
+from .write import (
+    check_replaceable,
+    read_stamp,
+    read_tree,
+    sha256,
+    stale_files,
+    write_stamp,
+    write_tree,
+)
 
 # Tools whose output lands in generated/: a new version of any of them means regenerating.
 PINNED_TOOLS = ("datamodel-code-generator", "black", "jinja2", "pyyaml")
@@ -34,9 +42,16 @@ def inputs_hash(paths: Paths) -> str:
 
     h = hashlib.sha256()
     for p in spec_files(paths.spec) if paths.spec.is_dir() else ():
-        h.update(p.relative_to(paths.spec).as_posix().encode() + b"\0" + read_file(p, shown_path(p)) + b"\0")
+        h.update(
+            p.relative_to(paths.spec).as_posix().encode()
+            + b"\0"
+            + read_file(p, shown_path(p))
+            + b"\0"
+        )
     sources = [(paths.templates, p) for p in sorted(paths.templates.glob("**/*"))]
-    sources += [(CODEGEN_DIR, p) for pattern in GENERATOR_SOURCES for p in sorted(CODEGEN_DIR.glob(pattern))]
+    sources += [
+        (CODEGEN_DIR, p) for pattern in GENERATOR_SOURCES for p in sorted(CODEGEN_DIR.glob(pattern))
+    ]
     for root, p in sources:
         if p.is_file() and "__pycache__" not in p.parts:
             h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")

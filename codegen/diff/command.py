@@ -29,13 +29,50 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
             "directory or a git ref (read with `git archive`, without touching the work tree)."
         ),
     )
-    d.add_argument("base", nargs="?", default="HEAD", metavar="BASE", help="spec directory or git ref (default: HEAD)")
-    d.add_argument("head", nargs="?", default=None, metavar="HEAD", help="spec directory or git ref (default: the work tree's --spec-dir)")
-    d.add_argument("--spec-dir", "--spec", dest="spec_dir", default="spec", metavar="DIR", help="the spec directory, also its path inside git refs (default: spec)")
-    d.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
-    d.add_argument("--fail-on", choices=FAIL_ON, default="breaking", help="exit 1 when a change at or above this level is found (default: breaking)")
-    d.add_argument("--levels", metavar="FILE", default=None, help=f"the repository's rule levels by rule id (default: ./{FILE_NAME} when it exists)")
-    d.add_argument("--output", "-o", metavar="FILE", default=None, help="write the report to FILE instead of standard output")
+    d.add_argument(
+        "base",
+        nargs="?",
+        default="HEAD",
+        metavar="BASE",
+        help="spec directory or git ref (default: HEAD)",
+    )
+    d.add_argument(
+        "head",
+        nargs="?",
+        default=None,
+        metavar="HEAD",
+        help="spec directory or git ref (default: the work tree's --spec-dir)",
+    )
+    d.add_argument(
+        "--spec-dir",
+        "--spec",
+        dest="spec_dir",
+        default="spec",
+        metavar="DIR",
+        help="the spec directory, also its path inside git refs (default: spec)",
+    )
+    d.add_argument(
+        "--format", choices=FORMATS, default="text", help="report format (default: text)"
+    )
+    d.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="breaking",
+        help="exit 1 when a change at or above this level is found (default: breaking)",
+    )
+    d.add_argument(
+        "--levels",
+        metavar="FILE",
+        default=None,
+        help=f"the repository's rule levels by rule id (default: ./{FILE_NAME} when it exists)",
+    )
+    d.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        default=None,
+        help="write the report to FILE instead of standard output",
+    )
     d.set_defaults(func=run)
     return d
 
@@ -80,7 +117,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             Path(args.output).write_text(report, encoding="utf-8")
         except OSError as exc:
-            print(f"codegen diff: cannot write {args.output}: {exc}".splitlines()[0], file=sys.stderr)
+            print(
+                f"codegen diff: cannot write {args.output}: {exc}".splitlines()[0], file=sys.stderr
+            )
             return EXIT_BAD_INPUT
     else:
         sys.stdout.write(report)

@@ -7,13 +7,24 @@ type is written in never make a change. Each change is classified by one rule of
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from .. import naming
-from ..spec.model import EnumType, Field, Location, Method, ObjectType, Resource, Spec, TypeDef, TypeRef
+from ..spec.model import (
+    EnumType,
+    Field,
+    Location,
+    Method,
+    ObjectType,
+    Resource,
+    Spec,
+    TypeDef,
+    TypeRef,
+)
 from .rules import LEVELS, RULES, Level
 from .sources import Side
 
@@ -25,7 +36,9 @@ class Change:
     rule: str
     symbol: str  # the Python symbol affected
     message: str
-    base: str | None  # "spec/content.yaml:42" on the base side, when the node (or its parent) is there
+    base: (
+        str | None
+    )  # "spec/content.yaml:42" on the base side, when the node (or its parent) is there
     head: str | None
     override: Level | None = None  # the repository's level for this rule (codegen/diff/levels.py)
 
@@ -39,7 +52,14 @@ class Change:
         return hashlib.sha256(f"{self.rule}\0{self.symbol}".encode()).hexdigest()[:16]
 
     def sort_key(self) -> tuple[int, str, str, str, str, str]:
-        return (LEVELS.index(self.level), self.symbol, self.rule, self.message, self.base or "", self.head or "")
+        return (
+            LEVELS.index(self.level),
+            self.symbol,
+            self.rule,
+            self.message,
+            self.base or "",
+            self.head or "",
+        )
 
 
 def diff(base: Side, head: Side, levels: Mapping[str, str] | None = None) -> list[Change]:
@@ -60,7 +80,9 @@ def diff(base: Side, head: Side, levels: Mapping[str, str] | None = None) -> lis
 
 _PLACEHOLDER = re.compile(r"\{(\+?)[A-Za-z][A-Za-z0-9_]*\}")
 # Primitive type changes that every old value still fits and that keep the Python type.
-_WIDENINGS = frozenset({("int32", "int64"), ("uint32", "uint64"), ("uint32", "int64"), ("float", "double")})
+_WIDENINGS = frozenset(
+    {("int32", "int64"), ("uint32", "uint64"), ("uint32", "int64"), ("float", "double")}
+)
 
 
 def _endpoint_path(path: str) -> str:
@@ -94,6 +116,14 @@ def _sub(loc: Location, key: str, spec: Spec) -> Location:
     return spec.locations.get(f"{loc.path}.{key}", loc) if loc.path else loc
 
 
+def _sub_at(loc: Location, spec: Spec, key: str) -> Location:
+    return _sub(loc, key, spec)
+
+
+def _method_symbol(attr: str, name: str) -> str:
+    return f"client.{attr}.{name}()"
+
+
 def reachable(spec: Spec) -> tuple[set[str], set[str]]:
     """The types reachable from requests (bodies, parameters) and from responses (results,
     long-running results and metadata). A type can be in both. Output-only fields do not make a
@@ -121,7 +151,12 @@ def reachable(spec: Spec) -> tuple[set[str], set[str]]:
     request_roots: list[str | None] = [m.request for m in methods]
     request_roots += [p.type.named() for m in methods for p in m.parameters]
     response_roots: list[str | None] = [m.response for m in methods]
-    response_roots += [x for m in methods if m.long_running for x in (m.long_running.response, m.long_running.metadata)]
+    response_roots += [
+        x
+        for m in methods
+        if m.long_running
+        for x in (m.long_running.response, m.long_running.metadata)
+    ]
     return walk(request_roots, True), walk(response_roots, False)
 
 
@@ -147,7 +182,15 @@ def kwargs(m: Method, spec: Spec) -> dict[str, Kwarg]:
     for p in m.parameters:
         t = TypeRef("list", item=p.type) if p.repeated else p.type
         out[naming.param_name(p.name)] = Kwarg(
-            naming.param_name(p.name), p.name, p.location, t, p.required, p.prefix, p.deprecated, p.description, p.loc
+            naming.param_name(p.name),
+            p.name,
+            p.location,
+            t,
+            p.required,
+            p.prefix,
+            p.deprecated,
+            p.description,
+            p.loc,
         )
     path_names = {p.name for p in m.parameters if p.location == "path"}
     request = spec.types.get(m.request or "")
@@ -157,14 +200,28 @@ def kwargs(m: Method, spec: Spec) -> dict[str, Kwarg]:
                 continue
             out.setdefault(
                 naming.param_name(f.name),
-                Kwarg(naming.param_name(f.name), f.name, "body", f.type, f.required, "", f.deprecated, f.description, f.loc),
+                Kwarg(
+                    naming.param_name(f.name),
+                    f.name,
+                    "body",
+                    f.type,
+                    f.required,
+                    "",
+                    f.deprecated,
+                    f.description,
+                    f.loc,
+                ),
             )
     return out
 
 
 def _pagination(m: Method) -> str:
     p = m.pagination
-    return "none" if p is None else f"items={p.items}, page_token={p.page_token}, next_page_token={p.next_page_token}"
+    return (
+        "none"
+        if p is None
+        else f"items={p.items}, page_token={p.page_token}, next_page_token={p.next_page_token}"
+    )
 
 
 def _long_running(m: Method) -> str:
@@ -193,9 +250,19 @@ class _Differ:
     def ren_ref(self, ref: TypeRef) -> TypeRef:
         return _rename_ref(ref, self.renames)
 
-    def add(self, rule: str, symbol: str, at_base: Location | None, at_head: Location | None, /, **fields: str) -> None:
+    def add(
+        self,
+        rule: str,
+        symbol: str,
+        at_base: Location | None,
+        at_head: Location | None,
+        /,
+        **fields: str,
+    ) -> None:
         message = RULES[rule].message.format(**fields)
-        self.changes.append(Change(rule, symbol, message, self.base.where(at_base), self.head.where(at_head)))
+        self.changes.append(
+            Change(rule, symbol, message, self.base.where(at_base), self.head.where(at_head))
+        )
 
     def in_request(self, type_name: str) -> bool:
         """Request side, or reachable from nothing at all (then judged strictly)."""
@@ -212,12 +279,26 @@ class _Differ:
     def service(self) -> None:
         a, b = self.old.service, self.new.service
         sym = f"{PACKAGE}.Client"
-        la = lambda key: _sub(a.loc, key, self.old)  # noqa: E731
-        lb = lambda key: _sub(b.loc, key, self.new)  # noqa: E731
+        la = functools.partial(_sub_at, a.loc, self.old)
+        lb = functools.partial(_sub_at, b.loc, self.new)
         if a.base_url != b.base_url:
-            self.add("service-base-url-changed", sym, la("base_url"), lb("base_url"), old=a.base_url, new=b.base_url)
+            self.add(
+                "service-base-url-changed",
+                sym,
+                la("base_url"),
+                lb("base_url"),
+                old=a.base_url,
+                new=b.base_url,
+            )
         if a.auth_header != b.auth_header:
-            self.add("service-auth-header-changed", sym, la("auth"), lb("auth"), old=a.auth_header, new=b.auth_header)
+            self.add(
+                "service-auth-header-changed",
+                sym,
+                la("auth"),
+                lb("auth"),
+                old=a.auth_header,
+                new=b.auth_header,
+            )
         for name in sorted(set(a.api_key_env) - set(b.api_key_env)):
             self.add("service-api-key-env-removed", sym, la("auth"), lb("auth"), name=name)
         for name in sorted(set(b.api_key_env) - set(a.api_key_env)):
@@ -225,10 +306,28 @@ class _Differ:
         common_a = [e for e in a.api_key_env if e in b.api_key_env]
         common_b = [e for e in b.api_key_env if e in a.api_key_env]
         if common_a != common_b:
-            self.add("service-api-key-env-reordered", sym, la("auth"), lb("auth"), old=", ".join(common_a), new=", ".join(common_b))
-        for what, old, new in (("title", a.title, b.title), ("description", a.description, b.description)):
+            self.add(
+                "service-api-key-env-reordered",
+                sym,
+                la("auth"),
+                lb("auth"),
+                old=", ".join(common_a),
+                new=", ".join(common_b),
+            )
+        for what, old, new in (
+            ("title", a.title, b.title),
+            ("description", a.description, b.description),
+        ):
             if old != new:
-                self.add("service-description-changed", sym, la(what), lb(what), what=what, old=_quote(old), new=_quote(new))
+                self.add(
+                    "service-description-changed",
+                    sym,
+                    la(what),
+                    lb(what),
+                    what=what,
+                    old=_quote(old),
+                    new=_quote(new),
+                )
 
     # -- resources and methods -------------------------------------------------------------------
 
@@ -240,14 +339,35 @@ class _Differ:
             parent = attr.rpartition(".")[0]
             if b is None:
                 assert a is not None
-                if not parent or parent in new:  # a removed resource is reported once, not its nested ones
-                    self.add("resource-removed", sym, a.loc, new[parent].loc if parent else None, count=str(_count(a)))
+                if (
+                    not parent or parent in new
+                ):  # a removed resource is reported once, not its nested ones
+                    self.add(
+                        "resource-removed",
+                        sym,
+                        a.loc,
+                        new[parent].loc if parent else None,
+                        count=str(_count(a)),
+                    )
             elif a is None:
                 if not parent or parent in old:
-                    self.add("resource-added", sym, old[parent].loc if parent else None, b.loc, count=str(_count(b)))
+                    self.add(
+                        "resource-added",
+                        sym,
+                        old[parent].loc if parent else None,
+                        b.loc,
+                        count=str(_count(b)),
+                    )
             else:
                 if a.description != b.description:
-                    self.add("resource-description-changed", sym, _sub(a.loc, "description", self.old), _sub(b.loc, "description", self.new), old=_quote(a.description), new=_quote(b.description))
+                    self.add(
+                        "resource-description-changed",
+                        sym,
+                        _sub(a.loc, "description", self.old),
+                        _sub(b.loc, "description", self.new),
+                        old=_quote(a.description),
+                        new=_quote(b.description),
+                    )
                 self.methods(attr, a, b)
 
     def methods(self, attr: str, ra: Resource, rb: Resource) -> None:
@@ -255,67 +375,165 @@ class _Differ:
         new = {naming.method_name(m.name): m for m in rb.methods}
         removed = sorted(old.keys() - new.keys())
         added = sorted(new.keys() - old.keys())
-        sym = lambda name: f"client.{attr}.{name}()"  # noqa: E731
         # A rename is a removal and an addition of the same endpoint: report it once.
         by_endpoint: dict[tuple[str, str], list[str]] = {}
         for name in added:
-            by_endpoint.setdefault((new[name].http_method, _endpoint_path(new[name].path)), []).append(name)
+            by_endpoint.setdefault(
+                (new[name].http_method, _endpoint_path(new[name].path)), []
+            ).append(name)
         renamed: set[str] = set()
         for name in removed:
             m = old[name]
             match = by_endpoint.get((m.http_method, _endpoint_path(m.path)), [])
             if len(match) == 1 and match[0] not in renamed:
                 renamed.add(match[0])
-                self.add("method-renamed", sym(name), m.loc, new[match[0]].loc, old=f"{name}()", new=f"{match[0]}()", http=f"{m.http_method} {m.path}")
+                self.add(
+                    "method-renamed",
+                    _method_symbol(attr, name),
+                    m.loc,
+                    new[match[0]].loc,
+                    old=f"{name}()",
+                    new=f"{match[0]}()",
+                    http=f"{m.http_method} {m.path}",
+                )
             else:
-                self.add("method-removed", sym(name), m.loc, rb.loc, http=f"{m.http_method} {m.path}")
+                self.add(
+                    "method-removed",
+                    _method_symbol(attr, name),
+                    m.loc,
+                    rb.loc,
+                    http=f"{m.http_method} {m.path}",
+                )
         for name in added:
             if name not in renamed:
                 m = new[name]
-                self.add("method-added", sym(name), ra.loc, m.loc, http=f"{m.http_method} {m.path}")
+                self.add(
+                    "method-added",
+                    _method_symbol(attr, name),
+                    ra.loc,
+                    m.loc,
+                    http=f"{m.http_method} {m.path}",
+                )
         for name in sorted(old.keys() & new.keys()):
             self.method(attr, name, old[name], new[name])
 
     def method(self, attr: str, name: str, a: Method, b: Method) -> None:
         sym = f"client.{attr}.{name}()"
-        la = lambda key: _sub(a.loc, key, self.old)  # noqa: E731
-        lb = lambda key: _sub(b.loc, key, self.new)  # noqa: E731
+        la = functools.partial(_sub_at, a.loc, self.old)
+        lb = functools.partial(_sub_at, b.loc, self.new)
         if a.http_method != b.http_method:
-            self.add("method-http-method-changed", sym, la("http"), lb("http"), old=a.http_method, new=b.http_method)
+            self.add(
+                "method-http-method-changed",
+                sym,
+                la("http"),
+                lb("http"),
+                old=a.http_method,
+                new=b.http_method,
+            )
         if _endpoint_path(a.path) != _endpoint_path(b.path):
             self.add("method-path-changed", sym, la("http"), lb("http"), old=a.path, new=b.path)
         if self.ren(a.response) != b.response:
-            self.add("method-response-type-changed", sym, la("response"), lb("response"), old=str(a.response), new=str(b.response))
+            self.add(
+                "method-response-type-changed",
+                sym,
+                la("response"),
+                lb("response"),
+                old=str(a.response),
+                new=str(b.response),
+            )
         if self.ren(a.request) != b.request:
-            self.add("method-request-type-changed", sym, la("request"), lb("request"), old=a.request or "none", new=b.request or "none")
+            self.add(
+                "method-request-type-changed",
+                sym,
+                la("request"),
+                lb("request"),
+                old=a.request or "none",
+                new=b.request or "none",
+            )
         response = str(b.response)
         if a.streaming != b.streaming:
             rule = "method-streaming-added" if b.streaming else "method-streaming-removed"
             self.add(rule, sym, la("streaming"), lb("streaming"), response=response)
         if a.pagination != b.pagination:
             if a.pagination is None:
-                self.add("method-pagination-added", sym, la("paginated"), lb("paginated"), new=_pagination(b), response=response)
+                self.add(
+                    "method-pagination-added",
+                    sym,
+                    la("paginated"),
+                    lb("paginated"),
+                    new=_pagination(b),
+                    response=response,
+                )
             elif b.pagination is None:
-                self.add("method-pagination-removed", sym, la("paginated"), lb("paginated"), response=response)
+                self.add(
+                    "method-pagination-removed",
+                    sym,
+                    la("paginated"),
+                    lb("paginated"),
+                    response=response,
+                )
             else:
-                self.add("method-pagination-changed", sym, la("paginated"), lb("paginated"), old=_pagination(a), new=_pagination(b))
-        a_lr = a.long_running and replace(a.long_running, response=self.ren(a.long_running.response) or "", metadata=self.ren(a.long_running.metadata))
+                self.add(
+                    "method-pagination-changed",
+                    sym,
+                    la("paginated"),
+                    lb("paginated"),
+                    old=_pagination(a),
+                    new=_pagination(b),
+                )
+        a_lr = a.long_running and replace(
+            a.long_running,
+            response=self.ren(a.long_running.response) or "",
+            metadata=self.ren(a.long_running.metadata),
+        )
         if a_lr != b.long_running:
             if a.long_running is None:
-                self.add("method-long-running-added", sym, la("long_running"), lb("long_running"), new=_long_running(b), response=response)
+                self.add(
+                    "method-long-running-added",
+                    sym,
+                    la("long_running"),
+                    lb("long_running"),
+                    new=_long_running(b),
+                    response=response,
+                )
             elif b.long_running is None:
-                self.add("method-long-running-removed", sym, la("long_running"), lb("long_running"), response=response)
+                self.add(
+                    "method-long-running-removed",
+                    sym,
+                    la("long_running"),
+                    lb("long_running"),
+                    response=response,
+                )
             else:
-                self.add("method-long-running-changed", sym, la("long_running"), lb("long_running"), old=_long_running(a), new=_long_running(b))
+                self.add(
+                    "method-long-running-changed",
+                    sym,
+                    la("long_running"),
+                    lb("long_running"),
+                    old=_long_running(a),
+                    new=_long_running(b),
+                )
         if a.upload != b.upload:
-            self.add("method-upload-added" if b.upload else "method-upload-removed", sym, la("upload"), lb("upload"))
+            self.add(
+                "method-upload-added" if b.upload else "method-upload-removed",
+                sym,
+                la("upload"),
+                lb("upload"),
+            )
         if a.deprecated != b.deprecated:
             if b.deprecated:
                 self.add("method-deprecated", sym, la("deprecated"), lb("deprecated"))
             else:
                 self.add("deprecation-withdrawn", sym, la("deprecated"), b.loc, what="method")
         if a.description != b.description:
-            self.add("method-description-changed", sym, la("description"), lb("description"), old=_quote(a.description), new=_quote(b.description))
+            self.add(
+                "method-description-changed",
+                sym,
+                la("description"),
+                lb("description"),
+                old=_quote(a.description),
+                new=_quote(b.description),
+            )
         self.kwargs(attr, name, a, b)
 
     def kwargs(self, attr: str, method: str, ma: Method, mb: Method) -> None:
@@ -325,36 +543,81 @@ class _Differ:
             sym = f"client.{attr}.{method}(..., {name}=)"
             if b is None:
                 assert a is not None
-                self.add("parameter-removed", sym, a.loc, mb.loc, name=name, where=a.where, wire=a.wire)
+                self.add(
+                    "parameter-removed", sym, a.loc, mb.loc, name=name, where=a.where, wire=a.wire
+                )
                 continue
             if a is None:
                 rule = "new-required-parameter" if b.required else "new-optional-parameter"
-                self.add(rule, sym, ma.loc, b.loc, name=name, where=b.where, wire=b.wire, type=str(b.type))
+                self.add(
+                    rule,
+                    sym,
+                    ma.loc,
+                    b.loc,
+                    name=name,
+                    where=b.where,
+                    wire=b.wire,
+                    type=str(b.type),
+                )
                 continue
             self.kwarg(sym, name, a, b)
 
     def kwarg(self, sym: str, name: str, a: Kwarg, b: Kwarg) -> None:
-        la = lambda key: _sub(a.loc, key, self.old)  # noqa: E731
-        lb = lambda key: _sub(b.loc, key, self.new)  # noqa: E731
+        la = functools.partial(_sub_at, a.loc, self.old)
+        lb = functools.partial(_sub_at, b.loc, self.new)
         if a.required != b.required:
             rule = "parameter-became-required" if b.required else "parameter-became-optional"
             self.add(rule, sym, la("required"), lb("required"), name=name)
         if self.ren_ref(a.type) != b.type:
-            rule = "parameter-type-widened" if _widened(a.type, b.type) else "parameter-type-changed"
+            rule = (
+                "parameter-type-widened" if _widened(a.type, b.type) else "parameter-type-changed"
+            )
             self.add(rule, sym, la("type"), lb("type"), name=name, old=str(a.type), new=str(b.type))
         if a.prefix != b.prefix and a.where == b.where == "path":
-            self.add("parameter-prefix-changed", sym, la("prefix"), lb("prefix"), name=name, old=a.prefix or "(none)", new=b.prefix or "(none)")
+            self.add(
+                "parameter-prefix-changed",
+                sym,
+                la("prefix"),
+                lb("prefix"),
+                name=name,
+                old=a.prefix or "(none)",
+                new=b.prefix or "(none)",
+            )
         if (a.where, a.wire) != (b.where, b.wire):
-            self.add("parameter-wire-changed", sym, a.loc, b.loc, name=name, old=f"{a.where} {a.wire}", new=f"{b.where} {b.wire}")
+            self.add(
+                "parameter-wire-changed",
+                sym,
+                a.loc,
+                b.loc,
+                name=name,
+                old=f"{a.where} {a.wire}",
+                new=f"{b.where} {b.wire}",
+            )
         # A body field's deprecation and description are reported once, on the type's field.
         if b.where != "body" and a.where != "body":
             if a.deprecated != b.deprecated:
                 if b.deprecated:
-                    self.add("parameter-deprecated", sym, la("deprecated"), lb("deprecated"), name=name)
+                    self.add(
+                        "parameter-deprecated", sym, la("deprecated"), lb("deprecated"), name=name
+                    )
                 else:
-                    self.add("deprecation-withdrawn", sym, la("deprecated"), b.loc, what=f"keyword argument {name}=")
+                    self.add(
+                        "deprecation-withdrawn",
+                        sym,
+                        la("deprecated"),
+                        b.loc,
+                        what=f"keyword argument {name}=",
+                    )
             if a.description != b.description:
-                self.add("parameter-description-changed", sym, la("description"), lb("description"), name=name, old=_quote(a.description), new=_quote(b.description))
+                self.add(
+                    "parameter-description-changed",
+                    sym,
+                    la("description"),
+                    lb("description"),
+                    name=name,
+                    old=_quote(a.description),
+                    new=_quote(b.description),
+                )
 
     # -- types -----------------------------------------------------------------------------------
 
@@ -388,11 +651,29 @@ class _Differ:
     def typedef(self, sym: str, a: TypeDef, b: TypeDef) -> None:
         if a.deprecated != b.deprecated:
             if b.deprecated:
-                self.add("type-deprecated", sym, _sub(a.loc, "deprecated", self.old), _sub(b.loc, "deprecated", self.new))
+                self.add(
+                    "type-deprecated",
+                    sym,
+                    _sub(a.loc, "deprecated", self.old),
+                    _sub(b.loc, "deprecated", self.new),
+                )
             else:
-                self.add("deprecation-withdrawn", sym, _sub(a.loc, "deprecated", self.old), b.loc, what="type")
+                self.add(
+                    "deprecation-withdrawn",
+                    sym,
+                    _sub(a.loc, "deprecated", self.old),
+                    b.loc,
+                    what="type",
+                )
         if a.description != b.description:
-            self.add("type-description-changed", sym, _sub(a.loc, "description", self.old), _sub(b.loc, "description", self.new), old=_quote(a.description), new=_quote(b.description))
+            self.add(
+                "type-description-changed",
+                sym,
+                _sub(a.loc, "description", self.old),
+                _sub(b.loc, "description", self.new),
+                old=_quote(a.description),
+                new=_quote(b.description),
+            )
         if isinstance(a, ObjectType) and isinstance(b, ObjectType):
             self.fields(sym, a, b)
         elif isinstance(a, EnumType) and isinstance(b, EnumType):
@@ -409,14 +690,18 @@ class _Differ:
                 assert a is not None
                 self.add("field-removed", fsym, a.loc, tb.loc, wire=a.name, type=str(a.type))
             elif a is None:
-                rule = "new-required-request-field" if b.required and request and not b.output_only else "field-added"
+                rule = (
+                    "new-required-request-field"
+                    if b.required and request and not b.output_only
+                    else "field-added"
+                )
                 self.add(rule, fsym, ta.loc, b.loc, wire=b.name, type=str(b.type))
             else:
                 self.field(fsym, a, b, request)
 
     def field(self, sym: str, a: Field, b: Field, request: bool) -> None:
-        la = lambda key: _sub(a.loc, key, self.old)  # noqa: E731
-        lb = lambda key: _sub(b.loc, key, self.new)  # noqa: E731
+        la = functools.partial(_sub_at, a.loc, self.old)
+        lb = functools.partial(_sub_at, b.loc, self.new)
         if a.name != b.name:
             self.add("field-wire-name-changed", sym, a.loc, b.loc, old=a.name, new=b.name)
         if self.ren_ref(a.type) != b.type:
@@ -425,22 +710,46 @@ class _Differ:
         writable = request and not a.output_only and not b.output_only
         if a.required != b.required:
             if b.required:
-                rule = "request-field-became-required" if writable else "response-field-became-required"
+                rule = (
+                    "request-field-became-required"
+                    if writable
+                    else "response-field-became-required"
+                )
             else:
-                rule = "request-field-became-optional" if writable else "response-field-became-optional"
+                rule = (
+                    "request-field-became-optional"
+                    if writable
+                    else "response-field-became-optional"
+                )
             self.add(rule, sym, la("required"), lb("required"))
         if a.output_only != b.output_only:
             if b.output_only and request:
-                self.add("request-field-became-output-only", sym, la("output_only"), lb("output_only"))
+                self.add(
+                    "request-field-became-output-only", sym, la("output_only"), lb("output_only")
+                )
             else:
-                self.add("field-output-only-changed", sym, la("output_only"), lb("output_only"), old=str(a.output_only).lower(), new=str(b.output_only).lower())
+                self.add(
+                    "field-output-only-changed",
+                    sym,
+                    la("output_only"),
+                    lb("output_only"),
+                    old=str(a.output_only).lower(),
+                    new=str(b.output_only).lower(),
+                )
         if a.deprecated != b.deprecated:
             if b.deprecated:
                 self.add("field-deprecated", sym, la("deprecated"), lb("deprecated"))
             else:
                 self.add("deprecation-withdrawn", sym, la("deprecated"), b.loc, what="field")
         if a.description != b.description:
-            self.add("field-description-changed", sym, la("description"), lb("description"), old=_quote(a.description), new=_quote(b.description))
+            self.add(
+                "field-description-changed",
+                sym,
+                la("description"),
+                lb("description"),
+                old=_quote(a.description),
+                new=_quote(b.description),
+            )
 
     def enum_values(self, sym: str, ta: EnumType, tb: EnumType) -> None:
         old = {naming.enum_member(v.name): v for v in ta.values}
@@ -466,7 +775,14 @@ class _Differ:
                     else:
                         self.add("deprecation-withdrawn", vsym, a.loc, b.loc, what="enum value")
                 if a.description != b.description:
-                    self.add("enum-value-description-changed", vsym, a.loc, b.loc, old=_quote(a.description), new=_quote(b.description))
+                    self.add(
+                        "enum-value-description-changed",
+                        vsym,
+                        a.loc,
+                        b.loc,
+                        old=_quote(a.description),
+                        new=_quote(b.description),
+                    )
 
 
 def _rename_ref(ref: TypeRef, names: Mapping[str, str]) -> TypeRef:
@@ -513,7 +829,10 @@ def renames(old: Spec, new: Spec) -> dict[str, str]:
 
 def _attrs(spec: Spec) -> dict[str, Resource]:
     """Every resource by its attribute path on the client: `tuned_models.permissions`."""
-    return {".".join(naming.resource_attr(p) for p in path.split(".")): r for path, r in spec.all_resources()}
+    return {
+        ".".join(naming.resource_attr(p) for p in path.split(".")): r
+        for path, r in spec.all_resources()
+    }
 
 
 def _count(r: Resource) -> int:

@@ -36,14 +36,31 @@ def load_levels(path: Path) -> dict[str, str]:
             node = tree.items.get("levels")
             if node is not None and not (node.kind == "scalar" and node.value is None):
                 if node.kind != "mapping":
-                    problems.append(Problem(node.loc, f"expected a mapping of rule id to level, got {node.describe()}"))
+                    problems.append(
+                        Problem(
+                            node.loc,
+                            f"expected a mapping of rule id to level, got {node.describe()}",
+                        )
+                    )
                 else:
                     for rule_id, child in node.items.items():
-                        value = OFF if child.value is False else child.value  # YAML 1.1 reads `off` as false
+                        value = (
+                            OFF if child.value is False else child.value
+                        )  # YAML 1.1 reads `off` as false
                         if rule_id not in RULES:
-                            problems.append(Problem(child.loc, f"unknown rule '{rule_id}'{did_you_mean(rule_id, RULES)}"))
+                            problems.append(
+                                Problem(
+                                    child.loc,
+                                    f"unknown rule '{rule_id}'{did_you_mean(rule_id, RULES)}",
+                                )
+                            )
                         elif child.kind != "scalar" or value not in CHOICES:
-                            problems.append(Problem(child.loc, f"level must be one of {', '.join(CHOICES)}, got {child.value!r}"))
+                            problems.append(
+                                Problem(
+                                    child.loc,
+                                    f"level must be one of {', '.join(CHOICES)}, got {child.value!r}",
+                                )
+                            )
                         else:
                             out[rule_id] = str(value)
     if problems:

@@ -24,6 +24,7 @@ def summary_counts(changes: Sequence[Change]) -> dict[Level, int]:
 
 def summary_line(changes: Sequence[Change]) -> str:
     counts = summary_counts(changes)
+
     def said(level: Level) -> str:
         n = counts[level]
         return f"{n} {LEVEL_TITLES[level]}{'s' if level == 'warning' and n != 1 else ''}"
@@ -98,7 +99,13 @@ def markdown(changes: Sequence[Change], base: str, head: str) -> str:
         lines += ["", f"### {LEVEL_TITLES[level].capitalize()} ({len(group)})", ""]
         lines += ["| symbol | change | rule | base | head |", "|---|---|---|---|---|"]
         for c in group:
-            cells = (md_code(c.symbol), md(c.message), md_code(c.rule), md(c.base or "–"), md(c.head or "–"))
+            cells = (
+                md_code(c.symbol),
+                md(c.message),
+                md_code(c.rule),
+                md(c.base or "–"),
+                md(c.head or "–"),
+            )
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -60,7 +60,9 @@ def _first_line(data: bytes) -> str:
     return text.splitlines()[0] if text else ""
 
 
-def load_side(source: str, spec_dir: Path, cwd: Path | None = None, *, directory: bool = False) -> Side:
+def load_side(
+    source: str, spec_dir: Path, cwd: Path | None = None, *, directory: bool = False
+) -> Side:
     """A side from `source`: an existing directory (the spec directory itself), else a git ref
     whose tree holds `spec_dir` (a path relative to `cwd`, default the working directory).
     With `directory`, `source` is a directory, and a missing one is reported by the loader."""
@@ -96,7 +98,10 @@ def _load(spec_dir: Path, label: str, strip: str) -> Spec:
     except SpecError as exc:
         # The loader's lines, with temporary paths shown as the repository's, and the side named.
         raise SpecError(
-            Problem(Location(_strip(p.loc.file, strip), p.loc.line, p.loc.path), f"{p.message} (in {label})")
+            Problem(
+                Location(_strip(p.loc.file, strip), p.loc.line, p.loc.path),
+                f"{p.message} (in {label})",
+            )
             for p in exc.problems
         ) from None
     if key:
@@ -115,7 +120,9 @@ def _load_ref(ref: str, spec_dir: Path, cwd: Path) -> Side:
         raise DiffInputError(f"not a spec directory or a git ref: {ref!r}")
     top = _git(["rev-parse", "--show-toplevel"], cwd)
     if top.returncode != 0:
-        raise DiffInputError(f"{ref!r} is not a directory, and {cwd} is not in a git repository to read it as a ref from")
+        raise DiffInputError(
+            f"{ref!r} is not a directory, and {cwd} is not in a git repository to read it as a ref from"
+        )
     root = Path(top.stdout.decode().strip())
     found = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd)
     if found.returncode != 0:
@@ -125,7 +132,9 @@ def _load_ref(ref: str, spec_dir: Path, cwd: Path) -> Side:
     _check_sizes(ref, commit, rel, root)
     archive = _git(["archive", "--format=tar", commit, "--", rel.as_posix()], root)
     if archive.returncode != 0:
-        raise DiffInputError(f"{ref}: no spec directory '{rel.as_posix()}' in that commit ({_first_line(archive.stderr)})")
+        raise DiffInputError(
+            f"{ref}: no spec directory '{rel.as_posix()}' in that commit ({_first_line(archive.stderr)})"
+        )
     label = f"{ref} ({commit[:10]})"
     with tempfile.TemporaryDirectory(prefix="codegen-diff-") as tmp:
         out = Path(tmp) / rel
@@ -155,14 +164,20 @@ def _refused(ref: str, name: str, message: str) -> SpecError:
     return SpecError([Problem(Location(name, 0, ""), f"{message} (in {ref})")])
 
 
-def _followed(member: tarfile.TarInfo, members: dict[str, tarfile.TarInfo], rel: PurePosixPath, ref: str) -> tarfile.TarInfo:
+def _followed(
+    member: tarfile.TarInfo, members: dict[str, tarfile.TarInfo], rel: PurePosixPath, ref: str
+) -> tarfile.TarInfo:
     """The regular file a spec entry of the archive stands for, as a checkout would read it: itself,
     or the target of a symlink that stays in the spec directory."""
     if member.issym():
         target = posixpath.normpath(posixpath.join(rel.as_posix(), member.linkname))
         found = members.get(target)
         if not target.startswith(rel.as_posix() + "/") or found is None or not found.isfile():
-            raise _refused(ref, member.name, "a symbolic link that leaves the spec directory; spec files are read only from there")
+            raise _refused(
+                ref,
+                member.name,
+                "a symbolic link that leaves the spec directory; spec files are read only from there",
+            )
         return found
     if not member.isfile():
         raise _refused(ref, member.name, "not a regular file; spec files must be regular files")
@@ -177,7 +192,11 @@ def _check_sizes(ref: str, commit: str, rel: PurePosixPath, root: Path) -> None:
         fields = head.split()
         if len(fields) == 4 and fields[3].isdigit() and int(fields[3]) > MAX_BYTES:
             shown = name.decode("utf-8", "replace")
-            raise _refused(ref, shown, f"{int(fields[3])} bytes; a spec file may have at most {MAX_BYTES // 2**20} MB")
+            raise _refused(
+                ref,
+                shown,
+                f"{int(fields[3])} bytes; a spec file may have at most {MAX_BYTES // 2**20} MB",
+            )
 
 
 def _relative_to_repo(spec_dir: Path, cwd: Path, root: Path) -> PurePosixPath:
@@ -185,7 +204,11 @@ def _relative_to_repo(spec_dir: Path, cwd: Path, root: Path) -> PurePosixPath:
     try:
         rel = absolute.relative_to(Path(os.path.realpath(root)))
     except ValueError:
-        raise DiffInputError(f"the spec directory {spec_dir} is outside the git repository {root}") from None
+        raise DiffInputError(
+            f"the spec directory {spec_dir} is outside the git repository {root}"
+        ) from None
     if rel == Path("."):
-        raise DiffInputError(f"the spec directory {spec_dir} is the repository root; expected a folder like 'spec'")
+        raise DiffInputError(
+            f"the spec directory {spec_dir} is the repository root; expected a folder like 'spec'"
+        )
     return PurePosixPath(rel.as_posix())

@@ -143,7 +143,9 @@ def _file_names(spec: Spec) -> set[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m codegen.discovery.bootstrap", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(
+        prog="python -m codegen.discovery.bootstrap", description=__doc__.split("\n")[0]
+    )
     ap.add_argument("--discovery", required=True, help="path of the Discovery JSON document")
     ap.add_argument("--out", required=True, type=Path, help="spec directory to write")
     ap.add_argument(

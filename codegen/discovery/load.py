@@ -62,13 +62,15 @@ def parse_discovery(
 
 
 def check_discovery(
-    doc: Any, *, source: str = "<discovery>", name: str = EXPECTED_NAME, version: str = EXPECTED_VERSION
+    doc: Any,
+    *,
+    source: str = "<discovery>",
+    name: str = EXPECTED_NAME,
+    version: str = EXPECTED_VERSION,
 ) -> None:
     """Raise `DiscoveryError` unless `doc` is a Discovery document of `name` `version`."""
     if not isinstance(doc, dict):
-        raise DiscoveryError(
-            f"{source}: expected a JSON object, found a JSON {_json_kind(doc)}"
-        )
+        raise DiscoveryError(f"{source}: expected a JSON object, found a JSON {_json_kind(doc)}")
     if doc.get("kind") != KIND or "discoveryVersion" not in doc:
         raise DiscoveryError(
             f"{source}: not a Discovery document (kind is {doc.get('kind')!r}, "

@@ -356,7 +356,9 @@ class _Normaliser:
                 )
             else:
                 site = next(s for s in self.enum_sites if s.path == tpath)
-                self._add(self._enum(tname, site.schema, tpath, self._enum_description(site), False))
+                self._add(
+                    self._enum(tname, site.schema, tpath, self._enum_description(site), False)
+                )
 
     def _enum_description(self, site: _EnumSite) -> str:
         """The well-known description, else the first non-deprecated field's description."""
@@ -426,7 +428,9 @@ class _Normaliser:
             if isinstance(extra, dict):
                 if extra.get("type") == "any" and "$ref" not in extra:
                     return prim("object")
-                return TypeRef("map", item=self._typeref(extra, f"{path}.additionalProperties", pending))
+                return TypeRef(
+                    "map", item=self._typeref(extra, f"{path}.additionalProperties", pending)
+                )
             return prim("object")
         if kind == "any":
             return prim("any")

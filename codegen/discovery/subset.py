@@ -78,9 +78,7 @@ def select(
         return replace(r, methods=tuple(wanted.get(path, ())), resources=children)
 
     resources = {
-        name: kept
-        for name, r in spec.resources.items()
-        if (kept := keep(r, name)) is not None
+        name: kept for name, r in spec.resources.items() if (kept := keep(r, name)) is not None
     }
     types = reachable(spec, roots)
     return replace(spec, types={n: spec.types[n] for n in types}, resources=resources)

@@ -38,13 +38,17 @@ class Result:
         return EXIT_DRIFT if self.outcome.drift else EXIT_OK
 
 
-def check_spec(spec: Spec, discovery: Discovery, rules_file: Path | None, *, suggest: bool = False) -> Result:
+def check_spec(
+    spec: Spec, discovery: Discovery, rules_file: Path | None, *, suggest: bool = False
+) -> Result:
     """Normalise, compare, apply the rules. Raises `DiscoveryError` for a document it cannot use."""
     try:
         api = normalise(discovery.doc, keep_unspellable=True).spec
     except Exception as e:  # normalise takes checked documents; anything else is a bad document
         raise DiscoveryError(
-            f"{discovery.source}: cannot make sense of the document ({type(e).__name__}: {e})".splitlines()[0]
+            f"{discovery.source}: cannot make sense of the document ({type(e).__name__}: {e})".splitlines()[
+                0
+            ]
         ) from None
     rules = load_rules(rules_file) if rules_file is not None else Rules()
     outcome = apply(compare(api, spec), rules)
@@ -94,8 +98,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="the Discovery document: a file, or a URL fetched and cached (default: the live v1beta document)",
     )
     p.add_argument("--spec", default="spec", metavar="DIR", help="spec directory (default: spec)")
-    p.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
-    p.add_argument("--suggest", action="store_true", help="print the YAML to paste for what the spec lacks")
+    p.add_argument(
+        "--format", choices=FORMATS, default="text", help="report format (default: text)"
+    )
+    p.add_argument(
+        "--suggest", action="store_true", help="print the YAML to paste for what the spec lacks"
+    )
     p.set_defaults(func=run)
     return p
 

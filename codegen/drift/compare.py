@@ -75,14 +75,14 @@ def resource_tree(spec: Spec) -> dict[str, Resource]:
         parts = path.split(".")
         for i in range(1, len(parts)):
             above = ".".join(parts[:i])
-            flat.setdefault(above, Resource(parts[i - 1], (), loc=replace(r.loc, path=yaml_path(above))))
+            flat.setdefault(
+                above, Resource(parts[i - 1], (), loc=replace(r.loc, path=yaml_path(above)))
+            )
     order = {p: i for i, p in enumerate(flat)}
     out: dict[str, Resource] = {}
     for path in sorted(flat, key=lambda p: (-p.count("."), order[p])):
         r = flat[path]
-        children = sorted(
-            (p for p in out if p.rpartition(".")[0] == path), key=lambda p: order[p]
-        )
+        children = sorted((p for p in out if p.rpartition(".")[0] == path), key=lambda p: order[p])
         out[path] = replace(
             r, name=path.rpartition(".")[2], resources=tuple(out[c] for c in children)
         )
@@ -270,7 +270,9 @@ class _Compare:
                             r.loc.file,
                             f"{rpath}.methods",
                             am,
-                            "" if f"{rpath}.methods" in self.spec.locations else "add `methods:` to the resource",
+                            ""
+                            if f"{rpath}.methods" in self.spec.locations
+                            else "add `methods:` to the resource",
                         ),
                     )
                     for ref in _method_refs(am):
@@ -280,7 +282,7 @@ class _Compare:
                 self.resource_missing(path, ar, spec_res, api_res)
         self.drain()
         # Spec types no method reaches: match them by name.
-        for name, st in self.spec.types.items():
+        for name, _st in self.spec.types.items():
             if name not in self.s2a and name in self.api.types and name not in self.a2s:
                 self.link(name, name, None)
                 self.drain()
@@ -683,7 +685,7 @@ class _Compare:
         else:
             assert isinstance(node, EnumValue)
             out = node
-        return out  # type: ignore[return-value]
+        return out
 
     def finish(self) -> list[Finding]:
         seen: set[tuple[str, str, str, str]] = set()

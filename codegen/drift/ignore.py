@@ -109,7 +109,12 @@ def load_rules(path: Path) -> Rules:
 
 def _read(tree: Node, problems: list[Problem]) -> list[Rule]:
     if tree.kind != "mapping":
-        problems.append(Problem(tree.loc, f"expected a mapping with {' and/or '.join(SECTIONS)}, got {tree.describe()}"))
+        problems.append(
+            Problem(
+                tree.loc,
+                f"expected a mapping with {' and/or '.join(SECTIONS)}, got {tree.describe()}",
+            )
+        )
         return []
     rules: list[Rule] = []
     for key, node in tree.items.items():
@@ -120,7 +125,12 @@ def _read(tree: Node, problems: list[Problem]) -> list[Rule]:
         if node.kind == "scalar" and node.value is None:
             continue
         if node.kind != "mapping":
-            problems.append(Problem(node.loc, f"expected a mapping of name or pattern to reason, got {node.describe()}"))
+            problems.append(
+                Problem(
+                    node.loc,
+                    f"expected a mapping of name or pattern to reason, got {node.describe()}",
+                )
+            )
             continue
         for pattern, entry in node.items.items():
             rule = _rule(section, pattern, entry, problems)
@@ -131,20 +141,32 @@ def _read(tree: Node, problems: list[Problem]) -> list[Rule]:
 
 def _rule(section: Section, pattern: str, node: Node, problems: list[Problem]) -> Rule | None:
     if not _PATTERN.match(pattern):
-        problems.append(Problem(node.loc, f"invalid name or pattern {pattern!r}: expected dotted names like 'models.generateText' or 'models.*Text'"))
+        problems.append(
+            Problem(
+                node.loc,
+                f"invalid name or pattern {pattern!r}: expected dotted names like 'models.generateText' or 'models.*Text'",
+            )
+        )
         return None
     kinds: frozenset[str] = frozenset()
     reason_node: Node | None = node
     if node.kind == "mapping":
         for k, child in node.items.items():
             if k not in _RULE_KEYS:
-                problems.append(Problem(child.loc, f"unknown key '{k}'{did_you_mean(k, _RULE_KEYS)}"))
+                problems.append(
+                    Problem(child.loc, f"unknown key '{k}'{did_you_mean(k, _RULE_KEYS)}")
+                )
         reason_node = node.items.get("reason")
         if "kinds" in node.items:
             kinds = _kinds(node.items["kinds"], problems)
     reason = reason_node.value if reason_node is not None and reason_node.kind == "scalar" else None
     if not isinstance(reason, str) or not reason.strip():
-        problems.append(Problem(node.loc, "every entry needs a reason: `name: why it is left out` or `{reason: ..., kinds: [...]}`"))
+        problems.append(
+            Problem(
+                node.loc,
+                "every entry needs a reason: `name: why it is left out` or `{reason: ..., kinds: [...]}`",
+            )
+        )
         return None
     return Rule(section, pattern, " ".join(reason.split()), kinds, node.loc)
 
@@ -155,7 +177,9 @@ def _kinds(node: Node, problems: list[Problem]) -> frozenset[str]:
     for child in values:
         v = child.value
         if child.kind != "scalar" or not isinstance(v, str) or v not in KINDS:
-            problems.append(Problem(child.loc, f"unknown finding kind {v!r}{did_you_mean(str(v), KINDS)}"))
+            problems.append(
+                Problem(child.loc, f"unknown finding kind {v!r}{did_you_mean(str(v), KINDS)}")
+            )
         else:
             out.add(v)
     return frozenset(out)

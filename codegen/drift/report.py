@@ -97,7 +97,9 @@ class Snippet:
     note: str = ""
 
 
-_SET_LONG_RUNNING = "set long_running.response: Discovery does not say what the finished operation holds"
+_SET_LONG_RUNNING = (
+    "set long_running.response: Discovery does not say what the finished operation holds"
+)
 
 
 def snippets(findings: list[Finding]) -> list[Snippet]:
@@ -111,7 +113,11 @@ def snippets(findings: list[Finding]) -> list[Snippet]:
         notes = [s.note] if s.note else []
         if isinstance(node, Resource):
             text = emit_resource(node)
-            if any(m.long_running is not None and not m.long_running.response for _, r in node.walk() for m in r.methods):
+            if any(
+                m.long_running is not None and not m.long_running.response
+                for _, r in node.walk()
+                for m in r.methods
+            ):
                 notes.append(_SET_LONG_RUNNING)
         elif isinstance(node, Method):
             text = emit_method(node)
@@ -137,7 +143,10 @@ def snippets(findings: list[Finding]) -> list[Snippet]:
 
 def text(report: Report) -> str:
     o = report.outcome
-    lines = [clean(f"API drift against Discovery revision {report.revision or '?'} ({report.source})"), ""]
+    lines = [
+        clean(f"API drift against Discovery revision {report.revision or '?'} ({report.source})"),
+        "",
+    ]
     for cat, found in _by_category(o.drift):
         title = CATEGORY_TITLES[cat]
         if not found:
@@ -225,7 +234,10 @@ def markdown(report: Report) -> str:
             for s in snips:
                 body = "\n".join(clean(line) for line in s.yaml.rstrip("\n").split("\n"))
                 fence = "`" * max(3, _longest_run(body, "`") + 1)
-                out.append(f"{md(s.where)}: in {md(s.file)}, under {md(s.key)}" + (f" ({md(s.note)})" if s.note else ""))
+                out.append(
+                    f"{md(s.where)}: in {md(s.file)}, under {md(s.key)}"
+                    + (f" ({md(s.note)})" if s.note else "")
+                )
                 out.append("")
                 out.append(f"{fence}yaml")
                 out.append(body)

@@ -67,7 +67,11 @@ def read_source(
         check_refs(disc.doc, disc.source)
         return disc
     fetched = fetch(
-        source, cache_dir=cache_dir or default_cache_dir(), client=client, name=name, version=version
+        source,
+        cache_dir=cache_dir or default_cache_dir(),
+        client=client,
+        name=name,
+        version=version,
     )
     if fetched.note and warn is not None:
         warn(fetched.note)
@@ -99,9 +103,13 @@ def fetch(
         if cached is not None:
             disc = _parse(cached[0], f"{url} (cached copy)", name, version)
             return Fetched(
-                disc, True, f"warning: cannot reach {url} ({reason}); using the cached copy, revision {disc.revision}"
+                disc,
+                True,
+                f"warning: cannot reach {url} ({reason}); using the cached copy, revision {disc.revision}",
             )
-        raise DiscoveryError(f"{url}: cannot fetch ({reason}) and there is no cached copy") from None
+        raise DiscoveryError(
+            f"{url}: cannot fetch ({reason}) and there is no cached copy"
+        ) from None
     finally:
         if own:
             http.close()
@@ -135,7 +143,9 @@ def check_refs(doc: dict[str, Any], source: str) -> None:
     for start in schemas:
         chain = [start]
         node = schemas.get(start)
-        while isinstance(node, dict) and set(node) <= {"$ref", "id", "description"} and "$ref" in node:
+        while (
+            isinstance(node, dict) and set(node) <= {"$ref", "id", "description"} and "$ref" in node
+        ):
             target = node["$ref"]
             if not isinstance(target, str) or target not in schemas:
                 break

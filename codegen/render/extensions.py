@@ -110,7 +110,9 @@ def load_extensions(spec: Spec, template_dir: Path) -> Extensions:
         target = (
             stmt.target
             if isinstance(stmt, ast.AnnAssign)
-            else stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+            else stmt.targets[0]
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+            else None
         )
         if not isinstance(target, ast.Name) or not target.id.endswith("Union"):
             continue
@@ -123,7 +125,9 @@ def load_extensions(spec: Spec, template_dir: Path) -> Extensions:
     for t in spec.types.values():
         if naming.type_name(t.name) in helpers:
             problems.append(
-                Problem(t.loc, f"the type name {t.name} is taken by a hand-written or generated helper")
+                Problem(
+                    t.loc, f"the type name {t.name} is taken by a hand-written or generated helper"
+                )
             )
     if problems:
         raise SpecError(problems)

@@ -45,7 +45,9 @@ def typed_dict_views(spec: Spec, unions: frozenset[str]) -> tuple[TypedDictView,
         name = naming.type_name(t.name)
         views.append(
             TypedDictView(
-                f"{name}Dict", docstring_body(f"The dict form of `{name}`. {t.description}"), tuple(keys)
+                f"{name}Dict",
+                docstring_body(f"The dict form of `{name}`. {t.description}"),
+                tuple(keys),
             )
         )
     return tuple(views)

@@ -31,7 +31,9 @@ def types_module_inputs(spec: Spec, template_dir: Path, bases: Mapping[str, str]
     ]
     for p in sorted(template_dir.rglob("*")):
         if p.is_file():
-            parts.append(f"{p.relative_to(template_dir).as_posix()}\0{p.read_text(encoding='utf-8')}")
+            parts.append(
+                f"{p.relative_to(template_dir).as_posix()}\0{p.read_text(encoding='utf-8')}"
+            )
     return "\0".join(parts)
 
 
@@ -44,7 +46,8 @@ def render_types_module(spec: Spec, template_dir: Path, bases: Mapping[str, str]
 
     The type `name` inherits `bases[name]` of the hand-written `types/_bases.py` if given, else
     the core `BaseModel` (see `extensions.py`)."""
-    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+    from datamodel_code_generator import InputFileType, PythonVersion, generate
+    from datamodel_code_generator.enums import DataModelType
 
     source = generate(
         json.dumps(_json_schema(spec, bases)),

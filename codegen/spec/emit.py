@@ -21,7 +21,6 @@ from typing import Any
 import yaml
 
 from .model import (
-    EnumType,
     EnumValue,
     Field,
     Method,

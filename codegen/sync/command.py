@@ -71,7 +71,12 @@ def _load_copy(spec_dir: Path, texts: dict[str, str], tmp: Path) -> tuple[Spec, 
         return load_spec(copy), prefix
     except SpecError as e:  # name the real files, not the copy
         raise SpecError(
-            [Problem(Location(p.loc.file.replace(prefix, "", 1), p.loc.line, p.loc.path), p.message) for p in e.problems]
+            [
+                Problem(
+                    Location(p.loc.file.replace(prefix, "", 1), p.loc.line, p.loc.path), p.message
+                )
+                for p in e.problems
+            ]
         ) from None
 
 
@@ -95,7 +100,11 @@ def sync(
     rules = load_rules(spec_dir / FILE_NAME)
     found = check_spec(spec, discovery, spec_dir / FILE_NAME)
     the_plan = plan(spec, spec_dir, found.outcome.drift, rules, discovery.revision)
-    texts = {n: t for n, t in the_plan.texts.items() if not Path(n).is_file() or Path(n).read_text(encoding="utf-8") != t}
+    texts = {
+        n: t
+        for n, t in the_plan.texts.items()
+        if not Path(n).is_file() or Path(n).read_text(encoding="utf-8") != t
+    }
     the_plan.texts = texts
     changes: list[Change] = []
     outcome = Outcome(the_plan, discovery.revision, discovery.source, changes, wrote=False)
@@ -103,7 +112,9 @@ def sync(
         return outcome
     with tempfile.TemporaryDirectory(prefix="codegen-sync-") as tmp:
         after, prefix = _load_copy(spec_dir, texts, Path(tmp))
-        outcome.changes = diff(Side("spec before sync", spec), Side("spec after sync", after, strip=prefix))
+        outcome.changes = diff(
+            Side("spec before sync", spec), Side("spec after sync", after, strip=prefix)
+        )
     if dry_run:
         return outcome
     before = {n: Path(n).read_text(encoding="utf-8") for n in texts if Path(n).is_file()}
@@ -137,7 +148,11 @@ def text_report(o: Outcome, *, dry_run: bool) -> str:
         lines.append("the spec describes the document: nothing to do")
         return "\n".join(lines) + "\n"
     verb = "would apply" if dry_run else "applied"
-    lines.append(f"{verb} {len(p.applied)} addition{'s' if len(p.applied) != 1 else ''}:" if p.applied else f"{verb} nothing")
+    lines.append(
+        f"{verb} {len(p.applied)} addition{'s' if len(p.applied) != 1 else ''}:"
+        if p.applied
+        else f"{verb} nothing"
+    )
     for a in p.applied:
         lines.append(clean(f"  + {a.finding.key} [{a.finding.kind}] -> {a.file}"))
     if p.manual:
@@ -149,10 +164,15 @@ def text_report(o: Outcome, *, dry_run: bool) -> str:
         lines.append("")
         for name, new in sorted(p.texts.items()):
             old = Path(name).read_text(encoding="utf-8") if Path(name).is_file() else ""
-            for line in difflib.unified_diff(old.splitlines(), new.splitlines(), f"a/{name}", f"b/{name}", lineterm="", n=1):
+            for line in difflib.unified_diff(
+                old.splitlines(), new.splitlines(), f"a/{name}", f"b/{name}", lineterm="", n=1
+            ):
                 lines.append(clean(line))
     if o.changes or p.texts:
-        lines += ["", render_diff(o.changes, "text", "spec before sync", "spec after sync").rstrip("\n")]
+        lines += [
+            "",
+            render_diff(o.changes, "text", "spec before sync", "spec after sync").rstrip("\n"),
+        ]
     if o.generated:
         lines += ["", o.generated]
     return "\n".join(lines) + "\n"
@@ -165,15 +185,31 @@ def markdown_report(o: Outcome, *, dry_run: bool) -> str:
         out.append("The spec describes the document: nothing to do.")
         return "\n".join(out) + "\n"
     if p.applied:
-        out += [f"### {'Would apply' if dry_run else 'Applied'} ({len(p.applied)})", "", "| where | kind | file |", "|---|---|---|"]
+        out += [
+            f"### {'Would apply' if dry_run else 'Applied'} ({len(p.applied)})",
+            "",
+            "| where | kind | file |",
+            "|---|---|---|",
+        ]
         out += [f"| {md(a.finding.key)} | {md(a.finding.kind)} | {md(a.file)} |" for a in p.applied]
         out.append("")
     if p.manual:
-        out += [f"### Needs a person, not applied ({len(p.manual)})", "", "| where | finding | kind | why |", "|---|---|---|---|"]
-        out += [f"| {md(f.key)} | {md(f.message)} | {md(f.kind)} | {md(why)} |" for f, why in p.manual]
+        out += [
+            f"### Needs a person, not applied ({len(p.manual)})",
+            "",
+            "| where | finding | kind | why |",
+            "|---|---|---|---|",
+        ]
+        out += [
+            f"| {md(f.key)} | {md(f.message)} | {md(f.kind)} | {md(why)} |" for f, why in p.manual
+        ]
         out.append("")
     if o.changes:
-        out.append(render_diff(o.changes, "markdown", "spec before sync", "spec after sync").replace("## Spec diff", "### Spec diff", 1))
+        out.append(
+            render_diff(o.changes, "markdown", "spec before sync", "spec after sync").replace(
+                "## Spec diff", "### Spec diff", 1
+            )
+        )
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -192,13 +228,34 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
             "needs a person (or, with --dry-run, something would change); 2: bad input."
         ),
     )
-    p.add_argument("--discovery", default=DEFAULT_URL, metavar="PATH_OR_URL", help="the Discovery document (default: the live v1beta document)")
+    p.add_argument(
+        "--discovery",
+        default=DEFAULT_URL,
+        metavar="PATH_OR_URL",
+        help="the Discovery document (default: the live v1beta document)",
+    )
     p.add_argument("--spec", default="spec", metavar="DIR", help="spec directory (default: spec)")
-    p.add_argument("--templates", default="templates", metavar="DIR", help="templates directory (default: templates)")
-    p.add_argument("--out", default="generated", metavar="DIR", help="output directory (default: generated)")
-    p.add_argument("--dry-run", action="store_true", help="write nothing: show the edits and the spec diff")
-    p.add_argument("--no-generate", action="store_true", help="edit the spec only; do not regenerate")
-    p.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text; markdown for a pull request)")
+    p.add_argument(
+        "--templates",
+        default="templates",
+        metavar="DIR",
+        help="templates directory (default: templates)",
+    )
+    p.add_argument(
+        "--out", default="generated", metavar="DIR", help="output directory (default: generated)"
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="write nothing: show the edits and the spec diff"
+    )
+    p.add_argument(
+        "--no-generate", action="store_true", help="edit the spec only; do not regenerate"
+    )
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="report format (default: text; markdown for a pull request)",
+    )
     p.set_defaults(func=run)
     return p
 
@@ -207,9 +264,17 @@ def run(args: argparse.Namespace) -> int:
     def warn(line: str) -> None:
         print(line, file=sys.stderr)
 
-    generate_into = None if args.dry_run or args.no_generate else (Path(args.templates), Path(args.out))
+    generate_into = (
+        None if args.dry_run or args.no_generate else (Path(args.templates), Path(args.out))
+    )
     try:
-        o = sync(Path(args.spec), args.discovery, dry_run=args.dry_run, generate_into=generate_into, warn=warn)
+        o = sync(
+            Path(args.spec),
+            args.discovery,
+            dry_run=args.dry_run,
+            generate_into=generate_into,
+            warn=warn,
+        )
     except DiscoveryError as e:
         print(f"codegen sync: {e}".splitlines()[0], file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -111,7 +111,9 @@ class SpecFile:
             return
         value = line.split(":", 1)[1].split(" #", 1)[0].strip() if ":" in line else ""
         if value:
-            raise EditError(f"line {i + 1}: {line.strip()[:60]!r} is not a block mapping; write it in block style")
+            raise EditError(
+                f"line {i + 1}: {line.strip()[:60]!r} is not a block mapping; write it in block style"
+            )
 
     def add(self, ins: Insert) -> None:
         seq = len(self.pending)
@@ -130,7 +132,9 @@ class SpecFile:
         # The container does not exist yet: one new key for all its children.
         if ins.key not in self.created:
             self.created[ins.key] = (self._new_key_position(ins.key), [])
-        self.created[ins.key][1].append(("\n" if ins.spaced and self.created[ins.key][1] else "") + ins.text)
+        self.created[ins.key][1].append(
+            ("\n" if ins.spaced and self.created[ins.key][1] else "") + ins.text
+        )
 
     def _new_key_position(self, key: str) -> int:
         parent, _, name = key.rpartition(".")
@@ -141,8 +145,10 @@ class SpecFile:
             path = f"{parent}.{sibling}" if parent else sibling
             if path in self.at:
                 pos = self.at[path]
-                while pos > 0 and _is_comment(self.lines[pos - 1]) and (
-                    _indent_of(self.lines[pos - 1]) == _indent_of(self.lines[pos])
+                while (
+                    pos > 0
+                    and _is_comment(self.lines[pos - 1])
+                    and (_indent_of(self.lines[pos - 1]) == _indent_of(self.lines[pos]))
                 ):
                     pos -= 1  # a comment above the sibling stays with it
                 return pos
@@ -163,7 +169,9 @@ class SpecFile:
                 by = kid if kid is not None else _indent_of(lines[pi]) + 2
                 block = indent(f"{name}:\n" + indent("".join(children), 2), by)
                 if name == "resources":
-                    block = "\n" + block  # nested resources follow a blank line, as emit.py writes them
+                    block = (
+                        "\n" + block
+                    )  # nested resources follow a blank line, as emit.py writes them
             else:
                 block = f"{name}:\n" + indent("".join(children), 2)
                 block = ("\n" if pos > 0 and not _is_blank(lines[pos - 1]) else "") + block

@@ -24,9 +24,28 @@ from codegen.discovery import topics
 from codegen.drift.compare import resource_tree
 from codegen.drift.findings import Finding
 from codegen.drift.ignore import Rules
-from codegen.spec.emit import dump, emit_enum_value, emit_field, emit_file, emit_method, emit_resource, emit_type, param_data
+from codegen.spec.emit import (
+    dump,
+    emit_enum_value,
+    emit_field,
+    emit_file,
+    emit_method,
+    emit_resource,
+    emit_type,
+    param_data,
+)
 from codegen.spec.loader import shown_path
-from codegen.spec.model import EnumType, EnumValue, Field, Method, ObjectType, Parameter, Resource, Spec, TypeDef
+from codegen.spec.model import (
+    EnumType,
+    EnumValue,
+    Field,
+    Method,
+    ObjectType,
+    Parameter,
+    Resource,
+    Spec,
+    TypeDef,
+)
 
 from .edit import Insert, SpecFile
 
@@ -56,7 +75,10 @@ def _names(node: object) -> list[tuple[str, re.Pattern[str]]]:
             out += _names(r)
         return out
     if isinstance(node, Method):
-        return [(node.name, naming.WIRE_NAME), *[(p.name, naming.WIRE_NAME) for p in node.parameters]]
+        return [
+            (node.name, naming.WIRE_NAME),
+            *[(p.name, naming.WIRE_NAME) for p in node.parameters],
+        ]
     if isinstance(node, (Parameter, Field)):
         return [(node.name, naming.WIRE_NAME)]
     if isinstance(node, EnumValue):
@@ -93,7 +115,9 @@ def _pruned(r: Resource, path: str, rules: Rules, dropped: list[str]) -> Resourc
         for c in r.resources
         if not _ignored(rules, "resource-missing", f"{path}.{c.name}")
     )
-    return replace(r, methods=tuple(keep), resources=tuple(c for c in kids if c.methods or c.resources))
+    return replace(
+        r, methods=tuple(keep), resources=tuple(c for c in kids if c.methods or c.resources)
+    )
 
 
 class _Planner:
@@ -118,7 +142,11 @@ class _Planner:
             if not path.is_file():
                 self.new_files[name] = ([], [])
                 return None
-            lines = {p: loc.line - 1 for p, loc in self.spec.locations.items() if loc.file == name and loc.line > 0}
+            lines = {
+                p: loc.line - 1
+                for p, loc in self.spec.locations.items()
+                if loc.file == name and loc.line > 0
+            }
             self.files[name] = SpecFile(path.read_text(encoding="utf-8"), lines)
         return self.files[name]
 
@@ -139,7 +167,11 @@ class _Planner:
             self.plan.manual.append((f, "not additive: needs a person"))
             return
         node = s.node
-        parts = [(p, naming.WIRE_NAME) for p in f.where.split(".")] if isinstance(node, Resource) else []
+        parts = (
+            [(p, naming.WIRE_NAME) for p in f.where.split(".")]
+            if isinstance(node, Resource)
+            else []
+        )
         bad = next((n for n, pattern in parts + _names(node) if not pattern.match(n)), None)
         if bad is not None:
             self.plan.manual.append((f, f"a name the spec language cannot spell: {bad!r}"))
@@ -202,7 +234,11 @@ class _Planner:
             self.take(f)
         placed: set[str] = set()
         while types:  # a type whose users are all placed (or are not new types) goes next
-            ready = [f for f in types if not (set(f.via) & ({t.where for t in types} - placed - {f.where}))]
+            ready = [
+                f
+                for f in types
+                if not (set(f.via) & ({t.where for t in types} - placed - {f.where}))
+            ]
             f = (ready or types)[0]
             types.remove(f)
             if f.suggestion is not None:
@@ -212,7 +248,9 @@ class _Planner:
         for name, edited in self.files.items():
             self.plan.texts[name] = edited.text()
         for name, (new_types, new_resources) in self.new_files.items():
-            self.plan.texts[name] = emit_file(types=new_types, resources=new_resources, header=self.header)
+            self.plan.texts[name] = emit_file(
+                types=new_types, resources=new_resources, header=self.header
+            )
         return self.plan
 
 

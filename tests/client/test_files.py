@@ -230,7 +230,9 @@ def test_part_from_file(server: LoopbackServer, client: Client) -> None:
         }
     ]
     with pytest.raises(ValueError, match="has no uri: get\\(\\) it once it is ACTIVE"):
-        types.Part.from_file(types.File.model_validate({"name": "files/new", "state": "PROCESSING"}))
+        types.Part.from_file(
+            types.File.model_validate({"name": "files/new", "state": "PROCESSING"})
+        )
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,8 @@ class SpecFiles:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.files: dict[str, dict[str, Any]] = {
-            p.name: yaml.load(p.read_text(encoding="utf-8"), Loader=_Loader) or {} for p in sorted(root.glob("*.yaml"))
+            p.name: yaml.load(p.read_text(encoding="utf-8"), Loader=_Loader) or {}
+            for p in sorted(root.glob("*.yaml"))
         }
 
     def type(self, name: str) -> dict[str, Any]:
@@ -68,7 +69,10 @@ class SpecFiles:
         for p in self.root.glob("*.yaml"):
             p.unlink()
         for name, data in self.files.items():
-            (self.root / name).write_text(yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True), encoding="utf-8")
+            (self.root / name).write_text(
+                yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True),
+                encoding="utf-8",
+            )
 
 
 @pytest.fixture

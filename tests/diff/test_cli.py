@@ -33,7 +33,10 @@ def test_text_groups_by_level_with_a_summary(mixed: Path, cli: Callable[..., Run
     assert lines[1] == "1 breaking, 0 warnings, 1 non-breaking, 1 docs-only"
     order = [lines.index(h) for h in ("breaking (1):", "non-breaking (1):", "docs-only (1):")]
     assert order == sorted(order)
-    assert "  gemini_client.types.Candidate.finish_reason: field removed (finishReason: FinishReason) [field-removed]" in lines
+    assert (
+        "  gemini_client.types.Candidate.finish_reason: field removed (finishReason: FinishReason) [field-removed]"
+        in lines
+    )
     assert "\x1b" not in run.out and "\x00" not in run.out and "\r" not in run.out
 
 
@@ -44,7 +47,9 @@ def test_json_parses_and_is_sorted(mixed: Path, cli: Callable[..., Run]) -> None
     for c in doc["changes"]:
         assert set(c) == {"rule", "level", "symbol", "message", "base", "head", "fingerprint"}
     added = doc["changes"][1]
-    assert added["base"] is not None and added["head"].endswith(".yaml:" + added["head"].rpartition(":")[2])
+    assert added["base"] is not None and added["head"].endswith(
+        ".yaml:" + added["head"].rpartition(":")[2]
+    )
 
 
 _ANNOTATION = re.compile(r"^::(error|notice) (file=[^,:]+,line=\d+,)?title=[^,:]+::[^\r\n]*$")
@@ -58,22 +63,33 @@ def test_github_annotations(mixed: Path, cli: Callable[..., Run]) -> None:
         assert _ANNOTATION.match(line), line
         assert "\r" not in line
     error = lines[0]
-    assert re.match(r"^::error file=[^,]*spec/generation\.yaml,line=\d+,title=field-removed \(breaking\)::gemini_client\.types\.Candidate\.finish_reason: field removed", error), error
+    assert re.match(
+        r"^::error file=[^,]*spec/generation\.yaml,line=\d+,title=field-removed \(breaking\)::gemini_client\.types\.Candidate\.finish_reason: field removed",
+        error,
+    ), error
     docs = next(line for line in lines if "type-description-changed" in line)
     assert docs.startswith("::notice file=")
     message = docs.split("::", 2)[2]
     # GitHub's escaping: % first, then CR and LF; the literal "%0A" in the text stays literal.
     assert "%250A" in message and "\n" not in message
-    assert lines[-1] == "::notice title=codegen diff::1 breaking, 0 warnings, 1 non-breaking, 1 docs-only"
+    assert (
+        lines[-1]
+        == "::notice title=codegen diff::1 breaking, 0 warnings, 1 non-breaking, 1 docs-only"
+    )
 
 
 def test_github_escapes_property_values() -> None:
     from codegen.diff.compare import Change
     from codegen.diff.report import github
 
-    out = github([Change("field-removed", "x.y", "50% gone\r\nnow", "a,b:c.yaml:3", "we:ird,name.yaml:7")])
+    out = github(
+        [Change("field-removed", "x.y", "50% gone\r\nnow", "a,b:c.yaml:3", "we:ird,name.yaml:7")]
+    )
     first = out.splitlines()[0]
-    assert first == "::error file=we%3Aird%2Cname.yaml,line=7,title=field-removed (breaking)::x.y: 50%25 gone now"
+    assert (
+        first
+        == "::error file=we%3Aird%2Cname.yaml,line=7,title=field-removed (breaking)::x.y: 50%25 gone now"
+    )
     from codegen.diff.report import gh_data
 
     assert gh_data("a%b\r\nc") == "a%25b%0D%0Ac"
@@ -104,14 +120,18 @@ def test_markdown_without_changes(cli: Callable[..., Run]) -> None:
 @pytest.mark.parametrize(
     ("fail_on", "code"), [("breaking", 1), ("non-breaking", 1), ("any", 1), ("never", 0)]
 )
-def test_fail_on_with_a_breaking_change(mixed: Path, cli: Callable[..., Run], fail_on: str, code: int) -> None:
+def test_fail_on_with_a_breaking_change(
+    mixed: Path, cli: Callable[..., Run], fail_on: str, code: int
+) -> None:
     assert cli("diff", str(SPEC), str(mixed), "--fail-on", fail_on).code == code
 
 
 @pytest.mark.parametrize(
     ("fail_on", "code"), [("breaking", 0), ("non-breaking", 0), ("any", 1), ("never", 0)]
 )
-def test_fail_on_with_docs_only(edited: Callable[..., Path], cli: Callable[..., Run], fail_on: str, code: int) -> None:
+def test_fail_on_with_docs_only(
+    edited: Callable[..., Path], cli: Callable[..., Run], fail_on: str, code: int
+) -> None:
     root = edited(lambda s: s.type("Model").__setitem__("description", "Other words."))
     assert cli("diff", str(SPEC), str(root), "--fail-on", fail_on).code == code
 
@@ -119,7 +139,9 @@ def test_fail_on_with_docs_only(edited: Callable[..., Path], cli: Callable[..., 
 @pytest.mark.parametrize(
     ("fail_on", "code"), [("breaking", 0), ("non-breaking", 1), ("any", 1), ("never", 0)]
 )
-def test_fail_on_with_an_addition(edited: Callable[..., Path], cli: Callable[..., Run], fail_on: str, code: int) -> None:
+def test_fail_on_with_an_addition(
+    edited: Callable[..., Path], cli: Callable[..., Run], fail_on: str, code: int
+) -> None:
     root = edited(lambda s: s.fields("Candidate").__setitem__("score", "float"))
     assert cli("diff", str(SPEC), str(root), "--fail-on", fail_on).code == code
 
@@ -131,12 +153,17 @@ def test_output_file(mixed: Path, tmp_path: Path, cli: Callable[..., Run]) -> No
     assert target.read_text().startswith("## Spec diff")
 
 
-def test_broken_spec_directory_prints_the_loader_lines(edited: Callable[..., Path], cli: Callable[..., Run]) -> None:
+def test_broken_spec_directory_prints_the_loader_lines(
+    edited: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
     root = edited(lambda s: s.field("Candidate", "index").__setitem__("type", "Int32"))
     run = cli("diff", str(SPEC), str(root))
     assert run.code == 2 and run.out == ""
     (line,) = run.err.splitlines()
-    assert re.match(r"^.*generation\.yaml:\d+: types\.Candidate\.fields\.index\.type: unknown type 'Int32'", line), line
+    assert re.match(
+        r"^.*generation\.yaml:\d+: types\.Candidate\.fields\.index\.type: unknown type 'Int32'",
+        line,
+    ), line
     assert "Traceback" not in run.err
 
 
@@ -145,10 +172,16 @@ def test_yaml_syntax_error(spec_copy: Callable[[str], Path], cli: Callable[..., 
     (root / "models.yaml").write_text("types:\n  Model: [unclosed\n")
     run = cli("diff", str(SPEC), str(root))
     assert run.code == 2
-    assert len(run.err.splitlines()) == 1 and "models.yaml:" in run.err and "YAML syntax error" in run.err
+    assert (
+        len(run.err.splitlines()) == 1
+        and "models.yaml:" in run.err
+        and "YAML syntax error" in run.err
+    )
 
 
-def test_missing_directory_and_bad_options(tmp_path: Path, cli: Callable[..., Run], capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_directory_and_bad_options(
+    tmp_path: Path, cli: Callable[..., Run], capsys: pytest.CaptureFixture[str]
+) -> None:
     run = cli("diff", str(SPEC), str(tmp_path / "nope"), "--format", "json")
     assert run.code == 2 and len(run.err.splitlines()) == 1
     empty = tmp_path / "empty"

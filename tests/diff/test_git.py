@@ -11,11 +11,23 @@ import pytest
 
 from .conftest import SPEC, Run
 
-GIT = ["git", "-c", "user.name=Diff Test", "-c", "user.email=diff@example.com", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"]
+GIT = [
+    "git",
+    "-c",
+    "user.name=Diff Test",
+    "-c",
+    "user.email=diff@example.com",
+    "-c",
+    "commit.gpgsign=false",
+    "-c",
+    "init.defaultBranch=main",
+]
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run([*GIT, *args], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        [*GIT, *args], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 @pytest.fixture
@@ -92,7 +104,9 @@ def test_unknown_ref_is_bad_input(repo: Path, cli: Callable[..., Run]) -> None:
         assert "Traceback" not in run.err
 
 
-def test_not_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[..., Run]) -> None:
+def test_not_a_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[..., Run]
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     run = cli("diff", "HEAD", str(SPEC))

@@ -21,7 +21,9 @@ def _no_changes(run: Run) -> None:
     assert doc["summary"] == {"breaking": 0, "warning": 0, "non-breaking": 0, "docs": 0, "total": 0}
 
 
-def test_identical_specs_have_no_changes(spec_copy: Callable[[str], Path], cli: Callable[..., Run]) -> None:
+def test_identical_specs_have_no_changes(
+    spec_copy: Callable[[str], Path], cli: Callable[..., Run]
+) -> None:
     run = cli("diff", str(SPEC), str(spec_copy("same")), "--format", "json", "--fail-on", "any")
     _no_changes(run)
     text = cli("diff", str(SPEC), str(SPEC))
@@ -39,7 +41,9 @@ def _shuffled(value: Any, rng: random.Random) -> Any:
     return value
 
 
-def test_reordering_every_mapping_is_not_a_change(spec_copy: Callable[[str], Path], cli: Callable[..., Run]) -> None:
+def test_reordering_every_mapping_is_not_a_change(
+    spec_copy: Callable[[str], Path], cli: Callable[..., Run]
+) -> None:
     root = spec_copy("shuffled")
     files = SpecFiles(root)
     rng = random.Random(6)
@@ -49,13 +53,18 @@ def test_reordering_every_mapping_is_not_a_change(spec_copy: Callable[[str], Pat
     _no_changes(cli("diff", str(SPEC), str(root), "--format", "json", "--fail-on", "any"))
 
 
-def test_moving_types_between_files_is_not_a_change(spec_copy: Callable[[str], Path], cli: Callable[..., Run]) -> None:
+def test_moving_types_between_files_is_not_a_change(
+    spec_copy: Callable[[str], Path], cli: Callable[..., Run]
+) -> None:
     root = spec_copy("moved")
     files = SpecFiles(root)
     # Candidate and FinishReason to a new file, the models resource to another, Model to tools.yaml.
     generation = files.files["generation.yaml"]["types"]
     files.files["zz-moved.yaml"] = {
-        "types": {"Candidate": generation.pop("Candidate"), "FinishReason": generation.pop("FinishReason")}
+        "types": {
+            "Candidate": generation.pop("Candidate"),
+            "FinishReason": generation.pop("FinishReason"),
+        }
     }
     models = files.files["models.yaml"]
     files.files["aa-resources.yaml"] = {"resources": models.pop("resources")}
@@ -64,7 +73,9 @@ def test_moving_types_between_files_is_not_a_change(spec_copy: Callable[[str], P
     _no_changes(cli("diff", str(SPEC), str(root), "--format", "json", "--fail-on", "any"))
 
 
-def test_a_change_reads_the_same_whatever_the_file_split(spec_copy: Callable[[str], Path], cli: Callable[..., Run]) -> None:
+def test_a_change_reads_the_same_whatever_the_file_split(
+    spec_copy: Callable[[str], Path], cli: Callable[..., Run]
+) -> None:
     """The same edit in two differently split copies yields the same rules and symbols."""
 
     def edit(files: SpecFiles) -> None:
@@ -76,12 +87,24 @@ def test_a_change_reads_the_same_whatever_the_file_split(spec_copy: Callable[[st
     f1.write()
     moved = spec_copy("split")
     f2 = SpecFiles(moved)
-    f2.files["zz.yaml"] = {"types": {"FinishReason": f2.files["generation.yaml"]["types"].pop("FinishReason")}}
+    f2.files["zz.yaml"] = {
+        "types": {"FinishReason": f2.files["generation.yaml"]["types"].pop("FinishReason")}
+    }
     edit(f2)
     f2.write()
-    a = [(c["rule"], c["symbol"], c["message"]) for c in cli("diff", str(SPEC), str(plain), "--format", "json").json()["changes"]]
-    b = [(c["rule"], c["symbol"], c["message"]) for c in cli("diff", str(SPEC), str(moved), "--format", "json").json()["changes"]]
-    assert a == b == [("response-enum-value-removed", "gemini_client.types.FinishReason.SAFETY", a[0][2])]
+    a = [
+        (c["rule"], c["symbol"], c["message"])
+        for c in cli("diff", str(SPEC), str(plain), "--format", "json").json()["changes"]
+    ]
+    b = [
+        (c["rule"], c["symbol"], c["message"])
+        for c in cli("diff", str(SPEC), str(moved), "--format", "json").json()["changes"]
+    ]
+    assert (
+        a
+        == b
+        == [("response-enum-value-removed", "gemini_client.types.FinishReason.SAFETY", a[0][2])]
+    )
 
 
 def test_output_is_deterministic(edited: Callable[..., Path], cli: Callable[..., Run]) -> None:
@@ -104,4 +127,6 @@ def test_keyword_arguments_match_the_generated_signatures() -> None:
         for m in resource.methods:
             view = method_view(m, spec)
             mine = kwargs(m, spec)
-            assert {k.name: k.required for k in view.kwargs} == {k: v.required for k, v in mine.items()}, m.name
+            assert {k.name: k.required for k in view.kwargs} == {
+                k: v.required for k, v in mine.items()
+            }, m.name

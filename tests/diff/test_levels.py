@@ -12,7 +12,18 @@ from codegen.diff.compare import diff, reachable
 from codegen.spec.loader import load_spec
 from codegen.diff.rules import RULES
 from codegen.diff.sources import Side
-from codegen.spec.model import EnumType, Field, Location, LongRunning, Method, ObjectType, Resource, Service, Spec, TypeRef
+from codegen.spec.model import (
+    EnumType,
+    Field,
+    Location,
+    LongRunning,
+    Method,
+    ObjectType,
+    Resource,
+    Service,
+    Spec,
+    TypeRef,
+)
 
 from .conftest import SPEC, Run, SpecFiles
 
@@ -48,7 +59,12 @@ NON_BREAKING = {
 def test_every_rule_has_its_chosen_level() -> None:
     docs = {r.id for r in RULES.values() if r.kind == "docs"}
     assert BREAKING | WARNING | NON_BREAKING | docs == set(RULES)
-    for ids, level in ((BREAKING, "breaking"), (WARNING, "warning"), (NON_BREAKING, "non-breaking"), (docs, "docs")):
+    for ids, level in (
+        (BREAKING, "breaking"),
+        (WARNING, "warning"),
+        (NON_BREAKING, "non-breaking"),
+        (docs, "docs"),
+    ):
         assert {i: RULES[i].level for i in ids} == dict.fromkeys(ids, level)
 
 
@@ -59,7 +75,9 @@ def _add_value(enum: str, value: str) -> Callable[[SpecFiles], None]:
     return edit
 
 
-def test_a_value_added_to_a_response_enum_is_a_warning(edited: Callable[..., Path], cli: Callable[..., Run]) -> None:
+def test_a_value_added_to_a_response_enum_is_a_warning(
+    edited: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
     head = str(edited(_add_value("FinishReason", "HUMAN_REVIEW")))
     run = cli("diff", str(SPEC), head, "--format", "json")
     [c] = run.json()["changes"]
@@ -72,10 +90,14 @@ def test_a_value_added_to_a_response_enum_is_a_warning(edited: Callable[..., Pat
     assert "0 breaking, 1 warning, 0 non-breaking, 0 docs-only" in cli("diff", str(SPEC), head).out
 
 
-def test_a_value_added_to_a_request_only_enum_is_not(edited: Callable[..., Path], cli: Callable[..., Run]) -> None:
+def test_a_value_added_to_a_request_only_enum_is_not(
+    edited: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
     spec = load_spec(SPEC)
     sent, received = reachable(spec)
-    enum = min(n for n in sent - received if isinstance(spec.types[n], EnumType))  # HarmBlockThreshold, say
+    enum = min(
+        n for n in sent - received if isinstance(spec.types[n], EnumType)
+    )  # HarmBlockThreshold, say
     head = str(edited(_add_value(enum, "BLOCK_EVERYTHING")))
     run = cli("diff", str(SPEC), head, "--format", "json", "--fail-on", "warning")
     [c] = run.json()["changes"]
@@ -83,38 +105,59 @@ def test_a_value_added_to_a_request_only_enum_is_not(edited: Callable[..., Path]
 
 
 def test_a_repository_moves_rules_by_id(
-    edited: Callable[..., Path], cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    edited: Callable[..., Path],
+    cli: Callable[..., Run],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     head = str(edited(_add_value("FinishReason", "HUMAN_REVIEW")))
     monkeypatch.chdir(tmp_path)
     (tmp_path / "codegen-diff.yaml").write_text(
-        "# we match on FinishReason exhaustively\nlevels:\n  response-enum-value-added: breaking\n", encoding="utf-8"
+        "# we match on FinishReason exhaustively\nlevels:\n  response-enum-value-added: breaking\n",
+        encoding="utf-8",
     )
     run = cli("diff", str(SPEC), head, "--format", "json")  # ./codegen-diff.yaml by default
     assert [c["level"] for c in run.json()["changes"]] == ["breaking"] and run.code == 1
-    (tmp_path / "quiet.yaml").write_text("levels:\n  response-enum-value-added: off\n", encoding="utf-8")
-    run = cli("diff", str(SPEC), head, "--format", "json", "--fail-on", "any", "--levels", "quiet.yaml")
+    (tmp_path / "quiet.yaml").write_text(
+        "levels:\n  response-enum-value-added: off\n", encoding="utf-8"
+    )
+    run = cli(
+        "diff", str(SPEC), head, "--format", "json", "--fail-on", "any", "--levels", "quiet.yaml"
+    )
     assert run.json()["changes"] == [] and run.code == 0
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("levels:\n  response-enum-value-addd: breaking\n", "quiet.yaml:2: levels.response-enum-value-addd: unknown rule 'response-enum-value-addd' (did you mean 'response-enum-value-added'?)"),
-        ("levels:\n  field-added: fatal\n", "quiet.yaml:2: levels.field-added: level must be one of breaking, warning, non-breaking, docs, off, got 'fatal'"),
+        (
+            "levels:\n  response-enum-value-addd: breaking\n",
+            "quiet.yaml:2: levels.response-enum-value-addd: unknown rule 'response-enum-value-addd' (did you mean 'response-enum-value-added'?)",
+        ),
+        (
+            "levels:\n  field-added: fatal\n",
+            "quiet.yaml:2: levels.field-added: level must be one of breaking, warning, non-breaking, docs, off, got 'fatal'",
+        ),
         ("rules: {}\n", "quiet.yaml:1: expected a mapping with one key, 'levels'"),
         ("levels: [a\n", "quiet.yaml:2: YAML syntax error"),
     ],
 )
 def test_a_bad_levels_file_is_exit_2_with_file_and_line(
-    cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str
+    cli: Callable[..., Run],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    message: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "quiet.yaml").write_text(text, encoding="utf-8")
     run = cli("diff", str(SPEC), str(SPEC), "--levels", "quiet.yaml")
     assert run.code == 2 and run.out == ""
     assert run.err.startswith(message), run.err
-    assert cli("diff", str(SPEC), str(SPEC), "--levels", "missing.yaml").err == "codegen diff: --levels missing.yaml: no such file\n"
+    assert (
+        cli("diff", str(SPEC), str(SPEC), "--levels", "missing.yaml").err
+        == "codegen diff: --levels missing.yaml: no such file\n"
+    )
 
 
 def _rename_blob(s: SpecFiles, to: str = "MediaBlob") -> None:
@@ -132,11 +175,19 @@ def _rename_blob(s: SpecFiles, to: str = "MediaBlob") -> None:
     assert uses >= 2  # Part.inlineData, and the Live messages' audio/video
 
 
-def test_a_renamed_type_is_reported_once(edited: Callable[..., Path], cli: Callable[..., Run]) -> None:
+def test_a_renamed_type_is_reported_once(
+    edited: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
     run = cli("diff", str(SPEC), str(edited(_rename_blob)), "--format", "json")
     [c] = run.json()["changes"]
-    assert (c["rule"], c["level"], c["symbol"]) == ("type-renamed", "breaking", "gemini_client.types.Blob")
-    assert c["message"] == "object type renamed to MediaBlob (same structure); code naming Blob fails"
+    assert (c["rule"], c["level"], c["symbol"]) == (
+        "type-renamed",
+        "breaking",
+        "gemini_client.types.Blob",
+    )
+    assert (
+        c["message"] == "object type renamed to MediaBlob (same structure); code naming Blob fails"
+    )
 
 
 def test_a_type_whose_class_is_renamed_internally_is_reported_by_its_exported_name(
@@ -145,7 +196,10 @@ def test_a_type_whose_class_is_renamed_internally_is_reported_by_its_exported_na
     """`Field` is `FieldModel` inside types/_models.py, but users import `gemini_client.types.Field`."""
     head = edited(lambda s: _rename_blob(s, "Field"))
     [c] = cli("diff", str(SPEC), str(head), "--format", "json").json()["changes"]
-    assert (c["symbol"], c["message"]) == ("gemini_client.types.Blob", "object type renamed to Field (same structure); code naming Blob fails")
+    assert (c["symbol"], c["message"]) == (
+        "gemini_client.types.Blob",
+        "object type renamed to Field (same structure); code naming Blob fails",
+    )
     later = SpecFiles(spec_copy("later"))
     later.files = SpecFiles(head).files
     later.type("Field")["description"] = "Renamed, then described again."
@@ -161,7 +215,10 @@ def test_a_renamed_type_whose_fields_changed_too_reports_them_on_the_new_name(
         _rename_blob(s)
         s.type("MediaBlob")["description"] = "Raw media bytes, renamed."
 
-    rules = {(c["rule"], c["symbol"]) for c in cli("diff", str(SPEC), str(edited(edit)), "--format", "json").json()["changes"]}
+    rules = {
+        (c["rule"], c["symbol"])
+        for c in cli("diff", str(SPEC), str(edited(edit)), "--format", "json").json()["changes"]
+    }
     assert rules == {
         ("type-renamed", "gemini_client.types.Blob"),
         ("type-description-changed", "gemini_client.types.MediaBlob"),
@@ -193,18 +250,28 @@ def _rules(a: Side, b: Side) -> set[tuple[str, str, str]]:
 
 def test_adding_a_nested_resource_is_non_breaking_removing_it_breaking() -> None:
     bare = _side(replace(TUNED, resources=()))
-    assert _rules(bare, _side(TUNED)) == {("resource-added", "non-breaking", "client.tuned_models.permissions")}
-    assert _rules(_side(TUNED), bare) == {("resource-removed", "breaking", "client.tuned_models.permissions")}
+    assert _rules(bare, _side(TUNED)) == {
+        ("resource-added", "non-breaking", "client.tuned_models.permissions")
+    }
+    assert _rules(_side(TUNED), bare) == {
+        ("resource-removed", "breaking", "client.tuned_models.permissions")
+    }
 
 
 def test_a_removed_resource_is_reported_once_with_all_it_held() -> None:
     [c] = diff(_side(TUNED), _side())
-    assert (c.rule, c.symbol, c.message) == ("resource-removed", "client.tuned_models", "resource removed (with its 2 method(s))")
+    assert (c.rule, c.symbol, c.message) == (
+        "resource-removed",
+        "client.tuned_models",
+        "resource removed (with its 2 method(s))",
+    )
 
 
 def test_methods_of_nested_resources_are_compared() -> None:
     more = replace(TUNED, resources=(replace(PERMS, methods=(_get("list"), _get("delete"))),))
-    assert _rules(_side(TUNED), _side(more)) == {("method-added", "non-breaking", "client.tuned_models.permissions.delete()")}
+    assert _rules(_side(TUNED), _side(more)) == {
+        ("method-added", "non-breaking", "client.tuned_models.permissions.delete()")
+    }
 
 
 @pytest.mark.parametrize(
@@ -214,6 +281,10 @@ def test_methods_of_nested_resources_are_compared() -> None:
         ({"streaming": True}, "method-streaming-added"),
     ],
 )
-def test_a_method_becoming_long_running_or_streaming_changes_its_return_type(trait: dict[str, object], rule: str) -> None:
+def test_a_method_becoming_long_running_or_streaming_changes_its_return_type(
+    trait: dict[str, object], rule: str
+) -> None:
     changed = replace(TUNED, resources=(replace(PERMS, methods=(_get("list", **trait),)),))
-    assert _rules(_side(TUNED), _side(changed)) == {(rule, "breaking", "client.tuned_models.permissions.list()")}
+    assert _rules(_side(TUNED), _side(changed)) == {
+        (rule, "breaking", "client.tuned_models.permissions.list()")
+    }

@@ -17,7 +17,17 @@ from codegen.cli import main
 from .conftest import ROOT
 
 MINI = ROOT / "tests" / "data" / "specs" / "mini"
-GIT = ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"]
+GIT = [
+    "git",
+    "-c",
+    "user.name=T",
+    "-c",
+    "user.email=t@example.com",
+    "-c",
+    "commit.gpgsign=false",
+    "-c",
+    "init.defaultBranch=main",
+]
 
 
 def git(repo: Path, *args: str) -> None:
@@ -54,11 +64,15 @@ def test_symlink_leaving_spec_in_a_ref(repo: Path, capsys: pytest.CaptureFixture
     _commit(repo)
     code, lines, took = _run(capsys)
     assert code == 2
-    assert lines == ["spec/secret.yaml:0: a symbolic link that leaves the spec directory; spec files are read only from there (in HEAD)"]
+    assert lines == [
+        "spec/secret.yaml:0: a symbolic link that leaves the spec directory; spec files are read only from there (in HEAD)"
+    ]
     assert took < 1.0
 
 
-def test_symlink_inside_spec_in_a_ref_is_read_like_a_checkout(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_symlink_inside_spec_in_a_ref_is_read_like_a_checkout(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (repo / "spec" / "parts").mkdir()
     (repo / "spec" / "parts" / "extra.txt").write_text("types:\n  Extra:\n    fields: {}\n")
     os.symlink("parts/extra.txt", repo / "spec" / "extra.yaml")
@@ -71,16 +85,23 @@ def test_symlink_inside_spec_in_a_ref_is_read_like_a_checkout(repo: Path, capsys
 
 
 def test_alias_bomb_in_a_ref(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"] + [f"{c}: &{c} [" + ", ".join([f"*{p}"] * 9) + "]" for p, c in zip("abcdefgh", "bcdefghi")]
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"] + [
+        f"{c}: &{c} [" + ", ".join([f"*{p}"] * 9) + "]" for p, c in zip("abcdefgh", "bcdefghi")
+    ]
     (repo / "spec" / "bomb.yaml").write_text("\n".join(lines) + "\n")
     _commit(repo)
     code, err, took = _run(capsys)
     assert code == 2
-    assert err == ["spec/bomb.yaml:1: a: YAML anchors and aliases ('&a') are not allowed in a spec: write the value out (in HEAD (" + err[0].split("(in HEAD (")[1]]
+    assert err == [
+        "spec/bomb.yaml:1: a: YAML anchors and aliases ('&a') are not allowed in a spec: write the value out (in HEAD ("
+        + err[0].split("(in HEAD (")[1]
+    ]
     assert took < 1.0
 
 
-def test_blob_over_the_cap_in_a_ref_is_refused_before_it_is_read(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_blob_over_the_cap_in_a_ref_is_refused_before_it_is_read(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (repo / "spec" / "big.yaml").write_bytes(b"#" * (10 * 2**20 + 1))
     _commit(repo)
     code, err, _ = _run(capsys)

@@ -24,7 +24,19 @@ def test_rules_are_well_formed() -> None:
         assert rule.why.strip() == rule.why and rule.why, rule.id
         assert rule.message.strip() == rule.message and rule.message, rule.id
         fields = {f for _, f, _, _ in string.Formatter().parse(rule.message) if f}
-        assert fields <= {"old", "new", "name", "what", "count", "http", "response", "where", "wire", "type", "kind"}, rule.id
+        assert fields <= {
+            "old",
+            "new",
+            "name",
+            "what",
+            "count",
+            "http",
+            "response",
+            "where",
+            "wire",
+            "type",
+            "kind",
+        }, rule.id
         if rule.kind == "docs":
             assert rule.level == "docs"
 
@@ -41,6 +53,8 @@ def test_docs_list_every_rule_from_the_registry() -> None:
     doc = DOC.read_text(encoding="utf-8")
     assert BEGIN in doc and END in doc
     table = doc.split(BEGIN, 1)[1].split(END, 1)[0].strip() + "\n"
-    assert table == rules_markdown(), "docs/spec-diff.md is stale: run `python -m codegen.diff --write-doc`"
+    assert table == rules_markdown(), (
+        "docs/spec-diff.md is stale: run `python -m codegen.diff --write-doc`"
+    )
     for rule_id in RULES:
         assert f"`{rule_id}`" in table

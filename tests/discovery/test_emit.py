@@ -33,15 +33,30 @@ from .conftest import NEW
 
 def test_field_short_and_long_form() -> None:
     assert emit_field(Field("role", TypeRef("primitive", "string"))) == "role: string\n"
-    assert emit_field(Field("parts", TypeRef("list", item=TypeRef("named", "Part")))) == "parts: list[Part]\n"
-    f = Field("data", TypeRef("primitive", "bytes"), "Raw bytes.", required=True, output_only=True, deprecated=True)
+    assert (
+        emit_field(Field("parts", TypeRef("list", item=TypeRef("named", "Part"))))
+        == "parts: list[Part]\n"
+    )
+    f = Field(
+        "data",
+        TypeRef("primitive", "bytes"),
+        "Raw bytes.",
+        required=True,
+        output_only=True,
+        deprecated=True,
+    )
     assert emit_field(f) == (
         "data:\n  type: bytes\n  required: true\n  output_only: true\n  deprecated: true\n  description: Raw bytes.\n"
     )
 
 
 def test_type_key_order() -> None:
-    t = ObjectType("Blob", (Field("mimeType", TypeRef("primitive", "string"), "The MIME type."),), "Raw media bytes.", True)
+    t = ObjectType(
+        "Blob",
+        (Field("mimeType", TypeRef("primitive", "string"), "The MIME type."),),
+        "Raw media bytes.",
+        True,
+    )
     assert emit_type(t) == (
         "Blob:\n  description: Raw media bytes.\n  deprecated: true\n  fields:\n"
         "    mimeType:\n      type: string\n      description: The MIME type.\n"
@@ -50,7 +65,9 @@ def test_type_key_order() -> None:
 
 
 def test_enum_values() -> None:
-    assert emit_enum_value(EnumValue("STOP", "Natural stop point.")) == "STOP: Natural stop point.\n"
+    assert (
+        emit_enum_value(EnumValue("STOP", "Natural stop point.")) == "STOP: Natural stop point.\n"
+    )
     assert emit_enum_value(EnumValue("OLD", "Replaced: by STOP.", deprecated=True)) == (
         "OLD:\n  description: 'Replaced: by STOP.'\n  deprecated: true\n"
     )
@@ -107,7 +124,9 @@ def test_method_snippet() -> None:
 def test_quoting_is_safe(text: str) -> None:
     f = Field("x", TypeRef("primitive", "string"), text)
     out = emit_field(f)
-    assert yaml.safe_load(out) == ({"x": "string"} if not text else {"x": {"type": "string", "description": text}})
+    assert yaml.safe_load(out) == (
+        {"x": "string"} if not text else {"x": {"type": "string", "description": text}}
+    )
     assert out.count("\n") == (1 if not text else 3)  # one line each
 
 
@@ -129,18 +148,32 @@ def test_bootstrap_covers_the_whole_api_but_palm() -> None:
 
     spec, warnings = bootstrap_spec(load_discovery(NEW).doc)
     assert list(spec.resources) == [
-        "batches", "models", "tunedModels", "dynamic", "cachedContents", "media", "files",
-        "generatedFiles", "fileSearchStores", "corpora",
+        "batches",
+        "models",
+        "tunedModels",
+        "dynamic",
+        "cachedContents",
+        "media",
+        "files",
+        "generatedFiles",
+        "fileSearchStores",
+        "corpora",
     ]
     paths = [p for p, _ in spec.all_resources()]
-    assert {"tunedModels.permissions", "models.operations", "fileSearchStores.upload.operations",
-            "corpora.permissions", "generatedFiles.operations"} <= set(paths)
+    assert {
+        "tunedModels.permissions",
+        "models.operations",
+        "fileSearchStores.upload.operations",
+        "corpora.permissions",
+        "generatedFiles.operations",
+    } <= set(paths)
     methods = {f"{p}.{m.name}" for p, r in spec.all_resources() for m in r.methods}
     assert len(methods) == 72 and not methods & set(PALM_METHODS)
     batch = spec.resources["models"].method("batchGenerateContent")
     assert batch is not None and batch.long_running is not None
     assert (batch.long_running.response, batch.long_running.metadata) == (
-        "GenerateContentBatchOutput", "GenerateContentBatch",
+        "GenerateContentBatchOutput",
+        "GenerateContentBatch",
     )
     upload = spec.resources["media"].method("uploadToFileSearchStore")
     assert upload is not None and upload.upload and upload.long_running is not None
@@ -162,7 +195,19 @@ def test_bootstrap_a_selection_nested_included(tmp_path: Path) -> None:
     assert [p for p, _ in spec.all_resources()] == ["corpora", "corpora.permissions", "models"]
     assert spec.resources["corpora"].methods == ()
     assert [m.name for m in spec.resources["corpora"].resources[0].methods] == ["get"]
-    assert main(["--discovery", str(NEW), "--out", str(tmp_path), "--resource", "tunedModels.permissions"]) == 0
+    assert (
+        main(
+            [
+                "--discovery",
+                str(NEW),
+                "--out",
+                str(tmp_path),
+                "--resource",
+                "tunedModels.permissions",
+            ]
+        )
+        == 0
+    )
     text = (tmp_path / "tunedModels.yaml").read_text()
     assert "    resources:\n      permissions:\n" in text
     assert main(["--discovery", str(NEW), "--out", str(tmp_path), "--resource", "nope.x"]) == 1
@@ -210,7 +255,11 @@ def test_bootstrap_writes_topic_files(tmp_path: Path, capsys: pytest.CaptureFixt
     assert {"Content", "Part", "Blob", "FileData"} <= content["types"].keys()
     models = yaml.safe_load((tmp_path / "models.yaml").read_text())
     assert list(models["types"]) == [
-        "Model", "ListModelsResponse", "PredictRequest", "PredictResponse", "PredictLongRunningRequest",
+        "Model",
+        "ListModelsResponse",
+        "PredictRequest",
+        "PredictResponse",
+        "PredictLongRunningRequest",
     ]
     assert models["resources"]["models"]["methods"]["list"]["paginated"] == {"items": "models"}
     assert models["resources"]["models"]["methods"]["streamGenerateContent"]["streaming"] is True
@@ -294,6 +343,6 @@ def test_the_spec_is_the_bootstrap_of_its_revision_field_for_field(tmp_path: Pat
         ours = (spec_dir / name).read_text(encoding="utf-8")
         theirs = (tmp_path / name).read_text(encoding="utf-8")
         if name == "files.yaml":
-            assert ours.startswith(theirs) and "\n      download:\n" in ours[len(theirs):]
+            assert ours.startswith(theirs) and "\n      download:\n" in ours[len(theirs) :]
         else:
             assert ours == theirs, name

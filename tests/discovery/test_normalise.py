@@ -103,7 +103,11 @@ def test_maps_and_free_objects(new: Normalised) -> None:
 def test_field_flags(new: Normalised) -> None:
     fc = obj(new, "FunctionCall")
     name = fc.field("name")
-    assert name is not None and name.required and name.description == "The name of the function to call."
+    assert (
+        name is not None
+        and name.required
+        and name.description == "The name of the function to call."
+    )
     cand = obj(new, "Candidate").field("finishReason")
     assert cand is not None and cand.output_only and not cand.required
     assert cand.description == "The reason why the model stopped generating tokens."
@@ -140,7 +144,9 @@ def test_enum_names(new: Normalised) -> None:
     assert ftype(new, "PromptFeedback", "blockReason") == "PromptFeedbackBlockReason"
     assert ftype(new, "File", "state") == "FileState"
     # identical value lists under one name share one type
-    assert ftype(new, "ToolCall", "toolType") == ftype(new, "ToolResponse", "toolType") == "ToolType"
+    assert (
+        ftype(new, "ToolCall", "toolType") == ftype(new, "ToolResponse", "toolType") == "ToolType"
+    )
     assert ftype(new, "GenerateContentRequest", "serviceTier") == "ServiceTier"
     assert ftype(new, "UsageMetadata", "serviceTier") == "ServiceTier"
     assert enum(new, "HarmCategory").description  # from the well-known table
@@ -156,7 +162,9 @@ def test_schema_prefix_dropped(new: Normalised) -> None:
 def test_dangling_media_resolution(new: Normalised) -> None:
     assert ftype(new, "Part", "mediaResolution") == "any"
     msgs = [str(w) for w in new.warnings]
-    assert any("schemas.Part.properties.mediaResolution" in m and "'MediaResolution'" in m for m in msgs)
+    assert any(
+        "schemas.Part.properties.mediaResolution" in m and "'MediaResolution'" in m for m in msgs
+    )
     # the GenerationConfig enum of that name is unrelated and keeps the name
     assert ftype(new, "GenerationConfig", "mediaResolution") == "MediaResolution"
 
@@ -180,11 +188,18 @@ def test_all_references_resolve(new: Normalised) -> None:
 
 def test_resources(new: Normalised) -> None:
     res = dict(new.spec.all_resources())  # nested resources by dotted path
-    assert {"models", "models.operations", "tunedModels.permissions", "cachedContents"} <= res.keys()
+    assert {
+        "models",
+        "models.operations",
+        "tunedModels.permissions",
+        "cachedContents",
+    } <= res.keys()
     assert "models.operations" not in new.spec.resources
     assert [r.name for r in new.spec.resources["models"].resources] == ["operations"]
     assert [r.name for r in new.spec.resources["fileSearchStores"].resources] == [
-        "operations", "upload", "documents"
+        "operations",
+        "upload",
+        "documents",
     ]
     upload = new.spec.resources["fileSearchStores"].resource("upload")
     assert upload is not None and upload.methods == () and upload.resources[0].name == "operations"
@@ -206,7 +221,9 @@ def test_method_traits(new: Normalised) -> None:
     lst = models.method("list")
     assert lst is not None and lst.pagination is not None and lst.pagination.items == "models"
     page_size = lst.parameter("pageSize")
-    assert page_size is not None and page_size.location == "query" and str(page_size.type) == "int32"
+    assert (
+        page_size is not None and page_size.location == "query" and str(page_size.type) == "int32"
+    )
     lro = models.method("predictLongRunning")
     assert lro is not None and lro.long_running is not None
     assert lro.long_running.response == UNKNOWN and lro.response == "Operation"
@@ -237,7 +254,12 @@ def test_deterministic(new_doc: dict[str, Any]) -> None:
 
 
 def _doc(schemas: dict[str, Any], resources: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"name": "generativelanguage", "version": "v1beta", "schemas": schemas, "resources": resources or {}}
+    return {
+        "name": "generativelanguage",
+        "version": "v1beta",
+        "schemas": schemas,
+        "resources": resources or {},
+    }
 
 
 def test_inline_object_gets_a_name() -> None:
@@ -252,14 +274,27 @@ def test_inline_object_gets_a_name() -> None:
                             "description": "Optional. The inner thing.",
                             "properties": {"mode": {"type": "string", "enum": ["A", "B"]}},
                         },
-                        "many": {"type": "array", "items": {"type": "object", "properties": {"x": {"type": "string"}}}},
+                        "many": {
+                            "type": "array",
+                            "items": {"type": "object", "properties": {"x": {"type": "string"}}},
+                        },
                     },
                 },
-                "Other": {"type": "object", "properties": {"mode": {"type": "string", "enum": ["A", "C"]}}},
+                "Other": {
+                    "type": "object",
+                    "properties": {"mode": {"type": "string", "enum": ["A", "C"]}},
+                },
             }
         )
     )
-    assert list(n.spec.types) == ["Outer", "OuterInnerThing", "OuterInnerThingMode", "OuterMany", "Other", "OtherMode"]
+    assert list(n.spec.types) == [
+        "Outer",
+        "OuterInnerThing",
+        "OuterInnerThingMode",
+        "OuterMany",
+        "Other",
+        "OtherMode",
+    ]
     assert ftype(n, "Outer", "innerThing") == "OuterInnerThing"
     assert ftype(n, "Outer", "many") == "list[OuterMany]"
     assert ftype(n, "OuterInnerThing", "mode") == "OuterInnerThingMode"
@@ -270,7 +305,10 @@ def test_enum_name_clashing_with_a_schema_gets_owner_prefix() -> None:
     n = normalise(
         _doc(
             {
-                "Thing": {"type": "object", "properties": {"role": {"type": "string", "enum": ["X"]}}},
+                "Thing": {
+                    "type": "object",
+                    "properties": {"role": {"type": "string", "enum": ["X"]}},
+                },
                 "Role": {"type": "object", "properties": {}},
             }
         )
@@ -283,7 +321,14 @@ def test_unknown_type_and_bad_method_warn_not_crash() -> None:
     n = normalise(
         _doc(
             {"A": {"type": "object", "properties": {"x": {"type": "wat"}, "y": {"$ref": "Nope"}}}},
-            {"r": {"methods": {"m": {"httpMethod": "TRACE", "path": "x"}, "ok": {"httpMethod": "GET", "path": "v1/a", "response": {"$ref": "Gone"}}}}},
+            {
+                "r": {
+                    "methods": {
+                        "m": {"httpMethod": "TRACE", "path": "x"},
+                        "ok": {"httpMethod": "GET", "path": "v1/a", "response": {"$ref": "Gone"}},
+                    }
+                }
+            },
         )
     )
     assert ftype(n, "A", "x") == "any" and ftype(n, "A", "y") == "any"
@@ -294,14 +339,20 @@ def test_unknown_type_and_bad_method_warn_not_crash() -> None:
 
 
 def test_nested_resources_nest_and_hostile_names_are_skipped() -> None:
-    get = {"httpMethod": "GET", "path": "v1/{+name}", "parameters": {"name": {"location": "path", "type": "string"}}}
+    get = {
+        "httpMethod": "GET",
+        "path": "v1/{+name}",
+        "parameters": {"name": {"location": "path", "type": "string"}},
+    }
     n = normalise(
         _doc(
             {},
             {
                 "a": {
                     "resources": {
-                        "b": {"resources": {"c": {"methods": {"get": get}}}},  # b: no methods of its own
+                        "b": {
+                            "resources": {"c": {"methods": {"get": get}}}
+                        },  # b: no methods of its own
                         "empty": {"resources": {}},  # nothing anywhere below: left out
                         "bad-name": {"methods": {"get": get}},
                     },

@@ -23,7 +23,10 @@ def test_first_sentence() -> None:
 
 
 def test_links_and_emphasis() -> None:
-    assert summary("See the [text guide](https://ai.google.dev/x(y)) now.") == "See the text guide now."
+    assert (
+        summary("See the [text guide](https://ai.google.dev/x(y)) now.")
+        == "See the text guide now."
+    )
     assert summary("A [`Model`][ref] here.") == "A `Model` here."
     assert summary("**PaLM** - Bad content.") == "PaLM - Bad content."
 

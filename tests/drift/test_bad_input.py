@@ -83,7 +83,12 @@ def test_bad_document(
     ],
     ids=["missing", "directory", "binary"],
 )
-def test_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str], setup: Callable[[Path], object], message: str) -> None:
+def test_unreadable_file(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    setup: Callable[[Path], object],
+    message: str,
+) -> None:
     path = tmp_path / "d.json"
     setup(path)
     assert main(["drift", "--discovery", str(path), "--spec", str(SPEC_DIR)]) == 2
@@ -105,13 +110,20 @@ def test_missing_spec_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert len(err) == 1 and "spec directory not found" in err[0]
 
 
-def test_document_of_another_version_than_the_spec(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_document_of_another_version_than_the_spec(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import shutil
 
     spec_dir = tmp_path / "spec"
     shutil.copytree(SPEC_DIR, spec_dir)
     svc = spec_dir / "service.yaml"
-    svc.write_text(svc.read_text(encoding="utf-8").replace("version: v1beta", "version: v1"), encoding="utf-8")
+    svc.write_text(
+        svc.read_text(encoding="utf-8").replace("version: v1beta", "version: v1"), encoding="utf-8"
+    )
     assert main(["drift", "--discovery", str(NEW), "--spec", str(spec_dir)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "Discovery document of generativelanguage 'v1beta', expected 'v1'" in err[0]
+    assert (
+        len(err) == 1
+        and "Discovery document of generativelanguage 'v1beta', expected 'v1'" in err[0]
+    )

@@ -28,11 +28,18 @@ def named(n: str) -> TypeRef:
 
 
 def make(types: list[ObjectType | EnumType], methods: list[Method]) -> Spec:
-    locations = {f"types.{t.name}": Location("spec/t.yaml", i + 1, f"types.{t.name}") for i, t in enumerate(types)}
+    locations = {
+        f"types.{t.name}": Location("spec/t.yaml", i + 1, f"types.{t.name}")
+        for i, t in enumerate(types)
+    }
     return Spec(
         SERVICE,
         {t.name: t for t in types},
-        {"models": Resource("models", tuple(methods), loc=Location("spec/m.yaml", 1, "resources.models"))},
+        {
+            "models": Resource(
+                "models", tuple(methods), loc=Location("spec/m.yaml", 1, "resources.models")
+            )
+        },
         locations,
     )
 
@@ -86,7 +93,8 @@ def test_enums_are_matched_through_the_field_whatever_their_names() -> None:
 def test_one_spec_enum_split_in_two_by_the_api_reports_at_each_field() -> None:
     shared = EnumType("Level", (EnumValue("LOW"), EnumValue("HIGH")))
     spec = make(
-        [ObjectType("Thing", (Field("a", named("Level")), Field("b", named("Level")))), shared], [get()]
+        [ObjectType("Thing", (Field("a", named("Level")), Field("b", named("Level")))), shared],
+        [get()],
     )
     api = make(
         [
@@ -108,13 +116,19 @@ def test_an_enum_shared_by_two_fields_is_reported_once_at_the_first_field() -> N
 
 
 def test_recursive_types_terminate() -> None:
-    node = ObjectType("Thing", (Field("name", STR), Field("children", TypeRef("list", item=named("Thing")))))
+    node = ObjectType(
+        "Thing", (Field("name", STR), Field("children", TypeRef("list", item=named("Thing"))))
+    )
     api_node = replace(node, fields=node.fields + (Field("extra", named("Thing")),))
-    assert kinds(make([api_node], [get()]), make([node], [get()])) == {("field-missing", "Thing.extra")}
+    assert kinds(make([api_node], [get()]), make([node], [get()])) == {
+        ("field-missing", "Thing.extra")
+    }
 
 
 def test_enum_versus_object_is_a_type_change() -> None:
-    spec = make([ObjectType("Thing", (Field("x", named("X")),)), EnumType("X", (EnumValue("A"),))], [get()])
+    spec = make(
+        [ObjectType("Thing", (Field("x", named("X")),)), EnumType("X", (EnumValue("A"),))], [get()]
+    )
     api = make([ObjectType("Thing", (Field("x", named("X")),)), ObjectType("X", ())], [get()])
     assert ("field-type-changed", "Thing.x") in kinds(api, spec)
 
@@ -123,7 +137,9 @@ def test_spec_types_no_method_reaches_are_matched_by_name_or_gone() -> None:
     orphan = ObjectType("Orphan", (Field("a", STR),))
     live = ObjectType("LiveMessage", (Field("setup", named("LiveSetup")),))
     setup = ObjectType("LiveSetup", (Field("model", STR),))
-    spec = make([THING, replace(orphan, fields=orphan.fields + (Field("b", STR),)), live, setup], [get()])
+    spec = make(
+        [THING, replace(orphan, fields=orphan.fields + (Field("b", STR),)), live, setup], [get()]
+    )
     api = make([THING, orphan], [get()])
     found = {f.key: f for f in compare(api, spec)}
     assert found["Orphan.b"].kind == "field-gone"

@@ -51,10 +51,15 @@ def test_first_fetch_caches_document_and_etag(tmp_path: Path, server: Server) ->
     assert not got.from_cache and got.discovery.revision == "20260529"
     assert "if-none-match" not in server.requests[0].headers
     assert (tmp_path / CACHE_NAME).read_text(encoding="utf-8") == NEW_TEXT
-    assert json.loads((tmp_path / META_NAME).read_text(encoding="utf-8")) == {"url": DEFAULT_URL, "etag": '"rev-29"'}
+    assert json.loads((tmp_path / META_NAME).read_text(encoding="utf-8")) == {
+        "url": DEFAULT_URL,
+        "etag": '"rev-29"',
+    }
 
 
-def test_second_fetch_sends_if_none_match_and_uses_the_cache_on_304(tmp_path: Path, server: Server) -> None:
+def test_second_fetch_sends_if_none_match_and_uses_the_cache_on_304(
+    tmp_path: Path, server: Server
+) -> None:
     fetch(DEFAULT_URL, cache_dir=tmp_path, client=server.client())
     got = fetch(DEFAULT_URL, cache_dir=tmp_path, client=server.client())
     assert server.requests[1].headers["if-none-match"] == '"rev-29"'
@@ -81,7 +86,11 @@ def test_offline_with_a_cache_uses_it_and_says_so(tmp_path: Path, server: Server
     server.fail = httpx.ConnectError("[Errno -3] Temporary failure in name resolution")
     got = fetch(DEFAULT_URL, cache_dir=tmp_path, client=server.client())
     assert got.from_cache and got.discovery.revision == "20260529"
-    assert got.note.startswith("warning: cannot reach") and "cached copy" in got.note and "\n" not in got.note
+    assert (
+        got.note.startswith("warning: cannot reach")
+        and "cached copy" in got.note
+        and "\n" not in got.note
+    )
 
 
 @pytest.mark.parametrize(
@@ -91,12 +100,16 @@ def test_offline_with_a_cache_uses_it_and_says_so(tmp_path: Path, server: Server
         httpx.ReadTimeout("timed out"),
     ],
 )
-def test_offline_without_a_cache_is_one_line(tmp_path: Path, server: Server, error: Exception) -> None:
+def test_offline_without_a_cache_is_one_line(
+    tmp_path: Path, server: Server, error: Exception
+) -> None:
     server.fail = error
     with pytest.raises(DiscoveryError) as e:
         fetch(DEFAULT_URL, cache_dir=tmp_path, client=server.client())
     assert "\n" not in str(e.value)
-    assert str(e.value).startswith(f"{DEFAULT_URL}: cannot fetch (") and "no cached copy" in str(e.value)
+    assert str(e.value).startswith(f"{DEFAULT_URL}: cannot fetch (") and "no cached copy" in str(
+        e.value
+    )
 
 
 def test_http_error_is_one_line(tmp_path: Path, server: Server) -> None:
@@ -113,7 +126,9 @@ def test_http_error_is_one_line(tmp_path: Path, server: Server) -> None:
         (NEW_TEXT.replace('"name": "generativelanguage"', '"name": "drive"'), "another API"),
     ],
 )
-def test_a_bad_body_is_refused_and_never_cached(tmp_path: Path, server: Server, body: str, message: str) -> None:
+def test_a_bad_body_is_refused_and_never_cached(
+    tmp_path: Path, server: Server, body: str, message: str
+) -> None:
     fetch(DEFAULT_URL, cache_dir=tmp_path, client=server.client())
     server.text, server.etag = body, '"broken"'
     with pytest.raises(DiscoveryError, match=message):
@@ -136,10 +151,14 @@ def test_a_corrupt_cache_is_ignored(tmp_path: Path, server: Server) -> None:
 
 def test_whole_check_from_a_url(tmp_path: Path, server: Server) -> None:
     warnings: list[str] = []
-    result = drift(SPEC_DIR, DEFAULT_URL, cache_dir=tmp_path, client=server.client(), warn=warnings.append)
+    result = drift(
+        SPEC_DIR, DEFAULT_URL, cache_dir=tmp_path, client=server.client(), warn=warnings.append
+    )
     assert result.exit_code == 0 and result.report.source == DEFAULT_URL
     server.fail = httpx.ConnectError("offline")
-    result = drift(SPEC_DIR, DEFAULT_URL, cache_dir=tmp_path, client=server.client(), warn=warnings.append)
+    result = drift(
+        SPEC_DIR, DEFAULT_URL, cache_dir=tmp_path, client=server.client(), warn=warnings.append
+    )
     assert result.exit_code == 0 and len(warnings) == 1
 
 
@@ -166,4 +185,3 @@ def test_cli_offline_is_exit_2_one_line(
     out, err = capsys.readouterr()
     assert out == "" and len(err.strip().splitlines()) == 1
     assert "cannot fetch" in err and DEFAULT_URL in err
-

@@ -36,7 +36,10 @@ def test_missing_file_means_no_rules(tmp_path: Path) -> None:
     [
         ("ignore:\n  models.x:\n", "every entry needs a reason"),
         ("ignore:\n  models.x: {kinds: [method-missing]}\n", "every entry needs a reason"),
-        ("ignore:\n  models.x: {reason: r, kinds: [method-mising]}\n", "unknown finding kind 'method-mising' (did you mean 'method-missing'?)"),
+        (
+            "ignore:\n  models.x: {reason: r, kinds: [method-mising]}\n",
+            "unknown finding kind 'method-mising' (did you mean 'method-missing'?)",
+        ),
         ("ignroe:\n  models.x: r\n", "unknown key 'ignroe' (did you mean 'ignore'?)"),
         ("ignore:\n  'models x': r\n", "invalid name or pattern"),
         ("ignore: [models.x]\n", "expected a mapping"),
@@ -53,10 +56,14 @@ def test_bad_rules_files(tmp_path: Path, text: str, message: str) -> None:
     assert ":" in str(e.value).splitlines()[0]
 
 
-def test_a_bad_rules_file_is_exit_2_with_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_rules_file_is_exit_2_with_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     spec_dir = tmp_path / "spec"
     shutil.copytree(SPEC_DIR, spec_dir)
-    (spec_dir / "drift-ignore.yaml").write_text("ignore:\n  models.generateText:\n", encoding="utf-8")
+    (spec_dir / "drift-ignore.yaml").write_text(
+        "ignore:\n  models.generateText:\n", encoding="utf-8"
+    )
     assert main(["drift", "--discovery", str(NEW), "--spec", str(spec_dir)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "drift-ignore.yaml:2:" in err[0] and "reason" in err[0]
@@ -86,13 +93,23 @@ def test_names_patterns_prefixes_and_kinds(tmp_path: Path) -> None:
         ],
         rules,
     )
-    assert sorted(f.key for f in o.drift) == ["Candidate.finishReason.OTHER", "Part.oldField", "models.textual"]
-    assert {j.rule.pattern for j in o.ignored if j.rule} == {"models.*Text", "Candidate.finishReason.ESCALATION", "Part"}
+    assert sorted(f.key for f in o.drift) == [
+        "Candidate.finishReason.OTHER",
+        "Part.oldField",
+        "models.textual",
+    ]
+    assert {j.rule.pattern for j in o.ignored if j.rule} == {
+        "models.*Text",
+        "Candidate.finishReason.ESCALATION",
+        "Part",
+    }
     assert o.unused == []
 
 
 def test_spec_only_rules_apply_only_to_what_the_spec_has(tmp_path: Path) -> None:
-    rules = rules_from(tmp_path, "spec_only:\n  Live: {reason: websocket}\n  LiveMessage: websocket messages\n")
+    rules = rules_from(
+        tmp_path, "spec_only:\n  Live: {reason: websocket}\n  LiveMessage: websocket messages\n"
+    )
     o = apply([F("type-gone", "LiveMessage"), F("field-missing", "LiveMessage.x")], rules)
     assert [j.finding.key for j in o.spec_only] == ["LiveMessage"]
     assert [f.key for f in o.drift] == ["LiveMessage.x"]
@@ -136,11 +153,15 @@ def test_spec_only_through_the_real_cli(tmp_path: Path, capsys: pytest.CaptureFi
     args = ["drift", "--discovery", str(NEW), "--spec", str(spec_dir)]
     assert main(args) == 1
     out = capsys.readouterr().out
-    assert "LiveClientMessage: the spec has type LiveClientMessage, the API does not describe it" in out
+    assert (
+        "LiveClientMessage: the spec has type LiveClientMessage, the API does not describe it"
+        in out
+    )
     rules = spec_dir / "drift-ignore.yaml"
     rules.write_text(
         rules.read_text(encoding="utf-8").replace(
-            "spec_only:\n", "spec_only:\n  LiveClientMessage: Live API messages travel over a WebSocket.\n"
+            "spec_only:\n",
+            "spec_only:\n  LiveClientMessage: Live API messages travel over a WebSocket.\n",
         ),
         encoding="utf-8",
     )

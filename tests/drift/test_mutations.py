@@ -28,7 +28,10 @@ def method(doc: Doc, name: str) -> dict[str, Any]:
 
 
 def add_field(doc: Doc) -> None:
-    doc["schemas"]["Candidate"]["properties"]["avgLogprobs2"] = {"type": "number", "format": "double"}
+    doc["schemas"]["Candidate"]["properties"]["avgLogprobs2"] = {
+        "type": "number",
+        "format": "double",
+    }
 
 
 def add_required_field(doc: Doc) -> None:
@@ -90,13 +93,33 @@ def add_method(doc: Doc) -> None:
 
 def add_resource(doc: Doc) -> None:
     """A brand-new top-level resource, with a nested one and a type only it needs."""
-    doc["schemas"]["Widget"] = {"id": "Widget", "type": "object", "properties": {"name": {"type": "string"}}}
-    get = {"id": "generativelanguage.widgets.get", "path": "v1beta/{+name}", "flatPath": "v1beta/widgets/{widgetsId}",
-           "httpMethod": "GET", "parameters": {"name": {"location": "path", "type": "string", "required": True, "pattern": "^widgets/[^/]+$"}},
-           "parameterOrder": ["name"], "response": {"$ref": "Widget"}, "description": "Gets a widget."}
+    doc["schemas"]["Widget"] = {
+        "id": "Widget",
+        "type": "object",
+        "properties": {"name": {"type": "string"}},
+    }
+    get = {
+        "id": "generativelanguage.widgets.get",
+        "path": "v1beta/{+name}",
+        "flatPath": "v1beta/widgets/{widgetsId}",
+        "httpMethod": "GET",
+        "parameters": {
+            "name": {
+                "location": "path",
+                "type": "string",
+                "required": True,
+                "pattern": "^widgets/[^/]+$",
+            }
+        },
+        "parameterOrder": ["name"],
+        "response": {"$ref": "Widget"},
+        "description": "Gets a widget.",
+    }
     doc["resources"]["widgets"] = {
         "methods": {"get": get},
-        "resources": {"parts": {"methods": {"get": {**get, "id": "generativelanguage.widgets.parts.get"}}}},
+        "resources": {
+            "parts": {"methods": {"get": {**get, "id": "generativelanguage.widgets.parts.get"}}}
+        },
     }
 
 
@@ -124,7 +147,11 @@ def change_path(doc: Doc) -> None:
 
 
 def add_required_query_param(doc: Doc) -> None:
-    method(doc, "list")["parameters"]["filter"] = {"location": "query", "type": "string", "required": True}
+    method(doc, "list")["parameters"]["filter"] = {
+        "location": "query",
+        "type": "string",
+        "required": True,
+    }
 
 
 def add_optional_query_param(doc: Doc) -> None:
@@ -214,39 +241,142 @@ def widen_int(doc: Doc) -> None:
 
 
 CASES: list[tuple[Callable[[Doc], None], set[tuple[str, str]], str]] = [
-    (add_field, {("field-missing", "Candidate.avgLogprobs2")}, "the API has field avgLogprobs2 (double), the spec lacks it"),
-    (add_required_field, {("required-field-missing", "GenerateContentRequest.routing")}, "the API has a required field routing"),
-    (remove_field, {("field-gone", "Candidate.tokenCount")}, "the spec has field tokenCount (int32), the API does not"),
-    (retype_field, {("field-type-changed", "Candidate.tokenCount")}, "the spec has int32, the API has int64"),
-    (list_to_single, {("field-type-changed", "Content.parts")}, "the spec has list[Part], the API has Part"),
-    (change_ref, {("field-type-changed", "Part.inlineData")}, "the spec has Blob, the API has FileData"),
-    (add_enum_value, {("enum-value-missing", "Candidate.finishReason.CONTEXT_OVERFLOW")}, "the API has enum value CONTEXT_OVERFLOW"),
-    (remove_enum_value, {("enum-value-gone", "Candidate.finishReason.RECITATION")}, "the spec has enum value RECITATION"),
-    (deprecate_enum_value, {("enum-value-deprecated-changed", "Candidate.finishReason.LANGUAGE")}, "the API marks the enum value LANGUAGE"),
+    (
+        add_field,
+        {("field-missing", "Candidate.avgLogprobs2")},
+        "the API has field avgLogprobs2 (double), the spec lacks it",
+    ),
+    (
+        add_required_field,
+        {("required-field-missing", "GenerateContentRequest.routing")},
+        "the API has a required field routing",
+    ),
+    (
+        remove_field,
+        {("field-gone", "Candidate.tokenCount")},
+        "the spec has field tokenCount (int32), the API does not",
+    ),
+    (
+        retype_field,
+        {("field-type-changed", "Candidate.tokenCount")},
+        "the spec has int32, the API has int64",
+    ),
+    (
+        list_to_single,
+        {("field-type-changed", "Content.parts")},
+        "the spec has list[Part], the API has Part",
+    ),
+    (
+        change_ref,
+        {("field-type-changed", "Part.inlineData")},
+        "the spec has Blob, the API has FileData",
+    ),
+    (
+        add_enum_value,
+        {("enum-value-missing", "Candidate.finishReason.CONTEXT_OVERFLOW")},
+        "the API has enum value CONTEXT_OVERFLOW",
+    ),
+    (
+        remove_enum_value,
+        {("enum-value-gone", "Candidate.finishReason.RECITATION")},
+        "the spec has enum value RECITATION",
+    ),
+    (
+        deprecate_enum_value,
+        {("enum-value-deprecated-changed", "Candidate.finishReason.LANGUAGE")},
+        "the API marks the enum value LANGUAGE",
+    ),
     (enum_moved_to_a_named_schema, set(), ""),
-    (add_method, {("method-missing", "models.rankContent")}, "the API has method POST v1beta/{+model}:rankContent"),
-    (remove_method, {("method-gone", "models.countTokens")}, "the spec has method POST v1beta/{+model}:countTokens, the API does not"),
-    (change_http_method, {("http-method-changed", "models.get")}, "the spec has HTTP GET, the API has POST"),
-    (change_path, {("path-changed", "models.countTokens")}, "the API has v1beta/{+model}:countTokensV2"),
-    (add_required_query_param, {("required-param-missing", "models.list.filter")}, "the API has a required query parameter filter (string)"),
-    (add_optional_query_param, {("param-missing", "models.list.filter")}, "an optional query parameter filter"),
-    (remove_param, {("param-gone", "models.list.pageSize")}, "the spec has query parameter pageSize"),
-    (retype_param, {("param-type-changed", "models.list.pageSize")}, "the spec has int32, the API has int64"),
+    (
+        add_method,
+        {("method-missing", "models.rankContent")},
+        "the API has method POST v1beta/{+model}:rankContent",
+    ),
+    (
+        remove_method,
+        {("method-gone", "models.countTokens")},
+        "the spec has method POST v1beta/{+model}:countTokens, the API does not",
+    ),
+    (
+        change_http_method,
+        {("http-method-changed", "models.get")},
+        "the spec has HTTP GET, the API has POST",
+    ),
+    (
+        change_path,
+        {("path-changed", "models.countTokens")},
+        "the API has v1beta/{+model}:countTokensV2",
+    ),
+    (
+        add_required_query_param,
+        {("required-param-missing", "models.list.filter")},
+        "the API has a required query parameter filter (string)",
+    ),
+    (
+        add_optional_query_param,
+        {("param-missing", "models.list.filter")},
+        "an optional query parameter filter",
+    ),
+    (
+        remove_param,
+        {("param-gone", "models.list.pageSize")},
+        "the spec has query parameter pageSize",
+    ),
+    (
+        retype_param,
+        {("param-type-changed", "models.list.pageSize")},
+        "the spec has int32, the API has int64",
+    ),
     (repeat_param, {("param-repeated-changed", "models.list.pageSize")}, "the API repeats it"),
     (require_param, {("param-now-required", "models.list.pageSize")}, "the API requires it"),
-    (deprecate_param, {("param-deprecated-changed", "models.list.pageToken")}, "the API marks the parameter deprecated"),
-    (change_response_ref, {("response-changed", "models.countTokens")}, "the spec has CountTokensResponse, the API has EmbedContentResponse"),
-    (change_request_ref, {("request-changed", "models.countTokens")}, "the spec has CountTokensRequest, the API has EmbedContentRequest"),
-    (make_field_required, {("field-now-required", "GenerationConfig.candidateCount")}, "the API requires it"),
-    (make_field_read_only, {("field-now-output-only", "GenerationConfig.temperature")}, "the API says it is output only"),
-    (make_field_settable, {("field-now-settable", "Candidate.tokenCount")}, "the spec says it is output only"),
-    (deprecate_field, {("field-deprecated-changed", "GenerationConfig.topK")}, "the API marks the field deprecated"),
-    (deprecate_method, {("method-deprecated-changed", "models.embedContent")}, "the API marks the method deprecated"),
+    (
+        deprecate_param,
+        {("param-deprecated-changed", "models.list.pageToken")},
+        "the API marks the parameter deprecated",
+    ),
+    (
+        change_response_ref,
+        {("response-changed", "models.countTokens")},
+        "the spec has CountTokensResponse, the API has EmbedContentResponse",
+    ),
+    (
+        change_request_ref,
+        {("request-changed", "models.countTokens")},
+        "the spec has CountTokensRequest, the API has EmbedContentRequest",
+    ),
+    (
+        make_field_required,
+        {("field-now-required", "GenerationConfig.candidateCount")},
+        "the API requires it",
+    ),
+    (
+        make_field_read_only,
+        {("field-now-output-only", "GenerationConfig.temperature")},
+        "the API says it is output only",
+    ),
+    (
+        make_field_settable,
+        {("field-now-settable", "Candidate.tokenCount")},
+        "the spec says it is output only",
+    ),
+    (
+        deprecate_field,
+        {("field-deprecated-changed", "GenerationConfig.topK")},
+        "the API marks the field deprecated",
+    ),
+    (
+        deprecate_method,
+        {("method-deprecated-changed", "models.embedContent")},
+        "the API marks the method deprecated",
+    ),
     (deprecate_type, {("type-deprecated-changed", "Blob")}, "the API marks the type deprecated"),
     (rename_schema, {("type-renamed", "Blob")}, "the API calls this type MediaBlob"),
     (
         drop_pagination,
-        {("field-gone", "ListModelsResponse.nextPageToken"), ("method-shape-changed", "models.list")},
+        {
+            ("field-gone", "ListModelsResponse.nextPageToken"),
+            ("method-shape-changed", "models.list"),
+        },
         "the spec says paginated, the API does not",
     ),
     (
@@ -259,7 +389,11 @@ CASES: list[tuple[Callable[[Doc], None], set[tuple[str, str]], str]] = [
         {("field-missing", "GenerationConfig.routingMode"), ("type-missing", "RoutingMode")},
         "the API has field routingMode (RoutingMode), the spec lacks it",
     ),
-    (widen_int, {("field-type-changed", "GenerationConfig.maxOutputTokens")}, "the spec has int32, the API has int64"),
+    (
+        widen_int,
+        {("field-type-changed", "GenerationConfig.maxOutputTokens")},
+        "the spec has int32, the API has int64",
+    ),
     (
         add_resource,
         {("resource-missing", "widgets"), ("type-missing", "Widget")},
@@ -274,7 +408,9 @@ CASES: list[tuple[Callable[[Doc], None], set[tuple[str, str]], str]] = [
 ]
 
 
-@pytest.mark.parametrize(("mutate", "expected", "message"), CASES, ids=[c[0].__name__ for c in CASES])
+@pytest.mark.parametrize(
+    ("mutate", "expected", "message"), CASES, ids=[c[0].__name__ for c in CASES]
+)
 def test_mutation(
     new_doc: Doc,
     outcome: Callable[[Doc], Outcome],
@@ -291,23 +427,33 @@ def test_mutation(
         assert f.discovery_path or f.kind in ("type-gone",), f
         assert f.spec_location or f.kind in ("type-missing", "resource-missing"), f
         if f.spec_location:
-            assert f.spec_location.startswith("spec/") and f.spec_location.rsplit(":", 1)[1].isdigit()
+            assert (
+                f.spec_location.startswith("spec/") and f.spec_location.rsplit(":", 1)[1].isdigit()
+            )
 
 
 def test_every_kind_the_table_names_is_exercised() -> None:
     seen = {kind for _, expected, _ in CASES for kind, _ in expected}
     # Those with no mutation here are covered in test_compare_units.py.
-    assert set(KINDS) - seen <= {"param-location-changed", "param-now-optional", "field-now-optional"}
+    assert set(KINDS) - seen <= {
+        "param-location-changed",
+        "param-now-optional",
+        "field-now-optional",
+    }
 
 
-def test_new_type_follows_the_field_that_needs_it(new_doc: Doc, outcome: Callable[[Doc], Outcome]) -> None:
+def test_new_type_follows_the_field_that_needs_it(
+    new_doc: Doc, outcome: Callable[[Doc], Outcome]
+) -> None:
     add_enum_field(new_doc)
     [t] = [f for f in outcome(new_doc).drift if f.kind == "type-missing"]
     assert t.via == ("GenerationConfig.routingMode",)
     assert t.discovery_path == "schemas.GenerationConfig.properties.routingMode"
 
 
-def test_a_method_the_ignore_file_names_brings_its_types_along(new_doc: Doc, outcome: Callable[[Doc], Outcome]) -> None:
+def test_a_method_the_ignore_file_names_brings_its_types_along(
+    new_doc: Doc, outcome: Callable[[Doc], Outcome]
+) -> None:
     """models.generateText is ignored; a new field in a type only it needs is ignored with it."""
     new_doc["schemas"]["GenerateTextRequest"]["properties"]["extra"] = {"type": "string"}
     o = outcome(new_doc)
@@ -319,4 +465,6 @@ def test_mutations_combine(new_doc: Doc, outcome: Callable[[Doc], Outcome]) -> N
     for mutate in (add_field, remove_enum_value, change_http_method, add_required_query_param):
         mutate(new_doc)
     kinds = sorted(f.kind for f in outcome(new_doc).drift)
-    assert kinds == sorted(["field-missing", "enum-value-gone", "http-method-changed", "required-param-missing"])
+    assert kinds == sorted(
+        ["field-missing", "enum-value-gone", "http-method-changed", "required-param-missing"]
+    )

@@ -83,7 +83,9 @@ def test_the_other_way_round_escalation_is_new_surface(tmp_path: Path) -> None:
 def test_cli_exit_codes_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["drift", "--discovery", str(NEW), "--spec", str(SPEC_DIR)]) == 0
     assert "no drift" in capsys.readouterr().out
-    assert main(["drift", "--discovery", str(OLD), "--spec", str(SPEC_DIR), "--format", "json"]) == 1
+    assert (
+        main(["drift", "--discovery", str(OLD), "--spec", str(SPEC_DIR), "--format", "json"]) == 1
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["revision"] == "20260522"
     assert data["findings"] == [
@@ -110,7 +112,9 @@ def test_without_rules_the_left_out_methods_are_new_surface(spec: object) -> Non
     gone = [f for f in result.outcome.drift if f.category != "new"]
     assert {"files.download"} | IMAGEN_TYPES <= {f.key for f in gone}
     live = [f for f in gone if f.key not in {"files.download"} | IMAGEN_TYPES]
-    assert all(f.kind.endswith("-gone") and f.spec_location.startswith("spec/live.yaml:") for f in live)
+    assert all(
+        f.kind.endswith("-gone") and f.spec_location.startswith("spec/live.yaml:") for f in live
+    )
     assert isinstance(Rules(), Rules)
 
 

@@ -57,9 +57,18 @@ def test_json_is_stable_sorted_and_shaped(new_doc: Doc, outcome: Callable[[Doc],
     data = json.loads(outs[0])
     assert data["revision"] == "20260529"
     found = data["findings"]
-    assert [set(f) for f in found] == [{"kind", "where", "spec_location", "discovery_path", "message"}] * len(found)
+    assert [set(f) for f in found] == [
+        {"kind", "where", "spec_location", "discovery_path", "message"}
+    ] * len(found)
     assert [f["where"] for f in found] == sorted(f["where"] for f in found)
-    assert data["summary"] == {"breaking": 2, "new": 2, "changed": 0, "findings": 4, "ignored": 28, "spec_only": SPEC_ONLY}
+    assert data["summary"] == {
+        "breaking": 2,
+        "new": 2,
+        "changed": 0,
+        "findings": 4,
+        "ignored": 28,
+        "spec_only": SPEC_ONLY,
+    }
 
 
 def test_text_groups_and_summary() -> None:
@@ -114,10 +123,15 @@ def outcomes(draw: st.DrawFn) -> Outcome:
                     Suggestion,
                     hostile,
                     st.just("types.X.fields"),
-                    st.builds(lambda n, d: Field("f", TypeRef("primitive", "string"), d), hostile, hostile),
+                    st.builds(
+                        lambda n, d: Field("f", TypeRef("primitive", "string"), d), hostile, hostile
+                    ),
                 )
                 | st.builds(
-                    Suggestion, hostile, st.just("types.E.enum"), st.builds(lambda d: EnumValue("V", d), hostile)
+                    Suggestion,
+                    hostile,
+                    st.just("types.E.enum"),
+                    st.builds(lambda d: EnumValue("V", d), hostile),
                 )
             ),
         )
@@ -160,7 +174,9 @@ def test_hostile_text_never_breaks_a_format(o: Outcome, revision: str, source: s
     assert [f["where"] for f in data["findings"]] == [f.key for f in o.drift]
 
 
-def test_hostile_names_from_a_real_document(new_doc: Doc, outcome: Callable[[Doc], Outcome]) -> None:
+def test_hostile_names_from_a_real_document(
+    new_doc: Doc, outcome: Callable[[Doc], Outcome]
+) -> None:
     """Discovery enum values and method names are arbitrary strings: they reach every format safely."""
     p = new_doc["schemas"]["Candidate"]["properties"]["finishReason"]
     p["enum"].append("EVIL|`<img src=x>`\x1b]0;pwned\x07\u202e")

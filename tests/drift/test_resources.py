@@ -26,7 +26,12 @@ from codegen.spec.model import (
 )
 
 SERVICE = Service(
-    "generativelanguage", "t", "https://x", "v1beta", "x-goog-api-key", loc=Location("spec/service.yaml", 3, "service")
+    "generativelanguage",
+    "t",
+    "https://x",
+    "v1beta",
+    "x-goog-api-key",
+    loc=Location("spec/service.yaml", 3, "service"),
 )
 STR = TypeRef("primitive", "string")
 THING = ObjectType("Thing", (Field("name", STR),))
@@ -49,9 +54,13 @@ def spec_of(*resources: Resource, types: tuple[ObjectType, ...] = (THING, PERM))
         loc = Location("spec/things.yaml", line, ypath)
         locations[ypath] = loc
         if r.methods:
-            locations[f"{ypath}.methods"] = Location("spec/things.yaml", line + 1, f"{ypath}.methods")
+            locations[f"{ypath}.methods"] = Location(
+                "spec/things.yaml", line + 1, f"{ypath}.methods"
+            )
         if r.resources:
-            locations[f"{ypath}.resources"] = Location("spec/things.yaml", line + 2, f"{ypath}.resources")
+            locations[f"{ypath}.resources"] = Location(
+                "spec/things.yaml", line + 2, f"{ypath}.resources"
+            )
         kids = tuple(locate(c, f"{ypath}.resources.{c.name}") for c in r.resources)
         return replace(r, loc=loc, resources=kids)
 
@@ -64,7 +73,9 @@ def spec_of(*resources: Resource, types: tuple[ObjectType, ...] = (THING, PERM))
 
 def flat(spec: Spec) -> Spec:
     """The same API as today's normaliser gives it: flat resources named by dotted path."""
-    return replace(spec, resources={p: replace(r, name=p, resources=()) for p, r in spec.all_resources()})
+    return replace(
+        spec, resources={p: replace(r, name=p, resources=()) for p, r in spec.all_resources()}
+    )
 
 
 def found(api: Spec, spec: Spec) -> set[tuple[str, str]]:
@@ -73,12 +84,18 @@ def found(api: Spec, spec: Spec) -> set[tuple[str, str]]:
     return nested
 
 
-TUNED = Resource("tunedModels", (get(),), resources=(Resource("permissions", (get("list", "Permission"),)),))
+TUNED = Resource(
+    "tunedModels", (get(),), resources=(Resource("permissions", (get("list", "Permission"),)),)
+)
 
 
 def test_nested_and_flat_trees_are_the_same() -> None:
     api = spec_of(TUNED)
-    assert list(resource_tree(api)) == list(resource_tree(flat(api))) == ["tunedModels", "tunedModels.permissions"]
+    assert (
+        list(resource_tree(api))
+        == list(resource_tree(flat(api)))
+        == ["tunedModels", "tunedModels.permissions"]
+    )
     assert compare(api, spec_of(TUNED)) == []
 
 
@@ -87,7 +104,10 @@ def test_a_method_added_to_a_nested_resource() -> None:
     api = spec_of(replace(TUNED, resources=(perms,)))
     [f] = compare(api, spec_of(TUNED))
     assert (f.kind, f.key) == ("method-missing", "tunedModels.permissions.delete")
-    assert f.suggestion is not None and f.suggestion.key == "resources.tunedModels.resources.permissions.methods"
+    assert (
+        f.suggestion is not None
+        and f.suggestion.key == "resources.tunedModels.resources.permissions.methods"
+    )
     assert f.spec_location == "spec/things.yaml:13"  # the nested resource's methods:
 
 
@@ -99,9 +119,15 @@ def test_a_nested_resource_the_spec_lacks_is_one_finding_with_its_whole_block() 
     assert found(api, spec) == {("resource-missing", "tunedModels.permissions")}
     [f] = compare(api, spec)
     assert f.category == "new"
-    assert f.message == "the API has resource tunedModels.permissions (3 methods), the spec lacks it"
+    assert (
+        f.message == "the API has resource tunedModels.permissions (3 methods), the spec lacks it"
+    )
     [s] = snippets([f])
-    assert (s.file, s.key, s.note) == ("spec/things.yaml", "resources.tunedModels.resources", "add `resources:` to the resource")
+    assert (s.file, s.key, s.note) == (
+        "spec/things.yaml",
+        "resources.tunedModels.resources",
+        "add `resources:` to the resource",
+    )
     block = yaml.safe_load(s.yaml)
     assert list(block["permissions"]["methods"]) == ["list"]
     assert list(block["permissions"]["resources"]["operations"]["methods"]) == ["get", "cancel"]
@@ -113,7 +139,9 @@ def test_a_new_top_level_resource_goes_to_its_own_file_with_its_types() -> None:
     spec = spec_of(types=(THING,))
     assert found(api, spec) == {("resource-missing", "tunedModels"), ("type-missing", "Permission")}
     by_kind = {f.kind: f for f in compare(api, spec)}
-    assert by_kind["type-missing"].via == ("tunedModels",)  # ignoring the resource ignores its types
+    assert by_kind["type-missing"].via == (
+        "tunedModels",
+    )  # ignoring the resource ignores its types
     [s] = snippets([by_kind["resource-missing"]])
     assert (s.file, s.key, s.note) == ("spec/tunedModels.yaml", "resources", "a new file")
 
@@ -126,11 +154,15 @@ def test_a_resource_the_api_lost_is_breaking_once() -> None:
     assert f.message == "the spec has resource tunedModels (2 methods), the API does not"
     assert found(api, spec) == {("resource-gone", "tunedModels")}
     # A nested one lost alone.
-    assert found(spec_of(replace(TUNED, resources=())), spec_of(TUNED)) == {("resource-gone", "tunedModels.permissions")}
+    assert found(spec_of(replace(TUNED, resources=())), spec_of(TUNED)) == {
+        ("resource-gone", "tunedModels.permissions")
+    }
 
 
 def test_a_long_running_method_in_a_new_resource_says_what_to_fill_in() -> None:
-    lro = Method("create", "POST", "v1beta/tunedModels", (), "Thing", "Thing", long_running=LongRunning(""))
+    lro = Method(
+        "create", "POST", "v1beta/tunedModels", (), "Thing", "Thing", long_running=LongRunning("")
+    )
     api = spec_of(Resource("tunedModels", (lro,)))
     [f] = [f for f in compare(api, spec_of()) if f.kind == "resource-missing"]
     [s] = snippets([f])
@@ -141,7 +173,11 @@ def test_a_long_running_method_in_a_new_resource_says_what_to_fill_in() -> None:
 
 
 def test_hostile_resource_text_stays_inert_in_the_block() -> None:
-    evil = Resource("evil", (replace(get(), description="x\n  injected: true\n# {{ bad }} `rm -rf` \x1b[2J"),), "a: b")
+    evil = Resource(
+        "evil",
+        (replace(get(), description="x\n  injected: true\n# {{ bad }} `rm -rf` \x1b[2J"),),
+        "a: b",
+    )
     [f] = compare(spec_of(evil), spec_of())
     [s] = snippets([f])
     data = yaml.safe_load(s.yaml)

@@ -14,7 +14,13 @@ from codegen.drift.report import Snippet, render, snippets
 from codegen.spec.loader import load_spec
 
 from .conftest import SPEC_DIR, discovery
-from .test_mutations import add_enum_field, add_enum_value, add_field, add_method, add_optional_query_param
+from .test_mutations import (
+    add_enum_field,
+    add_enum_value,
+    add_field,
+    add_method,
+    add_optional_query_param,
+)
 
 Doc = dict[str, Any]
 
@@ -49,7 +55,13 @@ def spec_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return Path("spec")
 
 
-MUTATIONS: list[Callable[[Doc], None]] = [add_field, add_enum_value, add_method, add_enum_field, add_optional_query_param]
+MUTATIONS: list[Callable[[Doc], None]] = [
+    add_field,
+    add_enum_value,
+    add_method,
+    add_enum_field,
+    add_optional_query_param,
+]
 
 
 def test_pasting_the_suggestions_removes_the_drift(spec_copy: Path, new_doc: Doc) -> None:
@@ -57,10 +69,20 @@ def test_pasting_the_suggestions_removes_the_drift(spec_copy: Path, new_doc: Doc
         mutate(new_doc)
     rules = spec_copy / "drift-ignore.yaml"
     before = check_spec(load_spec(spec_copy), discovery(new_doc), rules, suggest=True)
-    assert {f.kind for f in before.outcome.drift} == {"field-missing", "enum-value-missing", "method-missing", "type-missing", "param-missing"}
+    assert {f.kind for f in before.outcome.drift} == {
+        "field-missing",
+        "enum-value-missing",
+        "method-missing",
+        "type-missing",
+        "param-missing",
+    }
     snips = snippets(before.outcome.drift)
     assert len(snips) == len(before.outcome.drift)  # each missing thing has its snippet
-    assert {s.file for s in snips} == {"spec/generation.yaml", "spec/models.yaml", "spec/types.yaml"}
+    assert {s.file for s in snips} == {
+        "spec/generation.yaml",
+        "spec/models.yaml",
+        "spec/types.yaml",
+    }
     paste(spec_copy, snips)
     after = check_spec(load_spec(spec_copy), discovery(new_doc), rules)
     assert after.outcome.drift == []
@@ -68,9 +90,14 @@ def test_pasting_the_suggestions_removes_the_drift(spec_copy: Path, new_doc: Doc
 
 def test_suggestions_in_every_format(spec_copy: Path, new_doc: Doc) -> None:
     add_enum_value(new_doc)
-    result = check_spec(load_spec(spec_copy), discovery(new_doc), spec_copy / "drift-ignore.yaml", suggest=True)
+    result = check_spec(
+        load_spec(spec_copy), discovery(new_doc), spec_copy / "drift-ignore.yaml", suggest=True
+    )
     text = render(result.report, "text")
-    assert "# Candidate.finishReason.CONTEXT_OVERFLOW: in spec/generation.yaml, under types.FinishReason.enum:\n" in text
+    assert (
+        "# Candidate.finishReason.CONTEXT_OVERFLOW: in spec/generation.yaml, under types.FinishReason.enum:\n"
+        in text
+    )
     assert "\n      CONTEXT_OVERFLOW: The context window overflowed.\n" in text
     md = render(result.report, "markdown")
     assert "```yaml\n      CONTEXT_OVERFLOW: The context window overflowed.\n```" in md

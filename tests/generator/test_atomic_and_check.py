@@ -27,7 +27,11 @@ def generated(tmp_path: Path, spec_copy: Callable[[], Path]) -> tuple[Path, Path
 
 
 def _break_spec(spec: Path) -> None:
-    (spec / "content.yaml").write_text((spec / "content.yaml").read_text().replace("Multi-part content of a message.", "Content of a message."))
+    (spec / "content.yaml").write_text(
+        (spec / "content.yaml")
+        .read_text()
+        .replace("Multi-part content of a message.", "Content of a message.")
+    )
 
 
 @pytest.mark.parametrize("stage", ["format", "write"])
@@ -38,7 +42,11 @@ def test_failure_mid_generation_leaves_output_unchanged(
     before = read_tree(out)
     _break_spec(spec)  # so that generation has something new to write
     if stage == "format":
-        monkeypatch.setattr(codegen.format, "format_text", lambda path, text: (_ for _ in ()).throw(RuntimeError("boom")))
+        monkeypatch.setattr(
+            codegen.format,
+            "format_text",
+            lambda path, text: (_ for _ in ()).throw(RuntimeError("boom")),
+        )
     else:
         real = Path.write_bytes
         count = {"n": 0}
@@ -53,7 +61,11 @@ def test_failure_mid_generation_leaves_output_unchanged(
     with pytest.raises((RuntimeError, OSError)):
         generate(paths(spec, out))
     assert read_tree(out) == before
-    assert sorted(p.name for p in out.parent.iterdir()) == [".codegen-cache", "out", "spec"]  # no temporary dirs left
+    assert sorted(p.name for p in out.parent.iterdir()) == [
+        ".codegen-cache",
+        "out",
+        "spec",
+    ]  # no temporary dirs left
 
 
 def test_check_is_clean_after_generate_and_lists_stale_files(generated: tuple[Path, Path]) -> None:
@@ -69,14 +81,18 @@ def test_check_is_clean_after_generate_and_lists_stale_files(generated: tuple[Pa
     ]
 
 
-def test_check_sees_a_spec_change(generated: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_sees_a_spec_change(
+    generated: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     spec, out = generated
     _break_spec(spec)
     assert main(["check", "--spec", str(spec), "--out", str(out)]) == 1
     assert "changed: gemini_client/types/_models.py" in capsys.readouterr().out
 
 
-def test_generate_skips_work_when_nothing_changed(generated: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_generate_skips_work_when_nothing_changed(
+    generated: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     spec, out = generated
     monkeypatch.setattr(codegen.write, "write_tree", lambda *a: pytest.fail("should not write"))
     assert generate(paths(spec, out)) is False
@@ -112,7 +128,9 @@ def test_unchanged_files_are_reused_and_edited_ones_made_again(
     models.write_text(forged)
     manifest = out / ".codegen-manifest.json"
     doc = json.loads(manifest.read_text())
-    doc["files"]["gemini_client/resources/models.py"][1] = hashlib.sha256(forged.encode()).hexdigest()
+    doc["files"]["gemini_client/resources/models.py"][1] = hashlib.sha256(
+        forged.encode()
+    ).hexdigest()
     manifest.write_text(json.dumps(doc))
     assert "changed: gemini_client/resources/models.py" in check(paths(spec, out))
 

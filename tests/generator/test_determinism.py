@@ -21,7 +21,9 @@ def test_generating_twice_is_byte_identical(tmp_path: Path, spec_copy: Callable[
     assert read_tree(first) == read_tree(second)
 
 
-def test_reordered_and_resplit_input_gives_the_same_package(tmp_path: Path, spec_copy: Callable[[], Path]) -> None:
+def test_reordered_and_resplit_input_gives_the_same_package(
+    tmp_path: Path, spec_copy: Callable[[], Path]
+) -> None:
     spec = spec_copy()
     p = paths(spec, tmp_path / "unused")
     original = build(p)
@@ -30,8 +32,12 @@ def test_reordered_and_resplit_input_gives_the_same_package(tmp_path: Path, spec
     content = yaml.safe_load((spec / "content.yaml").read_text())
     names = list(content["types"])[::-1]
     half = len(names) // 2
-    (spec / "content.yaml").write_text(yaml.safe_dump({"types": {n: content["types"][n] for n in names[:half]}}, sort_keys=False))
-    (spec / "aaa_more.yaml").write_text(yaml.safe_dump({"types": {n: content["types"][n] for n in names[half:]}}, sort_keys=False))
+    (spec / "content.yaml").write_text(
+        yaml.safe_dump({"types": {n: content["types"][n] for n in names[:half]}}, sort_keys=False)
+    )
+    (spec / "aaa_more.yaml").write_text(
+        yaml.safe_dump({"types": {n: content["types"][n] for n in names[half:]}}, sort_keys=False)
+    )
     reordered = build(p)
     assert reordered == original
 
@@ -40,7 +46,9 @@ def test_inputs_hash_changes_with_the_spec(spec_copy: Callable[[], Path], tmp_pa
     spec = spec_copy()
     p = paths(spec, tmp_path / "out")
     before = inputs_hash(p)
-    (spec / "content.yaml").write_text((spec / "content.yaml").read_text().replace("Natural stop.", "Natural stop!"))
+    (spec / "content.yaml").write_text(
+        (spec / "content.yaml").read_text().replace("Natural stop.", "Natural stop!")
+    )
     assert inputs_hash(p) != before
 
 
@@ -54,13 +62,28 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
 
     for seed in ("1", "2"):
         subprocess.run(
-            [sys.executable, "-m", "codegen.cli", "generate", "--force", "--spec", str(MINI), "--out", str(tmp_path / seed)],
-            check=True, cwd=REPO, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed},
+            [
+                sys.executable,
+                "-m",
+                "codegen.cli",
+                "generate",
+                "--force",
+                "--spec",
+                str(MINI),
+                "--out",
+                str(tmp_path / seed),
+            ],
+            check=True,
+            cwd=REPO,
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
         )
     assert read_tree(tmp_path / "1") == read_tree(tmp_path / "2")
 
 
-def test_inputs_hash_ignores_what_does_not_shape_the_output(spec_copy: Callable[[], Path], tmp_path: Path) -> None:
+def test_inputs_hash_ignores_what_does_not_shape_the_output(
+    spec_copy: Callable[[], Path], tmp_path: Path
+) -> None:
     spec = spec_copy()
     p = paths(spec, tmp_path / "out")
     before = inputs_hash(p)

@@ -150,8 +150,16 @@ def test_hostile_descriptions_never_change_code_structure(
         for n in ast.parse(rendered["gemini_client/types/_models.py"]).body
         if isinstance(n, ast.ClassDef) and n.name == "FinishReason"
     )
-    after_stop = [b for a, b in zip(enum.body, enum.body[1:]) if isinstance(a, ast.Assign) and a.targets[0].id == "STOP"]  # type: ignore[attr-defined]
-    member_doc = after_stop[0].value.value.rstrip() if after_stop and isinstance(after_stop[0], ast.Expr) else ""  # type: ignore[attr-defined]
+    after_stop = [
+        b
+        for a, b in zip(enum.body, enum.body[1:])
+        if isinstance(a, ast.Assign) and a.targets[0].id == "STOP"
+    ]  # type: ignore[attr-defined]
+    member_doc = (
+        after_stop[0].value.value.rstrip()
+        if after_stop and isinstance(after_stop[0], ast.Expr)
+        else ""
+    )  # type: ignore[attr-defined]
     assert member_doc == one_line(text), text
 
 

@@ -65,18 +65,48 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
         _write("merge.yaml", "types:\n  A: &base\n    fields: {}\n  B:\n    <<: *base\n"),
         r"merge\.yaml:2: types\.A: YAML anchors and aliases \('&base'\)",
     ),
-    ("deep nesting", _write("deep.yaml", "types: " + "[" * 100_000 + "]" * 100_000 + "\n"), r"deep\.yaml:1: types(\[0\])+: nested more than 64 levels"),
-    ("two documents", _write("two.yaml", "types: {}\n---\ntypes: {}\n"), r"two\.yaml:2: a spec file holds one YAML document"),
-    ("mapping as a key", _write("key.yaml", "types:\n  ? [a, b]\n  : x\n"), r"key\.yaml:2: types: a mapping key must be text"),
-    ("not UTF-8", _write("latin.yaml", b"types: {}\n# caf\xe9\n"), r"latin\.yaml:0: cannot read: not UTF-8"),
-    ("symlink out of spec/", _symlink_out, r"secret\.yaml:0: a symbolic link that leaves the spec directory"),
+    (
+        "deep nesting",
+        _write("deep.yaml", "types: " + "[" * 100_000 + "]" * 100_000 + "\n"),
+        r"deep\.yaml:1: types(\[0\])+: nested more than 64 levels",
+    ),
+    (
+        "two documents",
+        _write("two.yaml", "types: {}\n---\ntypes: {}\n"),
+        r"two\.yaml:2: a spec file holds one YAML document",
+    ),
+    (
+        "mapping as a key",
+        _write("key.yaml", "types:\n  ? [a, b]\n  : x\n"),
+        r"key\.yaml:2: types: a mapping key must be text",
+    ),
+    (
+        "not UTF-8",
+        _write("latin.yaml", b"types: {}\n# caf\xe9\n"),
+        r"latin\.yaml:0: cannot read: not UTF-8",
+    ),
+    (
+        "symlink out of spec/",
+        _symlink_out,
+        r"secret\.yaml:0: a symbolic link that leaves the spec directory",
+    ),
     ("directory", lambda spec: (spec / "dir.yaml").mkdir(), r"dir\.yaml:0: not a regular file"),
-    ("symlink loop", lambda spec: os.symlink("loop.yaml", spec / "loop.yaml"), r"loop\.yaml:0: cannot read: "),
-    ("dangling symlink", lambda spec: os.symlink("gone.txt", spec / "gone.yaml"), r"gone\.yaml:0: cannot read: "),
+    (
+        "symlink loop",
+        lambda spec: os.symlink("loop.yaml", spec / "loop.yaml"),
+        r"loop\.yaml:0: cannot read: ",
+    ),
+    (
+        "dangling symlink",
+        lambda spec: os.symlink("gone.txt", spec / "gone.yaml"),
+        r"gone\.yaml:0: cannot read: ",
+    ),
     ("over 10 MB", _too_big, r"big\.yaml:0: 11534336 bytes; a spec file may have at most 10 MB"),
     (
         "required cycle",
-        _add_types("  A:\n    fields:\n      b: {type: B, required: true}\n  B:\n    fields:\n      a: {type: A, required: true}\n"),
+        _add_types(
+            "  A:\n    fields:\n      b: {type: B, required: true}\n  B:\n    fields:\n      a: {type: A, required: true}\n"
+        ),
         r"content\.yaml:4: types\.A\.fields\.b: required fields form a cycle \(A\.b -> B\.a -> A\)",
     ),
     (
@@ -133,7 +163,9 @@ def test_refused_in_one_line_exit_2_quickly(
 
 
 @pytest.mark.parametrize("target", ["/dev/zero", "fifo"])
-def test_a_file_that_never_ends_is_refused_not_read(spec_copy: Callable[[], Path], tmp_path: Path, target: str) -> None:
+def test_a_file_that_never_ends_is_refused_not_read(
+    spec_copy: Callable[[], Path], tmp_path: Path, target: str
+) -> None:
     """In a subprocess with a timeout: a regression here would hang, not fail."""
     spec = spec_copy()
     if target == "fifo":
@@ -165,7 +197,9 @@ def test_a_symlink_inside_the_spec_directory_is_read(spec_copy: Callable[[], Pat
 
 def test_hostile_names_in_a_problem_stay_on_one_visible_line(spec_copy: Callable[[], Path]) -> None:
     spec = spec_copy()
-    (spec / "evil.yaml").write_text('types:\n  "Bad\\nName\\e[31m' + "x" * 900 + '":\n    fields: {}\n')
+    (spec / "evil.yaml").write_text(
+        'types:\n  "Bad\\nName\\e[31m' + "x" * 900 + '":\n    fields: {}\n'
+    )
     with pytest.raises(SpecError) as info:
         load_spec(spec)
     (line,) = str(info.value).splitlines()
@@ -173,20 +207,27 @@ def test_hostile_names_in_a_problem_stay_on_one_visible_line(spec_copy: Callable
     assert len(line) < 1500
 
 
-def test_a_5_mb_description_costs_nothing_and_its_docstring_is_bounded(spec_copy: Callable[[], Path], tmp_path: Path) -> None:
+def test_a_5_mb_description_costs_nothing_and_its_docstring_is_bounded(
+    spec_copy: Callable[[], Path], tmp_path: Path
+) -> None:
     from codegen.pipeline import build
 
     spec = spec_copy()
     huge = "word " * 1_000_000  # 5 MB
     content = (spec / "content.yaml").read_text()
-    (spec / "content.yaml").write_text(content.replace("Multi-part content of a message.", huge.strip(), 1))
+    (spec / "content.yaml").write_text(
+        content.replace("Multi-part content of a message.", huge.strip(), 1)
+    )
     start = time.perf_counter()
     files = build(paths(spec, tmp_path / "out"))
     huge_took = time.perf_counter() - start
     start = time.perf_counter()
     build(paths(MINI, tmp_path / "out"))
     mini_took = time.perf_counter() - start
-    assert huge_took < mini_took + 0.5, (huge_took, mini_took)  # was +1.9 s: per-character work on all 5 MB
+    assert huge_took < mini_took + 0.5, (
+        huge_took,
+        mini_took,
+    )  # was +1.9 s: per-character work on all 5 MB
     models = files["gemini_client/types/_models.py"].decode()
     assert max(len(line) for line in models.splitlines()) < 500
     assert models.count("word") < 100

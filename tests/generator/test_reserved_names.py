@@ -33,14 +33,19 @@ from .conftest import GOLDEN, REPO, TEMPLATES
 sys.path.insert(0, str(REPO / "tests"))
 from support.server import LoopbackServer, Reply  # noqa: E402
 
-RESOURCE_MODULES = sorted((REPO / "generated" / "gemini_client" / "resources").glob("[!_]*.py")) + sorted(
-    (GOLDEN / "gemini_client" / "resources").glob("[!_]*.py")
-)
+RESOURCE_MODULES = sorted(
+    (REPO / "generated" / "gemini_client" / "resources").glob("[!_]*.py")
+) + sorted((GOLDEN / "gemini_client" / "resources").glob("[!_]*.py"))
 
 
 def _could_be_a_kwarg(name: str) -> bool:
     """Whether some wire name becomes the keyword argument `name`."""
-    return bool(name) and not name.startswith("_") and name == name.lower() and naming.WIRE_NAME.match(name) is not None
+    return (
+        bool(name)
+        and not name.startswith("_")
+        and name == name.lower()
+        and naming.WIRE_NAME.match(name) is not None
+    )
 
 
 def _free_names(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
@@ -54,19 +59,28 @@ def _free_names(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     return read - bound
 
 
-@pytest.mark.parametrize("module", RESOURCE_MODULES, ids=lambda p: f"{p.parent.parent.parent.name}/{p.name}")
+@pytest.mark.parametrize(
+    "module", RESOURCE_MODULES, ids=lambda p: f"{p.parent.parent.parent.name}/{p.name}"
+)
 def test_method_bodies_read_only_names_no_kwarg_can_take(module: Path) -> None:
     tree = ast.parse(module.read_text())
     # API methods: the ones whose keyword arguments come from the spec
-    functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    functions = [
+        n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
     methods = [fn for fn in functions if fn.args.kwonlyargs]
     if not methods:  # a resource holding only nested ones (`fileSearchStores.upload`): properties
         assert functions and all(
-            any(isinstance(d, ast.Name) and d.id == "cached_property" for d in fn.decorator_list) for fn in functions
+            any(isinstance(d, ast.Name) and d.id == "cached_property" for d in fn.decorator_list)
+            for fn in functions
         ), f"{module.name} has functions that are neither API methods nor nested resources"
     for fn in methods:
-        exposed = {n for n in _free_names(fn) if _could_be_a_kwarg(n) and n not in naming.METHOD_RESERVED}
-        assert not exposed, f"{module.name}: {fn.name}() reads {sorted(exposed)}, which a field could shadow"
+        exposed = {
+            n for n in _free_names(fn) if _could_be_a_kwarg(n) and n not in naming.METHOD_RESERVED
+        }
+        assert not exposed, (
+            f"{module.name}: {fn.name}() reads {sorted(exposed)}, which a field could shadow"
+        )
     for wire in naming.METHOD_RESERVED:
         assert naming.param_name(wire) != wire
 
@@ -91,10 +105,25 @@ def _body_identifiers() -> set[str]:
     return names
 
 
-ISSUE_NAMES = ["types", "buildBody", "NOT_GIVEN", "options", "body", "path", "self", "cls", "extraHeaders", "timeout"]
+ISSUE_NAMES = [
+    "types",
+    "buildBody",
+    "NOT_GIVEN",
+    "options",
+    "body",
+    "path",
+    "self",
+    "cls",
+    "extraHeaders",
+    "timeout",
+]
 POOL = sorted(
     n
-    for n in _body_identifiers() | set(keyword.kwlist) | set(keyword.softkwlist) | set(dir(builtins)) | set(ISSUE_NAMES)
+    for n in _body_identifiers()
+    | set(keyword.kwlist)
+    | set(keyword.softkwlist)
+    | set(dir(builtins))
+    | set(ISSUE_NAMES)
     if naming.WIRE_NAME.match(n)
 )
 
@@ -138,7 +167,11 @@ def _spec(names: list[str]) -> dict[str, Any]:
 @contextmanager
 def _imported(root: Path) -> Iterator[ModuleType]:
     """`gemini_client` imported from `root`, the process's own one put back afterwards."""
-    saved = {k: v for k, v in sys.modules.items() if k == "gemini_client" or k.startswith("gemini_client.")}
+    saved = {
+        k: v
+        for k, v in sys.modules.items()
+        if k == "gemini_client" or k.startswith("gemini_client.")
+    }
     for k in saved:
         del sys.modules[k]
     sys.path.insert(0, str(root))
@@ -158,9 +191,41 @@ def server() -> Iterator[LoopbackServer]:
     s.stop()
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@example(names=["self", "types", "buildBody", "NOT_GIVEN", "options", "body", "path", "cls", "extraHeaders", "timeout", "pathParam", "stripNotGiven"])
-@example(names=["timeout", "self", "extra_body", "types", "build_body", "str", "dict", "None", "class", "cast_to"])
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@example(
+    names=[
+        "self",
+        "types",
+        "buildBody",
+        "NOT_GIVEN",
+        "options",
+        "body",
+        "path",
+        "cls",
+        "extraHeaders",
+        "timeout",
+        "pathParam",
+        "stripNotGiven",
+    ]
+)
+@example(
+    names=[
+        "timeout",
+        "self",
+        "extra_body",
+        "types",
+        "build_body",
+        "str",
+        "dict",
+        "None",
+        "class",
+        "cast_to",
+    ]
+)
 @given(names=names_strategy)
 def test_hostile_field_names_do_not_change_the_request(
     names: list[str], server: LoopbackServer, tmp_path_factory: pytest.TempPathFactory
@@ -182,7 +247,9 @@ def test_hostile_field_names_do_not_change_the_request(
             if is_async:
 
                 async def call() -> Any:
-                    async with pkg.AsyncClient(api_key="k", base_url=server.url, max_retries=0) as c:
+                    async with pkg.AsyncClient(
+                        api_key="k", base_url=server.url, max_retries=0
+                    ) as c:
                         return await c.things.echo(**kwargs)
 
                 result = asyncio.run(call())

@@ -19,25 +19,63 @@ from .conftest import TEMPLATES, paths
 
 # `Operation` is in the mini spec already (tuning.yaml).
 COLLIDING = [
-    "Field", "Any", "BaseModel", "Enum", "OpenEnum", "Optional", "Union", "List",
-    "Dict", "Literal", "Annotated", "ConfigDict", "RootModel", "Exception",
-    "ValueError", "Ellipsis", "NotImplemented", "BaseException", "Mapping", "Sequence", "NotGiven",
-    "Stream", "SyncPager", "RequestOptions", "Timeout", "Headers", "Body", "Query",
+    "Field",
+    "Any",
+    "BaseModel",
+    "Enum",
+    "OpenEnum",
+    "Optional",
+    "Union",
+    "List",
+    "Dict",
+    "Literal",
+    "Annotated",
+    "ConfigDict",
+    "RootModel",
+    "Exception",
+    "ValueError",
+    "Ellipsis",
+    "NotImplemented",
+    "BaseException",
+    "Mapping",
+    "Sequence",
+    "NotGiven",
+    "Stream",
+    "SyncPager",
+    "RequestOptions",
+    "Timeout",
+    "Headers",
+    "Body",
+    "Query",
 ]
 
 
 # The helpers layer: lib/ and the hand-written modules of types/ (the short forms, the bases of
 # the models) are written against the real spec and type-checked with it (tests/client/
 # test_typing.py); a mini spec lacks the types they build on (Tool, FunctionCall...).
-HELPERS = "|".join(["lib/", *(f"types/{p.name}" for p in sorted((TEMPLATES / "package" / "types").glob("*.py")))])
+HELPERS = "|".join(
+    ["lib/", *(f"types/{p.name}" for p in sorted((TEMPLATES / "package" / "types").glob("*.py")))]
+)
 
 
 def _mypy_without_helpers(out: Path) -> subprocess.CompletedProcess[str]:
     """`mypy --strict` on the package generated in `out`, the helpers layer left unchecked."""
     return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--follow-imports=silent",
-         "--exclude", f"gemini_client/({HELPERS.replace('.', '[.]')})", "gemini_client"],
-        cwd=out, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--follow-imports=silent",
+            "--exclude",
+            f"gemini_client/({HELPERS.replace('.', '[.]')})",
+            "gemini_client",
+        ],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -88,7 +126,11 @@ def test_colliding_type_names_import_under_their_spec_names(
         """
     )
     run = subprocess.run(
-        [sys.executable, "-c", script], cwd=out, capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", script],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={"PYTHONPATH": str(out), "PATH": "/usr/bin:/bin"},
     )
     assert run.returncode == 0, run.stderr
@@ -118,9 +160,18 @@ def test_methods_and_resources_named_like_what_a_class_body_uses(
     text = (spec / "tuning.yaml").read_text()
     for old, new in [
         ("      operations:\n        methods:\n", "      types:\n        methods:\n"),
-        ("      create:\n        http: POST v1beta/tunedModels\n", "      str:\n        http: POST v1beta/tunedModels\n"),
-        ("      patch:\n        http: PATCH v1beta/{+name}\n", "      cachedProperty:\n        http: PATCH v1beta/{+name}\n"),
-        ("  files:\n    description: Only a paginated method.\n", "  httpx:\n    description: Only a paginated method.\n"),
+        (
+            "      create:\n        http: POST v1beta/tunedModels\n",
+            "      str:\n        http: POST v1beta/tunedModels\n",
+        ),
+        (
+            "      patch:\n        http: PATCH v1beta/{+name}\n",
+            "      cachedProperty:\n        http: PATCH v1beta/{+name}\n",
+        ),
+        (
+            "  files:\n    description: Only a paginated method.\n",
+            "  httpx:\n    description: Only a paginated method.\n",
+        ),
         ("  media:\n", "  dict:\n"),
     ]:
         assert old in text
@@ -137,6 +188,12 @@ def test_methods_and_resources_named_like_what_a_class_body_uses(
         "assert c.tuned_models.types_ is c.tuned_models.types_\n"
         "assert callable(c.httpx_.list) and callable(c.dict_.upload)\n"
     )
-    run = subprocess.run([sys.executable, "-c", script], cwd=out, capture_output=True, text=True,
-                         timeout=120, env={"PYTHONPATH": str(out), "PATH": "/usr/bin:/bin"})
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(out), "PATH": "/usr/bin:/bin"},
+    )
     assert run.returncode == 0, run.stderr

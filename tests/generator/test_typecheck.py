@@ -9,5 +9,7 @@ from .conftest import REPO
 
 
 def test_codegen_passes_mypy() -> None:
-    result = subprocess.run([sys.executable, "-m", "mypy", "codegen"], capture_output=True, text=True, cwd=REPO)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "codegen"], capture_output=True, text=True, cwd=REPO
+    )
     assert result.returncode == 0, result.stdout + result.stderr

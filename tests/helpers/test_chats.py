@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from gemini_client import ArgumentError, AsyncClient, Client, types
+from gemini_client import ArgumentError, AsyncClient, Client, GeminiError, types
 from gemini_client.lib import AutomaticFunctionCalling
 from support.server import LoopbackServer, Reply
 
@@ -328,7 +328,7 @@ def test_a_stream_cut_off_records_nothing(client: Client, server: LoopbackServer
     server.add(STREAM, cut)
     chat = client.chats.create(model=MODEL)
     got: list[str | None] = []
-    with pytest.raises(Exception):
+    with pytest.raises(GeminiError):
         for chunk in chat.send_message_stream("story"):
             got.append(chunk.text)
     assert got == ["Once ", "upon"] and chat.history == []

@@ -60,9 +60,15 @@ def test_a_field_alias_types_that_one_field(spec: typing.Any, tmp_path: Path) ->
     unions = load_extensions(spec, ROOT / "templates").unions
     views = {v.name: v for v in typed_dict_views(spec, unions)}
     keys = {k.name: k.annotation for k in views["GenerateContentRequestDict"].keys}
-    assert keys["cached_content"] == keys["cachedContent"] == "GenerateContentRequestCachedContentUnion"
+    assert (
+        keys["cached_content"]
+        == keys["cachedContent"]
+        == "GenerateContentRequestCachedContentUnion"
+    )
     models = dict(spec.all_resources())["models"]
-    generate = method_view(next(m for m in models.methods if m.name == "generateContent"), spec, unions)
+    generate = method_view(
+        next(m for m in models.methods if m.name == "generateContent"), spec, unions
+    )
     kwargs = {k.name: k.annotation for k in generate.kwargs}
     assert kwargs["cached_content"] == "types.GenerateContentRequestCachedContentUnion"
     assert kwargs["model"] == "str"

@@ -174,4 +174,3 @@ def test_every_call_runs(
                 f"block {i}: {exc}\n{json.dumps(last(server), indent=1)[:2000]}"
             ) from exc
     assert namespace["recipes"][1].recipe_name == "Oatmeal"
-

@@ -14,6 +14,7 @@ from .conftest import KEY
 from .test_session import TURN_COMPLETE, model_text
 from .wsserver import LiveServer, Peer
 
+
 def live_examples() -> list[str]:
     return python_blocks(ROOT / "README.md", "## The Live API")
 

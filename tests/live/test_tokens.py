@@ -57,7 +57,9 @@ def test_create_sends_the_constraints_and_parses_the_token(http_server: Loopback
     }
 
 
-def test_the_method_stays_on_v1alpha_whatever_the_client_version(http_server: LoopbackServer) -> None:
+def test_the_method_stays_on_v1alpha_whatever_the_client_version(
+    http_server: LoopbackServer,
+) -> None:
     """The spec states authTokens.create under v1alpha: that version is pinned, while the other
     methods follow the client's `api_version`."""
     http_server.reset()

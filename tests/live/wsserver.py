@@ -63,9 +63,9 @@ class Peer:
     def accept_setup(self) -> dict[str, Any]:
         """Read the setup message and answer setupComplete; returns the setup."""
         first = self.recv()
-        assert list(first) == [
-            "setup"
-        ], f"the first client message must be setup, got {list(first)}"
+        assert list(first) == ["setup"], (
+            f"the first client message must be setup, got {list(first)}"
+        )
         self.send({"setupComplete": {}})
         return first["setup"]
 

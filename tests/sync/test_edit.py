@@ -74,7 +74,10 @@ def edit(tmp_path: object, *inserts: Insert, text: str = SPEC) -> str:
 
 def test_a_field_goes_at_the_end_of_fields_before_the_blank_line(tmp_path: object) -> None:
     out = edit(tmp_path, Insert("types.Thing.fields", "colour: string\n"))
-    assert '        description: "Quoted: kept as written."\n      colour: string\n\n  # A comment that belongs to Other.' in out
+    assert (
+        '        description: "Quoted: kept as written."\n      colour: string\n\n  # A comment that belongs to Other.'
+        in out
+    )
 
 
 def test_a_type_after_its_user_and_at_the_end(tmp_path: object) -> None:
@@ -83,7 +86,10 @@ def test_a_type_after_its_user_and_at_the_end(tmp_path: object) -> None:
         Insert("types", "Colour:\n  enum:\n    RED: Red.\n", spaced=True, after="types.Thing"),
         Insert("types", "Last:\n  fields:\n    x: string\n", spaced=True),
     )
-    assert '"Quoted: kept as written."\n\n  Colour:\n    enum:\n      RED: Red.\n\n  # A comment that belongs to Other.\n' in out
+    assert (
+        '"Quoted: kept as written."\n\n  Colour:\n    enum:\n      RED: Red.\n\n  # A comment that belongs to Other.\n'
+        in out
+    )
     assert "      A: First.\n\n  Last:\n    fields:\n      x: string\n\nresources:\n" in out
 
 
@@ -97,8 +103,15 @@ def test_a_nested_resource_creates_resources_after_methods(tmp_path: object) -> 
     data = yaml.safe_load(out)
     assert list(data["resources"]["tunedModels"]) == ["description", "methods", "resources"]
     # A second nested resource goes into the now existing `resources:`.
-    again = edit(tmp_path, Insert("resources.tunedModels.resources", "operations:\n  methods: {}\n", spaced=True), text=out)
-    assert list(yaml.safe_load(again)["resources"]["tunedModels"]["resources"]) == ["permissions", "operations"]
+    again = edit(
+        tmp_path,
+        Insert("resources.tunedModels.resources", "operations:\n  methods: {}\n", spaced=True),
+        text=out,
+    )
+    assert list(yaml.safe_load(again)["resources"]["tunedModels"]["resources"]) == [
+        "permissions",
+        "operations",
+    ]
     assert "            response: Thing\n\n      operations:\n        methods: {}\n" in again
 
 
@@ -106,20 +119,41 @@ def test_an_empty_flow_mapping_becomes_a_block(tmp_path: object) -> None:
     f = SpecFile(SPEC, lines_of(SPEC, tmp_path))
     f.add(Insert("resources.empty.methods", "get:\n  http: GET v1beta/x\n", spaced=True))
     out = f.text()
-    assert out.replace("    methods: # nothing yet\n      get:\n        http: GET v1beta/x\n", "    methods: {}   # nothing yet\n") == SPEC
-    assert out.endswith("  empty:\n    methods: # nothing yet\n      get:\n        http: GET v1beta/x\n")
+    assert (
+        out.replace(
+            "    methods: # nothing yet\n      get:\n        http: GET v1beta/x\n",
+            "    methods: {}   # nothing yet\n",
+        )
+        == SPEC
+    )
+    assert out.endswith(
+        "  empty:\n    methods: # nothing yet\n      get:\n        http: GET v1beta/x\n"
+    )
 
 
 def test_params_are_created_in_the_spec_language_order(tmp_path: object) -> None:
-    out = edit(tmp_path, Insert("resources.tunedModels.methods.get.params", "name:\n  in: path\n  type: string\n"))
-    assert "      get:\n        http: GET v1beta/{+name}\n        params:\n          name:\n            in: path\n" in out
-    assert list(yaml.safe_load(out)["resources"]["tunedModels"]["methods"]["get"]) == ["http", "params", "response"]
+    out = edit(
+        tmp_path,
+        Insert("resources.tunedModels.methods.get.params", "name:\n  in: path\n  type: string\n"),
+    )
+    assert (
+        "      get:\n        http: GET v1beta/{+name}\n        params:\n          name:\n            in: path\n"
+        in out
+    )
+    assert list(yaml.safe_load(out)["resources"]["tunedModels"]["methods"]["get"]) == [
+        "http",
+        "params",
+        "response",
+    ]
 
 
 def test_types_are_created_before_resources_in_a_file_without_them(tmp_path: object) -> None:
     text = "# header\n\nresources:\n  a:\n    methods: {}\n"
     out = edit(tmp_path, Insert("types", "T:\n  fields:\n    x: string\n", spaced=True), text=text)
-    assert out == "# header\n\ntypes:\n  T:\n    fields:\n      x: string\n\nresources:\n  a:\n    methods: {}\n"
+    assert (
+        out
+        == "# header\n\ntypes:\n  T:\n    fields:\n      x: string\n\nresources:\n  a:\n    methods: {}\n"
+    )
 
 
 def test_a_file_without_a_final_newline(tmp_path: object) -> None:

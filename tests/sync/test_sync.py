@@ -24,38 +24,62 @@ SYNC = ("sync", "--no-generate")
 
 def _drop_escalation(spec: Path) -> None:
     gen = spec / "generation.yaml"
-    gen.write_text("".join(l for l in gen.read_text(encoding="utf-8").splitlines(True) if "ESCALATION:" not in l), encoding="utf-8")
+    gen.write_text(
+        "".join(
+            l for l in gen.read_text(encoding="utf-8").splitlines(True) if "ESCALATION:" not in l
+        ),
+        encoding="utf-8",
+    )
 
 
-def test_escalation_comes_back_where_it_was_and_a_second_run_is_a_no_op(spec_copy: Path, cli: Callable[..., Run]) -> None:
+def test_escalation_comes_back_where_it_was_and_a_second_run_is_a_no_op(
+    spec_copy: Path, cli: Callable[..., Run]
+) -> None:
     _drop_escalation(spec_copy)
     run = cli(*SYNC, "--discovery", str(NEW))
     assert run.code == 0, run.err
-    assert "  + Candidate.finishReason.ESCALATION [enum-value-missing] -> spec/generation.yaml\n" in run.out
-    assert "gemini_client.types.FinishReason.ESCALATION: enum value added to an enum received in responses" in run.out
+    assert (
+        "  + Candidate.finishReason.ESCALATION [enum-value-missing] -> spec/generation.yaml\n"
+        in run.out
+    )
+    assert (
+        "gemini_client.types.FinishReason.ESCALATION: enum value added to an enum received in responses"
+        in run.out
+    )
     assert "[response-enum-value-added]" in run.out
     # Byte for byte the file it was bootstrapped as: same place, same description, nothing else touched.
     assert snapshot(spec_copy) == snapshot(SPEC_DIR)
     again = cli(*SYNC, "--discovery", str(NEW))
-    assert (again.code, again.out.splitlines()[-1]) == (0, "the spec describes the document: nothing to do")
+    assert (again.code, again.out.splitlines()[-1]) == (
+        0,
+        "the spec describes the document: nothing to do",
+    )
     assert snapshot(spec_copy) == snapshot(SPEC_DIR)
     assert cli("drift", "--discovery", str(NEW)).code == 0
 
 
-def test_sync_regenerates_the_client(spec_copy: Path, cli: Callable[..., Run], tmp_path: Path) -> None:
+def test_sync_regenerates_the_client(
+    spec_copy: Path, cli: Callable[..., Run], tmp_path: Path
+) -> None:
     _drop_escalation(spec_copy)
     out = tmp_path / "generated"
     templates = str(REPO / "templates")
     assert cli("generate", "--templates", templates, "--out", str(out)).code == 0
-    assert "ESCALATION" not in (out / "gemini_client" / "types" / "_models.py").read_text(encoding="utf-8")
+    assert "ESCALATION" not in (out / "gemini_client" / "types" / "_models.py").read_text(
+        encoding="utf-8"
+    )
     run = cli("sync", "--discovery", str(NEW), "--templates", templates, "--out", str(out))
     assert run.code == 0, run.err
     assert f"regenerated {out} (" in run.out
-    assert "ESCALATION" in (out / "gemini_client" / "types" / "_models.py").read_text(encoding="utf-8")
+    assert "ESCALATION" in (out / "gemini_client" / "types" / "_models.py").read_text(
+        encoding="utf-8"
+    )
     assert cli("check", "--templates", templates, "--out", str(out)).code == 0
 
 
-def test_dry_run_writes_nothing_and_shows_the_edit(spec_copy: Path, cli: Callable[..., Run]) -> None:
+def test_dry_run_writes_nothing_and_shows_the_edit(
+    spec_copy: Path, cli: Callable[..., Run]
+) -> None:
     _drop_escalation(spec_copy)
     before = snapshot(spec_copy)
     run = cli("sync", "--dry-run", "--discovery", str(NEW))
@@ -80,19 +104,41 @@ def grow(doc: Doc) -> None:
     """Google adds: a field, a field with a new enum type, a method, a query parameter, a resource
     (with a nested one and a type only it needs), a nested resource under models."""
     schemas, models = doc["schemas"], doc["resources"]["models"]
-    schemas["Candidate"]["properties"]["avgLogprobs2"] = {"type": "number", "format": "double", "description": "Average log probability."}
+    schemas["Candidate"]["properties"]["avgLogprobs2"] = {
+        "type": "number",
+        "format": "double",
+        "description": "Average log probability.",
+    }
     schemas["GenerationConfig"]["properties"]["routingMode"] = {
         "type": "string", "description": "How the request is routed.",
         "enum": ["ROUTING_MODE_UNSPECIFIED", "FAST"], "enumDescriptions": ["Unspecified.", "Fast."],
     }  # fmt: skip
     rank = copy.deepcopy(models["methods"]["generateContent"])
-    rank.update(id="generativelanguage.models.rankContent", path="v1beta/{+model}:rankContent", description="Ranks.")
+    rank.update(
+        id="generativelanguage.models.rankContent",
+        path="v1beta/{+model}:rankContent",
+        description="Ranks.",
+    )
     models["methods"]["rankContent"] = rank
-    models["methods"]["list"]["parameters"]["filter"] = {"location": "query", "type": "string", "description": "A filter."}
-    schemas["Widget"] = {"id": "Widget", "type": "object", "description": "A widget.", "properties": {"name": {"type": "string"}}}
+    models["methods"]["list"]["parameters"]["filter"] = {
+        "location": "query",
+        "type": "string",
+        "description": "A filter.",
+    }
+    schemas["Widget"] = {
+        "id": "Widget",
+        "type": "object",
+        "description": "A widget.",
+        "properties": {"name": {"type": "string"}},
+    }
     get = _get(doc, "generativelanguage.widgets.get", "v1beta/{+name}", "Widget")
     doc["resources"]["widgets"] = {"methods": {"get": get}, "description": "Widgets."}
-    evaluation = {**get, "id": "generativelanguage.models.evaluations.get", "path": "v1beta/{+name}/evaluations", "response": {"$ref": "Model"}}
+    evaluation = {
+        **get,
+        "id": "generativelanguage.models.evaluations.get",
+        "path": "v1beta/{+name}/evaluations",
+        "response": {"$ref": "Model"},
+    }
     models.setdefault("resources", {})["evaluations"] = {"methods": {"get": evaluation}}
 
 
@@ -106,7 +152,11 @@ def test_what_google_adds_lands_in_the_right_files_and_drift_is_then_clean(
     before = {p.name: p.read_text(encoding="utf-8") for p in spec_copy.glob("*.yaml")}
     run = cli(*SYNC, "--discovery", source)
     assert run.code == 0, run.out + run.err
-    applied = {line.split(" [")[0].strip("+ ").strip(): line.rsplit("-> ", 1)[1] for line in run.out.splitlines() if line.startswith("  + ")}
+    applied = {
+        line.split(" [")[0].strip("+ ").strip(): line.rsplit("-> ", 1)[1]
+        for line in run.out.splitlines()
+        if line.startswith("  + ")
+    }
     expected = {
         "Candidate.avgLogprobs2": "spec/generation.yaml",
         "GenerationConfig.routingMode": "spec/generation.yaml",
@@ -125,24 +175,36 @@ def test_what_google_adds_lands_in_the_right_files_and_drift_is_then_clean(
     for name, text in before.items():
         only_inserted(text, (spec_copy / name).read_text(encoding="utf-8"))
     gen = (spec_copy / "generation.yaml").read_text(encoding="utf-8")
-    assert "\n  GenerationConfig:\n" in gen and gen.index("\n  RoutingMode:\n") > gen.index("\n  GenerationConfig:\n")
+    assert "\n  GenerationConfig:\n" in gen and gen.index("\n  RoutingMode:\n") > gen.index(
+        "\n  GenerationConfig:\n"
+    )
     assert gen.index("\n  RoutingMode:\n") < gen.index("\n  Modality:\n") or "Modality" not in gen
     widgets = (spec_copy / "widgets.yaml").read_text(encoding="utf-8")
-    assert widgets.startswith("# Added by `codegen sync` from the Discovery document, revision 20260529.\n\ntypes:\n  Widget:\n")
+    assert widgets.startswith(
+        "# Added by `codegen sync` from the Discovery document, revision 20260529.\n\ntypes:\n  Widget:\n"
+    )
     spec = load_spec(spec_copy)
     assert spec.resources["widgets"].method("get") is not None
     assert spec.types["RoutingMode"].loc.file == "spec/generation.yaml"
 
 
-def test_removals_and_retypes_are_listed_for_a_person_and_never_applied(spec_copy: Path, doc: Doc, cli: Callable[..., Run]) -> None:
+def test_removals_and_retypes_are_listed_for_a_person_and_never_applied(
+    spec_copy: Path, doc: Doc, cli: Callable[..., Run]
+) -> None:
     del doc["schemas"]["Candidate"]["properties"]["tokenCount"]
     del doc["resources"]["models"]["methods"]["countTokens"]
     doc["schemas"]["GenerationConfig"]["properties"]["seed"].update(type="string", format="int64")
-    doc["schemas"]["Candidate"]["properties"]["avgLogprobs2"] = {"type": "number", "format": "double"}
+    doc["schemas"]["Candidate"]["properties"]["avgLogprobs2"] = {
+        "type": "number",
+        "format": "double",
+    }
     before = snapshot(spec_copy)
     run = cli(*SYNC, "--discovery", write_doc(doc))
     assert run.code == 1
-    assert "applied 1 addition:\n  + Candidate.avgLogprobs2 [field-missing] -> spec/generation.yaml\n" in run.out
+    assert (
+        "applied 1 addition:\n  + Candidate.avgLogprobs2 [field-missing] -> spec/generation.yaml\n"
+        in run.out
+    )
     assert "needs a person, not applied (3):" in run.out
     for kind in ("field-gone", "method-gone", "field-type-changed"):
         assert f"[{kind}] not additive: needs a person" in run.out
@@ -156,13 +218,22 @@ def test_removals_and_retypes_are_listed_for_a_person_and_never_applied(spec_cop
     assert again.code == 1 and "applied nothing" in again.out and snapshot(spec_copy) == after
 
 
-def test_a_new_long_running_method_is_left_for_a_person(spec_copy: Path, doc: Doc, cli: Callable[..., Run]) -> None:
+def test_a_new_long_running_method_is_left_for_a_person(
+    spec_copy: Path, doc: Doc, cli: Callable[..., Run]
+) -> None:
     m = copy.deepcopy(doc["resources"]["models"]["methods"]["generateContent"])
-    m.update(id="generativelanguage.models.tuneContent", path="v1beta/{+model}:tuneContent", response={"$ref": "Operation"})
+    m.update(
+        id="generativelanguage.models.tuneContent",
+        path="v1beta/{+model}:tuneContent",
+        response={"$ref": "Operation"},
+    )
     doc["resources"]["models"]["methods"]["tuneContent"] = m
     run = cli(*SYNC, "--discovery", write_doc(doc))
     assert run.code == 1
-    assert "[method-missing] long-running: Discovery does not say what the finished operation holds" in run.out
+    assert (
+        "[method-missing] long-running: Discovery does not say what the finished operation holds"
+        in run.out
+    )
     assert "tuneContent" not in (spec_copy / "models.yaml").read_text(encoding="utf-8")
 
 
@@ -175,7 +246,15 @@ def test_hostile_text_stays_inert(spec_copy: Path, doc: Doc, cli: Callable[..., 
     finish = props["finishReason"]
     finish["enum"].append("EVIL")
     finish["enumDescriptions"].append(HOSTILE)
-    doc["resources"]["evil"] = {"description": HOSTILE, "methods": {"get": {**_get(doc, "x.evil.get", "v1beta/{+name}", "Candidate"), "description": HOSTILE}}}
+    doc["resources"]["evil"] = {
+        "description": HOSTILE,
+        "methods": {
+            "get": {
+                **_get(doc, "x.evil.get", "v1beta/{+name}", "Candidate"),
+                "description": HOSTILE,
+            }
+        },
+    }
     source = write_doc(doc)
     run = cli(*SYNC, "--discovery", source)
     assert run.code == 0, run.out + run.err
@@ -188,12 +267,17 @@ def test_hostile_text_stays_inert(spec_copy: Path, doc: Doc, cli: Callable[..., 
     mine, theirs = cand.field("hostile"), api_cand.field("hostile")
     assert mine is not None and theirs is not None
     assert replace(mine, loc=NOWHERE) == replace(theirs, loc=NOWHERE)
-    assert "{{ jinja }}" in mine.description and "\x1b" in mine.description  # the hostile part survived, as data
+    assert (
+        "{{ jinja }}" in mine.description and "\x1b" in mine.description
+    )  # the hostile part survived, as data
     finish_enum = spec.types["FinishReason"]
     assert isinstance(finish_enum, EnumType) and finish_enum.values[-1].name == "EVIL"
     assert spec.resources["evil"].description == api.resources["evil"].description
     data = yaml.safe_load((spec_copy / "evil.yaml").read_text(encoding="utf-8"))
-    assert set(data) == {"resources"} and set(data["resources"]["evil"]) == {"description", "methods"}
+    assert set(data) == {"resources"} and set(data["resources"]["evil"]) == {
+        "description",
+        "methods",
+    }
     assert cli("drift", "--discovery", source).code == 0
 
 
@@ -203,13 +287,24 @@ def test_hostile_text_stays_inert(spec_copy: Path, doc: Doc, cli: Callable[..., 
 def test_a_bad_document_is_exit_2(spec_copy: Path, cli: Callable[..., Run], tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("[1, 2", encoding="utf-8")
     run = cli("sync", "--discovery", str(tmp_path / "bad.json"))
-    assert run.code == 2 and run.out == "" and run.err.startswith("codegen sync: ") and run.err.count("\n") == 1
+    assert (
+        run.code == 2
+        and run.out == ""
+        and run.err.startswith("codegen sync: ")
+        and run.err.count("\n") == 1
+    )
 
 
-def test_a_flow_style_container_is_refused_not_mangled(spec_copy: Path, doc: Doc, cli: Callable[..., Run]) -> None:
+def test_a_flow_style_container_is_refused_not_mangled(
+    spec_copy: Path, doc: Doc, cli: Callable[..., Run]
+) -> None:
     tokens = spec_copy / "tokens.yaml"
     text = tokens.read_text(encoding="utf-8")
-    block = text[text.index("    enum:\n      MODALITY_UNSPECIFIED") : text.index("\n\n  CountTokensRequest:")]
+    block = text[
+        text.index("    enum:\n      MODALITY_UNSPECIFIED") : text.index(
+            "\n\n  CountTokensRequest:"
+        )
+    ]
     flow = "    enum: {MODALITY_UNSPECIFIED: x, TEXT: x, IMAGE: x, VIDEO: x, AUDIO: x, DOCUMENT: x}"
     tokens.write_text(text.replace(block, flow), encoding="utf-8")
     load_spec(spec_copy)  # still a valid spec
@@ -223,13 +318,17 @@ def test_a_flow_style_container_is_refused_not_mangled(spec_copy: Path, doc: Doc
     assert snapshot(spec_copy) == before
 
 
-def test_a_failed_generation_puts_the_spec_back(spec_copy: Path, cli: Callable[..., Run], tmp_path: Path) -> None:
+def test_a_failed_generation_puts_the_spec_back(
+    spec_copy: Path, cli: Callable[..., Run], tmp_path: Path
+) -> None:
     _drop_escalation(spec_copy)
     before = snapshot(spec_copy)
     broken = tmp_path / "templates"
     shutil.copytree(REPO / "templates", broken)
     first = sorted(broken.rglob("*.jinja"))[0]
-    first.write_text(first.read_text(encoding="utf-8") + "{% if %}", encoding="utf-8")  # rendering fails
+    first.write_text(
+        first.read_text(encoding="utf-8") + "{% if %}", encoding="utf-8"
+    )  # rendering fails
     out = tmp_path / "generated"
     run = cli("sync", "--discovery", str(NEW), "--templates", str(broken), "--out", str(out))
     assert run.code != 0 and run.err.count("\n") == 1, run.err
@@ -241,14 +340,20 @@ def test_a_failed_generation_puts_the_spec_back(spec_copy: Path, cli: Callable[.
 def nested_loader(tmp_path_factory: pytest.TempPathFactory) -> bool:
     """Whether this branch's loader reads `resources:` nested inside a resource."""
     d = tmp_path_factory.mktemp("nested")
-    (d / "s.yaml").write_text((SPEC_DIR / "service.yaml").read_text(encoding="utf-8") + "\nresources:\n  a:\n    methods: {}\n    resources:\n      b:\n        methods: {}\n", encoding="utf-8")
+    (d / "s.yaml").write_text(
+        (SPEC_DIR / "service.yaml").read_text(encoding="utf-8")
+        + "\nresources:\n  a:\n    methods: {}\n    resources:\n      b:\n        methods: {}\n",
+        encoding="utf-8",
+    )
     try:
         return bool(load_spec(d).resources["a"].resources)
     except Exception:
         return False
 
 
-def test_the_whole_api_from_a_spec_of_models_alone(spec_copy: Path, cli: Callable[..., Run], nested_loader: bool) -> None:
+def test_the_whole_api_from_a_spec_of_models_alone(
+    spec_copy: Path, cli: Callable[..., Run], nested_loader: bool
+) -> None:
     """Every resource but `models` (and its nested ones) cut out of the spec, no ignore rules but the
     PaLM-era ones (the spec-only ones stay: Live and Imagen types Discovery never describes): sync
     brings every resource back, nested ones included; drift then lists only the long-running
@@ -258,7 +363,11 @@ def test_the_whole_api_from_a_spec_of_models_alone(spec_copy: Path, cli: Callabl
     spec = load_spec(spec_copy)
     cuts: dict[str, list[tuple[int, int]]] = {}
     for name, r in spec.resources.items():
-        for path, loc in [(name, r.loc)] if name != "models" else [(f"models.{c.name}", c.loc) for c in r.resources]:
+        for _path, loc in (
+            [(name, r.loc)]
+            if name != "models"
+            else [(f"models.{c.name}", c.loc) for c in r.resources]
+        ):
             lines = Path(loc.file).read_text(encoding="utf-8").splitlines(True)
             cuts.setdefault(loc.file, []).append((loc.line - 1, block_end(lines, loc.line - 1)))
     for file, spans in cuts.items():
@@ -266,10 +375,24 @@ def test_the_whole_api_from_a_spec_of_models_alone(spec_copy: Path, cli: Callabl
         for a, b in sorted(spans, reverse=True):
             del lines[a:b]
         Path(file).write_text("".join(lines), encoding="utf-8")
-    palm = ("generateMessage", "countMessageTokens", "generateText", "countTextTokens", "embedText", "batchEmbedText")
-    rules = "".join(f"  models.{m}: PaLM-era.\n" for m in palm) + "  tunedModels.generateText: PaLM-era.\n"
-    spec_only = yaml.safe_load((SPEC_DIR / "drift-ignore.yaml").read_text(encoding="utf-8"))["spec_only"]
-    (spec_copy / "drift-ignore.yaml").write_text(f"ignore:\n{rules}" + yaml.safe_dump({"spec_only": spec_only}), encoding="utf-8")
+    palm = (
+        "generateMessage",
+        "countMessageTokens",
+        "generateText",
+        "countTextTokens",
+        "embedText",
+        "batchEmbedText",
+    )
+    rules = (
+        "".join(f"  models.{m}: PaLM-era.\n" for m in palm)
+        + "  tunedModels.generateText: PaLM-era.\n"
+    )
+    spec_only = yaml.safe_load((SPEC_DIR / "drift-ignore.yaml").read_text(encoding="utf-8"))[
+        "spec_only"
+    ]
+    (spec_copy / "drift-ignore.yaml").write_text(
+        f"ignore:\n{rules}" + yaml.safe_dump({"spec_only": spec_only}), encoding="utf-8"
+    )
     before = cli("drift", "--discovery", str(NEW), "--format", "json")
     assert {f["kind"] for f in json.loads(before.out)["findings"]} >= {"resource-missing"}
     run = cli(*SYNC, "--discovery", str(NEW))
@@ -278,31 +401,62 @@ def test_the_whole_api_from_a_spec_of_models_alone(spec_copy: Path, cli: Callabl
     after = json.loads(cli("drift", "--discovery", str(NEW), "--format", "json").out)
     assert {f["kind"] for f in after["findings"]} <= {"method-missing", "resource-missing"}
     listed = [line[4:].split(":")[0] for line in run.out.splitlines() if line.startswith("  ! ")]
-    assert all(any(x == f["where"] or x.startswith(f["where"] + ".") for x in listed) for f in after["findings"])
-    assert all("long-running" in line for line in run.out.splitlines() if line.startswith("      [") and "-missing]" in line)
+    assert all(
+        any(x == f["where"] or x.startswith(f["where"] + ".") for x in listed)
+        for f in after["findings"]
+    )
+    assert all(
+        "long-running" in line
+        for line in run.out.splitlines()
+        if line.startswith("      [") and "-missing]" in line
+    )
 
 
-def test_names_the_spec_cannot_spell_are_left_for_a_person_and_write_no_file(spec_copy: Path, doc: Doc, cli: Callable[..., Run], tmp_path: Path) -> None:
-    doc["resources"]["../../evil"] = {"methods": {"get": {"id": "x", "path": "v1beta/x", "httpMethod": "GET"}}}
-    doc["resources"]["fine"] = {"methods": {"$(reboot)": {"id": "y", "path": "v1beta/y", "httpMethod": "GET"}}}
-    doc["schemas"]["Candidate"]["properties"]["avgLogprobs2"] = {"type": "number", "format": "double"}
+def test_names_the_spec_cannot_spell_are_left_for_a_person_and_write_no_file(
+    spec_copy: Path, doc: Doc, cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    doc["resources"]["../../evil"] = {
+        "methods": {"get": {"id": "x", "path": "v1beta/x", "httpMethod": "GET"}}
+    }
+    doc["resources"]["fine"] = {
+        "methods": {"$(reboot)": {"id": "y", "path": "v1beta/y", "httpMethod": "GET"}}
+    }
+    doc["schemas"]["Candidate"]["properties"]["avgLogprobs2"] = {
+        "type": "number",
+        "format": "double",
+    }
     before = {p for p in tmp_path.rglob("*") if p.is_file()}
     run = cli(*SYNC, "--discovery", write_doc(doc))
     assert run.code == 1, run.err
     assert "a name the spec language cannot spell: '$(reboot)'" in run.out
-    assert "  + Candidate.avgLogprobs2 [field-missing] -> spec/generation.yaml\n" in run.out  # the rest still applied
+    assert (
+        "  + Candidate.avgLogprobs2 [field-missing] -> spec/generation.yaml\n" in run.out
+    )  # the rest still applied
     created = {p for p in tmp_path.rglob("*") if p.is_file()} - before
     assert created == {tmp_path / "discovery.json"}
 
 
-def test_markdown_report_for_the_pull_request_is_inert(spec_copy: Path, doc: Doc, cli: Callable[..., Run]) -> None:
+def test_markdown_report_for_the_pull_request_is_inert(
+    spec_copy: Path, doc: Doc, cli: Callable[..., Run]
+) -> None:
     _drop_escalation(spec_copy)
-    doc["resources"]["fine"] = {"methods": {"<img src=x onerror=alert(1)>|@team": {"id": "y", "path": "v1beta/y", "httpMethod": "GET"}}}
+    doc["resources"]["fine"] = {
+        "methods": {
+            "<img src=x onerror=alert(1)>|@team": {
+                "id": "y",
+                "path": "v1beta/y",
+                "httpMethod": "GET",
+            }
+        }
+    }
     run = cli(*SYNC, "--format", "markdown", "--discovery", write_doc(doc))
     assert run.code == 1
     out = run.out
     assert out.startswith("## codegen sync: Discovery revision 20260529\n")
-    assert "### Applied (1)\n\n| where | kind | file |\n|---|---|---|\n| Candidate.finishReason.ESCALATION | enum-value-missing | spec/generation.yaml |" in out.replace("\\_", "_")
+    assert (
+        "### Applied (1)\n\n| where | kind | file |\n|---|---|---|\n| Candidate.finishReason.ESCALATION | enum-value-missing | spec/generation.yaml |"
+        in out.replace("\\_", "_")
+    )
     assert "### Needs a person, not applied (1)" in out
     assert "<img" not in out and "&lt;img" in out and "@team" not in out
     assert "### Spec diff" in out and "`response-enum-value-added`" in out

@@ -21,13 +21,39 @@ from .conftest import REPO
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 ACTION = REPO / "action.yml"
-MAKE_TARGETS = set(re.findall(r"^([A-Za-z][A-Za-z0-9_-]*):", (REPO / "Makefile").read_text(encoding="utf-8"), re.M))
-SHELL_WORDS = {"set", "echo", "exit", "cd", "test", "[", "export", "true", "false", "printf", "if", "then", "else", "elif", "fi", "!"}
+MAKE_TARGETS = set(
+    re.findall(r"^([A-Za-z][A-Za-z0-9_-]*):", (REPO / "Makefile").read_text(encoding="utf-8"), re.M)
+)
+SHELL_WORDS = {
+    "set",
+    "echo",
+    "exit",
+    "cd",
+    "test",
+    "[",
+    "export",
+    "true",
+    "false",
+    "printf",
+    "if",
+    "then",
+    "else",
+    "elif",
+    "fi",
+    "!",
+}
 # On every GitHub-hosted runner; not necessarily on this machine.
 RUNNER_ONLY = {("gh", "pr", "list"), ("gh", "pr", "edit"), ("gh", "pr", "create")}
 CODEGEN = {".venv/bin/codegen", "$CODEGEN"}
 # What the variables a codegen call uses hold at run time, so its parser can judge the call.
-VALUES = {"FAIL_ON": "breaking", "BASE": "origin/main", "REPORT": "r.md", "SPEC": "spec", "OUT": "out", "ACTION_PATH": "."}
+VALUES = {
+    "FAIL_ON": "breaking",
+    "BASE": "origin/main",
+    "REPORT": "r.md",
+    "SPEC": "spec",
+    "OUT": "out",
+    "ACTION_PATH": ".",
+}
 
 
 def load(path: Path) -> dict[Any, Any]:
@@ -68,7 +94,9 @@ def commands(script: str) -> list[list[str]]:
                 words = []
             elif tok in (">", ">>", "<", "2>", "2>&1"):
                 skip_next = True  # a file name, not a word of the command
-            elif not words and (tok in {"if", "then", "else", "elif", "fi", "!"} or re.match(r"^[A-Za-z_]+=", tok)):
+            elif not words and (
+                tok in {"if", "then", "else", "elif", "fi", "!"} or re.match(r"^[A-Za-z_]+=", tok)
+            ):
                 continue
             else:
                 words.append(tok)
@@ -98,7 +126,9 @@ def check_command(words: list[str]) -> None:
         assert words[1] == "-m" and words[2] in ("venv", "pip"), words
         return
     assert shutil.which(name), f"no such command: {name}"
-    if name == "git":  # a real git subcommand: `git x -h` is a usage message (129), not 'not a git command'
+    if (
+        name == "git"
+    ):  # a real git subcommand: `git x -h` is a usage message (129), not 'not a git command'
         assert subprocess.run(["git", words[1], "-h"], capture_output=True).returncode == 129, words
 
 
@@ -119,7 +149,9 @@ def test_valid_yaml_and_every_run_step_uses_only_commands_that_exist(path: Path)
             assert re.match(r"^[\w.-]+/[\w.-]+@v\d+$", step["uses"]), step["uses"]
             continue
         runs += 1
-        assert "${{" not in step["run"], f"{step.get('name')}: pass expressions through env, never into the script"
+        assert "${{" not in step["run"], (
+            f"{step.get('name')}: pass expressions through env, never into the script"
+        )
         if path == ACTION:
             assert step["shell"] == "bash"
         for words in commands(step["run"]):
@@ -145,7 +177,9 @@ def test_the_drift_workflow_opens_one_pull_request_from_codegen_sync() -> None:
     data = load(REPO / ".github" / "workflows" / "drift.yml")
     assert data[True]["schedule"] and "workflow_dispatch" in data[True]
     assert data["permissions"] == {"contents": "write", "pull-requests": "write"}
-    script = "\n".join(s.get("run", "") for s in steps_of(REPO / ".github" / "workflows" / "drift.yml"))
+    script = "\n".join(
+        s.get("run", "") for s in steps_of(REPO / ".github" / "workflows" / "drift.yml")
+    )
     assert ".venv/bin/codegen sync --format markdown" in script
     assert 'git push --force origin "$BRANCH"' in script and "gh pr list --head" in script
 
@@ -158,7 +192,10 @@ def _expr(value: str, inputs: dict[str, str]) -> str:
         e = m.group(1).strip()
         if e.startswith("inputs."):
             return inputs[e[len("inputs.") :]]
-        return {"github.action_path": str(REPO), "steps.install.outputs.codegen": str(REPO / ".venv" / "bin" / "codegen")}[e]
+        return {
+            "github.action_path": str(REPO),
+            "steps.install.outputs.codegen": str(REPO / ".venv" / "bin" / "codegen"),
+        }[e]
 
     return re.sub(r"\$\{\{(.*?)\}\}", one, str(value))
 
@@ -176,8 +213,21 @@ def run_action(repo: Path, tmp: Path, **given: str) -> list[subprocess.Completed
         if cond == "inputs.diff-base != ''" and not inputs["diff-base"]:
             continue
         env = {k: _expr(v, inputs) for k, v in step.get("env", {}).items()}
-        env |= {"PATH": os.environ["PATH"], "HOME": str(tmp), "RUNNER_TEMP": str(tmp), "GITHUB_STEP_SUMMARY": str(tmp / "summary.md"), "GITHUB_OUTPUT": str(tmp / "output")}
-        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=repo, env=env, capture_output=True, text=True, timeout=120)
+        env |= {
+            "PATH": os.environ["PATH"],
+            "HOME": str(tmp),
+            "RUNNER_TEMP": str(tmp),
+            "GITHUB_STEP_SUMMARY": str(tmp / "summary.md"),
+            "GITHUB_OUTPUT": str(tmp / "output"),
+        }
+        proc = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         done.append(proc)
         if proc.returncode:
             break
@@ -189,7 +239,11 @@ def team_repo(tmp_path: Path) -> Path:
     """A repository that vendors the client under third_party/gemini (what `codegen generate --out`
     writes: gemini_client/ and .codegen-manifest.json) and keeps a copy of the spec."""
     repo = tmp_path / "team"
-    shutil.copytree(REPO / "generated", repo / "third_party" / "gemini", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        REPO / "generated",
+        repo / "third_party" / "gemini",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     shutil.copytree(REPO / "spec", repo / "spec")
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
@@ -198,7 +252,9 @@ def team_repo(tmp_path: Path) -> Path:
     return repo
 
 
-def test_the_action_passes_on_an_untouched_copy_and_fails_on_an_edited_one(team_repo: Path, tmp_path: Path) -> None:
+def test_the_action_passes_on_an_untouched_copy_and_fails_on_an_edited_one(
+    team_repo: Path, tmp_path: Path
+) -> None:
     [ok] = run_action(team_repo, tmp_path, out="third_party/gemini", spec="spec")
     assert ok.returncode == 0, ok.stdout + ok.stderr
     # Against the generator's own spec at this ref (the team keeps no spec).
@@ -210,18 +266,50 @@ def test_the_action_passes_on_an_untouched_copy_and_fails_on_an_edited_one(team_
     assert bad.returncode == 1 and "changed: gemini_client/_client.py" in bad.stdout
 
 
-def test_the_action_annotates_a_spec_change_and_fails_at_the_chosen_level(team_repo: Path, tmp_path: Path) -> None:
+def test_the_action_annotates_a_spec_change_and_fails_at_the_chosen_level(
+    team_repo: Path, tmp_path: Path
+) -> None:
     gen = team_repo / "spec" / "generation.yaml"
     gen.write_text(gen.read_text(encoding="utf-8").replace(
         "      ESCALATION: Request was filtered by an escalation rule.\n",
         "      ESCALATION: Request was filtered by an escalation rule.\n      HUMAN_REVIEW: Held for review.\n",
     ), encoding="utf-8")  # fmt: skip
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "spec"], cwd=team_repo, check=True)
-    subprocess.run(["codegen", "generate", "--out", "third_party/gemini", "--templates", str(REPO / "templates")], cwd=team_repo, check=True, capture_output=True, env={**os.environ, "PATH": f"{REPO / '.venv' / 'bin'}:{os.environ['PATH']}"})
-    check, diff = run_action(team_repo, tmp_path, out="third_party/gemini", spec="spec", **{"diff-base": "HEAD~1", "fail-on": "warning"})
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "spec"],
+        cwd=team_repo,
+        check=True,
+    )
+    subprocess.run(
+        [
+            "codegen",
+            "generate",
+            "--out",
+            "third_party/gemini",
+            "--templates",
+            str(REPO / "templates"),
+        ],
+        cwd=team_repo,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PATH": f"{REPO / '.venv' / 'bin'}:{os.environ['PATH']}"},
+    )
+    check, diff = run_action(
+        team_repo,
+        tmp_path,
+        out="third_party/gemini",
+        spec="spec",
+        **{"diff-base": "HEAD~1", "fail-on": "warning"},
+    )
     assert check.returncode == 0, check.stdout + check.stderr
     assert diff.returncode == 1
-    assert "::warning file=spec/generation.yaml,line=" in diff.stdout and "response-enum-value-added" in diff.stdout
-    assert "`gemini_client.types.FinishReason.HUMAN_REVIEW`" in (tmp_path / "summary.md").read_text(encoding="utf-8")
-    [_, passes] = run_action(team_repo, tmp_path, out="third_party/gemini", spec="spec", **{"diff-base": "HEAD~1"})
+    assert (
+        "::warning file=spec/generation.yaml,line=" in diff.stdout
+        and "response-enum-value-added" in diff.stdout
+    )
+    assert "`gemini_client.types.FinishReason.HUMAN_REVIEW`" in (tmp_path / "summary.md").read_text(
+        encoding="utf-8"
+    )
+    [_, passes] = run_action(
+        team_repo, tmp_path, out="third_party/gemini", spec="spec", **{"diff-base": "HEAD~1"}
+    )
     assert passes.returncode == 0  # a warning is not breaking

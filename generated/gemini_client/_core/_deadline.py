@@ -169,9 +169,9 @@ def install(client: httpx.Client | httpx.AsyncClient) -> bool:
         if isinstance(backend, (sync_backend, async_backend)):
             installed.append(transport)
         elif isinstance(backend, httpcore.NetworkBackend):
-            setattr(pool, "_network_backend", sync_backend(backend))
+            setattr(pool, "_network_backend", sync_backend(backend))  # noqa: B010
             installed.append(transport)
         elif isinstance(backend, httpcore.AsyncNetworkBackend):
-            setattr(pool, "_network_backend", async_backend(backend))
+            setattr(pool, "_network_backend", async_backend(backend))  # noqa: B010
             installed.append(transport)
     return client._transport in installed

@@ -240,8 +240,7 @@ class Stream(_BaseStream[T]):
                 if data is None:
                     self._at_end(parser)
                     return
-                for chunk in self._chunks(parser, data):
-                    yield chunk
+                yield from self._chunks(parser, data)
         finally:
             self.response.close()
 

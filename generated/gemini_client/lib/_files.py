@@ -14,7 +14,7 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, overload
 
 from .._core import (
     DEFAULT_CHUNK_SIZE,

@@ -20,14 +20,10 @@ import pydantic
 from .._core import (
     NOT_GIVEN,
     AsyncOperation,
-    AsyncStream,
-    Body,
     GeminiError,
     Headers,
     NotGiven,
     Operation,
-    Query,
-    Stream,
     Timeout,
 )
 from .._core._exceptions import describe_validation_error

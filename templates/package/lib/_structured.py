@@ -23,7 +23,13 @@ from .._core import AsyncStream, GeminiError, Stream
 from ..types._bases import parse_as
 from ..types._contents import is_python_type
 
-__all__ = ["StructuredOutputError", "parses", "parses_async", "parses_stream", "parses_stream_async"]
+__all__ = [
+    "StructuredOutputError",
+    "parses",
+    "parses_async",
+    "parses_stream",
+    "parses_stream_async",
+]
 
 P = ParamSpec("P")
 S = TypeVar("S")
@@ -153,7 +159,9 @@ def parses_stream(
 
 
 def parses_stream_async(
-    fn: Callable[Concatenate[S, P], Coroutine[Any, Any, AsyncStream[types.GenerateContentResponse]]],
+    fn: Callable[
+        Concatenate[S, P], Coroutine[Any, Any, AsyncStream[types.GenerateContentResponse]]
+    ],
 ) -> Callable[Concatenate[S, P], Coroutine[Any, Any, AsyncStream[types.GenerateContentResponse]]]:
     """`parses_stream` for the async `stream_generate_content`."""
 
