@@ -62,6 +62,7 @@ from codegen.spec.model import (
     TypeRef,
 )
 
+from ..untrusted import document_text
 from .text import describe, summary
 
 FILE = "<discovery>"
@@ -207,7 +208,7 @@ class _Normaliser:
         root = str(d.get("rootUrl") or d.get("baseUrl") or "").rstrip("/")
         return Service(
             name=str(d.get("name", "")),
-            title=str(d.get("title", "")),
+            title=document_text(str(d.get("title", ""))),
             base_url=root,
             version=str(d.get("version", "")),
             auth_header=AUTH_HEADER,

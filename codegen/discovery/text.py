@@ -1,4 +1,4 @@
-"""One-line descriptions from Discovery prose.
+"""One-line descriptions from Discovery prose, escaped (`codegen.untrusted.document_text`).
 
 Discovery descriptions are paragraphs that start with API-field behaviour markers
 (`Required.`, `Optional.`, `Output only.`, `Immutable.`, ...) and carry markdown links. The spec keeps
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from ..untrusted import document_text
 
 MAX_DESCRIPTION = 160
 
@@ -52,7 +54,7 @@ class Described:
 
 def describe(raw: str | None) -> Described:
     """Split a Discovery description into its behaviour markers and a one-line first sentence."""
-    if not raw:
+    if not raw or not isinstance(raw, str):
         return _NOTHING
     text = _WS.sub(" ", raw).strip()
     flags: set[str] = set()
@@ -74,9 +76,9 @@ _NOTHING = Described("")
 
 def summary(raw: str | None, limit: int = MAX_DESCRIPTION) -> str:
     """The first sentence of `raw`, whitespace collapsed, links reduced to their text, <= `limit`."""
-    if not raw:
+    if not raw or not isinstance(raw, str):
         return ""
-    text = _WS.sub(" ", raw).strip()
+    text = document_text(raw)  # one line, nothing hidden: the spec never holds a raw bidi control
     if "[" in text:
         text = _REF_LINK.sub(r"\1", _LINK.sub(r"\1", text))
     if "**" in text:

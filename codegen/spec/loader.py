@@ -63,6 +63,9 @@ _PAGINATED_KEYS = ("items", "page_token", "next_page_token")
 _LONG_RUNNING_KEYS = ("response", "metadata")
 
 _LIST_OR_MAP = re.compile(r"^(list|map)\[(.*)\]$")
+_CONTAINER = re.compile(r"(?:list|map)\[")
+# `list[list[map[string]]]` is 3 deep; the real API needs 2. Deeper is refused (docs/spec-language.md).
+MAX_TYPE_NESTING = 8
 
 # A method's path is relative to the service's base_url and can never leave its origin: segments of
 # unreserved characters and `{name}`/`{+name}` placeholders, an optional `:verb` at a segment's end;
@@ -404,6 +407,11 @@ class _Builder:
                 f"expected a type expression like 'string' or 'list[Part]', got {node.describe()}",
             )
             return None
+        if len(_CONTAINER.findall(value)) > MAX_TYPE_NESTING:
+            self.problem(
+                node, f"a type nested more than {MAX_TYPE_NESTING} levels of list[...] or map[...]"
+            )
+            return None
         ref = parse_type(value.strip())
         if ref is None:
             self.problem(node, f"invalid type expression {value!r}")
@@ -552,7 +560,10 @@ class _Builder:
 
 
 def parse_type(text: str) -> TypeRef | None:
-    """`list[map[Part]]` -> TypeRef; None when the text is not a type expression."""
+    """`list[map[Part]]` -> TypeRef; None when the text is not a type expression (or is nested
+    more than MAX_TYPE_NESTING levels)."""
+    if len(_CONTAINER.findall(text)) > MAX_TYPE_NESTING:
+        return None
     m = _LIST_OR_MAP.match(text)
     if m:
         item = parse_type(m.group(2).strip())
