@@ -255,3 +255,33 @@ def test_the_summary_still_reads_like_before() -> None:
     assert summary("Use e.g. this one (a. B) here. Next.") == "Use e.g. this one (a. B) here."
     assert summary("Call `a. B` here. Then.") == "Call `a. B` here."
     assert describe("Required. Output only. The name. More.").text == "The name."
+
+
+# -- text from the document never reaches spec/ raw ------------------------------------------------
+
+UNSAFE = ["\u202e", "\u2066", "\u200b", "\x1b[31m", "\udc80", "\ud83d", "\ue000", "\u2028", "\x85"]
+
+
+def test_unsafe_characters_in_descriptions_are_escaped_in_the_spec_written(
+    base: dict[str, Any], tmp_path: Path
+) -> None:
+    """Bidi controls, escape sequences and lone surrogates (an undecodable character) in the
+    document's prose become visible escapes; the files written are UTF-8 and load as a spec."""
+    from codegen.discovery.bootstrap import main as bootstrap
+
+    doc = copy.deepcopy(base)
+    name = next(iter(doc["schemas"]))
+    doc["schemas"][name]["description"] = "Evil " + "".join(UNSAFE) + " text. More."
+    doc["title"] = "Gemini\u202e API"
+    source = tmp_path / "doc.json"
+    source.write_text(json.dumps(doc))  # ensure_ascii: the surrogates travel as \\udc80
+    assert bootstrap(["--discovery", str(source), "--out", str(tmp_path / "spec")]) == 0
+    written = "".join(
+        p.read_bytes().decode("utf-8") for p in sorted((tmp_path / "spec").glob("*.yaml"))
+    )
+    for ch in UNSAFE:
+        assert ch not in written, repr(ch)
+    assert "Evil \\\\u202e\\\\u2066\\\\u200b\\\\x1b[31m\\\\udc80" in written or (
+        "Evil \\u202e\\u2066\\u200b\\x1b[31m\\udc80" in written
+    )
+    assert describe("Evil \u202e x. Y").text == "Evil \\u202e x."
