@@ -45,7 +45,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         tmp.unlink(missing_ok=True)
         print(f"codegen export: --out {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"wrote {args.out}: {len(doc['paths'])} paths, {len(doc['components']['schemas'])} schemas")
+    print(
+        f"wrote {args.out}: {len(doc['paths'])} paths, {len(doc['components']['schemas'])} schemas"
+    )
     return EXIT_OK
 
 

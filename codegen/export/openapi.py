@@ -167,7 +167,9 @@ def _operation(m: Method, resource_path: str, spec: Spec, extra: list[str]) -> d
     if m.download:
         ok: dict[str, Any] = {
             "description": "The media bytes (`alt=media`).",
-            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
         }
     elif m.streaming:
         ok = {
@@ -251,7 +253,7 @@ def export_openapi(spec: Spec) -> dict[str, Any]:
             },
             "responses": {
                 "Error": {
-                    "description": "An error: `{\"error\": Status}`.",
+                    "description": 'An error: `{"error": Status}`.',
                     "content": {
                         "application/json": {
                             "schema": {

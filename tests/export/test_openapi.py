@@ -35,9 +35,7 @@ def doc(spec: Spec) -> dict[str, Any]:
 
 
 def operations(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {
-        op["operationId"]: op for item in doc["paths"].values() for op in item.values()
-    }
+    return {op["operationId"]: op for item in doc["paths"].values() for op in item.values()}
 
 
 @pytest.mark.parametrize("spec_dir", [SPEC, MINI], ids=["spec", "mini"])
@@ -157,7 +155,9 @@ def test_hostile_text_stays_data(tmp_path: Path) -> None:
     validate(d)
 
 
-def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     spec = tmp_path / "spec"
     shutil.copytree(MINI, spec)
     (spec / "content.yaml").write_text("types:\n  Broken: [\n")
