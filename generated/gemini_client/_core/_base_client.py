@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import functools
 import logging
 import math
 import random
@@ -44,6 +45,7 @@ from ._exceptions import (
 from ._pagination import AsyncPager, SyncPager
 from ._response import APIResponse
 from ._streaming import AsyncStream, Stream
+from ._telemetry import CURRENT, Call, observe_async_stream, observe_stream, start_call, tracing
 from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
 from ._utils import check_path
 
@@ -232,6 +234,7 @@ class _BaseClient(Generic[_HttpxClientT]):
             {**_SDK_HEADERS, auth_header.lower(): self.api_key}, self._default_headers
         )
         self._secrets = secret_forms(self.api_key)
+        self._tracing = tracing()  # OpenTelemetry installed: a span per call (_telemetry.py)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, max_retries={self.max_retries})"
@@ -393,7 +396,18 @@ class _BaseClient(Generic[_HttpxClientT]):
         if left is not None and delay >= left:
             raise error
         log.debug("retry %d of %d in %.2fs after: %s", attempt + 1, self.max_retries, delay, error)
+        if self._tracing and (call := CURRENT.get()) is not None:
+            call.retry(attempt, delay, error)
         return delay
+
+    def _call(
+        self, method: str, path: str, body: Mapping[str, object] | None, *, nested: bool = False
+    ) -> Call | None:
+        """The span of a call when tracing; ``nested``: only if no call is being traced already
+        (the send loop under ``request``/``stream`` is part of their span)."""
+        if not self._tracing or (nested and CURRENT.get() is not None):
+            return None
+        return start_call(self.base_url, method, path, body)
 
     def _log_response(self, request: httpx.Request, response: httpx.Response, attempt: int) -> None:
         if log.isEnabledFor(logging.DEBUG):
@@ -504,9 +518,23 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         content: tuple[bytes, str] | None = None,
     ) -> httpx.Response:
         """Send with retries; returns a 2xx response (its body unread when ``stream``)."""
-        return self._send_timed(method, path, body, query, options, stream=stream, content=content)[
-            0
-        ]
+        call = self._call(method, path, body, nested=True)
+        if call is None:
+            return self._send_timed(
+                method, path, body, query, options, stream=stream, content=content
+            )[0]
+        token = CURRENT.set(call)
+        try:
+            response = self._send_timed(
+                method, path, body, query, options, stream=stream, content=content
+            )[0]
+        except BaseException as err:
+            call.end(error=err)
+            raise
+        finally:
+            CURRENT.reset(token)
+        call.end()
+        return response
 
     def _send_timed(
         self,
@@ -564,10 +592,25 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         content: tuple[bytes, str] | None = None,
     ) -> T:
         """Send a request and parse its JSON body as ``cast_to``."""
-        response = self._send(method, path, body, query, options, content=content)
-        if _is_raw(options):
-            return cast(T, APIResponse(response, lambda: _parse(cast_to, response, self._secrets)))
-        return _parse(cast_to, response, self._secrets)
+        call = self._call(method, path, body)
+        token = None if call is None else CURRENT.set(call)
+        try:
+            response = self._send(method, path, body, query, options, content=content)
+            if _is_raw(options):
+                parse = functools.partial(_parse, cast_to, response, self._secrets)
+                result = cast(T, APIResponse(response, parse))
+            else:
+                result = _parse(cast_to, response, self._secrets)
+        except BaseException as err:
+            if call is not None:
+                call.end(error=err)
+            raise
+        finally:
+            if token is not None:
+                CURRENT.reset(token)
+        if call is not None:
+            call.end(result)
+        return result
 
     def stream(
         self,
@@ -580,10 +623,22 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         options: RequestOptions,
     ) -> Stream[T]:
         """Send a request with ``alt=sse`` and stream its events as ``cast_to`` chunks."""
-        response, deadline = self._send_timed(
-            method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
-        )
+        call = self._call(method, path, body)
+        token = None if call is None else CURRENT.set(call)
+        try:
+            response, deadline = self._send_timed(
+                method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
+            )
+        except BaseException as err:
+            if call is not None:
+                call.end(error=err)
+            raise
+        finally:
+            if token is not None:
+                CURRENT.reset(token)
         stream = Stream(cast_to=cast_to, response=response, secret=self._secrets, deadline=deadline)
+        if call is not None:  # the span ends with the stream
+            stream._iterator = observe_stream(call, stream._iterator)
         if _is_raw(options):
             return cast("Stream[T]", APIResponse(response, lambda: stream))
         return stream
@@ -740,11 +795,24 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         content: tuple[bytes, str] | None = None,
     ) -> httpx.Response:
         """Send with retries; returns a 2xx response (its body unread when ``stream``)."""
-        return (
-            await self._send_timed(
+        call = self._call(method, path, body, nested=True)
+        if call is None:
+            sent = await self._send_timed(
                 method, path, body, query, options, stream=stream, content=content
             )
-        )[0]
+            return sent[0]
+        token = CURRENT.set(call)
+        try:
+            sent = await self._send_timed(
+                method, path, body, query, options, stream=stream, content=content
+            )
+        except BaseException as err:
+            call.end(error=err)
+            raise
+        finally:
+            CURRENT.reset(token)
+        call.end()
+        return sent[0]
 
     async def _send_timed(
         self,
@@ -801,10 +869,25 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         content: tuple[bytes, str] | None = None,
     ) -> T:
         """Send a request and parse its JSON body as ``cast_to``."""
-        response = await self._send(method, path, body, query, options, content=content)
-        if _is_raw(options):
-            return cast(T, APIResponse(response, lambda: _parse(cast_to, response, self._secrets)))
-        return _parse(cast_to, response, self._secrets)
+        call = self._call(method, path, body)
+        token = None if call is None else CURRENT.set(call)
+        try:
+            response = await self._send(method, path, body, query, options, content=content)
+            if _is_raw(options):
+                parse = functools.partial(_parse, cast_to, response, self._secrets)
+                result = cast(T, APIResponse(response, parse))
+            else:
+                result = _parse(cast_to, response, self._secrets)
+        except BaseException as err:
+            if call is not None:
+                call.end(error=err)
+            raise
+        finally:
+            if token is not None:
+                CURRENT.reset(token)
+        if call is not None:
+            call.end(result)
+        return result
 
     async def stream(
         self,
@@ -817,12 +900,24 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         options: RequestOptions,
     ) -> AsyncStream[T]:
         """Send a request with ``alt=sse`` and stream its events as ``cast_to`` chunks."""
-        response, deadline = await self._send_timed(
-            method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
-        )
+        call = self._call(method, path, body)
+        token = None if call is None else CURRENT.set(call)
+        try:
+            response, deadline = await self._send_timed(
+                method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
+            )
+        except BaseException as err:
+            if call is not None:
+                call.end(error=err)
+            raise
+        finally:
+            if token is not None:
+                CURRENT.reset(token)
         stream = AsyncStream(
             cast_to=cast_to, response=response, secret=self._secrets, deadline=deadline
         )
+        if call is not None:  # the span ends with the stream
+            stream._iterator = observe_async_stream(call, stream._iterator)
         if _is_raw(options):
             return cast("AsyncStream[T]", APIResponse(response, lambda: stream))
         return stream
