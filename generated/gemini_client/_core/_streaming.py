@@ -38,7 +38,7 @@ __all__ = ["AsyncStream", "Stream"]
 
 T = TypeVar("T", bound="pydantic.BaseModel")
 
-_ERROR_EVENT = re.compile(r'\s*\{\s*"error"\s*:')
+_ERROR_EVENT = re.compile(r'\s*\[?\s*\{\s*"error"\s*:')
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 _BOM = b"\xef\xbb\xbf"
 
