@@ -30,10 +30,12 @@ from __future__ import annotations
 
 import base64
 import functools
+import html
 import json
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 
@@ -85,40 +87,53 @@ def secret_forms(secret: str | None) -> tuple[str, ...]:
     return tuple(sorted(forms, key=len, reverse=True))
 
 
-def _escaped(char: str) -> str:
-    """A pattern for ``char`` as is or escaped the ways a server may echo it."""
-    code = ord(char)
-    if code > 0xFF:
-        return re.escape(char)
-    hex_ = "".join(f"[{d}{d.upper()}]" if d.isalpha() else d for d in f"{code:02x}")
-    options = [
-        re.escape(char),
-        f"%(?:25)?{hex_}",
-        rf"\\u00{hex_}",
-        rf"\\x{hex_}",
-        f"&#0*{code};",
-        f"&#[xX]0*{hex_};",
-    ]
-    if not char.isalnum():
-        options.append(rf"\\{re.escape(char)}")
-    return "(?:" + "|".join(options) + ")"
+_BACKSLASHED = re.compile(r"\\(?:u00([0-9A-Fa-f]{2})|x([0-9A-Fa-f]{2})|([^0-9A-Za-z]))")
 
 
-@functools.lru_cache(maxsize=32)
-def _secret_pattern(forms: tuple[str, ...]) -> re.Pattern[str] | None:
-    forms = tuple(form for form in forms if form)
-    if not forms:
-        return None
-    return re.compile("|".join("".join(_escaped(c) for c in form) for form in forms))
+@functools.lru_cache(maxsize=8)
+def _run_pattern(shortest: int) -> re.Pattern[str]:
+    """Runs of at least ``shortest`` characters that may spell a key, some of them escaped."""
+    return re.compile(rf"[0-9A-Za-z+/=_.~%&#;\\-]{{{shortest},}}")
+
+
+def _unescaped(run: str) -> str:
+    """``run`` with percent-encoding (twice too), HTML character references and backslash
+    escapes (``\\u00XX``, ``\\xXX``, ``\\/``) decoded."""
+    if "%" in run:
+        run = unquote(unquote(run))
+    if "&#" in run:
+        run = html.unescape(run)
+    if "\\" in run:
+        run = _BACKSLASHED.sub(lambda m: m[3] or chr(int(m[1] or m[2], 16)), run)
+    return run
+
+
+def _redact_escaped(text: str, forms: tuple[str, ...]) -> str:
+    """``text`` with each run of (partly) escaped characters that spells one of ``forms``
+    replaced whole; runs without an escape are left to plain replacement."""
+
+    def check(match: re.Match[str]) -> str:
+        run = match[0]
+        if "%" not in run and "\\" not in run and "&" not in run:
+            return run
+        decoded = _unescaped(run)
+        return "REDACTED" if any(form in decoded for form in forms) else run
+
+    return _run_pattern(min(len(form) for form in forms)).sub(check, text)
 
 
 def redact(text: str, secret: str | Iterable[str] | None = None) -> str:
     """``text`` without a ``key=`` query value or the ``secret`` (a key, in every form that
     ``secret_forms`` lists, or those forms already listed), escaped or not."""
     text = _KEY_PARAM.sub(r"\1REDACTED", text)
-    forms = secret_forms(secret) if isinstance(secret, str) else tuple(secret or ())
-    pattern = _secret_pattern(forms) if forms else None
-    return text if pattern is None else pattern.sub("REDACTED", text)
+    forms = secret_forms(secret) if isinstance(secret, str) else tuple(f for f in secret or () if f)
+    if not forms:
+        return text
+    if "%" in text or "\\" in text or "&#" in text:
+        text = _redact_escaped(text, forms)
+    for form in forms:
+        text = text.replace(form, "REDACTED")
+    return text
 
 
 def redact_json(value: object, secret: str | Iterable[str] | None) -> object:
