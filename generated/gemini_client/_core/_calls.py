@@ -297,9 +297,10 @@ class BinaryResponse(_Download):
         self.close()
 
     def __del__(self) -> None:
-        if not self.http_response.is_closed:
+        response = getattr(self, "http_response", None)
+        if response is not None and not response.is_closed:
             warn_unclosed(self)
-            self.http_response.close()
+            response.close()
 
 
 class AsyncBinaryResponse(_Download):
@@ -385,9 +386,10 @@ class AsyncBinaryResponse(_Download):
         await self.close()
 
     def __del__(self) -> None:
-        if not self.http_response.is_closed:
+        response = getattr(self, "http_response", None)
+        if response is not None and not response.is_closed:
             warn_unclosed(self)
-            close_later(self._loop, self.http_response)
+            close_later(getattr(self, "_loop", None), response)
 
 
 def _rechunk(pieces: Iterator[bytes], size: int) -> Iterator[bytes]:

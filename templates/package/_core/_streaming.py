@@ -346,7 +346,8 @@ class Stream(_BaseStream[T]):
         self.close()
 
     def __del__(self) -> None:
-        if not self.response.is_closed:
+        response = getattr(self, "response", None)  # None when __init__ failed
+        if response is not None and not response.is_closed:
             warn_unclosed(self)
             self.close()
 
@@ -399,6 +400,7 @@ class AsyncStream(_BaseStream[T]):
         await self.aclose()
 
     def __del__(self) -> None:
-        if not self.response.is_closed:
+        response = getattr(self, "response", None)
+        if response is not None and not response.is_closed:
             warn_unclosed(self)
-            close_later(self._loop, self.response, self._iterator)
+            close_later(getattr(self, "_loop", None), response, self._iterator)
