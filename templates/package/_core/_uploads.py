@@ -348,6 +348,8 @@ def _sent(client: SyncAPIClient, step: _Send) -> _Outcome:
         read_body(response, client.max_response_size)
     except httpx.TransportError as err:
         return err
+    except httpx.TooManyRedirects as err:
+        raise client._redirect_loop(step.request, err) from None
     finally:
         DEADLINE.reset(token)
     client._log_response(step.request, response, step.attempt)
@@ -364,6 +366,8 @@ async def _async_sent(client: AsyncAPIClient, step: _Send) -> _Outcome:
         await aread_body(response, client.max_response_size)
     except httpx.TransportError as err:
         return err
+    except httpx.TooManyRedirects as err:
+        raise client._redirect_loop(step.request, err) from None
     finally:
         DEADLINE.reset(token)
     client._log_response(step.request, response, step.attempt)
