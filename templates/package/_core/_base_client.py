@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import logging
 import math
@@ -91,6 +92,22 @@ def _parse(cast_to: type[T], response: httpx.Response, secrets: tuple[str, ...])
         message = f"response is not a valid {cast_to.__name__}: {describe_validation_error(err)}"
     body = redact(response.text, secrets)
     raise APIResponseValidationError(message, response=response, body=body)
+
+
+def _sse_request(
+    body: Mapping[str, object] | None,
+    query: Mapping[str, object] | None,
+    options: RequestOptions,
+    flag: str,
+) -> tuple[Mapping[str, object] | None, Mapping[str, object], RequestOptions]:
+    """The body, query and options of a request asking for server-sent events (see ``stream``)."""
+    if not flag:
+        return body, {**(query or {}), "alt": "sse"}, options
+    headers = {"Accept": "text/event-stream", **(options.extra_headers or {})}
+    options = dataclasses.replace(options, extra_headers=headers)
+    if body is not None:
+        return {**body, flag: True}, query or {}, options
+    return body, {**(query or {}), flag: "true"}, options
 
 
 def _is_raw(options: RequestOptions) -> bool:
@@ -578,11 +595,15 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         body: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         options: RequestOptions,
+        flag: str = "",
     ) -> Stream[T]:
-        """Send a request with ``alt=sse`` and stream its events as ``cast_to`` chunks."""
-        response, deadline = self._send_timed(
-            method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
-        )
+        """Send a request asking for server-sent events and stream them as ``cast_to`` chunks.
+
+        The request asks with ``alt=sse``; with ``flag``, with that body field (query parameter
+        when there is no body) set to true instead, as the Interactions API wants.
+        """
+        body, query, options = _sse_request(body, query, options, flag)
+        response, deadline = self._send_timed(method, path, body, query, options, stream=True)
         stream = Stream(cast_to=cast_to, response=response, secret=self._secrets, deadline=deadline)
         if _is_raw(options):
             return cast("Stream[T]", APIResponse(response, lambda: stream))
@@ -815,11 +836,15 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         body: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         options: RequestOptions,
+        flag: str = "",
     ) -> AsyncStream[T]:
-        """Send a request with ``alt=sse`` and stream its events as ``cast_to`` chunks."""
-        response, deadline = await self._send_timed(
-            method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
-        )
+        """Send a request asking for server-sent events and stream them as ``cast_to`` chunks.
+
+        The request asks with ``alt=sse``; with ``flag``, with that body field (query parameter
+        when there is no body) set to true instead, as the Interactions API wants.
+        """
+        body, query, options = _sse_request(body, query, options, flag)
+        response, deadline = await self._send_timed(method, path, body, query, options, stream=True)
         stream = AsyncStream(
             cast_to=cast_to, response=response, secret=self._secrets, deadline=deadline
         )

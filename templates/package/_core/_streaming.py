@@ -39,6 +39,7 @@ T = TypeVar("T", bound="pydantic.BaseModel")
 _ERROR_EVENT = re.compile(r'\s*\{\s*"error"\s*:')
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 _BOM = b"\xef\xbb\xbf"
+_DONE = "[DONE]"  # the last event of an Interactions stream: not a chunk
 
 
 class _EventParser:
@@ -114,7 +115,7 @@ class _BaseStream(Generic[T]):
     def _parse(self, event: str, data: str) -> T | None:
         if event == "error" or _ERROR_EVENT.match(data):
             raise self._error_event(data)
-        if not data:
+        if not data or data == _DONE:
             return None
         import pydantic  # loaded with the models by now; kept out of `import gemini_client`
 
