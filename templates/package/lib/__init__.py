@@ -9,9 +9,17 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._chats import AsyncChat, AutomaticFunctionCalling, Chat
+    from ._mcp import McpSession, McpToolset
     from ._structured import StructuredOutputError
 
-__all__ = ["AsyncChat", "AutomaticFunctionCalling", "Chat", "StructuredOutputError"]
+__all__ = [
+    "AsyncChat",
+    "AutomaticFunctionCalling",
+    "Chat",
+    "McpSession",
+    "McpToolset",
+    "StructuredOutputError",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -19,6 +27,10 @@ def __getattr__(name: str) -> Any:
         from . import _chats
 
         return getattr(_chats, name)
+    if name in ("McpSession", "McpToolset"):
+        from . import _mcp
+
+        return getattr(_mcp, name)
     if name == "StructuredOutputError":
         from . import _structured
 
