@@ -60,7 +60,7 @@ EXPECTED = {
 
 
 def test_typed_program_passes_and_wrong_usage_fails_mypy_strict(tmp_path: Path) -> None:
-    good = mypy("tests/interactions/typed_interactions.py")
+    good = mypy("tests/interactions/typed_interactions.py")  # with mcp and sentencepiece
     assert good.returncode == 0, good.stdout + good.stderr
     path = tmp_path / "wrong_interactions.py"
     path.write_text(WRONG)
@@ -98,3 +98,42 @@ async def test_typed_program_runs_async(server: LoopbackServer) -> None:
     async with AsyncClient(api_key=KEY, base_url=server.url) as client:
         got = await typed_interactions.run_async(client)
     assert got == {"status": types.InteractionStatus.cancelled, "text": "w0 w1 "}
+
+
+@pytest.mark.asyncio
+async def test_typed_mcp_program_runs(server: LoopbackServer) -> None:
+    from . import mcp_server
+
+    generate = "/v1beta/models/gemini-2.5-flash:generateContent"
+    call = {"functionCall": {"name": "add", "args": {"a": 2, "b": 3}, "id": "c"}}
+    server.add(
+        generate,
+        Reply(json={"candidates": [{"content": {"role": "model", "parts": [call]}}]}),
+        Reply(json={"candidates": [{"content": {"role": "model", "parts": [{"text": "5"}]}}]}),
+    )
+    with mcp_server.McpLoopback() as mcp:
+        async with AsyncClient(api_key=KEY, base_url=server.url) as client:
+            got = await typed_interactions.run_mcp(client, mcp.url)
+    assert got == "5 {'result': 3}"
+    response = server.requests[1].json()["contents"][-1]["parts"][0]["functionResponse"]
+    assert response == {"name": "add", "response": {"result": 5}, "id": "c"}
+
+
+def test_typed_local_count_runs(tmp_path: Path) -> None:
+    import io
+
+    import sentencepiece
+
+    out = io.BytesIO()
+    lines = ["What is your name? Be brief.", "My name is Gemini."] * 30
+    sentencepiece.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines),
+        model_writer=out,
+        vocab_size=40,
+        minloglevel=2,
+        hard_vocab_limit=False,
+    )
+    (tmp_path / "m.model").write_bytes(out.getvalue())
+    sp = sentencepiece.SentencePieceProcessor(model_proto=out.getvalue())
+    expected = len(sp.encode("What is your name?")) + len(sp.encode("Be brief."))
+    assert typed_interactions.count_locally(str(tmp_path / "m.model")) == expected

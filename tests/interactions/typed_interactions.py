@@ -38,3 +38,33 @@ async def run_async(client: AsyncClient) -> dict[str, object]:
             text += event.delta.text or ""
     cancelled: types.Interaction = await client.interactions.cancel(id=first.id or "")
     return {"status": cancelled.status, "text": text}
+
+
+async def run_mcp(client: AsyncClient, url: str) -> str:
+    """An MCP session as a tool of a chat, as a user's typed program writes it."""
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
+    from gemini_client.lib import McpToolset
+
+    async with streamable_http_client(url) as (read, write, *_):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            chat = client.chats.create(
+                model="gemini-2.5-flash", tools=[session], automatic_function_calling=True
+            )
+            answer: types.GenerateContentResponse = await chat.send_message("Add 2 and 3.")
+            toolset = await McpToolset.load([session])
+            result: dict[str, object] = await toolset.call("add", {"a": 1, "b": 2})
+            return f"{answer.text} {result}"
+
+
+def count_locally(model_path: str) -> int:
+    """Local token counting, typed."""
+    from gemini_client.lib import LocalTokenizer
+
+    tokenizer = LocalTokenizer(model_path)
+    counted: types.CountTokensResponse = tokenizer.count_tokens(
+        ["What is your name?"], system_instruction="Be brief."
+    )
+    return counted.total_tokens or 0

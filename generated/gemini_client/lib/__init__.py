@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._chats import AsyncChat, AutomaticFunctionCalling, Chat
+    from ._local_tokens import LocalTokenizer
     from ._mcp import McpSession, McpToolset
     from ._structured import StructuredOutputError
 
@@ -16,6 +17,7 @@ __all__ = [
     "AsyncChat",
     "AutomaticFunctionCalling",
     "Chat",
+    "LocalTokenizer",
     "McpSession",
     "McpToolset",
     "StructuredOutputError",
@@ -27,6 +29,10 @@ def __getattr__(name: str) -> Any:
         from . import _chats
 
         return getattr(_chats, name)
+    if name == "LocalTokenizer":
+        from . import _local_tokens
+
+        return _local_tokens.LocalTokenizer
     if name in ("McpSession", "McpToolset"):
         from . import _mcp
 
