@@ -342,3 +342,20 @@ async def test_async_streams(aclient: AsyncClient, server: LoopbackServer) -> No
     create, get = server.requests
     assert create.json() == {"model": MODEL, "input": "x", "stream": True} and create.query == {}
     assert get.query == {"include_input": ["false"], "stream": ["true"]}
+
+
+@pytest.mark.parametrize("error_first", [False, True], ids=["event-type-first", "error-first"])
+def test_an_error_event_is_a_typed_event_whatever_its_key_order(
+    client: Client, server: LoopbackServer, error_first: bool
+) -> None:
+    error = {"code": "overloaded", "message": "try later"}
+    event = (
+        {"error": error, "event_type": "error", "event_id": "x"}
+        if error_first
+        else {"event_type": "error", "event_id": "x", "error": error}
+    )
+    server.add(INTERACTIONS, Reply(chunks=[sse(events(1)[0], event)]))
+    got = list(client.interactions.create_stream(model=MODEL, input="x"))
+    assert [e.event_type for e in got] == ["interaction.created", "error"]
+    assert got[1].error is not None and got[1].error.message == "try later"
+    assert got[1].error.code == "overloaded"

@@ -42,6 +42,16 @@ _BOM = b"\xef\xbb\xbf"
 _DONE = "[DONE]"  # the last event of an Interactions stream: not a chunk
 
 
+def _only_error(data: str) -> bool:
+    """Whether ``data`` (starting ``{"error":``) is Google's error body and nothing else: an object
+    with more fields (an Interactions ``error`` event has ``event_type``) is a chunk."""
+    try:
+        body = decode_json(data)
+    except ValueError:
+        return True  # reported as an unreadable error event
+    return not isinstance(body, dict) or body.keys() == {"error"}
+
+
 class _EventParser:
     """An incremental ``text/event-stream`` parser (the WHATWG rules) over raw bytes.
 
@@ -113,7 +123,7 @@ class _BaseStream(Generic[T]):
         self._deadline = deadline
 
     def _parse(self, event: str, data: str) -> T | None:
-        if event == "error" or _ERROR_EVENT.match(data):
+        if event == "error" or (_ERROR_EVENT.match(data) and _only_error(data)):
             raise self._error_event(data)
         if not data or data == _DONE:
             return None
