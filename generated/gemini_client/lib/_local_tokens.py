@@ -10,8 +10,10 @@ response names and their string keys and values, the system instruction, and the
 descriptions and parameter schemas (descriptions, formats, enum values, required and property
 names). An image, audio or file part raises `ValueError`: its tokens cannot be counted offline.
 Unlike google-genai, the tokenizer is never downloaded: Gemini's tokenizer is not published, and
-the open Gemma 3 one (the file google-genai downloads, `gemma3_cleaned_262144_v2.spiece.model`)
-gives a close estimate, not the API's count. `expected_sha256` checks the file is the one meant.
+the open Gemma 3 one (the file google-genai downloads for Gemini 2.x and 3.0 models,
+`gemma3_cleaned_262144_v2.spiece.model`) gives a close estimate, not the API's count;
+`expected_sha256=GEMMA3_SHA256` checks a copy is that file. Gemini 3.1+ models map to Gemma 4's
+Hugging Face `tokenizer.json`, which is not a SentencePiece model: not supported here.
 Needs the optional `sentencepiece` package, imported when a tokenizer is created.
 """
 
@@ -25,7 +27,10 @@ from typing import Any
 from .. import types
 from .._core import NOT_GIVEN, NotGiven, validate_arguments
 
-__all__ = ["LocalTokenizer"]
+__all__ = ["GEMMA3_SHA256", "LocalTokenizer"]
+
+GEMMA3_SHA256 = "1299c11d7cf632ef3b4e11937501358ada021bbdf7c47638d13c0ee982f2e79c"
+"""SHA-256 of `gemma3_cleaned_262144_v2.spiece.model`, the file google-genai 3.3.0 checks too."""
 
 MAX_MODEL_BYTES = 256 * 1024 * 1024
 """Largest tokenizer file read (Gemma 3's is 4.5 MB)."""

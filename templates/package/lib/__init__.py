@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._chats import AsyncChat, AutomaticFunctionCalling, Chat
-    from ._local_tokens import LocalTokenizer
+    from ._local_tokens import GEMMA3_SHA256, LocalTokenizer
     from ._mcp import McpSession, McpToolset
     from ._structured import StructuredOutputError
 
@@ -17,6 +17,7 @@ __all__ = [
     "AsyncChat",
     "AutomaticFunctionCalling",
     "Chat",
+    "GEMMA3_SHA256",
     "LocalTokenizer",
     "McpSession",
     "McpToolset",
@@ -29,10 +30,10 @@ def __getattr__(name: str) -> Any:
         from . import _chats
 
         return getattr(_chats, name)
-    if name == "LocalTokenizer":
+    if name in ("GEMMA3_SHA256", "LocalTokenizer"):
         from . import _local_tokens
 
-        return _local_tokens.LocalTokenizer
+        return getattr(_local_tokens, name)
     if name in ("McpSession", "McpToolset"):
         from . import _mcp
 
