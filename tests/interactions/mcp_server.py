@@ -72,3 +72,7 @@ class McpLoopback:
         self._server.should_exit = True
         self._thread.join(timeout=10)
         self._sock.close()
+
+
+if __name__ == "__main__":  # the same server over stdio, as a subprocess
+    build().run("stdio")

@@ -266,3 +266,24 @@ def test_mcp_is_not_imported_unless_used() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.asyncio
+async def test_a_stdio_server_subprocess(aclient: AsyncClient, server: LoopbackServer) -> None:
+    from mcp import ClientSession, StdioServerParameters
+    from mcp.client.stdio import stdio_client
+
+    server.add(
+        GENERATE,
+        Reply(json=answer(call("forecast", {"city": "Lima", "days": 3}, "s1"))),
+        Reply(json=answer({"text": "Sunny for 3 days."})),
+    )
+    params = StdioServerParameters(command=sys.executable, args=[mcp_server.__file__])
+    async with stdio_client(params) as streams, ClientSession(streams[0], streams[1]) as s:
+        await s.initialize()
+        chat = aclient.chats.create(model=MODEL, tools=[s], automatic_function_calling=True)
+        resp = await chat.send_message("Lima, 3 days?")
+    assert resp.text == "Sunny for 3 days."
+    assert responses(server.requests[1].json()) == [
+        {"name": "forecast", "response": {"city": "Lima", "days": 3, "sky": "sunny"}, "id": "s1"}
+    ]
