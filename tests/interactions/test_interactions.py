@@ -359,3 +359,16 @@ def test_an_error_event_is_a_typed_event_whatever_its_key_order(
     assert [e.event_type for e in got] == ["interaction.created", "error"]
     assert got[1].error is not None and got[1].error.message == "try later"
     assert got[1].error.code == "overloaded"
+
+
+def test_typed_steps_and_contents_go_back_as_input(client: Client, server: LoopbackServer) -> None:
+    body = interaction()
+    body["steps"].append({"type": "hologram_call", "id": "h", "beam": [1, 2]})
+    server.add(INTERACTIONS, Reply(json=body), Reply(json=interaction()))
+    first = client.interactions.create(model=MODEL, input="x")
+    assert first.steps is not None
+    reply = types.InteractionStep(type="function_result", call_id="call-1", result={"ok": None})
+    client.interactions.create(model=MODEL, input=[*first.steps, reply])
+    sent = server.requests[1].json()["input"]
+    assert sent[:-1] == body["steps"]  # as received, unknown kind and field included
+    assert sent[-1] == {"type": "function_result", "call_id": "call-1", "result": {"ok": None}}
