@@ -6,8 +6,10 @@ scripted loopback server. Hostile servers (endless pages, repeated cursors, bad 
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -287,3 +289,26 @@ async def test_a_stdio_server_subprocess(aclient: AsyncClient, server: LoopbackS
     assert responses(server.requests[1].json()) == [
         {"name": "forecast", "response": {"city": "Lima", "days": 3, "sky": "sunny"}, "id": "s1"}
     ]
+
+
+class StallingSession(FakeSession):
+    async def call_tool(self, name: str, arguments: dict[str, Any] | None = None) -> Any:
+        await asyncio.sleep(3600)
+
+
+@pytest.mark.asyncio
+async def test_a_stalling_server_times_out() -> None:
+    async def never(*, params: Any = None) -> Any:
+        await asyncio.sleep(3600)
+
+    stalled = FakeSession(lambda c: FakeResult([]))
+    stalled.list_tools = never  # type: ignore[method-assign]
+    started = time.monotonic()
+    with pytest.raises(TimeoutError, match="tools/list took more than 0.2 s"):
+        await McpToolset.load([stalled], timeout=0.2)
+    toolset = await McpToolset.load(
+        [StallingSession(lambda c: FakeResult([FakeTool("slow")]))], timeout=0.2
+    )
+    with pytest.raises(TimeoutError, match="the MCP tool 'slow' took more than 0.2 s"):
+        await toolset.call("slow", {})
+    assert time.monotonic() - started < 5

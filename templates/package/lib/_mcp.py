@@ -4,7 +4,9 @@
 each a function declaration (its input schema as `parametersJsonSchema`) and `call(name, args)`
 runs one with `session.call_tool`, returning the function response sent back to the model:
 the tool's structured content when it has some, else `{"result": text}` (and the non-text
-content items under `"content"`), or `{"error": text}` when the tool reports an error.
+content items under `"content"`), or `{"error": text}` when the tool reports an error. Each
+`tools/list` page and each call must answer within `timeout` seconds (default 60; `None`: no
+limit), or `TimeoutError` is raised (in a chat, sent to the model as the call's error).
 
 The `mcp` package is an optional extra and is never imported here: a session is recognised by its
 `list_tools` and `call_tool` coroutine methods, so `mcp`'s `ClientSession` (1.x and 2.x) and
@@ -18,9 +20,13 @@ import re
 from collections.abc import Awaitable, Iterable, Mapping
 from typing import Any, Protocol
 
+import anyio
 import pydantic
 
 __all__ = ["McpSession", "McpToolset", "is_mcp_session"]
+
+DEFAULT_TIMEOUT = 60.0
+"""Seconds one `tools/list` page or one tool call may take."""
 
 MAX_PAGES = 100
 """Most `tools/list` pages read from one session: a server that never stops paging is an error."""
@@ -51,8 +57,15 @@ def _field(obj: Any, snake: str, camel: str) -> Any:
     return getattr(obj, camel, None) if value is None else value
 
 
-async def _list_tools(session: McpSession) -> list[Any]:
-    result = await session.list_tools()
+async def _within(timeout: float | None, call: Awaitable[Any], what: str) -> Any:
+    """`await call`, raising `TimeoutError` naming `what` past `timeout` seconds."""
+    with anyio.move_on_after(timeout):  # anyio: httpx's own dependency, asyncio and trio alike
+        return await call
+    raise TimeoutError(f"{what} took more than {timeout:g} s")
+
+
+async def _list_tools(session: McpSession, timeout: float | None) -> list[Any]:
+    result = await _within(timeout, session.list_tools(), "the MCP server's tools/list")
     tools = list(result.tools)
     seen: set[str] = set()
     for _ in range(MAX_PAGES - 1):
@@ -65,7 +78,8 @@ async def _list_tools(session: McpSession) -> list[Any]:
         from mcp import types as mcp_types  # a second page: the session's own package is loaded
 
         next_page: Any = session.list_tools
-        result = await next_page(params=mcp_types.PaginatedRequestParams(cursor=cursor))
+        page = next_page(params=mcp_types.PaginatedRequestParams(cursor=cursor))
+        result = await _within(timeout, page, "the MCP server's tools/list")
         tools += result.tools
     if _field(result, "next_cursor", "nextCursor"):
         raise RuntimeError(f"the MCP server's tool list has more than {MAX_PAGES} pages")
@@ -107,7 +121,10 @@ def _response(result: Any) -> dict[str, Any]:
 class McpToolset:
     """The tools of one or more MCP sessions, as function declarations and a caller."""
 
-    def __init__(self, tools: Iterable[tuple[McpSession, Any]]) -> None:
+    def __init__(
+        self, tools: Iterable[tuple[McpSession, Any]], *, timeout: float | None = DEFAULT_TIMEOUT
+    ) -> None:
+        self._timeout = timeout
         self._declarations: list[dict[str, Any]] = []
         self._sessions: dict[str, McpSession] = {}
         for session, tool in tools:
@@ -121,9 +138,12 @@ class McpToolset:
             self._declarations.append(declaration)
 
     @classmethod
-    async def load(cls, sessions: Iterable[McpSession]) -> McpToolset:
+    async def load(
+        cls, sessions: Iterable[McpSession], *, timeout: float | None = DEFAULT_TIMEOUT
+    ) -> McpToolset:
         """List the tools of each (initialized) session."""
-        return cls([(s, tool) for s in sessions for tool in await _list_tools(s)])
+        tools = [(s, tool) for s in sessions for tool in await _list_tools(s, timeout)]
+        return cls(tools, timeout=timeout)
 
     @property
     def declarations(self) -> list[dict[str, Any]]:
@@ -143,4 +163,5 @@ class McpToolset:
         session = self._sessions.get(name)
         if session is None:
             raise LookupError(f"no MCP tool named {name!r}")
-        return _response(await session.call_tool(name, dict(args or {})))
+        call = session.call_tool(name, dict(args or {}))
+        return _response(await _within(self._timeout, call, f"the MCP tool {name!r}"))
