@@ -312,3 +312,27 @@ async def test_a_stalling_server_times_out() -> None:
     with pytest.raises(TimeoutError, match="the MCP tool 'slow' took more than 0.2 s"):
         await toolset.call("slow", {})
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.asyncio
+async def test_tools_are_listed_once_per_chat_and_declared_when_streaming(
+    aclient: AsyncClient, server: LoopbackServer
+) -> None:
+    from support.server import sse
+
+    session = FakeSession(lambda c: FakeResult([FakeTool("lookup", {"type": "object"})]))
+    server.add(GENERATE, Reply(json=answer({"text": "one"})), Reply(json=answer({"text": "two"})))
+    server.add(
+        f"/v1beta/models/{MODEL}:streamGenerateContent", Reply(chunks=[sse(answer({"text": "3"}))])
+    )
+    chat = aclient.chats.create(model=MODEL, tools=[session], automatic_function_calling=True)
+    assert (await chat.send_message("1")).text == "one"
+    assert (await chat.send_message("2")).text == "two"
+    assert [c.text async for c in chat.send_message_stream("3")] == ["3"]
+    assert session.listed == 1
+    declared = [
+        [d["name"] for t in r.json()["tools"] for d in t["functionDeclarations"]]
+        for r in server.requests
+    ]
+    assert declared == [["lookup"]] * 3
+    assert len(chat.history) == 6
