@@ -55,8 +55,14 @@ def test_every_method_answers_a_valid_default_of_its_type(fake: FakeGemini) -> N
         path = sample_path(route)
         if route.upload:
             path = "/upload" + path
+        body = {route.stream_flag: True} if route.stream_flag else {}
+        query = (
+            {route.stream_flag: "true"}
+            if route.stream_flag and route.http_method == "GET"
+            else None
+        )
         response = http.request(
-            route.http_method, path, json={} if route.http_method != "GET" else None
+            route.http_method, path, json=body if route.http_method != "GET" else None, params=query
         )
         assert response.status_code == 200, (route.method, path, response.text)
         cls = getattr(types, route.response, None)

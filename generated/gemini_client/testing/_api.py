@@ -25,6 +25,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["batches"],
@@ -41,6 +42,7 @@ ROUTES: tuple[Route, ...] = (
         items="operations",
         next_page_token="nextPageToken",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["batches"],
@@ -57,6 +59,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["batches"],
@@ -73,6 +76,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["batches"],
@@ -89,6 +93,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["batches"],
@@ -105,6 +110,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["batches"],
@@ -121,6 +127,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["cached_contents"],
@@ -137,6 +144,7 @@ ROUTES: tuple[Route, ...] = (
         items="cached_contents",
         next_page_token="nextPageToken",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["cached_contents"],
@@ -153,6 +161,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["cached_contents"],
@@ -169,6 +178,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["cached_contents"],
@@ -185,6 +195,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["cached_contents"],
@@ -201,6 +212,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["corpora"],
@@ -217,6 +229,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["corpora"],
@@ -233,6 +246,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["corpora"],
@@ -249,6 +263,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["corpora"],
@@ -265,6 +280,7 @@ ROUTES: tuple[Route, ...] = (
         items="corpora",
         next_page_token="nextPageToken",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["corpora", "operations"],
@@ -281,6 +297,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["corpora", "permissions"],
@@ -297,6 +314,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["corpora", "permissions"],
@@ -313,6 +331,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["corpora", "permissions"],
@@ -329,6 +348,7 @@ ROUTES: tuple[Route, ...] = (
         items="permissions",
         next_page_token="nextPageToken",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["corpora", "permissions"],
@@ -345,6 +365,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["corpora", "permissions"],
@@ -361,6 +382,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["dynamic"],
@@ -377,6 +399,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["dynamic"],
@@ -393,6 +416,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["file_search_stores"],
@@ -409,6 +433,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["file_search_stores"],
@@ -425,6 +450,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["file_search_stores"],
@@ -441,6 +467,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["file_search_stores"],
@@ -457,6 +484,7 @@ ROUTES: tuple[Route, ...] = (
         items="file_search_stores",
         next_page_token="nextPageToken",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["file_search_stores"],
@@ -473,6 +501,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["file_search_stores", "operations"],
@@ -489,6 +518,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["file_search_stores", "upload", "operations"],
@@ -505,6 +535,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["file_search_stores", "documents"],
@@ -521,6 +552,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["file_search_stores", "documents"],
@@ -537,6 +569,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["file_search_stores", "documents"],
@@ -553,6 +586,7 @@ ROUTES: tuple[Route, ...] = (
         items="documents",
         next_page_token="nextPageToken",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["files"],
@@ -569,6 +603,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["files"],
@@ -585,6 +620,7 @@ ROUTES: tuple[Route, ...] = (
         items="files",
         next_page_token="nextPageToken",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["files"],
@@ -601,6 +637,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["files"],
@@ -617,6 +654,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["files"],
@@ -633,6 +671,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["generated_files"],
@@ -649,6 +688,7 @@ ROUTES: tuple[Route, ...] = (
         items="generated_files",
         next_page_token="nextPageToken",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["generated_files", "operations"],
@@ -665,6 +705,109 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
+    ),
+    Route(
+        access=["interactions"],
+        resource=["interactions"],
+        method="create",
+        http_method="POST",
+        version="v1beta",
+        path="interactions",
+        prefixes={},
+        kind="plain",
+        response="Interaction",
+        request="CreateInteractionRequest",
+        metadata="",
+        items="",
+        next_page_token="",
+        upload=False,
+        stream_flag="",
+    ),
+    Route(
+        access=["interactions"],
+        resource=["interactions"],
+        method="create_stream",
+        http_method="POST",
+        version="v1beta",
+        path="interactions",
+        prefixes={},
+        kind="stream",
+        response="InteractionEvent",
+        request="CreateInteractionRequest",
+        metadata="",
+        items="",
+        next_page_token="",
+        upload=False,
+        stream_flag="stream",
+    ),
+    Route(
+        access=["interactions"],
+        resource=["interactions"],
+        method="get",
+        http_method="GET",
+        version="v1beta",
+        path="interactions/{id}",
+        prefixes={"id": ""},
+        kind="plain",
+        response="Interaction",
+        request="",
+        metadata="",
+        items="",
+        next_page_token="",
+        upload=False,
+        stream_flag="",
+    ),
+    Route(
+        access=["interactions"],
+        resource=["interactions"],
+        method="get_stream",
+        http_method="GET",
+        version="v1beta",
+        path="interactions/{id}",
+        prefixes={"id": ""},
+        kind="stream",
+        response="InteractionEvent",
+        request="",
+        metadata="",
+        items="",
+        next_page_token="",
+        upload=False,
+        stream_flag="stream",
+    ),
+    Route(
+        access=["interactions"],
+        resource=["interactions"],
+        method="cancel",
+        http_method="POST",
+        version="v1beta",
+        path="interactions/{id}/cancel",
+        prefixes={"id": ""},
+        kind="plain",
+        response="Interaction",
+        request="",
+        metadata="",
+        items="",
+        next_page_token="",
+        upload=False,
+        stream_flag="",
+    ),
+    Route(
+        access=["interactions"],
+        resource=["interactions"],
+        method="delete",
+        http_method="DELETE",
+        version="v1beta",
+        path="interactions/{id}",
+        prefixes={"id": ""},
+        kind="empty",
+        response="",
+        request="",
+        metadata="",
+        items="",
+        next_page_token="",
+        upload=False,
+        stream_flag="",
     ),
     Route(
         access=["media"],
@@ -681,6 +824,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=True,
+        stream_flag="",
     ),
     Route(
         access=["media"],
@@ -697,6 +841,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=True,
+        stream_flag="",
     ),
     Route(
         access=["models"],
@@ -713,6 +858,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["models"],
@@ -729,6 +875,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["models"],
@@ -745,6 +892,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["models"],
@@ -761,6 +909,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["models"],
@@ -777,6 +926,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["models"],
@@ -793,6 +943,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["models"],
@@ -809,6 +960,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["models"],
@@ -825,6 +977,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["models"],
@@ -841,6 +994,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["models"],
@@ -857,6 +1011,7 @@ ROUTES: tuple[Route, ...] = (
         items="models",
         next_page_token="nextPageToken",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["models"],
@@ -873,6 +1028,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["models"],
@@ -889,6 +1045,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["models", "operations"],
@@ -905,6 +1062,7 @@ ROUTES: tuple[Route, ...] = (
         items="operations",
         next_page_token="nextPageToken",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["models", "operations"],
@@ -921,6 +1079,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models"],
@@ -937,6 +1096,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models"],
@@ -953,6 +1113,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models"],
@@ -969,6 +1130,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models"],
@@ -985,6 +1147,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models"],
@@ -1001,6 +1164,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models"],
@@ -1017,6 +1181,7 @@ ROUTES: tuple[Route, ...] = (
         items="tuned_models",
         next_page_token="nextPageToken",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models"],
@@ -1033,6 +1198,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models"],
@@ -1049,6 +1215,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models"],
@@ -1065,6 +1232,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models"],
@@ -1081,6 +1249,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models", "operations"],
@@ -1097,6 +1266,7 @@ ROUTES: tuple[Route, ...] = (
         items="operations",
         next_page_token="nextPageToken",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models", "operations"],
@@ -1113,6 +1283,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models", "permissions"],
@@ -1129,6 +1300,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models", "permissions"],
@@ -1145,6 +1317,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models", "permissions"],
@@ -1161,6 +1334,7 @@ ROUTES: tuple[Route, ...] = (
         items="permissions",
         next_page_token="nextPageToken",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models", "permissions"],
@@ -1177,6 +1351,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models", "permissions"],
@@ -1193,6 +1368,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
 )
 
@@ -1261,6 +1437,17 @@ class MediaFake(ResourceFake):
 
     upload: MethodFake[types.CreateFileResponse]
     upload_to_file_search_store: MethodFake[dict[str, Any]]
+
+
+class InteractionsFake(ResourceFake):
+    """`fake.interactions`: the `interactions` resource."""
+
+    create: MethodFake[types.Interaction]
+    create_stream: MethodFake[types.InteractionEvent]
+    get: MethodFake[types.Interaction]
+    get_stream: MethodFake[types.InteractionEvent]
+    cancel: MethodFake[types.Interaction]
+    delete: MethodFake[None]
 
 
 class GeneratedFilesOperationsFake(ResourceFake):
@@ -1397,6 +1584,7 @@ class FakeAPI(FakeBase):
     file_search_stores: FileSearchStoresFake
     files: FilesFake
     generated_files: GeneratedFilesFake
+    interactions: InteractionsFake
     media: MediaFake
     models: ModelsFake
     tuned_models: TunedModelsFake

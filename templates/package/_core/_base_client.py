@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import functools
 import logging
@@ -108,6 +109,22 @@ def _parse(cast_to: type[T], response: httpx.Response, secrets: tuple[str, ...])
         message = f"response is not a valid {cast_to.__name__}: {describe_validation_error(err)}"
     body = redact(response.text, secrets)
     raise APIResponseValidationError(message, response=response, body=body)
+
+
+def _sse_request(
+    body: Mapping[str, object] | None,
+    query: Mapping[str, object] | None,
+    options: RequestOptions,
+    flag: str,
+) -> tuple[Mapping[str, object] | None, Mapping[str, object], RequestOptions]:
+    """The body, query and options of a request asking for server-sent events (see ``stream``)."""
+    if not flag:
+        return body, {**(query or {}), "alt": "sse"}, options
+    headers = {"Accept": "text/event-stream", **(options.extra_headers or {})}
+    options = dataclasses.replace(options, extra_headers=headers)
+    if body is not None:
+        return {**body, flag: True}, query or {}, options
+    return body, {**(query or {}), flag: "true"}, options
 
 
 def _is_raw(options: RequestOptions) -> bool:
@@ -688,14 +705,18 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         body: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         options: RequestOptions,
+        flag: str = "",
     ) -> Stream[T]:
-        """Send a request with ``alt=sse`` and stream its events as ``cast_to`` chunks."""
+        """Send a request asking for server-sent events and stream them as ``cast_to`` chunks.
+
+        The request asks with ``alt=sse``; with ``flag``, with that body field (query parameter
+        when there is no body) set to true instead, as the Interactions API wants.
+        """
+        body, query, options = _sse_request(body, query, options, flag)
         call = self._call(method, path, body)
         token = None if call is None else CURRENT.set(call)
         try:
-            response, deadline = self._send_timed(
-                method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
-            )
+            response, deadline = self._send_timed(method, path, body, query, options, stream=True)
         except BaseException as err:
             if call is not None:
                 call.end(error=err)
@@ -977,13 +998,19 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         body: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         options: RequestOptions,
+        flag: str = "",
     ) -> AsyncStream[T]:
-        """Send a request with ``alt=sse`` and stream its events as ``cast_to`` chunks."""
+        """Send a request asking for server-sent events and stream them as ``cast_to`` chunks.
+
+        The request asks with ``alt=sse``; with ``flag``, with that body field (query parameter
+        when there is no body) set to true instead, as the Interactions API wants.
+        """
+        body, query, options = _sse_request(body, query, options, flag)
         call = self._call(method, path, body)
         token = None if call is None else CURRENT.set(call)
         try:
             response, deadline = await self._send_timed(
-                method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
+                method, path, body, query, options, stream=True
             )
         except BaseException as err:
             if call is not None:

@@ -25,6 +25,7 @@ ROUTES: tuple[Route, ...] = (
         items="files",
         next_page_token="nextPageToken",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["media"],
@@ -41,6 +42,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=True,
+        stream_flag="",
     ),
     Route(
         access=["media"],
@@ -57,6 +59,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["models"],
@@ -73,6 +76,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["models"],
@@ -89,6 +93,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["models"],
@@ -105,6 +110,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["models"],
@@ -121,6 +127,7 @@ ROUTES: tuple[Route, ...] = (
         items="models",
         next_page_token="nextPageToken",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models"],
@@ -137,6 +144,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models"],
@@ -153,6 +161,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models"],
@@ -169,6 +178,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models", "permissions"],
@@ -185,6 +195,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models", "permissions"],
@@ -201,6 +212,7 @@ ROUTES: tuple[Route, ...] = (
         items="permissions",
         next_page_token="nextPageToken",
         upload=False,
+        stream_flag="",
     ),
     Route(
         access=["tuned_models", "operations"],
@@ -217,6 +229,7 @@ ROUTES: tuple[Route, ...] = (
         items="",
         next_page_token="",
         upload=False,
+        stream_flag="",
     ),
 )
 

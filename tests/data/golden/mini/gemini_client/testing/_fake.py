@@ -69,6 +69,7 @@ class Route:
     items: str = ""
     next_page_token: str = ""
     upload: bool = False
+    stream_flag: str = ""  # a stream asked for with this body field / query parameter set to true
 
     def pattern(self) -> re.Pattern[str]:
         out, last = "^/" + re.escape(self.version) + "/", 0
@@ -280,7 +281,8 @@ class FakeBase:
             operation = (
                 self._operations.get(path.split("/", 2)[-1]) if request.method == "GET" else None
             )
-        found = self._match(request.method, path.removeprefix("/upload"))
+        flags = _flags(request, body, query)
+        found = self._match(request.method, path.removeprefix("/upload"), flags)
         if operation is not None:  # a poll of an operation the fake started
             if found is not None:
                 self._record(found[0], request, path, found[1], query, body)
@@ -293,8 +295,10 @@ class FakeBase:
             return self._upload_start(method, request, recorded)
         return self._answer(method, recorded)
 
-    def _match(self, http_method: str, path: str) -> tuple[MethodFake[Any], dict[str, str]] | None:
-        best: tuple[int, int] | None = None
+    def _match(
+        self, http_method: str, path: str, flags: frozenset[str] = frozenset()
+    ) -> tuple[MethodFake[Any], dict[str, str]] | None:
+        best: tuple[int, bool, int] | None = None
         found = None
         for method, (route, pattern) in zip(self._methods, self._routes):
             if route.http_method != http_method:
@@ -306,10 +310,12 @@ class FakeBase:
             fit = route.fits(params)
             if fit < 0:
                 continue
+            if route.stream_flag and route.stream_flag not in flags:
+                continue
             literal = len(re.sub(r"\{\w+\}", "", route.path)) + sum(
                 map(len, route.prefixes.values())
             )
-            rank = (literal, fit)
+            rank = (literal, bool(route.stream_flag), fit)
             if best is None or rank > best:
                 best, found = rank, (method, params)
         return found
@@ -459,6 +465,19 @@ class FakeBase:
         method: MethodFake[Any] = state["method"]
         after = getattr(method, "_drop_upload_after", None)
         return None if after is None or state.get("dropped") else int(after)
+
+
+def _flags(request: httpx.Request, body: bytes, query: Mapping[str, str]) -> frozenset[str]:
+    """The names set to true in the JSON body or the query: how a stream_flag method is asked for."""
+    names = {k for k, v in query.items() if v.lower() == "true"}
+    if body[:1] == b"{" and "json" in request.headers.get("content-type", ""):
+        try:
+            data = json.loads(body)
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            names |= {k for k, v in data.items() if v is True}
+    return frozenset(names)
 
 
 def interrupt_upload(method: MethodFake[Any], after: int) -> None:
