@@ -410,13 +410,13 @@ class _BaseClient(Generic[_HttpxClientT]):
         """The delay before retrying after a transport error; raises when it must not be retried.
         ``replayable``: sending ``request`` twice does no harm (a resumable upload's steps)."""
         error = self._connection_error(request, err, deadline, attempt)
-        retry = (
-            isinstance(err, _UNSENT)
-            or (
-                isinstance(err, _UNANSWERED)
-                and (replayable or self.retry_after_send or request.method in _IDEMPOTENT)
-            )
-            or _stale_keepalive(err)
+        if _stale_keepalive(err):  # not the server's load: retried at once, on a new connection
+            if attempt >= self.max_retries:
+                raise error
+            return 0.0
+        retry = isinstance(err, _UNSENT) or (
+            isinstance(err, _UNANSWERED)
+            and (replayable or self.retry_after_send or request.method in _IDEMPOTENT)
         )
         if not retry or isinstance(error, APITimeoutError) and _expired(deadline):
             raise error
