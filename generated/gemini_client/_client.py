@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .resources.file_search_stores import AsyncFileSearchStores, FileSearchStores
     from .resources.files import AsyncFiles, Files
     from .resources.generated_files import AsyncGeneratedFiles, GeneratedFiles
+    from .resources.interactions import AsyncInteractions, Interactions
     from .resources.media import AsyncMedia, Media
     from .resources.models import AsyncModels, Models
     from .resources.tuned_models import AsyncTunedModels, TunedModels
@@ -144,6 +145,13 @@ class Client(SyncAPIClient):
         return GeneratedFiles(self)
 
     @cached_property
+    def interactions(self) -> Interactions:
+        """Interactions with models and agents, kept server-side and continued by id."""
+        from .resources.interactions import Interactions
+
+        return Interactions(self)
+
+    @cached_property
     def media(self) -> Media:
         """Media uploads: files and file search store documents."""
         from .resources.media import Media
@@ -250,6 +258,13 @@ class AsyncClient(AsyncAPIClient):
         from .resources.generated_files import AsyncGeneratedFiles
 
         return AsyncGeneratedFiles(self)
+
+    @cached_property
+    def interactions(self) -> AsyncInteractions:
+        """Interactions with models and agents, kept server-side and continued by id."""
+        from .resources.interactions import AsyncInteractions
+
+        return AsyncInteractions(self)
 
     @cached_property
     def media(self) -> AsyncMedia:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
+import functools
 import logging
 import math
 import random
@@ -49,6 +51,7 @@ from ._origin import ORIGIN, guard, origin
 from ._pagination import AsyncPager, SyncPager
 from ._response import APIResponse
 from ._streaming import AsyncStream, Stream
+from ._telemetry import CURRENT, Call, observe_async_stream, observe_stream, start_call, tracing
 from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
 from ._utils import check_path
 
@@ -106,6 +109,22 @@ def _parse(cast_to: type[T], response: httpx.Response, secrets: tuple[str, ...])
         message = f"response is not a valid {cast_to.__name__}: {describe_validation_error(err)}"
     body = redact(response.text, secrets)
     raise APIResponseValidationError(message, response=response, body=body)
+
+
+def _sse_request(
+    body: Mapping[str, object] | None,
+    query: Mapping[str, object] | None,
+    options: RequestOptions,
+    flag: str,
+) -> tuple[Mapping[str, object] | None, Mapping[str, object], RequestOptions]:
+    """The body, query and options of a request asking for server-sent events (see ``stream``)."""
+    if not flag:
+        return body, {**(query or {}), "alt": "sse"}, options
+    headers = {"Accept": "text/event-stream", **(options.extra_headers or {})}
+    options = dataclasses.replace(options, extra_headers=headers)
+    if body is not None:
+        return {**body, flag: True}, query or {}, options
+    return body, {**(query or {}), flag: "true"}, options
 
 
 def _is_raw(options: RequestOptions) -> bool:
@@ -283,6 +302,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         ``MAX_RESPONSE_SIZE``); ``None`` for no cap."""
         self._origin = origin(httpx.URL(self.base_url))
         self._guard = {ORIGIN: (self._origin, auth_header.lower())}
+        self._tracing = tracing()  # OpenTelemetry installed: a span per call (_telemetry.py)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, max_retries={self.max_retries})"
@@ -456,7 +476,18 @@ class _BaseClient(Generic[_HttpxClientT]):
         if left is not None and delay >= left:
             raise error
         log.debug("retry %d of %d in %.2fs after: %s", attempt + 1, self.max_retries, delay, error)
+        if self._tracing and (call := CURRENT.get()) is not None:
+            call.retry(attempt, delay, error)
         return delay
+
+    def _call(
+        self, method: str, path: str, body: Mapping[str, object] | None, *, nested: bool = False
+    ) -> Call | None:
+        """The span of a call when tracing; ``nested``: only if no call is being traced already
+        (the send loop under ``request``/``stream`` is part of their span)."""
+        if not self._tracing or (nested and CURRENT.get() is not None):
+            return None
+        return start_call(self.base_url, method, path, body)
 
     def _log_response(self, request: httpx.Request, response: httpx.Response, attempt: int) -> None:
         if log.isEnabledFor(logging.DEBUG):
@@ -573,9 +604,23 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         content: tuple[bytes, str] | None = None,
     ) -> httpx.Response:
         """Send with retries; returns a 2xx response (its body unread when ``stream``)."""
-        return self._send_timed(method, path, body, query, options, stream=stream, content=content)[
-            0
-        ]
+        call = self._call(method, path, body, nested=True)
+        if call is None:
+            return self._send_timed(
+                method, path, body, query, options, stream=stream, content=content
+            )[0]
+        token = CURRENT.set(call)
+        try:
+            response = self._send_timed(
+                method, path, body, query, options, stream=stream, content=content
+            )[0]
+        except BaseException as err:
+            call.end(error=err)
+            raise
+        finally:
+            CURRENT.reset(token)
+        call.end()
+        return response
 
     def _send_timed(
         self,
@@ -631,10 +676,25 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         content: tuple[bytes, str] | None = None,
     ) -> T:
         """Send a request and parse its JSON body as ``cast_to``."""
-        response = self._send(method, path, body, query, options, content=content)
-        if _is_raw(options):
-            return cast(T, APIResponse(response, lambda: _parse(cast_to, response, self._secrets)))
-        return _parse(cast_to, response, self._secrets)
+        call = self._call(method, path, body)
+        token = None if call is None else CURRENT.set(call)
+        try:
+            response = self._send(method, path, body, query, options, content=content)
+            if _is_raw(options):
+                parse = functools.partial(_parse, cast_to, response, self._secrets)
+                result = cast(T, APIResponse(response, parse))
+            else:
+                result = _parse(cast_to, response, self._secrets)
+        except BaseException as err:
+            if call is not None:
+                call.end(error=err)
+            raise
+        finally:
+            if token is not None:
+                CURRENT.reset(token)
+        if call is not None:
+            call.end(result)
+        return result
 
     def stream(
         self,
@@ -645,11 +705,25 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         body: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         options: RequestOptions,
+        flag: str = "",
     ) -> Stream[T]:
-        """Send a request with ``alt=sse`` and stream its events as ``cast_to`` chunks."""
-        response, deadline = self._send_timed(
-            method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
-        )
+        """Send a request asking for server-sent events and stream them as ``cast_to`` chunks.
+
+        The request asks with ``alt=sse``; with ``flag``, with that body field (query parameter
+        when there is no body) set to true instead, as the Interactions API wants.
+        """
+        body, query, options = _sse_request(body, query, options, flag)
+        call = self._call(method, path, body)
+        token = None if call is None else CURRENT.set(call)
+        try:
+            response, deadline = self._send_timed(method, path, body, query, options, stream=True)
+        except BaseException as err:
+            if call is not None:
+                call.end(error=err)
+            raise
+        finally:
+            if token is not None:
+                CURRENT.reset(token)
         stream = Stream(
             cast_to=cast_to,
             response=response,
@@ -657,6 +731,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             deadline=deadline,
             limit=self.max_response_size,
         )
+        if call is not None:  # the span ends with the stream
+            stream._iterator = observe_stream(call, stream._iterator)
         if _is_raw(options):
             return cast("Stream[T]", APIResponse(response, lambda: stream))
         return stream
@@ -821,11 +897,24 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         content: tuple[bytes, str] | None = None,
     ) -> httpx.Response:
         """Send with retries; returns a 2xx response (its body unread when ``stream``)."""
-        return (
-            await self._send_timed(
+        call = self._call(method, path, body, nested=True)
+        if call is None:
+            sent = await self._send_timed(
                 method, path, body, query, options, stream=stream, content=content
             )
-        )[0]
+            return sent[0]
+        token = CURRENT.set(call)
+        try:
+            sent = await self._send_timed(
+                method, path, body, query, options, stream=stream, content=content
+            )
+        except BaseException as err:
+            call.end(error=err)
+            raise
+        finally:
+            CURRENT.reset(token)
+        call.end()
+        return sent[0]
 
     async def _send_timed(
         self,
@@ -880,10 +969,25 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         content: tuple[bytes, str] | None = None,
     ) -> T:
         """Send a request and parse its JSON body as ``cast_to``."""
-        response = await self._send(method, path, body, query, options, content=content)
-        if _is_raw(options):
-            return cast(T, APIResponse(response, lambda: _parse(cast_to, response, self._secrets)))
-        return _parse(cast_to, response, self._secrets)
+        call = self._call(method, path, body)
+        token = None if call is None else CURRENT.set(call)
+        try:
+            response = await self._send(method, path, body, query, options, content=content)
+            if _is_raw(options):
+                parse = functools.partial(_parse, cast_to, response, self._secrets)
+                result = cast(T, APIResponse(response, parse))
+            else:
+                result = _parse(cast_to, response, self._secrets)
+        except BaseException as err:
+            if call is not None:
+                call.end(error=err)
+            raise
+        finally:
+            if token is not None:
+                CURRENT.reset(token)
+        if call is not None:
+            call.end(result)
+        return result
 
     async def stream(
         self,
@@ -894,11 +998,27 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         body: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         options: RequestOptions,
+        flag: str = "",
     ) -> AsyncStream[T]:
-        """Send a request with ``alt=sse`` and stream its events as ``cast_to`` chunks."""
-        response, deadline = await self._send_timed(
-            method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
-        )
+        """Send a request asking for server-sent events and stream them as ``cast_to`` chunks.
+
+        The request asks with ``alt=sse``; with ``flag``, with that body field (query parameter
+        when there is no body) set to true instead, as the Interactions API wants.
+        """
+        body, query, options = _sse_request(body, query, options, flag)
+        call = self._call(method, path, body)
+        token = None if call is None else CURRENT.set(call)
+        try:
+            response, deadline = await self._send_timed(
+                method, path, body, query, options, stream=True
+            )
+        except BaseException as err:
+            if call is not None:
+                call.end(error=err)
+            raise
+        finally:
+            if token is not None:
+                CURRENT.reset(token)
         stream = AsyncStream(
             cast_to=cast_to,
             response=response,
@@ -906,6 +1026,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             deadline=deadline,
             limit=self.max_response_size,
         )
+        if call is not None:  # the span ends with the stream
+            stream._iterator = observe_async_stream(call, stream._iterator)
         if _is_raw(options):
             return cast("AsyncStream[T]", APIResponse(response, lambda: stream))
         return stream

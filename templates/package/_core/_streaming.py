@@ -41,6 +41,17 @@ T = TypeVar("T", bound="pydantic.BaseModel")
 _ERROR_EVENT = re.compile(r'\s*\[?\s*\{\s*"error"\s*:')
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 _BOM = b"\xef\xbb\xbf"
+_DONE = "[DONE]"  # the last event of an Interactions stream: not a chunk
+
+
+def _only_error(data: str) -> bool:
+    """Whether ``data`` (starting ``{"error":``) is Google's error body and nothing else: an object
+    with more fields (an Interactions ``error`` event has ``event_type``) is a chunk."""
+    try:
+        body = decode_json(data)
+    except ValueError:
+        return True  # reported as an unreadable error event
+    return not isinstance(body, dict) or body.keys() == {"error"}
 
 
 class _EventTooLarge(Exception):
@@ -138,9 +149,9 @@ class _BaseStream(Generic[T]):
         self._limit = limit
 
     def _parse(self, event: str, data: str) -> T | None:
-        if event == "error" or _ERROR_EVENT.match(data):
+        if event == "error" or (_ERROR_EVENT.match(data) and _only_error(data)):
             raise self._error_event(data)
-        if not data:
+        if not data or data == _DONE:
             return None
         import pydantic  # loaded with the models by now; kept out of `import gemini_client`
 
