@@ -418,3 +418,47 @@ def test_dropped_downloads_give_their_connections_back(mode: str, faults: FaultS
     with pytest.warns(ResourceWarning, match="unclosed"):
         outcome = run(mode, faults.url, op, http_client=http_client)
     assert outcome.error is None and outcome.result == "after"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_kept_alive_connection_reset_before_any_answer_is_retried(
+    mode: str, faults: FaultServer
+) -> None:
+    async def reset_unanswered(conn: Conn) -> None:
+        conn.reset()
+
+    faults.add(kept_alive(ok("first", keep_alive=True)), reset_unanswered, close_after(ok("again")))
+
+    def op(client: Any) -> Any:
+        if isinstance(client, SyncAPIClient):
+            return [generate()(client).text for _ in range(2)]
+
+        async def go() -> Any:
+            return [(await generate()(client)).text for _ in range(2)]
+
+        return go()
+
+    outcome = run(mode, faults.url, op)
+    assert outcome.error is None and outcome.result == ["first", "again"]
+    assert [r.connection for r in faults.requests] == [1, 1, 2]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_kept_alive_connection_cut_inside_the_answer_is_not_retried_for_a_post(
+    mode: str, faults: FaultServer
+) -> None:
+    faults.add(kept_alive(ok("first", keep_alive=True)), close_after(b"HTTP/1.1 200 OK\r\nCont"))
+    faults.add(close_after(ok("twice")))
+
+    def op(client: Any) -> Any:
+        if isinstance(client, SyncAPIClient):
+            return [generate()(client).text for _ in range(2)]
+
+        async def go() -> Any:
+            return [(await generate()(client)).text for _ in range(2)]
+
+        return go()
+
+    outcome = run(mode, faults.url, op)
+    assert isinstance(outcome.error, APIConnectionError)
+    assert len(faults.requests) == 2
