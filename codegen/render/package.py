@@ -4,6 +4,7 @@ once per resource (nested ones included); the types module comes from datamodel-
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
@@ -20,8 +21,13 @@ _PER_RESOURCE = "resources/resource.py.jinja"
 _SKIP_DIRS = frozenset({"__pycache__"})
 
 
+def _used_in(name: str, text: str) -> bool:
+    """Whether `name` appears in `text` as a word (a resource module imports only what it uses)."""
+    return re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None
+
+
 def environment(template_dir: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -29,6 +35,8 @@ def environment(template_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
+    env.tests["used_in"] = _used_in
+    return env
 
 
 TYPES_MODULE = f"{PACKAGE}/types/_models.py"

@@ -478,14 +478,16 @@ class ActivityStartDict(TypedDict, total=False):
 
 
 class AsyncBatchEmbedContentRequestDict(TypedDict, total=False):
-    """The dict form of `AsyncBatchEmbedContentRequest`. Request for an `AsyncBatchEmbedContent` operation."""
+    """The dict form of `AsyncBatchEmbedContentRequest`. Request for an `AsyncBatchEmbedContent`
+    operation."""
 
     batch: EmbedContentBatch | EmbedContentBatchDict
     """The batch to create."""
 
 
 class AttributionSourceIdDict(TypedDict, total=False):
-    """The dict form of `AttributionSourceId`. Identifier for the source contributing to this attribution."""
+    """The dict form of `AttributionSourceId`. Identifier for the source contributing to this
+    attribution."""
 
     grounding_passage: GroundingPassageId | GroundingPassageIdDict
     """Identifier for an inline passage."""
@@ -526,11 +528,13 @@ class AudioResponseFormatDict(TypedDict, total=False):
 
 
 class AudioTranscriptionConfigDict(TypedDict, total=False):
-    """The dict form of `AudioTranscriptionConfig`. Enables transcription of audio; has no fields yet."""
+    """The dict form of `AudioTranscriptionConfig`. Enables transcription of audio; has no fields
+    yet."""
 
 
 class AuthTokenDict(TypedDict, total=False):
-    """The dict form of `AuthToken`. A short-lived token a client (e.g. a browser) uses instead of the API key for Live sessions."""
+    """The dict form of `AuthToken`. A short-lived token a client (e.g. a browser) uses instead of
+    the API key for Live sessions."""
 
     expire_time: str
     """When messages of sessions using the token stop being accepted (default 30 minutes)."""
@@ -561,7 +565,8 @@ class AuthTokenDict(TypedDict, total=False):
 
 
 class AutomaticActivityDetectionDict(TypedDict, total=False):
-    """The dict form of `AutomaticActivityDetection`. Configures automatic detection of user activity."""
+    """The dict form of `AutomaticActivityDetection`. Configures automatic detection of user
+    activity."""
 
     disabled: bool
     """If true, the client sends activityStart and activityEnd itself."""
@@ -592,7 +597,8 @@ class AutomaticActivityDetectionDict(TypedDict, total=False):
 
 
 class BatchEmbedContentsRequestDict(TypedDict, total=False):
-    """The dict form of `BatchEmbedContentsRequest`. Batch request to get embeddings from the model for a list of prompts."""
+    """The dict form of `BatchEmbedContentsRequest`. Batch request to get embeddings from the model
+    for a list of prompts."""
 
     requests: Sequence[EmbedContentRequest | EmbedContentRequestDict]
     """Embed requests for the batch."""
@@ -603,7 +609,8 @@ class BatchEmbedContentsResponseDict(TypedDict, total=False):
 
 
 class BatchGenerateContentRequestDict(TypedDict, total=False):
-    """The dict form of `BatchGenerateContentRequest`. Request for a `BatchGenerateContent` operation."""
+    """The dict form of `BatchGenerateContentRequest`. Request for a `BatchGenerateContent`
+    operation."""
 
     batch: GenerateContentBatch | GenerateContentBatchDict
     """The batch to create."""
@@ -614,7 +621,8 @@ class BatchStatsDict(TypedDict, total=False):
 
 
 class BidiGenerateContentClientContentDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentClientContent`. Conversation content from the client, appended to the history in order."""
+    """The dict form of `BidiGenerateContentClientContent`. Conversation content from the client,
+    appended to the history in order."""
 
     turns: ContentListUnion
     """The content appended to the conversation with the model."""
@@ -627,7 +635,8 @@ class BidiGenerateContentClientContentDict(TypedDict, total=False):
 
 
 class BidiGenerateContentClientMessageDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentClientMessage`. A message the client sends on a Live session; exactly one field is set."""
+    """The dict form of `BidiGenerateContentClientMessage`. A message the client sends on a Live
+    session; exactly one field is set."""
 
     setup: BidiGenerateContentSetup | BidiGenerateContentSetupDict
     """Session configuration, sent in the first message only."""
@@ -652,10 +661,11 @@ class BidiGenerateContentClientMessageDict(TypedDict, total=False):
 
 
 class BidiGenerateContentRealtimeInputDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentRealtimeInput`. User input sent in real time; exactly one field is set per message."""
+    """The dict form of `BidiGenerateContentRealtimeInput`. User input sent in real time; exactly
+    one field is set per message."""
 
     media_chunks: Sequence[Blob | BlobDict]
-    """Inlined media; use audio, video or text instead."""
+    """Deprecated by the API. Inlined media; use audio, video or text instead."""
 
     mediaChunks: Sequence[Blob | BlobDict]
     """The wire name of `media_chunks`."""
@@ -689,15 +699,18 @@ class BidiGenerateContentRealtimeInputDict(TypedDict, total=False):
 
 
 class BidiGenerateContentServerContentDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentServerContent`. Incremental server update generated by the model in response to client messages."""
+    """The dict form of `BidiGenerateContentServerContent`. Incremental server update generated by
+    the model in response to client messages."""
 
 
 class BidiGenerateContentServerMessageDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentServerMessage`. A message the server sends on a Live session; one kind per message, plus usageMetadata."""
+    """The dict form of `BidiGenerateContentServerMessage`. A message the server sends on a Live
+    session; one kind per message, plus usageMetadata."""
 
 
 class BidiGenerateContentSetupDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentSetup`. Configuration of a Live session, sent once as the first message."""
+    """The dict form of `BidiGenerateContentSetup`. Configuration of a Live session, sent once as
+    the first message."""
 
     model: str
     """The model's resource name, `models/{model}`."""
@@ -752,19 +765,23 @@ class BidiGenerateContentSetupDict(TypedDict, total=False):
 
 
 class BidiGenerateContentSetupCompleteDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentSetupComplete`. Sent in answer to the setup message; has no fields."""
+    """The dict form of `BidiGenerateContentSetupComplete`. Sent in answer to the setup message; has
+    no fields."""
 
 
 class BidiGenerateContentToolCallDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentToolCall`. A request for the client to run the function calls and answer with their ids."""
+    """The dict form of `BidiGenerateContentToolCall`. A request for the client to run the function
+    calls and answer with their ids."""
 
 
 class BidiGenerateContentToolCallCancellationDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentToolCallCancellation`. Earlier tool calls that are cancelled (e.g. the user interrupted); their results are ignored."""
+    """The dict form of `BidiGenerateContentToolCallCancellation`. Earlier tool calls that are
+    cancelled (e.g. the user interrupted); their results are ignored."""
 
 
 class BidiGenerateContentToolResponseDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentToolResponse`. The client's answer to a toolCall, matched to its calls by id."""
+    """The dict form of `BidiGenerateContentToolResponse`. The client's answer to a toolCall,
+    matched to its calls by id."""
 
     function_responses: Sequence[FunctionResponse | FunctionResponseDict]
     """The responses to the function calls."""
@@ -774,7 +791,8 @@ class BidiGenerateContentToolResponseDict(TypedDict, total=False):
 
 
 class BidiGenerateContentTranscriptionDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentTranscription`. Transcription of audio (input or output)."""
+    """The dict form of `BidiGenerateContentTranscription`. Transcription of audio (input or
+    output)."""
 
 
 class BlobDict(TypedDict, total=False):
@@ -791,7 +809,8 @@ class BlobDict(TypedDict, total=False):
 
 
 class CachedContentDict(TypedDict, total=False):
-    """The dict form of `CachedContent`. Content that has been preprocessed and can be used in subsequent request to GenerativeService."""
+    """The dict form of `CachedContent`. Content that has been preprocessed and can be used in
+    subsequent request to GenerativeService."""
 
     expire_time: str
     """Timestamp in UTC of when this resource is considered expired."""
@@ -851,7 +870,8 @@ class CandidateDict(TypedDict, total=False):
 
 
 class ChunkingConfigDict(TypedDict, total=False):
-    """The dict form of `ChunkingConfig`. Parameters for telling the service how to chunk the file. inspired by google3/cloud/ai/platform/extension/lib/retrieval/config/chunker_config.proto"""
+    """The dict form of `ChunkingConfig`. Parameters for telling the service how to chunk the file.
+    inspired by google3/cloud/ai/platform/extension/lib/retrieval/config/chunker_config.proto"""
 
     white_space_config: WhiteSpaceConfig | WhiteSpaceConfigDict
     """White space chunking configuration."""
@@ -861,7 +881,8 @@ class ChunkingConfigDict(TypedDict, total=False):
 
 
 class CitationMetadataDict(TypedDict, total=False):
-    """The dict form of `CitationMetadata`. A collection of source attributions for a piece of content."""
+    """The dict form of `CitationMetadata`. A collection of source attributions for a piece of
+    content."""
 
     citation_sources: Sequence[CitationSource | CitationSourceDict]
     """Citations to sources for a specific response."""
@@ -871,7 +892,8 @@ class CitationMetadataDict(TypedDict, total=False):
 
 
 class CitationSourceDict(TypedDict, total=False):
-    """The dict form of `CitationSource`. A citation to a source for a portion of a specific response."""
+    """The dict form of `CitationSource`. A citation to a source for a portion of a specific
+    response."""
 
     start_index: int
     """Start of segment of the response that is attributed to this source."""
@@ -893,7 +915,8 @@ class CitationSourceDict(TypedDict, total=False):
 
 
 class CodeExecutionDict(TypedDict, total=False):
-    """The dict form of `CodeExecution`. Tool that executes code generated by the model, and automatically returns the result to the model."""
+    """The dict form of `CodeExecution`. Tool that executes code generated by the model, and
+    automatically returns the result to the model."""
 
 
 class CodeExecutionResultDict(TypedDict, total=False):
@@ -942,7 +965,8 @@ class ConditionDict(TypedDict, total=False):
 
 
 class ContentDict(TypedDict, total=False):
-    """The dict form of `Content`. The base structured datatype containing multi-part content of a message."""
+    """The dict form of `Content`. The base structured datatype containing multi-part content of a
+    message."""
 
     parts: Sequence[Part | PartDict]
     """Ordered `Parts` that constitute a single message."""
@@ -988,7 +1012,8 @@ class CorpusDict(TypedDict, total=False):
 
 
 class CountTokensRequestDict(TypedDict, total=False):
-    """The dict form of `CountTokensRequest`. Counts the number of tokens in the `prompt` sent to a model."""
+    """The dict form of `CountTokensRequest`. Counts the number of tokens in the `prompt` sent to a
+    model."""
 
     contents: ContentListUnion
     """The input given to the model as a prompt."""
@@ -1040,7 +1065,8 @@ class CustomLongRunningOperationDict(TypedDict, total=False):
     """The normal, successful response of the operation."""
 
     name: str
-    """The server-assigned name, which is only unique within the same service that originally returns it."""
+    """The server-assigned name, which is only unique within the same service that originally
+    returns it."""
 
     metadata: dict[str, Any]
     """Service-specific metadata associated with the operation."""
@@ -1101,7 +1127,8 @@ class DocumentDict(TypedDict, total=False):
 
 
 class DynamicRetrievalConfigDict(TypedDict, total=False):
-    """The dict form of `DynamicRetrievalConfig`. Describes the options to customize dynamic retrieval."""
+    """The dict form of `DynamicRetrievalConfig`. Describes the options to customize dynamic
+    retrieval."""
 
     mode: DynamicRetrievalConfigMode | str
     """The mode of the predictor to be used in dynamic retrieval."""
@@ -1114,7 +1141,8 @@ class DynamicRetrievalConfigDict(TypedDict, total=False):
 
 
 class EmbedContentBatchDict(TypedDict, total=False):
-    """The dict form of `EmbedContentBatch`. A resource representing a batch of `EmbedContent` requests."""
+    """The dict form of `EmbedContentBatch`. A resource representing a batch of `EmbedContent`
+    requests."""
 
     model: str
     """The name of the `Model` to use for generating the completion."""
@@ -1156,7 +1184,8 @@ class EmbedContentConfigDict(TypedDict, total=False):
     """The wire name of `task_type`."""
 
     auto_truncate: bool
-    """Whether to silently truncate the input content if it's longer than the maximum sequence length."""
+    """Whether to silently truncate the input content if it's longer than the maximum sequence
+    length."""
 
     autoTruncate: bool
     """The wire name of `auto_truncate`."""
@@ -1181,7 +1210,8 @@ class EmbedContentConfigDict(TypedDict, total=False):
 
 
 class EmbedContentRequestDict(TypedDict, total=False):
-    """The dict form of `EmbedContentRequest`. Request containing the `Content` for the model to embed."""
+    """The dict form of `EmbedContentRequest`. Request containing the `Content` for the model to
+    embed."""
 
     model: str
     """The model's resource name."""
@@ -1220,11 +1250,13 @@ class EmbeddingUsageMetadataDict(TypedDict, total=False):
 
 
 class EmptyDict(TypedDict, total=False):
-    """The dict form of `Empty`. A generic empty message that you can re-use to avoid defining duplicated empty messages in your APIs."""
+    """The dict form of `Empty`. A generic empty message that you can re-use to avoid defining
+    duplicated empty messages in your APIs."""
 
 
 class ExecutableCodeDict(TypedDict, total=False):
-    """The dict form of `ExecutableCode`. Code generated by the model that is meant to be executed, and the result returned to the model."""
+    """The dict form of `ExecutableCode`. Code generated by the model that is meant to be executed,
+    and the result returned to the model."""
 
     id: str
     """Unique identifier of the `ExecutableCode` part."""
@@ -1269,7 +1301,8 @@ class FileDataDict(TypedDict, total=False):
 
 
 class FileSearchDict(TypedDict, total=False):
-    """The dict form of `FileSearch`. The FileSearch tool that retrieves knowledge from Semantic Retrieval corpora."""
+    """The dict form of `FileSearch`. The FileSearch tool that retrieves knowledge from Semantic
+    Retrieval corpora."""
 
     file_search_store_names: Sequence[str]
     """The names of the file_search_stores to retrieve from."""
@@ -1307,7 +1340,9 @@ class FileSearchStoreDict(TypedDict, total=False):
 
 
 class FunctionCallDict(TypedDict, total=False):
-    """The dict form of `FunctionCall`. A predicted `FunctionCall` returned from the model that contains a string representing the `FunctionDeclaration.name` with the arguments and their values."""
+    """The dict form of `FunctionCall`. A predicted `FunctionCall` returned from the model that
+    contains a string representing the `FunctionDeclaration.name` with the arguments and their
+    values."""
 
     id: str
     """Unique identifier of the function call."""
@@ -1320,7 +1355,8 @@ class FunctionCallDict(TypedDict, total=False):
 
 
 class FunctionCallingConfigDict(TypedDict, total=False):
-    """The dict form of `FunctionCallingConfig`. Configuration for specifying function calling behavior."""
+    """The dict form of `FunctionCallingConfig`. Configuration for specifying function calling
+    behavior."""
 
     mode: FunctionCallingConfigMode | str
     """Specifies the mode in which function calling should execute."""
@@ -1333,7 +1369,8 @@ class FunctionCallingConfigDict(TypedDict, total=False):
 
 
 class FunctionDeclarationDict(TypedDict, total=False):
-    """The dict form of `FunctionDeclaration`. Structured representation of a function declaration as defined by the OpenAPI 3.03 specification."""
+    """The dict form of `FunctionDeclaration`. Structured representation of a function declaration
+    as defined by the OpenAPI 3.03 specification."""
 
     name: str
     """The name of the function."""
@@ -1364,7 +1401,9 @@ class FunctionDeclarationDict(TypedDict, total=False):
 
 
 class FunctionResponseDict(TypedDict, total=False):
-    """The dict form of `FunctionResponse`. The result output from a `FunctionCall` that contains a string representing the `FunctionDeclaration.name` and a structured JSON object containing any..."""
+    """The dict form of `FunctionResponse`. The result output from a `FunctionCall` that contains a
+    string representing the `FunctionDeclaration.name` and a structured JSON object containing
+    any..."""
 
     id: str
     """The identifier of the function call this response is for."""
@@ -1379,7 +1418,8 @@ class FunctionResponseDict(TypedDict, total=False):
     """Ordered `Parts` that constitute a function response."""
 
     will_continue: bool
-    """Signals that function call continues, and more responses will be returned, turning the function call into a generator."""
+    """Signals that function call continues, and more responses will be returned, turning the
+    function call into a generator."""
 
     willContinue: bool
     """The wire name of `will_continue`."""
@@ -1402,7 +1442,8 @@ class FunctionResponseBlobDict(TypedDict, total=False):
 
 
 class FunctionResponsePartDict(TypedDict, total=False):
-    """The dict form of `FunctionResponsePart`. A datatype containing media that is part of a `FunctionResponse` message."""
+    """The dict form of `FunctionResponsePart`. A datatype containing media that is part of a
+    `FunctionResponse` message."""
 
     inline_data: FunctionResponseBlob | FunctionResponseBlobDict
     """Inline media bytes."""
@@ -1412,7 +1453,8 @@ class FunctionResponsePartDict(TypedDict, total=False):
 
 
 class GenerateAnswerRequestDict(TypedDict, total=False):
-    """The dict form of `GenerateAnswerRequest`. Request to generate a grounded answer from the `Model`."""
+    """The dict form of `GenerateAnswerRequest`. Request to generate a grounded answer from the
+    `Model`."""
 
     inline_passages: GroundingPassages | GroundingPassagesDict
     """Passages provided inline with the request."""
@@ -1453,7 +1495,8 @@ class GenerateAnswerResponseDict(TypedDict, total=False):
 
 
 class GenerateContentBatchDict(TypedDict, total=False):
-    """The dict form of `GenerateContentBatch`. A resource representing a batch of `GenerateContent` requests."""
+    """The dict form of `GenerateContentBatch`. A resource representing a batch of `GenerateContent`
+    requests."""
 
     model: str
     """The name of the `Model` to use for generating the completion."""
@@ -1531,7 +1574,8 @@ class GenerateContentRequestDict(TypedDict, total=False):
 
 
 class GenerateContentResponseDict(TypedDict, total=False):
-    """The dict form of `GenerateContentResponse`. Response from the model supporting multiple candidate responses."""
+    """The dict form of `GenerateContentResponse`. Response from the model supporting multiple
+    candidate responses."""
 
     candidates: Sequence[Candidate | CandidateDict]
     """Candidate responses from the model."""
@@ -1544,7 +1588,8 @@ class GenerateContentResponseDict(TypedDict, total=False):
 
 
 class GenerateImagesInstanceDict(TypedDict, total=False):
-    """The dict form of `GenerateImagesInstance`. One `instances[]` entry of an Imagen `predict` request."""
+    """The dict form of `GenerateImagesInstance`. One `instances[]` entry of an Imagen `predict`
+    request."""
 
     prompt: str
     """The text prompt for the image."""
@@ -1662,7 +1707,8 @@ class GenerateVideoResultDict(TypedDict, total=False):
 
 
 class GenerateVideosInstanceDict(TypedDict, total=False):
-    """The dict form of `GenerateVideosInstance`. One `instances[]` entry of a Veo `predictLongRunning` request."""
+    """The dict form of `GenerateVideosInstance`. One `instances[]` entry of a Veo
+    `predictLongRunning` request."""
 
     prompt: str
     """The text prompt for the video."""
@@ -1678,7 +1724,8 @@ class GenerateVideosInstanceDict(TypedDict, total=False):
 
 
 class GenerateVideosParametersDict(TypedDict, total=False):
-    """The dict form of `GenerateVideosParameters`. The `parameters` of a Veo `predictLongRunning` request."""
+    """The dict form of `GenerateVideosParameters`. The `parameters` of a Veo `predictLongRunning`
+    request."""
 
     aspect_ratio: str
     """\"16:9\" or \"9:16\"."""
@@ -1787,7 +1834,8 @@ class GeneratedImagePredictionDict(TypedDict, total=False):
 
 
 class GeneratedVideoDict(TypedDict, total=False):
-    """The dict form of `GeneratedVideo`. A generated video, downloadable from its URI with `files.download`."""
+    """The dict form of `GeneratedVideo`. A generated video, downloadable from its URI with
+    `files.download`."""
 
     uri: str
     """Where to download the video (a `files/...:download` URI)."""
@@ -1864,13 +1912,15 @@ class GenerationConfigDict(TypedDict, total=False):
     """The wire name of `response_json_schema`."""
 
     presence_penalty: float
-    """Presence penalty applied to the next token's logprobs if the token has already been seen in the response."""
+    """Presence penalty applied to the next token's logprobs if the token has already been seen in
+    the response."""
 
     presencePenalty: float
     """The wire name of `presence_penalty`."""
 
     frequency_penalty: float
-    """Frequency penalty applied to the next token's logprobs, multiplied by the number of times each token has been seen in the respponse so far."""
+    """Frequency penalty applied to the next token's logprobs, multiplied by the number of times
+    each token has been seen in the respponse so far."""
 
     frequencyPenalty: float
     """The wire name of `frequency_penalty`."""
@@ -1928,11 +1978,13 @@ class GenerationConfigDict(TypedDict, total=False):
 
 
 class GoAwayDict(TypedDict, total=False):
-    """The dict form of `GoAway`. The server will soon close the connection; reconnect (resume) before timeLeft runs out."""
+    """The dict form of `GoAway`. The server will soon close the connection; reconnect (resume)
+    before timeLeft runs out."""
 
 
 class GoogleMapsDict(TypedDict, total=False):
-    """The dict form of `GoogleMaps`. The GoogleMaps Tool that provides geospatial context for the user's query."""
+    """The dict form of `GoogleMaps`. The GoogleMaps Tool that provides geospatial context for the
+    user's query."""
 
     enable_widget: bool
     """Whether to return a widget context token in the GroundingMetadata of the response."""
@@ -1958,7 +2010,8 @@ class GoogleSearchDict(TypedDict, total=False):
 
 
 class GoogleSearchRetrievalDict(TypedDict, total=False):
-    """The dict form of `GoogleSearchRetrieval`. Tool to retrieve public web data for grounding, powered by Google."""
+    """The dict form of `GoogleSearchRetrieval`. Tool to retrieve public web data for grounding,
+    powered by Google."""
 
     dynamic_retrieval_config: DynamicRetrievalConfig | DynamicRetrievalConfigDict
     """Specifies the dynamic retrieval configuration for the given source."""
@@ -1968,14 +2021,16 @@ class GoogleSearchRetrievalDict(TypedDict, total=False):
 
 
 class GroundingAttributionDict(TypedDict, total=False):
-    """The dict form of `GroundingAttribution`. Attribution for a source that contributed to an answer."""
+    """The dict form of `GroundingAttribution`. Attribution for a source that contributed to an
+    answer."""
 
     content: ContentUnion
     """Grounding source content that makes up this attribution."""
 
 
 class GroundingChunkDict(TypedDict, total=False):
-    """The dict form of `GroundingChunk`. A `GroundingChunk` represents a segment of supporting evidence that grounds the model's response."""
+    """The dict form of `GroundingChunk`. A `GroundingChunk` represents a segment of supporting
+    evidence that grounds the model's response."""
 
     web: Web | WebDict
     """Grounding chunk from the web."""
@@ -1994,7 +2049,8 @@ class GroundingChunkDict(TypedDict, total=False):
 
 
 class GroundingChunkCustomMetadataDict(TypedDict, total=False):
-    """The dict form of `GroundingChunkCustomMetadata`. User provided metadata about the GroundingFact."""
+    """The dict form of `GroundingChunkCustomMetadata`. User provided metadata about the
+    GroundingFact."""
 
     string_value: str
     """The string value of the metadata."""
@@ -2065,7 +2121,8 @@ class GroundingMetadataDict(TypedDict, total=False):
     """The wire name of `image_search_queries`."""
 
     google_maps_widget_context_token: str
-    """Resource name of the Google Maps widget context token that can be used with the PlacesContextElement widget in order to render contextual data."""
+    """Resource name of the Google Maps widget context token that can be used with the
+    PlacesContextElement widget in order to render contextual data."""
 
     googleMapsWidgetContextToken: str
     """The wire name of `google_maps_widget_context_token`."""
@@ -2099,7 +2156,8 @@ class GroundingSupportDict(TypedDict, total=False):
     """Segment of the content this support belongs to."""
 
     grounding_chunk_indices: Sequence[int]
-    """A list of indices (into 'grounding_chunk' in `response.candidate.grounding_metadata`) specifying the citations associated with the claim."""
+    """A list of indices (into 'grounding_chunk' in `response.candidate.grounding_metadata`)
+    specifying the citations associated with the claim."""
 
     groundingChunkIndices: Sequence[int]
     """The wire name of `grounding_chunk_indices`."""
@@ -2121,7 +2179,8 @@ class HyperparametersDict(TypedDict, total=False):
     """The wire name of `learning_rate`."""
 
     learning_rate_multiplier: float
-    """The learning rate multiplier is used to calculate a final learning_rate based on the default (recommended) value."""
+    """The learning rate multiplier is used to calculate a final learning_rate based on the default
+    (recommended) value."""
 
     learningRateMultiplier: float
     """The wire name of `learning_rate_multiplier`."""
@@ -2233,7 +2292,8 @@ class ImageSearchDict(TypedDict, total=False):
 
 
 class ImportFileRequestDict(TypedDict, total=False):
-    """The dict form of `ImportFileRequest`. Request for `ImportFile` to import a File API file with a `FileSearchStore`."""
+    """The dict form of `ImportFileRequest`. Request for `ImportFile` to import a File API file with
+    a `FileSearchStore`."""
 
     file_name: str
     """The name of the `File` to import."""
@@ -2265,14 +2325,16 @@ class InlinedEmbedContentRequestDict(TypedDict, total=False):
 
 
 class InlinedEmbedContentRequestsDict(TypedDict, total=False):
-    """The dict form of `InlinedEmbedContentRequests`. The requests to be processed in the batch if provided as part of the batch creation request."""
+    """The dict form of `InlinedEmbedContentRequests`. The requests to be processed in the batch if
+    provided as part of the batch creation request."""
 
     requests: Sequence[InlinedEmbedContentRequest | InlinedEmbedContentRequestDict]
     """The requests to be processed in the batch."""
 
 
 class InlinedEmbedContentResponseDict(TypedDict, total=False):
-    """The dict form of `InlinedEmbedContentResponse`. The response to a single request in the batch."""
+    """The dict form of `InlinedEmbedContentResponse`. The response to a single request in the
+    batch."""
 
 
 class InlinedEmbedContentResponsesDict(TypedDict, total=False):
@@ -2290,7 +2352,8 @@ class InlinedRequestDict(TypedDict, total=False):
 
 
 class InlinedRequestsDict(TypedDict, total=False):
-    """The dict form of `InlinedRequests`. The requests to be processed in the batch if provided as part of the batch creation request."""
+    """The dict form of `InlinedRequests`. The requests to be processed in the batch if provided as
+    part of the batch creation request."""
 
     requests: Sequence[InlinedRequest | InlinedRequestDict]
     """The requests to be processed in the batch."""
@@ -2331,7 +2394,8 @@ class InputEmbedContentConfigDict(TypedDict, total=False):
 
 
 class InputFeedbackDict(TypedDict, total=False):
-    """The dict form of `InputFeedback`. Feedback related to the input data used to answer the question, as opposed to the model-generated response to the question."""
+    """The dict form of `InputFeedback`. Feedback related to the input data used to answer the
+    question, as opposed to the model-generated response to the question."""
 
     block_reason: InputFeedbackBlockReason | str
     """If set, the input was blocked and no candidates are returned."""
@@ -2347,7 +2411,8 @@ class InputFeedbackDict(TypedDict, total=False):
 
 
 class IntervalDict(TypedDict, total=False):
-    """The dict form of `Interval`. Represents a time interval, encoded as a Timestamp start (inclusive) and a Timestamp end (exclusive)."""
+    """The dict form of `Interval`. Represents a time interval, encoded as a Timestamp start
+    (inclusive) and a Timestamp end (exclusive)."""
 
     start_time: str
     """Inclusive start of the interval."""
@@ -2389,7 +2454,8 @@ class ListCachedContentsResponseDict(TypedDict, total=False):
 
 
 class ListCorporaResponseDict(TypedDict, total=False):
-    """The dict form of `ListCorporaResponse`. Response from `ListCorpora` containing a paginated list of `Corpora`."""
+    """The dict form of `ListCorporaResponse`. Response from `ListCorpora` containing a paginated
+    list of `Corpora`."""
 
     corpora: Sequence[Corpus | CorpusDict]
     """The returned corpora."""
@@ -2402,7 +2468,8 @@ class ListCorporaResponseDict(TypedDict, total=False):
 
 
 class ListDocumentsResponseDict(TypedDict, total=False):
-    """The dict form of `ListDocumentsResponse`. Response from `ListDocuments` containing a paginated list of `Document`s."""
+    """The dict form of `ListDocumentsResponse`. Response from `ListDocuments` containing a
+    paginated list of `Document`s."""
 
     documents: Sequence[Document | DocumentDict]
     """The returned `Document`s."""
@@ -2415,7 +2482,8 @@ class ListDocumentsResponseDict(TypedDict, total=False):
 
 
 class ListFileSearchStoresResponseDict(TypedDict, total=False):
-    """The dict form of `ListFileSearchStoresResponse`. Response from `ListFileSearchStores` containing a paginated list of `FileSearchStores`."""
+    """The dict form of `ListFileSearchStoresResponse`. Response from `ListFileSearchStores`
+    containing a paginated list of `FileSearchStores`."""
 
     file_search_stores: Sequence[FileSearchStore | FileSearchStoreDict]
     """The returned rag_stores."""
@@ -2460,7 +2528,8 @@ class ListGeneratedFilesResponseDict(TypedDict, total=False):
 
 
 class ListModelsResponseDict(TypedDict, total=False):
-    """The dict form of `ListModelsResponse`. Response from `ListModel` containing a paginated list of Models."""
+    """The dict form of `ListModelsResponse`. Response from `ListModel` containing a paginated list
+    of Models."""
 
     models: Sequence[Model | ModelDict]
     """The returned Models."""
@@ -2473,7 +2542,8 @@ class ListModelsResponseDict(TypedDict, total=False):
 
 
 class ListOperationsResponseDict(TypedDict, total=False):
-    """The dict form of `ListOperationsResponse`. The response message for Operations.ListOperations."""
+    """The dict form of `ListOperationsResponse`. The response message for
+    Operations.ListOperations."""
 
     operations: Sequence[Operation | OperationDict]
     """A list of operations that matches the specified filter in the request."""
@@ -2489,7 +2559,8 @@ class ListOperationsResponseDict(TypedDict, total=False):
 
 
 class ListPermissionsResponseDict(TypedDict, total=False):
-    """The dict form of `ListPermissionsResponse`. Response from `ListPermissions` containing a paginated list of permissions."""
+    """The dict form of `ListPermissionsResponse`. Response from `ListPermissions` containing a
+    paginated list of permissions."""
 
     permissions: Sequence[Permission | PermissionDict]
     """Returned permissions."""
@@ -2502,7 +2573,8 @@ class ListPermissionsResponseDict(TypedDict, total=False):
 
 
 class ListTunedModelsResponseDict(TypedDict, total=False):
-    """The dict form of `ListTunedModelsResponse`. Response from `ListTunedModels` containing a paginated list of Models."""
+    """The dict form of `ListTunedModelsResponse`. Response from `ListTunedModels` containing a
+    paginated list of Models."""
 
     tuned_models: Sequence[TunedModel | TunedModelDict]
     """The returned Models."""
@@ -2518,7 +2590,8 @@ class ListTunedModelsResponseDict(TypedDict, total=False):
 
 
 class LiveUsageMetadataDict(TypedDict, total=False):
-    """The dict form of `LiveUsageMetadata`. Token usage of a Live session (the Live API's UsageMetadata)."""
+    """The dict form of `LiveUsageMetadata`. Token usage of a Live session (the Live API's
+    UsageMetadata)."""
 
 
 class LogprobsResultDict(TypedDict, total=False):
@@ -2588,7 +2661,8 @@ class MapsDict(TypedDict, total=False):
 
 
 class McpServerDict(TypedDict, total=False):
-    """The dict form of `McpServer`. A MCPServer is a server that can be called by the model to perform actions."""
+    """The dict form of `McpServer`. A MCPServer is a server that can be called by the model to
+    perform actions."""
 
     streamable_http_transport: StreamableHttpTransport | StreamableHttpTransportDict
     """A transport that can stream HTTP requests and responses."""
@@ -2601,7 +2675,8 @@ class McpServerDict(TypedDict, total=False):
 
 
 class MetadataFilterDict(TypedDict, total=False):
-    """The dict form of `MetadataFilter`. User provided filter to limit retrieval based on `Chunk` or `Document` level metadata values."""
+    """The dict form of `MetadataFilter`. User provided filter to limit retrieval based on `Chunk`
+    or `Document` level metadata values."""
 
     key: str
     """The key of the metadata to filter on."""
@@ -2720,10 +2795,12 @@ class MultiSpeakerVoiceConfigDict(TypedDict, total=False):
 
 
 class OperationDict(TypedDict, total=False):
-    """The dict form of `Operation`. This resource represents a long-running operation that is the result of a network API call."""
+    """The dict form of `Operation`. This resource represents a long-running operation that is the
+    result of a network API call."""
 
     name: str
-    """The server-assigned name, which is only unique within the same service that originally returns it."""
+    """The server-assigned name, which is only unique within the same service that originally
+    returns it."""
 
     metadata: dict[str, Any]
     """Service-specific metadata associated with the operation."""
@@ -2739,7 +2816,8 @@ class OperationDict(TypedDict, total=False):
 
 
 class PartDict(TypedDict, total=False):
-    """The dict form of `Part`. A datatype containing media that is part of a multi-part `Content` message."""
+    """The dict form of `Part`. A datatype containing media that is part of a multi-part `Content`
+    message."""
 
     text: str
     """Inline text."""
@@ -2751,13 +2829,15 @@ class PartDict(TypedDict, total=False):
     """The wire name of `inline_data`."""
 
     function_call: FunctionCall | FunctionCallDict
-    """A predicted `FunctionCall` returned from the model that contains a string representing the `FunctionDeclaration.name` with the arguments and their values."""
+    """A predicted `FunctionCall` returned from the model that contains a string representing the
+    `FunctionDeclaration.name` with the arguments and their values."""
 
     functionCall: FunctionCall | FunctionCallDict
     """The wire name of `function_call`."""
 
     function_response: FunctionResponse | FunctionResponseDict
-    """The result output of a `FunctionCall` that contains a string representing the `FunctionDeclaration.name` and a structured JSON object containing any output..."""
+    """The result output of a `FunctionCall` that contains a string representing the
+    `FunctionDeclaration.name` and a structured JSON object containing any output..."""
 
     functionResponse: FunctionResponse | FunctionResponseDict
     """The wire name of `function_response`."""
@@ -2821,7 +2901,8 @@ class PartDict(TypedDict, total=False):
 
 
 class PermissionDict(TypedDict, total=False):
-    """The dict form of `Permission`. Permission resource grants user, group or the rest of the world access to the PaLM API resource (e.g. a tuned model, corpus)."""
+    """The dict form of `Permission`. Permission resource grants user, group or the rest of the
+    world access to the PaLM API resource (e.g. a tuned model, corpus)."""
 
     grantee_type: GranteeType | str
     """The type of the grantee."""
@@ -2840,10 +2921,12 @@ class PermissionDict(TypedDict, total=False):
 
 
 class PlaceAnswerSourcesDict(TypedDict, total=False):
-    """The dict form of `PlaceAnswerSources`. Collection of sources that provide answers about the features of a given place in Google Maps."""
+    """The dict form of `PlaceAnswerSources`. Collection of sources that provide answers about the
+    features of a given place in Google Maps."""
 
     review_snippets: Sequence[ReviewSnippet | ReviewSnippetDict]
-    """Snippets of reviews that are used to generate answers about the features of a given place in Google Maps."""
+    """Snippets of reviews that are used to generate answers about the features of a given place in
+    Google Maps."""
 
     reviewSnippets: Sequence[ReviewSnippet | ReviewSnippetDict]
     """The wire name of `review_snippets`."""
@@ -2876,7 +2959,8 @@ class PredictImageDict(TypedDict, total=False):
 
 
 class PredictLongRunningRequestDict(TypedDict, total=False):
-    """The dict form of `PredictLongRunningRequest`. Request message for [PredictionService.PredictLongRunning]."""
+    """The dict form of `PredictLongRunningRequest`. Request message for
+    [PredictionService.PredictLongRunning]."""
 
     instances: Sequence[Any]
     """The instances that are the input to the prediction call."""
@@ -2913,7 +2997,8 @@ class ProactivityConfigDict(TypedDict, total=False):
 
 
 class PromptFeedbackDict(TypedDict, total=False):
-    """The dict form of `PromptFeedback`. A set of the feedback metadata the prompt specified in `GenerateContentRequest.content`."""
+    """The dict form of `PromptFeedback`. A set of the feedback metadata the prompt specified in
+    `GenerateContentRequest.content`."""
 
     block_reason: PromptFeedbackBlockReason | str
     """If set, the prompt was blocked and no candidates are returned."""
@@ -3041,7 +3126,8 @@ class RetrievedContextDict(TypedDict, total=False):
 
 
 class ReviewSnippetDict(TypedDict, total=False):
-    """The dict form of `ReviewSnippet`. Encapsulates a snippet of a user review that answers a question about the features of a specific place in Google Maps."""
+    """The dict form of `ReviewSnippet`. Encapsulates a snippet of a user review that answers a
+    question about the features of a specific place in Google Maps."""
 
     review_id: str
     """The ID of the review snippet."""
@@ -3083,7 +3169,8 @@ class SafetySettingDict(TypedDict, total=False):
 
 
 class SchemaDict(TypedDict, total=False):
-    """The dict form of `Schema`. The `Schema` object allows the definition of input and output data types."""
+    """The dict form of `Schema`. The `Schema` object allows the definition of input and output data
+    types."""
 
     type: Type | str
     """Data type."""
@@ -3193,7 +3280,8 @@ class SearchEntryPointDict(TypedDict, total=False):
 
 
 class SearchTypesDict(TypedDict, total=False):
-    """The dict form of `SearchTypes`. Different types of search that can be enabled on the GoogleSearch tool."""
+    """The dict form of `SearchTypes`. Different types of search that can be enabled on the
+    GoogleSearch tool."""
 
     web_search: WebSearch | WebSearchDict
     """Enables web search."""
@@ -3234,11 +3322,13 @@ class SegmentDict(TypedDict, total=False):
 
 
 class SemanticRetrieverChunkDict(TypedDict, total=False):
-    """The dict form of `SemanticRetrieverChunk`. Identifier for a `Chunk` retrieved via Semantic Retriever specified in the `GenerateAnswerRequest` using `SemanticRetrieverConfig`."""
+    """The dict form of `SemanticRetrieverChunk`. Identifier for a `Chunk` retrieved via Semantic
+    Retriever specified in the `GenerateAnswerRequest` using `SemanticRetrieverConfig`."""
 
 
 class SemanticRetrieverConfigDict(TypedDict, total=False):
-    """The dict form of `SemanticRetrieverConfig`. Configuration for retrieving grounding content from a `Corpus` or `Document` created using the Semantic Retriever API."""
+    """The dict form of `SemanticRetrieverConfig`. Configuration for retrieving grounding content
+    from a `Corpus` or `Document` created using the Semantic Retriever API."""
 
     source: str
     """Name of the resource for retrieval."""
@@ -3266,7 +3356,8 @@ class SemanticRetrieverConfigDict(TypedDict, total=False):
 
 
 class SessionResumptionConfigDict(TypedDict, total=False):
-    """The dict form of `SessionResumptionConfig`. Session resumption; the server sends sessionResumptionUpdate messages when it is set."""
+    """The dict form of `SessionResumptionConfig`. Session resumption; the server sends
+    sessionResumptionUpdate messages when it is set."""
 
     handle: str
     """The handle of the session to resume; unset starts a new session."""
@@ -3277,7 +3368,8 @@ class SessionResumptionUpdateDict(TypedDict, total=False):
 
 
 class SlidingWindowDict(TypedDict, total=False):
-    """The dict form of `SlidingWindow`. Keeps the most recent turns, dropping the oldest, when the context is compressed."""
+    """The dict form of `SlidingWindow`. Keeps the most recent turns, dropping the oldest, when the
+    context is compressed."""
 
     target_tokens: int
     """The number of tokens to keep."""
@@ -3287,7 +3379,8 @@ class SlidingWindowDict(TypedDict, total=False):
 
 
 class SpeakerVoiceConfigDict(TypedDict, total=False):
-    """The dict form of `SpeakerVoiceConfig`. The configuration for a single speaker in a multi speaker setup."""
+    """The dict form of `SpeakerVoiceConfig`. The configuration for a single speaker in a multi
+    speaker setup."""
 
     speaker: str
     """The name of the speaker to use."""
@@ -3322,7 +3415,8 @@ class SpeechConfigDict(TypedDict, total=False):
 
 
 class StatusDict(TypedDict, total=False):
-    """The dict form of `Status`. The `Status` type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs."""
+    """The dict form of `Status`. The `Status` type defines a logical error model that is suitable
+    for different programming environments, including REST APIs and RPC APIs."""
 
     code: int
     """The status code, which should be an enum value of google.rpc.Code."""
@@ -3335,7 +3429,8 @@ class StatusDict(TypedDict, total=False):
 
 
 class StreamableHttpTransportDict(TypedDict, total=False):
-    """The dict form of `StreamableHttpTransport`. A transport that can stream HTTP requests and responses."""
+    """The dict form of `StreamableHttpTransport`. A transport that can stream HTTP requests and
+    responses."""
 
     url: str
     """The full URL for the MCPServer endpoint."""
@@ -3398,7 +3493,8 @@ class ThinkingConfigDict(TypedDict, total=False):
     """The wire name of `thinking_budget`."""
 
     thinking_level: ThinkingLevel | str
-    """Controls the maximum depth of the model's internal reasoning process before it produces a response."""
+    """Controls the maximum depth of the model's internal reasoning process before it produces a
+    response."""
 
     thinkingLevel: ThinkingLevel | str
     """The wire name of `thinking_level`."""
@@ -3408,7 +3504,8 @@ class ToolDict(TypedDict, total=False):
     """The dict form of `Tool`. Tool details that the model may use to generate response."""
 
     function_declarations: Sequence[FunctionDeclaration | FunctionDeclarationDict]
-    """A list of `FunctionDeclarations` available to the model that can be used for function calling."""
+    """A list of `FunctionDeclarations` available to the model that can be used for function
+    calling."""
 
     functionDeclarations: Sequence[FunctionDeclaration | FunctionDeclarationDict]
     """The wire name of `function_declarations`."""
@@ -3456,7 +3553,8 @@ class ToolDict(TypedDict, total=False):
     """The wire name of `mcp_servers`."""
 
     google_maps: GoogleMaps | GoogleMapsDict
-    """Tool that allows grounding the model's response with geospatial context related to the user's query."""
+    """Tool that allows grounding the model's response with geospatial context related to the user's
+    query."""
 
     googleMaps: GoogleMaps | GoogleMapsDict
     """The wire name of `google_maps`."""
@@ -3479,7 +3577,8 @@ class ToolCallDict(TypedDict, total=False):
 
 
 class ToolConfigDict(TypedDict, total=False):
-    """The dict form of `ToolConfig`. The Tool configuration containing parameters for specifying `Tool` use in the request."""
+    """The dict form of `ToolConfig`. The Tool configuration containing parameters for specifying
+    `Tool` use in the request."""
 
     function_calling_config: FunctionCallingConfig | FunctionCallingConfigDict
     """Function calling config."""
@@ -3494,7 +3593,8 @@ class ToolConfigDict(TypedDict, total=False):
     """The wire name of `retrieval_config`."""
 
     include_server_side_tool_invocations: bool
-    """If true, the API response will include the server-side tool calls and responses within the `Content` message."""
+    """If true, the API response will include the server-side tool calls and responses within the
+    `Content` message."""
 
     includeServerSideToolInvocations: bool
     """The wire name of `include_server_side_tool_invocations`."""
@@ -3517,14 +3617,16 @@ class ToolResponseDict(TypedDict, total=False):
 
 
 class TopCandidatesDict(TypedDict, total=False):
-    """The dict form of `TopCandidates`. Candidates with top log probabilities at each decoding step."""
+    """The dict form of `TopCandidates`. Candidates with top log probabilities at each decoding
+    step."""
 
     candidates: Sequence[LogprobsResultCandidate | LogprobsResultCandidateDict]
     """Sorted by log probability in descending order."""
 
 
 class TransferOwnershipRequestDict(TypedDict, total=False):
-    """The dict form of `TransferOwnershipRequest`. Request to transfer the ownership of the tuned model."""
+    """The dict form of `TransferOwnershipRequest`. Request to transfer the ownership of the tuned
+    model."""
 
     email_address: str
     """The email address of the user to whom the tuned model is being transferred to."""
@@ -3538,7 +3640,8 @@ class TransferOwnershipResponseDict(TypedDict, total=False):
 
 
 class TunedModelDict(TypedDict, total=False):
-    """The dict form of `TunedModel`. A fine-tuned model created using ModelService.CreateTunedModel."""
+    """The dict form of `TunedModel`. A fine-tuned model created using
+    ModelService.CreateTunedModel."""
 
     tuned_model_source: TunedModelSource | TunedModelSourceDict
     """TunedModel to use as the starting point for training the new model."""
@@ -3733,7 +3836,8 @@ class VideoFileMetadataDict(TypedDict, total=False):
 
 
 class VideoMetadataDict(TypedDict, total=False):
-    """The dict form of `VideoMetadata`. Deprecated: Use `GenerateContentRequest.processing_options` instead."""
+    """The dict form of `VideoMetadata`. Deprecated: Use `GenerateContentRequest.processing_options`
+    instead."""
 
     start_offset: str
     """The start offset of the video."""
@@ -3770,7 +3874,8 @@ class WebSearchDict(TypedDict, total=False):
 
 
 class WhiteSpaceConfigDict(TypedDict, total=False):
-    """The dict form of `WhiteSpaceConfig`. Configuration for a white space chunking algorithm [white space delimited]."""
+    """The dict form of `WhiteSpaceConfig`. Configuration for a white space chunking algorithm
+    [white space delimited]."""
 
     max_tokens_per_chunk: int
     """Maximum number of tokens per chunk."""
