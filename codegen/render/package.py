@@ -11,6 +11,7 @@ import jinja2
 
 from ..format import Source
 from ..spec.model import Spec
+from ..write import copy_header
 from .extensions import Extensions, load_extensions
 from .typed_dicts import typed_dict_views
 from .types_module import render_types_module, types_module_inputs
@@ -69,7 +70,11 @@ def render_package(
                 p=view, dicts=dicts
             )
         else:
-            copied[f"{PACKAGE}/{rel}"] = src.read_text(encoding="utf-8")
+            text = src.read_text(encoding="utf-8")
+            header = (
+                copy_header(f"{template_dir.name}/package/{rel}") if rel.endswith(".py") else ""
+            )
+            copied[f"{PACKAGE}/{rel}"] = header + text
     if types_module:
         out[TYPES_MODULE] = types_module_source(spec, template_dir, ext).make()
     return out, copied
