@@ -12,6 +12,7 @@ import jinja2
 from ..format import Source
 from ..spec.model import Spec
 from ..write import copy_header
+from .exports import core_lazy_names
 from .extensions import Extensions, load_extensions
 from .typed_dicts import typed_dict_views
 from .types_module import render_types_module, types_module_inputs
@@ -54,6 +55,7 @@ def render_package(
     ext = load_extensions(spec, template_dir)
     view: PackageView = package_view(spec, ext.unions)
     dicts = typed_dict_views(spec, ext.unions)
+    core_lazy = core_lazy_names(template_dir)
     package_dir = template_dir / "package"
     out: dict[str, str] = {}
     copied: dict[str, str] = {}
@@ -67,7 +69,7 @@ def render_package(
                 out[f"{PACKAGE}/resources/{r.module}.py"] = template.render(r=r, p=view)
         elif rel.endswith(".jinja"):
             out[f"{PACKAGE}/{rel[: -len('.jinja')]}"] = env.get_template(f"package/{rel}").render(
-                p=view, dicts=dicts
+                p=view, dicts=dicts, core_lazy=core_lazy
             )
         else:
             text = src.read_text(encoding="utf-8")

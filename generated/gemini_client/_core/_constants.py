@@ -9,6 +9,7 @@ __all__ = [
     "MAX_RETRY_AFTER",
     "MAX_RETRY_DELAY",
     "RAW_RESPONSE_HEADER",
+    "RETRY_STATUSES",
     "SDK_VERSION",
 ]
 
@@ -18,6 +19,9 @@ their sleeps. Long, since a thinking model can take minutes before its first byt
 CONNECT_TIMEOUT = 10.0
 """Upper bound on opening one connection, within the call's total."""
 DEFAULT_MAX_RETRIES = 2
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+"""HTTP statuses retried (up to the retries and the deadline left). README.md and docs/client.md
+state these facts; tests/generator/test_prose_facts.py keeps them in step."""
 
 INITIAL_RETRY_DELAY = 0.5
 """Seconds before the first retry when the server gives no hint; doubled on each retry."""
