@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from .. import naming
 from ..spec.model import EnumType, Field, Method, ObjectType, Resource, Spec, TypeRef
 from .text import deprecated as mark_deprecated
-from .text import description_lines, docstring, docstring_body, escape
+from .text import LIMIT, description_lines, docstring, docstring_body, escape
 
 _PY_PRIMITIVES = {
     "string": "str",
@@ -312,9 +312,10 @@ _OPTIONS = (
 
 def _arg(name: str, text: str) -> list[str]:
     """One entry of an `Args:` section: `name: text`, continuation lines indented once more."""
-    width = 100 - _METHOD_INDENT - 4
-    text_lines = description_lines(text, width - 4)
-    lines = description_lines(f"{name}: {text_lines[0]}", width) + text_lines[1:]
+    raw = text[:LIMIT].splitlines()
+    while raw and not description_lines(raw[0]):  # the entry starts on the name's line
+        raw.pop(0)
+    lines = description_lines(f"{name}: " + "\n".join(raw).lstrip(), 100 - _METHOD_INDENT - 4)
     return ["    " + lines[0]] + ["        " + line if line else "" for line in lines[1:]]
 
 

@@ -60,8 +60,7 @@ class AuthTokens(SyncAPIResource):
             field_mask: Which setup fields are locked to bidiGenerateContentSetup; unset locks them
                 all.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.request(
             "POST",
@@ -123,8 +122,7 @@ class AsyncAuthTokens(AsyncAPIResource):
             field_mask: Which setup fields are locked to bidiGenerateContentSetup; unset locks them
                 all.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return await self._client.request(
             "POST",

@@ -66,11 +66,9 @@ class Batches(SyncAPIResource):
             page_size: The standard list page size.
             page_token: The standard list page token.
             return_partial_success: When set to `true`, operations that are reachable are returned
-                as normal, and those
-                that are unreachable are returned in the...
+                as normal, and those that are unreachable are returned in the...
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return self._client.paginate(
@@ -110,8 +108,7 @@ class Batches(SyncAPIResource):
         Args:
             name: The name of the operation resource.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return _request_operation(
@@ -141,8 +138,7 @@ class Batches(SyncAPIResource):
         Args:
             name: The name of the operation resource to be deleted.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return _request_empty(
@@ -171,8 +167,7 @@ class Batches(SyncAPIResource):
         Args:
             name: The name of the operation resource to be cancelled.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return _request_empty(
@@ -212,8 +207,7 @@ class Batches(SyncAPIResource):
             update_mask: The list of fields to update.
             priority: The priority of the batch.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return self._client.request(
@@ -268,8 +262,7 @@ class Batches(SyncAPIResource):
             update_mask: The list of fields to update.
             priority: The priority of the batch.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return self._client.request(
@@ -329,11 +322,9 @@ class AsyncBatches(AsyncAPIResource):
             page_size: The standard list page size.
             page_token: The standard list page token.
             return_partial_success: When set to `true`, operations that are reachable are returned
-                as normal, and those
-                that are unreachable are returned in the...
+                as normal, and those that are unreachable are returned in the...
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return self._client.paginate(
@@ -373,8 +364,7 @@ class AsyncBatches(AsyncAPIResource):
         Args:
             name: The name of the operation resource.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return await _async_request_operation(
@@ -404,8 +394,7 @@ class AsyncBatches(AsyncAPIResource):
         Args:
             name: The name of the operation resource to be deleted.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return await _async_request_empty(
@@ -434,8 +423,7 @@ class AsyncBatches(AsyncAPIResource):
         Args:
             name: The name of the operation resource to be cancelled.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return await _async_request_empty(
@@ -475,8 +463,7 @@ class AsyncBatches(AsyncAPIResource):
             update_mask: The list of fields to update.
             priority: The priority of the batch.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return await self._client.request(
@@ -531,8 +518,7 @@ class AsyncBatches(AsyncAPIResource):
             update_mask: The list of fields to update.
             priority: The priority of the batch.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return await self._client.request(

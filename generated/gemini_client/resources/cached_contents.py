@@ -56,8 +56,7 @@ class CachedContents(SyncAPIResource):
             page_size: The maximum number of cached contents to return.
             page_token: A page token, received from a previous `ListCachedContents` call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -108,8 +107,7 @@ class CachedContents(SyncAPIResource):
             tools: A list of `Tools` the model may use to generate the next response
             tool_config: Tool config.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.request(
             "POST",
@@ -151,8 +149,7 @@ class CachedContents(SyncAPIResource):
         Args:
             name: The resource name referring to the content cache entry.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="cachedContents/")
         return self._client.request(
@@ -199,8 +196,7 @@ class CachedContents(SyncAPIResource):
             tools: A list of `Tools` the model may use to generate the next response
             tool_config: Tool config.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="cachedContents/")
         return self._client.request(
@@ -249,8 +245,7 @@ class CachedContents(SyncAPIResource):
             name: The resource name referring to the content cache entry Format:
                 `cachedContents/{id}`
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="cachedContents/")
         return _request_empty(
@@ -290,8 +285,7 @@ class AsyncCachedContents(AsyncAPIResource):
             page_size: The maximum number of cached contents to return.
             page_token: A page token, received from a previous `ListCachedContents` call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -342,8 +336,7 @@ class AsyncCachedContents(AsyncAPIResource):
             tools: A list of `Tools` the model may use to generate the next response
             tool_config: Tool config.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return await self._client.request(
             "POST",
@@ -385,8 +378,7 @@ class AsyncCachedContents(AsyncAPIResource):
         Args:
             name: The resource name referring to the content cache entry.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="cachedContents/")
         return await self._client.request(
@@ -433,8 +425,7 @@ class AsyncCachedContents(AsyncAPIResource):
             tools: A list of `Tools` the model may use to generate the next response
             tool_config: Tool config.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="cachedContents/")
         return await self._client.request(
@@ -483,8 +474,7 @@ class AsyncCachedContents(AsyncAPIResource):
             name: The resource name referring to the content cache entry Format:
                 `cachedContents/{id}`
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="cachedContents/")
         return await _async_request_empty(

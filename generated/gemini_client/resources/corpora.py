@@ -71,8 +71,7 @@ class Corpora(SyncAPIResource):
         Args:
             display_name: The human-readable display name for the `Corpus`.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.request(
             "POST",
@@ -106,8 +105,7 @@ class Corpora(SyncAPIResource):
         Args:
             name: The name of the `Corpus`.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="corpora/")
         return self._client.request(
@@ -139,8 +137,7 @@ class Corpora(SyncAPIResource):
             force: If set to true, any `Document`s and objects related to this `Corpus` will also be
                 deleted.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="corpora/")
         return _request_empty(
@@ -176,8 +173,7 @@ class Corpora(SyncAPIResource):
             page_size: The maximum number of `Corpora` to return (per page).
             page_token: A page token, received from a previous `ListCorpora` call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -237,8 +233,7 @@ class AsyncCorpora(AsyncAPIResource):
         Args:
             display_name: The human-readable display name for the `Corpus`.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return await self._client.request(
             "POST",
@@ -272,8 +267,7 @@ class AsyncCorpora(AsyncAPIResource):
         Args:
             name: The name of the `Corpus`.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="corpora/")
         return await self._client.request(
@@ -305,8 +299,7 @@ class AsyncCorpora(AsyncAPIResource):
             force: If set to true, any `Document`s and objects related to this `Corpus` will also be
                 deleted.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="corpora/")
         return await _async_request_empty(
@@ -342,8 +335,7 @@ class AsyncCorpora(AsyncAPIResource):
             page_size: The maximum number of `Corpora` to return (per page).
             page_token: A page token, received from a previous `ListCorpora` call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",

@@ -73,8 +73,7 @@ class Dynamic(SyncAPIResource):
             service_tier: The service tier of the request.
             store: Configures the logging behavior for a given request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="dynamic/")
         return self._client.request(
@@ -141,8 +140,7 @@ class Dynamic(SyncAPIResource):
             service_tier: The service tier of the request.
             store: Configures the logging behavior for a given request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="dynamic/")
         return self._client.stream(
@@ -218,8 +216,7 @@ class AsyncDynamic(AsyncAPIResource):
             service_tier: The service tier of the request.
             store: Configures the logging behavior for a given request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="dynamic/")
         return await self._client.request(
@@ -286,8 +283,7 @@ class AsyncDynamic(AsyncAPIResource):
             service_tier: The service tier of the request.
             store: Configures the logging behavior for a given request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="dynamic/")
         return await self._client.stream(

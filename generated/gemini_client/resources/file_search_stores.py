@@ -92,8 +92,7 @@ class FileSearchStores(SyncAPIResource):
             display_name: The human-readable display name for the `FileSearchStore`.
             embedding_model: The embedding model to use for the `FileSearchStore`.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.request(
             "POST",
@@ -128,8 +127,7 @@ class FileSearchStores(SyncAPIResource):
         Args:
             name: The name of the `FileSearchStore`.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="fileSearchStores/")
         return self._client.request(
@@ -159,11 +157,9 @@ class FileSearchStores(SyncAPIResource):
         Args:
             name: The resource name of the `FileSearchStore`.
             force: If set to true, any `Document`s and objects related to this `FileSearchStore`
-                will
-                also be deleted.
+                will also be deleted.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="fileSearchStores/")
         return _request_empty(
@@ -199,8 +195,7 @@ class FileSearchStores(SyncAPIResource):
             page_size: The maximum number of `FileSearchStores` to return (per page).
             page_token: A page token, received from a previous `ListFileSearchStores` call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -245,8 +240,7 @@ class FileSearchStores(SyncAPIResource):
             custom_metadata: Custom metadata to be associated with the file.
             chunking_config: Config for telling the service how to chunk the file.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         file_search_store_name = _path_param(
             file_search_store_name, name="fileSearchStoreName", prefix="fileSearchStores/"
@@ -319,8 +313,7 @@ class AsyncFileSearchStores(AsyncAPIResource):
             display_name: The human-readable display name for the `FileSearchStore`.
             embedding_model: The embedding model to use for the `FileSearchStore`.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return await self._client.request(
             "POST",
@@ -355,8 +348,7 @@ class AsyncFileSearchStores(AsyncAPIResource):
         Args:
             name: The name of the `FileSearchStore`.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="fileSearchStores/")
         return await self._client.request(
@@ -386,11 +378,9 @@ class AsyncFileSearchStores(AsyncAPIResource):
         Args:
             name: The resource name of the `FileSearchStore`.
             force: If set to true, any `Document`s and objects related to this `FileSearchStore`
-                will
-                also be deleted.
+                will also be deleted.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="fileSearchStores/")
         return await _async_request_empty(
@@ -426,8 +416,7 @@ class AsyncFileSearchStores(AsyncAPIResource):
             page_size: The maximum number of `FileSearchStores` to return (per page).
             page_token: A page token, received from a previous `ListFileSearchStores` call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -472,8 +461,7 @@ class AsyncFileSearchStores(AsyncAPIResource):
             custom_metadata: Custom metadata to be associated with the file.
             chunking_config: Config for telling the service how to chunk the file.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         file_search_store_name = _path_param(
             file_search_store_name, name="fileSearchStoreName", prefix="fileSearchStores/"

@@ -51,8 +51,7 @@ class FileSearchStoresDocuments(SyncAPIResource):
         Args:
             name: The name of the `Document` to retrieve.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return self._client.request(
@@ -84,8 +83,7 @@ class FileSearchStoresDocuments(SyncAPIResource):
             force: If set to true, any `Chunk`s and objects related to this `Document` will also be
                 deleted.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return _request_empty(
@@ -123,8 +121,7 @@ class FileSearchStoresDocuments(SyncAPIResource):
             page_size: The maximum number of `Document`s to return (per page).
             page_token: A page token, received from a previous `ListDocuments` call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="fileSearchStores/")
         return self._client.paginate(
@@ -171,8 +168,7 @@ class AsyncFileSearchStoresDocuments(AsyncAPIResource):
         Args:
             name: The name of the `Document` to retrieve.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return await self._client.request(
@@ -204,8 +200,7 @@ class AsyncFileSearchStoresDocuments(AsyncAPIResource):
             force: If set to true, any `Chunk`s and objects related to this `Document` will also be
                 deleted.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return await _async_request_empty(
@@ -243,8 +238,7 @@ class AsyncFileSearchStoresDocuments(AsyncAPIResource):
             page_size: The maximum number of `Document`s to return (per page).
             page_token: A page token, received from a previous `ListDocuments` call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="fileSearchStores/")
         return self._client.paginate(

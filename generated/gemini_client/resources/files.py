@@ -57,8 +57,7 @@ class Files(SyncAPIResource):
         Args:
             uris: The Google Cloud Storage URIs to register.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.request(
             "POST",
@@ -95,8 +94,7 @@ class Files(SyncAPIResource):
             page_size: Maximum number of `File`s to return per page.
             page_token: A page token from a previous `ListFiles` call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -133,8 +131,7 @@ class Files(SyncAPIResource):
         Args:
             name: The name of the `File` to get.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="files/")
         return self._client.request(
@@ -163,8 +160,7 @@ class Files(SyncAPIResource):
         Args:
             name: The name of the `File` to delete.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="files/")
         return _request_empty(
@@ -193,8 +189,7 @@ class Files(SyncAPIResource):
         Args:
             name: The name of the `File` to download.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="files/")
         return _request_media(
@@ -231,8 +226,7 @@ class AsyncFiles(AsyncAPIResource):
         Args:
             uris: The Google Cloud Storage URIs to register.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return await self._client.request(
             "POST",
@@ -269,8 +263,7 @@ class AsyncFiles(AsyncAPIResource):
             page_size: Maximum number of `File`s to return per page.
             page_token: A page token from a previous `ListFiles` call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -307,8 +300,7 @@ class AsyncFiles(AsyncAPIResource):
         Args:
             name: The name of the `File` to get.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="files/")
         return await self._client.request(
@@ -337,8 +329,7 @@ class AsyncFiles(AsyncAPIResource):
         Args:
             name: The name of the `File` to delete.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="files/")
         return await _async_request_empty(
@@ -367,8 +358,7 @@ class AsyncFiles(AsyncAPIResource):
         Args:
             name: The name of the `File` to download.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="files/")
         return await _async_request_media(

@@ -54,8 +54,7 @@ class GeneratedFiles(SyncAPIResource):
             page_size: Maximum number of `GeneratedFile`s to return per page.
             page_token: A page token from a previous `ListGeneratedFiles` call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -105,8 +104,7 @@ class AsyncGeneratedFiles(AsyncAPIResource):
             page_size: Maximum number of `GeneratedFile`s to return per page.
             page_token: A page token from a previous `ListGeneratedFiles` call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",

@@ -62,8 +62,7 @@ class Media(SyncAPIResource):
             media: The bytes to upload.
             media_type: Their MIME type.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return _request_upload(
             self._client,
@@ -118,8 +117,7 @@ class Media(SyncAPIResource):
             media: The bytes to upload.
             media_type: Their MIME type.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         file_search_store_name = _path_param(
             file_search_store_name, name="fileSearchStoreName", prefix="fileSearchStores/"
@@ -178,8 +176,7 @@ class AsyncMedia(AsyncAPIResource):
             media: The bytes to upload.
             media_type: Their MIME type.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return await _async_request_upload(
             self._client,
@@ -234,8 +231,7 @@ class AsyncMedia(AsyncAPIResource):
             media: The bytes to upload.
             media_type: Their MIME type.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         file_search_store_name = _path_param(
             file_search_store_name, name="fileSearchStoreName", prefix="fileSearchStores/"

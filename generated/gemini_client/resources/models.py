@@ -92,8 +92,7 @@ class Models(SyncAPIResource):
             service_tier: The service tier of the request.
             store: Configures the logging behavior for a given request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
@@ -154,10 +153,13 @@ class Models(SyncAPIResource):
             semantic_retriever: Content retrieved from resources created via the Semantic Retriever
                 API.
             safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
-            temperature: Controls the randomness of the output.
+            temperature: Controls the randomness of the output. Values can range from [0.0,1.0],
+                inclusive. A value closer to 1.0 will produce responses that are more varied and
+                creative, while a value closer to 0.0 will typically result in more straightforward
+                responses from the model. A low temperature (~0.2) is usually recommended for
+                Attributed-Question-Answering use cases.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
@@ -221,8 +223,7 @@ class Models(SyncAPIResource):
             service_tier: The service tier of the request.
             store: Configures the logging behavior for a given request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.stream(
@@ -280,8 +281,7 @@ class Models(SyncAPIResource):
                 instead.
             embed_content_config: Configuration for the EmbedContent request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         _deprecated_argument(task_type, "embed_content(task_type=...)")
         _deprecated_argument(title, "embed_content(title=...)")
@@ -327,8 +327,7 @@ class Models(SyncAPIResource):
             model: The model's resource name.
             requests: Embed requests for the batch.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
@@ -370,8 +369,7 @@ class Models(SyncAPIResource):
             contents: The input given to the model as a prompt.
             generate_content_request: The overall input given to the `Model`.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
@@ -409,8 +407,7 @@ class Models(SyncAPIResource):
             model: The name of the `Model` to use for generating the completion.
             batch: The batch to create.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return _request_operation(
@@ -450,8 +447,7 @@ class Models(SyncAPIResource):
             model: The name of the `Model` to use for generating the completion.
             batch: The batch to create.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return _request_operation(
@@ -490,8 +486,7 @@ class Models(SyncAPIResource):
         Args:
             name: The resource name of the model.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="models/")
         return self._client.request(
@@ -522,8 +517,7 @@ class Models(SyncAPIResource):
             page_size: The maximum number of `Models` to return (per page).
             page_token: A page token, received from a previous `ListModels` call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -564,8 +558,7 @@ class Models(SyncAPIResource):
             instances: The instances that are the input to the prediction call.
             parameters: The parameters that govern the prediction call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
@@ -606,8 +599,7 @@ class Models(SyncAPIResource):
             instances: The instances that are the input to the prediction call.
             parameters: The parameters that govern the prediction call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return _request_operation(
@@ -684,8 +676,7 @@ class AsyncModels(AsyncAPIResource):
             service_tier: The service tier of the request.
             store: Configures the logging behavior for a given request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
@@ -746,10 +737,13 @@ class AsyncModels(AsyncAPIResource):
             semantic_retriever: Content retrieved from resources created via the Semantic Retriever
                 API.
             safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
-            temperature: Controls the randomness of the output.
+            temperature: Controls the randomness of the output. Values can range from [0.0,1.0],
+                inclusive. A value closer to 1.0 will produce responses that are more varied and
+                creative, while a value closer to 0.0 will typically result in more straightforward
+                responses from the model. A low temperature (~0.2) is usually recommended for
+                Attributed-Question-Answering use cases.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
@@ -813,8 +807,7 @@ class AsyncModels(AsyncAPIResource):
             service_tier: The service tier of the request.
             store: Configures the logging behavior for a given request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.stream(
@@ -872,8 +865,7 @@ class AsyncModels(AsyncAPIResource):
                 instead.
             embed_content_config: Configuration for the EmbedContent request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         _deprecated_argument(task_type, "embed_content(task_type=...)")
         _deprecated_argument(title, "embed_content(title=...)")
@@ -919,8 +911,7 @@ class AsyncModels(AsyncAPIResource):
             model: The model's resource name.
             requests: Embed requests for the batch.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
@@ -962,8 +953,7 @@ class AsyncModels(AsyncAPIResource):
             contents: The input given to the model as a prompt.
             generate_content_request: The overall input given to the `Model`.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
@@ -1001,8 +991,7 @@ class AsyncModels(AsyncAPIResource):
             model: The name of the `Model` to use for generating the completion.
             batch: The batch to create.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await _async_request_operation(
@@ -1042,8 +1031,7 @@ class AsyncModels(AsyncAPIResource):
             model: The name of the `Model` to use for generating the completion.
             batch: The batch to create.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await _async_request_operation(
@@ -1082,8 +1070,7 @@ class AsyncModels(AsyncAPIResource):
         Args:
             name: The resource name of the model.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="models/")
         return await self._client.request(
@@ -1114,8 +1101,7 @@ class AsyncModels(AsyncAPIResource):
             page_size: The maximum number of `Models` to return (per page).
             page_token: A page token, received from a previous `ListModels` call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -1156,8 +1142,7 @@ class AsyncModels(AsyncAPIResource):
             instances: The instances that are the input to the prediction call.
             parameters: The parameters that govern the prediction call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
@@ -1198,8 +1183,7 @@ class AsyncModels(AsyncAPIResource):
             instances: The instances that are the input to the prediction call.
             parameters: The parameters that govern the prediction call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await _async_request_operation(

@@ -102,8 +102,7 @@ class TunedModels(SyncAPIResource):
             service_tier: The service tier of the request.
             store: Configures the logging behavior for a given request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return self._client.request(
@@ -170,8 +169,7 @@ class TunedModels(SyncAPIResource):
             service_tier: The service tier of the request.
             store: Configures the logging behavior for a given request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return self._client.stream(
@@ -217,8 +215,7 @@ class TunedModels(SyncAPIResource):
             model: The name of the `Model` to use for generating the completion.
             batch: The batch to create.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return _request_operation(
@@ -258,8 +255,7 @@ class TunedModels(SyncAPIResource):
             model: The name of the `Model` to use for generating the completion.
             batch: The batch to create.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return _request_operation(
@@ -297,8 +293,7 @@ class TunedModels(SyncAPIResource):
         Args:
             name: The resource name of the model.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return self._client.request(
@@ -332,8 +327,7 @@ class TunedModels(SyncAPIResource):
             filter: A filter is a full text search over the tuned model's description and display
                 name.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -392,8 +386,7 @@ class TunedModels(SyncAPIResource):
             reader_project_numbers: List of project numbers that have read access to the tuned
                 model.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return _request_operation(
             self._client,
@@ -465,8 +458,7 @@ class TunedModels(SyncAPIResource):
             reader_project_numbers: List of project numbers that have read access to the tuned
                 model.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return self._client.request(
@@ -515,8 +507,7 @@ class TunedModels(SyncAPIResource):
         Args:
             name: The resource name of the model.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return _request_empty(
@@ -548,8 +539,7 @@ class TunedModels(SyncAPIResource):
             email_address: The email address of the user to whom the tuned model is being
                 transferred to.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return _request_empty(
@@ -631,8 +621,7 @@ class AsyncTunedModels(AsyncAPIResource):
             service_tier: The service tier of the request.
             store: Configures the logging behavior for a given request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return await self._client.request(
@@ -699,8 +688,7 @@ class AsyncTunedModels(AsyncAPIResource):
             service_tier: The service tier of the request.
             store: Configures the logging behavior for a given request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return await self._client.stream(
@@ -746,8 +734,7 @@ class AsyncTunedModels(AsyncAPIResource):
             model: The name of the `Model` to use for generating the completion.
             batch: The batch to create.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return await _async_request_operation(
@@ -787,8 +774,7 @@ class AsyncTunedModels(AsyncAPIResource):
             model: The name of the `Model` to use for generating the completion.
             batch: The batch to create.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return await _async_request_operation(
@@ -826,8 +812,7 @@ class AsyncTunedModels(AsyncAPIResource):
         Args:
             name: The resource name of the model.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await self._client.request(
@@ -861,8 +846,7 @@ class AsyncTunedModels(AsyncAPIResource):
             filter: A filter is a full text search over the tuned model's description and display
                 name.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -921,8 +905,7 @@ class AsyncTunedModels(AsyncAPIResource):
             reader_project_numbers: List of project numbers that have read access to the tuned
                 model.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return await _async_request_operation(
             self._client,
@@ -994,8 +977,7 @@ class AsyncTunedModels(AsyncAPIResource):
             reader_project_numbers: List of project numbers that have read access to the tuned
                 model.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await self._client.request(
@@ -1044,8 +1026,7 @@ class AsyncTunedModels(AsyncAPIResource):
         Args:
             name: The resource name of the model.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await _async_request_empty(
@@ -1077,8 +1058,7 @@ class AsyncTunedModels(AsyncAPIResource):
             email_address: The email address of the user to whom the tuned model is being
                 transferred to.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await _async_request_empty(

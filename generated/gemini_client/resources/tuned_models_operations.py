@@ -61,11 +61,9 @@ class TunedModelsOperations(SyncAPIResource):
             page_size: The standard list page size.
             page_token: The standard list page token.
             return_partial_success: When set to `true`, operations that are reachable are returned
-                as normal, and those
-                that are unreachable are returned in the...
+                as normal, and those that are unreachable are returned in the...
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return self._client.paginate(
@@ -105,8 +103,7 @@ class TunedModelsOperations(SyncAPIResource):
         Args:
             name: The name of the operation resource.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return _request_operation(
@@ -152,11 +149,9 @@ class AsyncTunedModelsOperations(AsyncAPIResource):
             page_size: The standard list page size.
             page_token: The standard list page token.
             return_partial_success: When set to `true`, operations that are reachable are returned
-                as normal, and those
-                that are unreachable are returned in the...
+                as normal, and those that are unreachable are returned in the...
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return self._client.paginate(
@@ -196,8 +191,7 @@ class AsyncTunedModelsOperations(AsyncAPIResource):
         Args:
             name: The name of the operation resource.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return await _async_request_operation(

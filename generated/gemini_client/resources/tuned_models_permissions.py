@@ -60,8 +60,7 @@ class TunedModelsPermissions(SyncAPIResource):
             grantee_type: The type of the grantee.
             email_address: The email address of the user of group which this permission refers.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.request(
@@ -99,8 +98,7 @@ class TunedModelsPermissions(SyncAPIResource):
         Args:
             name: The resource name of the permission.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return self._client.request(
@@ -133,8 +131,7 @@ class TunedModelsPermissions(SyncAPIResource):
             page_size: The maximum number of `Permission`s to return (per page).
             page_token: A page token, received from a previous `ListPermissions` call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.paginate(
@@ -180,8 +177,7 @@ class TunedModelsPermissions(SyncAPIResource):
             grantee_type: The type of the grantee.
             email_address: The email address of the user of group which this permission refers.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return self._client.request(
@@ -224,8 +220,7 @@ class TunedModelsPermissions(SyncAPIResource):
         Args:
             name: The resource name of the permission.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return _request_empty(
@@ -269,8 +264,7 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
             grantee_type: The type of the grantee.
             email_address: The email address of the user of group which this permission refers.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return await self._client.request(
@@ -308,8 +302,7 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
         Args:
             name: The resource name of the permission.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return await self._client.request(
@@ -342,8 +335,7 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
             page_size: The maximum number of `Permission`s to return (per page).
             page_token: A page token, received from a previous `ListPermissions` call.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.paginate(
@@ -389,8 +381,7 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
             grantee_type: The type of the grantee.
             email_address: The email address of the user of group which this permission refers.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return await self._client.request(
@@ -433,8 +424,7 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
         Args:
             name: The resource name of the permission.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return await _async_request_empty(

@@ -1484,7 +1484,10 @@ class GenerateAnswerRequestDict(TypedDict, total=False):
     """The wire name of `safety_settings`."""
 
     temperature: float
-    """Controls the randomness of the output."""
+    """Controls the randomness of the output. Values can range from [0.0,1.0], inclusive. A value
+    closer to 1.0 will produce responses that are more varied and creative, while a value closer
+    to 0.0 will typically result in more straightforward responses from the model. A low
+    temperature (~0.2) is usually recommended for Attributed-Question-Answering use cases."""
 
 
 class GenerateAnswerResponseDict(TypedDict, total=False):
@@ -1876,7 +1879,9 @@ class GenerationConfigDict(TypedDict, total=False):
     """The wire name of `max_output_tokens`."""
 
     temperature: float
-    """Controls the randomness of the output."""
+    """Controls the randomness of the output. Note: The default value varies by model, see the
+    `Model.temperature` attribute of the `Model` returned from the `getModel` function. Values
+    can range from [0.0, 2.0]."""
 
     top_p: float
     """The maximum cumulative probability of tokens to consider when sampling."""

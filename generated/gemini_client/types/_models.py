@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from .._core._models import OpenEnum
 from .._core._models import BaseModel, Bytes
-from pydantic import ConfigDict, Field
-from enum import Enum
+from pydantic import Field
 from ._bases import (
     ContentBase,
     CountTokensRequestBase,
@@ -3133,7 +3132,9 @@ class GenerationConfig(GenerationConfigBase):
     """The maximum number of tokens to include in a response candidate."""
 
     temperature: float | None = None
-    """Controls the randomness of the output."""
+    """Controls the randomness of the output. Note: The default value varies by model, see the
+    `Model.temperature` attribute of the `Model` returned from the `getModel` function. Values
+    can range from [0.0, 2.0]."""
 
     top_p: float | None = None
     """The maximum cumulative probability of tokens to consider when sampling."""
@@ -3563,7 +3564,10 @@ class GenerateAnswerRequest(RequestModel):
     """A list of unique `SafetySetting` instances for blocking unsafe content."""
 
     temperature: float | None = None
-    """Controls the randomness of the output."""
+    """Controls the randomness of the output. Values can range from [0.0,1.0], inclusive. A value
+    closer to 1.0 will produce responses that are more varied and creative, while a value closer
+    to 0.0 will typically result in more straightforward responses from the model. A low
+    temperature (~0.2) is usually recommended for Attributed-Question-Answering use cases."""
 
 
 class GenerateAnswerResponse(BaseModel):

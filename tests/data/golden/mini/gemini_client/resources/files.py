@@ -42,8 +42,7 @@ class Files(SyncAPIResource):
             page_size: `pageSize` of the request.
             page_token: `pageToken` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -86,8 +85,7 @@ class AsyncFiles(AsyncAPIResource):
             page_size: `pageSize` of the request.
             page_token: `pageToken` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",

@@ -60,8 +60,7 @@ class Media(SyncAPIResource):
             media: The bytes to upload.
             media_type: Their MIME type.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return _request_upload(
             self._client,
@@ -98,8 +97,7 @@ class Media(SyncAPIResource):
         Args:
             name: `name` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="files/")
         return _request_media(
@@ -143,8 +141,7 @@ class AsyncMedia(AsyncAPIResource):
             media: The bytes to upload.
             media_type: Their MIME type.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return await _async_request_upload(
             self._client,
@@ -181,8 +178,7 @@ class AsyncMedia(AsyncAPIResource):
         Args:
             name: `name` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="files/")
         return await _async_request_media(

@@ -58,8 +58,7 @@ class Models(SyncAPIResource):
             response_schema: `responseSchema` of the request.
             temperature: `temperature` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
@@ -103,8 +102,7 @@ class Models(SyncAPIResource):
             response_schema: `responseSchema` of the request.
             temperature: `temperature` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.stream(
@@ -142,8 +140,7 @@ class Models(SyncAPIResource):
         Args:
             name: `name` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="models/")
         return self._client.request(
@@ -174,8 +171,7 @@ class Models(SyncAPIResource):
             page_size: `pageSize` of the request.
             page_token: `pageToken` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -227,8 +223,7 @@ class AsyncModels(AsyncAPIResource):
             response_schema: `responseSchema` of the request.
             temperature: `temperature` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
@@ -272,8 +267,7 @@ class AsyncModels(AsyncAPIResource):
             response_schema: `responseSchema` of the request.
             temperature: `temperature` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.stream(
@@ -311,8 +305,7 @@ class AsyncModels(AsyncAPIResource):
         Args:
             name: `name` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="models/")
         return await self._client.request(
@@ -343,8 +336,7 @@ class AsyncModels(AsyncAPIResource):
             page_size: `pageSize` of the request.
             page_token: `pageToken` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",

@@ -79,8 +79,7 @@ class TunedModels(SyncAPIResource):
             tuned_model_id: `tunedModelId` of the request.
             display_name: `displayName` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return _request_operation(
             self._client,
@@ -129,8 +128,7 @@ class TunedModels(SyncAPIResource):
             update_mask: `updateMask` of the request.
             display_name: `displayName` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return self._client.request(
@@ -172,8 +170,7 @@ class TunedModels(SyncAPIResource):
         Args:
             name: `name` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return _request_empty(
@@ -229,8 +226,7 @@ class AsyncTunedModels(AsyncAPIResource):
             tuned_model_id: `tunedModelId` of the request.
             display_name: `displayName` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         return await _async_request_operation(
             self._client,
@@ -279,8 +275,7 @@ class AsyncTunedModels(AsyncAPIResource):
             update_mask: `updateMask` of the request.
             display_name: `displayName` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await self._client.request(
@@ -322,8 +317,7 @@ class AsyncTunedModels(AsyncAPIResource):
         Args:
             name: `name` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await _async_request_empty(

@@ -52,8 +52,7 @@ class TunedModelsPermissions(SyncAPIResource):
             parent: `parent` of the request.
             role: `role` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.request(
@@ -93,8 +92,7 @@ class TunedModelsPermissions(SyncAPIResource):
             page_size: `pageSize` of the request.
             page_token: `pageToken` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.paginate(
@@ -143,8 +141,7 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
             parent: `parent` of the request.
             role: `role` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return await self._client.request(
@@ -184,8 +181,7 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
             page_size: `pageSize` of the request.
             page_token: `pageToken` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the
-                timeout (seconds or an `httpx.Timeout`).
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.paginate(

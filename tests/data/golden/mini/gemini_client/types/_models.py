@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from .._core._models import OpenEnum
-from pydantic import ConfigDict, Field
 from .._core._models import BaseModel, Bytes
-from enum import Enum
 from ._bases import (
     ContentBase,
     GenerateContentRequestBase,
