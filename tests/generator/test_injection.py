@@ -41,6 +41,12 @@ NASTY = [
     "):\n    import os\n",
     "\\N{",
     "\t",
+    "\u202e",  # bidi override
+    "\u2066",  # bidi isolate
+    "\x85",  # NEL: a line break to str.splitlines
+    "\x0c",
+    "\ufeff",
+    "\\x41\\u0041",
 ]
 hostile_text = st.lists(st.one_of(st.sampled_from(NASTY), st.text(max_size=8)), max_size=8).map(
     "".join
@@ -152,6 +158,9 @@ def test_hostile_descriptions_never_change_code_structure(
         _set_all_descriptions(data, text)
         f.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     rendered = _render(spec)
+    for path, source in rendered.items():  # nothing hidden: no control, format or bidi character
+        hidden = {ch for ch in source if ch != "\n" and not ch.isprintable() and ch != " "}
+        assert not hidden, (path, hidden)
     for path, defs in _baseline().items():
         assert _definitions(rendered[path]) == defs, path
     # The text did reach the code, intact but for being folded onto one line.

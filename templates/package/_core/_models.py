@@ -15,7 +15,7 @@ __all__ = ["BaseModel", "Bytes", "OpenEnum", "wire_name"]
 
 def wire_name(field: str) -> str:
     """A field's name on the wire, the camelCase of its Python name: `inline_data` -> `inlineData`,
-    `copy_` -> `copy`. The generator spells out an alias only for a field this rule does not give."""
+    `copy_` -> `copy`. The generator spells out the alias of a field this rule gets wrong."""
     head, *rest = field.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
