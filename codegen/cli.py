@@ -34,7 +34,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     stale = check(_paths(args))
     if stale:
-        print(f"{args.out} is stale; run `codegen generate`:")
+        copies = any("(a copy of " in line for line in stale)
+        print(
+            f"{args.out} is stale; "
+            + ("move edits of copies to their templates, then " if copies else "")
+            + "run `codegen generate`:"
+        )
         for line in stale:
             print(f"  {line}")
         return EXIT_FAIL

@@ -67,6 +67,10 @@ _ADDED = "nothing that existed changes; code that ignores it keeps working"
 _ELSEWHERE = "the same call type-checks but now sends a different request"
 _RETURNS = "the method returns a different Python type, so code using the result fails"
 _DEPRECATED = "still there and working; a deprecation only announces a future removal"
+_NOW_WARNS = (
+    "existing code still runs, but the client now warns when it is used (DeprecationWarning, an"
+    " error under -W error) and type checkers flag it"
+)
 _TEXT = "only docstrings change"
 _REQUIRED = (
     "calls that leave it out fail: a required keyword argument, or the API rejects the request"
@@ -273,7 +277,7 @@ _TABLE: tuple[Rule, ...] = (
         "no longer a resumable media upload",
         "the method takes and sends different arguments",
     ),
-    Rule("method-deprecated", _N, "method", "deprecation", "method deprecated", _DEPRECATED),
+    Rule("method-deprecated", _W, "method", "deprecation", "method deprecated", _NOW_WARNS),
     Rule(
         "method-description-changed",
         _D,
@@ -357,11 +361,11 @@ _TABLE: tuple[Rule, ...] = (
     ),
     Rule(
         "parameter-deprecated",
-        _N,
+        _W,
         "parameter",
         "deprecation",
         "keyword argument {name}= deprecated",
-        _DEPRECATED,
+        _NOW_WARNS,
     ),
     Rule(
         "parameter-description-changed",
@@ -470,7 +474,7 @@ _TABLE: tuple[Rule, ...] = (
         "wire name changed from {old} to {new}",
         "the Python attribute is the same, but the JSON key changes: stored dumps and raw-dict code see another name",
     ),
-    Rule("field-deprecated", _N, "field", "deprecation", "field deprecated", _DEPRECATED),
+    Rule("field-deprecated", _W, "field", "deprecation", "field deprecated", _NOW_WARNS),
     Rule(
         "field-description-changed",
         _D,

@@ -7,7 +7,8 @@ from typing import Any
 
 from .. import naming
 from ..spec.model import EnumType, ObjectType, Spec, TypeRef
-from ..untrusted import one_line
+from .text import WIDTH, description_lines
+from .text import deprecated as mark_deprecated
 
 _PRIMITIVE_SCHEMAS: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
@@ -26,6 +27,12 @@ _PRIMITIVE_SCHEMAS: dict[str, dict[str, Any]] = {
     "object": {"type": "object"},
     "any": {},
 }
+
+
+def _described(text: str, deprecated: bool = False) -> str:
+    """A description as the docstring of a class, field or enum member shows it (indented by four,
+    after the quotes): full, safe, wrapped; `Deprecated.` first when the spec deprecates it."""
+    return "\n".join(description_lines(mark_deprecated(text) if deprecated else text, WIDTH - 7))
 
 
 def type_schema(ref: TypeRef) -> dict[str, Any]:
@@ -51,19 +58,21 @@ def spec_json_schema(spec: Spec, base_paths: Mapping[str, str] | None = None) ->
                 "type": "string",
                 "enum": [v.name for v in t.values],
                 "x-enum-varnames": [naming.enum_member(v.name) for v in t.values],
-                "x-enum-descriptions": [one_line(v.description, limit=400) for v in t.values],
-                "description": one_line(t.description, limit=400),
+                "x-enum-descriptions": [_described(v.description, v.deprecated) for v in t.values],
+                "description": _described(t.description, t.deprecated),
             }
         elif isinstance(t, ObjectType):
             props = {}
             for f in t.fields:
                 schema = type_schema(f.type)
-                schema["description"] = one_line(f.description, limit=400)
+                schema["description"] = _described(f.description)
+                if f.deprecated:
+                    schema["deprecated"] = True
                 props[f.name] = schema
             cls = naming.type_name(name)
             defs[cls] = {
                 "type": "object",
-                "description": one_line(t.description, limit=400),
+                "description": _described(t.description, t.deprecated),
                 "properties": props,
             }
             if base_paths and cls in base_paths:

@@ -4,12 +4,15 @@ once per resource (nested ones included); the types module comes from datamodel-
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
 
 from ..format import Source
 from ..spec.model import Spec
+from ..write import copy_header
+from .exports import core_lazy_names
 from .extensions import Extensions, load_extensions
 from .reference import reference_view
 from .typed_dicts import typed_dict_views
@@ -22,8 +25,13 @@ _REFERENCE = "api.md.jinja"  # the API reference: rendered with the spec's types
 _SKIP_DIRS = frozenset({"__pycache__"})
 
 
+def _used_in(name: str, text: str) -> bool:
+    """Whether `name` appears in `text` as a word (a resource module imports only what it uses)."""
+    return re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None
+
+
 def environment(template_dir: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -31,6 +39,8 @@ def environment(template_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
+    env.tests["used_in"] = _used_in
+    return env
 
 
 TYPES_MODULE = f"{PACKAGE}/types/_models.py"
@@ -47,6 +57,7 @@ def render_package(
     ext = load_extensions(spec, template_dir)
     view: PackageView = package_view(spec, ext.unions)
     dicts = typed_dict_views(spec, ext.unions)
+    core_lazy = core_lazy_names(template_dir)
     package_dir = template_dir / "package"
     out: dict[str, str] = {}
     copied: dict[str, str] = {}
@@ -63,10 +74,14 @@ def render_package(
             out[f"{PACKAGE}/api.md"] = env.get_template(f"package/{rel}").render(p=view, ref=ref)
         elif rel.endswith(".jinja"):
             out[f"{PACKAGE}/{rel[: -len('.jinja')]}"] = env.get_template(f"package/{rel}").render(
-                p=view, dicts=dicts
+                p=view, dicts=dicts, core_lazy=core_lazy
             )
         else:
-            copied[f"{PACKAGE}/{rel}"] = src.read_text(encoding="utf-8")
+            text = src.read_text(encoding="utf-8")
+            header = (
+                copy_header(f"{template_dir.name}/package/{rel}") if rel.endswith(".py") else ""
+            )
+            copied[f"{PACKAGE}/{rel}"] = header + text
     if types_module:
         out[TYPES_MODULE] = types_module_source(spec, template_dir, ext).make()
     return out, copied

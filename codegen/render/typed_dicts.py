@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .. import naming
 from ..spec.model import Spec
-from .text import docstring_body
+from .text import deprecated, docstring
 from .view import field_annotation
 
 
@@ -39,14 +39,15 @@ def typed_dict_views(spec: Spec, unions: frozenset[str]) -> tuple[TypedDictView,
                 continue
             ann = field_annotation(t, f, spec, unions=unions, prefix="")
             py = naming.field_name(f.name)
-            keys.append(DictKey(py, ann, docstring_body(f.description)))
+            text = deprecated(f.description) if f.deprecated else f.description
+            keys.append(DictKey(py, ann, docstring(text, 4)))
             if f.name != py and not keyword.iskeyword(f.name):
                 keys.append(DictKey(f.name, ann, f"The wire name of `{py}`."))
         name = naming.type_name(t.name)
         views.append(
             TypedDictView(
                 f"{name}Dict",
-                docstring_body(f"The dict form of `{name}`. {t.description}"),
+                docstring(f"The dict form of `{name}`. {t.description}", 4),
                 tuple(keys),
             )
         )

@@ -16,6 +16,7 @@ _ABSOLUTE_CORE = "gemini_client._core._models"
 _RELATIVE_CORE = ".._core._models"
 _ABSOLUTE_BASES = "gemini_client.types._bases"
 _RELATIVE_BASES = "._bases"
+_ONE_LINE_IMPORT = re.compile(r"^from ([\w.]+) import ([\w, ]+)$\n", re.MULTILINE)
 _REBUILD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.model_rebuild\(\)$\n?", re.MULTILINE)
 
 
@@ -67,7 +68,21 @@ def render_types_module(spec: Spec, template_dir: Path, bases: Mapping[str, str]
     assert isinstance(source, str)
     # The models build on first use (the base model's defer_build), resolving forward references
     # then: an eager `X.model_rebuild()` would only move that cost back to import time.
-    source = _REBUILD.sub("", source).rstrip("\n") + "\n"
+    source = _without_unused_imports(_REBUILD.sub("", source).rstrip("\n") + "\n")
     return source.replace(f"from {_ABSOLUTE_CORE} import", f"from {_RELATIVE_CORE} import").replace(
         f"from {_ABSOLUTE_BASES} import", f"from {_RELATIVE_BASES} import"
     )
+
+
+def _without_unused_imports(source: str) -> str:
+    """Drop the names of one-line `from X import a, b` statements that the module never uses
+    (datamodel-code-generator imports `Field`, `ConfigDict` and `Enum` whether or not they are)."""
+    imports = list(_ONE_LINE_IMPORT.finditer(source))
+    rest = _ONE_LINE_IMPORT.sub("", source)
+    words = set(re.findall(r"\b\w+\b", rest))
+    for m in reversed(imports):
+        names = [n.strip() for n in m.group(2).split(",")]
+        kept = [n for n in names if n in words or " as " in n or m.group(1) == "__future__"]
+        line = f"from {m.group(1)} import {', '.join(kept)}\n" if kept else ""
+        source = source[: m.start()] + line + source[m.end() :]
+    return source

@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 
 from .. import naming
 from ..spec.model import EnumType, Field, Method, ObjectType, Resource, Spec, TypeRef
-from .text import docstring_body
+from .text import deprecated as mark_deprecated
+from .text import LIMIT, description_lines, docstring, docstring_body, escape
 
 _PY_PRIMITIVES = {
     "string": "str",
@@ -37,12 +38,14 @@ class Kwarg:
     where: str  # "path" | "query" | "body"
     prefix: str = ""  # path only
     fieldmask: bool = False  # query only: a list of names is joined with ","
+    description: str = ""  # the spec's, untrusted: only through `text`
+    deprecated: bool = False
 
 
 @dataclass(frozen=True)
 class MethodView:
     name: str
-    doc: str
+    doc: str  # the docstring's inside, safe and indented for a method (`method_docstring`)
     http_method: str
     path_fstring: str  # the body of an f-string, placeholders already Python expressions
     kwargs: tuple[Kwarg, ...]
@@ -58,6 +61,11 @@ class MethodView:
     item_type: str = ""
     page_token: str = ""
     next_page_token: str = ""
+    deprecated: str = ""  # the warning's message when the spec deprecates the method
+
+    @property
+    def deprecated_kwargs(self) -> tuple[Kwarg, ...]:
+        return tuple(k for k in self.kwargs if k.deprecated)
 
     @property
     def required_kwargs(self) -> tuple[Kwarg, ...]:
@@ -221,6 +229,8 @@ def method_view(m: Method, spec: Spec, unions: frozenset[str] = frozenset()) -> 
             p.location,
             p.prefix,
             p.type == TypeRef("primitive", "fieldmask") and not p.repeated,
+            p.description,
+            p.deprecated,
         )
         for p in m.parameters
     ]
@@ -235,6 +245,8 @@ def method_view(m: Method, spec: Spec, unions: frozenset[str] = frozenset()) -> 
                 field_annotation(request, f, spec, unions=unions),
                 f.required,
                 "body",
+                description=f.description,
+                deprecated=f.deprecated,
             )
             for f in request.fields
             if f.name not in path_names and not f.output_only
@@ -271,9 +283,11 @@ def method_view(m: Method, spec: Spec, unions: frozenset[str] = frozenset()) -> 
         )
     elif _returns_nothing(m.response, spec):
         kind, response_type = "empty", "None"
+    name = naming.method_name(m.name)
     return MethodView(
-        name=naming.method_name(m.name),
-        doc=docstring_body(m.description),
+        name=name,
+        doc=method_docstring(m, kwargs),
+        deprecated=f"{name}() is deprecated by the API: see its docstring" if m.deprecated else "",
         http_method=m.http_method,
         path_fstring=_path_fstring(m.path),
         kwargs=tuple(kwargs),
@@ -287,6 +301,48 @@ def method_view(m: Method, spec: Spec, unions: frozenset[str] = frozenset()) -> 
     )
 
 
+_METHOD_INDENT = 8
+_UPLOAD = (
+    "With `media`, the bytes are sent with the request to the upload path (`media_type` is their"
+    " MIME type); without it only the metadata is sent."
+)
+_OPTIONS = (
+    "extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and body"
+    " fields added to the request, and the timeout (seconds or an `httpx.Timeout`)."
+)
+
+
+def _arg(name: str, text: str) -> list[str]:
+    """One entry of an `Args:` section: `name: text`, continuation lines indented once more."""
+    raw = text[:LIMIT].splitlines()
+    while raw and not description_lines(raw[0]):  # the entry starts on the name's line
+        raw.pop(0)
+    lines = description_lines(f"{name}: " + "\n".join(raw).lstrip(), 100 - _METHOD_INDENT - 4)
+    return ["    " + lines[0]] + ["        " + line if line else "" for line in lines[1:]]
+
+
+def method_docstring(m: Method, kwargs: list[Kwarg]) -> str:
+    """The inside of a method's docstring: the spec's description in full (else the HTTP call),
+    then `Args:`, one entry per keyword argument from the spec's description of the parameter or
+    request field. Safe: escaped, indented for a method body."""
+    text = m.description if description_lines(m.description) else f"`{m.http_method} {m.path}`"
+    head = description_lines(mark_deprecated(text) if m.deprecated else text, 100 - 11)
+    if m.upload:
+        head += [""] + description_lines(_UPLOAD, 100 - _METHOD_INDENT)
+    args = ["", "Args:"]
+    for k in kwargs:
+        text = k.description if description_lines(k.description) else f"`{k.wire}` of the request."
+        args += _arg(k.name, mark_deprecated(text) if k.deprecated else text)
+    if m.upload:
+        args += _arg("media", "The bytes to upload.") + _arg("media_type", "Their MIME type.")
+    args += _arg(*_OPTIONS.split(": ", 1))
+    lines = head + args
+    pad = " " * _METHOD_INDENT
+    return escape(
+        "\n".join(lines[:1] + [pad + line if line else "" for line in lines[1:]]) + "\n" + pad
+    )
+
+
 def resource_view(
     r: Resource, spec: Spec, unions: frozenset[str] = frozenset(), path: str = ""
 ) -> ResourceView:
@@ -296,7 +352,7 @@ def resource_view(
         attr=naming.resource_attr(r.name),
         cls=naming.resource_class(path),
         module=naming.resource_module(path),
-        doc=docstring_body(r.description) or f"The `{path}` resource.",
+        doc=docstring(r.description, 4) or f"The `{path}` resource.",
         methods=tuple(method_view(m, spec, unions) for m in r.methods),
         children=tuple(resource_view(c, spec, unions, path) for c in r.resources),
     )

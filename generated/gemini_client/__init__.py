@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from .lib._client import AsyncClient, Client
 from ._core import (
-    NOT_GIVEN,
     APIConnectionError,
     APIError,
     APIResponse,
@@ -26,6 +25,7 @@ from ._core import (
     GeminiError,
     InternalServerError,
     LiveSessionError,
+    NOT_GIVEN,
     NotFoundError,
     NotGiven,
     PermissionDeniedError,
@@ -110,8 +110,8 @@ __all__ = [
     "InternalServerError",
     "LiveSessionError",
     "UploadError",
-    "FileProcessingError",
     "OperationError",
     "OperationNotDoneError",
     "OperationTimeoutError",
+    "FileProcessingError",
 ]

@@ -371,7 +371,7 @@ CASES = [
         "field-deprecated",
         _set(F("Candidate", "tokenCount"), "deprecated", True),
         "field-deprecated",
-        "non-breaking",
+        "warning",
         "gemini_client.types.Candidate.token_count",
     ),
     Case(
@@ -385,7 +385,7 @@ CASES = [
         "method-deprecated",
         _set(M("embedContent"), "deprecated", True),
         "method-deprecated",
-        "non-breaking",
+        "warning",
         "client.models.embed_content()",
     ),
     Case(

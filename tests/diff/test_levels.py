@@ -44,14 +44,15 @@ BREAKING = {
 }  # fmt: skip
 WARNING = {
     "service-api-key-env-reordered", "parameter-wire-changed", "response-field-became-optional",
-    "field-wire-name-changed", "response-enum-value-added",
+    "field-wire-name-changed", "response-enum-value-added", "method-deprecated",
+    "parameter-deprecated", "field-deprecated",
 }  # fmt: skip
 NON_BREAKING = {
     "service-api-key-env-added", "resource-added", "method-added", "method-request-type-changed",
-    "method-deprecated", "new-optional-parameter", "parameter-became-optional",
-    "parameter-type-widened", "parameter-deprecated", "type-added", "type-deprecated",
+    "new-optional-parameter", "parameter-became-optional",
+    "parameter-type-widened", "type-added", "type-deprecated",
     "field-added", "field-type-widened", "request-field-became-optional",
-    "response-field-became-required", "field-output-only-changed", "field-deprecated",
+    "response-field-became-required", "field-output-only-changed",
     "request-enum-value-added", "enum-value-deprecated", "deprecation-withdrawn",
 }  # fmt: skip
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from codegen.format import format_files
@@ -41,6 +41,12 @@ NASTY = [
     "):\n    import os\n",
     "\\N{",
     "\t",
+    "\u202e",  # bidi override
+    "\u2066",  # bidi isolate
+    "\x85",  # NEL: a line break to str.splitlines
+    "\x0c",
+    "\ufeff",
+    "\\x41\\u0041",
 ]
 hostile_text = st.lists(st.one_of(st.sampled_from(NASTY), st.text(max_size=8)), max_size=8).map(
     "".join
@@ -65,6 +71,27 @@ def _definitions(source: str) -> dict[str, list[str]]:
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             out[node.name] = []
     return out
+
+
+_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
+
+
+def _words(doc: str | None) -> str | None:
+    return " ".join(doc.split()) if doc is not None else None
+
+
+def _args_section(doc: str) -> dict[str, str]:
+    """`Args:` entries of a (cleaned) docstring: name -> its text, words joined by single spaces."""
+    lines = doc.split("\nArgs:\n", 1)[1].splitlines()
+    entries: dict[str, list[str]] = {}
+    for line in lines:
+        if line.startswith("    ") and not line.startswith("     "):
+            name, _, rest = line[4:].partition(": ")
+            entries[name] = [rest]
+        else:
+            assert line.startswith("        ") or not line.strip(), repr(line)
+            entries[list(entries)[-1]].append(line)
+    return {k: " ".join(" ".join(v).split()) for k, v in entries.items()}
 
 
 def _render(spec_dir: Path) -> dict[str, str]:
@@ -117,6 +144,10 @@ def _set_all_descriptions(data: object, text: str) -> None:
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(text=hostile_text)
+@example(text="".join(NASTY))
+@example(text='\n"')
+@example(text="\x1e")
+@example(text="first\n\n    indented: not an entry\n* a list item " + "long " * 40 + "\\")
 def test_hostile_descriptions_never_change_code_structure(
     tmp_path_factory: pytest.TempPathFactory, text: str
 ) -> None:
@@ -127,6 +158,9 @@ def test_hostile_descriptions_never_change_code_structure(
         _set_all_descriptions(data, text)
         f.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     rendered = _render(spec)
+    for path, source in rendered.items():  # nothing hidden: no control, format or bidi character
+        hidden = {ch for ch in source if ch != "\n" and not ch.isprintable() and ch != " "}
+        assert not hidden, (path, hidden)
     for path, defs in _baseline().items():
         assert _definitions(rendered[path]) == defs, path
     # The text did reach the code, intact but for being folded onto one line.
@@ -140,10 +174,20 @@ def test_hostile_descriptions_never_change_code_structure(
             if isinstance(n, ast.ClassDef) and n.name == cls
         )
         doc = ast.get_docstring(node, clean=False)
-        assert (doc.rstrip() if doc else None) == (one_line(text) or fallback), (
-            path,
-            text,
-        )  # black may pad a final quote
+        # Lines and paragraphs are kept (wrapped, indented): compare the words.
+        assert _words(doc) == (one_line(text) or fallback), (path, text)
+    # Every keyword argument of a method has its `Args:` entry, holding the text.
+    method = next(
+        n
+        for n in ast.walk(ast.parse(rendered["gemini_client/resources/models.py"]))
+        if isinstance(n, ast.FunctionDef) and n.name == "generate_content"
+    )
+    entries = _args_section(ast.get_docstring(method, clean=True) or "")
+    kwargs = [a.arg for a in method.args.kwonlyargs]
+    assert list(entries) == [k for k in kwargs if k not in _OPTIONS] + [", ".join(_OPTIONS)]
+    for name in ("contents", "temperature"):
+        if name in entries:
+            assert entries[name] == (one_line(text) or f"`{name}` of the request."), (name, text)
     # An enum member's description is the string right after the member.
     enum = next(
         n
@@ -156,7 +200,7 @@ def test_hostile_descriptions_never_change_code_structure(
         if isinstance(a, ast.Assign) and a.targets[0].id == "STOP"
     ]  # type: ignore[attr-defined]
     member_doc = (
-        after_stop[0].value.value.rstrip()
+        _words(after_stop[0].value.value)
         if after_stop and isinstance(after_stop[0], ast.Expr)
         else ""
     )  # type: ignore[attr-defined]

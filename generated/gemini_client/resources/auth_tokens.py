@@ -3,43 +3,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
 
 from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
-    AsyncBinaryResponse,
-    AsyncOperation,
-    AsyncPager,
-    AsyncStream,
-    BinaryResponse,
     Body,
     Headers,
     NotGiven,
-    Operation,
     Query,
     RequestOptions,
-    Stream,
     SyncAPIResource,
-    SyncPager,
     Timeout,
     async_to_raw_response_wrapper,
-    async_request_empty as _async_request_empty,
-    async_request_media as _async_request_media,
-    async_request_operation as _async_request_operation,
-    async_request_upload as _async_request_upload,
-    build_body as _build_body,
-    field_mask as _field_mask,
-    path_param as _path_param,
-    request_empty as _request_empty,
-    request_media as _request_media,
-    request_operation as _request_operation,
-    request_upload as _request_upload,
-    strip_not_given as _strip_not_given,
     to_raw_response_wrapper,
+    build_body as _build_body,
 )
 
 __all__ = ["AuthTokens", "AsyncAuthTokens"]
@@ -68,7 +47,21 @@ class AuthTokens(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.AuthToken:
-        """Creates an ephemeral token for the Live API; needs the API key, so call it on a server."""
+        """Creates an ephemeral token for the Live API; needs the API key, so call it on a server.
+
+        Args:
+            expire_time: When messages of sessions using the token stop being accepted (default 30
+                minutes).
+            new_session_expire_time: When new Live sessions can no longer be opened with the token
+                (default 1 minute).
+            uses: How many sessions the token can open; 0 is unlimited (default 1).
+            bidi_generate_content_setup: The setup every session opened with the token is
+                constrained to.
+            field_mask: Which setup fields are locked to bidiGenerateContentSetup; unset locks them
+                all.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.request(
             "POST",
             "auth_tokens",
@@ -116,7 +109,21 @@ class AsyncAuthTokens(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.AuthToken:
-        """Creates an ephemeral token for the Live API; needs the API key, so call it on a server."""
+        """Creates an ephemeral token for the Live API; needs the API key, so call it on a server.
+
+        Args:
+            expire_time: When messages of sessions using the token stop being accepted (default 30
+                minutes).
+            new_session_expire_time: When new Live sessions can no longer be opened with the token
+                (default 1 minute).
+            uses: How many sessions the token can open; 0 is unlimited (default 1).
+            bidi_generate_content_setup: The setup every session opened with the token is
+                constrained to.
+            field_mask: Which setup fields are locked to bidiGenerateContentSetup; unset locks them
+                all.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return await self._client.request(
             "POST",
             "auth_tokens",

@@ -3,43 +3,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
-    AsyncBinaryResponse,
     AsyncOperation,
     AsyncPager,
-    AsyncStream,
-    BinaryResponse,
     Body,
     Headers,
     NotGiven,
     Operation,
     Query,
     RequestOptions,
-    Stream,
     SyncAPIResource,
     SyncPager,
     Timeout,
     async_to_raw_response_wrapper,
+    to_raw_response_wrapper,
     async_request_empty as _async_request_empty,
-    async_request_media as _async_request_media,
     async_request_operation as _async_request_operation,
-    async_request_upload as _async_request_upload,
     build_body as _build_body,
     field_mask as _field_mask,
     path_param as _path_param,
     request_empty as _request_empty,
-    request_media as _request_media,
     request_operation as _request_operation,
-    request_upload as _request_upload,
     strip_not_given as _strip_not_given,
-    to_raw_response_wrapper,
 )
 
 __all__ = ["Batches", "AsyncBatches"]
@@ -66,7 +58,18 @@ class Batches(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> SyncPager[types.ListOperationsResponse, types.Operation]:
-        """Lists operations that match the specified filter in the request."""
+        """Lists operations that match the specified filter in the request.
+
+        Args:
+            name: The name of the operation's parent resource.
+            filter: The standard list filter.
+            page_size: The standard list page size.
+            page_token: The standard list page token.
+            return_partial_success: When set to `true`, operations that are reachable are returned
+                as normal, and those that are unreachable are returned in the...
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name")
         return self._client.paginate(
             "GET",
@@ -100,7 +103,13 @@ class Batches(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[dict[str, Any]]:
-        """Gets the latest state of a long-running operation."""
+        """Gets the latest state of a long-running operation.
+
+        Args:
+            name: The name of the operation resource.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="batches/")
         return _request_operation(
             self._client,
@@ -124,7 +133,13 @@ class Batches(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes a long-running operation."""
+        """Deletes a long-running operation.
+
+        Args:
+            name: The name of the operation resource to be deleted.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="batches/")
         return _request_empty(
             self._client,
@@ -147,7 +162,13 @@ class Batches(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Starts asynchronous cancellation on a long-running operation."""
+        """Starts asynchronous cancellation on a long-running operation.
+
+        Args:
+            name: The name of the operation resource to be cancelled.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="batches/")
         return _request_empty(
             self._client,
@@ -175,7 +196,19 @@ class Batches(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentBatch:
-        """Updates a batch of GenerateContent requests for batch processing."""
+        """Updates a batch of GenerateContent requests for batch processing.
+
+        Args:
+            name: Resource name of the batch.
+            model: The name of the `Model` to use for generating the completion.
+            display_name: The user-defined name of this batch.
+            input_config: Input configuration of the instances on which batch processing are
+                performed.
+            update_mask: The list of fields to update.
+            priority: The priority of the batch.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="batches/")
         return self._client.request(
             "PATCH",
@@ -218,7 +251,19 @@ class Batches(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.EmbedContentBatch:
-        """Updates a batch of EmbedContent requests for batch processing."""
+        """Updates a batch of EmbedContent requests for batch processing.
+
+        Args:
+            name: Resource name of the batch.
+            model: The name of the `Model` to use for generating the completion.
+            display_name: The user-defined name of this batch.
+            input_config: Input configuration of the instances on which batch processing are
+                performed.
+            update_mask: The list of fields to update.
+            priority: The priority of the batch.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="batches/")
         return self._client.request(
             "PATCH",
@@ -269,7 +314,18 @@ class AsyncBatches(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[types.ListOperationsResponse, types.Operation]:
-        """Lists operations that match the specified filter in the request."""
+        """Lists operations that match the specified filter in the request.
+
+        Args:
+            name: The name of the operation's parent resource.
+            filter: The standard list filter.
+            page_size: The standard list page size.
+            page_token: The standard list page token.
+            return_partial_success: When set to `true`, operations that are reachable are returned
+                as normal, and those that are unreachable are returned in the...
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name")
         return self._client.paginate(
             "GET",
@@ -303,7 +359,13 @@ class AsyncBatches(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[dict[str, Any]]:
-        """Gets the latest state of a long-running operation."""
+        """Gets the latest state of a long-running operation.
+
+        Args:
+            name: The name of the operation resource.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="batches/")
         return await _async_request_operation(
             self._client,
@@ -327,7 +389,13 @@ class AsyncBatches(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes a long-running operation."""
+        """Deletes a long-running operation.
+
+        Args:
+            name: The name of the operation resource to be deleted.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="batches/")
         return await _async_request_empty(
             self._client,
@@ -350,7 +418,13 @@ class AsyncBatches(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Starts asynchronous cancellation on a long-running operation."""
+        """Starts asynchronous cancellation on a long-running operation.
+
+        Args:
+            name: The name of the operation resource to be cancelled.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="batches/")
         return await _async_request_empty(
             self._client,
@@ -378,7 +452,19 @@ class AsyncBatches(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentBatch:
-        """Updates a batch of GenerateContent requests for batch processing."""
+        """Updates a batch of GenerateContent requests for batch processing.
+
+        Args:
+            name: Resource name of the batch.
+            model: The name of the `Model` to use for generating the completion.
+            display_name: The user-defined name of this batch.
+            input_config: Input configuration of the instances on which batch processing are
+                performed.
+            update_mask: The list of fields to update.
+            priority: The priority of the batch.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="batches/")
         return await self._client.request(
             "PATCH",
@@ -421,7 +507,19 @@ class AsyncBatches(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.EmbedContentBatch:
-        """Updates a batch of EmbedContent requests for batch processing."""
+        """Updates a batch of EmbedContent requests for batch processing.
+
+        Args:
+            name: Resource name of the batch.
+            model: The name of the `Model` to use for generating the completion.
+            display_name: The user-defined name of this batch.
+            input_config: Input configuration of the instances on which batch processing are
+                performed.
+            update_mask: The list of fields to update.
+            priority: The priority of the batch.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="batches/")
         return await self._client.request(
             "PATCH",

@@ -3,43 +3,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
 
 from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
-    AsyncBinaryResponse,
-    AsyncOperation,
     AsyncPager,
-    AsyncStream,
-    BinaryResponse,
     Body,
     Headers,
     NotGiven,
-    Operation,
     Query,
     RequestOptions,
-    Stream,
     SyncAPIResource,
     SyncPager,
     Timeout,
     async_to_raw_response_wrapper,
+    to_raw_response_wrapper,
     async_request_empty as _async_request_empty,
-    async_request_media as _async_request_media,
-    async_request_operation as _async_request_operation,
-    async_request_upload as _async_request_upload,
     build_body as _build_body,
     field_mask as _field_mask,
     path_param as _path_param,
     request_empty as _request_empty,
-    request_media as _request_media,
-    request_operation as _request_operation,
-    request_upload as _request_upload,
     strip_not_given as _strip_not_given,
-    to_raw_response_wrapper,
 )
 
 __all__ = ["CachedContents", "AsyncCachedContents"]
@@ -63,7 +50,14 @@ class CachedContents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> SyncPager[types.ListCachedContentsResponse, types.CachedContent]:
-        """Lists CachedContents."""
+        """Lists CachedContents.
+
+        Args:
+            page_size: The maximum number of cached contents to return.
+            page_token: A page token, received from a previous `ListCachedContents` call.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.paginate(
             "GET",
             "cachedContents",
@@ -101,7 +95,20 @@ class CachedContents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.CachedContent:
-        """Creates CachedContent resource."""
+        """Creates CachedContent resource.
+
+        Args:
+            model: The name of the `Model` to use for cached content Format: `models/{model}`
+            expire_time: Timestamp in UTC of when this resource is considered expired.
+            ttl: New TTL for this resource, input only.
+            display_name: The user-generated meaningful display name of the cached content.
+            system_instruction: Developer set system instruction.
+            contents: The content to cache.
+            tools: A list of `Tools` the model may use to generate the next response
+            tool_config: Tool config.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.request(
             "POST",
             "cachedContents",
@@ -137,7 +144,13 @@ class CachedContents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.CachedContent:
-        """Reads CachedContent resource."""
+        """Reads CachedContent resource.
+
+        Args:
+            name: The resource name referring to the content cache entry.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="cachedContents/")
         return self._client.request(
             "GET",
@@ -169,7 +182,22 @@ class CachedContents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.CachedContent:
-        """Updates CachedContent resource (only expiration is updatable)."""
+        """Updates CachedContent resource (only expiration is updatable).
+
+        Args:
+            name: The resource name referring to the cached content.
+            model: The name of the `Model` to use for cached content Format: `models/{model}`
+            update_mask: The list of fields to update.
+            expire_time: Timestamp in UTC of when this resource is considered expired.
+            ttl: New TTL for this resource, input only.
+            display_name: The user-generated meaningful display name of the cached content.
+            system_instruction: Developer set system instruction.
+            contents: The content to cache.
+            tools: A list of `Tools` the model may use to generate the next response
+            tool_config: Tool config.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="cachedContents/")
         return self._client.request(
             "PATCH",
@@ -211,7 +239,14 @@ class CachedContents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes CachedContent resource."""
+        """Deletes CachedContent resource.
+
+        Args:
+            name: The resource name referring to the content cache entry Format:
+                `cachedContents/{id}`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="cachedContents/")
         return _request_empty(
             self._client,
@@ -244,7 +279,14 @@ class AsyncCachedContents(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[types.ListCachedContentsResponse, types.CachedContent]:
-        """Lists CachedContents."""
+        """Lists CachedContents.
+
+        Args:
+            page_size: The maximum number of cached contents to return.
+            page_token: A page token, received from a previous `ListCachedContents` call.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.paginate(
             "GET",
             "cachedContents",
@@ -282,7 +324,20 @@ class AsyncCachedContents(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.CachedContent:
-        """Creates CachedContent resource."""
+        """Creates CachedContent resource.
+
+        Args:
+            model: The name of the `Model` to use for cached content Format: `models/{model}`
+            expire_time: Timestamp in UTC of when this resource is considered expired.
+            ttl: New TTL for this resource, input only.
+            display_name: The user-generated meaningful display name of the cached content.
+            system_instruction: Developer set system instruction.
+            contents: The content to cache.
+            tools: A list of `Tools` the model may use to generate the next response
+            tool_config: Tool config.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return await self._client.request(
             "POST",
             "cachedContents",
@@ -318,7 +373,13 @@ class AsyncCachedContents(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.CachedContent:
-        """Reads CachedContent resource."""
+        """Reads CachedContent resource.
+
+        Args:
+            name: The resource name referring to the content cache entry.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="cachedContents/")
         return await self._client.request(
             "GET",
@@ -350,7 +411,22 @@ class AsyncCachedContents(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.CachedContent:
-        """Updates CachedContent resource (only expiration is updatable)."""
+        """Updates CachedContent resource (only expiration is updatable).
+
+        Args:
+            name: The resource name referring to the cached content.
+            model: The name of the `Model` to use for cached content Format: `models/{model}`
+            update_mask: The list of fields to update.
+            expire_time: Timestamp in UTC of when this resource is considered expired.
+            ttl: New TTL for this resource, input only.
+            display_name: The user-generated meaningful display name of the cached content.
+            system_instruction: Developer set system instruction.
+            contents: The content to cache.
+            tools: A list of `Tools` the model may use to generate the next response
+            tool_config: Tool config.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="cachedContents/")
         return await self._client.request(
             "PATCH",
@@ -392,7 +468,14 @@ class AsyncCachedContents(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes CachedContent resource."""
+        """Deletes CachedContent resource.
+
+        Args:
+            name: The resource name referring to the content cache entry Format:
+                `cachedContents/{id}`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="cachedContents/")
         return await _async_request_empty(
             self._client,

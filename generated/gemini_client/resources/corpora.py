@@ -3,43 +3,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
-    AsyncBinaryResponse,
-    AsyncOperation,
     AsyncPager,
-    AsyncStream,
-    BinaryResponse,
     Body,
     Headers,
     NotGiven,
-    Operation,
     Query,
     RequestOptions,
-    Stream,
     SyncAPIResource,
     SyncPager,
     Timeout,
     async_to_raw_response_wrapper,
+    to_raw_response_wrapper,
     async_request_empty as _async_request_empty,
-    async_request_media as _async_request_media,
-    async_request_operation as _async_request_operation,
-    async_request_upload as _async_request_upload,
     build_body as _build_body,
-    field_mask as _field_mask,
     path_param as _path_param,
     request_empty as _request_empty,
-    request_media as _request_media,
-    request_operation as _request_operation,
-    request_upload as _request_upload,
     strip_not_given as _strip_not_given,
-    to_raw_response_wrapper,
 )
 
 if TYPE_CHECKING:
@@ -80,7 +66,13 @@ class Corpora(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Corpus:
-        """Creates an empty `Corpus`."""
+        """Creates an empty `Corpus`.
+
+        Args:
+            display_name: The human-readable display name for the `Corpus`.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.request(
             "POST",
             "corpora",
@@ -108,7 +100,13 @@ class Corpora(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Corpus:
-        """Gets information about a specific `Corpus`."""
+        """Gets information about a specific `Corpus`.
+
+        Args:
+            name: The name of the `Corpus`.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="corpora/")
         return self._client.request(
             "GET",
@@ -132,7 +130,15 @@ class Corpora(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes a `Corpus`."""
+        """Deletes a `Corpus`.
+
+        Args:
+            name: The resource name of the `Corpus`.
+            force: If set to true, any `Document`s and objects related to this `Corpus` will also be
+                deleted.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="corpora/")
         return _request_empty(
             self._client,
@@ -161,7 +167,14 @@ class Corpora(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> SyncPager[types.ListCorporaResponse, types.Corpus]:
-        """Lists all `Corpora` owned by the user."""
+        """Lists all `Corpora` owned by the user.
+
+        Args:
+            page_size: The maximum number of `Corpora` to return (per page).
+            page_token: A page token, received from a previous `ListCorpora` call.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.paginate(
             "GET",
             "corpora",
@@ -215,7 +228,13 @@ class AsyncCorpora(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Corpus:
-        """Creates an empty `Corpus`."""
+        """Creates an empty `Corpus`.
+
+        Args:
+            display_name: The human-readable display name for the `Corpus`.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return await self._client.request(
             "POST",
             "corpora",
@@ -243,7 +262,13 @@ class AsyncCorpora(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Corpus:
-        """Gets information about a specific `Corpus`."""
+        """Gets information about a specific `Corpus`.
+
+        Args:
+            name: The name of the `Corpus`.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="corpora/")
         return await self._client.request(
             "GET",
@@ -267,7 +292,15 @@ class AsyncCorpora(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes a `Corpus`."""
+        """Deletes a `Corpus`.
+
+        Args:
+            name: The resource name of the `Corpus`.
+            force: If set to true, any `Document`s and objects related to this `Corpus` will also be
+                deleted.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="corpora/")
         return await _async_request_empty(
             self._client,
@@ -296,7 +329,14 @@ class AsyncCorpora(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[types.ListCorporaResponse, types.Corpus]:
-        """Lists all `Corpora` owned by the user."""
+        """Lists all `Corpora` owned by the user.
+
+        Args:
+            page_size: The maximum number of `Corpora` to return (per page).
+            page_token: A page token, received from a previous `ListCorpora` call.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.paginate(
             "GET",
             "corpora",

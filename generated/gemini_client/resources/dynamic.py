@@ -3,43 +3,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
 
 from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
-    AsyncBinaryResponse,
-    AsyncOperation,
-    AsyncPager,
     AsyncStream,
-    BinaryResponse,
     Body,
     Headers,
     NotGiven,
-    Operation,
     Query,
     RequestOptions,
     Stream,
     SyncAPIResource,
-    SyncPager,
     Timeout,
     async_to_raw_response_wrapper,
-    async_request_empty as _async_request_empty,
-    async_request_media as _async_request_media,
-    async_request_operation as _async_request_operation,
-    async_request_upload as _async_request_upload,
-    build_body as _build_body,
-    field_mask as _field_mask,
-    path_param as _path_param,
-    request_empty as _request_empty,
-    request_media as _request_media,
-    request_operation as _request_operation,
-    request_upload as _request_upload,
-    strip_not_given as _strip_not_given,
     to_raw_response_wrapper,
+    build_body as _build_body,
+    path_param as _path_param,
 )
 
 __all__ = ["Dynamic", "AsyncDynamic"]
@@ -75,7 +58,23 @@ class Dynamic(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
-        """Generates a model response given an input `GenerateContentRequest`."""
+        """Generates a model response given an input `GenerateContentRequest`.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            contents: The content of the current conversation with the model.
+            system_instruction: Developer set system instruction(s).
+            tools: A list of `Tools` the `Model` may use to generate the next response.
+            tool_config: Tool configuration for any `Tool` specified in the request.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            generation_config: Configuration options for model generation and outputs.
+            cached_content: The name of the content cached to use as context to serve the
+                prediction.
+            service_tier: The service tier of the request.
+            store: Configures the logging behavior for a given request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="dynamic/")
         return self._client.request(
             "POST",
@@ -126,7 +125,23 @@ class Dynamic(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Stream[types.GenerateContentResponse]:
-        """Generates a streamed response from the model given an input `GenerateContentRequest`."""
+        """Generates a streamed response from the model given an input `GenerateContentRequest`.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            contents: The content of the current conversation with the model.
+            system_instruction: Developer set system instruction(s).
+            tools: A list of `Tools` the `Model` may use to generate the next response.
+            tool_config: Tool configuration for any `Tool` specified in the request.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            generation_config: Configuration options for model generation and outputs.
+            cached_content: The name of the content cached to use as context to serve the
+                prediction.
+            service_tier: The service tier of the request.
+            store: Configures the logging behavior for a given request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="dynamic/")
         return self._client.stream(
             "POST",
@@ -186,7 +201,23 @@ class AsyncDynamic(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
-        """Generates a model response given an input `GenerateContentRequest`."""
+        """Generates a model response given an input `GenerateContentRequest`.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            contents: The content of the current conversation with the model.
+            system_instruction: Developer set system instruction(s).
+            tools: A list of `Tools` the `Model` may use to generate the next response.
+            tool_config: Tool configuration for any `Tool` specified in the request.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            generation_config: Configuration options for model generation and outputs.
+            cached_content: The name of the content cached to use as context to serve the
+                prediction.
+            service_tier: The service tier of the request.
+            store: Configures the logging behavior for a given request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="dynamic/")
         return await self._client.request(
             "POST",
@@ -237,7 +268,23 @@ class AsyncDynamic(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[types.GenerateContentResponse]:
-        """Generates a streamed response from the model given an input `GenerateContentRequest`."""
+        """Generates a streamed response from the model given an input `GenerateContentRequest`.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            contents: The content of the current conversation with the model.
+            system_instruction: Developer set system instruction(s).
+            tools: A list of `Tools` the `Model` may use to generate the next response.
+            tool_config: Tool configuration for any `Tool` specified in the request.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            generation_config: Configuration options for model generation and outputs.
+            cached_content: The name of the content cached to use as context to serve the
+                prediction.
+            service_tier: The service tier of the request.
+            store: Configures the logging behavior for a given request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="dynamic/")
         return await self._client.stream(
             "POST",

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -11,35 +11,26 @@ from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
-    AsyncBinaryResponse,
     AsyncOperation,
     AsyncPager,
-    AsyncStream,
-    BinaryResponse,
     Body,
     Headers,
     NotGiven,
     Operation,
     Query,
     RequestOptions,
-    Stream,
     SyncAPIResource,
     SyncPager,
     Timeout,
     async_to_raw_response_wrapper,
+    to_raw_response_wrapper,
     async_request_empty as _async_request_empty,
-    async_request_media as _async_request_media,
     async_request_operation as _async_request_operation,
-    async_request_upload as _async_request_upload,
     build_body as _build_body,
-    field_mask as _field_mask,
     path_param as _path_param,
     request_empty as _request_empty,
-    request_media as _request_media,
     request_operation as _request_operation,
-    request_upload as _request_upload,
     strip_not_given as _strip_not_given,
-    to_raw_response_wrapper,
 )
 
 if TYPE_CHECKING:
@@ -95,7 +86,14 @@ class FileSearchStores(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.FileSearchStore:
-        """Creates an empty `FileSearchStore`."""
+        """Creates an empty `FileSearchStore`.
+
+        Args:
+            display_name: The human-readable display name for the `FileSearchStore`.
+            embedding_model: The embedding model to use for the `FileSearchStore`.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.request(
             "POST",
             "fileSearchStores",
@@ -124,7 +122,13 @@ class FileSearchStores(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.FileSearchStore:
-        """Gets information about a specific `FileSearchStore`."""
+        """Gets information about a specific `FileSearchStore`.
+
+        Args:
+            name: The name of the `FileSearchStore`.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="fileSearchStores/")
         return self._client.request(
             "GET",
@@ -148,7 +152,15 @@ class FileSearchStores(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes a `FileSearchStore`."""
+        """Deletes a `FileSearchStore`.
+
+        Args:
+            name: The resource name of the `FileSearchStore`.
+            force: If set to true, any `Document`s and objects related to this `FileSearchStore`
+                will also be deleted.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="fileSearchStores/")
         return _request_empty(
             self._client,
@@ -177,7 +189,14 @@ class FileSearchStores(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> SyncPager[types.ListFileSearchStoresResponse, types.FileSearchStore]:
-        """Lists all `FileSearchStores` owned by the user."""
+        """Lists all `FileSearchStores` owned by the user.
+
+        Args:
+            page_size: The maximum number of `FileSearchStores` to return (per page).
+            page_token: A page token, received from a previous `ListFileSearchStores` call.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.paginate(
             "GET",
             "fileSearchStores",
@@ -213,7 +232,16 @@ class FileSearchStores(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[dict[str, Any]]:
-        """Imports a `File` from File Service to a `FileSearchStore`."""
+        """Imports a `File` from File Service to a `FileSearchStore`.
+
+        Args:
+            file_search_store_name: The name of the `FileSearchStore` to import the file into.
+            file_name: The name of the `File` to import.
+            custom_metadata: Custom metadata to be associated with the file.
+            chunking_config: Config for telling the service how to chunk the file.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         file_search_store_name = _path_param(
             file_search_store_name, name="fileSearchStoreName", prefix="fileSearchStores/"
         )
@@ -279,7 +307,14 @@ class AsyncFileSearchStores(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.FileSearchStore:
-        """Creates an empty `FileSearchStore`."""
+        """Creates an empty `FileSearchStore`.
+
+        Args:
+            display_name: The human-readable display name for the `FileSearchStore`.
+            embedding_model: The embedding model to use for the `FileSearchStore`.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return await self._client.request(
             "POST",
             "fileSearchStores",
@@ -308,7 +343,13 @@ class AsyncFileSearchStores(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.FileSearchStore:
-        """Gets information about a specific `FileSearchStore`."""
+        """Gets information about a specific `FileSearchStore`.
+
+        Args:
+            name: The name of the `FileSearchStore`.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="fileSearchStores/")
         return await self._client.request(
             "GET",
@@ -332,7 +373,15 @@ class AsyncFileSearchStores(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes a `FileSearchStore`."""
+        """Deletes a `FileSearchStore`.
+
+        Args:
+            name: The resource name of the `FileSearchStore`.
+            force: If set to true, any `Document`s and objects related to this `FileSearchStore`
+                will also be deleted.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="fileSearchStores/")
         return await _async_request_empty(
             self._client,
@@ -361,7 +410,14 @@ class AsyncFileSearchStores(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[types.ListFileSearchStoresResponse, types.FileSearchStore]:
-        """Lists all `FileSearchStores` owned by the user."""
+        """Lists all `FileSearchStores` owned by the user.
+
+        Args:
+            page_size: The maximum number of `FileSearchStores` to return (per page).
+            page_token: A page token, received from a previous `ListFileSearchStores` call.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.paginate(
             "GET",
             "fileSearchStores",
@@ -397,7 +453,16 @@ class AsyncFileSearchStores(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[dict[str, Any]]:
-        """Imports a `File` from File Service to a `FileSearchStore`."""
+        """Imports a `File` from File Service to a `FileSearchStore`.
+
+        Args:
+            file_search_store_name: The name of the `FileSearchStore` to import the file into.
+            file_name: The name of the `File` to import.
+            custom_metadata: Custom metadata to be associated with the file.
+            chunking_config: Config for telling the service how to chunk the file.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         file_search_store_name = _path_param(
             file_search_store_name, name="fileSearchStoreName", prefix="fileSearchStores/"
         )

@@ -3,43 +3,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
 
 from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
-    AsyncBinaryResponse,
-    AsyncOperation,
     AsyncPager,
-    AsyncStream,
-    BinaryResponse,
     Body,
     Headers,
     NotGiven,
-    Operation,
     Query,
     RequestOptions,
-    Stream,
     SyncAPIResource,
     SyncPager,
     Timeout,
     async_to_raw_response_wrapper,
+    to_raw_response_wrapper,
     async_request_empty as _async_request_empty,
-    async_request_media as _async_request_media,
-    async_request_operation as _async_request_operation,
-    async_request_upload as _async_request_upload,
-    build_body as _build_body,
-    field_mask as _field_mask,
     path_param as _path_param,
     request_empty as _request_empty,
-    request_media as _request_media,
-    request_operation as _request_operation,
-    request_upload as _request_upload,
     strip_not_given as _strip_not_given,
-    to_raw_response_wrapper,
 )
 
 __all__ = ["FileSearchStoresDocuments", "AsyncFileSearchStoresDocuments"]
@@ -62,7 +46,13 @@ class FileSearchStoresDocuments(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Document:
-        """Gets information about a specific `Document`."""
+        """Gets information about a specific `Document`.
+
+        Args:
+            name: The name of the `Document` to retrieve.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name")
         return self._client.request(
             "GET",
@@ -86,7 +76,15 @@ class FileSearchStoresDocuments(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes a `Document`."""
+        """Deletes a `Document`.
+
+        Args:
+            name: The resource name of the `Document` to delete.
+            force: If set to true, any `Chunk`s and objects related to this `Document` will also be
+                deleted.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name")
         return _request_empty(
             self._client,
@@ -116,7 +114,15 @@ class FileSearchStoresDocuments(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> SyncPager[types.ListDocumentsResponse, types.Document]:
-        """Lists all `Document`s in a `Corpus`."""
+        """Lists all `Document`s in a `Corpus`.
+
+        Args:
+            parent: The name of the `FileSearchStore` containing `Document`s.
+            page_size: The maximum number of `Document`s to return (per page).
+            page_token: A page token, received from a previous `ListDocuments` call.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         parent = _path_param(parent, name="parent", prefix="fileSearchStores/")
         return self._client.paginate(
             "GET",
@@ -157,7 +163,13 @@ class AsyncFileSearchStoresDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Document:
-        """Gets information about a specific `Document`."""
+        """Gets information about a specific `Document`.
+
+        Args:
+            name: The name of the `Document` to retrieve.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name")
         return await self._client.request(
             "GET",
@@ -181,7 +193,15 @@ class AsyncFileSearchStoresDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes a `Document`."""
+        """Deletes a `Document`.
+
+        Args:
+            name: The resource name of the `Document` to delete.
+            force: If set to true, any `Chunk`s and objects related to this `Document` will also be
+                deleted.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name")
         return await _async_request_empty(
             self._client,
@@ -211,7 +231,15 @@ class AsyncFileSearchStoresDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[types.ListDocumentsResponse, types.Document]:
-        """Lists all `Document`s in a `Corpus`."""
+        """Lists all `Document`s in a `Corpus`.
+
+        Args:
+            parent: The name of the `FileSearchStore` containing `Document`s.
+            page_size: The maximum number of `Document`s to return (per page).
+            page_token: A page token, received from a previous `ListDocuments` call.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         parent = _path_param(parent, name="parent", prefix="fileSearchStores/")
         return self._client.paginate(
             "GET",

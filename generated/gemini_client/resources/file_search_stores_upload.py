@@ -3,43 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .. import types
 from .._core import (
-    NOT_GIVEN,
     AsyncAPIResource,
-    AsyncBinaryResponse,
-    AsyncOperation,
-    AsyncPager,
-    AsyncStream,
-    BinaryResponse,
-    Body,
-    Headers,
-    NotGiven,
-    Operation,
-    Query,
-    RequestOptions,
-    Stream,
     SyncAPIResource,
-    SyncPager,
-    Timeout,
-    async_to_raw_response_wrapper,
-    async_request_empty as _async_request_empty,
-    async_request_media as _async_request_media,
-    async_request_operation as _async_request_operation,
-    async_request_upload as _async_request_upload,
-    build_body as _build_body,
-    field_mask as _field_mask,
-    path_param as _path_param,
-    request_empty as _request_empty,
-    request_media as _request_media,
-    request_operation as _request_operation,
-    request_upload as _request_upload,
-    strip_not_given as _strip_not_given,
-    to_raw_response_wrapper,
 )
 
 if TYPE_CHECKING:

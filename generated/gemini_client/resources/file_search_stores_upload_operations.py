@@ -3,43 +3,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
-    AsyncBinaryResponse,
     AsyncOperation,
-    AsyncPager,
-    AsyncStream,
-    BinaryResponse,
     Body,
     Headers,
     NotGiven,
     Operation,
     Query,
     RequestOptions,
-    Stream,
     SyncAPIResource,
-    SyncPager,
     Timeout,
     async_to_raw_response_wrapper,
-    async_request_empty as _async_request_empty,
-    async_request_media as _async_request_media,
-    async_request_operation as _async_request_operation,
-    async_request_upload as _async_request_upload,
-    build_body as _build_body,
-    field_mask as _field_mask,
-    path_param as _path_param,
-    request_empty as _request_empty,
-    request_media as _request_media,
-    request_operation as _request_operation,
-    request_upload as _request_upload,
-    strip_not_given as _strip_not_given,
     to_raw_response_wrapper,
+    async_request_operation as _async_request_operation,
+    path_param as _path_param,
+    request_operation as _request_operation,
 )
 
 __all__ = ["FileSearchStoresUploadOperations", "AsyncFileSearchStoresUploadOperations"]
@@ -62,7 +45,13 @@ class FileSearchStoresUploadOperations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[dict[str, Any]]:
-        """Gets the latest state of a long-running operation."""
+        """Gets the latest state of a long-running operation.
+
+        Args:
+            name: The name of the operation resource.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name")
         return _request_operation(
             self._client,
@@ -95,7 +84,13 @@ class AsyncFileSearchStoresUploadOperations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[dict[str, Any]]:
-        """Gets the latest state of a long-running operation."""
+        """Gets the latest state of a long-running operation.
+
+        Args:
+            name: The name of the operation resource.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name")
         return await _async_request_operation(
             self._client,

@@ -3,43 +3,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
 
 from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
     AsyncBinaryResponse,
-    AsyncOperation,
     AsyncPager,
-    AsyncStream,
     BinaryResponse,
     Body,
     Headers,
     NotGiven,
-    Operation,
     Query,
     RequestOptions,
-    Stream,
     SyncAPIResource,
     SyncPager,
     Timeout,
     async_to_raw_response_wrapper,
+    to_raw_response_wrapper,
     async_request_empty as _async_request_empty,
     async_request_media as _async_request_media,
-    async_request_operation as _async_request_operation,
-    async_request_upload as _async_request_upload,
     build_body as _build_body,
-    field_mask as _field_mask,
     path_param as _path_param,
     request_empty as _request_empty,
     request_media as _request_media,
-    request_operation as _request_operation,
-    request_upload as _request_upload,
     strip_not_given as _strip_not_given,
-    to_raw_response_wrapper,
 )
 
 __all__ = ["Files", "AsyncFiles"]
@@ -62,7 +52,13 @@ class Files(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.RegisterFilesResponse:
-        """Registers a Google Cloud Storage files with FileService."""
+        """Registers a Google Cloud Storage files with FileService.
+
+        Args:
+            uris: The Google Cloud Storage URIs to register.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.request(
             "POST",
             "files:register",
@@ -92,7 +88,14 @@ class Files(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> SyncPager[types.ListFilesResponse, types.File]:
-        """Lists the metadata for `File`s owned by the requesting project."""
+        """Lists the metadata for `File`s owned by the requesting project.
+
+        Args:
+            page_size: Maximum number of `File`s to return per page.
+            page_token: A page token from a previous `ListFiles` call.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.paginate(
             "GET",
             "files",
@@ -123,7 +126,13 @@ class Files(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.File:
-        """Gets the metadata for the given `File`."""
+        """Gets the metadata for the given `File`.
+
+        Args:
+            name: The name of the `File` to get.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="files/")
         return self._client.request(
             "GET",
@@ -146,7 +155,13 @@ class Files(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes the `File`."""
+        """Deletes the `File`.
+
+        Args:
+            name: The name of the `File` to delete.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="files/")
         return _request_empty(
             self._client,
@@ -169,7 +184,13 @@ class Files(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> BinaryResponse:
-        """Downloads the media of a `File` the API generated (e.g. a video), as bytes."""
+        """Downloads the media of a `File` the API generated (e.g. a video), as bytes.
+
+        Args:
+            name: The name of the `File` to download.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="files/")
         return _request_media(
             self._client,
@@ -200,7 +221,13 @@ class AsyncFiles(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.RegisterFilesResponse:
-        """Registers a Google Cloud Storage files with FileService."""
+        """Registers a Google Cloud Storage files with FileService.
+
+        Args:
+            uris: The Google Cloud Storage URIs to register.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return await self._client.request(
             "POST",
             "files:register",
@@ -230,7 +257,14 @@ class AsyncFiles(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[types.ListFilesResponse, types.File]:
-        """Lists the metadata for `File`s owned by the requesting project."""
+        """Lists the metadata for `File`s owned by the requesting project.
+
+        Args:
+            page_size: Maximum number of `File`s to return per page.
+            page_token: A page token from a previous `ListFiles` call.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.paginate(
             "GET",
             "files",
@@ -261,7 +295,13 @@ class AsyncFiles(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.File:
-        """Gets the metadata for the given `File`."""
+        """Gets the metadata for the given `File`.
+
+        Args:
+            name: The name of the `File` to get.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="files/")
         return await self._client.request(
             "GET",
@@ -284,7 +324,13 @@ class AsyncFiles(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes the `File`."""
+        """Deletes the `File`.
+
+        Args:
+            name: The name of the `File` to delete.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="files/")
         return await _async_request_empty(
             self._client,
@@ -307,7 +353,13 @@ class AsyncFiles(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncBinaryResponse:
-        """Downloads the media of a `File` the API generated (e.g. a video), as bytes."""
+        """Downloads the media of a `File` the API generated (e.g. a video), as bytes.
+
+        Args:
+            name: The name of the `File` to download.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="files/")
         return await _async_request_media(
             self._client,

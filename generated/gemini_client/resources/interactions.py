@@ -5,41 +5,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
-    AsyncBinaryResponse,
-    AsyncOperation,
-    AsyncPager,
     AsyncStream,
-    BinaryResponse,
     Body,
     Headers,
     NotGiven,
-    Operation,
     Query,
     RequestOptions,
     Stream,
     SyncAPIResource,
-    SyncPager,
     Timeout,
     async_to_raw_response_wrapper,
+    to_raw_response_wrapper,
     async_request_empty as _async_request_empty,
-    async_request_media as _async_request_media,
-    async_request_operation as _async_request_operation,
-    async_request_upload as _async_request_upload,
     build_body as _build_body,
-    field_mask as _field_mask,
     path_param as _path_param,
     request_empty as _request_empty,
-    request_media as _request_media,
-    request_operation as _request_operation,
-    request_upload as _request_upload,
     strip_not_given as _strip_not_given,
-    to_raw_response_wrapper,
 )
 
 __all__ = ["Interactions", "AsyncInteractions"]
@@ -87,7 +74,38 @@ class Interactions(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Interaction:
-        """Creates an interaction and returns it when done (or at once with `background`)."""
+        """Creates an interaction and returns it when done (or at once with `background`).
+
+        Args:
+            model: The model that answers, e.g. \"gemini-2.5-flash\" (not with `agent`).
+            agent: The agent that answers, e.g. \"deep-research-pro-preview-12-2025\" (not with
+                `model`).
+            input: The input: a string, a content object, a list of contents or a list of steps.
+            system_instruction: System instruction for the interaction.
+            tools: Tools the model may call.
+            generation_config: Sampling and output settings for a model interaction (not with
+                `agent`).
+            agent_config: Settings of an agent interaction, with a `type` naming the agent kind (not
+                with `model`).
+            previous_interaction_id: The interaction this one continues; its steps are the
+                conversation so far.
+            background: Run the interaction in the background; poll it with `get`.
+            store: Whether the request and response are stored for later retrieval.
+            cached_content: Cached content used as context, `cachedContents/{cachedContent}`.
+            continuation_token: The latest token of an interaction in `requires_continuation`, to
+                continue decoding.
+            environment: The environment for the interaction, an object describing it or an
+                environment id.
+            labels: User-defined labels of the request.
+            response_format: The output format (e.g. a JSON schema), an object or a list of them.
+            response_mime_type: MIME type of the response; required with `response_format`.
+            response_modalities: The kinds of output asked for.
+            safety_settings: Safety settings for the interaction.
+            service_tier: The service tier the request runs in.
+            webhook_config: Webhooks told about the interaction's events.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.request(
             "POST",
             "interactions",
@@ -159,7 +177,38 @@ class Interactions(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Stream[types.InteractionEvent]:
-        """Creates an interaction and streams its events as they happen."""
+        """Creates an interaction and streams its events as they happen.
+
+        Args:
+            model: The model that answers, e.g. \"gemini-2.5-flash\" (not with `agent`).
+            agent: The agent that answers, e.g. \"deep-research-pro-preview-12-2025\" (not with
+                `model`).
+            input: The input: a string, a content object, a list of contents or a list of steps.
+            system_instruction: System instruction for the interaction.
+            tools: Tools the model may call.
+            generation_config: Sampling and output settings for a model interaction (not with
+                `agent`).
+            agent_config: Settings of an agent interaction, with a `type` naming the agent kind (not
+                with `model`).
+            previous_interaction_id: The interaction this one continues; its steps are the
+                conversation so far.
+            background: Run the interaction in the background; poll it with `get`.
+            store: Whether the request and response are stored for later retrieval.
+            cached_content: Cached content used as context, `cachedContents/{cachedContent}`.
+            continuation_token: The latest token of an interaction in `requires_continuation`, to
+                continue decoding.
+            environment: The environment for the interaction, an object describing it or an
+                environment id.
+            labels: User-defined labels of the request.
+            response_format: The output format (e.g. a JSON schema), an object or a list of them.
+            response_mime_type: MIME type of the response; required with `response_format`.
+            response_modalities: The kinds of output asked for.
+            safety_settings: Safety settings for the interaction.
+            service_tier: The service tier the request runs in.
+            webhook_config: Webhooks told about the interaction's events.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.stream(
             "POST",
             "interactions",
@@ -208,7 +257,14 @@ class Interactions(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Interaction:
-        """Gets an interaction by id."""
+        """Gets an interaction by id.
+
+        Args:
+            id: The interaction's id.
+            include_input: Whether the response includes the input.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         id = _path_param(id, name="id")
         return self._client.request(
             "GET",
@@ -238,7 +294,15 @@ class Interactions(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Stream[types.InteractionEvent]:
-        """Streams an interaction's events, from the start or after `last_event_id`."""
+        """Streams an interaction's events, from the start or after `last_event_id`.
+
+        Args:
+            id: The interaction's id.
+            include_input: Whether the events include the input.
+            last_event_id: Resume after the event with this id.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         id = _path_param(id, name="id")
         return self._client.stream(
             "GET",
@@ -268,7 +332,13 @@ class Interactions(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Interaction:
-        """Cancels a background interaction that is still running."""
+        """Cancels a background interaction that is still running.
+
+        Args:
+            id: The interaction's id.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         id = _path_param(id, name="id")
         return self._client.request(
             "POST",
@@ -291,7 +361,13 @@ class Interactions(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes an interaction."""
+        """Deletes an interaction.
+
+        Args:
+            id: The interaction's id.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         id = _path_param(id, name="id")
         return _request_empty(
             self._client,
@@ -348,7 +424,38 @@ class AsyncInteractions(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Interaction:
-        """Creates an interaction and returns it when done (or at once with `background`)."""
+        """Creates an interaction and returns it when done (or at once with `background`).
+
+        Args:
+            model: The model that answers, e.g. \"gemini-2.5-flash\" (not with `agent`).
+            agent: The agent that answers, e.g. \"deep-research-pro-preview-12-2025\" (not with
+                `model`).
+            input: The input: a string, a content object, a list of contents or a list of steps.
+            system_instruction: System instruction for the interaction.
+            tools: Tools the model may call.
+            generation_config: Sampling and output settings for a model interaction (not with
+                `agent`).
+            agent_config: Settings of an agent interaction, with a `type` naming the agent kind (not
+                with `model`).
+            previous_interaction_id: The interaction this one continues; its steps are the
+                conversation so far.
+            background: Run the interaction in the background; poll it with `get`.
+            store: Whether the request and response are stored for later retrieval.
+            cached_content: Cached content used as context, `cachedContents/{cachedContent}`.
+            continuation_token: The latest token of an interaction in `requires_continuation`, to
+                continue decoding.
+            environment: The environment for the interaction, an object describing it or an
+                environment id.
+            labels: User-defined labels of the request.
+            response_format: The output format (e.g. a JSON schema), an object or a list of them.
+            response_mime_type: MIME type of the response; required with `response_format`.
+            response_modalities: The kinds of output asked for.
+            safety_settings: Safety settings for the interaction.
+            service_tier: The service tier the request runs in.
+            webhook_config: Webhooks told about the interaction's events.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return await self._client.request(
             "POST",
             "interactions",
@@ -420,7 +527,38 @@ class AsyncInteractions(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[types.InteractionEvent]:
-        """Creates an interaction and streams its events as they happen."""
+        """Creates an interaction and streams its events as they happen.
+
+        Args:
+            model: The model that answers, e.g. \"gemini-2.5-flash\" (not with `agent`).
+            agent: The agent that answers, e.g. \"deep-research-pro-preview-12-2025\" (not with
+                `model`).
+            input: The input: a string, a content object, a list of contents or a list of steps.
+            system_instruction: System instruction for the interaction.
+            tools: Tools the model may call.
+            generation_config: Sampling and output settings for a model interaction (not with
+                `agent`).
+            agent_config: Settings of an agent interaction, with a `type` naming the agent kind (not
+                with `model`).
+            previous_interaction_id: The interaction this one continues; its steps are the
+                conversation so far.
+            background: Run the interaction in the background; poll it with `get`.
+            store: Whether the request and response are stored for later retrieval.
+            cached_content: Cached content used as context, `cachedContents/{cachedContent}`.
+            continuation_token: The latest token of an interaction in `requires_continuation`, to
+                continue decoding.
+            environment: The environment for the interaction, an object describing it or an
+                environment id.
+            labels: User-defined labels of the request.
+            response_format: The output format (e.g. a JSON schema), an object or a list of them.
+            response_mime_type: MIME type of the response; required with `response_format`.
+            response_modalities: The kinds of output asked for.
+            safety_settings: Safety settings for the interaction.
+            service_tier: The service tier the request runs in.
+            webhook_config: Webhooks told about the interaction's events.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return await self._client.stream(
             "POST",
             "interactions",
@@ -469,7 +607,14 @@ class AsyncInteractions(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Interaction:
-        """Gets an interaction by id."""
+        """Gets an interaction by id.
+
+        Args:
+            id: The interaction's id.
+            include_input: Whether the response includes the input.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         id = _path_param(id, name="id")
         return await self._client.request(
             "GET",
@@ -499,7 +644,15 @@ class AsyncInteractions(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[types.InteractionEvent]:
-        """Streams an interaction's events, from the start or after `last_event_id`."""
+        """Streams an interaction's events, from the start or after `last_event_id`.
+
+        Args:
+            id: The interaction's id.
+            include_input: Whether the events include the input.
+            last_event_id: Resume after the event with this id.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         id = _path_param(id, name="id")
         return await self._client.stream(
             "GET",
@@ -529,7 +682,13 @@ class AsyncInteractions(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Interaction:
-        """Cancels a background interaction that is still running."""
+        """Cancels a background interaction that is still running.
+
+        Args:
+            id: The interaction's id.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         id = _path_param(id, name="id")
         return await self._client.request(
             "POST",
@@ -552,7 +711,13 @@ class AsyncInteractions(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes an interaction."""
+        """Deletes an interaction.
+
+        Args:
+            id: The interaction's id.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         id = _path_param(id, name="id")
         return await _async_request_empty(
             self._client,

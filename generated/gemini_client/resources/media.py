@@ -3,43 +3,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
-    AsyncBinaryResponse,
     AsyncOperation,
-    AsyncPager,
-    AsyncStream,
-    BinaryResponse,
     Body,
     Headers,
     NotGiven,
     Operation,
     Query,
     RequestOptions,
-    Stream,
     SyncAPIResource,
-    SyncPager,
     Timeout,
     async_to_raw_response_wrapper,
-    async_request_empty as _async_request_empty,
-    async_request_media as _async_request_media,
+    to_raw_response_wrapper,
     async_request_operation as _async_request_operation,
     async_request_upload as _async_request_upload,
     build_body as _build_body,
-    field_mask as _field_mask,
     path_param as _path_param,
-    request_empty as _request_empty,
-    request_media as _request_media,
     request_operation as _request_operation,
     request_upload as _request_upload,
-    strip_not_given as _strip_not_given,
-    to_raw_response_wrapper,
 )
 
 __all__ = ["Media", "AsyncMedia"]
@@ -66,8 +54,16 @@ class Media(SyncAPIResource):
     ) -> types.CreateFileResponse:
         """Creates a `File`.
 
-        With `media`, the bytes are sent with the request to the upload path (`media_type` is
-        their MIME type); without it only the metadata is sent."""
+        With `media`, the bytes are sent with the request to the upload path (`media_type` is their
+        MIME type); without it only the metadata is sent.
+
+        Args:
+            file: Metadata for the file to create.
+            media: The bytes to upload.
+            media_type: Their MIME type.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return _request_upload(
             self._client,
             "POST",
@@ -106,10 +102,23 @@ class Media(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[dict[str, Any]]:
-        """Uploads data to a FileSearchStore, preprocesses and chunks before storing it in a FileSearchStore Document.
+        """Uploads data to a FileSearchStore, preprocesses and chunks before storing it in a
+        FileSearchStore Document.
 
-        With `media`, the bytes are sent with the request to the upload path (`media_type` is
-        their MIME type); without it only the metadata is sent."""
+        With `media`, the bytes are sent with the request to the upload path (`media_type` is their
+        MIME type); without it only the metadata is sent.
+
+        Args:
+            file_search_store_name: The name of the `FileSearchStore` to upload the file into.
+            display_name: Display name of the created document.
+            custom_metadata: Custom metadata to be associated with the data.
+            chunking_config: Config for telling the service how to chunk the data.
+            mime_type: MIME type of the data.
+            media: The bytes to upload.
+            media_type: Their MIME type.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         file_search_store_name = _path_param(
             file_search_store_name, name="fileSearchStoreName", prefix="fileSearchStores/"
         )
@@ -159,8 +168,16 @@ class AsyncMedia(AsyncAPIResource):
     ) -> types.CreateFileResponse:
         """Creates a `File`.
 
-        With `media`, the bytes are sent with the request to the upload path (`media_type` is
-        their MIME type); without it only the metadata is sent."""
+        With `media`, the bytes are sent with the request to the upload path (`media_type` is their
+        MIME type); without it only the metadata is sent.
+
+        Args:
+            file: Metadata for the file to create.
+            media: The bytes to upload.
+            media_type: Their MIME type.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return await _async_request_upload(
             self._client,
             "POST",
@@ -199,10 +216,23 @@ class AsyncMedia(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[dict[str, Any]]:
-        """Uploads data to a FileSearchStore, preprocesses and chunks before storing it in a FileSearchStore Document.
+        """Uploads data to a FileSearchStore, preprocesses and chunks before storing it in a
+        FileSearchStore Document.
 
-        With `media`, the bytes are sent with the request to the upload path (`media_type` is
-        their MIME type); without it only the metadata is sent."""
+        With `media`, the bytes are sent with the request to the upload path (`media_type` is their
+        MIME type); without it only the metadata is sent.
+
+        Args:
+            file_search_store_name: The name of the `FileSearchStore` to upload the file into.
+            display_name: Display name of the created document.
+            custom_metadata: Custom metadata to be associated with the data.
+            chunking_config: Config for telling the service how to chunk the data.
+            mime_type: MIME type of the data.
+            media: The bytes to upload.
+            media_type: Their MIME type.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         file_search_store_name = _path_param(
             file_search_store_name, name="fileSearchStoreName", prefix="fileSearchStores/"
         )

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -11,11 +11,9 @@ from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
-    AsyncBinaryResponse,
     AsyncOperation,
     AsyncPager,
     AsyncStream,
-    BinaryResponse,
     Body,
     Headers,
     NotGiven,
@@ -27,19 +25,13 @@ from .._core import (
     SyncPager,
     Timeout,
     async_to_raw_response_wrapper,
-    async_request_empty as _async_request_empty,
-    async_request_media as _async_request_media,
-    async_request_operation as _async_request_operation,
-    async_request_upload as _async_request_upload,
-    build_body as _build_body,
-    field_mask as _field_mask,
-    path_param as _path_param,
-    request_empty as _request_empty,
-    request_media as _request_media,
-    request_operation as _request_operation,
-    request_upload as _request_upload,
-    strip_not_given as _strip_not_given,
     to_raw_response_wrapper,
+    async_request_operation as _async_request_operation,
+    build_body as _build_body,
+    deprecated_argument as _deprecated_argument,
+    path_param as _path_param,
+    request_operation as _request_operation,
+    strip_not_given as _strip_not_given,
 )
 
 if TYPE_CHECKING:
@@ -85,7 +77,23 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
-        """Generates a model response given an input `GenerateContentRequest`."""
+        """Generates a model response given an input `GenerateContentRequest`.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            contents: The content of the current conversation with the model.
+            system_instruction: Developer set system instruction(s).
+            tools: A list of `Tools` the `Model` may use to generate the next response.
+            tool_config: Tool configuration for any `Tool` specified in the request.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            generation_config: Configuration options for model generation and outputs.
+            cached_content: The name of the content cached to use as context to serve the
+                prediction.
+            service_tier: The service tier of the request.
+            store: Configures the logging behavior for a given request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
             "POST",
@@ -135,7 +143,24 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateAnswerResponse:
-        """Generates a grounded answer from the model given an input `GenerateAnswerRequest`."""
+        """Generates a grounded answer from the model given an input `GenerateAnswerRequest`.
+
+        Args:
+            model: The name of the `Model` to use for generating the grounded response.
+            contents: The content of the current conversation with the `Model`.
+            answer_style: Style in which answers should be returned.
+            inline_passages: Passages provided inline with the request.
+            semantic_retriever: Content retrieved from resources created via the Semantic Retriever
+                API.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            temperature: Controls the randomness of the output. Values can range from [0.0,1.0],
+                inclusive. A value closer to 1.0 will produce responses that are more varied and
+                creative, while a value closer to 0.0 will typically result in more straightforward
+                responses from the model. A low temperature (~0.2) is usually recommended for
+                Attributed-Question-Answering use cases.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
             "POST",
@@ -183,7 +208,23 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Stream[types.GenerateContentResponse]:
-        """Generates a streamed response from the model given an input `GenerateContentRequest`."""
+        """Generates a streamed response from the model given an input `GenerateContentRequest`.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            contents: The content of the current conversation with the model.
+            system_instruction: Developer set system instruction(s).
+            tools: A list of `Tools` the `Model` may use to generate the next response.
+            tool_config: Tool configuration for any `Tool` specified in the request.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            generation_config: Configuration options for model generation and outputs.
+            cached_content: The name of the content cached to use as context to serve the
+                prediction.
+            service_tier: The service tier of the request.
+            store: Configures the logging behavior for a given request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.stream(
             "POST",
@@ -228,7 +269,23 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.EmbedContentResponse:
-        """Generates a text embedding vector from the input `Content` using the specified Gemini Embedding model."""
+        """Generates a text embedding vector from the input `Content` using the specified Gemini
+        Embedding model.
+
+        Args:
+            model: The model's resource name.
+            content: The content to embed.
+            task_type: Deprecated: Please use EmbedContentConfig.task_type instead.
+            title: Deprecated: Please use EmbedContentConfig.title instead.
+            output_dimensionality: Deprecated: Please use EmbedContentConfig.output_dimensionality
+                instead.
+            embed_content_config: Configuration for the EmbedContent request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
+        _deprecated_argument(task_type, "embed_content(task_type=...)")
+        _deprecated_argument(title, "embed_content(title=...)")
+        _deprecated_argument(output_dimensionality, "embed_content(output_dimensionality=...)")
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
             "POST",
@@ -263,7 +320,15 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.BatchEmbedContentsResponse:
-        """Generates multiple embedding vectors from the input `Content` which consists of a batch of strings represented as `EmbedContentRequest` objects."""
+        """Generates multiple embedding vectors from the input `Content` which consists of a batch
+        of strings represented as `EmbedContentRequest` objects.
+
+        Args:
+            model: The model's resource name.
+            requests: Embed requests for the batch.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
             "POST",
@@ -297,7 +362,15 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.CountTokensResponse:
-        """Runs a model's tokenizer on input `Content` and returns the token count."""
+        """Runs a model's tokenizer on input `Content` and returns the token count.
+
+        Args:
+            model: The model's resource name.
+            contents: The input given to the model as a prompt.
+            generate_content_request: The overall input given to the `Model`.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
             "POST",
@@ -328,7 +401,14 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[types.GenerateContentBatchOutput]:
-        """Enqueues a batch of `GenerateContent` requests for batch processing."""
+        """Enqueues a batch of `GenerateContent` requests for batch processing.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            batch: The batch to create.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return _request_operation(
             self._client,
@@ -361,7 +441,14 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[types.EmbedContentBatchOutput]:
-        """Enqueues a batch of `EmbedContent` requests for batch processing."""
+        """Enqueues a batch of `EmbedContent` requests for batch processing.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            batch: The batch to create.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return _request_operation(
             self._client,
@@ -393,7 +480,14 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Model:
-        """Gets information about a specific `Model` such as its version number, token limits, parameters and other metadata."""
+        """Gets information about a specific `Model` such as its version number, token limits,
+        parameters and other metadata.
+
+        Args:
+            name: The resource name of the model.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="models/")
         return self._client.request(
             "GET",
@@ -417,7 +511,14 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> SyncPager[types.ListModelsResponse, types.Model]:
-        """Lists the `Model`s available through the Gemini API."""
+        """Lists the `Model`s available through the Gemini API.
+
+        Args:
+            page_size: The maximum number of `Models` to return (per page).
+            page_token: A page token, received from a previous `ListModels` call.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.paginate(
             "GET",
             "models",
@@ -450,7 +551,15 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.PredictResponse:
-        """Performs a prediction request."""
+        """Performs a prediction request.
+
+        Args:
+            model: The name of the model for prediction.
+            instances: The instances that are the input to the prediction call.
+            parameters: The parameters that govern the prediction call.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
             "POST",
@@ -483,7 +592,15 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[dict[str, Any]]:
-        """Same as Predict but returns an LRO."""
+        """Same as Predict but returns an LRO.
+
+        Args:
+            model: The name of the model for prediction.
+            instances: The instances that are the input to the prediction call.
+            parameters: The parameters that govern the prediction call.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return _request_operation(
             self._client,
@@ -544,7 +661,23 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
-        """Generates a model response given an input `GenerateContentRequest`."""
+        """Generates a model response given an input `GenerateContentRequest`.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            contents: The content of the current conversation with the model.
+            system_instruction: Developer set system instruction(s).
+            tools: A list of `Tools` the `Model` may use to generate the next response.
+            tool_config: Tool configuration for any `Tool` specified in the request.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            generation_config: Configuration options for model generation and outputs.
+            cached_content: The name of the content cached to use as context to serve the
+                prediction.
+            service_tier: The service tier of the request.
+            store: Configures the logging behavior for a given request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
             "POST",
@@ -594,7 +727,24 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateAnswerResponse:
-        """Generates a grounded answer from the model given an input `GenerateAnswerRequest`."""
+        """Generates a grounded answer from the model given an input `GenerateAnswerRequest`.
+
+        Args:
+            model: The name of the `Model` to use for generating the grounded response.
+            contents: The content of the current conversation with the `Model`.
+            answer_style: Style in which answers should be returned.
+            inline_passages: Passages provided inline with the request.
+            semantic_retriever: Content retrieved from resources created via the Semantic Retriever
+                API.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            temperature: Controls the randomness of the output. Values can range from [0.0,1.0],
+                inclusive. A value closer to 1.0 will produce responses that are more varied and
+                creative, while a value closer to 0.0 will typically result in more straightforward
+                responses from the model. A low temperature (~0.2) is usually recommended for
+                Attributed-Question-Answering use cases.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
             "POST",
@@ -642,7 +792,23 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[types.GenerateContentResponse]:
-        """Generates a streamed response from the model given an input `GenerateContentRequest`."""
+        """Generates a streamed response from the model given an input `GenerateContentRequest`.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            contents: The content of the current conversation with the model.
+            system_instruction: Developer set system instruction(s).
+            tools: A list of `Tools` the `Model` may use to generate the next response.
+            tool_config: Tool configuration for any `Tool` specified in the request.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            generation_config: Configuration options for model generation and outputs.
+            cached_content: The name of the content cached to use as context to serve the
+                prediction.
+            service_tier: The service tier of the request.
+            store: Configures the logging behavior for a given request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.stream(
             "POST",
@@ -687,7 +853,23 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.EmbedContentResponse:
-        """Generates a text embedding vector from the input `Content` using the specified Gemini Embedding model."""
+        """Generates a text embedding vector from the input `Content` using the specified Gemini
+        Embedding model.
+
+        Args:
+            model: The model's resource name.
+            content: The content to embed.
+            task_type: Deprecated: Please use EmbedContentConfig.task_type instead.
+            title: Deprecated: Please use EmbedContentConfig.title instead.
+            output_dimensionality: Deprecated: Please use EmbedContentConfig.output_dimensionality
+                instead.
+            embed_content_config: Configuration for the EmbedContent request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
+        _deprecated_argument(task_type, "embed_content(task_type=...)")
+        _deprecated_argument(title, "embed_content(title=...)")
+        _deprecated_argument(output_dimensionality, "embed_content(output_dimensionality=...)")
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
             "POST",
@@ -722,7 +904,15 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.BatchEmbedContentsResponse:
-        """Generates multiple embedding vectors from the input `Content` which consists of a batch of strings represented as `EmbedContentRequest` objects."""
+        """Generates multiple embedding vectors from the input `Content` which consists of a batch
+        of strings represented as `EmbedContentRequest` objects.
+
+        Args:
+            model: The model's resource name.
+            requests: Embed requests for the batch.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
             "POST",
@@ -756,7 +946,15 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.CountTokensResponse:
-        """Runs a model's tokenizer on input `Content` and returns the token count."""
+        """Runs a model's tokenizer on input `Content` and returns the token count.
+
+        Args:
+            model: The model's resource name.
+            contents: The input given to the model as a prompt.
+            generate_content_request: The overall input given to the `Model`.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
             "POST",
@@ -787,7 +985,14 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[types.GenerateContentBatchOutput]:
-        """Enqueues a batch of `GenerateContent` requests for batch processing."""
+        """Enqueues a batch of `GenerateContent` requests for batch processing.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            batch: The batch to create.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return await _async_request_operation(
             self._client,
@@ -820,7 +1025,14 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[types.EmbedContentBatchOutput]:
-        """Enqueues a batch of `EmbedContent` requests for batch processing."""
+        """Enqueues a batch of `EmbedContent` requests for batch processing.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            batch: The batch to create.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return await _async_request_operation(
             self._client,
@@ -852,7 +1064,14 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Model:
-        """Gets information about a specific `Model` such as its version number, token limits, parameters and other metadata."""
+        """Gets information about a specific `Model` such as its version number, token limits,
+        parameters and other metadata.
+
+        Args:
+            name: The resource name of the model.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="models/")
         return await self._client.request(
             "GET",
@@ -876,7 +1095,14 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[types.ListModelsResponse, types.Model]:
-        """Lists the `Model`s available through the Gemini API."""
+        """Lists the `Model`s available through the Gemini API.
+
+        Args:
+            page_size: The maximum number of `Models` to return (per page).
+            page_token: A page token, received from a previous `ListModels` call.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.paginate(
             "GET",
             "models",
@@ -909,7 +1135,15 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.PredictResponse:
-        """Performs a prediction request."""
+        """Performs a prediction request.
+
+        Args:
+            model: The name of the model for prediction.
+            instances: The instances that are the input to the prediction call.
+            parameters: The parameters that govern the prediction call.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
             "POST",
@@ -942,7 +1176,15 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[dict[str, Any]]:
-        """Same as Predict but returns an LRO."""
+        """Same as Predict but returns an LRO.
+
+        Args:
+            model: The name of the model for prediction.
+            instances: The instances that are the input to the prediction call.
+            parameters: The parameters that govern the prediction call.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return await _async_request_operation(
             self._client,

@@ -3,19 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
-    AsyncBinaryResponse,
     AsyncOperation,
     AsyncPager,
     AsyncStream,
-    BinaryResponse,
     Body,
     Headers,
     NotGiven,
@@ -27,19 +25,15 @@ from .._core import (
     SyncPager,
     Timeout,
     async_to_raw_response_wrapper,
+    to_raw_response_wrapper,
     async_request_empty as _async_request_empty,
-    async_request_media as _async_request_media,
     async_request_operation as _async_request_operation,
-    async_request_upload as _async_request_upload,
     build_body as _build_body,
     field_mask as _field_mask,
     path_param as _path_param,
     request_empty as _request_empty,
-    request_media as _request_media,
     request_operation as _request_operation,
-    request_upload as _request_upload,
     strip_not_given as _strip_not_given,
-    to_raw_response_wrapper,
 )
 
 if TYPE_CHECKING:
@@ -93,7 +87,23 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
-        """Generates a model response given an input `GenerateContentRequest`."""
+        """Generates a model response given an input `GenerateContentRequest`.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            contents: The content of the current conversation with the model.
+            system_instruction: Developer set system instruction(s).
+            tools: A list of `Tools` the `Model` may use to generate the next response.
+            tool_config: Tool configuration for any `Tool` specified in the request.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            generation_config: Configuration options for model generation and outputs.
+            cached_content: The name of the content cached to use as context to serve the
+                prediction.
+            service_tier: The service tier of the request.
+            store: Configures the logging behavior for a given request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return self._client.request(
             "POST",
@@ -144,7 +154,23 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Stream[types.GenerateContentResponse]:
-        """Generates a streamed response from the model given an input `GenerateContentRequest`."""
+        """Generates a streamed response from the model given an input `GenerateContentRequest`.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            contents: The content of the current conversation with the model.
+            system_instruction: Developer set system instruction(s).
+            tools: A list of `Tools` the `Model` may use to generate the next response.
+            tool_config: Tool configuration for any `Tool` specified in the request.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            generation_config: Configuration options for model generation and outputs.
+            cached_content: The name of the content cached to use as context to serve the
+                prediction.
+            service_tier: The service tier of the request.
+            store: Configures the logging behavior for a given request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return self._client.stream(
             "POST",
@@ -183,7 +209,14 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[types.GenerateContentBatchOutput]:
-        """Enqueues a batch of `GenerateContent` requests for batch processing."""
+        """Enqueues a batch of `GenerateContent` requests for batch processing.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            batch: The batch to create.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return _request_operation(
             self._client,
@@ -216,7 +249,14 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[types.EmbedContentBatchOutput]:
-        """Enqueues a batch of `EmbedContent` requests for batch processing."""
+        """Enqueues a batch of `EmbedContent` requests for batch processing.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            batch: The batch to create.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return _request_operation(
             self._client,
@@ -248,7 +288,13 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.TunedModel:
-        """Gets information about a specific TunedModel."""
+        """Gets information about a specific TunedModel.
+
+        Args:
+            name: The resource name of the model.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return self._client.request(
             "GET",
@@ -273,7 +319,16 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> SyncPager[types.ListTunedModelsResponse, types.TunedModel]:
-        """Lists created tuned models."""
+        """Lists created tuned models.
+
+        Args:
+            page_size: The maximum number of `TunedModels` to return (per page).
+            page_token: A page token, received from a previous `ListTunedModels` call.
+            filter: A filter is a full text search over the tuned model's description and display
+                name.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.paginate(
             "GET",
             "tunedModels",
@@ -316,7 +371,23 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[types.TunedModel]:
-        """Creates a tuned model."""
+        """Creates a tuned model.
+
+        Args:
+            tuning_task: The tuning task that creates the tuned model.
+            tuned_model_id: The unique id for the tuned model if specified.
+            tuned_model_source: TunedModel to use as the starting point for training the new model.
+            base_model: The name of the `Model` to tune.
+            display_name: The name to display for this model in user interfaces.
+            description: A short description of this model.
+            temperature: Controls the randomness of the output.
+            top_p: For Nucleus sampling.
+            top_k: For Top-k sampling.
+            reader_project_numbers: List of project numbers that have read access to the tuned
+                model.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return _request_operation(
             self._client,
             "POST",
@@ -371,7 +442,24 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.TunedModel:
-        """Updates a tuned model."""
+        """Updates a tuned model.
+
+        Args:
+            name: The tuned model name.
+            tuning_task: The tuning task that creates the tuned model.
+            update_mask: The list of fields to update.
+            tuned_model_source: TunedModel to use as the starting point for training the new model.
+            base_model: The name of the `Model` to tune.
+            display_name: The name to display for this model in user interfaces.
+            description: A short description of this model.
+            temperature: Controls the randomness of the output.
+            top_p: For Nucleus sampling.
+            top_k: For Top-k sampling.
+            reader_project_numbers: List of project numbers that have read access to the tuned
+                model.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return self._client.request(
             "PATCH",
@@ -414,7 +502,13 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes a tuned model."""
+        """Deletes a tuned model.
+
+        Args:
+            name: The resource name of the model.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return _request_empty(
             self._client,
@@ -438,7 +532,15 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Transfers ownership of the tuned model."""
+        """Transfers ownership of the tuned model.
+
+        Args:
+            name: The resource name of the tuned model to transfer ownership.
+            email_address: The email address of the user to whom the tuned model is being
+                transferred to.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return _request_empty(
             self._client,
@@ -504,7 +606,23 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
-        """Generates a model response given an input `GenerateContentRequest`."""
+        """Generates a model response given an input `GenerateContentRequest`.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            contents: The content of the current conversation with the model.
+            system_instruction: Developer set system instruction(s).
+            tools: A list of `Tools` the `Model` may use to generate the next response.
+            tool_config: Tool configuration for any `Tool` specified in the request.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            generation_config: Configuration options for model generation and outputs.
+            cached_content: The name of the content cached to use as context to serve the
+                prediction.
+            service_tier: The service tier of the request.
+            store: Configures the logging behavior for a given request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return await self._client.request(
             "POST",
@@ -555,7 +673,23 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[types.GenerateContentResponse]:
-        """Generates a streamed response from the model given an input `GenerateContentRequest`."""
+        """Generates a streamed response from the model given an input `GenerateContentRequest`.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            contents: The content of the current conversation with the model.
+            system_instruction: Developer set system instruction(s).
+            tools: A list of `Tools` the `Model` may use to generate the next response.
+            tool_config: Tool configuration for any `Tool` specified in the request.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            generation_config: Configuration options for model generation and outputs.
+            cached_content: The name of the content cached to use as context to serve the
+                prediction.
+            service_tier: The service tier of the request.
+            store: Configures the logging behavior for a given request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return await self._client.stream(
             "POST",
@@ -594,7 +728,14 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[types.GenerateContentBatchOutput]:
-        """Enqueues a batch of `GenerateContent` requests for batch processing."""
+        """Enqueues a batch of `GenerateContent` requests for batch processing.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            batch: The batch to create.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return await _async_request_operation(
             self._client,
@@ -627,7 +768,14 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[types.EmbedContentBatchOutput]:
-        """Enqueues a batch of `EmbedContent` requests for batch processing."""
+        """Enqueues a batch of `EmbedContent` requests for batch processing.
+
+        Args:
+            model: The name of the `Model` to use for generating the completion.
+            batch: The batch to create.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return await _async_request_operation(
             self._client,
@@ -659,7 +807,13 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.TunedModel:
-        """Gets information about a specific TunedModel."""
+        """Gets information about a specific TunedModel.
+
+        Args:
+            name: The resource name of the model.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await self._client.request(
             "GET",
@@ -684,7 +838,16 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[types.ListTunedModelsResponse, types.TunedModel]:
-        """Lists created tuned models."""
+        """Lists created tuned models.
+
+        Args:
+            page_size: The maximum number of `TunedModels` to return (per page).
+            page_token: A page token, received from a previous `ListTunedModels` call.
+            filter: A filter is a full text search over the tuned model's description and display
+                name.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.paginate(
             "GET",
             "tunedModels",
@@ -727,7 +890,23 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[types.TunedModel]:
-        """Creates a tuned model."""
+        """Creates a tuned model.
+
+        Args:
+            tuning_task: The tuning task that creates the tuned model.
+            tuned_model_id: The unique id for the tuned model if specified.
+            tuned_model_source: TunedModel to use as the starting point for training the new model.
+            base_model: The name of the `Model` to tune.
+            display_name: The name to display for this model in user interfaces.
+            description: A short description of this model.
+            temperature: Controls the randomness of the output.
+            top_p: For Nucleus sampling.
+            top_k: For Top-k sampling.
+            reader_project_numbers: List of project numbers that have read access to the tuned
+                model.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return await _async_request_operation(
             self._client,
             "POST",
@@ -782,7 +961,24 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.TunedModel:
-        """Updates a tuned model."""
+        """Updates a tuned model.
+
+        Args:
+            name: The tuned model name.
+            tuning_task: The tuning task that creates the tuned model.
+            update_mask: The list of fields to update.
+            tuned_model_source: TunedModel to use as the starting point for training the new model.
+            base_model: The name of the `Model` to tune.
+            display_name: The name to display for this model in user interfaces.
+            description: A short description of this model.
+            temperature: Controls the randomness of the output.
+            top_p: For Nucleus sampling.
+            top_k: For Top-k sampling.
+            reader_project_numbers: List of project numbers that have read access to the tuned
+                model.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await self._client.request(
             "PATCH",
@@ -825,7 +1021,13 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes a tuned model."""
+        """Deletes a tuned model.
+
+        Args:
+            name: The resource name of the model.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await _async_request_empty(
             self._client,
@@ -849,7 +1051,15 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Transfers ownership of the tuned model."""
+        """Transfers ownership of the tuned model.
+
+        Args:
+            name: The resource name of the tuned model to transfer ownership.
+            email_address: The email address of the user to whom the tuned model is being
+                transferred to.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await _async_request_empty(
             self._client,

@@ -3,43 +3,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
 
 from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
-    AsyncBinaryResponse,
-    AsyncOperation,
     AsyncPager,
-    AsyncStream,
-    BinaryResponse,
     Body,
     Headers,
     NotGiven,
-    Operation,
     Query,
     RequestOptions,
-    Stream,
     SyncAPIResource,
     SyncPager,
     Timeout,
     async_to_raw_response_wrapper,
+    to_raw_response_wrapper,
     async_request_empty as _async_request_empty,
-    async_request_media as _async_request_media,
-    async_request_operation as _async_request_operation,
-    async_request_upload as _async_request_upload,
     build_body as _build_body,
     field_mask as _field_mask,
     path_param as _path_param,
     request_empty as _request_empty,
-    request_media as _request_media,
-    request_operation as _request_operation,
-    request_upload as _request_upload,
     strip_not_given as _strip_not_given,
-    to_raw_response_wrapper,
 )
 
 __all__ = ["TunedModelsPermissions", "AsyncTunedModelsPermissions"]
@@ -65,7 +52,16 @@ class TunedModelsPermissions(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Permission:
-        """Create a permission to a specific resource."""
+        """Create a permission to a specific resource.
+
+        Args:
+            parent: The parent resource of the `Permission`.
+            role: The role granted by this permission.
+            grantee_type: The type of the grantee.
+            email_address: The email address of the user of group which this permission refers.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.request(
             "POST",
@@ -97,7 +93,13 @@ class TunedModelsPermissions(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Permission:
-        """Gets information about a specific Permission."""
+        """Gets information about a specific Permission.
+
+        Args:
+            name: The resource name of the permission.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name")
         return self._client.request(
             "GET",
@@ -122,7 +124,15 @@ class TunedModelsPermissions(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> SyncPager[types.ListPermissionsResponse, types.Permission]:
-        """Lists permissions for the specific resource."""
+        """Lists permissions for the specific resource.
+
+        Args:
+            parent: The parent resource of the permissions.
+            page_size: The maximum number of `Permission`s to return (per page).
+            page_token: A page token, received from a previous `ListPermissions` call.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.paginate(
             "GET",
@@ -158,7 +168,17 @@ class TunedModelsPermissions(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Permission:
-        """Updates the permission."""
+        """Updates the permission.
+
+        Args:
+            name: The permission name.
+            role: The role granted by this permission.
+            update_mask: The list of fields to update.
+            grantee_type: The type of the grantee.
+            email_address: The email address of the user of group which this permission refers.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name")
         return self._client.request(
             "PATCH",
@@ -195,7 +215,13 @@ class TunedModelsPermissions(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes the permission."""
+        """Deletes the permission.
+
+        Args:
+            name: The resource name of the permission.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name")
         return _request_empty(
             self._client,
@@ -230,7 +256,16 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Permission:
-        """Create a permission to a specific resource."""
+        """Create a permission to a specific resource.
+
+        Args:
+            parent: The parent resource of the `Permission`.
+            role: The role granted by this permission.
+            grantee_type: The type of the grantee.
+            email_address: The email address of the user of group which this permission refers.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return await self._client.request(
             "POST",
@@ -262,7 +297,13 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Permission:
-        """Gets information about a specific Permission."""
+        """Gets information about a specific Permission.
+
+        Args:
+            name: The resource name of the permission.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name")
         return await self._client.request(
             "GET",
@@ -287,7 +328,15 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[types.ListPermissionsResponse, types.Permission]:
-        """Lists permissions for the specific resource."""
+        """Lists permissions for the specific resource.
+
+        Args:
+            parent: The parent resource of the permissions.
+            page_size: The maximum number of `Permission`s to return (per page).
+            page_token: A page token, received from a previous `ListPermissions` call.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.paginate(
             "GET",
@@ -323,7 +372,17 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Permission:
-        """Updates the permission."""
+        """Updates the permission.
+
+        Args:
+            name: The permission name.
+            role: The role granted by this permission.
+            update_mask: The list of fields to update.
+            grantee_type: The type of the grantee.
+            email_address: The email address of the user of group which this permission refers.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name")
         return await self._client.request(
             "PATCH",
@@ -360,7 +419,13 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes the permission."""
+        """Deletes the permission.
+
+        Args:
+            name: The resource name of the permission.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name")
         return await _async_request_empty(
             self._client,

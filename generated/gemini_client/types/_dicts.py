@@ -514,14 +514,16 @@ class ActivityStartDict(TypedDict, total=False):
 
 
 class AsyncBatchEmbedContentRequestDict(TypedDict, total=False):
-    """The dict form of `AsyncBatchEmbedContentRequest`. Request for an `AsyncBatchEmbedContent` operation."""
+    """The dict form of `AsyncBatchEmbedContentRequest`. Request for an `AsyncBatchEmbedContent`
+    operation."""
 
     batch: EmbedContentBatch | EmbedContentBatchDict
     """The batch to create."""
 
 
 class AttributionSourceIdDict(TypedDict, total=False):
-    """The dict form of `AttributionSourceId`. Identifier for the source contributing to this attribution."""
+    """The dict form of `AttributionSourceId`. Identifier for the source contributing to this
+    attribution."""
 
     grounding_passage: GroundingPassageId | GroundingPassageIdDict
     """Identifier for an inline passage."""
@@ -562,11 +564,13 @@ class AudioResponseFormatDict(TypedDict, total=False):
 
 
 class AudioTranscriptionConfigDict(TypedDict, total=False):
-    """The dict form of `AudioTranscriptionConfig`. Enables transcription of audio; has no fields yet."""
+    """The dict form of `AudioTranscriptionConfig`. Enables transcription of audio; has no fields
+    yet."""
 
 
 class AuthTokenDict(TypedDict, total=False):
-    """The dict form of `AuthToken`. A short-lived token a client (e.g. a browser) uses instead of the API key for Live sessions."""
+    """The dict form of `AuthToken`. A short-lived token a client (e.g. a browser) uses instead of
+    the API key for Live sessions."""
 
     expire_time: str
     """When messages of sessions using the token stop being accepted (default 30 minutes)."""
@@ -597,7 +601,8 @@ class AuthTokenDict(TypedDict, total=False):
 
 
 class AutomaticActivityDetectionDict(TypedDict, total=False):
-    """The dict form of `AutomaticActivityDetection`. Configures automatic detection of user activity."""
+    """The dict form of `AutomaticActivityDetection`. Configures automatic detection of user
+    activity."""
 
     disabled: bool
     """If true, the client sends activityStart and activityEnd itself."""
@@ -628,7 +633,8 @@ class AutomaticActivityDetectionDict(TypedDict, total=False):
 
 
 class BatchEmbedContentsRequestDict(TypedDict, total=False):
-    """The dict form of `BatchEmbedContentsRequest`. Batch request to get embeddings from the model for a list of prompts."""
+    """The dict form of `BatchEmbedContentsRequest`. Batch request to get embeddings from the model
+    for a list of prompts."""
 
     requests: Sequence[EmbedContentRequest | EmbedContentRequestDict]
     """Embed requests for the batch."""
@@ -639,7 +645,8 @@ class BatchEmbedContentsResponseDict(TypedDict, total=False):
 
 
 class BatchGenerateContentRequestDict(TypedDict, total=False):
-    """The dict form of `BatchGenerateContentRequest`. Request for a `BatchGenerateContent` operation."""
+    """The dict form of `BatchGenerateContentRequest`. Request for a `BatchGenerateContent`
+    operation."""
 
     batch: GenerateContentBatch | GenerateContentBatchDict
     """The batch to create."""
@@ -650,7 +657,8 @@ class BatchStatsDict(TypedDict, total=False):
 
 
 class BidiGenerateContentClientContentDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentClientContent`. Conversation content from the client, appended to the history in order."""
+    """The dict form of `BidiGenerateContentClientContent`. Conversation content from the client,
+    appended to the history in order."""
 
     turns: ContentListUnion
     """The content appended to the conversation with the model."""
@@ -663,7 +671,8 @@ class BidiGenerateContentClientContentDict(TypedDict, total=False):
 
 
 class BidiGenerateContentClientMessageDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentClientMessage`. A message the client sends on a Live session; exactly one field is set."""
+    """The dict form of `BidiGenerateContentClientMessage`. A message the client sends on a Live
+    session; exactly one field is set."""
 
     setup: BidiGenerateContentSetup | BidiGenerateContentSetupDict
     """Session configuration, sent in the first message only."""
@@ -688,10 +697,11 @@ class BidiGenerateContentClientMessageDict(TypedDict, total=False):
 
 
 class BidiGenerateContentRealtimeInputDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentRealtimeInput`. User input sent in real time; exactly one field is set per message."""
+    """The dict form of `BidiGenerateContentRealtimeInput`. User input sent in real time; exactly
+    one field is set per message."""
 
     media_chunks: Sequence[Blob | BlobDict]
-    """Inlined media; use audio, video or text instead."""
+    """Deprecated by the API. Inlined media; use audio, video or text instead."""
 
     mediaChunks: Sequence[Blob | BlobDict]
     """The wire name of `media_chunks`."""
@@ -725,15 +735,18 @@ class BidiGenerateContentRealtimeInputDict(TypedDict, total=False):
 
 
 class BidiGenerateContentServerContentDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentServerContent`. Incremental server update generated by the model in response to client messages."""
+    """The dict form of `BidiGenerateContentServerContent`. Incremental server update generated by
+    the model in response to client messages."""
 
 
 class BidiGenerateContentServerMessageDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentServerMessage`. A message the server sends on a Live session; one kind per message, plus usageMetadata."""
+    """The dict form of `BidiGenerateContentServerMessage`. A message the server sends on a Live
+    session; one kind per message, plus usageMetadata."""
 
 
 class BidiGenerateContentSetupDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentSetup`. Configuration of a Live session, sent once as the first message."""
+    """The dict form of `BidiGenerateContentSetup`. Configuration of a Live session, sent once as
+    the first message."""
 
     model: str
     """The model's resource name, `models/{model}`."""
@@ -788,19 +801,23 @@ class BidiGenerateContentSetupDict(TypedDict, total=False):
 
 
 class BidiGenerateContentSetupCompleteDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentSetupComplete`. Sent in answer to the setup message; has no fields."""
+    """The dict form of `BidiGenerateContentSetupComplete`. Sent in answer to the setup message; has
+    no fields."""
 
 
 class BidiGenerateContentToolCallDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentToolCall`. A request for the client to run the function calls and answer with their ids."""
+    """The dict form of `BidiGenerateContentToolCall`. A request for the client to run the function
+    calls and answer with their ids."""
 
 
 class BidiGenerateContentToolCallCancellationDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentToolCallCancellation`. Earlier tool calls that are cancelled (e.g. the user interrupted); their results are ignored."""
+    """The dict form of `BidiGenerateContentToolCallCancellation`. Earlier tool calls that are
+    cancelled (e.g. the user interrupted); their results are ignored."""
 
 
 class BidiGenerateContentToolResponseDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentToolResponse`. The client's answer to a toolCall, matched to its calls by id."""
+    """The dict form of `BidiGenerateContentToolResponse`. The client's answer to a toolCall,
+    matched to its calls by id."""
 
     function_responses: Sequence[FunctionResponse | FunctionResponseDict]
     """The responses to the function calls."""
@@ -810,7 +827,8 @@ class BidiGenerateContentToolResponseDict(TypedDict, total=False):
 
 
 class BidiGenerateContentTranscriptionDict(TypedDict, total=False):
-    """The dict form of `BidiGenerateContentTranscription`. Transcription of audio (input or output)."""
+    """The dict form of `BidiGenerateContentTranscription`. Transcription of audio (input or
+    output)."""
 
 
 class BlobDict(TypedDict, total=False):
@@ -827,7 +845,8 @@ class BlobDict(TypedDict, total=False):
 
 
 class CachedContentDict(TypedDict, total=False):
-    """The dict form of `CachedContent`. Content that has been preprocessed and can be used in subsequent request to GenerativeService."""
+    """The dict form of `CachedContent`. Content that has been preprocessed and can be used in
+    subsequent request to GenerativeService."""
 
     expire_time: str
     """Timestamp in UTC of when this resource is considered expired."""
@@ -887,7 +906,8 @@ class CandidateDict(TypedDict, total=False):
 
 
 class ChunkingConfigDict(TypedDict, total=False):
-    """The dict form of `ChunkingConfig`. Parameters for telling the service how to chunk the file. inspired by google3/cloud/ai/platform/extension/lib/retrieval/config/chunker_config.proto"""
+    """The dict form of `ChunkingConfig`. Parameters for telling the service how to chunk the file.
+    inspired by google3/cloud/ai/platform/extension/lib/retrieval/config/chunker_config.proto"""
 
     white_space_config: WhiteSpaceConfig | WhiteSpaceConfigDict
     """White space chunking configuration."""
@@ -897,7 +917,8 @@ class ChunkingConfigDict(TypedDict, total=False):
 
 
 class CitationMetadataDict(TypedDict, total=False):
-    """The dict form of `CitationMetadata`. A collection of source attributions for a piece of content."""
+    """The dict form of `CitationMetadata`. A collection of source attributions for a piece of
+    content."""
 
     citation_sources: Sequence[CitationSource | CitationSourceDict]
     """Citations to sources for a specific response."""
@@ -907,7 +928,8 @@ class CitationMetadataDict(TypedDict, total=False):
 
 
 class CitationSourceDict(TypedDict, total=False):
-    """The dict form of `CitationSource`. A citation to a source for a portion of a specific response."""
+    """The dict form of `CitationSource`. A citation to a source for a portion of a specific
+    response."""
 
     start_index: int
     """Start of segment of the response that is attributed to this source."""
@@ -929,7 +951,8 @@ class CitationSourceDict(TypedDict, total=False):
 
 
 class CodeExecutionDict(TypedDict, total=False):
-    """The dict form of `CodeExecution`. Tool that executes code generated by the model, and automatically returns the result to the model."""
+    """The dict form of `CodeExecution`. Tool that executes code generated by the model, and
+    automatically returns the result to the model."""
 
 
 class CodeExecutionResultDict(TypedDict, total=False):
@@ -978,7 +1001,8 @@ class ConditionDict(TypedDict, total=False):
 
 
 class ContentDict(TypedDict, total=False):
-    """The dict form of `Content`. The base structured datatype containing multi-part content of a message."""
+    """The dict form of `Content`. The base structured datatype containing multi-part content of a
+    message."""
 
     parts: Sequence[Part | PartDict]
     """Ordered `Parts` that constitute a single message."""
@@ -1024,7 +1048,8 @@ class CorpusDict(TypedDict, total=False):
 
 
 class CountTokensRequestDict(TypedDict, total=False):
-    """The dict form of `CountTokensRequest`. Counts the number of tokens in the `prompt` sent to a model."""
+    """The dict form of `CountTokensRequest`. Counts the number of tokens in the `prompt` sent to a
+    model."""
 
     contents: ContentListUnion
     """The input given to the model as a prompt."""
@@ -1067,7 +1092,8 @@ class CreateFileResponseDict(TypedDict, total=False):
 
 
 class CreateInteractionRequestDict(TypedDict, total=False):
-    """The dict form of `CreateInteractionRequest`. A new interaction with a model (`model`) or an agent (`agent`)."""
+    """The dict form of `CreateInteractionRequest`. A new interaction with a model (`model`) or an
+    agent (`agent`)."""
 
     model: str
     """The model that answers, e.g. \"gemini-2.5-flash\" (not with `agent`)."""
@@ -1140,7 +1166,8 @@ class CustomLongRunningOperationDict(TypedDict, total=False):
     """The normal, successful response of the operation."""
 
     name: str
-    """The server-assigned name, which is only unique within the same service that originally returns it."""
+    """The server-assigned name, which is only unique within the same service that originally
+    returns it."""
 
     metadata: dict[str, Any]
     """Service-specific metadata associated with the operation."""
@@ -1201,7 +1228,8 @@ class DocumentDict(TypedDict, total=False):
 
 
 class DynamicRetrievalConfigDict(TypedDict, total=False):
-    """The dict form of `DynamicRetrievalConfig`. Describes the options to customize dynamic retrieval."""
+    """The dict form of `DynamicRetrievalConfig`. Describes the options to customize dynamic
+    retrieval."""
 
     mode: DynamicRetrievalConfigMode | str
     """The mode of the predictor to be used in dynamic retrieval."""
@@ -1214,7 +1242,8 @@ class DynamicRetrievalConfigDict(TypedDict, total=False):
 
 
 class EmbedContentBatchDict(TypedDict, total=False):
-    """The dict form of `EmbedContentBatch`. A resource representing a batch of `EmbedContent` requests."""
+    """The dict form of `EmbedContentBatch`. A resource representing a batch of `EmbedContent`
+    requests."""
 
     model: str
     """The name of the `Model` to use for generating the completion."""
@@ -1256,7 +1285,8 @@ class EmbedContentConfigDict(TypedDict, total=False):
     """The wire name of `task_type`."""
 
     auto_truncate: bool
-    """Whether to silently truncate the input content if it's longer than the maximum sequence length."""
+    """Whether to silently truncate the input content if it's longer than the maximum sequence
+    length."""
 
     autoTruncate: bool
     """The wire name of `auto_truncate`."""
@@ -1281,7 +1311,8 @@ class EmbedContentConfigDict(TypedDict, total=False):
 
 
 class EmbedContentRequestDict(TypedDict, total=False):
-    """The dict form of `EmbedContentRequest`. Request containing the `Content` for the model to embed."""
+    """The dict form of `EmbedContentRequest`. Request containing the `Content` for the model to
+    embed."""
 
     model: str
     """The model's resource name."""
@@ -1320,11 +1351,13 @@ class EmbeddingUsageMetadataDict(TypedDict, total=False):
 
 
 class EmptyDict(TypedDict, total=False):
-    """The dict form of `Empty`. A generic empty message that you can re-use to avoid defining duplicated empty messages in your APIs."""
+    """The dict form of `Empty`. A generic empty message that you can re-use to avoid defining
+    duplicated empty messages in your APIs."""
 
 
 class ExecutableCodeDict(TypedDict, total=False):
-    """The dict form of `ExecutableCode`. Code generated by the model that is meant to be executed, and the result returned to the model."""
+    """The dict form of `ExecutableCode`. Code generated by the model that is meant to be executed,
+    and the result returned to the model."""
 
     id: str
     """Unique identifier of the `ExecutableCode` part."""
@@ -1369,7 +1402,8 @@ class FileDataDict(TypedDict, total=False):
 
 
 class FileSearchDict(TypedDict, total=False):
-    """The dict form of `FileSearch`. The FileSearch tool that retrieves knowledge from Semantic Retrieval corpora."""
+    """The dict form of `FileSearch`. The FileSearch tool that retrieves knowledge from Semantic
+    Retrieval corpora."""
 
     file_search_store_names: Sequence[str]
     """The names of the file_search_stores to retrieve from."""
@@ -1407,7 +1441,9 @@ class FileSearchStoreDict(TypedDict, total=False):
 
 
 class FunctionCallDict(TypedDict, total=False):
-    """The dict form of `FunctionCall`. A predicted `FunctionCall` returned from the model that contains a string representing the `FunctionDeclaration.name` with the arguments and their values."""
+    """The dict form of `FunctionCall`. A predicted `FunctionCall` returned from the model that
+    contains a string representing the `FunctionDeclaration.name` with the arguments and their
+    values."""
 
     id: str
     """Unique identifier of the function call."""
@@ -1420,7 +1456,8 @@ class FunctionCallDict(TypedDict, total=False):
 
 
 class FunctionCallingConfigDict(TypedDict, total=False):
-    """The dict form of `FunctionCallingConfig`. Configuration for specifying function calling behavior."""
+    """The dict form of `FunctionCallingConfig`. Configuration for specifying function calling
+    behavior."""
 
     mode: FunctionCallingConfigMode | str
     """Specifies the mode in which function calling should execute."""
@@ -1433,7 +1470,8 @@ class FunctionCallingConfigDict(TypedDict, total=False):
 
 
 class FunctionDeclarationDict(TypedDict, total=False):
-    """The dict form of `FunctionDeclaration`. Structured representation of a function declaration as defined by the OpenAPI 3.03 specification."""
+    """The dict form of `FunctionDeclaration`. Structured representation of a function declaration
+    as defined by the OpenAPI 3.03 specification."""
 
     name: str
     """The name of the function."""
@@ -1464,7 +1502,9 @@ class FunctionDeclarationDict(TypedDict, total=False):
 
 
 class FunctionResponseDict(TypedDict, total=False):
-    """The dict form of `FunctionResponse`. The result output from a `FunctionCall` that contains a string representing the `FunctionDeclaration.name` and a structured JSON object containing any..."""
+    """The dict form of `FunctionResponse`. The result output from a `FunctionCall` that contains a
+    string representing the `FunctionDeclaration.name` and a structured JSON object containing
+    any..."""
 
     id: str
     """The identifier of the function call this response is for."""
@@ -1479,7 +1519,8 @@ class FunctionResponseDict(TypedDict, total=False):
     """Ordered `Parts` that constitute a function response."""
 
     will_continue: bool
-    """Signals that function call continues, and more responses will be returned, turning the function call into a generator."""
+    """Signals that function call continues, and more responses will be returned, turning the
+    function call into a generator."""
 
     willContinue: bool
     """The wire name of `will_continue`."""
@@ -1502,7 +1543,8 @@ class FunctionResponseBlobDict(TypedDict, total=False):
 
 
 class FunctionResponsePartDict(TypedDict, total=False):
-    """The dict form of `FunctionResponsePart`. A datatype containing media that is part of a `FunctionResponse` message."""
+    """The dict form of `FunctionResponsePart`. A datatype containing media that is part of a
+    `FunctionResponse` message."""
 
     inline_data: FunctionResponseBlob | FunctionResponseBlobDict
     """Inline media bytes."""
@@ -1512,7 +1554,8 @@ class FunctionResponsePartDict(TypedDict, total=False):
 
 
 class GenerateAnswerRequestDict(TypedDict, total=False):
-    """The dict form of `GenerateAnswerRequest`. Request to generate a grounded answer from the `Model`."""
+    """The dict form of `GenerateAnswerRequest`. Request to generate a grounded answer from the
+    `Model`."""
 
     inline_passages: GroundingPassages | GroundingPassagesDict
     """Passages provided inline with the request."""
@@ -1542,7 +1585,10 @@ class GenerateAnswerRequestDict(TypedDict, total=False):
     """The wire name of `safety_settings`."""
 
     temperature: float
-    """Controls the randomness of the output."""
+    """Controls the randomness of the output. Values can range from [0.0,1.0], inclusive. A value
+    closer to 1.0 will produce responses that are more varied and creative, while a value closer
+    to 0.0 will typically result in more straightforward responses from the model. A low
+    temperature (~0.2) is usually recommended for Attributed-Question-Answering use cases."""
 
 
 class GenerateAnswerResponseDict(TypedDict, total=False):
@@ -1553,7 +1599,8 @@ class GenerateAnswerResponseDict(TypedDict, total=False):
 
 
 class GenerateContentBatchDict(TypedDict, total=False):
-    """The dict form of `GenerateContentBatch`. A resource representing a batch of `GenerateContent` requests."""
+    """The dict form of `GenerateContentBatch`. A resource representing a batch of `GenerateContent`
+    requests."""
 
     model: str
     """The name of the `Model` to use for generating the completion."""
@@ -1631,7 +1678,8 @@ class GenerateContentRequestDict(TypedDict, total=False):
 
 
 class GenerateContentResponseDict(TypedDict, total=False):
-    """The dict form of `GenerateContentResponse`. Response from the model supporting multiple candidate responses."""
+    """The dict form of `GenerateContentResponse`. Response from the model supporting multiple
+    candidate responses."""
 
     candidates: Sequence[Candidate | CandidateDict]
     """Candidate responses from the model."""
@@ -1644,7 +1692,8 @@ class GenerateContentResponseDict(TypedDict, total=False):
 
 
 class GenerateImagesInstanceDict(TypedDict, total=False):
-    """The dict form of `GenerateImagesInstance`. One `instances[]` entry of an Imagen `predict` request."""
+    """The dict form of `GenerateImagesInstance`. One `instances[]` entry of an Imagen `predict`
+    request."""
 
     prompt: str
     """The text prompt for the image."""
@@ -1762,7 +1811,8 @@ class GenerateVideoResultDict(TypedDict, total=False):
 
 
 class GenerateVideosInstanceDict(TypedDict, total=False):
-    """The dict form of `GenerateVideosInstance`. One `instances[]` entry of a Veo `predictLongRunning` request."""
+    """The dict form of `GenerateVideosInstance`. One `instances[]` entry of a Veo
+    `predictLongRunning` request."""
 
     prompt: str
     """The text prompt for the video."""
@@ -1778,7 +1828,8 @@ class GenerateVideosInstanceDict(TypedDict, total=False):
 
 
 class GenerateVideosParametersDict(TypedDict, total=False):
-    """The dict form of `GenerateVideosParameters`. The `parameters` of a Veo `predictLongRunning` request."""
+    """The dict form of `GenerateVideosParameters`. The `parameters` of a Veo `predictLongRunning`
+    request."""
 
     aspect_ratio: str
     """\"16:9\" or \"9:16\"."""
@@ -1887,7 +1938,8 @@ class GeneratedImagePredictionDict(TypedDict, total=False):
 
 
 class GeneratedVideoDict(TypedDict, total=False):
-    """The dict form of `GeneratedVideo`. A generated video, downloadable from its URI with `files.download`."""
+    """The dict form of `GeneratedVideo`. A generated video, downloadable from its URI with
+    `files.download`."""
 
     uri: str
     """Where to download the video (a `files/...:download` URI)."""
@@ -1928,7 +1980,9 @@ class GenerationConfigDict(TypedDict, total=False):
     """The wire name of `max_output_tokens`."""
 
     temperature: float
-    """Controls the randomness of the output."""
+    """Controls the randomness of the output. Note: The default value varies by model, see the
+    `Model.temperature` attribute of the `Model` returned from the `getModel` function. Values
+    can range from [0.0, 2.0]."""
 
     top_p: float
     """The maximum cumulative probability of tokens to consider when sampling."""
@@ -1964,13 +2018,15 @@ class GenerationConfigDict(TypedDict, total=False):
     """The wire name of `response_json_schema`."""
 
     presence_penalty: float
-    """Presence penalty applied to the next token's logprobs if the token has already been seen in the response."""
+    """Presence penalty applied to the next token's logprobs if the token has already been seen in
+    the response."""
 
     presencePenalty: float
     """The wire name of `presence_penalty`."""
 
     frequency_penalty: float
-    """Frequency penalty applied to the next token's logprobs, multiplied by the number of times each token has been seen in the respponse so far."""
+    """Frequency penalty applied to the next token's logprobs, multiplied by the number of times
+    each token has been seen in the respponse so far."""
 
     frequencyPenalty: float
     """The wire name of `frequency_penalty`."""
@@ -2028,11 +2084,13 @@ class GenerationConfigDict(TypedDict, total=False):
 
 
 class GoAwayDict(TypedDict, total=False):
-    """The dict form of `GoAway`. The server will soon close the connection; reconnect (resume) before timeLeft runs out."""
+    """The dict form of `GoAway`. The server will soon close the connection; reconnect (resume)
+    before timeLeft runs out."""
 
 
 class GoogleMapsDict(TypedDict, total=False):
-    """The dict form of `GoogleMaps`. The GoogleMaps Tool that provides geospatial context for the user's query."""
+    """The dict form of `GoogleMaps`. The GoogleMaps Tool that provides geospatial context for the
+    user's query."""
 
     enable_widget: bool
     """Whether to return a widget context token in the GroundingMetadata of the response."""
@@ -2058,7 +2116,8 @@ class GoogleSearchDict(TypedDict, total=False):
 
 
 class GoogleSearchRetrievalDict(TypedDict, total=False):
-    """The dict form of `GoogleSearchRetrieval`. Tool to retrieve public web data for grounding, powered by Google."""
+    """The dict form of `GoogleSearchRetrieval`. Tool to retrieve public web data for grounding,
+    powered by Google."""
 
     dynamic_retrieval_config: DynamicRetrievalConfig | DynamicRetrievalConfigDict
     """Specifies the dynamic retrieval configuration for the given source."""
@@ -2068,14 +2127,16 @@ class GoogleSearchRetrievalDict(TypedDict, total=False):
 
 
 class GroundingAttributionDict(TypedDict, total=False):
-    """The dict form of `GroundingAttribution`. Attribution for a source that contributed to an answer."""
+    """The dict form of `GroundingAttribution`. Attribution for a source that contributed to an
+    answer."""
 
     content: ContentUnion
     """Grounding source content that makes up this attribution."""
 
 
 class GroundingChunkDict(TypedDict, total=False):
-    """The dict form of `GroundingChunk`. A `GroundingChunk` represents a segment of supporting evidence that grounds the model's response."""
+    """The dict form of `GroundingChunk`. A `GroundingChunk` represents a segment of supporting
+    evidence that grounds the model's response."""
 
     web: Web | WebDict
     """Grounding chunk from the web."""
@@ -2094,7 +2155,8 @@ class GroundingChunkDict(TypedDict, total=False):
 
 
 class GroundingChunkCustomMetadataDict(TypedDict, total=False):
-    """The dict form of `GroundingChunkCustomMetadata`. User provided metadata about the GroundingFact."""
+    """The dict form of `GroundingChunkCustomMetadata`. User provided metadata about the
+    GroundingFact."""
 
     string_value: str
     """The string value of the metadata."""
@@ -2165,7 +2227,8 @@ class GroundingMetadataDict(TypedDict, total=False):
     """The wire name of `image_search_queries`."""
 
     google_maps_widget_context_token: str
-    """Resource name of the Google Maps widget context token that can be used with the PlacesContextElement widget in order to render contextual data."""
+    """Resource name of the Google Maps widget context token that can be used with the
+    PlacesContextElement widget in order to render contextual data."""
 
     googleMapsWidgetContextToken: str
     """The wire name of `google_maps_widget_context_token`."""
@@ -2199,7 +2262,8 @@ class GroundingSupportDict(TypedDict, total=False):
     """Segment of the content this support belongs to."""
 
     grounding_chunk_indices: Sequence[int]
-    """A list of indices (into 'grounding_chunk' in `response.candidate.grounding_metadata`) specifying the citations associated with the claim."""
+    """A list of indices (into 'grounding_chunk' in `response.candidate.grounding_metadata`)
+    specifying the citations associated with the claim."""
 
     groundingChunkIndices: Sequence[int]
     """The wire name of `grounding_chunk_indices`."""
@@ -2221,7 +2285,8 @@ class HyperparametersDict(TypedDict, total=False):
     """The wire name of `learning_rate`."""
 
     learning_rate_multiplier: float
-    """The learning rate multiplier is used to calculate a final learning_rate based on the default (recommended) value."""
+    """The learning rate multiplier is used to calculate a final learning_rate based on the default
+    (recommended) value."""
 
     learningRateMultiplier: float
     """The wire name of `learning_rate_multiplier`."""
@@ -2333,7 +2398,8 @@ class ImageSearchDict(TypedDict, total=False):
 
 
 class ImportFileRequestDict(TypedDict, total=False):
-    """The dict form of `ImportFileRequest`. Request for `ImportFile` to import a File API file with a `FileSearchStore`."""
+    """The dict form of `ImportFileRequest`. Request for `ImportFile` to import a File API file with
+    a `FileSearchStore`."""
 
     file_name: str
     """The name of the `File` to import."""
@@ -2365,14 +2431,16 @@ class InlinedEmbedContentRequestDict(TypedDict, total=False):
 
 
 class InlinedEmbedContentRequestsDict(TypedDict, total=False):
-    """The dict form of `InlinedEmbedContentRequests`. The requests to be processed in the batch if provided as part of the batch creation request."""
+    """The dict form of `InlinedEmbedContentRequests`. The requests to be processed in the batch if
+    provided as part of the batch creation request."""
 
     requests: Sequence[InlinedEmbedContentRequest | InlinedEmbedContentRequestDict]
     """The requests to be processed in the batch."""
 
 
 class InlinedEmbedContentResponseDict(TypedDict, total=False):
-    """The dict form of `InlinedEmbedContentResponse`. The response to a single request in the batch."""
+    """The dict form of `InlinedEmbedContentResponse`. The response to a single request in the
+    batch."""
 
 
 class InlinedEmbedContentResponsesDict(TypedDict, total=False):
@@ -2390,7 +2458,8 @@ class InlinedRequestDict(TypedDict, total=False):
 
 
 class InlinedRequestsDict(TypedDict, total=False):
-    """The dict form of `InlinedRequests`. The requests to be processed in the batch if provided as part of the batch creation request."""
+    """The dict form of `InlinedRequests`. The requests to be processed in the batch if provided as
+    part of the batch creation request."""
 
     requests: Sequence[InlinedRequest | InlinedRequestDict]
     """The requests to be processed in the batch."""
@@ -2431,7 +2500,8 @@ class InputEmbedContentConfigDict(TypedDict, total=False):
 
 
 class InputFeedbackDict(TypedDict, total=False):
-    """The dict form of `InputFeedback`. Feedback related to the input data used to answer the question, as opposed to the model-generated response to the question."""
+    """The dict form of `InputFeedback`. Feedback related to the input data used to answer the
+    question, as opposed to the model-generated response to the question."""
 
     block_reason: InputFeedbackBlockReason | str
     """If set, the input was blocked and no candidates are returned."""
@@ -2447,7 +2517,8 @@ class InputFeedbackDict(TypedDict, total=False):
 
 
 class InteractionDict(TypedDict, total=False):
-    """The dict form of `Interaction`. An interaction with a model or an agent, its steps and outputs."""
+    """The dict form of `Interaction`. An interaction with a model or an agent, its steps and
+    outputs."""
 
     model: str
     """The model that answered."""
@@ -2515,7 +2586,8 @@ class InteractionAllowedToolsDict(TypedDict, total=False):
 
 
 class InteractionAnnotationDict(TypedDict, total=False):
-    """The dict form of `InteractionAnnotation`. A note on part of a text, told by `type`: url_citation, file_citation, place_citation, speech_metadata, word_info."""
+    """The dict form of `InteractionAnnotation`. A note on part of a text, told by `type`:
+    url_citation, file_citation, place_citation, speech_metadata, word_info."""
 
     type: str
     """The kind of annotation."""
@@ -2576,7 +2648,8 @@ class InteractionAnnotationDict(TypedDict, total=False):
 
 
 class InteractionContentDict(TypedDict, total=False):
-    """The dict form of `InteractionContent`. A content block: text, image, audio, document or video, told by `type`."""
+    """The dict form of `InteractionContent`. A content block: text, image, audio, document or
+    video, told by `type`."""
 
     type: str
     """\"text\", \"image\", \"audio\", \"document\" or \"video\"."""
@@ -2613,7 +2686,8 @@ class InteractionContentDict(TypedDict, total=False):
 
 
 class InteractionDeltaDict(TypedDict, total=False):
-    """The dict form of `InteractionDelta`. The next piece of a streamed step, told by `type` (text, thought_summary, thought_signature, arguments_delta, image, audio, function_result, ...)."""
+    """The dict form of `InteractionDelta`. The next piece of a streamed step, told by `type` (text,
+    thought_summary, thought_signature, arguments_delta, image, audio, function_result, ...)."""
 
     type: str
     """The kind of piece."""
@@ -2688,7 +2762,9 @@ class InteractionErrorDict(TypedDict, total=False):
 
 
 class InteractionEventDict(TypedDict, total=False):
-    """The dict form of `InteractionEvent`. One server-sent event of a streamed interaction, told by `event_type`: interaction.created, interaction.status_update, step.start, step.delta, step.stop, interaction.completed, error."""
+    """The dict form of `InteractionEvent`. One server-sent event of a streamed interaction, told by
+    `event_type`: interaction.created, interaction.status_update, step.start, step.delta,
+    step.stop, interaction.completed, error."""
 
     event_type: str
     """The kind of event."""
@@ -2731,7 +2807,8 @@ class InteractionEventDict(TypedDict, total=False):
 
 
 class InteractionGenerationConfigDict(TypedDict, total=False):
-    """The dict form of `InteractionGenerationConfig`. Sampling and output settings of a model interaction."""
+    """The dict form of `InteractionGenerationConfig`. Sampling and output settings of a model
+    interaction."""
 
     temperature: float
     """Randomness of the output."""
@@ -2794,7 +2871,8 @@ class InteractionSafetySettingDict(TypedDict, total=False):
 
 
 class InteractionStepDict(TypedDict, total=False):
-    """The dict form of `InteractionStep`. One step of an interaction, told by `type` (user_input, model_output, thought, function_call, function_result, ...)."""
+    """The dict form of `InteractionStep`. One step of an interaction, told by `type` (user_input,
+    model_output, thought, function_call, function_result, ...)."""
 
     type: InteractionStepType | str
     """The kind of step."""
@@ -2840,10 +2918,12 @@ class InteractionStepDict(TypedDict, total=False):
 
 
 class InteractionToolDict(TypedDict, total=False):
-    """The dict form of `InteractionTool`. A tool the model may use, told by `type` (function, google_search, code_execution, url_context, mcp_server, ...)."""
+    """The dict form of `InteractionTool`. A tool the model may use, told by `type` (function,
+    google_search, code_execution, url_context, mcp_server, ...)."""
 
     type: str
-    """\"function\", \"google_search\", \"code_execution\", \"url_context\", \"file_search\", \"google_maps\", \"mcp_server\", \"computer_use\" or \"retrieval\"."""
+    """\"function\", \"google_search\", \"code_execution\", \"url_context\", \"file_search\", \"google_maps\",
+    \"mcp_server\", \"computer_use\" or \"retrieval\"."""
 
     name: str
     """The function's name (function) or the server's (mcp_server)."""
@@ -2963,7 +3043,8 @@ class InteractionWebhookConfigDict(TypedDict, total=False):
 
 
 class IntervalDict(TypedDict, total=False):
-    """The dict form of `Interval`. Represents a time interval, encoded as a Timestamp start (inclusive) and a Timestamp end (exclusive)."""
+    """The dict form of `Interval`. Represents a time interval, encoded as a Timestamp start
+    (inclusive) and a Timestamp end (exclusive)."""
 
     start_time: str
     """Inclusive start of the interval."""
@@ -3005,7 +3086,8 @@ class ListCachedContentsResponseDict(TypedDict, total=False):
 
 
 class ListCorporaResponseDict(TypedDict, total=False):
-    """The dict form of `ListCorporaResponse`. Response from `ListCorpora` containing a paginated list of `Corpora`."""
+    """The dict form of `ListCorporaResponse`. Response from `ListCorpora` containing a paginated
+    list of `Corpora`."""
 
     corpora: Sequence[Corpus | CorpusDict]
     """The returned corpora."""
@@ -3018,7 +3100,8 @@ class ListCorporaResponseDict(TypedDict, total=False):
 
 
 class ListDocumentsResponseDict(TypedDict, total=False):
-    """The dict form of `ListDocumentsResponse`. Response from `ListDocuments` containing a paginated list of `Document`s."""
+    """The dict form of `ListDocumentsResponse`. Response from `ListDocuments` containing a
+    paginated list of `Document`s."""
 
     documents: Sequence[Document | DocumentDict]
     """The returned `Document`s."""
@@ -3031,7 +3114,8 @@ class ListDocumentsResponseDict(TypedDict, total=False):
 
 
 class ListFileSearchStoresResponseDict(TypedDict, total=False):
-    """The dict form of `ListFileSearchStoresResponse`. Response from `ListFileSearchStores` containing a paginated list of `FileSearchStores`."""
+    """The dict form of `ListFileSearchStoresResponse`. Response from `ListFileSearchStores`
+    containing a paginated list of `FileSearchStores`."""
 
     file_search_stores: Sequence[FileSearchStore | FileSearchStoreDict]
     """The returned rag_stores."""
@@ -3076,7 +3160,8 @@ class ListGeneratedFilesResponseDict(TypedDict, total=False):
 
 
 class ListModelsResponseDict(TypedDict, total=False):
-    """The dict form of `ListModelsResponse`. Response from `ListModel` containing a paginated list of Models."""
+    """The dict form of `ListModelsResponse`. Response from `ListModel` containing a paginated list
+    of Models."""
 
     models: Sequence[Model | ModelDict]
     """The returned Models."""
@@ -3089,7 +3174,8 @@ class ListModelsResponseDict(TypedDict, total=False):
 
 
 class ListOperationsResponseDict(TypedDict, total=False):
-    """The dict form of `ListOperationsResponse`. The response message for Operations.ListOperations."""
+    """The dict form of `ListOperationsResponse`. The response message for
+    Operations.ListOperations."""
 
     operations: Sequence[Operation | OperationDict]
     """A list of operations that matches the specified filter in the request."""
@@ -3105,7 +3191,8 @@ class ListOperationsResponseDict(TypedDict, total=False):
 
 
 class ListPermissionsResponseDict(TypedDict, total=False):
-    """The dict form of `ListPermissionsResponse`. Response from `ListPermissions` containing a paginated list of permissions."""
+    """The dict form of `ListPermissionsResponse`. Response from `ListPermissions` containing a
+    paginated list of permissions."""
 
     permissions: Sequence[Permission | PermissionDict]
     """Returned permissions."""
@@ -3118,7 +3205,8 @@ class ListPermissionsResponseDict(TypedDict, total=False):
 
 
 class ListTunedModelsResponseDict(TypedDict, total=False):
-    """The dict form of `ListTunedModelsResponse`. Response from `ListTunedModels` containing a paginated list of Models."""
+    """The dict form of `ListTunedModelsResponse`. Response from `ListTunedModels` containing a
+    paginated list of Models."""
 
     tuned_models: Sequence[TunedModel | TunedModelDict]
     """The returned Models."""
@@ -3134,7 +3222,8 @@ class ListTunedModelsResponseDict(TypedDict, total=False):
 
 
 class LiveUsageMetadataDict(TypedDict, total=False):
-    """The dict form of `LiveUsageMetadata`. Token usage of a Live session (the Live API's UsageMetadata)."""
+    """The dict form of `LiveUsageMetadata`. Token usage of a Live session (the Live API's
+    UsageMetadata)."""
 
 
 class LogprobsResultDict(TypedDict, total=False):
@@ -3204,7 +3293,8 @@ class MapsDict(TypedDict, total=False):
 
 
 class McpServerDict(TypedDict, total=False):
-    """The dict form of `McpServer`. A MCPServer is a server that can be called by the model to perform actions."""
+    """The dict form of `McpServer`. A MCPServer is a server that can be called by the model to
+    perform actions."""
 
     streamable_http_transport: StreamableHttpTransport | StreamableHttpTransportDict
     """A transport that can stream HTTP requests and responses."""
@@ -3217,7 +3307,8 @@ class McpServerDict(TypedDict, total=False):
 
 
 class MetadataFilterDict(TypedDict, total=False):
-    """The dict form of `MetadataFilter`. User provided filter to limit retrieval based on `Chunk` or `Document` level metadata values."""
+    """The dict form of `MetadataFilter`. User provided filter to limit retrieval based on `Chunk`
+    or `Document` level metadata values."""
 
     key: str
     """The key of the metadata to filter on."""
@@ -3336,10 +3427,12 @@ class MultiSpeakerVoiceConfigDict(TypedDict, total=False):
 
 
 class OperationDict(TypedDict, total=False):
-    """The dict form of `Operation`. This resource represents a long-running operation that is the result of a network API call."""
+    """The dict form of `Operation`. This resource represents a long-running operation that is the
+    result of a network API call."""
 
     name: str
-    """The server-assigned name, which is only unique within the same service that originally returns it."""
+    """The server-assigned name, which is only unique within the same service that originally
+    returns it."""
 
     metadata: dict[str, Any]
     """Service-specific metadata associated with the operation."""
@@ -3355,7 +3448,8 @@ class OperationDict(TypedDict, total=False):
 
 
 class PartDict(TypedDict, total=False):
-    """The dict form of `Part`. A datatype containing media that is part of a multi-part `Content` message."""
+    """The dict form of `Part`. A datatype containing media that is part of a multi-part `Content`
+    message."""
 
     text: str
     """Inline text."""
@@ -3367,13 +3461,15 @@ class PartDict(TypedDict, total=False):
     """The wire name of `inline_data`."""
 
     function_call: FunctionCall | FunctionCallDict
-    """A predicted `FunctionCall` returned from the model that contains a string representing the `FunctionDeclaration.name` with the arguments and their values."""
+    """A predicted `FunctionCall` returned from the model that contains a string representing the
+    `FunctionDeclaration.name` with the arguments and their values."""
 
     functionCall: FunctionCall | FunctionCallDict
     """The wire name of `function_call`."""
 
     function_response: FunctionResponse | FunctionResponseDict
-    """The result output of a `FunctionCall` that contains a string representing the `FunctionDeclaration.name` and a structured JSON object containing any output..."""
+    """The result output of a `FunctionCall` that contains a string representing the
+    `FunctionDeclaration.name` and a structured JSON object containing any output..."""
 
     functionResponse: FunctionResponse | FunctionResponseDict
     """The wire name of `function_response`."""
@@ -3437,7 +3533,8 @@ class PartDict(TypedDict, total=False):
 
 
 class PermissionDict(TypedDict, total=False):
-    """The dict form of `Permission`. Permission resource grants user, group or the rest of the world access to the PaLM API resource (e.g. a tuned model, corpus)."""
+    """The dict form of `Permission`. Permission resource grants user, group or the rest of the
+    world access to the PaLM API resource (e.g. a tuned model, corpus)."""
 
     grantee_type: GranteeType | str
     """The type of the grantee."""
@@ -3456,10 +3553,12 @@ class PermissionDict(TypedDict, total=False):
 
 
 class PlaceAnswerSourcesDict(TypedDict, total=False):
-    """The dict form of `PlaceAnswerSources`. Collection of sources that provide answers about the features of a given place in Google Maps."""
+    """The dict form of `PlaceAnswerSources`. Collection of sources that provide answers about the
+    features of a given place in Google Maps."""
 
     review_snippets: Sequence[ReviewSnippet | ReviewSnippetDict]
-    """Snippets of reviews that are used to generate answers about the features of a given place in Google Maps."""
+    """Snippets of reviews that are used to generate answers about the features of a given place in
+    Google Maps."""
 
     reviewSnippets: Sequence[ReviewSnippet | ReviewSnippetDict]
     """The wire name of `review_snippets`."""
@@ -3492,7 +3591,8 @@ class PredictImageDict(TypedDict, total=False):
 
 
 class PredictLongRunningRequestDict(TypedDict, total=False):
-    """The dict form of `PredictLongRunningRequest`. Request message for [PredictionService.PredictLongRunning]."""
+    """The dict form of `PredictLongRunningRequest`. Request message for
+    [PredictionService.PredictLongRunning]."""
 
     instances: Sequence[Any]
     """The instances that are the input to the prediction call."""
@@ -3529,7 +3629,8 @@ class ProactivityConfigDict(TypedDict, total=False):
 
 
 class PromptFeedbackDict(TypedDict, total=False):
-    """The dict form of `PromptFeedback`. A set of the feedback metadata the prompt specified in `GenerateContentRequest.content`."""
+    """The dict form of `PromptFeedback`. A set of the feedback metadata the prompt specified in
+    `GenerateContentRequest.content`."""
 
     block_reason: PromptFeedbackBlockReason | str
     """If set, the prompt was blocked and no candidates are returned."""
@@ -3657,7 +3758,8 @@ class RetrievedContextDict(TypedDict, total=False):
 
 
 class ReviewSnippetDict(TypedDict, total=False):
-    """The dict form of `ReviewSnippet`. Encapsulates a snippet of a user review that answers a question about the features of a specific place in Google Maps."""
+    """The dict form of `ReviewSnippet`. Encapsulates a snippet of a user review that answers a
+    question about the features of a specific place in Google Maps."""
 
     review_id: str
     """The ID of the review snippet."""
@@ -3699,7 +3801,8 @@ class SafetySettingDict(TypedDict, total=False):
 
 
 class SchemaDict(TypedDict, total=False):
-    """The dict form of `Schema`. The `Schema` object allows the definition of input and output data types."""
+    """The dict form of `Schema`. The `Schema` object allows the definition of input and output data
+    types."""
 
     type: Type | str
     """Data type."""
@@ -3809,7 +3912,8 @@ class SearchEntryPointDict(TypedDict, total=False):
 
 
 class SearchTypesDict(TypedDict, total=False):
-    """The dict form of `SearchTypes`. Different types of search that can be enabled on the GoogleSearch tool."""
+    """The dict form of `SearchTypes`. Different types of search that can be enabled on the
+    GoogleSearch tool."""
 
     web_search: WebSearch | WebSearchDict
     """Enables web search."""
@@ -3850,11 +3954,13 @@ class SegmentDict(TypedDict, total=False):
 
 
 class SemanticRetrieverChunkDict(TypedDict, total=False):
-    """The dict form of `SemanticRetrieverChunk`. Identifier for a `Chunk` retrieved via Semantic Retriever specified in the `GenerateAnswerRequest` using `SemanticRetrieverConfig`."""
+    """The dict form of `SemanticRetrieverChunk`. Identifier for a `Chunk` retrieved via Semantic
+    Retriever specified in the `GenerateAnswerRequest` using `SemanticRetrieverConfig`."""
 
 
 class SemanticRetrieverConfigDict(TypedDict, total=False):
-    """The dict form of `SemanticRetrieverConfig`. Configuration for retrieving grounding content from a `Corpus` or `Document` created using the Semantic Retriever API."""
+    """The dict form of `SemanticRetrieverConfig`. Configuration for retrieving grounding content
+    from a `Corpus` or `Document` created using the Semantic Retriever API."""
 
     source: str
     """Name of the resource for retrieval."""
@@ -3882,7 +3988,8 @@ class SemanticRetrieverConfigDict(TypedDict, total=False):
 
 
 class SessionResumptionConfigDict(TypedDict, total=False):
-    """The dict form of `SessionResumptionConfig`. Session resumption; the server sends sessionResumptionUpdate messages when it is set."""
+    """The dict form of `SessionResumptionConfig`. Session resumption; the server sends
+    sessionResumptionUpdate messages when it is set."""
 
     handle: str
     """The handle of the session to resume; unset starts a new session."""
@@ -3893,7 +4000,8 @@ class SessionResumptionUpdateDict(TypedDict, total=False):
 
 
 class SlidingWindowDict(TypedDict, total=False):
-    """The dict form of `SlidingWindow`. Keeps the most recent turns, dropping the oldest, when the context is compressed."""
+    """The dict form of `SlidingWindow`. Keeps the most recent turns, dropping the oldest, when the
+    context is compressed."""
 
     target_tokens: int
     """The number of tokens to keep."""
@@ -3903,7 +4011,8 @@ class SlidingWindowDict(TypedDict, total=False):
 
 
 class SpeakerVoiceConfigDict(TypedDict, total=False):
-    """The dict form of `SpeakerVoiceConfig`. The configuration for a single speaker in a multi speaker setup."""
+    """The dict form of `SpeakerVoiceConfig`. The configuration for a single speaker in a multi
+    speaker setup."""
 
     speaker: str
     """The name of the speaker to use."""
@@ -3938,7 +4047,8 @@ class SpeechConfigDict(TypedDict, total=False):
 
 
 class StatusDict(TypedDict, total=False):
-    """The dict form of `Status`. The `Status` type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs."""
+    """The dict form of `Status`. The `Status` type defines a logical error model that is suitable
+    for different programming environments, including REST APIs and RPC APIs."""
 
     code: int
     """The status code, which should be an enum value of google.rpc.Code."""
@@ -3951,7 +4061,8 @@ class StatusDict(TypedDict, total=False):
 
 
 class StreamableHttpTransportDict(TypedDict, total=False):
-    """The dict form of `StreamableHttpTransport`. A transport that can stream HTTP requests and responses."""
+    """The dict form of `StreamableHttpTransport`. A transport that can stream HTTP requests and
+    responses."""
 
     url: str
     """The full URL for the MCPServer endpoint."""
@@ -4014,7 +4125,8 @@ class ThinkingConfigDict(TypedDict, total=False):
     """The wire name of `thinking_budget`."""
 
     thinking_level: ThinkingLevel | str
-    """Controls the maximum depth of the model's internal reasoning process before it produces a response."""
+    """Controls the maximum depth of the model's internal reasoning process before it produces a
+    response."""
 
     thinkingLevel: ThinkingLevel | str
     """The wire name of `thinking_level`."""
@@ -4024,7 +4136,8 @@ class ToolDict(TypedDict, total=False):
     """The dict form of `Tool`. Tool details that the model may use to generate response."""
 
     function_declarations: Sequence[FunctionDeclaration | FunctionDeclarationDict]
-    """A list of `FunctionDeclarations` available to the model that can be used for function calling."""
+    """A list of `FunctionDeclarations` available to the model that can be used for function
+    calling."""
 
     functionDeclarations: Sequence[FunctionDeclaration | FunctionDeclarationDict]
     """The wire name of `function_declarations`."""
@@ -4072,7 +4185,8 @@ class ToolDict(TypedDict, total=False):
     """The wire name of `mcp_servers`."""
 
     google_maps: GoogleMaps | GoogleMapsDict
-    """Tool that allows grounding the model's response with geospatial context related to the user's query."""
+    """Tool that allows grounding the model's response with geospatial context related to the user's
+    query."""
 
     googleMaps: GoogleMaps | GoogleMapsDict
     """The wire name of `google_maps`."""
@@ -4095,7 +4209,8 @@ class ToolCallDict(TypedDict, total=False):
 
 
 class ToolConfigDict(TypedDict, total=False):
-    """The dict form of `ToolConfig`. The Tool configuration containing parameters for specifying `Tool` use in the request."""
+    """The dict form of `ToolConfig`. The Tool configuration containing parameters for specifying
+    `Tool` use in the request."""
 
     function_calling_config: FunctionCallingConfig | FunctionCallingConfigDict
     """Function calling config."""
@@ -4110,7 +4225,8 @@ class ToolConfigDict(TypedDict, total=False):
     """The wire name of `retrieval_config`."""
 
     include_server_side_tool_invocations: bool
-    """If true, the API response will include the server-side tool calls and responses within the `Content` message."""
+    """If true, the API response will include the server-side tool calls and responses within the
+    `Content` message."""
 
     includeServerSideToolInvocations: bool
     """The wire name of `include_server_side_tool_invocations`."""
@@ -4133,14 +4249,16 @@ class ToolResponseDict(TypedDict, total=False):
 
 
 class TopCandidatesDict(TypedDict, total=False):
-    """The dict form of `TopCandidates`. Candidates with top log probabilities at each decoding step."""
+    """The dict form of `TopCandidates`. Candidates with top log probabilities at each decoding
+    step."""
 
     candidates: Sequence[LogprobsResultCandidate | LogprobsResultCandidateDict]
     """Sorted by log probability in descending order."""
 
 
 class TransferOwnershipRequestDict(TypedDict, total=False):
-    """The dict form of `TransferOwnershipRequest`. Request to transfer the ownership of the tuned model."""
+    """The dict form of `TransferOwnershipRequest`. Request to transfer the ownership of the tuned
+    model."""
 
     email_address: str
     """The email address of the user to whom the tuned model is being transferred to."""
@@ -4154,7 +4272,8 @@ class TransferOwnershipResponseDict(TypedDict, total=False):
 
 
 class TunedModelDict(TypedDict, total=False):
-    """The dict form of `TunedModel`. A fine-tuned model created using ModelService.CreateTunedModel."""
+    """The dict form of `TunedModel`. A fine-tuned model created using
+    ModelService.CreateTunedModel."""
 
     tuned_model_source: TunedModelSource | TunedModelSourceDict
     """TunedModel to use as the starting point for training the new model."""
@@ -4349,7 +4468,8 @@ class VideoFileMetadataDict(TypedDict, total=False):
 
 
 class VideoMetadataDict(TypedDict, total=False):
-    """The dict form of `VideoMetadata`. Deprecated: Use `GenerateContentRequest.processing_options` instead."""
+    """The dict form of `VideoMetadata`. Deprecated: Use `GenerateContentRequest.processing_options`
+    instead."""
 
     start_offset: str
     """The start offset of the video."""
@@ -4386,7 +4506,8 @@ class WebSearchDict(TypedDict, total=False):
 
 
 class WhiteSpaceConfigDict(TypedDict, total=False):
-    """The dict form of `WhiteSpaceConfig`. Configuration for a white space chunking algorithm [white space delimited]."""
+    """The dict form of `WhiteSpaceConfig`. Configuration for a white space chunking algorithm
+    [white space delimited]."""
 
     max_tokens_per_chunk: int
     """Maximum number of tokens per chunk."""

@@ -15,6 +15,7 @@ from ._constants import (
     RAW_RESPONSE_HEADER,
     SDK_VERSION,
 )
+from ._deprecation import deprecated_argument
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -206,6 +207,7 @@ __all__ = [
     "async_upload",
     "build_body",
     "validate_arguments",
+    "deprecated_argument",
     "check_path",
     "guess_mime_type",
     "make_status_error",

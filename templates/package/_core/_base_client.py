@@ -27,6 +27,7 @@ from ._constants import (
     MAX_RETRY_AFTER,
     MAX_RETRY_DELAY,
     RAW_RESPONSE_HEADER,
+    RETRY_STATUSES,
     SDK_VERSION,
 )
 from ._body import ACCEPT_ENCODING, aread_body, read_body
@@ -69,7 +70,7 @@ _HttpxClientT = TypeVar("_HttpxClientT", httpx.Client, httpx.AsyncClient)
 _SyncClientT = TypeVar("_SyncClientT", bound="SyncAPIClient")
 _AsyncClientT = TypeVar("_AsyncClientT", bound="AsyncAPIClient")
 
-_RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+_RETRY_STATUSES = RETRY_STATUSES
 _RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo"
 _VERSION = re.compile(r"^[a-z0-9]+$")
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})

@@ -10,6 +10,7 @@ __all__ = [
     "MAX_RETRY_AFTER",
     "MAX_RETRY_DELAY",
     "RAW_RESPONSE_HEADER",
+    "RETRY_STATUSES",
     "SDK_VERSION",
 ]
 
@@ -19,6 +20,9 @@ their sleeps. Long, since a thinking model can take minutes before its first byt
 CONNECT_TIMEOUT = 10.0
 """Upper bound on opening one connection, within the call's total."""
 DEFAULT_MAX_RETRIES = 2
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+"""HTTP statuses retried (up to the retries and the deadline left). README.md and docs/client.md
+state these facts; tests/generator/test_prose_facts.py keeps them in step."""
 MAX_CONNECTIONS = 100
 """Connections the client's own pool opens to the API at once; each may be kept alive."""
 MAX_RESPONSE_SIZE = 128 * 1024 * 1024

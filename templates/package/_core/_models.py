@@ -10,7 +10,14 @@ from typing import Annotated, Any
 import pydantic
 from pydantic import BeforeValidator, ConfigDict, PlainSerializer
 
-__all__ = ["BaseModel", "Bytes", "OpenEnum"]
+__all__ = ["BaseModel", "Bytes", "OpenEnum", "wire_name"]
+
+
+def wire_name(field: str) -> str:
+    """A field's name on the wire, the camelCase of its Python name: `inline_data` -> `inlineData`,
+    `copy_` -> `copy`. The generator spells out the alias of a field this rule gets wrong."""
+    head, *rest = field.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def _to_bytes(value: object) -> object:
@@ -44,6 +51,11 @@ Bytes = Annotated[
 class BaseModel(pydantic.BaseModel):
     """A wire object: accepts Python or wire (camelCase) names and keeps unknown fields.
 
+    Every field's alias is its wire name, by one rule (`wire_name`) rather than one alias per
+    field; a field whose wire name the rule does not give spells it out as `validation_alias` and
+    `serialization_alias` (a plain `alias=` would rename the constructor's keyword for type
+    checkers).
+
     Fields the client does not know yet are kept in ``model_extra`` and written back by
     ``to_dict()``.
     """
@@ -51,6 +63,7 @@ class BaseModel(pydantic.BaseModel):
     model_config = ConfigDict(
         validate_by_name=True,
         validate_by_alias=True,
+        alias_generator=wire_name,
         extra="allow",
         protected_namespaces=(),
         # Build each model's validator on first use, not at import: the whole API has ~200

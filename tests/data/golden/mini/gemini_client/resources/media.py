@@ -3,43 +3,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
 
 from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
     AsyncBinaryResponse,
-    AsyncOperation,
-    AsyncPager,
-    AsyncStream,
     BinaryResponse,
     Body,
     Headers,
     NotGiven,
-    Operation,
     Query,
     RequestOptions,
-    Stream,
     SyncAPIResource,
-    SyncPager,
     Timeout,
     async_to_raw_response_wrapper,
-    async_request_empty as _async_request_empty,
+    to_raw_response_wrapper,
     async_request_media as _async_request_media,
-    async_request_operation as _async_request_operation,
     async_request_upload as _async_request_upload,
     build_body as _build_body,
-    field_mask as _field_mask,
     path_param as _path_param,
-    request_empty as _request_empty,
     request_media as _request_media,
-    request_operation as _request_operation,
     request_upload as _request_upload,
-    strip_not_given as _strip_not_given,
-    to_raw_response_wrapper,
 )
 
 __all__ = ["Media", "AsyncMedia"]
@@ -64,10 +50,18 @@ class Media(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.CreateFileResponse:
-        """`POST files`
+        """`POST v1beta/files`
 
-        With `media`, the bytes are sent with the request to the upload path (`media_type` is
-        their MIME type); without it only the metadata is sent."""
+        With `media`, the bytes are sent with the request to the upload path (`media_type` is their
+        MIME type); without it only the metadata is sent.
+
+        Args:
+            file: `file` of the request.
+            media: The bytes to upload.
+            media_type: Their MIME type.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return _request_upload(
             self._client,
             "POST",
@@ -98,7 +92,13 @@ class Media(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> BinaryResponse:
-        """`GET {name}:download`"""
+        """`GET v1beta/{+name}:download`
+
+        Args:
+            name: `name` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="files/")
         return _request_media(
             self._client,
@@ -131,10 +131,18 @@ class AsyncMedia(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.CreateFileResponse:
-        """`POST files`
+        """`POST v1beta/files`
 
-        With `media`, the bytes are sent with the request to the upload path (`media_type` is
-        their MIME type); without it only the metadata is sent."""
+        With `media`, the bytes are sent with the request to the upload path (`media_type` is their
+        MIME type); without it only the metadata is sent.
+
+        Args:
+            file: `file` of the request.
+            media: The bytes to upload.
+            media_type: Their MIME type.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return await _async_request_upload(
             self._client,
             "POST",
@@ -165,7 +173,13 @@ class AsyncMedia(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncBinaryResponse:
-        """`GET {name}:download`"""
+        """`GET v1beta/{+name}:download`
+
+        Args:
+            name: `name` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="files/")
         return await _async_request_media(
             self._client,

@@ -3,23 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
 
 from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
-    AsyncBinaryResponse,
-    AsyncOperation,
     AsyncPager,
     AsyncStream,
-    BinaryResponse,
     Body,
     Headers,
     NotGiven,
-    Operation,
     Query,
     RequestOptions,
     Stream,
@@ -27,19 +21,10 @@ from .._core import (
     SyncPager,
     Timeout,
     async_to_raw_response_wrapper,
-    async_request_empty as _async_request_empty,
-    async_request_media as _async_request_media,
-    async_request_operation as _async_request_operation,
-    async_request_upload as _async_request_upload,
-    build_body as _build_body,
-    field_mask as _field_mask,
-    path_param as _path_param,
-    request_empty as _request_empty,
-    request_media as _request_media,
-    request_operation as _request_operation,
-    request_upload as _request_upload,
-    strip_not_given as _strip_not_given,
     to_raw_response_wrapper,
+    build_body as _build_body,
+    path_param as _path_param,
+    strip_not_given as _strip_not_given,
 )
 
 __all__ = ["Models", "AsyncModels"]
@@ -65,7 +50,16 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
-        """Generates a model response."""
+        """Generates a model response.
+
+        Args:
+            model: The model.
+            contents: `contents` of the request.
+            response_schema: `responseSchema` of the request.
+            temperature: `temperature` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
             "POST",
@@ -100,7 +94,16 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Stream[types.GenerateContentResponse]:
-        """`POST {model}:streamGenerateContent`"""
+        """`POST v1beta/{+model}:streamGenerateContent`
+
+        Args:
+            model: `model` of the request.
+            contents: `contents` of the request.
+            response_schema: `responseSchema` of the request.
+            temperature: `temperature` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.stream(
             "POST",
@@ -132,7 +135,13 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Model:
-        """`GET {name}`"""
+        """`GET v1beta/{+name}`
+
+        Args:
+            name: `name` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="models/")
         return self._client.request(
             "GET",
@@ -156,7 +165,14 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> SyncPager[types.ListModelsResponse, types.Model]:
-        """`GET models`"""
+        """`GET v1beta/models`
+
+        Args:
+            page_size: `pageSize` of the request.
+            page_token: `pageToken` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.paginate(
             "GET",
             "models",
@@ -199,7 +215,16 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
-        """Generates a model response."""
+        """Generates a model response.
+
+        Args:
+            model: The model.
+            contents: `contents` of the request.
+            response_schema: `responseSchema` of the request.
+            temperature: `temperature` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
             "POST",
@@ -234,7 +259,16 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[types.GenerateContentResponse]:
-        """`POST {model}:streamGenerateContent`"""
+        """`POST v1beta/{+model}:streamGenerateContent`
+
+        Args:
+            model: `model` of the request.
+            contents: `contents` of the request.
+            response_schema: `responseSchema` of the request.
+            temperature: `temperature` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.stream(
             "POST",
@@ -266,7 +300,13 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Model:
-        """`GET {name}`"""
+        """`GET v1beta/{+name}`
+
+        Args:
+            name: `name` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="models/")
         return await self._client.request(
             "GET",
@@ -290,7 +330,14 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[types.ListModelsResponse, types.Model]:
-        """`GET models`"""
+        """`GET v1beta/models`
+
+        Args:
+            page_size: `pageSize` of the request.
+            page_token: `pageToken` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return self._client.paginate(
             "GET",
             "models",

@@ -3,43 +3,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
-    AsyncBinaryResponse,
     AsyncOperation,
-    AsyncPager,
-    AsyncStream,
-    BinaryResponse,
     Body,
     Headers,
     NotGiven,
     Operation,
     Query,
     RequestOptions,
-    Stream,
     SyncAPIResource,
-    SyncPager,
     Timeout,
     async_to_raw_response_wrapper,
+    to_raw_response_wrapper,
     async_request_empty as _async_request_empty,
-    async_request_media as _async_request_media,
     async_request_operation as _async_request_operation,
-    async_request_upload as _async_request_upload,
     build_body as _build_body,
     field_mask as _field_mask,
     path_param as _path_param,
     request_empty as _request_empty,
-    request_media as _request_media,
     request_operation as _request_operation,
-    request_upload as _request_upload,
     strip_not_given as _strip_not_given,
-    to_raw_response_wrapper,
 )
 
 if TYPE_CHECKING:
@@ -82,7 +72,15 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[types.TunedModel]:
-        """`POST tunedModels`"""
+        """`POST v1beta/tunedModels`
+
+        Args:
+            base_model: `baseModel` of the request.
+            tuned_model_id: `tunedModelId` of the request.
+            display_name: `displayName` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return _request_operation(
             self._client,
             "POST",
@@ -122,7 +120,16 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.TunedModel:
-        """`PATCH {name}`"""
+        """`PATCH v1beta/{+name}`
+
+        Args:
+            name: `name` of the request.
+            base_model: `baseModel` of the request.
+            update_mask: `updateMask` of the request.
+            display_name: `displayName` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return self._client.request(
             "PATCH",
@@ -158,7 +165,13 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """`DELETE {name}`"""
+        """`DELETE v1beta/{+name}`
+
+        Args:
+            name: `name` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return _request_empty(
             self._client,
@@ -206,7 +219,15 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[types.TunedModel]:
-        """`POST tunedModels`"""
+        """`POST v1beta/tunedModels`
+
+        Args:
+            base_model: `baseModel` of the request.
+            tuned_model_id: `tunedModelId` of the request.
+            display_name: `displayName` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         return await _async_request_operation(
             self._client,
             "POST",
@@ -246,7 +267,16 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.TunedModel:
-        """`PATCH {name}`"""
+        """`PATCH v1beta/{+name}`
+
+        Args:
+            name: `name` of the request.
+            base_model: `baseModel` of the request.
+            update_mask: `updateMask` of the request.
+            display_name: `displayName` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await self._client.request(
             "PATCH",
@@ -282,7 +312,13 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """`DELETE {name}`"""
+        """`DELETE v1beta/{+name}`
+
+        Args:
+            name: `name` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await _async_request_empty(
             self._client,

@@ -3,43 +3,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
 
 from .. import types
 from .._core import (
     NOT_GIVEN,
     AsyncAPIResource,
-    AsyncBinaryResponse,
-    AsyncOperation,
     AsyncPager,
-    AsyncStream,
-    BinaryResponse,
     Body,
     Headers,
     NotGiven,
-    Operation,
     Query,
     RequestOptions,
-    Stream,
     SyncAPIResource,
     SyncPager,
     Timeout,
     async_to_raw_response_wrapper,
-    async_request_empty as _async_request_empty,
-    async_request_media as _async_request_media,
-    async_request_operation as _async_request_operation,
-    async_request_upload as _async_request_upload,
-    build_body as _build_body,
-    field_mask as _field_mask,
-    path_param as _path_param,
-    request_empty as _request_empty,
-    request_media as _request_media,
-    request_operation as _request_operation,
-    request_upload as _request_upload,
-    strip_not_given as _strip_not_given,
     to_raw_response_wrapper,
+    build_body as _build_body,
+    path_param as _path_param,
+    strip_not_given as _strip_not_given,
 )
 
 __all__ = ["TunedModelsPermissions", "AsyncTunedModelsPermissions"]
@@ -63,7 +46,14 @@ class TunedModelsPermissions(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Permission:
-        """`POST {parent}/permissions`"""
+        """`POST v1beta/{+parent}/permissions`
+
+        Args:
+            parent: `parent` of the request.
+            role: `role` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.request(
             "POST",
@@ -95,7 +85,15 @@ class TunedModelsPermissions(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> SyncPager[types.ListPermissionsResponse, types.Permission]:
-        """`GET {parent}/permissions`"""
+        """`GET v1beta/{+parent}/permissions`
+
+        Args:
+            parent: `parent` of the request.
+            page_size: `pageSize` of the request.
+            page_token: `pageToken` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.paginate(
             "GET",
@@ -137,7 +135,14 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Permission:
-        """`POST {parent}/permissions`"""
+        """`POST v1beta/{+parent}/permissions`
+
+        Args:
+            parent: `parent` of the request.
+            role: `role` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return await self._client.request(
             "POST",
@@ -169,7 +174,15 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[types.ListPermissionsResponse, types.Permission]:
-        """`GET {parent}/permissions`"""
+        """`GET v1beta/{+parent}/permissions`
+
+        Args:
+            parent: `parent` of the request.
+            page_size: `pageSize` of the request.
+            page_token: `pageToken` of the request.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
+                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+        """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.paginate(
             "GET",

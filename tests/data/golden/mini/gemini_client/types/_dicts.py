@@ -204,7 +204,8 @@ class ModelDict(TypedDict, total=False):
 
 
 class OperationDict(TypedDict, total=False):
-    """The dict form of `Operation`. A long-running operation; the name collides with nothing the client exports."""
+    """The dict form of `Operation`. A long-running operation; the name collides with nothing the
+    client exports."""
 
     name: str
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from .._core._models import OpenEnum
-from pydantic import ConfigDict, Field
 from .._core._models import BaseModel, Bytes
-from enum import Enum
 from ._bases import (
     ContentBase,
     GenerateContentRequestBase,
@@ -19,18 +17,14 @@ from typing import Any
 
 class Blob(BaseModel):
 
-    mime_type: str | None = Field(
-        default=None, validation_alias="mimeType", serialization_alias="mimeType"
-    )
+    mime_type: str | None = None
 
     data: Bytes | None = None
 
 
 class CreateTunedModelMetadata(BaseModel):
 
-    completed_percent: float | None = Field(
-        default=None, validation_alias="completedPercent", serialization_alias="completedPercent"
-    )
+    completed_percent: float | None = None
 
 
 class Empty(BaseModel):
@@ -41,9 +35,7 @@ class File(BaseModel):
 
     name: str | None = None
 
-    mime_type: str | None = Field(
-        default=None, validation_alias="mimeType", serialization_alias="mimeType"
-    )
+    mime_type: str | None = None
 
 
 class FinishReason(OpenEnum):
@@ -56,25 +48,21 @@ class FinishReason(OpenEnum):
     """Natural stop."""
 
     OLD = "OLD"
-    """Gone soon."""
+    """Deprecated by the API. Gone soon."""
 
 
 class ListFilesResponse(BaseModel):
 
     files: list[File] | None = None
 
-    next_page_token: str | None = Field(
-        default=None, validation_alias="nextPageToken", serialization_alias="nextPageToken"
-    )
+    next_page_token: str | None = None
 
 
 class Model(BaseModel):
 
     name: str | None = None
 
-    input_token_limit: int | None = Field(
-        default=None, validation_alias="inputTokenLimit", serialization_alias="inputTokenLimit"
-    )
+    input_token_limit: int | None = None
 
 
 class Part(PartBase):
@@ -82,12 +70,10 @@ class Part(PartBase):
 
     text: str | None = None
 
-    inline_data: Blob | None = Field(
-        default=None, validation_alias="inlineData", serialization_alias="inlineData"
-    )
+    inline_data: Blob | None = None
     """Inline media bytes."""
 
-    from_: str | None = Field(default=None, validation_alias="from", serialization_alias="from")
+    from_: str | None = None
     """A keyword as a field name."""
 
 
@@ -107,9 +93,7 @@ class Schema(SchemaBase):
 
     properties: dict[str, Schema] | None = None
 
-    any_of: list[Schema] | None = Field(
-        default=None, validation_alias="anyOf", serialization_alias="anyOf"
-    )
+    any_of: list[Schema] | None = None
 
     example: Any | None = None
 
@@ -132,13 +116,9 @@ class TunedModel(RequestModel):
 
     name: str | None = None
 
-    display_name: str | None = Field(
-        default=None, validation_alias="displayName", serialization_alias="displayName"
-    )
+    display_name: str | None = None
 
-    base_model: str | None = Field(
-        default=None, validation_alias="baseModel", serialization_alias="baseModel"
-    )
+    base_model: str | None = None
 
 
 class Content(ContentBase):
@@ -165,9 +145,7 @@ class GenerateContentRequest(GenerateContentRequestBase):
 
     contents: list[Content] | None = None
 
-    response_schema: Schema | None = Field(
-        default=None, validation_alias="responseSchema", serialization_alias="responseSchema"
-    )
+    response_schema: Schema | None = None
 
     temperature: float | None = None
 
@@ -176,18 +154,14 @@ class ListModelsResponse(BaseModel):
 
     models: list[Model] | None = None
 
-    next_page_token: str | None = Field(
-        default=None, validation_alias="nextPageToken", serialization_alias="nextPageToken"
-    )
+    next_page_token: str | None = None
 
 
 class ListPermissionsResponse(BaseModel):
 
     permissions: list[Permission] | None = None
 
-    next_page_token: str | None = Field(
-        default=None, validation_alias="nextPageToken", serialization_alias="nextPageToken"
-    )
+    next_page_token: str | None = None
 
 
 class Operation(BaseModel):
@@ -208,24 +182,18 @@ class Candidate(BaseModel):
 
     content: Content | None = None
 
-    finish_reason: FinishReason | None = Field(
-        default=None, validation_alias="finishReason", serialization_alias="finishReason"
-    )
+    finish_reason: FinishReason | None = None
 
 
 class GenerateContentResponse(GenerateContentResponseBase):
 
     candidates: list[Candidate] | None = None
 
-    response_id: str | None = Field(
-        default=None, validation_alias="responseId", serialization_alias="responseId"
-    )
+    response_id: str | None = None
 
 
 class ListOperationsResponse(BaseModel):
 
     operations: list[Operation] | None = None
 
-    next_page_token: str | None = Field(
-        default=None, validation_alias="nextPageToken", serialization_alias="nextPageToken"
-    )
+    next_page_token: str | None = None
