@@ -42,7 +42,7 @@ from ._base_client import (
     _tell_server,
 )
 from ._constants import RAW_RESPONSE_HEADER
-from ._deadline import DEADLINE
+from ._deadline import DEADLINE, enforce
 from ._exceptions import APIError, ClientClosedError
 from ._types import NotGiven, RequestOptions
 
@@ -335,6 +335,7 @@ def _sent(client: SyncAPIClient, step: _Send) -> _Outcome:
     token = DEADLINE.set(step.deadline)
     try:
         response = client._client.send(step.request, stream=True)
+        enforce(client._client, response, step.deadline)
         try:
             response.read()
         except httpx.DecodingError as err:
@@ -356,6 +357,7 @@ async def _async_sent(client: AsyncAPIClient, step: _Send) -> _Outcome:
     token = DEADLINE.set(step.deadline)
     try:
         response = await http.send(step.request, stream=True)
+        enforce(http, response, step.deadline)
         try:
             await response.aread()
         except httpx.DecodingError as err:

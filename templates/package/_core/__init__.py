@@ -13,6 +13,7 @@ from ._constants import (
     RAW_RESPONSE_HEADER,
     SDK_VERSION,
 )
+from ._deadline import AsyncDeadlineTransport, DeadlineTransport, DeadlineWarning
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -134,6 +135,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "CONNECT_TIMEOUT",
     "AsyncBinaryResponse",
+    "AsyncDeadlineTransport",
     "AsyncOperation",
     "BinaryResponse",
     "Operation",
@@ -176,6 +178,8 @@ __all__ = [
     "Bytes",
     "ClientClosedError",
     "ConflictError",
+    "DeadlineTransport",
+    "DeadlineWarning",
     "GeminiError",
     "Headers",
     "InternalServerError",

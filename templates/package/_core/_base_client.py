@@ -25,7 +25,14 @@ from ._constants import (
     RAW_RESPONSE_HEADER,
     SDK_VERSION,
 )
-from ._deadline import DEADLINE, install, time_left
+from ._deadline import (
+    DEADLINE,
+    AsyncDeadlineTransport,
+    DeadlineTransport,
+    clamp_phases,
+    enforce,
+    time_left,
+)
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -409,6 +416,28 @@ def _tell_server(request: httpx.Request, deadline: float | None) -> None:
     left = time_left(deadline)
     if left is not None:
         request.headers["x-server-timeout"] = str(max(1, math.ceil(left)))
+        clamp_phases(request, deadline)
+
+
+def _own_client() -> httpx.Client:
+    """The client's own httpx client: every socket operation held to the call's deadline, unless
+    an environment proxy is configured (httpx honours it only with its own transport)."""
+    import urllib.request
+
+    return (
+        httpx.Client()
+        if urllib.request.getproxies()
+        else httpx.Client(transport=DeadlineTransport())
+    )
+
+
+def _own_async_client() -> httpx.AsyncClient:
+    """The async twin of ``_own_client``."""
+    import urllib.request
+
+    if urllib.request.getproxies():
+        return httpx.AsyncClient()
+    return httpx.AsyncClient(transport=AsyncDeadlineTransport())
 
 
 def _expired(deadline: float | None) -> bool:
@@ -443,8 +472,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             retry_after_send=retry_after_send,
         )
         self._owns_client = http_client is None
-        self._client = http_client if http_client is not None else httpx.Client()
-        install(self._client)
+        self._client = http_client if http_client is not None else _own_client()
         self._sleep: Callable[[float], None] = time.sleep
 
     def _httpx(self) -> httpx.Client:
@@ -531,6 +559,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             token = DEADLINE.set(deadline)
             try:
                 response = self._client.send(request, stream=True)
+                enforce(self._client, response, deadline)
                 try:
                     if not stream or not response.is_success:
                         response.read()
@@ -621,8 +650,7 @@ class _LoopBoundClient:
 
     def __init__(self, client: httpx.AsyncClient | None) -> None:
         self.owned = client is None
-        self.client = httpx.AsyncClient() if client is None else client
-        install(self.client)
+        self.client = _own_async_client() if client is None else client
         self.loop: asyncio.AbstractEventLoop | None = None
         self.closed = False
 
@@ -639,8 +667,7 @@ class _LoopBoundClient:
                         "the http_client passed to this AsyncClient was used in another event "
                         "loop; create both inside the event loop (the asyncio.run) that uses them"
                     )
-                self.client = httpx.AsyncClient()  # the old one's connections died with its loop
-                install(self.client)
+                self.client = _own_async_client()  # the old one's connections died with its loop
             self.loop = loop
         return self.client
 
@@ -768,6 +795,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             token = DEADLINE.set(deadline)
             try:
                 response = await client.send(request, stream=True)
+                enforce(client, response, deadline)
                 try:
                     if not stream or not response.is_success:
                         await response.aread()
