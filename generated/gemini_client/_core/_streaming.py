@@ -37,7 +37,7 @@ __all__ = ["AsyncStream", "Stream"]
 T = TypeVar("T", bound="pydantic.BaseModel")
 
 _ERROR_EVENT = re.compile(r'\s*\{\s*"error"\s*:')
-_LINE_END = re.compile(rb"\r\n|\r|\n")
+_LINE_ENDS = b"\r\n"
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -70,8 +70,11 @@ class _EventParser:
             self._first = False
         # A final "\r" may be the first half of "\r\n": keep it for the next chunk.
         held = buffer.endswith(b"\r")
-        lines = _LINE_END.split(buffer[:-1] if held else buffer)
-        self._buffer = lines.pop() + (b"\r" if held else b"")
+        if held:
+            buffer = buffer[:-1]
+        lines = buffer.splitlines()  # at "\r\n", "\r" and "\n" only: the SSE line ends
+        rest = lines.pop() if buffer and buffer[-1] not in _LINE_ENDS else b""
+        self._buffer = rest + b"\r" if held else rest
         events = []
         for raw in lines:
             line = raw.decode("utf-8", errors="replace")
