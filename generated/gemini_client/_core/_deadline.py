@@ -106,13 +106,13 @@ def _exception_table() -> dict[type[Exception], type[httpx.TransportError]]:
     return {getattr(httpcore, name): getattr(httpx, name) for name in names}
 
 
-def _mapped(err: Exception) -> Exception:
-    """The httpx exception for an httpcore one (``err`` itself for any other)."""
+def _raise_mapped(err: Exception) -> typing.NoReturn:
+    """Raise the httpx exception for httpcore's ``err`` (``err`` itself for any other)."""
     table = _exception_table()
     for cls in type(err).__mro__:
         if cls in table:
-            return table[cls](str(err))
-    return err
+            raise table[cls](str(err)) from err
+    raise err
 
 
 def _core_request(request: httpx.Request) -> Any:
@@ -260,7 +260,7 @@ class _Body(httpx.SyncByteStream):
         try:
             yield from self._stream
         except Exception as err:
-            raise _mapped(err) from err
+            _raise_mapped(err)
 
     def close(self) -> None:
         self._stream.close()
@@ -275,7 +275,7 @@ class _AsyncBody(httpx.AsyncByteStream):
             async for part in self._stream:
                 yield part
         except Exception as err:
-            raise _mapped(err) from err
+            _raise_mapped(err)
 
     async def aclose(self) -> None:
         await self._stream.aclose()
@@ -299,7 +299,7 @@ class DeadlineTransport(httpx.BaseTransport):
         try:
             response = self._pool.handle_request(_core_request(request))
         except Exception as err:
-            raise _mapped(err) from err
+            _raise_mapped(err)
         response.extensions[MARK] = True
         return httpx.Response(
             response.status,
@@ -329,7 +329,7 @@ class AsyncDeadlineTransport(httpx.AsyncBaseTransport):
         try:
             response = await self._pool.handle_async_request(_core_request(request))
         except Exception as err:
-            raise _mapped(err) from err
+            _raise_mapped(err)
         response.extensions[MARK] = True
         return httpx.Response(
             response.status,
