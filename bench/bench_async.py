@@ -39,7 +39,7 @@ def main() -> None:
     loop = asyncio.new_event_loop()
 
     with serve() as url:
-        raw = httpx.AsyncClient()
+        raw = httpx.AsyncClient(timeout=600)  # as gemini_client: a busy machine is no failure
         ours = gemini_client.AsyncClient(api_key=API_KEY, base_url=url)
         google = genai.Client(api_key=API_KEY, http_options=gtypes.HttpOptions(base_url=url))
         endpoint = f"{url}/v1beta/models/{MODEL}:generateContent"
