@@ -20,6 +20,7 @@ SCRIPTS = [
     "bench_drift.py",
     "bench_live.py",
     "bench_upload.py",
+    "bench_telemetry.py",
 ]
 
 
