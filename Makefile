@@ -22,8 +22,9 @@ generate: install
 check: install
 	$(BIN)/codegen check
 
+# Two workers (pytest-xdist); the tests that share a mypy cache run on one of them (xdist_group).
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 # The generator, tests, benchmarks and the templates' Python: one formatter and linter (ruff), and
 # mypy --strict on the generator.

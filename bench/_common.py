@@ -332,9 +332,11 @@ def versions(extra: tuple[str, ...] = ()) -> str:
 
 
 def machine() -> str:
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
         f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
         f"{platform.python_implementation()} {platform.python_version()}, {platform.system()} {platform.release()}"
+        f", load average {load} (1/5/15 min) at the start"
     )
 
 
@@ -347,7 +349,10 @@ def report(title: str, body: str, *, extra_packages: tuple[str, ...] = ()) -> No
     print(section)
     if not RESULTS.exists():
         RESULTS.write_text(
-            "# Benchmark results\n\nAppended by `make bench` (bench/run_all.py); newest last.\n\n"
+            "# Benchmark results\n\nWritten by one `make bench` run (bench/run_all.py starts the file"
+            " afresh); each section is appended as its benchmark finishes. The load average in each"
+            " header is the machine's (shared with other work) when the section started: compare the"
+            " ratios, measured interleaved in one run, rather than absolute times.\n\n"
         )
     with RESULTS.open("a") as f:
         f.write(section + "\n")

@@ -24,7 +24,7 @@ from _common import (
 
 ANSWERS = 100
 ROUNDS = 7
-GOAL = 1.5
+GOAL = 1.25
 
 
 def main() -> None:

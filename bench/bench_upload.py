@@ -28,7 +28,7 @@ from _common import ROOT, fail, report
 
 SIZE = 200 * 1024 * 1024
 ROUNDS = 5
-GOAL_THROUGHPUT = 0.8
+GOAL_THROUGHPUT = 0.95
 GOAL_RSS_MB = 32.0
 SERVER = ROOT / "tests" / "support" / "upload_server.py"
 CONTENDERS = ("raw httpx", "gemini_client", "google-genai")

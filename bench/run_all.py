@@ -14,6 +14,7 @@ SCRIPTS = [
     "bench_generate_content.py",
     "bench_streaming.py",
     "bench_async.py",
+    "bench_overhead.py",
     "bench_import.py",
     "bench_codegen.py",
     "bench_drift.py",
@@ -26,6 +27,7 @@ SCRIPTS = [
 def main() -> int:
     failed = []
     start = time.perf_counter()
+    (HERE / "RESULTS.md").unlink(missing_ok=True)  # one run writes the whole file
     for script in SCRIPTS:
         print(f"==> {script}", flush=True)
         t0 = time.perf_counter()
@@ -34,7 +36,7 @@ def main() -> int:
         if code:
             failed.append(script)
     print(
-        f"all benchmarks: {time.perf_counter() - start:.0f}s; results appended to {HERE / 'RESULTS.md'}"
+        f"all benchmarks: {time.perf_counter() - start:.0f}s; results written to {HERE / 'RESULTS.md'}"
     )
     if failed:
         print(f"FAILED: {', '.join(failed)}", file=sys.stderr)

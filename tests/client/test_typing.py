@@ -38,6 +38,9 @@ from .bodies import (
     stream_chunks,
 )
 
+# mypy shares one cache dir across these modules: run them on one xdist worker, one at a time.
+pytestmark = pytest.mark.xdist_group("mypy-cache")
+
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".mypy_cache" / "tests-client"
 

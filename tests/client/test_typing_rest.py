@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from .test_typing import mypy
+
+# mypy shares one cache dir across these modules: run them on one xdist worker, one at a time.
+pytestmark = pytest.mark.xdist_group("mypy-cache")
 
 
 def test_rest_of_the_api_types_check() -> None:

@@ -19,8 +19,9 @@ from support.server import LoopbackServer  # noqa: E402
 from .replies import KEY  # noqa: E402
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def _module_server() -> Iterator[LoopbackServer]:
+    """One loopback server for the whole session (per xdist worker), reset before each test."""
     server = LoopbackServer().start()
     yield server
     server.stop()

@@ -21,6 +21,9 @@ from . import typed_helpers
 from .replies import COUNT, GENERATE, STREAM, calls, json_text, streamed, text
 
 ROOT = Path(__file__).resolve().parents[2]
+# mypy shares one cache dir across these modules: run them on one xdist worker, one at a time.
+pytestmark = pytest.mark.xdist_group("mypy-cache")
+
 CACHE = ROOT / ".mypy_cache" / "tests-client"
 
 PRELUDE = """\

@@ -16,6 +16,7 @@ from ._constants import (
     RAW_RESPONSE_HEADER,
     SDK_VERSION,
 )
+from ._deadline import AsyncDeadlineTransport, DeadlineTransport, DeadlineWarning
 from ._deprecation import deprecated_argument
 from ._exceptions import (
     APIConnectionError,
@@ -139,6 +140,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "CONNECT_TIMEOUT",
     "AsyncBinaryResponse",
+    "AsyncDeadlineTransport",
     "AsyncOperation",
     "BinaryResponse",
     "Operation",
@@ -183,6 +185,8 @@ __all__ = [
     "Bytes",
     "ClientClosedError",
     "ConflictError",
+    "DeadlineTransport",
+    "DeadlineWarning",
     "GeminiError",
     "Headers",
     "InternalServerError",

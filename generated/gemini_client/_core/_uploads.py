@@ -44,7 +44,7 @@ from ._base_client import (
 )
 from ._body import aread_body, read_body
 from ._constants import RAW_RESPONSE_HEADER
-from ._deadline import DEADLINE
+from ._deadline import DEADLINE, enforce
 from ._exceptions import APIError, ClientClosedError, redact
 from ._origin import origin
 from ._types import NotGiven, RequestOptions
@@ -346,6 +346,7 @@ def _sent(client: SyncAPIClient, step: _Send) -> _Outcome:
     token = DEADLINE.set(step.deadline)
     try:
         response = client._client.send(step.request, stream=True)
+        enforce(client._client, response, step.deadline)
         read_body(response, client.max_response_size)
     except httpx.TransportError as err:
         return err
@@ -364,6 +365,7 @@ async def _async_sent(client: AsyncAPIClient, step: _Send) -> _Outcome:
     token = DEADLINE.set(step.deadline)
     try:
         response = await http.send(step.request, stream=True)
+        enforce(http, response, step.deadline)
         await aread_body(response, client.max_response_size)
     except httpx.TransportError as err:
         return err

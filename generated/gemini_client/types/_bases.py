@@ -172,10 +172,11 @@ class GenerateContentResponseBase(BaseModel):
     only: read `candidates[i].content.parts` for the others.
     """
 
-    _parsed: Any = PrivateAttr(default=None)
-
+    # `_parsed` (set by lib/_structured) is a plain instance attribute, not a pydantic
+    # PrivateAttr: those cost every validation of every response and stream chunk.
     if TYPE_CHECKING:
         candidates: list[Candidate] | None
+        _parsed: Any
 
     @property
     def text(self) -> str | None:
@@ -192,7 +193,7 @@ class GenerateContentResponseBase(BaseModel):
     def parsed(self) -> Any:
         """The structured output validated into `generation_config.response_schema` (a Python
         type), or `None` when the request gave no such type."""
-        return self._parsed
+        return self.__dict__.get("_parsed")
 
     def _first_parts(self) -> list[Part]:
         if not self.candidates or self.candidates[0].content is None:

@@ -31,7 +31,14 @@ from ._constants import (
     SDK_VERSION,
 )
 from ._body import ACCEPT_ENCODING, aread_body, read_body
-from ._deadline import DEADLINE, install, time_left
+from ._deadline import (
+    DEADLINE,
+    AsyncDeadlineTransport,
+    DeadlineTransport,
+    clamp_phases,
+    enforce,
+    time_left,
+)
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -514,6 +521,26 @@ def _tell_server(request: httpx.Request, deadline: float | None) -> None:
     left = time_left(deadline)
     if left is not None:
         request.headers["x-server-timeout"] = str(max(1, math.ceil(left)))
+        clamp_phases(request, deadline)
+
+
+def _own_client() -> httpx.Client:
+    """The client's own httpx client: every socket operation held to the call's deadline, unless
+    an environment proxy is configured (httpx honours it only with its own transport)."""
+    import urllib.request
+
+    if urllib.request.getproxies():
+        return httpx.Client(limits=_LIMITS)
+    return httpx.Client(transport=DeadlineTransport(limits=_LIMITS))
+
+
+def _own_async_client() -> httpx.AsyncClient:
+    """The async twin of ``_own_client``."""
+    import urllib.request
+
+    if urllib.request.getproxies():
+        return httpx.AsyncClient(limits=_LIMITS)
+    return httpx.AsyncClient(transport=AsyncDeadlineTransport(limits=_LIMITS))
 
 
 def _expired(deadline: float | None) -> bool:
@@ -550,8 +577,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             max_response_size=max_response_size,
         )
         self._owns_client = http_client is None
-        self._client = http_client if http_client is not None else httpx.Client(limits=_LIMITS)
-        install(self._client)
+        self._client = http_client if http_client is not None else _own_client()
         guard(self._client)
         self._sleep: Callable[[float], None] = time.sleep
 
@@ -655,6 +681,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             token = DEADLINE.set(deadline)
             try:
                 response = self._client.send(request, stream=True)
+                enforce(self._client, response, deadline)
                 try:
                     if not stream or not response.is_success:
                         read_body(response, self.max_response_size)
@@ -781,8 +808,7 @@ class _LoopBoundClient:
 
     def __init__(self, client: httpx.AsyncClient | None) -> None:
         self.owned = client is None
-        self.client = httpx.AsyncClient(limits=_LIMITS) if client is None else client
-        install(self.client)
+        self.client = _own_async_client() if client is None else client
         guard(self.client)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.closed = False
@@ -800,9 +826,7 @@ class _LoopBoundClient:
                         "the http_client passed to this AsyncClient was used in another event "
                         "loop; create both inside the event loop (the asyncio.run) that uses them"
                     )
-                # the old one's connections died with its loop
-                self.client = httpx.AsyncClient(limits=_LIMITS)
-                install(self.client)
+                self.client = _own_async_client()  # the old one's connections died with its loop
                 guard(self.client)
             self.loop = loop
         return self.client
@@ -948,6 +972,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             token = DEADLINE.set(deadline)
             try:
                 response = await client.send(request, stream=True)
+                enforce(client, response, deadline)
                 try:
                     if not stream or not response.is_success:
                         await aread_body(response, self.max_response_size)

@@ -1,10 +1,17 @@
-"""The total deadline of a call, enforced on every socket operation.
+"""The total deadline of a call, on httpx's and httpcore's public interfaces.
 
 httpx's timeouts bound each operation (one connect, one read, one write), so a server that trickles
 a byte a second never trips them. The client sets the call's deadline (a ``time.monotonic()``
-value) in a context variable while it connects, sends and reads, and the network backend of its
-httpx pool clamps each operation's timeout to the time left: the call then ends at its deadline
-however the server paces its bytes (headers or body, sync or async).
+value) in a context variable while it connects, sends and reads, and enforces it in two layers:
+
+- Its own httpx clients send through ``DeadlineTransport``/``AsyncDeadlineTransport``: an httpx
+  transport over httpcore's connection pool whose network backend clamps every socket operation
+  to the time left. The call then ends at its deadline however the server paces its bytes
+  (headers or body, sync or async). Its responses are marked with ``MARK`` in their extensions.
+- Any other transport (an ``http_client`` of the caller's, an environment proxy): every phase's
+  timeout is cut to the time left before each attempt and the body is checked against the
+  deadline after every read. A server trickling response headers can then outlast the deadline,
+  so the client warns once (``DeadlineWarning``) instead of degrading silently.
 """
 
 from __future__ import annotations
@@ -13,20 +20,39 @@ import functools
 import ssl
 import time
 import typing
+import warnings
+import weakref
+from collections.abc import AsyncIterator, Iterator
 from contextvars import ContextVar
 from typing import Any
 
 import httpx
 
-__all__ = ["DEADLINE", "install", "time_left"]
+__all__ = [
+    "DEADLINE",
+    "MARK",
+    "AsyncDeadlineTransport",
+    "DeadlineTransport",
+    "DeadlineWarning",
+    "clamp_phases",
+    "enforce",
+    "time_left",
+]
 
 DEADLINE: ContextVar[float | None] = ContextVar("gemini_client_deadline", default=None)
 """The ``time.monotonic()`` by which the running call must end, or ``None``."""
+
+MARK = "gemini_client.deadline"
+"""The response extension set by the deadline transports: every socket operation was clamped."""
 
 _EXPIRED = 1e-3
 """The timeout of an operation after the deadline: it fails unless its bytes are already there."""
 
 _SocketOptions = typing.Iterable[typing.Any] | None
+
+
+class DeadlineWarning(UserWarning):
+    """The http client's transport cannot clamp each socket operation to the call's deadline."""
 
 
 def time_left(deadline: float | None) -> float | None:
@@ -35,17 +61,91 @@ def time_left(deadline: float | None) -> float | None:
 
 
 def _clamp(timeout: float | None) -> float | None:
-    left = time_left(DEADLINE.get())
-    if left is None:
+    deadline = DEADLINE.get()
+    if deadline is None:
         return timeout
-    left = max(left, _EXPIRED)
-    return left if timeout is None else min(timeout, left)
+    left = max(deadline - time.monotonic(), _EXPIRED)
+    return left if timeout is None or timeout > left else timeout
+
+
+_PHASES = "gemini_client.phases"
+"""The request extension keeping its phase timeouts before any clamping (a retry or an upload
+step may run under a later deadline than the attempt before)."""
+
+
+def clamp_phases(request: httpx.Request, deadline: float | None) -> None:
+    """Cut every phase timeout of ``request`` to the time left before ``deadline``."""
+    if deadline is None:
+        return
+    extensions = request.extensions
+    phases = extensions.get(_PHASES)
+    if phases is None:
+        phases = extensions[_PHASES] = extensions.get("timeout") or dict.fromkeys(
+            ("connect", "read", "write", "pool")
+        )
+    left = max(deadline - time.monotonic(), _EXPIRED)
+    extensions["timeout"] = {
+        phase: left if value is None or value > left else value for phase, value in phases.items()
+    }
+
+
+# --- transports that clamp every socket operation ----------------------------------------------
+
+
+@functools.cache
+def _exception_table() -> dict[type[Exception], type[httpx.TransportError]]:
+    """httpcore's exceptions mapped to httpx's (same names). httpcore is imported on the first
+    client only, as httpx itself does, so that ``import gemini_client`` stays fast."""
+    import httpcore
+
+    names = (
+        "ConnectError ConnectTimeout LocalProtocolError NetworkError PoolTimeout ProtocolError "
+        "ProxyError ReadError ReadTimeout RemoteProtocolError TimeoutException UnsupportedProtocol "
+        "WriteError WriteTimeout"
+    ).split()
+    return {getattr(httpcore, name): getattr(httpx, name) for name in names}
+
+
+def _raise_mapped(err: Exception) -> typing.NoReturn:
+    """Raise the httpx exception for httpcore's ``err`` (``err`` itself for any other)."""
+    table = _exception_table()
+    for cls in type(err).__mro__:
+        if cls in table:
+            raise table[cls](str(err)) from err
+    raise err
+
+
+def _core_request(request: httpx.Request) -> Any:
+    import httpcore
+
+    url = httpcore.URL(
+        scheme=request.url.raw_scheme,
+        host=request.url.raw_host,
+        port=request.url.port,
+        target=request.url.raw_path,
+    )
+    return httpcore.Request(
+        method=request.method,
+        url=url,
+        headers=request.headers.raw,
+        content=request.stream,
+        extensions=request.extensions,
+    )
+
+
+def _pool_options(limits: httpx.Limits, verify: ssl.SSLContext | bool) -> dict[str, Any]:
+    context = verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(verify)
+    return {
+        "ssl_context": context,
+        "max_connections": limits.max_connections,
+        "max_keepalive_connections": limits.max_keepalive_connections,
+        "keepalive_expiry": limits.keepalive_expiry,
+    }
 
 
 @functools.cache
 def _backends() -> tuple[type[Any], type[Any]]:
-    """The wrapping backend classes (sync, async); httpcore is imported on the first client only,
-    as httpx itself does, so that ``import gemini_client`` stays fast."""
+    """The network backends (sync, async) that clamp each operation of the one they wrap."""
     import httpcore
 
     class _Stream(httpcore.NetworkStream):
@@ -152,26 +252,151 @@ def _backends() -> tuple[type[Any], type[Any]]:
     return _Backend, _AsyncBackend
 
 
-def install(client: httpx.Client | httpx.AsyncClient) -> bool:
-    """Clamp the socket operations of ``client``'s pools to the running call's deadline.
+class _Body(httpx.SyncByteStream):
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
 
-    Works on httpx's own transports (also those mounted for proxies); returns whether the main
-    transport was one. Outside a call (no deadline set) the pools behave exactly as before.
-    """
-    import httpcore
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self._stream
+        except Exception as err:
+            _raise_mapped(err)
 
-    sync_backend, async_backend = _backends()
-    transports = [client._transport, *client._mounts.values()]
-    installed = []
-    for transport in transports:
-        pool = getattr(transport, "_pool", None)
-        backend = getattr(pool, "_network_backend", None)
-        if isinstance(backend, (sync_backend, async_backend)):
-            installed.append(transport)
-        elif isinstance(backend, httpcore.NetworkBackend):
-            setattr(pool, "_network_backend", sync_backend(backend))  # noqa: B010
-            installed.append(transport)
-        elif isinstance(backend, httpcore.AsyncNetworkBackend):
-            setattr(pool, "_network_backend", async_backend(backend))  # noqa: B010
-            installed.append(transport)
-    return client._transport in installed
+    def close(self) -> None:
+        self._stream.close()
+
+
+class _AsyncBody(httpx.AsyncByteStream):
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for part in self._stream:
+                yield part
+        except Exception as err:
+            _raise_mapped(err)
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+
+class DeadlineTransport(httpx.BaseTransport):
+    """An httpx transport (HTTP/1.1, httpx's default limits and TLS) that ends every socket
+    operation at the running call's deadline: ``httpx.Client(transport=DeadlineTransport())``."""
+
+    def __init__(
+        self, *, limits: httpx.Limits = httpx.Limits(), verify: ssl.SSLContext | bool = True
+    ) -> None:
+        import httpcore
+
+        backend = _backends()[0](httpcore.SyncBackend())
+        self._pool = httpcore.ConnectionPool(
+            network_backend=backend, **_pool_options(limits, verify)
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            response = self._pool.handle_request(_core_request(request))
+        except Exception as err:
+            _raise_mapped(err)
+        response.extensions[MARK] = True
+        return httpx.Response(
+            response.status,
+            headers=response.headers,
+            stream=_Body(response.stream),
+            extensions=response.extensions,
+        )
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+class AsyncDeadlineTransport(httpx.AsyncBaseTransport):
+    """The async twin of ``DeadlineTransport`` (asyncio or trio, through anyio)."""
+
+    def __init__(
+        self, *, limits: httpx.Limits = httpx.Limits(), verify: ssl.SSLContext | bool = True
+    ) -> None:
+        import httpcore
+
+        backend = _backends()[1](httpcore.AnyIOBackend())
+        self._pool = httpcore.AsyncConnectionPool(
+            network_backend=backend, **_pool_options(limits, verify)
+        )
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            response = await self._pool.handle_async_request(_core_request(request))
+        except Exception as err:
+            _raise_mapped(err)
+        response.extensions[MARK] = True
+        return httpx.Response(
+            response.status,
+            headers=response.headers,
+            stream=_AsyncBody(response.stream),
+            extensions=response.extensions,
+        )
+
+    async def aclose(self) -> None:
+        await self._pool.aclose()
+
+
+# --- any other transport: the deadline checked between reads -----------------------------------
+
+
+class _Checked(httpx.SyncByteStream):
+    def __init__(self, stream: httpx.SyncByteStream, deadline: float) -> None:
+        self._stream = stream
+        self._deadline = deadline
+
+    def __iter__(self) -> Iterator[bytes]:
+        for part in self._stream:
+            if time.monotonic() >= self._deadline:
+                raise httpx.ReadTimeout("the call's deadline passed while reading the body")
+            yield part
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+class _AsyncChecked(httpx.AsyncByteStream):
+    def __init__(self, stream: httpx.AsyncByteStream, deadline: float) -> None:
+        self._stream = stream
+        self._deadline = deadline
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for part in self._stream:
+            if time.monotonic() >= self._deadline:
+                raise httpx.ReadTimeout("the call's deadline passed while reading the body")
+            yield part
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+
+_warned: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def enforce(
+    client: httpx.Client | httpx.AsyncClient, response: httpx.Response, deadline: float | None
+) -> None:
+    """Hold ``response``'s body to ``deadline`` when the transport of ``client`` did not clamp
+    every socket operation, and warn once per client that it could not."""
+    if deadline is None or MARK in response.extensions:
+        return
+    stream = response.stream
+    if isinstance(stream, httpx.AsyncByteStream):
+        response.stream = _AsyncChecked(stream, deadline)
+    elif isinstance(stream, httpx.SyncByteStream):
+        response.stream = _Checked(stream, deadline)
+    if client not in _warned:
+        _warned.add(client)
+        warnings.warn(
+            "gemini_client: this http client's transport does not clamp each socket operation to "
+            "the call's deadline; the timeout is enforced per phase and between body reads, so a "
+            "server trickling response headers can outlast it. Send through "
+            "gemini_client's DeadlineTransport (or omit http_client) for a strict deadline.",
+            DeadlineWarning,
+            stacklevel=2,
+        )

@@ -39,7 +39,7 @@ __all__ = ["AsyncStream", "Stream"]
 T = TypeVar("T", bound="pydantic.BaseModel")
 
 _ERROR_EVENT = re.compile(r'\s*\[?\s*\{\s*"error"\s*:')
-_LINE_END = re.compile(rb"\r\n|\r|\n")
+_LINE_ENDS = b"\r\n"
 _BOM = b"\xef\xbb\xbf"
 _DONE = "[DONE]"  # the last event of an Interactions stream: not a chunk
 
@@ -98,8 +98,8 @@ class _EventParser:
             buffer = buffer.removeprefix(_BOM)
             self._first = False
         self._skip_lf = buffer.endswith(b"\r")
-        lines = _LINE_END.split(buffer)
-        self._buffer = lines.pop()
+        lines = buffer.splitlines()  # at "\r\n", "\r" and "\n" only: the SSE line ends
+        self._buffer = lines.pop() if buffer and buffer[-1] not in _LINE_ENDS else b""
         events = []
         for raw in lines:
             line = raw.decode("utf-8", errors="replace")
