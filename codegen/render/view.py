@@ -69,6 +69,11 @@ class MethodView:
     def by_place(self, where: str) -> tuple[Kwarg, ...]:
         return tuple(k for k in self.kwargs if k.where == where)
 
+    @property
+    def options_type(self) -> str:
+        """The `TypedDict` of the method's optional keyword arguments (for `Unpack` in lib/)."""
+        return "".join(w[:1].upper() + w[1:] for w in self.name.split("_")) + "Options"
+
 
 @dataclass(frozen=True)
 class ResourceView:

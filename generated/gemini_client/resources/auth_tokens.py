@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -42,7 +42,7 @@ from .._core import (
     to_raw_response_wrapper,
 )
 
-__all__ = ["AuthTokens", "AsyncAuthTokens"]
+__all__ = ["AuthTokens", "AsyncAuthTokens", "CreateOptions"]
 
 
 class AuthTokens(SyncAPIResource):
@@ -153,3 +153,23 @@ class AsyncAuthTokensWithRawResponse:
 
     def __init__(self, resource: AsyncAuthTokens) -> None:
         self.create = async_to_raw_response_wrapper(resource.create)
+
+
+class CreateOptions(TypedDict, total=False):
+    """The optional keyword arguments of `AuthTokens.create`: hand-written helpers take
+    them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
+
+    expire_time: str
+
+    new_session_expire_time: str
+
+    uses: int
+
+    bidi_generate_content_setup: types.BidiGenerateContentSetup | types.BidiGenerateContentSetupDict
+
+    field_mask: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout

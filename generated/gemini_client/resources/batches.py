@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -42,7 +42,16 @@ from .._core import (
     to_raw_response_wrapper,
 )
 
-__all__ = ["Batches", "AsyncBatches"]
+__all__ = [
+    "Batches",
+    "AsyncBatches",
+    "ListOptions",
+    "GetOptions",
+    "DeleteOptions",
+    "CancelOptions",
+    "UpdateGenerateContentBatchOptions",
+    "UpdateEmbedContentBatchOptions",
+]
 
 
 class Batches(SyncAPIResource):
@@ -479,3 +488,80 @@ class AsyncBatchesWithRawResponse:
         self.update_embed_content_batch = async_to_raw_response_wrapper(
             resource.update_embed_content_batch
         )
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Batches.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    filter: str
+
+    page_size: int
+
+    page_token: str
+
+    return_partial_success: bool
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Batches.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class DeleteOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Batches.delete`: hand-written helpers take
+    them as `**options: Unpack[DeleteOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class CancelOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Batches.cancel`: hand-written helpers take
+    them as `**options: Unpack[CancelOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class UpdateGenerateContentBatchOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Batches.update_generate_content_batch`: hand-written helpers take
+    them as `**options: Unpack[UpdateGenerateContentBatchOptions]`, so a spec change reaches them.
+    """
+
+    update_mask: str | Sequence[str]
+
+    priority: int
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class UpdateEmbedContentBatchOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Batches.update_embed_content_batch`: hand-written helpers take
+    them as `**options: Unpack[UpdateEmbedContentBatchOptions]`, so a spec change reaches them."""
+
+    update_mask: str | Sequence[str]
+
+    priority: int
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -42,7 +42,15 @@ from .._core import (
     to_raw_response_wrapper,
 )
 
-__all__ = ["CachedContents", "AsyncCachedContents"]
+__all__ = [
+    "CachedContents",
+    "AsyncCachedContents",
+    "ListOptions",
+    "CreateOptions",
+    "GetOptions",
+    "PatchOptions",
+    "DeleteOptions",
+]
 
 
 class CachedContents(SyncAPIResource):
@@ -425,3 +433,87 @@ class AsyncCachedContentsWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.patch = async_to_raw_response_wrapper(resource.patch)
         self.delete = async_to_raw_response_wrapper(resource.delete)
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `CachedContents.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int
+
+    page_token: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class CreateOptions(TypedDict, total=False):
+    """The optional keyword arguments of `CachedContents.create`: hand-written helpers take
+    them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
+
+    expire_time: str
+
+    ttl: str
+
+    display_name: str
+
+    system_instruction: types.ContentUnion
+
+    contents: types.ContentListUnion
+
+    tools: Sequence[types.ToolUnion]
+
+    tool_config: types.ToolConfig | types.ToolConfigDict
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `CachedContents.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class PatchOptions(TypedDict, total=False):
+    """The optional keyword arguments of `CachedContents.patch`: hand-written helpers take
+    them as `**options: Unpack[PatchOptions]`, so a spec change reaches them."""
+
+    update_mask: str | Sequence[str]
+
+    expire_time: str
+
+    ttl: str
+
+    display_name: str
+
+    system_instruction: types.ContentUnion
+
+    contents: types.ContentListUnion
+
+    tools: Sequence[types.ToolUnion]
+
+    tool_config: types.ToolConfig | types.ToolConfigDict
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class DeleteOptions(TypedDict, total=False):
+    """The optional keyword arguments of `CachedContents.delete`: hand-written helpers take
+    them as `**options: Unpack[DeleteOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout

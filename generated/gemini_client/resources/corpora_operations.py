@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -42,7 +42,7 @@ from .._core import (
     to_raw_response_wrapper,
 )
 
-__all__ = ["CorporaOperations", "AsyncCorporaOperations"]
+__all__ = ["CorporaOperations", "AsyncCorporaOperations", "GetOptions"]
 
 
 class CorporaOperations(SyncAPIResource):
@@ -123,3 +123,13 @@ class AsyncCorporaOperationsWithRawResponse:
 
     def __init__(self, resource: AsyncCorporaOperations) -> None:
         self.get = async_to_raw_response_wrapper(resource.get)
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `CorporaOperations.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -42,7 +42,7 @@ from .._core import (
     to_raw_response_wrapper,
 )
 
-__all__ = ["Dynamic", "AsyncDynamic"]
+__all__ = ["Dynamic", "AsyncDynamic", "GenerateContentOptions", "StreamGenerateContentOptions"]
 
 
 class Dynamic(SyncAPIResource):
@@ -283,3 +283,55 @@ class AsyncDynamicWithRawResponse:
         self.stream_generate_content = async_to_raw_response_wrapper(
             resource.stream_generate_content
         )
+
+
+class GenerateContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Dynamic.generate_content`: hand-written helpers take
+    them as `**options: Unpack[GenerateContentOptions]`, so a spec change reaches them."""
+
+    system_instruction: types.ContentUnion
+
+    tools: Sequence[types.ToolUnion]
+
+    tool_config: types.ToolConfig | types.ToolConfigDict
+
+    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict]
+
+    generation_config: types.GenerationConfig | types.GenerationConfigDict
+
+    cached_content: types.GenerateContentRequestCachedContentUnion
+
+    service_tier: types.ServiceTier | str
+
+    store: bool
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class StreamGenerateContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Dynamic.stream_generate_content`: hand-written helpers take
+    them as `**options: Unpack[StreamGenerateContentOptions]`, so a spec change reaches them."""
+
+    system_instruction: types.ContentUnion
+
+    tools: Sequence[types.ToolUnion]
+
+    tool_config: types.ToolConfig | types.ToolConfigDict
+
+    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict]
+
+    generation_config: types.GenerationConfig | types.GenerationConfigDict
+
+    cached_content: types.GenerateContentRequestCachedContentUnion
+
+    service_tier: types.ServiceTier | str
+
+    store: bool
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout

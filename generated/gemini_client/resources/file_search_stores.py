@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -53,7 +53,15 @@ if TYPE_CHECKING:
         FileSearchStoresDocuments,
     )
 
-__all__ = ["FileSearchStores", "AsyncFileSearchStores"]
+__all__ = [
+    "FileSearchStores",
+    "AsyncFileSearchStores",
+    "CreateOptions",
+    "GetOptions",
+    "DeleteOptions",
+    "ListOptions",
+    "ImportFileOptions",
+]
 
 
 class FileSearchStores(SyncAPIResource):
@@ -442,3 +450,67 @@ class AsyncFileSearchStoresWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.delete = async_to_raw_response_wrapper(resource.delete)
         self.import_file = async_to_raw_response_wrapper(resource.import_file)
+
+
+class CreateOptions(TypedDict, total=False):
+    """The optional keyword arguments of `FileSearchStores.create`: hand-written helpers take
+    them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
+
+    display_name: str
+
+    embedding_model: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `FileSearchStores.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class DeleteOptions(TypedDict, total=False):
+    """The optional keyword arguments of `FileSearchStores.delete`: hand-written helpers take
+    them as `**options: Unpack[DeleteOptions]`, so a spec change reaches them."""
+
+    force: bool
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `FileSearchStores.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int
+
+    page_token: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class ImportFileOptions(TypedDict, total=False):
+    """The optional keyword arguments of `FileSearchStores.import_file`: hand-written helpers take
+    them as `**options: Unpack[ImportFileOptions]`, so a spec change reaches them."""
+
+    custom_metadata: Sequence[types.CustomMetadata | types.CustomMetadataDict]
+
+    chunking_config: types.ChunkingConfig | types.ChunkingConfigDict
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -42,7 +42,13 @@ from .._core import (
     to_raw_response_wrapper,
 )
 
-__all__ = ["FileSearchStoresDocuments", "AsyncFileSearchStoresDocuments"]
+__all__ = [
+    "FileSearchStoresDocuments",
+    "AsyncFileSearchStoresDocuments",
+    "GetOptions",
+    "DeleteOptions",
+    "ListOptions",
+]
 
 
 class FileSearchStoresDocuments(SyncAPIResource):
@@ -249,3 +255,39 @@ class AsyncFileSearchStoresDocumentsWithRawResponse:
     def __init__(self, resource: AsyncFileSearchStoresDocuments) -> None:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.delete = async_to_raw_response_wrapper(resource.delete)
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `FileSearchStoresDocuments.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class DeleteOptions(TypedDict, total=False):
+    """The optional keyword arguments of `FileSearchStoresDocuments.delete`: hand-written helpers take
+    them as `**options: Unpack[DeleteOptions]`, so a spec change reaches them."""
+
+    force: bool
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `FileSearchStoresDocuments.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int
+
+    page_token: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout

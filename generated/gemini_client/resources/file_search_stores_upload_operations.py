@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -42,7 +42,11 @@ from .._core import (
     to_raw_response_wrapper,
 )
 
-__all__ = ["FileSearchStoresUploadOperations", "AsyncFileSearchStoresUploadOperations"]
+__all__ = [
+    "FileSearchStoresUploadOperations",
+    "AsyncFileSearchStoresUploadOperations",
+    "GetOptions",
+]
 
 
 class FileSearchStoresUploadOperations(SyncAPIResource):
@@ -123,3 +127,13 @@ class AsyncFileSearchStoresUploadOperationsWithRawResponse:
 
     def __init__(self, resource: AsyncFileSearchStoresUploadOperations) -> None:
         self.get = async_to_raw_response_wrapper(resource.get)
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `FileSearchStoresUploadOperations.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -45,7 +45,7 @@ from .._core import (
 if TYPE_CHECKING:
     from .generated_files_operations import AsyncGeneratedFilesOperations, GeneratedFilesOperations
 
-__all__ = ["GeneratedFiles", "AsyncGeneratedFiles"]
+__all__ = ["GeneratedFiles", "AsyncGeneratedFiles", "ListOptions"]
 
 
 class GeneratedFiles(SyncAPIResource):
@@ -132,3 +132,17 @@ class AsyncGeneratedFiles(AsyncAPIResource):
                 timeout=timeout,
             ),
         )
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `GeneratedFiles.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int
+
+    page_token: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -42,7 +42,7 @@ from .._core import (
     to_raw_response_wrapper,
 )
 
-__all__ = ["Media", "AsyncMedia"]
+__all__ = ["Media", "AsyncMedia", "UploadOptions", "UploadToFileSearchStoreOptions"]
 
 
 class Media(SyncAPIResource):
@@ -249,3 +249,39 @@ class AsyncMediaWithRawResponse:
         self.upload_to_file_search_store = async_to_raw_response_wrapper(
             resource.upload_to_file_search_store
         )
+
+
+class UploadOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Media.upload`: hand-written helpers take
+    them as `**options: Unpack[UploadOptions]`, so a spec change reaches them."""
+
+    file: types.File | types.FileDict
+
+    media: bytes
+    media_type: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class UploadToFileSearchStoreOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Media.upload_to_file_search_store`: hand-written helpers take
+    them as `**options: Unpack[UploadToFileSearchStoreOptions]`, so a spec change reaches them."""
+
+    display_name: str
+
+    custom_metadata: Sequence[types.CustomMetadata | types.CustomMetadataDict]
+
+    chunking_config: types.ChunkingConfig | types.ChunkingConfigDict
+
+    mime_type: str
+
+    media: bytes
+    media_type: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout

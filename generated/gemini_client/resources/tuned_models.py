@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -46,7 +46,20 @@ if TYPE_CHECKING:
     from .tuned_models_operations import AsyncTunedModelsOperations, TunedModelsOperations
     from .tuned_models_permissions import AsyncTunedModelsPermissions, TunedModelsPermissions
 
-__all__ = ["TunedModels", "AsyncTunedModels"]
+__all__ = [
+    "TunedModels",
+    "AsyncTunedModels",
+    "GenerateContentOptions",
+    "StreamGenerateContentOptions",
+    "BatchGenerateContentOptions",
+    "AsyncBatchEmbedContentOptions",
+    "GetOptions",
+    "ListOptions",
+    "CreateOptions",
+    "PatchOptions",
+    "DeleteOptions",
+    "TransferOwnershipOptions",
+]
 
 
 class TunedModels(SyncAPIResource):
@@ -903,3 +916,177 @@ class AsyncTunedModelsWithRawResponse:
         self.patch = async_to_raw_response_wrapper(resource.patch)
         self.delete = async_to_raw_response_wrapper(resource.delete)
         self.transfer_ownership = async_to_raw_response_wrapper(resource.transfer_ownership)
+
+
+class GenerateContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.generate_content`: hand-written helpers take
+    them as `**options: Unpack[GenerateContentOptions]`, so a spec change reaches them."""
+
+    system_instruction: types.ContentUnion
+
+    tools: Sequence[types.ToolUnion]
+
+    tool_config: types.ToolConfig | types.ToolConfigDict
+
+    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict]
+
+    generation_config: types.GenerationConfig | types.GenerationConfigDict
+
+    cached_content: types.GenerateContentRequestCachedContentUnion
+
+    service_tier: types.ServiceTier | str
+
+    store: bool
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class StreamGenerateContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.stream_generate_content`: hand-written helpers take
+    them as `**options: Unpack[StreamGenerateContentOptions]`, so a spec change reaches them."""
+
+    system_instruction: types.ContentUnion
+
+    tools: Sequence[types.ToolUnion]
+
+    tool_config: types.ToolConfig | types.ToolConfigDict
+
+    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict]
+
+    generation_config: types.GenerationConfig | types.GenerationConfigDict
+
+    cached_content: types.GenerateContentRequestCachedContentUnion
+
+    service_tier: types.ServiceTier | str
+
+    store: bool
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class BatchGenerateContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.batch_generate_content`: hand-written helpers take
+    them as `**options: Unpack[BatchGenerateContentOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class AsyncBatchEmbedContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.async_batch_embed_content`: hand-written helpers take
+    them as `**options: Unpack[AsyncBatchEmbedContentOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int
+
+    page_token: str
+
+    filter: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class CreateOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.create`: hand-written helpers take
+    them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
+
+    tuned_model_id: str
+
+    tuned_model_source: types.TunedModelSource | types.TunedModelSourceDict
+
+    base_model: str
+
+    display_name: str
+
+    description: str
+
+    temperature: float
+
+    top_p: float
+
+    top_k: int
+
+    reader_project_numbers: Sequence[int]
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class PatchOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.patch`: hand-written helpers take
+    them as `**options: Unpack[PatchOptions]`, so a spec change reaches them."""
+
+    update_mask: str | Sequence[str]
+
+    tuned_model_source: types.TunedModelSource | types.TunedModelSourceDict
+
+    base_model: str
+
+    display_name: str
+
+    description: str
+
+    temperature: float
+
+    top_p: float
+
+    top_k: int
+
+    reader_project_numbers: Sequence[int]
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class DeleteOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.delete`: hand-written helpers take
+    them as `**options: Unpack[DeleteOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class TransferOwnershipOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.transfer_ownership`: hand-written helpers take
+    them as `**options: Unpack[TransferOwnershipOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -42,7 +42,7 @@ from .._core import (
     to_raw_response_wrapper,
 )
 
-__all__ = ["TunedModelsOperations", "AsyncTunedModelsOperations"]
+__all__ = ["TunedModelsOperations", "AsyncTunedModelsOperations", "ListOptions", "GetOptions"]
 
 
 class TunedModelsOperations(SyncAPIResource):
@@ -199,3 +199,31 @@ class AsyncTunedModelsOperationsWithRawResponse:
 
     def __init__(self, resource: AsyncTunedModelsOperations) -> None:
         self.get = async_to_raw_response_wrapper(resource.get)
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModelsOperations.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    filter: str
+
+    page_size: int
+
+    page_token: str
+
+    return_partial_success: bool
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModelsOperations.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout

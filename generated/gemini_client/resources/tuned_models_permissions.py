@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -42,7 +42,15 @@ from .._core import (
     to_raw_response_wrapper,
 )
 
-__all__ = ["TunedModelsPermissions", "AsyncTunedModelsPermissions"]
+__all__ = [
+    "TunedModelsPermissions",
+    "AsyncTunedModelsPermissions",
+    "CreateOptions",
+    "GetOptions",
+    "ListOptions",
+    "PatchOptions",
+    "DeleteOptions",
+]
 
 
 class TunedModelsPermissions(SyncAPIResource):
@@ -393,3 +401,67 @@ class AsyncTunedModelsPermissionsWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.patch = async_to_raw_response_wrapper(resource.patch)
         self.delete = async_to_raw_response_wrapper(resource.delete)
+
+
+class CreateOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModelsPermissions.create`: hand-written helpers take
+    them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
+
+    grantee_type: types.GranteeType | str
+
+    email_address: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModelsPermissions.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModelsPermissions.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int
+
+    page_token: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class PatchOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModelsPermissions.patch`: hand-written helpers take
+    them as `**options: Unpack[PatchOptions]`, so a spec change reaches them."""
+
+    update_mask: str | Sequence[str]
+
+    grantee_type: types.GranteeType | str
+
+    email_address: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class DeleteOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModelsPermissions.delete`: hand-written helpers take
+    them as `**options: Unpack[DeleteOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -42,7 +42,7 @@ from .._core import (
     to_raw_response_wrapper,
 )
 
-__all__ = ["Files", "AsyncFiles"]
+__all__ = ["Files", "AsyncFiles", "ListOptions"]
 
 
 class Files(SyncAPIResource):
@@ -115,3 +115,17 @@ class AsyncFiles(AsyncAPIResource):
                 timeout=timeout,
             ),
         )
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Files.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int
+
+    page_token: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout

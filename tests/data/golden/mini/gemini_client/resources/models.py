@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -42,7 +42,14 @@ from .._core import (
     to_raw_response_wrapper,
 )
 
-__all__ = ["Models", "AsyncModels"]
+__all__ = [
+    "Models",
+    "AsyncModels",
+    "GenerateContentOptions",
+    "StreamGenerateContentOptions",
+    "GetOptions",
+    "ListOptions",
+]
 
 
 class Models(SyncAPIResource):
@@ -331,3 +338,55 @@ class AsyncModelsWithRawResponse:
             resource.stream_generate_content
         )
         self.get = async_to_raw_response_wrapper(resource.get)
+
+
+class GenerateContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.generate_content`: hand-written helpers take
+    them as `**options: Unpack[GenerateContentOptions]`, so a spec change reaches them."""
+
+    response_schema: types.SchemaUnion
+
+    temperature: float
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class StreamGenerateContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.stream_generate_content`: hand-written helpers take
+    them as `**options: Unpack[StreamGenerateContentOptions]`, so a spec change reaches them."""
+
+    response_schema: types.SchemaUnion
+
+    temperature: float
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int
+
+    page_token: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from .tuned_models_permissions import AsyncTunedModelsPermissions, TunedModelsPermissions
     from .tuned_models_operations import AsyncTunedModelsOperations, TunedModelsOperations
 
-__all__ = ["TunedModels", "AsyncTunedModels"]
+__all__ = ["TunedModels", "AsyncTunedModels", "CreateOptions", "PatchOptions", "DeleteOptions"]
 
 
 class TunedModels(SyncAPIResource):
@@ -313,3 +313,41 @@ class AsyncTunedModelsWithRawResponse:
         self.create = async_to_raw_response_wrapper(resource.create)
         self.patch = async_to_raw_response_wrapper(resource.patch)
         self.delete = async_to_raw_response_wrapper(resource.delete)
+
+
+class CreateOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.create`: hand-written helpers take
+    them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
+
+    tuned_model_id: str
+
+    display_name: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class PatchOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.patch`: hand-written helpers take
+    them as `**options: Unpack[PatchOptions]`, so a spec change reaches them."""
+
+    update_mask: str | Sequence[str]
+
+    display_name: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class DeleteOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.delete`: hand-written helpers take
+    them as `**options: Unpack[DeleteOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -42,7 +42,7 @@ from .._core import (
     to_raw_response_wrapper,
 )
 
-__all__ = ["TunedModelsPermissions", "AsyncTunedModelsPermissions"]
+__all__ = ["TunedModelsPermissions", "AsyncTunedModelsPermissions", "CreateOptions", "ListOptions"]
 
 
 class TunedModelsPermissions(SyncAPIResource):
@@ -205,3 +205,27 @@ class AsyncTunedModelsPermissionsWithRawResponse:
 
     def __init__(self, resource: AsyncTunedModelsPermissions) -> None:
         self.create = async_to_raw_response_wrapper(resource.create)
+
+
+class CreateOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModelsPermissions.create`: hand-written helpers take
+    them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModelsPermissions.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int
+
+    page_token: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout
