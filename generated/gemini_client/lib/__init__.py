@@ -8,14 +8,14 @@ The public `Client` and `AsyncClient` are defined here: the generated clients pl
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._chats import AsyncChat, AutomaticFunctionCalling, Chat
+    from ._chats import AsyncChat, Chat
     from ._structured import StructuredOutputError
 
-__all__ = ["AsyncChat", "AutomaticFunctionCalling", "Chat", "StructuredOutputError"]
+__all__ = ["AsyncChat", "Chat", "StructuredOutputError"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("AsyncChat", "AutomaticFunctionCalling", "Chat"):
+    if name in ("AsyncChat", "Chat"):
         from . import _chats
 
         return getattr(_chats, name)

@@ -159,17 +159,19 @@ class CreateOptions(TypedDict, total=False):
     """The optional keyword arguments of `AuthTokens.create`: hand-written helpers take
     them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
 
-    expire_time: str
+    expire_time: str | NotGiven
 
-    new_session_expire_time: str
+    new_session_expire_time: str | NotGiven
 
-    uses: int
+    uses: int | NotGiven
 
-    bidi_generate_content_setup: types.BidiGenerateContentSetup | types.BidiGenerateContentSetupDict
+    bidi_generate_content_setup: (
+        types.BidiGenerateContentSetup | types.BidiGenerateContentSetupDict | NotGiven
+    )
 
-    field_mask: str
+    field_mask: str | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven

@@ -494,18 +494,18 @@ class ListOptions(TypedDict, total=False):
     """The optional keyword arguments of `Batches.list`: hand-written helpers take
     them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
 
-    filter: str
+    filter: str | NotGiven
 
-    page_size: int
+    page_size: int | NotGiven
 
-    page_token: str
+    page_token: str | NotGiven
 
-    return_partial_success: bool
+    return_partial_success: bool | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class GetOptions(TypedDict, total=False):
@@ -515,7 +515,7 @@ class GetOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class DeleteOptions(TypedDict, total=False):
@@ -525,7 +525,7 @@ class DeleteOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class CancelOptions(TypedDict, total=False):
@@ -535,7 +535,7 @@ class CancelOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class UpdateGenerateContentBatchOptions(TypedDict, total=False):
@@ -543,25 +543,25 @@ class UpdateGenerateContentBatchOptions(TypedDict, total=False):
     them as `**options: Unpack[UpdateGenerateContentBatchOptions]`, so a spec change reaches them.
     """
 
-    update_mask: str | Sequence[str]
+    update_mask: str | Sequence[str] | NotGiven
 
-    priority: int
+    priority: int | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class UpdateEmbedContentBatchOptions(TypedDict, total=False):
     """The optional keyword arguments of `Batches.update_embed_content_batch`: hand-written helpers take
     them as `**options: Unpack[UpdateEmbedContentBatchOptions]`, so a spec change reaches them."""
 
-    update_mask: str | Sequence[str]
+    update_mask: str | Sequence[str] | NotGiven
 
-    priority: int
+    priority: int | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven

@@ -439,38 +439,38 @@ class ListOptions(TypedDict, total=False):
     """The optional keyword arguments of `CachedContents.list`: hand-written helpers take
     them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
 
-    page_size: int
+    page_size: int | NotGiven
 
-    page_token: str
+    page_token: str | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class CreateOptions(TypedDict, total=False):
     """The optional keyword arguments of `CachedContents.create`: hand-written helpers take
     them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
 
-    expire_time: str
+    expire_time: str | NotGiven
 
-    ttl: str
+    ttl: str | NotGiven
 
-    display_name: str
+    display_name: str | NotGiven
 
-    system_instruction: types.ContentUnion
+    system_instruction: types.ContentUnion | NotGiven
 
-    contents: types.ContentListUnion
+    contents: types.ContentListUnion | NotGiven
 
-    tools: Sequence[types.ToolUnion]
+    tools: Sequence[types.ToolUnion] | NotGiven
 
-    tool_config: types.ToolConfig | types.ToolConfigDict
+    tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class GetOptions(TypedDict, total=False):
@@ -480,33 +480,33 @@ class GetOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class PatchOptions(TypedDict, total=False):
     """The optional keyword arguments of `CachedContents.patch`: hand-written helpers take
     them as `**options: Unpack[PatchOptions]`, so a spec change reaches them."""
 
-    update_mask: str | Sequence[str]
+    update_mask: str | Sequence[str] | NotGiven
 
-    expire_time: str
+    expire_time: str | NotGiven
 
-    ttl: str
+    ttl: str | NotGiven
 
-    display_name: str
+    display_name: str | NotGiven
 
-    system_instruction: types.ContentUnion
+    system_instruction: types.ContentUnion | NotGiven
 
-    contents: types.ContentListUnion
+    contents: types.ContentListUnion | NotGiven
 
-    tools: Sequence[types.ToolUnion]
+    tools: Sequence[types.ToolUnion] | NotGiven
 
-    tool_config: types.ToolConfig | types.ToolConfigDict
+    tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class DeleteOptions(TypedDict, total=False):
@@ -516,4 +516,4 @@ class DeleteOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven

@@ -341,12 +341,12 @@ class CreateOptions(TypedDict, total=False):
     """The optional keyword arguments of `Corpora.create`: hand-written helpers take
     them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
 
-    display_name: str
+    display_name: str | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class GetOptions(TypedDict, total=False):
@@ -356,30 +356,30 @@ class GetOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class DeleteOptions(TypedDict, total=False):
     """The optional keyword arguments of `Corpora.delete`: hand-written helpers take
     them as `**options: Unpack[DeleteOptions]`, so a spec change reaches them."""
 
-    force: bool
+    force: bool | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class ListOptions(TypedDict, total=False):
     """The optional keyword arguments of `Corpora.list`: hand-written helpers take
     them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
 
-    page_size: int
+    page_size: int | NotGiven
 
-    page_token: str
+    page_token: str | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven

@@ -407,14 +407,14 @@ class CreateOptions(TypedDict, total=False):
     """The optional keyword arguments of `CorporaPermissions.create`: hand-written helpers take
     them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
 
-    grantee_type: types.GranteeType | str
+    grantee_type: types.GranteeType | str | NotGiven
 
-    email_address: str
+    email_address: str | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class GetOptions(TypedDict, total=False):
@@ -424,37 +424,37 @@ class GetOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class ListOptions(TypedDict, total=False):
     """The optional keyword arguments of `CorporaPermissions.list`: hand-written helpers take
     them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
 
-    page_size: int
+    page_size: int | NotGiven
 
-    page_token: str
+    page_token: str | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class PatchOptions(TypedDict, total=False):
     """The optional keyword arguments of `CorporaPermissions.patch`: hand-written helpers take
     them as `**options: Unpack[PatchOptions]`, so a spec change reaches them."""
 
-    update_mask: str | Sequence[str]
+    update_mask: str | Sequence[str] | NotGiven
 
-    grantee_type: types.GranteeType | str
+    grantee_type: types.GranteeType | str | NotGiven
 
-    email_address: str
+    email_address: str | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class DeleteOptions(TypedDict, total=False):
@@ -464,4 +464,4 @@ class DeleteOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven

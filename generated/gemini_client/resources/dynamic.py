@@ -289,49 +289,49 @@ class GenerateContentOptions(TypedDict, total=False):
     """The optional keyword arguments of `Dynamic.generate_content`: hand-written helpers take
     them as `**options: Unpack[GenerateContentOptions]`, so a spec change reaches them."""
 
-    system_instruction: types.ContentUnion
+    system_instruction: types.ContentUnion | NotGiven
 
-    tools: Sequence[types.ToolUnion]
+    tools: Sequence[types.ToolUnion] | NotGiven
 
-    tool_config: types.ToolConfig | types.ToolConfigDict
+    tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven
 
-    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict]
+    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
 
-    generation_config: types.GenerationConfig | types.GenerationConfigDict
+    generation_config: types.GenerationConfig | types.GenerationConfigDict | NotGiven
 
-    cached_content: types.GenerateContentRequestCachedContentUnion
+    cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven
 
-    service_tier: types.ServiceTier | str
+    service_tier: types.ServiceTier | str | NotGiven
 
-    store: bool
+    store: bool | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class StreamGenerateContentOptions(TypedDict, total=False):
     """The optional keyword arguments of `Dynamic.stream_generate_content`: hand-written helpers take
     them as `**options: Unpack[StreamGenerateContentOptions]`, so a spec change reaches them."""
 
-    system_instruction: types.ContentUnion
+    system_instruction: types.ContentUnion | NotGiven
 
-    tools: Sequence[types.ToolUnion]
+    tools: Sequence[types.ToolUnion] | NotGiven
 
-    tool_config: types.ToolConfig | types.ToolConfigDict
+    tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven
 
-    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict]
+    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
 
-    generation_config: types.GenerationConfig | types.GenerationConfigDict
+    generation_config: types.GenerationConfig | types.GenerationConfigDict | NotGiven
 
-    cached_content: types.GenerateContentRequestCachedContentUnion
+    cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven
 
-    service_tier: types.ServiceTier | str
+    service_tier: types.ServiceTier | str | NotGiven
 
-    store: bool
+    store: bool | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven

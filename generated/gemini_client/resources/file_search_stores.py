@@ -456,14 +456,14 @@ class CreateOptions(TypedDict, total=False):
     """The optional keyword arguments of `FileSearchStores.create`: hand-written helpers take
     them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
 
-    display_name: str
+    display_name: str | NotGiven
 
-    embedding_model: str
+    embedding_model: str | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class GetOptions(TypedDict, total=False):
@@ -473,44 +473,44 @@ class GetOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class DeleteOptions(TypedDict, total=False):
     """The optional keyword arguments of `FileSearchStores.delete`: hand-written helpers take
     them as `**options: Unpack[DeleteOptions]`, so a spec change reaches them."""
 
-    force: bool
+    force: bool | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class ListOptions(TypedDict, total=False):
     """The optional keyword arguments of `FileSearchStores.list`: hand-written helpers take
     them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
 
-    page_size: int
+    page_size: int | NotGiven
 
-    page_token: str
+    page_token: str | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class ImportFileOptions(TypedDict, total=False):
     """The optional keyword arguments of `FileSearchStores.import_file`: hand-written helpers take
     them as `**options: Unpack[ImportFileOptions]`, so a spec change reaches them."""
 
-    custom_metadata: Sequence[types.CustomMetadata | types.CustomMetadataDict]
+    custom_metadata: Sequence[types.CustomMetadata | types.CustomMetadataDict] | NotGiven
 
-    chunking_config: types.ChunkingConfig | types.ChunkingConfigDict
+    chunking_config: types.ChunkingConfig | types.ChunkingConfigDict | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven

@@ -255,33 +255,33 @@ class UploadOptions(TypedDict, total=False):
     """The optional keyword arguments of `Media.upload`: hand-written helpers take
     them as `**options: Unpack[UploadOptions]`, so a spec change reaches them."""
 
-    file: types.File | types.FileDict
+    file: types.File | types.FileDict | NotGiven
 
-    media: bytes
+    media: bytes | NotGiven
     media_type: str
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class UploadToFileSearchStoreOptions(TypedDict, total=False):
     """The optional keyword arguments of `Media.upload_to_file_search_store`: hand-written helpers take
     them as `**options: Unpack[UploadToFileSearchStoreOptions]`, so a spec change reaches them."""
 
-    display_name: str
+    display_name: str | NotGiven
 
-    custom_metadata: Sequence[types.CustomMetadata | types.CustomMetadataDict]
+    custom_metadata: Sequence[types.CustomMetadata | types.CustomMetadataDict] | NotGiven
 
-    chunking_config: types.ChunkingConfig | types.ChunkingConfigDict
+    chunking_config: types.ChunkingConfig | types.ChunkingConfigDict | NotGiven
 
-    mime_type: str
+    mime_type: str | NotGiven
 
-    media: bytes
+    media: bytes | NotGiven
     media_type: str
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven

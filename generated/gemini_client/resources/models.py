@@ -1023,88 +1023,88 @@ class GenerateContentOptions(TypedDict, total=False):
     """The optional keyword arguments of `Models.generate_content`: hand-written helpers take
     them as `**options: Unpack[GenerateContentOptions]`, so a spec change reaches them."""
 
-    system_instruction: types.ContentUnion
+    system_instruction: types.ContentUnion | NotGiven
 
-    tools: Sequence[types.ToolUnion]
+    tools: Sequence[types.ToolUnion] | NotGiven
 
-    tool_config: types.ToolConfig | types.ToolConfigDict
+    tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven
 
-    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict]
+    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
 
-    generation_config: types.GenerationConfig | types.GenerationConfigDict
+    generation_config: types.GenerationConfig | types.GenerationConfigDict | NotGiven
 
-    cached_content: types.GenerateContentRequestCachedContentUnion
+    cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven
 
-    service_tier: types.ServiceTier | str
+    service_tier: types.ServiceTier | str | NotGiven
 
-    store: bool
+    store: bool | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class GenerateAnswerOptions(TypedDict, total=False):
     """The optional keyword arguments of `Models.generate_answer`: hand-written helpers take
     them as `**options: Unpack[GenerateAnswerOptions]`, so a spec change reaches them."""
 
-    inline_passages: types.GroundingPassages | types.GroundingPassagesDict
+    inline_passages: types.GroundingPassages | types.GroundingPassagesDict | NotGiven
 
-    semantic_retriever: types.SemanticRetrieverConfig | types.SemanticRetrieverConfigDict
+    semantic_retriever: types.SemanticRetrieverConfig | types.SemanticRetrieverConfigDict | NotGiven
 
-    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict]
+    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
 
-    temperature: float
+    temperature: float | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class StreamGenerateContentOptions(TypedDict, total=False):
     """The optional keyword arguments of `Models.stream_generate_content`: hand-written helpers take
     them as `**options: Unpack[StreamGenerateContentOptions]`, so a spec change reaches them."""
 
-    system_instruction: types.ContentUnion
+    system_instruction: types.ContentUnion | NotGiven
 
-    tools: Sequence[types.ToolUnion]
+    tools: Sequence[types.ToolUnion] | NotGiven
 
-    tool_config: types.ToolConfig | types.ToolConfigDict
+    tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven
 
-    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict]
+    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
 
-    generation_config: types.GenerationConfig | types.GenerationConfigDict
+    generation_config: types.GenerationConfig | types.GenerationConfigDict | NotGiven
 
-    cached_content: types.GenerateContentRequestCachedContentUnion
+    cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven
 
-    service_tier: types.ServiceTier | str
+    service_tier: types.ServiceTier | str | NotGiven
 
-    store: bool
+    store: bool | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class EmbedContentOptions(TypedDict, total=False):
     """The optional keyword arguments of `Models.embed_content`: hand-written helpers take
     them as `**options: Unpack[EmbedContentOptions]`, so a spec change reaches them."""
 
-    task_type: types.TaskType | str
+    task_type: types.TaskType | str | NotGiven
 
-    title: str
+    title: str | NotGiven
 
-    output_dimensionality: int
+    output_dimensionality: int | NotGiven
 
-    embed_content_config: types.EmbedContentConfig | types.EmbedContentConfigDict
+    embed_content_config: types.EmbedContentConfig | types.EmbedContentConfigDict | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class BatchEmbedContentsOptions(TypedDict, total=False):
@@ -1114,21 +1114,23 @@ class BatchEmbedContentsOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class CountTokensOptions(TypedDict, total=False):
     """The optional keyword arguments of `Models.count_tokens`: hand-written helpers take
     them as `**options: Unpack[CountTokensOptions]`, so a spec change reaches them."""
 
-    contents: types.ContentListUnion
+    contents: types.ContentListUnion | NotGiven
 
-    generate_content_request: types.GenerateContentRequest | types.GenerateContentRequestDict
+    generate_content_request: (
+        types.GenerateContentRequest | types.GenerateContentRequestDict | NotGiven
+    )
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class BatchGenerateContentOptions(TypedDict, total=False):
@@ -1138,7 +1140,7 @@ class BatchGenerateContentOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class AsyncBatchEmbedContentOptions(TypedDict, total=False):
@@ -1148,7 +1150,7 @@ class AsyncBatchEmbedContentOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class GetOptions(TypedDict, total=False):
@@ -1158,42 +1160,42 @@ class GetOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class ListOptions(TypedDict, total=False):
     """The optional keyword arguments of `Models.list`: hand-written helpers take
     them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
 
-    page_size: int
+    page_size: int | NotGiven
 
-    page_token: str
+    page_token: str | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class PredictOptions(TypedDict, total=False):
     """The optional keyword arguments of `Models.predict`: hand-written helpers take
     them as `**options: Unpack[PredictOptions]`, so a spec change reaches them."""
 
-    parameters: Any
+    parameters: Any | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class PredictLongRunningOptions(TypedDict, total=False):
     """The optional keyword arguments of `Models.predict_long_running`: hand-written helpers take
     them as `**options: Unpack[PredictLongRunningOptions]`, so a spec change reaches them."""
 
-    parameters: Any
+    parameters: Any | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven

@@ -205,18 +205,18 @@ class ListOptions(TypedDict, total=False):
     """The optional keyword arguments of `ModelsOperations.list`: hand-written helpers take
     them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
 
-    filter: str
+    filter: str | NotGiven
 
-    page_size: int
+    page_size: int | NotGiven
 
-    page_token: str
+    page_token: str | NotGiven
 
-    return_partial_success: bool
+    return_partial_success: bool | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class GetOptions(TypedDict, total=False):
@@ -226,4 +226,4 @@ class GetOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven

@@ -922,52 +922,52 @@ class GenerateContentOptions(TypedDict, total=False):
     """The optional keyword arguments of `TunedModels.generate_content`: hand-written helpers take
     them as `**options: Unpack[GenerateContentOptions]`, so a spec change reaches them."""
 
-    system_instruction: types.ContentUnion
+    system_instruction: types.ContentUnion | NotGiven
 
-    tools: Sequence[types.ToolUnion]
+    tools: Sequence[types.ToolUnion] | NotGiven
 
-    tool_config: types.ToolConfig | types.ToolConfigDict
+    tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven
 
-    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict]
+    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
 
-    generation_config: types.GenerationConfig | types.GenerationConfigDict
+    generation_config: types.GenerationConfig | types.GenerationConfigDict | NotGiven
 
-    cached_content: types.GenerateContentRequestCachedContentUnion
+    cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven
 
-    service_tier: types.ServiceTier | str
+    service_tier: types.ServiceTier | str | NotGiven
 
-    store: bool
+    store: bool | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class StreamGenerateContentOptions(TypedDict, total=False):
     """The optional keyword arguments of `TunedModels.stream_generate_content`: hand-written helpers take
     them as `**options: Unpack[StreamGenerateContentOptions]`, so a spec change reaches them."""
 
-    system_instruction: types.ContentUnion
+    system_instruction: types.ContentUnion | NotGiven
 
-    tools: Sequence[types.ToolUnion]
+    tools: Sequence[types.ToolUnion] | NotGiven
 
-    tool_config: types.ToolConfig | types.ToolConfigDict
+    tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven
 
-    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict]
+    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
 
-    generation_config: types.GenerationConfig | types.GenerationConfigDict
+    generation_config: types.GenerationConfig | types.GenerationConfigDict | NotGiven
 
-    cached_content: types.GenerateContentRequestCachedContentUnion
+    cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven
 
-    service_tier: types.ServiceTier | str
+    service_tier: types.ServiceTier | str | NotGiven
 
-    store: bool
+    store: bool | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class BatchGenerateContentOptions(TypedDict, total=False):
@@ -977,7 +977,7 @@ class BatchGenerateContentOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class AsyncBatchEmbedContentOptions(TypedDict, total=False):
@@ -987,7 +987,7 @@ class AsyncBatchEmbedContentOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class GetOptions(TypedDict, total=False):
@@ -997,79 +997,79 @@ class GetOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class ListOptions(TypedDict, total=False):
     """The optional keyword arguments of `TunedModels.list`: hand-written helpers take
     them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
 
-    page_size: int
+    page_size: int | NotGiven
 
-    page_token: str
+    page_token: str | NotGiven
 
-    filter: str
+    filter: str | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class CreateOptions(TypedDict, total=False):
     """The optional keyword arguments of `TunedModels.create`: hand-written helpers take
     them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
 
-    tuned_model_id: str
+    tuned_model_id: str | NotGiven
 
-    tuned_model_source: types.TunedModelSource | types.TunedModelSourceDict
+    tuned_model_source: types.TunedModelSource | types.TunedModelSourceDict | NotGiven
 
-    base_model: str
+    base_model: str | NotGiven
 
-    display_name: str
+    display_name: str | NotGiven
 
-    description: str
+    description: str | NotGiven
 
-    temperature: float
+    temperature: float | NotGiven
 
-    top_p: float
+    top_p: float | NotGiven
 
-    top_k: int
+    top_k: int | NotGiven
 
-    reader_project_numbers: Sequence[int]
+    reader_project_numbers: Sequence[int] | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class PatchOptions(TypedDict, total=False):
     """The optional keyword arguments of `TunedModels.patch`: hand-written helpers take
     them as `**options: Unpack[PatchOptions]`, so a spec change reaches them."""
 
-    update_mask: str | Sequence[str]
+    update_mask: str | Sequence[str] | NotGiven
 
-    tuned_model_source: types.TunedModelSource | types.TunedModelSourceDict
+    tuned_model_source: types.TunedModelSource | types.TunedModelSourceDict | NotGiven
 
-    base_model: str
+    base_model: str | NotGiven
 
-    display_name: str
+    display_name: str | NotGiven
 
-    description: str
+    description: str | NotGiven
 
-    temperature: float
+    temperature: float | NotGiven
 
-    top_p: float
+    top_p: float | NotGiven
 
-    top_k: int
+    top_k: int | NotGiven
 
-    reader_project_numbers: Sequence[int]
+    reader_project_numbers: Sequence[int] | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class DeleteOptions(TypedDict, total=False):
@@ -1079,7 +1079,7 @@ class DeleteOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class TransferOwnershipOptions(TypedDict, total=False):
@@ -1089,4 +1089,4 @@ class TransferOwnershipOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven

@@ -10,6 +10,7 @@ from ._bases import (
     ContentBase,
     CountTokensRequestBase,
     EmbedContentRequestBase,
+    EmbedContentResponseBase,
     FunctionDeclarationBase,
     GenerateContentRequestBase,
     GenerateContentResponseBase,
@@ -3392,7 +3393,7 @@ class CreateFileResponse(BaseModel):
     """Metadata for the created file."""
 
 
-class EmbedContentResponse(BaseModel):
+class EmbedContentResponse(EmbedContentResponseBase):
     """The response to an `EmbedContentRequest`."""
 
     embedding: ContentEmbedding | None = None

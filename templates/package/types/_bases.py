@@ -30,13 +30,14 @@ from ._contents import (
 )
 
 if TYPE_CHECKING:
-    from ._models import Candidate, File, FunctionCall, Part
+    from ._models import Candidate, Content, ContentEmbedding, File, FunctionCall, Part
 
 M = TypeVar("M", bound=BaseModel)
 
 __all__ = [
     "ContentBase",
     "CountTokensRequestBase",
+    "EmbedContentResponseBase",
     "EmbedContentRequestBase",
     "FunctionDeclarationBase",
     "GenerateContentRequestBase",
@@ -150,6 +151,19 @@ class PartBase(BaseModel):
         """A call of the function `name`, as the model would predict it."""
         return cls.model_validate({"function_call": {"name": name, "args": dict(args)}})
 
+    def as_image(self) -> Any:
+        """The inline image as a `PIL.Image.Image` (Pillow is optional: the `images` extra);
+        `None` when the part holds no inline image."""
+        from ._media import as_image
+
+        return as_image(self)
+
+    def save(self, path: Any) -> None:
+        """Write the inline data (an image, audio...) to `path` as it came, bytes unchanged."""
+        from ._media import save
+
+        save(self, path)
+
     @classmethod
     def from_function_response(
         cls: type[M], name: str, response: Mapping[str, Any], *, id: str | None = None
@@ -158,6 +172,19 @@ class PartBase(BaseModel):
         return cls.model_validate(
             {"function_response": {"name": name, "response": dict(response), "id": id}}
         )
+
+
+class EmbedContentResponseBase(BaseModel):
+    """`embeddings`: the one embedding as a list, as `BatchEmbedContentsResponse` has it (and
+    google-genai's `embed_content` answers)."""
+
+    if TYPE_CHECKING:
+        embedding: ContentEmbedding | None
+
+    @property
+    def embeddings(self) -> list[ContentEmbedding]:
+        """`[embedding]`, or `[]` without one."""
+        return [self.embedding] if self.embedding is not None else []
 
 
 class ContentBase(BaseModel):
@@ -172,9 +199,36 @@ class GenerateContentResponseBase(BaseModel):
     """
 
     _parsed: Any = PrivateAttr(default=None)
+    _afc_history: list[Content] | None = PrivateAttr(default=None)
 
     if TYPE_CHECKING:
         candidates: list[Candidate] | None
+
+    @property
+    def parts(self) -> list[Part] | None:
+        """The parts of the first candidate; `None` without a candidate or content."""
+        if not self.candidates or self.candidates[0].content is None:
+            return None
+        return self.candidates[0].content.parts
+
+    @property
+    def executable_code(self) -> str | None:
+        """The code of the first `executable_code` part (code execution tool), if any."""
+        return next((p.executable_code.code for p in self._first_parts() if p.executable_code), None)
+
+    @property
+    def code_execution_result(self) -> str | None:
+        """The output of the first `code_execution_result` part, if any."""
+        return next(
+            (p.code_execution_result.output for p in self._first_parts() if p.code_execution_result),
+            None,
+        )
+
+    @property
+    def automatic_function_calling_history(self) -> list[Content] | None:
+        """With automatic function calling: the contents sent first, then each function call
+        turn and its answer turn (google-genai's field); `None` when no function ran."""
+        return self._afc_history
 
     @property
     def text(self) -> str | None:

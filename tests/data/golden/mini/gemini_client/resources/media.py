@@ -199,15 +199,15 @@ class UploadOptions(TypedDict, total=False):
     """The optional keyword arguments of `Media.upload`: hand-written helpers take
     them as `**options: Unpack[UploadOptions]`, so a spec change reaches them."""
 
-    file: types.File | types.FileDict
+    file: types.File | types.FileDict | NotGiven
 
-    media: bytes
+    media: bytes | NotGiven
     media_type: str
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class DownloadOptions(TypedDict, total=False):
@@ -217,4 +217,4 @@ class DownloadOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven

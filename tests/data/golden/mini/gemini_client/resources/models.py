@@ -344,28 +344,28 @@ class GenerateContentOptions(TypedDict, total=False):
     """The optional keyword arguments of `Models.generate_content`: hand-written helpers take
     them as `**options: Unpack[GenerateContentOptions]`, so a spec change reaches them."""
 
-    response_schema: types.SchemaUnion
+    response_schema: types.SchemaUnion | NotGiven
 
-    temperature: float
+    temperature: float | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class StreamGenerateContentOptions(TypedDict, total=False):
     """The optional keyword arguments of `Models.stream_generate_content`: hand-written helpers take
     them as `**options: Unpack[StreamGenerateContentOptions]`, so a spec change reaches them."""
 
-    response_schema: types.SchemaUnion
+    response_schema: types.SchemaUnion | NotGiven
 
-    temperature: float
+    temperature: float | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class GetOptions(TypedDict, total=False):
@@ -375,18 +375,18 @@ class GetOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class ListOptions(TypedDict, total=False):
     """The optional keyword arguments of `Models.list`: hand-written helpers take
     them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
 
-    page_size: int
+    page_size: int | NotGiven
 
-    page_token: str
+    page_token: str | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven

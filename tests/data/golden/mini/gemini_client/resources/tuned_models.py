@@ -319,28 +319,28 @@ class CreateOptions(TypedDict, total=False):
     """The optional keyword arguments of `TunedModels.create`: hand-written helpers take
     them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
 
-    tuned_model_id: str
+    tuned_model_id: str | NotGiven
 
-    display_name: str
+    display_name: str | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class PatchOptions(TypedDict, total=False):
     """The optional keyword arguments of `TunedModels.patch`: hand-written helpers take
     them as `**options: Unpack[PatchOptions]`, so a spec change reaches them."""
 
-    update_mask: str | Sequence[str]
+    update_mask: str | Sequence[str] | NotGiven
 
-    display_name: str
+    display_name: str | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
 
 
 class DeleteOptions(TypedDict, total=False):
@@ -350,4 +350,4 @@ class DeleteOptions(TypedDict, total=False):
     extra_headers: Headers | None
     extra_query: Query | None
     extra_body: Body | None
-    timeout: Timeout
+    timeout: Timeout | NotGiven
