@@ -83,7 +83,9 @@ class Afc:
         if calls is None:
             return cls(DEFAULT_MAXIMUM_REMOTE_CALLS, keep)
         if calls <= 0:
-            log.warning("automatic_function_calling: maximum_remote_calls %d <= 0 turns it off", calls)
+            log.warning(
+                "automatic_function_calling: maximum_remote_calls %d <= 0 turns it off", calls
+            )
         return cls(max(calls, 0), keep)
 
 
@@ -274,7 +276,9 @@ def stream_loop(first: Chunks, step: StreamStep, exchange: Exchange) -> Chunks:
 
 
 AsyncChunks = AsyncGenerator[types.GenerateContentResponse, None]
-AsyncStreamStep = Callable[[list[types.Content]], Awaitable[AsyncStream[types.GenerateContentResponse]]]
+AsyncStreamStep = Callable[
+    [list[types.Content]], Awaitable[AsyncStream[types.GenerateContentResponse]]
+]
 
 
 async def stream_loop_async(

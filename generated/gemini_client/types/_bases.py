@@ -214,13 +214,19 @@ class GenerateContentResponseBase(BaseModel):
     @property
     def executable_code(self) -> str | None:
         """The code of the first `executable_code` part (code execution tool), if any."""
-        return next((p.executable_code.code for p in self._first_parts() if p.executable_code), None)
+        return next(
+            (p.executable_code.code for p in self._first_parts() if p.executable_code), None
+        )
 
     @property
     def code_execution_result(self) -> str | None:
         """The output of the first `code_execution_result` part, if any."""
         return next(
-            (p.code_execution_result.output for p in self._first_parts() if p.code_execution_result),
+            (
+                p.code_execution_result.output
+                for p in self._first_parts()
+                if p.code_execution_result
+            ),
             None,
         )
 

@@ -67,7 +67,9 @@ def generate_arguments(where: str, config: Any, options: dict[str, Any]) -> dict
 
     if config is None:
         return options
-    params = {k: None for k in _keys(_models.GenerateContentOptions) | {"automatic_function_calling"}}
+    params = {
+        k: None for k in _keys(_models.GenerateContentOptions) | {"automatic_function_calling"}
+    }
     nested = ("generation_config", frozenset(types.GenerationConfig.model_fields))
     out = config_arguments(where, config, params, options, nested=nested)
     python_tools = getattr(config, "python_tools", None)
@@ -104,7 +106,9 @@ def _exchange(arguments: dict[str, Any], contents: Any) -> _afc.Exchange | None:
 
 def _embed_requests(model: str, contents: Any, options: dict[str, Any]) -> list[dict[str, Any]]:
     """One `EmbedContentRequest` per content (google-genai's `contents=`: a string or a list)."""
-    items = [contents] if isinstance(contents, str) or not isinstance(contents, Sequence) else contents
+    items = (
+        [contents] if isinstance(contents, str) or not isinstance(contents, Sequence) else contents
+    )
     shared = {k: v for k, v in options.items() if not k.startswith("extra_") and k != "timeout"}
     name = model if "/" in model else f"models/{model}"
     return [{"model": name, "content": item, **shared} for item in items]
@@ -120,9 +124,7 @@ def embed_arguments(where: str, config: Any, options: dict[str, Any]) -> dict[st
     return config_arguments(where, config, params, options, nested=("embed_content_config", inner))
 
 
-def count_arguments(
-    where: str, model: str, config: Any, options: dict[str, Any]
-) -> dict[str, Any]:
+def count_arguments(where: str, model: str, config: Any, options: dict[str, Any]) -> dict[str, Any]:
     """`count_tokens`'s arguments: with `config=` (google-genai's `CountTokensConfig`), the
     tokens of the `generate_content` request it describes (`generate_content_request`)."""
     if config is None:
