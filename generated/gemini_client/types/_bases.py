@@ -30,11 +30,20 @@ from ._contents import (
 )
 
 if TYPE_CHECKING:
-    from ._models import Candidate, Content, ContentEmbedding, File, FunctionCall, Part
+    from ._models import (
+        BidiGenerateContentServerContent,
+        Candidate,
+        Content,
+        ContentEmbedding,
+        File,
+        FunctionCall,
+        Part,
+    )
 
 M = TypeVar("M", bound=BaseModel)
 
 __all__ = [
+    "BidiGenerateContentServerMessageBase",
     "ContentBase",
     "CountTokensRequestBase",
     "EmbedContentResponseBase",
@@ -185,6 +194,25 @@ class EmbedContentResponseBase(BaseModel):
     def embeddings(self) -> list[ContentEmbedding]:
         """`[embedding]`, or `[]` without one."""
         return [self.embedding] if self.embedding is not None else []
+
+
+class BidiGenerateContentServerMessageBase(BaseModel):
+    """`text` on a Live server message, as google-genai's `LiveServerMessage.text`."""
+
+    if TYPE_CHECKING:
+        server_content: BidiGenerateContentServerContent | None
+
+    @property
+    def text(self) -> str | None:
+        """The text of the model's parts in this message (thoughts left out), or `None`."""
+        content = self.server_content
+        turn = content.model_turn if content is not None else None
+        texts = (
+            [p.text for p in (turn.parts or []) if p.text is not None and not p.thought]
+            if turn
+            else []
+        )
+        return "".join(texts) if texts else None
 
 
 class ContentBase(BaseModel):

@@ -7,6 +7,7 @@ from .._core._models import BaseModel, Bytes
 from pydantic import ConfigDict, Field
 from enum import Enum
 from ._bases import (
+    BidiGenerateContentServerMessageBase,
     ContentBase,
     CountTokensRequestBase,
     EmbedContentRequestBase,
@@ -4173,7 +4174,7 @@ class BidiGenerateContentServerContent(BaseModel):
     """Why the turn is complete."""
 
 
-class BidiGenerateContentServerMessage(BaseModel):
+class BidiGenerateContentServerMessage(BidiGenerateContentServerMessageBase):
     """A message the server sends on a Live session; one kind per message, plus usageMetadata."""
 
     setup_complete: BidiGenerateContentSetupComplete | None = Field(
