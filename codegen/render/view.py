@@ -27,6 +27,14 @@ _PY_PRIMITIVES = {
     "any": "Any",
 }
 
+# What a request takes for a time: a Python value or the wire's string (the core's
+# WireTimestamp/WireDuration write it as the wire's string). Modules using these import
+# `datetime as _dt`.
+_TIME_INPUTS = {
+    "timestamp": "_dt.datetime | str",
+    "duration": "_dt.timedelta | float | str",
+}
+
 
 @dataclass(frozen=True)
 class Kwarg:
@@ -138,6 +146,8 @@ def annotation(
     also accepts its string.
     """
     if ref.kind == "primitive":
+        if accept_dicts and ref.name in _TIME_INPUTS:
+            return _TIME_INPUTS[ref.name]
         return _PY_PRIMITIVES[ref.name]
     if ref.kind == "named":
         name = naming.type_name(ref.name)  # the class inside types/_models.py

@@ -39,6 +39,8 @@ ARGUMENT_ALIASES: dict[str, dict[str, str]] = {
     "delete": {"model": "name"},
     "update": {"model": "name"},
     "upload": {"path": "file"},
+    "Caches.update": {"name": "cache"},
+    "AsyncCaches.update": {"name": "cache"},
     "Batches.create": {"src": "requests", "dest": "file"},
     "AsyncBatches.create": {"src": "requests", "dest": "file"},
 }

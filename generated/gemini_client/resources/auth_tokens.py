@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -56,8 +57,8 @@ class AuthTokens(SyncAPIResource):
     def create(
         self,
         *,
-        expire_time: str | NotGiven = NOT_GIVEN,
-        new_session_expire_time: str | NotGiven = NOT_GIVEN,
+        expire_time: _dt.datetime | str | NotGiven = NOT_GIVEN,
+        new_session_expire_time: _dt.datetime | str | NotGiven = NOT_GIVEN,
         uses: int | NotGiven = NOT_GIVEN,
         bidi_generate_content_setup: (
             types.BidiGenerateContentSetup | types.BidiGenerateContentSetupDict | NotGiven
@@ -104,8 +105,8 @@ class AsyncAuthTokens(AsyncAPIResource):
     async def create(
         self,
         *,
-        expire_time: str | NotGiven = NOT_GIVEN,
-        new_session_expire_time: str | NotGiven = NOT_GIVEN,
+        expire_time: _dt.datetime | str | NotGiven = NOT_GIVEN,
+        new_session_expire_time: _dt.datetime | str | NotGiven = NOT_GIVEN,
         uses: int | NotGiven = NOT_GIVEN,
         bidi_generate_content_setup: (
             types.BidiGenerateContentSetup | types.BidiGenerateContentSetupDict | NotGiven
@@ -159,9 +160,9 @@ class CreateOptions(TypedDict, total=False):
     """The optional keyword arguments of `AuthTokens.create`: hand-written helpers take
     them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
 
-    expire_time: str | NotGiven
+    expire_time: _dt.datetime | str | NotGiven
 
-    new_session_expire_time: str | NotGiven
+    new_session_expire_time: _dt.datetime | str | NotGiven
 
     uses: int | NotGiven
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -97,8 +98,8 @@ class CachedContents(SyncAPIResource):
         self,
         *,
         model: str,
-        expire_time: str | NotGiven = NOT_GIVEN,
-        ttl: str | NotGiven = NOT_GIVEN,
+        expire_time: _dt.datetime | str | NotGiven = NOT_GIVEN,
+        ttl: _dt.timedelta | float | str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
         system_instruction: types.ContentUnion | NotGiven = NOT_GIVEN,
         contents: types.ContentListUnion | NotGiven = NOT_GIVEN,
@@ -165,8 +166,8 @@ class CachedContents(SyncAPIResource):
         name: str,
         model: str,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
-        expire_time: str | NotGiven = NOT_GIVEN,
-        ttl: str | NotGiven = NOT_GIVEN,
+        expire_time: _dt.datetime | str | NotGiven = NOT_GIVEN,
+        ttl: _dt.timedelta | float | str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
         system_instruction: types.ContentUnion | NotGiven = NOT_GIVEN,
         contents: types.ContentListUnion | NotGiven = NOT_GIVEN,
@@ -278,8 +279,8 @@ class AsyncCachedContents(AsyncAPIResource):
         self,
         *,
         model: str,
-        expire_time: str | NotGiven = NOT_GIVEN,
-        ttl: str | NotGiven = NOT_GIVEN,
+        expire_time: _dt.datetime | str | NotGiven = NOT_GIVEN,
+        ttl: _dt.timedelta | float | str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
         system_instruction: types.ContentUnion | NotGiven = NOT_GIVEN,
         contents: types.ContentListUnion | NotGiven = NOT_GIVEN,
@@ -346,8 +347,8 @@ class AsyncCachedContents(AsyncAPIResource):
         name: str,
         model: str,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
-        expire_time: str | NotGiven = NOT_GIVEN,
-        ttl: str | NotGiven = NOT_GIVEN,
+        expire_time: _dt.datetime | str | NotGiven = NOT_GIVEN,
+        ttl: _dt.timedelta | float | str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
         system_instruction: types.ContentUnion | NotGiven = NOT_GIVEN,
         contents: types.ContentListUnion | NotGiven = NOT_GIVEN,
@@ -453,9 +454,9 @@ class CreateOptions(TypedDict, total=False):
     """The optional keyword arguments of `CachedContents.create`: hand-written helpers take
     them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
 
-    expire_time: str | NotGiven
+    expire_time: _dt.datetime | str | NotGiven
 
-    ttl: str | NotGiven
+    ttl: _dt.timedelta | float | str | NotGiven
 
     display_name: str | NotGiven
 
@@ -489,9 +490,9 @@ class PatchOptions(TypedDict, total=False):
 
     update_mask: str | Sequence[str] | NotGiven
 
-    expire_time: str | NotGiven
+    expire_time: _dt.datetime | str | NotGiven
 
-    ttl: str | NotGiven
+    ttl: _dt.timedelta | float | str | NotGiven
 
     display_name: str | NotGiven
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
-from pydantic import PrivateAttr, TypeAdapter, ValidationError, model_validator
+from pydantic import PrivateAttr, TypeAdapter, ValidationError, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
 from .._core._models import BaseModel
@@ -70,8 +70,21 @@ def known_keys(cls: type[BaseModel]) -> frozenset[str]:
 class RequestModel(BaseModel):
     """The base of every request body type. A request is validated with `extra="forbid"`
     (`build_body`), so a dict key that no field knows is an error; this names the key, its place
-    and the closest field. A model instance keeps its extra fields: the way to send a field newer
-    than the client."""
+    and the closest field. A model built with `model_validate` keeps its extra fields: the way to
+    send a field newer than the client.
+
+    One input convention for every request: a field holding a `Content` takes its short forms (a
+    string, a `Part`, a list of them), a `list[Content]` too, a `list[Tool]` Python functions,
+    and a `model` field a bare model id.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _content_short_forms(cls, data: Any, info: ValidationInfo) -> Any:
+        converters = _short_form_fields(cls)
+        if not info.context or not info.context.get("request"):
+            converters.pop("model", None)  # an answer read from the wire keeps its value
+        return _coerce(data, **converters) if converters else data
 
     @model_validator(mode="wrap")
     @classmethod
@@ -88,6 +101,37 @@ class RequestModel(BaseModel):
                 " the top level with extra_body=)",
                 {"message": "; ".join(_unknown_key(cls, loc) for loc in unknown[:3])},
             ) from None
+
+
+def _short_form_fields(cls: type[BaseModel]) -> dict[str, Callable[[Any], Any]]:
+    return dict(_short_form_fields_of(cls))
+
+
+@cache
+def _short_form_fields_of(cls: type[BaseModel]) -> dict[str, Callable[[Any], Any]]:
+    """The wire names of `cls`'s `Content`, `list[Content]` and `list[Tool]` fields, with the
+    converter of their short forms."""
+    from ._models import Content, Tool
+
+    out: dict[str, Callable[[Any], Any]] = {}
+    for name, f in cls.model_fields.items():
+        args = [a for a in get_args(f.annotation) if a is not type(None)] or [f.annotation]
+        wire = next((a for a in (f.alias, f.validation_alias) if isinstance(a, str)), name)
+        if name == "model" and f.annotation in (str, str | None):
+            out[wire] = _model_name
+        for a in args:
+            if a is Content:
+                out[wire] = to_content
+            elif get_args(a) == (Content,):
+                out[wire] = to_contents
+            elif get_args(a) == (Tool,):
+                out[wire] = to_tools
+    return out
+
+
+def _model_name(value: Any) -> Any:
+    """A model's resource name: `models/` added to a bare id (`gemini-2.5-flash`)."""
+    return f"models/{value}" if isinstance(value, str) and value and "/" not in value else value
 
 
 def _unknown_key(cls: type[BaseModel], loc: tuple[str | int, ...]) -> str:

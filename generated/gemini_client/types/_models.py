@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._core._models import OpenEnum
-from .._core._models import BaseModel, Bytes
+from .._core._models import BaseModel, Bytes, WireDuration, WireTimestamp
 from pydantic import ConfigDict, Field
 from enum import Enum
 from ._bases import (
@@ -296,12 +296,12 @@ class Corpus(RequestModel):
     )
     """The human-readable display name for the `Corpus`."""
 
-    create_time: str | None = Field(
+    create_time: WireTimestamp | None = Field(
         default=None, validation_alias="createTime", serialization_alias="createTime"
     )
     """The Timestamp of when the `Corpus` was created."""
 
-    update_time: str | None = Field(
+    update_time: WireTimestamp | None = Field(
         default=None, validation_alias="updateTime", serialization_alias="updateTime"
     )
     """The Timestamp of when the `Corpus` was last updated."""
@@ -472,12 +472,12 @@ class FileSearchStore(RequestModel):
     )
     """The human-readable display name for the `FileSearchStore`."""
 
-    create_time: str | None = Field(
+    create_time: WireTimestamp | None = Field(
         default=None, validation_alias="createTime", serialization_alias="createTime"
     )
     """The Timestamp of when the `FileSearchStore` was created."""
 
-    update_time: str | None = Field(
+    update_time: WireTimestamp | None = Field(
         default=None, validation_alias="updateTime", serialization_alias="updateTime"
     )
     """The Timestamp of when the `FileSearchStore` was last updated."""
@@ -736,7 +736,7 @@ class GeneratedVideoSample(BaseModel):
 class GoAway(BaseModel):
     """The server will soon close the connection; reconnect (resume) before timeLeft runs out."""
 
-    time_left: str | None = Field(
+    time_left: WireDuration | None = Field(
         default=None, validation_alias="timeLeft", serialization_alias="timeLeft"
     )
     """The time left before the connection is closed."""
@@ -1004,12 +1004,12 @@ class InputFeedbackBlockReason(OpenEnum):
 class Interval(BaseModel):
     """Represents a time interval, encoded as a Timestamp start (inclusive) and a Timestamp end (exclusive)."""
 
-    start_time: str | None = Field(
+    start_time: WireTimestamp | None = Field(
         default=None, validation_alias="startTime", serialization_alias="startTime"
     )
     """Inclusive start of the interval."""
 
-    end_time: str | None = Field(
+    end_time: WireTimestamp | None = Field(
         default=None, validation_alias="endTime", serialization_alias="endTime"
     )
     """Exclusive end of the interval."""
@@ -1237,7 +1237,7 @@ class ModelStatus(BaseModel):
     )
     """The stage of the underlying model."""
 
-    retirement_time: str | None = Field(
+    retirement_time: WireTimestamp | None = Field(
         default=None, validation_alias="retirementTime", serialization_alias="retirementTime"
     )
     """The time at which the model will be retired."""
@@ -1587,10 +1587,10 @@ class StreamableHttpTransport(BaseModel):
     headers: dict[str, str] | None = None
     """Optional: Fields for authentication headers, timeouts, etc., if needed."""
 
-    timeout: str | None = None
+    timeout: WireDuration | None = None
     """HTTP timeout for regular operations."""
 
-    sse_read_timeout: str | None = Field(
+    sse_read_timeout: WireDuration | None = Field(
         default=None, validation_alias="sseReadTimeout", serialization_alias="sseReadTimeout"
     )
     """Timeout for SSE read operations."""
@@ -1776,7 +1776,7 @@ class TuningSnapshot(BaseModel):
     )
     """The mean loss of the training examples for this step."""
 
-    compute_time: str | None = Field(
+    compute_time: WireTimestamp | None = Field(
         default=None, validation_alias="computeTime", serialization_alias="computeTime"
     )
     """The timestamp when this metric was computed."""
@@ -1940,7 +1940,7 @@ class UsageMetadata(BaseModel):
 class VideoFileMetadata(BaseModel):
     """Metadata for a video `File`."""
 
-    video_duration: str | None = Field(
+    video_duration: WireDuration | None = Field(
         default=None, validation_alias="videoDuration", serialization_alias="videoDuration"
     )
     """Duration of the video."""
@@ -1949,12 +1949,12 @@ class VideoFileMetadata(BaseModel):
 class VideoMetadata(BaseModel):
     """Deprecated: Use `GenerateContentRequest.processing_options` instead."""
 
-    start_offset: str | None = Field(
+    start_offset: WireDuration | None = Field(
         default=None, validation_alias="startOffset", serialization_alias="startOffset"
     )
     """The start offset of the video."""
 
-    end_offset: str | None = Field(
+    end_offset: WireDuration | None = Field(
         default=None, validation_alias="endOffset", serialization_alias="endOffset"
     )
     """The end offset of the video."""
@@ -2282,12 +2282,12 @@ class Document(BaseModel):
     )
     """User provided custom metadata stored as key-value pairs used for querying."""
 
-    update_time: str | None = Field(
+    update_time: WireTimestamp | None = Field(
         default=None, validation_alias="updateTime", serialization_alias="updateTime"
     )
     """The Timestamp of when the `Document` was last updated."""
 
-    create_time: str | None = Field(
+    create_time: WireTimestamp | None = Field(
         default=None, validation_alias="createTime", serialization_alias="createTime"
     )
     """The Timestamp of when the `Document` was created."""
@@ -2409,17 +2409,17 @@ class File(BaseModel):
     )
     """Size of the file in bytes."""
 
-    create_time: str | None = Field(
+    create_time: WireTimestamp | None = Field(
         default=None, validation_alias="createTime", serialization_alias="createTime"
     )
     """The timestamp of when the `File` was created."""
 
-    update_time: str | None = Field(
+    update_time: WireTimestamp | None = Field(
         default=None, validation_alias="updateTime", serialization_alias="updateTime"
     )
     """The timestamp of when the `File` was last updated."""
 
-    expiration_time: str | None = Field(
+    expiration_time: WireTimestamp | None = Field(
         default=None, validation_alias="expirationTime", serialization_alias="expirationTime"
     )
     """The timestamp of when the `File` will be deleted."""
@@ -3297,12 +3297,12 @@ class ToolResponse(BaseModel):
 class TuningTask(BaseModel):
     """Tuning tasks that create tuned models."""
 
-    start_time: str | None = Field(
+    start_time: WireTimestamp | None = Field(
         default=None, validation_alias="startTime", serialization_alias="startTime"
     )
     """The timestamp when tuning this model started."""
 
-    complete_time: str | None = Field(
+    complete_time: WireTimestamp | None = Field(
         default=None, validation_alias="completeTime", serialization_alias="completeTime"
     )
     """The timestamp when tuning this model completed."""
@@ -3740,12 +3740,12 @@ class TunedModel(RequestModel):
     state: TunedModelState | None = None
     """The state of the tuned model."""
 
-    create_time: str | None = Field(
+    create_time: WireTimestamp | None = Field(
         default=None, validation_alias="createTime", serialization_alias="createTime"
     )
     """The timestamp when this model was created."""
 
-    update_time: str | None = Field(
+    update_time: WireTimestamp | None = Field(
         default=None, validation_alias="updateTime", serialization_alias="updateTime"
     )
     """The timestamp when this model was updated."""
@@ -4276,12 +4276,12 @@ class BidiGenerateContentSetup(BaseModel):
 class CachedContent(RequestModel):
     """Content that has been preprocessed and can be used in subsequent request to GenerativeService."""
 
-    expire_time: str | None = Field(
+    expire_time: WireTimestamp | None = Field(
         default=None, validation_alias="expireTime", serialization_alias="expireTime"
     )
     """Timestamp in UTC of when this resource is considered expired."""
 
-    ttl: str | None = None
+    ttl: WireDuration | None = None
     """New TTL for this resource, input only."""
 
     name: str | None = None
@@ -4311,12 +4311,12 @@ class CachedContent(RequestModel):
     )
     """Tool config."""
 
-    create_time: str | None = Field(
+    create_time: WireTimestamp | None = Field(
         default=None, validation_alias="createTime", serialization_alias="createTime"
     )
     """Creation time of the cache entry."""
 
-    update_time: str | None = Field(
+    update_time: WireTimestamp | None = Field(
         default=None, validation_alias="updateTime", serialization_alias="updateTime"
     )
     """When the cache entry was last updated in UTC time."""
@@ -4413,17 +4413,17 @@ class EmbedContentBatch(RequestModel):
     output: EmbedContentBatchOutput | None = None
     """The output of the batch request."""
 
-    create_time: str | None = Field(
+    create_time: WireTimestamp | None = Field(
         default=None, validation_alias="createTime", serialization_alias="createTime"
     )
     """The time at which the batch was created."""
 
-    end_time: str | None = Field(
+    end_time: WireTimestamp | None = Field(
         default=None, validation_alias="endTime", serialization_alias="endTime"
     )
     """The time at which the batch processing completed."""
 
-    update_time: str | None = Field(
+    update_time: WireTimestamp | None = Field(
         default=None, validation_alias="updateTime", serialization_alias="updateTime"
     )
     """The time at which the batch was last updated."""
@@ -4645,12 +4645,12 @@ class AuthToken(RequestModel):
     name: str | None = None
     """The token itself, `auth_tokens/{token}`; pass it as the client's api_key."""
 
-    expire_time: str | None = Field(
+    expire_time: WireTimestamp | None = Field(
         default=None, validation_alias="expireTime", serialization_alias="expireTime"
     )
     """When messages of sessions using the token stop being accepted (default 30 minutes)."""
 
-    new_session_expire_time: str | None = Field(
+    new_session_expire_time: WireTimestamp | None = Field(
         default=None,
         validation_alias="newSessionExpireTime",
         serialization_alias="newSessionExpireTime",
@@ -4745,17 +4745,17 @@ class GenerateContentBatch(RequestModel):
     output: GenerateContentBatchOutput | None = None
     """The output of the batch request."""
 
-    create_time: str | None = Field(
+    create_time: WireTimestamp | None = Field(
         default=None, validation_alias="createTime", serialization_alias="createTime"
     )
     """The time at which the batch was created."""
 
-    end_time: str | None = Field(
+    end_time: WireTimestamp | None = Field(
         default=None, validation_alias="endTime", serialization_alias="endTime"
     )
     """The time at which the batch processing completed."""
 
-    update_time: str | None = Field(
+    update_time: WireTimestamp | None = Field(
         default=None, validation_alias="updateTime", serialization_alias="updateTime"
     )
     """The time at which the batch was last updated."""

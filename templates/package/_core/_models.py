@@ -11,7 +11,9 @@ from typing import Annotated, Any
 import pydantic
 from pydantic import BeforeValidator, ConfigDict, PlainSerializer
 
-__all__ = ["BaseModel", "Bytes", "OpenEnum"]
+from ._times import to_duration, to_timestamp
+
+__all__ = ["BaseModel", "Bytes", "OpenEnum", "WireDuration", "WireTimestamp"]
 
 
 def _to_bytes(value: object) -> object:
@@ -40,6 +42,20 @@ Bytes = Annotated[
     PlainSerializer(_to_base64, return_type=str, when_used="json"),
 ]
 """A ``bytes`` field: raw bytes in Python, base64 text on the wire (and in ``to_dict()``)."""
+
+
+def _wire_time(convert: Any) -> Any:
+    def before(value: object) -> object:
+        return value if isinstance(value, str) or value is None else convert(value)
+
+    return BeforeValidator(before)
+
+
+WireTimestamp = Annotated[str, _wire_time(to_timestamp)]
+"""A timestamp field: RFC 3339 text; a request may give a timezone-aware ``datetime``."""
+
+WireDuration = Annotated[str, _wire_time(to_duration)]
+"""A duration field: ``"300s"``; a request may give a ``timedelta`` or a number of seconds."""
 
 
 class BaseModel(pydantic.BaseModel):

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
-from pydantic import PrivateAttr, TypeAdapter, ValidationError, model_validator
+from pydantic import PrivateAttr, TypeAdapter, ValidationError, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
 from .._core._models import BaseModel
@@ -30,11 +30,20 @@ from ._contents import (
 )
 
 if TYPE_CHECKING:
-    from ._models import Candidate, Content, ContentEmbedding, File, FunctionCall, Part
+    from ._models import (
+        BidiGenerateContentServerContent,
+        Candidate,
+        Content,
+        ContentEmbedding,
+        File,
+        FunctionCall,
+        Part,
+    )
 
 M = TypeVar("M", bound=BaseModel)
 
 __all__ = [
+    "BidiGenerateContentServerMessageBase",
     "ContentBase",
     "CountTokensRequestBase",
     "EmbedContentResponseBase",
@@ -61,8 +70,21 @@ def known_keys(cls: type[BaseModel]) -> frozenset[str]:
 class RequestModel(BaseModel):
     """The base of every request body type. A request is validated with `extra="forbid"`
     (`build_body`), so a dict key that no field knows is an error; this names the key, its place
-    and the closest field. A model instance keeps its extra fields: the way to send a field newer
-    than the client."""
+    and the closest field. A model built with `model_validate` keeps its extra fields: the way to
+    send a field newer than the client.
+
+    One input convention for every request: a field holding a `Content` takes its short forms (a
+    string, a `Part`, a list of them), a `list[Content]` too, a `list[Tool]` Python functions,
+    and a `model` field a bare model id.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _content_short_forms(cls, data: Any, info: ValidationInfo) -> Any:
+        converters = _short_form_fields(cls)
+        if not info.context or not info.context.get("request"):
+            converters.pop("model", None)  # an answer read from the wire keeps its value
+        return _coerce(data, **converters) if converters else data
 
     @model_validator(mode="wrap")
     @classmethod
@@ -79,6 +101,37 @@ class RequestModel(BaseModel):
                 " the top level with extra_body=)",
                 {"message": "; ".join(_unknown_key(cls, loc) for loc in unknown[:3])},
             ) from None
+
+
+def _short_form_fields(cls: type[BaseModel]) -> dict[str, Callable[[Any], Any]]:
+    return dict(_short_form_fields_of(cls))
+
+
+@cache
+def _short_form_fields_of(cls: type[BaseModel]) -> dict[str, Callable[[Any], Any]]:
+    """The wire names of `cls`'s `Content`, `list[Content]` and `list[Tool]` fields, with the
+    converter of their short forms."""
+    from ._models import Content, Tool
+
+    out: dict[str, Callable[[Any], Any]] = {}
+    for name, f in cls.model_fields.items():
+        args = [a for a in get_args(f.annotation) if a is not type(None)] or [f.annotation]
+        wire = next((a for a in (f.alias, f.validation_alias) if isinstance(a, str)), name)
+        if name == "model" and f.annotation in (str, str | None):
+            out[wire] = _model_name
+        for a in args:
+            if a is Content:
+                out[wire] = to_content
+            elif get_args(a) == (Content,):
+                out[wire] = to_contents
+            elif get_args(a) == (Tool,):
+                out[wire] = to_tools
+    return out
+
+
+def _model_name(value: Any) -> Any:
+    """A model's resource name: `models/` added to a bare id (`gemini-2.5-flash`)."""
+    return f"models/{value}" if isinstance(value, str) and value and "/" not in value else value
 
 
 def _unknown_key(cls: type[BaseModel], loc: tuple[str | int, ...]) -> str:
@@ -187,6 +240,25 @@ class EmbedContentResponseBase(BaseModel):
         return [self.embedding] if self.embedding is not None else []
 
 
+class BidiGenerateContentServerMessageBase(BaseModel):
+    """`text` on a Live server message, as google-genai's `LiveServerMessage.text`."""
+
+    if TYPE_CHECKING:
+        server_content: BidiGenerateContentServerContent | None
+
+    @property
+    def text(self) -> str | None:
+        """The text of the model's parts in this message (thoughts left out), or `None`."""
+        content = self.server_content
+        turn = content.model_turn if content is not None else None
+        texts = (
+            [p.text for p in (turn.parts or []) if p.text is not None and not p.thought]
+            if turn
+            else []
+        )
+        return "".join(texts) if texts else None
+
+
 class ContentBase(BaseModel):
     """A turn of a conversation: `role` is `"user"` or `"model"`."""
 
@@ -214,13 +286,19 @@ class GenerateContentResponseBase(BaseModel):
     @property
     def executable_code(self) -> str | None:
         """The code of the first `executable_code` part (code execution tool), if any."""
-        return next((p.executable_code.code for p in self._first_parts() if p.executable_code), None)
+        return next(
+            (p.executable_code.code for p in self._first_parts() if p.executable_code), None
+        )
 
     @property
     def code_execution_result(self) -> str | None:
         """The output of the first `code_execution_result` part, if any."""
         return next(
-            (p.code_execution_result.output for p in self._first_parts() if p.code_execution_result),
+            (
+                p.code_execution_result.output
+                for p in self._first_parts()
+                if p.code_execution_result
+            ),
             None,
         )
 

@@ -41,6 +41,8 @@ def save(part: Any, path: str | os.PathLike[str]) -> None:
     """Write the part's inline bytes to `path` (a part without inline data is an error)."""
     inline = _inline(part)
     if inline is None:
-        raise ValueError("this part holds no inline data (text, a file reference...): nothing to save")
+        raise ValueError(
+            "this part holds no inline data (text, a file reference...): nothing to save"
+        )
     with open(path, "wb") as f:
         f.write(inline[0])
