@@ -23,7 +23,7 @@ __all__ = ["ALIASES", "ARGUMENT_ALIASES", "config_arguments", "nearest", "spelle
 
 ALIASES: dict[str, dict[str, str]] = {
     # class name -> {google-genai attribute: this client's attribute}
-    "Client": {"aio": "aio"},
+    "Client": {"aio": "aio"},  # the AsyncClient twin with the same settings
     "Models": {"generate_content_stream": "stream_generate_content"},
     "AsyncModels": {"generate_content_stream": "stream_generate_content"},
     "Chat": {"get_history": "get_history", "send_message_stream": "send_message_stream"},
@@ -41,8 +41,8 @@ ARGUMENT_ALIASES: dict[str, dict[str, str]] = {
     "upload": {"path": "file"},
     "Caches.update": {"name": "cache"},
     "AsyncCaches.update": {"name": "cache"},
-    "Batches.create": {"src": "requests", "dest": "file"},
-    "AsyncBatches.create": {"src": "requests", "dest": "file"},
+    "Batches.create": {"src": "requests"},  # a "files/..." name: the JSONL file
+    "AsyncBatches.create": {"src": "requests"},
 }
 """Argument spellings of google-genai, per method name (any resource) or `Class.method`."""
 
