@@ -63,7 +63,7 @@ class Client(_client.Client):
     @cached_property
     def aio(self) -> AsyncClient:
         """The `AsyncClient` with this client's key and settings (google-genai's `client.aio`);
-        its own connections, closed with `await client.aio.close()`."""
+        its own connections, closed with `await client.aio.aclose()`."""
         return AsyncClient(
             api_key=self.api_key,
             base_url=self.base_url,

@@ -97,8 +97,8 @@ class RequestModel(BaseModel):
                 raise
             raise PydanticCustomError(
                 "unknown_key",
-                "{message} (send a field this client does not know yet in a typed model, or at"
-                " the top level with extra_body=)",
+                "{message} (a field newer than this client: extra_body=, or a model built with"
+                " model_validate)",
                 {"message": "; ".join(_unknown_key(cls, loc) for loc in unknown[:3])},
             ) from None
 
