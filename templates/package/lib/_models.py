@@ -240,6 +240,8 @@ class Models(_models.Models):
         )
         return first
 
+    generate_content_stream = stream_generate_content  # google-genai's name (lib/_spellings.py)
+
     @overload
     def embed_content(
         self,
@@ -395,6 +397,8 @@ class AsyncModels(_models.AsyncModels):
             exchange,
         )
         return first
+
+    generate_content_stream = stream_generate_content  # google-genai's name (lib/_spellings.py)
 
     @overload
     async def embed_content(
