@@ -247,7 +247,7 @@ def method_view(m: Method, spec: Spec, unions: frozenset[str] = frozenset()) -> 
                 naming.param_name(f.name),
                 f.name,
                 field_annotation(request, f, spec, unions=unions),
-                f.required,
+                f.required and m.http_method != "PATCH",  # a PATCH sends only what changes
                 "body",
             )
             for f in request.fields

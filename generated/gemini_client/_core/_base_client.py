@@ -69,6 +69,7 @@ def _body_text(message: httpx.Request | httpx.Response, secrets: tuple[str, ...]
     more = f" ... ({len(data)} bytes in all)" if len(data) > BODY_LOG_LIMIT else ""
     return redact(text, secrets) + more
 
+
 T = TypeVar("T", bound="pydantic.BaseModel")
 PageT = TypeVar("PageT", bound="pydantic.BaseModel")
 _HttpxClientT = TypeVar("_HttpxClientT", httpx.Client, httpx.AsyncClient)

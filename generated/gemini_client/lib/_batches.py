@@ -185,20 +185,6 @@ class Batches(_batches.Batches):
             timeout=timeout,
         )
 
-    def get(  # type: ignore[override]
-        self, *, name: str, extra_headers: Headers | None = None
-    ) -> Operation[types.GenerateContentBatchOutput]:
-        """The batch's current state; its ``metadata`` is the ``GenerateContentBatch``."""
-        from .. import types
-
-        op = super().get(name=name, extra_headers=extra_headers)
-        return Operation(
-            self._client,
-            op.raw,
-            response_cls=types.GenerateContentBatchOutput,
-            metadata_cls=types.GenerateContentBatch,
-        )
-
     def list(
         self,
         *,
@@ -295,20 +281,6 @@ class AsyncBatches(_batches.AsyncBatches):
             batch=_batch_body(model, requests, file, display_name, embeddings=True),
             extra_headers=extra_headers,
             timeout=timeout,
-        )
-
-    async def get(  # type: ignore[override]
-        self, *, name: str, extra_headers: Headers | None = None
-    ) -> AsyncOperation[types.GenerateContentBatchOutput]:
-        """The batch's current state; its ``metadata`` is the ``GenerateContentBatch``."""
-        from .. import types
-
-        op = await super().get(name=name, extra_headers=extra_headers)
-        return AsyncOperation(
-            self._client,
-            op.raw,
-            response_cls=types.GenerateContentBatchOutput,
-            metadata_cls=types.GenerateContentBatch,
         )
 
     def list(

@@ -147,6 +147,35 @@ class GeneratedImage:
     prediction: types.GeneratedImagePrediction
 
 
+_GOOGLE_GENAI_MEDIA_NAMES = {
+    # google-genai's GenerateImagesConfig / GenerateVideosConfig names -> the wire's
+    "number_of_images": ("sampleCount",),
+    "number_of_videos": ("sampleCount",),
+    "safety_filter_level": ("safetySetting",),
+    "output_mime_type": ("outputOptions", "mimeType"),
+    "output_compression_quality": ("outputOptions", "compressionQuality"),
+}
+
+
+def media_config(config: Any) -> dict[str, Any]:
+    """An Imagen / Veo `config=` (the wire's parameters model, or a dict with its names or
+    google-genai's flat ones) as the wire's parameters dict."""
+    if config is None:
+        return {}
+    if hasattr(config, "to_dict"):
+        return dict(config.to_dict())
+    out: dict[str, Any] = {}
+    for key, value in dict(config).items():
+        path = _GOOGLE_GENAI_MEDIA_NAMES.get(key)
+        if path is None:
+            out[key] = value
+        elif len(path) == 1:
+            out[path[0]] = value
+        else:
+            out.setdefault(path[0], {})[path[1]] = value
+    return out
+
+
 def _drop_unset(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None and not isinstance(v, NotGiven)}
 
@@ -184,7 +213,7 @@ def _video_request(prompt: str | None, image: Any, config: Any) -> tuple[list[An
     instance = types.GenerateVideosInstance.model_validate(
         _drop_unset({"prompt": prompt, "image": image})
     )
-    parameters = types.GenerateVideosParameters.model_validate(config or {})
+    parameters = types.GenerateVideosParameters.model_validate(media_config(config))
     return [instance.to_dict()], parameters.to_dict()
 
 
@@ -510,7 +539,7 @@ def _parameters(
     negative_prompt: str | None,
     image_size: str | None,
 ) -> dict[str, Any]:
-    base = config.to_dict() if hasattr(config, "to_dict") else dict(config or {})
+    base = media_config(config)
     named = {
         "sampleCount": number_of_images,
         "aspectRatio": aspect_ratio,

@@ -109,14 +109,15 @@ class Batches(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> Operation[dict[str, Any]]:
+    ) -> Operation[types.GenerateContentBatchOutput]:
         """Gets the latest state of a long-running operation."""
         name = _path_param(name, name="name", prefix="batches/")
         return _request_operation(
             self._client,
             "GET",
             f"{name}",
-            response_cls=dict,
+            response_cls=types.GenerateContentBatchOutput,
+            metadata_cls=types.GenerateContentBatch,
             options=RequestOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -175,10 +176,10 @@ class Batches(SyncAPIResource):
         self,
         *,
         name: str,
-        model: str,
-        display_name: str,
-        input_config: types.InputConfig | types.InputConfigDict,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        model: str | NotGiven = NOT_GIVEN,
+        display_name: str | NotGiven = NOT_GIVEN,
+        input_config: types.InputConfig | types.InputConfigDict | NotGiven = NOT_GIVEN,
         priority: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -199,7 +200,6 @@ class Batches(SyncAPIResource):
                     "inputConfig": input_config,
                     "priority": priority,
                 },
-                required=["model", "displayName", "inputConfig"],
             ),
             query=_strip_not_given(
                 {
@@ -218,10 +218,12 @@ class Batches(SyncAPIResource):
         self,
         *,
         name: str,
-        model: str,
-        display_name: str,
-        input_config: types.InputEmbedContentConfig | types.InputEmbedContentConfigDict,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        model: str | NotGiven = NOT_GIVEN,
+        display_name: str | NotGiven = NOT_GIVEN,
+        input_config: (
+            types.InputEmbedContentConfig | types.InputEmbedContentConfigDict | NotGiven
+        ) = NOT_GIVEN,
         priority: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -242,7 +244,6 @@ class Batches(SyncAPIResource):
                     "inputConfig": input_config,
                     "priority": priority,
                 },
-                required=["model", "displayName", "inputConfig"],
             ),
             query=_strip_not_given(
                 {
@@ -312,14 +313,15 @@ class AsyncBatches(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> AsyncOperation[dict[str, Any]]:
+    ) -> AsyncOperation[types.GenerateContentBatchOutput]:
         """Gets the latest state of a long-running operation."""
         name = _path_param(name, name="name", prefix="batches/")
         return await _async_request_operation(
             self._client,
             "GET",
             f"{name}",
-            response_cls=dict,
+            response_cls=types.GenerateContentBatchOutput,
+            metadata_cls=types.GenerateContentBatch,
             options=RequestOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -378,10 +380,10 @@ class AsyncBatches(AsyncAPIResource):
         self,
         *,
         name: str,
-        model: str,
-        display_name: str,
-        input_config: types.InputConfig | types.InputConfigDict,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        model: str | NotGiven = NOT_GIVEN,
+        display_name: str | NotGiven = NOT_GIVEN,
+        input_config: types.InputConfig | types.InputConfigDict | NotGiven = NOT_GIVEN,
         priority: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -402,7 +404,6 @@ class AsyncBatches(AsyncAPIResource):
                     "inputConfig": input_config,
                     "priority": priority,
                 },
-                required=["model", "displayName", "inputConfig"],
             ),
             query=_strip_not_given(
                 {
@@ -421,10 +422,12 @@ class AsyncBatches(AsyncAPIResource):
         self,
         *,
         name: str,
-        model: str,
-        display_name: str,
-        input_config: types.InputEmbedContentConfig | types.InputEmbedContentConfigDict,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        model: str | NotGiven = NOT_GIVEN,
+        display_name: str | NotGiven = NOT_GIVEN,
+        input_config: (
+            types.InputEmbedContentConfig | types.InputEmbedContentConfigDict | NotGiven
+        ) = NOT_GIVEN,
         priority: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -445,7 +448,6 @@ class AsyncBatches(AsyncAPIResource):
                     "inputConfig": input_config,
                     "priority": priority,
                 },
-                required=["model", "displayName", "inputConfig"],
             ),
             query=_strip_not_given(
                 {
@@ -546,6 +548,12 @@ class UpdateGenerateContentBatchOptions(TypedDict, total=False):
 
     update_mask: str | Sequence[str] | NotGiven
 
+    model: str | NotGiven
+
+    display_name: str | NotGiven
+
+    input_config: types.InputConfig | types.InputConfigDict | NotGiven
+
     priority: int | NotGiven
 
     extra_headers: Headers | None
@@ -559,6 +567,12 @@ class UpdateEmbedContentBatchOptions(TypedDict, total=False):
     them as `**options: Unpack[UpdateEmbedContentBatchOptions]`, so a spec change reaches them."""
 
     update_mask: str | Sequence[str] | NotGiven
+
+    model: str | NotGiven
+
+    display_name: str | NotGiven
+
+    input_config: types.InputEmbedContentConfig | types.InputEmbedContentConfigDict | NotGiven
 
     priority: int | NotGiven
 

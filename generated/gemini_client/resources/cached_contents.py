@@ -164,11 +164,11 @@ class CachedContents(SyncAPIResource):
         self,
         *,
         name: str,
-        model: str,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
         expire_time: _dt.datetime | str | NotGiven = NOT_GIVEN,
         ttl: _dt.timedelta | float | str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
+        model: str | NotGiven = NOT_GIVEN,
         system_instruction: types.ContentUnion | NotGiven = NOT_GIVEN,
         contents: types.ContentListUnion | NotGiven = NOT_GIVEN,
         tools: Sequence[types.ToolUnion] | NotGiven = NOT_GIVEN,
@@ -187,16 +187,15 @@ class CachedContents(SyncAPIResource):
             body=_build_body(
                 types.CachedContent,
                 {
-                    "model": model,
                     "expireTime": expire_time,
                     "ttl": ttl,
                     "displayName": display_name,
+                    "model": model,
                     "systemInstruction": system_instruction,
                     "contents": contents,
                     "tools": tools,
                     "toolConfig": tool_config,
                 },
-                required=["model"],
             ),
             query=_strip_not_given(
                 {
@@ -345,11 +344,11 @@ class AsyncCachedContents(AsyncAPIResource):
         self,
         *,
         name: str,
-        model: str,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
         expire_time: _dt.datetime | str | NotGiven = NOT_GIVEN,
         ttl: _dt.timedelta | float | str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
+        model: str | NotGiven = NOT_GIVEN,
         system_instruction: types.ContentUnion | NotGiven = NOT_GIVEN,
         contents: types.ContentListUnion | NotGiven = NOT_GIVEN,
         tools: Sequence[types.ToolUnion] | NotGiven = NOT_GIVEN,
@@ -368,16 +367,15 @@ class AsyncCachedContents(AsyncAPIResource):
             body=_build_body(
                 types.CachedContent,
                 {
-                    "model": model,
                     "expireTime": expire_time,
                     "ttl": ttl,
                     "displayName": display_name,
+                    "model": model,
                     "systemInstruction": system_instruction,
                     "contents": contents,
                     "tools": tools,
                     "toolConfig": tool_config,
                 },
-                required=["model"],
             ),
             query=_strip_not_given(
                 {
@@ -495,6 +493,8 @@ class PatchOptions(TypedDict, total=False):
     ttl: _dt.timedelta | float | str | NotGiven
 
     display_name: str | NotGiven
+
+    model: str | NotGiven
 
     system_instruction: types.ContentUnion | NotGiven
 

@@ -158,10 +158,10 @@ class CorporaPermissions(SyncAPIResource):
         self,
         *,
         name: str,
-        role: types.Role | str,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
         grantee_type: types.GranteeType | str | NotGiven = NOT_GIVEN,
         email_address: str | NotGiven = NOT_GIVEN,
+        role: types.Role | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -176,11 +176,10 @@ class CorporaPermissions(SyncAPIResource):
             body=_build_body(
                 types.Permission,
                 {
-                    "role": role,
                     "granteeType": grantee_type,
                     "emailAddress": email_address,
+                    "role": role,
                 },
-                required=["role"],
             ),
             query=_strip_not_given(
                 {
@@ -323,10 +322,10 @@ class AsyncCorporaPermissions(AsyncAPIResource):
         self,
         *,
         name: str,
-        role: types.Role | str,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
         grantee_type: types.GranteeType | str | NotGiven = NOT_GIVEN,
         email_address: str | NotGiven = NOT_GIVEN,
+        role: types.Role | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -341,11 +340,10 @@ class AsyncCorporaPermissions(AsyncAPIResource):
             body=_build_body(
                 types.Permission,
                 {
-                    "role": role,
                     "granteeType": grantee_type,
                     "emailAddress": email_address,
+                    "role": role,
                 },
-                required=["role"],
             ),
             query=_strip_not_given(
                 {
@@ -451,6 +449,8 @@ class PatchOptions(TypedDict, total=False):
     grantee_type: types.GranteeType | str | NotGiven
 
     email_address: str | NotGiven
+
+    role: types.Role | str | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None

@@ -368,7 +368,6 @@ class TunedModels(SyncAPIResource):
         self,
         *,
         name: str,
-        tuning_task: types.TuningTask | types.TuningTaskDict,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
         tuned_model_source: (
             types.TunedModelSource | types.TunedModelSourceDict | NotGiven
@@ -379,6 +378,7 @@ class TunedModels(SyncAPIResource):
         temperature: float | NotGiven = NOT_GIVEN,
         top_p: float | NotGiven = NOT_GIVEN,
         top_k: int | NotGiven = NOT_GIVEN,
+        tuning_task: types.TuningTask | types.TuningTaskDict | NotGiven = NOT_GIVEN,
         reader_project_numbers: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -394,7 +394,6 @@ class TunedModels(SyncAPIResource):
             body=_build_body(
                 types.TunedModel,
                 {
-                    "tuningTask": tuning_task,
                     "tunedModelSource": tuned_model_source,
                     "baseModel": base_model,
                     "displayName": display_name,
@@ -402,9 +401,9 @@ class TunedModels(SyncAPIResource):
                     "temperature": temperature,
                     "topP": top_p,
                     "topK": top_k,
+                    "tuningTask": tuning_task,
                     "readerProjectNumbers": reader_project_numbers,
                 },
-                required=["tuningTask"],
             ),
             query=_strip_not_given(
                 {
@@ -779,7 +778,6 @@ class AsyncTunedModels(AsyncAPIResource):
         self,
         *,
         name: str,
-        tuning_task: types.TuningTask | types.TuningTaskDict,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
         tuned_model_source: (
             types.TunedModelSource | types.TunedModelSourceDict | NotGiven
@@ -790,6 +788,7 @@ class AsyncTunedModels(AsyncAPIResource):
         temperature: float | NotGiven = NOT_GIVEN,
         top_p: float | NotGiven = NOT_GIVEN,
         top_k: int | NotGiven = NOT_GIVEN,
+        tuning_task: types.TuningTask | types.TuningTaskDict | NotGiven = NOT_GIVEN,
         reader_project_numbers: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -805,7 +804,6 @@ class AsyncTunedModels(AsyncAPIResource):
             body=_build_body(
                 types.TunedModel,
                 {
-                    "tuningTask": tuning_task,
                     "tunedModelSource": tuned_model_source,
                     "baseModel": base_model,
                     "displayName": display_name,
@@ -813,9 +811,9 @@ class AsyncTunedModels(AsyncAPIResource):
                     "temperature": temperature,
                     "topP": top_p,
                     "topK": top_k,
+                    "tuningTask": tuning_task,
                     "readerProjectNumbers": reader_project_numbers,
                 },
-                required=["tuningTask"],
             ),
             query=_strip_not_given(
                 {
@@ -1064,6 +1062,8 @@ class PatchOptions(TypedDict, total=False):
     top_p: float | NotGiven
 
     top_k: int | NotGiven
+
+    tuning_task: types.TuningTask | types.TuningTaskDict | NotGiven
 
     reader_project_numbers: Sequence[int] | NotGiven
 

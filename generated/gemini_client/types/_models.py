@@ -17,6 +17,7 @@ from ._bases import (
     GenerateContentResponseBase,
     GenerationConfigBase,
     PartBase,
+    PredictImageBase,
     RequestModel,
     SchemaBase,
 )
@@ -1284,7 +1285,7 @@ class PrebuiltVoiceConfig(BaseModel):
     """The name of the preset voice to use."""
 
 
-class PredictImage(BaseModel):
+class PredictImage(PredictImageBase):
     """An image in a predict request or response."""
 
     bytes_base64_encoded: Bytes | None = Field(

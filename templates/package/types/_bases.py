@@ -11,6 +11,8 @@ the field types it needs are declared for the type checker only.
 from __future__ import annotations
 
 import difflib
+import mimetypes
+import os
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar, get_args
@@ -53,6 +55,7 @@ __all__ = [
     "GenerateContentResponseBase",
     "GenerationConfigBase",
     "PartBase",
+    "PredictImageBase",
     "RequestModel",
     "SchemaBase",
 ]
@@ -225,6 +228,20 @@ class PartBase(BaseModel):
         return cls.model_validate(
             {"function_response": {"name": name, "response": dict(response), "id": id}}
         )
+
+
+class PredictImageBase(BaseModel):
+    """An input image for Imagen / Veo (google-genai's `types.Image`)."""
+
+    @classmethod
+    def from_file(
+        cls: type[M], location: str | os.PathLike[str], mime_type: str | None = None
+    ) -> M:
+        """The image in the file at `location`; its MIME type guessed from the name unless given."""
+        path = os.fspath(location)
+        guessed = mime_type or mimetypes.guess_type(path)[0] or "image/png"
+        with open(path, "rb") as f:
+            return cls.model_validate({"bytesBase64Encoded": f.read(), "mimeType": guessed})
 
 
 class EmbedContentResponseBase(BaseModel):

@@ -115,9 +115,9 @@ class TunedModels(SyncAPIResource):
         self,
         *,
         name: str,
-        base_model: str,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
+        base_model: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -132,10 +132,9 @@ class TunedModels(SyncAPIResource):
             body=_build_body(
                 types.TunedModel,
                 {
-                    "baseModel": base_model,
                     "displayName": display_name,
+                    "baseModel": base_model,
                 },
-                required=["baseModel"],
             ),
             query=_strip_not_given(
                 {
@@ -239,9 +238,9 @@ class AsyncTunedModels(AsyncAPIResource):
         self,
         *,
         name: str,
-        base_model: str,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
+        base_model: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -256,10 +255,9 @@ class AsyncTunedModels(AsyncAPIResource):
             body=_build_body(
                 types.TunedModel,
                 {
-                    "baseModel": base_model,
                     "displayName": display_name,
+                    "baseModel": base_model,
                 },
-                required=["baseModel"],
             ),
             query=_strip_not_given(
                 {
@@ -337,6 +335,8 @@ class PatchOptions(TypedDict, total=False):
     update_mask: str | Sequence[str] | NotGiven
 
     display_name: str | NotGiven
+
+    base_model: str | NotGiven
 
     extra_headers: Headers | None
     extra_query: Query | None
