@@ -231,3 +231,31 @@ def test_a_wrong_attribute_names_the_closest(client: Client) -> None:
     with pytest.raises(AttributeError, match="did you mean 'send_message'"):
         chat.send_mesage  # noqa: B018
     assert chat.get_history() == []
+
+
+def test_pager_page_view(client: Client, server: LoopbackServer) -> None:
+    server.add(
+        "/v1beta/models",
+        Reply(json={"models": [{"name": "models/a"}, {"name": "models/b"}], "nextPageToken": "p2"}),
+        Reply(json={"models": [{"name": "models/c"}]}),
+    )
+    pager = client.models.list(page_size=2)
+    assert pager[0].name == "models/a" and pager.page_size == 2
+    assert [m.name for m in pager.next_page()] == ["models/c"]
+    assert pager[0].name == "models/c" and len(server.requests) == 2
+    with pytest.raises(IndexError, match="no more pages"):
+        pager.next_page()
+
+
+@pytest.mark.asyncio
+async def test_async_pager_page_view(aclient: AsyncClient, server: LoopbackServer) -> None:
+    server.add(
+        "/v1beta/models",
+        Reply(json={"models": [{"name": "models/a"}], "nextPageToken": "p2"}),
+        Reply(json={"models": [{"name": "models/b"}]}),
+    )
+    pager = await aclient.models.list()
+    assert pager[0].name == "models/a" and pager.page_size == 1
+    assert [m.name for m in await pager.next_page()] == ["models/b"]
+    with pytest.raises(IndexError):
+        await pager.next_page()
