@@ -8,8 +8,9 @@ answer's calls are then returned unanswered). `automatic_function_calling={"disa
 `{"error": "..."}` to the model instead of crashing; a coroutine function is awaited on
 `AsyncClient` and refused on `Client`.
 
-One step decides what AFC can run: `callable_tools` (tool resolution). Anything that can list
-and call functions by name plugs in there (the MCP adapter does).
+One step decides what AFC can run: tool resolution, `callable_tools` (Python functions) plus, on
+`AsyncClient`, `RemoteTool`s (an MCP `ClientSession`'s tools, listed by `lib/_mcp.py`): anything
+that lists functions and calls them by name plugs in as a `RemoteTool`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ..types._functions import arguments, declaration, is_function
 
 __all__ = [
     "Afc",
+    "RemoteTool",
     "Exchange",
     "callable_tools",
     "loop",
@@ -44,6 +46,14 @@ __all__ = [
 log = logging.getLogger("gemini_client")
 
 Tool = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class RemoteTool:
+    """A function AFC runs elsewhere (an MCP tool): `call(name, args)` gives the response dict."""
+
+    name: str
+    call: Callable[[str, Mapping[str, Any] | None], Awaitable[dict[str, Any]]]
 
 
 def callable_tools(tools: Sequence[Any] | NotGiven | None) -> dict[str, Tool]:
@@ -147,8 +157,11 @@ async def run_calls_async(
     for call in calls:
         try:
             fn = _target(call, functions)
-            value = fn(**arguments(fn, call.args))
-            response = _result(await value if inspect.isawaitable(value) else value)
+            if isinstance(fn, RemoteTool):
+                response = await fn.call(fn.name, call.args)
+            else:
+                value = fn(**arguments(fn, call.args))
+                response = _result(await value if inspect.isawaitable(value) else value)
         except Exception as exc:
             response = _error(exc)
         out.append(_part(call, response))
@@ -258,6 +271,7 @@ StreamStep = Callable[[list[types.Content]], Stream[types.GenerateContentRespons
 def stream_loop(first: Chunks, step: StreamStep, exchange: Exchange) -> Chunks:
     """The chunks of every answer of an AFC exchange, the calls run between answers."""
     chunks: Chunks = first
+    current: Stream[types.GenerateContentResponse] | None = None  # kept: a dropped Stream closes
     try:
         while True:
             seen = []
@@ -270,9 +284,12 @@ def stream_loop(first: Chunks, step: StreamStep, exchange: Exchange) -> Chunks:
                 return
             exchange.answer(answer, run_calls(calls, exchange.functions))
             chunks.close()
-            chunks = step(exchange.contents)._iterator
+            current = step(exchange.contents)
+            chunks = current._iterator
     finally:
         chunks.close()
+        if current is not None:
+            current.close()
 
 
 AsyncChunks = AsyncGenerator[types.GenerateContentResponse, None]
@@ -286,6 +303,7 @@ async def stream_loop_async(
 ) -> AsyncChunks:
     """`stream_loop` for asyncio."""
     chunks: AsyncChunks = first
+    current: AsyncStream[types.GenerateContentResponse] | None = None  # kept, as in stream_loop
     try:
         while True:
             seen = []
@@ -298,6 +316,9 @@ async def stream_loop_async(
                 return
             exchange.answer(answer, await run_calls_async(calls, exchange.functions))
             await chunks.aclose()
-            chunks = (await step(exchange.contents))._iterator
+            current = await step(exchange.contents)
+            chunks = current._iterator
     finally:
         await chunks.aclose()
+        if current is not None:
+            await current.aclose()

@@ -8,7 +8,8 @@ method, or google-genai's `config=`), sent with every message; `send_message(...
 overrides them for one message. Python functions among the `tools` are run when the model calls
 them (automatic function calling, `lib/_afc.py`, on unless `automatic_function_calling=False` or
 `{"disable": True}`), streamed or not; the whole exchange (calls and responses) goes into the
-history. A streamed turn is recorded once the stream is read to its end.
+history. A streamed turn is recorded once the stream is read to its end. On `AsyncClient` an MCP
+`ClientSession` among the tools adds its tools (`_mcp.py`), listed when the chat first sends.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .. import types
 from .._core import validate_arguments
 from ..resources import models as _models
 from . import _afc
+from ._mcp import McpSession, McpToolset, is_mcp_session
 from ._models import AfcSetting, generate_arguments
 from ._spellings import spelled, takes
 
@@ -49,7 +51,12 @@ class _ChatState:
         self._models = models
         self.model = model
         self._history: list[types.Content] = _turns(history) if history else []
+        tools = options.get("tools") or ()
+        self._sessions: list[McpSession] = [t for t in tools if is_mcp_session(t)]
+        if self._sessions:
+            options = {**options, "tools": [t for t in tools if not is_mcp_session(t)]}
         self._options = options
+        self._remote: dict[str, Any] = {}  # the MCP tools, once listed
 
     @property
     def history(self) -> list[types.Content]:
@@ -66,7 +73,8 @@ class _ChatState:
         call = {**self._options, **options}
         afc = _afc.Afc.of(call.pop("automatic_function_calling", None))
         self._call = call
-        return _afc.Exchange(_turns(message), afc, _afc.callable_tools(call.get("tools")))
+        functions = {**_afc.callable_tools(call.get("tools")), **self._remote}
+        return _afc.Exchange(_turns(message), afc, functions)
 
     def _request(self, contents: list[types.Content]) -> dict[str, Any]:
         return {
@@ -109,6 +117,8 @@ class Chat(_ChatState):
 
     def __init__(self, models: Models, **kwargs: Any) -> None:
         super().__init__(models, **kwargs)
+        if self._sessions:
+            raise TypeError("an MCP ClientSession is asynchronous: use it with AsyncClient")
         if _afc.Afc.of(self._options.get("automatic_function_calling")).max_calls > 1:
             _afc.refuse_coroutines(_afc.callable_tools(self._options.get("tools")))
 
@@ -160,6 +170,7 @@ class AsyncChat(_ChatState):
         config: types.GenerateContentConfig | types.GenerateContentConfigDict | None = None,
     ) -> types.GenerateContentResponse:
         """Send `message` (text, parts or contents) and return the model's answer."""
+        await self._load_mcp()
         exchange = self._exchange(message, config)
         resp = await _afc.loop_async(
             lambda c: self._models.generate_content(**self._request(c)), exchange
@@ -175,9 +186,23 @@ class AsyncChat(_ChatState):
     ) -> AsyncIterator[types.GenerateContentResponse]:
         """Send `message`; `async for chunk in await chat.send_message_stream(...)`, as
         `await client.models.stream_generate_content(...)` (and google-genai)."""
+        await self._load_mcp()
         exchange = self._exchange(message, config)
         first = await self._models.stream_generate_content(**self._request(exchange.contents))
         return self._chunks(exchange, first)
+
+    async def _load_mcp(self) -> None:
+        """List the MCP sessions' tools once and declare them with the other tools."""
+        if not self._sessions or self._remote:
+            return
+        toolset = await McpToolset.load(self._sessions)
+        functions = _afc.callable_tools(self._options.get("tools"))
+        names = [d["name"] for d in toolset.declarations]
+        clash = next((n for n in names if n in functions), None)
+        if clash is not None:
+            raise ValueError(f"{clash!r} is both a Python function and an MCP tool among the tools")
+        self._options["tools"] = [*self._options["tools"], toolset.tool]
+        self._remote = {n: _afc.RemoteTool(n, toolset.call) for n in names}
 
     async def _chunks(
         self, exchange: _afc.Exchange, first: Any

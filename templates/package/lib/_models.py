@@ -91,17 +91,51 @@ def _turns(contents: Any) -> list[types.Content]:
     return validate_arguments(types.GenerateContentRequest, request).contents or []
 
 
-def _exchange(arguments: dict[str, Any], contents: Any) -> _afc.Exchange | None:
+def _exchange(
+    arguments: dict[str, Any], contents: Any, remote: dict[str, Any] | None = None
+) -> _afc.Exchange | None:
     """The AFC exchange of this call, or None when there is nothing to run (no Python function
-    among the tools, or AFC off): the call is then made once, as given."""
+    or MCP tool among the tools, or AFC off): the call is then made once, as given."""
     afc = _afc.Afc.of(arguments.pop("automatic_function_calling", None))
     try:
-        functions = _afc.callable_tools(arguments.get("tools"))
+        functions = {**_afc.callable_tools(arguments.get("tools")), **(remote or {})}
     except TypeError:  # a function that cannot be declared: building the request names it
         return None
     if not functions or afc.max_calls <= 1:
         return None
     return _afc.Exchange(_turns(contents), afc, functions)
+
+
+def _sessions(arguments: dict[str, Any]) -> list[Any]:
+    """The MCP sessions among the tools (`_mcp` is imported only when one may be there)."""
+    tools = arguments.get("tools")
+    if not tools or isinstance(tools, NotGiven):
+        return []
+    maybe = [t for t in tools if hasattr(t, "list_tools") and hasattr(t, "call_tool")]
+    if not maybe:
+        return []
+    from ._mcp import is_mcp_session
+
+    return [t for t in maybe if is_mcp_session(t)]
+
+
+def _refuse_sessions(arguments: dict[str, Any]) -> None:
+    if _sessions(arguments):
+        raise TypeError("an MCP ClientSession is asynchronous: use it with AsyncClient")
+
+
+async def _list_mcp_tools(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The MCP sessions among the tools replaced by their tools' declarations; their tools as
+    `RemoteTool`s for AFC (tool resolution, `lib/_afc.py`)."""
+    sessions = _sessions(arguments)
+    if not sessions:
+        return {}
+    from ._mcp import McpToolset
+
+    toolset = await McpToolset.load(sessions)
+    rest = [t for t in arguments["tools"] if not any(t is s for s in sessions)]
+    arguments["tools"] = [*rest, toolset.tool]
+    return {d["name"]: _afc.RemoteTool(d["name"], toolset.call) for d in toolset.declarations}
 
 
 def _embed_requests(model: str, contents: Any, options: dict[str, Any]) -> list[dict[str, Any]]:
@@ -237,6 +271,7 @@ class Models(_models.Models):
         ``GenerateContentConfig`` (or its dict) besides the flat options."""
         kwargs = generate_arguments("generate_content()", config, {**options})
         kwargs.setdefault("automatic_function_calling", automatic_function_calling)
+        _refuse_sessions(kwargs)
         exchange = _exchange(kwargs, contents)
         if exchange is None:
             return _generate(self, model=model, contents=contents, **kwargs)
@@ -257,6 +292,7 @@ class Models(_models.Models):
         of every answer; with automatic function calling, the calls run between answers."""
         kwargs = generate_arguments("stream_generate_content()", config, {**options})
         kwargs.setdefault("automatic_function_calling", automatic_function_calling)
+        _refuse_sessions(kwargs)
         exchange = _exchange(kwargs, contents)
         if exchange is None:
             return _stream(self, model=model, contents=contents, **kwargs)
@@ -396,7 +432,7 @@ class AsyncModels(_models.AsyncModels):
         awaited."""
         kwargs = generate_arguments("generate_content()", config, {**options})
         kwargs.setdefault("automatic_function_calling", automatic_function_calling)
-        exchange = _exchange(kwargs, contents)
+        exchange = _exchange(kwargs, contents, await _list_mcp_tools(kwargs))
         if exchange is None:
             return await _generate_async(self, model=model, contents=contents, **kwargs)
         return await _afc.loop_async(
@@ -416,7 +452,7 @@ class AsyncModels(_models.AsyncModels):
         """``Models.stream_generate_content`` for asyncio."""
         kwargs = generate_arguments("stream_generate_content()", config, {**options})
         kwargs.setdefault("automatic_function_calling", automatic_function_calling)
-        exchange = _exchange(kwargs, contents)
+        exchange = _exchange(kwargs, contents, await _list_mcp_tools(kwargs))
         if exchange is None:
             return await _stream_async(self, model=model, contents=contents, **kwargs)
         first = await _stream_async(self, model=model, contents=exchange.contents, **kwargs)

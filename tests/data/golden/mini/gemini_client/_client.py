@@ -14,6 +14,7 @@ import httpx
 from ._core import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    MAX_RESPONSE_SIZE,
     AsyncAPIClient,
     GeminiError,
     SyncAPIClient,
@@ -71,6 +72,7 @@ class Client(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         retry_after_send: bool = False,
+        max_response_size: int | None = MAX_RESPONSE_SIZE,
     ) -> None:
         super().__init__(
             api_key=_resolve_api_key(api_key),
@@ -82,6 +84,7 @@ class Client(SyncAPIClient):
             default_headers=default_headers,
             http_client=http_client,
             retry_after_send=retry_after_send,
+            max_response_size=max_response_size,
         )
 
     @cached_property
@@ -128,6 +131,7 @@ class AsyncClient(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         retry_after_send: bool = False,
+        max_response_size: int | None = MAX_RESPONSE_SIZE,
     ) -> None:
         super().__init__(
             api_key=_resolve_api_key(api_key),
@@ -139,6 +143,7 @@ class AsyncClient(AsyncAPIClient):
             default_headers=default_headers,
             http_client=http_client,
             retry_after_send=retry_after_send,
+            max_response_size=max_response_size,
         )
 
     @cached_property
