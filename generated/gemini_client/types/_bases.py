@@ -46,6 +46,7 @@ M = TypeVar("M", bound=BaseModel)
 
 __all__ = [
     "BidiGenerateContentServerMessageBase",
+    "CachedContentBase",
     "ContentBase",
     "CountTokensRequestBase",
     "EmbedContentResponseBase",
@@ -77,16 +78,13 @@ class RequestModel(BaseModel):
     send a field newer than the client.
 
     One input convention for every request: a field holding a `Content` takes its short forms (a
-    string, a `Part`, a list of them), a `list[Content]` too, a `list[Tool]` Python functions,
-    and a `model` field a bare model id.
+    string, a `Part`, a list of them), a `list[Content]` too, and a `list[Tool]` Python functions.
     """
 
     @model_validator(mode="before")
     @classmethod
-    def _content_short_forms(cls, data: Any, info: ValidationInfo) -> Any:
+    def _content_short_forms(cls, data: Any) -> Any:
         converters = _short_form_fields(cls)
-        if not info.context or not info.context.get("request"):
-            converters.pop("model", None)  # an answer read from the wire keeps its value
         return _coerce(data, **converters) if converters else data
 
     @model_validator(mode="wrap")
@@ -120,8 +118,6 @@ def _short_form_fields_of(cls: type[BaseModel]) -> dict[str, Callable[[Any], Any
     for name, f in cls.model_fields.items():
         args = [a for a in get_args(f.annotation) if a is not type(None)] or [f.annotation]
         wire = next((a for a in (f.alias, f.validation_alias) if isinstance(a, str)), name)
-        if name == "model" and f.annotation in (str, str | None):
-            out[wire] = _model_name
         for a in args:
             if a is Content:
                 out[wire] = to_content
@@ -242,6 +238,18 @@ class PredictImageBase(BaseModel):
         guessed = mime_type or mimetypes.guess_type(path)[0] or "image/png"
         with open(path, "rb") as f:
             return cls.model_validate({"bytesBase64Encoded": f.read(), "mimeType": guessed})
+
+
+class CachedContentBase(RequestModel):
+    """`model` may be a bare id (`gemini-2.5-flash`) in a request: `models/` is added. An answer
+    read from the wire keeps its value."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _model_name(cls, data: Any, info: ValidationInfo) -> Any:
+        if info.context and info.context.get("request"):
+            return _coerce(data, model=_model_name)
+        return data
 
 
 class EmbedContentResponseBase(BaseModel):

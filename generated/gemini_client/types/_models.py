@@ -8,6 +8,7 @@ from pydantic import ConfigDict, Field
 from enum import Enum
 from ._bases import (
     BidiGenerateContentServerMessageBase,
+    CachedContentBase,
     ContentBase,
     CountTokensRequestBase,
     EmbedContentRequestBase,
@@ -5029,7 +5030,7 @@ class BidiGenerateContentSetup(BaseModel):
     """Lets the model be proactive, e.g. ignore irrelevant input."""
 
 
-class CachedContent(RequestModel):
+class CachedContent(CachedContentBase):
     """Content that has been preprocessed and can be used in subsequent request to GenerativeService."""
 
     expire_time: WireTimestamp | None = Field(
