@@ -33,6 +33,11 @@ lint: install
 	$(BIN)/ruff format --check codegen tests bench templates
 	$(BIN)/mypy --strict codegen
 
+# mypy --strict on the generated package and the docs' examples, vendored into a fresh directory
+# as a user's project would have them (no MYPYPATH): see tests/support/typecheck.py.
+typecheck: install
+	$(BIN)/python tests/support/typecheck.py
+
 bench: install
 	$(BIN)/python bench/run_all.py
 

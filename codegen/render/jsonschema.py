@@ -21,8 +21,9 @@ _PRIMITIVE_SCHEMAS: dict[str, dict[str, Any]] = {
     "double": {"type": "number"},
     # Raw bytes in Python, base64 on the wire: the core's annotated type (see _core/_models.py).
     "bytes": {"type": "string", "customTypePath": "gemini_client._core._models.Bytes"},
-    "timestamp": {"type": "string"},
-    "duration": {"type": "string"},
+    # A string in Python and on the wire; a request may give a datetime / timedelta (_core/_times.py).
+    "timestamp": {"type": "string", "customTypePath": "gemini_client._core._models.WireTimestamp"},
+    "duration": {"type": "string", "customTypePath": "gemini_client._core._models.WireDuration"},
     "fieldmask": {"type": "string"},
     "object": {"type": "object"},
     "any": {},

@@ -28,6 +28,14 @@ _PY_PRIMITIVES = {
     "any": "Any",
 }
 
+# What a request takes for a time: a Python value or the wire's string (the core's
+# WireTimestamp/WireDuration write it as the wire's string). Modules using these import
+# `datetime as _dt`.
+_TIME_INPUTS = {
+    "timestamp": "_dt.datetime | str",
+    "duration": "_dt.timedelta | float | str",
+}
+
 
 @dataclass(frozen=True)
 class Kwarg:
@@ -77,6 +85,11 @@ class MethodView:
 
     def by_place(self, where: str) -> tuple[Kwarg, ...]:
         return tuple(k for k in self.kwargs if k.where == where)
+
+    @property
+    def options_type(self) -> str:
+        """The `TypedDict` of the method's optional keyword arguments (for `Unpack` in lib/)."""
+        return "".join(w[:1].upper() + w[1:] for w in self.name.split("_")) + "Options"
 
 
 @dataclass(frozen=True)
@@ -142,6 +155,8 @@ def annotation(
     also accepts its string.
     """
     if ref.kind == "primitive":
+        if accept_dicts and ref.name in _TIME_INPUTS:
+            return _TIME_INPUTS[ref.name]
         return _PY_PRIMITIVES[ref.name]
     if ref.kind == "named":
         name = naming.type_name(ref.name)  # the class inside types/_models.py
@@ -243,7 +258,7 @@ def method_view(m: Method, spec: Spec, unions: frozenset[str] = frozenset()) -> 
                 naming.param_name(f.name),
                 f.name,
                 field_annotation(request, f, spec, unions=unions),
-                f.required,
+                f.required and m.http_method != "PATCH",  # a PATCH sends only what changes
                 "body",
                 description=f.description,
                 deprecated=f.deprecated,

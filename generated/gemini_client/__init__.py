@@ -2,7 +2,7 @@
 """A typed client for the Gemini API. The Gemini API allows developers to build generative AI applications using Gemini models.
 
 from gemini_client import Client
-client = Client()  # the API key from GEMINI_API_KEY or GOOGLE_API_KEY
+client = Client()  # the API key from GOOGLE_API_KEY or GEMINI_API_KEY
 """
 
 from typing import TYPE_CHECKING, Any

@@ -1,4 +1,5 @@
-"""The API key from the environment: GEMINI_API_KEY, then GOOGLE_API_KEY; a clear error without."""
+"""The API key from the environment: GOOGLE_API_KEY, then GEMINI_API_KEY (google-genai's order), a
+warning when both are set to different keys; a clear error without."""
 
 from __future__ import annotations
 
@@ -35,12 +36,12 @@ def sent_key(server: LoopbackServer, **kwargs: Any) -> str:
     [
         ({"GEMINI_API_KEY": GEMINI}, GEMINI),
         ({"GOOGLE_API_KEY": GOOGLE}, GOOGLE),
-        ({"GEMINI_API_KEY": GEMINI, "GOOGLE_API_KEY": GOOGLE}, GEMINI),
+        ({"GEMINI_API_KEY": GEMINI, "GOOGLE_API_KEY": GOOGLE}, GOOGLE),
         ({"GEMINI_API_KEY": "", "GOOGLE_API_KEY": GOOGLE}, GOOGLE),
         ({"GEMINI_API_KEY": f"{GEMINI}\n"}, GEMINI),
         ({"GEMINI_API_KEY": " \n", "GOOGLE_API_KEY": f" {GOOGLE}\r\n"}, GOOGLE),
     ],
-    ids=["gemini", "google", "gemini_first", "empty_gemini_ignored", "newline", "blank_ignored"],
+    ids=["gemini", "google", "google_first", "empty_gemini_ignored", "newline", "blank_ignored"],
 )
 def test_key_from_env(
     server: LoopbackServer, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: str
@@ -48,6 +49,32 @@ def test_key_from_env(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert sent_key(server) == expected
+
+
+@pytest.mark.parametrize("cls", [Client, AsyncClient])
+def test_both_keys_set_warns_without_the_keys(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    cls: type[Client] | type[AsyncClient],
+) -> None:
+    monkeypatch.setenv("GEMINI_API_KEY", GEMINI)
+    monkeypatch.setenv("GOOGLE_API_KEY", GOOGLE)
+    with caplog.at_level("WARNING", logger="gemini_client"):
+        assert cls().api_key == GOOGLE
+    [record] = caplog.records
+    message = record.getMessage()
+    assert "GOOGLE_API_KEY" in message and "GEMINI_API_KEY" in message
+    assert "using GOOGLE_API_KEY" in message and "AIzaSy" not in message
+
+
+def test_same_key_twice_does_not_warn(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("GEMINI_API_KEY", GEMINI)
+    monkeypatch.setenv("GOOGLE_API_KEY", f"{GEMINI}\n")
+    with caplog.at_level("WARNING", logger="gemini_client"), Client():
+        pass
+    assert caplog.records == []
 
 
 @pytest.mark.parametrize("cls", [Client, AsyncClient])

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from gemini_client import AsyncClient, Client, GeminiError, types
-from gemini_client.lib._times import to_duration, to_timestamp
+from gemini_client._core._times import to_duration, to_timestamp
 from support.server import LoopbackServer, Reply
 
 from .bodies import GENERATE, MODEL
@@ -75,7 +75,9 @@ def test_a_cache_whole_life(server: LoopbackServer, client: Client) -> None:
 
 def test_cache_argument_errors(client: Client, server: LoopbackServer) -> None:
     with pytest.raises(ValueError, match="not both"):
-        client.caches.create(model=MODEL, ttl=60, expire_time="2026-01-01T00:00:00Z")
+        client.caches.update("c1", ttl=60, expire_time="2026-01-01T00:00:00Z")
+    with pytest.raises(ValueError, match="timezone-aware"):
+        client.caches.create(model=MODEL, expire_time=datetime(2026, 1, 1))
     with pytest.raises(ValueError, match="pass ttl= or expire_time="):
         client.caches.update("c1")
     with pytest.raises(ValueError, match="timezone-aware"):

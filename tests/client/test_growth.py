@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from typing import Any
 
 from gemini_client import Client, types
@@ -63,14 +65,20 @@ def test_unknown_values_in_a_stream(client: Client, server: LoopbackServer) -> N
 
 
 def test_unknown_request_fields_are_sent(client: Client, server: LoopbackServer) -> None:
-    """A field the client does not know yet can still be sent: in a model, or with extra_body.
-
-    (A dict key no field knows is refused as a likely typo: tests/helpers/test_typed_dicts.py.)"""
+    """A field the client does not know yet can still be sent: in a model built with
+    `model_validate`, or with extra_body. (By keyword it is refused as a likely typo, as a dict
+    key no field knows is: tests/helpers/test_typed_dicts.py.)"""
     server.add(GENERATE, Reply(json=generate_response()))
+    with pytest.raises(TypeError, match="unknown field 'futureKnob'"):
+        types.GenerationConfig(temperature=0.2, futureKnob=7)
     client.models.generate_content(
         model=MODEL,
-        contents=[types.Content(parts=[types.Part(text="hi", mediaHint="FAST")])],
-        generation_config=types.GenerationConfig(temperature=0.2, futureKnob=7),
+        contents=[
+            types.Content(parts=[types.Part.model_validate({"text": "hi", "mediaHint": "FAST"})])
+        ],
+        generation_config=types.GenerationConfig.model_validate(
+            {"temperature": 0.2, "futureKnob": 7}
+        ),
         extra_body={"experimentalOptions": {"x": True}},
     )
     assert server.requests[0].json() == {

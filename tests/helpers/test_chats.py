@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from gemini_client import ArgumentError, AsyncClient, Client, GeminiError, types
-from gemini_client.lib import AutomaticFunctionCalling
 from support.server import LoopbackServer, Reply
 
 from .replies import GENERATE, MODEL, STREAM, answer, calls, streamed, text
@@ -147,7 +146,7 @@ def test_two_rounds_of_automatic_function_calls(client: Client, server: Loopback
     chat = client.chats.create(
         model=MODEL,
         tools=[get_weather, get_time],
-        automatic_function_calling=AutomaticFunctionCalling(max_rounds=3),
+        automatic_function_calling=types.AutomaticFunctionCallingConfig(maximum_remote_calls=4),
     )
     resp = chat.send_message("Weather and time in Paris, and weather in Oslo?")
     assert resp.text == "Paris: 21C at 14:05; Oslo: 70F."
@@ -224,7 +223,7 @@ def test_two_rounds_of_automatic_function_calls(client: Client, server: Loopback
     ]
 
 
-def test_without_opt_in_the_calls_come_back_to_the_caller(
+def test_with_afc_disabled_the_calls_come_back_to_the_caller(
     client: Client, server: LoopbackServer
 ) -> None:
     ran: list[str] = []
@@ -235,7 +234,9 @@ def test_without_opt_in_the_calls_come_back_to_the_caller(
         return word.upper()
 
     server.add(GENERATE, calls(("shout", {"word": "hi"})))
-    chat = client.chats.create(model=MODEL, tools=[shout])
+    chat = client.chats.create(
+        model=MODEL, tools=[shout], config={"automatic_function_calling": {"disable": True}}
+    )
     resp = chat.send_message("Shout hi")
     assert [(c.name, c.args) for c in resp.function_calls] == [("shout", {"word": "hi"})]
     assert ran == [] and len(server.requests) == 1 and len(chat.history) == 2
@@ -274,13 +275,15 @@ def test_rounds_are_bounded(client: Client, server: LoopbackServer) -> None:
     chat = client.chats.create(
         model=MODEL,
         tools=[again],
-        automatic_function_calling=AutomaticFunctionCalling(max_rounds=2),
+        automatic_function_calling={"maximum_remote_calls": 3},
     )
     resp = chat.send_message("loop")
-    assert count == 2 and len(server.requests) == 3
+    assert count == 2 and len(server.requests) == 3  # google-genai's count: requests made
     assert [c.name for c in resp.function_calls] == ["again"]  # the caller sees the last calls
-    with pytest.raises(ValueError, match="at least 1"):
-        AutomaticFunctionCalling(max_rounds=0)
+    off = client.chats.create(
+        model=MODEL, tools=[again], automatic_function_calling={"maximum_remote_calls": 0}
+    )
+    assert off.send_message("once").function_calls and count == 2 and len(server.requests) == 4
 
 
 def test_a_coroutine_function_needs_the_async_client(client: Client) -> None:
@@ -312,7 +315,7 @@ async def test_async_chat_awaits_coroutine_functions(
         model=MODEL, tools=[lookup, get_time], automatic_function_calling=True
     )
     assert (await chat.send_message("go")).text == "done"
-    parts = [c async for c in chat.send_message_stream("more")]
+    parts = [c async for c in await chat.send_message_stream("more")]
     assert [p.text for p in parts] == ["str", "eam"]
     responses = [
         r.json()["contents"][-1]["parts"][0]["functionResponse"]["response"]

@@ -143,7 +143,7 @@ async def test_async_takes_the_same_short_forms(
         (
             {"contents": [{"parts": [{"text": "x"}], "zzz": 1}]},
             "contents[0]",
-            "unknown key 'zzz' for Content (send",
+            "unknown key 'zzz' for Content (a field newer",
         ),
     ],
 )

@@ -201,4 +201,4 @@ async def test_async_stream_chunks_parse(aclient: AsyncClient, server: LoopbackS
     async with stream:
         assert [c.parsed async for c in stream] == [Recipe.model_validate(PANCAKES)]
     achat = aclient.chats.create(model=MODEL, generation_config=config)
-    assert [c.parsed async for c in achat.send_message_stream("x")] == [None, None]
+    assert [c.parsed async for c in await achat.send_message_stream("x")] == [None, None]

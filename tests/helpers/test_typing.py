@@ -130,7 +130,9 @@ def test_the_typed_example_runs(server: LoopbackServer, client: Client) -> None:
 
 @pytest.mark.asyncio
 async def test_the_typed_example_runs_async(server: LoopbackServer, aclient: AsyncClient) -> None:
-    server.add(GENERATE, text("Hello!"), json_text([{"name": "Tokyo", "population": 1}]))
+    server.add(
+        GENERATE, text("Hello!"), json_text([{"name": "Tokyo", "population": 1}]), text("Brief.")
+    )
     server.add(STREAM, streamed("1", "2"))
     history = await typed_helpers.chatting_async(aclient)
     assert [c.to_dict() for c in history][-1] == {"role": "model", "parts": [{"text": "12"}]}

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from typing_extensions import assert_type
 
 from gemini_client import AsyncClient, Client, types
-from gemini_client.lib import AsyncChat, AutomaticFunctionCalling, Chat
+from gemini_client.lib import AsyncChat, Chat
 
 MODEL = "gemini-2.5-flash"
 
@@ -65,7 +65,7 @@ def chatting(client: Client) -> list[types.Content]:
             {"role": "model", "parts": [{"text": "Hello!"}]},
         ],
         tools=[get_weather],
-        automatic_function_calling=AutomaticFunctionCalling(max_rounds=2),
+        automatic_function_calling=types.AutomaticFunctionCallingConfig(maximum_remote_calls=3),
     )
     assert_type(chat, Chat)
     assert_type(chat.send_message("Weather in Paris?"), types.GenerateContentResponse)
@@ -79,10 +79,17 @@ async def chatting_async(client: AsyncClient) -> list[types.Content]:
     assert_type(chat, AsyncChat)
     resp = await chat.send_message(types.Part.from_text("Hello"))
     assert_type(resp.text, str | None)
-    async for chunk in chat.send_message_stream(["One", "Two"]):
+    async for chunk in await chat.send_message_stream(["One", "Two"]):
         assert_type(chunk, types.GenerateContentResponse)
     plain = await client.models.generate_content(
         model=MODEL, contents="Hi", generation_config={"response_schema": list[City]}
     )
     assert_type(plain.parsed, Any)
+    configured = await client.models.generate_content(
+        model=MODEL,
+        contents="Hi",
+        config={"temperature": 0.2, "system_instruction": "Be brief."},
+    )
+    assert_type(configured.parts, list[types.Part] | None)
+    assert_type(chat.get_history(), list[types.Content])
     return chat.history

@@ -328,7 +328,7 @@ async def test_tools_are_listed_once_per_chat_and_declared_when_streaming(
     chat = aclient.chats.create(model=MODEL, tools=[session], automatic_function_calling=True)
     assert (await chat.send_message("1")).text == "one"
     assert (await chat.send_message("2")).text == "two"
-    assert [c.text async for c in chat.send_message_stream("3")] == ["3"]
+    assert [c.text async for c in await chat.send_message_stream("3")] == ["3"]
     assert session.listed == 1
     declared = [
         [d["name"] for t in r.json()["tools"] for d in t["functionDeclarations"]]

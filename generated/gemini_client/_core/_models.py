@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import difflib
 import enum
 from typing import Annotated, Any
 
 import pydantic
 from pydantic import BeforeValidator, ConfigDict, PlainSerializer
 
-__all__ = ["BaseModel", "Bytes", "OpenEnum", "wire_name"]
+from ._times import to_duration, to_timestamp
+
+__all__ = ["BaseModel", "Bytes", "OpenEnum", "WireDuration", "WireTimestamp", "wire_name"]
 
 
 def wire_name(field: str) -> str:
@@ -49,6 +52,20 @@ Bytes = Annotated[
 """A ``bytes`` field: raw bytes in Python, base64 text on the wire (and in ``to_dict()``)."""
 
 
+def _wire_time(convert: Any) -> Any:
+    def before(value: object) -> object:
+        return value if isinstance(value, str) or value is None else convert(value)
+
+    return BeforeValidator(before)
+
+
+WireTimestamp = Annotated[str, _wire_time(to_timestamp)]
+"""A timestamp field: RFC 3339 text; a request may give a timezone-aware ``datetime``."""
+
+WireDuration = Annotated[str, _wire_time(to_duration)]
+"""A duration field: ``"300s"``; a request may give a ``timedelta`` or a number of seconds."""
+
+
 class BaseModel(pydantic.BaseModel):
     """A wire object: accepts Python or wire (camelCase) names and keeps unknown fields.
 
@@ -57,8 +74,10 @@ class BaseModel(pydantic.BaseModel):
     `serialization_alias` (a plain `alias=` would rename the constructor's keyword for type
     checkers).
 
-    Fields the client does not know yet are kept in ``model_extra`` and written back by
-    ``to_dict()``.
+    Fields the client does not know yet, read from the wire (``model_validate``), are kept in
+    ``model_extra`` and written back by ``to_dict()``. Built by keyword (``Model(field=...)``), a
+    name no field has is a ``TypeError`` naming the closest field: a misspelt option is never
+    sent silently. To send a field newer than the client, ``Model.model_validate({...})`` keeps it.
     """
 
     model_config = ConfigDict(
@@ -72,6 +91,17 @@ class BaseModel(pydantic.BaseModel):
         defer_build=True,
     )
 
+    def __init__(self, /, **data: Any) -> None:
+        unknown = data.keys() - _keyword_names(type(self))
+        if unknown:
+            raise TypeError(_unknown_keyword(type(self), sorted(unknown)[0]))
+        super().__init__(**data)
+
+    # Validation from the wire (`model_validate`, nested models) does not go through this check:
+    # pydantic calls a model's own `__init__` there unless it is marked as its base one (as
+    # pydantic's RootModel does).
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-compatible dict with wire names, leaving out unset (``None``) fields."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -79,6 +109,26 @@ class BaseModel(pydantic.BaseModel):
     def to_json(self, *, indent: int | None = None) -> str:
         """The JSON text with wire names, leaving out unset (``None``) fields."""
         return self.model_dump_json(by_alias=True, exclude_none=True, indent=indent)
+
+
+_KEYWORDS: dict[type[pydantic.BaseModel], frozenset[str]] = {}
+
+
+def _keyword_names(cls: type[pydantic.BaseModel]) -> frozenset[str]:
+    """The keywords `cls(...)` takes: its fields' Python and wire names (cached per class)."""
+    names = _KEYWORDS.get(cls)
+    if names is None:
+        found = set(cls.model_fields)
+        for f in cls.model_fields.values():
+            found.update(a for a in (f.alias, f.validation_alias) if isinstance(a, str))
+        names = _KEYWORDS[cls] = frozenset(found)
+    return names
+
+
+def _unknown_keyword(cls: type[pydantic.BaseModel], name: str) -> str:
+    close = difflib.get_close_matches(name, sorted(cls.model_fields), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"{cls.__name__}() got an unknown field {name!r}{hint}"
 
 
 class OpenEnum(str, enum.Enum):

@@ -104,6 +104,11 @@ def build_body(
     return model.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
+REQUEST_CONTEXT = {"request": True}
+"""The validation context of a caller's arguments: a model validator that must only touch
+requests (never an answer read from the wire) checks `info.context` for it."""
+
+
 def validate_arguments(model_cls: type[_M], values: object) -> _M:
     """``values`` as a ``model_cls``, checked as a caller's arguments are.
 
@@ -114,7 +119,7 @@ def validate_arguments(model_cls: type[_M], values: object) -> _M:
     import pydantic  # loaded with the models by now; kept out of `import gemini_client`
 
     try:
-        return model_cls.model_validate(values, extra="forbid")
+        return model_cls.model_validate(values, extra="forbid", context=REQUEST_CONTEXT)
     except pydantic.ValidationError as err:
         errors = err.errors(include_url=False, include_input=False)
         first = errors[0]

@@ -9,14 +9,13 @@ The public `Client` and `AsyncClient` are defined here: the generated clients pl
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._chats import AsyncChat, AutomaticFunctionCalling, Chat
+    from ._chats import AsyncChat, Chat
     from ._local_tokens import GEMMA3_SHA256, LocalTokenizer
     from ._mcp import McpSession, McpToolset
     from ._structured import StructuredOutputError
 
 __all__ = [
     "AsyncChat",
-    "AutomaticFunctionCalling",
     "Chat",
     "GEMMA3_SHA256",
     "LocalTokenizer",
@@ -27,7 +26,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("AsyncChat", "AutomaticFunctionCalling", "Chat"):
+    if name in ("AsyncChat", "Chat"):
         from . import _chats
 
         return getattr(_chats, name)

@@ -37,6 +37,7 @@ from .._core import (
 )
 from ..resources import files as _files
 from ._errors import FileProcessingError
+from ._spellings import spelled
 
 if TYPE_CHECKING:
     from .. import types
@@ -85,6 +86,7 @@ def _part_path(to: str | os.PathLike[str]) -> tuple[Path, Path]:
     return target, target.with_name(target.name + ".part")
 
 
+@spelled
 class Files(_files.Files):
     """Files: upload (resumable), get, list, delete, download, wait_active."""
 
@@ -197,6 +199,7 @@ class Files(_files.Files):
             self._client._sleep(delay)
 
 
+@spelled
 class AsyncFiles(_files.AsyncFiles):
     """Files for asyncio: upload (resumable), get, list, delete, download, wait_active."""
 

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from functools import cached_property
+from typing import TypedDict
 
 from .. import types
 from .._core import (
@@ -21,7 +23,7 @@ from .._core import (
     build_body as _build_body,
 )
 
-__all__ = ["AuthTokens", "AsyncAuthTokens"]
+__all__ = ["AuthTokens", "AsyncAuthTokens", "CreateOptions"]
 
 
 class AuthTokens(SyncAPIResource):
@@ -35,8 +37,8 @@ class AuthTokens(SyncAPIResource):
     def create(
         self,
         *,
-        expire_time: str | NotGiven = NOT_GIVEN,
-        new_session_expire_time: str | NotGiven = NOT_GIVEN,
+        expire_time: _dt.datetime | str | NotGiven = NOT_GIVEN,
+        new_session_expire_time: _dt.datetime | str | NotGiven = NOT_GIVEN,
         uses: int | NotGiven = NOT_GIVEN,
         bidi_generate_content_setup: (
             types.BidiGenerateContentSetup | types.BidiGenerateContentSetupDict | NotGiven
@@ -97,8 +99,8 @@ class AsyncAuthTokens(AsyncAPIResource):
     async def create(
         self,
         *,
-        expire_time: str | NotGiven = NOT_GIVEN,
-        new_session_expire_time: str | NotGiven = NOT_GIVEN,
+        expire_time: _dt.datetime | str | NotGiven = NOT_GIVEN,
+        new_session_expire_time: _dt.datetime | str | NotGiven = NOT_GIVEN,
         uses: int | NotGiven = NOT_GIVEN,
         bidi_generate_content_setup: (
             types.BidiGenerateContentSetup | types.BidiGenerateContentSetupDict | NotGiven
@@ -160,3 +162,25 @@ class AsyncAuthTokensWithRawResponse:
 
     def __init__(self, resource: AsyncAuthTokens) -> None:
         self.create = async_to_raw_response_wrapper(resource.create)
+
+
+class CreateOptions(TypedDict, total=False):
+    """The optional keyword arguments of `AuthTokens.create`: hand-written helpers take
+    them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
+
+    expire_time: _dt.datetime | str | NotGiven
+
+    new_session_expire_time: _dt.datetime | str | NotGiven
+
+    uses: int | NotGiven
+
+    bidi_generate_content_setup: (
+        types.BidiGenerateContentSetup | types.BidiGenerateContentSetupDict | NotGiven
+    )
+
+    field_mask: str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
+from typing import TypedDict
 
 from .. import types
 from .._core import (
@@ -34,7 +34,16 @@ from .._core import (
     strip_not_given as _strip_not_given,
 )
 
-__all__ = ["Batches", "AsyncBatches"]
+__all__ = [
+    "Batches",
+    "AsyncBatches",
+    "ListOptions",
+    "GetOptions",
+    "DeleteOptions",
+    "CancelOptions",
+    "UpdateGenerateContentBatchOptions",
+    "UpdateEmbedContentBatchOptions",
+]
 
 
 class Batches(SyncAPIResource):
@@ -102,7 +111,7 @@ class Batches(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> Operation[dict[str, Any]]:
+    ) -> Operation[types.GenerateContentBatchOutput]:
         """Gets the latest state of a long-running operation.
 
         Args:
@@ -115,7 +124,8 @@ class Batches(SyncAPIResource):
             self._client,
             "GET",
             f"{name}",
-            response_cls=dict,
+            response_cls=types.GenerateContentBatchOutput,
+            metadata_cls=types.GenerateContentBatch,
             options=RequestOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -186,10 +196,10 @@ class Batches(SyncAPIResource):
         self,
         *,
         name: str,
-        model: str,
-        display_name: str,
-        input_config: types.InputConfig | types.InputConfigDict,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        model: str | NotGiven = NOT_GIVEN,
+        display_name: str | NotGiven = NOT_GIVEN,
+        input_config: types.InputConfig | types.InputConfigDict | NotGiven = NOT_GIVEN,
         priority: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -200,11 +210,11 @@ class Batches(SyncAPIResource):
 
         Args:
             name: Resource name of the batch.
+            update_mask: The list of fields to update.
             model: The name of the `Model` to use for generating the completion.
             display_name: The user-defined name of this batch.
             input_config: Input configuration of the instances on which batch processing are
                 performed.
-            update_mask: The list of fields to update.
             priority: The priority of the batch.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
                 body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
@@ -222,7 +232,6 @@ class Batches(SyncAPIResource):
                     "inputConfig": input_config,
                     "priority": priority,
                 },
-                required=["model", "displayName", "inputConfig"],
             ),
             query=_strip_not_given(
                 {
@@ -241,10 +250,12 @@ class Batches(SyncAPIResource):
         self,
         *,
         name: str,
-        model: str,
-        display_name: str,
-        input_config: types.InputEmbedContentConfig | types.InputEmbedContentConfigDict,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        model: str | NotGiven = NOT_GIVEN,
+        display_name: str | NotGiven = NOT_GIVEN,
+        input_config: (
+            types.InputEmbedContentConfig | types.InputEmbedContentConfigDict | NotGiven
+        ) = NOT_GIVEN,
         priority: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -255,11 +266,11 @@ class Batches(SyncAPIResource):
 
         Args:
             name: Resource name of the batch.
+            update_mask: The list of fields to update.
             model: The name of the `Model` to use for generating the completion.
             display_name: The user-defined name of this batch.
             input_config: Input configuration of the instances on which batch processing are
                 performed.
-            update_mask: The list of fields to update.
             priority: The priority of the batch.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
                 body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
@@ -277,7 +288,6 @@ class Batches(SyncAPIResource):
                     "inputConfig": input_config,
                     "priority": priority,
                 },
-                required=["model", "displayName", "inputConfig"],
             ),
             query=_strip_not_given(
                 {
@@ -358,7 +368,7 @@ class AsyncBatches(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> AsyncOperation[dict[str, Any]]:
+    ) -> AsyncOperation[types.GenerateContentBatchOutput]:
         """Gets the latest state of a long-running operation.
 
         Args:
@@ -371,7 +381,8 @@ class AsyncBatches(AsyncAPIResource):
             self._client,
             "GET",
             f"{name}",
-            response_cls=dict,
+            response_cls=types.GenerateContentBatchOutput,
+            metadata_cls=types.GenerateContentBatch,
             options=RequestOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -442,10 +453,10 @@ class AsyncBatches(AsyncAPIResource):
         self,
         *,
         name: str,
-        model: str,
-        display_name: str,
-        input_config: types.InputConfig | types.InputConfigDict,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        model: str | NotGiven = NOT_GIVEN,
+        display_name: str | NotGiven = NOT_GIVEN,
+        input_config: types.InputConfig | types.InputConfigDict | NotGiven = NOT_GIVEN,
         priority: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -456,11 +467,11 @@ class AsyncBatches(AsyncAPIResource):
 
         Args:
             name: Resource name of the batch.
+            update_mask: The list of fields to update.
             model: The name of the `Model` to use for generating the completion.
             display_name: The user-defined name of this batch.
             input_config: Input configuration of the instances on which batch processing are
                 performed.
-            update_mask: The list of fields to update.
             priority: The priority of the batch.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
                 body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
@@ -478,7 +489,6 @@ class AsyncBatches(AsyncAPIResource):
                     "inputConfig": input_config,
                     "priority": priority,
                 },
-                required=["model", "displayName", "inputConfig"],
             ),
             query=_strip_not_given(
                 {
@@ -497,10 +507,12 @@ class AsyncBatches(AsyncAPIResource):
         self,
         *,
         name: str,
-        model: str,
-        display_name: str,
-        input_config: types.InputEmbedContentConfig | types.InputEmbedContentConfigDict,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        model: str | NotGiven = NOT_GIVEN,
+        display_name: str | NotGiven = NOT_GIVEN,
+        input_config: (
+            types.InputEmbedContentConfig | types.InputEmbedContentConfigDict | NotGiven
+        ) = NOT_GIVEN,
         priority: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -511,11 +523,11 @@ class AsyncBatches(AsyncAPIResource):
 
         Args:
             name: Resource name of the batch.
+            update_mask: The list of fields to update.
             model: The name of the `Model` to use for generating the completion.
             display_name: The user-defined name of this batch.
             input_config: Input configuration of the instances on which batch processing are
                 performed.
-            update_mask: The list of fields to update.
             priority: The priority of the batch.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
                 body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
@@ -533,7 +545,6 @@ class AsyncBatches(AsyncAPIResource):
                     "inputConfig": input_config,
                     "priority": priority,
                 },
-                required=["model", "displayName", "inputConfig"],
             ),
             query=_strip_not_given(
                 {
@@ -577,3 +588,92 @@ class AsyncBatchesWithRawResponse:
         self.update_embed_content_batch = async_to_raw_response_wrapper(
             resource.update_embed_content_batch
         )
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Batches.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    filter: str | NotGiven
+
+    page_size: int | NotGiven
+
+    page_token: str | NotGiven
+
+    return_partial_success: bool | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Batches.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class DeleteOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Batches.delete`: hand-written helpers take
+    them as `**options: Unpack[DeleteOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class CancelOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Batches.cancel`: hand-written helpers take
+    them as `**options: Unpack[CancelOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class UpdateGenerateContentBatchOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Batches.update_generate_content_batch`: hand-written helpers take
+    them as `**options: Unpack[UpdateGenerateContentBatchOptions]`, so a spec change reaches them.
+    """
+
+    update_mask: str | Sequence[str] | NotGiven
+
+    model: str | NotGiven
+
+    display_name: str | NotGiven
+
+    input_config: types.InputConfig | types.InputConfigDict | NotGiven
+
+    priority: int | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class UpdateEmbedContentBatchOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Batches.update_embed_content_batch`: hand-written helpers take
+    them as `**options: Unpack[UpdateEmbedContentBatchOptions]`, so a spec change reaches them."""
+
+    update_mask: str | Sequence[str] | NotGiven
+
+    model: str | NotGiven
+
+    display_name: str | NotGiven
+
+    input_config: types.InputEmbedContentConfig | types.InputEmbedContentConfigDict | NotGiven
+
+    priority: int | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Sequence
 from functools import cached_property
+from typing import TypedDict
 
 from .. import types
 from .._core import (
@@ -29,7 +31,15 @@ from .._core import (
     strip_not_given as _strip_not_given,
 )
 
-__all__ = ["CachedContents", "AsyncCachedContents"]
+__all__ = [
+    "CachedContents",
+    "AsyncCachedContents",
+    "ListOptions",
+    "CreateOptions",
+    "GetOptions",
+    "PatchOptions",
+    "DeleteOptions",
+]
 
 
 class CachedContents(SyncAPIResource):
@@ -83,8 +93,8 @@ class CachedContents(SyncAPIResource):
         self,
         *,
         model: str,
-        expire_time: str | NotGiven = NOT_GIVEN,
-        ttl: str | NotGiven = NOT_GIVEN,
+        expire_time: _dt.datetime | str | NotGiven = NOT_GIVEN,
+        ttl: _dt.timedelta | float | str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
         system_instruction: types.ContentUnion | NotGiven = NOT_GIVEN,
         contents: types.ContentListUnion | NotGiven = NOT_GIVEN,
@@ -168,11 +178,11 @@ class CachedContents(SyncAPIResource):
         self,
         *,
         name: str,
-        model: str,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
-        expire_time: str | NotGiven = NOT_GIVEN,
-        ttl: str | NotGiven = NOT_GIVEN,
+        expire_time: _dt.datetime | str | NotGiven = NOT_GIVEN,
+        ttl: _dt.timedelta | float | str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
+        model: str | NotGiven = NOT_GIVEN,
         system_instruction: types.ContentUnion | NotGiven = NOT_GIVEN,
         contents: types.ContentListUnion | NotGiven = NOT_GIVEN,
         tools: Sequence[types.ToolUnion] | NotGiven = NOT_GIVEN,
@@ -186,11 +196,11 @@ class CachedContents(SyncAPIResource):
 
         Args:
             name: The resource name referring to the cached content.
-            model: The name of the `Model` to use for cached content Format: `models/{model}`
             update_mask: The list of fields to update.
             expire_time: Timestamp in UTC of when this resource is considered expired.
             ttl: New TTL for this resource, input only.
             display_name: The user-generated meaningful display name of the cached content.
+            model: The name of the `Model` to use for cached content Format: `models/{model}`
             system_instruction: Developer set system instruction.
             contents: The content to cache.
             tools: A list of `Tools` the model may use to generate the next response
@@ -206,16 +216,15 @@ class CachedContents(SyncAPIResource):
             body=_build_body(
                 types.CachedContent,
                 {
-                    "model": model,
                     "expireTime": expire_time,
                     "ttl": ttl,
                     "displayName": display_name,
+                    "model": model,
                     "systemInstruction": system_instruction,
                     "contents": contents,
                     "tools": tools,
                     "toolConfig": tool_config,
                 },
-                required=["model"],
             ),
             query=_strip_not_given(
                 {
@@ -312,8 +321,8 @@ class AsyncCachedContents(AsyncAPIResource):
         self,
         *,
         model: str,
-        expire_time: str | NotGiven = NOT_GIVEN,
-        ttl: str | NotGiven = NOT_GIVEN,
+        expire_time: _dt.datetime | str | NotGiven = NOT_GIVEN,
+        ttl: _dt.timedelta | float | str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
         system_instruction: types.ContentUnion | NotGiven = NOT_GIVEN,
         contents: types.ContentListUnion | NotGiven = NOT_GIVEN,
@@ -397,11 +406,11 @@ class AsyncCachedContents(AsyncAPIResource):
         self,
         *,
         name: str,
-        model: str,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
-        expire_time: str | NotGiven = NOT_GIVEN,
-        ttl: str | NotGiven = NOT_GIVEN,
+        expire_time: _dt.datetime | str | NotGiven = NOT_GIVEN,
+        ttl: _dt.timedelta | float | str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
+        model: str | NotGiven = NOT_GIVEN,
         system_instruction: types.ContentUnion | NotGiven = NOT_GIVEN,
         contents: types.ContentListUnion | NotGiven = NOT_GIVEN,
         tools: Sequence[types.ToolUnion] | NotGiven = NOT_GIVEN,
@@ -415,11 +424,11 @@ class AsyncCachedContents(AsyncAPIResource):
 
         Args:
             name: The resource name referring to the cached content.
-            model: The name of the `Model` to use for cached content Format: `models/{model}`
             update_mask: The list of fields to update.
             expire_time: Timestamp in UTC of when this resource is considered expired.
             ttl: New TTL for this resource, input only.
             display_name: The user-generated meaningful display name of the cached content.
+            model: The name of the `Model` to use for cached content Format: `models/{model}`
             system_instruction: Developer set system instruction.
             contents: The content to cache.
             tools: A list of `Tools` the model may use to generate the next response
@@ -435,16 +444,15 @@ class AsyncCachedContents(AsyncAPIResource):
             body=_build_body(
                 types.CachedContent,
                 {
-                    "model": model,
                     "expireTime": expire_time,
                     "ttl": ttl,
                     "displayName": display_name,
+                    "model": model,
                     "systemInstruction": system_instruction,
                     "contents": contents,
                     "tools": tools,
                     "toolConfig": tool_config,
                 },
-                required=["model"],
             ),
             query=_strip_not_given(
                 {
@@ -508,3 +516,89 @@ class AsyncCachedContentsWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.patch = async_to_raw_response_wrapper(resource.patch)
         self.delete = async_to_raw_response_wrapper(resource.delete)
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `CachedContents.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int | NotGiven
+
+    page_token: str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class CreateOptions(TypedDict, total=False):
+    """The optional keyword arguments of `CachedContents.create`: hand-written helpers take
+    them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
+
+    expire_time: _dt.datetime | str | NotGiven
+
+    ttl: _dt.timedelta | float | str | NotGiven
+
+    display_name: str | NotGiven
+
+    system_instruction: types.ContentUnion | NotGiven
+
+    contents: types.ContentListUnion | NotGiven
+
+    tools: Sequence[types.ToolUnion] | NotGiven
+
+    tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `CachedContents.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class PatchOptions(TypedDict, total=False):
+    """The optional keyword arguments of `CachedContents.patch`: hand-written helpers take
+    them as `**options: Unpack[PatchOptions]`, so a spec change reaches them."""
+
+    update_mask: str | Sequence[str] | NotGiven
+
+    expire_time: _dt.datetime | str | NotGiven
+
+    ttl: _dt.timedelta | float | str | NotGiven
+
+    display_name: str | NotGiven
+
+    model: str | NotGiven
+
+    system_instruction: types.ContentUnion | NotGiven
+
+    contents: types.ContentListUnion | NotGiven
+
+    tools: Sequence[types.ToolUnion] | NotGiven
+
+    tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class DeleteOptions(TypedDict, total=False):
+    """The optional keyword arguments of `CachedContents.delete`: hand-written helpers take
+    them as `**options: Unpack[DeleteOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

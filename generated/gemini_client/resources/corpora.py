@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from .. import types
 from .._core import (
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .corpora_operations import AsyncCorporaOperations, CorporaOperations
     from .corpora_permissions import AsyncCorporaPermissions, CorporaPermissions
 
-__all__ = ["Corpora", "AsyncCorpora"]
+__all__ = ["Corpora", "AsyncCorpora", "CreateOptions", "GetOptions", "DeleteOptions", "ListOptions"]
 
 
 class Corpora(SyncAPIResource):
@@ -375,3 +375,51 @@ class AsyncCorporaWithRawResponse:
         self.create = async_to_raw_response_wrapper(resource.create)
         self.get = async_to_raw_response_wrapper(resource.get)
         self.delete = async_to_raw_response_wrapper(resource.delete)
+
+
+class CreateOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Corpora.create`: hand-written helpers take
+    them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
+
+    display_name: str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Corpora.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class DeleteOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Corpora.delete`: hand-written helpers take
+    them as `**options: Unpack[DeleteOptions]`, so a spec change reaches them."""
+
+    force: bool | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Corpora.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int | NotGiven
+
+    page_token: str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, TypedDict
 
 from .._core import (
     NOT_GIVEN,
@@ -25,7 +25,7 @@ from .._core import (
     request_operation as _request_operation,
 )
 
-__all__ = ["CorporaOperations", "AsyncCorporaOperations"]
+__all__ = ["CorporaOperations", "AsyncCorporaOperations", "GetOptions"]
 
 
 class CorporaOperations(SyncAPIResource):
@@ -118,3 +118,13 @@ class AsyncCorporaOperationsWithRawResponse:
 
     def __init__(self, resource: AsyncCorporaOperations) -> None:
         self.get = async_to_raw_response_wrapper(resource.get)
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `CorporaOperations.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
+from typing import TypedDict
 
 from .. import types
 from .._core import (
@@ -25,7 +26,7 @@ from .._core import (
     path_param as _path_param,
 )
 
-__all__ = ["Dynamic", "AsyncDynamic"]
+__all__ = ["Dynamic", "AsyncDynamic", "GenerateContentOptions", "StreamGenerateContentOptions"]
 
 
 class Dynamic(SyncAPIResource):
@@ -330,3 +331,55 @@ class AsyncDynamicWithRawResponse:
         self.stream_generate_content = async_to_raw_response_wrapper(
             resource.stream_generate_content
         )
+
+
+class GenerateContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Dynamic.generate_content`: hand-written helpers take
+    them as `**options: Unpack[GenerateContentOptions]`, so a spec change reaches them."""
+
+    system_instruction: types.ContentUnion | NotGiven
+
+    tools: Sequence[types.ToolUnion] | NotGiven
+
+    tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven
+
+    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
+
+    generation_config: types.GenerationConfig | types.GenerationConfigDict | NotGiven
+
+    cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven
+
+    service_tier: types.ServiceTier | str | NotGiven
+
+    store: bool | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class StreamGenerateContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Dynamic.stream_generate_content`: hand-written helpers take
+    them as `**options: Unpack[StreamGenerateContentOptions]`, so a spec change reaches them."""
+
+    system_instruction: types.ContentUnion | NotGiven
+
+    tools: Sequence[types.ToolUnion] | NotGiven
+
+    tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven
+
+    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
+
+    generation_config: types.GenerationConfig | types.GenerationConfigDict | NotGiven
+
+    cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven
+
+    service_tier: types.ServiceTier | str | NotGiven
+
+    store: bool | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

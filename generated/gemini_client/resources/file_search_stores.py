@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -44,7 +44,15 @@ if TYPE_CHECKING:
         FileSearchStoresDocuments,
     )
 
-__all__ = ["FileSearchStores", "AsyncFileSearchStores"]
+__all__ = [
+    "FileSearchStores",
+    "AsyncFileSearchStores",
+    "CreateOptions",
+    "GetOptions",
+    "DeleteOptions",
+    "ListOptions",
+    "ImportFileOptions",
+]
 
 
 class FileSearchStores(SyncAPIResource):
@@ -507,3 +515,67 @@ class AsyncFileSearchStoresWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.delete = async_to_raw_response_wrapper(resource.delete)
         self.import_file = async_to_raw_response_wrapper(resource.import_file)
+
+
+class CreateOptions(TypedDict, total=False):
+    """The optional keyword arguments of `FileSearchStores.create`: hand-written helpers take
+    them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
+
+    display_name: str | NotGiven
+
+    embedding_model: str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `FileSearchStores.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class DeleteOptions(TypedDict, total=False):
+    """The optional keyword arguments of `FileSearchStores.delete`: hand-written helpers take
+    them as `**options: Unpack[DeleteOptions]`, so a spec change reaches them."""
+
+    force: bool | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `FileSearchStores.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int | NotGiven
+
+    page_token: str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class ImportFileOptions(TypedDict, total=False):
+    """The optional keyword arguments of `FileSearchStores.import_file`: hand-written helpers take
+    them as `**options: Unpack[ImportFileOptions]`, so a spec change reaches them."""
+
+    custom_metadata: Sequence[types.CustomMetadata | types.CustomMetadataDict] | NotGiven
+
+    chunking_config: types.ChunkingConfig | types.ChunkingConfigDict | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TypedDict
 
 from .. import types
 from .._core import (
@@ -26,7 +27,13 @@ from .._core import (
     strip_not_given as _strip_not_given,
 )
 
-__all__ = ["FileSearchStoresDocuments", "AsyncFileSearchStoresDocuments"]
+__all__ = [
+    "FileSearchStoresDocuments",
+    "AsyncFileSearchStoresDocuments",
+    "GetOptions",
+    "DeleteOptions",
+    "ListOptions",
+]
 
 
 class FileSearchStoresDocuments(SyncAPIResource):
@@ -277,3 +284,39 @@ class AsyncFileSearchStoresDocumentsWithRawResponse:
     def __init__(self, resource: AsyncFileSearchStoresDocuments) -> None:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.delete = async_to_raw_response_wrapper(resource.delete)
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `FileSearchStoresDocuments.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class DeleteOptions(TypedDict, total=False):
+    """The optional keyword arguments of `FileSearchStoresDocuments.delete`: hand-written helpers take
+    them as `**options: Unpack[DeleteOptions]`, so a spec change reaches them."""
+
+    force: bool | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `FileSearchStoresDocuments.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int | NotGiven
+
+    page_token: str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

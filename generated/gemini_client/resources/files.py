@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
+from typing import TypedDict
 
 from .. import types
 from .._core import (
@@ -32,7 +33,15 @@ from .._core import (
     strip_not_given as _strip_not_given,
 )
 
-__all__ = ["Files", "AsyncFiles"]
+__all__ = [
+    "Files",
+    "AsyncFiles",
+    "RegisterOptions",
+    "ListOptions",
+    "GetOptions",
+    "DeleteOptions",
+    "DownloadOptions",
+]
 
 
 class Files(SyncAPIResource):
@@ -391,3 +400,57 @@ class AsyncFilesWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.delete = async_to_raw_response_wrapper(resource.delete)
         self.download = async_to_raw_response_wrapper(resource.download)
+
+
+class RegisterOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Files.register`: hand-written helpers take
+    them as `**options: Unpack[RegisterOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Files.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int | NotGiven
+
+    page_token: str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Files.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class DeleteOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Files.delete`: hand-written helpers take
+    them as `**options: Unpack[DeleteOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class DownloadOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Files.download`: hand-written helpers take
+    them as `**options: Unpack[DownloadOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

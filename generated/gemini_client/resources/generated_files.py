@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from .. import types
 from .._core import (
@@ -25,7 +25,7 @@ from .._core import (
 if TYPE_CHECKING:
     from .generated_files_operations import AsyncGeneratedFilesOperations, GeneratedFilesOperations
 
-__all__ = ["GeneratedFiles", "AsyncGeneratedFiles"]
+__all__ = ["GeneratedFiles", "AsyncGeneratedFiles", "ListOptions"]
 
 
 class GeneratedFiles(SyncAPIResource):
@@ -126,3 +126,17 @@ class AsyncGeneratedFiles(AsyncAPIResource):
                 timeout=timeout,
             ),
         )
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `GeneratedFiles.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int | NotGiven
+
+    page_token: str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -29,7 +29,16 @@ from .._core import (
     strip_not_given as _strip_not_given,
 )
 
-__all__ = ["Interactions", "AsyncInteractions"]
+__all__ = [
+    "Interactions",
+    "AsyncInteractions",
+    "CreateOptions",
+    "CreateStreamOptions",
+    "GetOptions",
+    "GetStreamOptions",
+    "CancelOptions",
+    "DeleteOptions",
+]
 
 
 class Interactions(SyncAPIResource):
@@ -754,3 +763,157 @@ class AsyncInteractionsWithRawResponse:
         self.get_stream = async_to_raw_response_wrapper(resource.get_stream)
         self.cancel = async_to_raw_response_wrapper(resource.cancel)
         self.delete = async_to_raw_response_wrapper(resource.delete)
+
+
+class CreateOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Interactions.create`: hand-written helpers take
+    them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
+
+    model: str | NotGiven
+
+    agent: str | NotGiven
+
+    input: Any | NotGiven
+
+    system_instruction: str | NotGiven
+
+    tools: Sequence[types.InteractionTool | types.InteractionToolDict] | NotGiven
+
+    generation_config: (
+        types.InteractionGenerationConfig | types.InteractionGenerationConfigDict | NotGiven
+    )
+
+    agent_config: dict[str, Any] | NotGiven
+
+    previous_interaction_id: str | NotGiven
+
+    background: bool | NotGiven
+
+    store: bool | NotGiven
+
+    cached_content: str | NotGiven
+
+    continuation_token: str | NotGiven
+
+    environment: Any | NotGiven
+
+    labels: Mapping[str, str] | NotGiven
+
+    response_format: Any | NotGiven
+
+    response_mime_type: str | NotGiven
+
+    response_modalities: Sequence[types.InteractionModality | str] | NotGiven
+
+    safety_settings: (
+        Sequence[types.InteractionSafetySetting | types.InteractionSafetySettingDict] | NotGiven
+    )
+
+    service_tier: types.InteractionServiceTier | str | NotGiven
+
+    webhook_config: types.InteractionWebhookConfig | types.InteractionWebhookConfigDict | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class CreateStreamOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Interactions.create_stream`: hand-written helpers take
+    them as `**options: Unpack[CreateStreamOptions]`, so a spec change reaches them."""
+
+    model: str | NotGiven
+
+    agent: str | NotGiven
+
+    input: Any | NotGiven
+
+    system_instruction: str | NotGiven
+
+    tools: Sequence[types.InteractionTool | types.InteractionToolDict] | NotGiven
+
+    generation_config: (
+        types.InteractionGenerationConfig | types.InteractionGenerationConfigDict | NotGiven
+    )
+
+    agent_config: dict[str, Any] | NotGiven
+
+    previous_interaction_id: str | NotGiven
+
+    background: bool | NotGiven
+
+    store: bool | NotGiven
+
+    cached_content: str | NotGiven
+
+    continuation_token: str | NotGiven
+
+    environment: Any | NotGiven
+
+    labels: Mapping[str, str] | NotGiven
+
+    response_format: Any | NotGiven
+
+    response_mime_type: str | NotGiven
+
+    response_modalities: Sequence[types.InteractionModality | str] | NotGiven
+
+    safety_settings: (
+        Sequence[types.InteractionSafetySetting | types.InteractionSafetySettingDict] | NotGiven
+    )
+
+    service_tier: types.InteractionServiceTier | str | NotGiven
+
+    webhook_config: types.InteractionWebhookConfig | types.InteractionWebhookConfigDict | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Interactions.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    include_input: bool | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class GetStreamOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Interactions.get_stream`: hand-written helpers take
+    them as `**options: Unpack[GetStreamOptions]`, so a spec change reaches them."""
+
+    include_input: bool | NotGiven
+
+    last_event_id: str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class CancelOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Interactions.cancel`: hand-written helpers take
+    them as `**options: Unpack[CancelOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class DeleteOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Interactions.delete`: hand-written helpers take
+    them as `**options: Unpack[DeleteOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -30,7 +30,7 @@ from .._core import (
     request_upload as _request_upload,
 )
 
-__all__ = ["Media", "AsyncMedia"]
+__all__ = ["Media", "AsyncMedia", "UploadOptions", "UploadToFileSearchStoreOptions"]
 
 
 class Media(SyncAPIResource):
@@ -279,3 +279,39 @@ class AsyncMediaWithRawResponse:
         self.upload_to_file_search_store = async_to_raw_response_wrapper(
             resource.upload_to_file_search_store
         )
+
+
+class UploadOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Media.upload`: hand-written helpers take
+    them as `**options: Unpack[UploadOptions]`, so a spec change reaches them."""
+
+    file: types.File | types.FileDict | NotGiven
+
+    media: bytes | NotGiven
+    media_type: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class UploadToFileSearchStoreOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Media.upload_to_file_search_store`: hand-written helpers take
+    them as `**options: Unpack[UploadToFileSearchStoreOptions]`, so a spec change reaches them."""
+
+    display_name: str | NotGiven
+
+    custom_metadata: Sequence[types.CustomMetadata | types.CustomMetadataDict] | NotGiven
+
+    chunking_config: types.ChunkingConfig | types.ChunkingConfigDict | NotGiven
+
+    mime_type: str | NotGiven
+
+    media: bytes | NotGiven
+    media_type: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -37,7 +37,22 @@ from .._core import (
 if TYPE_CHECKING:
     from .models_operations import AsyncModelsOperations, ModelsOperations
 
-__all__ = ["Models", "AsyncModels"]
+__all__ = [
+    "Models",
+    "AsyncModels",
+    "GenerateContentOptions",
+    "GenerateAnswerOptions",
+    "StreamGenerateContentOptions",
+    "EmbedContentOptions",
+    "BatchEmbedContentsOptions",
+    "CountTokensOptions",
+    "BatchGenerateContentOptions",
+    "AsyncBatchEmbedContentOptions",
+    "GetOptions",
+    "ListOptions",
+    "PredictOptions",
+    "PredictLongRunningOptions",
+]
 
 
 class Models(SyncAPIResource):
@@ -1244,3 +1259,185 @@ class AsyncModelsWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.predict = async_to_raw_response_wrapper(resource.predict)
         self.predict_long_running = async_to_raw_response_wrapper(resource.predict_long_running)
+
+
+class GenerateContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.generate_content`: hand-written helpers take
+    them as `**options: Unpack[GenerateContentOptions]`, so a spec change reaches them."""
+
+    system_instruction: types.ContentUnion | NotGiven
+
+    tools: Sequence[types.ToolUnion] | NotGiven
+
+    tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven
+
+    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
+
+    generation_config: types.GenerationConfig | types.GenerationConfigDict | NotGiven
+
+    cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven
+
+    service_tier: types.ServiceTier | str | NotGiven
+
+    store: bool | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class GenerateAnswerOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.generate_answer`: hand-written helpers take
+    them as `**options: Unpack[GenerateAnswerOptions]`, so a spec change reaches them."""
+
+    inline_passages: types.GroundingPassages | types.GroundingPassagesDict | NotGiven
+
+    semantic_retriever: types.SemanticRetrieverConfig | types.SemanticRetrieverConfigDict | NotGiven
+
+    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
+
+    temperature: float | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class StreamGenerateContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.stream_generate_content`: hand-written helpers take
+    them as `**options: Unpack[StreamGenerateContentOptions]`, so a spec change reaches them."""
+
+    system_instruction: types.ContentUnion | NotGiven
+
+    tools: Sequence[types.ToolUnion] | NotGiven
+
+    tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven
+
+    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
+
+    generation_config: types.GenerationConfig | types.GenerationConfigDict | NotGiven
+
+    cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven
+
+    service_tier: types.ServiceTier | str | NotGiven
+
+    store: bool | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class EmbedContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.embed_content`: hand-written helpers take
+    them as `**options: Unpack[EmbedContentOptions]`, so a spec change reaches them."""
+
+    task_type: types.TaskType | str | NotGiven
+
+    title: str | NotGiven
+
+    output_dimensionality: int | NotGiven
+
+    embed_content_config: types.EmbedContentConfig | types.EmbedContentConfigDict | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class BatchEmbedContentsOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.batch_embed_contents`: hand-written helpers take
+    them as `**options: Unpack[BatchEmbedContentsOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class CountTokensOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.count_tokens`: hand-written helpers take
+    them as `**options: Unpack[CountTokensOptions]`, so a spec change reaches them."""
+
+    contents: types.ContentListUnion | NotGiven
+
+    generate_content_request: (
+        types.GenerateContentRequest | types.GenerateContentRequestDict | NotGiven
+    )
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class BatchGenerateContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.batch_generate_content`: hand-written helpers take
+    them as `**options: Unpack[BatchGenerateContentOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class AsyncBatchEmbedContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.async_batch_embed_content`: hand-written helpers take
+    them as `**options: Unpack[AsyncBatchEmbedContentOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int | NotGiven
+
+    page_token: str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class PredictOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.predict`: hand-written helpers take
+    them as `**options: Unpack[PredictOptions]`, so a spec change reaches them."""
+
+    parameters: Any | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class PredictLongRunningOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.predict_long_running`: hand-written helpers take
+    them as `**options: Unpack[PredictLongRunningOptions]`, so a spec change reaches them."""
+
+    parameters: Any | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

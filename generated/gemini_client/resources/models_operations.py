@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, TypedDict
 
 from .. import types
 from .._core import (
@@ -29,7 +29,7 @@ from .._core import (
     strip_not_given as _strip_not_given,
 )
 
-__all__ = ["ModelsOperations", "AsyncModelsOperations"]
+__all__ = ["ModelsOperations", "AsyncModelsOperations", "ListOptions", "GetOptions"]
 
 
 class ModelsOperations(SyncAPIResource):
@@ -220,3 +220,31 @@ class AsyncModelsOperationsWithRawResponse:
 
     def __init__(self, resource: AsyncModelsOperations) -> None:
         self.get = async_to_raw_response_wrapper(resource.get)
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `ModelsOperations.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    filter: str | NotGiven
+
+    page_size: int | NotGiven
+
+    page_token: str | NotGiven
+
+    return_partial_success: bool | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `ModelsOperations.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

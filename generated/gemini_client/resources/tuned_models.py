@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from .. import types
 from .._core import (
@@ -40,7 +40,20 @@ if TYPE_CHECKING:
     from .tuned_models_operations import AsyncTunedModelsOperations, TunedModelsOperations
     from .tuned_models_permissions import AsyncTunedModelsPermissions, TunedModelsPermissions
 
-__all__ = ["TunedModels", "AsyncTunedModels"]
+__all__ = [
+    "TunedModels",
+    "AsyncTunedModels",
+    "GenerateContentOptions",
+    "StreamGenerateContentOptions",
+    "BatchGenerateContentOptions",
+    "AsyncBatchEmbedContentOptions",
+    "GetOptions",
+    "ListOptions",
+    "CreateOptions",
+    "PatchOptions",
+    "DeleteOptions",
+    "TransferOwnershipOptions",
+]
 
 
 class TunedModels(SyncAPIResource):
@@ -425,7 +438,6 @@ class TunedModels(SyncAPIResource):
         self,
         *,
         name: str,
-        tuning_task: types.TuningTask | types.TuningTaskDict,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
         tuned_model_source: (
             types.TunedModelSource | types.TunedModelSourceDict | NotGiven
@@ -436,6 +448,7 @@ class TunedModels(SyncAPIResource):
         temperature: float | NotGiven = NOT_GIVEN,
         top_p: float | NotGiven = NOT_GIVEN,
         top_k: int | NotGiven = NOT_GIVEN,
+        tuning_task: types.TuningTask | types.TuningTaskDict | NotGiven = NOT_GIVEN,
         reader_project_numbers: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -446,7 +459,6 @@ class TunedModels(SyncAPIResource):
 
         Args:
             name: The tuned model name.
-            tuning_task: The tuning task that creates the tuned model.
             update_mask: The list of fields to update.
             tuned_model_source: TunedModel to use as the starting point for training the new model.
             base_model: The name of the `Model` to tune.
@@ -455,6 +467,7 @@ class TunedModels(SyncAPIResource):
             temperature: Controls the randomness of the output.
             top_p: For Nucleus sampling.
             top_k: For Top-k sampling.
+            tuning_task: The tuning task that creates the tuned model.
             reader_project_numbers: List of project numbers that have read access to the tuned
                 model.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
@@ -468,7 +481,6 @@ class TunedModels(SyncAPIResource):
             body=_build_body(
                 types.TunedModel,
                 {
-                    "tuningTask": tuning_task,
                     "tunedModelSource": tuned_model_source,
                     "baseModel": base_model,
                     "displayName": display_name,
@@ -476,9 +488,9 @@ class TunedModels(SyncAPIResource):
                     "temperature": temperature,
                     "topP": top_p,
                     "topK": top_k,
+                    "tuningTask": tuning_task,
                     "readerProjectNumbers": reader_project_numbers,
                 },
-                required=["tuningTask"],
             ),
             query=_strip_not_given(
                 {
@@ -944,7 +956,6 @@ class AsyncTunedModels(AsyncAPIResource):
         self,
         *,
         name: str,
-        tuning_task: types.TuningTask | types.TuningTaskDict,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
         tuned_model_source: (
             types.TunedModelSource | types.TunedModelSourceDict | NotGiven
@@ -955,6 +966,7 @@ class AsyncTunedModels(AsyncAPIResource):
         temperature: float | NotGiven = NOT_GIVEN,
         top_p: float | NotGiven = NOT_GIVEN,
         top_k: int | NotGiven = NOT_GIVEN,
+        tuning_task: types.TuningTask | types.TuningTaskDict | NotGiven = NOT_GIVEN,
         reader_project_numbers: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -965,7 +977,6 @@ class AsyncTunedModels(AsyncAPIResource):
 
         Args:
             name: The tuned model name.
-            tuning_task: The tuning task that creates the tuned model.
             update_mask: The list of fields to update.
             tuned_model_source: TunedModel to use as the starting point for training the new model.
             base_model: The name of the `Model` to tune.
@@ -974,6 +985,7 @@ class AsyncTunedModels(AsyncAPIResource):
             temperature: Controls the randomness of the output.
             top_p: For Nucleus sampling.
             top_k: For Top-k sampling.
+            tuning_task: The tuning task that creates the tuned model.
             reader_project_numbers: List of project numbers that have read access to the tuned
                 model.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
@@ -987,7 +999,6 @@ class AsyncTunedModels(AsyncAPIResource):
             body=_build_body(
                 types.TunedModel,
                 {
-                    "tuningTask": tuning_task,
                     "tunedModelSource": tuned_model_source,
                     "baseModel": base_model,
                     "displayName": display_name,
@@ -995,9 +1006,9 @@ class AsyncTunedModels(AsyncAPIResource):
                     "temperature": temperature,
                     "topP": top_p,
                     "topK": top_k,
+                    "tuningTask": tuning_task,
                     "readerProjectNumbers": reader_project_numbers,
                 },
-                required=["tuningTask"],
             ),
             query=_strip_not_given(
                 {
@@ -1113,3 +1124,179 @@ class AsyncTunedModelsWithRawResponse:
         self.patch = async_to_raw_response_wrapper(resource.patch)
         self.delete = async_to_raw_response_wrapper(resource.delete)
         self.transfer_ownership = async_to_raw_response_wrapper(resource.transfer_ownership)
+
+
+class GenerateContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.generate_content`: hand-written helpers take
+    them as `**options: Unpack[GenerateContentOptions]`, so a spec change reaches them."""
+
+    system_instruction: types.ContentUnion | NotGiven
+
+    tools: Sequence[types.ToolUnion] | NotGiven
+
+    tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven
+
+    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
+
+    generation_config: types.GenerationConfig | types.GenerationConfigDict | NotGiven
+
+    cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven
+
+    service_tier: types.ServiceTier | str | NotGiven
+
+    store: bool | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class StreamGenerateContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.stream_generate_content`: hand-written helpers take
+    them as `**options: Unpack[StreamGenerateContentOptions]`, so a spec change reaches them."""
+
+    system_instruction: types.ContentUnion | NotGiven
+
+    tools: Sequence[types.ToolUnion] | NotGiven
+
+    tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven
+
+    safety_settings: Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven
+
+    generation_config: types.GenerationConfig | types.GenerationConfigDict | NotGiven
+
+    cached_content: types.GenerateContentRequestCachedContentUnion | NotGiven
+
+    service_tier: types.ServiceTier | str | NotGiven
+
+    store: bool | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class BatchGenerateContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.batch_generate_content`: hand-written helpers take
+    them as `**options: Unpack[BatchGenerateContentOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class AsyncBatchEmbedContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.async_batch_embed_content`: hand-written helpers take
+    them as `**options: Unpack[AsyncBatchEmbedContentOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int | NotGiven
+
+    page_token: str | NotGiven
+
+    filter: str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class CreateOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.create`: hand-written helpers take
+    them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
+
+    tuned_model_id: str | NotGiven
+
+    tuned_model_source: types.TunedModelSource | types.TunedModelSourceDict | NotGiven
+
+    base_model: str | NotGiven
+
+    display_name: str | NotGiven
+
+    description: str | NotGiven
+
+    temperature: float | NotGiven
+
+    top_p: float | NotGiven
+
+    top_k: int | NotGiven
+
+    reader_project_numbers: Sequence[int] | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class PatchOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.patch`: hand-written helpers take
+    them as `**options: Unpack[PatchOptions]`, so a spec change reaches them."""
+
+    update_mask: str | Sequence[str] | NotGiven
+
+    tuned_model_source: types.TunedModelSource | types.TunedModelSourceDict | NotGiven
+
+    base_model: str | NotGiven
+
+    display_name: str | NotGiven
+
+    description: str | NotGiven
+
+    temperature: float | NotGiven
+
+    top_p: float | NotGiven
+
+    top_k: int | NotGiven
+
+    tuning_task: types.TuningTask | types.TuningTaskDict | NotGiven
+
+    reader_project_numbers: Sequence[int] | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class DeleteOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.delete`: hand-written helpers take
+    them as `**options: Unpack[DeleteOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class TransferOwnershipOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.transfer_ownership`: hand-written helpers take
+    them as `**options: Unpack[TransferOwnershipOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

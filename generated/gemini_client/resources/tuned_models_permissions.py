@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
+from typing import TypedDict
 
 from .. import types
 from .._core import (
@@ -29,7 +30,15 @@ from .._core import (
     strip_not_given as _strip_not_given,
 )
 
-__all__ = ["TunedModelsPermissions", "AsyncTunedModelsPermissions"]
+__all__ = [
+    "TunedModelsPermissions",
+    "AsyncTunedModelsPermissions",
+    "CreateOptions",
+    "GetOptions",
+    "ListOptions",
+    "PatchOptions",
+    "DeleteOptions",
+]
 
 
 class TunedModelsPermissions(SyncAPIResource):
@@ -159,10 +168,10 @@ class TunedModelsPermissions(SyncAPIResource):
         self,
         *,
         name: str,
-        role: types.Role | str,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
         grantee_type: types.GranteeType | str | NotGiven = NOT_GIVEN,
         email_address: str | NotGiven = NOT_GIVEN,
+        role: types.Role | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -172,10 +181,10 @@ class TunedModelsPermissions(SyncAPIResource):
 
         Args:
             name: The permission name.
-            role: The role granted by this permission.
             update_mask: The list of fields to update.
             grantee_type: The type of the grantee.
             email_address: The email address of the user of group which this permission refers.
+            role: The role granted by this permission.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
                 body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
@@ -187,11 +196,10 @@ class TunedModelsPermissions(SyncAPIResource):
             body=_build_body(
                 types.Permission,
                 {
-                    "role": role,
                     "granteeType": grantee_type,
                     "emailAddress": email_address,
+                    "role": role,
                 },
-                required=["role"],
             ),
             query=_strip_not_given(
                 {
@@ -363,10 +371,10 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
         self,
         *,
         name: str,
-        role: types.Role | str,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
         grantee_type: types.GranteeType | str | NotGiven = NOT_GIVEN,
         email_address: str | NotGiven = NOT_GIVEN,
+        role: types.Role | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -376,10 +384,10 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
 
         Args:
             name: The permission name.
-            role: The role granted by this permission.
             update_mask: The list of fields to update.
             grantee_type: The type of the grantee.
             email_address: The email address of the user of group which this permission refers.
+            role: The role granted by this permission.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
                 body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
@@ -391,11 +399,10 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
             body=_build_body(
                 types.Permission,
                 {
-                    "role": role,
                     "granteeType": grantee_type,
                     "emailAddress": email_address,
+                    "role": role,
                 },
-                required=["role"],
             ),
             query=_strip_not_given(
                 {
@@ -458,3 +465,69 @@ class AsyncTunedModelsPermissionsWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.patch = async_to_raw_response_wrapper(resource.patch)
         self.delete = async_to_raw_response_wrapper(resource.delete)
+
+
+class CreateOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModelsPermissions.create`: hand-written helpers take
+    them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
+
+    grantee_type: types.GranteeType | str | NotGiven
+
+    email_address: str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModelsPermissions.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModelsPermissions.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int | NotGiven
+
+    page_token: str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class PatchOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModelsPermissions.patch`: hand-written helpers take
+    them as `**options: Unpack[PatchOptions]`, so a spec change reaches them."""
+
+    update_mask: str | Sequence[str] | NotGiven
+
+    grantee_type: types.GranteeType | str | NotGiven
+
+    email_address: str | NotGiven
+
+    role: types.Role | str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class DeleteOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModelsPermissions.delete`: hand-written helpers take
+    them as `**options: Unpack[DeleteOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

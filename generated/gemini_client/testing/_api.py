@@ -53,9 +53,9 @@ ROUTES: tuple[Route, ...] = (
         path="{name}",
         prefixes={"name": "batches/"},
         kind="operation",
-        response="",
+        response="GenerateContentBatchOutput",
         request="",
-        metadata="",
+        metadata="GenerateContentBatch",
         items="",
         next_page_token="",
         upload=False,
@@ -1560,7 +1560,7 @@ class BatchesFake(ResourceFake):
     """`fake.batches`: the `batches` resource."""
 
     list: MethodFake[types.ListOperationsResponse]
-    get: MethodFake[dict[str, Any]]
+    get: MethodFake[types.GenerateContentBatchOutput]
     delete: MethodFake[None]
     cancel: MethodFake[None]
     update_generate_content_batch: MethodFake[types.GenerateContentBatch]

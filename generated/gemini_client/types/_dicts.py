@@ -8,6 +8,7 @@ does not know yet with `extra_body=`.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
@@ -572,16 +573,16 @@ class AuthTokenDict(TypedDict, total=False):
     """The dict form of `AuthToken`. A short-lived token a client (e.g. a browser) uses instead of
     the API key for Live sessions."""
 
-    expire_time: str
+    expire_time: _dt.datetime | str
     """When messages of sessions using the token stop being accepted (default 30 minutes)."""
 
-    expireTime: str
+    expireTime: _dt.datetime | str
     """The wire name of `expire_time`."""
 
-    new_session_expire_time: str
+    new_session_expire_time: _dt.datetime | str
     """When new Live sessions can no longer be opened with the token (default 1 minute)."""
 
-    newSessionExpireTime: str
+    newSessionExpireTime: _dt.datetime | str
     """The wire name of `new_session_expire_time`."""
 
     uses: int
@@ -848,13 +849,13 @@ class CachedContentDict(TypedDict, total=False):
     """The dict form of `CachedContent`. Content that has been preprocessed and can be used in
     subsequent request to GenerativeService."""
 
-    expire_time: str
+    expire_time: _dt.datetime | str
     """Timestamp in UTC of when this resource is considered expired."""
 
-    expireTime: str
+    expireTime: _dt.datetime | str
     """The wire name of `expire_time`."""
 
-    ttl: str
+    ttl: _dt.timedelta | float | str
     """New TTL for this resource, input only."""
 
     display_name: str
@@ -3046,16 +3047,16 @@ class IntervalDict(TypedDict, total=False):
     """The dict form of `Interval`. Represents a time interval, encoded as a Timestamp start
     (inclusive) and a Timestamp end (exclusive)."""
 
-    start_time: str
+    start_time: _dt.datetime | str
     """Inclusive start of the interval."""
 
-    startTime: str
+    startTime: _dt.datetime | str
     """The wire name of `start_time`."""
 
-    end_time: str
+    end_time: _dt.datetime | str
     """Exclusive end of the interval."""
 
-    endTime: str
+    endTime: _dt.datetime | str
     """The wire name of `end_time`."""
 
 
@@ -3406,10 +3407,10 @@ class ModelStatusDict(TypedDict, total=False):
     modelStage: ModelStage | str
     """The wire name of `model_stage`."""
 
-    retirement_time: str
+    retirement_time: _dt.datetime | str
     """The time at which the model will be retired."""
 
-    retirementTime: str
+    retirementTime: _dt.datetime | str
     """The wire name of `retirement_time`."""
 
     message: str
@@ -4070,13 +4071,13 @@ class StreamableHttpTransportDict(TypedDict, total=False):
     headers: Mapping[str, str]
     """Optional: Fields for authentication headers, timeouts, etc., if needed."""
 
-    timeout: str
+    timeout: _dt.timedelta | float | str
     """HTTP timeout for regular operations."""
 
-    sse_read_timeout: str
+    sse_read_timeout: _dt.timedelta | float | str
     """Timeout for SSE read operations."""
 
-    sseReadTimeout: str
+    sseReadTimeout: _dt.timedelta | float | str
     """The wire name of `sse_read_timeout`."""
 
     terminate_on_close: bool
@@ -4460,10 +4461,10 @@ class UsageMetadataDict(TypedDict, total=False):
 class VideoFileMetadataDict(TypedDict, total=False):
     """The dict form of `VideoFileMetadata`. Metadata for a video `File`."""
 
-    video_duration: str
+    video_duration: _dt.timedelta | float | str
     """Duration of the video."""
 
-    videoDuration: str
+    videoDuration: _dt.timedelta | float | str
     """The wire name of `video_duration`."""
 
 
@@ -4471,16 +4472,16 @@ class VideoMetadataDict(TypedDict, total=False):
     """The dict form of `VideoMetadata`. Deprecated: Use `GenerateContentRequest.processing_options`
     instead."""
 
-    start_offset: str
+    start_offset: _dt.timedelta | float | str
     """The start offset of the video."""
 
-    startOffset: str
+    startOffset: _dt.timedelta | float | str
     """The wire name of `start_offset`."""
 
-    end_offset: str
+    end_offset: _dt.timedelta | float | str
     """The end offset of the video."""
 
-    endOffset: str
+    endOffset: _dt.timedelta | float | str
     """The wire name of `end_offset`."""
 
     fps: float

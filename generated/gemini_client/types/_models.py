@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from .._core._models import OpenEnum
-from .._core._models import BaseModel, Bytes
+from .._core._models import BaseModel, Bytes, WireDuration, WireTimestamp
 from pydantic import Field
 from ._bases import (
+    BidiGenerateContentServerMessageBase,
+    CachedContentBase,
     ContentBase,
     CountTokensRequestBase,
     EmbedContentRequestBase,
+    EmbedContentResponseBase,
     FunctionDeclarationBase,
     GenerateContentRequestBase,
     GenerateContentResponseBase,
     GenerationConfigBase,
     PartBase,
+    PredictImageBase,
     RequestModel,
     SchemaBase,
 )
@@ -273,10 +277,10 @@ class Corpus(RequestModel):
     display_name: str | None = None
     """The human-readable display name for the `Corpus`."""
 
-    create_time: str | None = None
+    create_time: WireTimestamp | None = None
     """The Timestamp of when the `Corpus` was created."""
 
-    update_time: str | None = None
+    update_time: WireTimestamp | None = None
     """The Timestamp of when the `Corpus` was last updated."""
 
 
@@ -420,10 +424,10 @@ class FileSearchStore(RequestModel):
     display_name: str | None = None
     """The human-readable display name for the `FileSearchStore`."""
 
-    create_time: str | None = None
+    create_time: WireTimestamp | None = None
     """The Timestamp of when the `FileSearchStore` was created."""
 
-    update_time: str | None = None
+    update_time: WireTimestamp | None = None
     """The Timestamp of when the `FileSearchStore` was last updated."""
 
     active_documents_count: int | None = None
@@ -664,7 +668,7 @@ class GeneratedVideoSample(BaseModel):
 class GoAway(BaseModel):
     """The server will soon close the connection; reconnect (resume) before timeLeft runs out."""
 
-    time_left: str | None = None
+    time_left: WireDuration | None = None
     """The time left before the connection is closed."""
 
 
@@ -1548,10 +1552,10 @@ class Interval(BaseModel):
     """Represents a time interval, encoded as a Timestamp start (inclusive) and a Timestamp end
     (exclusive)."""
 
-    start_time: str | None = None
+    start_time: WireTimestamp | None = None
     """Inclusive start of the interval."""
 
-    end_time: str | None = None
+    end_time: WireTimestamp | None = None
     """Exclusive end of the interval."""
 
 
@@ -1750,7 +1754,7 @@ class ModelStatus(BaseModel):
     model_stage: ModelStage | None = None
     """The stage of the underlying model."""
 
-    retirement_time: str | None = None
+    retirement_time: WireTimestamp | None = None
     """The time at which the model will be retired."""
 
     message: str | None = None
@@ -1793,7 +1797,7 @@ class PrebuiltVoiceConfig(BaseModel):
     """The name of the preset voice to use."""
 
 
-class PredictImage(BaseModel):
+class PredictImage(PredictImageBase):
     """An image in a predict request or response."""
 
     bytes_base64_encoded: Bytes | None = None
@@ -2065,10 +2069,10 @@ class StreamableHttpTransport(BaseModel):
     headers: dict[str, str] | None = None
     """Optional: Fields for authentication headers, timeouts, etc., if needed."""
 
-    timeout: str | None = None
+    timeout: WireDuration | None = None
     """HTTP timeout for regular operations."""
 
-    sse_read_timeout: str | None = None
+    sse_read_timeout: WireDuration | None = None
     """Timeout for SSE read operations."""
 
     terminate_on_close: bool | None = None
@@ -2241,7 +2245,7 @@ class TuningSnapshot(BaseModel):
     mean_loss: float | None = None
     """The mean loss of the training examples for this step."""
 
-    compute_time: str | None = None
+    compute_time: WireTimestamp | None = None
     """The timestamp when this metric was computed."""
 
 
@@ -2365,17 +2369,17 @@ class UsageMetadata(BaseModel):
 class VideoFileMetadata(BaseModel):
     """Metadata for a video `File`."""
 
-    video_duration: str | None = None
+    video_duration: WireDuration | None = None
     """Duration of the video."""
 
 
 class VideoMetadata(BaseModel):
     """Deprecated: Use `GenerateContentRequest.processing_options` instead."""
 
-    start_offset: str | None = None
+    start_offset: WireDuration | None = None
     """The start offset of the video."""
 
-    end_offset: str | None = None
+    end_offset: WireDuration | None = None
     """The end offset of the video."""
 
     fps: float | None = None
@@ -2721,10 +2725,10 @@ class Document(BaseModel):
     custom_metadata: list[CustomMetadata] | None = None
     """User provided custom metadata stored as key-value pairs used for querying."""
 
-    update_time: str | None = None
+    update_time: WireTimestamp | None = None
     """The Timestamp of when the `Document` was last updated."""
 
-    create_time: str | None = None
+    create_time: WireTimestamp | None = None
     """The Timestamp of when the `Document` was created."""
 
     state: DocumentState | None = None
@@ -2812,13 +2816,13 @@ class File(BaseModel):
     size_bytes: int | None = None
     """Size of the file in bytes."""
 
-    create_time: str | None = None
+    create_time: WireTimestamp | None = None
     """The timestamp of when the `File` was created."""
 
-    update_time: str | None = None
+    update_time: WireTimestamp | None = None
     """The timestamp of when the `File` was last updated."""
 
-    expiration_time: str | None = None
+    expiration_time: WireTimestamp | None = None
     """The timestamp of when the `File` will be deleted."""
 
     sha256_hash: Bytes | None = None
@@ -3530,10 +3534,10 @@ class ToolResponse(BaseModel):
 class TuningTask(BaseModel):
     """Tuning tasks that create tuned models."""
 
-    start_time: str | None = None
+    start_time: WireTimestamp | None = None
     """The timestamp when tuning this model started."""
 
-    complete_time: str | None = None
+    complete_time: WireTimestamp | None = None
     """The timestamp when tuning this model completed."""
 
     snapshots: list[TuningSnapshot] | None = None
@@ -3603,7 +3607,7 @@ class CreateFileResponse(BaseModel):
     """Metadata for the created file."""
 
 
-class EmbedContentResponse(BaseModel):
+class EmbedContentResponse(EmbedContentResponseBase):
     """The response to an `EmbedContentRequest`."""
 
     embedding: ContentEmbedding | None = None
@@ -4064,10 +4068,10 @@ class TunedModel(RequestModel):
     state: TunedModelState | None = None
     """The state of the tuned model."""
 
-    create_time: str | None = None
+    create_time: WireTimestamp | None = None
     """The timestamp when this model was created."""
 
-    update_time: str | None = None
+    update_time: WireTimestamp | None = None
     """The timestamp when this model was updated."""
 
     tuning_task: TuningTask | None = None
@@ -4379,7 +4383,7 @@ class BidiGenerateContentServerContent(BaseModel):
     """Why the turn is complete."""
 
 
-class BidiGenerateContentServerMessage(BaseModel):
+class BidiGenerateContentServerMessage(BidiGenerateContentServerMessageBase):
     """A message the server sends on a Live session; one kind per message, plus usageMetadata."""
 
     setup_complete: BidiGenerateContentSetupComplete | None = None
@@ -4438,14 +4442,14 @@ class BidiGenerateContentSetup(BaseModel):
     """Lets the model be proactive, e.g. ignore irrelevant input."""
 
 
-class CachedContent(RequestModel):
+class CachedContent(CachedContentBase):
     """Content that has been preprocessed and can be used in subsequent request to
     GenerativeService."""
 
-    expire_time: str | None = None
+    expire_time: WireTimestamp | None = None
     """Timestamp in UTC of when this resource is considered expired."""
 
-    ttl: str | None = None
+    ttl: WireDuration | None = None
     """New TTL for this resource, input only."""
 
     name: str | None = None
@@ -4469,10 +4473,10 @@ class CachedContent(RequestModel):
     tool_config: ToolConfig | None = None
     """Tool config."""
 
-    create_time: str | None = None
+    create_time: WireTimestamp | None = None
     """Creation time of the cache entry."""
 
-    update_time: str | None = None
+    update_time: WireTimestamp | None = None
     """When the cache entry was last updated in UTC time."""
 
     usage_metadata: CachedContentUsageMetadata | None = None
@@ -4537,13 +4541,13 @@ class EmbedContentBatch(RequestModel):
     output: EmbedContentBatchOutput | None = None
     """The output of the batch request."""
 
-    create_time: str | None = None
+    create_time: WireTimestamp | None = None
     """The time at which the batch was created."""
 
-    end_time: str | None = None
+    end_time: WireTimestamp | None = None
     """The time at which the batch processing completed."""
 
-    update_time: str | None = None
+    update_time: WireTimestamp | None = None
     """The time at which the batch was last updated."""
 
     batch_stats: EmbedContentBatchStats | None = None
@@ -4722,10 +4726,10 @@ class AuthToken(RequestModel):
     name: str | None = None
     """The token itself, `auth_tokens/{token}`; pass it as the client's api_key."""
 
-    expire_time: str | None = None
+    expire_time: WireTimestamp | None = None
     """When messages of sessions using the token stop being accepted (default 30 minutes)."""
 
-    new_session_expire_time: str | None = None
+    new_session_expire_time: WireTimestamp | None = None
     """When new Live sessions can no longer be opened with the token (default 1 minute)."""
 
     uses: int | None = None
@@ -4792,13 +4796,13 @@ class GenerateContentBatch(RequestModel):
     output: GenerateContentBatchOutput | None = None
     """The output of the batch request."""
 
-    create_time: str | None = None
+    create_time: WireTimestamp | None = None
     """The time at which the batch was created."""
 
-    end_time: str | None = None
+    end_time: WireTimestamp | None = None
     """The time at which the batch processing completed."""
 
-    update_time: str | None = None
+    update_time: WireTimestamp | None = None
     """The time at which the batch was last updated."""
 
     batch_stats: BatchStats | None = None

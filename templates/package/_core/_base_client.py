@@ -70,6 +70,21 @@ if TYPE_CHECKING:
 __all__ = ["AsyncAPIClient", "AsyncAPIResource", "SyncAPIClient", "SyncAPIResource"]
 
 log = logging.getLogger("gemini_client")
+body_log = logging.getLogger("gemini_client.bodies")
+"""Request and response bodies at DEBUG (the key redacted, at most BODY_LOG_LIMIT characters
+each); a streamed body is not logged (its chunks are the caller's)."""
+BODY_LOG_LIMIT = 16_384
+
+
+def _body_text(message: httpx.Request | httpx.Response, secrets: tuple[str, ...]) -> str:
+    try:
+        data = message.content
+    except (httpx.RequestNotRead, httpx.ResponseNotRead):
+        return "(streamed, not logged)"
+    text = data[:BODY_LOG_LIMIT].decode("utf-8", "replace")
+    more = f" ... ({len(data)} bytes in all)" if len(data) > BODY_LOG_LIMIT else ""
+    return redact(text, secrets) + more
+
 
 T = TypeVar("T", bound="pydantic.BaseModel")
 PageT = TypeVar("PageT", bound="pydantic.BaseModel")
@@ -513,6 +528,9 @@ class _BaseClient(Generic[_HttpxClientT]):
             log.debug(
                 "%s %s -> %d (attempt %d)", request.method, url, response.status_code, attempt + 1
             )
+            if body_log.isEnabledFor(logging.DEBUG):
+                body_log.debug("request body: %s", _body_text(request, self._secrets))
+                body_log.debug("response body: %s", _body_text(response, self._secrets))
 
 
 def _tell_server(request: httpx.Request, deadline: float | None) -> None:

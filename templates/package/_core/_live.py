@@ -190,10 +190,13 @@ class AsyncLiveConnection(_Connection[T]):
         except ConnectionClosed as err:
             raise _closed_error(err, self._secret) from None
 
-    async def recv(self) -> T:
-        """The next server message; ``LiveSessionError`` once the session is closed."""
+    async def recv(self, timeout: float | None = None) -> T:
+        """The next server message; ``TimeoutError`` after ``timeout`` seconds,
+        ``LiveSessionError`` once the session is closed."""
         try:
-            raw = await self._ws.recv(decode=False)
+            raw = await asyncio.wait_for(self._ws.recv(decode=False), timeout)
+        except asyncio.TimeoutError:  # not the builtin TimeoutError before Python 3.11
+            raise TimeoutError(f"no Live message within {timeout:g}s") from None
         except ConnectionClosed as err:
             raise _closed_error(err, self._secret) from None
         return self._decode(raw)

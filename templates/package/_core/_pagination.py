@@ -28,6 +28,33 @@ class _BasePager(Generic[PageT, ItemT]):
     def __init__(self, *, page_cls: type[PageT], items: str, next_page_token: str) -> None:
         self._items = items
         self._next_page_token = _attr_name(page_cls, next_page_token)
+        self._current: PageT | None = None  # google-genai's page view: the page last fetched
+        self._seen: set[str] = set()
+
+    @property
+    def page(self) -> list[ItemT]:
+        """The items of the current page (google-genai's view; the first page until
+        ``next_page()``)."""
+        if self._current is None:
+            raise RuntimeError("no page fetched yet: call first_page() (or await the pager)")
+        return self._page_items(self._current)
+
+    @property
+    def page_size(self) -> int:
+        """The number of items on the current page."""
+        return len(self.page)
+
+    def __getitem__(self, index: int) -> ItemT:
+        """Item ``index`` of the current page (google-genai's ``pager[0]``)."""
+        return self.page[index]
+
+    def _following(self) -> str:
+        assert self._current is not None
+        token = self._next_token(self._current)
+        if token is None:
+            raise IndexError("no more pages to fetch")
+        self._check_new(token, self._seen)
+        return token
 
     def _page_items(self, page: PageT) -> list[ItemT]:
         items: list[ItemT] | None = getattr(page, self._items, None)
@@ -75,7 +102,20 @@ class SyncPager(_BasePager[PageT, ItemT]):
         self._fetch = fetch
 
     def first_page(self) -> PageT:
-        return self._fetch(None)
+        if self._current is None:
+            self._current = self._fetch(None)
+        return self._current
+
+    def next_page(self) -> list[ItemT]:
+        """Fetch the page after the current one and return its items (``IndexError`` after the
+        last page); ``page`` and indexing then read it."""
+        self.first_page()
+        self._current = self._fetch(self._following())
+        return self.page
+
+    def __getitem__(self, index: int) -> ItemT:
+        self.first_page()
+        return self.page[index]
 
     def pages(self) -> Iterator[PageT]:
         token: str | None = None
@@ -115,7 +155,16 @@ class AsyncPager(_BasePager[PageT, ItemT]):
     async def first_page(self) -> PageT:
         if self._first is None:
             self._first = await self._fetch(None)
+        if self._current is None:
+            self._current = self._first
         return self._first
+
+    async def next_page(self) -> list[ItemT]:
+        """Fetch the page after the current one and return its items (``IndexError`` after the
+        last page)."""
+        await self.first_page()
+        self._current = await self._fetch(self._following())
+        return self.page
 
     def __await__(self) -> Generator[Any, None, AsyncPager[PageT, ItemT]]:
         async def fetched() -> AsyncPager[PageT, ItemT]:

@@ -37,6 +37,7 @@ from ..resources import files as _files
 from ..resources import models as _models
 from ._files import file_name
 from ._jsonl import aiter_jsonl, iter_jsonl
+from ._spellings import spelled
 
 if TYPE_CHECKING:
     import pydantic
@@ -78,6 +79,8 @@ def _batch_body(
     *,
     embeddings: bool,
 ) -> Any:
+    if isinstance(requests, str):  # google-genai's src="files/..."
+        requests, file = NOT_GIVEN, requests
     if isinstance(requests, NotGiven) == isinstance(file, NotGiven):
         raise ValueError("pass exactly one of requests= (inline) or file= (a JSONL file)")
     model_name = path_param(model, name="model", prefix="models/")
@@ -142,6 +145,7 @@ def _result(entry: Any, index: int, cls: type[R], batch: str) -> tuple[str, R | 
         raise GeminiError(f"batch {batch}: result {key!r} is not a valid {cls.__name__}") from err
 
 
+@spelled
 class Batches(_batches.Batches):
     """Batch mode: create (inline requests or a JSONL file), get, list, cancel, delete, results."""
 
@@ -179,20 +183,6 @@ class Batches(_batches.Batches):
             batch=_batch_body(model, requests, file, display_name, embeddings=True),
             extra_headers=extra_headers,
             timeout=timeout,
-        )
-
-    def get(  # type: ignore[override]
-        self, *, name: str, extra_headers: Headers | None = None
-    ) -> Operation[types.GenerateContentBatchOutput]:
-        """The batch's current state; its ``metadata`` is the ``GenerateContentBatch``."""
-        from .. import types
-
-        op = super().get(name=name, extra_headers=extra_headers)
-        return Operation(
-            self._client,
-            op.raw,
-            response_cls=types.GenerateContentBatchOutput,
-            metadata_cls=types.GenerateContentBatch,
         )
 
     def list(
@@ -253,6 +243,7 @@ class Batches(_batches.Batches):
                 yield _result(entry, i, cls, op.name)
 
 
+@spelled
 class AsyncBatches(_batches.AsyncBatches):
     """Batch mode for asyncio: create, get, list, cancel, delete, results."""
 
@@ -290,20 +281,6 @@ class AsyncBatches(_batches.AsyncBatches):
             batch=_batch_body(model, requests, file, display_name, embeddings=True),
             extra_headers=extra_headers,
             timeout=timeout,
-        )
-
-    async def get(  # type: ignore[override]
-        self, *, name: str, extra_headers: Headers | None = None
-    ) -> AsyncOperation[types.GenerateContentBatchOutput]:
-        """The batch's current state; its ``metadata`` is the ``GenerateContentBatch``."""
-        from .. import types
-
-        op = await super().get(name=name, extra_headers=extra_headers)
-        return AsyncOperation(
-            self._client,
-            op.raw,
-            response_cls=types.GenerateContentBatchOutput,
-            metadata_cls=types.GenerateContentBatch,
         )
 
     def list(

@@ -1,4 +1,7 @@
-"""``client.caches``: context caching with ``ttl`` / ``expire_time`` as Python values.
+"""``client.caches``: context caching; ``update`` moves a cache's expiration.
+
+``create`` is the generated one (its ``ttl`` / ``expire_time`` take a ``timedelta`` / ``datetime``
+as every time argument does, and ``system_instruction`` / ``contents`` their short forms).
 
 ```py
 cache = client.caches.create(model="gemini-2.5-flash", contents=[...], ttl=timedelta(minutes=5))
@@ -10,12 +13,12 @@ client.caches.delete(name=cache.name)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .._core import NOT_GIVEN, Headers, NotGiven, RequestOptions, Timeout, path_param
+from .._core._times import Duration, Timestamp, to_duration, to_timestamp
 from ..resources import cached_contents as _cached_contents
-from ._times import Duration, Timestamp, to_duration, to_timestamp
+from ._spellings import spelled
 
 if TYPE_CHECKING:
     from .. import types
@@ -40,62 +43,9 @@ def expiration(ttl: Duration | None, expire_time: Timestamp | None) -> dict[str,
     return {}
 
 
-def _create_body(
-    model: str,
-    contents: Any,
-    system_instruction: Any,
-    tools: Any,
-    tool_config: Any,
-    display_name: str | None,
-    ttl: Duration | None,
-    expire_time: Timestamp | None,
-) -> dict[str, Any]:
-    from .._core import build_body
-    from .. import types
-    from ..types._contents import to_contents
-
-    values = {
-        "model": path_param(model, name="model", prefix="models/"),
-        "contents": to_contents(contents),
-        "systemInstruction": system_instruction,
-        "tools": tools,
-        "toolConfig": tool_config,
-        "displayName": display_name,
-        **expiration(ttl, expire_time),
-    }
-    return build_body(types.CachedContent, values)
-
-
+@spelled
 class Caches(_cached_contents.CachedContents):
     """Context caches: create, get, list, update (ttl or expire_time), delete."""
-
-    def create(  # type: ignore[override]
-        self,
-        *,
-        model: str,
-        contents: Sequence[types.Content | types.File | dict[str, Any]] | None = None,
-        system_instruction: types.Content | dict[str, Any] | None = None,
-        tools: Sequence[types.Tool | dict[str, Any]] | None = None,
-        tool_config: types.ToolConfig | dict[str, Any] | None = None,
-        display_name: str | None = None,
-        ttl: Duration | None = None,
-        expire_time: Timestamp | None = None,
-        extra_headers: Headers | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> types.CachedContent:
-        """Cache ``contents`` (and instructions, tools) for ``ttl`` or until ``expire_time``."""
-        from .. import types
-
-        body = _create_body(
-            model, contents, system_instruction, tools, tool_config, display_name, ttl, expire_time
-        )
-        return self._client.request(
-            "POST",
-            "cachedContents",
-            cast_to=types.CachedContent,
-            body=body,
-            options=RequestOptions(extra_headers=extra_headers, timeout=timeout),
-        )
 
     def update(
         self,
@@ -123,36 +73,9 @@ class Caches(_cached_contents.CachedContents):
         )
 
 
+@spelled
 class AsyncCaches(_cached_contents.AsyncCachedContents):
     """Context caches for asyncio: create, get, list, update (ttl or expire_time), delete."""
-
-    async def create(  # type: ignore[override]
-        self,
-        *,
-        model: str,
-        contents: Sequence[types.Content | types.File | dict[str, Any]] | None = None,
-        system_instruction: types.Content | dict[str, Any] | None = None,
-        tools: Sequence[types.Tool | dict[str, Any]] | None = None,
-        tool_config: types.ToolConfig | dict[str, Any] | None = None,
-        display_name: str | None = None,
-        ttl: Duration | None = None,
-        expire_time: Timestamp | None = None,
-        extra_headers: Headers | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> types.CachedContent:
-        """Cache ``contents`` (and instructions, tools) for ``ttl`` or until ``expire_time``."""
-        from .. import types
-
-        body = _create_body(
-            model, contents, system_instruction, tools, tool_config, display_name, ttl, expire_time
-        )
-        return await self._client.request(
-            "POST",
-            "cachedContents",
-            cast_to=types.CachedContent,
-            body=body,
-            options=RequestOptions(extra_headers=extra_headers, timeout=timeout),
-        )
 
     async def update(
         self,

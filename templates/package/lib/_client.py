@@ -61,6 +61,20 @@ class Client(_client.Client):
         return Chats(self.models)
 
     @cached_property
+    def aio(self) -> AsyncClient:
+        """The `AsyncClient` with this client's key and settings (google-genai's `client.aio`);
+        its own connections, closed with `await client.aio.aclose()`."""
+        return AsyncClient(
+            api_key=self.api_key,
+            base_url=self.base_url,
+            api_version=self.api_version,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            default_headers=self._default_headers,
+            retry_after_send=self.retry_after_send,
+        )
+
+    @cached_property
     def live(self) -> Live:
         """Live sessions: BidiGenerateContent over a WebSocket (`with client.live.connect(...)`)."""
         from .live import Live

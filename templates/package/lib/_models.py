@@ -1,39 +1,175 @@
-"""``client.models`` with Imagen, Veo and ``.parsed`` on ``generate_content`` answers.
+"""``client.models``: ``config=`` and automatic function calling on ``generate_content`` (and its
+stream), several contents embedded at once, ``.parsed`` on answers, Imagen and Veo.
 
 ```py
+client.models.generate_content(model="gemini-2.5-flash", contents="Hi", config={"temperature": 0})
 images = client.models.generate_images(model="imagen-4.0-generate-001", prompt="a robot", number_of_images=2)
 images[0].data, images[0].mime_type            # bytes, "image/png"
 op = client.models.generate_videos(model="veo-3.0-generate-001", prompt="a sunrise")
 video = op.wait(timeout=600).generate_video_response.generated_samples[0].video
 client.files.download(video.uri, to="sunrise.mp4")
 ```
+
+Each wrapper takes the generated method's options as ``**options: Unpack[<Method>Options]`` (the
+TypedDict the generator emits), so a field added to the spec reaches it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast, overload
 
 import pydantic
 
 from .._core import (
     NOT_GIVEN,
     AsyncOperation,
+    AsyncStream,
     GeminiError,
     Headers,
     NotGiven,
     Operation,
+    Stream,
     Timeout,
+    validate_arguments,
 )
 from .._core._exceptions import describe_validation_error
 from ..resources import models as _models
+from . import _afc
+from ._spellings import config_arguments, spelled, takes
 from ._structured import parses, parses_async, parses_stream, parses_stream_async
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from .. import types
 
 __all__ = ["AsyncModels", "GeneratedImage", "Models"]
+
+_generate = parses(_models.Models.generate_content)
+_generate_async = parses_async(_models.AsyncModels.generate_content)
+_stream = parses_stream(_models.Models.stream_generate_content)
+_stream_async = parses_stream_async(_models.AsyncModels.stream_generate_content)
+
+AfcSetting = Any  # types.AutomaticFunctionCallingConfig | its dict | bool | None
+
+
+def _keys(options: type) -> frozenset[str]:
+    return frozenset(options.__required_keys__ | options.__optional_keys__)  # type: ignore[attr-defined]
+
+
+def generate_arguments(where: str, config: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """The generated `generate_content`'s keyword arguments from `config=` and the flat options,
+    plus `automatic_function_calling` (google-genai's `GenerateContentConfig` is flat: its
+    `GenerationConfig` fields go into `generation_config`)."""
+    from .. import types
+
+    if config is None:
+        return options
+    params = {
+        k: None for k in _keys(_models.GenerateContentOptions) | {"automatic_function_calling"}
+    }
+    nested = ("generation_config", frozenset(types.GenerationConfig.model_fields))
+    out = config_arguments(where, config, params, options, nested=nested)
+    python_tools = getattr(config, "python_tools", None)
+    if python_tools is not None and "tools" not in options:
+        out["tools"] = python_tools
+    python_type = getattr(config, "response_type", None)
+    if python_type is not None and isinstance(out.get("generation_config"), dict):
+        generation = types.GenerationConfig.model_validate(out["generation_config"])
+        generation._response_type = python_type
+        out["generation_config"] = generation
+    return out
+
+
+def _turns(contents: Any) -> list[types.Content]:
+    """`contents` as validated turns (short forms, unknown keys named), for adding AFC turns."""
+    from .. import types
+
+    request = {"model": "-", "contents": contents}
+    return validate_arguments(types.GenerateContentRequest, request).contents or []
+
+
+def _exchange(
+    arguments: dict[str, Any], contents: Any, remote: dict[str, Any] | None = None
+) -> _afc.Exchange | None:
+    """The AFC exchange of this call, or None when there is nothing to run (no Python function
+    or MCP tool among the tools, or AFC off): the call is then made once, as given."""
+    afc = _afc.Afc.of(arguments.pop("automatic_function_calling", None))
+    try:
+        functions = {**_afc.callable_tools(arguments.get("tools")), **(remote or {})}
+    except TypeError:  # a function that cannot be declared: building the request names it
+        return None
+    if not functions or afc.max_calls <= 1:
+        return None
+    return _afc.Exchange(_turns(contents), afc, functions)
+
+
+def _sessions(arguments: dict[str, Any]) -> list[Any]:
+    """The MCP sessions among the tools (`_mcp` is imported only when one may be there)."""
+    tools = arguments.get("tools")
+    if not tools or isinstance(tools, NotGiven):
+        return []
+    maybe = [t for t in tools if hasattr(t, "list_tools") and hasattr(t, "call_tool")]
+    if not maybe:
+        return []
+    from ._mcp import is_mcp_session
+
+    return [t for t in maybe if is_mcp_session(t)]
+
+
+def _refuse_sessions(arguments: dict[str, Any]) -> None:
+    if _sessions(arguments):
+        raise TypeError("an MCP ClientSession is asynchronous: use it with AsyncClient")
+
+
+async def _list_mcp_tools(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The MCP sessions among the tools replaced by their tools' declarations; their tools as
+    `RemoteTool`s for AFC (tool resolution, `lib/_afc.py`)."""
+    sessions = _sessions(arguments)
+    if not sessions:
+        return {}
+    from ._mcp import McpToolset
+
+    toolset = await McpToolset.load(sessions)
+    rest = [t for t in arguments["tools"] if not any(t is s for s in sessions)]
+    arguments["tools"] = [*rest, toolset.tool]
+    return {d["name"]: _afc.RemoteTool(d["name"], toolset.call) for d in toolset.declarations}
+
+
+def _embed_requests(model: str, contents: Any, options: dict[str, Any]) -> list[dict[str, Any]]:
+    """One `EmbedContentRequest` per content (google-genai's `contents=`: a string or a list)."""
+    items = (
+        [contents] if isinstance(contents, str) or not isinstance(contents, Sequence) else contents
+    )
+    shared = {k: v for k, v in options.items() if not k.startswith("extra_") and k != "timeout"}
+    name = model if "/" in model else f"models/{model}"
+    return [{"model": name, "content": item, **shared} for item in items]
+
+
+def embed_arguments(where: str, config: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """`embed_content`'s options from `config=` (the API's `EmbedContentConfig` or a dict): the
+    request's own fields as they are, the others into `embed_content_config`."""
+    from .. import types
+
+    params = {k: None for k in _keys(_models.EmbedContentOptions)}
+    inner = frozenset(types.EmbedContentConfig.model_fields) - params.keys()
+    return config_arguments(where, config, params, options, nested=("embed_content_config", inner))
+
+
+def count_arguments(where: str, model: str, config: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """`count_tokens`'s arguments: with `config=` (google-genai's `CountTokensConfig`), the
+    tokens of the `generate_content` request it describes (`generate_content_request`)."""
+    if config is None:
+        return options
+    contents = options.pop("contents", NOT_GIVEN)
+    request = generate_arguments(where, config, {})
+    request.pop("automatic_function_calling", None)
+    full = {"model": model if "/" in model else f"models/{model}", **request}
+    if not isinstance(contents, NotGiven):
+        full["contents"] = contents
+    return {"generate_content_request": full, **options}
 
 
 @dataclass(frozen=True)
@@ -43,6 +179,35 @@ class GeneratedImage:
     data: bytes
     mime_type: str
     prediction: types.GeneratedImagePrediction
+
+
+_GOOGLE_GENAI_MEDIA_NAMES = {
+    # google-genai's GenerateImagesConfig / GenerateVideosConfig names -> the wire's
+    "number_of_images": ("sampleCount",),
+    "number_of_videos": ("sampleCount",),
+    "safety_filter_level": ("safetySetting",),
+    "output_mime_type": ("outputOptions", "mimeType"),
+    "output_compression_quality": ("outputOptions", "compressionQuality"),
+}
+
+
+def media_config(config: Any) -> dict[str, Any]:
+    """An Imagen / Veo `config=` (the wire's parameters model, or a dict with its names or
+    google-genai's flat ones) as the wire's parameters dict."""
+    if config is None:
+        return {}
+    if hasattr(config, "to_dict"):
+        return dict(config.to_dict())
+    out: dict[str, Any] = {}
+    for key, value in dict(config).items():
+        path = _GOOGLE_GENAI_MEDIA_NAMES.get(key)
+        if path is None:
+            out[key] = value
+        elif len(path) == 1:
+            out[path[0]] = value
+        else:
+            out.setdefault(path[0], {})[path[1]] = value
+    return out
 
 
 def _drop_unset(values: dict[str, Any]) -> dict[str, Any]:
@@ -82,16 +247,117 @@ def _video_request(prompt: str | None, image: Any, config: Any) -> tuple[list[An
     instance = types.GenerateVideosInstance.model_validate(
         _drop_unset({"prompt": prompt, "image": image})
     )
-    parameters = types.GenerateVideosParameters.model_validate(config or {})
+    parameters = types.GenerateVideosParameters.model_validate(media_config(config))
     return [instance.to_dict()], parameters.to_dict()
 
 
+@spelled
 class Models(_models.Models):
     """Generative models, plus Imagen (``generate_images``) and Veo (``generate_videos``);
     ``generate_content`` also sets ``.parsed`` (structured output)."""
 
-    generate_content = parses(_models.Models.generate_content)
-    stream_generate_content = parses_stream(_models.Models.stream_generate_content)
+    @takes(_models.GenerateContentOptions)
+    def generate_content(
+        self,
+        *,
+        model: str,
+        contents: types.ContentListUnion,
+        config: types.GenerateContentConfig | types.GenerateContentConfigDict | None = None,
+        automatic_function_calling: AfcSetting = None,
+        **options: Unpack[_models.GenerateContentOptions],
+    ) -> types.GenerateContentResponse:
+        """Generate an answer. Python functions among ``tools`` are run when the model calls
+        them (automatic function calling, see ``lib/_afc.py``); ``config=`` takes google-genai's
+        ``GenerateContentConfig`` (or its dict) besides the flat options."""
+        kwargs = generate_arguments("generate_content()", config, {**options})
+        kwargs.setdefault("automatic_function_calling", automatic_function_calling)
+        _refuse_sessions(kwargs)
+        exchange = _exchange(kwargs, contents)
+        if exchange is None:
+            return _generate(self, model=model, contents=contents, **kwargs)
+        _afc.refuse_coroutines(exchange.functions)
+        return _afc.loop(lambda c: _generate(self, model=model, contents=c, **kwargs), exchange)
+
+    @takes(_models.StreamGenerateContentOptions)
+    def stream_generate_content(
+        self,
+        *,
+        model: str,
+        contents: types.ContentListUnion,
+        config: types.GenerateContentConfig | types.GenerateContentConfigDict | None = None,
+        automatic_function_calling: AfcSetting = None,
+        **options: Unpack[_models.StreamGenerateContentOptions],
+    ) -> Stream[types.GenerateContentResponse]:
+        """``generate_content`` streamed (google-genai's ``generate_content_stream``): the chunks
+        of every answer; with automatic function calling, the calls run between answers."""
+        kwargs = generate_arguments("stream_generate_content()", config, {**options})
+        kwargs.setdefault("automatic_function_calling", automatic_function_calling)
+        _refuse_sessions(kwargs)
+        exchange = _exchange(kwargs, contents)
+        if exchange is None:
+            return _stream(self, model=model, contents=contents, **kwargs)
+        _afc.refuse_coroutines(exchange.functions)
+        first = _stream(self, model=model, contents=exchange.contents, **kwargs)
+        first._iterator = _afc.stream_loop(
+            first._iterator,
+            lambda c: _stream(self, model=model, contents=c, **kwargs),
+            exchange,
+        )
+        return first
+
+    generate_content_stream = stream_generate_content  # google-genai's name (lib/_spellings.py)
+
+    @overload
+    def embed_content(
+        self,
+        *,
+        model: str,
+        content: types.ContentUnion,
+        config: types.EmbedContentConfig | types.EmbedContentConfigDict | None = None,
+        **options: Unpack[_models.EmbedContentOptions],
+    ) -> types.EmbedContentResponse: ...
+
+    @overload
+    def embed_content(
+        self,
+        *,
+        model: str,
+        contents: types.ContentUnion | Sequence[types.ContentUnion],
+        config: types.EmbedContentConfig | types.EmbedContentConfigDict | None = None,
+        **options: Unpack[_models.EmbedContentOptions],
+    ) -> types.BatchEmbedContentsResponse: ...
+
+    @takes(_models.EmbedContentOptions)
+    def embed_content(
+        self,
+        *,
+        model: str,
+        content: Any = NOT_GIVEN,
+        contents: Any = NOT_GIVEN,
+        config: Any = None,
+        **options: Unpack[_models.EmbedContentOptions],
+    ) -> types.EmbedContentResponse | types.BatchEmbedContentsResponse:
+        """One embedding of ``content``; or, as google-genai, ``contents=`` (a string or a list)
+        embedded one embedding each (``batchEmbedContents``; ``.embeddings`` on both answers)."""
+        kwargs = embed_arguments("embed_content()", config, {**options})
+        if isinstance(contents, NotGiven):
+            return super().embed_content(model=model, content=content, **kwargs)
+        requests = _embed_requests(model, contents, kwargs)
+        extra = {k: v for k, v in kwargs.items() if k.startswith("extra_") or k == "timeout"}
+        return self.batch_embed_contents(model=model, requests=cast(Any, requests), **extra)
+
+    @takes(_models.CountTokensOptions)
+    def count_tokens(
+        self,
+        *,
+        model: str,
+        config: types.CountTokensConfig | types.CountTokensConfigDict | None = None,
+        **options: Unpack[_models.CountTokensOptions],
+    ) -> types.CountTokensResponse:
+        """Count the tokens of ``contents``; with ``config=`` (google-genai's), of the whole
+        ``generate_content`` request it describes (system instruction, tools...)."""
+        kwargs = count_arguments("count_tokens()", model, config, {**options})
+        return super().count_tokens(model=model, **kwargs)
 
     def generate_images(
         self,
@@ -147,12 +413,107 @@ class Models(_models.Models):
         return Operation(self._client, op.raw, response_cls=types.GenerateVideosResponse)
 
 
+@spelled
 class AsyncModels(_models.AsyncModels):
     """Generative models for asyncio, plus Imagen and Veo; ``generate_content`` also sets
     ``.parsed``."""
 
-    generate_content = parses_async(_models.AsyncModels.generate_content)
-    stream_generate_content = parses_stream_async(_models.AsyncModels.stream_generate_content)
+    @takes(_models.GenerateContentOptions)
+    async def generate_content(
+        self,
+        *,
+        model: str,
+        contents: types.ContentListUnion,
+        config: types.GenerateContentConfig | types.GenerateContentConfigDict | None = None,
+        automatic_function_calling: AfcSetting = None,
+        **options: Unpack[_models.GenerateContentOptions],
+    ) -> types.GenerateContentResponse:
+        """``Models.generate_content`` for asyncio: coroutine functions among the tools are
+        awaited."""
+        kwargs = generate_arguments("generate_content()", config, {**options})
+        kwargs.setdefault("automatic_function_calling", automatic_function_calling)
+        exchange = _exchange(kwargs, contents, await _list_mcp_tools(kwargs))
+        if exchange is None:
+            return await _generate_async(self, model=model, contents=contents, **kwargs)
+        return await _afc.loop_async(
+            lambda c: _generate_async(self, model=model, contents=c, **kwargs), exchange
+        )
+
+    @takes(_models.StreamGenerateContentOptions)
+    async def stream_generate_content(
+        self,
+        *,
+        model: str,
+        contents: types.ContentListUnion,
+        config: types.GenerateContentConfig | types.GenerateContentConfigDict | None = None,
+        automatic_function_calling: AfcSetting = None,
+        **options: Unpack[_models.StreamGenerateContentOptions],
+    ) -> AsyncStream[types.GenerateContentResponse]:
+        """``Models.stream_generate_content`` for asyncio."""
+        kwargs = generate_arguments("stream_generate_content()", config, {**options})
+        kwargs.setdefault("automatic_function_calling", automatic_function_calling)
+        exchange = _exchange(kwargs, contents, await _list_mcp_tools(kwargs))
+        if exchange is None:
+            return await _stream_async(self, model=model, contents=contents, **kwargs)
+        first = await _stream_async(self, model=model, contents=exchange.contents, **kwargs)
+        first._iterator = _afc.stream_loop_async(
+            first._iterator,
+            lambda c: _stream_async(self, model=model, contents=c, **kwargs),
+            exchange,
+        )
+        return first
+
+    generate_content_stream = stream_generate_content  # google-genai's name (lib/_spellings.py)
+
+    @overload
+    async def embed_content(
+        self,
+        *,
+        model: str,
+        content: types.ContentUnion,
+        config: types.EmbedContentConfig | types.EmbedContentConfigDict | None = None,
+        **options: Unpack[_models.EmbedContentOptions],
+    ) -> types.EmbedContentResponse: ...
+
+    @overload
+    async def embed_content(
+        self,
+        *,
+        model: str,
+        contents: types.ContentUnion | Sequence[types.ContentUnion],
+        config: types.EmbedContentConfig | types.EmbedContentConfigDict | None = None,
+        **options: Unpack[_models.EmbedContentOptions],
+    ) -> types.BatchEmbedContentsResponse: ...
+
+    @takes(_models.EmbedContentOptions)
+    async def embed_content(
+        self,
+        *,
+        model: str,
+        content: Any = NOT_GIVEN,
+        contents: Any = NOT_GIVEN,
+        config: Any = None,
+        **options: Unpack[_models.EmbedContentOptions],
+    ) -> types.EmbedContentResponse | types.BatchEmbedContentsResponse:
+        """``Models.embed_content`` for asyncio."""
+        kwargs = embed_arguments("embed_content()", config, {**options})
+        if isinstance(contents, NotGiven):
+            return await super().embed_content(model=model, content=content, **kwargs)
+        requests = _embed_requests(model, contents, kwargs)
+        extra = {k: v for k, v in kwargs.items() if k.startswith("extra_") or k == "timeout"}
+        return await self.batch_embed_contents(model=model, requests=cast(Any, requests), **extra)
+
+    @takes(_models.CountTokensOptions)
+    async def count_tokens(
+        self,
+        *,
+        model: str,
+        config: types.CountTokensConfig | types.CountTokensConfigDict | None = None,
+        **options: Unpack[_models.CountTokensOptions],
+    ) -> types.CountTokensResponse:
+        """``Models.count_tokens`` for asyncio."""
+        kwargs = count_arguments("count_tokens()", model, config, {**options})
+        return await super().count_tokens(model=model, **kwargs)
 
     async def generate_images(
         self,
@@ -214,7 +575,7 @@ def _parameters(
     negative_prompt: str | None,
     image_size: str | None,
 ) -> dict[str, Any]:
-    base = config.to_dict() if hasattr(config, "to_dict") else dict(config or {})
+    base = media_config(config)
     named = {
         "sampleCount": number_of_images,
         "aspectRatio": aspect_ratio,

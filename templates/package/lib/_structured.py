@@ -12,7 +12,9 @@ join the chunks' `.text` and `parse_as` it, or make the call without streaming.
 
 from __future__ import annotations
 
+import enum
 import functools
+import json
 from collections.abc import AsyncGenerator, Callable, Coroutine, Generator, Mapping
 from typing import Any, Concatenate, ParamSpec, TypeAlias, TypeVar
 
@@ -60,6 +62,15 @@ def _response_type(kwargs: dict[str, Any]) -> Any:
     )
 
 
+def _parse(python_type: Any, text: str) -> Any:
+    """`text` as `python_type`: JSON, or for an enum the plain value `text/x.enum` answers."""
+    if isinstance(python_type, type) and issubclass(python_type, enum.Enum):
+        plain = text.strip()
+        if not plain.startswith('"'):
+            return parse_as(python_type, json.dumps(plain))
+    return parse_as(python_type, text)
+
+
 def attach_parsed(resp: types.GenerateContentResponse, python_type: Any) -> None:
     """Set `resp.parsed` to its text validated as `python_type` (no text: `None`).
 
@@ -71,7 +82,7 @@ def attach_parsed(resp: types.GenerateContentResponse, python_type: Any) -> None
     if text is None:
         return
     try:
-        resp._parsed = parse_as(python_type, text)
+        resp._parsed = _parse(python_type, text)
     except pydantic.ValidationError as exc:
         raise StructuredOutputError(text, resp, exc) from None
 

@@ -64,13 +64,9 @@ _TOKEN_PREFIX = "auth_tokens/"
 
 
 def text_of(message: ServerMessage) -> str | None:
-    """The text of the model's parts in ``message`` (thoughts left out), or ``None`` if it has none."""
-    content = message.server_content
-    turn = content.model_turn if content is not None else None
-    texts = (
-        [p.text for p in (turn.parts or []) if p.text is not None and not p.thought] if turn else []
-    )
-    return "".join(texts) if texts else None
+    """The text of the model's parts in ``message`` (thoughts left out), or ``None`` if it has none:
+    ``message.text``."""
+    return message.text
 
 
 # --- building client messages (no I/O) -------------------------------------------------------
@@ -294,9 +290,10 @@ class AsyncLiveSession(_SessionState):
         """Send any client message as is (for fields this client has no method for yet)."""
         await self._conn.send(_raw_message(message))
 
-    async def recv(self) -> ServerMessage:
-        """The next server message; ``LiveSessionError`` when the session is closed."""
-        return self._track(await self._conn.recv())
+    async def recv(self, timeout: float | None = None) -> ServerMessage:
+        """The next server message; ``TimeoutError`` after ``timeout`` seconds, ``LiveSessionError``
+        when the session is closed."""
+        return self._track(await self._conn.recv(timeout))
 
     async def receive(self) -> AsyncIterator[ServerMessage]:
         """The server messages of the current turn, the one with ``turnComplete`` last.

@@ -11,11 +11,13 @@ the field types it needs are declared for the type checker only.
 from __future__ import annotations
 
 import difflib
+import mimetypes
+import os
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
-from pydantic import PrivateAttr, TypeAdapter, ValidationError, model_validator
+from pydantic import PrivateAttr, TypeAdapter, ValidationError, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
 from .._core._models import BaseModel
@@ -30,19 +32,31 @@ from ._contents import (
 )
 
 if TYPE_CHECKING:
-    from ._models import Candidate, File, FunctionCall, Part
+    from ._models import (
+        BidiGenerateContentServerContent,
+        Candidate,
+        Content,
+        ContentEmbedding,
+        File,
+        FunctionCall,
+        Part,
+    )
 
 M = TypeVar("M", bound=BaseModel)
 
 __all__ = [
+    "BidiGenerateContentServerMessageBase",
+    "CachedContentBase",
     "ContentBase",
     "CountTokensRequestBase",
+    "EmbedContentResponseBase",
     "EmbedContentRequestBase",
     "FunctionDeclarationBase",
     "GenerateContentRequestBase",
     "GenerateContentResponseBase",
     "GenerationConfigBase",
     "PartBase",
+    "PredictImageBase",
     "RequestModel",
     "SchemaBase",
 ]
@@ -60,8 +74,18 @@ def known_keys(cls: type[BaseModel]) -> frozenset[str]:
 class RequestModel(BaseModel):
     """The base of every request body type. A request is validated with `extra="forbid"`
     (`build_body`), so a dict key that no field knows is an error; this names the key, its place
-    and the closest field. A model instance keeps its extra fields: the way to send a field newer
-    than the client."""
+    and the closest field. A model built with `model_validate` keeps its extra fields: the way to
+    send a field newer than the client.
+
+    One input convention for every request: a field holding a `Content` takes its short forms (a
+    string, a `Part`, a list of them), a `list[Content]` too, and a `list[Tool]` Python functions.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _content_short_forms(cls, data: Any) -> Any:
+        converters = _short_form_fields(cls)
+        return _coerce(data, **converters) if converters else data
 
     @model_validator(mode="wrap")
     @classmethod
@@ -74,10 +98,39 @@ class RequestModel(BaseModel):
                 raise
             raise PydanticCustomError(
                 "unknown_key",
-                "{message} (send a field this client does not know yet in a typed model, or at"
-                " the top level with extra_body=)",
+                "{message} (a field newer than this client: extra_body=, or a model built with"
+                " model_validate)",
                 {"message": "; ".join(_unknown_key(cls, loc) for loc in unknown[:3])},
             ) from None
+
+
+def _short_form_fields(cls: type[BaseModel]) -> dict[str, Callable[[Any], Any]]:
+    return dict(_short_form_fields_of(cls))
+
+
+@cache
+def _short_form_fields_of(cls: type[BaseModel]) -> dict[str, Callable[[Any], Any]]:
+    """The wire names of `cls`'s `Content`, `list[Content]` and `list[Tool]` fields, with the
+    converter of their short forms."""
+    from ._models import Content, Tool
+
+    out: dict[str, Callable[[Any], Any]] = {}
+    for name, f in cls.model_fields.items():
+        args = [a for a in get_args(f.annotation) if a is not type(None)] or [f.annotation]
+        wire = next((a for a in (f.alias, f.validation_alias) if isinstance(a, str)), name)
+        for a in args:
+            if a is Content:
+                out[wire] = to_content
+            elif get_args(a) == (Content,):
+                out[wire] = to_contents
+            elif get_args(a) == (Tool,):
+                out[wire] = to_tools
+    return out
+
+
+def _model_name(value: Any) -> Any:
+    """A model's resource name: `models/` added to a bare id (`gemini-2.5-flash`)."""
+    return f"models/{value}" if isinstance(value, str) and value and "/" not in value else value
 
 
 def _unknown_key(cls: type[BaseModel], loc: tuple[str | int, ...]) -> str:
@@ -150,6 +203,19 @@ class PartBase(BaseModel):
         """A call of the function `name`, as the model would predict it."""
         return cls.model_validate({"function_call": {"name": name, "args": dict(args)}})
 
+    def as_image(self) -> Any:
+        """The inline image as a `PIL.Image.Image` (Pillow is optional: the `images` extra);
+        `None` when the part holds no inline image."""
+        from ._media import as_image
+
+        return as_image(self)
+
+    def save(self, path: Any) -> None:
+        """Write the inline data (an image, audio...) to `path` as it came, bytes unchanged."""
+        from ._media import save
+
+        save(self, path)
+
     @classmethod
     def from_function_response(
         cls: type[M], name: str, response: Mapping[str, Any], *, id: str | None = None
@@ -158,6 +224,64 @@ class PartBase(BaseModel):
         return cls.model_validate(
             {"function_response": {"name": name, "response": dict(response), "id": id}}
         )
+
+
+class PredictImageBase(BaseModel):
+    """An input image for Imagen / Veo (google-genai's `types.Image`)."""
+
+    @classmethod
+    def from_file(
+        cls: type[M], location: str | os.PathLike[str], mime_type: str | None = None
+    ) -> M:
+        """The image in the file at `location`; its MIME type guessed from the name unless given."""
+        path = os.fspath(location)
+        guessed = mime_type or mimetypes.guess_type(path)[0] or "image/png"
+        with open(path, "rb") as f:
+            return cls.model_validate({"bytesBase64Encoded": f.read(), "mimeType": guessed})
+
+
+class CachedContentBase(RequestModel):
+    """`model` may be a bare id (`gemini-2.5-flash`) in a request: `models/` is added. An answer
+    read from the wire keeps its value."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _model_name(cls, data: Any, info: ValidationInfo) -> Any:
+        if info.context and info.context.get("request"):
+            return _coerce(data, model=_model_name)
+        return data
+
+
+class EmbedContentResponseBase(BaseModel):
+    """`embeddings`: the one embedding as a list, as `BatchEmbedContentsResponse` has it (and
+    google-genai's `embed_content` answers)."""
+
+    if TYPE_CHECKING:
+        embedding: ContentEmbedding | None
+
+    @property
+    def embeddings(self) -> list[ContentEmbedding]:
+        """`[embedding]`, or `[]` without one."""
+        return [self.embedding] if self.embedding is not None else []
+
+
+class BidiGenerateContentServerMessageBase(BaseModel):
+    """`text` on a Live server message, as google-genai's `LiveServerMessage.text`."""
+
+    if TYPE_CHECKING:
+        server_content: BidiGenerateContentServerContent | None
+
+    @property
+    def text(self) -> str | None:
+        """The text of the model's parts in this message (thoughts left out), or `None`."""
+        content = self.server_content
+        turn = content.model_turn if content is not None else None
+        texts = (
+            [p.text for p in (turn.parts or []) if p.text is not None and not p.thought]
+            if turn
+            else []
+        )
+        return "".join(texts) if texts else None
 
 
 class ContentBase(BaseModel):
@@ -171,11 +295,46 @@ class GenerateContentResponseBase(BaseModel):
     only: read `candidates[i].content.parts` for the others.
     """
 
-    # `_parsed` (set by lib/_structured) is a plain instance attribute, not a pydantic
-    # PrivateAttr: those cost every validation of every response and stream chunk.
+    # `_parsed` (set by lib/_structured) and `_afc_history` (set by lib/_afc) are plain instance
+    # attributes, not pydantic PrivateAttrs: those cost every validation of every response and
+    # stream chunk.
     if TYPE_CHECKING:
         candidates: list[Candidate] | None
-        _parsed: Any
+        _parsed: Any = None  # defaults: type checkers see no constructor argument for them
+        _afc_history: list[Content] | None = None
+
+    @property
+    def parts(self) -> list[Part] | None:
+        """The parts of the first candidate; `None` without a candidate or content."""
+        if not self.candidates or self.candidates[0].content is None:
+            return None
+        return self.candidates[0].content.parts
+
+    @property
+    def executable_code(self) -> str | None:
+        """The code of the first `executable_code` part (code execution tool), if any."""
+        return next(
+            (p.executable_code.code for p in self._first_parts() if p.executable_code), None
+        )
+
+    @property
+    def code_execution_result(self) -> str | None:
+        """The output of the first `code_execution_result` part, if any."""
+        return next(
+            (
+                p.code_execution_result.output
+                for p in self._first_parts()
+                if p.code_execution_result
+            ),
+            None,
+        )
+
+    @property
+    def automatic_function_calling_history(self) -> list[Content] | None:
+        """With automatic function calling: the contents sent first, then each function call
+        turn and its answer turn (google-genai's field); `None` when no function ran."""
+        history: list[Content] | None = self.__dict__.get("_afc_history")
+        return history
 
     @property
     def text(self) -> str | None:

@@ -5,8 +5,8 @@ an input, and `<Type><Field>Union` for that one field (see codegen/render/extens
 `_contents` turns the short forms into wire shapes.
 """
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias, Union
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, Union
 
 from ._models import CachedContent, Content, File, Part, Schema, Tool
 
@@ -31,8 +31,19 @@ ContentListUnion: TypeAlias = Union[
 ]
 """A conversation: turns, or text and parts (consecutive ones make one user turn)."""
 
-ToolUnion: TypeAlias = Union[Tool, "ToolDict", Callable[..., Any]]
-"""A tool, or a Python function declared as one (`FunctionDeclaration.from_callable`)."""
+
+class McpSessionLike(Protocol):
+    """An `mcp` `ClientSession` (the optional `mcp` package is not imported for this)."""
+
+    def list_tools(self) -> Awaitable[Any]: ...
+
+    def call_tool(self, name: str, arguments: dict[str, Any] | None = None) -> Awaitable[Any]: ...
+
+
+ToolUnion: TypeAlias = Union[Tool, "ToolDict", Callable[..., Any], McpSessionLike]
+"""A tool, a Python function declared as one (`FunctionDeclaration.from_callable`), or on
+`AsyncClient` an MCP `ClientSession` whose tools are listed and called (automatic function
+calling)."""
 
 SchemaUnion: TypeAlias = Union[Schema, "SchemaDict", type[Any]]
 """A schema, or at the top of `response_schema` a Python type (`Model`, `list[Model]`, an enum)."""

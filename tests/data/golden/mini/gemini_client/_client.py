@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from functools import cached_property
@@ -40,14 +41,20 @@ API_KEY_ENV = (
 def _resolve_api_key(api_key: str | None) -> str:
     """`api_key`, else the first environment variable set to more than whitespace (the core
     strips surrounding whitespace, e.g. the newline of a key read from a file, and rejects
-    other control characters)."""
+    other control characters). When several are set to different keys, a warning names the one
+    used (never the keys)."""
     if api_key is not None:
         return api_key
-    for name in API_KEY_ENV:
-        value = os.environ.get(name, "")
-        if value.strip():
-            return value
-    raise GeminiError("no API key: pass api_key= or set " + " or ".join(API_KEY_ENV))
+    found = [(n, v) for n in API_KEY_ENV if (v := os.environ.get(n, "")).strip()]
+    if not found:
+        raise GeminiError("no API key: pass api_key= or set " + " or ".join(API_KEY_ENV))
+    if len({v.strip() for _, v in found}) > 1:
+        logging.getLogger("gemini_client").warning(
+            "both %s are set to different keys: using %s",
+            " and ".join(n for n, _ in found),
+            found[0][0],
+        )
+    return found[0][1]
 
 
 class Client(SyncAPIClient):

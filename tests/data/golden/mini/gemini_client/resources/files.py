@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
 
 from .. import types
 from .._core import (
@@ -20,7 +21,7 @@ from .._core import (
     strip_not_given as _strip_not_given,
 )
 
-__all__ = ["Files", "AsyncFiles"]
+__all__ = ["Files", "AsyncFiles", "ListOptions"]
 
 
 class Files(SyncAPIResource):
@@ -107,3 +108,17 @@ class AsyncFiles(AsyncAPIResource):
                 timeout=timeout,
             ),
         )
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Files.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int | NotGiven
+
+    page_token: str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TypedDict
 
 from .. import types
 from .._core import (
@@ -28,7 +29,7 @@ from .._core import (
     request_upload as _request_upload,
 )
 
-__all__ = ["Media", "AsyncMedia"]
+__all__ = ["Media", "AsyncMedia", "UploadOptions", "DownloadOptions"]
 
 
 class Media(SyncAPIResource):
@@ -207,3 +208,28 @@ class AsyncMediaWithRawResponse:
     def __init__(self, resource: AsyncMedia) -> None:
         self.upload = async_to_raw_response_wrapper(resource.upload)
         self.download = async_to_raw_response_wrapper(resource.download)
+
+
+class UploadOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Media.upload`: hand-written helpers take
+    them as `**options: Unpack[UploadOptions]`, so a spec change reaches them."""
+
+    file: types.File | types.FileDict | NotGiven
+
+    media: bytes | NotGiven
+    media_type: str
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class DownloadOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Media.download`: hand-written helpers take
+    them as `**options: Unpack[DownloadOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

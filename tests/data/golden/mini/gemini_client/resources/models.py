@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TypedDict
 
 from .. import types
 from .._core import (
@@ -27,7 +28,14 @@ from .._core import (
     strip_not_given as _strip_not_given,
 )
 
-__all__ = ["Models", "AsyncModels"]
+__all__ = [
+    "Models",
+    "AsyncModels",
+    "GenerateContentOptions",
+    "StreamGenerateContentOptions",
+    "GetOptions",
+    "ListOptions",
+]
 
 
 class Models(SyncAPIResource):
@@ -378,3 +386,55 @@ class AsyncModelsWithRawResponse:
             resource.stream_generate_content
         )
         self.get = async_to_raw_response_wrapper(resource.get)
+
+
+class GenerateContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.generate_content`: hand-written helpers take
+    them as `**options: Unpack[GenerateContentOptions]`, so a spec change reaches them."""
+
+    response_schema: types.SchemaUnion | NotGiven
+
+    temperature: float | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class StreamGenerateContentOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.stream_generate_content`: hand-written helpers take
+    them as `**options: Unpack[StreamGenerateContentOptions]`, so a spec change reaches them."""
+
+    response_schema: types.SchemaUnion | NotGiven
+
+    temperature: float | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class GetOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.get`: hand-written helpers take
+    them as `**options: Unpack[GetOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `Models.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int | NotGiven
+
+    page_token: str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

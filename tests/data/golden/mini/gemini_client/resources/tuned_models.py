@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from .. import types
 from .._core import (
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from .tuned_models_permissions import AsyncTunedModelsPermissions, TunedModelsPermissions
     from .tuned_models_operations import AsyncTunedModelsOperations, TunedModelsOperations
 
-__all__ = ["TunedModels", "AsyncTunedModels"]
+__all__ = ["TunedModels", "AsyncTunedModels", "CreateOptions", "PatchOptions", "DeleteOptions"]
 
 
 class TunedModels(SyncAPIResource):
@@ -112,9 +112,9 @@ class TunedModels(SyncAPIResource):
         self,
         *,
         name: str,
-        base_model: str,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
+        base_model: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -124,9 +124,9 @@ class TunedModels(SyncAPIResource):
 
         Args:
             name: `name` of the request.
-            base_model: `baseModel` of the request.
             update_mask: `updateMask` of the request.
             display_name: `displayName` of the request.
+            base_model: `baseModel` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
                 body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
@@ -138,10 +138,9 @@ class TunedModels(SyncAPIResource):
             body=_build_body(
                 types.TunedModel,
                 {
-                    "baseModel": base_model,
                     "displayName": display_name,
+                    "baseModel": base_model,
                 },
-                required=["baseModel"],
             ),
             query=_strip_not_given(
                 {
@@ -259,9 +258,9 @@ class AsyncTunedModels(AsyncAPIResource):
         self,
         *,
         name: str,
-        base_model: str,
         update_mask: str | Sequence[str] | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
+        base_model: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -271,9 +270,9 @@ class AsyncTunedModels(AsyncAPIResource):
 
         Args:
             name: `name` of the request.
-            base_model: `baseModel` of the request.
             update_mask: `updateMask` of the request.
             display_name: `displayName` of the request.
+            base_model: `baseModel` of the request.
             extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
                 body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
         """
@@ -285,10 +284,9 @@ class AsyncTunedModels(AsyncAPIResource):
             body=_build_body(
                 types.TunedModel,
                 {
-                    "baseModel": base_model,
                     "displayName": display_name,
+                    "baseModel": base_model,
                 },
-                required=["baseModel"],
             ),
             query=_strip_not_given(
                 {
@@ -349,3 +347,43 @@ class AsyncTunedModelsWithRawResponse:
         self.create = async_to_raw_response_wrapper(resource.create)
         self.patch = async_to_raw_response_wrapper(resource.patch)
         self.delete = async_to_raw_response_wrapper(resource.delete)
+
+
+class CreateOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.create`: hand-written helpers take
+    them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
+
+    tuned_model_id: str | NotGiven
+
+    display_name: str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class PatchOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.patch`: hand-written helpers take
+    them as `**options: Unpack[PatchOptions]`, so a spec change reaches them."""
+
+    update_mask: str | Sequence[str] | NotGiven
+
+    display_name: str | NotGiven
+
+    base_model: str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class DeleteOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModels.delete`: hand-written helpers take
+    them as `**options: Unpack[DeleteOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TypedDict
 
 from .. import types
 from .._core import (
@@ -25,7 +26,7 @@ from .._core import (
     strip_not_given as _strip_not_given,
 )
 
-__all__ = ["TunedModelsPermissions", "AsyncTunedModelsPermissions"]
+__all__ = ["TunedModelsPermissions", "AsyncTunedModelsPermissions", "CreateOptions", "ListOptions"]
 
 
 class TunedModelsPermissions(SyncAPIResource):
@@ -218,3 +219,27 @@ class AsyncTunedModelsPermissionsWithRawResponse:
 
     def __init__(self, resource: AsyncTunedModelsPermissions) -> None:
         self.create = async_to_raw_response_wrapper(resource.create)
+
+
+class CreateOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModelsPermissions.create`: hand-written helpers take
+    them as `**options: Unpack[CreateOptions]`, so a spec change reaches them."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven
+
+
+class ListOptions(TypedDict, total=False):
+    """The optional keyword arguments of `TunedModelsPermissions.list`: hand-written helpers take
+    them as `**options: Unpack[ListOptions]`, so a spec change reaches them."""
+
+    page_size: int | NotGiven
+
+    page_token: str | NotGiven
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: Timeout | NotGiven

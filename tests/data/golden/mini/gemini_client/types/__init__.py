@@ -63,6 +63,9 @@ if _typing.TYPE_CHECKING:
         ContentUnion,
         SchemaUnion,
     )
+    from ._configs import *  # noqa: F403  (google-genai's config= types, hand-written)
+
+_CONFIGS = "_configs"  # hand-written: google-genai's `config=` types (its `__all__`)
 
 _LAZY = {
     "BlobDict": "_dicts",
@@ -95,6 +98,12 @@ _LAZY = {
 def __getattr__(name: str) -> _typing.Any:
     """The dict forms and input aliases: imported on first use (they cost import time)."""
     module = _LAZY.get(name)
+    if module is None and name.endswith(("Config", "ConfigDict", "HttpOptions", "HttpOptionsDict")):
+        import importlib
+
+        module = (
+            _CONFIGS if name in importlib.import_module(f".{_CONFIGS}", __name__).__all__ else None
+        )
     if module is None:
         raise _builtins.AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import importlib

@@ -8,6 +8,7 @@ does not know yet with `extra_body=`.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 

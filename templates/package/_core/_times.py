@@ -34,7 +34,7 @@ def to_timestamp(value: Timestamp) -> str:
     if isinstance(value, str):
         return value
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError("expire_time must be timezone-aware, e.g. datetime.now(timezone.utc)")
+        raise ValueError("a datetime sent must be timezone-aware, e.g. datetime.now(timezone.utc)")
     utc = value.astimezone(timezone.utc)
     text = utc.strftime("%Y-%m-%dT%H:%M:%S")
     if utc.microsecond:
