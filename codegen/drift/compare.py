@@ -36,7 +36,7 @@ from codegen.spec.model import (
     TypeRef,
 )
 
-from .names import collision_name, discovery_names, google_name
+from .names import collision_name, discovery_names, google_name, shared_enum_values
 from .findings import Finding, Subject, Suggestion
 
 S = TypeVar("S", bound=Subject)
@@ -529,6 +529,7 @@ class _Compare:
     # -- enums -------------------------------------------------------------------------------
 
     def enum_values(self) -> None:
+        shared = shared_enum_values(self.pairs, self.api)
         for s, a in self.pairs:
             st, at = self.spec.types[s], self.api.types[a]
             if not (isinstance(st, EnumType) and isinstance(at, EnumType)):
@@ -540,6 +541,8 @@ class _Compare:
             spec_values = {v.name: v for v in st.values}
             for v in st.values:
                 av = api_values.get(v.name)
+                if av is None and v.name in shared.get(s, ()):
+                    continue  # another field that shares the spec's enum has it
                 if av is None:
                     self.add(
                         "enum-value-gone",
