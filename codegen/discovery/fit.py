@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from codegen import naming
 from codegen.spec.loader import MAX_RESOURCE_DEPTH
-from codegen.spec.model import EnumType, Location, ObjectType, Resource, Spec, TypeRef
+from codegen.spec.model import Location, ObjectType, Resource, Spec, TypeRef
 
 from .normalise import NormaliseWarning
 
