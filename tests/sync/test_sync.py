@@ -267,9 +267,10 @@ def test_hostile_text_stays_inert(spec_copy: Path, doc: Doc, cli: Callable[..., 
     mine, theirs = cand.field("hostile"), api_cand.field("hostile")
     assert mine is not None and theirs is not None
     assert replace(mine, loc=NOWHERE) == replace(theirs, loc=NOWHERE)
-    assert (
-        "{{ jinja }}" in mine.description and "\x1b" in mine.description
-    )  # the hostile part survived, as data
+    # the hostile part survived, as data (control and bidi characters escaped, as the
+    # normaliser writes Discovery prose since #22.5)
+    assert "{{ jinja }}" in mine.description and "\\x1b" in mine.description
+    assert "\x1b" not in mine.description and "\u202e" not in mine.description
     finish_enum = spec.types["FinishReason"]
     assert isinstance(finish_enum, EnumType) and finish_enum.values[-1].name == "EVIL"
     assert spec.resources["evil"].description == api.resources["evil"].description
