@@ -36,6 +36,7 @@ from codegen.spec.model import (
     TypeRef,
 )
 
+from .names import collision_name, discovery_names, google_name, shared_enum_values
 from .findings import Finding, Subject, Suggestion
 
 S = TypeVar("S", bound=Subject)
@@ -115,6 +116,7 @@ class _Compare:
         self.new_roots: list[tuple[str, str]] = []  # (API type, key of what brings it in)
         self.new_names: dict[str, str] = {}  # unmatched API type -> its name in the spec
         self.tops: dict[str, set[str]] | None = None  # spec file -> its top-level keys
+        self.by_google = discovery_names(spec)  # Discovery type -> the spec type standing for it
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -177,9 +179,9 @@ class _Compare:
             return st is None and at is None
         if isinstance(st, EnumType) != isinstance(at, EnumType):
             return False
-        if isinstance(st, ObjectType) and a != s:
-            other = self.spec.types.get(a)
-            if other is not None:
+        if isinstance(st, ObjectType) and a != google_name(st):
+            other = self.by_google.get(a)
+            if other is not None and other != s:
                 return False  # the API uses another type the spec knows
             if (s, a) not in self.renamed:
                 self.renamed.add((s, a))
@@ -282,9 +284,10 @@ class _Compare:
                 self.resource_missing(path, ar, spec_res, api_res)
         self.drain()
         # Spec types no method reaches: match them by name.
-        for name, _st in self.spec.types.items():
-            if name not in self.s2a and name in self.api.types and name not in self.a2s:
-                self.link(name, name, None)
+        for name, st in self.spec.types.items():
+            gname = google_name(st)
+            if name not in self.s2a and gname in self.api.types and gname not in self.a2s:
+                self.link(name, gname, None)
                 self.drain()
         self.types_gone()
         self.types_missing()
@@ -526,6 +529,7 @@ class _Compare:
     # -- enums -------------------------------------------------------------------------------
 
     def enum_values(self) -> None:
+        shared = shared_enum_values(self.pairs, self.api)
         for s, a in self.pairs:
             st, at = self.spec.types[s], self.api.types[a]
             if not (isinstance(st, EnumType) and isinstance(at, EnumType)):
@@ -537,6 +541,8 @@ class _Compare:
             spec_values = {v.name: v for v in st.values}
             for v in st.values:
                 av = api_values.get(v.name)
+                if av is None and v.name in shared.get(s, ()):
+                    continue  # another field that shares the spec's enum has it
                 if av is None:
                     self.add(
                         "enum-value-gone",
@@ -619,9 +625,7 @@ class _Compare:
         # Names for the new types: the API's, unless the spec already uses it for something else.
         taken = set(self.spec.types)
         for a in vias:
-            name, n = a, 2
-            while name in taken:
-                name, n = f"{a}{n}", n + 1
+            name = collision_name(a, self.api.types[a], taken) or a  # None: the loader refuses it
             taken.add(name)
             self.new_names[a] = name
         for a, why in vias.items():
@@ -679,9 +683,14 @@ class _Compare:
                 node,
                 name=self.api_name(node.name),
                 fields=tuple(self.in_spec_names(f) for f in node.fields),
+                discovery=node.name if self.api_name(node.name) != node.name else "",
             )
         elif isinstance(node, EnumType):
-            out = replace(node, name=self.api_name(node.name))
+            out = replace(
+                node,
+                name=self.api_name(node.name),
+                discovery=node.name if self.api_name(node.name) != node.name else "",
+            )
         else:
             assert isinstance(node, EnumValue)
             out = node

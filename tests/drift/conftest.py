@@ -7,6 +7,7 @@ and the fetch logic runs against `httpx.MockTransport`.
 from __future__ import annotations
 
 import copy
+import os
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,9 @@ from codegen.spec.loader import load_spec
 from codegen.spec.model import Spec
 
 REPO = Path(__file__).resolve().parents[2]
-SPEC_DIR = REPO / "spec"
+SPEC_DIR = (
+    REPO / "tests" / "data" / "specs" / "v20260529"
+)  # the spec as it was at 20260529 (spec/ has moved on)
 DATA = REPO / "tests" / "data"
 OLD = DATA / "generativelanguage.v1beta.20260522.json"
 NEW = DATA / "generativelanguage.v1beta.20260529.json"
@@ -69,3 +72,8 @@ def outcome(spec: Spec, rules: Rules) -> Callable[[Doc], Outcome]:
 
 def discovery(doc: Doc, source: str = "<test>") -> Discovery:
     return Discovery(doc=doc, revision=str(doc.get("revision", "")), source=source)
+
+
+SHOWN = (
+    os.path.relpath(SPEC_DIR) + os.sep
+)  # how locations in SPEC_DIR are named, from the repo root

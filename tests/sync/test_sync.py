@@ -267,9 +267,10 @@ def test_hostile_text_stays_inert(spec_copy: Path, doc: Doc, cli: Callable[..., 
     mine, theirs = cand.field("hostile"), api_cand.field("hostile")
     assert mine is not None and theirs is not None
     assert replace(mine, loc=NOWHERE) == replace(theirs, loc=NOWHERE)
-    assert (
-        "{{ jinja }}" in mine.description and "\x1b" in mine.description
-    )  # the hostile part survived, as data
+    # the hostile part survived, as data (control and bidi characters escaped, as the
+    # normaliser writes Discovery prose since #22.5)
+    assert "{{ jinja }}" in mine.description and "\\x1b" in mine.description
+    assert "\x1b" not in mine.description and "\u202e" not in mine.description
     finish_enum = spec.types["FinishReason"]
     assert isinstance(finish_enum, EnumType) and finish_enum.values[-1].name == "EVIL"
     assert spec.resources["evil"].description == api.resources["evil"].description
@@ -295,7 +296,7 @@ def test_a_bad_document_is_exit_2(spec_copy: Path, cli: Callable[..., Run], tmp_
     )
 
 
-def test_a_flow_style_container_is_refused_not_mangled(
+def test_a_flow_style_container_is_left_for_a_person_not_mangled(
     spec_copy: Path, doc: Doc, cli: Callable[..., Run]
 ) -> None:
     tokens = spec_copy / "tokens.yaml"
@@ -314,7 +315,9 @@ def test_a_flow_style_container_is_refused_not_mangled(
     modality["enumDescriptions"].append("Holograms.")
     before = snapshot(spec_copy)
     run = cli(*SYNC, "--discovery", write_doc(doc))
-    assert run.code == 2 and "is not a block mapping; write it in block style" in run.err
+    assert run.code == 1, run.err
+    assert "is not a block mapping; write it in block style" in run.out
+    assert "HOLOGRAM: Holograms." in run.out  # the YAML it would have written
     assert snapshot(spec_copy) == before
 
 

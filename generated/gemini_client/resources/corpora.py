@@ -6,6 +6,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, TypedDict
 
+from typing_extensions import deprecated
+
 from .. import types
 from .._core import (
     NOT_GIVEN,
@@ -57,6 +59,7 @@ class Corpora(SyncAPIResource):
         """The same methods, returning the raw HTTP response (status, headers, `.parse()`)."""
         return CorporaWithRawResponse(self)
 
+    @deprecated("create() is deprecated by the API: see its docstring")
     def create(
         self,
         *,
@@ -66,7 +69,7 @@ class Corpora(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Corpus:
-        """Creates an empty `Corpus`.
+        """Deprecated by the API. Creates an empty `Corpus`.
 
         Args:
             display_name: The human-readable display name for the `Corpus`.
@@ -91,6 +94,7 @@ class Corpora(SyncAPIResource):
             ),
         )
 
+    @deprecated("get() is deprecated by the API: see its docstring")
     def get(
         self,
         *,
@@ -100,7 +104,7 @@ class Corpora(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Corpus:
-        """Gets information about a specific `Corpus`.
+        """Deprecated by the API. Gets information about a specific `Corpus`.
 
         Args:
             name: The name of the `Corpus`.
@@ -120,6 +124,7 @@ class Corpora(SyncAPIResource):
             ),
         )
 
+    @deprecated("delete() is deprecated by the API: see its docstring")
     def delete(
         self,
         *,
@@ -130,7 +135,7 @@ class Corpora(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes a `Corpus`.
+        """Deprecated by the API. Deletes a `Corpus`.
 
         Args:
             name: The resource name of the `Corpus`.
@@ -157,6 +162,7 @@ class Corpora(SyncAPIResource):
             ),
         )
 
+    @deprecated("list() is deprecated by the API: see its docstring")
     def list(
         self,
         *,
@@ -167,7 +173,7 @@ class Corpora(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> SyncPager[types.ListCorporaResponse, types.Corpus]:
-        """Lists all `Corpora` owned by the user.
+        """Deprecated by the API. Lists all `Corpora` owned by the user.
 
         Args:
             page_size: The maximum number of `Corpora` to return (per page).
@@ -219,6 +225,7 @@ class AsyncCorpora(AsyncAPIResource):
         """The same methods, returning the raw HTTP response (status, headers, `.parse()`)."""
         return AsyncCorporaWithRawResponse(self)
 
+    @deprecated("create() is deprecated by the API: see its docstring")
     async def create(
         self,
         *,
@@ -228,7 +235,7 @@ class AsyncCorpora(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Corpus:
-        """Creates an empty `Corpus`.
+        """Deprecated by the API. Creates an empty `Corpus`.
 
         Args:
             display_name: The human-readable display name for the `Corpus`.
@@ -253,6 +260,7 @@ class AsyncCorpora(AsyncAPIResource):
             ),
         )
 
+    @deprecated("get() is deprecated by the API: see its docstring")
     async def get(
         self,
         *,
@@ -262,7 +270,7 @@ class AsyncCorpora(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Corpus:
-        """Gets information about a specific `Corpus`.
+        """Deprecated by the API. Gets information about a specific `Corpus`.
 
         Args:
             name: The name of the `Corpus`.
@@ -282,6 +290,7 @@ class AsyncCorpora(AsyncAPIResource):
             ),
         )
 
+    @deprecated("delete() is deprecated by the API: see its docstring")
     async def delete(
         self,
         *,
@@ -292,7 +301,7 @@ class AsyncCorpora(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes a `Corpus`.
+        """Deprecated by the API. Deletes a `Corpus`.
 
         Args:
             name: The resource name of the `Corpus`.
@@ -319,6 +328,7 @@ class AsyncCorpora(AsyncAPIResource):
             ),
         )
 
+    @deprecated("list() is deprecated by the API: see its docstring")
     def list(
         self,
         *,
@@ -329,7 +339,7 @@ class AsyncCorpora(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[types.ListCorporaResponse, types.Corpus]:
-        """Lists all `Corpora` owned by the user.
+        """Deprecated by the API. Lists all `Corpora` owned by the user.
 
         Args:
             page_size: The maximum number of `Corpora` to return (per page).
@@ -363,18 +373,18 @@ class CorporaWithRawResponse:
     """Each method of `Corpora` returning an `APIResponse` (pagers already expose each page)."""
 
     def __init__(self, resource: Corpora) -> None:
-        self.create = to_raw_response_wrapper(resource.create)
-        self.get = to_raw_response_wrapper(resource.get)
-        self.delete = to_raw_response_wrapper(resource.delete)
+        self.create = to_raw_response_wrapper(resource.create)  # type: ignore[deprecated, unused-ignore]
+        self.get = to_raw_response_wrapper(resource.get)  # type: ignore[deprecated, unused-ignore]
+        self.delete = to_raw_response_wrapper(resource.delete)  # type: ignore[deprecated, unused-ignore]
 
 
 class AsyncCorporaWithRawResponse:
     """Each method of `AsyncCorpora` returning an `APIResponse` (pagers already expose each page)."""
 
     def __init__(self, resource: AsyncCorpora) -> None:
-        self.create = async_to_raw_response_wrapper(resource.create)
-        self.get = async_to_raw_response_wrapper(resource.get)
-        self.delete = async_to_raw_response_wrapper(resource.delete)
+        self.create = async_to_raw_response_wrapper(resource.create)  # type: ignore[deprecated, unused-ignore]
+        self.get = async_to_raw_response_wrapper(resource.get)  # type: ignore[deprecated, unused-ignore]
+        self.delete = async_to_raw_response_wrapper(resource.delete)  # type: ignore[deprecated, unused-ignore]
 
 
 class CreateOptions(TypedDict, total=False):

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from typing_extensions import deprecated
+
 from .. import types
 from .._core import (
     NOT_GIVEN,
@@ -137,6 +139,7 @@ class Models(SyncAPIResource):
             ),
         )
 
+    @deprecated("generate_answer() is deprecated by the API: see its docstring")
     def generate_answer(
         self,
         *,
@@ -158,7 +161,8 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateAnswerResponse:
-        """Generates a grounded answer from the model given an input `GenerateAnswerRequest`.
+        """Deprecated by the API. Generates a grounded answer from the model given an input
+        `GenerateAnswerRequest`.
 
         Args:
             model: The name of the `Model` to use for generating the grounded response.
@@ -721,6 +725,7 @@ class AsyncModels(AsyncAPIResource):
             ),
         )
 
+    @deprecated("generate_answer() is deprecated by the API: see its docstring")
     async def generate_answer(
         self,
         *,
@@ -742,7 +747,8 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateAnswerResponse:
-        """Generates a grounded answer from the model given an input `GenerateAnswerRequest`.
+        """Deprecated by the API. Generates a grounded answer from the model given an input
+        `GenerateAnswerRequest`.
 
         Args:
             model: The name of the `Model` to use for generating the grounded response.
@@ -1228,7 +1234,7 @@ class ModelsWithRawResponse:
 
     def __init__(self, resource: Models) -> None:
         self.generate_content = to_raw_response_wrapper(resource.generate_content)
-        self.generate_answer = to_raw_response_wrapper(resource.generate_answer)
+        self.generate_answer = to_raw_response_wrapper(resource.generate_answer)  # type: ignore[deprecated, unused-ignore]
         self.stream_generate_content = to_raw_response_wrapper(resource.stream_generate_content)
         self.embed_content = to_raw_response_wrapper(resource.embed_content)
         self.batch_embed_contents = to_raw_response_wrapper(resource.batch_embed_contents)
@@ -1245,7 +1251,7 @@ class AsyncModelsWithRawResponse:
 
     def __init__(self, resource: AsyncModels) -> None:
         self.generate_content = async_to_raw_response_wrapper(resource.generate_content)
-        self.generate_answer = async_to_raw_response_wrapper(resource.generate_answer)
+        self.generate_answer = async_to_raw_response_wrapper(resource.generate_answer)  # type: ignore[deprecated, unused-ignore]
         self.stream_generate_content = async_to_raw_response_wrapper(
             resource.stream_generate_content
         )

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, TypedDict
 
+from typing_extensions import deprecated
+
 from .. import types
 from .._core import (
     NOT_GIVEN,
@@ -292,6 +294,7 @@ class TunedModels(SyncAPIResource):
             ),
         )
 
+    @deprecated("get() is deprecated by the API: see its docstring")
     def get(
         self,
         *,
@@ -301,7 +304,7 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.TunedModel:
-        """Gets information about a specific TunedModel.
+        """Deprecated by the API. Gets information about a specific TunedModel.
 
         Args:
             name: The resource name of the model.
@@ -321,6 +324,7 @@ class TunedModels(SyncAPIResource):
             ),
         )
 
+    @deprecated("list() is deprecated by the API: see its docstring")
     def list(
         self,
         *,
@@ -332,7 +336,7 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> SyncPager[types.ListTunedModelsResponse, types.TunedModel]:
-        """Lists created tuned models.
+        """Deprecated by the API. Lists created tuned models.
 
         Args:
             page_size: The maximum number of `TunedModels` to return (per page).
@@ -364,6 +368,7 @@ class TunedModels(SyncAPIResource):
             ),
         )
 
+    @deprecated("create() is deprecated by the API: see its docstring")
     def create(
         self,
         *,
@@ -384,7 +389,7 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[types.TunedModel]:
-        """Creates a tuned model.
+        """Deprecated by the API. Creates a tuned model.
 
         Args:
             tuning_task: The tuning task that creates the tuned model.
@@ -434,6 +439,7 @@ class TunedModels(SyncAPIResource):
             ),
         )
 
+    @deprecated("patch() is deprecated by the API: see its docstring")
     def patch(
         self,
         *,
@@ -455,7 +461,7 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.TunedModel:
-        """Updates a tuned model.
+        """Deprecated by the API. Updates a tuned model.
 
         Args:
             name: The tuned model name.
@@ -505,6 +511,7 @@ class TunedModels(SyncAPIResource):
             ),
         )
 
+    @deprecated("delete() is deprecated by the API: see its docstring")
     def delete(
         self,
         *,
@@ -514,7 +521,7 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes a tuned model.
+        """Deprecated by the API. Deletes a tuned model.
 
         Args:
             name: The resource name of the model.
@@ -810,6 +817,7 @@ class AsyncTunedModels(AsyncAPIResource):
             ),
         )
 
+    @deprecated("get() is deprecated by the API: see its docstring")
     async def get(
         self,
         *,
@@ -819,7 +827,7 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.TunedModel:
-        """Gets information about a specific TunedModel.
+        """Deprecated by the API. Gets information about a specific TunedModel.
 
         Args:
             name: The resource name of the model.
@@ -839,6 +847,7 @@ class AsyncTunedModels(AsyncAPIResource):
             ),
         )
 
+    @deprecated("list() is deprecated by the API: see its docstring")
     def list(
         self,
         *,
@@ -850,7 +859,7 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[types.ListTunedModelsResponse, types.TunedModel]:
-        """Lists created tuned models.
+        """Deprecated by the API. Lists created tuned models.
 
         Args:
             page_size: The maximum number of `TunedModels` to return (per page).
@@ -882,6 +891,7 @@ class AsyncTunedModels(AsyncAPIResource):
             ),
         )
 
+    @deprecated("create() is deprecated by the API: see its docstring")
     async def create(
         self,
         *,
@@ -902,7 +912,7 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[types.TunedModel]:
-        """Creates a tuned model.
+        """Deprecated by the API. Creates a tuned model.
 
         Args:
             tuning_task: The tuning task that creates the tuned model.
@@ -952,6 +962,7 @@ class AsyncTunedModels(AsyncAPIResource):
             ),
         )
 
+    @deprecated("patch() is deprecated by the API: see its docstring")
     async def patch(
         self,
         *,
@@ -973,7 +984,7 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.TunedModel:
-        """Updates a tuned model.
+        """Deprecated by the API. Updates a tuned model.
 
         Args:
             name: The tuned model name.
@@ -1023,6 +1034,7 @@ class AsyncTunedModels(AsyncAPIResource):
             ),
         )
 
+    @deprecated("delete() is deprecated by the API: see its docstring")
     async def delete(
         self,
         *,
@@ -1032,7 +1044,7 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes a tuned model.
+        """Deprecated by the API. Deletes a tuned model.
 
         Args:
             name: The resource name of the model.
@@ -1100,10 +1112,10 @@ class TunedModelsWithRawResponse:
         self.stream_generate_content = to_raw_response_wrapper(resource.stream_generate_content)
         self.batch_generate_content = to_raw_response_wrapper(resource.batch_generate_content)
         self.async_batch_embed_content = to_raw_response_wrapper(resource.async_batch_embed_content)
-        self.get = to_raw_response_wrapper(resource.get)
-        self.create = to_raw_response_wrapper(resource.create)
-        self.patch = to_raw_response_wrapper(resource.patch)
-        self.delete = to_raw_response_wrapper(resource.delete)
+        self.get = to_raw_response_wrapper(resource.get)  # type: ignore[deprecated, unused-ignore]
+        self.create = to_raw_response_wrapper(resource.create)  # type: ignore[deprecated, unused-ignore]
+        self.patch = to_raw_response_wrapper(resource.patch)  # type: ignore[deprecated, unused-ignore]
+        self.delete = to_raw_response_wrapper(resource.delete)  # type: ignore[deprecated, unused-ignore]
         self.transfer_ownership = to_raw_response_wrapper(resource.transfer_ownership)
 
 
@@ -1119,10 +1131,10 @@ class AsyncTunedModelsWithRawResponse:
         self.async_batch_embed_content = async_to_raw_response_wrapper(
             resource.async_batch_embed_content
         )
-        self.get = async_to_raw_response_wrapper(resource.get)
-        self.create = async_to_raw_response_wrapper(resource.create)
-        self.patch = async_to_raw_response_wrapper(resource.patch)
-        self.delete = async_to_raw_response_wrapper(resource.delete)
+        self.get = async_to_raw_response_wrapper(resource.get)  # type: ignore[deprecated, unused-ignore]
+        self.create = async_to_raw_response_wrapper(resource.create)  # type: ignore[deprecated, unused-ignore]
+        self.patch = async_to_raw_response_wrapper(resource.patch)  # type: ignore[deprecated, unused-ignore]
+        self.delete = async_to_raw_response_wrapper(resource.delete)  # type: ignore[deprecated, unused-ignore]
         self.transfer_ownership = async_to_raw_response_wrapper(resource.transfer_ownership)
 
 

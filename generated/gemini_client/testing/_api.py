@@ -12,10 +12,10 @@ from ._fake import FakeBase, MethodFake, ResourceFake, Route
 ROUTES: tuple[Route, ...] = (
     Route(
         access=["auth_tokens"],
-        resource=["authTokens"],
+        resource=["auth_tokens"],
         method="create",
         http_method="POST",
-        version="v1alpha",
+        version="v1beta",
         path="auth_tokens",
         prefixes={},
         kind="plain",
@@ -412,6 +412,74 @@ ROUTES: tuple[Route, ...] = (
         kind="stream",
         response="GenerateContentResponse",
         request="GenerateContentRequest",
+        metadata="",
+        items="",
+        next_page_token="",
+        upload=False,
+        stream_flag="",
+    ),
+    Route(
+        access=["environments"],
+        resource=["environments"],
+        method="get",
+        http_method="GET",
+        version="v1beta",
+        path="environments/{id}:get",
+        prefixes={"id": ""},
+        kind="plain",
+        response="EnvironmentObject",
+        request="",
+        metadata="",
+        items="",
+        next_page_token="",
+        upload=False,
+        stream_flag="",
+    ),
+    Route(
+        access=["environments"],
+        resource=["environments"],
+        method="list",
+        http_method="GET",
+        version="v1beta",
+        path="environments:list",
+        prefixes={},
+        kind="paginate",
+        response="ListEnvironmentsResponse",
+        request="",
+        metadata="",
+        items="environments",
+        next_page_token="nextPageToken",
+        upload=False,
+        stream_flag="",
+    ),
+    Route(
+        access=["environments"],
+        resource=["environments"],
+        method="create",
+        http_method="POST",
+        version="v1beta",
+        path="environments:create",
+        prefixes={},
+        kind="plain",
+        response="EnvironmentObject",
+        request="CreateEnvironmentRequest",
+        metadata="",
+        items="",
+        next_page_token="",
+        upload=False,
+        stream_flag="",
+    ),
+    Route(
+        access=["environments"],
+        resource=["environments"],
+        method="delete",
+        http_method="DELETE",
+        version="v1beta",
+        path="environments/{id}:delete",
+        prefixes={"id": ""},
+        kind="empty",
+        response="",
+        request="",
         metadata="",
         items="",
         next_page_token="",
@@ -1512,6 +1580,15 @@ class FileSearchStoresFake(ResourceFake):
     import_file: MethodFake[dict[str, Any]]
 
 
+class EnvironmentsFake(ResourceFake):
+    """`fake.environments`: the `environments` resource."""
+
+    get: MethodFake[types.EnvironmentObject]
+    list: MethodFake[types.ListEnvironmentsResponse]
+    create: MethodFake[types.EnvironmentObject]
+    delete: MethodFake[None]
+
+
 class DynamicFake(ResourceFake):
     """`fake.dynamic`: the `dynamic` resource."""
 
@@ -1568,7 +1645,7 @@ class BatchesFake(ResourceFake):
 
 
 class AuthTokensFake(ResourceFake):
-    """`fake.auth_tokens`: the `authTokens` resource."""
+    """`fake.auth_tokens`: the `auth_tokens` resource."""
 
     create: MethodFake[types.AuthToken]
 
@@ -1581,6 +1658,7 @@ class FakeAPI(FakeBase):
     cached_contents: CachedContentsFake
     corpora: CorporaFake
     dynamic: DynamicFake
+    environments: EnvironmentsFake
     file_search_stores: FileSearchStoresFake
     files: FilesFake
     generated_files: GeneratedFilesFake
