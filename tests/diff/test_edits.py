@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from codegen.diff.rules import RULES
+from codegen.compare.rules import DIFF as RULES
 
 from .conftest import SPEC, Run, SpecFiles
 

@@ -10,7 +10,7 @@ import pytest
 
 from codegen.diff.compare import diff, reachable
 from codegen.spec.loader import load_spec
-from codegen.diff.rules import RULES
+from codegen.compare.rules import DIFF as RULES
 from codegen.diff.sources import Side
 from codegen.spec.model import (
     EnumType,
@@ -57,7 +57,7 @@ NON_BREAKING = {
 
 
 def test_every_rule_has_its_chosen_level() -> None:
-    docs = {r.id for r in RULES.values() if r.kind == "docs"}
+    docs = {r.id for r in RULES.values() if r.change == "docs"}
     assert BREAKING | WARNING | NON_BREAKING | docs == set(RULES)
     for ids, level in (
         (BREAKING, "breaking"),
