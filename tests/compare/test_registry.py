@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,12 @@ import pytest
 from codegen.compare import docs
 from codegen.compare.rules import DIFF, DRIFT, TABLE, Check, Rule
 from codegen.diff import compare as diff_compare
+from codegen.diff.compare import diff
+from codegen.diff.sources import Side
+from codegen.discovery.load import load_discovery
+from codegen.discovery.normalise import normalise
 from codegen.drift import compare as drift_compare
+from codegen.spec.loader import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 WALKERS = {"diff": diff_compare, "drift": drift_compare}
@@ -85,3 +91,34 @@ def test_a_stale_table_is_found_and_rewritten(tmp_path: Path) -> None:
 def test_a_doc_without_markers_is_refused() -> None:
     with pytest.raises(ValueError, match="no <!-- rules:begin"):
         docs.rendered("# no table here\n", "drift", "docs/drift.md")
+
+
+def _pattern(rule: Rule) -> re.Pattern[str]:
+    """The rule's template as a regex: its text literal, each placeholder any text."""
+    parts = [
+        re.escape(literal) + ("(.*?)" if name is not None else "")
+        for literal, name, _, _ in string.Formatter().parse(rule.message)
+    ]
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def test_every_message_of_both_commands_is_its_rules_template() -> None:
+    """Real comparisons (the spec against both pinned documents, and one document against the
+    other): each message is its rule's template filled in, so the registry words everything."""
+    spec = load_spec(ROOT / "spec")
+    data = ROOT / "tests" / "data"
+    old, new = (
+        normalise(load_discovery(data / f"generativelanguage.v1beta.{rev}.json").doc).spec
+        for rev in ("20260522", "20260529")
+    )
+    used: set[tuple[str, str]] = set()
+    for api in (old, new):
+        for f in drift_compare.compare(api, spec):
+            assert _pattern(DRIFT[f.kind]).fullmatch(f.message), (f.kind, f.message)
+            used.add(("drift", f.kind))
+    for base, head in ((spec, new), (old, new), (new, old)):
+        for c in diff(Side("base", base), Side("head", head)):
+            assert _pattern(DIFF[c.rule]).fullmatch(c.message), (c.rule, c.message)
+            used.add(("diff", c.rule))
+    assert len({r for check, r in used if check == "drift"}) >= 5
+    assert len({r for check, r in used if check == "diff"}) >= 15
