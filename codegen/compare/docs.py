@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .rules import TABLE, Check, Rule
+from .rules import NOT_COMPARED, TABLE, Check, Rule
 
 BEGIN = "<!-- rules:begin (generated from codegen/compare/rules.py) -->"
 END = "<!-- rules:end -->"
@@ -32,9 +32,12 @@ _HEADERS: dict[Check, str] = {
 
 
 def table(check: Check) -> str:
-    """The markdown table of one check's rules, in registry order."""
-    rows = [_row(r) for r in TABLE if r.check == check]
-    return "\n".join([_HEADERS[check], *rows]) + "\n"
+    """The markdown table of one check's rules, in registry order, and what it leaves alone."""
+    lines = [_HEADERS[check], *(_row(r) for r in TABLE if r.check == check)]
+    if NOT_COMPARED[check]:
+        lines += ["", "Left alone on purpose:", "", "| trait | why |", "|---|---|"]
+        lines += [f"| `{k}` | {_cell(why)} |" for k, why in NOT_COMPARED[check].items()]
+    return "\n".join(lines) + "\n"
 
 
 def rendered(text: str, check: Check, name: str) -> str:

@@ -288,6 +288,15 @@ class _Differ:
                 old=a.base_url,
                 new=b.base_url,
             )
+        if a.version != b.version:
+            self.add(
+                "service-version-changed",
+                sym,
+                la("version"),
+                lb("version"),
+                old=a.version,
+                new=b.version,
+            )
         if a.auth_header != b.auth_header:
             self.add(
                 "service-auth-header-changed",
@@ -509,6 +518,13 @@ class _Differ:
                 sym,
                 la("upload"),
                 lb("upload"),
+            )
+        if a.download != b.download:
+            self.add(
+                "method-download-added" if b.download else "method-download-removed",
+                sym,
+                la("download"),
+                lb("download"),
             )
         if a.deprecated != b.deprecated:
             if b.deprecated:

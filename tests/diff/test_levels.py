@@ -36,6 +36,7 @@ BREAKING = {
     "method-streaming-removed", "method-pagination-added", "method-pagination-removed",
     "method-pagination-changed", "method-long-running-added", "method-long-running-removed",
     "method-long-running-changed", "method-upload-added", "method-upload-removed",
+    "method-download-added", "method-download-removed", "service-version-changed",
     "parameter-removed", "new-required-parameter", "parameter-became-required",
     "parameter-type-changed", "parameter-prefix-changed", "type-removed", "type-renamed",
     "type-kind-changed", "field-removed", "new-required-request-field", "field-type-changed",
