@@ -6,7 +6,8 @@ head type) of one comparison and the renames among them, found two ways:
 
 - through uses (`link`, `same_ref`; drift): the types met at the same place on both sides (a
   method's request, a field's type) are the same type, whatever their names. An object whose head
-  name is the name of *another* base type is a changed type, not a rename; an enum is matched
+  name is the name *another* base type stands for (its own, or its `discovery:` name) is a changed
+  type, not a rename; an enum is matched
   whatever its name, and never reported renamed (Discovery's enum names are made up).
 - by structure (`by_shape`; diff): a type gone from the base and a type new in the head with the
   same fields and field types (renames inside applied) or the same enum values, each the only
@@ -21,6 +22,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
+from codegen.drift.names import discovery_names, google_name
 from codegen.spec.model import EnumType, Method, ObjectType, Spec, TypeDef, TypeRef
 
 
@@ -44,6 +46,8 @@ class TypeMatch:
         self.renamed: dict[tuple[str, str], None] = {}  # pairs that are one type under two names
         self.sites: dict[tuple[str, str], list[str]] = {}  # enum pairs: the fields they were met at
         self.queue: list[tuple[str, str]] = []  # new pairs whose insides are still to compare
+        # Head name -> the base type standing for it: its own name, or the one its `discovery:` says.
+        self.stands_for = discovery_names(base)
 
     def pair(self, b: str, h: str) -> None:
         if (b, h) not in self.pairs:
@@ -65,8 +69,9 @@ class TypeMatch:
             return bt is None and ht is None
         if isinstance(bt, EnumType) != isinstance(ht, EnumType):
             return False
-        if isinstance(bt, ObjectType) and h != b:
-            if h in self.base.types:
+        if isinstance(bt, ObjectType) and h != google_name(bt):
+            other = self.stands_for.get(h)
+            if other is not None and other != b:
                 return False  # the head uses another type the base knows
             self.renamed.setdefault((b, h), None)
         if isinstance(bt, EnumType) and site is not None:

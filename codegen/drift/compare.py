@@ -40,6 +40,7 @@ from codegen.spec.model import (
 from codegen.compare.match import TypeMatch, rename_ref
 
 from .findings import KINDS, Finding, Subject, Suggestion
+from .names import collision_name, google_name
 
 S = TypeVar("S", bound=Subject)
 
@@ -234,9 +235,10 @@ class _Compare:
                 self.resource_missing(path, ar, spec_res, api_res)
         self.drain()
         # Spec types no method reaches: match them by name.
-        for name, _st in self.spec.types.items():
-            if name not in self.s2a and name in self.api.types and name not in self.a2s:
-                self.match.link(name, name, None)
+        for name, st in self.spec.types.items():
+            gname = google_name(st)
+            if name not in self.s2a and gname in self.api.types and gname not in self.a2s:
+                self.match.link(name, gname, None)
                 self.drain()
         for s, a in self.match.renamed:
             self.add("type-renamed", s, f"types.{s}", self.api.types[a].loc.path, new=a)
@@ -583,9 +585,7 @@ class _Compare:
         # Names for the new types: the API's, unless the spec already uses it for something else.
         taken = set(self.spec.types)
         for a in vias:
-            name, n = a, 2
-            while name in taken:
-                name, n = f"{a}{n}", n + 1
+            name = collision_name(a, self.api.types[a], taken) or a  # None: the loader refuses it
             taken.add(name)
             self.new_names[a] = name
         for a, why in vias.items():
@@ -636,9 +636,14 @@ class _Compare:
                 node,
                 name=self.api_name(node.name),
                 fields=tuple(self.in_spec_names(f) for f in node.fields),
+                discovery=node.name if self.api_name(node.name) != node.name else "",
             )
         elif isinstance(node, EnumType):
-            out = replace(node, name=self.api_name(node.name))
+            out = replace(
+                node,
+                name=self.api_name(node.name),
+                discovery=node.name if self.api_name(node.name) != node.name else "",
+            )
         else:
             assert isinstance(node, EnumValue)
             out = node

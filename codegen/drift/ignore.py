@@ -28,7 +28,7 @@ from typing import Literal
 
 from codegen.spec.errors import Problem, SpecError, did_you_mean
 from codegen.spec.loader import shown_path
-from codegen.spec.model import NOWHERE, Location
+from codegen.spec.model import NOWHERE, Location, Spec
 from codegen.spec.yamlnodes import Node, read_yaml
 
 from .findings import KINDS, Finding
@@ -56,9 +56,10 @@ class Rule:
         if self.section == "spec_only" and f.side != "spec":
             return False
         wild = _WILD.search(self.pattern) is not None
-        return any(
-            fnmatchcase(p, self.pattern) if wild else p == self.pattern for p in _prefixes(f.key)
-        )
+        # A spec_only rule names what the API lacks: once the API describes it, the rule is stale
+        # and silences nothing (not the differences inside it), so it matches the whole key only.
+        keys = [f.key] if self.section == "spec_only" else _prefixes(f.key)
+        return any(fnmatchcase(p, self.pattern) if wild else p == self.pattern for p in keys)
 
 
 @dataclass(frozen=True)
@@ -248,4 +249,30 @@ def apply(findings: Iterable[Finding], rules: Rules) -> Outcome:
             out.spec_only.append(Judged(f, "spec-only", rule))
     used = set(direct.values())
     out.unused.extend(r for r in rules.rules if r not in used)
+    return out
+
+
+# -- stale rules ---------------------------------------------------------------------------------
+
+
+def names_in(spec: Spec) -> set[str]:
+    """Every name a rule can name in the spec: types, resource paths, `resource.method`."""
+    out = set(spec.types)
+    for path, r in spec.all_resources():
+        out.add(path)
+        out.update(f"{path}.{m.name}" for m in r.methods)
+    return out
+
+
+def now_described(outcome: Outcome, spec: Spec) -> list[Rule]:
+    """The `spec_only` rules that matched nothing although the spec has what they name: the
+    Discovery document describes it now (its differences are drift), so the rule is stale."""
+    names = names_in(spec)
+    out = []
+    for rule in outcome.unused:
+        if rule.section != "spec_only":
+            continue
+        wild = _WILD.search(rule.pattern) is not None
+        if any(fnmatchcase(n, rule.pattern) if wild else n == rule.pattern for n in names):
+            out.append(rule)
     return out

@@ -126,6 +126,8 @@ def type_data(t: TypeDef) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if t.description:
         data["description"] = t.description
+    if t.discovery:
+        data["discovery"] = t.discovery
     if t.deprecated:
         data["deprecated"] = True
     if isinstance(t, ObjectType):

@@ -40,7 +40,7 @@ HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _TOP_KEYS = ("service", "types", "resources")
 _SERVICE_KEYS = ("name", "title", "description", "base_url", "version", "auth")
 _AUTH_KEYS = ("header", "env")
-_TYPE_KEYS = ("description", "deprecated", "fields", "enum")
+_TYPE_KEYS = ("description", "discovery", "deprecated", "fields", "enum")
 _FIELD_KEYS = ("type", "description", "required", "output_only", "deprecated")
 _ENUM_VALUE_KEYS = ("description", "deprecated")
 _RESOURCE_KEYS = ("description", "methods", "resources")
@@ -331,6 +331,7 @@ class _Builder:
             return None
         description = self.text(items, "description")
         deprecated = self.flag(items, "deprecated")
+        discovery = self.discovery_name(items)
         if ("fields" in items) == ("enum" in items):
             self.problem(node, "a type has exactly one of 'fields' (an object) or 'enum' (an enum)")
             return None
@@ -341,7 +342,7 @@ class _Builder:
                     vnode, value, naming.ENUM_VALUE, "enum value", "UPPER_SNAKE like 'STOP'"
                 ):
                     values.append(self.read_enum_value(value, vnode))
-            return EnumType(name, tuple(values), description, deprecated, node.loc)
+            return EnumType(name, tuple(values), description, deprecated, node.loc, discovery)
         fields = []
         for fname, fnode in self.entries(items["fields"], "fields").items():
             if self.name_ok(
@@ -350,7 +351,15 @@ class _Builder:
                 f = self.read_field(fname, fnode)
                 if f is not None:
                     fields.append(f)
-        return ObjectType(name, tuple(fields), description, deprecated, node.loc)
+        return ObjectType(name, tuple(fields), description, deprecated, node.loc, discovery)
+
+    def discovery_name(self, items: dict[str, Node]) -> str:
+        """`discovery:` Google's name for a type the spec names otherwise (drift matches by it)."""
+        name = self.text(items, "discovery")
+        if name and not naming.TYPE_NAME.match(name):
+            self.problem(items["discovery"], f"invalid Discovery type name: {name!r}")
+            return ""
+        return name
 
     def read_enum_value(self, value: str, node: Node) -> EnumValue:
         if node.kind == "scalar":

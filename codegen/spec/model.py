@@ -86,6 +86,7 @@ class ObjectType:
     description: str = ""
     deprecated: bool = False
     loc: Location = NOWHERE
+    discovery: str = ""  # Google's name for it, when the spec's differs (a name the spec held)
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -106,6 +107,7 @@ class EnumType:
     description: str = ""
     deprecated: bool = False
     loc: Location = NOWHERE
+    discovery: str = ""  # Google's name for it, when the spec's differs (a name the spec held)
 
 
 TypeDef = Union[ObjectType, EnumType]

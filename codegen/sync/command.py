@@ -17,11 +17,9 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
-import shutil
 import sys
-import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +28,16 @@ from codegen.diff.report import render as render_diff
 from codegen.diff.sources import Side
 from codegen.discovery.load import DiscoveryError
 from codegen.drift.command import check_spec
-from codegen.drift.ignore import FILE_NAME, load_rules
-from codegen.drift.report import clean, md
+from codegen.drift.ignore import FILE_NAME, load_rules, now_described
+from codegen.drift.report import clean, md, snippets
 from codegen.drift.source import DEFAULT_URL, read_source
-from codegen.spec.errors import Problem, SpecError
-from codegen.spec.loader import load_spec, shown_path
-from codegen.spec.model import Location, Spec
+from codegen.drift.findings import Finding
+from codegen.spec.errors import SpecError
+from codegen.spec.loader import load_spec
 
 from .edit import EditError
 from .plan import Plan, plan
+from .settle import settle, temporary
 
 EXIT_OK, EXIT_PERSON, EXIT_BAD_INPUT = 0, 1, 2
 FORMATS = ("text", "markdown")
@@ -52,32 +51,11 @@ class Outcome:
     changes: list[Change]
     wrote: bool
     generated: str = ""  # "regenerated generated/ (1.2s)"
+    stale: list[str] = field(default_factory=list)  # other rules that matched nothing
 
     @property
     def exit_code(self) -> int:
         return EXIT_PERSON if self.plan.manual else EXIT_OK
-
-
-def _load_copy(spec_dir: Path, texts: dict[str, str], tmp: Path) -> tuple[Spec, str]:
-    """The spec with `texts` written over a copy of it; the copy's prefix to strip from locations."""
-    shown = shown_path(spec_dir)
-    copy = tmp / (shown.lstrip(os.sep) if os.path.isabs(shown) else shown)
-    shutil.copytree(spec_dir, copy, ignore=shutil.ignore_patterns(".*"))
-    for name, text in texts.items():
-        target = copy / Path(name).name
-        target.write_text(text, encoding="utf-8")
-    prefix = shown_path(tmp) + os.sep
-    try:
-        return load_spec(copy), prefix
-    except SpecError as e:  # name the real files, not the copy
-        raise SpecError(
-            [
-                Problem(
-                    Location(p.loc.file.replace(prefix, "", 1), p.loc.line, p.loc.path), p.message
-                )
-                for p in e.problems
-            ]
-        ) from None
 
 
 def _write(path: Path, text: str) -> None:
@@ -99,21 +77,35 @@ def sync(
     discovery = read_source(source, warn=warn, name=spec.service.name, version=spec.service.version)
     rules = load_rules(spec_dir / FILE_NAME)
     found = check_spec(spec, discovery, spec_dir / FILE_NAME)
-    the_plan = plan(spec, spec_dir, found.outcome.drift, rules, discovery.revision)
-    texts = {
-        n: t
-        for n, t in the_plan.texts.items()
-        if not Path(n).is_file() or Path(n).read_text(encoding="utf-8") != t
-    }
-    the_plan.texts = texts
+    findings = found.outcome.drift
+
+    def make_plan(chosen: list[Finding]) -> Plan:
+        return plan(
+            spec,
+            spec_dir,
+            chosen,
+            rules,
+            discovery.revision,
+            hand_written=found.outcome.spec_only,
+            stale=now_described(found.outcome, spec),
+        )
+
     changes: list[Change] = []
-    outcome = Outcome(the_plan, discovery.revision, discovery.source, changes, wrote=False)
-    if not texts:
-        return outcome
-    with tempfile.TemporaryDirectory(prefix="codegen-sync-") as tmp:
-        after, prefix = _load_copy(spec_dir, texts, Path(tmp))
+    with temporary() as tmp:
+        settled = settle(spec_dir, findings, make_plan, Path(tmp))
+        texts = settled.plan.texts
+        outcome = Outcome(settled.plan, discovery.revision, discovery.source, changes, wrote=False)
+        described = now_described(found.outcome, spec)
+        outcome.stale = [
+            f"{r.loc.file_line}: {r.section}: {r.pattern}"
+            for r in found.outcome.unused
+            if r not in described
+        ]
+        if settled.after is None:
+            return outcome
         outcome.changes = diff(
-            Side("spec before sync", spec), Side("spec after sync", after, strip=prefix)
+            Side("spec before sync", spec),
+            Side("spec after sync", settled.after, strip=settled.prefix),
         )
     if dry_run:
         return outcome
@@ -144,7 +136,7 @@ def sync(
 def text_report(o: Outcome, *, dry_run: bool) -> str:
     p = o.plan
     lines = [clean(f"codegen sync: Discovery revision {o.revision or '?'} ({o.source})")]
-    if not p.applied and not p.manual:
+    if not p.applied and not p.manual and not p.retired:
         lines.append("the spec describes the document: nothing to do")
         return "\n".join(lines) + "\n"
     verb = "would apply" if dry_run else "applied"
@@ -155,11 +147,17 @@ def text_report(o: Outcome, *, dry_run: bool) -> str:
     )
     for a in p.applied:
         lines.append(clean(f"  + {a.finding.key} [{a.finding.kind}] -> {a.file}"))
+    if p.retired:
+        lines.append(f"{'would retire' if dry_run else 'retired'} ({len(p.retired)}):")
+        lines += [clean(f"  - {r}") for r in p.retired]
     if p.manual:
         lines.append(f"needs a person, not applied ({len(p.manual)}):")
         for f, why in p.manual:
             lines.append(clean(f"  ! {f}"))
             lines.append(clean(f"      [{f.kind}] {why}"))
+            for snip in snippets([f]):
+                lines.append(clean(f"      suggested, in {snip.file} under {snip.key}:"))
+                lines += [clean("        " + line) for line in snip.yaml.rstrip("\n").split("\n")]
     if dry_run and p.texts:
         lines.append("")
         for name, new in sorted(p.texts.items()):
@@ -168,6 +166,9 @@ def text_report(o: Outcome, *, dry_run: bool) -> str:
                 old.splitlines(), new.splitlines(), f"a/{name}", f"b/{name}", lineterm="", n=1
             ):
                 lines.append(clean(line))
+    if o.stale:
+        lines.append("rules that matched nothing (stale? remove them by hand):")
+        lines += [clean(f"  ? {r}") for r in o.stale]
     if o.changes or p.texts:
         lines += [
             "",
@@ -181,7 +182,7 @@ def text_report(o: Outcome, *, dry_run: bool) -> str:
 def markdown_report(o: Outcome, *, dry_run: bool) -> str:
     p = o.plan
     out = [f"## codegen sync: Discovery revision {md(o.revision or '?')}", ""]
-    if not p.applied and not p.manual:
+    if not p.applied and not p.manual and not p.retired:
         out.append("The spec describes the document: nothing to do.")
         return "\n".join(out) + "\n"
     if p.applied:
@@ -192,6 +193,10 @@ def markdown_report(o: Outcome, *, dry_run: bool) -> str:
             "|---|---|---|",
         ]
         out += [f"| {md(a.finding.key)} | {md(a.finding.kind)} | {md(a.file)} |" for a in p.applied]
+        out.append("")
+    if p.retired:
+        out += [f"### {'Would retire' if dry_run else 'Retired'} ({len(p.retired)})", ""]
+        out += [f"- {md(r)}" for r in p.retired]
         out.append("")
     if p.manual:
         out += [

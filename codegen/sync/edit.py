@@ -25,7 +25,7 @@ _ORDER: dict[str, tuple[str, ...]] = {
     "file": ("service", "types", "resources"),
     "resource": ("description", "methods", "resources"),
     "method": ("http", "description", "deprecated", "params", "request", "response"),
-    "type": ("description", "deprecated", "fields", "enum"),
+    "type": ("description", "discovery", "deprecated", "fields", "enum"),
 }
 _FLOW_EMPTY = re.compile(r"^(\s*\S[^#]*?:)\s*\{\}\s*(#.*)?$")
 
@@ -102,6 +102,25 @@ class SpecFile:
                 self.at.setdefault(m.group(1), i)
         self.pending: list[tuple[int, int, str]] = []  # (position, sequence, text)
         self.created: dict[str, tuple[int, list[str]]] = {}  # new container -> (position, children)
+        self.removed: list[tuple[int, int]] = []  # line ranges to drop
+
+    def remove(self, key: str) -> bool:
+        """Drop the block of `key` (with the comment lines right above it and one blank line);
+        False when the file has no such key."""
+        if key not in self.at:
+            return False
+        start = self.at[key]
+        end = block_end(self.lines, start)
+        while start > 0 and _is_comment(self.lines[start - 1]):
+            start -= 1
+        if (
+            start > 0
+            and _is_blank(self.lines[start - 1])
+            and (end >= len(self.lines) or _is_blank(self.lines[end]))
+        ):
+            start -= 1  # the blank line that separated it goes with it
+        self.removed.append((start, end))
+        return True
 
     def _check_block_style(self, i: int) -> None:
         line = self.lines[i]
@@ -178,6 +197,9 @@ class SpecFile:
                 if pos < len(lines):
                     block += "\n"
             pending.append((pos, -1, block))
+        for start, end in self.removed:
+            for i in range(start, end):
+                lines[i] = ""  # positions of the inserts stay valid
         for pos, _, block in sorted(pending, key=lambda p: (p[0], p[1]), reverse=True):
             lines[pos:pos] = [block]
         return "".join(lines)

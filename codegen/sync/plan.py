@@ -21,9 +21,9 @@ from pathlib import Path
 from codegen import naming
 
 from codegen.discovery import topics
-from codegen.drift.compare import resource_tree
+from codegen.drift.compare import resource_tree, yaml_path
 from codegen.drift.findings import Finding
-from codegen.drift.ignore import Rules
+from codegen.drift.ignore import FILE_NAME, Judged, Rule, Rules
 from codegen.spec.emit import (
     dump,
     emit_enum_value,
@@ -47,8 +47,10 @@ from codegen.spec.model import (
     TypeDef,
 )
 
-from .edit import Insert, SpecFile
+from .edit import EditError, Insert, SpecFile
+from .renames import renames
 
+_RULE_LINE = re.compile(r"^  (\"[^\"]+\"|'[^']+'|[^\s:#][^:#]*?):")
 LONG_RUNNING = "long-running: Discovery does not say what the finished operation holds; add it by hand with long_running.response"
 
 
@@ -63,6 +65,7 @@ class Plan:
     texts: dict[str, str] = field(default_factory=dict)  # shown file name -> new text
     applied: list[Applied] = field(default_factory=list)
     manual: list[tuple[Finding, str]] = field(default_factory=list)  # and why it is not applied
+    retired: list[str] = field(default_factory=list)  # hand-written parts and rules that went
 
 
 def _names(node: object) -> list[tuple[str, re.Pattern[str]]]:
@@ -162,6 +165,12 @@ class _Planner:
     # -- each finding --------------------------------------------------------------------------
 
     def take(self, f: Finding) -> None:
+        try:
+            self._take(f)
+        except EditError as e:
+            self.plan.manual.append((f, f"{f.suggestion.file if f.suggestion else ''} {e}".strip()))
+
+    def _take(self, f: Finding) -> None:
         s = f.suggestion
         if f.category != "new" or s is None:
             self.plan.manual.append((f, "not additive: needs a person"))
@@ -225,7 +234,56 @@ class _Planner:
         assert f.suggestion is not None
         return f.suggestion.file, None
 
-    def run(self, findings: list[Finding]) -> Plan:
+    # -- what Discovery now describes ----------------------------------------------------------
+
+    def rules_file(self) -> SpecFile | None:
+        """drift-ignore.yaml for editing, its rules' lines known as `section.pattern`."""
+        path = self.spec_dir / FILE_NAME
+        if not path.is_file():
+            return None
+        f = self.file(shown_path(path))
+        if f is None:
+            return None
+        section = ""
+        for i, line in enumerate(f.lines):
+            top = re.match(r"^([A-Za-z_]+):", line)
+            if top:
+                section = top.group(1)
+            m = _RULE_LINE.match(line)
+            if m and section:
+                f.at.setdefault(f"{section}.{m.group(1).strip(chr(34) + chr(39))}", i)
+        return f
+
+    def retire_rule(self, rule: Rule, why: str) -> None:
+        f = self.rules_file()
+        if f is not None and f.remove(f"{rule.section}.{rule.pattern}"):
+            self.plan.retired.append(f"{FILE_NAME}: {rule.section} rule {rule.pattern}: {why}")
+
+    def adopt(self, findings: list[Finding], hand_written: list[Judged]) -> list[Finding]:
+        """Wire renames (see `renames`): a hand-written old one yields to Discovery's, any other
+        pair is one finding for a person. The findings left to plan."""
+        judged = {id(j.finding): j for j in hand_written}
+        skip: set[int] = set()
+        for r in renames(findings + [j.finding for j in hand_written]):
+            j = judged.get(id(r.gone))
+            if j is not None and j.rule is not None and r.gone.kind == "resource-gone":
+                gone = self.tree.get(r.gone.where)
+                f = self.file(gone.loc.file) if gone is not None else None
+                if f is not None and f.remove(yaml_path(r.gone.where)):
+                    self.plan.retired.append(
+                        f"{r.gone.where} (hand-written, {gone.loc.file if gone else ''}): "
+                        f"Discovery describes it as {r.new.where}; removed"
+                    )
+                    self.retire_rule(j.rule, f"Discovery describes {r.new.where}")
+                continue
+            skip |= {id(r.gone), id(r.new)}
+            self.plan.manual.append((replace(r.new, message=r.message), "a wire rename"))
+        return [f for f in findings if id(f) not in skip]
+
+    def run(self, findings: list[Finding], hand_written: list[Judged], stale: list[Rule]) -> Plan:
+        for rule in stale:
+            self.retire_rule(rule, "Discovery describes it now; its differences are drift")
+        findings = self.adopt(findings, hand_written)
         # Resources first (new types may live in their new files), new types after their users.
         order = {"resource-missing": 0, "type-missing": 2}
         pending = sorted(findings, key=lambda f: order.get(f.kind, 1))
@@ -254,8 +312,19 @@ class _Planner:
         return self.plan
 
 
-def plan(spec: Spec, spec_dir: Path, findings: list[Finding], rules: Rules, revision: str) -> Plan:
+def plan(
+    spec: Spec,
+    spec_dir: Path,
+    findings: list[Finding],
+    rules: Rules,
+    revision: str,
+    *,
+    hand_written: list[Judged] = (),  # type: ignore[assignment]
+    stale: list[Rule] = (),  # type: ignore[assignment]
+) -> Plan:
     """The edits for `findings` (drift's, after the ignore `rules`, which also prune new resource
-    blocks). Raises `EditError`."""
+    blocks); `hand_written`: what `spec_only` rules matched (a hand-written part Discovery now
+    describes under another wire name yields to it); `stale`: rules that matched nothing, removed
+    from drift-ignore.yaml. Raises `EditError`."""
     header = f"Added by `codegen sync` from the Discovery document, revision {revision}."
-    return _Planner(spec, spec_dir, rules, header).run(findings)
+    return _Planner(spec, spec_dir, rules, header).run(findings, list(hand_written), list(stale))

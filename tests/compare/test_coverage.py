@@ -148,7 +148,7 @@ def _changed(trait: str) -> list[Spec]:
         if type(node).__name__ != cls_name:
             continue
         value = getattr(node, attr)
-        if value in ((), "") and attr not in ("description", "prefix"):
+        if value == ():
             continue  # nothing to take away
         if (
             isinstance(node, Parameter)

@@ -1,0 +1,143 @@
+"""Apply every finding that keeps the spec loadable; list the others for a person.
+
+`plan` turns drift's additive findings into spec edits. A few of them, together or alone, can make
+a spec the loader refuses (a name another definition already holds, a shape the spec language
+cannot express). One such finding must not block the others: when the whole plan does not load,
+the candidates are split in halves until each failing one is found alone (a few loads per bad
+finding: k bad among n cost about 2 k log2 n loads), and each is listed for a person with the
+loader's reason. New types are tried before what uses them, so a field is never refused for lack
+of a type that is itself fine.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from codegen.drift.findings import Finding
+from codegen.spec.errors import Problem, SpecError
+from codegen.spec.loader import load_spec, shown_path
+from codegen.spec.model import Location, Spec
+
+from .plan import Plan
+
+Planner = Callable[[list[Finding]], Plan]
+
+
+@dataclass
+class Settled:
+    plan: Plan
+    after: Spec | None  # the spec with the plan's edits (None: nothing to edit)
+    prefix: str  # of the copy's file names, to strip from locations
+
+
+def changed(texts: dict[str, str]) -> dict[str, str]:
+    """The texts that differ from the files on disk."""
+    return {
+        n: t
+        for n, t in texts.items()
+        if not Path(n).is_file() or Path(n).read_text(encoding="utf-8") != t
+    }
+
+
+def ours(text: str, prefix: str) -> str:
+    """A message about the copy, naming the user's own files."""
+    return text.replace(prefix, "")
+
+
+def load_copy(spec_dir: Path, texts: dict[str, str], tmp: Path) -> tuple[Spec, str]:
+    """The spec with `texts` written over a fresh copy of it; the copy's prefix to strip from
+    locations. A `SpecError` names the user's files, never the copy."""
+    shown = shown_path(spec_dir)
+    copy = tmp / (shown.lstrip(os.sep) if os.path.isabs(shown) else shown)
+    if copy.exists():
+        shutil.rmtree(copy)
+    shutil.copytree(spec_dir, copy, ignore=shutil.ignore_patterns(".*"))
+    for name, text in texts.items():
+        (copy / Path(name).name).write_text(text, encoding="utf-8")
+    prefix = shown_path(tmp) + os.sep
+    try:
+        return load_spec(copy), prefix
+    except SpecError as e:
+        raise SpecError(
+            [
+                Problem(
+                    Location(ours(p.loc.file, prefix), p.loc.line, p.loc.path),
+                    ours(p.message, prefix),
+                )
+                for p in e.problems
+            ]
+        ) from None
+
+
+def _in_order(findings: list[Finding]) -> list[Finding]:
+    """New types first, each after the new types its fields use; then everything else."""
+    types = {f.where: f for f in findings if f.kind == "type-missing"}
+    needs: dict[str, set[str]] = {name: set() for name in types}
+    for f in types.values():
+        for user in f.via:
+            if user in needs:
+                needs[user].add(f.where)
+    out: list[Finding] = []
+    done: set[str] = set()
+    while len(done) < len(types):
+        ready = [n for n in types if n not in done and needs[n] <= done]
+        for n in ready or [next(n for n in types if n not in done)]:  # a cycle: any order
+            done.add(n)
+            out.append(types[n])
+    return out + [f for f in findings if f.kind != "type-missing"]
+
+
+def settle(spec_dir: Path, findings: list[Finding], make_plan: Planner, tmp: Path) -> Settled:
+    """The largest plan (by halving) whose result loads, with the refused findings moved to
+    `plan.manual` with the loader's first reason."""
+    first = make_plan(findings)
+    first.texts = changed(first.texts)
+    if not first.texts:
+        return Settled(first, None, "")
+    try:
+        after, prefix = load_copy(spec_dir, first.texts, tmp)
+        return Settled(first, after, prefix)
+    except SpecError:
+        pass
+    chosen = {id(a.finding) for a in first.applied}
+    fixed = [f for f in findings if id(f) not in chosen]
+    candidates = _in_order([a.finding for a in first.applied])
+    accepted: list[Finding] = []
+    refused: list[tuple[Finding, str]] = []
+
+    def loads(group: list[Finding]) -> str | None:
+        p = make_plan(fixed + accepted + group)
+        try:
+            load_copy(spec_dir, changed(p.texts), tmp)
+        except SpecError as e:
+            return str(e.problems[0]) if e.problems else "the spec would not load"
+        return None
+
+    def halve(group: list[Finding]) -> None:
+        why = loads(group)
+        if why is None:
+            accepted.extend(group)
+        elif len(group) == 1:
+            refused.append((group[0], f"the spec would not load with it: {why}"))
+        else:
+            mid = len(group) // 2
+            halve(group[:mid])
+            halve(group[mid:])
+
+    halve(candidates)
+    final = make_plan(fixed + accepted)
+    final.texts = changed(final.texts)
+    final.manual.extend(refused)
+    if not final.texts:
+        return Settled(final, None, "")
+    after, prefix = load_copy(spec_dir, final.texts, tmp)
+    return Settled(final, after, prefix)
+
+
+def temporary() -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory(prefix="codegen-sync-")
