@@ -7,8 +7,8 @@ head type) of one comparison and the renames among them, found two ways:
 - through uses (`link`, `same_ref`; drift): the types met at the same place on both sides (a
   method's request, a field's type) are the same type, whatever their names. An object whose head
   name is the name *another* base type stands for (its own, or its `discovery:` name) is a changed
-  type, not a rename; an enum is matched
-  whatever its name, and never reported renamed (Discovery's enum names are made up).
+  type, not a rename; an enum is matched whatever its name, and never reported renamed
+  (Discovery's enum names are made up).
 - by structure (`by_shape`; diff): a type gone from the base and a type new in the head with the
   same fields and field types (renames inside applied) or the same enum values, each the only
   partner of the other.
