@@ -16,14 +16,19 @@ writes are overwritten.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 from codegen.spec.emit import emit_files
+from codegen.spec.errors import SpecError
+from codegen.spec.loader import load_spec
 from codegen.spec.model import LongRunning, Resource, Service, Spec
 
 from . import topics
+from .fit import fit
 from .load import DiscoveryError, load_discovery
 from .normalise import NormaliseWarning, normalise
 from .subset import SubsetError, everything, select
@@ -77,7 +82,8 @@ def bootstrap_spec(
     service: Service = replace(spec.service, api_key_env=API_KEY_ENV)
     spec = replace(spec, service=service, resources=resources)
     kept = [w for w in warnings if _concerns(w, spec)]
-    return spec, kept
+    spec, left_out = fit(spec)
+    return spec, kept + left_out
 
 
 def _describe(r: Resource) -> Resource:
@@ -142,6 +148,18 @@ def _file_names(spec: Spec) -> set[str]:
     )
 
 
+def refused(files: dict[str, str]) -> list[str]:
+    """What the loader says about the files, written to a scratch directory; [] when it loads."""
+    with tempfile.TemporaryDirectory(prefix="codegen-bootstrap-") as tmp:
+        for name, text in files.items():
+            (Path(tmp) / name).write_text(text, encoding="utf-8")
+        try:
+            load_spec(Path(tmp))
+        except SpecError as e:
+            return [str(p).replace(tmp + os.sep, "") for p in e.problems]
+    return []
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="python -m codegen.discovery.bootstrap", description=__doc__.split("\n")[0]
@@ -173,6 +191,11 @@ def main(argv: list[str] | None = None) -> int:
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     files = render(spec, disc.revision)
+    problems = refused(files)
+    if problems:  # never write a spec its own loader refuses
+        for line in problems:
+            print(f"error: {line}", file=sys.stderr)
+        return 1
     args.out.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (args.out / name).write_text(text, encoding="utf-8")

@@ -40,7 +40,7 @@ from codegen.spec.model import (
 from codegen.compare.match import TypeMatch, rename_ref
 
 from .findings import KINDS, Finding, Subject, Suggestion
-from .names import collision_name, google_name
+from .names import collision_name, google_name, shared_enum_values
 
 S = TypeVar("S", bound=Subject)
 
@@ -490,6 +490,7 @@ class _Compare:
     # -- enums -------------------------------------------------------------------------------
 
     def enum_values(self) -> None:
+        shared = shared_enum_values(self.match.pairs, self.api)
         for s, a in self.match.pairs:
             st, at = self.spec.types[s], self.api.types[a]
             if not (isinstance(st, EnumType) and isinstance(at, EnumType)):
@@ -501,6 +502,8 @@ class _Compare:
             spec_values = {v.name: v for v in st.values}
             for v in st.values:
                 av = api_values.get(v.name)
+                if av is None and v.name in shared.get(s, ()):
+                    continue  # another field that shares the spec's enum has it
                 if av is None:
                     self.add(
                         "enum-value-gone",

@@ -58,6 +58,8 @@ class Rule:
         wild = _WILD.search(self.pattern) is not None
         # A spec_only rule names what the API lacks: once the API describes it, the rule is stale
         # and silences nothing (not the differences inside it), so it matches the whole key only.
+        if self.section == "spec_only" and f.key.count(".") != self.pattern.count("."):
+            return False  # `Bidi*` names types, not the fields inside them
         keys = [f.key] if self.section == "spec_only" else _prefixes(f.key)
         return any(fnmatchcase(p, self.pattern) if wild else p == self.pattern for p in keys)
 

@@ -12,6 +12,8 @@ taken too there is no readable name, and the type is left for a person.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from codegen.spec.model import EnumType, Spec, TypeDef
 
 
@@ -33,3 +35,25 @@ def collision_name(name: str, t: TypeDef, taken: set[str]) -> str | None:
         return name
     candidate = name + ("Enum" if isinstance(t, EnumType) else "Object")
     return None if candidate in taken else candidate
+
+
+def shared_enum_values(pairs: Iterable[tuple[str, str]], api: Spec) -> dict[str, frozenset[str]]:
+    """Spec enum -> the values of every API enum it stands for, when it stands for several.
+
+    The spec may share one enum among fields that Discovery types with separate inline enums
+    (`HarmCategory` on `SafetySetting.category` and `SafetyRating.category`). When Google adds a
+    value to only some of them, sync adds it to the shared enum; the others then lack it, which is
+    no reason to say the spec has a value the API lacks: the API has it, on another field."""
+    by_spec: dict[str, list[str]] = {}
+    for s, a in pairs:
+        if isinstance(api.types.get(a), EnumType):
+            by_spec.setdefault(s, []).append(a)
+    out: dict[str, frozenset[str]] = {}
+    for s, names in by_spec.items():
+        if len(names) > 1:
+            out[s] = frozenset(
+                v.name
+                for a in names
+                for v in api.types[a].values  # type: ignore[union-attr]
+            )
+    return out

@@ -120,7 +120,18 @@ class SpecFile:
         ):
             start -= 1  # the blank line that separated it goes with it
         self.removed.append((start, end))
+        parent = key.rpartition(".")[0]
+        if parent in self.at and self._emptied(parent):
+            self.remove(parent)  # `resources:` with nothing left under it goes too
         return True
+
+    def _emptied(self, key: str) -> bool:
+        i = self.at[key]
+        gone = {j for a, b in self.removed for j in range(a, b)}
+        return all(
+            j in gone or _is_blank(self.lines[j]) or _is_comment(self.lines[j])
+            for j in range(i + 1, block_end(self.lines, i))
+        )
 
     def _check_block_style(self, i: int) -> None:
         line = self.lines[i]

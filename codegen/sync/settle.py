@@ -92,6 +92,21 @@ def _in_order(findings: list[Finding]) -> list[Finding]:
     return out + [f for f in findings if f.kind != "type-missing"]
 
 
+_STRUCTURE = frozenset({"types", "fields", "enum", "resources", "methods", "params"})
+
+
+def _blame(problems: list[Problem], candidates: list[Finding]) -> list[tuple[Finding, str]]:
+    """The candidates whose text a problem's YAML path points into, with that problem."""
+    out = []
+    for f in candidates:
+        for p in problems:
+            key = ".".join(part for part in p.loc.path.split(".") if part not in _STRUCTURE)
+            if key == f.where or key.startswith(f.where + "."):
+                out.append((f, str(p)))
+                break
+    return out
+
+
 def settle(spec_dir: Path, findings: list[Finding], make_plan: Planner, tmp: Path) -> Settled:
     """The largest plan (by halving) whose result loads, with the refused findings moved to
     `plan.manual` with the loader's first reason."""
@@ -106,30 +121,46 @@ def settle(spec_dir: Path, findings: list[Finding], make_plan: Planner, tmp: Pat
         pass
     chosen = {id(a.finding) for a in first.applied}
     fixed = [f for f in findings if id(f) not in chosen]
-    candidates = _in_order([a.finding for a in first.applied])
-    accepted: list[Finding] = []
+    remaining = _in_order([a.finding for a in first.applied])
     refused: list[tuple[Finding, str]] = []
+    accepted: list[Finding] = []
 
-    def loads(group: list[Finding]) -> str | None:
+    def problems(group: list[Finding]) -> list[Problem]:
         p = make_plan(fixed + accepted + group)
         try:
             load_copy(spec_dir, changed(p.texts), tmp)
         except SpecError as e:
-            return str(e.problems[0]) if e.problems else "the spec would not load"
-        return None
+            return e.problems or [Problem(Location("", 0, ""), "the spec would not load")]
+        return []
+
+    # Cheap first: the loader names the YAML path of each problem, which names the finding that
+    # wrote it (one load per round). What it cannot pin down is found by halving.
+    while remaining:
+        found = problems(remaining)
+        if not found:
+            accepted, remaining = remaining, []
+            break
+        blamed = _blame(found, remaining)
+        if not blamed:
+            break
+        for f, why in blamed:
+            refused.append((f, f"the spec would not load with it: {why}"))
+        gone = {id(f) for f, _ in blamed}
+        remaining = [f for f in remaining if id(f) not in gone]
 
     def halve(group: list[Finding]) -> None:
-        why = loads(group)
-        if why is None:
+        found = problems(group)
+        if not found:
             accepted.extend(group)
         elif len(group) == 1:
-            refused.append((group[0], f"the spec would not load with it: {why}"))
+            refused.append((group[0], f"the spec would not load with it: {found[0]}"))
         else:
             mid = len(group) // 2
             halve(group[:mid])
             halve(group[mid:])
 
-    halve(candidates)
+    if remaining:
+        halve(remaining)
     final = make_plan(fixed + accepted)
     final.texts = changed(final.texts)
     final.manual.extend(refused)

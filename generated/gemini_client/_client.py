@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .resources.cached_contents import AsyncCachedContents, CachedContents
     from .resources.corpora import AsyncCorpora, Corpora
     from .resources.dynamic import AsyncDynamic, Dynamic
+    from .resources.environments import AsyncEnvironments, Environments
     from .resources.file_search_stores import AsyncFileSearchStores, FileSearchStores
     from .resources.files import AsyncFiles, Files
     from .resources.generated_files import AsyncGeneratedFiles, GeneratedFiles
@@ -86,7 +87,7 @@ class Client(SyncAPIClient):
 
     @cached_property
     def auth_tokens(self) -> AuthTokens:
-        """Ephemeral tokens for Live sessions (v1alpha only)."""
+        """The `auth_tokens` resource."""
         from .resources.auth_tokens import AuthTokens
 
         return AuthTokens(self)
@@ -118,6 +119,13 @@ class Client(SyncAPIClient):
         from .resources.dynamic import Dynamic
 
         return Dynamic(self)
+
+    @cached_property
+    def environments(self) -> Environments:
+        """The `environments` resource."""
+        from .resources.environments import Environments
+
+        return Environments(self)
 
     @cached_property
     def file_search_stores(self) -> FileSearchStores:
@@ -192,7 +200,7 @@ class AsyncClient(AsyncAPIClient):
 
     @cached_property
     def auth_tokens(self) -> AsyncAuthTokens:
-        """Ephemeral tokens for Live sessions (v1alpha only)."""
+        """The `auth_tokens` resource."""
         from .resources.auth_tokens import AsyncAuthTokens
 
         return AsyncAuthTokens(self)
@@ -224,6 +232,13 @@ class AsyncClient(AsyncAPIClient):
         from .resources.dynamic import AsyncDynamic
 
         return AsyncDynamic(self)
+
+    @cached_property
+    def environments(self) -> AsyncEnvironments:
+        """The `environments` resource."""
+        from .resources.environments import AsyncEnvironments
+
+        return AsyncEnvironments(self)
 
     @cached_property
     def file_search_stores(self) -> AsyncFileSearchStores:

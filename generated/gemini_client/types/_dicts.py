@@ -65,16 +65,19 @@ from ._models import (
     Corpus,
     CountTokensRequest,
     CountTokensResponse,
+    CreateEnvironmentRequest,
     CreateFileRequest,
     CreateFileResponse,
     CustomLongRunningOperation,
     CustomMetadata,
     Dataset,
     Delivery,
+    DisabledSafetyPolicies,
     Document,
     DocumentState,
     DynamicRetrievalConfig,
     DynamicRetrievalConfigMode,
+    EgressRule,
     EmbedContentBatch,
     EmbedContentBatchOutput,
     EmbedContentBatchState,
@@ -86,6 +89,9 @@ from ._models import (
     Empty,
     EndSensitivity,
     Environment,
+    EnvironmentNetworkEgressAllowlist,
+    EnvironmentObject,
+    EnvironmentStatus,
     ExecutableCode,
     File,
     FileData,
@@ -138,6 +144,7 @@ from ._models import (
     HarmBlockThreshold,
     HarmCategory,
     HarmProbability,
+    HistoryConfig,
     Hyperparameters,
     Image,
     ImageConfig,
@@ -162,10 +169,13 @@ from ._models import (
     InputFeedbackBlockReason,
     Interval,
     Language,
+    LanguageAuto,
+    LanguageHints,
     LatLng,
     ListCachedContentsResponse,
     ListCorporaResponse,
     ListDocumentsResponse,
+    ListEnvironmentsResponse,
     ListFileSearchStoresResponse,
     ListFilesResponse,
     ListGeneratedFilesResponse,
@@ -180,6 +190,7 @@ from ._models import (
     McpServer,
     MediaModality,
     MediaResolution,
+    MediaResolutionLevel,
     MetadataFilter,
     Modality,
     ModalityTokenCount,
@@ -187,9 +198,11 @@ from ._models import (
     ModelStage,
     ModelStatus,
     MultiSpeakerVoiceConfig,
+    NetworkMode,
     Operation,
     Outcome,
     Part,
+    PartMediaResolution,
     Permission,
     PersonGeneration,
     PlaceAnswerSources,
@@ -223,6 +236,8 @@ from ._models import (
     SessionResumptionUpdate,
     SlidingWindow,
     Source,
+    SourceObject,
+    SourceType,
     SpeakerVoiceConfig,
     SpeechConfig,
     StartSensitivity,
@@ -242,6 +257,7 @@ from ._models import (
     TopCandidates,
     TransferOwnershipRequest,
     TransferOwnershipResponse,
+    TranslationConfig,
     TunedModel,
     TunedModelSource,
     TunedModelState,
@@ -307,6 +323,7 @@ __all__ = [
     "CorpusDict",
     "CountTokensRequestDict",
     "CountTokensResponseDict",
+    "CreateEnvironmentRequestDict",
     "CreateFileRequestDict",
     "CreateFileResponseDict",
     "CustomLongRunningOperationDict",
@@ -314,6 +331,7 @@ __all__ = [
     "DatasetDict",
     "DocumentDict",
     "DynamicRetrievalConfigDict",
+    "EgressRuleDict",
     "EmbedContentBatchDict",
     "EmbedContentBatchOutputDict",
     "EmbedContentBatchStatsDict",
@@ -322,6 +340,8 @@ __all__ = [
     "EmbedContentResponseDict",
     "EmbeddingUsageMetadataDict",
     "EmptyDict",
+    "EnvironmentNetworkEgressAllowlistDict",
+    "EnvironmentObjectDict",
     "ExecutableCodeDict",
     "FileDict",
     "FileDataDict",
@@ -364,6 +384,7 @@ __all__ = [
     "GroundingPassageIdDict",
     "GroundingPassagesDict",
     "GroundingSupportDict",
+    "HistoryConfigDict",
     "HyperparametersDict",
     "ImageDict",
     "ImageConfigDict",
@@ -384,10 +405,13 @@ __all__ = [
     "InputEmbedContentConfigDict",
     "InputFeedbackDict",
     "IntervalDict",
+    "LanguageAutoDict",
+    "LanguageHintsDict",
     "LatLngDict",
     "ListCachedContentsResponseDict",
     "ListCorporaResponseDict",
     "ListDocumentsResponseDict",
+    "ListEnvironmentsResponseDict",
     "ListFileSearchStoresResponseDict",
     "ListFilesResponseDict",
     "ListGeneratedFilesResponseDict",
@@ -407,6 +431,7 @@ __all__ = [
     "MultiSpeakerVoiceConfigDict",
     "OperationDict",
     "PartDict",
+    "PartMediaResolutionDict",
     "PermissionDict",
     "PlaceAnswerSourcesDict",
     "PrebuiltVoiceConfigDict",
@@ -435,6 +460,7 @@ __all__ = [
     "SessionResumptionConfigDict",
     "SessionResumptionUpdateDict",
     "SlidingWindowDict",
+    "SourceObjectDict",
     "SpeakerVoiceConfigDict",
     "SpeechConfigDict",
     "StatusDict",
@@ -449,6 +475,7 @@ __all__ = [
     "TopCandidatesDict",
     "TransferOwnershipRequestDict",
     "TransferOwnershipResponseDict",
+    "TranslationConfigDict",
     "TunedModelDict",
     "TunedModelSourceDict",
     "TuningExampleDict",
@@ -528,6 +555,45 @@ class AudioResponseFormatDict(TypedDict, total=False):
 class AudioTranscriptionConfigDict(TypedDict, total=False):
     """The dict form of `AudioTranscriptionConfig`. Enables transcription of audio; has no fields yet."""
 
+    adaptation_phrases: Sequence[str]
+    """A list of phrases used for speech adaptation, which biases the ASR model to improve recognition of these specific terms."""
+
+    adaptationPhrases: Sequence[str]
+    """The wire name of `adaptation_phrases`."""
+
+    custom_vocabulary: Sequence[str]
+    """A list of custom vocabulary phrases to bias the speech recognition model toward recognizing specific terms (product names, proper nouns, jargon)."""
+
+    customVocabulary: Sequence[str]
+    """The wire name of `custom_vocabulary`."""
+
+    diarization: bool
+    """Configures speaker diarization."""
+
+    language_auto: LanguageAuto | LanguageAutoDict
+    """The model will detect the language automatically."""
+
+    languageAuto: LanguageAuto | LanguageAutoDict
+    """The wire name of `language_auto`."""
+
+    language_codes: Sequence[str]
+    """BCP-47 language codes providing hints about the languages present in the audio."""
+
+    languageCodes: Sequence[str]
+    """The wire name of `language_codes`."""
+
+    language_hints: LanguageHints | LanguageHintsDict
+    """Specifies one or more languages in the audio."""
+
+    languageHints: LanguageHints | LanguageHintsDict
+    """The wire name of `language_hints`."""
+
+    word_timestamp: bool
+    """Configures word-level timestamp generation."""
+
+    wordTimestamp: bool
+    """The wire name of `word_timestamp`."""
+
 
 class AuthTokenDict(TypedDict, total=False):
     """The dict form of `AuthToken`. A short-lived token a client (e.g. a browser) uses instead of the API key for Live sessions."""
@@ -558,6 +624,12 @@ class AuthTokenDict(TypedDict, total=False):
 
     fieldMask: str
     """The wire name of `field_mask`."""
+
+    interaction_id: str
+    """The interaction ID that this token is scoped to."""
+
+    interactionId: str
+    """The wire name of `interaction_id`."""
 
 
 class AutomaticActivityDetectionDict(TypedDict, total=False):
@@ -750,6 +822,12 @@ class BidiGenerateContentSetupDict(TypedDict, total=False):
     proactivity: ProactivityConfig | ProactivityConfigDict
     """Lets the model be proactive, e.g. ignore irrelevant input."""
 
+    history_config: HistoryConfig | HistoryConfigDict
+    """Configures the exchange of history between the client and the server."""
+
+    historyConfig: HistoryConfig | HistoryConfigDict
+    """The wire name of `history_config`."""
+
 
 class BidiGenerateContentSetupCompleteDict(TypedDict, total=False):
     """The dict form of `BidiGenerateContentSetupComplete`. Sent in answer to the setup message; has no fields."""
@@ -921,6 +999,18 @@ class ComputerUseDict(TypedDict, total=False):
     excludedPredefinedFunctions: Sequence[str]
     """The wire name of `excluded_predefined_functions`."""
 
+    disabled_safety_policies: Sequence[DisabledSafetyPolicies | str]
+    """Disabled safety policies for computer use."""
+
+    disabledSafetyPolicies: Sequence[DisabledSafetyPolicies | str]
+    """The wire name of `disabled_safety_policies`."""
+
+    enable_prompt_injection_detection: bool
+    """Whether enable the prompt injection detection check on computer-use request."""
+
+    enablePromptInjectionDetection: bool
+    """The wire name of `enable_prompt_injection_detection`."""
+
 
 class ConditionDict(TypedDict, total=False):
     """The dict form of `Condition`. Filter condition applicable to a single key."""
@@ -1014,6 +1104,25 @@ class CountTokensResponseDict(TypedDict, total=False):
 
     cachedContentTokenCount: int
     """The wire name of `cached_content_token_count`."""
+
+
+class CreateEnvironmentRequestDict(TypedDict, total=False):
+    """The dict form of `CreateEnvironmentRequest`. Request for `CreateEnvironment`."""
+
+    network_allowlist: EnvironmentNetworkEgressAllowlist | EnvironmentNetworkEgressAllowlistDict
+    """Allow only specific domains."""
+
+    networkAllowlist: EnvironmentNetworkEgressAllowlist | EnvironmentNetworkEgressAllowlistDict
+    """The wire name of `network_allowlist`."""
+
+    network_mode: NetworkMode | str
+    """Network egress mode."""
+
+    networkMode: NetworkMode | str
+    """The wire name of `network_mode`."""
+
+    sources: Sequence[SourceObject | SourceObjectDict]
+    """Sources to be mounted into the environment."""
 
 
 class CreateFileRequestDict(TypedDict, total=False):
@@ -1111,6 +1220,16 @@ class DynamicRetrievalConfigDict(TypedDict, total=False):
 
     dynamicThreshold: float
     """The wire name of `dynamic_threshold`."""
+
+
+class EgressRuleDict(TypedDict, total=False):
+    """The dict form of `EgressRule`. A network egress rule that controls which external domains the environment is allowed to reach."""
+
+    transform: Mapping[str, str]
+    """Headers to inject into requests matching this rule."""
+
+    domain: str
+    """The domain pattern to match for this rule."""
 
 
 class EmbedContentBatchDict(TypedDict, total=False):
@@ -1221,6 +1340,26 @@ class EmbeddingUsageMetadataDict(TypedDict, total=False):
 
 class EmptyDict(TypedDict, total=False):
     """The dict form of `Empty`. A generic empty message that you can re-use to avoid defining duplicated empty messages in your APIs."""
+
+
+class EnvironmentNetworkEgressAllowlistDict(TypedDict, total=False):
+    """The dict form of `EnvironmentNetworkEgressAllowlist`. Network egress configuration for the environment."""
+
+    allowlist: Sequence[EgressRule | EgressRuleDict]
+    """List of allowed domains and their configurations."""
+
+
+class EnvironmentObjectDict(TypedDict, total=False):
+    """The dict form of `EnvironmentObject`. An execution environment for an agent."""
+
+    network_allowlist: EnvironmentNetworkEgressAllowlist | EnvironmentNetworkEgressAllowlistDict
+    """Allow only specific domains."""
+
+    network_mode: NetworkMode | str
+    """Network egress mode."""
+
+    sources: Sequence[SourceObject | SourceObjectDict]
+    """Sources to be mounted into the environment."""
 
 
 class ExecutableCodeDict(TypedDict, total=False):
@@ -1926,6 +2065,24 @@ class GenerationConfigDict(TypedDict, total=False):
     responseFormat: ResponseFormatConfig | ResponseFormatConfigDict
     """The wire name of `response_format`."""
 
+    audio_transcription_config: AudioTranscriptionConfig | AudioTranscriptionConfigDict
+    """Config for audio transcription (speech recognition)."""
+
+    audioTranscriptionConfig: AudioTranscriptionConfig | AudioTranscriptionConfigDict
+    """The wire name of `audio_transcription_config`."""
+
+    enable_affective_dialog: bool
+    """If enabled, the model will detect emotions and adapt its responses accordingly."""
+
+    enableAffectiveDialog: bool
+    """The wire name of `enable_affective_dialog`."""
+
+    translation_config: TranslationConfig | TranslationConfigDict
+    """Config for translation."""
+
+    translationConfig: TranslationConfig | TranslationConfigDict
+    """The wire name of `translation_config`."""
+
 
 class GoAwayDict(TypedDict, total=False):
     """The dict form of `GoAway`. The server will soon close the connection; reconnect (resume) before timeLeft runs out."""
@@ -2109,6 +2266,16 @@ class GroundingSupportDict(TypedDict, total=False):
 
     confidenceScores: Sequence[float]
     """The wire name of `confidence_scores`."""
+
+
+class HistoryConfigDict(TypedDict, total=False):
+    """The dict form of `HistoryConfig`. History configuration."""
+
+    initial_history_in_client_content: bool
+    """If true, after sending `setup_complete`, the server will wait and at first process `client_content` messages until `turn_complete` is `true`."""
+
+    initialHistoryInClientContent: bool
+    """The wire name of `initial_history_in_client_content`."""
 
 
 class HyperparametersDict(TypedDict, total=False):
@@ -2362,6 +2529,20 @@ class IntervalDict(TypedDict, total=False):
     """The wire name of `end_time`."""
 
 
+class LanguageAutoDict(TypedDict, total=False):
+    """The dict form of `LanguageAuto`. Indicates the language of the audio should be automatically detected."""
+
+
+class LanguageHintsDict(TypedDict, total=False):
+    """The dict form of `LanguageHints`. Provides hints to the model about possible languages present in the audio."""
+
+    language_codes: Sequence[str]
+    """BCP-47 language codes."""
+
+    languageCodes: Sequence[str]
+    """The wire name of `language_codes`."""
+
+
 class LatLngDict(TypedDict, total=False):
     """The dict form of `LatLng`. An object that represents a latitude/longitude pair."""
 
@@ -2409,6 +2590,19 @@ class ListDocumentsResponseDict(TypedDict, total=False):
 
     next_page_token: str
     """A token, which can be sent as `page_token` to retrieve the next page."""
+
+    nextPageToken: str
+    """The wire name of `next_page_token`."""
+
+
+class ListEnvironmentsResponseDict(TypedDict, total=False):
+    """The dict form of `ListEnvironmentsResponse`. Response for `ListEnvironments`."""
+
+    environments: Sequence[EnvironmentObject | EnvironmentObjectDict]
+    """Environments belonging to the provided project."""
+
+    next_page_token: str
+    """Pagination token."""
 
     nextPageToken: str
     """The wire name of `next_page_token`."""
@@ -2813,11 +3007,18 @@ class PartDict(TypedDict, total=False):
     partMetadata: dict[str, Any]
     """The wire name of `part_metadata`."""
 
-    media_resolution: Any
+    media_resolution: PartMediaResolution | PartMediaResolutionDict
     """Media resolution for the input media."""
 
-    mediaResolution: Any
+    mediaResolution: PartMediaResolution | PartMediaResolutionDict
     """The wire name of `media_resolution`."""
+
+
+class PartMediaResolutionDict(TypedDict, total=False):
+    """The dict form of `PartMediaResolution`. Media resolution for tokenization."""
+
+    level: MediaResolutionLevel | str
+    """The tokenization quality used for given media."""
 
 
 class PermissionDict(TypedDict, total=False):
@@ -3286,6 +3487,24 @@ class SlidingWindowDict(TypedDict, total=False):
     """The wire name of `target_tokens`."""
 
 
+class SourceObjectDict(TypedDict, total=False):
+    """The dict form of `SourceObject`. A source to be mounted into the environment."""
+
+    source: str
+    """The source of the environment."""
+
+    content: str
+    """The inline content if `type` is `INLINE`."""
+
+    target: str
+    """Where the source should appear in the environment."""
+
+    encoding: str
+    """Optional encoding for inline content (e.g. `base64`)."""
+
+    type: SourceType | str
+
+
 class SpeakerVoiceConfigDict(TypedDict, total=False):
     """The dict form of `SpeakerVoiceConfig`. The configuration for a single speaker in a multi speaker setup."""
 
@@ -3477,6 +3696,12 @@ class ToolCallDict(TypedDict, total=False):
     args: dict[str, Any]
     """The tool call arguments."""
 
+    tool_name: str
+    """The name of the tool that was called."""
+
+    toolName: str
+    """The wire name of `tool_name`."""
+
 
 class ToolConfigDict(TypedDict, total=False):
     """The dict form of `ToolConfig`. The Tool configuration containing parameters for specifying `Tool` use in the request."""
@@ -3535,6 +3760,22 @@ class TransferOwnershipRequestDict(TypedDict, total=False):
 
 class TransferOwnershipResponseDict(TypedDict, total=False):
     """The dict form of `TransferOwnershipResponse`. Response from `TransferOwnership`."""
+
+
+class TranslationConfigDict(TypedDict, total=False):
+    """The dict form of `TranslationConfig`. Config for translation features."""
+
+    echo_target_language: bool
+    """If true, the model will generate audio when the target language is spoken, essentially it will parrot the input."""
+
+    echoTargetLanguage: bool
+    """The wire name of `echo_target_language`."""
+
+    target_language_code: str
+    """The target language for translation."""
+
+    targetLanguageCode: str
+    """The wire name of `target_language_code`."""
 
 
 class TunedModelDict(TypedDict, total=False):

@@ -132,10 +132,6 @@ class AudioResponseFormatMimeType(OpenEnum):
     """Mu-law audio format."""
 
 
-class AudioTranscriptionConfig(BaseModel):
-    """Enables transcription of audio; has no fields yet."""
-
-
 class BatchStats(BaseModel):
     """Stats about the batch."""
 
@@ -318,6 +314,34 @@ class Delivery(OpenEnum):
     """Audio data is returned as a URI."""
 
 
+class DisabledSafetyPolicies(OpenEnum):
+    """Disabled safety policies for computer use."""
+
+    SAFETY_POLICY_UNSPECIFIED = "SAFETY_POLICY_UNSPECIFIED"
+    """Unspecified safety policy."""
+
+    FINANCIAL_TRANSACTIONS = "FINANCIAL_TRANSACTIONS"
+    """Safety policy for financial transactions."""
+
+    SENSITIVE_DATA_MODIFICATION = "SENSITIVE_DATA_MODIFICATION"
+    """Safety policy for sensitive data modification."""
+
+    COMMUNICATION_TOOL = "COMMUNICATION_TOOL"
+    """Safety policy for communication tools (e.g. Gmail, Chat, Meet)."""
+
+    ACCOUNT_CREATION = "ACCOUNT_CREATION"
+    """Safety policy for account creation."""
+
+    DATA_MODIFICATION = "DATA_MODIFICATION"
+    """Safety policy for data modification."""
+
+    USER_CONSENT_MANAGEMENT = "USER_CONSENT_MANAGEMENT"
+    """Safety policy for user consent management."""
+
+    LEGAL_TERMS_AND_AGREEMENTS = "LEGAL_TERMS_AND_AGREEMENTS"
+    """Safety policy for legal terms and agreements."""
+
+
 class DocumentState(OpenEnum):
     """Current state of the `Document`."""
 
@@ -342,6 +366,16 @@ class DynamicRetrievalConfigMode(OpenEnum):
 
     MODE_DYNAMIC = "MODE_DYNAMIC"
     """Run retrieval only when system decides it is necessary."""
+
+
+class EgressRule(BaseModel):
+    """A network egress rule that controls which external domains the environment is allowed to reach."""
+
+    transform: dict[str, str] | None = None
+    """Headers to inject into requests matching this rule."""
+
+    domain: str | None = None
+    """The domain pattern to match for this rule."""
 
 
 class EmbedContentBatchState(OpenEnum):
@@ -424,6 +458,29 @@ class Environment(OpenEnum):
 
     ENVIRONMENT_BROWSER = "ENVIRONMENT_BROWSER"
     """Operates in a web browser."""
+
+    ENVIRONMENT_DESKTOP = "ENVIRONMENT_DESKTOP"
+    """Operates in a desktop environment."""
+
+    ENVIRONMENT_MOBILE = "ENVIRONMENT_MOBILE"
+    """Operates in a mobile environment."""
+
+
+class EnvironmentNetworkEgressAllowlist(BaseModel):
+    """Network egress configuration for the environment."""
+
+    allowlist: list[EgressRule] | None = None
+    """List of allowed domains and their configurations."""
+
+
+class EnvironmentStatus(OpenEnum):
+    """The status of the environment container."""
+
+    STATUS_UNSPECIFIED = "STATUS_UNSPECIFIED"
+
+    ACTIVE = "ACTIVE"
+
+    EXPIRED = "EXPIRED"
 
 
 class FileData(BaseModel):
@@ -847,6 +904,9 @@ class HarmCategory(OpenEnum):
     HARM_CATEGORY_CIVIC_INTEGRITY = "HARM_CATEGORY_CIVIC_INTEGRITY"
     """Gemini - Content that may be used to harm civic integrity."""
 
+    HARM_CATEGORY_JAILBREAK = "HARM_CATEGORY_JAILBREAK"
+    """Gemini - Prompts attempting to bypass or subvert the model's safety guidelines (jailbreak attempts)."""
+
 
 class HarmProbability(OpenEnum):
     """The probability that a piece of content is harmful."""
@@ -865,6 +925,17 @@ class HarmProbability(OpenEnum):
 
     HIGH = "HIGH"
     """Content has a high chance of being unsafe."""
+
+
+class HistoryConfig(BaseModel):
+    """History configuration."""
+
+    initial_history_in_client_content: bool | None = Field(
+        default=None,
+        validation_alias="initialHistoryInClientContent",
+        serialization_alias="initialHistoryInClientContent",
+    )
+    """If true, after sending `setup_complete`, the server will wait and at first process `client_content` messages until `turn_complete` is `true`."""
 
 
 class Hyperparameters(BaseModel):
@@ -1023,6 +1094,19 @@ class Language(OpenEnum):
     """Python >= 3.10, with numpy and simpy available."""
 
 
+class LanguageAuto(BaseModel):
+    """Indicates the language of the audio should be automatically detected."""
+
+
+class LanguageHints(BaseModel):
+    """Provides hints to the model about possible languages present in the audio."""
+
+    language_codes: list[str] | None = Field(
+        default=None, validation_alias="languageCodes", serialization_alias="languageCodes"
+    )
+    """BCP-47 language codes."""
+
+
 class LatLng(BaseModel):
     """An object that represents a latitude/longitude pair."""
 
@@ -1112,6 +1196,25 @@ class MediaResolution(OpenEnum):
 
     MEDIA_RESOLUTION_HIGH = "MEDIA_RESOLUTION_HIGH"
     """Media resolution set to high (zoomed reframing with 256 tokens)."""
+
+
+class MediaResolutionLevel(OpenEnum):
+    """The tokenization quality used for given media."""
+
+    MEDIA_RESOLUTION_UNSPECIFIED = "MEDIA_RESOLUTION_UNSPECIFIED"
+    """Media resolution has not been set."""
+
+    MEDIA_RESOLUTION_LOW = "MEDIA_RESOLUTION_LOW"
+    """Media resolution set to low."""
+
+    MEDIA_RESOLUTION_MEDIUM = "MEDIA_RESOLUTION_MEDIUM"
+    """Media resolution set to medium."""
+
+    MEDIA_RESOLUTION_HIGH = "MEDIA_RESOLUTION_HIGH"
+    """Media resolution set to high."""
+
+    MEDIA_RESOLUTION_ULTRA_HIGH = "MEDIA_RESOLUTION_ULTRA_HIGH"
+    """Media resolution set to ultra high."""
 
 
 class Modality(OpenEnum):
@@ -1244,6 +1347,16 @@ class ModelStatus(BaseModel):
     """A message explaining the model status."""
 
 
+class NetworkMode(OpenEnum):
+    """Network egress mode."""
+
+    NETWORK_MODE_UNSPECIFIED = "NETWORK_MODE_UNSPECIFIED"
+    """Default value."""
+
+    DISABLED = "DISABLED"
+    """All network egress is blocked."""
+
+
 class Outcome(OpenEnum):
     """Outcome of the code execution."""
 
@@ -1258,6 +1371,13 @@ class Outcome(OpenEnum):
 
     OUTCOME_DEADLINE_EXCEEDED = "OUTCOME_DEADLINE_EXCEEDED"
     """Code execution ran for too long, and was cancelled."""
+
+
+class PartMediaResolution(BaseModel):
+    """Media resolution for tokenization."""
+
+    level: MediaResolutionLevel | None = None
+    """The tokenization quality used for given media."""
 
 
 class PersonGeneration(OpenEnum):
@@ -1550,6 +1670,20 @@ class Source(OpenEnum):
     """Indicates the file is a registered, i.e. a Google Cloud Storage file."""
 
 
+class SourceType(OpenEnum):
+
+    TYPE_UNSPECIFIED = "TYPE_UNSPECIFIED"
+
+    GCS = "GCS"
+    """A GCS bucket."""
+
+    INLINE = "INLINE"
+    """Inline content."""
+
+    REPOSITORY = "REPOSITORY"
+    """A generic repository."""
+
+
 class StartSensitivity(OpenEnum):
     """Sensitivity of the start of speech detection."""
 
@@ -1711,6 +1845,24 @@ class TransferOwnershipResponse(BaseModel):
     """Response from `TransferOwnership`."""
 
 
+class TranslationConfig(BaseModel):
+    """Config for translation features."""
+
+    echo_target_language: bool | None = Field(
+        default=None,
+        validation_alias="echoTargetLanguage",
+        serialization_alias="echoTargetLanguage",
+    )
+    """If true, the model will generate audio when the target language is spoken, essentially it will parrot the input."""
+
+    target_language_code: str | None = Field(
+        default=None,
+        validation_alias="targetLanguageCode",
+        serialization_alias="targetLanguageCode",
+    )
+    """The target language for translation."""
+
+
 class TunedModelSource(BaseModel):
     """Tuned model as a source for training a new model."""
 
@@ -1807,6 +1959,9 @@ class TurnCoverage(OpenEnum):
 
     TURN_INCLUDES_ALL_INPUT = "TURN_INCLUDES_ALL_INPUT"
     """The turn includes all realtime input since the last turn, inactivity too."""
+
+    TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO = "TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO"
+    """Includes audio activity and all video since the last turn."""
 
 
 class Type(OpenEnum):
@@ -2038,6 +2193,43 @@ class AudioResponseFormat(BaseModel):
     """Bit rate in bits per second (bps)."""
 
 
+class AudioTranscriptionConfig(BaseModel):
+    """Enables transcription of audio; has no fields yet."""
+
+    adaptation_phrases: list[str] | None = Field(
+        default=None, validation_alias="adaptationPhrases", serialization_alias="adaptationPhrases"
+    )
+    """A list of phrases used for speech adaptation, which biases the ASR model to improve recognition of these specific terms."""
+
+    custom_vocabulary: list[str] | None = Field(
+        default=None, validation_alias="customVocabulary", serialization_alias="customVocabulary"
+    )
+    """A list of custom vocabulary phrases to bias the speech recognition model toward recognizing specific terms (product names, proper nouns, jargon)."""
+
+    diarization: bool | None = None
+    """Configures speaker diarization."""
+
+    language_auto: LanguageAuto | None = Field(
+        default=None, validation_alias="languageAuto", serialization_alias="languageAuto"
+    )
+    """The model will detect the language automatically."""
+
+    language_codes: list[str] | None = Field(
+        default=None, validation_alias="languageCodes", serialization_alias="languageCodes"
+    )
+    """BCP-47 language codes providing hints about the languages present in the audio."""
+
+    language_hints: LanguageHints | None = Field(
+        default=None, validation_alias="languageHints", serialization_alias="languageHints"
+    )
+    """Specifies one or more languages in the audio."""
+
+    word_timestamp: bool | None = Field(
+        default=None, validation_alias="wordTimestamp", serialization_alias="wordTimestamp"
+    )
+    """Configures word-level timestamp generation."""
+
+
 class AutomaticActivityDetection(BaseModel):
     """Configures automatic detection of user activity."""
 
@@ -2154,6 +2346,20 @@ class ComputerUse(BaseModel):
         serialization_alias="excludedPredefinedFunctions",
     )
     """By default, predefined functions are included in the final model call."""
+
+    disabled_safety_policies: list[DisabledSafetyPolicies] | None = Field(
+        default=None,
+        validation_alias="disabledSafetyPolicies",
+        serialization_alias="disabledSafetyPolicies",
+    )
+    """Disabled safety policies for computer use."""
+
+    enable_prompt_injection_detection: bool | None = Field(
+        default=None,
+        validation_alias="enablePromptInjectionDetection",
+        serialization_alias="enablePromptInjectionDetection",
+    )
+    """Whether enable the prompt injection detection check on computer-use request."""
 
 
 class Condition(BaseModel):
@@ -3194,6 +3400,24 @@ class SearchTypes(BaseModel):
     """Enables image search."""
 
 
+class SourceObject(BaseModel):
+    """A source to be mounted into the environment."""
+
+    source: str | None = None
+    """The source of the environment."""
+
+    content: str | None = None
+    """The inline content if `type` is `INLINE`."""
+
+    target: str | None = None
+    """Where the source should appear in the environment."""
+
+    encoding: str | None = None
+    """Optional encoding for inline content (e.g. `base64`)."""
+
+    type: SourceType | None = None
+
+
 class SpeakerVoiceConfig(BaseModel):
     """The configuration for a single speaker in a multi speaker setup."""
 
@@ -3252,6 +3476,11 @@ class ToolCall(BaseModel):
 
     args: dict[str, Any] | None = None
     """The tool call arguments."""
+
+    tool_name: str | None = Field(
+        default=None, validation_alias="toolName", serialization_alias="toolName"
+    )
+    """The name of the tool that was called."""
 
 
 class ToolConfig(BaseModel):
@@ -3378,6 +3607,23 @@ class BidiGenerateContentToolResponse(BaseModel):
     """The responses to the function calls."""
 
 
+class CreateEnvironmentRequest(RequestModel):
+    """Request for `CreateEnvironment`."""
+
+    network_allowlist: EnvironmentNetworkEgressAllowlist | None = Field(
+        default=None, validation_alias="networkAllowlist", serialization_alias="networkAllowlist"
+    )
+    """Allow only specific domains."""
+
+    network_mode: NetworkMode | None = Field(
+        default=None, validation_alias="networkMode", serialization_alias="networkMode"
+    )
+    """Network egress mode."""
+
+    sources: list[SourceObject] | None = None
+    """Sources to be mounted into the environment."""
+
+
 class CreateFileRequest(RequestModel):
     """Request for `CreateFile`."""
 
@@ -3402,6 +3648,46 @@ class EmbedContentResponse(BaseModel):
         default=None, validation_alias="usageMetadata", serialization_alias="usageMetadata"
     )
     """The usage metadata for the request."""
+
+
+class EnvironmentObject(BaseModel):
+    """An execution environment for an agent."""
+
+    updated: str | None = None
+    """The time at which the environment was last updated in ISO 8601 format (YYYY-MM-DDThh:mm:ssZ)."""
+
+    status: EnvironmentStatus | None = None
+    """The status of the environment container."""
+
+    created: str | None = None
+    """The time at which the environment was created in ISO 8601 format (YYYY-MM-DDThh:mm:ssZ)."""
+
+    id: str | None = None
+    """The ID of the environment."""
+
+    last_accessed: str | None = Field(
+        default=None, validation_alias="lastAccessed", serialization_alias="lastAccessed"
+    )
+    """The time at which the environment was last accessed in ISO 8601 format (YYYY-MM-DDThh:mm:ssZ)."""
+
+    file_count: int | None = Field(
+        default=None, validation_alias="fileCount", serialization_alias="fileCount"
+    )
+    """The number of files in the environment, output only."""
+
+    network_allowlist: EnvironmentNetworkEgressAllowlist | None = None
+    """Allow only specific domains."""
+
+    network_mode: NetworkMode | None = None
+    """Network egress mode."""
+
+    size_bytes: int | None = Field(
+        default=None, validation_alias="sizeBytes", serialization_alias="sizeBytes"
+    )
+    """The total size of the environment files in bytes, output only."""
+
+    sources: list[SourceObject] | None = None
+    """Sources to be mounted into the environment."""
 
 
 class FunctionDeclaration(FunctionDeclarationBase):
@@ -3478,6 +3764,18 @@ class InlinedEmbedContentResponses(BaseModel):
         default=None, validation_alias="inlinedResponses", serialization_alias="inlinedResponses"
     )
     """The responses to the requests in the batch."""
+
+
+class ListEnvironmentsResponse(BaseModel):
+    """Response for `ListEnvironments`."""
+
+    environments: list[EnvironmentObject] | None = None
+    """Environments belonging to the provided project."""
+
+    next_page_token: str | None = Field(
+        default=None, validation_alias="nextPageToken", serialization_alias="nextPageToken"
+    )
+    """Pagination token."""
 
 
 class ListOperationsResponse(BaseModel):
@@ -3609,7 +3907,7 @@ class Part(PartBase):
     )
     """Custom metadata associated with the Part."""
 
-    media_resolution: Any | None = Field(
+    media_resolution: PartMediaResolution | None = Field(
         default=None, validation_alias="mediaResolution", serialization_alias="mediaResolution"
     )
     """Media resolution for the input media."""
@@ -3929,6 +4227,25 @@ class GenerationConfig(GenerationConfigBase):
         default=None, validation_alias="responseFormat", serialization_alias="responseFormat"
     )
     """Configuration for the response output format."""
+
+    audio_transcription_config: AudioTranscriptionConfig | None = Field(
+        default=None,
+        validation_alias="audioTranscriptionConfig",
+        serialization_alias="audioTranscriptionConfig",
+    )
+    """Config for audio transcription (speech recognition)."""
+
+    enable_affective_dialog: bool | None = Field(
+        default=None,
+        validation_alias="enableAffectiveDialog",
+        serialization_alias="enableAffectiveDialog",
+    )
+    """If enabled, the model will detect emotions and adapt its responses accordingly."""
+
+    translation_config: TranslationConfig | None = Field(
+        default=None, validation_alias="translationConfig", serialization_alias="translationConfig"
+    )
+    """Config for translation."""
 
 
 class GroundingAttribution(BaseModel):
@@ -4269,6 +4586,11 @@ class BidiGenerateContentSetup(BaseModel):
 
     proactivity: ProactivityConfig | None = None
     """Lets the model be proactive, e.g. ignore irrelevant input."""
+
+    history_config: HistoryConfig | None = Field(
+        default=None, validation_alias="historyConfig", serialization_alias="historyConfig"
+    )
+    """Configures the exchange of history between the client and the server."""
 
 
 class CachedContent(RequestModel):
@@ -4669,6 +4991,11 @@ class AuthToken(RequestModel):
         default=None, validation_alias="fieldMask", serialization_alias="fieldMask"
     )
     """Which setup fields are locked to bidiGenerateContentSetup; unset locks them all."""
+
+    interaction_id: str | None = Field(
+        default=None, validation_alias="interactionId", serialization_alias="interactionId"
+    )
+    """The interaction ID that this token is scoped to."""
 
 
 class BidiGenerateContentClientMessage(BaseModel):
