@@ -207,7 +207,8 @@ class SpecFile:
                 block = ("\n" if pos > 0 and not _is_blank(lines[pos - 1]) else "") + block
                 if pos < len(lines):
                     block += "\n"
-            pending.append((pos, -1, block))
+            # After what extends the block that ends here: a new container starts a new block.
+            pending.append((pos, 1 << 30, block))
         for start, end in self.removed:
             for i in range(start, end):
                 lines[i] = ""  # positions of the inserts stay valid

@@ -93,6 +93,29 @@ def _names(node: object) -> list[tuple[str, re.Pattern[str]]]:
     return []
 
 
+# A path the client resolves against the API's origin: never a scheme (`https:`, `javascript:`),
+# never `//host` or a leading slash or backslash (which browsers and URL joiners read as another
+# host or the origin's root).
+_OFF_ORIGIN = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|[/\\\\]|\s)")
+
+
+def leaves_origin(path: str) -> bool:
+    """Whether an HTTP path would take the request (and the API key) off the API's origin."""
+    return bool(_OFF_ORIGIN.match(path)) or "://" in path
+
+
+def _off_origin(node: object) -> str | None:
+    """The first method path in a node that leaves the API's origin."""
+    if isinstance(node, Method):
+        return node.path if leaves_origin(node.path) else None
+    if isinstance(node, Resource):
+        for _, r in node.walk():
+            for m in r.methods:
+                if leaves_origin(m.path):
+                    return m.path
+    return None
+
+
 def _unknown_long_running(m: Method) -> bool:
     return m.long_running is not None and not m.long_running.response
 
@@ -184,6 +207,15 @@ class _Planner:
         bad = next((n for n, pattern in parts + _names(node) if not pattern.match(n)), None)
         if bad is not None:
             self.plan.manual.append((f, f"a name the spec language cannot spell: {bad!r}"))
+            return
+        off = _off_origin(node)
+        if off is not None:
+            self.plan.manual.append(
+                (
+                    f,
+                    f"refused: the path {off!r} leaves the API's origin (the API key would go there)",
+                )
+            )
             return
         if isinstance(node, Method) and _unknown_long_running(node):
             self.plan.manual.append((f, LONG_RUNNING))

@@ -23,7 +23,9 @@ from codegen.spec.loader import load_spec
 from codegen.spec.model import Spec
 
 REPO = Path(__file__).resolve().parents[2]
-SPEC_DIR = REPO / "spec"
+SPEC_DIR = (
+    REPO / "tests" / "data" / "specs" / "v20260529"
+)  # the spec as it was at 20260529 (spec/ has moved on)
 DATA = REPO / "tests" / "data"
 OLD = DATA / "generativelanguage.v1beta.20260522.json"
 NEW = DATA / "generativelanguage.v1beta.20260529.json"
