@@ -19,6 +19,7 @@ SCRIPTS = [
     "bench_drift.py",
     "bench_live.py",
     "bench_upload.py",
+    "bench_telemetry.py",
 ]
 
 

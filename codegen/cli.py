@@ -92,6 +92,9 @@ def parser() -> argparse.ArgumentParser:
     from .sync.command import add_parser as add_sync_parser
 
     add_sync_parser(sub)
+    from .export.command import add_parser as add_export_parser
+
+    add_export_parser(sub)
     return p
 
 

@@ -333,6 +333,14 @@ _DIFF: tuple[Rule, ...] = (
         "the method takes and sends different arguments",
     ),
     _diff(
+        "method-stream-flag-changed",
+        _B,
+        "method",
+        "endpoint",
+        "a stream is now asked for by {new} instead of {old}",
+        _ELSEWHERE,
+    ),
+    _diff(
         "method-download-added",
         _B,
         "method",
@@ -947,6 +955,7 @@ NOT_COMPARED: dict[Check, dict[str, str]] = {
         "Service.*": "the service block (base URL, version, auth) is the client's own configuration",
         "Parameter.prefix": "Discovery has no resource-name prefixes; the spec adds them for bare ids",
         "Method.download": "Discovery never marks media downloads (`?alt=media`)",
+        "Method.stream_flag": "Discovery methods stream only by `?alt=sse`",
         "Pagination.page_token": "normalise only recognises the standard page-token names",
         "Pagination.next_page_token": "normalise only recognises the standard page-token names",
         "LongRunning.*": "Discovery does not say what a finished operation holds",

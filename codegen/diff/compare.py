@@ -222,6 +222,11 @@ def _pagination(m: Method) -> str:
     )
 
 
+def _stream_request(m: Method) -> str:
+    """How a call asks for a stream: `?alt=sse`, or a field set to true."""
+    return f"{m.stream_flag}=true" if m.stream_flag else "?alt=sse"
+
+
 def _long_running(m: Method) -> str:
     lr = m.long_running
     return "none" if lr is None else f"response={lr.response}, metadata={lr.metadata or 'none'}"
@@ -518,6 +523,15 @@ class _Differ:
                 sym,
                 la("upload"),
                 lb("upload"),
+            )
+        if a.stream_flag != b.stream_flag:
+            self.add(
+                "method-stream-flag-changed",
+                sym,
+                la("stream_flag"),
+                lb("stream_flag"),
+                old=_stream_request(a),
+                new=_stream_request(b),
             )
         if a.download != b.download:
             self.add(

@@ -11,12 +11,14 @@ import jinja2
 from ..format import Source
 from ..spec.model import Spec
 from .extensions import Extensions, load_extensions
+from .reference import reference_view
 from .typed_dicts import typed_dict_views
 from .types_module import render_types_module, types_module_inputs
 from .view import PackageView, package_view
 
 PACKAGE = "gemini_client"
 _PER_RESOURCE = "resources/resource.py.jinja"
+_REFERENCE = "api.md.jinja"  # the API reference: rendered with the spec's types too
 _SKIP_DIRS = frozenset({"__pycache__"})
 
 
@@ -56,6 +58,9 @@ def render_package(
             template = env.get_template(f"package/{rel}")
             for r in view.all_resources:
                 out[f"{PACKAGE}/resources/{r.module}.py"] = template.render(r=r, p=view)
+        elif rel == _REFERENCE:
+            ref = reference_view(spec, view)
+            out[f"{PACKAGE}/api.md"] = env.get_template(f"package/{rel}").render(p=view, ref=ref)
         elif rel.endswith(".jinja"):
             out[f"{PACKAGE}/{rel[: -len('.jinja')]}"] = env.get_template(f"package/{rel}").render(
                 p=view, dicts=dicts

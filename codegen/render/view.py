@@ -50,6 +50,7 @@ class MethodView:
     response_type: str  # the return annotation's type ("None" for empty, the item for operations)
     kind: str  # "plain" | "stream" | "paginate" | "operation" | "empty" | "download"
     upload: bool = False  # the body may be sent with bytes (`media=`) to the upload path
+    stream_flag: str = ""  # stream: the body field / query parameter set to true, not `?alt=sse`
     api_version: str = ""  # pinned: the path's version when it is not the service's
     metadata_type: str = ""  # operation: the metadata class ("dict" when free-form)
     response_cls: str = ""  # operation: the class the response is parsed into
@@ -280,6 +281,7 @@ def method_view(m: Method, spec: Spec, unions: frozenset[str] = frozenset()) -> 
         response_type=response_type,
         kind=kind,
         upload=m.upload,
+        stream_flag=m.stream_flag,
         api_version=_pinned_version(m.path, spec),
         **extra,
     )

@@ -166,6 +166,8 @@ def method_data(m: Method) -> dict[str, Any]:
         data["response"] = m.response
     if m.streaming:
         data["streaming"] = True
+    if m.stream_flag:
+        data["stream_flag"] = m.stream_flag
     if m.pagination is not None:
         pg: dict[str, Any] = {"items": m.pagination.items}
         if m.pagination.page_token != "pageToken":

@@ -52,6 +52,7 @@ _METHOD_KEYS = (
     "request",
     "response",
     "streaming",
+    "stream_flag",
     "paginated",
     "long_running",
     "upload",
@@ -494,6 +495,17 @@ class _Builder:
             response=self.text(items, "response") or None,
             description=self.text(items, "description"),
             streaming=self.flag(items, "streaming"),
+            stream_flag=self.scalar(
+                items,
+                "stream_flag",
+                str,
+                "",
+                lambda v: (
+                    ""
+                    if naming.WIRE_NAME.match(v)
+                    else f"invalid stream_flag {v!r}: expected a field name like 'stream'"
+                ),
+            ),
             pagination=pagination,
             long_running=long_running,
             upload=self.flag(items, "upload"),

@@ -151,6 +151,9 @@ class Method:
     response: str | None = None
     description: str = ""
     streaming: bool = False  # server-sent events, `?alt=sse`
+    # Streaming asked for by this body field (query parameter without a request) set to true,
+    # instead of `?alt=sse`: the Interactions API's `stream: true`. Empty: `?alt=sse`.
+    stream_flag: str = ""
     pagination: Pagination | None = None
     long_running: LongRunning | None = None
     upload: bool = False  # the body may carry bytes, sent to `upload/<path>`

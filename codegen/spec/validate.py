@@ -219,6 +219,22 @@ class _Validator:
             names = [("media", where), ("media_type", where)] + names
         self.unique(names, f"keyword argument of {m.name}()")
 
+    def stream_flag(self, m: Method) -> None:
+        """`stream_flag` needs `streaming` and a name no keyword argument of the method has."""
+        where = f"{m.loc.path}.stream_flag"
+        if not m.streaming:
+            self.at(where, m.loc, "'stream_flag' needs 'streaming: true'")
+        request = self.spec.types.get(m.request or "")
+        taken = [p.name for p in m.parameters]
+        if isinstance(request, ObjectType):
+            taken += [f.name for f in request.fields]
+        if m.stream_flag in taken:
+            self.at(
+                where,
+                m.loc,
+                f"'{m.stream_flag}' is already a parameter or request field of {m.name}; the method sets it itself",
+            )
+
     def traits(self, m: Method) -> None:
         base = m.loc.path
         traits = [
@@ -272,6 +288,8 @@ class _Validator:
                     )
                 elif name is not None and name not in LONG_RUNNING_FREE_FORM:
                     self.named(name, f"{base}.long_running.{key}", m.loc, None)
+        if m.stream_flag:
+            self.stream_flag(m)
         if m.upload and (m.streaming or m.pagination or m.download):
             self.at(f"{base}.upload", m.loc, "'upload' combines only with 'long_running'")
         if m.upload and m.http_method not in ("POST", "PUT", "PATCH"):

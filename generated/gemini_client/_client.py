@@ -13,6 +13,7 @@ import httpx
 from ._core import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    MAX_RESPONSE_SIZE,
     AsyncAPIClient,
     GeminiError,
     SyncAPIClient,
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from .resources.file_search_stores import AsyncFileSearchStores, FileSearchStores
     from .resources.files import AsyncFiles, Files
     from .resources.generated_files import AsyncGeneratedFiles, GeneratedFiles
+    from .resources.interactions import AsyncInteractions, Interactions
     from .resources.media import AsyncMedia, Media
     from .resources.models import AsyncModels, Models
     from .resources.tuned_models import AsyncTunedModels, TunedModels
@@ -72,6 +74,7 @@ class Client(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         retry_after_send: bool = False,
+        max_response_size: int | None = MAX_RESPONSE_SIZE,
     ) -> None:
         super().__init__(
             api_key=_resolve_api_key(api_key),
@@ -83,6 +86,7 @@ class Client(SyncAPIClient):
             default_headers=default_headers,
             http_client=http_client,
             retry_after_send=retry_after_send,
+            max_response_size=max_response_size,
         )
 
     @cached_property
@@ -149,6 +153,13 @@ class Client(SyncAPIClient):
         return GeneratedFiles(self)
 
     @cached_property
+    def interactions(self) -> Interactions:
+        """Interactions with models and agents, kept server-side and continued by id."""
+        from .resources.interactions import Interactions
+
+        return Interactions(self)
+
+    @cached_property
     def media(self) -> Media:
         """Media uploads: files and file search store documents."""
         from .resources.media import Media
@@ -185,6 +196,7 @@ class AsyncClient(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         retry_after_send: bool = False,
+        max_response_size: int | None = MAX_RESPONSE_SIZE,
     ) -> None:
         super().__init__(
             api_key=_resolve_api_key(api_key),
@@ -196,6 +208,7 @@ class AsyncClient(AsyncAPIClient):
             default_headers=default_headers,
             http_client=http_client,
             retry_after_send=retry_after_send,
+            max_response_size=max_response_size,
         )
 
     @cached_property
@@ -260,6 +273,13 @@ class AsyncClient(AsyncAPIClient):
         from .resources.generated_files import AsyncGeneratedFiles
 
         return AsyncGeneratedFiles(self)
+
+    @cached_property
+    def interactions(self) -> AsyncInteractions:
+        """Interactions with models and agents, kept server-side and continued by id."""
+        from .resources.interactions import AsyncInteractions
+
+        return AsyncInteractions(self)
 
     @cached_property
     def media(self) -> AsyncMedia:

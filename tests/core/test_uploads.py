@@ -207,12 +207,17 @@ def test_granularity_rounds_the_chunk_size(uclient: Client, ups: UploadServer) -
     assert offsets == ["0", str(256 * KIB), str(512 * KIB)]
 
 
-def test_upload_url_on_another_origin_gets_no_api_key(uclient: Client, ups: UploadServer) -> None:
-    ups.upload_host = ups.url.removeprefix("http://").replace("127.0.0.1", "localhost")
-    send(uclient, b"abc", mime_type="text/plain")
-    assert ups.stored() == b"abc"
-    assert ups.headers_seen[0]["x-goog-api-key"] == KEY
-    assert all("x-goog-api-key" not in h for h in ups.headers_seen[1:])
+@pytest.mark.parametrize("host", ["localhost:{port}", "127.0.0.1:1", "127.0.0.1.nip.io:{port}"])
+def test_upload_url_on_another_origin_is_refused_before_sending(
+    uclient: Client, ups: UploadServer, host: str
+) -> None:
+    port = ups.url.rsplit(":", 1)[1]
+    ups.upload_host = host.format(port=port)
+    with pytest.raises(UploadError, match="not on the API's origin") as caught:
+        send(uclient, b"abc", mime_type="text/plain")
+    assert KEY not in str(caught.value)
+    assert len(ups.headers_seen) == 1  # only the start request, to the API's own origin
+    assert ups.stored() in (b"", None)
 
 
 def test_missing_upload_url_is_an_upload_error(server: Any, client: Client) -> None:

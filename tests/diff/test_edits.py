@@ -304,6 +304,13 @@ CASES = [
         "gemini_client.Client",
     ),
     Case(
+        "stream-flag-changed",
+        _delete(lambda s: s.method("interactions", "createStream"), "stream_flag"),
+        "method-stream-flag-changed",
+        "breaking",
+        "client.interactions.create_stream()",
+    ),
+    Case(
         "download-removed",
         _json_download,
         "method-download-removed",

@@ -37,6 +37,7 @@ BREAKING = {
     "method-pagination-changed", "method-long-running-added", "method-long-running-removed",
     "method-long-running-changed", "method-upload-added", "method-upload-removed",
     "method-download-added", "method-download-removed", "service-version-changed",
+    "method-stream-flag-changed",
     "parameter-removed", "new-required-parameter", "parameter-became-required",
     "parameter-type-changed", "parameter-prefix-changed", "type-removed", "type-renamed",
     "type-kind-changed", "field-removed", "new-required-request-field", "field-type-changed",

@@ -332,12 +332,12 @@ def test_committed_spec_loads() -> None:
 def test_the_spec_is_the_bootstrap_of_its_revision_field_for_field(tmp_path: Path) -> None:
     """spec/ is exactly what bootstrapping revision 20260529 writes, plus files.download (a
     method Discovery does not describe), imagen.yaml (the Imagen/Veo shapes Discovery leaves
-    free-form) and live.yaml (the Live API and its tokens, which Discovery does not describe), so
-    every method and type is as Google documents it."""
+    free-form), live.yaml (the Live API and its tokens) and interactions.yaml (the Interactions
+    API), which Discovery does not describe, so every method and type is as Google documents it."""
     assert main(["--discovery", str(NEW), "--out", str(tmp_path)]) == 0
     spec_dir = Path(__file__).resolve().parents[2] / "tests" / "data" / "specs" / "v20260529"
     written = sorted(p.name for p in tmp_path.iterdir())
-    hand_written = {"drift-ignore.yaml", "imagen.yaml", "live.yaml"}
+    hand_written = {"drift-ignore.yaml", "imagen.yaml", "live.yaml", "interactions.yaml"}
     assert written == sorted(p.name for p in spec_dir.glob("*.yaml") if p.name not in hand_written)
     for name in written:
         ours = (spec_dir / name).read_text(encoding="utf-8")

@@ -34,8 +34,19 @@ def test_clean_against_the_revision_it_was_bootstrapped_from() -> None:
     assert o.drift == []
     # files.download (Discovery describes no media download), the Imagen/Veo types of
     # spec/imagen.yaml, and the Live API's hand-written types and its v1alpha token resource
-    # (spec/live.yaml), none of which the v1beta Discovery document describes.
-    live = [j for j in o.spec_only if j.finding.key not in {"files.download"} | IMAGEN_TYPES]
+    # (spec/live.yaml), and the Interactions API (spec/interactions.yaml), none of which the v1beta
+    # Discovery document describes.
+    interactions = [
+        j for j in o.spec_only if j.finding.spec_location.startswith("spec/interactions.yaml:")
+    ]
+    assert {"interactions", "Interaction", "InteractionEvent", "CreateInteractionRequest"} <= {
+        j.finding.key for j in interactions
+    }
+    live = [
+        j
+        for j in o.spec_only
+        if j.finding.key not in {"files.download"} | IMAGEN_TYPES and j not in interactions
+    ]
     assert {"files.download"} | IMAGEN_TYPES <= {j.finding.key for j in o.spec_only}
     assert live and all(
         j.finding.kind.endswith("-gone") and "/live.yaml:" in j.finding.spec_location for j in live
@@ -107,10 +118,14 @@ def test_without_rules_the_left_out_methods_are_new_surface(spec: object) -> Non
     missing = {f.key for f in result.outcome.drift if f.kind == "method-missing"}
     assert missing == PALM_LEFT_OUT
     # Without rules, files.download, the Imagen/Veo types and the Live API's hand-written part
-    # (spec/live.yaml) are the only breaking ones.
+    # (spec/live.yaml) and the Interactions API (spec/interactions.yaml) are the only breaking ones.
     gone = [f for f in result.outcome.drift if f.category != "new"]
     assert {"files.download"} | IMAGEN_TYPES <= {f.key for f in gone}
-    live = [f for f in gone if f.key not in {"files.download"} | IMAGEN_TYPES]
+    interactions = [f for f in gone if f.spec_location.startswith("spec/interactions.yaml:")]
+    assert interactions and all(f.kind.endswith("-gone") for f in interactions)
+    live = [
+        f for f in gone if f.key not in {"files.download"} | IMAGEN_TYPES and f not in interactions
+    ]
     assert all(
         f.kind.endswith("-gone") and f.spec_location.startswith("spec/live.yaml:") for f in live
     )

@@ -26,10 +26,11 @@ UNSAFE = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
 
 def _spec_only() -> int:
     """What Discovery never describes (spec_only rules): every type and resource of the hand-written
-    spec/live.yaml (Live API, ephemeral tokens) and spec/imagen.yaml (Imagen, Veo shapes), each
-    reported once (a resource as a whole), plus the one method `files.download`."""
+    spec/live.yaml (Live API, ephemeral tokens), spec/imagen.yaml (Imagen, Veo shapes) and
+    spec/interactions.yaml (Interactions API), each reported once (a resource as a whole), plus the
+    one method `files.download`."""
     count = 1
-    for name in ("live.yaml", "imagen.yaml"):
+    for name in ("live.yaml", "imagen.yaml", "interactions.yaml"):
         data = yaml.safe_load((SPEC_DIR / name).read_text(encoding="utf-8"))
         count += len(data.get("types") or {}) + len(data.get("resources") or {})
     return count

@@ -1,8 +1,9 @@
 """A loopback HTTP/1.1 server in raw asyncio that misbehaves at the byte level, for fault tests.
 
-``FaultServer`` accepts connections on 127.0.0.1 in a background thread. Each request (one per
-connection: every answer closes it) is recorded and answered by the next scripted ``Fault``, an
-``async def fault(conn)`` that writes whatever bytes it likes::
+``FaultServer`` accepts connections on 127.0.0.1 in a background thread. Each request is recorded
+and answered by the next scripted ``Fault``, an ``async def fault(conn)`` that writes whatever
+bytes it likes; the connection is closed after it unless the fault set ``conn.keep_alive`` (see
+``kept_alive``), when the next request on it gets the next fault::
 
     with FaultServer() as server:
         server.add(trickle(response(200, b'{"candidates": []}'), interval=1.0))
@@ -23,6 +24,7 @@ import json
 import socket
 import struct
 import threading
+import zlib
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,11 +32,13 @@ from typing import Any
 
 __all__ = [
     "Conn",
+    "bomb",
     "Fault",
     "FaultServer",
     "RawRequest",
     "close_after",
     "corrupt_gzip",
+    "kept_alive",
     "json_response",
     "reset_after",
     "response",
@@ -58,6 +62,8 @@ class RawRequest:
     headers: dict[str, str]
     body: bytes
     raw_head: bytes = b""
+    connection: int = 0
+    """The number of the connection it came on (1, 2, ...)."""
 
     @property
     def path(self) -> str:
@@ -75,6 +81,10 @@ class Conn:
     writer: asyncio.StreamWriter
     request: RawRequest
     closed: bool = field(default=False)
+    keep_alive: bool = field(default=False)
+    """Whether the server reads another request on this connection after the fault."""
+    number: int = 0
+    """Which connection this is (1, 2, ...), for tests that check reuse."""
 
     async def send(self, data: bytes) -> None:
         self.writer.write(data)
@@ -111,9 +121,11 @@ def response(
     headers: Iterable[tuple[str, str]] = (),
     content_type: str = "application/json",
     length: int | None = None,
+    keep_alive: bool = False,
 ) -> bytes:
     """The bytes of a whole HTTP/1.1 response; ``length`` overrides the true Content-Length."""
-    lines = [f"HTTP/1.1 {status} X", f"Content-Type: {content_type}", "Connection: close"]
+    connection = "keep-alive" if keep_alive else "close"
+    lines = [f"HTTP/1.1 {status} X", f"Content-Type: {content_type}", f"Connection: {connection}"]
     lines.append(f"Content-Length: {len(body) if length is None else length}")
     lines.extend(f"{k}: {v}" for k, v in headers)
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
@@ -128,6 +140,16 @@ def close_after(data: bytes) -> Fault:
 
     async def fault(conn: Conn) -> None:
         await conn.send(data)
+
+    return fault
+
+
+def kept_alive(data: bytes) -> Fault:
+    """Send ``data`` and keep the connection open for the next request (and fault)."""
+
+    async def fault(conn: Conn) -> None:
+        await conn.send(data)
+        conn.keep_alive = True
 
     return fault
 
@@ -175,6 +197,26 @@ def corrupt_gzip(status: int = 200, *, content_type: str = "application/json") -
     )
 
 
+def bomb(size: int, encoding: str = "gzip") -> bytes:
+    """A ``gzip`` or ``deflate`` body inflating to ``size`` zero bytes (a multiple of 1 MiB) from
+    about ``size / 1000`` bytes: one compressed MiB of zeros repeated. The trailer's checksum is
+    right only up to 64 MiB (computing it for more takes seconds); a reader should stop long
+    before it anyway."""
+    unit = 1 << 20
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    block = bytes(unit)
+    first = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    repeat = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    body = first + repeat * (size // unit - 1) + compressor.flush()
+    crc, adler = 0, 1
+    for _ in range(size // unit if size <= 64 * unit else 0):
+        crc, adler = zlib.crc32(block, crc), zlib.adler32(block, adler)
+    if encoding == "gzip":
+        head = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+        return head + body + struct.pack("<II", crc, size & 0xFFFFFFFF)
+    return b"\x78\xda" + body + struct.pack(">I", adler)
+
+
 def sse_body(*events: Any, bom: bool = False, crlf: bool = True) -> bytes:
     """``data:`` events (JSON-encoded unless str) as an event stream; ``(name, data)`` pairs
     send an ``event:`` line too."""
@@ -202,6 +244,8 @@ class FaultServer:
 
     def __init__(self) -> None:
         self.requests: list[RawRequest] = []
+        self.connections = 0
+        """Connections accepted so far."""
         self._faults: deque[Fault] = deque()
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
@@ -244,21 +288,27 @@ class FaultServer:
         with self._lock:
             self._faults.clear()
             self.requests.clear()
+            self.connections = 0
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         conn: Conn | None = None
+        with self._lock:
+            self.connections += 1
+            number = self.connections
         try:
-            request = await asyncio.wait_for(_read_request(reader), MAX_WAIT)
-            if request is None:
-                return
-            with self._lock:
-                self.requests.append(request)
-                fault = self._faults.popleft() if self._faults else None
-            conn = Conn(reader, writer, request)
-            if fault is None:
-                await conn.send(response(599, b'{"error": {"message": "no fault scripted"}}'))
-            else:
-                await fault(conn)
+            while conn is None or (conn.keep_alive and not conn.closed):
+                request = await asyncio.wait_for(_read_request(reader), MAX_WAIT)
+                if request is None:
+                    return
+                with self._lock:
+                    self.requests.append(request)
+                    request.connection = number
+                    fault = self._faults.popleft() if self._faults else None
+                conn = Conn(reader, writer, request, number=number)
+                if fault is None:
+                    await conn.send(response(599, b'{"error": {"message": "no fault scripted"}}'))
+                else:
+                    await fault(conn)
         except (ConnectionError, asyncio.TimeoutError, asyncio.IncompleteReadError):
             pass
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -10,8 +11,10 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 import httpx
 
+from ._body import aiter_body, close_later, iter_body, running_loop, warn_unclosed
 from ._constants import RAW_RESPONSE_HEADER
-from ._exceptions import APIConnectionError, GeminiError
+from ._deadline import DEADLINE, time_left
+from ._exceptions import APIConnectionError, APIError, APITimeoutError, redact, sanitized
 from ._response import APIResponse
 from ._types import NOT_GIVEN, NotGiven, RequestOptions
 
@@ -179,42 +182,104 @@ async def async_request_upload(
     )
 
 
-class BinaryResponse:
-    """Media bytes being downloaded: ``read()`` them, or ``write_to(path)`` chunk by chunk.
+class _Download:
+    """What the sync and async downloads share: the response, the call's deadline, the cap."""
 
-    The connection is released once the body is read to the end or on ``close()``; use it as a
-    context manager when you may stop early.
-    """
-
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(
+        self,
+        response: httpx.Response,
+        *,
+        deadline: float | None = None,
+        limit: int | None = None,
+        secret: tuple[str, ...] = (),
+    ) -> None:
         self.http_response = response
+        self._deadline = deadline
+        self._limit = limit
+        self._secrets = secret
 
     @property
     def content_type(self) -> str | None:
         value = self.http_response.headers.get("content-type")
         return str(value) if value is not None else None
 
-    def iter_bytes(self, chunk_size: int = _CHUNK) -> Iterator[bytes]:
+    def _check_deadline(self, received: int) -> None:
+        left = time_left(self._deadline)
+        if left is not None and left <= 0:
+            raise APITimeoutError(
+                f"the call's deadline passed during the download, after {received} bytes",
+                request=self.http_response.request,
+            )
+
+    def _interrupted(self, err: Exception, received: int) -> APIError:
+        left = time_left(self._deadline)
+        if isinstance(err, httpx.TimeoutException) and left is not None and left <= 0.01:
+            error: APIError = APITimeoutError(
+                f"the call's deadline passed during the download, after {received} bytes",
+                request=self.http_response.request,
+            )
+        else:
+            reason = redact(f"{type(err).__name__}: {err}", self._secrets)
+            cls = APITimeoutError if isinstance(err, httpx.TimeoutException) else APIConnectionError
+            error = cls(
+                f"download interrupted after {received} bytes: {reason}",
+                request=self.http_response.request,
+            )
+        error.__cause__ = sanitized(err, self._secrets)
+        return error
+
+
+class BinaryResponse(_Download):
+    """Media bytes being downloaded: ``read()`` them, or ``write_to(path)`` chunk by chunk.
+
+    Every read is bounded by the call's ``timeout`` (the deadline covers the whole body, however
+    the server paces it); a compressed body may not inflate past ``max_response_size``. The
+    connection is released once the body is read to the end or on ``close()``; use it as a
+    context manager when you may stop early (a dropped one is closed with a ``ResourceWarning``).
+    """
+
+    def _pieces(self) -> Iterator[bytes]:
+        body = iter_body(self.http_response, self._limit)
+        received = 0
         try:
-            yield from self.http_response.iter_bytes(chunk_size)
-        except httpx.TransportError as err:
-            raise APIConnectionError(f"download interrupted: {type(err).__name__}") from err
-        except httpx.StreamError as err:
-            raise GeminiError(f"download: {type(err).__name__}: {err}") from err
+            while True:
+                self._check_deadline(received)
+                failure: Exception | None = None
+                token = DEADLINE.set(self._deadline)
+                try:
+                    piece = next(body, None)
+                except httpx.TransportError as err:
+                    failure = err
+                finally:
+                    DEADLINE.reset(token)
+                if failure is not None:
+                    raise self._interrupted(failure, received)
+                if piece is None:
+                    return
+                received += len(piece)
+                yield piece
         finally:
+            body.close()
             self.http_response.close()
 
+    def iter_bytes(self, chunk_size: int = _CHUNK) -> Iterator[bytes]:
+        """The media in pieces of ``chunk_size`` bytes (the last may be shorter)."""
+        return _rechunk(self._pieces(), chunk_size)
+
     def read(self) -> bytes:
-        """Every byte of the media."""
-        return b"".join(self.iter_bytes())
+        """Every byte of the media, held once in memory."""
+        buffer = io.BytesIO()  # getvalue() hands its bytes over without a copy
+        for piece in self._pieces():
+            buffer.write(piece)
+        return buffer.getvalue()
 
     def write_to(self, file: str | os.PathLike[str]) -> int:
         """Stream the media into ``file`` (created or truncated); the number of bytes written."""
         written = 0
         with open(file, "wb") as f:
-            for chunk in self.iter_bytes():
-                f.write(chunk)
-                written += len(chunk)
+            for piece in self._pieces():
+                f.write(piece)
+                written += len(piece)
         return written
 
     def close(self) -> None:
@@ -231,40 +296,79 @@ class BinaryResponse:
     ) -> None:
         self.close()
 
+    def __del__(self) -> None:
+        response = getattr(self, "http_response", None)
+        if response is not None and not response.is_closed:
+            warn_unclosed(self)
+            response.close()
 
-class AsyncBinaryResponse:
+
+class AsyncBinaryResponse(_Download):
     """The async twin of ``BinaryResponse``."""
 
-    def __init__(self, response: httpx.Response) -> None:
-        self.http_response = response
+    def __init__(
+        self,
+        response: httpx.Response,
+        *,
+        deadline: float | None = None,
+        limit: int | None = None,
+        secret: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(response, deadline=deadline, limit=limit, secret=secret)
+        self._loop = running_loop()
 
-    @property
-    def content_type(self) -> str | None:
-        value = self.http_response.headers.get("content-type")
-        return str(value) if value is not None else None
-
-    async def iter_bytes(self, chunk_size: int = _CHUNK) -> AsyncIterator[bytes]:
+    async def _pieces(self) -> AsyncIterator[bytes]:
+        body = aiter_body(self.http_response, self._limit)
+        received = 0
         try:
-            async for chunk in self.http_response.aiter_bytes(chunk_size):
-                yield chunk
-        except httpx.TransportError as err:
-            raise APIConnectionError(f"download interrupted: {type(err).__name__}") from err
-        except httpx.StreamError as err:
-            raise GeminiError(f"download: {type(err).__name__}: {err}") from err
+            while True:
+                self._check_deadline(received)
+                failure: Exception | None = None
+                piece: bytes | None = None
+                token = DEADLINE.set(self._deadline)
+                try:
+                    piece = await body.__anext__()
+                except StopAsyncIteration:
+                    pass
+                except httpx.TransportError as err:
+                    failure = err
+                finally:
+                    DEADLINE.reset(token)
+                if failure is not None:
+                    raise self._interrupted(failure, received)
+                if piece is None:
+                    return
+                received += len(piece)
+                yield piece
         finally:
+            await body.aclose()
             await self.http_response.aclose()
 
+    async def iter_bytes(self, chunk_size: int = _CHUNK) -> AsyncIterator[bytes]:
+        """The media in pieces of ``chunk_size`` bytes (the last may be shorter)."""
+        buffer = bytearray()
+        async for piece in self._pieces():
+            buffer += piece
+            while len(buffer) >= chunk_size:
+                yield bytes(buffer[:chunk_size])
+                del buffer[:chunk_size]
+        if buffer:
+            yield bytes(buffer)
+
     async def read(self) -> bytes:
-        """Every byte of the media."""
-        return b"".join([chunk async for chunk in self.iter_bytes()])
+        """Every byte of the media, held once in memory."""
+        buffer = io.BytesIO()
+        async for piece in self._pieces():
+            buffer.write(piece)
+        return buffer.getvalue()
 
     async def write_to(self, file: str | os.PathLike[str]) -> int:
         """Stream the media into ``file`` (created or truncated); the number of bytes written."""
         written = 0
         with open(file, "wb") as f:
-            async for chunk in self.iter_bytes():
-                f.write(chunk)
-                written += len(chunk)
+            async for piece in self._pieces():
+                f.write(piece)
+                written += len(piece)
         return written
 
     async def close(self) -> None:
@@ -281,6 +385,23 @@ class AsyncBinaryResponse:
     ) -> None:
         await self.close()
 
+    def __del__(self) -> None:
+        response = getattr(self, "http_response", None)
+        if response is not None and not response.is_closed:
+            warn_unclosed(self)
+            close_later(getattr(self, "_loop", None), response)
+
+
+def _rechunk(pieces: Iterator[bytes], size: int) -> Iterator[bytes]:
+    buffer = bytearray()
+    for piece in pieces:
+        buffer += piece
+        while len(buffer) >= size:
+            yield bytes(buffer[:size])
+            del buffer[:size]
+    if buffer:
+        yield bytes(buffer)
+
 
 def request_media(
     client: SyncAPIClient,
@@ -290,10 +411,12 @@ def request_media(
     options: RequestOptions,
 ) -> BinaryResponse:
     """``GET path?alt=media``: the media, not yet read."""
-    response = client._send(
+    response, deadline = client._send_timed(
         "GET", path, None, {**(query or {}), "alt": "media"}, options, stream=True
     )
-    media = BinaryResponse(response)
+    media = BinaryResponse(
+        response, deadline=deadline, limit=client.max_response_size, secret=client._secrets
+    )
     if _is_raw(options):
         return cast(BinaryResponse, APIResponse(response, lambda: media))
     return media
@@ -307,10 +430,12 @@ async def async_request_media(
     options: RequestOptions,
 ) -> AsyncBinaryResponse:
     """The async twin of ``request_media``."""
-    response = await client._send(
+    response, deadline = await client._send_timed(
         "GET", path, None, {**(query or {}), "alt": "media"}, options, stream=True
     )
-    media = AsyncBinaryResponse(response)
+    media = AsyncBinaryResponse(
+        response, deadline=deadline, limit=client.max_response_size, secret=client._secrets
+    )
     if _is_raw(options):
         return cast(AsyncBinaryResponse, APIResponse(response, lambda: media))
     return media

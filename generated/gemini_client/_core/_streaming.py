@@ -9,12 +9,14 @@ typed error, and a byte-order mark before the first event is skipped.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 import httpx
 
+from ._body import aiter_body, close_later, iter_body, running_loop, too_large, warn_unclosed
 from ._deadline import DEADLINE, time_left
 from ._exceptions import (
     APIConnectionError,
@@ -36,62 +38,95 @@ __all__ = ["AsyncStream", "Stream"]
 
 T = TypeVar("T", bound="pydantic.BaseModel")
 
-_ERROR_EVENT = re.compile(r'\s*\{\s*"error"\s*:')
+_ERROR_EVENT = re.compile(r'\s*\[?\s*\{\s*"error"\s*:')
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 _BOM = b"\xef\xbb\xbf"
+_DONE = "[DONE]"  # the last event of an Interactions stream: not a chunk
+
+
+def _only_error(data: str) -> bool:
+    """Whether ``data`` (starting ``{"error":``) is Google's error body and nothing else: an object
+    with more fields (an Interactions ``error`` event has ``event_type``) is a chunk."""
+    try:
+        body = decode_json(data)
+    except ValueError:
+        return True  # reported as an unreadable error event
+    return not isinstance(body, dict) or body.keys() == {"error"}
+
+
+class _EventTooLarge(Exception):
+    """One event (or line) grew past the parser's limit."""
 
 
 class _EventParser:
     """An incremental ``text/event-stream`` parser (the WHATWG rules) over raw bytes.
 
-    Unlike a lenient browser it remembers whether the stream stopped inside an event, so a body
-    cut short is an error rather than a quietly lost last chunk.
+    Lines end with CRLF, LF or a lone CR. Unlike a lenient browser it remembers whether the
+    stream stopped inside an event, so a body cut short is an error rather than a quietly lost
+    last chunk; an event (or line) larger than ``limit`` bytes raises ``_EventTooLarge``.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int | None = None) -> None:
         self._buffer = b""  # the unfinished line
         self._pending: list[bytes] = []  # more of it, not yet joined: a long line stays linear
+        self._pending_size = 0
         self._first = True
+        self._skip_lf = False  # the last line ended with "\r": a "\n" next belongs to it
         self._event = ""
         self._data: list[str] = []
+        self._data_size = 0
+        self._limit = limit
 
     def feed(self, chunk: bytes) -> list[tuple[str, str]]:
         """The ``(event, data)`` pairs completed by ``chunk``."""
+        if self._skip_lf and chunk:
+            self._skip_lf = False
+            if chunk[:1] == b"\n":
+                chunk = chunk[1:]
         if not self._first and b"\n" not in chunk and b"\r" not in chunk:
             self._pending.append(chunk)  # no line ends here: nothing to parse yet
+            self._pending_size += len(chunk)
+            self._check_size()
             return []
         buffer = b"".join((self._buffer, *self._pending, chunk))
         self._pending.clear()
+        self._pending_size = 0
         if self._first:
             if len(buffer) < len(_BOM) and _BOM.startswith(buffer):
                 self._buffer = buffer
                 return []
             buffer = buffer.removeprefix(_BOM)
             self._first = False
-        # A final "\r" may be the first half of "\r\n": keep it for the next chunk.
-        held = buffer.endswith(b"\r")
-        lines = _LINE_END.split(buffer[:-1] if held else buffer)
-        self._buffer = lines.pop() + (b"\r" if held else b"")
+        self._skip_lf = buffer.endswith(b"\r")
+        lines = _LINE_END.split(buffer)
+        self._buffer = lines.pop()
         events = []
         for raw in lines:
             line = raw.decode("utf-8", errors="replace")
             if not line:
                 if self._data or self._event:
                     events.append((self._event or "message", "\n".join(self._data)))
-                self._event, self._data = "", []
+                self._event, self._data, self._data_size = "", [], 0
                 continue
             name, _, value = line.partition(":")
             value = value.removeprefix(" ")
             if name == "data":
                 self._data.append(value)
+                self._data_size += len(raw)
             elif name == "event":
                 self._event = value
+        self._check_size()
         return events
+
+    def _check_size(self) -> None:
+        size = len(self._buffer) + self._pending_size + self._data_size
+        if self._limit is not None and size > self._limit:
+            raise _EventTooLarge
 
     @property
     def inside_event(self) -> bool:
         """Whether the bytes so far end in the middle of a line or an event."""
-        unfinished = self._buffer.strip(b"\r") or any(self._pending)
+        unfinished = self._buffer or any(self._pending)
         return bool(unfinished) or bool(self._data) or bool(self._event)
 
 
@@ -103,6 +138,7 @@ class _BaseStream(Generic[T]):
         response: httpx.Response,
         secret: str | Iterable[str] | None = None,
         deadline: float | None = None,
+        limit: int | None = None,
     ) -> None:
         self.response = response
         """The HTTP response, for its status and headers."""
@@ -110,11 +146,12 @@ class _BaseStream(Generic[T]):
         self._count = 0
         self._secrets = secret_forms(secret) if isinstance(secret, str) else tuple(secret or ())
         self._deadline = deadline
+        self._limit = limit
 
     def _parse(self, event: str, data: str) -> T | None:
-        if event == "error" or _ERROR_EVENT.match(data):
+        if event == "error" or (_ERROR_EVENT.match(data) and _only_error(data)):
             raise self._error_event(data)
-        if not data:
+        if not data or data == _DONE:
             return None
         import pydantic  # loaded with the models by now; kept out of `import gemini_client`
 
@@ -154,14 +191,21 @@ class _BaseStream(Generic[T]):
                 response=self.response,
             )
 
-    def _chunks(self, parser: _EventParser, data: bytes) -> Iterator[T]:
-        """The chunks that ``data``, the next bytes of the body, completes, one by one: an
-        error in a later event comes after the chunks before it."""
+    def _chunks(self, parser: _EventParser, data: bytes) -> tuple[list[T], APIError | None]:
+        """The chunks that ``data``, the next bytes of the body, completes, and the error of an
+        event after them (raised once they have been yielded)."""
         self._check_deadline()
-        for event, text in parser.feed(data):
-            chunk = self._parse(event, text)
-            if chunk is not None:
-                yield chunk
+        chunks: list[T] = []
+        try:
+            for event, text in parser.feed(data):
+                chunk = self._parse(event, text)
+                if chunk is not None:
+                    chunks.append(chunk)
+        except _EventTooLarge:
+            return chunks, too_large(self.response, self._limit or 0, "stream event in the ")
+        except APIError as err:
+            return chunks, err
+        return chunks, None
 
     def _check_deadline(self) -> None:
         left = time_left(self._deadline)
@@ -179,23 +223,83 @@ class _BaseStream(Generic[T]):
             )
 
     def _translate(self, err: Exception) -> APIError:
-        error: APIError
-        if isinstance(err, httpx.DecodingError):
-            error = APIResponseValidationError(
-                redact(f"stream body cannot be decoded: {err}", self._secrets),
-                response=self.response,
-            )
+        left = time_left(self._deadline)
+        if isinstance(err, httpx.TimeoutException) and left is not None and left <= 0.01:
+            reason = "the call's deadline passed"
         else:
-            left = time_left(self._deadline)
-            if isinstance(err, httpx.TimeoutException) and left is not None and left <= 0.01:
-                reason = "the call's deadline passed"
-            else:
-                reason = redact(str(err) or type(err).__name__, self._secrets)
-            message = f"stream interrupted after {self._count} chunks: {reason}"
-            cls = APITimeoutError if isinstance(err, httpx.TimeoutException) else APIConnectionError
-            error = cls(message, request=self.response.request)
+            reason = redact(str(err) or type(err).__name__, self._secrets)
+        message = f"stream interrupted after {self._count} chunks: {reason}"
+        cls = APITimeoutError if isinstance(err, httpx.TimeoutException) else APIConnectionError
+        error = cls(message, request=self.response.request)
         error.__cause__ = sanitized(err, self._secrets)
         return error
+
+
+def _sync_chunks(stream: Stream[T], response: httpx.Response) -> Generator[T, None, None]:
+    """The chunks of ``stream`` (a weak proxy: a dropped ``Stream`` is freed at once and its
+    finaliser closes this generator and the response)."""
+    parser = _EventParser(stream._limit)
+    body = iter_body(response, stream._limit)
+    deadline = stream._deadline
+    try:
+        stream._check_content_type()
+        while True:
+            failure: Exception | None = None
+            token = DEADLINE.set(deadline)
+            try:
+                data = next(body, None)
+            except httpx.TransportError as err:
+                failure = err
+            finally:
+                DEADLINE.reset(token)
+            if failure is not None:
+                raise stream._translate(failure)
+            if data is None:
+                stream._at_end(parser)
+                return
+            chunks, error = stream._chunks(parser, data)
+            yield from chunks
+            if error is not None:
+                raise error
+    finally:
+        body.close()
+        response.close()
+
+
+async def _async_chunks(
+    stream: AsyncStream[T], response: httpx.Response
+) -> AsyncGenerator[T, None]:
+    """The async twin of ``_sync_chunks``."""
+    parser = _EventParser(stream._limit)
+    body = aiter_body(response, stream._limit)
+    deadline = stream._deadline
+    try:
+        stream._check_content_type()
+        while True:
+            failure: Exception | None = None
+            data: bytes | None = None
+            token = DEADLINE.set(deadline)
+            try:
+                data = await body.__anext__()
+            except StopAsyncIteration:
+                pass
+            except httpx.TransportError as err:
+                failure = err
+            finally:
+                DEADLINE.reset(token)
+            if failure is not None:
+                raise stream._translate(failure)
+            if data is None:
+                stream._at_end(parser)
+                return
+            chunks, error = stream._chunks(parser, data)
+            for chunk in chunks:
+                yield chunk
+            if error is not None:
+                raise error
+    finally:
+        await body.aclose()
+        await response.aclose()
 
 
 class Stream(_BaseStream[T]):
@@ -207,7 +311,9 @@ class Stream(_BaseStream[T]):
             ...
     ```
 
-    A plain ``for`` loop works too: breaking out of it closes the response.
+    A plain ``for`` loop works too: breaking out of it closes the response. A stream dropped
+    without either gives its connection back when it is garbage-collected, with a
+    ``ResourceWarning``.
     """
 
     def __init__(
@@ -217,32 +323,14 @@ class Stream(_BaseStream[T]):
         response: httpx.Response,
         secret: str | Iterable[str] | None = None,
         deadline: float | None = None,
+        limit: int | None = None,
     ) -> None:
-        super().__init__(cast_to=cast_to, response=response, secret=secret, deadline=deadline)
-        self._iterator = self._iter_chunks()
-
-    def _iter_chunks(self) -> Generator[T, None, None]:
-        parser = _EventParser()
-        raw = self.response.iter_bytes()
-        try:
-            self._check_content_type()
-            while True:
-                failure: Exception | None = None
-                token = DEADLINE.set(self._deadline)
-                try:
-                    data = next(raw, None)
-                except (httpx.TransportError, httpx.DecodingError) as err:
-                    failure = err
-                finally:
-                    DEADLINE.reset(token)
-                if failure is not None:
-                    raise self._translate(failure)
-                if data is None:
-                    self._at_end(parser)
-                    return
-                yield from self._chunks(parser, data)
-        finally:
-            self.response.close()
+        super().__init__(
+            cast_to=cast_to, response=response, secret=secret, deadline=deadline, limit=limit
+        )
+        self._iterator: Generator[T, None, None] = _sync_chunks(
+            cast("Stream[T]", weakref.proxy(self)), response
+        )
 
     def __iter__(self) -> Iterator[T]:
         # A generator of its own, so that leaving a `for` loop early closes it and, through
@@ -268,9 +356,16 @@ class Stream(_BaseStream[T]):
     ) -> None:
         self.close()
 
+    def __del__(self) -> None:
+        response = getattr(self, "response", None)  # None when __init__ failed
+        if response is not None and not response.is_closed:
+            warn_unclosed(self)
+            self.close()
+
 
 class AsyncStream(_BaseStream[T]):
-    """The async twin of ``Stream``; prefer ``async with`` so the response closes promptly."""
+    """The async twin of ``Stream``; prefer ``async with`` so the response closes promptly (a
+    dropped stream's connection is closed later, on its event loop, with a ``ResourceWarning``)."""
 
     def __init__(
         self,
@@ -279,36 +374,15 @@ class AsyncStream(_BaseStream[T]):
         response: httpx.Response,
         secret: str | Iterable[str] | None = None,
         deadline: float | None = None,
+        limit: int | None = None,
     ) -> None:
-        super().__init__(cast_to=cast_to, response=response, secret=secret, deadline=deadline)
-        self._iterator = self._iter_chunks()
-
-    async def _iter_chunks(self) -> AsyncGenerator[T, None]:
-        parser = _EventParser()
-        raw = self.response.aiter_bytes()
-        try:
-            self._check_content_type()
-            while True:
-                failure: Exception | None = None
-                data: bytes | None = None
-                token = DEADLINE.set(self._deadline)
-                try:
-                    data = await raw.__anext__()
-                except StopAsyncIteration:
-                    pass
-                except (httpx.TransportError, httpx.DecodingError) as err:
-                    failure = err
-                finally:
-                    DEADLINE.reset(token)
-                if failure is not None:
-                    raise self._translate(failure)
-                if data is None:
-                    self._at_end(parser)
-                    return
-                for chunk in self._chunks(parser, data):
-                    yield chunk
-        finally:
-            await self.response.aclose()
+        super().__init__(
+            cast_to=cast_to, response=response, secret=secret, deadline=deadline, limit=limit
+        )
+        self._iterator: AsyncGenerator[T, None] = _async_chunks(
+            cast("AsyncStream[T]", weakref.proxy(self)), response
+        )
+        self._loop = running_loop()
 
     async def __aiter__(self) -> AsyncIterator[T]:
         try:
@@ -335,3 +409,9 @@ class AsyncStream(_BaseStream[T]):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+    def __del__(self) -> None:
+        response = getattr(self, "response", None)
+        if response is not None and not response.is_closed:
+            warn_unclosed(self)
+            close_later(getattr(self, "_loop", None), response, self._iterator)

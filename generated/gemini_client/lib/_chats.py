@@ -5,7 +5,8 @@ appends both to `chat.history`. With `automatic_function_calling`, Python functi
 `tools` are run when the model calls them (awaited on `AsyncClient` when they are coroutines) and
 their results sent back, for up to `max_rounds` rounds; the whole exchange (calls and responses)
 goes into the history. A function that raises sends `{"error": "..."}` to the model instead of
-crashing. `send_message_stream` yields the chunks and records the turn once the stream is read
+crashing. On `AsyncClient` an MCP `ClientSession` among the tools adds its tools (`_mcp.py`),
+listed when the chat first sends. `send_message_stream` yields the chunks and records the turn once the stream is read
 to its end; it does not call functions.
 """
 
@@ -21,6 +22,7 @@ import pydantic_core
 from .. import types
 from .._core import NOT_GIVEN, NotGiven, validate_arguments
 from ..types._functions import arguments, is_function
+from ._mcp import McpSession, McpToolset, is_mcp_session
 
 if TYPE_CHECKING:
     from ._models import AsyncModels, Models
@@ -105,7 +107,12 @@ class _ChatState:
         self.model = model
         self._history: list[types.Content] = _turns(history) if history else []
         self._config = {k: v for k, v in config.items() if not isinstance(v, NotGiven)}
-        self._functions = _functions(config.get("tools", NOT_GIVEN))
+        tools = self._config.get("tools", ())
+        self._sessions: list[McpSession] = [t for t in tools if is_mcp_session(t)]
+        if self._sessions:
+            self._config["tools"] = [t for t in tools if not is_mcp_session(t)]
+        self._mcp: McpToolset | None = None
+        self._functions = _functions(self._config.get("tools", NOT_GIVEN))
         afc = automatic_function_calling
         self._afc = AutomaticFunctionCalling() if afc is True else afc or None
 
@@ -137,6 +144,8 @@ class Chat(_ChatState):
 
     def __init__(self, models: Models, **kwargs: Any) -> None:
         super().__init__(models, **kwargs)
+        if self._sessions:
+            raise TypeError("an MCP ClientSession is asynchronous: use it with AsyncClient")
         for name, fn in self._functions.items():
             if inspect.iscoroutinefunction(fn):
                 raise TypeError(f"{name} is a coroutine function: use AsyncClient for it")
@@ -191,6 +200,7 @@ class AsyncChat(_ChatState):
     async def send_message(self, message: types.ContentListUnion) -> types.GenerateContentResponse:
         """Send `message` (text, parts or contents) and return the model's answer."""
         exchange = _turns(message)
+        await self._load_mcp()
         rounds = 0
         while True:
             resp = await self._models.generate_content(**self._request(exchange))
@@ -210,6 +220,7 @@ class AsyncChat(_ChatState):
     ) -> AsyncIterator[types.GenerateContentResponse]:
         """Send `message` and yield the answer's chunks; the turn is recorded at the end."""
         contents = _turns(message)
+        await self._load_mcp()
         parts: list[types.Part] = []
         stream = await self._models.stream_generate_content(**self._request(contents))
         async with stream:
@@ -219,13 +230,29 @@ class AsyncChat(_ChatState):
                 yield chunk
         self._record_stream(contents, parts)
 
+    async def _load_mcp(self) -> None:
+        """List the MCP sessions' tools once and declare them with the other tools."""
+        if not self._sessions or self._mcp is not None:
+            return
+        toolset = await McpToolset.load(self._sessions)
+        clash = next(
+            (d["name"] for d in toolset.declarations if d["name"] in self._functions), None
+        )
+        if clash is not None:
+            raise ValueError(f"{clash!r} is both a Python function and an MCP tool among the tools")
+        self._config["tools"] = [*self._config["tools"], toolset.tool]
+        self._mcp = toolset
+
     async def _run(self, calls: list[types.FunctionCall]) -> list[types.Part]:
         out = []
         for call in calls:
             try:
-                fn, args = self._call_target(call)
-                value = fn(**args)
-                response = _result(await value if inspect.isawaitable(value) else value)
+                if self._mcp is not None and call.name in self._mcp:
+                    response = await self._mcp.call(call.name or "", call.args)
+                else:
+                    fn, args = self._call_target(call)
+                    value = fn(**args)
+                    response = _result(await value if inspect.isawaitable(value) else value)
             except Exception as exc:
                 response = _error(exc)
             out.append(types.Part.from_function_response(call.name or "", response, id=call.id))
@@ -247,7 +274,7 @@ class _ChatFactory(Generic[C]):
         model: str,
         history: types.ContentListUnion = (),
         system_instruction: types.ContentUnion | NotGiven = NOT_GIVEN,
-        tools: Sequence[types.ToolUnion] | NotGiven = NOT_GIVEN,
+        tools: Sequence[types.ToolUnion | McpSession] | NotGiven = NOT_GIVEN,
         tool_config: types.ToolConfig | types.ToolConfigDict | NotGiven = NOT_GIVEN,
         safety_settings: (
             Sequence[types.SafetySetting | types.SafetySettingDict] | NotGiven

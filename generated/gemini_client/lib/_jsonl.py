@@ -12,19 +12,28 @@ __all__ = ["aiter_jsonl", "iter_jsonl"]
 
 
 class _Lines:
-    """Splits byte chunks into lines; a line may span chunks."""
+    """Splits byte chunks into lines; a line may span chunks (its pieces are joined once, when it
+    ends, so a long line costs linear time)."""
 
     def __init__(self) -> None:
-        self._rest = b""
+        self._pieces: list[bytes] = []
         self._number = 0
 
     def feed(self, chunk: bytes) -> Iterator[Any]:
-        *lines, self._rest = (self._rest + chunk).split(b"\n")
+        if b"\n" not in chunk:
+            self._pieces.append(chunk)
+            return
+        first, *lines, rest = chunk.split(b"\n")
+        self._pieces.append(first)
+        line = b"".join(self._pieces)
+        self._pieces = [rest]
+        yield from self._parse(line)
         for line in lines:
             yield from self._parse(line)
 
     def close(self) -> Iterator[Any]:
-        line, self._rest = self._rest, b""
+        line = b"".join(self._pieces)
+        self._pieces = []
         yield from self._parse(line)
 
     def _parse(self, line: bytes) -> Iterator[Any]:
@@ -32,9 +41,15 @@ class _Lines:
         if not line.strip():
             return
         try:
-            yield json.loads(line)
+            value = json.loads(line)
+        except RecursionError:
+            problem = "nested too deep"
         except ValueError as err:
-            raise GeminiError(f"JSONL line {self._number} is not JSON: {err}") from None
+            problem = f"not JSON: {err}"
+        else:
+            yield value
+            return
+        raise GeminiError(f"JSONL line {self._number} is {problem}")
 
 
 def iter_jsonl(chunks: Iterable[bytes]) -> Iterator[Any]:

@@ -68,6 +68,7 @@ from ._models import (
     CreateEnvironmentRequest,
     CreateFileRequest,
     CreateFileResponse,
+    CreateInteractionRequest,
     CustomLongRunningOperation,
     CustomMetadata,
     Dataset,
@@ -167,6 +168,25 @@ from ._models import (
     InputEmbedContentConfig,
     InputFeedback,
     InputFeedbackBlockReason,
+    Interaction,
+    InteractionAllowedTools,
+    InteractionAnnotation,
+    InteractionContent,
+    InteractionDelta,
+    InteractionDeltaMetadata,
+    InteractionError,
+    InteractionEvent,
+    InteractionGenerationConfig,
+    InteractionModality,
+    InteractionModalityTokens,
+    InteractionSafetySetting,
+    InteractionServiceTier,
+    InteractionStatus,
+    InteractionStep,
+    InteractionStepType,
+    InteractionTool,
+    InteractionUsage,
+    InteractionWebhookConfig,
     Interval,
     Language,
     LanguageAuto,
@@ -326,6 +346,7 @@ __all__ = [
     "CreateEnvironmentRequestDict",
     "CreateFileRequestDict",
     "CreateFileResponseDict",
+    "CreateInteractionRequestDict",
     "CustomLongRunningOperationDict",
     "CustomMetadataDict",
     "DatasetDict",
@@ -404,6 +425,21 @@ __all__ = [
     "InputConfigDict",
     "InputEmbedContentConfigDict",
     "InputFeedbackDict",
+    "InteractionDict",
+    "InteractionAllowedToolsDict",
+    "InteractionAnnotationDict",
+    "InteractionContentDict",
+    "InteractionDeltaDict",
+    "InteractionDeltaMetadataDict",
+    "InteractionErrorDict",
+    "InteractionEventDict",
+    "InteractionGenerationConfigDict",
+    "InteractionModalityTokensDict",
+    "InteractionSafetySettingDict",
+    "InteractionStepDict",
+    "InteractionToolDict",
+    "InteractionUsageDict",
+    "InteractionWebhookConfigDict",
     "IntervalDict",
     "LanguageAutoDict",
     "LanguageHintsDict",
@@ -1137,6 +1173,70 @@ class CreateFileResponseDict(TypedDict, total=False):
 
     file: File | FileDict
     """Metadata for the created file."""
+
+
+class CreateInteractionRequestDict(TypedDict, total=False):
+    """The dict form of `CreateInteractionRequest`. A new interaction with a model (`model`) or an agent (`agent`)."""
+
+    model: str
+    """The model that answers, e.g. \"gemini-2.5-flash\" (not with `agent`)."""
+
+    agent: str
+    """The agent that answers, e.g. \"deep-research-pro-preview-12-2025\" (not with `model`)."""
+
+    input: Any
+    """The input: a string, a content object, a list of contents or a list of steps."""
+
+    system_instruction: str
+    """System instruction for the interaction."""
+
+    tools: Sequence[InteractionTool | InteractionToolDict]
+    """Tools the model may call."""
+
+    generation_config: InteractionGenerationConfig | InteractionGenerationConfigDict
+    """Sampling and output settings for a model interaction (not with `agent`)."""
+
+    agent_config: dict[str, Any]
+    """Settings of an agent interaction, with a `type` naming the agent kind (not with `model`)."""
+
+    previous_interaction_id: str
+    """The interaction this one continues; its steps are the conversation so far."""
+
+    background: bool
+    """Run the interaction in the background; poll it with `get`."""
+
+    store: bool
+    """Whether the request and response are stored for later retrieval."""
+
+    cached_content: str
+    """Cached content used as context, `cachedContents/{cachedContent}`."""
+
+    continuation_token: str
+    """The latest token of an interaction in `requires_continuation`, to continue decoding."""
+
+    environment: Any
+    """The environment for the interaction, an object describing it or an environment id."""
+
+    labels: Mapping[str, str]
+    """User-defined labels of the request."""
+
+    response_format: Any
+    """The output format (e.g. a JSON schema), an object or a list of them."""
+
+    response_mime_type: str
+    """MIME type of the response; required with `response_format`."""
+
+    response_modalities: Sequence[InteractionModality | str]
+    """The kinds of output asked for."""
+
+    safety_settings: Sequence[InteractionSafetySetting | InteractionSafetySettingDict]
+    """Safety settings for the interaction."""
+
+    service_tier: InteractionServiceTier | str
+    """The service tier the request runs in."""
+
+    webhook_config: InteractionWebhookConfig | InteractionWebhookConfigDict
+    """Webhooks told about the interaction's events."""
 
 
 class CustomLongRunningOperationDict(TypedDict, total=False):
@@ -2511,6 +2611,522 @@ class InputFeedbackDict(TypedDict, total=False):
 
     safetyRatings: Sequence[SafetyRating | SafetyRatingDict]
     """The wire name of `safety_ratings`."""
+
+
+class InteractionDict(TypedDict, total=False):
+    """The dict form of `Interaction`. An interaction with a model or an agent, its steps and outputs."""
+
+    model: str
+    """The model that answered."""
+
+    agent: str
+    """The agent that answered."""
+
+    input: Any
+    """The input, when asked for with `include_input`."""
+
+    previous_interaction_id: str
+    """The interaction this one continues."""
+
+    system_instruction: str
+    """System instruction for the interaction."""
+
+    tools: Sequence[InteractionTool | InteractionToolDict]
+    """Tools the model may call."""
+
+    generation_config: InteractionGenerationConfig | InteractionGenerationConfigDict
+    """Sampling and output settings."""
+
+    agent_config: dict[str, Any]
+    """Settings of an agent interaction."""
+
+    cached_content: str
+    """Cached content used as context."""
+
+    continuation_token: str
+    """Set when the status is `requires_continuation`; pass it back to continue."""
+
+    environment: Any
+    """The environment of the interaction."""
+
+    labels: Mapping[str, str]
+    """User-defined labels."""
+
+    response_format: Any
+    """The output format asked for."""
+
+    response_mime_type: str
+    """MIME type of the response."""
+
+    response_modalities: Sequence[InteractionModality | str]
+    """The kinds of output asked for."""
+
+    safety_settings: Sequence[InteractionSafetySetting | InteractionSafetySettingDict]
+    """Safety settings of the interaction."""
+
+    service_tier: InteractionServiceTier | str
+    """The service tier the request ran in."""
+
+    webhook_config: InteractionWebhookConfig | InteractionWebhookConfigDict
+    """Webhooks told about the interaction's events."""
+
+
+class InteractionAllowedToolsDict(TypedDict, total=False):
+    """The dict form of `InteractionAllowedTools`. Which tools the model may call."""
+
+    mode: str
+    """\"auto\", \"any\", \"none\" or \"validated\"."""
+
+    tools: Sequence[str]
+    """The tools' names."""
+
+
+class InteractionAnnotationDict(TypedDict, total=False):
+    """The dict form of `InteractionAnnotation`. A note on part of a text, told by `type`: url_citation, file_citation, place_citation, speech_metadata, word_info."""
+
+    type: str
+    """The kind of annotation."""
+
+    start_index: int
+    """Start of the annotated text."""
+
+    end_index: int
+    """End of the annotated text."""
+
+    url: str
+    """The cited URL (url_citation, place_citation)."""
+
+    title: str
+    """Title of the cited page (url_citation)."""
+
+    document_uri: str
+    """The cited document (file_citation)."""
+
+    file_name: str
+    """The cited file's name (file_citation)."""
+
+    media_id: str
+    """The cited media's id (file_citation)."""
+
+    page_number: int
+    """The cited page (file_citation)."""
+
+    source: str
+    """The source of the citation (file_citation)."""
+
+    custom_metadata: dict[str, Any]
+    """Metadata of the cited file (file_citation)."""
+
+    name: str
+    """The cited place's name (place_citation)."""
+
+    place_id: str
+    """The cited place's id (place_citation)."""
+
+    review_snippets: Sequence[dict[str, Any]]
+    """Reviews of the cited place (place_citation)."""
+
+    speaker: str
+    """Who speaks (speech_metadata, word_info)."""
+
+    style: str
+    """How they speak (speech_metadata)."""
+
+    text: str
+    """The word (word_info)."""
+
+    start_offset: str
+    """Where the word starts in the audio (word_info)."""
+
+    end_offset: str
+    """Where the word ends in the audio (word_info)."""
+
+
+class InteractionContentDict(TypedDict, total=False):
+    """The dict form of `InteractionContent`. A content block: text, image, audio, document or video, told by `type`."""
+
+    type: str
+    """\"text\", \"image\", \"audio\", \"document\" or \"video\"."""
+
+    text: str
+    """The text (text)."""
+
+    annotations: Sequence[InteractionAnnotation | InteractionAnnotationDict]
+    """Citations and other notes on the text (text)."""
+
+    data: str
+    """The media bytes, base64 (image, audio, document, video)."""
+
+    uri: str
+    """Where the media is, e.g. a Files API URI (image, audio, document, video)."""
+
+    mime_type: str
+    """The media's MIME type (image, audio, document, video)."""
+
+    resolution: str
+    """\"low\", \"medium\", \"high\" or \"ultra_high\" (image, video)."""
+
+    channels: int
+    """Audio channels (audio)."""
+
+    sample_rate: int
+    """Audio sample rate in Hz (audio)."""
+
+    name: str
+    """Name of the video (video)."""
+
+    processing: dict[str, Any]
+    """How the video is processed (video)."""
+
+
+class InteractionDeltaDict(TypedDict, total=False):
+    """The dict form of `InteractionDelta`. The next piece of a streamed step, told by `type` (text, thought_summary, thought_signature, arguments_delta, image, audio, function_result, ...)."""
+
+    type: str
+    """The kind of piece."""
+
+    text: str
+    """More text (text)."""
+
+    annotations: Sequence[InteractionAnnotation | InteractionAnnotationDict]
+    """Notes on the text (text_annotation_delta)."""
+
+    content: InteractionContent | InteractionContentDict
+    """More of a thought summary (thought_summary)."""
+
+    signature: str
+    """The step's signature (thought_signature, tool calls and results)."""
+
+    arguments: Any
+    """More of the call's arguments: JSON text (arguments_delta) or an object (tool calls)."""
+
+    data: str
+    """More media bytes, base64 (image, audio, document, video)."""
+
+    uri: str
+    """Where the media is (image, audio, document, video)."""
+
+    mime_type: str
+    """The media's MIME type."""
+
+    resolution: str
+    """Media resolution (image, video)."""
+
+    channels: int
+    """Audio channels (audio)."""
+
+    rate: int
+    """Audio sample rate (audio)."""
+
+    sample_rate: int
+    """Audio sample rate in Hz (audio)."""
+
+    result: Any
+    """The tool result (tool results)."""
+
+    is_error: bool
+    """Whether the result is an error (tool results)."""
+
+    name: str
+    """The tool called (function_result, mcp_server_tool_*)."""
+
+    server_name: str
+    """The MCP server called (mcp_server_tool_*)."""
+
+    retrieval_type: str
+    """The kind of retrieval (retrieval_call)."""
+
+
+class InteractionDeltaMetadataDict(TypedDict, total=False):
+    """The dict form of `InteractionDeltaMetadata`. Running totals sent with a streamed step piece."""
+
+    total_usage: InteractionUsage | InteractionUsageDict
+    """Token usage so far."""
+
+
+class InteractionErrorDict(TypedDict, total=False):
+    """The dict form of `InteractionError`. An error of an interaction."""
+
+    code: str
+    """The error's code."""
+
+    message: str
+    """What went wrong."""
+
+
+class InteractionEventDict(TypedDict, total=False):
+    """The dict form of `InteractionEvent`. One server-sent event of a streamed interaction, told by `event_type`: interaction.created, interaction.status_update, step.start, step.delta, step.stop, interaction.completed, error."""
+
+    event_type: str
+    """The kind of event."""
+
+    event_id: str
+    """The event's id; `last_event_id` of `get_stream` resumes after it."""
+
+    interaction: Interaction | InteractionDict
+    """The interaction so far (interaction.created, interaction.completed)."""
+
+    interaction_id: str
+    """The interaction's id (interaction.status_update)."""
+
+    status: InteractionStatus | str
+    """The new status (interaction.status_update)."""
+
+    continuation_token: str
+    """Token to continue with (interaction.status_update)."""
+
+    index: int
+    """The step's index in `steps` (step.start, step.delta, step.stop)."""
+
+    step: InteractionStep | InteractionStepDict
+    """The step as it starts (step.start)."""
+
+    delta: InteractionDelta | InteractionDeltaDict
+    """The step's next piece (step.delta)."""
+
+    metadata: InteractionDeltaMetadata | InteractionDeltaMetadataDict
+    """Running totals (step.delta)."""
+
+    usage: InteractionUsage | InteractionUsageDict
+    """Token usage so far (interaction.status_update, step.stop)."""
+
+    step_usage: InteractionUsage | InteractionUsageDict
+    """Token usage of the step (step.stop)."""
+
+    error: InteractionError | InteractionErrorDict
+    """What went wrong (error)."""
+
+
+class InteractionGenerationConfigDict(TypedDict, total=False):
+    """The dict form of `InteractionGenerationConfig`. Sampling and output settings of a model interaction."""
+
+    temperature: float
+    """Randomness of the output."""
+
+    top_p: float
+    """Nucleus sampling probability."""
+
+    seed: int
+    """Seed for reproducible sampling."""
+
+    stop_sequences: Sequence[str]
+    """Text that ends the output."""
+
+    max_output_tokens: int
+    """Most tokens in the output."""
+
+    thinking_level: str
+    """\"minimal\", \"low\", \"medium\", \"high\" or \"xhigh\"."""
+
+    thinking_summaries: str
+    """\"auto\" or \"none\"."""
+
+    tool_choice: Any
+    """\"auto\", \"any\", \"none\", \"validated\", or `{\"allowed_tools\": {...}}`."""
+
+    image_config: dict[str, Any]
+    """Image output settings (aspect_ratio, image_size)."""
+
+    speech_config: Any
+    """Speech output settings, one voice or a list of speakers."""
+
+    transcription_config: dict[str, Any]
+    """Audio transcription settings."""
+
+    video_config: dict[str, Any]
+    """Video output settings."""
+
+
+class InteractionModalityTokensDict(TypedDict, total=False):
+    """The dict form of `InteractionModalityTokens`. Tokens of one modality."""
+
+    modality: InteractionModality | str
+    """The modality."""
+
+    tokens: int
+    """Its tokens."""
+
+
+class InteractionSafetySettingDict(TypedDict, total=False):
+    """The dict form of `InteractionSafetySetting`. A safety setting of an interaction."""
+
+    type: str
+    """The harm category, e.g. \"dangerous_content\"."""
+
+    threshold: str
+    """The blocking threshold, e.g. \"block_only_high\"."""
+
+    method: str
+    """\"severity\" or \"probability\"."""
+
+
+class InteractionStepDict(TypedDict, total=False):
+    """The dict form of `InteractionStep`. One step of an interaction, told by `type` (user_input, model_output, thought, function_call, function_result, ...)."""
+
+    type: InteractionStepType | str
+    """The kind of step."""
+
+    content: Sequence[InteractionContent | InteractionContentDict]
+    """The contents (user_input, model_output)."""
+
+    error: dict[str, Any]
+    """Why the output failed, a google.rpc.Status (model_output)."""
+
+    summary: Sequence[InteractionContent | InteractionContentDict]
+    """A summary of the thought (thought)."""
+
+    signature: str
+    """Opaque signature to send back with the step (thought, tool calls and results)."""
+
+    id: str
+    """The call's id (tool calls)."""
+
+    name: str
+    """The function or tool called (function_call, function_result, mcp_server_tool_*)."""
+
+    server_name: str
+    """The MCP server called (mcp_server_tool_*)."""
+
+    arguments: dict[str, Any]
+    """The call's arguments (tool calls)."""
+
+    call_id: str
+    """The id of the call this result answers (tool results)."""
+
+    result: Any
+    """The result: a string, an object or a list of contents (tool results)."""
+
+    is_error: bool
+    """Whether the result is an error (tool results)."""
+
+    search_type: str
+    """The kind of search (google_search_call)."""
+
+    retrieval_type: str
+    """The kind of retrieval (retrieval_call)."""
+
+
+class InteractionToolDict(TypedDict, total=False):
+    """The dict form of `InteractionTool`. A tool the model may use, told by `type` (function, google_search, code_execution, url_context, mcp_server, ...)."""
+
+    type: str
+    """\"function\", \"google_search\", \"code_execution\", \"url_context\", \"file_search\", \"google_maps\", \"mcp_server\", \"computer_use\" or \"retrieval\"."""
+
+    name: str
+    """The function's name (function) or the server's (mcp_server)."""
+
+    description: str
+    """What the function does (function)."""
+
+    parameters: Any
+    """The function's parameters as a JSON schema (function)."""
+
+    search_types: Sequence[str]
+    """Kinds of search allowed (google_search)."""
+
+    file_search_store_names: Sequence[str]
+    """The stores searched (file_search)."""
+
+    metadata_filter: str
+    """A filter on the documents' metadata (file_search)."""
+
+    top_k: int
+    """How many chunks to return (file_search)."""
+
+    enable_widget: bool
+    """Whether to return a Maps widget token (google_maps)."""
+
+    latitude: float
+    """Latitude of the user (google_maps)."""
+
+    longitude: float
+    """Longitude of the user (google_maps)."""
+
+    url: str
+    """The server's URL (mcp_server)."""
+
+    headers: Mapping[str, str]
+    """Headers sent to the server (mcp_server)."""
+
+    allowed_tools: Sequence[InteractionAllowedTools | InteractionAllowedToolsDict]
+    """The server's tools the model may call (mcp_server)."""
+
+    environment: str
+    """\"browser\", \"mobile\" or \"desktop\" (computer_use)."""
+
+    excluded_predefined_functions: Sequence[str]
+    """Predefined functions left out (computer_use)."""
+
+    disabled_safety_policies: Sequence[str]
+    """Safety policies turned off (computer_use)."""
+
+    enable_prompt_injection_detection: bool
+    """Whether prompt injections are detected (computer_use)."""
+
+    retrieval_types: Sequence[str]
+    """Kinds of retrieval allowed (retrieval)."""
+
+    vertex_ai_search_config: dict[str, Any]
+    """Vertex AI Search settings (retrieval)."""
+
+    rag_store_config: dict[str, Any]
+    """RAG store settings (retrieval)."""
+
+    exa_ai_search_config: dict[str, Any]
+    """Exa AI search settings (retrieval)."""
+
+    parallel_ai_search_config: dict[str, Any]
+    """Parallel AI search settings (retrieval)."""
+
+
+class InteractionUsageDict(TypedDict, total=False):
+    """The dict form of `InteractionUsage`. Token usage of an interaction."""
+
+    total_tokens: int
+    """All tokens."""
+
+    total_input_tokens: int
+    """Input tokens."""
+
+    total_output_tokens: int
+    """Output tokens."""
+
+    total_thought_tokens: int
+    """Thinking tokens."""
+
+    total_cached_tokens: int
+    """Cached input tokens."""
+
+    total_tool_use_tokens: int
+    """Tool-use tokens."""
+
+    initial_input_tokens: int
+    """Input tokens of the first request."""
+
+    input_tokens_by_modality: Sequence[InteractionModalityTokens | InteractionModalityTokensDict]
+    """Input tokens per modality."""
+
+    output_tokens_by_modality: Sequence[InteractionModalityTokens | InteractionModalityTokensDict]
+    """Output tokens per modality."""
+
+    cached_tokens_by_modality: Sequence[InteractionModalityTokens | InteractionModalityTokensDict]
+    """Cached tokens per modality."""
+
+    tool_use_tokens_by_modality: Sequence[InteractionModalityTokens | InteractionModalityTokensDict]
+    """Tool-use tokens per modality."""
+
+    grounding_tool_count: Sequence[dict[str, Any]]
+    """Grounding tool uses."""
+
+
+class InteractionWebhookConfigDict(TypedDict, total=False):
+    """The dict form of `InteractionWebhookConfig`. Webhooks told about an interaction's events."""
+
+    uris: Sequence[str]
+    """The webhooks' URIs."""
+
+    user_metadata: dict[str, Any]
+    """Data sent along with each event."""
 
 
 class IntervalDict(TypedDict, total=False):

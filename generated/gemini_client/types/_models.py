@@ -1070,6 +1070,501 @@ class InputFeedbackBlockReason(OpenEnum):
     """Input was blocked due to other reasons."""
 
 
+class InteractionAllowedTools(BaseModel):
+    """Which tools the model may call."""
+
+    mode: str | None = None
+    """\"auto\", \"any\", \"none\" or \"validated\"."""
+
+    tools: list[str] | None = None
+    """The tools' names."""
+
+
+class InteractionAnnotation(BaseModel):
+    """A note on part of a text, told by `type`: url_citation, file_citation, place_citation, speech_metadata, word_info."""
+
+    type: str | None = None
+    """The kind of annotation."""
+
+    start_index: int | None = None
+    """Start of the annotated text."""
+
+    end_index: int | None = None
+    """End of the annotated text."""
+
+    url: str | None = None
+    """The cited URL (url_citation, place_citation)."""
+
+    title: str | None = None
+    """Title of the cited page (url_citation)."""
+
+    document_uri: str | None = None
+    """The cited document (file_citation)."""
+
+    file_name: str | None = None
+    """The cited file's name (file_citation)."""
+
+    media_id: str | None = None
+    """The cited media's id (file_citation)."""
+
+    page_number: int | None = None
+    """The cited page (file_citation)."""
+
+    source: str | None = None
+    """The source of the citation (file_citation)."""
+
+    custom_metadata: dict[str, Any] | None = None
+    """Metadata of the cited file (file_citation)."""
+
+    name: str | None = None
+    """The cited place's name (place_citation)."""
+
+    place_id: str | None = None
+    """The cited place's id (place_citation)."""
+
+    review_snippets: list[dict[str, Any]] | None = None
+    """Reviews of the cited place (place_citation)."""
+
+    speaker: str | None = None
+    """Who speaks (speech_metadata, word_info)."""
+
+    style: str | None = None
+    """How they speak (speech_metadata)."""
+
+    text: str | None = None
+    """The word (word_info)."""
+
+    start_offset: str | None = None
+    """Where the word starts in the audio (word_info)."""
+
+    end_offset: str | None = None
+    """Where the word ends in the audio (word_info)."""
+
+
+class InteractionContent(BaseModel):
+    """A content block: text, image, audio, document or video, told by `type`."""
+
+    type: str | None = None
+    """\"text\", \"image\", \"audio\", \"document\" or \"video\"."""
+
+    text: str | None = None
+    """The text (text)."""
+
+    annotations: list[InteractionAnnotation] | None = None
+    """Citations and other notes on the text (text)."""
+
+    data: Bytes | None = None
+    """The media bytes, base64 (image, audio, document, video)."""
+
+    uri: str | None = None
+    """Where the media is, e.g. a Files API URI (image, audio, document, video)."""
+
+    mime_type: str | None = None
+    """The media's MIME type (image, audio, document, video)."""
+
+    resolution: str | None = None
+    """\"low\", \"medium\", \"high\" or \"ultra_high\" (image, video)."""
+
+    channels: int | None = None
+    """Audio channels (audio)."""
+
+    sample_rate: int | None = None
+    """Audio sample rate in Hz (audio)."""
+
+    name: str | None = None
+    """Name of the video (video)."""
+
+    processing: dict[str, Any] | None = None
+    """How the video is processed (video)."""
+
+
+class InteractionDelta(BaseModel):
+    """The next piece of a streamed step, told by `type` (text, thought_summary, thought_signature, arguments_delta, image, audio, function_result, ...)."""
+
+    type: str | None = None
+    """The kind of piece."""
+
+    text: str | None = None
+    """More text (text)."""
+
+    annotations: list[InteractionAnnotation] | None = None
+    """Notes on the text (text_annotation_delta)."""
+
+    content: InteractionContent | None = None
+    """More of a thought summary (thought_summary)."""
+
+    signature: str | None = None
+    """The step's signature (thought_signature, tool calls and results)."""
+
+    arguments: Any | None = None
+    """More of the call's arguments: JSON text (arguments_delta) or an object (tool calls)."""
+
+    data: Bytes | None = None
+    """More media bytes, base64 (image, audio, document, video)."""
+
+    uri: str | None = None
+    """Where the media is (image, audio, document, video)."""
+
+    mime_type: str | None = None
+    """The media's MIME type."""
+
+    resolution: str | None = None
+    """Media resolution (image, video)."""
+
+    channels: int | None = None
+    """Audio channels (audio)."""
+
+    rate: int | None = None
+    """Audio sample rate (audio)."""
+
+    sample_rate: int | None = None
+    """Audio sample rate in Hz (audio)."""
+
+    result: Any | None = None
+    """The tool result (tool results)."""
+
+    is_error: bool | None = None
+    """Whether the result is an error (tool results)."""
+
+    name: str | None = None
+    """The tool called (function_result, mcp_server_tool_*)."""
+
+    server_name: str | None = None
+    """The MCP server called (mcp_server_tool_*)."""
+
+    retrieval_type: str | None = None
+    """The kind of retrieval (retrieval_call)."""
+
+
+class InteractionError(BaseModel):
+    """An error of an interaction."""
+
+    code: str | None = None
+    """The error's code."""
+
+    message: str | None = None
+    """What went wrong."""
+
+
+class InteractionGenerationConfig(BaseModel):
+    """Sampling and output settings of a model interaction."""
+
+    temperature: float | None = None
+    """Randomness of the output."""
+
+    top_p: float | None = None
+    """Nucleus sampling probability."""
+
+    seed: int | None = None
+    """Seed for reproducible sampling."""
+
+    stop_sequences: list[str] | None = None
+    """Text that ends the output."""
+
+    max_output_tokens: int | None = None
+    """Most tokens in the output."""
+
+    thinking_level: str | None = None
+    """\"minimal\", \"low\", \"medium\", \"high\" or \"xhigh\"."""
+
+    thinking_summaries: str | None = None
+    """\"auto\" or \"none\"."""
+
+    tool_choice: Any | None = None
+    """\"auto\", \"any\", \"none\", \"validated\", or `{\"allowed_tools\": {...}}`."""
+
+    image_config: dict[str, Any] | None = None
+    """Image output settings (aspect_ratio, image_size)."""
+
+    speech_config: Any | None = None
+    """Speech output settings, one voice or a list of speakers."""
+
+    transcription_config: dict[str, Any] | None = None
+    """Audio transcription settings."""
+
+    video_config: dict[str, Any] | None = None
+    """Video output settings."""
+
+
+class InteractionModality(OpenEnum):
+    """A kind of input or output."""
+
+    text = "text"
+    """Text."""
+
+    image = "image"
+    """Images."""
+
+    audio = "audio"
+    """Audio."""
+
+    video = "video"
+    """Video."""
+
+    document = "document"
+    """Documents."""
+
+
+class InteractionModalityTokens(BaseModel):
+    """Tokens of one modality."""
+
+    modality: InteractionModality | None = None
+    """The modality."""
+
+    tokens: int | None = None
+    """Its tokens."""
+
+
+class InteractionSafetySetting(BaseModel):
+    """A safety setting of an interaction."""
+
+    type: str | None = None
+    """The harm category, e.g. \"dangerous_content\"."""
+
+    threshold: str | None = None
+    """The blocking threshold, e.g. \"block_only_high\"."""
+
+    method: str | None = None
+    """\"severity\" or \"probability\"."""
+
+
+class InteractionServiceTier(OpenEnum):
+    """The service tier a request runs in."""
+
+    flex = "flex"
+    """Cheaper, may wait."""
+
+    standard = "standard"
+    """The default."""
+
+    priority = "priority"
+    """Served first."""
+
+    deferred = "deferred"
+    """Run later."""
+
+
+class InteractionStatus(OpenEnum):
+    """Where an interaction is."""
+
+    in_progress = "in_progress"
+    """The model or agent is working."""
+
+    requires_action = "requires_action"
+    """Waiting for the caller, e.g. for function results."""
+
+    completed = "completed"
+    """Finished."""
+
+    failed = "failed"
+    """Failed; see `errors`."""
+
+    cancelled = "cancelled"
+    """Cancelled."""
+
+    incomplete = "incomplete"
+    """Stopped before the end (e.g. the output token limit)."""
+
+    budget_exceeded = "budget_exceeded"
+    """Stopped at its budget."""
+
+    queued = "queued"
+    """Waiting to start (background)."""
+
+    requires_continuation = "requires_continuation"
+    """Paused; continue with `continuation_token`."""
+
+
+class InteractionStepType(OpenEnum):
+    """The kind of an interaction step."""
+
+    user_input = "user_input"
+    """Input from the user."""
+
+    model_output = "model_output"
+    """Output of the model."""
+
+    thought = "thought"
+    """A thought of the model."""
+
+    function_call = "function_call"
+    """A call of a function the caller runs."""
+
+    function_result = "function_result"
+    """The result of a function call, sent by the caller."""
+
+    code_execution_call = "code_execution_call"
+    """Code the model runs."""
+
+    code_execution_result = "code_execution_result"
+    """The result of running code."""
+
+    google_search_call = "google_search_call"
+    """A Google Search."""
+
+    google_search_result = "google_search_result"
+    """Its results."""
+
+    google_maps_call = "google_maps_call"
+    """A Google Maps query."""
+
+    google_maps_result = "google_maps_result"
+    """Its results."""
+
+    url_context_call = "url_context_call"
+    """URLs fetched for context."""
+
+    url_context_result = "url_context_result"
+    """Their contents."""
+
+    file_search_call = "file_search_call"
+    """A file search."""
+
+    file_search_result = "file_search_result"
+    """Its results."""
+
+    mcp_server_tool_call = "mcp_server_tool_call"
+    """A call of a remote MCP server's tool."""
+
+    mcp_server_tool_result = "mcp_server_tool_result"
+    """Its result."""
+
+    retrieval_call = "retrieval_call"
+    """A retrieval."""
+
+    retrieval_result = "retrieval_result"
+    """Its results."""
+
+    processing_call = "processing_call"
+    """Media processing."""
+
+    processing_result = "processing_result"
+    """Its result."""
+
+
+class InteractionTool(BaseModel):
+    """A tool the model may use, told by `type` (function, google_search, code_execution, url_context, mcp_server, ...)."""
+
+    type: str | None = None
+    """\"function\", \"google_search\", \"code_execution\", \"url_context\", \"file_search\", \"google_maps\", \"mcp_server\", \"computer_use\" or \"retrieval\"."""
+
+    name: str | None = None
+    """The function's name (function) or the server's (mcp_server)."""
+
+    description: str | None = None
+    """What the function does (function)."""
+
+    parameters: Any | None = None
+    """The function's parameters as a JSON schema (function)."""
+
+    search_types: list[str] | None = None
+    """Kinds of search allowed (google_search)."""
+
+    file_search_store_names: list[str] | None = None
+    """The stores searched (file_search)."""
+
+    metadata_filter: str | None = None
+    """A filter on the documents' metadata (file_search)."""
+
+    top_k: int | None = None
+    """How many chunks to return (file_search)."""
+
+    enable_widget: bool | None = None
+    """Whether to return a Maps widget token (google_maps)."""
+
+    latitude: float | None = None
+    """Latitude of the user (google_maps)."""
+
+    longitude: float | None = None
+    """Longitude of the user (google_maps)."""
+
+    url: str | None = None
+    """The server's URL (mcp_server)."""
+
+    headers: dict[str, str] | None = None
+    """Headers sent to the server (mcp_server)."""
+
+    allowed_tools: list[InteractionAllowedTools] | None = None
+    """The server's tools the model may call (mcp_server)."""
+
+    environment: str | None = None
+    """\"browser\", \"mobile\" or \"desktop\" (computer_use)."""
+
+    excluded_predefined_functions: list[str] | None = None
+    """Predefined functions left out (computer_use)."""
+
+    disabled_safety_policies: list[str] | None = None
+    """Safety policies turned off (computer_use)."""
+
+    enable_prompt_injection_detection: bool | None = None
+    """Whether prompt injections are detected (computer_use)."""
+
+    retrieval_types: list[str] | None = None
+    """Kinds of retrieval allowed (retrieval)."""
+
+    vertex_ai_search_config: dict[str, Any] | None = None
+    """Vertex AI Search settings (retrieval)."""
+
+    rag_store_config: dict[str, Any] | None = None
+    """RAG store settings (retrieval)."""
+
+    exa_ai_search_config: dict[str, Any] | None = None
+    """Exa AI search settings (retrieval)."""
+
+    parallel_ai_search_config: dict[str, Any] | None = None
+    """Parallel AI search settings (retrieval)."""
+
+
+class InteractionUsage(BaseModel):
+    """Token usage of an interaction."""
+
+    total_tokens: int | None = None
+    """All tokens."""
+
+    total_input_tokens: int | None = None
+    """Input tokens."""
+
+    total_output_tokens: int | None = None
+    """Output tokens."""
+
+    total_thought_tokens: int | None = None
+    """Thinking tokens."""
+
+    total_cached_tokens: int | None = None
+    """Cached input tokens."""
+
+    total_tool_use_tokens: int | None = None
+    """Tool-use tokens."""
+
+    initial_input_tokens: int | None = None
+    """Input tokens of the first request."""
+
+    input_tokens_by_modality: list[InteractionModalityTokens] | None = None
+    """Input tokens per modality."""
+
+    output_tokens_by_modality: list[InteractionModalityTokens] | None = None
+    """Output tokens per modality."""
+
+    cached_tokens_by_modality: list[InteractionModalityTokens] | None = None
+    """Cached tokens per modality."""
+
+    tool_use_tokens_by_modality: list[InteractionModalityTokens] | None = None
+    """Tool-use tokens per modality."""
+
+    grounding_tool_count: list[dict[str, Any]] | None = None
+    """Grounding tool uses."""
+
+
+class InteractionWebhookConfig(BaseModel):
+    """Webhooks told about an interaction's events."""
+
+    uris: list[str] | None = None
+    """The webhooks' URIs."""
+
+    user_metadata: dict[str, Any] | None = None
+    """Data sent along with each event."""
+
+
 class Interval(BaseModel):
     """Represents a time interval, encoded as a Timestamp start (inclusive) and a Timestamp end (exclusive)."""
 
@@ -2423,6 +2918,70 @@ class CountTokensResponse(BaseModel):
     """List of modalities that were processed in the cached content."""
 
 
+class CreateInteractionRequest(RequestModel):
+    """A new interaction with a model (`model`) or an agent (`agent`)."""
+
+    model: str | None = None
+    """The model that answers, e.g. \"gemini-2.5-flash\" (not with `agent`)."""
+
+    agent: str | None = None
+    """The agent that answers, e.g. \"deep-research-pro-preview-12-2025\" (not with `model`)."""
+
+    input: Any | None = None
+    """The input: a string, a content object, a list of contents or a list of steps."""
+
+    system_instruction: str | None = None
+    """System instruction for the interaction."""
+
+    tools: list[InteractionTool] | None = None
+    """Tools the model may call."""
+
+    generation_config: InteractionGenerationConfig | None = None
+    """Sampling and output settings for a model interaction (not with `agent`)."""
+
+    agent_config: dict[str, Any] | None = None
+    """Settings of an agent interaction, with a `type` naming the agent kind (not with `model`)."""
+
+    previous_interaction_id: str | None = None
+    """The interaction this one continues; its steps are the conversation so far."""
+
+    background: bool | None = None
+    """Run the interaction in the background; poll it with `get`."""
+
+    store: bool | None = None
+    """Whether the request and response are stored for later retrieval."""
+
+    cached_content: str | None = None
+    """Cached content used as context, `cachedContents/{cachedContent}`."""
+
+    continuation_token: str | None = None
+    """The latest token of an interaction in `requires_continuation`, to continue decoding."""
+
+    environment: Any | None = None
+    """The environment for the interaction, an object describing it or an environment id."""
+
+    labels: dict[str, str] | None = None
+    """User-defined labels of the request."""
+
+    response_format: Any | None = None
+    """The output format (e.g. a JSON schema), an object or a list of them."""
+
+    response_mime_type: str | None = None
+    """MIME type of the response; required with `response_format`."""
+
+    response_modalities: list[InteractionModality] | None = None
+    """The kinds of output asked for."""
+
+    safety_settings: list[InteractionSafetySetting] | None = None
+    """Safety settings for the interaction."""
+
+    service_tier: InteractionServiceTier | None = None
+    """The service tier the request runs in."""
+
+    webhook_config: InteractionWebhookConfig | None = None
+    """Webhooks told about the interaction's events."""
+
+
 class CustomLongRunningOperation(BaseModel):
 
     error: Status | None = None
@@ -3012,6 +3571,59 @@ class InputFeedback(BaseModel):
         default=None, validation_alias="safetyRatings", serialization_alias="safetyRatings"
     )
     """Ratings for safety of the input."""
+
+
+class InteractionDeltaMetadata(BaseModel):
+    """Running totals sent with a streamed step piece."""
+
+    total_usage: InteractionUsage | None = None
+    """Token usage so far."""
+
+
+class InteractionStep(BaseModel):
+    """One step of an interaction, told by `type` (user_input, model_output, thought, function_call, function_result, ...)."""
+
+    type: InteractionStepType | None = None
+    """The kind of step."""
+
+    content: list[InteractionContent] | None = None
+    """The contents (user_input, model_output)."""
+
+    error: dict[str, Any] | None = None
+    """Why the output failed, a google.rpc.Status (model_output)."""
+
+    summary: list[InteractionContent] | None = None
+    """A summary of the thought (thought)."""
+
+    signature: str | None = None
+    """Opaque signature to send back with the step (thought, tool calls and results)."""
+
+    id: str | None = None
+    """The call's id (tool calls)."""
+
+    name: str | None = None
+    """The function or tool called (function_call, function_result, mcp_server_tool_*)."""
+
+    server_name: str | None = None
+    """The MCP server called (mcp_server_tool_*)."""
+
+    arguments: dict[str, Any] | None = None
+    """The call's arguments (tool calls)."""
+
+    call_id: str | None = None
+    """The id of the call this result answers (tool results)."""
+
+    result: Any | None = None
+    """The result: a string, an object or a list of contents (tool results)."""
+
+    is_error: bool | None = None
+    """Whether the result is an error (tool results)."""
+
+    search_type: str | None = None
+    """The kind of search (google_search_call)."""
+
+    retrieval_type: str | None = None
+    """The kind of retrieval (retrieval_call)."""
 
 
 class ListDocumentsResponse(BaseModel):
@@ -3764,6 +4376,149 @@ class InlinedEmbedContentResponses(BaseModel):
         default=None, validation_alias="inlinedResponses", serialization_alias="inlinedResponses"
     )
     """The responses to the requests in the batch."""
+
+
+class Interaction(BaseModel):
+    """An interaction with a model or an agent, its steps and outputs."""
+
+    id: str | None = None
+    """The interaction's id; `previous_interaction_id` of the next turn."""
+
+    status: InteractionStatus | None = None
+    """Where the interaction is."""
+
+    model: str | None = None
+    """The model that answered."""
+
+    agent: str | None = None
+    """The agent that answered."""
+
+    object: str | None = None
+    """The kind of object, \"interaction\"."""
+
+    created: str | None = None
+    """When the interaction was created (ISO 8601)."""
+
+    updated: str | None = None
+    """When the interaction last changed (ISO 8601)."""
+
+    input: Any | None = None
+    """The input, when asked for with `include_input`."""
+
+    steps: list[InteractionStep] | None = None
+    """The steps of the interaction (user input, thoughts, tool calls, model output)."""
+
+    output_text: str | None = None
+    """The text of the last model output."""
+
+    output_image: InteractionContent | None = None
+    """The image of the last model output."""
+
+    output_audio: InteractionContent | None = None
+    """The audio of the last model output."""
+
+    output_video: InteractionContent | None = None
+    """The video of the last model output."""
+
+    usage: InteractionUsage | None = None
+    """Token usage of the interaction."""
+
+    errors: list[InteractionError] | None = None
+    """Errors recorded on the interaction."""
+
+    previous_interaction_id: str | None = None
+    """The interaction this one continues."""
+
+    system_instruction: str | None = None
+    """System instruction for the interaction."""
+
+    tools: list[InteractionTool] | None = None
+    """Tools the model may call."""
+
+    generation_config: InteractionGenerationConfig | None = None
+    """Sampling and output settings."""
+
+    agent_config: dict[str, Any] | None = None
+    """Settings of an agent interaction."""
+
+    cached_content: str | None = None
+    """Cached content used as context."""
+
+    continuation_ids: list[str] | None = None
+    """The server interactions merged into this one by automatic continuation, in order."""
+
+    continuation_token: str | None = None
+    """Set when the status is `requires_continuation`; pass it back to continue."""
+
+    environment: Any | None = None
+    """The environment of the interaction."""
+
+    environment_id: str | None = None
+    """The id of the environment the interaction ran in."""
+
+    labels: dict[str, str] | None = None
+    """User-defined labels."""
+
+    response_format: Any | None = None
+    """The output format asked for."""
+
+    response_mime_type: str | None = None
+    """MIME type of the response."""
+
+    response_modalities: list[InteractionModality] | None = None
+    """The kinds of output asked for."""
+
+    safety_settings: list[InteractionSafetySetting] | None = None
+    """Safety settings of the interaction."""
+
+    service_tier: InteractionServiceTier | None = None
+    """The service tier the request ran in."""
+
+    webhook_config: InteractionWebhookConfig | None = None
+    """Webhooks told about the interaction's events."""
+
+
+class InteractionEvent(BaseModel):
+    """One server-sent event of a streamed interaction, told by `event_type`: interaction.created, interaction.status_update, step.start, step.delta, step.stop, interaction.completed, error."""
+
+    event_type: str | None = None
+    """The kind of event."""
+
+    event_id: str | None = None
+    """The event's id; `last_event_id` of `get_stream` resumes after it."""
+
+    interaction: Interaction | None = None
+    """The interaction so far (interaction.created, interaction.completed)."""
+
+    interaction_id: str | None = None
+    """The interaction's id (interaction.status_update)."""
+
+    status: InteractionStatus | None = None
+    """The new status (interaction.status_update)."""
+
+    continuation_token: str | None = None
+    """Token to continue with (interaction.status_update)."""
+
+    index: int | None = None
+    """The step's index in `steps` (step.start, step.delta, step.stop)."""
+
+    step: InteractionStep | None = None
+    """The step as it starts (step.start)."""
+
+    delta: InteractionDelta | None = None
+    """The step's next piece (step.delta)."""
+
+    metadata: InteractionDeltaMetadata | None = None
+    """Running totals (step.delta)."""
+
+    usage: InteractionUsage | None = None
+    """Token usage so far (interaction.status_update, step.stop)."""
+
+    step_usage: InteractionUsage | None = None
+    """Token usage of the step (step.stop)."""
+
+    error: InteractionError | None = None
+    """What went wrong (error)."""
 
 
 class ListEnvironmentsResponse(BaseModel):

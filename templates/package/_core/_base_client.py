@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
+import functools
 import logging
 import math
 import random
@@ -20,11 +22,14 @@ from ._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     INITIAL_RETRY_DELAY,
+    MAX_CONNECTIONS,
+    MAX_RESPONSE_SIZE,
     MAX_RETRY_AFTER,
     MAX_RETRY_DELAY,
     RAW_RESPONSE_HEADER,
     SDK_VERSION,
 )
+from ._body import ACCEPT_ENCODING, aread_body, read_body
 from ._deadline import DEADLINE, install, time_left
 from ._exceptions import (
     APIConnectionError,
@@ -36,14 +41,17 @@ from ._exceptions import (
     GeminiError,
     bounded,
     describe_validation_error,
+    error_body,
     make_status_error,
     redact,
     sanitized,
     secret_forms,
 )
+from ._origin import ORIGIN, guard, origin
 from ._pagination import AsyncPager, SyncPager
 from ._response import APIResponse
 from ._streaming import AsyncStream, Stream
+from ._telemetry import CURRENT, Call, observe_async_stream, observe_stream, start_call, tracing
 from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
 from ._utils import check_path
 
@@ -75,6 +83,14 @@ _UNSENT = (
 """Failures before the whole request reached the server: it cannot have been processed."""
 _UNANSWERED = (httpx.ReadError, httpx.ReadTimeout, httpx.RemoteProtocolError)
 """Failures after the request was sent: the server may have processed (and billed) it."""
+_STALE = "Server disconnected without sending a response"
+"""httpcore's error when a kept-alive connection was closed by the server as it was reused."""
+_LIMITS = httpx.Limits(
+    max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS, keepalive_expiry=5.0
+)
+"""The pool of a client's own httpx client. Every connection may be kept alive: with fewer
+keep-alive slots than connections, httpcore closes a released connection while other threads
+use the pool, the race behind ``ReadError: Bad file descriptor`` (encode/httpcore#1110)."""
 _SDK_HEADERS = {
     "user-agent": f"gemini-codegen/{SDK_VERSION}",
     "x-goog-api-client": f"gemini-codegen/{SDK_VERSION} gl-python/"
@@ -85,12 +101,30 @@ _SDK_HEADERS = {
 def _parse(cast_to: type[T], response: httpx.Response, secrets: tuple[str, ...]) -> T:
     import pydantic  # loaded with the models by now; kept out of `import gemini_client`
 
+    if (body := error_body(response.content)) is not None:  # a 2xx that is only an error
+        raise make_status_error(response, body=body, secret=secrets)
     try:
         return cast_to.model_validate_json(response.content)
     except pydantic.ValidationError as err:  # raised outside: its text shows the input
         message = f"response is not a valid {cast_to.__name__}: {describe_validation_error(err)}"
     body = redact(response.text, secrets)
     raise APIResponseValidationError(message, response=response, body=body)
+
+
+def _sse_request(
+    body: Mapping[str, object] | None,
+    query: Mapping[str, object] | None,
+    options: RequestOptions,
+    flag: str,
+) -> tuple[Mapping[str, object] | None, Mapping[str, object], RequestOptions]:
+    """The body, query and options of a request asking for server-sent events (see ``stream``)."""
+    if not flag:
+        return body, {**(query or {}), "alt": "sse"}, options
+    headers = {"Accept": "text/event-stream", **(options.extra_headers or {})}
+    options = dataclasses.replace(options, extra_headers=headers)
+    if body is not None:
+        return {**body, flag: True}, query or {}, options
+    return body, {**(query or {}), flag: "true"}, options
 
 
 def _is_raw(options: RequestOptions) -> bool:
@@ -113,10 +147,8 @@ def _retry_hint(headers: httpx.Headers, details: list[Any]) -> float | None:
     if (ms := headers.get("retry-after-ms")) is not None and (value := _seconds(ms)) is not None:
         hint = value / 1000
     elif (retry_after := headers.get("retry-after")) is not None:
-        if (hint := _seconds(retry_after)) is None and (
-            date := email.utils.parsedate_tz(retry_after)
-        ) is not None:
-            hint = email.utils.mktime_tz(date) - time.time()
+        if (hint := _seconds(retry_after)) is None:
+            hint = _date_delay(retry_after)
     else:
         for detail in details:
             if isinstance(detail, dict) and detail.get("@type") == _RETRY_INFO:
@@ -124,6 +156,37 @@ def _retry_hint(headers: httpx.Headers, details: list[Any]) -> float | None:
                 hint = _seconds(delay) if isinstance(delay, str) else None
                 break
     return None if hint is None else max(hint, 0.0)
+
+
+def _date_delay(value: str) -> float | None:
+    """Seconds until an HTTP date, ``None`` when ``value`` is not one (or an absurd one)."""
+    try:
+        date = email.utils.parsedate_tz(value)
+        return None if date is None else email.utils.mktime_tz(date) - time.time()
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _stale_keepalive(err: Exception) -> bool:
+    """Whether ``err`` is a kept-alive connection that the server had closed when it was reused
+    (it answered nothing; the request was not processed). Looked up only after a failure: the
+    httpcore connection that raised is in the traceback and counts its requests."""
+    if not isinstance(err, httpx.RemoteProtocolError) or _STALE not in str(err):
+        return False
+    cause = err.__cause__ or err.__context__
+    tb = cause.__traceback__ if cause is not None else err.__traceback__
+    while tb is not None:
+        count = getattr(tb.tb_frame.f_locals.get("self"), "_request_count", None)
+        if isinstance(count, int):
+            return count > 1
+        tb = tb.tb_next
+    return False
+
+
+def _check_size_limit(value: object) -> int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0):
+        return value
+    raise ArgumentError(f"max_response_size: expected bytes > 0 or None, got {value!r}")
 
 
 def _backoff(attempt: int) -> float:
@@ -212,6 +275,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         retry_after_send: bool = False,
+        max_response_size: int | None = MAX_RESPONSE_SIZE,
     ) -> None:
         if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
             raise ArgumentError(f"max_retries: expected an integer >= 0, got {max_retries!r}")
@@ -229,9 +293,16 @@ class _BaseClient(Generic[_HttpxClientT]):
         self._auth_header = auth_header
         self._default_headers = dict(default_headers or {})
         self._headers = _merge_headers(
-            {**_SDK_HEADERS, auth_header.lower(): self.api_key}, self._default_headers
+            {**_SDK_HEADERS, "accept-encoding": ACCEPT_ENCODING, auth_header.lower(): self.api_key},
+            self._default_headers,
         )
         self._secrets = secret_forms(self.api_key)
+        self.max_response_size = _check_size_limit(max_response_size)
+        """The most bytes of a body held in memory or inflated from a compressed one (see
+        ``MAX_RESPONSE_SIZE``); ``None`` for no cap."""
+        self._origin = origin(httpx.URL(self.base_url))
+        self._guard = {ORIGIN: (self._origin, auth_header.lower())}
+        self._tracing = tracing()  # OpenTelemetry installed: a span per call (_telemetry.py)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, max_retries={self.max_retries})"
@@ -257,6 +328,7 @@ class _BaseClient(Generic[_HttpxClientT]):
             "retry_after_send": (
                 self.retry_after_send if retry_after_send is None else retry_after_send
             ),
+            "max_response_size": self.max_response_size,
         }
 
     def _url(self, path: str, api_version: str = "") -> str:
@@ -308,10 +380,16 @@ class _BaseClient(Generic[_HttpxClientT]):
                 json=body if content is None else None,
                 content=None if content is None else content[0],
                 timeout=phases,
+                extensions=self._guard,
             )
         except (TypeError, ValueError) as err:  # a header that is not ASCII, a body not JSON
             problem = redact(f"{type(err).__name__}: {err}", self._secrets)
         else:
+            if origin(request.url) != self._origin:
+                raise ArgumentError(
+                    f"path: {redact(str(request.url))[:200]!r} is not on the API's origin "
+                    f"{self.base_url!r}; the API key is sent there only"
+                )
             return request, deadline
         raise ArgumentError(f"extra_headers/extra_query/extra_body: {bounded(problem, 200)}")
 
@@ -319,25 +397,25 @@ class _BaseClient(Generic[_HttpxClientT]):
         self,
         attempt: int,
         response: httpx.Response,
-        undecodable: httpx.DecodingError | None,
         deadline: float | None,
     ) -> float | None:
         """``None`` for a usable 2xx ``response``, else the delay before retrying it; raises when
         it must not be retried."""
-        if undecodable is not None:
-            raise self._undecodable(response, undecodable)
         self._log_response(response.request, response, attempt)
         if response.is_success:
+            if response.is_stream_consumed and (body := error_body(response.content)) is not None:
+                return self._status_failure(attempt, response, deadline, body)
             return None
         return self._status_failure(attempt, response, deadline)
 
     def _status_failure(
-        self, attempt: int, response: httpx.Response, deadline: float | None
+        self, attempt: int, response: httpx.Response, deadline: float | None, body: object = None
     ) -> float:
-        """The delay before retrying an error ``response``; raises when it must not be retried."""
-        error = make_status_error(response, secret=self._secrets)
+        """The delay before retrying an error ``response`` (or a 2xx whose decoded ``body`` is an
+        error); raises when it must not be retried."""
+        error = make_status_error(response, body=body, secret=self._secrets)
         error.retry_after = _retry_hint(response.headers, error.details)
-        if response.status_code not in _RETRY_STATUSES:
+        if error.status_code not in _RETRY_STATUSES:
             raise error
         return self._next_delay(attempt, error, error.retry_after, deadline)
 
@@ -352,9 +430,13 @@ class _BaseClient(Generic[_HttpxClientT]):
         """The delay before retrying after a transport error; raises when it must not be retried.
         ``replayable``: sending ``request`` twice does no harm (a resumable upload's steps)."""
         error = self._connection_error(request, err, deadline, attempt)
-        retry = isinstance(err, _UNSENT) or (
-            isinstance(err, _UNANSWERED)
-            and (replayable or self.retry_after_send or request.method in _IDEMPOTENT)
+        retry = (
+            isinstance(err, _UNSENT)
+            or (
+                isinstance(err, _UNANSWERED)
+                and (replayable or self.retry_after_send or request.method in _IDEMPOTENT)
+            )
+            or _stale_keepalive(err)
         )
         if not retry or isinstance(error, APITimeoutError) and _expired(deadline):
             raise error
@@ -374,9 +456,10 @@ class _BaseClient(Generic[_HttpxClientT]):
         error.__cause__ = sanitized(err, self._secrets)
         return error
 
-    def _undecodable(self, response: httpx.Response, err: httpx.DecodingError) -> APIError:
-        message = redact(f"the body cannot be decoded: {err}", self._secrets)
-        error = APIResponseValidationError(message, response=response)
+    def _redirect_loop(self, request: httpx.Request, err: httpx.TooManyRedirects) -> APIError:
+        error = APIConnectionError(
+            redact(f"too many redirects: {err}", self._secrets), request=request
+        )
         error.__cause__ = sanitized(err, self._secrets)
         return error
 
@@ -393,7 +476,18 @@ class _BaseClient(Generic[_HttpxClientT]):
         if left is not None and delay >= left:
             raise error
         log.debug("retry %d of %d in %.2fs after: %s", attempt + 1, self.max_retries, delay, error)
+        if self._tracing and (call := CURRENT.get()) is not None:
+            call.retry(attempt, delay, error)
         return delay
+
+    def _call(
+        self, method: str, path: str, body: Mapping[str, object] | None, *, nested: bool = False
+    ) -> Call | None:
+        """The span of a call when tracing; ``nested``: only if no call is being traced already
+        (the send loop under ``request``/``stream`` is part of their span)."""
+        if not self._tracing or (nested and CURRENT.get() is not None):
+            return None
+        return start_call(self.base_url, method, path, body)
 
     def _log_response(self, request: httpx.Request, response: httpx.Response, attempt: int) -> None:
         if log.isEnabledFor(logging.DEBUG):
@@ -431,6 +525,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         retry_after_send: bool = False,
+        max_response_size: int | None = MAX_RESPONSE_SIZE,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -441,10 +536,12 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             max_retries=max_retries,
             default_headers=default_headers,
             retry_after_send=retry_after_send,
+            max_response_size=max_response_size,
         )
         self._owns_client = http_client is None
-        self._client = http_client if http_client is not None else httpx.Client()
+        self._client = http_client if http_client is not None else httpx.Client(limits=_LIMITS)
         install(self._client)
+        guard(self._client)
         self._sleep: Callable[[float], None] = time.sleep
 
     def _httpx(self) -> httpx.Client:
@@ -460,6 +557,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         default_headers: Mapping[str, str] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         retry_after_send: bool | None = None,
+        max_response_size: int | None | NotGiven = NOT_GIVEN,
     ) -> _SyncClientT:
         """A copy with some settings replaced, sharing this client's connection pool.
 
@@ -469,6 +567,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         new = object.__new__(type(self))
         headers = {**(default_headers or {}), **(extra_headers or {})}
         options = self._options(api_key, base_url, timeout, max_retries, headers, retry_after_send)
+        if not isinstance(max_response_size, NotGiven):
+            options["max_response_size"] = max_response_size
         SyncAPIClient.__init__(new, **options, http_client=self._client)
         new._owns_client = False
         new._sleep = self._sleep
@@ -504,9 +604,23 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         content: tuple[bytes, str] | None = None,
     ) -> httpx.Response:
         """Send with retries; returns a 2xx response (its body unread when ``stream``)."""
-        return self._send_timed(method, path, body, query, options, stream=stream, content=content)[
-            0
-        ]
+        call = self._call(method, path, body, nested=True)
+        if call is None:
+            return self._send_timed(
+                method, path, body, query, options, stream=stream, content=content
+            )[0]
+        token = CURRENT.set(call)
+        try:
+            response = self._send_timed(
+                method, path, body, query, options, stream=stream, content=content
+            )[0]
+        except BaseException as err:
+            call.end(error=err)
+            raise
+        finally:
+            CURRENT.reset(token)
+        call.end()
+        return response
 
     def _send_timed(
         self,
@@ -526,28 +640,26 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             if self._client.is_closed:
                 raise ClientClosedError("the client is closed: create a new one")
             failure: httpx.TransportError | None = None
-            undecodable: httpx.DecodingError | None = None
             _tell_server(request, deadline)
             token = DEADLINE.set(deadline)
             try:
                 response = self._client.send(request, stream=True)
                 try:
                     if not stream or not response.is_success:
-                        response.read()
-                except httpx.DecodingError as err:
-                    undecodable = err
-                    response.close()
+                        read_body(response, self.max_response_size)
                 except BaseException:
                     response.close()
                     raise
             except httpx.TransportError as err:
                 failure = err
+            except httpx.TooManyRedirects as err:
+                raise self._redirect_loop(request, err) from None
             finally:
                 DEADLINE.reset(token)
             delay: float | None
             if failure is not None:
                 delay = self._transport_failure(attempt, request, failure, deadline)
-            elif (delay := self._answer_failure(attempt, response, undecodable, deadline)) is None:
+            elif (delay := self._answer_failure(attempt, response, deadline)) is None:
                 return response, deadline
             self._sleep(delay)
             attempt += 1
@@ -564,10 +676,25 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         content: tuple[bytes, str] | None = None,
     ) -> T:
         """Send a request and parse its JSON body as ``cast_to``."""
-        response = self._send(method, path, body, query, options, content=content)
-        if _is_raw(options):
-            return cast(T, APIResponse(response, lambda: _parse(cast_to, response, self._secrets)))
-        return _parse(cast_to, response, self._secrets)
+        call = self._call(method, path, body)
+        token = None if call is None else CURRENT.set(call)
+        try:
+            response = self._send(method, path, body, query, options, content=content)
+            if _is_raw(options):
+                parse = functools.partial(_parse, cast_to, response, self._secrets)
+                result = cast(T, APIResponse(response, parse))
+            else:
+                result = _parse(cast_to, response, self._secrets)
+        except BaseException as err:
+            if call is not None:
+                call.end(error=err)
+            raise
+        finally:
+            if token is not None:
+                CURRENT.reset(token)
+        if call is not None:
+            call.end(result)
+        return result
 
     def stream(
         self,
@@ -578,12 +705,34 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         body: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         options: RequestOptions,
+        flag: str = "",
     ) -> Stream[T]:
-        """Send a request with ``alt=sse`` and stream its events as ``cast_to`` chunks."""
-        response, deadline = self._send_timed(
-            method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
+        """Send a request asking for server-sent events and stream them as ``cast_to`` chunks.
+
+        The request asks with ``alt=sse``; with ``flag``, with that body field (query parameter
+        when there is no body) set to true instead, as the Interactions API wants.
+        """
+        body, query, options = _sse_request(body, query, options, flag)
+        call = self._call(method, path, body)
+        token = None if call is None else CURRENT.set(call)
+        try:
+            response, deadline = self._send_timed(method, path, body, query, options, stream=True)
+        except BaseException as err:
+            if call is not None:
+                call.end(error=err)
+            raise
+        finally:
+            if token is not None:
+                CURRENT.reset(token)
+        stream = Stream(
+            cast_to=cast_to,
+            response=response,
+            secret=self._secrets,
+            deadline=deadline,
+            limit=self.max_response_size,
         )
-        stream = Stream(cast_to=cast_to, response=response, secret=self._secrets, deadline=deadline)
+        if call is not None:  # the span ends with the stream
+            stream._iterator = observe_stream(call, stream._iterator)
         if _is_raw(options):
             return cast("Stream[T]", APIResponse(response, lambda: stream))
         return stream
@@ -621,8 +770,9 @@ class _LoopBoundClient:
 
     def __init__(self, client: httpx.AsyncClient | None) -> None:
         self.owned = client is None
-        self.client = httpx.AsyncClient() if client is None else client
+        self.client = httpx.AsyncClient(limits=_LIMITS) if client is None else client
         install(self.client)
+        guard(self.client)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.closed = False
 
@@ -639,8 +789,10 @@ class _LoopBoundClient:
                         "the http_client passed to this AsyncClient was used in another event "
                         "loop; create both inside the event loop (the asyncio.run) that uses them"
                     )
-                self.client = httpx.AsyncClient()  # the old one's connections died with its loop
+                # the old one's connections died with its loop
+                self.client = httpx.AsyncClient(limits=_LIMITS)
                 install(self.client)
+                guard(self.client)
             self.loop = loop
         return self.client
 
@@ -660,6 +812,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         retry_after_send: bool = False,
+        max_response_size: int | None = MAX_RESPONSE_SIZE,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -670,6 +823,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             max_retries=max_retries,
             default_headers=default_headers,
             retry_after_send=retry_after_send,
+            max_response_size=max_response_size,
         )
         self._http = _LoopBoundClient(http_client)
         self._owns_client = self._http.owned
@@ -694,6 +848,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         default_headers: Mapping[str, str] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         retry_after_send: bool | None = None,
+        max_response_size: int | None | NotGiven = NOT_GIVEN,
     ) -> _AsyncClientT:
         """A copy with some settings replaced, sharing this client's connection pool.
 
@@ -703,6 +858,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         new = object.__new__(type(self))
         headers = {**(default_headers or {}), **(extra_headers or {})}
         options = self._options(api_key, base_url, timeout, max_retries, headers, retry_after_send)
+        if not isinstance(max_response_size, NotGiven):
+            options["max_response_size"] = max_response_size
         AsyncAPIClient.__init__(new, **options, http_client=self._http.client)
         new._http = self._http
         new._owns_client = False
@@ -740,11 +897,24 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         content: tuple[bytes, str] | None = None,
     ) -> httpx.Response:
         """Send with retries; returns a 2xx response (its body unread when ``stream``)."""
-        return (
-            await self._send_timed(
+        call = self._call(method, path, body, nested=True)
+        if call is None:
+            sent = await self._send_timed(
                 method, path, body, query, options, stream=stream, content=content
             )
-        )[0]
+            return sent[0]
+        token = CURRENT.set(call)
+        try:
+            sent = await self._send_timed(
+                method, path, body, query, options, stream=stream, content=content
+            )
+        except BaseException as err:
+            call.end(error=err)
+            raise
+        finally:
+            CURRENT.reset(token)
+        call.end()
+        return sent[0]
 
     async def _send_timed(
         self,
@@ -763,28 +933,26 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         while True:
             client = self._http.get()
             failure: httpx.TransportError | None = None
-            undecodable: httpx.DecodingError | None = None
             _tell_server(request, deadline)
             token = DEADLINE.set(deadline)
             try:
                 response = await client.send(request, stream=True)
                 try:
                     if not stream or not response.is_success:
-                        await response.aread()
-                except httpx.DecodingError as err:
-                    undecodable = err
-                    await response.aclose()
+                        await aread_body(response, self.max_response_size)
                 except BaseException:
                     await response.aclose()
                     raise
             except httpx.TransportError as err:
                 failure = err
+            except httpx.TooManyRedirects as err:
+                raise self._redirect_loop(request, err) from None
             finally:
                 DEADLINE.reset(token)
             delay: float | None
             if failure is not None:
                 delay = self._transport_failure(attempt, request, failure, deadline)
-            elif (delay := self._answer_failure(attempt, response, undecodable, deadline)) is None:
+            elif (delay := self._answer_failure(attempt, response, deadline)) is None:
                 return response, deadline
             await self._sleep(delay)
             attempt += 1
@@ -801,10 +969,25 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         content: tuple[bytes, str] | None = None,
     ) -> T:
         """Send a request and parse its JSON body as ``cast_to``."""
-        response = await self._send(method, path, body, query, options, content=content)
-        if _is_raw(options):
-            return cast(T, APIResponse(response, lambda: _parse(cast_to, response, self._secrets)))
-        return _parse(cast_to, response, self._secrets)
+        call = self._call(method, path, body)
+        token = None if call is None else CURRENT.set(call)
+        try:
+            response = await self._send(method, path, body, query, options, content=content)
+            if _is_raw(options):
+                parse = functools.partial(_parse, cast_to, response, self._secrets)
+                result = cast(T, APIResponse(response, parse))
+            else:
+                result = _parse(cast_to, response, self._secrets)
+        except BaseException as err:
+            if call is not None:
+                call.end(error=err)
+            raise
+        finally:
+            if token is not None:
+                CURRENT.reset(token)
+        if call is not None:
+            call.end(result)
+        return result
 
     async def stream(
         self,
@@ -815,14 +998,36 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         body: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         options: RequestOptions,
+        flag: str = "",
     ) -> AsyncStream[T]:
-        """Send a request with ``alt=sse`` and stream its events as ``cast_to`` chunks."""
-        response, deadline = await self._send_timed(
-            method, path, body, {**(query or {}), "alt": "sse"}, options, stream=True
-        )
+        """Send a request asking for server-sent events and stream them as ``cast_to`` chunks.
+
+        The request asks with ``alt=sse``; with ``flag``, with that body field (query parameter
+        when there is no body) set to true instead, as the Interactions API wants.
+        """
+        body, query, options = _sse_request(body, query, options, flag)
+        call = self._call(method, path, body)
+        token = None if call is None else CURRENT.set(call)
+        try:
+            response, deadline = await self._send_timed(
+                method, path, body, query, options, stream=True
+            )
+        except BaseException as err:
+            if call is not None:
+                call.end(error=err)
+            raise
+        finally:
+            if token is not None:
+                CURRENT.reset(token)
         stream = AsyncStream(
-            cast_to=cast_to, response=response, secret=self._secrets, deadline=deadline
+            cast_to=cast_to,
+            response=response,
+            secret=self._secrets,
+            deadline=deadline,
+            limit=self.max_response_size,
         )
+        if call is not None:  # the span ends with the stream
+            stream._iterator = observe_async_stream(call, stream._iterator)
         if _is_raw(options):
             return cast("AsyncStream[T]", APIResponse(response, lambda: stream))
         return stream

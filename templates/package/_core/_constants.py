@@ -5,6 +5,8 @@ __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "INITIAL_RETRY_DELAY",
+    "MAX_CONNECTIONS",
+    "MAX_RESPONSE_SIZE",
     "MAX_RETRY_AFTER",
     "MAX_RETRY_DELAY",
     "RAW_RESPONSE_HEADER",
@@ -17,6 +19,13 @@ their sleeps. Long, since a thinking model can take minutes before its first byt
 CONNECT_TIMEOUT = 10.0
 """Upper bound on opening one connection, within the call's total."""
 DEFAULT_MAX_RETRIES = 2
+MAX_CONNECTIONS = 100
+"""Connections the client's own pool opens to the API at once; each may be kept alive."""
+MAX_RESPONSE_SIZE = 128 * 1024 * 1024
+"""The default ``max_response_size``, in bytes: the most a JSON answer (or one stream event) may
+take once decoded, and the most a gzip/deflate-compressed body may inflate to, downloads too.
+Past it the call raises ``ResponseTooLargeError`` with memory bounded. Media that arrive
+uncompressed stream to a file (``write_to``) with no cap: their size is what the server sends."""
 
 INITIAL_RETRY_DELAY = 0.5
 """Seconds before the first retry when the server gives no hint; doubled on each retry."""

@@ -12,9 +12,11 @@ GeminiError
     │   ├── UnprocessableEntityError    422
     │   ├── RateLimitError              429
     │   └── InternalServerError         5xx
-    ├── APIConnectionError          no usable answer: connection refused, reset, stream interrupted
+    ├── APIConnectionError          no usable answer: connection refused, reset, stream interrupted,
+    │   │                           a redirect loop
     │   └── APITimeoutError             a phase timed out or the call's total deadline passed
     ├── APIResponseValidationError  an answer that cannot be decoded or does not fit its model
+    │   └── ResponseTooLargeError       a body past ``max_response_size`` (e.g. a gzip bomb)
     └── LiveSessionError            a Live session closed with an error: WebSocket close code, reason
 ArgumentError (also a ValueError)   a bad argument, found before anything is sent
 ClientClosedError (also a RuntimeError)  a call on a closed client
@@ -26,11 +28,14 @@ ClientClosedError (also a RuntimeError)  a call on a closed client
 
 from __future__ import annotations
 
+import base64
+import functools
+import html
 import json
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import unquote
 
 import httpx
 
@@ -51,7 +56,9 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "UnprocessableEntityError",
+    "error_body",
     "make_status_error",
 ]
 
@@ -61,23 +68,70 @@ MAX_MESSAGE = 1000
 
 
 def secret_forms(secret: str | None) -> tuple[str, ...]:
-    """Every form ``secret`` can take in a message: as is, percent-encoded, in a bytes repr, JSON."""
+    """The texts ``secret`` can show up as when a server echoes it: as is, base64-encoded
+    (standard and URL-safe alphabets, at each of the three byte alignments inside a longer
+    encoded text, padding aside) and hex. ``redact`` also finds them with any of their characters
+    escaped (percent-encoded, twice too, JSON ``\\u``, ``\\x``, HTML entities, backslashes)."""
     if not secret:
         return ()
-    forms = {
-        secret,
-        quote(secret, safe=""),
-        repr(secret.encode(errors="backslashreplace"))[2:-1],
-        json.dumps(secret)[1:-1],
-    }
+    data = secret.encode("utf-8", errors="backslashreplace")
+    forms = {secret, data.hex(), data.hex().upper()}
+    for offset in range(3):
+        # The characters that encode only the secret's bits when it starts `offset` bytes into
+        # a 3-byte group; the first and last, shared with neighbouring bytes, are left out.
+        encoded = base64.b64encode(bytes(offset) + data).decode()
+        core = encoded[-(-8 * offset // 6) : 8 * (offset + len(data)) // 6]
+        if len(core) >= 8:
+            forms.add(core)
+            forms.add(core.replace("+", "-").replace("/", "_"))
     return tuple(sorted(forms, key=len, reverse=True))
+
+
+_BACKSLASHED = re.compile(r"\\(?:u00([0-9A-Fa-f]{2})|x([0-9A-Fa-f]{2})|([^0-9A-Za-z]))")
+
+
+@functools.lru_cache(maxsize=8)
+def _run_pattern(shortest: int) -> re.Pattern[str]:
+    """Runs of at least ``shortest`` characters that may spell a key, some of them escaped."""
+    return re.compile(rf"[0-9A-Za-z+/=_.~%&#;\\-]{{{shortest},}}")
+
+
+def _unescaped(run: str) -> str:
+    """``run`` with percent-encoding (twice too), HTML character references and backslash
+    escapes (``\\u00XX``, ``\\xXX``, ``\\/``) decoded."""
+    if "%" in run:
+        run = unquote(unquote(run))
+    if "&#" in run:
+        run = html.unescape(run)
+    if "\\" in run:
+        run = _BACKSLASHED.sub(lambda m: m[3] or chr(int(m[1] or m[2], 16)), run)
+    return run
+
+
+def _redact_escaped(text: str, forms: tuple[str, ...]) -> str:
+    """``text`` with each run of (partly) escaped characters that spells one of ``forms``
+    replaced whole; runs without an escape are left to plain replacement."""
+
+    def check(match: re.Match[str]) -> str:
+        run = match[0]
+        if "%" not in run and "\\" not in run and "&" not in run:
+            return run
+        decoded = _unescaped(run)
+        return "REDACTED" if any(form in decoded for form in forms) else run
+
+    return _run_pattern(min(len(form) for form in forms)).sub(check, text)
 
 
 def redact(text: str, secret: str | Iterable[str] | None = None) -> str:
     """``text`` without a ``key=`` query value or the ``secret`` (a key, in every form that
-    ``secret_forms`` lists, or those forms already listed)."""
+    ``secret_forms`` lists, or those forms already listed), escaped or not."""
     text = _KEY_PARAM.sub(r"\1REDACTED", text)
-    for form in secret_forms(secret) if isinstance(secret, str) else secret or ():
+    forms = secret_forms(secret) if isinstance(secret, str) else tuple(f for f in secret or () if f)
+    if not forms:
+        return text
+    if "%" in text or "\\" in text or "&#" in text:
+        text = _redact_escaped(text, forms)
+    for form in forms:
         text = text.replace(form, "REDACTED")
     return text
 
@@ -289,6 +343,18 @@ class APIResponseValidationError(APIError):
         )
 
 
+class ResponseTooLargeError(APIResponseValidationError):
+    """A body larger than the client's ``max_response_size`` once decoded (e.g. a gzip bomb), or a
+    stream event that large; reading stopped there, with memory bounded."""
+
+    limit: int
+    """The ``max_response_size`` that was passed, in bytes."""
+
+    def __init__(self, message: str, *, response: httpx.Response | None = None, limit: int) -> None:
+        super().__init__(message, response=response)
+        self.limit = limit
+
+
 class LiveSessionError(APIError):
     """A Live session the server closed with an error, or that was lost (``code`` 1006).
 
@@ -330,6 +396,86 @@ def decode_json(text: str | bytes) -> object:
         raise ValueError("JSON nested too deep") from err
 
 
+_ERROR_START = re.compile(rb'\s*\[?\s*\{\s*"error"\s*:')
+_RPC_STATUS = (
+    "OK CANCELLED UNKNOWN INVALID_ARGUMENT DEADLINE_EXCEEDED NOT_FOUND ALREADY_EXISTS "
+    "PERMISSION_DENIED RESOURCE_EXHAUSTED FAILED_PRECONDITION ABORTED OUT_OF_RANGE UNIMPLEMENTED "
+    "INTERNAL UNAVAILABLE DATA_LOSS UNAUTHENTICATED"
+).split()
+"""The ``google.rpc.Code`` names by number."""
+_STATUS_HTTP = {
+    "CANCELLED": 499,
+    "UNKNOWN": 500,
+    "INVALID_ARGUMENT": 400,
+    "DEADLINE_EXCEEDED": 504,
+    "NOT_FOUND": 404,
+    "ALREADY_EXISTS": 409,
+    "PERMISSION_DENIED": 403,
+    "RESOURCE_EXHAUSTED": 429,
+    "FAILED_PRECONDITION": 400,
+    "ABORTED": 409,
+    "OUT_OF_RANGE": 400,
+    "UNIMPLEMENTED": 501,
+    "INTERNAL": 500,
+    "UNAVAILABLE": 503,
+    "DATA_LOSS": 500,
+    "UNAUTHENTICATED": 401,
+}
+"""The HTTP status Google maps each ``google.rpc.Code`` to."""
+
+
+def error_body(content: bytes) -> object | None:
+    """The decoded body when ``content`` (a 2xx answer) is only Google's error object,
+    ``{"error": {...}}`` or ``[{"error": {...}}]``; else ``None``. Cheap on a normal answer."""
+    if not _ERROR_START.match(content[:64]):
+        return None
+    try:
+        body = decode_json(content)
+    except ValueError:
+        return None
+    return body if _error_object(body) is not None and len(_first(body)) == 1 else None
+
+
+def _first(body: object) -> dict[str, Any]:
+    if isinstance(body, list) and body and isinstance(body[0], dict):
+        return body[0]
+    return body if isinstance(body, dict) else {}
+
+
+def _error_object(body: object) -> object:
+    """The ``error`` member of an error body (also sent as a one-element array)."""
+    return _first(body).get("error")
+
+
+def _as_int(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 6:
+        return int(value.strip())
+    return None
+
+
+def _code_and_status(error: dict[str, Any], http_status: int) -> tuple[int, str | None]:
+    """The HTTP status and ``google.rpc`` status name an error object means: its ``code`` (an
+    HTTP status or a ``google.rpc.Code``, as a number or a string) and ``status`` (a name or a
+    number), else the response's status."""
+    code, status = error.get("code"), error.get("status")
+    number = _as_int(code)
+    if isinstance(code, str) and number is None and code.strip():
+        status = status if isinstance(status, str) else code.strip()
+    if _as_int(status) is not None:
+        rpc = _as_int(status)
+        status = _RPC_STATUS[rpc] if rpc is not None and 0 < rpc < len(_RPC_STATUS) else None
+    name = bounded(status.strip().upper(), 100) if isinstance(status, str) and status else None
+    if number is not None and 100 <= number <= 599:
+        return number, name
+    if number is not None and 0 < number < len(_RPC_STATUS):
+        name = name or _RPC_STATUS[number]
+    if http_status < 400 and name in _STATUS_HTTP:
+        return _STATUS_HTTP[name], name
+    return http_status, name
+
+
 def make_status_error(
     response: httpx.Response,
     *,
@@ -339,10 +485,12 @@ def make_status_error(
 ) -> APIStatusError:
     """The typed error for an error ``response``, from Google's ``{"error": {...}}`` body.
 
-    ``body`` is the already decoded JSON (a stream's error event), else the response body is read;
-    a body that is not JSON or has another shape still gives an error with the HTTP status. The
-    ``secret`` (the API key, or its forms from ``secret_forms``) is removed from the message, the
-    body and the details should the server echo it.
+    ``body`` is the already decoded JSON (a stream's error event, a 2xx answer that is only an
+    error), else the response body is read; a body that is not JSON or has another shape still
+    gives an error with the HTTP status. The class follows the error's ``code``, else the
+    ``google.rpc`` status it names (``RESOURCE_EXHAUSTED`` -> ``RateLimitError``), else the HTTP
+    status. The ``secret`` (the API key, or its forms from ``secret_forms``) is removed from the
+    message, the body and the details should the server echo it.
     """
     if body is None:
         try:
@@ -350,7 +498,7 @@ def make_status_error(
         except ValueError:
             body = response.text or None
     body = redact_json(body, secret)
-    error = body.get("error") if isinstance(body, dict) else None
+    error = _error_object(body)
     status_code = response.status_code
     status: str | None = None
     details: list[Any] = []
@@ -358,10 +506,7 @@ def make_status_error(
     if isinstance(error, dict):
         if isinstance(error.get("message"), str):
             message = error["message"]
-        code = error.get("code")
-        if isinstance(code, int) and not isinstance(code, bool) and 100 <= code <= 599:
-            status_code = code
-        status = bounded(error["status"], 100) if isinstance(error.get("status"), str) else None
+        status_code, status = _code_and_status(error, status_code)
         details = error["details"] if isinstance(error.get("details"), list) else []
     elif isinstance(error, str):  # {"error": "..."}
         message = error

@@ -78,18 +78,25 @@ class OpenEnum(str, enum.Enum):
     reason == "NEW_REASON" and reason.value == "NEW_REASON"  # True
     reason is FinishReason("NEW_REASON")  # True: pseudo-members are cached
     ```
+
+    An enum the server sends as its proto3 number (``"finishReason": 1``) is kept the same way,
+    as the pseudo-member ``"1"`` (a ``str`` like every value of the enum).
     """
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
-        if not isinstance(value, str):
+        if isinstance(value, int) and not isinstance(value, bool):
+            text = str(value)
+        elif isinstance(value, str):
+            text = value
+        else:
             return None
-        member = str.__new__(cls, value)
-        member._name_ = value
-        member._value_ = value
+        member = str.__new__(cls, text)
+        member._name_ = text
+        member._value_ = text
         # Enum looks values up in this map before calling _missing_; Flag caches pseudo-members
         # the same way. They are not added to the members listed by iteration.
-        return cls._value2member_map_.setdefault(value, member)
+        return cls._value2member_map_.setdefault(text, member)
 
     def __str__(self) -> str:
         return str(self.value)

@@ -41,9 +41,11 @@ from ._base_client import (
     _parse,
     _tell_server,
 )
+from ._body import aread_body, read_body
 from ._constants import RAW_RESPONSE_HEADER
 from ._deadline import DEADLINE
-from ._exceptions import APIError, ClientClosedError
+from ._exceptions import APIError, ClientClosedError, redact
+from ._origin import origin
 from ._types import NotGiven, RequestOptions
 
 __all__ = [
@@ -213,7 +215,13 @@ class _Upload:
         if not location:
             raise UploadError("the upload start answer has no X-Goog-Upload-URL", response=response)
         url = httpx.URL(self.client.base_url).join(location)
-        headers = self._chunk_headers(url)
+        if origin(url) != self.client._origin:
+            raise UploadError(
+                f"the upload URL the server gave, {redact(str(url))[:200]!r}, is not on the API's "
+                f"origin {self.client.base_url!r}: refused (the API key is sent there only)",
+                response=response,
+            )
+        headers = self._chunk_headers()
         chunk = self.chunk_size
         if granularity := _int_header(response, "x-goog-upload-chunk-granularity"):
             chunk = max(granularity, chunk // granularity * granularity)
@@ -237,6 +245,7 @@ class _Upload:
                 },
                 content=_async_pieces(pieces) if self.is_async else pieces,
                 timeout=self.phases,
+                extensions=self.client._guard,
             )
             outcome: _Outcome = yield _Send(request, deadline, failures)
             if isinstance(outcome, httpx.Response) and outcome.is_success:
@@ -287,18 +296,19 @@ class _Upload:
         )
         return self.client._build_request("POST", self.path, self.metadata, None, options)
 
-    def _chunk_headers(self, url: httpx.URL) -> dict[str, str]:
-        """The client's headers; the API key only when the upload URL is on the API's own origin."""
+    def _chunk_headers(self) -> dict[str, str]:
+        """The client's headers with the call's extra headers."""
         headers = _merge_headers(self.client._headers, self.options.extra_headers or {})
         headers.pop(RAW_RESPONSE_HEADER, None)
-        base = httpx.URL(self.client.base_url)
-        if (url.scheme, url.host, url.port) != (base.scheme, base.host, base.port):
-            headers = {k: v for k, v in headers.items() if k != self.client._auth_header.lower()}
         return headers
 
     def _query(self, url: httpx.URL, headers: Mapping[str, str]) -> httpx.Request:
         return self.client._httpx().build_request(
-            "POST", url, headers={**headers, "x-goog-upload-command": "query"}, timeout=self.phases
+            "POST",
+            url,
+            headers={**headers, "x-goog-upload-command": "query"},
+            timeout=self.phases,
+            extensions=self.client._guard,
         )
 
     def _retrying(self, build: Callable[[], httpx.Request], deadline: float | None) -> _Steps:
@@ -335,14 +345,11 @@ def _sent(client: SyncAPIClient, step: _Send) -> _Outcome:
     token = DEADLINE.set(step.deadline)
     try:
         response = client._client.send(step.request, stream=True)
-        try:
-            response.read()
-        except httpx.DecodingError as err:
-            raise client._undecodable(response, err) from None
-        finally:
-            response.close()
+        read_body(response, client.max_response_size)
     except httpx.TransportError as err:
         return err
+    except httpx.TooManyRedirects as err:
+        raise client._redirect_loop(step.request, err) from None
     finally:
         DEADLINE.reset(token)
     client._log_response(step.request, response, step.attempt)
@@ -356,14 +363,11 @@ async def _async_sent(client: AsyncAPIClient, step: _Send) -> _Outcome:
     token = DEADLINE.set(step.deadline)
     try:
         response = await http.send(step.request, stream=True)
-        try:
-            await response.aread()
-        except httpx.DecodingError as err:
-            raise client._undecodable(response, err) from None
-        finally:
-            await response.aclose()
+        await aread_body(response, client.max_response_size)
     except httpx.TransportError as err:
         return err
+    except httpx.TooManyRedirects as err:
+        raise client._redirect_loop(step.request, err) from None
     finally:
         DEADLINE.reset(token)
     client._log_response(step.request, response, step.attempt)

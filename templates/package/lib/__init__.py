@@ -9,9 +9,20 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._chats import AsyncChat, AutomaticFunctionCalling, Chat
+    from ._local_tokens import GEMMA3_SHA256, LocalTokenizer
+    from ._mcp import McpSession, McpToolset
     from ._structured import StructuredOutputError
 
-__all__ = ["AsyncChat", "AutomaticFunctionCalling", "Chat", "StructuredOutputError"]
+__all__ = [
+    "AsyncChat",
+    "AutomaticFunctionCalling",
+    "Chat",
+    "GEMMA3_SHA256",
+    "LocalTokenizer",
+    "McpSession",
+    "McpToolset",
+    "StructuredOutputError",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -19,6 +30,14 @@ def __getattr__(name: str) -> Any:
         from . import _chats
 
         return getattr(_chats, name)
+    if name in ("GEMMA3_SHA256", "LocalTokenizer"):
+        from . import _local_tokens
+
+        return getattr(_local_tokens, name)
+    if name in ("McpSession", "McpToolset"):
+        from . import _mcp
+
+        return getattr(_mcp, name)
     if name == "StructuredOutputError":
         from . import _structured
 

@@ -13,6 +13,7 @@ import httpx
 from ._core import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    MAX_RESPONSE_SIZE,
     AsyncAPIClient,
     GeminiError,
     SyncAPIClient,
@@ -64,6 +65,7 @@ class Client(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         retry_after_send: bool = False,
+        max_response_size: int | None = MAX_RESPONSE_SIZE,
     ) -> None:
         super().__init__(
             api_key=_resolve_api_key(api_key),
@@ -75,6 +77,7 @@ class Client(SyncAPIClient):
             default_headers=default_headers,
             http_client=http_client,
             retry_after_send=retry_after_send,
+            max_response_size=max_response_size,
         )
 
     @cached_property
@@ -121,6 +124,7 @@ class AsyncClient(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         retry_after_send: bool = False,
+        max_response_size: int | None = MAX_RESPONSE_SIZE,
     ) -> None:
         super().__init__(
             api_key=_resolve_api_key(api_key),
@@ -132,6 +136,7 @@ class AsyncClient(AsyncAPIClient):
             default_headers=default_headers,
             http_client=http_client,
             retry_after_send=retry_after_send,
+            max_response_size=max_response_size,
         )
 
     @cached_property

@@ -1,0 +1,1 @@
+"""Other outputs of the spec: `codegen export openapi`."""

@@ -1,0 +1,122 @@
+"""spec/interactions.yaml against google-genai 3.3.0's own Interactions types (a dev dependency).
+
+Each union of google-genai (steps, contents, tools, events, deltas, annotations) is one type in the
+spec holding every kind's fields: the spec must have each field of each kind, and each enum the
+same values. google-genai is read by introspection only.
+"""
+
+from __future__ import annotations
+
+import typing
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+gi = pytest.importorskip("google.genai._gaos.types.interactions")
+
+SPEC = yaml.safe_load(
+    (Path(__file__).resolve().parents[2] / "spec" / "interactions.yaml").read_text("utf-8")
+)["types"]
+
+
+def variants(annotation: Any) -> list[type]:
+    """The pydantic models of a (possibly annotated, optional, listed) union, unknown kinds left out."""
+    out: list[type] = []
+
+    def walk(a: Any) -> None:
+        origin = typing.get_origin(a)
+        if (
+            origin in (typing.Annotated, list, typing.Union)
+            or str(origin) == "<class 'types.UnionType'>"
+        ):
+            args = typing.get_args(a)
+            for arg in args[:1] if origin is typing.Annotated else args:
+                walk(arg)
+        elif hasattr(a, "model_fields") and not a.__name__.startswith("Unknown"):
+            out.append(a)
+
+    walk(annotation)
+    return out
+
+
+def wire_fields(model: type) -> set[str]:
+    return {info.alias or name for name, info in model.model_fields.items()}  # type: ignore[attr-defined]
+
+
+def literals(annotation: Any) -> set[str]:
+    found: set[str] = set()
+
+    def walk(a: Any) -> None:
+        if typing.get_origin(a) is typing.Literal:
+            found.update(typing.get_args(a))
+        for arg in typing.get_args(a):
+            walk(arg)
+
+    walk(annotation)
+    return found
+
+
+def spec_fields(name: str) -> set[str]:
+    return set(SPEC[name]["fields"])
+
+
+def kinds(models: list[type], key: str = "type") -> set[str]:
+    return {v for m in models for v in literals(m.model_fields[key].annotation)}  # type: ignore[attr-defined]
+
+
+UNIONS = [
+    ("InteractionStep", lambda: variants(gi.Step)),
+    ("InteractionContent", lambda: variants(gi.Content)),
+    ("InteractionTool", lambda: variants(gi.Tool)),
+    ("InteractionDelta", lambda: variants(gi.StepDelta.model_fields["delta"].annotation)),
+    ("InteractionEvent", lambda: variants(gi.InteractionSSEEvent)),
+    (
+        "InteractionAnnotation",
+        lambda: variants(gi.TextContent.model_fields["annotations"].annotation),
+    ),
+]
+
+
+@pytest.mark.parametrize(("spec_name", "union"), UNIONS, ids=[u[0] for u in UNIONS])
+def test_each_union_has_every_kinds_fields(spec_name: str, union: Any) -> None:
+    models = union()
+    assert len(models) >= 5
+    missing = {f"{m.__name__}.{f}" for m in models for f in wire_fields(m) - spec_fields(spec_name)}
+    assert not missing
+
+
+def test_objects_have_every_field() -> None:
+    pairs = {
+        "Interaction": gi.Interaction,
+        "InteractionUsage": gi.Usage,
+        "InteractionGenerationConfig": gi.GenerationConfig,
+        "InteractionSafetySetting": gi.SafetySetting,
+        "InteractionWebhookConfig": gi.WebhookConfig,
+        "InteractionModalityTokens": gi.ModalityTokens,
+        "InteractionError": gi.Error,
+        "InteractionAllowedTools": gi.AllowedTools,
+        "InteractionDeltaMetadata": gi.StepDeltaMetadata,
+    }
+    for spec_name, model in pairs.items():
+        assert wire_fields(model) <= spec_fields(spec_name), spec_name
+    # the partial interaction of lifecycle events fits in Interaction
+    assert wire_fields(gi.InteractionSseEventInteraction) <= spec_fields("Interaction")
+
+
+def test_the_request_has_every_field_of_model_and_agent_interactions() -> None:
+    theirs = wire_fields(gi.CreateModelInteraction) | wire_fields(gi.CreateAgentInteraction)
+    assert theirs - {"stream"} == spec_fields("CreateInteractionRequest")  # stream: stream_flag
+
+
+def test_enums_have_the_same_values() -> None:
+    status = literals(gi.Interaction.model_fields["status"].annotation)
+    assert status == set(SPEC["InteractionStatus"]["enum"])
+    assert kinds(variants(gi.Step)) == set(SPEC["InteractionStepType"]["enum"])
+    modality = literals(gi.ModalityTokens.model_fields["modality"].annotation)
+    assert modality == set(SPEC["InteractionModality"]["enum"])
+    tier = literals(gi.Interaction.model_fields["service_tier"].annotation)
+    assert tier == set(SPEC["InteractionServiceTier"]["enum"])
+    events = kinds(variants(gi.InteractionSSEEvent), "event_type")
+    assert len(events) == 7 and all(e in SPEC["InteractionEvent"]["description"] for e in events)
