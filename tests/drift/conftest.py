@@ -7,6 +7,7 @@ and the fetch logic runs against `httpx.MockTransport`.
 from __future__ import annotations
 
 import copy
+import os
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -71,3 +72,8 @@ def outcome(spec: Spec, rules: Rules) -> Callable[[Doc], Outcome]:
 
 def discovery(doc: Doc, source: str = "<test>") -> Discovery:
     return Discovery(doc=doc, revision=str(doc.get("revision", "")), source=source)
+
+
+SHOWN = (
+    os.path.relpath(SPEC_DIR) + os.sep
+)  # how locations in SPEC_DIR are named, from the repo root

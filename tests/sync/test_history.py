@@ -44,6 +44,18 @@ BIGGEST = ("20240713", "20260522")
 TIMES: dict[str, float] = {}
 
 
+def _surface(rev: str) -> str:
+    data = json.loads(
+        gzip.decompress((HISTORY / f"generativelanguage.v1beta.{rev}.json.gz").read_bytes())
+    )
+    return json.dumps([data.get("schemas"), data.get("resources")], sort_keys=True)
+
+
+# Revisions whose schemas and resources are those of the revision before (28 of the 46 steps): one
+# sync shows they change nothing; the full checks ran on the revision they repeat.
+REPEATS = {b for a, b in PAIRS if _surface(a) == _surface(b)}
+
+
 def document(rev: str, into: Path) -> Path:
     path = into / f"discovery.{rev}.json"
     if not path.exists():
@@ -95,10 +107,20 @@ def step(cli: Callable[..., Run], spec_dir: Path, doc: Path) -> str:
     assert drift.code in (0, 1), drift.err
     listed = _listed(run.out)
     for f in json.loads(drift.out)["findings"]:
-        assert any(f["where"] == x or f["where"].startswith(x + ".") for x in listed), (
-            f"drift reports {f['where']} ({f['kind']}), which sync did not list:\n{run.out}"
-        )
+        where = f["where"]
+        # an item, or a new resource whose methods were each listed (long-running)
+        assert any(
+            where == x or where.startswith(x + ".") or x.startswith(where + ".") for x in listed
+        ), f"drift reports {f['where']} ({f['kind']}), which sync did not list:\n{run.out}"
     return run.out
+
+
+def repeat(cli: Callable[..., Run], spec_dir: Path, doc: Path, code: int) -> None:
+    """A revision that repeats the one before: one sync, which changes nothing."""
+    files = snapshot(spec_dir)
+    run = cli("sync", "--discovery", str(doc), "--spec", str(spec_dir), "--no-generate")
+    assert run.code == code, run.out + run.err
+    assert snapshot(spec_dir) == files
 
 
 def build(spec_dir: Path, out: Path, *, mypy: bool) -> None:
@@ -132,8 +154,13 @@ def test_the_committed_spec_follows_every_later_revision(
     monkeypatch.chdir(tmp_path)
     spec_dir = Path("spec")
     shutil.copytree(START, spec_dir)
+    code = 0
     for rev in LATER:
-        step(cli, spec_dir, document(rev, tmp_path))
+        if rev in REPEATS:
+            repeat(cli, spec_dir, document(rev, tmp_path), code)
+        else:
+            out = step(cli, spec_dir, document(rev, tmp_path))
+            code = 1 if "needs a person" in out else 0
     build(spec_dir, tmp_path / "generated", mypy=True)
 
 
@@ -145,6 +172,9 @@ def test_a_spec_of_one_revision_syncs_to_the_next(
     spec_dir = Path("spec")
     assert bootstrap(["--discovery", str(document(older, tmp_path)), "--out", str(spec_dir)]) == 0
     load_spec(spec_dir)  # bootstrap writes only what its loader accepts
+    if newer in REPEATS:
+        repeat(cli, spec_dir, document(newer, tmp_path), 0)
+        return
     step(cli, spec_dir, document(newer, tmp_path))
     if (older, newer) == BIGGEST:
         build(spec_dir, tmp_path / "generated", mypy=False)
