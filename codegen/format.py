@@ -1,4 +1,4 @@
-"""Format generated Python with the pinned black, in process, each file only when its source changed.
+"""Format generated Python with the pinned black, each file only when its source changed.
 
 Black is the slow part of a generation (seconds on the whole API), so `format_changed` keeps a
 manifest next to the output, `.codegen-manifest.json`: for each file, the hash of what it was
@@ -9,9 +9,16 @@ reused as it is; anything else is made and formatted again. `codegen check` neve
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import itertools
 import json
-from collections.abc import Callable, Mapping
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 
@@ -22,6 +29,9 @@ from black.parsing import InvalidInput
 LINE_LENGTH = 100
 _MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)
 MANIFEST = ".codegen-manifest.json"
+# Below this much text to format, worker processes cost more than they save.
+PARALLEL_MIN_CHARS = 64 * 1024
+CHUNK_CHARS = 16 * 1024  # a large module is formatted in pieces of about this size, in parallel
 
 
 class FormatError(Exception):
@@ -30,10 +40,12 @@ class FormatError(Exception):
 
 @dataclass(frozen=True)
 class Source:
-    """One file to produce: `key` is what it is made from; `make` gives its unformatted text."""
+    """One file to produce: `key` is what it is made from; `make` gives its unformatted text
+    (`slow`: made last, while the files already made are being formatted)."""
 
     key: str
     make: Callable[[], str]
+    slow: bool = False
 
 
 def format_text(path: str, text: str) -> str:
@@ -73,28 +85,117 @@ def read_manifest(previous: Mapping[str, bytes]) -> dict[str, list[str]]:
     return files if isinstance(files, dict) else {}
 
 
+def split_top_level(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """`text` cut into pieces of about `size` that black formats exactly as it formats the whole.
+
+    A cut is made only before an undecorated top-level `class`/`def` that follows another one
+    after blank lines only (no comment, no decorator): black puts exactly two blank lines there
+    whatever surrounds it, so `join_formatted` of the formatted pieces is black's output for the
+    whole text. Text that does not parse, or that holds a `fmt:` directive, stays in one piece."""
+    if len(text) <= size or "fmt:" in text or "\r" in text:
+        return [text]
+    try:
+        body = ast.parse(text).body
+    except (SyntaxError, ValueError):
+        return [text]
+    lines = text.splitlines(keepends=True)
+    if len(lines) != text.count("\n") + (not text.endswith("\n")):  # other line breaks: keep whole
+        return [text]
+    blocks = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    offsets = list(itertools.accumulate(map(len, lines), initial=0))
+    pieces, start = [], 0
+    for prev, node in zip(body, body[1:]):
+        first, gap = node.lineno - 1, lines[(prev.end_lineno or prev.lineno) : node.lineno - 1]
+        if (
+            offsets[first] - offsets[start] >= size
+            and isinstance(prev, blocks)
+            and isinstance(node, blocks)
+            and not node.decorator_list
+            and gap
+            and all(not line.strip() for line in gap)
+        ):
+            pieces.append("".join(lines[start:first]))
+            start = first
+    pieces.append("".join(lines[start:]))
+    return pieces
+
+
+def join_formatted(pieces: list[str]) -> str:
+    """The formatted pieces of `split_top_level` as one module: two blank lines between them."""
+    return "\n\n\n".join(p.rstrip("\n") for p in pieces) + "\n"
+
+
+def _format_piece(path: str, text: str) -> str:
+    return format_text(path, text)  # looked up at call time: tests replace format_text
+
+
+@contextmanager
+def _pool(chars: int) -> Iterator[Executor | None]:
+    """Two worker processes when there is enough to format and the platform can fork, else None."""
+    workers = min(2, os.cpu_count() or 1)
+    if (
+        chars < PARALLEL_MIN_CHARS
+        or workers < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or threading.active_count() > 1  # forking a threaded process can deadlock the child
+    ):
+        yield None
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool
+
+
+def format_sources(sources: Mapping[str, Source]) -> dict[str, str]:
+    """Each source made and formatted; large modules in pieces, on two processes when it pays.
+
+    The slow sources are made last, in this process, while the workers format the others."""
+    paths = sorted(sources, key=lambda p: (sources[p].slow, p))
+    quick = {p: sources[p].make() for p in paths if not sources[p].slow}
+    out: dict[str, str] = {}
+    with _pool(
+        sum(map(len, quick.values())) + PARALLEL_MIN_CHARS * any(s.slow for s in sources.values())
+    ) as pool:
+        pending: dict[str, list[Future[str]]] = {}
+
+        def submit(path: str, text: str) -> None:
+            if pool is None or not path.endswith(".py"):
+                out[path] = format_text(path, text)
+            else:
+                pending[path] = [pool.submit(_format_piece, path, t) for t in split_top_level(text)]
+
+        for path in sorted(quick, key=lambda p: -len(quick[p])):  # the longest first
+            submit(path, quick[path])
+        for path in paths:
+            if sources[path].slow:
+                submit(path, sources[path].make())
+        for path, futures in pending.items():
+            out[path] = join_formatted([f.result() for f in futures])
+    return out
+
+
 def format_changed(sources: Mapping[str, Source], previous: Mapping[str, bytes]) -> dict[str, str]:
     """Every file of `sources`, formatted, reusing a file of `previous` (the output as it is now)
     whose source is unchanged; plus the new manifest under `MANIFEST`."""
     old = read_manifest(previous)
     salt = _salt()
     out: dict[str, str] = {}
-    manifest: dict[str, list[str]] = {}
+    keys = {path: _sha(salt + sources[path].key) for path in sources}
+    todo: dict[str, Source] = {}
     for path in sorted(sources):
-        key = _sha(salt + sources[path].key)
         record = old.get(path)
         current = previous.get(path)
         if (
             isinstance(record, list)
-            and record[:1] == [key]
+            and record[:1] == [keys[path]]
             and current is not None
             and record[1:] == [_sha(current)]
             and _utf8(current) is not None
         ):
-            text = current.decode("utf-8")
+            out[path] = current.decode("utf-8")
         else:
-            text = format_text(path, sources[path].make())
-        out[path] = text
-        manifest[path] = [key, _sha(text)]
+            todo[path] = sources[path]
+    out.update(format_sources(todo))
+    manifest = {path: [keys[path], _sha(out[path])] for path in sorted(sources)}
+    out = {path: out[path] for path in sorted(out)}
     out[MANIFEST] = json.dumps({"files": manifest}, indent=1, sort_keys=True) + "\n"
     return out

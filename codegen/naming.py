@@ -11,44 +11,18 @@ import builtins
 import keyword
 import re
 
+import pydantic
+
 TYPE_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 WIRE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 ENUM_VALUE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
-# Attributes of pydantic models and of our base model that a field must not shadow.
+# Attributes of pydantic models (read from the pinned pydantic itself, so a new release's are
+# covered) and of our base model (`_core/_models.py`), plus `fields`: a field by such a name would
+# shadow a method and warn at import; it gets a trailing underscore, its wire name as the alias.
 _MODEL_RESERVED = frozenset(
-    {
-        "model_config",
-        "model_fields",
-        "model_extra",
-        "model_dump",
-        "model_dump_json",
-        "model_validate",
-        "model_validate_json",
-        "model_copy",
-        "model_construct",
-        "model_json_schema",
-        "model_fields_set",
-        "model_computed_fields",
-        "model_post_init",
-        "model_rebuild",
-        "model_parametrized_name",
-        "dict",
-        "json",
-        "copy",
-        "construct",
-        "schema",
-        "schema_json",
-        "validate",
-        "parse_obj",
-        "parse_raw",
-        "parse_file",
-        "from_orm",
-        "update_forward_refs",
-        "to_dict",
-        "to_json",
-    }
-)
+    n for n in dir(pydantic.BaseModel) if not n.startswith("_")
+) | frozenset({"to_dict", "to_json", "fields"})
 
 # The one list of names a generated method's keyword arguments may not take: its own parameters,
 # and the names its body reads (`types.X` in `cast_to=` and `build_body`, `dict` as the response
@@ -95,9 +69,19 @@ _TYPE_RESERVED = frozenset(n for n in dir(builtins) if n[:1].isupper()) | frozen
     }
 )
 
-# Attributes of the client and of a resource class that a resource attribute must not shadow.
+# Attributes of the client and of a resource class that a resource attribute must not shadow
+# (tests/generator/test_hostile_specs.py holds the generated clients to this list).
 _RESOURCE_ATTR_RESERVED = frozenset(
     {
+        "request",
+        "stream",
+        "paginate",
+        "retry_after_send",
+        "default_headers",
+        "http_client",
+        "caches",
+        "chats",
+        "live",
         "close",
         "aclose",
         "copy",
@@ -162,15 +146,58 @@ def resource_attr(wire: str) -> str:
     return _guard(snake(wire), _RESOURCE_ATTR_RESERVED | _CLASS_SCOPE_RESERVED)
 
 
+# Capitalised names the generated `_client.py` and resource modules import, define or read
+# (tests/generator/test_hostile_specs.py holds the templates to this list), and the builtins': a
+# resource class by such a name, or whose `Async` twin is one, would shadow it.
+_CLIENT_SCOPE_RESERVED = frozenset(n for n in dir(builtins) if n[:1].isupper()) | frozenset(
+    {
+        "Any",
+        "AsyncAPIClient",
+        "AsyncAPIResource",
+        "AsyncBinaryResponse",
+        "AsyncClient",
+        "AsyncOperation",
+        "AsyncPager",
+        "AsyncStream",
+        "BinaryResponse",
+        "Body",
+        "Client",
+        "DEFAULT_MAX_RETRIES",
+        "DEFAULT_TIMEOUT",
+        "GeminiError",
+        "Headers",
+        "Mapping",
+        "NOT_GIVEN",
+        "NotGiven",
+        "Operation",
+        "Query",
+        "RequestOptions",
+        "Sequence",
+        "Stream",
+        "SyncAPIClient",
+        "SyncAPIResource",
+        "SyncPager",
+        "TYPE_CHECKING",
+        "Timeout",
+    }
+)
+
+
 def resource_class(path: str) -> str:
     """Class of a resource by its dotted path: `cachedContents` -> `CachedContents`,
-    `tunedModels.permissions` -> `TunedModelsPermissions`."""
-    return "".join(pascal(part) for part in path.split("."))
+    `tunedModels.permissions` -> `TunedModelsPermissions`. A class that would be a keyword or
+    shadow a name of the client's modules gets `Resource` appended: `timeout` -> `TimeoutResource`
+    (and `AsyncTimeoutResource`), `client` -> `ClientResource`, `none` -> `NoneResource`."""
+    cls = "".join(pascal(part) for part in path.split("."))
+    if keyword.iskeyword(cls) or {cls, f"Async{cls}"} & _CLIENT_SCOPE_RESERVED:
+        return cls + "Resource"
+    return cls
 
 
 def resource_module(path: str) -> str:
-    """Module of a resource by its dotted path: `tunedModels.permissions` -> `tuned_models_permissions`."""
-    return "_".join(snake(part) for part in path.split("."))
+    """Module of a resource by its dotted path: `tunedModels.permissions` -> `tuned_models_permissions`;
+    a keyword gets a trailing underscore (`class` -> `resources/class_.py`)."""
+    return _guard("_".join(snake(part) for part in path.split(".")), frozenset())
 
 
 def type_name(spec_name: str) -> str:

@@ -35,6 +35,36 @@ class Paths:
     out: Path
 
 
+# What a templates directory must hold: without them the output would silently shrink (a typo in
+# `--templates` once produced 1 file instead of 58 and exited 0).
+REQUIRED_TEMPLATES = (
+    "package/__init__.py.jinja",
+    "package/_client.py.jinja",
+    "package/resources/resource.py.jinja",
+    "package/_core/__init__.py",
+    "package/types",
+    "datamodel",
+)
+
+
+def check_templates(templates: Path) -> None:
+    """Raise `SpecError` (exit 2) naming what `templates` lacks of the generator's templates."""
+    from .spec.errors import Problem, SpecError
+    from .spec.loader import shown_path
+    from .spec.model import Location
+
+    missing = [t for t in REQUIRED_TEMPLATES if not (templates / t).exists()]
+    if missing:
+        reason = "not a directory" if not templates.is_dir() else f"lacks {', '.join(missing)}"
+        raise SpecError(
+            [
+                Problem(
+                    Location(shown_path(templates), 0, ""), f"not a templates directory: {reason}"
+                )
+            ]
+        )
+
+
 def inputs_hash(paths: Paths) -> str:
     """A hash of everything the output depends on: spec, templates, the generator and tool versions."""
     from .spec.files import read_file
@@ -92,6 +122,7 @@ def build(paths: Paths, *, reuse: bool = False) -> dict[str, bytes]:
 
 def generate(paths: Paths, *, force: bool = False) -> bool:
     """Regenerate `paths.out`; False when it was already up to date and nothing was written."""
+    check_templates(paths.templates)
     digest = inputs_hash(paths)
     if not force and is_fresh(paths, digest):
         return False
@@ -104,6 +135,7 @@ def generate(paths: Paths, *, force: bool = False) -> bool:
 
 def check(paths: Paths) -> list[str]:
     """The stale files of `paths.out` (empty when it is exactly what the inputs produce)."""
+    check_templates(paths.templates)
     digest = inputs_hash(paths)
     if is_fresh(paths, digest):
         return []

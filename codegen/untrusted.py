@@ -70,6 +70,13 @@ def visible(text: str) -> str:
     return "".join(out)
 
 
+def document_text(text: str) -> str:
+    """Prose from a Discovery document as it may be written into spec/: one line, and every unsafe
+    character (bidi controls, zero-width and other format characters, lone surrogates, private use)
+    as a visible escape like `\\u202e`. Its result is valid UTF-8 whatever the document held."""
+    return visible(" ".join(text.split()))
+
+
 def markdown_inert(text: str) -> str:
     """Already one-line text made inert in markdown: no markup, no HTML, no mentions."""
     return "".join(_MD_ENTITIES.get(ch) or ("\\" + ch if ch in _MD_PUNCT else ch) for ch in text)

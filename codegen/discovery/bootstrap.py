@@ -182,12 +182,12 @@ def main(argv: list[str] | None = None) -> int:
         disc = load_discovery(args.discovery)
     except DiscoveryError as e:
         print(f"error: {e}", file=sys.stderr)
-        return 1
+        return 2  # bad input, as for `codegen`
     try:
         spec, warnings = bootstrap_spec(disc.doc, selection or None)
     except SubsetError as e:
         print(f"error: {e}", file=sys.stderr)
-        return 1
+        return 2
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     files = render(spec, disc.revision)

@@ -12,9 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..spec.files import Unreadable, read_regular
+
 EXPECTED_NAME = "generativelanguage"
 EXPECTED_VERSION = "v1beta"
 KIND = "discovery#restDescription"
+# The real document is about 330 kB; a file, a cached copy or a download (decoded) may have this much.
+MAX_BYTES = 64 * 2**20
+# The real document nests about 12 levels deep; deeper is refused before anything walks it.
+MAX_DEPTH = 128
 
 
 class DiscoveryError(Exception):
@@ -48,6 +54,10 @@ def parse_discovery(
         raise DiscoveryError(f"{source}: empty file, expected a Discovery document")
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise DiscoveryError(
+            f"{source}: JSON nested too deeply (more than {MAX_DEPTH} levels)"
+        ) from None
     except json.JSONDecodeError as e:
         # JSON that stops early fails at its very end (or inside a string that never closes).
         if e.pos >= len(text.rstrip()) or e.msg.startswith("Unterminated string"):
@@ -57,6 +67,7 @@ def parse_discovery(
         raise DiscoveryError(
             f"{source}: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}"
         ) from None
+    check_depth(doc, source)
     check_discovery(doc, source=source, name=name, version=version)
     return Discovery(doc=doc, revision=str(doc.get("revision", "")), source=source)
 
@@ -95,23 +106,44 @@ def check_discovery(
         raise DiscoveryError(f"{source}: 'revision' must be a string")
 
 
+def check_depth(doc: Any, source: str) -> None:
+    """Raise `DiscoveryError` when `doc` nests more than MAX_DEPTH levels (walked without recursion)."""
+    level, depth = ([doc] if isinstance(doc, (dict, list)) else []), 1
+    while level:  # one level at a time: every container is looked at once
+        if depth > MAX_DEPTH:
+            raise DiscoveryError(f"{source}: JSON nested too deeply (more than {MAX_DEPTH} levels)")
+        below: list[Any] = []
+        for node in level:
+            for child in node.values() if isinstance(node, dict) else node:
+                if isinstance(child, (dict, list)):
+                    below.append(child)
+        level, depth = below, depth + 1
+
+
+def decode(data: bytes, source: str) -> str:
+    """The text of a document's bytes: UTF-8, a BOM allowed."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DiscoveryError(f"{source}: not UTF-8 text (byte {e.start})") from None
+
+
+def read_document(path: Path, source: str | None = None) -> str:
+    """A Discovery file's text, read with the spec files' limits (`codegen.spec.files.read_regular`):
+    a regular file of at most MAX_BYTES, never a device or a FIFO."""
+    shown = source or str(path)
+    try:
+        data = read_regular(path, MAX_BYTES)
+    except Unreadable as e:
+        raise DiscoveryError(f"{shown}: {e}; expected a Discovery JSON file") from None
+    return decode(data, shown)
+
+
 def _read(source: str | Path) -> str:
     s = str(source)
     if s.startswith(("http://", "https://")):
         raise DiscoveryError(f"{s}: reading a Discovery document from a URL is not supported yet")
-    path = Path(s)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DiscoveryError(f"{s}: no such file") from None
-    except IsADirectoryError:
-        raise DiscoveryError(f"{s}: is a directory, expected a Discovery JSON file") from None
-    except OSError as e:
-        raise DiscoveryError(f"{s}: cannot read: {e.strerror or e}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise DiscoveryError(f"{s}: not UTF-8 text (byte {e.start})") from None
+    return read_document(Path(s))
 
 
 def _json_kind(value: Any) -> str:

@@ -62,6 +62,7 @@ from codegen.spec.model import (
     TypeRef,
 )
 
+from ..untrusted import document_text
 from .text import describe, summary
 
 FILE = "<discovery>"
@@ -168,6 +169,11 @@ class _Normaliser:
     enum_sites: list[_EnumSite] = field(default_factory=list)
     enum_names: dict[str, str] = field(default_factory=dict)  # JSON path -> enum name
     types: dict[str, TypeDef] = field(default_factory=dict)
+    # Indexes that keep every pass linear in the document (8,000 schemas take well under a second).
+    taken: set[str] = field(default_factory=set)  # type names given so far
+    next_suffix: dict[str, int] = field(default_factory=dict)  # name -> first number to try
+    sites_by_path: dict[str, _EnumSite] = field(default_factory=dict)
+    sites_by_name: dict[str, list[_EnumSite]] = field(default_factory=dict)
 
     def warn(self, path: str, message: str) -> None:
         self.warnings.append(NormaliseWarning(loc(path), message))
@@ -185,6 +191,7 @@ class _Normaliser:
             if name not in self.schemas:
                 self.warn(f"schemas.{name}", "schema is not a JSON object; skipped")
         self.rename = schema_names(self.schemas)
+        self.taken = set(self.rename.values())
         # Pass 1: give every anonymous type a name.
         for name, schema in self.schemas.items():
             self._collect(schema, self.rename[name], None, f"schemas.{name}")
@@ -201,7 +208,7 @@ class _Normaliser:
         root = str(d.get("rootUrl") or d.get("baseUrl") or "").rstrip("/")
         return Service(
             name=str(d.get("name", "")),
-            title=str(d.get("title", "")),
+            title=document_text(str(d.get("title", ""))),
             base_url=root,
             version=str(d.get("version", "")),
             auth_header=AUTH_HEADER,
@@ -258,12 +265,14 @@ class _Normaliser:
             self._collect(extra, owner, fname, f"{path}.additionalProperties", field_schema)
 
     def _unique(self, name: str, path: str) -> str:
-        taken = set(self.rename.values()) | set(self.inline_schemas)
-        if name not in taken:
+        if name not in self.taken:
+            self.taken.add(name)
             return name
-        n = 2
-        while f"{name}{n}" in taken:
+        n = self.next_suffix.get(name, 2)
+        while f"{name}{n}" in self.taken:
             n += 1
+        self.next_suffix[name] = n + 1
+        self.taken.add(f"{name}{n}")
         self.warn(path, f"inline type name {name!r} is taken; using {name}{n}")
         return f"{name}{n}"
 
@@ -300,6 +309,8 @@ class _Normaliser:
                 s.name = seen[s.values]
         for s in self.enum_sites:
             self.enum_names[s.path] = s.name
+            self.sites_by_path.setdefault(s.path, s)
+            self.sites_by_name.setdefault(s.name, []).append(s)
 
     # -- pass 2: types -------------------------------------------------------------------------
 
@@ -355,7 +366,7 @@ class _Normaliser:
                     bool(ischema.get("deprecated")),
                 )
             else:
-                site = next(s for s in self.enum_sites if s.path == tpath)
+                site = self.sites_by_path[tpath]
                 self._add(
                     self._enum(tname, site.schema, tpath, self._enum_description(site), False)
                 )
@@ -364,7 +375,7 @@ class _Normaliser:
         """The well-known description, else the first non-deprecated field's description."""
         if site.name in ENUM_DESCRIPTIONS:
             return ENUM_DESCRIPTIONS[site.name]
-        sharing = [s for s in self.enum_sites if s.name == site.name]
+        sharing = self.sites_by_name[site.name]
         good = [s for s in sharing if s.description and not s.deprecated]
         good = [s for s in good if not s.description.lower().startswith("deprecated")] or good
         return (good or sharing)[0].description

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import zlib
+from collections.abc import Iterator
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,16 +24,20 @@ import httpx
 from codegen.discovery.load import (
     EXPECTED_NAME,
     EXPECTED_VERSION,
+    MAX_BYTES,
     Discovery,
     DiscoveryError,
+    decode,
     load_discovery,
     parse_discovery,
+    read_document,
 )
 
 DEFAULT_URL = "https://generativelanguage.googleapis.com/$discovery/rest?version=v1beta"
 TIMEOUT = 20.0
 CACHE_NAME = "discovery.json"
 META_NAME = "discovery.meta.json"
+_PIECE = 2**20  # most bytes inflated from a compressed body at a time
 
 
 def default_cache_dir() -> Path:
@@ -89,13 +95,16 @@ def fetch(
 ) -> Fetched:
     """GET the document, with `If-None-Match` when the cache holds a copy of the same URL."""
     cached = _read_cache(cache_dir, url)
-    headers = {"Accept": "application/json"}
+    headers = {"Accept": "application/json", "Accept-Encoding": "gzip, deflate"}
     if cached is not None and cached[1]:
         headers["If-None-Match"] = cached[1]
     own = client is None
     http = client or httpx.Client(timeout=timeout, follow_redirects=True)
     try:
-        response = http.get(url, headers=headers)
+        with http.stream("GET", url, headers=headers) as response:
+            status, phrase = response.status_code, response.reason_phrase or ""
+            body = _read_body(response, url) if status == 200 else b""
+            etag = response.headers.get("etag", "")
     except httpx.InvalidURL as e:
         raise DiscoveryError(f"{url}: invalid URL ({_one_line(str(e))})") from None
     except httpx.HTTPError as e:  # offline, DNS, timeout, TLS...
@@ -113,18 +122,62 @@ def fetch(
     finally:
         if own:
             http.close()
-    if response.status_code == 304 and cached is not None:
+    if status == 304 and cached is not None:
         return Fetched(_parse(cached[0], f"{url} (cached copy)", name, version), True)
-    if response.status_code != 200:
-        phrase = response.reason_phrase or ""
-        raise DiscoveryError(f"{url}: HTTP {response.status_code} {phrase}".rstrip())
-    try:
-        text = response.content.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise DiscoveryError(f"{url}: not UTF-8 text (byte {e.start})") from None
+    if status != 200:
+        raise DiscoveryError(f"{url}: HTTP {status} {phrase}".rstrip())
+    text = decode(body, url)
     disc = _parse(text, url, name, version)
-    _write_cache(cache_dir, url, text, response.headers.get("etag", ""))
+    _write_cache(cache_dir, url, text, etag)
     return Fetched(disc, False)
+
+
+def _read_body(response: httpx.Response, url: str) -> bytes:
+    """The decoded body, at most MAX_BYTES of it: a gzip or deflate bomb is stopped as it inflates,
+    with no more than MAX_BYTES (plus one network chunk) in memory."""
+    if response.is_stream_consumed:  # an in-memory response (httpx.MockTransport): already decoded
+        pieces: Iterator[bytes] = iter([response.content])
+    else:
+        pieces = _decoded(response.iter_raw(), response.headers.get("content-encoding", ""), url)
+    body = bytearray()
+    for piece in pieces:
+        body += piece
+        if len(body) > MAX_BYTES:
+            raise DiscoveryError(
+                f"{url}: the document is larger than {MAX_BYTES // 2**20} MB once decoded"
+            )
+    return bytes(body)
+
+
+def _decoded(raw: Iterator[bytes], encoding: str, url: str) -> Iterator[bytes]:
+    """The bytes of `raw` decoded by its Content-Encoding, inflated at most `_PIECE` at a time."""
+    codings = [c.strip().lower() for c in encoding.split(",") if c.strip()]
+    codings = [c for c in codings if c != "identity"]
+    if not codings:
+        yield from raw
+        return
+    if len(codings) > 1 or codings[0] not in ("gzip", "x-gzip", "deflate"):
+        raise DiscoveryError(f"{url}: unsupported Content-Encoding {encoding!r}")
+    wbits = zlib.MAX_WBITS | 16 if codings[0] != "deflate" else zlib.MAX_WBITS
+    inflater, first = zlib.decompressobj(wbits), True
+    try:
+        for chunk in raw:
+            data = chunk
+            while data:
+                try:
+                    piece = inflater.decompress(data, _PIECE)
+                except zlib.error:
+                    if not (first and wbits == zlib.MAX_WBITS):
+                        raise
+                    inflater, wbits = zlib.decompressobj(-zlib.MAX_WBITS), -zlib.MAX_WBITS
+                    continue  # raw deflate, as some servers send it
+                first = False
+                yield piece
+                data = inflater.unconsumed_tail
+        if not inflater.eof:
+            raise DiscoveryError(f"{url}: truncated {codings[0]} body")
+    except zlib.error as e:
+        raise DiscoveryError(f"{url}: corrupt {codings[0]} body ({e})") from None
 
 
 def _parse(text: str, source: str, name: str, version: str) -> Discovery:
@@ -140,20 +193,26 @@ def check_refs(doc: dict[str, Any], source: str) -> None:
     describes no type at all.
     """
     schemas = doc.get("schemas") or {}
+    done: set[str] = set()  # schemas whose alias chain is known to end: each is walked once
     for start in schemas:
-        chain = [start]
-        node = schemas.get(start)
-        while (
-            isinstance(node, dict) and set(node) <= {"$ref", "id", "description"} and "$ref" in node
-        ):
-            target = node["$ref"]
-            if not isinstance(target, str) or target not in schemas:
-                break
-            if target in chain:
-                cycle = " -> ".join(chain[chain.index(target) :] + [target])
+        chain: list[str] = []
+        on_chain: dict[str, int] = {}
+        name: Any = start
+        while name in schemas and name not in done:
+            if name in on_chain:
+                cycle = " -> ".join([*chain[on_chain[name] :], name])
                 raise DiscoveryError(f"{source}: $ref cycle: {cycle} (schemas.{start})")
-            chain.append(target)
-            node = schemas[target]
+            on_chain[name] = len(chain)
+            chain.append(name)
+            node = schemas[name]
+            if not (
+                isinstance(node, dict)
+                and set(node) <= {"$ref", "id", "description"}
+                and isinstance(node.get("$ref"), str)
+            ):
+                break
+            name = node["$ref"]
+        done.update(chain)
 
 
 # -- the cache -----------------------------------------------------------------------------------
@@ -162,11 +221,11 @@ def check_refs(doc: dict[str, Any], source: str) -> None:
 def _read_cache(cache_dir: Path, url: str) -> tuple[str, str] | None:
     """(text, etag) of the cached copy of `url`, or None."""
     try:
-        meta = json.loads((cache_dir / META_NAME).read_text(encoding="utf-8"))
+        meta = json.loads(read_document(cache_dir / META_NAME))
         if not isinstance(meta, dict) or meta.get("url") != url:
             return None
-        text = (cache_dir / CACHE_NAME).read_text(encoding="utf-8")
-    except (OSError, ValueError):
+        text = read_document(cache_dir / CACHE_NAME)
+    except (DiscoveryError, ValueError):
         return None
     etag = meta.get("etag")
     return text, etag if isinstance(etag, str) else ""

@@ -201,9 +201,33 @@ def _operation(m: Method, resource_path: str, spec: Spec, extra: list[str]) -> d
     return op
 
 
+def _add_stream_variant(op: dict[str, Any], v: Method, resource_path: str, spec: Spec) -> None:
+    ok = op["responses"]["200"]
+    ok["content"].update(_content(v.response, spec, "text/event-stream"))
+    have = {(p["name"], p["in"]) for p in op.get("parameters", [])}
+    for p in v.parameters:  # the stream's own parameters (`last_event_id`), optional here
+        if (p.name, p.location) not in have:
+            node = _parameter(p)
+            node["required"] = p.location == "path"
+            node["x-gemini-stream-only"] = True
+            op.setdefault("parameters", []).append(node)
+    op["x-gemini-stream-variant"] = {
+        "operationId": f"{resource_path}.{v.name}",
+        "flag": v.stream_flag,
+        "x-gemini-path": f"{v.http_method} {v.path}",
+    }
+
+
 def export_openapi(spec: Spec) -> dict[str, Any]:
     """The OpenAPI 3.1 document of `spec` (deterministic: the same spec gives the same document)."""
-    methods = [(rp, m) for rp, r in spec.all_resources() for m in r.methods]
+    all_methods = [(rp, m) for rp, r in spec.all_resources() for m in r.methods]
+    # A stream asked for with a flag (`stream: true`) shares its twin's path and verb: it is that
+    # operation's `text/event-stream` answer, named in `x-gemini-stream-variant`.
+    twins = {(rp, m.http_method, m.path) for rp, m in all_methods if not m.stream_flag}
+    variants = [
+        (rp, m) for rp, m in all_methods if m.stream_flag and (rp, m.http_method, m.path) in twins
+    ]
+    methods = [(rp, m) for rp, m in all_methods if (rp, m) not in variants]
     plain: dict[tuple[str, str], int] = defaultdict(int)
     for rp, m in methods:
         plain[(m.http_method, _flat_path(m, rp, spell_out=False)[0])] += 1
@@ -220,6 +244,9 @@ def export_openapi(spec: Spec) -> dict[str, Any]:
                 "OpenAPI allows one operation per path and verb"
             )
         paths.setdefault(path, {})[verb] = _operation(m, rp, spec, extra)
+        for vrp, v in variants:
+            if (vrp, v.http_method, v.path) == (rp, m.http_method, m.path):
+                _add_stream_variant(paths[path][verb], v, vrp, spec)
     schemas: dict[str, Any] = {}
     for name in sorted(spec.types):
         t = spec.types[name]

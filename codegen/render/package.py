@@ -79,4 +79,5 @@ def types_module_source(spec: Spec, template_dir: Path, ext: Extensions | None =
     return Source(
         types_module_inputs(spec, datamodel, bases),
         lambda: render_types_module(spec, datamodel, bases),
+        slow=True,
     )

@@ -59,21 +59,45 @@ def check_files(paths: list[Path], shown: dict[Path, str]) -> None:
         raise SpecError(problems)
 
 
-def read_file(path: Path, shown_as: str) -> bytes:
-    """The bytes of a spec file, after `check_file`; the open itself never blocks or follows a swap
-    to a device, and never reads past the size cap."""
-    check_file(path, shown_as)
+class Unreadable(Exception):
+    """A file refused by `read_regular`; `str(error)` is the one-line reason."""
+
+
+def read_regular(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`, else `Unreadable`: a device, a FIFO or
+    a directory is refused before a byte is read, the open never blocks nor follows a swap to a
+    device, and no more than `max_bytes + 1` bytes are ever read."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise Unreadable("no such file") from None
     except OSError as exc:
-        raise _problem(shown_as, f"cannot read: {exc.strerror or exc}") from None
+        raise Unreadable(f"cannot read: {exc.strerror or exc}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a device, FIFO or socket"
+        raise Unreadable(f"is {kind}, not a regular file")
     with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise _problem(shown_as, "not a regular file; spec files must be regular files")
-        data = f.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise _problem(
-            shown_as,
-            f"more than {MAX_BYTES} bytes; a spec file may have at most {MAX_BYTES // 2**20} MB",
-        )
+        if info.st_size > max_bytes:
+            raise Unreadable(f"{info.st_size} bytes; at most {_size(max_bytes)} are read")
+        try:
+            data = f.read(max_bytes + 1)
+        except OSError as exc:
+            raise Unreadable(f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise Unreadable(f"more than {max_bytes} bytes; at most {_size(max_bytes)} are read")
     return data
+
+
+def _size(n: int) -> str:
+    return f"{n // 2**20} MB" if n >= 2**20 else f"{n} bytes"
+
+
+def read_file(path: Path, shown_as: str) -> bytes:
+    """The bytes of a spec file, after `check_file`, read by `read_regular`."""
+    check_file(path, shown_as)
+    try:
+        return read_regular(path, MAX_BYTES)
+    except Unreadable as exc:
+        raise _problem(shown_as, f"{exc}; spec files are regular files of at most 10 MB") from None

@@ -64,6 +64,18 @@ _PAGINATED_KEYS = ("items", "page_token", "next_page_token")
 _LONG_RUNNING_KEYS = ("response", "metadata")
 
 _LIST_OR_MAP = re.compile(r"^(list|map)\[(.*)\]$")
+_CONTAINER = re.compile(r"(?:list|map)\[")
+# `list[list[map[string]]]` is 3 deep; the real API needs 2. Deeper is refused (docs/spec-language.md).
+MAX_TYPE_NESTING = 8
+
+# A method's path is relative to the service's base_url and can never leave its origin: segments of
+# unreserved characters and `{name}`/`{+name}` placeholders, an optional `:verb` at a segment's end;
+# the first segment a plain literal (a `v1beta`: no `:`, which would make it a scheme, no placeholder).
+# No scheme, no host (`//`), no leading `/`, no `..`, `%`, `@`, `\\`, `?`, `#` or control character.
+_LITERAL = r"[A-Za-z0-9._~-]+"
+_SEGMENT = rf"(?:[A-Za-z0-9._~-]|\{{\+?[A-Za-z][A-Za-z0-9_]*\}})+(?::{_LITERAL})?"
+_PATH = re.compile(rf"{_LITERAL}(?:/{_SEGMENT})*", re.ASCII)
+_DOT_SEGMENT = re.compile(r"(?:^|/)\.{1,2}(?=/|:|$)")
 
 T = TypeVar("T")
 
@@ -405,6 +417,11 @@ class _Builder:
                 f"expected a type expression like 'string' or 'list[Part]', got {node.describe()}",
             )
             return None
+        if len(_CONTAINER.findall(value)) > MAX_TYPE_NESTING:
+            self.problem(
+                node, f"a type nested more than {MAX_TYPE_NESTING} levels of list[...] or map[...]"
+            )
+            return None
         ref = parse_type(value.strip())
         if ref is None:
             self.problem(node, f"invalid type expression {value!r}")
@@ -448,17 +465,20 @@ class _Builder:
         http = self.scalar(items, "http", str, "")
         verb, _, path = http.strip().partition(" ")
         path = path.strip()
-        if (
-            verb not in HTTP_METHODS
-            or not path
-            or any(c.isspace() for c in path)
-            or not re.match(r"^[A-Za-z0-9/{}+:._\-]+$", path)
-        ):
+        if verb not in HTTP_METHODS or not path:
             if http:
                 self.problem(
                     items["http"],
                     f"expected 'VERB path' with VERB one of {', '.join(HTTP_METHODS)} and a path like 'v1beta/{{+model}}:generateContent', got {http!r}",
                 )
+            return None
+        if not _PATH.fullmatch(path) or _DOT_SEGMENT.search(path):
+            self.problem(
+                items["http"],
+                "the path must stay on the service's origin: relative to base_url, like "
+                f"'v1beta/{{+model}}:generateContent' (no scheme, host, leading '/', '.' or '..' "
+                f"segment, '%', '@', '\\\\', '?', '#', space or control character), got {path!r}",
+            )
             return None
         params = []
         for pname, pnode in (
@@ -561,7 +581,10 @@ class _Builder:
 
 
 def parse_type(text: str) -> TypeRef | None:
-    """`list[map[Part]]` -> TypeRef; None when the text is not a type expression."""
+    """`list[map[Part]]` -> TypeRef; None when the text is not a type expression (or is nested
+    more than MAX_TYPE_NESTING levels)."""
+    if len(_CONTAINER.findall(text)) > MAX_TYPE_NESTING:
+        return None
     m = _LIST_OR_MAP.match(text)
     if m:
         item = parse_type(m.group(2).strip())

@@ -40,6 +40,13 @@ class _Validator:
         self.problems.append(Problem(loc, message))
 
     def run(self) -> None:
+        if not self.spec.types:
+            self.problems.append(
+                Problem(
+                    Location(self.spec.service.loc.file, self.spec.service.loc.line, "types"),
+                    "the spec defines no types; a client needs at least one (a file with 'types:')",
+                )
+            )
         for name, t in self.spec.types.items():
             if keyword.iskeyword(name):
                 self.problems.append(

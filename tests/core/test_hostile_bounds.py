@@ -304,6 +304,7 @@ def test_a_stale_keep_alive_connection_is_retried_even_for_a_post(
     outcome = run(mode, faults.url, op)
     assert outcome.error is None and outcome.result == ["first", "again"]
     assert [r.connection for r in faults.requests] == [1, 1, 2]
+    assert outcome.sleeps in ([], [0.0])  # at once: nothing to back off from
     assert [r.method for r in faults.requests] == ["POST"] * 3
 
 
@@ -360,14 +361,14 @@ def test_dropped_streams_give_their_connections_back(
     pool_wait = httpx.Timeout(5.0, pool=2.0)
 
     def op(client: Any) -> Any:
-        kwargs = {"model": "gemini-test", "contents": CONTENTS}
+        kwargs = {"model": "gemini-test", "contents": CONTENTS, "timeout": pool_wait}
         if isinstance(client, SyncAPIClient):
             for _ in range(dropped):
                 stream = client.models.stream_generate_content(**kwargs)
                 if started:
                     next(stream)
                 del stream
-            return client.models.generate_content(**kwargs, timeout=pool_wait).text
+            return client.models.generate_content(**kwargs).text
 
         async def go() -> Any:
             for _ in range(dropped):
@@ -375,7 +376,7 @@ def test_dropped_streams_give_their_connections_back(
                 if started:
                     await stream.__anext__()
                 del stream
-            return (await client.models.generate_content(**kwargs, timeout=pool_wait)).text
+            return (await client.models.generate_content(**kwargs)).text
 
         return go()
 
@@ -384,3 +385,80 @@ def test_dropped_streams_give_their_connections_back(
         outcome = run(mode, faults.url, op, http_client=http_client)
     assert outcome.error is None, outcome.error
     assert outcome.result == "after"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_dropped_downloads_give_their_connections_back(mode: str, faults: FaultServer) -> None:
+    async def stalled(conn: Conn) -> None:
+        await conn.send(response(200, b"", length=MIB, content_type="video/mp4") + b"x" * 1024)
+        await conn.wait_for_disconnect(10)
+
+    dropped = 10
+    faults.add(*[stalled for _ in range(dropped)], close_after(ok("after")))
+
+    def op(client: Any) -> Any:
+        options = RequestOptions(timeout=httpx.Timeout(5.0, pool=2.0))
+        if isinstance(client, SyncAPIClient):
+            for _ in range(dropped):
+                media = request_media(client, "files/a:download", options=options)
+                del media
+            return generate(timeout=httpx.Timeout(5.0, pool=2.0))(client).text
+
+        async def go() -> Any:
+            for _ in range(dropped):
+                media = await async_request_media(client, "files/a:download", options=options)
+                del media
+            return (await generate(timeout=httpx.Timeout(5.0, pool=2.0))(client)).text
+
+        return go()
+
+    http_client = (httpx.Client if mode == "sync" else httpx.AsyncClient)(
+        limits=httpx.Limits(max_connections=3)
+    )
+    with pytest.warns(ResourceWarning, match="unclosed"):
+        outcome = run(mode, faults.url, op, http_client=http_client)
+    assert outcome.error is None and outcome.result == "after"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_kept_alive_connection_reset_before_any_answer_is_retried(
+    mode: str, faults: FaultServer
+) -> None:
+    async def reset_unanswered(conn: Conn) -> None:
+        conn.reset()
+
+    faults.add(kept_alive(ok("first", keep_alive=True)), reset_unanswered, close_after(ok("again")))
+
+    def op(client: Any) -> Any:
+        if isinstance(client, SyncAPIClient):
+            return [generate()(client).text for _ in range(2)]
+
+        async def go() -> Any:
+            return [(await generate()(client)).text for _ in range(2)]
+
+        return go()
+
+    outcome = run(mode, faults.url, op)
+    assert outcome.error is None and outcome.result == ["first", "again"]
+    assert [r.connection for r in faults.requests] == [1, 1, 2]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_kept_alive_connection_cut_inside_the_answer_is_not_retried_for_a_post(
+    mode: str, faults: FaultServer
+) -> None:
+    faults.add(kept_alive(ok("first", keep_alive=True)), close_after(b"HTTP/1.1 200 OK\r\nCont"))
+    faults.add(close_after(ok("twice")))
+
+    def op(client: Any) -> Any:
+        if isinstance(client, SyncAPIClient):
+            return [generate()(client).text for _ in range(2)]
+
+        async def go() -> Any:
+            return [(await generate()(client)).text for _ in range(2)]
+
+        return go()
+
+    outcome = run(mode, faults.url, op)
+    assert isinstance(outcome.error, APIConnectionError)
+    assert len(faults.requests) == 2

@@ -366,3 +366,25 @@ def test_a_lone_cr_at_the_end_of_a_write_ends_the_event_at_once(
     faults.add(sse_stream(body))
     outcome = run(mode, faults.url, stream_texts())
     assert outcome.error is None and outcome.result == ["a"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hello world, " * 80_000,
+        "a%20b&amp;c\\n " * 80_000,
+        "%41" * 330_000,
+        base64.b64encode(random.Random(1).randbytes(750_000)).decode(),
+    ],
+    ids=["prose", "escapes", "one-escaped-run", "base64"],
+)
+def test_redaction_of_a_megabyte_is_linear(text: str) -> None:
+    import time
+
+    from gemini_client._core._exceptions import redact, secret_forms
+
+    forms = secret_forms(KEY)
+    start = time.process_time()
+    assert redact(text, forms) == text
+    assert time.process_time() - start < 2.0
+    assert redact(text + echoes(KEY)[0] + text, forms).count("REDACTED") == 1

@@ -210,7 +210,7 @@ def test_bootstrap_a_selection_nested_included(tmp_path: Path) -> None:
     )
     text = (tmp_path / "tunedModels.yaml").read_text()
     assert "    resources:\n      permissions:\n" in text
-    assert main(["--discovery", str(NEW), "--out", str(tmp_path), "--resource", "nope.x"]) == 1
+    assert main(["--discovery", str(NEW), "--out", str(tmp_path), "--resource", "nope.x"]) == 2
 
 
 def test_bootstrap_writes_topic_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -35,7 +35,16 @@ def doc(spec: Spec) -> dict[str, Any]:
 
 
 def operations(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {op["operationId"]: op for item in doc["paths"].values() for op in item.values()}
+    """Every operation by its id; a flagged stream (`x-gemini-stream-variant`) by its own id too."""
+    ops = {op["operationId"]: op for item in doc["paths"].values() for op in item.values()}
+    for op in list(ops.values()):
+        if variant := op.get("x-gemini-stream-variant"):
+            ops[variant["operationId"]] = {
+                **op,
+                "x-gemini-path": variant["x-gemini-path"],
+                "variant": variant,
+            }
+    return ops
 
 
 @pytest.mark.parametrize("spec_dir", [SPEC, MINI], ids=["spec", "mini"])
@@ -54,10 +63,15 @@ def test_every_method_and_parameter_is_an_operation(spec: Spec, doc: dict[str, A
         params = {(p["name"], p["in"]): p for p in op.get("parameters", [])}
         for p in m.parameters:
             got = params[(p.name, p.location)]
-            assert got["required"] is (p.location == "path" or p.required), (op_id, p.name)
+            if not got.get("x-gemini-stream-only"):
+                assert got["required"] is (p.location == "path" or p.required), (op_id, p.name)
             assert (got["schema"].get("type") == "array") is p.repeated, (op_id, p.name)
         assert op["x-gemini-path"] == f"{m.http_method} {m.path}"
         assert ("requestBody" in op) is (m.request is not None), op_id
+        if "variant" in op:  # a stream asked for by a flag: its twin's operation, streaming too
+            assert m.stream_flag == op["variant"]["flag"]
+            assert "text/event-stream" in op["responses"]["200"]["content"]
+            continue
         assert op.get("x-gemini-streaming", False) is m.streaming
         assert op.get("x-gemini-upload", False) is m.upload
         assert op.get("x-gemini-download", False) is m.download

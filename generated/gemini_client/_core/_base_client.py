@@ -84,7 +84,8 @@ _UNSENT = (
 _UNANSWERED = (httpx.ReadError, httpx.ReadTimeout, httpx.RemoteProtocolError)
 """Failures after the request was sent: the server may have processed (and billed) it."""
 _STALE = "Server disconnected without sending a response"
-"""httpcore's error when a kept-alive connection was closed by the server as it was reused."""
+"""httpcore's error when a kept-alive connection was closed by the server as it was reused (a
+reset shows as ``ReadError``)."""
 _LIMITS = httpx.Limits(
     max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS, keepalive_expiry=5.0
 )
@@ -168,17 +169,26 @@ def _date_delay(value: str) -> float | None:
 
 
 def _stale_keepalive(err: Exception) -> bool:
-    """Whether ``err`` is a kept-alive connection that the server had closed when it was reused
-    (it answered nothing; the request was not processed). Looked up only after a failure: the
-    httpcore connection that raised is in the traceback and counts its requests."""
-    if not isinstance(err, httpx.RemoteProtocolError) or _STALE not in str(err):
+    """Whether ``err`` is a kept-alive connection that the server had closed (or reset) when it
+    was reused: not one byte of the answer arrived, the race every long-lived client meets.
+    Looked up only after a failure: the httpcore connection that raised is in the traceback,
+    counting its requests, with its HTTP/1.1 state still waiting for the answer."""
+    if not isinstance(err, (httpx.RemoteProtocolError, httpx.ReadError)):
+        return False
+    if isinstance(err, httpx.RemoteProtocolError) and _STALE not in str(err):
         return False
     cause = err.__cause__ or err.__context__
     tb = cause.__traceback__ if cause is not None else err.__traceback__
     while tb is not None:
-        count = getattr(tb.tb_frame.f_locals.get("self"), "_request_count", None)
-        if isinstance(count, int):
-            return count > 1
+        connection = tb.tb_frame.f_locals.get("self")
+        count = getattr(connection, "_request_count", None)
+        state = getattr(connection, "_h11_state", None)
+        if isinstance(count, int) and state is not None:
+            import h11
+
+            return (
+                count > 1 and state.their_state is h11.SEND_RESPONSE and not state.trailing_data[0]
+            )
         tb = tb.tb_next
     return False
 
@@ -430,13 +440,13 @@ class _BaseClient(Generic[_HttpxClientT]):
         """The delay before retrying after a transport error; raises when it must not be retried.
         ``replayable``: sending ``request`` twice does no harm (a resumable upload's steps)."""
         error = self._connection_error(request, err, deadline, attempt)
-        retry = (
-            isinstance(err, _UNSENT)
-            or (
-                isinstance(err, _UNANSWERED)
-                and (replayable or self.retry_after_send or request.method in _IDEMPOTENT)
-            )
-            or _stale_keepalive(err)
+        if _stale_keepalive(err):  # not the server's load: retried at once, on a new connection
+            if attempt >= self.max_retries:
+                raise error
+            return 0.0
+        retry = isinstance(err, _UNSENT) or (
+            isinstance(err, _UNANSWERED)
+            and (replayable or self.retry_after_send or request.method in _IDEMPOTENT)
         )
         if not retry or isinstance(error, APITimeoutError) and _expired(deadline):
             raise error

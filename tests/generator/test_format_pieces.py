@@ -1,0 +1,69 @@
+"""Formatting in pieces and in parallel gives exactly black's output for the whole module."""
+
+from __future__ import annotations
+
+import black
+import pytest
+
+import codegen.format as fmt
+from codegen.format import Source, format_sources, join_formatted, split_top_level
+
+_CLASS = (
+    "class C{n}(Base):\n    x: int = 'a'\n    y: list[str] = Field(None, description='{desc}')\n"
+)
+
+TRICKY = [
+    # plain classes, one blank line between (black makes two)
+    "import os\n\n" + "\n".join(_CLASS.format(n=i, desc="d" * 90) for i in range(12)),
+    # a comment, a decorator, a stub def without a blank line, a nested def, an if block
+    "x = 1\nclass A: pass\n# about B\nclass B: pass\n\n@dec\nclass C: pass\n"
+    "def f(): ...\ndef g(): ...\n\ndef h():\n    def inner(): pass\n    return inner\n"
+    "if x:\n    class D: pass\nelse:\n    pass\nclass E:\n    '''doc\nclass NotAClass:\n'''\n",
+    # a class body ending in a comment, then a class
+    "class A:\n    x = 1\n    # trailing\n\nclass B:\n    y = 2\n\n\n\n\nclass C:\n    z = 3\n",
+    # form feeds and other line breaks inside strings are kept whole
+    "class A:\n    s = 'a\\x0cb'\n\x0c\nclass B:\n    t = 1\n\nclass C: u = 'x\x0by'\n",
+    # fmt: off regions are never cut
+    "class A:\n    x = [1,\n      2]\n# fmt: off\nclass B:\n    y = [1,\n 2]\n# fmt: on\nclass C:\n    z = 1\n",
+    # a class right after imports and a module docstring
+    '"""Module."""\nfrom a import b\nclass A:\n    """Doc."""\nclass B:\n    """Doc."""\n    x = 1\n',
+    # decorated defs after stub defs, async defs, overloads
+    "@overload\ndef f(x: int) -> int: ...\n@overload\ndef f(x: str) -> str: ...\ndef f(x): return x\n\n"
+    "async def g():\n    await h()\nasync def k(): pass\n\n\nclass Z: ...\nclass Y: ...\n\nclass X: ...\n",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_pieces_format_exactly_as_the_whole(text: str) -> None:
+    whole = black.format_str(text, mode=fmt._MODE)
+    pieces = split_top_level(text, size=1)  # cut wherever a cut is allowed
+    assert "".join(pieces) == text
+    assert join_formatted([black.format_str(p, mode=fmt._MODE) for p in pieces]) == whole
+
+
+def test_the_plain_classes_are_cut_and_the_rest_kept_whole() -> None:
+    assert len(split_top_level(TRICKY[0], size=1)) == 12
+    assert len(split_top_level(TRICKY[0], size=10**6)) == 1
+    assert split_top_level("def broken(:\n" * 5, size=1) == ["def broken(:\n" * 5]
+    assert len(split_top_level(TRICKY[4], size=1)) == 1  # fmt: directive
+
+
+def test_parallel_formatting_equals_sequential(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Enough text for the two worker processes; a slow source made last; same result as one by one."""
+    monkeypatch.setattr(fmt, "PARALLEL_MIN_CHARS", 1)
+    monkeypatch.setattr(fmt, "CHUNK_CHARS", 200)
+    texts = {f"m{i}.py": TRICKY[i % len(TRICKY)] for i in range(9)} | {"notes.txt": "x  =  1\n"}
+    sources = {p: Source(p, lambda t=t: t) for p, t in texts.items()}
+    sources["slow.py"] = Source("slow", lambda: TRICKY[0], slow=True)
+    expected = {p: fmt.format_text(p, s.make()) for p, s in sources.items()}
+    with fmt._pool(10**6) as pool:
+        assert pool is not None  # the workers really run here
+    assert format_sources(sources) == expected
+    assert expected["notes.txt"] == "x  =  1\n"
+
+
+def test_a_worker_failure_is_the_format_error_of_its_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fmt, "PARALLEL_MIN_CHARS", 1)
+    sources = {"ok.py": Source("a", lambda: "x=1\n"), "bad.py": Source("b", lambda: "def (:\n")}
+    with pytest.raises(fmt.FormatError, match=r"^bad\.py: generated code is not valid Python"):
+        format_sources(sources)
