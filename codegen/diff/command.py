@@ -11,7 +11,8 @@ from ..spec.errors import SpecError
 from .compare import diff
 from .levels import FILE_NAME, load_levels
 from .report import FORMATS, render
-from .rules import LEVELS, Level
+from ..compare.rules import DIFF_LEVELS as LEVELS
+from ..compare.rules import DiffLevel as Level
 from .sources import DiffInputError, load_side
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2

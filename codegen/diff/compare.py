@@ -2,16 +2,17 @@
 
 Everything is keyed by its Python name (`client.models.generate_content(..., seed=)`,
 `gemini_client.types.Candidate.finish_reason`), so YAML key order, file order and which file a
-type is written in never make a change. Each change is classified by one rule of `rules.RULES`.
+type is written in never make a change. Each change is classified by one rule of the registry
+(`codegen.compare.rules.DIFF`) and worded by its template.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import cast
 
 from .. import naming
 from ..spec.model import (
@@ -25,7 +26,10 @@ from ..spec.model import (
     TypeDef,
     TypeRef,
 )
-from .rules import LEVELS, RULES, Level
+from ..compare.match import TypeMatch, by_endpoint, endpoint, rename_ref
+from ..compare.rules import DIFF as RULES
+from ..compare.rules import DIFF_LEVELS as LEVELS
+from ..compare.rules import DiffLevel as Level
 from .sources import Side
 
 PACKAGE = "gemini_client"
@@ -44,7 +48,7 @@ class Change:
 
     @property
     def level(self) -> Level:
-        return self.override or RULES[self.rule].level
+        return self.override or cast(Level, RULES[self.rule].level)
 
     @property
     def fingerprint(self) -> str:
@@ -78,16 +82,10 @@ def diff(base: Side, head: Side, levels: Mapping[str, str] | None = None) -> lis
 
 # -- helpers ---------------------------------------------------------------------------------
 
-_PLACEHOLDER = re.compile(r"\{(\+?)[A-Za-z][A-Za-z0-9_]*\}")
 # Primitive type changes that every old value still fits and that keep the Python type.
 _WIDENINGS = frozenset(
     {("int32", "int64"), ("uint32", "uint64"), ("uint32", "int64"), ("float", "double")}
 )
-
-
-def _endpoint_path(path: str) -> str:
-    """The path with placeholder names dropped: renaming `{+model}` does not move the endpoint."""
-    return _PLACEHOLDER.sub(lambda m: "{" + m.group(1) + "}", path)
 
 
 def _widened(old: TypeRef, new: TypeRef) -> bool:
@@ -205,7 +203,7 @@ def kwargs(m: Method, spec: Spec) -> dict[str, Kwarg]:
                     f.name,
                     "body",
                     f.type,
-                    f.required,
+                    f.required and m.http_method != "PATCH",  # as the view: a PATCH sends changes
                     "",
                     f.deprecated,
                     f.description,
@@ -224,6 +222,11 @@ def _pagination(m: Method) -> str:
     )
 
 
+def _stream_request(m: Method) -> str:
+    """How a call asks for a stream: `?alt=sse`, or a field set to true."""
+    return f"{m.stream_flag}=true" if m.stream_flag else "?alt=sse"
+
+
 def _long_running(m: Method) -> str:
     lr = m.long_running
     return "none" if lr is None else f"response={lr.response}, metadata={lr.metadata or 'none'}"
@@ -240,7 +243,7 @@ class _Differ:
         req_h, resp_h = reachable(self.new)
         self.request_side = req_b | req_h
         self.response_side = resp_b | resp_h
-        self.renames = renames(self.old, self.new)
+        self.renames = TypeMatch(self.old, self.new).by_shape()  # types that only changed name
         self.changes: list[Change] = []
 
     def ren(self, name: str | None) -> str | None:
@@ -248,7 +251,7 @@ class _Differ:
         return self.renames.get(name, name) if name is not None else None
 
     def ren_ref(self, ref: TypeRef) -> TypeRef:
-        return _rename_ref(ref, self.renames)
+        return rename_ref(ref, lambda n: self.renames.get(n, n))
 
     def add(
         self,
@@ -259,7 +262,7 @@ class _Differ:
         /,
         **fields: str,
     ) -> None:
-        message = RULES[rule].message.format(**fields)
+        message = RULES[rule].format(**fields)
         self.changes.append(
             Change(rule, symbol, message, self.base.where(at_base), self.head.where(at_head))
         )
@@ -289,6 +292,15 @@ class _Differ:
                 lb("base_url"),
                 old=a.base_url,
                 new=b.base_url,
+            )
+        if a.version != b.version:
+            self.add(
+                "service-version-changed",
+                sym,
+                la("version"),
+                lb("version"),
+                old=a.version,
+                new=b.version,
             )
         if a.auth_header != b.auth_header:
             self.add(
@@ -373,27 +385,20 @@ class _Differ:
     def methods(self, attr: str, ra: Resource, rb: Resource) -> None:
         old = {naming.method_name(m.name): m for m in ra.methods}
         new = {naming.method_name(m.name): m for m in rb.methods}
-        removed = sorted(old.keys() - new.keys())
-        added = sorted(new.keys() - old.keys())
         # A rename is a removal and an addition of the same endpoint: report it once.
-        by_endpoint: dict[tuple[str, str], list[str]] = {}
-        for name in added:
-            by_endpoint.setdefault(
-                (new[name].http_method, _endpoint_path(new[name].path)), []
-            ).append(name)
-        renamed: set[str] = set()
-        for name in removed:
+        gone = {n: m for n, m in old.items() if n not in new}
+        fresh = {n: m for n, m in new.items() if n not in old}
+        renamed = by_endpoint(gone, fresh)
+        for name in sorted(gone):
             m = old[name]
-            match = by_endpoint.get((m.http_method, _endpoint_path(m.path)), [])
-            if len(match) == 1 and match[0] not in renamed:
-                renamed.add(match[0])
+            if name in renamed:
                 self.add(
                     "method-renamed",
                     _method_symbol(attr, name),
                     m.loc,
-                    new[match[0]].loc,
+                    new[renamed[name]].loc,
                     old=f"{name}()",
-                    new=f"{match[0]}()",
+                    new=f"{renamed[name]}()",
                     http=f"{m.http_method} {m.path}",
                 )
             else:
@@ -404,16 +409,15 @@ class _Differ:
                     rb.loc,
                     http=f"{m.http_method} {m.path}",
                 )
-        for name in added:
-            if name not in renamed:
-                m = new[name]
-                self.add(
-                    "method-added",
-                    _method_symbol(attr, name),
-                    ra.loc,
-                    m.loc,
-                    http=f"{m.http_method} {m.path}",
-                )
+        for name in sorted(set(fresh) - set(renamed.values())):
+            m = new[name]
+            self.add(
+                "method-added",
+                _method_symbol(attr, name),
+                ra.loc,
+                m.loc,
+                http=f"{m.http_method} {m.path}",
+            )
         for name in sorted(old.keys() & new.keys()):
             self.method(attr, name, old[name], new[name])
 
@@ -430,7 +434,7 @@ class _Differ:
                 old=a.http_method,
                 new=b.http_method,
             )
-        if _endpoint_path(a.path) != _endpoint_path(b.path):
+        if endpoint(a)[1] != endpoint(b)[1]:
             self.add("method-path-changed", sym, la("http"), lb("http"), old=a.path, new=b.path)
         if self.ren(a.response) != b.response:
             self.add(
@@ -519,6 +523,22 @@ class _Differ:
                 sym,
                 la("upload"),
                 lb("upload"),
+            )
+        if a.stream_flag != b.stream_flag:
+            self.add(
+                "method-stream-flag-changed",
+                sym,
+                la("stream_flag"),
+                lb("stream_flag"),
+                old=_stream_request(a),
+                new=_stream_request(b),
+            )
+        if a.download != b.download:
+            self.add(
+                "method-download-added" if b.download else "method-download-removed",
+                sym,
+                la("download"),
+                lb("download"),
             )
         if a.deprecated != b.deprecated:
             if b.deprecated:
@@ -783,48 +803,6 @@ class _Differ:
                         old=_quote(a.description),
                         new=_quote(b.description),
                     )
-
-
-def _rename_ref(ref: TypeRef, names: Mapping[str, str]) -> TypeRef:
-    if ref.kind == "named":
-        return replace(ref, name=names.get(ref.name, ref.name))
-    if ref.item is not None:
-        return replace(ref, item=_rename_ref(ref.item, names))
-    return ref
-
-
-def _shape(t: TypeDef, names: Mapping[str, str]) -> tuple[str, frozenset[tuple[str, str]]]:
-    """What a type is, without its name or text: its fields and their types, or its values."""
-    if isinstance(t, EnumType):
-        return "enum", frozenset((v.name, "") for v in t.values)
-    return "object", frozenset((f.name, str(_rename_ref(f.type, names))) for f in t.fields)
-
-
-def renames(old: Spec, new: Spec) -> dict[str, str]:
-    """Types that only changed their name: a type gone from `old` and a type new in `new` with the
-    same structure (field names and types, with renames inside already applied; or enum values),
-    when each has exactly one such partner. Inner types first, until nothing more matches."""
-    gone = [n for n in old.types if n not in new.types]
-    fresh = [n for n in new.types if n not in old.types]
-    found: dict[str, str] = {}
-    changed = True
-    while changed:
-        changed = False
-        taken = set(found.values())
-        shapes = {n: _shape(new.types[n], {}) for n in fresh if n not in taken}
-        for o in gone:
-            if o in found:
-                continue
-            shape = _shape(old.types[o], found)
-            if not shape[1]:
-                continue  # an empty type matches anything: never a rename
-            matches = [n for n, sh in shapes.items() if sh == shape]
-            rivals = [g for g in gone if g not in found and _shape(old.types[g], found) == shape]
-            if len(matches) == 1 and len(rivals) == 1:
-                found[o] = matches[0]
-                changed = True
-                break
-    return found
 
 
 def _attrs(spec: Spec) -> dict[str, Resource]:

@@ -17,7 +17,8 @@ from codegen.spec.errors import Problem, SpecError, did_you_mean
 from codegen.spec.loader import shown_path
 from codegen.spec.yamlnodes import read_yaml
 
-from .rules import LEVELS, RULES
+from codegen.compare.rules import DIFF as RULES
+from codegen.compare.rules import DIFF_LEVELS as LEVELS
 
 FILE_NAME = "codegen-diff.yaml"
 OFF = "off"

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from codegen.untrusted import markdown_inert, one_line
 
 from .compare import Change
-from .rules import LEVEL_TITLES, LEVELS, Level
+from ..compare.rules import DIFF_LEVEL_TITLES as LEVEL_TITLES
+from ..compare.rules import DIFF_LEVELS as LEVELS
+from ..compare.rules import DiffLevel as Level
 
 FORMATS = ("text", "markdown", "json", "github")
 

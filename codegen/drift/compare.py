@@ -1,9 +1,10 @@
 """Compare the spec with the API (a Discovery document normalised into the same `Spec` model).
 
-Pure: `compare(api, spec)` returns every difference as a `Finding`; ignore rules and formatting
-come later (`ignore.py`, `report.py`).
+Pure: `compare(api, spec)` returns every difference as a `Finding` of a drift rule of the one
+registry (`codegen.compare.rules`), worded by its template; ignore rules and formatting come later
+(`ignore.py`, `report.py`).
 
-How types are matched. Discovery gives inline enums made-up names that need not be the spec's, so
+How types are matched (`codegen.compare.match.TypeMatch`, through uses). Discovery gives inline enums made-up names that need not be the spec's, so
 types are matched *through their uses*, never by name alone: the request and response of each
 method both sides have, then the type of each field both sides have, then recursively. An enum is
 matched with whatever enum the same field uses on the other side, whatever its name. An object
@@ -21,7 +22,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TypeVar
+from typing import TypedDict, TypeVar
 
 from codegen.spec.model import (
     EnumType,
@@ -36,8 +37,10 @@ from codegen.spec.model import (
     TypeRef,
 )
 
-from .names import collision_name, discovery_names, google_name, shared_enum_values
-from .findings import Finding, Subject, Suggestion
+from codegen.compare.match import TypeMatch, rename_ref
+
+from .findings import KINDS, Finding, Subject, Suggestion
+from .names import collision_name, google_name, shared_enum_values
 
 S = TypeVar("S", bound=Subject)
 
@@ -107,16 +110,12 @@ class _Compare:
         self.type_file = type_file
         self.resource_file = resource_file
         self.findings: list[Finding] = []
-        self.pairs: dict[tuple[str, str], None] = {}  # (spec name, API name), in match order
-        self.queue: list[tuple[str, str]] = []
-        self.a2s: dict[str, str] = {}  # API type -> the first spec type matched with it
-        self.s2a: dict[str, str] = {}
-        self.enum_sites: dict[tuple[str, str], list[str]] = {}
-        self.renamed: set[tuple[str, str]] = set()
+        self.match = TypeMatch(spec, api)  # spec types paired with API types through their uses
+        self.a2s = self.match.head_to_base  # API type -> the first spec type matched with it
+        self.s2a = self.match.base_to_head
         self.new_roots: list[tuple[str, str]] = []  # (API type, key of what brings it in)
         self.new_names: dict[str, str] = {}  # unmatched API type -> its name in the spec
         self.tops: dict[str, set[str]] | None = None  # spec file -> its top-level keys
-        self.by_google = discovery_names(spec)  # Discovery type -> the spec type standing for it
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -128,19 +127,21 @@ class _Compare:
         self,
         kind: str,
         where: str,
-        message: str,
         spec_path: str | None,
         api_path: str | None,
+        /,
         *,
         item: str = "",
         via: tuple[str, ...] = (),
         suggestion: Suggestion | None = None,
+        **fields: str,
     ) -> None:
+        """A finding of rule `kind`, its message the rule's template filled with `fields`."""
         self.findings.append(
             Finding(
                 kind,
                 where,
-                message,
+                KINDS[kind].format(**fields),
                 self.sloc(spec_path) if spec_path else None,
                 api_path or None,
                 item,
@@ -151,69 +152,19 @@ class _Compare:
 
     def flags(self, table: str, where: str, path: str, s: object, a: object, api_path: str) -> None:
         """Boolean traits (required, repeated, output_only, deprecated) the spec and the API disagree on."""
-        for attr, kind_on, kind_off, said_on, said_off in _FLAGS[table]:
+        for attr, kind_on, kind_off in _FLAGS[table]:
             api_value = getattr(a, attr)
             if getattr(s, attr) != api_value:
+                kind = kind_on if api_value else kind_off
                 self.add(
-                    kind_on if api_value else kind_off,
-                    where,
-                    said_on if api_value else said_off,
-                    f"{path}.{attr}",
-                    api_path,
+                    kind, where, f"{path}.{attr}", api_path, **_flag_fields(kind, table, api_value)
                 )
 
     def show_api(self, ref: TypeRef) -> str:
         """An API type expression, its named types in the spec's names where matched."""
-        if ref.kind in ("list", "map") and ref.item is not None:
-            return f"{ref.kind}[{self.show_api(ref.item)}]"
-        if ref.kind == "named":
-            return self.a2s.get(ref.name, ref.name)
-        return ref.name
+        return str(self.match.in_base_names(ref))
 
     # -- matching types ----------------------------------------------------------------------
-
-    def link(self, s: str, a: str, site: str | None) -> bool:
-        """Match spec type `s` with API type `a` met at field `site`; False when they differ."""
-        st, at = self.spec.types.get(s), self.api.types.get(a)
-        if st is None or at is None:  # a dangling name: the validator's / normaliser's business
-            return st is None and at is None
-        if isinstance(st, EnumType) != isinstance(at, EnumType):
-            return False
-        if isinstance(st, ObjectType) and a != google_name(st):
-            other = self.by_google.get(a)
-            if other is not None and other != s:
-                return False  # the API uses another type the spec knows
-            if (s, a) not in self.renamed:
-                self.renamed.add((s, a))
-                self.add(
-                    "type-renamed",
-                    s,
-                    f"the API calls this type {a}",
-                    f"types.{s}",
-                    at.loc.path,
-                )
-        if isinstance(st, EnumType) and site is not None:
-            self.enum_sites.setdefault((s, a), []).append(site)
-        if (s, a) not in self.pairs:
-            self.pairs[(s, a)] = None
-            self.queue.append((s, a))
-            self.a2s.setdefault(a, s)
-            self.s2a.setdefault(s, a)
-        return True
-
-    def same_ref(self, s: TypeRef, a: TypeRef, site: str | None) -> bool:
-        """Whether two type expressions are the same, matching the named types they reach."""
-        if s.kind != a.kind:
-            sl, al = _leaf(s), _leaf(a)
-            if sl is not None and al is not None:
-                self.link(sl, al, site)  # keep comparing what is inside (list[X] -> X, say)
-            return False
-        if s.kind in ("list", "map"):
-            assert s.item is not None and a.item is not None
-            return self.same_ref(s.item, a.item, site)
-        if s.kind == "primitive":
-            return s.name == a.name
-        return self.link(s.name, a.name, site)
 
     def note_new(self, ref: TypeRef | None, via: str) -> None:
         """An API type brought in by `via`; a `type-missing` unless it gets matched."""
@@ -222,16 +173,16 @@ class _Compare:
             self.new_roots.append((name, via))
 
     def drain(self) -> None:
-        while self.queue:
-            s, a = self.queue.pop(0)
+        while self.match.queue:
+            s, a = self.match.queue.pop(0)
             st, at = self.spec.types[s], self.api.types[a]
             if st.deprecated != at.deprecated:
                 self.add(
                     "type-deprecated-changed",
                     s,
-                    _deprecated_message("type", at.deprecated),
                     f"types.{s}",
                     at.loc.path,
+                    **_deprecated("type", at.deprecated),
                 )
             if isinstance(st, ObjectType) and isinstance(at, ObjectType):
                 self.objects(st, at)
@@ -253,9 +204,9 @@ class _Compare:
                     self.add(
                         "method-gone",
                         where,
-                        f"the spec has method {m.http_method} {m.path}, the API does not",
                         f"{rpath}.methods.{m.name}",
                         ar.loc.path,
+                        http=f"{m.http_method} {m.path}",
                     )
                 else:
                     self.method(path, m, am)
@@ -265,9 +216,9 @@ class _Compare:
                     self.add(
                         "method-missing",
                         where,
-                        f"the API has method {am.http_method} {am.path}, the spec lacks it",
                         f"{rpath}.methods",
                         am.loc.path,
+                        http=f"{am.http_method} {am.path}",
                         suggestion=Suggestion(
                             r.loc.file,
                             f"{rpath}.methods",
@@ -287,8 +238,10 @@ class _Compare:
         for name, st in self.spec.types.items():
             gname = google_name(st)
             if name not in self.s2a and gname in self.api.types and gname not in self.a2s:
-                self.link(name, gname, None)
+                self.match.link(name, gname, None)
                 self.drain()
+        for s, a in self.match.renamed:
+            self.add("type-renamed", s, f"types.{s}", self.api.types[a].loc.path, new=a)
         self.types_gone()
         self.types_missing()
         self.enum_values()
@@ -302,13 +255,13 @@ class _Compare:
         parent = path.rpartition(".")[0]
         if parent and parent not in api_res:
             return  # reported once, at the outermost resource the API lost
-        count = sum(len(x.methods) for _, x in r.walk())
         self.add(
             "resource-gone",
             path,
-            f"the spec has resource {path} ({count} method{'s' if count != 1 else ''}), the API does not",
             yaml_path(path),
             api_res[parent].loc.path if parent else "resources",
+            name=path,
+            methods=_methods(r),
         )
 
     def resource_missing(
@@ -317,7 +270,6 @@ class _Compare:
         parent = path.rpartition(".")[0]
         if parent and parent not in spec_res:
             return  # part of the block of the outermost resource the spec lacks
-        count = sum(len(x.methods) for _, x in ar.walk())
         if parent:
             key = f"{yaml_path(parent)}.resources"
             file = spec_res[parent].loc.file
@@ -329,10 +281,11 @@ class _Compare:
         self.add(
             "resource-missing",
             path,
-            f"the API has resource {path} ({count} method{'s' if count != 1 else ''}), the spec lacks it",
             yaml_path(parent) if parent else None,
             ar.loc.path,
             suggestion=Suggestion(file, key, ar, note),
+            name=path,
+            methods=_methods(ar),
         )
         for _, x in ar.walk():
             for am in x.methods:
@@ -365,17 +318,19 @@ class _Compare:
             self.add(
                 "http-method-changed",
                 where,
-                f"the spec has HTTP {m.http_method}, the API has {am.http_method}",
                 f"{mpath}.http",
                 f"{am.loc.path}.httpMethod",
+                old=m.http_method,
+                new=am.http_method,
             )
         if m.path != am.path:
             self.add(
                 "path-changed",
                 where,
-                f"the spec has path {m.path}, the API has {am.path}",
                 f"{mpath}.http",
                 f"{am.loc.path}.path",
+                old=m.path,
+                new=am.path,
             )
         for p in m.parameters:
             ap = am.parameter(p.name)
@@ -383,23 +338,24 @@ class _Compare:
                 self.add(
                     "param-gone",
                     f"{where}.{p.name}",
-                    f"the spec has {p.location} parameter {p.name}, the API does not",
                     f"{mpath}.params.{p.name}",
                     f"{am.loc.path}.parameters",
+                    location=p.location,
+                    name=p.name,
                 )
             else:
                 self.param(where, mpath, p, ap)
         for ap in am.parameters:
             if m.parameter(ap.name) is None:
                 pwhere = f"{where}.{ap.name}"
-                required = ap.required
                 self.add(
-                    "required-param-missing" if required else "param-missing",
+                    "required-param-missing" if ap.required else "param-missing",
                     pwhere,
-                    f"the API has {'a required' if required else 'an optional'} {ap.location} "
-                    f"parameter {ap.name} ({self.show_api(ap.type)}), the spec lacks it",
                     f"{mpath}.params",
                     ap.loc.path,
+                    location=ap.location,
+                    name=ap.name,
+                    type=self.show_api(ap.type),
                     suggestion=Suggestion(
                         m.loc.file,
                         f"{mpath}.params",
@@ -419,9 +375,9 @@ class _Compare:
             self.add(
                 "method-deprecated-changed",
                 where,
-                _deprecated_message("method", am.deprecated),
                 mpath,
                 am.loc.path,
+                **_deprecated("method", am.deprecated),
             )
 
     def param(self, mwhere: str, mpath: str, p: Parameter, ap: Parameter) -> None:
@@ -431,17 +387,19 @@ class _Compare:
             self.add(
                 "param-location-changed",
                 where,
-                f"the spec has a {p.location} parameter, the API a {ap.location} parameter",
                 f"{ppath}.in",
                 ap.loc.path,
+                old=p.location,
+                new=ap.location,
             )
-        if not self.same_ref(p.type, ap.type, None):
+        if not self.match.same_ref(p.type, ap.type, None):
             self.add(
                 "param-type-changed",
                 where,
-                f"type changed: the spec has {p.type}, the API has {self.show_api(ap.type)}",
                 f"{ppath}.type",
                 ap.loc.path,
+                old=str(p.type),
+                new=self.show_api(ap.type),
             )
             self.note_new(ap.type, where)
         self.flags("param", where, ppath, p, ap, ap.loc.path)
@@ -451,15 +409,16 @@ class _Compare:
     ) -> None:
         if s is None and a is None:
             return
-        if s is not None and a is not None and self.link(s, a, None):
+        if s is not None and a is not None and self.match.link(s, a, None):
             return
         shown = self.a2s.get(a, a) if a is not None else None
         self.add(
             f"{what}-changed",
             where,
-            f"{what} changed: the spec has {s or 'none'}, the API has {shown or 'none'}",
             f"{mpath}.{what}",
             f"{apath}.{what}",
+            old=s or "none",
+            new=shown or "none",
         )
         if a is not None:
             self.note_new(TypeRef("named", a), where)
@@ -480,7 +439,7 @@ class _Compare:
         if m.upload != am.upload:
             diffs.append(_says("a media upload", am.upload))
         if diffs:
-            self.add("method-shape-changed", where, "; ".join(diffs), mpath, am.loc.path)
+            self.add("method-shape-changed", where, mpath, am.loc.path, details="; ".join(diffs))
 
     # -- objects and fields ------------------------------------------------------------------
 
@@ -492,9 +451,10 @@ class _Compare:
                 self.add(
                     "field-gone",
                     f"{s}.{f.name}",
-                    f"the spec has field {f.name} ({f.type}), the API does not",
                     f"types.{s}.fields.{f.name}",
                     f"{at.loc.path}.properties",
+                    name=f.name,
+                    type=str(f.type),
                 )
             else:
                 self.field(s, f, af)
@@ -504,24 +464,25 @@ class _Compare:
                 self.add(
                     "required-field-missing" if af.required else "field-missing",
                     where,
-                    f"the API has {'a required ' if af.required else ''}field {af.name} "
-                    f"({self.show_api(af.type)}), the spec lacks it",
                     f"types.{s}.fields",
                     af.loc.path,
                     suggestion=Suggestion(st.loc.file, f"types.{s}.fields", af),
+                    name=af.name,
+                    type=self.show_api(af.type),
                 )
                 self.note_new(af.type, where)
 
     def field(self, s: str, f: Field, af: Field) -> None:
         where = f"{s}.{f.name}"
         fpath = f"types.{s}.fields.{f.name}"
-        if not self.same_ref(f.type, af.type, where):
+        if not self.match.same_ref(f.type, af.type, where):
             self.add(
                 "field-type-changed",
                 where,
-                f"type changed: the spec has {f.type}, the API has {self.show_api(af.type)}",
                 f"{fpath}.type",
                 af.loc.path,
+                old=str(f.type),
+                new=self.show_api(af.type),
             )
             self.note_new(af.type, where)
         self.flags("field", where, fpath, f, af, af.loc.path)
@@ -529,12 +490,12 @@ class _Compare:
     # -- enums -------------------------------------------------------------------------------
 
     def enum_values(self) -> None:
-        shared = shared_enum_values(self.pairs, self.api)
-        for s, a in self.pairs:
+        shared = shared_enum_values(self.match.pairs, self.api)
+        for s, a in self.match.pairs:
             st, at = self.spec.types[s], self.api.types[a]
             if not (isinstance(st, EnumType) and isinstance(at, EnumType)):
                 continue
-            sites = self.enum_sites.get((s, a))
+            sites = self.match.sites.get((s, a))
             where = min(sites) if sites else s
             named = "" if not sites else f" (enum {s})"
             api_values = {v.name: v for v in at.values}
@@ -547,30 +508,32 @@ class _Compare:
                     self.add(
                         "enum-value-gone",
                         where,
-                        f"the spec has enum value {v.name}{named}, the API lacks it",
                         f"types.{s}.enum.{v.name}",
                         at.loc.path,
                         item=v.name,
+                        value=v.name,
+                        enum=named,
                     )
                 elif v.deprecated != av.deprecated:
                     self.add(
                         "enum-value-deprecated-changed",
                         where,
-                        _deprecated_message(f"enum value {v.name}{named}", av.deprecated),
                         f"types.{s}.enum.{v.name}",
                         av.loc.path,
                         item=v.name,
+                        **_deprecated(f"enum value {v.name}{named}", av.deprecated),
                     )
             for av in at.values:
                 if av.name not in spec_values:
                     self.add(
                         "enum-value-missing",
                         where,
-                        f"the API has enum value {av.name}{named}, the spec lacks it",
                         f"types.{s}.enum",
                         av.loc.path,
                         item=av.name,
                         suggestion=Suggestion(st.loc.file, f"types.{s}.enum", av),
+                        value=av.name,
+                        enum=named,
                     )
 
     # -- types only one side has -------------------------------------------------------------
@@ -594,14 +557,14 @@ class _Compare:
                     if leaf in referrers:
                         referrers[leaf].append(f"{path}.{m.name}")
         for name in gone:
-            what = "enum" if isinstance(self.spec.types[name], EnumType) else "type"
             self.add(
                 "type-gone",
                 name,
-                f"the spec has {what} {name}, the API does not describe it",
                 f"types.{name}",
                 None,
                 via=tuple(sorted(set(referrers[name]) - {name})),
+                kind=_what(self.spec.types[name]),
+                name=name,
             )
 
     def types_missing(self) -> None:
@@ -631,16 +594,16 @@ class _Compare:
         for a, why in vias.items():
             t = self.api.types[a]
             name = self.new_names[a]
-            what = "enum" if isinstance(t, EnumType) else "type"
-            called = "" if name == a else f" (the API calls it {a})"
             self.add(
                 "type-missing",
                 name,
-                f"the API has {what} {name}{called}, the spec lacks it",
                 None,
                 t.loc.path,
                 via=tuple(sorted({self.new_names.get(v, v) for v in why} - {name})),
                 suggestion=self.type_home(name, t),
+                kind=_what(t),
+                name=name,
+                aka="" if name == a else f" (the API calls it {a})",
             )
 
     def type_home(self, name: str, t: TypeDef) -> Suggestion:
@@ -653,13 +616,6 @@ class _Compare:
     def api_name(self, name: str) -> str:
         return self.a2s.get(name) or self.new_names.get(name, name)
 
-    def rename_ref(self, ref: TypeRef) -> TypeRef:
-        if ref.kind in ("list", "map") and ref.item is not None:
-            return replace(ref, item=self.rename_ref(ref.item))
-        if ref.kind == "named":
-            return replace(ref, name=self.api_name(ref.name))
-        return ref
-
     def in_spec_names(self, node: S) -> S:
         """An API node as it would be written in the spec: named types in the spec's names."""
         out: Subject
@@ -670,7 +626,7 @@ class _Compare:
                 resources=tuple(self.in_spec_names(r) for r in node.resources),
             )
         elif isinstance(node, (Field, Parameter)):
-            out = replace(node, type=self.rename_ref(node.type))
+            out = replace(node, type=rename_ref(node.type, self.api_name))
         elif isinstance(node, Method):
             out = replace(
                 node,
@@ -724,59 +680,53 @@ def _says(what: str, api: bool) -> str:
     )
 
 
-# For each flag of a parameter or field: the finding kind and its words when the API has the flag
-# on and the spec off, then when the API has it off and the spec on.
-_FLAGS: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {
+# For each flag of a parameter or field: the finding kind when the API has the flag on and the
+# spec off, then when the API has it off and the spec on.
+_FLAGS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "param": (
-        (
-            "required",
-            "param-now-required",
-            "param-now-optional",
-            "the API requires it, the spec has it optional",
-            "the spec requires it, the API has it optional",
-        ),
-        (
-            "repeated",
-            "param-repeated-changed",
-            "param-repeated-changed",
-            "the API repeats it, the spec does not",
-            "the spec repeats it, the API does not",
-        ),
-        (
-            "deprecated",
-            "param-deprecated-changed",
-            "param-deprecated-changed",
-            "the API marks the parameter deprecated, the spec does not",
-            "the spec marks the parameter deprecated, the API does not",
-        ),
+        ("required", "param-now-required", "param-now-optional"),
+        ("repeated", "param-repeated-changed", "param-repeated-changed"),
+        ("deprecated", "param-deprecated-changed", "param-deprecated-changed"),
     ),
     "field": (
-        (
-            "required",
-            "field-now-required",
-            "field-now-optional",
-            "the API requires it, the spec has it optional",
-            "the spec requires it, the API has it optional",
-        ),
-        (
-            "output_only",
-            "field-now-output-only",
-            "field-now-settable",
-            "the API says it is output only, the spec does not",
-            "the spec says it is output only, the API does not",
-        ),
-        (
-            "deprecated",
-            "field-deprecated-changed",
-            "field-deprecated-changed",
-            "the API marks the field deprecated, the spec does not",
-            "the spec marks the field deprecated, the API does not",
-        ),
+        ("required", "field-now-required", "field-now-optional"),
+        ("output_only", "field-now-output-only", "field-now-settable"),
+        ("deprecated", "field-deprecated-changed", "field-deprecated-changed"),
     ),
 }
+_FLAG_SUBJECTS = {"param": "parameter", "field": "field"}
 
 
-def _deprecated_message(what: str, api: bool) -> str:
-    if api:
-        return f"the API marks the {what} deprecated, the spec does not"
-    return f"the spec marks the {what} deprecated, the API does not"
+class _Flag(TypedDict, total=False):
+    """Template fields of a flag's finding: who sets it (`on`), who does not (`off`), on what."""
+
+    on: str
+    off: str
+    what: str
+
+
+def _deprecated(what: str, api: bool) -> _Flag:
+    on, off = ("API", "spec") if api else ("spec", "API")
+    return _Flag(on=on, off=off, what=what)
+
+
+def _flag_fields(kind: str, table: str, api: bool) -> _Flag:
+    """Whichever of `on`/`off`/`what` the kind's template names."""
+    values, wanted, out = _deprecated(_FLAG_SUBJECTS[table], api), KINDS[kind].fields, _Flag()
+    if "on" in wanted:
+        out["on"] = values["on"]
+    if "off" in wanted:
+        out["off"] = values["off"]
+    if "what" in wanted:
+        out["what"] = values["what"]
+    return out
+
+
+def _methods(r: Resource) -> str:
+    """`3 methods`: the methods of a resource and of everything nested in it."""
+    count = sum(len(x.methods) for _, x in r.walk())
+    return f"{count} method{'s' if count != 1 else ''}"
+
+
+def _what(t: TypeDef) -> str:
+    return "enum" if isinstance(t, EnumType) else "type"

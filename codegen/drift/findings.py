@@ -1,4 +1,5 @@
-"""What the drift checker finds: one `Finding` per difference, its kind from the one `KINDS` table.
+"""What the drift checker finds: one `Finding` per difference, its kind a drift rule of the one
+registry (`codegen.compare.rules`, `KINDS` here).
 
 A kind says which side has something the other lacks (`api`: the API has it, the spec lacks it;
 `spec`: the spec has it, the API lacks it; `both`: both have it, and it differs) and how much it
@@ -8,135 +9,20 @@ matters to the generated client (`breaking`, `new` surface, or another `changed`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal, Union, cast
+
+from codegen.compare.rules import DRIFT, DRIFT_LEVEL_TITLES, DRIFT_LEVELS, DriftLevel
 
 from codegen.spec.model import EnumValue, Field, Method, Parameter, Resource, TypeDef
 
-Category = Literal["breaking", "new", "changed"]
+Category = DriftLevel
 Side = Literal["api", "spec", "both"]
 
-CATEGORY_TITLES: dict[Category, str] = {
-    "breaking": "Breaking for the client",
-    "new": "New API surface",
-    "changed": "Other changes",
-}
-CATEGORY_ORDER: tuple[Category, ...] = ("breaking", "new", "changed")
-
-
-@dataclass(frozen=True)
-class Kind:
-    id: str
-    category: Category
-    side: Side
-    summary: str  # for docs/drift.md and `--help`
-
-
-_KINDS: tuple[Kind, ...] = (
-    # resources (nested ones included: `tunedModels.permissions`)
-    Kind(
-        "resource-missing",
-        "new",
-        "api",
-        "the API has a resource or nested resource the spec lacks (reported once, with all it holds)",
-    ),
-    Kind("resource-gone", "breaking", "spec", "the spec has a resource the API no longer has"),
-    # methods
-    Kind(
-        "method-missing",
-        "new",
-        "api",
-        "the API has a method (in a resource the spec has) the spec lacks",
-    ),
-    Kind("method-gone", "breaking", "spec", "the spec has a method the API no longer has"),
-    Kind("http-method-changed", "breaking", "both", "the HTTP method differs"),
-    Kind("path-changed", "breaking", "both", "the URL path template differs"),
-    Kind(
-        "request-changed",
-        "breaking",
-        "both",
-        "the request body type differs (or one side has none)",
-    ),
-    Kind(
-        "response-changed", "breaking", "both", "the response type differs (or one side has none)"
-    ),
-    Kind(
-        "method-shape-changed",
-        "breaking",
-        "both",
-        "streaming, pagination, long-running or upload differs",
-    ),
-    Kind("method-deprecated-changed", "changed", "both", "one side marks the method deprecated"),
-    # parameters
-    Kind("param-missing", "new", "api", "the API has an optional parameter the spec lacks"),
-    Kind(
-        "required-param-missing",
-        "breaking",
-        "api",
-        "the API has a required parameter the spec lacks",
-    ),
-    Kind("param-gone", "breaking", "spec", "the spec has a parameter the API no longer has"),
-    Kind("param-type-changed", "breaking", "both", "the parameter's type differs"),
-    Kind("param-location-changed", "breaking", "both", "path vs. query differs"),
-    Kind(
-        "param-now-required",
-        "breaking",
-        "both",
-        "the API requires a parameter the spec has as optional",
-    ),
-    Kind(
-        "param-now-optional",
-        "changed",
-        "both",
-        "the spec requires a parameter the API has as optional",
-    ),
-    Kind("param-repeated-changed", "breaking", "both", "one side repeats the parameter"),
-    Kind("param-deprecated-changed", "changed", "both", "one side marks the parameter deprecated"),
-    # types
-    Kind("type-missing", "new", "api", "a type the new API surface needs, the spec lacks"),
-    Kind("type-gone", "breaking", "spec", "the spec has a type the API does not describe"),
-    Kind(
-        "type-renamed",
-        "changed",
-        "both",
-        "the same type (matched through its uses) has another name in the API",
-    ),
-    Kind("type-deprecated-changed", "changed", "both", "one side marks the type deprecated"),
-    # fields
-    Kind("field-missing", "new", "api", "the API has an optional field the spec lacks"),
-    Kind(
-        "required-field-missing", "breaking", "api", "the API has a required field the spec lacks"
-    ),
-    Kind("field-gone", "breaking", "spec", "the spec has a field the API no longer has"),
-    Kind(
-        "field-type-changed",
-        "breaking",
-        "both",
-        "the field's type differs (primitive, list/map, or named type)",
-    ),
-    Kind(
-        "field-now-required",
-        "breaking",
-        "both",
-        "the API requires a field the spec has as optional",
-    ),
-    Kind(
-        "field-now-optional", "changed", "both", "the spec requires a field the API has as optional"
-    ),
-    Kind("field-now-output-only", "changed", "both", "the API says output only, the spec does not"),
-    Kind("field-now-settable", "new", "both", "the spec says output only, the API does not"),
-    Kind("field-deprecated-changed", "changed", "both", "one side marks the field deprecated"),
-    # enum values (matched through the field that uses the enum)
-    Kind("enum-value-missing", "new", "api", "the API has an enum value the spec lacks"),
-    Kind("enum-value-gone", "breaking", "spec", "the spec has an enum value the API lacks"),
-    Kind(
-        "enum-value-deprecated-changed",
-        "changed",
-        "both",
-        "one side marks the enum value deprecated",
-    ),
-)
-
-KINDS: dict[str, Kind] = {k.id: k for k in _KINDS}
+CATEGORY_TITLES = DRIFT_LEVEL_TITLES
+CATEGORY_ORDER = DRIFT_LEVELS
+KINDS = DRIFT  # the drift rules of the one registry, by id
+# The registry's sides in drift's words: the base is the spec, the head the API.
+_SIDES: dict[str, Side] = {"base": "spec", "head": "api", "both": "both"}
 
 Subject = Union[Resource, Method, Parameter, Field, EnumValue, TypeDef]
 
@@ -175,11 +61,11 @@ class Finding:
 
     @property
     def category(self) -> Category:
-        return KINDS[self.kind].category
+        return cast(Category, KINDS[self.kind].level)
 
     @property
     def side(self) -> Side:
-        return KINDS[self.kind].side
+        return _SIDES[KINDS[self.kind].side]
 
     def sort_key(self) -> tuple[str, str, str, str]:
         return (self.where, self.item, self.kind, self.message)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from codegen.diff.rules import RULES
+from codegen.compare.rules import DIFF as RULES
 
 from .conftest import SPEC, Run, SpecFiles
 
@@ -62,6 +62,13 @@ def _new_resource(s: SpecFiles) -> None:
             }
         },
     }
+
+
+def _json_download(s: SpecFiles) -> None:
+    """files.download returns the File as JSON instead of its media bytes."""
+    m = s.method("files", "download")
+    del m["download"]
+    m["response"] = "File"
 
 
 def _new_type(s: SpecFiles) -> None:
@@ -288,6 +295,35 @@ CASES = [
         "new-required-parameter",
         "breaking",
         "client.models.get(..., model=)",
+    ),
+    Case(
+        "version-changed",
+        _set(lambda s: s.service(), "version", "v1"),
+        "service-version-changed",
+        "breaking",
+        "gemini_client.Client",
+    ),
+    Case(
+        "stream-flag-changed",
+        _delete(lambda s: s.method("interactions", "createStream"), "stream_flag"),
+        "method-stream-flag-changed",
+        "breaking",
+        "client.interactions.create_stream()",
+    ),
+    Case(
+        "download-removed",
+        _json_download,
+        "method-download-removed",
+        "breaking",
+        "client.files.download()",
+    ),
+    Case(
+        "download-added",
+        _json_download,
+        "method-download-added",
+        "breaking",
+        "client.files.download()",
+        reverse=True,
     ),
     Case(
         "base-url-changed",

@@ -10,7 +10,7 @@ import pytest
 
 from codegen.diff.compare import diff, reachable
 from codegen.spec.loader import load_spec
-from codegen.diff.rules import RULES
+from codegen.compare.rules import DIFF as RULES
 from codegen.diff.sources import Side
 from codegen.spec.model import (
     EnumType,
@@ -36,6 +36,8 @@ BREAKING = {
     "method-streaming-removed", "method-pagination-added", "method-pagination-removed",
     "method-pagination-changed", "method-long-running-added", "method-long-running-removed",
     "method-long-running-changed", "method-upload-added", "method-upload-removed",
+    "method-download-added", "method-download-removed", "service-version-changed",
+    "method-stream-flag-changed",
     "parameter-removed", "new-required-parameter", "parameter-became-required",
     "parameter-type-changed", "parameter-prefix-changed", "type-removed", "type-renamed",
     "type-kind-changed", "field-removed", "new-required-request-field", "field-type-changed",
@@ -58,7 +60,7 @@ NON_BREAKING = {
 
 
 def test_every_rule_has_its_chosen_level() -> None:
-    docs = {r.id for r in RULES.values() if r.kind == "docs"}
+    docs = {r.id for r in RULES.values() if r.change == "docs"}
     assert BREAKING | WARNING | NON_BREAKING | docs == set(RULES)
     for ids, level in (
         (BREAKING, "breaking"),
