@@ -119,6 +119,7 @@ class _Script:
     chunks: Sequence[Any] | None = None
     error: Any = None
     polls: int = 0
+    name: str = ""  # an operation's name, when scripted
 
 
 class MethodFake(Generic[T]):
@@ -145,13 +146,19 @@ class MethodFake(Generic[T]):
         return self.calls[-1]
 
     def returns(
-        self, value: T | Mapping[str, Any] | None = None, /, *, polls: int = 0, **fields: Any
+        self,
+        value: T | Mapping[str, Any] | None = None,
+        /,
+        *,
+        polls: int = 0,
+        operation: str = "",
+        **fields: Any,
     ) -> MethodFake[T]:
         """Answer with `value` (a model of the response type, or a dict), or with a response built
         from `fields` (Python names; `text=` makes a model answer of that text). A long-running
-        method's operation is done after `polls` polls."""
+        method's operation (named `operation`, else a made-up name) is done after `polls` polls."""
         with self._fake._lock:
-            self._add(_Script(value=self._build(value, fields), polls=polls))
+            self._add(_Script(value=self._build(value, fields), polls=polls, name=operation))
         return self
 
     def streams(self, *chunks: T | Mapping[str, Any] | str) -> MethodFake[T]:
@@ -389,7 +396,10 @@ class FakeBase:
     def _start_operation(
         self, method: MethodFake[Any], script: _Script, recorded: Recorded
     ) -> dict[str, Any]:
-        name = f"{recorded.path.split('/', 2)[-1].split(':')[0]}/operations/fake-{next(self._ids)}"
+        made_up = (
+            f"{recorded.path.split('/', 2)[-1].split(':')[0]}/operations/fake-{next(self._ids)}"
+        )
+        name = script.name or made_up
         with self._lock:
             self._operations[name] = (method, script, script.polls)
         return self._operation(name)
