@@ -58,7 +58,11 @@ FACTS: list[tuple[str, str, Callable[[str], object], object]] = [
 ]
 
 
-@pytest.mark.parametrize(("file", "pattern", "read", "constant"), FACTS, ids=lambda v: str(v)[:40])
+@pytest.mark.parametrize(
+    ("file", "pattern", "read", "constant"),
+    FACTS,
+    ids=[f"{fact[0]}-{i}" for i, fact in enumerate(FACTS)],  # stable across xdist workers
+)
 def test_the_prose_states_the_constant(
     file: str, pattern: str, read: Callable[[str], object], constant: object
 ) -> None:
