@@ -79,14 +79,41 @@ def gen(resource: str, model: str, path_model: str) -> list[Call]:
 OPS = {"operations": [{"name": "x/operations/1", "done": True}]}
 
 CALLS: list[Call] = [
-    # -- authTokens (v1alpha only: pinned to it whatever the client's api_version) --------------
+    # -- auth_tokens (Google's v1beta resource since 20260702; it replaced the hand-written v1alpha one)
     Call(
         "auth_tokens",
         "create",
         {"uses": 1, "expire_time": "2026-11-25T17:30:00Z"},
         "POST",
-        "/v1alpha/auth_tokens",
+        f"{V}auth_tokens",
         body={"uses": 1, "expireTime": "2026-11-25T17:30:00Z"},
+    ),
+    # -- environments (new in 20260721) --------------------------------------------------------
+    Call(
+        "environments",
+        "create",
+        {"network_mode": "NETWORK_MODE_UNSPECIFIED"},
+        "POST",
+        f"{V}environments:create",
+        body={"networkMode": "NETWORK_MODE_UNSPECIFIED"},
+    ),
+    Call("environments", "get", {"id": "env-1"}, "GET", f"{V}environments/env-1:get"),
+    Call(
+        "environments",
+        "list",
+        {"page_size": 3},
+        "GET",
+        f"{V}environments:list",
+        query={"pageSize": ["3"]},
+        returns="pager",
+    ),
+    Call(
+        "environments",
+        "delete",
+        {"id": "env-1"},
+        "DELETE",
+        f"{V}environments/env-1:delete",
+        returns="none",
     ),
     # -- interactions (spec/interactions.yaml: snake_case wire names; streams ask with stream) --
     Call(
@@ -805,7 +832,7 @@ def test_the_table_covers_every_method_of_the_spec() -> None:
         for path, r in spec.all_resources()
         for m in r.methods
     }
-    # the 72 of the Discovery document but the PaLM-era ones, files.download, v1alpha's
-    # authTokens.create and the 6 of the Interactions API (spec/interactions.yaml)
-    assert len(every) == 80
+    # the 76 of the Discovery document (20260731) but the PaLM-era ones, files.download and the
+    # 6 of the Interactions API (spec/interactions.yaml)
+    assert len(every) == 84
     assert sorted(c.id for c in CALLS) == sorted(every)

@@ -112,18 +112,21 @@ def _short_form_fields(cls: type[BaseModel]) -> dict[str, Callable[[Any], Any]]:
 def _short_form_fields_of(cls: type[BaseModel]) -> dict[str, Callable[[Any], Any]]:
     """The wire names of `cls`'s `Content`, `list[Content]` and `list[Tool]` fields, with the
     converter of their short forms."""
-    from ._models import Content, Tool
+    from . import _models
 
+    # A spec without these types (a test's small spec) has no short forms to convert.
+    Content: Any = getattr(_models, "Content", None)
+    Tool: Any = getattr(_models, "Tool", None)
     out: dict[str, Callable[[Any], Any]] = {}
     for name, f in cls.model_fields.items():
         args = [a for a in get_args(f.annotation) if a is not type(None)] or [f.annotation]
         wire = next((a for a in (f.alias, f.validation_alias) if isinstance(a, str)), name)
         for a in args:
-            if a is Content:
+            if Content is not None and a is Content:
                 out[wire] = to_content
-            elif get_args(a) == (Content,):
+            elif Content is not None and get_args(a) == (Content,):
                 out[wire] = to_contents
-            elif get_args(a) == (Tool,):
+            elif Tool is not None and get_args(a) == (Tool,):
                 out[wire] = to_tools
     return out
 
