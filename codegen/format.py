@@ -32,9 +32,9 @@ from . import format_cache
 LINE_LENGTH = 100
 _MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)
 _CACHE_SALT = f"black=={metadata.version('black')};{_MODE.get_cache_key()};one-pass-when-stable"
-# What black's first pass adds or removes when it splits or joins lines: the tokens its second
-# pass exists for (see `_black`).
-_SPLIT_TOKENS = ",()[]{};\\"
+# What black's first pass adds or removes when it splits or joins lines (the tokens its second
+# pass exists for), and quotes: a docstring whose quotes it changed can change again (see `_black`).
+_SPLIT_TOKENS = ",()[]{};\\\"'"
 MANIFEST = ".codegen-manifest.json"
 # Below this much text to format, worker processes cost more than they save.
 PARALLEL_MIN_CHARS = 64 * 1024
@@ -78,19 +78,35 @@ def _black(text: str) -> str:
 
     black formats a text twice when its first pass changed it: a trailing comma that pass added
     is a "magic" one on the next pass, and can change how optional parentheses split a line.
-    When the first pass added or removed no comma, bracket, semicolon or backslash, the second
-    pass would parse the same tokens and make the same choices, so it is skipped when `compile`
-    accepts the output (black's second pass was also its check that its output parses)."""
+    Where the first pass added or removed no comma, bracket, semicolon, backslash or quote, the
+    second pass would parse the same tokens and make the same choices, so it is skipped if `compile`
+    accepts the output (black's second pass was also its check that its output parses). This is
+    decided for each top-level class or function (`split_top_level`) when the text and black's
+    output cut into the same number of them: only those that changed are formatted again."""
     once = _format_once(text, mode=_MODE)
-    if once == text:
+    if once == text or _second_pass_idle(text, once):
         return once
-    if all(once.count(c) == text.count(c) for c in _SPLIT_TOKENS):
-        try:
-            compile(once, "<black output>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-            return once
-        except (SyntaxError, ValueError):
-            pass  # newer syntax than this Python's, or black's bug: black's own second pass says
-    return _format_once(once, mode=_MODE)
+    sources, outputs = split_top_level(text, size=1), split_top_level(once, size=1)
+    if len(outputs) == 1 or len(sources) != len(outputs) or join_formatted(outputs) != once:
+        return _format_once(once, mode=_MODE)
+    return join_formatted(
+        [
+            o if _second_pass_idle(s, o) else _format_once(o, mode=_MODE)
+            for s, o in zip(sources, outputs)
+        ]
+    )
+
+
+def _second_pass_idle(source: str, once: str) -> bool:
+    """Whether black's first pass turned `source` into `once` without changing a token its second
+    pass depends on, and `once` parses."""
+    if any(once.count(c) != source.count(c) for c in _SPLIT_TOKENS):
+        return False
+    try:
+        compile(once, "<black output>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False  # newer syntax than this Python's, or black's bug: its second pass says
+    return True
 
 
 def format_files(files: dict[str, str]) -> dict[str, str]:

@@ -106,8 +106,11 @@ def test_the_second_pass_runs_only_when_tokens_changed(monkeypatch: pytest.Monke
         return real(text, mode=mode)
 
     monkeypatch.setattr(fmt, "_format_once", counting)
-    fmt._black("x  =  'a'\n\n\n\n\ny = [1,2]\n")  # whitespace, quotes, blank lines only
+    fmt._black('x  =  "a"\n\n\n\n\ny = [1,2]\n')  # whitespace and blank lines only
     assert len(passes) == 1
+    passes.clear()
+    fmt._black("x = 'a'\n")  # quotes changed: a docstring's may change again
+    assert len(passes) == 2
     passes.clear()
     fmt._black(SECOND_PASS[6])  # a trailing comma added by the first pass
     assert len(passes) == 2 and passes[1].count(",") > passes[0].count(",")
@@ -171,3 +174,24 @@ def test_the_method_template_writes_blacks_layout(annotation: str) -> None:
             assert once == black.format_str(flat, mode=fmt._MODE), (name, ann)
             if len(ann) <= 77 or "[" not in ann:
                 assert all(once.count(c) == text.count(c) for c in fmt._SPLIT_TOKENS), ann
+
+
+def test_only_the_classes_that_changed_tokens_are_formatted_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calm = 'class Calm{n}(Base):\n    x: int = "a"\n'
+    busy = (
+        'class Busy(Base):\n    x: int = Field(default=None, validation_alias="a_long_alias_name",'
+        ' serialization_alias="a_long_alias", description="and one more argument")\n'
+    )
+    text = "\n".join([calm.format(n=1), calm.format(n=2), busy, calm.format(n=3)])
+    passes: list[str] = []
+    real = fmt._format_once
+
+    def counting(t: str, *, mode: black.Mode) -> str:
+        passes.append(t)
+        return real(t, mode=mode)
+
+    monkeypatch.setattr(fmt, "_format_once", counting)
+    assert fmt._black(text) == black.format_str(text, mode=fmt._MODE)
+    assert len(passes) == 2 and passes[1].startswith("class Busy") and "Calm" not in passes[1]
