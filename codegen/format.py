@@ -10,6 +10,7 @@ reused as it is; anything else is made and formatted again. `codegen check` neve
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import itertools
 import json
@@ -21,6 +22,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
+from multiprocessing.connection import Connection
 
 import black
 from black.mode import TargetVersion
@@ -185,12 +187,7 @@ def _format_piece(path: str, text: str) -> str:
 def _pool(chars: int) -> Iterator[Executor | None]:
     """Two worker processes when there is enough to format and the platform can fork, else None."""
     workers = min(2, os.cpu_count() or 1)
-    if (
-        chars < PARALLEL_MIN_CHARS
-        or workers < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-        or threading.active_count() > 1  # forking a threaded process can deadlock the child
-    ):
+    if chars < PARALLEL_MIN_CHARS or workers < 2 or not _can_fork():
         yield None
         return
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -225,25 +222,77 @@ def format_sources(sources: Mapping[str, Source]) -> dict[str, str]:
     return out
 
 
+def _can_fork() -> bool:
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1  # forking a threaded process can deadlock the child
+    )
+
+
+def _make_and_send(source: Source, conn: Connection) -> None:
+    try:
+        text: str | None = source.make()
+    except BaseException:
+        text = None  # made again by the parent, which raises the error itself
+    conn.send(text)
+    conn.close()
+
+
+@contextmanager
+def made_early(source: Source) -> Iterator[Source]:
+    """`source`, its `make` started now in a forked process (the caller renders the rest
+    meanwhile, on the other core); in this process when forking is not possible or failed."""
+    if os.cpu_count() == 1 or not _can_fork():
+        yield source
+        return
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_make_and_send, args=(source, send), daemon=True)
+    child.start()
+    send.close()
+
+    def make() -> str:
+        try:
+            text = receive.recv()
+        except (EOFError, OSError):
+            text = None
+        return text if isinstance(text, str) else source.make()
+
+    try:
+        yield Source(source.key, functools.cache(make), slow=source.slow)
+    finally:
+        receive.close()
+        if child.is_alive():  # not read: the caller failed first, or it is still making
+            child.terminate()
+        child.join()
+
+
+def reusable(path: str, source: Source, previous: Mapping[str, bytes]) -> str | None:
+    """The file of `previous` (the output as it is now) to keep for `source`, if its recorded
+    source hash is unchanged and it was not edited since."""
+    record = read_manifest(previous).get(path)
+    current = previous.get(path)
+    if (
+        isinstance(record, list)
+        and record[:1] == [_sha(_salt() + source.key)]
+        and current is not None
+        and record[1:] == [_sha(current)]
+    ):
+        return _utf8(current)
+    return None
+
+
 def format_changed(sources: Mapping[str, Source], previous: Mapping[str, bytes]) -> dict[str, str]:
     """Every file of `sources`, formatted, reusing a file of `previous` (the output as it is now)
-    whose source is unchanged; plus the new manifest under `MANIFEST`."""
-    old = read_manifest(previous)
+    whose source is unchanged (`reusable`); plus the new manifest under `MANIFEST`."""
     salt = _salt()
     out: dict[str, str] = {}
     keys = {path: _sha(salt + sources[path].key) for path in sources}
     todo: dict[str, Source] = {}
     for path in sorted(sources):
-        record = old.get(path)
-        current = previous.get(path)
-        if (
-            isinstance(record, list)
-            and record[:1] == [keys[path]]
-            and current is not None
-            and record[1:] == [_sha(current)]
-            and _utf8(current) is not None
-        ):
-            out[path] = current.decode("utf-8")
+        kept = reusable(path, sources[path], previous)
+        if kept is not None:
+            out[path] = kept
         else:
             todo[path] = sources[path]
     out.update(format_sources(todo))

@@ -5,6 +5,7 @@ output was produced from inputs with the same hash and no output file changed si
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 from dataclasses import dataclass
@@ -107,16 +108,26 @@ def build(paths: Paths, *, reuse: bool = False) -> dict[str, bytes]:
     from .spec.loader import load_spec
 
     spec = load_spec(paths.spec)  # first: bad input is refused before black and jinja are imported
-    from .format import Source, format_changed
+    from .format import Source, format_changed, made_early, reusable
     from .render.package import TYPES_MODULE, render_package, types_module_source
 
-    rendered, copied = render_package(spec, paths.templates, types_module=False)
-    sources = {path: Source(text, functools.partial(str, text)) for path, text in rendered.items()}
-    sources[TYPES_MODULE] = types_module_source(spec, paths.templates)
-    files = {
-        **format_changed(sources, read_tree(paths.out) if reuse else {}),
-        **copied,
-    }  # copied files (the core) are kept formatted by hand
+    previous = read_tree(paths.out) if reuse else {}
+    types_module = types_module_source(spec, paths.templates)
+    # the types module (datamodel-code-generator: the slowest source) is made in another process
+    # while this one renders the templates
+    early = (
+        contextlib.nullcontext(types_module)
+        if reusable(TYPES_MODULE, types_module, previous) is not None
+        else made_early(types_module)
+    )
+    with early as types_module:
+        rendered, copied = render_package(spec, paths.templates, types_module=False)
+        sources = {p: Source(text, functools.partial(str, text)) for p, text in rendered.items()}
+        sources[TYPES_MODULE] = types_module
+        files = {
+            **format_changed(sources, previous),
+            **copied,
+        }  # copied files (the core) are kept formatted by hand
     return {p: files[p].encode("utf-8") for p in sorted(files)}
 
 

@@ -195,3 +195,23 @@ def test_only_the_classes_that_changed_tokens_are_formatted_again(
     monkeypatch.setattr(fmt, "_format_once", counting)
     assert fmt._black(text) == black.format_str(text, mode=fmt._MODE)
     assert len(passes) == 2 and passes[1].startswith("class Busy") and "Calm" not in passes[1]
+
+
+def _fail() -> str:
+    raise ValueError("the generator's own error")
+
+
+def test_a_source_made_early_is_the_same_and_its_error_the_same() -> None:
+    """In the forked process or not (a test worker may have threads), `made_early` gives what
+    `make` gives, raises what it raises, and leaves no process behind."""
+    import multiprocessing
+
+    with fmt.made_early(Source("k", lambda: "x = 1\n", slow=True)) as early:
+        assert early.make() == "x = 1\n" and early.key == "k" and early.slow
+    with fmt.made_early(Source("k", _fail)) as early:
+        with pytest.raises(ValueError, match="the generator's own error"):
+            early.make()
+    with pytest.raises(RuntimeError):
+        with fmt.made_early(Source("k", lambda: "y" * 10**6)):
+            raise RuntimeError("the caller failed before reading")  # the child is blocked in send
+    assert multiprocessing.active_children() == []
