@@ -404,8 +404,13 @@ class _BaseClient(Generic[_HttpxClientT]):
             if options.extra_body:
                 body = {**(body or {}), **options.extra_body}
             params = {k: v for k, v in query.items() if v is not None} if query else None
+            extensions: dict[str, Any] = self._guard
             if content is not None:
                 headers = {**headers, "content-type": content[1]}
+            if isinstance(timeout, float):
+                server_timeout = _server_timeout(timeout)  # sent with the request's own headers
+                headers = {**headers, "x-server-timeout": server_timeout}
+                extensions = {**extensions, _SERVER_TIMEOUT: server_timeout}
             request = self._httpx().build_request(
                 method,
                 url,
@@ -414,7 +419,7 @@ class _BaseClient(Generic[_HttpxClientT]):
                 json=body if content is None else None,
                 content=None if content is None else content[0],
                 timeout=phases,
-                extensions=self._guard,
+                extensions=extensions,
             )
         except (TypeError, ValueError) as err:  # a header that is not ASCII, a body not JSON
             problem = redact(f"{type(err).__name__}: {err}", self._secrets)
@@ -534,12 +539,24 @@ class _BaseClient(Generic[_HttpxClientT]):
                 body_log.debug("response body: %s", _body_text(response, self._secrets))
 
 
+_SERVER_TIMEOUT = "gemini_client.server_timeout"
+"""The request extension holding the ``X-Server-Timeout`` value its headers carry."""
+
+
+def _server_timeout(left: float) -> str:
+    return str(max(1, math.ceil(left)))
+
+
 def _tell_server(request: httpx.Request, deadline: float | None) -> None:
     """Send the time left as ``X-Server-Timeout`` (seconds), as google-genai does, so that the
-    API stops working on a call the client will have given up on."""
+    API stops working on a call the client will have given up on. The header is rewritten only
+    when its value changes (httpx's headers are a list: every write scans it)."""
     left = time_left(deadline)
     if left is not None:
-        request.headers["x-server-timeout"] = str(max(1, math.ceil(left)))
+        value = _server_timeout(left)
+        if request.extensions.get(_SERVER_TIMEOUT) != value:
+            request.headers["x-server-timeout"] = value
+            request.extensions[_SERVER_TIMEOUT] = value
         clamp_phases(request, deadline)
 
 
@@ -736,7 +753,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         call = self._call(method, path, body)
         token = None if call is None else CURRENT.set(call)
         try:
-            response = self._send(method, path, body, query, options, content=content)
+            # the span (if any) is this call's: no nested one for the send loop
+            response = self._send_timed(method, path, body, query, options, content=content)[0]
             if _is_raw(options):
                 parse = functools.partial(_parse, cast_to, response, self._secrets)
                 result = cast(T, APIResponse(response, parse))
@@ -1027,7 +1045,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         call = self._call(method, path, body)
         token = None if call is None else CURRENT.set(call)
         try:
-            response = await self._send(method, path, body, query, options, content=content)
+            sent = await self._send_timed(method, path, body, query, options, content=content)
+            response = sent[0]  # the span (if any) is this call's: no nested one for the send loop
             if _is_raw(options):
                 parse = functools.partial(_parse, cast_to, response, self._secrets)
                 result = cast(T, APIResponse(response, parse))
