@@ -42,6 +42,32 @@ STREAM_CHUNKS = 50
 BASELINE = "raw httpx"
 
 
+def quick(full: int, short: int) -> int:
+    """``full``, or ``short`` when ``BENCH_QUICK=1`` (a quick look while iterating; its numbers
+    are not for RESULTS.md)."""
+    return short if os.environ.get("BENCH_QUICK") == "1" else full
+
+
+def rss_mb() -> float:
+    """This process's resident memory now, in MiB."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def write_big_file(path: Path, size: int) -> Any:
+    """``size`` bytes (a multiple of 1 MiB) of incompressible data at ``path``; their SHA-256."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    block = os.urandom(1 << 20)
+    with path.open("wb") as f:
+        for i in range(size >> 20):
+            piece = block[i % 251 :] + block[: i % 251]
+            f.write(piece)
+            digest.update(piece)
+    return digest
+
+
 def fail(message: str) -> None:
     """Stop the benchmark: a clear message and a non-zero exit, never a silent skip."""
     print(f"bench: FAILED: {message}", file=sys.stderr)

@@ -14,13 +14,14 @@ from _common import (
     fail,
     generate_content_response,
     measure,
+    quick,
     report,
     require,
     summarise,
 )
 
-CALLS = 2000
-ROUNDS = 7
+CALLS = quick(2000, 200)
+ROUNDS = quick(7, 2)
 
 
 def main() -> None:
