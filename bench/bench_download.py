@@ -1,12 +1,12 @@
-"""7b. Downloads: a 200 MB file from a loopback server streamed to disk, throughput and peak RSS.
+"""8b. Downloads: a 200 MB file from a loopback server streamed to disk, throughput and peak RSS.
 
 Contenders, each writing the same served bytes to a file (in a temp dir, deleted after):
 - raw httpx: ``client.stream("GET", ...)`` and ``iter_bytes()`` into the file (the baseline);
 - gemini_client: ``client.files.download(name=...).write_to(path)``;
 - google-genai: ``client.files.download(file=..., destination=path)``.
 
-Every download runs in a fresh process, so its peak RSS (``ru_maxrss``) minus its RSS just before
-the download is what the download itself costs. The server (this script with ``--serve``, another
+Every download runs in a fresh process; its RSS is sampled during the download, and the peak
+minus its RSS just before is what the download itself costs. The server (this script with ``--serve``, another
 process) sends the file in 1 MiB writes; each contender reports the SHA-256 of the file it wrote,
 and a wrong byte fails the benchmark.
 """
@@ -17,15 +17,13 @@ import asyncio
 import hashlib
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from _common import fail, quick, report, rss_mb, write_big_file
+from _common import fail, quick, report, timed_with_peak_rss, write_big_file
 
 SIZE = 200 * 1024 * 1024
 ROUNDS = quick(5, 2)
@@ -111,16 +109,13 @@ def contender(name: str, url: str, out: str) -> None:
         def run() -> None:
             google.files.download(file=NAME, destination=out)
 
-    before = rss_mb()
-    start = time.perf_counter()
-    run()
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    digest = hashlib.sha256(Path(out).read_bytes()).hexdigest()
+    seconds, growth = timed_with_peak_rss(run)
+    digest = hashlib.sha256()
+    with open(out, "rb") as f:
+        while piece := f.read(1 << 20):
+            digest.update(piece)
     os.unlink(out)
-    print(
-        json.dumps({"seconds": seconds, "rss_growth_mb": max(0.0, peak - before), "sha256": digest})
-    )
+    print(json.dumps({"seconds": seconds, "rss_growth_mb": growth, "sha256": digest.hexdigest()}))
 
 
 def main() -> None:
@@ -185,7 +180,7 @@ def main() -> None:
             f"{'MET' if ours_rss <= GOAL_RSS_MB else 'MISSED'} (gemini_client: {ours_rss:.1f} MB)",
         ]
     )
-    report("7b. Downloads", body)
+    report("8b. Downloads", body)
 
 
 if __name__ == "__main__":

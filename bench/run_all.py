@@ -13,8 +13,8 @@ HERE = Path(__file__).resolve().parent
 SCRIPTS = [
     "bench_generate_content.py",
     "bench_streaming.py",
-    "bench_async.py",
     "bench_overhead.py",
+    "bench_async.py",
     "bench_import.py",
     "bench_codegen.py",
     "bench_drift.py",
