@@ -330,6 +330,8 @@ class _BaseClient(Generic[_HttpxClientT]):
             {**_SDK_HEADERS, "accept-encoding": ACCEPT_ENCODING, auth_header.lower(): self.api_key},
             self._default_headers,
         )
+        self._call_headers = self._headers
+        """What each request adds to its httpx client's own headers (see ``_set_call_headers``)."""
         self._secrets = secret_forms(self.api_key)
         self.max_response_size = _check_size_limit(max_response_size)
         """The most bytes of a body held in memory or inflated from a compressed one (see
@@ -340,6 +342,17 @@ class _BaseClient(Generic[_HttpxClientT]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, max_retries={self.max_retries})"
+
+    def _set_call_headers(self, own_pool: bool) -> None:
+        """Headers per request: all of this client's; or, when the httpx client is one the client
+        made (holding the constant SDK headers, ``_POOL_HEADERS``), only those that differ from
+        its, so that httpx does not merge the same headers into every request again."""
+        self._own_pool = own_pool
+        if not own_pool:
+            self._call_headers = self._headers
+            return
+        pooled = self._httpx().headers
+        self._call_headers = {k: v for k, v in self._headers.items() if pooled.get(k) != v}
 
     def _options(
         self,
@@ -395,7 +408,7 @@ class _BaseClient(Generic[_HttpxClientT]):
             phases = _httpx_timeout(timeout)
         deadline = time.monotonic() + timeout if isinstance(timeout, float) else None
         try:
-            headers = self._headers
+            headers = self._call_headers
             if options.extra_headers:
                 headers = _merge_headers(headers, options.extra_headers)
                 headers.pop(RAW_RESPONSE_HEADER, None)
@@ -560,14 +573,19 @@ def _tell_server(request: httpx.Request, deadline: float | None) -> None:
         clamp_phases(request, deadline)
 
 
+_POOL_HEADERS = {**_SDK_HEADERS, "accept-encoding": ACCEPT_ENCODING}
+"""The headers of every request, set once on the client's own httpx clients (never the key: a
+header of the httpx client would go wherever it sends)."""
+
+
 def _own_client() -> httpx.Client:
     """The client's own httpx client: every socket operation held to the call's deadline, unless
     an environment proxy is configured (httpx honours it only with its own transport)."""
     import urllib.request
 
     if urllib.request.getproxies():
-        return httpx.Client(limits=_LIMITS)
-    return httpx.Client(transport=DeadlineTransport(limits=_LIMITS))
+        return httpx.Client(limits=_LIMITS, headers=_POOL_HEADERS)
+    return httpx.Client(transport=DeadlineTransport(limits=_LIMITS), headers=_POOL_HEADERS)
 
 
 def _own_async_client() -> httpx.AsyncClient:
@@ -575,8 +593,10 @@ def _own_async_client() -> httpx.AsyncClient:
     import urllib.request
 
     if urllib.request.getproxies():
-        return httpx.AsyncClient(limits=_LIMITS)
-    return httpx.AsyncClient(transport=AsyncDeadlineTransport(limits=_LIMITS))
+        return httpx.AsyncClient(limits=_LIMITS, headers=_POOL_HEADERS)
+    return httpx.AsyncClient(
+        transport=AsyncDeadlineTransport(limits=_LIMITS), headers=_POOL_HEADERS
+    )
 
 
 def _expired(deadline: float | None) -> bool:
@@ -615,6 +635,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         self._owns_client = http_client is None
         self._client = http_client if http_client is not None else _own_client()
         guard(self._client)
+        self._set_call_headers(self._owns_client)
         self._sleep: Callable[[float], None] = time.sleep
 
     def _httpx(self) -> httpx.Client:
@@ -644,6 +665,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             options["max_response_size"] = max_response_size
         SyncAPIClient.__init__(new, **options, http_client=self._client)
         new._owns_client = False
+        new._set_call_headers(self._own_pool)
         new._sleep = self._sleep
         return new
 
@@ -899,6 +921,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         )
         self._http = _LoopBoundClient(http_client)
         self._owns_client = self._http.owned
+        self._set_call_headers(self._owns_client)
         import asyncio  # only the async client needs it: kept out of import time
 
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
@@ -935,6 +958,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         AsyncAPIClient.__init__(new, **options, http_client=self._http.client)
         new._http = self._http
         new._owns_client = False
+        new._set_call_headers(self._own_pool)
         new._sleep = self._sleep
         return new
 
