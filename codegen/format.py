@@ -26,8 +26,11 @@ import black
 from black.mode import TargetVersion
 from black.parsing import InvalidInput
 
+from . import format_cache
+
 LINE_LENGTH = 100
 _MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)
+_CACHE_SALT = f"black=={metadata.version('black')};{_MODE.get_cache_key()}"
 MANIFEST = ".codegen-manifest.json"
 # Below this much text to format, worker processes cost more than they save.
 PARALLEL_MIN_CHARS = 64 * 1024
@@ -49,12 +52,21 @@ class Source:
 
 
 def format_text(path: str, text: str) -> str:
+    """`text` as black formats it (unchanged unless `path` is a Python module); through the
+    opt-in `codegen.format_cache` when `CODEGEN_FORMAT_CACHE` names one."""
     if not path.endswith(".py"):
         return text
+    cache = format_cache.from_env(_CACHE_SALT)
+    cached = cache.get(text) if cache is not None else None
+    if cached is not None:
+        return cached
     try:
-        return black.format_str(text, mode=_MODE)
+        formatted = black.format_str(text, mode=_MODE)
     except InvalidInput as exc:
         raise FormatError(f"{path}: generated code is not valid Python: {exc}") from None
+    if cache is not None:
+        cache.put(text, formatted)
+    return formatted
 
 
 def format_files(files: dict[str, str]) -> dict[str, str]:
