@@ -32,6 +32,7 @@ EXIT_OK, EXIT_DRIFT, EXIT_BAD_INPUT = 0, 1, 2
 class Result:
     report: Report
     outcome: Outcome
+    api: Spec | None = None  # the document, normalised
 
     @property
     def exit_code(self) -> int:
@@ -52,7 +53,7 @@ def check_spec(
         ) from None
     rules = load_rules(rules_file) if rules_file is not None else Rules()
     outcome = apply(compare(api, spec), rules)
-    return Result(Report(outcome, discovery.revision, discovery.source, suggest), outcome)
+    return Result(Report(outcome, discovery.revision, discovery.source, suggest), outcome, api)
 
 
 def drift(

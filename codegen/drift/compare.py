@@ -64,6 +64,17 @@ def compare(
     ).run()
 
 
+def counterparts(api: Spec, spec: Spec) -> tuple[dict[str, str], Callable[[TypeDef], TypeDef]]:
+    """Which API type each spec type was paired with (as `compare` pairs them), and a function
+    writing an API type in the spec's names (paired types by their spec name, new ones by the
+    name they would get)."""
+    from codegen.discovery import topics
+
+    c = _Compare(api, spec, topics.type_file, topics.resource_file)
+    c.run()
+    return dict(c.s2a), c.in_spec_names
+
+
 def yaml_path(resource: str) -> str:
     """The YAML path of a resource: `tunedModels.permissions` -> `resources.tunedModels.resources.permissions`."""
     return ".".join(f"resources.{part}" for part in resource.split("."))

@@ -104,14 +104,14 @@ class SpecFile:
         self.created: dict[str, tuple[int, list[str]]] = {}  # new container -> (position, children)
         self.removed: list[tuple[int, int]] = []  # line ranges to drop
 
-    def remove(self, key: str) -> bool:
-        """Drop the block of `key` (with the comment lines right above it and one blank line);
-        False when the file has no such key."""
+    def remove(self, key: str, *, comments: bool = True) -> bool:
+        """Drop the block of `key` (with the comment lines right above it, unless `comments` is
+        False, and one blank line); False when the file has no such key."""
         if key not in self.at:
             return False
         start = self.at[key]
         end = block_end(self.lines, start)
-        while start > 0 and _is_comment(self.lines[start - 1]):
+        while comments and start > 0 and _is_comment(self.lines[start - 1]):
             start -= 1
         if (
             start > 0
