@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TypedDict, TypeVar
 
 from codegen.spec.model import (
@@ -64,15 +64,22 @@ def compare(
     ).run()
 
 
-def counterparts(api: Spec, spec: Spec) -> tuple[dict[str, str], Callable[[TypeDef], TypeDef]]:
-    """Which API type each spec type was paired with (as `compare` pairs them), and a function
-    writing an API type in the spec's names (paired types by their spec name, new ones by the
-    name they would get)."""
+@dataclass(frozen=True)
+class Compared:
+    """`compare`'s findings, and which API type each spec type was paired with."""
+
+    findings: list[Finding]
+    paired: dict[str, str]  # spec type -> API type
+    in_spec_names: Callable[[TypeDef], TypeDef]  # an API type written in the spec's names
+
+
+def compared(api: Spec, spec: Spec) -> Compared:
+    """`compare(api, spec)` with the pairs it found (`codegen sync` adopts through them)."""
     from codegen.discovery import topics
 
     c = _Compare(api, spec, topics.type_file, topics.resource_file)
-    c.run()
-    return dict(c.s2a), c.in_spec_names
+    findings = c.run()
+    return Compared(findings, dict(c.s2a), c.in_spec_names)
 
 
 def yaml_path(resource: str) -> str:

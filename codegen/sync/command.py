@@ -29,7 +29,6 @@ from codegen.diff.sources import Side
 from codegen.discovery.load import DiscoveryError
 from codegen.discovery import topics
 from codegen.drift.command import check_spec
-from codegen.drift.compare import counterparts
 from codegen.drift.ignore import FILE_NAME, load_rules, now_described
 from codegen.drift.report import clean, md, snippets
 from codegen.drift.source import DEFAULT_URL, read_source
@@ -80,14 +79,13 @@ def sync(
     discovery = read_source(source, warn=warn, name=spec.service.name, version=spec.service.version)
     rules = load_rules(spec_dir / FILE_NAME)
     found = check_spec(spec, discovery, spec_dir / FILE_NAME)
-    assert found.api is not None
-    paired, in_spec_names = counterparts(found.api, spec)
+    assert found.api is not None and found.compared is not None
     adopting = adoptions(
         spec,
         found.api,
         rules,
-        paired,
-        in_spec_names,
+        found.compared.paired,
+        found.compared.in_spec_names,
         lambda name: (
             shown_path(spec_dir / topics.type_file(name))
             if topics.type_file(name) != topics.DEFAULT_FILE

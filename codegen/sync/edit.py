@@ -125,6 +125,16 @@ class SpecFile:
             self.remove(parent)  # `resources:` with nothing left under it goes too
         return True
 
+    def replace(self, key: str, text: str) -> bool:
+        """Put `text` (at column 0) where the block of `key` is, at its indentation, leaving the
+        lines around it as they are; False when the file has no such key."""
+        if key not in self.at:
+            return False
+        start = self.at[key]
+        self.removed.append((start, block_end(self.lines, start)))
+        self.pending.append((start, len(self.pending), indent(text, _indent_of(self.lines[start]))))
+        return True
+
     def _emptied(self, key: str) -> bool:
         i = self.at[key]
         gone = {j for a, b in self.removed for j in range(a, b)}

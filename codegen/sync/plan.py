@@ -269,15 +269,21 @@ class _Planner:
             where, after = self.homes.get(f.where) or self.type_home(f, node)
             adoption = self.adopting.get(id(f))
             if adoption is not None:
-                old = adoption.old.loc.file
-                if where == old and after is None:
-                    after = f"types.{adoption.name}"  # its place in the file: replaced in place
+                old, key = adoption.old.loc.file, f"types.{adoption.name}"
                 hand = self.file(old)
-                if hand is None or not hand.remove(f"types.{adoption.name}"):
-                    raise EditError(f"cannot find types.{adoption.name} in {old}")
+                if hand is None or key not in hand.at:
+                    raise EditError(f"cannot find {key} in {old}")
+                if where == old:  # its home is where it is: replaced in place
+                    hand.replace(key, emit_type(node))
+                else:
+                    hand.remove(key)
+                    self.insert(
+                        where, Insert("types", emit_type(node), spaced=True, after=after), node
+                    )
+                self.homes[f.where] = (where, key if where == old else after)
+                self.plan.applied.append(Applied(f, where, adoption))
+                return
             self.insert(where, Insert("types", emit_type(node), spaced=True, after=after), node)
-            self.plan.applied.append(Applied(f, where, adoption))
-            return
         self.plan.applied.append(Applied(f, where))
 
     def type_home(self, f: Finding, t: TypeDef) -> tuple[str, str | None]:
