@@ -172,7 +172,7 @@ def text_report(o: Outcome, *, dry_run: bool) -> str:
             f"{'would take' if dry_run else 'took'} Discovery's definition of {len(adopted)} "
             "hand-written type(s):"
         )
-        lines += [clean(f"  = {_adopted(a, p)}") for a in p.applied if a.adopted is not None]
+        lines += [clean(f"  = {_adopted(a)}") for a in p.applied if a.adopted is not None]
     if p.retired:
         lines.append(f"{'would retire' if dry_run else 'retired'} ({len(p.retired)}):")
         lines += [clean(f"  - {r}") for r in p.retired]
@@ -205,7 +205,7 @@ def text_report(o: Outcome, *, dry_run: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _adopted(a: Applied, p: Plan) -> str:
+def _adopted(a: Applied) -> str:
     """`T: spec/live.yaml -> spec/liveSetup.yaml (kept: proactivity)`."""
     assert a.adopted is not None
     t = a.adopted
@@ -236,7 +236,7 @@ def markdown_report(o: Outcome, *, dry_run: bool) -> str:
             f"### Discovery's definition {'would replace' if dry_run else 'replaced'} the hand-written one ({len(taken)})",
             "",
         ]
-        out += [f"- {md(_adopted(a, p))}" for a in taken]
+        out += [f"- {md(_adopted(a))}" for a in taken]
         out.append("")
     if p.retired:
         out += [f"### {'Would retire' if dry_run else 'Retired'} ({len(p.retired)})", ""]

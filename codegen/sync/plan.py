@@ -387,8 +387,16 @@ class _Planner:
         return [f for f in findings if id(f) not in skip]
 
     def run(self, findings: list[Finding], hand_written: list[Judged], stale: list[Rule]) -> Plan:
+        chosen = {id(f) for f in findings}
+        self.adopted_names = {a.name for i, a in self.adopting.items() if i in chosen}
         for rule in stale:
-            self.retire_rule(rule, "Discovery describes it now; its differences are drift")
+            taken = all(n in self.adopted_names for n in names_in(self.spec) if names(rule, n))
+            self.retire_rule(
+                rule,
+                "Discovery describes it now; sync took its definition"
+                if taken
+                else "Discovery describes it now; its differences are drift",
+            )
         findings = self.adopt(findings, hand_written)
         # Resources first (new types may live in their new files), new types after their users.
         order = {"resource-missing": 0, "type-missing": 2}

@@ -352,3 +352,27 @@ def test_dry_run_shows_the_move_and_writes_nothing(
     assert "would take Discovery's definition of 1" in run.out
     assert "-  GoAway:" in run.out and "+  GoAway:" in run.out
     assert snapshot(spec_copy) == before
+
+
+def test_a_failed_generation_puts_the_hand_written_definitions_back(
+    spec_copy: Path, doc: Doc, cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    """The move touches live.yaml, drift-ignore.yaml and a new liveSetup.yaml: all undone."""
+    import shutil
+
+    doc["schemas"]["BidiGenerateContentSetup"] = {
+        "id": "BidiGenerateContentSetup",
+        "type": "object",
+        "properties": {"model": {"type": "string"}},
+    }
+    doc["schemas"]["GenerationConfig"]["properties"]["setup"] = {"$ref": "BidiGenerateContentSetup"}
+    before = snapshot(spec_copy)
+    broken = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", broken)
+    first = sorted(broken.rglob("*.jinja"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "{% if %}", encoding="utf-8")
+    out = tmp_path / "generated"
+    run = cli("sync", "--discovery", write_doc(doc), "--templates", str(broken), "--out", str(out))
+    assert run.code != 0 and run.err.count("\n") == 1, run.err
+    assert snapshot(spec_copy) == before and not (spec_copy / "liveSetup.yaml").exists()
+    assert not out.exists()
