@@ -21,17 +21,20 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from codegen.discovery.bootstrap import main as bootstrap
+from codegen.spec import loader
 from codegen.discovery.normalise import normalise
 from codegen.drift.compare import resource_tree
 from codegen.drift.names import google_name
 from codegen.pipeline import Paths, check, generate
+from codegen.spec.errors import Problem
 from codegen.spec.loader import load_spec
+from codegen.spec.yamlnodes import Node
 
 from .conftest import REPO, Run, snapshot
 
@@ -54,6 +57,28 @@ def _surface(rev: str) -> str:
 # Revisions whose schemas and resources are those of the revision before (28 of the 46): in the
 # chain one sync shows they change nothing (the step before proved its second sync a no-op).
 REPEATS = {b for a, b in PAIRS if _surface(a) == _surface(b)}
+
+
+@pytest.fixture(autouse=True)
+def _each_file_content_parsed_once(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A step reads the spec's files about eight times (each sync twice, drift, the checks here)
+    and most files are unchanged between reads: the loader builds a file's YAML nodes once per
+    exact content and name (all `read_yaml` depends on), which halves the replay's cost."""
+    real = loader.read_yaml
+    parsed: dict[tuple[str, bytes], tuple[Node | None, list[Problem]]] = {}
+
+    def read_yaml(path: Path, shown_as: str) -> tuple[Node | None, list[Problem]]:
+        if path.is_symlink() or not path.is_file():
+            return real(path, shown_as)
+        key = (shown_as, path.read_bytes())
+        if key not in parsed:
+            parsed[key] = real(path, shown_as)
+        tree, problems = parsed[key]
+        return tree, list(problems)
+
+    monkeypatch.setattr(loader, "read_yaml", read_yaml)
+    yield
+    parsed.clear()
 
 
 def document(rev: str, into: Path) -> Path:

@@ -15,7 +15,10 @@ from typing import Any, TypedDict
 from ._inputs import (
     ContentListUnion,
     ContentUnion,
+    FunctionDeclarationParametersUnion,
+    FunctionDeclarationResponseUnion,
     GenerateContentRequestCachedContentUnion,
+    GenerationConfigResponseSchemaUnion,
     SchemaUnion,
     ToolUnion,
 )
@@ -1623,7 +1626,7 @@ class FunctionDeclarationDict(TypedDict, total=False):
     description: str
     """A brief description of the function."""
 
-    parameters: SchemaUnion
+    parameters: FunctionDeclarationParametersUnion
     """Describes the parameters to this function."""
 
     parameters_json_schema: Any
@@ -1632,7 +1635,7 @@ class FunctionDeclarationDict(TypedDict, total=False):
     parametersJsonSchema: Any
     """The wire name of `parameters_json_schema`."""
 
-    response: SchemaUnion
+    response: FunctionDeclarationResponseUnion
     """Describes the output from this function in JSON Schema format."""
 
     response_json_schema: Any
@@ -2149,10 +2152,10 @@ class GenerationConfigDict(TypedDict, total=False):
     responseMimeType: str
     """The wire name of `response_mime_type`."""
 
-    response_schema: SchemaUnion
+    response_schema: GenerationConfigResponseSchemaUnion
     """Deprecated by the API. Output schema of the generated candidate text."""
 
-    responseSchema: SchemaUnion
+    responseSchema: GenerationConfigResponseSchemaUnion
     """The wire name of `response_schema`."""
 
     response_json_schema: Any
