@@ -27,16 +27,18 @@ from codegen.diff.compare import Change, diff
 from codegen.diff.report import render as render_diff
 from codegen.diff.sources import Side
 from codegen.discovery.load import DiscoveryError
+from codegen.discovery import topics
 from codegen.drift.command import check_spec
 from codegen.drift.ignore import FILE_NAME, load_rules, now_described
 from codegen.drift.report import clean, md, snippets
 from codegen.drift.source import DEFAULT_URL, read_source
 from codegen.drift.findings import Finding
 from codegen.spec.errors import SpecError
-from codegen.spec.loader import load_spec
+from codegen.spec.loader import load_spec, shown_path
 
+from .adopt import adoptions, settled_by
 from .edit import EditError
-from .plan import Plan, plan
+from .plan import Applied, Plan, plan
 from .settle import settle, temporary
 
 EXIT_OK, EXIT_PERSON, EXIT_BAD_INPUT = 0, 1, 2
@@ -77,7 +79,21 @@ def sync(
     discovery = read_source(source, warn=warn, name=spec.service.name, version=spec.service.version)
     rules = load_rules(spec_dir / FILE_NAME)
     found = check_spec(spec, discovery, spec_dir / FILE_NAME)
-    findings = found.outcome.drift
+    assert found.api is not None and found.compared is not None
+    adopting = adoptions(
+        spec,
+        found.api,
+        rules,
+        found.compared.paired,
+        found.compared.in_spec_names,
+        lambda name: (
+            shown_path(spec_dir / topics.type_file(name))
+            if topics.type_file(name) != topics.DEFAULT_FILE
+            else None
+        ),
+    )
+    findings, kept = settled_by(found.outcome.drift, adopting, spec)
+    findings += [a.finding for a in adopting]
 
     def make_plan(chosen: list[Finding]) -> Plan:
         return plan(
@@ -88,6 +104,8 @@ def sync(
             discovery.revision,
             hand_written=found.outcome.spec_only,
             stale=now_described(found.outcome, spec),
+            adopting=adopting,
+            kept=kept,
         )
 
     changes: list[Change] = []
@@ -140,13 +158,21 @@ def text_report(o: Outcome, *, dry_run: bool) -> str:
         lines.append("the spec describes the document: nothing to do")
         return "\n".join(lines) + "\n"
     verb = "would apply" if dry_run else "applied"
+    added = [a for a in p.applied if a.adopted is None]
     lines.append(
-        f"{verb} {len(p.applied)} addition{'s' if len(p.applied) != 1 else ''}:"
-        if p.applied
+        f"{verb} {len(added)} addition{'s' if len(added) != 1 else ''}:"
+        if added
         else f"{verb} nothing"
     )
-    for a in p.applied:
+    for a in added:
         lines.append(clean(f"  + {a.finding.key} [{a.finding.kind}] -> {a.file}"))
+    adopted = [a.adopted for a in p.applied if a.adopted is not None]
+    if adopted:
+        lines.append(
+            f"{'would take' if dry_run else 'took'} Discovery's definition of {len(adopted)} "
+            "hand-written type(s):"
+        )
+        lines += [clean(f"  = {_adopted(a)}") for a in p.applied if a.adopted is not None]
     if p.retired:
         lines.append(f"{'would retire' if dry_run else 'retired'} ({len(p.retired)}):")
         lines += [clean(f"  - {r}") for r in p.retired]
@@ -179,20 +205,38 @@ def text_report(o: Outcome, *, dry_run: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _adopted(a: Applied) -> str:
+    """`T: spec/live.yaml -> spec/liveSetup.yaml (kept: proactivity)`."""
+    assert a.adopted is not None
+    t = a.adopted
+    aka = f", the API's {t.google}" if t.google != t.name else ""
+    kept = f" (kept, Discovery lacks: {', '.join(t.kept)})" if t.kept else ""
+    return f"{t.name}{aka}: {t.old.loc.file} -> {a.file}{kept}"
+
+
 def markdown_report(o: Outcome, *, dry_run: bool) -> str:
     p = o.plan
     out = [f"## codegen sync: Discovery revision {md(o.revision or '?')}", ""]
     if not p.applied and not p.manual and not p.retired:
         out.append("The spec describes the document: nothing to do.")
         return "\n".join(out) + "\n"
-    if p.applied:
+    added = [a for a in p.applied if a.adopted is None]
+    if added:
         out += [
-            f"### {'Would apply' if dry_run else 'Applied'} ({len(p.applied)})",
+            f"### {'Would apply' if dry_run else 'Applied'} ({len(added)})",
             "",
             "| where | kind | file |",
             "|---|---|---|",
         ]
-        out += [f"| {md(a.finding.key)} | {md(a.finding.kind)} | {md(a.file)} |" for a in p.applied]
+        out += [f"| {md(a.finding.key)} | {md(a.finding.kind)} | {md(a.file)} |" for a in added]
+        out.append("")
+    taken = [a for a in p.applied if a.adopted is not None]
+    if taken:
+        out += [
+            f"### Discovery's definition {'would replace' if dry_run else 'replaced'} the hand-written one ({len(taken)})",
+            "",
+        ]
+        out += [f"- {md(_adopted(a))}" for a in taken]
         out.append("")
     if p.retired:
         out += [f"### {'Would retire' if dry_run else 'Retired'} ({len(p.retired)})", ""]

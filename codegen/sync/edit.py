@@ -104,14 +104,14 @@ class SpecFile:
         self.created: dict[str, tuple[int, list[str]]] = {}  # new container -> (position, children)
         self.removed: list[tuple[int, int]] = []  # line ranges to drop
 
-    def remove(self, key: str) -> bool:
-        """Drop the block of `key` (with the comment lines right above it and one blank line);
-        False when the file has no such key."""
+    def remove(self, key: str, *, comments: bool = True) -> bool:
+        """Drop the block of `key` (with the comment lines right above it, unless `comments` is
+        False, and one blank line); False when the file has no such key."""
         if key not in self.at:
             return False
         start = self.at[key]
         end = block_end(self.lines, start)
-        while start > 0 and _is_comment(self.lines[start - 1]):
+        while comments and start > 0 and _is_comment(self.lines[start - 1]):
             start -= 1
         if (
             start > 0
@@ -123,6 +123,16 @@ class SpecFile:
         parent = key.rpartition(".")[0]
         if parent in self.at and self._emptied(parent):
             self.remove(parent)  # `resources:` with nothing left under it goes too
+        return True
+
+    def replace(self, key: str, text: str) -> bool:
+        """Put `text` (at column 0) where the block of `key` is, at its indentation, leaving the
+        lines around it as they are; False when the file has no such key."""
+        if key not in self.at:
+            return False
+        start = self.at[key]
+        self.removed.append((start, block_end(self.lines, start)))
+        self.pending.append((start, len(self.pending), indent(text, _indent_of(self.lines[start]))))
         return True
 
     def _emptied(self, key: str) -> bool:

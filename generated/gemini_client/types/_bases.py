@@ -124,7 +124,13 @@ class RequestModel(BaseModel):
     @classmethod
     def _content_short_forms(cls, data: Any) -> Any:
         converters = _short_form_fields(cls)
-        return _coerce(data, **converters) if converters else data
+        return _coerce(data, converters) if converters else data
+
+    @classmethod
+    def _own_short_forms(cls) -> dict[str, Callable[[Any], Any]]:
+        """Converters of short forms (by wire name) that a type adds to those its fields' types
+        give; they win over the latter."""
+        return {}
 
     @model_validator(mode="wrap")
     @classmethod
@@ -143,11 +149,13 @@ class RequestModel(BaseModel):
             ) from None
 
 
-def _short_form_fields(cls: type[BaseModel]) -> dict[str, Callable[[Any], Any]]:
-    return dict(_short_form_fields_of(cls))
-
-
 @cache
+def _short_form_fields(cls: type[RequestModel]) -> dict[str, Callable[[Any], Any]]:
+    """The wire names of `cls`'s `Content`, `list[Content]` and `list[Tool]` fields, and those of
+    its `_own_short_forms`, with the converter of their short forms: one pass per request."""
+    return {**_short_form_fields_of(cls), **cls._own_short_forms()}
+
+
 def _short_form_fields_of(cls: type[BaseModel]) -> dict[str, Callable[[Any], Any]]:
     """The wire names of `cls`'s `Content`, `list[Content]` and `list[Tool]` fields, with the
     converter of their short forms."""
@@ -290,7 +298,7 @@ class CachedContentBase(RequestModel):
     @classmethod
     def _model_name(cls, data: Any, info: ValidationInfo) -> Any:
         if info.context and info.context.get("request"):
-            return _coerce(data, model=_model_name)
+            return _coerce(data, {"model": _model_name})
         return data
 
 
@@ -409,34 +417,30 @@ class GenerateContentRequestBase(RequestModel):
     """`contents`, `system_instruction`, `tools` and `cached_content` (a `CachedContent` for its
     name) in their short forms (see `_contents`)."""
 
-    @model_validator(mode="before")
     @classmethod
-    def _short_forms(cls, data: Any) -> Any:
-        return _coerce(
-            data,
-            contents=to_contents,
-            systemInstruction=to_content,
-            tools=to_tools,
-            cachedContent=to_cache_name,
-        )
+    def _own_short_forms(cls) -> dict[str, Callable[[Any], Any]]:
+        return {
+            "contents": to_contents,
+            "systemInstruction": to_content,
+            "tools": to_tools,
+            "cachedContent": to_cache_name,
+        }
 
 
 class CountTokensRequestBase(RequestModel):
     """`contents` in its short forms."""
 
-    @model_validator(mode="before")
     @classmethod
-    def _short_forms(cls, data: Any) -> Any:
-        return _coerce(data, contents=to_contents)
+    def _own_short_forms(cls) -> dict[str, Callable[[Any], Any]]:
+        return {"contents": to_contents}
 
 
 class EmbedContentRequestBase(RequestModel):
     """`content` in its short forms."""
 
-    @model_validator(mode="before")
     @classmethod
-    def _short_forms(cls, data: Any) -> Any:
-        return _coerce(data, content=to_content)
+    def _own_short_forms(cls) -> dict[str, Callable[[Any], Any]]:
+        return {"content": to_content}
 
 
 class GenerationConfigBase(BaseModel):
@@ -537,17 +541,23 @@ def parse_as(python_type: Any, text: str) -> Any:
     return _adapter(python_type).validate_json(text)
 
 
-def _coerce(data: Any, **converters: Callable[[Any], Any]) -> Any:
-    """`data` with each field (wire or Python name) passed through its converter."""
+def _coerce(data: Any, converters: Mapping[str, Callable[[Any], Any]]) -> Any:
+    """`data` with each field (wire or Python name) passed through its converter (a copy when
+    one applies; `data` itself when none does)."""
     if not isinstance(data, Mapping):
         return data
-    out = dict(data)
+    out: dict[Any, Any] | None = None
     for wire, convert in converters.items():
-        for key in {wire, _snake(wire)}:
-            if key in out:
+        for key in _spellings(wire):
+            if key in data:
+                if out is None:
+                    out = dict(data)
                 out[key] = convert(out[key])
-    return out
+    return data if out is None else out
 
 
-def _snake(name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+@cache
+def _spellings(wire: str) -> tuple[str, ...]:
+    """A field's wire name and its Python name (once when they are the same)."""
+    snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in wire)
+    return (wire,) if snake == wire else (wire, snake)
