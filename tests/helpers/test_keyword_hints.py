@@ -130,3 +130,14 @@ def test_a_misspelt_attribute_names_the_nearest() -> None:
         with pytest.raises(AttributeError, match="did you mean 'permissions'"):
             client.corpora.permisions  # noqa: B018
         assert not hasattr(client.corpora, "__wrapped_nothing__")
+
+
+@pytest.mark.asyncio
+async def test_a_misspelt_client_attribute_names_the_nearest() -> None:
+    with Client(api_key="k", base_url=DEAD) as client:
+        with pytest.raises(AttributeError, match="did you mean 'tuned_models'"):
+            client.tuned_modls  # noqa: B018
+        assert not hasattr(client, "_no_such_private")
+    async with AsyncClient(api_key="k", base_url=DEAD) as aclient:
+        with pytest.raises(AttributeError, match="'AsyncClient' object has no attribute 'modles'"):
+            aclient.modles  # noqa: B018

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from typing_extensions import deprecated
 
-__all__ = ["named_keywords", "nearest", "unknown_keyword"]
+__all__ = ["named_attributes", "named_keywords", "nearest", "unknown_keyword"]
 
 T = TypeVar("T", bound=type)
 
@@ -94,8 +94,16 @@ def named_keywords(cls: T) -> T:
         else:  # under the warning, which keeps pointing at the caller's line
             setattr(cls, name, deprecated(message)(_hinting(owner, inner)))
 
+    return named_attributes(cls)
+
+
+def named_attributes(cls: T) -> T:
+    """`cls` whose missing public attributes name the nearest one (a private name is looked up
+    often and missed on purpose: it fails as usual, at no cost)."""
+    owner = cls.__name__
+
     def __getattr__(self: Any, name: str) -> Any:
-        if name.startswith("__"):
+        if name.startswith("_"):
             raise AttributeError(name)
         public = [n for n in dir(type(self)) if not n.startswith("_")]
         raise AttributeError(f"{owner!r} object has no attribute {name!r}{nearest(name, public)}")

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from .._core import NotGiven
-from .._core._keywords import nearest
+from .._core._keywords import named_attributes, nearest
 
 __all__ = [
     "ALIASES",
@@ -219,14 +219,7 @@ def spelled(cls: T) -> T:
         if theirs != ours:
             setattr(cls, theirs, getattr(cls, ours))
 
-    def __getattr__(self: Any, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        public = [n for n in dir(type(self)) if not n.startswith("_")]
-        raise AttributeError(f"{owner!r} object has no attribute {name!r}{nearest(name, public)}")
-
-    cls.__getattr__ = __getattr__  # type: ignore[attr-defined]
-    return cls
+    return named_attributes(cls)
 
 
 def with_config(
