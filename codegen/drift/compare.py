@@ -64,6 +64,15 @@ def compare(
     ).run()
 
 
+def type_pairs(api: Spec, spec: Spec) -> dict[str, str]:
+    """Each spec type `compare` matches with an API type: spec name -> the first API type's name."""
+    from codegen.discovery import topics
+
+    c = _Compare(api, spec, topics.type_file, topics.resource_file)
+    c.run()
+    return dict(c.match.base_to_head)
+
+
 def yaml_path(resource: str) -> str:
     """The YAML path of a resource: `tunedModels.permissions` -> `resources.tunedModels.resources.permissions`."""
     return ".".join(f"resources.{part}" for part in resource.split("."))

@@ -47,6 +47,7 @@ from codegen.spec.model import (
     TypeDef,
 )
 
+from .descriptions import Refresh
 from .edit import EditError, Insert, SpecFile
 from .renames import renames
 
@@ -66,6 +67,7 @@ class Plan:
     applied: list[Applied] = field(default_factory=list)
     manual: list[tuple[Finding, str]] = field(default_factory=list)  # and why it is not applied
     retired: list[str] = field(default_factory=list)  # hand-written parts and rules that went
+    described: list[Refresh] = field(default_factory=list)  # descriptions taken from Discovery
 
 
 def _names(node: object) -> list[tuple[str, re.Pattern[str]]]:
@@ -147,8 +149,11 @@ def _pruned(r: Resource, path: str, rules: Rules, dropped: list[str]) -> Resourc
 
 
 class _Planner:
-    def __init__(self, spec: Spec, spec_dir: Path, rules: Rules, header: str) -> None:
+    def __init__(
+        self, spec: Spec, spec_dir: Path, rules: Rules, header: str, refreshes: list[Refresh]
+    ) -> None:
         self.spec = spec
+        self.refreshes = refreshes
         self.rules = rules
         self.spec_dir = spec_dir
         self.header = header
@@ -312,6 +317,13 @@ class _Planner:
             self.plan.manual.append((replace(r.new, message=r.message), "a wire rename"))
         return [f for f in findings if id(f) not in skip]
 
+    def describe(self) -> None:
+        """Descriptions taken from Discovery (`codegen.sync.descriptions`), replaced in place."""
+        for r in self.refreshes:
+            f = self.file(r.file)
+            if f is not None and f.replace(r.key, r.text):
+                self.plan.described.append(r)
+
     def run(self, findings: list[Finding], hand_written: list[Judged], stale: list[Rule]) -> Plan:
         for rule in stale:
             self.retire_rule(rule, "Discovery describes it now; its differences are drift")
@@ -335,6 +347,7 @@ class _Planner:
                 self.homes[f.where] = self.type_home(f, f.suggestion.node)  # type: ignore[arg-type]
             self.take(f)
             placed.add(f.where)
+        self.describe()
         for name, edited in self.files.items():
             self.plan.texts[name] = edited.text()
         for name, (new_types, new_resources) in self.new_files.items():
@@ -353,10 +366,13 @@ def plan(
     *,
     hand_written: list[Judged] = (),  # type: ignore[assignment]
     stale: list[Rule] = (),  # type: ignore[assignment]
+    descriptions: list[Refresh] = (),  # type: ignore[assignment]
 ) -> Plan:
     """The edits for `findings` (drift's, after the ignore `rules`, which also prune new resource
     blocks); `hand_written`: what `spec_only` rules matched (a hand-written part Discovery now
     describes under another wire name yields to it); `stale`: rules that matched nothing, removed
-    from drift-ignore.yaml. Raises `EditError`."""
+    from drift-ignore.yaml; `descriptions`: descriptions to take from Discovery. Raises `EditError`."""
     header = f"Added by `codegen sync` from the Discovery document, revision {revision}."
-    return _Planner(spec, spec_dir, rules, header).run(findings, list(hand_written), list(stale))
+    return _Planner(spec, spec_dir, rules, header, list(descriptions)).run(
+        findings, list(hand_written), list(stale)
+    )

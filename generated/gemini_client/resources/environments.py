@@ -60,8 +60,9 @@ class Environments(SyncAPIResource):
 
         Args:
             id: The identifier of the environment to retrieve.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return self._client.request(
@@ -89,10 +90,12 @@ class Environments(SyncAPIResource):
         """Lists environments.
 
         Args:
-            page_size: Maximum number of environments to return.
+            page_size: Maximum number of environments to return. If unspecified, defaults to 50.
+                Maximum is 1000.
             page_token: Pagination token.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -136,8 +139,9 @@ class Environments(SyncAPIResource):
             network_allowlist: Allow only specific domains.
             network_mode: Network egress mode.
             sources: Sources to be mounted into the environment.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.request(
             "POST",
@@ -172,8 +176,9 @@ class Environments(SyncAPIResource):
 
         Args:
             id: The identifier of the environment to delete.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return _request_empty(
@@ -210,8 +215,9 @@ class AsyncEnvironments(AsyncAPIResource):
 
         Args:
             id: The identifier of the environment to retrieve.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return await self._client.request(
@@ -239,10 +245,12 @@ class AsyncEnvironments(AsyncAPIResource):
         """Lists environments.
 
         Args:
-            page_size: Maximum number of environments to return.
+            page_size: Maximum number of environments to return. If unspecified, defaults to 50.
+                Maximum is 1000.
             page_token: Pagination token.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -286,8 +294,9 @@ class AsyncEnvironments(AsyncAPIResource):
             network_allowlist: Allow only specific domains.
             network_mode: Network egress mode.
             sources: Sources to be mounted into the environment.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return await self._client.request(
             "POST",
@@ -322,8 +331,9 @@ class AsyncEnvironments(AsyncAPIResource):
 
         Args:
             id: The identifier of the environment to delete.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return await _async_request_empty(

@@ -65,8 +65,9 @@ class Models(SyncAPIResource):
             contents: `contents` of the request.
             response_schema: `responseSchema` of the request.
             temperature: `temperature` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
@@ -109,8 +110,9 @@ class Models(SyncAPIResource):
             contents: `contents` of the request.
             response_schema: `responseSchema` of the request.
             temperature: `temperature` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.stream(
@@ -147,8 +149,9 @@ class Models(SyncAPIResource):
 
         Args:
             name: `name` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="models/")
         return self._client.request(
@@ -178,8 +181,9 @@ class Models(SyncAPIResource):
         Args:
             page_size: `pageSize` of the request.
             page_token: `pageToken` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -230,8 +234,9 @@ class AsyncModels(AsyncAPIResource):
             contents: `contents` of the request.
             response_schema: `responseSchema` of the request.
             temperature: `temperature` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
@@ -274,8 +279,9 @@ class AsyncModels(AsyncAPIResource):
             contents: `contents` of the request.
             response_schema: `responseSchema` of the request.
             temperature: `temperature` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.stream(
@@ -312,8 +318,9 @@ class AsyncModels(AsyncAPIResource):
 
         Args:
             name: `name` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="models/")
         return await self._client.request(
@@ -343,8 +350,9 @@ class AsyncModels(AsyncAPIResource):
         Args:
             page_size: `pageSize` of the request.
             page_token: `pageToken` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",

@@ -1,0 +1,183 @@
+"""`codegen sync` keeps the spec's descriptions as whole as Discovery's (`codegen.sync.descriptions`).
+
+A description cut short (the first sentence bootstrap used to keep, a text ending in `...`) becomes
+Discovery's whole text; one written by hand stays unless `--descriptions all`; the change is
+docs-only in the spec diff; hostile prose reaches the spec escaped and bounded and the generated
+code unharmed; the result does not depend on anything but its inputs.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from codegen.discovery.text import MAX_DESCRIPTION
+from codegen.render.package import render_package
+from codegen.spec.loader import load_spec
+
+from .conftest import NEW, REPO, Doc, Run, snapshot, write_doc
+
+CACHED = "types.GenerateContentRequest.fields.cachedContent"
+CACHED_FULL = (
+    "The name of the content cached to use as context to serve the prediction. "
+    "Format: `cachedContents/{cachedContent}`"
+)
+FC_NAME = "types.FunctionCall.fields.name"
+FC_NAME_FULL = (
+    "The name of the function to call. Must be a-z, A-Z, 0-9, or contain underscores and dashes, "
+    "with a maximum length of 128."
+)
+CANDIDATE_COUNT = "types.GenerationConfig.fields.candidateCount"
+MINE = "Written by hand: how many answers to return."
+
+
+def _set(spec_dir: Path, path: str, text: str) -> None:
+    """Replace the description of the node at YAML `path` (its key line and deeper lines)."""
+    loc = load_spec(spec_dir).locations[f"{path}.description"]
+    file = Path(loc.file)
+    lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = loc.line - 1
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    end = start + 1
+    while end < len(lines) and len(lines[end]) - len(lines[end].lstrip()) > indent:
+        end += 1
+    lines[start:end] = [" " * indent + f"description: {json.dumps(text)}\n"]
+    file.write_text("".join(lines), encoding="utf-8")
+
+
+def _description(spec_dir: Path, path: str) -> str:
+    spec = load_spec(spec_dir)
+    type_name, field = path.split(".")[1], path.split(".")[3]
+    f = spec.types[type_name].field(field)  # type: ignore[union-attr]
+    assert f is not None
+    return f.description
+
+
+@pytest.fixture
+def cut_spec(spec_copy: Path) -> Path:
+    """The 20260529 spec as bootstrap used to write it in places: two descriptions cut to their
+    first sentence (one of them as `_shorten` cut long texts), one rewritten by hand."""
+    _set(spec_copy, FC_NAME, "The name of the function to call.")
+    _set(spec_copy, CACHED, "The name of the content cached to use as context to...")
+    _set(spec_copy, CANDIDATE_COUNT, MINE)
+    return spec_copy
+
+
+def test_a_cut_description_becomes_discoverys_whole_text_and_a_second_run_is_a_no_op(
+    cut_spec: Path, cli: Callable[..., Run]
+) -> None:
+    r = cli("sync", "--discovery", str(NEW), "--spec", str(cut_spec), "--no-generate")
+    assert r.code == 0, r.out + r.err
+    assert "took 2 descriptions from Discovery" in r.out
+    assert "0 breaking, 0 warnings, 0 non-breaking, 2 docs-only" in r.out
+    assert "[field-description-changed]" in r.out
+    assert _description(cut_spec, FC_NAME) == FC_NAME_FULL
+    assert _description(cut_spec, CACHED) == CACHED_FULL
+    assert _description(cut_spec, CANDIDATE_COUNT) == MINE  # hand-written: left alone
+    after = snapshot(cut_spec)
+    again = cli("sync", "--discovery", str(NEW), "--spec", str(cut_spec), "--no-generate")
+    assert again.code == 0 and "nothing to do" in again.out
+    assert snapshot(cut_spec) == after
+
+
+def test_keep_touches_nothing_and_all_takes_every_differing_text(
+    cut_spec: Path, cli: Callable[..., Run]
+) -> None:
+    before = snapshot(cut_spec)
+    keep = cli(
+        "sync", "--discovery", str(NEW), "--spec", str(cut_spec), "--no-generate",
+        "--descriptions", "keep",
+    )  # fmt: skip
+    assert keep.code == 0 and "nothing to do" in keep.out
+    assert snapshot(cut_spec) == before
+    dry = cli("sync", "--discovery", str(NEW), "--spec", str(cut_spec), "--dry-run")
+    assert dry.code == 1 and "would take 2 descriptions" in dry.out
+    assert snapshot(cut_spec) == before
+    everything = cli(
+        "sync", "--discovery", str(NEW), "--spec", str(cut_spec), "--no-generate",
+        "--descriptions", "all",
+    )  # fmt: skip
+    assert everything.code == 0, everything.out + everything.err
+    assert "took 3 descriptions" in everything.out
+    assert _description(cut_spec, CANDIDATE_COUNT).startswith("Number of generated responses")
+    assert _description(cut_spec, FC_NAME) == FC_NAME_FULL
+
+
+def test_hand_written_parts_discovery_does_not_describe_stay(
+    spec_copy: Path, cli: Callable[..., Run]
+) -> None:
+    """live.yaml and interactions.yaml: no Discovery counterpart, never touched, even with `all`."""
+    before = snapshot(spec_copy)
+    r = cli(
+        "sync", "--discovery", str(NEW), "--spec", str(spec_copy), "--no-generate",
+        "--descriptions", "all",
+    )  # fmt: skip
+    assert r.code in (0, 1), r.err
+    after = snapshot(spec_copy)
+    for name in ("live.yaml", "interactions.yaml", "imagen.yaml"):
+        assert after[name] == before[name], name
+
+
+HOSTILE = (
+    " Ends \"\"\" here, ''' too; back\\slash \\N{BULLET} \\x41 {{ 7*7 }} {% raw %} #}"
+    " nul\x00 bidi\u202e zero\u200bwidth esc\x1b[31m line\u2028sep."
+)
+
+
+def test_hostile_discovery_prose_reaches_the_code_inert_and_bounded(
+    spec_copy: Path, doc: Doc, cli: Callable[..., Run]
+) -> None:
+    raw = "Optional. " + CACHED_FULL + HOSTILE + " A long sentence." * 6000  # > 100 kB
+    doc["schemas"]["GenerateContentRequest"]["properties"]["cachedContent"]["description"] = raw
+    r = cli("sync", "--discovery", write_doc(doc), "--spec", str(spec_copy), "--no-generate")
+    assert r.code == 0, r.out + r.err
+    files = snapshot(spec_copy)
+    written = b"".join(files.values()).decode("utf-8")
+    for ch in ("\x00", "\u202e", "\u200b", "\x1b", "\u2028"):
+        assert ch not in written, repr(ch)
+    text = _description(spec_copy, CACHED)
+    assert text.startswith(CACHED_FULL + ' Ends """ here')
+    assert "{{ 7*7 }}" in text and "\\u202e" in text and "\\x00" in text
+    assert len(text) <= MAX_DESCRIPTION and text.endswith("sentence. ...")
+
+    spec = load_spec(spec_copy)
+    rendered, _ = render_package(spec, REPO / "templates", types_module=False)
+    models = ast.parse(rendered["gemini_client/resources/models.py"])
+    docs = [
+        ast.get_docstring(node) or ""
+        for node in ast.walk(models)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.name == "generate_content"
+    ]
+    assert len(docs) == 2  # sync and async: the text closed no docstring, opened no definition
+    for got in docs:
+        words = " ".join(got.split())
+        assert 'Ends """ here' in words and "{{ 7*7 }}" in words and "\\N{BULLET}" in words
+        assert "\\u202e" in words and "\x00" not in got
+    dicts = ast.parse(rendered["gemini_client/types/_dicts.py"])
+    request = next(
+        n
+        for n in dicts.body
+        if isinstance(n, ast.ClassDef) and n.name == "GenerateContentRequestDict"
+    )
+    assert "cached_content" in [
+        n.target.id
+        for n in request.body
+        if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+    ]
+
+
+def test_the_same_inputs_give_the_same_bytes(
+    cut_spec: Path, cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    twin = tmp_path / "twin"
+    shutil.copytree(cut_spec, twin)
+    for spec_dir in (cut_spec, twin):
+        r = cli("sync", "--discovery", str(NEW), "--spec", str(spec_dir), "--no-generate")
+        assert r.code == 0, r.err
+    assert snapshot(cut_spec) == snapshot(twin)
