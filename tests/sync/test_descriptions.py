@@ -9,6 +9,7 @@ code unharmed; the result does not depend on anything but its inputs.
 from __future__ import annotations
 
 import ast
+import re
 import json
 import shutil
 from collections.abc import Callable
@@ -181,3 +182,66 @@ def test_the_same_inputs_give_the_same_bytes(
         r = cli("sync", "--discovery", str(NEW), "--spec", str(spec_dir), "--no-generate")
         assert r.code == 0, r.err
     assert snapshot(cut_spec) == snapshot(twin)
+
+
+PINNED = REPO / "tests" / "data" / "generativelanguage.v1beta.20260731.json"
+
+
+def _attribute_docs(source: str, cls: str) -> dict[str, str]:
+    """Each field of class `cls` with the docstring under it, whitespace folded."""
+    node = next(n for n in ast.parse(source).body if isinstance(n, ast.ClassDef) and n.name == cls)
+    out: dict[str, str] = {}
+    for item, after in zip(node.body, node.body[1:]):
+        if (
+            isinstance(item, ast.AnnAssign)
+            and isinstance(item.target, ast.Name)
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+            and isinstance(after.value.value, str)
+        ):
+            out[item.target.id] = " ".join(after.value.value.split())
+    return out
+
+
+def test_the_committed_client_carries_discoverys_whole_descriptions() -> None:
+    """What users read in their editor is what Google wrote, every sentence: `temperature`'s
+    range, `safetySettings`' list of categories and links reduced to their text."""
+
+    raw = json.loads(PINNED.read_text(encoding="utf-8"))["schemas"]
+
+    def google(schema: str, field: str) -> str:
+        text = raw[schema]["properties"][field]["description"]
+        text = re.sub(r"^(?:(?:Optional|Required|Output only)\. )+", "", text)
+        return re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", " ".join(text.split()))
+
+    source = (REPO / "generated" / "gemini_client" / "types" / "_models.py").read_text("utf-8")
+    config = _attribute_docs(source, "GenerationConfig")
+    assert "Values can range from [0.0, 2.0]." in config["temperature"]
+    assert config["temperature"] == google("GenerationConfig", "temperature")
+    request = _attribute_docs(source, "GenerateContentRequest")
+    assert request["safety_settings"] == google("GenerateContentRequest", "safetySettings")
+    assert "HARM_CATEGORY_JAILBREAK are supported" in request["safety_settings"]
+    assert _attribute_docs(source, "FunctionCall")["name"] == google("FunctionCall", "name")
+
+    resources = (REPO / "generated" / "gemini_client" / "resources" / "models.py").read_text(
+        "utf-8"
+    )
+    method = next(
+        n
+        for n in ast.walk(ast.parse(resources))
+        if isinstance(n, ast.FunctionDef) and n.name == "generate_content"
+    )
+    args = " ".join((ast.get_docstring(method) or "").split())
+    assert "safety_settings: " + google("GenerateContentRequest", "safetySettings") in args
+
+
+def test_the_committed_spec_holds_no_cut_description_of_the_pinned_revision() -> None:
+    """Every spec description that came from Discovery is its whole text at 20260731 (a sync
+    takes nothing); the hand-written ones differ and stay."""
+    from codegen.discovery.normalise import normalise
+    from codegen.sync.descriptions import refreshes
+
+    api = normalise(json.loads(PINNED.read_text(encoding="utf-8")), keep_unspellable=True).spec
+    spec = load_spec(REPO / "spec")
+    assert refreshes(spec, api) == []
+    assert len(refreshes(spec, api, "all")) > 0  # hand-written Live and token texts
