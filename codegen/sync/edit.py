@@ -129,10 +129,12 @@ class SpecFile:
     def replace(self, key: str, text: str) -> bool:
         """Put `text` (a node at column 0, ending in a newline) in place of the block of the
         scalar `key` (its line and any deeper continuation lines); False when the file has no such
-        key."""
+        key, nor when the key is not at the start of its line (a flow mapping: `{type: x, ...}`)."""
         if key not in self.at:
             return False
         start = self.at[key]
+        if not self.lines[start].lstrip().startswith(key.rpartition(".")[2] + ":"):
+            return False
         self.replaced[start] = (
             block_end(self.lines, start),
             indent(text, _indent_of(self.lines[start])),

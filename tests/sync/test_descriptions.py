@@ -245,3 +245,16 @@ def test_the_committed_spec_holds_no_cut_description_of_the_pinned_revision() ->
     spec = load_spec(REPO / "spec")
     assert refreshes(spec, api) == []
     assert len(refreshes(spec, api, "all")) > 0  # hand-written Live and token texts
+
+
+def test_a_description_inside_a_flow_mapping_is_not_rewritten() -> None:
+    from codegen.sync.edit import SpecFile
+
+    text = "types:\n  T:\n    fields:\n      f: {type: string, description: Short.}\n"
+    flow = SpecFile(text, {"types.T.fields.f.description": 3})
+    assert not flow.replace("types.T.fields.f.description", "description: Short. Long.\n")
+    assert flow.text() == text
+    block = "types:\n  T:\n    description: >-\n      Short\n      text.\n    fields: {}\n"
+    edited = SpecFile(block, {"types.T.description": 2})
+    assert edited.replace("types.T.description", "description: Short text. More.\n")
+    assert edited.text() == "types:\n  T:\n    description: Short text. More.\n    fields: {}\n"
