@@ -24,10 +24,17 @@ from importlib import metadata
 
 import black
 from black.mode import TargetVersion
+from black import _format_str_once as _format_once  # black.format_str is two of these
 from black.parsing import InvalidInput
+
+from . import format_cache
 
 LINE_LENGTH = 100
 _MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)
+_CACHE_SALT = f"black=={metadata.version('black')};{_MODE.get_cache_key()};one-pass-when-stable"
+# What black's first pass adds or removes when it splits or joins lines: the tokens its second
+# pass exists for (see `_black`).
+_SPLIT_TOKENS = ",()[]{};\\"
 MANIFEST = ".codegen-manifest.json"
 # Below this much text to format, worker processes cost more than they save.
 PARALLEL_MIN_CHARS = 64 * 1024
@@ -49,12 +56,41 @@ class Source:
 
 
 def format_text(path: str, text: str) -> str:
+    """`text` as black formats it (unchanged unless `path` is a Python module); through the
+    opt-in `codegen.format_cache` when `CODEGEN_FORMAT_CACHE` names one."""
     if not path.endswith(".py"):
         return text
+    cache = format_cache.from_env(_CACHE_SALT)
+    cached = cache.get(text) if cache is not None else None
+    if cached is not None:
+        return cached
     try:
-        return black.format_str(text, mode=_MODE)
+        formatted = _black(text)
     except InvalidInput as exc:
         raise FormatError(f"{path}: generated code is not valid Python: {exc}") from None
+    if cache is not None:
+        cache.put(text, formatted)
+    return formatted
+
+
+def _black(text: str) -> str:
+    """`black.format_str(text)`, in one pass where black's second pass cannot change anything.
+
+    black formats a text twice when its first pass changed it: a trailing comma that pass added
+    is a "magic" one on the next pass, and can change how optional parentheses split a line.
+    When the first pass added or removed no comma, bracket, semicolon or backslash, the second
+    pass would parse the same tokens and make the same choices, so it is skipped when `compile`
+    accepts the output (black's second pass was also its check that its output parses)."""
+    once = _format_once(text, mode=_MODE)
+    if once == text:
+        return once
+    if all(once.count(c) == text.count(c) for c in _SPLIT_TOKENS):
+        try:
+            compile(once, "<black output>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+            return once
+        except (SyntaxError, ValueError):
+            pass  # newer syntax than this Python's, or black's bug: black's own second pass says
+    return _format_once(once, mode=_MODE)
 
 
 def format_files(files: dict[str, str]) -> dict[str, str]:

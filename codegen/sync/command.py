@@ -33,18 +33,19 @@ from codegen.diff.compare import Change, diff
 from codegen.diff.report import render as render_diff
 from codegen.diff.sources import Side
 from codegen.discovery.load import DiscoveryError
-from codegen.discovery.normalise import normalise
+from codegen.discovery import topics
 from codegen.drift.command import check_spec
 from codegen.drift.ignore import FILE_NAME, load_rules, now_described
 from codegen.drift.report import clean, md, snippets
 from codegen.drift.source import DEFAULT_URL, read_source
 from codegen.drift.findings import Finding
 from codegen.spec.errors import SpecError
-from codegen.spec.loader import load_spec
+from codegen.spec.loader import load_spec, shown_path
 
+from .adopt import adoptions, settled_by
 from .descriptions import MODES, Mode, refreshes
 from .edit import EditError
-from .plan import Plan, plan
+from .plan import Applied, Plan, plan
 from .settle import settle, temporary
 
 EXIT_OK, EXIT_PERSON, EXIT_BAD_INPUT = 0, 1, 2
@@ -86,11 +87,25 @@ def sync(
     discovery = read_source(source, warn=warn, name=spec.service.name, version=spec.service.version)
     rules = load_rules(spec_dir / FILE_NAME)
     found = check_spec(spec, discovery, spec_dir / FILE_NAME)
-    findings = found.outcome.drift
+    assert found.api is not None and found.compared is not None
+    adopting = adoptions(
+        spec,
+        found.api,
+        rules,
+        found.compared.paired,
+        found.compared.in_spec_names,
+        lambda name: (
+            shown_path(spec_dir / topics.type_file(name))
+            if topics.type_file(name) != topics.DEFAULT_FILE
+            else None
+        ),
+    )
+    findings, kept = settled_by(found.outcome.drift, adopting, spec)
+    findings += [a.finding for a in adopting]
     taken = (
         []
         if descriptions == "keep"
-        else refreshes(spec, normalise(discovery.doc, keep_unspellable=True).spec, descriptions)
+        else refreshes(spec, found.api, found.compared.paired, descriptions)
     )
 
     def make_plan(chosen: list[Finding]) -> Plan:
@@ -102,6 +117,8 @@ def sync(
             discovery.revision,
             hand_written=found.outcome.spec_only,
             stale=now_described(found.outcome, spec),
+            adopting=adopting,
+            kept=kept,
             descriptions=taken,
         )
 
@@ -155,18 +172,29 @@ def text_report(o: Outcome, *, dry_run: bool) -> str:
         lines.append("the spec describes the document: nothing to do")
         return "\n".join(lines) + "\n"
     verb = "would apply" if dry_run else "applied"
+    added = [a for a in p.applied if a.adopted is None]
     lines.append(
-        f"{verb} {len(p.applied)} addition{'s' if len(p.applied) != 1 else ''}:"
-        if p.applied
+        f"{verb} {len(added)} addition{'s' if len(added) != 1 else ''}:"
+        if added
         else f"{verb} nothing"
     )
-    for a in p.applied:
+    for a in added:
         lines.append(clean(f"  + {a.finding.key} [{a.finding.kind}] -> {a.file}"))
+    adopted = [a.adopted for a in p.applied if a.adopted is not None]
+    if adopted:
+        lines.append(
+            f"{'would take' if dry_run else 'took'} Discovery's definition of {len(adopted)} "
+            "hand-written type(s):"
+        )
+        lines += [clean(f"  = {_adopted(a)}") for a in p.applied if a.adopted is not None]
     if p.described:
         took = "would take" if dry_run else "took"
         files = sorted({r.file for r in p.described})
         lines.append(
-            clean(f"{took} {len(p.described)} descriptions from Discovery ({', '.join(files)})")
+            clean(
+                f"{took} {len(p.described)} description{'s' if len(p.described) != 1 else ''} "
+                f"from Discovery ({', '.join(files)})"
+            )
         )
     if p.retired:
         lines.append(f"{'would retire' if dry_run else 'retired'} ({len(p.retired)}):")
@@ -200,24 +228,43 @@ def text_report(o: Outcome, *, dry_run: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _adopted(a: Applied) -> str:
+    """`T: spec/live.yaml -> spec/liveSetup.yaml (kept: proactivity)`."""
+    assert a.adopted is not None
+    t = a.adopted
+    aka = f", the API's {t.google}" if t.google != t.name else ""
+    kept = f" (kept, Discovery lacks: {', '.join(t.kept)})" if t.kept else ""
+    return f"{t.name}{aka}: {t.old.loc.file} -> {a.file}{kept}"
+
+
 def markdown_report(o: Outcome, *, dry_run: bool) -> str:
     p = o.plan
     out = [f"## codegen sync: Discovery revision {md(o.revision or '?')}", ""]
     if not p.applied and not p.manual and not p.retired and not p.described:
         out.append("The spec describes the document: nothing to do.")
         return "\n".join(out) + "\n"
-    if p.applied:
+    added = [a for a in p.applied if a.adopted is None]
+    if added:
         out += [
-            f"### {'Would apply' if dry_run else 'Applied'} ({len(p.applied)})",
+            f"### {'Would apply' if dry_run else 'Applied'} ({len(added)})",
             "",
             "| where | kind | file |",
             "|---|---|---|",
         ]
-        out += [f"| {md(a.finding.key)} | {md(a.finding.kind)} | {md(a.file)} |" for a in p.applied]
+        out += [f"| {md(a.finding.key)} | {md(a.finding.kind)} | {md(a.file)} |" for a in added]
+        out.append("")
+    taken = [a for a in p.applied if a.adopted is not None]
+    if taken:
+        out += [
+            f"### Discovery's definition {'would replace' if dry_run else 'replaced'} the hand-written one ({len(taken)})",
+            "",
+        ]
+        out += [f"- {md(_adopted(a))}" for a in taken]
         out.append("")
     if p.described:
         took = "Would take" if dry_run else "Took"
-        out += [f"{took} {len(p.described)} descriptions from Discovery (docs-only).", ""]
+        n = len(p.described)
+        out += [f"{took} {n} description{'s' if n != 1 else ''} from Discovery (docs-only).", ""]
     if p.retired:
         out += [f"### {'Would retire' if dry_run else 'Retired'} ({len(p.retired)})", ""]
         out += [f"- {md(r)}" for r in p.retired]

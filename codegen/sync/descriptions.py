@@ -21,11 +21,11 @@ adds carry Discovery's full text anyway.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from codegen.drift.compare import resource_tree, type_pairs
+from codegen.drift.compare import resource_tree
 from codegen.spec.emit import dump, enum_value_data
 from codegen.spec.model import EnumType, EnumValue, ObjectType, Spec
 
@@ -62,10 +62,11 @@ def _wanted(spec_text: str, api_text: str, mode: Mode) -> bool:
     return mode == "all" or extends(spec_text, api_text)
 
 
-def _described(spec: Spec, api: Spec) -> Iterator[tuple[str, str, str, bool]]:
+def _described(
+    spec: Spec, api: Spec, pairs: Mapping[str, str]
+) -> Iterator[tuple[str, str, str, bool]]:
     """(YAML path of the node, the spec's description, Discovery's, whether it is an enum value)
     for every spec node that stands for a Discovery node, in the spec's order."""
-    pairs = type_pairs(api, spec)
     for name, st in spec.types.items():
         at = api.types.get(pairs.get(name, ""))
         if at is None:
@@ -97,11 +98,14 @@ def _described(spec: Spec, api: Spec) -> Iterator[tuple[str, str, str, bool]]:
                     yield p.loc.path, p.description, ap.description, False
 
 
-def refreshes(spec: Spec, api: Spec, mode: Mode = "extend") -> list[Refresh]:
-    """The descriptions `mode` takes from Discovery (`api`, normalised) into `spec`."""
+def refreshes(
+    spec: Spec, api: Spec, pairs: Mapping[str, str], mode: Mode = "extend"
+) -> list[Refresh]:
+    """The descriptions `mode` takes from Discovery (`api`, normalised) into `spec`; `pairs`: the
+    API type each spec type stands for, as drift matched them (`codegen.drift.compare.compared`)."""
     out: list[Refresh] = []
     seen: set[str] = set()
-    for path, mine, theirs, value in _described(spec, api):
+    for path, mine, theirs, value in _described(spec, api, pairs):
         if path in seen or not _wanted(mine, theirs, mode):
             continue
         seen.add(path)

@@ -105,14 +105,14 @@ class SpecFile:
         self.removed: list[tuple[int, int]] = []  # line ranges to drop
         self.replaced: dict[int, tuple[int, str]] = {}  # first line -> (end, new text)
 
-    def remove(self, key: str) -> bool:
-        """Drop the block of `key` (with the comment lines right above it and one blank line);
-        False when the file has no such key."""
+    def remove(self, key: str, *, comments: bool = True) -> bool:
+        """Drop the block of `key` (with the comment lines right above it, unless `comments` is
+        False, and one blank line); False when the file has no such key."""
         if key not in self.at:
             return False
         start = self.at[key]
         end = block_end(self.lines, start)
-        while start > 0 and _is_comment(self.lines[start - 1]):
+        while comments and start > 0 and _is_comment(self.lines[start - 1]):
             start -= 1
         if (
             start > 0
@@ -127,18 +127,13 @@ class SpecFile:
         return True
 
     def replace(self, key: str, text: str) -> bool:
-        """Put `text` (a node at column 0, ending in a newline) in place of the block of the
-        scalar `key` (its line and any deeper continuation lines); False when the file has no such
-        key, nor when the key is not at the start of its line (a flow mapping: `{type: x, ...}`)."""
+        """Put `text` (at column 0) where the block of `key` is, at its indentation, leaving the
+        lines around it as they are; False when the file has no such key."""
         if key not in self.at:
             return False
         start = self.at[key]
-        if not self.lines[start].lstrip().startswith(key.rpartition(".")[2] + ":"):
-            return False
-        self.replaced[start] = (
-            block_end(self.lines, start),
-            indent(text, _indent_of(self.lines[start])),
-        )
+        self.removed.append((start, block_end(self.lines, start)))
+        self.pending.append((start, len(self.pending), indent(text, _indent_of(self.lines[start]))))
         return True
 
     def _emptied(self, key: str) -> bool:

@@ -76,3 +76,41 @@ def test_a_worker_failure_is_the_format_error_of_its_file(monkeypatch: pytest.Mo
     sources = {"ok.py": Source("a", lambda: "x=1\n"), "bad.py": Source("b", lambda: "def (:\n")}
     with pytest.raises(fmt.FormatError, match=r"^bad\.py: generated code is not valid Python"):
         format_sources(sources)
+
+
+# Texts whose first black pass adds or removes tokens (trailing commas, optional parentheses,
+# backslashes, semicolons), so that black's second pass is needed, next to texts where it is not.
+SECOND_PASS = [
+    "def f(a,):\n    return g(aaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbb, cccccccccccccccccccc, dddddddddddddddddd)\n",
+    "x = {'k': [1, 2, 3], 'long_key_' + 'x' * 10: call_something(with_args, and_more_args, and_even_more_args)}\n",
+    "if x:\n    return some_function_name(argument_number_one, argument_number_two)[index_value_xxxxxxxxxxxxxxxxx]\n",
+    "print((yield))\nfor (x) in (y): pass\nwith (open(f)) as g: pass\nreturn (not x)\n",
+    "def f(): \\\n        # comment after a continuation\n    pass\n\n\ndef g(): \\\n  \\\n  # c\n    pass\n",
+    "a = 1; b = 2\nassert xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx, 'message that is long enough to split the line ok'\n",
+    "class A(B,):\n    x: int = Field(default=None, validation_alias='a_long_alias_name', serialization_alias='a_long_alias', description='and one more argument')\n",
+    "def f(\n    a,\n    b,\n):\n    return {\n        'a': 1,\n    }\n",
+]
+
+
+@pytest.mark.parametrize("text", SECOND_PASS + TRICKY)
+def test_one_pass_where_safe_is_exactly_black(text: str) -> None:
+    assert fmt._black(text) == black.format_str(text, mode=fmt._MODE)
+
+
+def test_the_second_pass_runs_only_when_tokens_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    passes: list[str] = []
+    real = fmt._format_once
+
+    def counting(text: str, *, mode: black.Mode) -> str:
+        passes.append(text)
+        return real(text, mode=mode)
+
+    monkeypatch.setattr(fmt, "_format_once", counting)
+    fmt._black("x  =  'a'\n\n\n\n\ny = [1,2]\n")  # whitespace, quotes, blank lines only
+    assert len(passes) == 1
+    passes.clear()
+    fmt._black(SECOND_PASS[6])  # a trailing comma added by the first pass
+    assert len(passes) == 2 and passes[1].count(",") > passes[0].count(",")
+    passes.clear()
+    fmt._black("x = 1\n")  # already formatted
+    assert len(passes) == 1

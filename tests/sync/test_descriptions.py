@@ -239,22 +239,34 @@ def test_the_committed_spec_holds_no_cut_description_of_the_pinned_revision() ->
     """Every spec description that came from Discovery is its whole text at 20260731 (a sync
     takes nothing); the hand-written ones differ and stay."""
     from codegen.discovery.normalise import normalise
+    from codegen.drift.compare import compared
     from codegen.sync.descriptions import refreshes
 
     api = normalise(json.loads(PINNED.read_text(encoding="utf-8")), keep_unspellable=True).spec
     spec = load_spec(REPO / "spec")
-    assert refreshes(spec, api) == []
-    assert len(refreshes(spec, api, "all")) > 0  # hand-written Live and token texts
+    pairs = compared(api, spec).paired
+    assert refreshes(spec, api, pairs) == []
+    assert len(refreshes(spec, api, pairs, "all")) > 0  # hand-written Live and token texts
 
 
-def test_a_description_inside_a_flow_mapping_is_not_rewritten() -> None:
-    from codegen.sync.edit import SpecFile
-
-    text = "types:\n  T:\n    fields:\n      f: {type: string, description: Short.}\n"
-    flow = SpecFile(text, {"types.T.fields.f.description": 3})
-    assert not flow.replace("types.T.fields.f.description", "description: Short. Long.\n")
-    assert flow.text() == text
-    block = "types:\n  T:\n    description: >-\n      Short\n      text.\n    fields: {}\n"
-    edited = SpecFile(block, {"types.T.description": 2})
-    assert edited.replace("types.T.description", "description: Short text. More.\n")
-    assert edited.text() == "types:\n  T:\n    description: Short text. More.\n    fields: {}\n"
+def test_a_description_inside_a_flow_mapping_is_not_rewritten(
+    cut_spec: Path, cli: Callable[..., Run]
+) -> None:
+    """`name: {type: string, description: ...}` cannot be edited by line: left as it is."""
+    loc = load_spec(cut_spec).locations[FC_NAME]
+    file = Path(loc.file)
+    lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = loc.line - 1
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    end = start + 1
+    while end < len(lines) and len(lines[end]) - len(lines[end].lstrip()) > indent:
+        end += 1
+    flow = " " * indent + "name: {type: string, required: true, description: The name.}\n"
+    lines[start:end] = [flow]
+    file.write_text("".join(lines), encoding="utf-8")
+    r = cli("sync", "--discovery", str(NEW), "--spec", str(cut_spec), "--no-generate")
+    assert r.code == 0, r.out + r.err
+    assert "took 1 description from Discovery" in r.out
+    assert flow in file.read_text(encoding="utf-8")
+    assert _description(cut_spec, FC_NAME) == "The name."
+    assert _description(cut_spec, CACHED) == CACHED_FULL

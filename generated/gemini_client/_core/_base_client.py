@@ -63,6 +63,7 @@ from ._streaming import AsyncStream, Stream
 from ._telemetry import CURRENT, Call, observe_async_stream, observe_stream, start_call, tracing
 from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
 from ._utils import check_path
+from ._utils import validate_json as _validate_json
 
 if TYPE_CHECKING:
     import pydantic
@@ -129,7 +130,7 @@ def _parse(cast_to: type[T], response: httpx.Response, secrets: tuple[str, ...])
     if (body := error_body(response.content)) is not None:  # a 2xx that is only an error
         raise make_status_error(response, body=body, secret=secrets)
     try:
-        return cast_to.model_validate_json(response.content)
+        return _validate_json(cast_to, response.content)
     except pydantic.ValidationError as err:  # raised outside: its text shows the input
         message = f"response is not a valid {cast_to.__name__}: {describe_validation_error(err)}"
     body = redact(response.text, secrets)

@@ -22,10 +22,12 @@ from .._core import (
     to_raw_response_wrapper,
     build_body as _build_body,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = ["AuthTokens", "AsyncAuthTokens", "CreateOptions"]
 
 
+@_named_keywords
 class AuthTokens(SyncAPIResource):
     """The `auth_tokens` resource."""
 
@@ -93,6 +95,7 @@ class AuthTokens(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncAuthTokens(AsyncAPIResource):
     """The `auth_tokens` resource."""
 

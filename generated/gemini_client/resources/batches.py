@@ -33,6 +33,7 @@ from .._core import (
     request_operation as _request_operation,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = [
     "Batches",
@@ -46,6 +47,7 @@ __all__ = [
 ]
 
 
+@_named_keywords
 class Batches(SyncAPIResource):
     """Batch jobs: long-running operations over many requests."""
 
@@ -330,6 +332,7 @@ class Batches(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncBatches(AsyncAPIResource):
     """Batch jobs: long-running operations over many requests."""
 

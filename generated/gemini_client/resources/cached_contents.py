@@ -30,6 +30,7 @@ from .._core import (
     request_empty as _request_empty,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = [
     "CachedContents",
@@ -42,6 +43,7 @@ __all__ = [
 ]
 
 
+@_named_keywords
 class CachedContents(SyncAPIResource):
     """Content cached for reuse across prompts."""
 
@@ -286,6 +288,7 @@ class CachedContents(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncCachedContents(AsyncAPIResource):
     """Content cached for reuse across prompts."""
 

@@ -29,6 +29,7 @@ from .._core import (
     request_empty as _request_empty,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 if TYPE_CHECKING:
     from .corpora_operations import AsyncCorporaOperations, CorporaOperations
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["Corpora", "AsyncCorpora", "CreateOptions", "GetOptions", "DeleteOptions", "ListOptions"]
 
 
+@_named_keywords
 class Corpora(SyncAPIResource):
     """Semantic retriever corpora."""
 
@@ -215,6 +217,7 @@ class Corpora(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncCorpora(AsyncAPIResource):
     """Semantic retriever corpora."""
 

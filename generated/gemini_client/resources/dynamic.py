@@ -25,10 +25,12 @@ from .._core import (
     build_body as _build_body,
     path_param as _path_param,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = ["Dynamic", "AsyncDynamic", "GenerateContentOptions", "StreamGenerateContentOptions"]
 
 
+@_named_keywords
 class Dynamic(SyncAPIResource):
     """Dynamic model endpoints."""
 
@@ -220,6 +222,7 @@ class Dynamic(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncDynamic(AsyncAPIResource):
     """Dynamic model endpoints."""
 

@@ -28,6 +28,7 @@ from .._core import (
     request_empty as _request_empty,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = [
     "Environments",
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 
+@_named_keywords
 class Environments(SyncAPIResource):
     """The `environments` resource."""
 
@@ -194,6 +196,7 @@ class Environments(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncEnvironments(AsyncAPIResource):
     """The `environments` resource."""
 

@@ -32,6 +32,7 @@ from .._core import (
     request_operation as _request_operation,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 if TYPE_CHECKING:
     from .file_search_stores_operations import (
@@ -55,6 +56,7 @@ __all__ = [
 ]
 
 
+@_named_keywords
 class FileSearchStores(SyncAPIResource):
     """Stores of documents for the file search tool."""
 
@@ -296,6 +298,7 @@ class FileSearchStores(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncFileSearchStores(AsyncAPIResource):
     """Stores of documents for the file search tool."""
 

@@ -26,6 +26,7 @@ from .._core import (
     request_empty as _request_empty,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = [
     "FileSearchStoresDocuments",
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 
+@_named_keywords
 class FileSearchStoresDocuments(SyncAPIResource):
     """Documents of a file search store."""
 
@@ -165,6 +167,7 @@ class FileSearchStoresDocuments(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncFileSearchStoresDocuments(AsyncAPIResource):
     """Documents of a file search store."""
 

@@ -24,6 +24,7 @@ from .._core import (
     path_param as _path_param,
     request_operation as _request_operation,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = [
     "FileSearchStoresUploadOperations",
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 
+@_named_keywords
 class FileSearchStoresUploadOperations(SyncAPIResource):
     """Long-running operations of the parent resource."""
 
@@ -73,6 +75,7 @@ class FileSearchStoresUploadOperations(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncFileSearchStoresUploadOperations(AsyncAPIResource):
     """Long-running operations of the parent resource."""
 

@@ -32,6 +32,7 @@ from .._core import (
     request_media as _request_media,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = [
     "Files",
@@ -44,6 +45,7 @@ __all__ = [
 ]
 
 
+@_named_keywords
 class Files(SyncAPIResource):
     """Files uploaded for use in prompts."""
 
@@ -222,6 +224,7 @@ class Files(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncFiles(AsyncAPIResource):
     """Files uploaded for use in prompts."""
 

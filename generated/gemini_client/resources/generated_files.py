@@ -21,6 +21,7 @@ from .._core import (
     Timeout,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 if TYPE_CHECKING:
     from .generated_files_operations import AsyncGeneratedFilesOperations, GeneratedFilesOperations
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["GeneratedFiles", "AsyncGeneratedFiles", "ListOptions"]
 
 
+@_named_keywords
 class GeneratedFiles(SyncAPIResource):
     """Files the API generated (e.g. videos)."""
 
@@ -80,6 +82,7 @@ class GeneratedFiles(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncGeneratedFiles(AsyncAPIResource):
     """Files the API generated (e.g. videos)."""
 

@@ -24,10 +24,12 @@ from .._core import (
     path_param as _path_param,
     request_operation as _request_operation,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = ["GeneratedFilesOperations", "AsyncGeneratedFilesOperations", "GetOptions"]
 
 
+@_named_keywords
 class GeneratedFilesOperations(SyncAPIResource):
     """Long-running operations of the parent resource."""
 
@@ -69,6 +71,7 @@ class GeneratedFilesOperations(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncGeneratedFilesOperations(AsyncAPIResource):
     """Long-running operations of the parent resource."""
 

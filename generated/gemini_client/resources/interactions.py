@@ -28,6 +28,7 @@ from .._core import (
     request_empty as _request_empty,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = [
     "Interactions",
@@ -41,6 +42,7 @@ __all__ = [
 ]
 
 
+@_named_keywords
 class Interactions(SyncAPIResource):
     """Interactions with models and agents, kept server-side and continued by id."""
 
@@ -399,6 +401,7 @@ class Interactions(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncInteractions(AsyncAPIResource):
     """Interactions with models and agents, kept server-side and continued by id."""
 

@@ -29,10 +29,12 @@ from .._core import (
     request_operation as _request_operation,
     request_upload as _request_upload,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = ["Media", "AsyncMedia", "UploadOptions", "UploadToFileSearchStoreOptions"]
 
 
+@_named_keywords
 class Media(SyncAPIResource):
     """Media uploads: files and file search store documents."""
 
@@ -152,6 +154,7 @@ class Media(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncMedia(AsyncAPIResource):
     """Media uploads: files and file search store documents."""
 

@@ -35,6 +35,7 @@ from .._core import (
     request_operation as _request_operation,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 if TYPE_CHECKING:
     from .models_operations import AsyncModelsOperations, ModelsOperations
@@ -57,6 +58,7 @@ __all__ = [
 ]
 
 
+@_named_keywords
 class Models(SyncAPIResource):
     """Generative models."""
 
@@ -749,6 +751,7 @@ class Models(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncModels(AsyncAPIResource):
     """Generative models."""
 

@@ -28,10 +28,12 @@ from .._core import (
     request_operation as _request_operation,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = ["ModelsOperations", "AsyncModelsOperations", "ListOptions", "GetOptions"]
 
 
+@_named_keywords
 class ModelsOperations(SyncAPIResource):
     """Long-running operations of the parent resource."""
 
@@ -129,6 +131,7 @@ class ModelsOperations(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncModelsOperations(AsyncAPIResource):
     """Long-running operations of the parent resource."""
 

@@ -37,6 +37,7 @@ from .._core import (
     request_operation as _request_operation,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 if TYPE_CHECKING:
     from .tuned_models_operations import AsyncTunedModelsOperations, TunedModelsOperations
@@ -58,6 +59,7 @@ __all__ = [
 ]
 
 
+@_named_keywords
 class TunedModels(SyncAPIResource):
     """Models tuned on your data."""
 
@@ -683,6 +685,7 @@ class TunedModels(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncTunedModels(AsyncAPIResource):
     """Models tuned on your data."""
 

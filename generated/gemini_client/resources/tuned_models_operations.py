@@ -28,10 +28,12 @@ from .._core import (
     request_operation as _request_operation,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = ["TunedModelsOperations", "AsyncTunedModelsOperations", "ListOptions", "GetOptions"]
 
 
+@_named_keywords
 class TunedModelsOperations(SyncAPIResource):
     """Long-running operations of the parent resource."""
 
@@ -129,6 +131,7 @@ class TunedModelsOperations(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncTunedModelsOperations(AsyncAPIResource):
     """Long-running operations of the parent resource."""
 

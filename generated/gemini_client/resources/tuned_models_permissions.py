@@ -29,6 +29,7 @@ from .._core import (
     request_empty as _request_empty,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = [
     "TunedModelsPermissions",
@@ -41,6 +42,7 @@ __all__ = [
 ]
 
 
+@_named_keywords
 class TunedModelsPermissions(SyncAPIResource):
     """Who may use the parent resource."""
 
@@ -266,6 +268,7 @@ class TunedModelsPermissions(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncTunedModelsPermissions(AsyncAPIResource):
     """Who may use the parent resource."""
 

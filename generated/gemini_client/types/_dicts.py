@@ -15,7 +15,10 @@ from typing import Any, TypedDict
 from ._inputs import (
     ContentListUnion,
     ContentUnion,
+    FunctionDeclarationParametersUnion,
+    FunctionDeclarationResponseUnion,
     GenerateContentRequestCachedContentUnion,
+    GenerationConfigResponseSchemaUnion,
     SchemaUnion,
     ToolUnion,
 )
@@ -1707,7 +1710,7 @@ class FunctionDeclarationDict(TypedDict, total=False):
     description: str
     """A brief description of the function."""
 
-    parameters: SchemaUnion
+    parameters: FunctionDeclarationParametersUnion
     """Describes the parameters to this function. Reflects the Open API 3.03 Parameter Object string
     Key: the name of the parameter. Parameter names are case sensitive. Schema Value: the Schema
     defining the type used for the parameter."""
@@ -1722,7 +1725,7 @@ class FunctionDeclarationDict(TypedDict, total=False):
     parametersJsonSchema: Any
     """The wire name of `parameters_json_schema`."""
 
-    response: SchemaUnion
+    response: FunctionDeclarationResponseUnion
     """Describes the output from this function in JSON Schema format. Reflects the Open API 3.03
     Response Object. The Schema defines the type used for the response value of the function."""
 
@@ -2327,13 +2330,13 @@ class GenerationConfigDict(TypedDict, total=False):
     responseMimeType: str
     """The wire name of `response_mime_type`."""
 
-    response_schema: SchemaUnion
+    response_schema: GenerationConfigResponseSchemaUnion
     """Deprecated by the API. Output schema of the generated candidate text. Schemas must be a
     subset of the OpenAPI schema and can be objects, primitives or arrays. If set, a compatible
     `response_mime_type` must also be set. Compatible MIME types: `application/json`: Schema for
     JSON response. Refer to the JSON text generation guide for more details."""
 
-    responseSchema: SchemaUnion
+    responseSchema: GenerationConfigResponseSchemaUnion
     """The wire name of `response_schema`."""
 
     response_json_schema: Any

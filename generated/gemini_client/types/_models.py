@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._core._models import OpenEnum
+from ._bases import Accepts, NONE, ParsedT
 from .._core._models import BaseModel, Bytes, WireDuration, WireTimestamp
 from pydantic import Field
 from enum import Enum
@@ -23,6 +24,16 @@ from ._bases import (
     SchemaBase,
 )
 from typing import Any
+
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import datetime as _dt
+    from collections.abc import Mapping, Sequence
+
+    from ._dicts import *  # noqa: F403
+    from ._inputs import *  # noqa: F403
 
 
 class ActivityEnd(BaseModel):
@@ -459,7 +470,9 @@ class Environment(OpenEnum):
 class EnvironmentNetworkEgressAllowlist(BaseModel):
     """Network egress configuration for the environment."""
 
-    allowlist: list[EgressRule] | None = None
+    allowlist: Accepts[list[EgressRule] | None, "Sequence[EgressRule | EgressRuleDict] | None"] = (
+        NONE
+    )
     """List of allowed domains and their configurations."""
 
 
@@ -687,7 +700,9 @@ class FunctionResponsePart(BaseModel):
     identifying the type and subtype of the media if the `inline_data` field is filled with raw
     bytes."""
 
-    inline_data: FunctionResponseBlob | None = None
+    inline_data: Accepts[
+        FunctionResponseBlob | None, "FunctionResponseBlob | FunctionResponseBlobDict | None"
+    ] = NONE
     """Inline media bytes."""
 
 
@@ -771,7 +786,7 @@ class GeneratedVideo(BaseModel):
 class GeneratedVideoSample(BaseModel):
     """One generated video."""
 
-    video: GeneratedVideo | None = None
+    video: Accepts[GeneratedVideo | None, "GeneratedVideo | GeneratedVideoDict | None"] = NONE
     """The video."""
 
 
@@ -1145,7 +1160,10 @@ class InteractionContent(BaseModel):
     text: str | None = None
     """The text (text)."""
 
-    annotations: list[InteractionAnnotation] | None = None
+    annotations: Accepts[
+        list[InteractionAnnotation] | None,
+        "Sequence[InteractionAnnotation | InteractionAnnotationDict] | None",
+    ] = NONE
     """Citations and other notes on the text (text)."""
 
     data: Bytes | None = None
@@ -1187,10 +1205,15 @@ class InteractionDelta(BaseModel):
     text: str | None = None
     """More text (text)."""
 
-    annotations: list[InteractionAnnotation] | None = None
+    annotations: Accepts[
+        list[InteractionAnnotation] | None,
+        "Sequence[InteractionAnnotation | InteractionAnnotationDict] | None",
+    ] = NONE
     """Notes on the text (text_annotation_delta)."""
 
-    content: InteractionContent | None = None
+    content: Accepts[
+        InteractionContent | None, "InteractionContent | InteractionContentDict | None"
+    ] = NONE
     """More of a thought summary (thought_summary)."""
 
     signature: str | None = None
@@ -1340,7 +1363,7 @@ class InteractionModality(OpenEnum):
 class InteractionModalityTokens(BaseModel):
     """Tokens of one modality."""
 
-    modality: InteractionModality | None = None
+    modality: Accepts[InteractionModality | None, "InteractionModality | str | None"] = NONE
     """The modality."""
 
     tokens: int | None = None
@@ -1528,9 +1551,10 @@ class InteractionTool(BaseModel):
     headers: dict[str, str] | None = None
     """Headers sent to the server (mcp_server)."""
 
-    allowed_tools: list[InteractionAllowedTools] | None = Field(
-        default=None, validation_alias="allowed_tools", serialization_alias="allowed_tools"
-    )
+    allowed_tools: Accepts[
+        list[InteractionAllowedTools] | None,
+        "Sequence[InteractionAllowedTools | InteractionAllowedToolsDict] | None",
+    ] = Field(default=NONE, validation_alias="allowed_tools", serialization_alias="allowed_tools")
     """The server's tools the model may call (mcp_server)."""
 
     environment: str | None = None
@@ -1639,29 +1663,41 @@ class InteractionUsage(BaseModel):
     )
     """Input tokens of the first request."""
 
-    input_tokens_by_modality: list[InteractionModalityTokens] | None = Field(
-        default=None,
+    input_tokens_by_modality: Accepts[
+        list[InteractionModalityTokens] | None,
+        "Sequence[InteractionModalityTokens | InteractionModalityTokensDict] | None",
+    ] = Field(
+        default=NONE,
         validation_alias="input_tokens_by_modality",
         serialization_alias="input_tokens_by_modality",
     )
     """Input tokens per modality."""
 
-    output_tokens_by_modality: list[InteractionModalityTokens] | None = Field(
-        default=None,
+    output_tokens_by_modality: Accepts[
+        list[InteractionModalityTokens] | None,
+        "Sequence[InteractionModalityTokens | InteractionModalityTokensDict] | None",
+    ] = Field(
+        default=NONE,
         validation_alias="output_tokens_by_modality",
         serialization_alias="output_tokens_by_modality",
     )
     """Output tokens per modality."""
 
-    cached_tokens_by_modality: list[InteractionModalityTokens] | None = Field(
-        default=None,
+    cached_tokens_by_modality: Accepts[
+        list[InteractionModalityTokens] | None,
+        "Sequence[InteractionModalityTokens | InteractionModalityTokensDict] | None",
+    ] = Field(
+        default=NONE,
         validation_alias="cached_tokens_by_modality",
         serialization_alias="cached_tokens_by_modality",
     )
     """Cached tokens per modality."""
 
-    tool_use_tokens_by_modality: list[InteractionModalityTokens] | None = Field(
-        default=None,
+    tool_use_tokens_by_modality: Accepts[
+        list[InteractionModalityTokens] | None,
+        "Sequence[InteractionModalityTokens | InteractionModalityTokensDict] | None",
+    ] = Field(
+        default=NONE,
         validation_alias="tool_use_tokens_by_modality",
         serialization_alias="tool_use_tokens_by_modality",
     )
@@ -1693,11 +1729,11 @@ class Interval(BaseModel):
     the interval is empty (matches no time). When both start and end are unspecified, the
     interval matches any time."""
 
-    start_time: WireTimestamp | None = None
+    start_time: Accepts[WireTimestamp | None, "_dt.datetime | str | None"] = NONE
     """Inclusive start of the interval. If specified, a Timestamp matching this interval will have
     to be the same or after the start."""
 
-    end_time: WireTimestamp | None = None
+    end_time: Accepts[WireTimestamp | None, "_dt.datetime | str | None"] = NONE
     """Exclusive end of the interval. If specified, a Timestamp matching this interval will have to
     be before the end."""
 
@@ -1742,7 +1778,7 @@ class ListCorporaResponse(BaseModel):
     """Response from `ListCorpora` containing a paginated list of `Corpora`. The results are sorted
     by ascending `corpus.create_time`."""
 
-    corpora: list[Corpus] | None = None
+    corpora: Accepts[list[Corpus] | None, "Sequence[Corpus | CorpusDict] | None"] = NONE
     """The returned corpora."""
 
     next_page_token: str | None = None
@@ -1754,7 +1790,9 @@ class ListFileSearchStoresResponse(BaseModel):
     """Response from `ListFileSearchStores` containing a paginated list of `FileSearchStores`. The
     results are sorted by ascending `file_search_store.create_time`."""
 
-    file_search_stores: list[FileSearchStore] | None = None
+    file_search_stores: Accepts[
+        list[FileSearchStore] | None, "Sequence[FileSearchStore | FileSearchStoreDict] | None"
+    ] = NONE
     """The returned rag_stores."""
 
     next_page_token: str | None = None
@@ -1851,7 +1889,7 @@ class Modality(OpenEnum):
 class ModalityTokenCount(BaseModel):
     """Represents token counting info for a single modality."""
 
-    modality: MediaModality | None = None
+    modality: Accepts[MediaModality | None, "MediaModality | str | None"] = NONE
     """The modality associated with this token count."""
 
     token_count: int | None = None
@@ -1947,10 +1985,10 @@ class ModelStatus(BaseModel):
     """The status of the underlying model. This is used to indicate the stage of the underlying
     model and the retirement time if applicable."""
 
-    model_stage: ModelStage | None = None
+    model_stage: Accepts[ModelStage | None, "ModelStage | str | None"] = NONE
     """The stage of the underlying model."""
 
-    retirement_time: WireTimestamp | None = None
+    retirement_time: Accepts[WireTimestamp | None, "_dt.datetime | str | None"] = NONE
     """The time at which the model will be retired."""
 
     message: str | None = None
@@ -1987,7 +2025,7 @@ class Outcome(OpenEnum):
 class PartMediaResolution(BaseModel):
     """Media resolution for tokenization."""
 
-    level: MediaResolutionLevel | None = None
+    level: Accepts[MediaResolutionLevel | None, "MediaResolutionLevel | str | None"] = NONE
     """The tokenization quality used for given media. for Gemini API support ."""
 
 
@@ -2088,7 +2126,7 @@ class RegisterFilesRequest(RequestModel):
 class RetrievalConfig(BaseModel):
     """Retrieval config."""
 
-    lat_lng: LatLng | None = None
+    lat_lng: Accepts[LatLng | None, "LatLng | LatLngDict | None"] = NONE
     """The location of the user."""
 
     language_code: str | None = None
@@ -2141,10 +2179,10 @@ class SafetyRating(BaseModel):
     safety across a number of harm categories and the probability of the harm classification is
     included here."""
 
-    category: HarmCategory | None = None
+    category: Accepts[HarmCategory | None, "HarmCategory | str | None"] = NONE
     """The category for this rating."""
 
-    probability: HarmProbability | None = None
+    probability: Accepts[HarmProbability | None, "HarmProbability | str | None"] = NONE
     """The probability of harm for this content."""
 
     blocked: bool | None = None
@@ -2155,10 +2193,10 @@ class SafetySetting(BaseModel):
     """Safety setting, affecting the safety-blocking behavior. Passing a safety setting for a
     category changes the allowed probability that content is blocked."""
 
-    category: HarmCategory | None = None
+    category: Accepts[HarmCategory | None, "HarmCategory | str | None"] = NONE
     """The category for this setting."""
 
-    threshold: HarmBlockThreshold | None = None
+    threshold: Accepts[HarmBlockThreshold | None, "HarmBlockThreshold | str | None"] = NONE
     """Controls the probability threshold at which harm is blocked."""
 
 
@@ -2315,10 +2353,10 @@ class StreamableHttpTransport(BaseModel):
     headers: dict[str, str] | None = None
     """Optional: Fields for authentication headers, timeouts, etc., if needed."""
 
-    timeout: WireDuration | None = None
+    timeout: Accepts[WireDuration | None, "_dt.timedelta | float | str | None"] = NONE
     """HTTP timeout for regular operations."""
 
-    sse_read_timeout: WireDuration | None = None
+    sse_read_timeout: Accepts[WireDuration | None, "_dt.timedelta | float | str | None"] = NONE
     """Timeout for SSE read operations."""
 
     terminate_on_close: bool | None = None
@@ -2423,7 +2461,10 @@ class ToolType(OpenEnum):
 class TopCandidates(BaseModel):
     """Candidates with top log probabilities at each decoding step."""
 
-    candidates: list[LogprobsResultCandidate] | None = None
+    candidates: Accepts[
+        list[LogprobsResultCandidate] | None,
+        "Sequence[LogprobsResultCandidate | LogprobsResultCandidateDict] | None",
+    ] = NONE
     """Sorted by log probability in descending order."""
 
 
@@ -2491,7 +2532,9 @@ class TuningExample(BaseModel):
 class TuningExamples(BaseModel):
     """A set of tuning examples. Can be training or validation data."""
 
-    examples: list[TuningExample] | None = None
+    examples: Accepts[
+        list[TuningExample] | None, "Sequence[TuningExample | TuningExampleDict] | None"
+    ] = NONE
     """The examples. Example input can be for text or discuss, but all examples in a set must be of
     the same type."""
 
@@ -2637,7 +2680,7 @@ class UsageMetadata(BaseModel):
 class VideoFileMetadata(BaseModel):
     """Metadata for a video `File`."""
 
-    video_duration: WireDuration | None = None
+    video_duration: Accepts[WireDuration | None, "_dt.timedelta | float | str | None"] = NONE
     """Duration of the video."""
 
 
@@ -2645,10 +2688,10 @@ class VideoMetadata(BaseModel):
     """Deprecated: Use `GenerateContentRequest.processing_options` instead. Metadata describes the
     input video content."""
 
-    start_offset: WireDuration | None = None
+    start_offset: Accepts[WireDuration | None, "_dt.timedelta | float | str | None"] = NONE
     """The start offset of the video."""
 
-    end_offset: WireDuration | None = None
+    end_offset: Accepts[WireDuration | None, "_dt.timedelta | float | str | None"] = NONE
     """The end offset of the video."""
 
     fps: float | None = None
@@ -2659,7 +2702,9 @@ class VideoMetadata(BaseModel):
 class VoiceConfig(BaseModel):
     """The configuration for the voice to use."""
 
-    prebuilt_voice_config: PrebuiltVoiceConfig | None = None
+    prebuilt_voice_config: Accepts[
+        PrebuiltVoiceConfig | None, "PrebuiltVoiceConfig | PrebuiltVoiceConfigDict | None"
+    ] = NONE
     """The configuration for the prebuilt voice to use."""
 
 
@@ -2695,20 +2740,26 @@ class WhiteSpaceConfig(BaseModel):
 class AttributionSourceId(BaseModel):
     """Identifier for the source contributing to this attribution."""
 
-    grounding_passage: GroundingPassageId | None = None
+    grounding_passage: Accepts[
+        GroundingPassageId | None, "GroundingPassageId | GroundingPassageIdDict | None"
+    ] = NONE
     """Identifier for an inline passage."""
 
-    semantic_retriever_chunk: SemanticRetrieverChunk | None = None
+    semantic_retriever_chunk: Accepts[
+        SemanticRetrieverChunk | None, "SemanticRetrieverChunk | SemanticRetrieverChunkDict | None"
+    ] = NONE
     """Identifier for a `Chunk` fetched via Semantic Retriever."""
 
 
 class AudioResponseFormat(BaseModel):
     """Configuration for audio output format."""
 
-    mime_type: AudioResponseFormatMimeType | None = None
+    mime_type: Accepts[
+        AudioResponseFormatMimeType | None, "AudioResponseFormatMimeType | str | None"
+    ] = NONE
     """The MIME type of the audio output."""
 
-    delivery: Delivery | None = None
+    delivery: Accepts[Delivery | None, "Delivery | str | None"] = NONE
     """The delivery mode for the audio output."""
 
     sample_rate: int | None = None
@@ -2734,8 +2785,8 @@ class AudioTranscriptionConfig(BaseModel):
     diarization: bool | None = None
     """Configures speaker diarization."""
 
-    language_auto: LanguageAuto | None = Field(
-        default=None, deprecated="language_auto is deprecated by the API"
+    language_auto: Accepts[LanguageAuto | None, "LanguageAuto | LanguageAutoDict | None"] = Field(
+        default=NONE, deprecated="language_auto is deprecated by the API"
     )
     """The model will detect the language automatically."""
 
@@ -2743,8 +2794,8 @@ class AudioTranscriptionConfig(BaseModel):
     """BCP-47 language codes providing hints about the languages present in the audio. If omitted or
     empty, defaults to automatic language detection."""
 
-    language_hints: LanguageHints | None = Field(
-        default=None, deprecated="language_hints is deprecated by the API"
+    language_hints: Accepts[LanguageHints | None, "LanguageHints | LanguageHintsDict | None"] = (
+        Field(default=NONE, deprecated="language_hints is deprecated by the API")
     )
     """Specifies one or more languages in the audio."""
 
@@ -2758,13 +2809,15 @@ class AutomaticActivityDetection(BaseModel):
     disabled: bool | None = None
     """If true, the client sends activityStart and activityEnd itself."""
 
-    start_of_speech_sensitivity: StartSensitivity | None = None
+    start_of_speech_sensitivity: Accepts[
+        StartSensitivity | None, "StartSensitivity | str | None"
+    ] = NONE
     """How likely speech is detected to have started."""
 
     prefix_padding_ms: int | None = None
     """Milliseconds of detected speech required before start of speech is committed."""
 
-    end_of_speech_sensitivity: EndSensitivity | None = None
+    end_of_speech_sensitivity: Accepts[EndSensitivity | None, "EndSensitivity | str | None"] = NONE
     """How likely detected speech is considered ended."""
 
     silence_duration_ms: int | None = None
@@ -2774,24 +2827,24 @@ class AutomaticActivityDetection(BaseModel):
 class BidiGenerateContentRealtimeInput(BaseModel):
     """User input sent in real time; exactly one field is set per message."""
 
-    media_chunks: list[Blob] | None = Field(
-        default=None, deprecated="media_chunks is deprecated by the API"
+    media_chunks: Accepts[list[Blob] | None, "Sequence[Blob | BlobDict] | None"] = Field(
+        default=NONE, deprecated="media_chunks is deprecated by the API"
     )
     """Inlined media; use audio, video or text instead."""
 
-    audio: Blob | None = None
+    audio: Accepts[Blob | None, "Blob | BlobDict | None"] = NONE
     """A chunk of the realtime audio stream (e.g. audio/pcm;rate=16000)."""
 
-    video: Blob | None = None
+    video: Accepts[Blob | None, "Blob | BlobDict | None"] = NONE
     """A frame of the realtime video stream (e.g. image/jpeg)."""
 
     text: str | None = None
     """A piece of the realtime text stream."""
 
-    activity_start: ActivityStart | None = None
+    activity_start: Accepts[ActivityStart | None, "ActivityStart | ActivityStartDict | None"] = NONE
     """Marks the start of user activity (only when automatic activity detection is off)."""
 
-    activity_end: ActivityEnd | None = None
+    activity_end: Accepts[ActivityEnd | None, "ActivityEnd | ActivityEndDict | None"] = NONE
     """Marks the end of user activity (only when automatic activity detection is off)."""
 
     audio_stream_end: bool | None = None
@@ -2809,14 +2862,18 @@ class ChunkingConfig(BaseModel):
     """Parameters for telling the service how to chunk the file. inspired by
     google3/cloud/ai/platform/extension/lib/retrieval/config/chunker_config.proto"""
 
-    white_space_config: WhiteSpaceConfig | None = None
+    white_space_config: Accepts[
+        WhiteSpaceConfig | None, "WhiteSpaceConfig | WhiteSpaceConfigDict | None"
+    ] = NONE
     """White space chunking configuration."""
 
 
 class CitationMetadata(BaseModel):
     """A collection of source attributions for a piece of content."""
 
-    citation_sources: list[CitationSource] | None = None
+    citation_sources: Accepts[
+        list[CitationSource] | None, "Sequence[CitationSource | CitationSourceDict] | None"
+    ] = NONE
     """Citations to sources for a specific response."""
 
 
@@ -2828,7 +2885,7 @@ class CodeExecutionResult(BaseModel):
     """The identifier of the `ExecutableCode` part this result is for. Only populated if the
     corresponding `ExecutableCode` has an id."""
 
-    outcome: Outcome | None = None
+    outcome: Accepts[Outcome | None, "Outcome | str | None"] = NONE
     """Outcome of the code execution."""
 
     output: str | None = None
@@ -2838,7 +2895,7 @@ class CodeExecutionResult(BaseModel):
 class ComputerUse(BaseModel):
     """Computer Use tool type."""
 
-    environment: Environment | None = None
+    environment: Accepts[Environment | None, "Environment | str | None"] = NONE
     """The environment being operated."""
 
     excluded_predefined_functions: list[str] | None = None
@@ -2847,7 +2904,9 @@ class ComputerUse(BaseModel):
     a more restricted / different action space. 2. Improving the definitions / instructions of
     predefined functions."""
 
-    disabled_safety_policies: list[DisabledSafetyPolicies] | None = None
+    disabled_safety_policies: Accepts[
+        list[DisabledSafetyPolicies] | None, "Sequence[DisabledSafetyPolicies | str] | None"
+    ] = NONE
     """Disabled safety policies for computer use."""
 
     enable_prompt_injection_detection: bool | None = None
@@ -2863,14 +2922,14 @@ class Condition(BaseModel):
     numeric_value: float | None = None
     """The numeric value to filter the metadata on."""
 
-    operation: ConditionOperation | None = None
+    operation: Accepts[ConditionOperation | None, "ConditionOperation | str | None"] = NONE
     """Operator applied to the given key-value pair to trigger the condition."""
 
 
 class ContextWindowCompressionConfig(BaseModel):
     """Enables context window compression."""
 
-    sliding_window: SlidingWindow | None = None
+    sliding_window: Accepts[SlidingWindow | None, "SlidingWindow | SlidingWindowDict | None"] = NONE
     """A sliding-window mechanism."""
 
     trigger_tokens: int | None = None
@@ -2912,11 +2971,16 @@ class CreateInteractionRequest(RequestModel):
     )
     """System instruction for the interaction."""
 
-    tools: list[InteractionTool] | None = None
+    tools: Accepts[
+        list[InteractionTool] | None, "Sequence[InteractionTool | InteractionToolDict] | None"
+    ] = NONE
     """Tools the model may call."""
 
-    generation_config: InteractionGenerationConfig | None = Field(
-        default=None, validation_alias="generation_config", serialization_alias="generation_config"
+    generation_config: Accepts[
+        InteractionGenerationConfig | None,
+        "InteractionGenerationConfig | InteractionGenerationConfigDict | None",
+    ] = Field(
+        default=NONE, validation_alias="generation_config", serialization_alias="generation_config"
     )
     """Sampling and output settings for a model interaction (not with `agent`)."""
 
@@ -2968,32 +3032,38 @@ class CreateInteractionRequest(RequestModel):
     )
     """MIME type of the response; required with `response_format`."""
 
-    response_modalities: list[InteractionModality] | None = Field(
-        default=None,
+    response_modalities: Accepts[
+        list[InteractionModality] | None, "Sequence[InteractionModality | str] | None"
+    ] = Field(
+        default=NONE,
         validation_alias="response_modalities",
         serialization_alias="response_modalities",
     )
     """The kinds of output asked for."""
 
-    safety_settings: list[InteractionSafetySetting] | None = Field(
-        default=None, validation_alias="safety_settings", serialization_alias="safety_settings"
+    safety_settings: Accepts[
+        list[InteractionSafetySetting] | None,
+        "Sequence[InteractionSafetySetting | InteractionSafetySettingDict] | None",
+    ] = Field(
+        default=NONE, validation_alias="safety_settings", serialization_alias="safety_settings"
     )
     """Safety settings for the interaction."""
 
-    service_tier: InteractionServiceTier | None = Field(
-        default=None, validation_alias="service_tier", serialization_alias="service_tier"
+    service_tier: Accepts[InteractionServiceTier | None, "InteractionServiceTier | str | None"] = (
+        Field(default=NONE, validation_alias="service_tier", serialization_alias="service_tier")
     )
     """The service tier the request runs in."""
 
-    webhook_config: InteractionWebhookConfig | None = Field(
-        default=None, validation_alias="webhook_config", serialization_alias="webhook_config"
-    )
+    webhook_config: Accepts[
+        InteractionWebhookConfig | None,
+        "InteractionWebhookConfig | InteractionWebhookConfigDict | None",
+    ] = Field(default=NONE, validation_alias="webhook_config", serialization_alias="webhook_config")
     """Webhooks told about the interaction's events."""
 
 
 class CustomLongRunningOperation(BaseModel):
 
-    error: Status | None = None
+    error: Accepts[Status | None, "Status | StatusDict | None"] = NONE
     """The error result of the operation in case of failure or cancellation."""
 
     response: dict[str, Any] | None = None
@@ -3026,7 +3096,7 @@ class CustomMetadata(BaseModel):
     string_value: str | None = None
     """The string value of the metadata to store."""
 
-    string_list_value: StringList | None = None
+    string_list_value: Accepts[StringList | None, "StringList | StringListDict | None"] = NONE
     """The StringList value of the metadata to store."""
 
     numeric_value: float | None = None
@@ -3039,7 +3109,7 @@ class CustomMetadata(BaseModel):
 class Dataset(BaseModel):
     """Dataset for training or validation."""
 
-    examples: TuningExamples | None = None
+    examples: Accepts[TuningExamples | None, "TuningExamples | TuningExamplesDict | None"] = NONE
     """Inline examples with simple input/output text."""
 
 
@@ -3057,7 +3127,9 @@ class Document(BaseModel):
     """The human-readable display name for the `Document`. The display name must be no more than 512
     characters in length, including spaces. Example: \"Semantic Retriever Documentation\""""
 
-    custom_metadata: list[CustomMetadata] | None = None
+    custom_metadata: Accepts[
+        list[CustomMetadata] | None, "Sequence[CustomMetadata | CustomMetadataDict] | None"
+    ] = NONE
     """User provided custom metadata stored as key-value pairs used for querying. A `Document` can
     have a maximum of 20 `CustomMetadata`."""
 
@@ -3080,7 +3152,9 @@ class Document(BaseModel):
 class DynamicRetrievalConfig(BaseModel):
     """Describes the options to customize dynamic retrieval."""
 
-    mode: DynamicRetrievalConfigMode | None = None
+    mode: Accepts[DynamicRetrievalConfigMode | None, "DynamicRetrievalConfigMode | str | None"] = (
+        NONE
+    )
     """The mode of the predictor to be used in dynamic retrieval."""
 
     dynamic_threshold: float | None = None
@@ -3093,7 +3167,7 @@ class EmbedContentConfig(BaseModel):
     title: str | None = None
     """The title for the text."""
 
-    task_type: TaskType | None = None
+    task_type: Accepts[TaskType | None, "TaskType | str | None"] = NONE
     """The task type of the embedding."""
 
     auto_truncate: bool | None = None
@@ -3130,7 +3204,7 @@ class ExecutableCode(BaseModel):
     """Unique identifier of the `ExecutableCode` part. The server returns the `CodeExecutionResult`
     with the matching `id`."""
 
-    language: Language | None = None
+    language: Accepts[Language | None, "Language | str | None"] = NONE
     """Programming language of the `code`."""
 
     code: str | None = None
@@ -3181,7 +3255,7 @@ class File(BaseModel):
     state: FileState | None = None
     """Processing state of the File."""
 
-    source: Source | None = None
+    source: Accepts[Source | None, "Source | str | None"] = NONE
     """Source of the File."""
 
     error: Status | None = None
@@ -3191,7 +3265,7 @@ class File(BaseModel):
 class FunctionCallingConfig(BaseModel):
     """Configuration for specifying function calling behavior."""
 
-    mode: FunctionCallingConfigMode | None = None
+    mode: Accepts[FunctionCallingConfigMode | None, "FunctionCallingConfigMode | str | None"] = NONE
     """Specifies the mode in which function calling should execute. If unspecified, the default
     value will be set to AUTO."""
 
@@ -3225,7 +3299,10 @@ class FunctionResponse(BaseModel):
     holding the multimedia. See
     https://ai.google.dev/gemini-api/docs/function-calling#multimodal."""
 
-    parts: list[FunctionResponsePart] | None = None
+    parts: Accepts[
+        list[FunctionResponsePart] | None,
+        "Sequence[FunctionResponsePart | FunctionResponsePartDict] | None",
+    ] = NONE
     """Ordered `Parts` that constitute a function response. Parts may have different IANA MIME
     types."""
 
@@ -3237,7 +3314,9 @@ class FunctionResponse(BaseModel):
     This may still trigger the model generation. To avoid triggering the generation and finish
     the function call, additionally set `scheduling` to `SILENT`."""
 
-    scheduling: FunctionResponseScheduling | None = None
+    scheduling: Accepts[
+        FunctionResponseScheduling | None, "FunctionResponseScheduling | str | None"
+    ] = NONE
     """Specifies how the response should be scheduled in the conversation. Only applicable to
     NON_BLOCKING function calls, is ignored otherwise. Defaults to WHEN_IDLE."""
 
@@ -3251,7 +3330,7 @@ class GenerateImagesParameters(BaseModel):
     aspect_ratio: str | None = None
     """Aspect ratio of the images: \"1:1\", \"3:4\", \"4:3\", \"9:16\" or \"16:9\"."""
 
-    person_generation: PersonGeneration | None = None
+    person_generation: Accepts[PersonGeneration | None, "PersonGeneration | str | None"] = NONE
     """Whether the model may generate people."""
 
     negative_prompt: str | None = None
@@ -3284,14 +3363,19 @@ class GenerateImagesParameters(BaseModel):
     add_watermark: bool | None = None
     """Whether to add an invisible SynthID watermark."""
 
-    output_options: ImageOutputOptions | None = None
+    output_options: Accepts[
+        ImageOutputOptions | None, "ImageOutputOptions | ImageOutputOptionsDict | None"
+    ] = NONE
     """Encoding of the images."""
 
 
 class GenerateVideoResult(BaseModel):
     """The generated videos and what was filtered."""
 
-    generated_samples: list[GeneratedVideoSample] | None = None
+    generated_samples: Accepts[
+        list[GeneratedVideoSample] | None,
+        "Sequence[GeneratedVideoSample | GeneratedVideoSampleDict] | None",
+    ] = NONE
     """One entry per video."""
 
     rai_media_filtered_count: int | None = None
@@ -3307,10 +3391,10 @@ class GenerateVideosInstance(BaseModel):
     prompt: str | None = None
     """The text prompt for the video."""
 
-    image: PredictImage | None = None
+    image: Accepts[PredictImage | None, "PredictImage | PredictImageDict | None"] = NONE
     """An image to start the video from."""
 
-    last_frame: PredictImage | None = None
+    last_frame: Accepts[PredictImage | None, "PredictImage | PredictImageDict | None"] = NONE
     """An image to end the video on."""
 
 
@@ -3323,7 +3407,7 @@ class GenerateVideosParameters(BaseModel):
     negative_prompt: str | None = None
     """What to keep out of the video."""
 
-    person_generation: PersonGeneration | None = None
+    person_generation: Accepts[PersonGeneration | None, "PersonGeneration | str | None"] = NONE
     """Whether the model may generate people."""
 
     sample_count: int | None = None
@@ -3348,7 +3432,9 @@ class GenerateVideosParameters(BaseModel):
 class GenerateVideosResponse(BaseModel):
     """The finished `response` of a Veo operation."""
 
-    generate_video_response: GenerateVideoResult | None = None
+    generate_video_response: Accepts[
+        GenerateVideoResult | None, "GenerateVideoResult | GenerateVideoResultDict | None"
+    ] = NONE
     """The generated videos."""
 
 
@@ -3364,7 +3450,7 @@ class GeneratedFile(BaseModel):
     state: GeneratedFileState | None = None
     """The state of the GeneratedFile."""
 
-    error: Status | None = None
+    error: Accepts[Status | None, "Status | StatusDict | None"] = NONE
     """Error details if the GeneratedFile ends up in the STATE_FAILED state."""
 
 
@@ -3380,7 +3466,9 @@ class GeneratedImagePrediction(BaseModel):
     rai_filtered_reason: str | None = None
     """Why the image was filtered out, when it was."""
 
-    safety_attributes: ImageSafetyAttributes | None = None
+    safety_attributes: Accepts[
+        ImageSafetyAttributes | None, "ImageSafetyAttributes | ImageSafetyAttributesDict | None"
+    ] = NONE
     """Safety scores of the image."""
 
     prompt: str | None = None
@@ -3390,7 +3478,9 @@ class GeneratedImagePrediction(BaseModel):
 class GoogleSearchRetrieval(BaseModel):
     """Tool to retrieve public web data for grounding, powered by Google."""
 
-    dynamic_retrieval_config: DynamicRetrievalConfig | None = None
+    dynamic_retrieval_config: Accepts[
+        DynamicRetrievalConfig | None, "DynamicRetrievalConfig | DynamicRetrievalConfigDict | None"
+    ] = NONE
     """Specifies the dynamic retrieval configuration for the given source."""
 
 
@@ -3400,7 +3490,10 @@ class GroundingChunkCustomMetadata(BaseModel):
     string_value: str | None = None
     """The string value of the metadata."""
 
-    string_list_value: GroundingChunkStringList | None = None
+    string_list_value: Accepts[
+        GroundingChunkStringList | None,
+        "GroundingChunkStringList | GroundingChunkStringListDict | None",
+    ] = NONE
     """A list of string values for the metadata."""
 
     numeric_value: float | None = None
@@ -3414,7 +3507,7 @@ class GroundingChunkCustomMetadata(BaseModel):
 class GroundingSupport(BaseModel):
     """Grounding support."""
 
-    segment: Segment | None = None
+    segment: Accepts[Segment | None, "Segment | SegmentDict | None"] = NONE
     """Segment of the content this support belongs to."""
 
     grounding_chunk_indices: list[int] | None = None
@@ -3437,16 +3530,18 @@ class GroundingSupport(BaseModel):
 class ImageResponseFormat(BaseModel):
     """Configuration for image output format."""
 
-    mime_type: ImageResponseFormatMimeType | None = None
+    mime_type: Accepts[
+        ImageResponseFormatMimeType | None, "ImageResponseFormatMimeType | str | None"
+    ] = NONE
     """The MIME type of the image output."""
 
-    delivery: Delivery | None = None
+    delivery: Accepts[Delivery | None, "Delivery | str | None"] = NONE
     """The delivery mode for the image output."""
 
-    aspect_ratio: AspectRatio | None = None
+    aspect_ratio: Accepts[AspectRatio | None, "AspectRatio | str | None"] = NONE
     """The aspect ratio for the image output."""
 
-    image_size: ImageSize | None = None
+    image_size: Accepts[ImageSize | None, "ImageSize | str | None"] = NONE
     """The size of the image output."""
 
 
@@ -3456,10 +3551,14 @@ class ImportFileRequest(RequestModel):
     file_name: str | None = None
     """The name of the `File` to import. Example: `files/abc-123`"""
 
-    custom_metadata: list[CustomMetadata] | None = None
+    custom_metadata: Accepts[
+        list[CustomMetadata] | None, "Sequence[CustomMetadata | CustomMetadataDict] | None"
+    ] = NONE
     """Custom metadata to be associated with the file."""
 
-    chunking_config: ChunkingConfig | None = None
+    chunking_config: Accepts[
+        ChunkingConfig | None, "ChunkingConfig | ChunkingConfigDict | None"
+    ] = NONE
     """Config for telling the service how to chunk the file. If not provided, the service will use
     default parameters."""
 
@@ -3468,19 +3567,23 @@ class InputFeedback(BaseModel):
     """Feedback related to the input data used to answer the question, as opposed to the
     model-generated response to the question."""
 
-    block_reason: InputFeedbackBlockReason | None = None
+    block_reason: Accepts[
+        InputFeedbackBlockReason | None, "InputFeedbackBlockReason | str | None"
+    ] = NONE
     """If set, the input was blocked and no candidates are returned. Rephrase the input."""
 
-    safety_ratings: list[SafetyRating] | None = None
+    safety_ratings: Accepts[
+        list[SafetyRating] | None, "Sequence[SafetyRating | SafetyRatingDict] | None"
+    ] = NONE
     """Ratings for safety of the input. There is at most one rating per category."""
 
 
 class InteractionDeltaMetadata(BaseModel):
     """Running totals sent with a streamed step piece."""
 
-    total_usage: InteractionUsage | None = Field(
-        default=None, validation_alias="total_usage", serialization_alias="total_usage"
-    )
+    total_usage: Accepts[
+        InteractionUsage | None, "InteractionUsage | InteractionUsageDict | None"
+    ] = Field(default=NONE, validation_alias="total_usage", serialization_alias="total_usage")
     """Token usage so far."""
 
 
@@ -3488,16 +3591,22 @@ class InteractionStep(BaseModel):
     """One step of an interaction, told by `type` (user_input, model_output, thought, function_call,
     function_result, ...)."""
 
-    type: InteractionStepType | None = None
+    type: Accepts[InteractionStepType | None, "InteractionStepType | str | None"] = NONE
     """The kind of step."""
 
-    content: list[InteractionContent] | None = None
+    content: Accepts[
+        list[InteractionContent] | None,
+        "Sequence[InteractionContent | InteractionContentDict] | None",
+    ] = NONE
     """The contents (user_input, model_output)."""
 
     error: dict[str, Any] | None = None
     """Why the output failed, a google.rpc.Status (model_output)."""
 
-    summary: list[InteractionContent] | None = None
+    summary: Accepts[
+        list[InteractionContent] | None,
+        "Sequence[InteractionContent | InteractionContentDict] | None",
+    ] = NONE
     """A summary of the thought (thought)."""
 
     signature: str | None = None
@@ -3545,7 +3654,7 @@ class ListDocumentsResponse(BaseModel):
     """Response from `ListDocuments` containing a paginated list of `Document`s. The `Document`s are
     sorted by ascending `document.create_time`."""
 
-    documents: list[Document] | None = None
+    documents: Accepts[list[Document] | None, "Sequence[Document | DocumentDict] | None"] = NONE
     """The returned `Document`s."""
 
     next_page_token: str | None = None
@@ -3556,7 +3665,7 @@ class ListDocumentsResponse(BaseModel):
 class ListFilesResponse(BaseModel):
     """Response for `ListFiles`."""
 
-    files: list[File] | None = None
+    files: Accepts[list[File] | None, "Sequence[File | FileDict] | None"] = NONE
     """The list of `File`s."""
 
     next_page_token: str | None = None
@@ -3566,7 +3675,9 @@ class ListFilesResponse(BaseModel):
 class ListGeneratedFilesResponse(BaseModel):
     """Response for `ListGeneratedFiles`."""
 
-    generated_files: list[GeneratedFile] | None = None
+    generated_files: Accepts[
+        list[GeneratedFile] | None, "Sequence[GeneratedFile | GeneratedFileDict] | None"
+    ] = NONE
     """The list of `GeneratedFile`s."""
 
     next_page_token: str | None = None
@@ -3576,7 +3687,7 @@ class ListGeneratedFilesResponse(BaseModel):
 class ListModelsResponse(BaseModel):
     """Response from `ListModel` containing a paginated list of Models."""
 
-    models: list[Model] | None = None
+    models: Accepts[list[Model] | None, "Sequence[Model | ModelDict] | None"] = NONE
     """The returned Models."""
 
     next_page_token: str | None = None
@@ -3624,10 +3735,15 @@ class LogprobsResult(BaseModel):
     log_probability_sum: float | None = None
     """Sum of log probabilities for all tokens."""
 
-    top_candidates: list[TopCandidates] | None = None
+    top_candidates: Accepts[
+        list[TopCandidates] | None, "Sequence[TopCandidates | TopCandidatesDict] | None"
+    ] = NONE
     """Length = total number of decoding steps."""
 
-    chosen_candidates: list[LogprobsResultCandidate] | None = None
+    chosen_candidates: Accepts[
+        list[LogprobsResultCandidate] | None,
+        "Sequence[LogprobsResultCandidate | LogprobsResultCandidateDict] | None",
+    ] = NONE
     """Length = total number of decoding steps. The chosen candidates may or may not be in
     top_candidates."""
 
@@ -3636,7 +3752,10 @@ class McpServer(BaseModel):
     """A MCPServer is a server that can be called by the model to perform actions. It is a server
     that implements the MCP protocol. Next ID: 6"""
 
-    streamable_http_transport: StreamableHttpTransport | None = None
+    streamable_http_transport: Accepts[
+        StreamableHttpTransport | None,
+        "StreamableHttpTransport | StreamableHttpTransportDict | None",
+    ] = NONE
     """A transport that can stream HTTP requests and responses."""
 
     name: str | None = None
@@ -3652,7 +3771,7 @@ class MetadataFilter(BaseModel):
     key: str | None = None
     """The key of the metadata to filter on."""
 
-    conditions: list[Condition] | None = None
+    conditions: Accepts[list[Condition] | None, "Sequence[Condition | ConditionDict] | None"] = NONE
     """The `Condition`s for the given key that will trigger this filter. Multiple `Condition`s are
     joined by logical ORs."""
 
@@ -3675,7 +3794,7 @@ class Operation(BaseModel):
     """If the value is `false`, it means the operation is still in progress. If `true`, the
     operation is completed, and either `error` or `response` is available."""
 
-    error: Status | None = None
+    error: Accepts[Status | None, "Status | StatusDict | None"] = NONE
     """The error result of the operation in case of failure or cancellation."""
 
     response: dict[str, Any] | None = None
@@ -3702,14 +3821,14 @@ class Permission(RequestModel):
     tunedModels/{tuned_model}/permissions/{permission} corpora/{corpus}/permissions/{permission}
     Output only."""
 
-    grantee_type: GranteeType | None = None
+    grantee_type: Accepts[GranteeType | None, "GranteeType | str | None"] = NONE
     """The type of the grantee."""
 
     email_address: str | None = None
     """The email address of the user of group which this permission refers. Field is not set when
     permission's grantee type is EVERYONE."""
 
-    role: Role | None = None
+    role: Accepts[Role | None, "Role | str | None"] = NONE
     """The role granted by this permission."""
 
 
@@ -3720,7 +3839,9 @@ class PlaceAnswerSources(BaseModel):
     (e.g: \"does Bar Foo have Wifi\" or \"is Foo Bar wheelchair accessible?\"). Currently we only
     support review snippets as sources."""
 
-    review_snippets: list[ReviewSnippet] | None = None
+    review_snippets: Accepts[
+        list[ReviewSnippet] | None, "Sequence[ReviewSnippet | ReviewSnippetDict] | None"
+    ] = NONE
     """Snippets of reviews that are used to generate answers about the features of a given place in
     Google Maps."""
 
@@ -3728,30 +3849,37 @@ class PlaceAnswerSources(BaseModel):
 class PromptFeedback(BaseModel):
     """A set of the feedback metadata the prompt specified in `GenerateContentRequest.content`."""
 
-    block_reason: PromptFeedbackBlockReason | None = None
+    block_reason: Accepts[
+        PromptFeedbackBlockReason | None, "PromptFeedbackBlockReason | str | None"
+    ] = NONE
     """If set, the prompt was blocked and no candidates are returned. Rephrase the prompt."""
 
-    safety_ratings: list[SafetyRating] | None = None
+    safety_ratings: Accepts[
+        list[SafetyRating] | None, "Sequence[SafetyRating | SafetyRatingDict] | None"
+    ] = NONE
     """Ratings for safety of the prompt. There is at most one rating per category."""
 
 
 class RealtimeInputConfig(BaseModel):
     """How the server handles realtime input."""
 
-    automatic_activity_detection: AutomaticActivityDetection | None = None
+    automatic_activity_detection: Accepts[
+        AutomaticActivityDetection | None,
+        "AutomaticActivityDetection | AutomaticActivityDetectionDict | None",
+    ] = NONE
     """Configures automatic detection of activity (voice activity detection)."""
 
-    activity_handling: ActivityHandling | None = None
+    activity_handling: Accepts[ActivityHandling | None, "ActivityHandling | str | None"] = NONE
     """What user activity does while the model speaks."""
 
-    turn_coverage: TurnCoverage | None = None
+    turn_coverage: Accepts[TurnCoverage | None, "TurnCoverage | str | None"] = NONE
     """Which input is included in the user's turn."""
 
 
 class RegisterFilesResponse(BaseModel):
     """Response for `RegisterFiles`."""
 
-    files: list[File] | None = None
+    files: Accepts[list[File] | None, "Sequence[File | FileDict] | None"] = NONE
     """The registered files to be used when calling GenerateContent."""
 
 
@@ -3770,7 +3898,10 @@ class RetrievedContext(BaseModel):
     file_search_store: str | None = None
     """Name of the `FileSearchStore` containing the document. Example: `fileSearchStores/123`"""
 
-    custom_metadata: list[GroundingChunkCustomMetadata] | None = None
+    custom_metadata: Accepts[
+        list[GroundingChunkCustomMetadata] | None,
+        "Sequence[GroundingChunkCustomMetadata | GroundingChunkCustomMetadataDict] | None",
+    ] = NONE
     """User-provided metadata about the retrieved context."""
 
     page_number: int | None = None
@@ -3786,7 +3917,7 @@ class Schema(SchemaBase):
     objects, but also primitives and arrays. Represents a select subset of an OpenAPI 3.0 schema
     object."""
 
-    type: Type | None = None
+    type: Accepts[Type | None, "Type | str | None"] = NONE
     """Data type."""
 
     format: str | None = None
@@ -3807,7 +3938,7 @@ class Schema(SchemaBase):
     """Possible values of the element of Type.STRING with enum format. For example we can define an
     Enum Direction as : {type:STRING, format:enum, enum:[\"EAST\", NORTH\", \"SOUTH\", \"WEST\"]}"""
 
-    items: Schema | None = None
+    items: Accepts[Schema | None, "Schema | SchemaDict | None"] = NONE
     """Schema of the elements of Type.ARRAY."""
 
     max_items: int | None = None
@@ -3816,7 +3947,7 @@ class Schema(SchemaBase):
     min_items: int | None = None
     """Minimum number of the elements for Type.ARRAY."""
 
-    properties: dict[str, Schema] | None = None
+    properties: Accepts[dict[str, Schema] | None, "Mapping[str, Schema | SchemaDict] | None"] = NONE
     """Properties of Type.OBJECT."""
 
     required: list[str] | None = None
@@ -3846,7 +3977,7 @@ class Schema(SchemaBase):
     example: Any | None = None
     """Example of the object. Will only populated when the object is the root."""
 
-    any_of: list[Schema] | None = None
+    any_of: Accepts[list[Schema] | None, "Sequence[Schema | SchemaDict] | None"] = NONE
     """The value should be validated against any (one or more) of the subschemas in the list."""
 
     property_ordering: list[str] | None = None
@@ -3862,10 +3993,10 @@ class Schema(SchemaBase):
 class SearchTypes(BaseModel):
     """Different types of search that can be enabled on the GoogleSearch tool."""
 
-    web_search: WebSearch | None = None
+    web_search: Accepts[WebSearch | None, "WebSearch | WebSearchDict | None"] = NONE
     """Enables web search. Only text results are returned."""
 
-    image_search: ImageSearch | None = None
+    image_search: Accepts[ImageSearch | None, "ImageSearch | ImageSearchDict | None"] = NONE
     """Enables image search. Image bytes are returned."""
 
 
@@ -3885,7 +4016,7 @@ class SourceObject(BaseModel):
     encoding: str | None = None
     """Optional encoding for inline content (e.g. `base64`)."""
 
-    type: SourceType | None = None
+    type: Accepts[SourceType | None, "SourceType | str | None"] = NONE
 
 
 class SpeakerVoiceConfig(BaseModel):
@@ -3894,14 +4025,16 @@ class SpeakerVoiceConfig(BaseModel):
     speaker: str | None = None
     """The name of the speaker to use. Should be the same as in the prompt."""
 
-    voice_config: VoiceConfig | None = None
+    voice_config: Accepts[VoiceConfig | None, "VoiceConfig | VoiceConfigDict | None"] = NONE
     """The configuration for the voice to use."""
 
 
 class TextResponseFormat(BaseModel):
     """Configuration for text output format."""
 
-    mime_type: TextResponseFormatMimeType | None = None
+    mime_type: Accepts[
+        TextResponseFormatMimeType | None, "TextResponseFormatMimeType | str | None"
+    ] = NONE
     """The MIME type of the text output."""
 
     schema_: Any | None = None
@@ -3919,7 +4052,7 @@ class ThinkingConfig(BaseModel):
     thinking_budget: int | None = None
     """The number of thoughts tokens that the model should generate."""
 
-    thinking_level: ThinkingLevel | None = None
+    thinking_level: Accepts[ThinkingLevel | None, "ThinkingLevel | str | None"] = NONE
     """Controls the maximum depth of the model's internal reasoning process before it produces a
     response. The default value is model-dependent. Refer to the Thinking levels guide for more
     details. Recommended for Gemini 3 or later models. Use with earlier models results in an
@@ -3936,7 +4069,7 @@ class ToolCall(BaseModel):
     """Unique identifier of the tool call. The server returns the tool response with the matching
     `id`."""
 
-    tool_type: ToolType | None = None
+    tool_type: Accepts[ToolType | None, "ToolType | str | None"] = NONE
     """The type of tool that was called."""
 
     args: dict[str, Any] | None = None
@@ -3949,10 +4082,14 @@ class ToolCall(BaseModel):
 class ToolConfig(BaseModel):
     """The Tool configuration containing parameters for specifying `Tool` use in the request."""
 
-    function_calling_config: FunctionCallingConfig | None = None
+    function_calling_config: Accepts[
+        FunctionCallingConfig | None, "FunctionCallingConfig | FunctionCallingConfigDict | None"
+    ] = NONE
     """Function calling config."""
 
-    retrieval_config: RetrievalConfig | None = None
+    retrieval_config: Accepts[
+        RetrievalConfig | None, "RetrievalConfig | RetrievalConfigDict | None"
+    ] = NONE
     """Retrieval config."""
 
     include_server_side_tool_invocations: bool | None = None
@@ -3969,7 +4106,7 @@ class ToolResponse(BaseModel):
     id: str | None = None
     """The identifier of the tool call this response is for."""
 
-    tool_type: ToolType | None = None
+    tool_type: Accepts[ToolType | None, "ToolType | str | None"] = NONE
     """The type of tool that was called, matching the `tool_type` in the corresponding `ToolCall`."""
 
     response: dict[str, Any] | None = None
@@ -3988,10 +4125,12 @@ class TuningTask(BaseModel):
     snapshots: list[TuningSnapshot] | None = None
     """Metrics collected during tuning."""
 
-    training_data: Dataset | None = None
+    training_data: Accepts[Dataset | None, "Dataset | DatasetDict | None"] = NONE
     """The model training data."""
 
-    hyperparameters: Hyperparameters | None = None
+    hyperparameters: Accepts[
+        Hyperparameters | None, "Hyperparameters | HyperparametersDict | None"
+    ] = NONE
     """Hyperparameters controlling the tuning process. If not provided, default values will be used."""
 
 
@@ -4001,10 +4140,14 @@ class UploadToFileSearchStoreRequest(RequestModel):
     display_name: str | None = None
     """Display name of the created document."""
 
-    custom_metadata: list[CustomMetadata] | None = None
+    custom_metadata: Accepts[
+        list[CustomMetadata] | None, "Sequence[CustomMetadata | CustomMetadataDict] | None"
+    ] = NONE
     """Custom metadata to be associated with the data."""
 
-    chunking_config: ChunkingConfig | None = None
+    chunking_config: Accepts[
+        ChunkingConfig | None, "ChunkingConfig | ChunkingConfigDict | None"
+    ] = NONE
     """Config for telling the service how to chunk the data. If not provided, the service will use
     default parameters."""
 
@@ -4018,7 +4161,9 @@ class UrlMetadata(BaseModel):
     retrieved_url: str | None = None
     """Retrieved url by the tool."""
 
-    url_retrieval_status: UrlRetrievalStatus | None = None
+    url_retrieval_status: Accepts[UrlRetrievalStatus | None, "UrlRetrievalStatus | str | None"] = (
+        NONE
+    )
     """Status of the url retrieval."""
 
 
@@ -4035,34 +4180,41 @@ class BatchEmbedContentsResponse(BaseModel):
 class BidiGenerateContentToolResponse(BaseModel):
     """The client's answer to a toolCall, matched to its calls by id."""
 
-    function_responses: list[FunctionResponse] | None = None
+    function_responses: Accepts[
+        list[FunctionResponse] | None, "Sequence[FunctionResponse | FunctionResponseDict] | None"
+    ] = NONE
     """The responses to the function calls."""
 
 
 class CreateEnvironmentRequest(RequestModel):
     """Request for `CreateEnvironment`."""
 
-    network_allowlist: EnvironmentNetworkEgressAllowlist | None = None
+    network_allowlist: Accepts[
+        EnvironmentNetworkEgressAllowlist | None,
+        "EnvironmentNetworkEgressAllowlist | EnvironmentNetworkEgressAllowlistDict | None",
+    ] = NONE
     """Allow only specific domains."""
 
-    network_mode: NetworkMode | None = None
+    network_mode: Accepts[NetworkMode | None, "NetworkMode | str | None"] = NONE
     """Network egress mode."""
 
-    sources: list[SourceObject] | None = None
+    sources: Accepts[
+        list[SourceObject] | None, "Sequence[SourceObject | SourceObjectDict] | None"
+    ] = NONE
     """Sources to be mounted into the environment."""
 
 
 class CreateFileRequest(RequestModel):
     """Request for `CreateFile`."""
 
-    file: File | None = None
+    file: Accepts[File | None, "File | FileDict | None"] = NONE
     """Metadata for the file to create."""
 
 
 class CreateFileResponse(BaseModel):
     """Response for `CreateFile`."""
 
-    file: File | None = None
+    file: Accepts[File | None, "File | FileDict | None"] = NONE
     """Metadata for the created file."""
 
 
@@ -4098,20 +4250,25 @@ class EnvironmentObject(BaseModel):
     file_count: int | None = None
     """The number of files in the environment, output only."""
 
-    network_allowlist: EnvironmentNetworkEgressAllowlist | None = Field(
-        default=None, validation_alias="network_allowlist", serialization_alias="network_allowlist"
+    network_allowlist: Accepts[
+        EnvironmentNetworkEgressAllowlist | None,
+        "EnvironmentNetworkEgressAllowlist | EnvironmentNetworkEgressAllowlistDict | None",
+    ] = Field(
+        default=NONE, validation_alias="network_allowlist", serialization_alias="network_allowlist"
     )
     """Allow only specific domains."""
 
-    network_mode: NetworkMode | None = Field(
-        default=None, validation_alias="network_mode", serialization_alias="network_mode"
+    network_mode: Accepts[NetworkMode | None, "NetworkMode | str | None"] = Field(
+        default=NONE, validation_alias="network_mode", serialization_alias="network_mode"
     )
     """Network egress mode."""
 
     size_bytes: int | None = None
     """The total size of the environment files in bytes, output only."""
 
-    sources: list[SourceObject] | None = None
+    sources: Accepts[
+        list[SourceObject] | None, "Sequence[SourceObject | SourceObjectDict] | None"
+    ] = NONE
     """Sources to be mounted into the environment."""
 
 
@@ -4128,7 +4285,7 @@ class FunctionDeclaration(FunctionDeclarationBase):
     description: str | None = None
     """A brief description of the function."""
 
-    parameters: Schema | None = None
+    parameters: Accepts[Schema | None, "FunctionDeclarationParametersUnion | None"] = NONE
     """Describes the parameters to this function. Reflects the Open API 3.03 Parameter Object string
     Key: the name of the parameter. Parameter names are case sensitive. Schema Value: the Schema
     defining the type used for the parameter."""
@@ -4140,7 +4297,7 @@ class FunctionDeclaration(FunctionDeclarationBase):
     \"additionalProperties\": false, \"required\": [\"name\", \"age\"], \"propertyOrdering\": [\"name\",
     \"age\"] } ``` This field is mutually exclusive with `parameters`."""
 
-    response: Schema | None = None
+    response: Accepts[Schema | None, "FunctionDeclarationResponseUnion | None"] = NONE
     """Describes the output from this function in JSON Schema format. Reflects the Open API 3.03
     Response Object. The Schema defines the type used for the response value of the function."""
 
@@ -4149,25 +4306,28 @@ class FunctionDeclaration(FunctionDeclarationBase):
     schema is the response value of the function. This field is mutually exclusive with
     `response`."""
 
-    behavior: Behavior | None = None
+    behavior: Accepts[Behavior | None, "Behavior | str | None"] = NONE
     """Specifies the function Behavior. Currently only supported by the BidiGenerateContent method."""
 
 
 class GenerateImagesResponse(BaseModel):
     """The answer of an Imagen `predict` request."""
 
-    predictions: list[GeneratedImagePrediction] | None = None
+    predictions: Accepts[
+        list[GeneratedImagePrediction] | None,
+        "Sequence[GeneratedImagePrediction | GeneratedImagePredictionDict] | None",
+    ] = NONE
     """One entry per image (filtered images may be missing or carry only a reason)."""
 
 
 class GoogleSearch(BaseModel):
     """GoogleSearch tool type. Tool to support Google Search in Model. Powered by Google."""
 
-    time_range_filter: Interval | None = None
+    time_range_filter: Accepts[Interval | None, "Interval | IntervalDict | None"] = NONE
     """Filter search results to a specific time range. If customers set a start time, they must set
     an end time (and vice versa)."""
 
-    search_types: SearchTypes | None = None
+    search_types: Accepts[SearchTypes | None, "SearchTypes | SearchTypesDict | None"] = NONE
     """The set of search types to enable. If not set, web search is enabled by default."""
 
 
@@ -4261,11 +4421,16 @@ class Interaction(BaseModel):
     )
     """System instruction for the interaction."""
 
-    tools: list[InteractionTool] | None = None
+    tools: Accepts[
+        list[InteractionTool] | None, "Sequence[InteractionTool | InteractionToolDict] | None"
+    ] = NONE
     """Tools the model may call."""
 
-    generation_config: InteractionGenerationConfig | None = Field(
-        default=None, validation_alias="generation_config", serialization_alias="generation_config"
+    generation_config: Accepts[
+        InteractionGenerationConfig | None,
+        "InteractionGenerationConfig | InteractionGenerationConfigDict | None",
+    ] = Field(
+        default=NONE, validation_alias="generation_config", serialization_alias="generation_config"
     )
     """Sampling and output settings."""
 
@@ -4314,26 +4479,32 @@ class Interaction(BaseModel):
     )
     """MIME type of the response."""
 
-    response_modalities: list[InteractionModality] | None = Field(
-        default=None,
+    response_modalities: Accepts[
+        list[InteractionModality] | None, "Sequence[InteractionModality | str] | None"
+    ] = Field(
+        default=NONE,
         validation_alias="response_modalities",
         serialization_alias="response_modalities",
     )
     """The kinds of output asked for."""
 
-    safety_settings: list[InteractionSafetySetting] | None = Field(
-        default=None, validation_alias="safety_settings", serialization_alias="safety_settings"
+    safety_settings: Accepts[
+        list[InteractionSafetySetting] | None,
+        "Sequence[InteractionSafetySetting | InteractionSafetySettingDict] | None",
+    ] = Field(
+        default=NONE, validation_alias="safety_settings", serialization_alias="safety_settings"
     )
     """Safety settings of the interaction."""
 
-    service_tier: InteractionServiceTier | None = Field(
-        default=None, validation_alias="service_tier", serialization_alias="service_tier"
+    service_tier: Accepts[InteractionServiceTier | None, "InteractionServiceTier | str | None"] = (
+        Field(default=NONE, validation_alias="service_tier", serialization_alias="service_tier")
     )
     """The service tier the request ran in."""
 
-    webhook_config: InteractionWebhookConfig | None = Field(
-        default=None, validation_alias="webhook_config", serialization_alias="webhook_config"
-    )
+    webhook_config: Accepts[
+        InteractionWebhookConfig | None,
+        "InteractionWebhookConfig | InteractionWebhookConfigDict | None",
+    ] = Field(default=NONE, validation_alias="webhook_config", serialization_alias="webhook_config")
     """Webhooks told about the interaction's events."""
 
 
@@ -4351,7 +4522,7 @@ class InteractionEvent(BaseModel):
     )
     """The event's id; `last_event_id` of `get_stream` resumes after it."""
 
-    interaction: Interaction | None = None
+    interaction: Accepts[Interaction | None, "Interaction | InteractionDict | None"] = NONE
     """The interaction so far (interaction.created, interaction.completed)."""
 
     interaction_id: str | None = Field(
@@ -4359,7 +4530,7 @@ class InteractionEvent(BaseModel):
     )
     """The interaction's id (interaction.status_update)."""
 
-    status: InteractionStatus | None = None
+    status: Accepts[InteractionStatus | None, "InteractionStatus | str | None"] = NONE
     """The new status (interaction.status_update)."""
 
     continuation_token: str | None = Field(
@@ -4372,31 +4543,36 @@ class InteractionEvent(BaseModel):
     index: int | None = None
     """The step's index in `steps` (step.start, step.delta, step.stop)."""
 
-    step: InteractionStep | None = None
+    step: Accepts[InteractionStep | None, "InteractionStep | InteractionStepDict | None"] = NONE
     """The step as it starts (step.start)."""
 
-    delta: InteractionDelta | None = None
+    delta: Accepts[InteractionDelta | None, "InteractionDelta | InteractionDeltaDict | None"] = NONE
     """The step's next piece (step.delta)."""
 
-    metadata: InteractionDeltaMetadata | None = None
+    metadata: Accepts[
+        InteractionDeltaMetadata | None,
+        "InteractionDeltaMetadata | InteractionDeltaMetadataDict | None",
+    ] = NONE
     """Running totals (step.delta)."""
 
-    usage: InteractionUsage | None = None
+    usage: Accepts[InteractionUsage | None, "InteractionUsage | InteractionUsageDict | None"] = NONE
     """Token usage so far (interaction.status_update, step.stop)."""
 
-    step_usage: InteractionUsage | None = Field(
-        default=None, validation_alias="step_usage", serialization_alias="step_usage"
-    )
+    step_usage: Accepts[
+        InteractionUsage | None, "InteractionUsage | InteractionUsageDict | None"
+    ] = Field(default=NONE, validation_alias="step_usage", serialization_alias="step_usage")
     """Token usage of the step (step.stop)."""
 
-    error: InteractionError | None = None
+    error: Accepts[InteractionError | None, "InteractionError | InteractionErrorDict | None"] = NONE
     """What went wrong (error)."""
 
 
 class ListEnvironmentsResponse(BaseModel):
     """Response for `ListEnvironments`."""
 
-    environments: list[EnvironmentObject] | None = None
+    environments: Accepts[
+        list[EnvironmentObject] | None, "Sequence[EnvironmentObject | EnvironmentObjectDict] | None"
+    ] = NONE
     """Environments belonging to the provided project."""
 
     next_page_token: str | None = None
@@ -4406,7 +4582,7 @@ class ListEnvironmentsResponse(BaseModel):
 class ListOperationsResponse(BaseModel):
     """The response message for Operations.ListOperations."""
 
-    operations: list[Operation] | None = None
+    operations: Accepts[list[Operation] | None, "Sequence[Operation | OperationDict] | None"] = NONE
     """A list of operations that matches the specified filter in the request."""
 
     next_page_token: str | None = None
@@ -4421,7 +4597,9 @@ class ListOperationsResponse(BaseModel):
 class ListPermissionsResponse(BaseModel):
     """Response from `ListPermissions` containing a paginated list of permissions."""
 
-    permissions: list[Permission] | None = None
+    permissions: Accepts[
+        list[Permission] | None, "Sequence[Permission | PermissionDict] | None"
+    ] = NONE
     """Returned permissions."""
 
     next_page_token: str | None = None
@@ -4445,14 +4623,19 @@ class Maps(BaseModel):
     """The ID of the place, in `places/{place_id}` format. A user can use this ID to look up that
     place."""
 
-    place_answer_sources: PlaceAnswerSources | None = None
+    place_answer_sources: Accepts[
+        PlaceAnswerSources | None, "PlaceAnswerSources | PlaceAnswerSourcesDict | None"
+    ] = NONE
     """Sources that provide answers about the features of a given place in Google Maps."""
 
 
 class MultiSpeakerVoiceConfig(BaseModel):
     """The configuration for the multi-speaker setup."""
 
-    speaker_voice_configs: list[SpeakerVoiceConfig] | None = None
+    speaker_voice_configs: Accepts[
+        list[SpeakerVoiceConfig] | None,
+        "Sequence[SpeakerVoiceConfig | SpeakerVoiceConfigDict] | None",
+    ] = NONE
     """All the enabled speaker voices."""
 
 
@@ -4465,37 +4648,43 @@ class Part(PartBase):
     text: str | None = None
     """Inline text."""
 
-    inline_data: Blob | None = None
+    inline_data: Accepts[Blob | None, "Blob | BlobDict | None"] = NONE
     """Inline media bytes."""
 
-    function_call: FunctionCall | None = None
+    function_call: Accepts[FunctionCall | None, "FunctionCall | FunctionCallDict | None"] = NONE
     """A predicted `FunctionCall` returned from the model that contains a string representing the
     `FunctionDeclaration.name` with the arguments and their values."""
 
-    function_response: FunctionResponse | None = None
+    function_response: Accepts[
+        FunctionResponse | None, "FunctionResponse | FunctionResponseDict | None"
+    ] = NONE
     """The result output of a `FunctionCall` that contains a string representing the
     `FunctionDeclaration.name` and a structured JSON object containing any output from the
     function is used as context to the model."""
 
-    file_data: FileData | None = None
+    file_data: Accepts[FileData | None, "FileData | FileDataDict | None"] = NONE
     """URI based data."""
 
-    executable_code: ExecutableCode | None = None
+    executable_code: Accepts[
+        ExecutableCode | None, "ExecutableCode | ExecutableCodeDict | None"
+    ] = NONE
     """Code generated by the model that is meant to be executed."""
 
-    code_execution_result: CodeExecutionResult | None = None
+    code_execution_result: Accepts[
+        CodeExecutionResult | None, "CodeExecutionResult | CodeExecutionResultDict | None"
+    ] = NONE
     """Result of executing the `ExecutableCode`."""
 
-    tool_call: ToolCall | None = None
+    tool_call: Accepts[ToolCall | None, "ToolCall | ToolCallDict | None"] = NONE
     """Server-side tool call. This field is populated when the model predicts a tool invocation that
     should be executed on the server. The client is expected to echo this message back to the
     API."""
 
-    tool_response: ToolResponse | None = None
+    tool_response: Accepts[ToolResponse | None, "ToolResponse | ToolResponseDict | None"] = NONE
     """The output from a server-side `ToolCall` execution. This field is populated by the client
     with the results of executing the corresponding `ToolCall`."""
 
-    video_metadata: VideoMetadata | None = None
+    video_metadata: Accepts[VideoMetadata | None, "VideoMetadata | VideoMetadataDict | None"] = NONE
     """Video metadata. The metadata should only be specified while the video data is presented in
     inline_data or file_data."""
 
@@ -4510,7 +4699,9 @@ class Part(PartBase):
     may need to keep track of the additional information. For example it can be name of a
     file/source from which the Part originates or a way to multiplex multiple Part streams."""
 
-    media_resolution: PartMediaResolution | None = None
+    media_resolution: Accepts[
+        PartMediaResolution | None, "PartMediaResolution | PartMediaResolutionDict | None"
+    ] = NONE
     """Media resolution for the input media."""
 
 
@@ -4518,23 +4709,32 @@ class ResponseFormatConfig(BaseModel):
     """Configuration for the response output format. This is a flat object where each optional
     sub-field configures a specific output modality."""
 
-    text: TextResponseFormat | None = None
+    text: Accepts[
+        TextResponseFormat | None, "TextResponseFormat | TextResponseFormatDict | None"
+    ] = NONE
     """Text output format configuration."""
 
-    audio: AudioResponseFormat | None = None
+    audio: Accepts[
+        AudioResponseFormat | None, "AudioResponseFormat | AudioResponseFormatDict | None"
+    ] = NONE
     """Audio output format configuration."""
 
-    image: ImageResponseFormat | None = None
+    image: Accepts[
+        ImageResponseFormat | None, "ImageResponseFormat | ImageResponseFormatDict | None"
+    ] = NONE
     """Image output format configuration."""
 
 
 class SpeechConfig(BaseModel):
     """Config for speech generation and transcription."""
 
-    voice_config: VoiceConfig | None = None
+    voice_config: Accepts[VoiceConfig | None, "VoiceConfig | VoiceConfigDict | None"] = NONE
     """The configuration in case of single-voice output."""
 
-    multi_speaker_voice_config: MultiSpeakerVoiceConfig | None = None
+    multi_speaker_voice_config: Accepts[
+        MultiSpeakerVoiceConfig | None,
+        "MultiSpeakerVoiceConfig | MultiSpeakerVoiceConfigDict | None",
+    ] = NONE
     """The configuration for the multi-speaker setup. It is mutually exclusive with the voice_config
     field."""
 
@@ -4551,7 +4751,10 @@ class Tool(BaseModel):
     enables the system to interact with external systems to perform an action, or set of actions,
     outside of knowledge and scope of the model. Next ID: 16"""
 
-    function_declarations: list[FunctionDeclaration] | None = None
+    function_declarations: Accepts[
+        list[FunctionDeclaration] | None,
+        "Sequence[FunctionDeclaration | FunctionDeclarationDict] | None",
+    ] = NONE
     """A list of `FunctionDeclarations` available to the model that can be used for function
     calling. The model or system does not execute the function. Instead the defined function may
     be returned as a FunctionCall with arguments to the client side for execution. The model may
@@ -4559,29 +4762,33 @@ class Tool(BaseModel):
     next conversation turn may contain a FunctionResponse with the Content.role \"function\"
     generation context for the next model turn."""
 
-    google_search_retrieval: GoogleSearchRetrieval | None = None
+    google_search_retrieval: Accepts[
+        GoogleSearchRetrieval | None, "GoogleSearchRetrieval | GoogleSearchRetrievalDict | None"
+    ] = NONE
     """Retrieval tool that is powered by Google search."""
 
-    code_execution: CodeExecution | None = None
+    code_execution: Accepts[CodeExecution | None, "CodeExecution | CodeExecutionDict | None"] = NONE
     """Enables the model to execute code as part of generation."""
 
-    google_search: GoogleSearch | None = None
+    google_search: Accepts[GoogleSearch | None, "GoogleSearch | GoogleSearchDict | None"] = NONE
     """GoogleSearch tool type. Tool to support Google Search in Model. Powered by Google."""
 
-    computer_use: ComputerUse | None = None
+    computer_use: Accepts[ComputerUse | None, "ComputerUse | ComputerUseDict | None"] = NONE
     """Tool to support the model interacting directly with the computer. If enabled, it
     automatically populates computer-use specific Function Declarations."""
 
-    url_context: UrlContext | None = None
+    url_context: Accepts[UrlContext | None, "UrlContext | UrlContextDict | None"] = NONE
     """Tool to support URL context retrieval."""
 
-    file_search: FileSearch | None = None
+    file_search: Accepts[FileSearch | None, "FileSearch | FileSearchDict | None"] = NONE
     """FileSearch tool type. Tool to retrieve knowledge from Semantic Retrieval corpora."""
 
-    mcp_servers: list[McpServer] | None = None
+    mcp_servers: Accepts[list[McpServer] | None, "Sequence[McpServer | McpServerDict] | None"] = (
+        NONE
+    )
     """MCP Servers to connect to."""
 
-    google_maps: GoogleMaps | None = None
+    google_maps: Accepts[GoogleMaps | None, "GoogleMaps | GoogleMapsDict | None"] = NONE
     """Tool that allows grounding the model's response with geospatial context related to the user's
     query."""
 
@@ -4589,7 +4796,9 @@ class Tool(BaseModel):
 class TunedModel(RequestModel):
     """A fine-tuned model created using ModelService.CreateTunedModel."""
 
-    tuned_model_source: TunedModelSource | None = None
+    tuned_model_source: Accepts[
+        TunedModelSource | None, "TunedModelSource | TunedModelSourceDict | None"
+    ] = NONE
     """TunedModel to use as the starting point for training the new model."""
 
     base_model: str | None = None
@@ -4634,7 +4843,7 @@ class TunedModel(RequestModel):
     update_time: WireTimestamp | None = None
     """The timestamp when this model was updated."""
 
-    tuning_task: TuningTask | None = None
+    tuning_task: Accepts[TuningTask | None, "TuningTask | TuningTaskDict | None"] = NONE
     """The tuning task that creates the tuned model."""
 
     reader_project_numbers: list[int] | None = None
@@ -4644,7 +4853,9 @@ class TunedModel(RequestModel):
 class UrlContextMetadata(BaseModel):
     """Metadata related to url context retrieval tool."""
 
-    url_metadata: list[UrlMetadata] | None = None
+    url_metadata: Accepts[
+        list[UrlMetadata] | None, "Sequence[UrlMetadata | UrlMetadataDict] | None"
+    ] = NONE
     """List of url context."""
 
 
@@ -4653,7 +4864,7 @@ class Content(ContentBase):
     a `role` field designating the producer of the `Content` and a `parts` field containing
     multi-part data that contains the content of the message turn."""
 
-    parts: list[Part] | None = None
+    parts: Accepts[list[Part] | None, "Sequence[Part | PartDict] | None"] = NONE
     """Ordered `Parts` that constitute a single message. Parts may have different MIME types."""
 
     role: str | None = None
@@ -4682,11 +4893,11 @@ class EmbedContentRequest(EmbedContentRequestBase):
     """The model's resource name. This serves as an ID for the Model to use. This name should match
     a model name returned by the `ListModels` method. Format: `models/{model}`"""
 
-    content: Content | None = None
+    content: Accepts[Content | None, "ContentUnion | None"] = NONE
     """The content to embed. Only the `parts.text` fields will be counted."""
 
-    task_type: TaskType | None = Field(
-        default=None, deprecated="task_type is deprecated by the API"
+    task_type: Accepts[TaskType | None, "TaskType | str | None"] = Field(
+        default=NONE, deprecated="task_type is deprecated by the API"
     )
     """Deprecated: Please use EmbedContentConfig.task_type instead. Optional task type for which the
     embeddings will be used. Not supported on earlier models (`models/embedding-001`)."""
@@ -4704,7 +4915,9 @@ class EmbedContentRequest(EmbedContentRequestBase):
     truncated from the end. Supported by newer models since 2024 only. You cannot set this value
     if using the earlier model (`models/embedding-001`)."""
 
-    embed_content_config: EmbedContentConfig | None = None
+    embed_content_config: Accepts[
+        EmbedContentConfig | None, "EmbedContentConfig | EmbedContentConfigDict | None"
+    ] = NONE
     """Configuration for the EmbedContent request."""
 
 
@@ -4758,8 +4971,8 @@ class GenerationConfig(GenerationConfigBase):
     ENUM as a string response in the response candidates. Refer to the docs for a list of all
     supported text MIME types."""
 
-    response_schema: Schema | None = Field(
-        default=None, deprecated="response_schema is deprecated by the API"
+    response_schema: Accepts[Schema | None, "GenerationConfigResponseSchemaUnion | None"] = Field(
+        default=NONE, deprecated="response_schema is deprecated by the API"
     )
     """Output schema of the generated candidate text. Schemas must be a subset of the OpenAPI schema
     and can be objects, primitives or arrays. If set, a compatible `response_mime_type` must also
@@ -4798,38 +5011,47 @@ class GenerationConfig(GenerationConfigBase):
     enable_enhanced_civic_answers: bool | None = None
     """Enables enhanced civic answers. It may not be available for all models."""
 
-    response_modalities: list[Modality] | None = None
+    response_modalities: Accepts[list[Modality] | None, "Sequence[Modality | str] | None"] = NONE
     """The requested modalities of the response. Represents the set of modalities that the model can
     return, and should be expected in the response. This is an exact match to the modalities of
     the response. A model may have multiple combinations of supported modalities. If the
     requested modalities do not match any of the supported combinations, an error will be
     returned. An empty list is equivalent to requesting only text."""
 
-    speech_config: SpeechConfig | None = None
+    speech_config: Accepts[SpeechConfig | None, "SpeechConfig | SpeechConfigDict | None"] = NONE
     """The speech generation config."""
 
-    thinking_config: ThinkingConfig | None = None
+    thinking_config: Accepts[
+        ThinkingConfig | None, "ThinkingConfig | ThinkingConfigDict | None"
+    ] = NONE
     """Config for thinking features. An error will be returned if this field is set for models that
     don't support thinking."""
 
-    image_config: ImageConfig | None = None
+    image_config: Accepts[ImageConfig | None, "ImageConfig | ImageConfigDict | None"] = NONE
     """Config for image generation. An error will be returned if this field is set for models that
     don't support these config options."""
 
-    media_resolution: MediaResolution | None = None
+    media_resolution: Accepts[MediaResolution | None, "MediaResolution | str | None"] = NONE
     """If specified, the media resolution specified will be used."""
 
-    response_format: ResponseFormatConfig | None = None
+    response_format: Accepts[
+        ResponseFormatConfig | None, "ResponseFormatConfig | ResponseFormatConfigDict | None"
+    ] = NONE
     """Configuration for the response output format. Allows specifying output configuration per
     modality (text, audio, image) in a flat structure."""
 
-    audio_transcription_config: AudioTranscriptionConfig | None = None
+    audio_transcription_config: Accepts[
+        AudioTranscriptionConfig | None,
+        "AudioTranscriptionConfig | AudioTranscriptionConfigDict | None",
+    ] = NONE
     """Config for audio transcription (speech recognition)."""
 
     enable_affective_dialog: bool | None = None
     """If enabled, the model will detect emotions and adapt its responses accordingly."""
 
-    translation_config: TranslationConfig | None = None
+    translation_config: Accepts[
+        TranslationConfig | None, "TranslationConfig | TranslationConfigDict | None"
+    ] = NONE
     """Config for translation."""
 
 
@@ -4839,7 +5061,7 @@ class GroundingAttribution(BaseModel):
     source_id: AttributionSourceId | None = None
     """Identifier for the source contributing to this attribution."""
 
-    content: Content | None = None
+    content: Accepts[Content | None, "Content | ContentDict | None"] = NONE
     """Grounding source content that makes up this attribution."""
 
 
@@ -4848,34 +5070,44 @@ class GroundingChunk(BaseModel):
     response. It can be a chunk from the web, a retrieved context from a file, or information
     from Google Maps."""
 
-    web: Web | None = None
+    web: Accepts[Web | None, "Web | WebDict | None"] = NONE
     """Grounding chunk from the web."""
 
-    image: Image | None = None
+    image: Accepts[Image | None, "Image | ImageDict | None"] = NONE
     """Grounding chunk from image search."""
 
-    retrieved_context: RetrievedContext | None = None
+    retrieved_context: Accepts[
+        RetrievedContext | None, "RetrievedContext | RetrievedContextDict | None"
+    ] = NONE
     """Grounding chunk from context retrieved by the file search tool."""
 
-    maps: Maps | None = None
+    maps: Accepts[Maps | None, "Maps | MapsDict | None"] = NONE
     """Grounding chunk from Google Maps."""
 
 
 class GroundingMetadata(BaseModel):
     """Metadata returned to client when grounding is enabled."""
 
-    search_entry_point: SearchEntryPoint | None = None
+    search_entry_point: Accepts[
+        SearchEntryPoint | None, "SearchEntryPoint | SearchEntryPointDict | None"
+    ] = NONE
     """Google search entry for the following-up web searches."""
 
-    grounding_chunks: list[GroundingChunk] | None = None
+    grounding_chunks: Accepts[
+        list[GroundingChunk] | None, "Sequence[GroundingChunk | GroundingChunkDict] | None"
+    ] = NONE
     """List of supporting references retrieved from specified grounding source. When streaming, this
     only contains the grounding chunks that have not been included in the grounding metadata of
     previous responses."""
 
-    grounding_supports: list[GroundingSupport] | None = None
+    grounding_supports: Accepts[
+        list[GroundingSupport] | None, "Sequence[GroundingSupport | GroundingSupportDict] | None"
+    ] = NONE
     """List of grounding support."""
 
-    retrieval_metadata: RetrievalMetadata | None = None
+    retrieval_metadata: Accepts[
+        RetrievalMetadata | None, "RetrievalMetadata | RetrievalMetadataDict | None"
+    ] = NONE
     """Metadata related to retrieval in the grounding flow."""
 
     web_search_queries: list[str] | None = None
@@ -4896,21 +5128,25 @@ class GroundingPassage(BaseModel):
     id: str | None = None
     """Identifier for the passage for attributing this passage in grounded answers."""
 
-    content: Content | None = None
+    content: Accepts[Content | None, "Content | ContentDict | None"] = NONE
     """Content of the passage."""
 
 
 class GroundingPassages(BaseModel):
     """A repeated list of passages."""
 
-    passages: list[GroundingPassage] | None = None
+    passages: Accepts[
+        list[GroundingPassage] | None, "Sequence[GroundingPassage | GroundingPassageDict] | None"
+    ] = NONE
     """List of passages."""
 
 
 class InlinedEmbedContentRequest(BaseModel):
     """The request to be processed in the batch."""
 
-    request: EmbedContentRequest | None = None
+    request: Accepts[
+        EmbedContentRequest | None, "EmbedContentRequest | EmbedContentRequestDict | None"
+    ] = NONE
     """The request to be processed in the batch."""
 
     metadata: dict[str, Any] | None = None
@@ -4920,7 +5156,10 @@ class InlinedEmbedContentRequest(BaseModel):
 class InlinedEmbedContentRequests(BaseModel):
     """The requests to be processed in the batch if provided as part of the batch creation request."""
 
-    requests: list[InlinedEmbedContentRequest] | None = None
+    requests: Accepts[
+        list[InlinedEmbedContentRequest] | None,
+        "Sequence[InlinedEmbedContentRequest | InlinedEmbedContentRequestDict] | None",
+    ] = NONE
     """The requests to be processed in the batch."""
 
 
@@ -4930,14 +5169,19 @@ class InputEmbedContentConfig(BaseModel):
     file_name: str | None = None
     """The name of the `File` containing the input requests."""
 
-    requests: InlinedEmbedContentRequests | None = None
+    requests: Accepts[
+        InlinedEmbedContentRequests | None,
+        "InlinedEmbedContentRequests | InlinedEmbedContentRequestsDict | None",
+    ] = NONE
     """The requests to be processed in the batch."""
 
 
 class ListTunedModelsResponse(BaseModel):
     """Response from `ListTunedModels` containing a paginated list of Models."""
 
-    tuned_models: list[TunedModel] | None = None
+    tuned_models: Accepts[
+        list[TunedModel] | None, "Sequence[TunedModel | TunedModelDict] | None"
+    ] = NONE
     """The returned Models."""
 
     next_page_token: str | None = None
@@ -4952,10 +5196,12 @@ class SemanticRetrieverConfig(BaseModel):
     source: str | None = None
     """Name of the resource for retrieval. Example: `corpora/123` or `corpora/123/documents/abc`."""
 
-    query: Content | None = None
+    query: Accepts[Content | None, "Content | ContentDict | None"] = NONE
     """Query to use for matching `Chunk`s in the given resource by similarity."""
 
-    metadata_filters: list[MetadataFilter] | None = None
+    metadata_filters: Accepts[
+        list[MetadataFilter] | None, "Sequence[MetadataFilter | MetadataFilterDict] | None"
+    ] = NONE
     """Filters for selecting `Document`s and/or `Chunk`s from the resource."""
 
     max_chunks_count: int | None = None
@@ -4968,7 +5214,10 @@ class SemanticRetrieverConfig(BaseModel):
 class BatchEmbedContentsRequest(RequestModel):
     """Batch request to get embeddings from the model for a list of prompts."""
 
-    requests: list[EmbedContentRequest] | None = None
+    requests: Accepts[
+        list[EmbedContentRequest] | None,
+        "Sequence[EmbedContentRequest | EmbedContentRequestDict] | None",
+    ] = NONE
     """Embed requests for the batch. The model in each of these requests must match the model
     specified `BatchEmbedContentsRequest.model`."""
 
@@ -4976,7 +5225,7 @@ class BatchEmbedContentsRequest(RequestModel):
 class BidiGenerateContentClientContent(BaseModel):
     """Conversation content from the client, appended to the history in order."""
 
-    turns: list[Content] | None = None
+    turns: Accepts[list[Content] | None, "Sequence[Content | ContentDict] | None"] = NONE
     """The content appended to the conversation with the model."""
 
     turn_complete: bool | None = None
@@ -5048,35 +5297,53 @@ class BidiGenerateContentSetup(BaseModel):
     model: str | None = None
     """The model's resource name, `models/{model}`."""
 
-    generation_config: GenerationConfig | None = None
+    generation_config: Accepts[
+        GenerationConfig | None, "GenerationConfig | GenerationConfigDict | None"
+    ] = NONE
     """Generation config (responseModalities, speechConfig, temperature...)."""
 
-    system_instruction: Content | None = None
+    system_instruction: Accepts[Content | None, "Content | ContentDict | None"] = NONE
     """The user provided system instructions for the model. Note: Only text should be used in parts
     and content in each part will be in a separate paragraph."""
 
-    tools: list[Tool] | None = None
+    tools: Accepts[list[Tool] | None, "Sequence[Tool | ToolDict] | None"] = NONE
     """Tools the model may use to generate the next response."""
 
-    realtime_input_config: RealtimeInputConfig | None = None
+    realtime_input_config: Accepts[
+        RealtimeInputConfig | None, "RealtimeInputConfig | RealtimeInputConfigDict | None"
+    ] = NONE
     """How realtime input is handled (voice activity detection)."""
 
-    session_resumption: SessionResumptionConfig | None = None
+    session_resumption: Accepts[
+        SessionResumptionConfig | None,
+        "SessionResumptionConfig | SessionResumptionConfigDict | None",
+    ] = NONE
     """Enables session resumption; with a handle, resumes that session."""
 
-    context_window_compression: ContextWindowCompressionConfig | None = None
+    context_window_compression: Accepts[
+        ContextWindowCompressionConfig | None,
+        "ContextWindowCompressionConfig | ContextWindowCompressionConfigDict | None",
+    ] = NONE
     """Compresses the context window so sessions can outlast its size."""
 
-    input_audio_transcription: AudioTranscriptionConfig | None = None
+    input_audio_transcription: Accepts[
+        AudioTranscriptionConfig | None,
+        "AudioTranscriptionConfig | AudioTranscriptionConfigDict | None",
+    ] = NONE
     """If set, the server transcribes the audio input."""
 
-    output_audio_transcription: AudioTranscriptionConfig | None = None
+    output_audio_transcription: Accepts[
+        AudioTranscriptionConfig | None,
+        "AudioTranscriptionConfig | AudioTranscriptionConfigDict | None",
+    ] = NONE
     """If set, the server transcribes the model's audio output."""
 
-    proactivity: ProactivityConfig | None = None
+    proactivity: Accepts[
+        ProactivityConfig | None, "ProactivityConfig | ProactivityConfigDict | None"
+    ] = NONE
     """Lets the model be proactive, e.g. ignore irrelevant input."""
 
-    history_config: HistoryConfig | None = None
+    history_config: Accepts[HistoryConfig | None, "HistoryConfig | HistoryConfigDict | None"] = NONE
     """Configures the exchange of history between the client and the server."""
 
 
@@ -5084,11 +5351,11 @@ class CachedContent(CachedContentBase):
     """Content that has been preprocessed and can be used in subsequent request to
     GenerativeService. Cached content can be only used with model it was created for."""
 
-    expire_time: WireTimestamp | None = None
+    expire_time: Accepts[WireTimestamp | None, "_dt.datetime | str | None"] = NONE
     """Timestamp in UTC of when this resource is considered expired. This is *always* provided on
     output, regardless of what was sent on input."""
 
-    ttl: WireDuration | None = None
+    ttl: Accepts[WireDuration | None, "_dt.timedelta | float | str | None"] = NONE
     """New TTL for this resource, input only."""
 
     name: str | None = None
@@ -5101,16 +5368,16 @@ class CachedContent(CachedContentBase):
     model: str | None = None
     """The name of the `Model` to use for cached content Format: `models/{model}`"""
 
-    system_instruction: Content | None = None
+    system_instruction: Accepts[Content | None, "ContentUnion | None"] = NONE
     """Developer set system instruction. Currently text only."""
 
-    contents: list[Content] | None = None
+    contents: Accepts[list[Content] | None, "ContentListUnion | None"] = NONE
     """The content to cache."""
 
-    tools: list[Tool] | None = None
+    tools: Accepts[list[Tool] | None, "Sequence[ToolUnion] | None"] = NONE
     """A list of `Tools` the model may use to generate the next response"""
 
-    tool_config: ToolConfig | None = None
+    tool_config: Accepts[ToolConfig | None, "ToolConfig | ToolConfigDict | None"] = NONE
     """Tool config. This config is shared for all tools."""
 
     create_time: WireTimestamp | None = None
@@ -5140,7 +5407,9 @@ class Candidate(BaseModel):
     """Details the reason why the model stopped generating tokens. This is populated only when
     `finish_reason` is set."""
 
-    safety_ratings: list[SafetyRating] | None = None
+    safety_ratings: Accepts[
+        list[SafetyRating] | None, "Sequence[SafetyRating | SafetyRatingDict] | None"
+    ] = NONE
     """List of ratings for the safety of a response candidate. There is at most one rating per
     category."""
 
@@ -5181,7 +5450,10 @@ class EmbedContentBatch(RequestModel):
     display_name: str | None = None
     """The user-defined name of this batch."""
 
-    input_config: InputEmbedContentConfig | None = None
+    input_config: Accepts[
+        InputEmbedContentConfig | None,
+        "InputEmbedContentConfig | InputEmbedContentConfigDict | None",
+    ] = NONE
     """Input configuration of the instances on which batch processing are performed."""
 
     output: EmbedContentBatchOutput | None = None
@@ -5210,22 +5482,29 @@ class EmbedContentBatch(RequestModel):
 class GenerateAnswerRequest(RequestModel):
     """Request to generate a grounded answer from the `Model`."""
 
-    inline_passages: GroundingPassages | None = None
+    inline_passages: Accepts[
+        GroundingPassages | None, "GroundingPassages | GroundingPassagesDict | None"
+    ] = NONE
     """Passages provided inline with the request."""
 
-    semantic_retriever: SemanticRetrieverConfig | None = None
+    semantic_retriever: Accepts[
+        SemanticRetrieverConfig | None,
+        "SemanticRetrieverConfig | SemanticRetrieverConfigDict | None",
+    ] = NONE
     """Content retrieved from resources created via the Semantic Retriever API."""
 
-    contents: list[Content] | None = None
+    contents: Accepts[list[Content] | None, "ContentListUnion | None"] = NONE
     """The content of the current conversation with the `Model`. For single-turn queries, this is a
     single question to answer. For multi-turn queries, this is a repeated field that contains
     conversation history and the last `Content` in the list containing the question. Note:
     `GenerateAnswer` only supports queries in English."""
 
-    answer_style: AnswerStyle | None = None
+    answer_style: Accepts[AnswerStyle | None, "AnswerStyle | str | None"] = NONE
     """Style in which answers should be returned."""
 
-    safety_settings: list[SafetySetting] | None = None
+    safety_settings: Accepts[
+        list[SafetySetting] | None, "Sequence[SafetySetting | SafetySettingDict] | None"
+    ] = NONE
     """A list of unique `SafetySetting` instances for blocking unsafe content. This will be enforced
     on the `GenerateAnswerRequest.contents` and `GenerateAnswerResponse.candidate`. There should
     not be more than one setting for each `SafetyCategory` type. The API will block any contents
@@ -5248,7 +5527,7 @@ class GenerateAnswerRequest(RequestModel):
 class GenerateAnswerResponse(BaseModel):
     """Response from the model for a grounded answer."""
 
-    answer: Candidate | None = None
+    answer: Accepts[Candidate | None, "Candidate | CandidateDict | None"] = NONE
     """Candidate answer from the model. Note: The model *always* attempts to provide a grounded
     answer, even when the answer is unlikely to be answerable from the given passages. In that
     case, a low-quality or ungrounded answer may be provided, along with a low
@@ -5276,26 +5555,28 @@ class GenerateContentRequest(GenerateContentRequestBase):
     model: str | None = None
     """The name of the `Model` to use for generating the completion. Format: `models/{model}`."""
 
-    system_instruction: Content | None = None
+    system_instruction: Accepts[Content | None, "ContentUnion | None"] = NONE
     """Developer set system instruction(s). Currently, text only."""
 
-    contents: list[Content] | None = None
+    contents: Accepts[list[Content] | None, "ContentListUnion | None"] = NONE
     """The content of the current conversation with the model. For single-turn queries, this is a
     single instance. For multi-turn queries like chat, this is a repeated field that contains the
     conversation history and the latest request."""
 
-    tools: list[Tool] | None = None
+    tools: Accepts[list[Tool] | None, "Sequence[ToolUnion] | None"] = NONE
     """A list of `Tools` the `Model` may use to generate the next response. A `Tool` is a piece of
     code that enables the system to interact with external systems to perform an action, or set
     of actions, outside of knowledge and scope of the `Model`. Supported `Tool`s are `Function`
     and `code_execution`. Refer to the Function calling and the Code execution guides to learn
     more."""
 
-    tool_config: ToolConfig | None = None
+    tool_config: Accepts[ToolConfig | None, "ToolConfig | ToolConfigDict | None"] = NONE
     """Tool configuration for any `Tool` specified in the request. Refer to the Function calling
     guide for a usage example."""
 
-    safety_settings: list[SafetySetting] | None = None
+    safety_settings: Accepts[
+        list[SafetySetting] | None, "Sequence[SafetySetting | SafetySettingDict] | None"
+    ] = NONE
     """A list of unique `SafetySetting` instances for blocking unsafe content. This will be enforced
     on the `GenerateContentRequest.contents` and `GenerateContentResponse.candidates`. There
     should not be more than one setting for each `SafetyCategory` type. The API will block any
@@ -5308,14 +5589,16 @@ class GenerateContentRequest(GenerateContentRequestBase):
     detailed information on available safety settings. Also refer to the Safety guidance to learn
     how to incorporate safety considerations in your AI applications."""
 
-    generation_config: GenerationConfig | None = None
+    generation_config: Accepts[
+        GenerationConfig | None, "GenerationConfig | GenerationConfigDict | None"
+    ] = NONE
     """Configuration options for model generation and outputs."""
 
-    cached_content: str | None = None
+    cached_content: Accepts[str | None, "GenerateContentRequestCachedContentUnion | None"] = NONE
     """The name of the content cached to use as context to serve the prediction. Format:
     `cachedContents/{cachedContent}`"""
 
-    service_tier: ServiceTier | None = None
+    service_tier: Accepts[ServiceTier | None, "ServiceTier | str | None"] = NONE
     """The service tier of the request."""
 
     store: bool | None = None
@@ -5323,7 +5606,7 @@ class GenerateContentRequest(GenerateContentRequestBase):
     project-level logging config."""
 
 
-class GenerateContentResponse(GenerateContentResponseBase):
+class GenerateContentResponse(GenerateContentResponseBase[ParsedT]):
     """Response from the model supporting multiple candidate responses. Safety ratings and content
     filtering are reported for both prompt in `GenerateContentResponse.prompt_feedback` and for
     each candidate in `finish_reason` and in `safety_ratings`. The API: - Returns either all
@@ -5331,10 +5614,12 @@ class GenerateContentResponse(GenerateContentResponseBase):
     something wrong with the prompt (check `prompt_feedback`) - Reports feedback on each
     candidate in `finish_reason` and `safety_ratings`."""
 
-    candidates: list[Candidate] | None = None
+    candidates: Accepts[list[Candidate] | None, "Sequence[Candidate | CandidateDict] | None"] = NONE
     """Candidate responses from the model."""
 
-    prompt_feedback: PromptFeedback | None = None
+    prompt_feedback: Accepts[
+        PromptFeedback | None, "PromptFeedback | PromptFeedbackDict | None"
+    ] = NONE
     """Returns the prompt's feedback related to the content filters."""
 
     usage_metadata: UsageMetadata | None = None
@@ -5353,7 +5638,9 @@ class GenerateContentResponse(GenerateContentResponseBase):
 class InlinedRequest(BaseModel):
     """The request to be processed in the batch."""
 
-    request: GenerateContentRequest | None = None
+    request: Accepts[
+        GenerateContentRequest | None, "GenerateContentRequest | GenerateContentRequestDict | None"
+    ] = NONE
     """The request to be processed in the batch."""
 
     metadata: dict[str, Any] | None = None
@@ -5363,7 +5650,9 @@ class InlinedRequest(BaseModel):
 class InlinedRequests(BaseModel):
     """The requests to be processed in the batch if provided as part of the batch creation request."""
 
-    requests: list[InlinedRequest] | None = None
+    requests: Accepts[
+        list[InlinedRequest] | None, "Sequence[InlinedRequest | InlinedRequestDict] | None"
+    ] = NONE
     """The requests to be processed in the batch."""
 
 
@@ -5393,14 +5682,16 @@ class InputConfig(BaseModel):
     file_name: str | None = None
     """The name of the `File` containing the input requests."""
 
-    requests: InlinedRequests | None = None
+    requests: Accepts[InlinedRequests | None, "InlinedRequests | InlinedRequestsDict | None"] = NONE
     """The requests to be processed in the batch."""
 
 
 class ListCachedContentsResponse(BaseModel):
     """Response with CachedContents list."""
 
-    cached_contents: list[CachedContent] | None = None
+    cached_contents: Accepts[
+        list[CachedContent] | None, "Sequence[CachedContent | CachedContentDict] | None"
+    ] = NONE
     """List of cached contents."""
 
     next_page_token: str | None = None
@@ -5411,7 +5702,9 @@ class ListCachedContentsResponse(BaseModel):
 class AsyncBatchEmbedContentRequest(RequestModel):
     """Request for an `AsyncBatchEmbedContent` operation."""
 
-    batch: EmbedContentBatch | None = None
+    batch: Accepts[EmbedContentBatch | None, "EmbedContentBatch | EmbedContentBatchDict | None"] = (
+        NONE
+    )
     """The batch to create."""
 
 
@@ -5421,16 +5714,19 @@ class AuthToken(RequestModel):
     name: str | None = None
     """The token itself, `auth_tokens/{token}`; pass it as the client's api_key."""
 
-    expire_time: WireTimestamp | None = None
+    expire_time: Accepts[WireTimestamp | None, "_dt.datetime | str | None"] = NONE
     """When messages of sessions using the token stop being accepted (default 30 minutes)."""
 
-    new_session_expire_time: WireTimestamp | None = None
+    new_session_expire_time: Accepts[WireTimestamp | None, "_dt.datetime | str | None"] = NONE
     """When new Live sessions can no longer be opened with the token (default 1 minute)."""
 
     uses: int | None = None
     """How many sessions the token can open; 0 is unlimited (default 1)."""
 
-    bidi_generate_content_setup: BidiGenerateContentSetup | None = None
+    bidi_generate_content_setup: Accepts[
+        BidiGenerateContentSetup | None,
+        "BidiGenerateContentSetup | BidiGenerateContentSetupDict | None",
+    ] = NONE
     """The setup every session opened with the token is constrained to."""
 
     field_mask: str | None = None
@@ -5443,16 +5739,28 @@ class AuthToken(RequestModel):
 class BidiGenerateContentClientMessage(BaseModel):
     """A message the client sends on a Live session; exactly one field is set."""
 
-    setup: BidiGenerateContentSetup | None = None
+    setup: Accepts[
+        BidiGenerateContentSetup | None,
+        "BidiGenerateContentSetup | BidiGenerateContentSetupDict | None",
+    ] = NONE
     """Session configuration, sent in the first message only."""
 
-    client_content: BidiGenerateContentClientContent | None = None
+    client_content: Accepts[
+        BidiGenerateContentClientContent | None,
+        "BidiGenerateContentClientContent | BidiGenerateContentClientContentDict | None",
+    ] = NONE
     """Incremental conversation content, appended in order."""
 
-    realtime_input: BidiGenerateContentRealtimeInput | None = None
+    realtime_input: Accepts[
+        BidiGenerateContentRealtimeInput | None,
+        "BidiGenerateContentRealtimeInput | BidiGenerateContentRealtimeInputDict | None",
+    ] = NONE
     """User input sent in real time (audio, video, text, activity signals)."""
 
-    tool_response: BidiGenerateContentToolResponse | None = None
+    tool_response: Accepts[
+        BidiGenerateContentToolResponse | None,
+        "BidiGenerateContentToolResponse | BidiGenerateContentToolResponseDict | None",
+    ] = NONE
     """The results of the function calls the server asked for."""
 
 
@@ -5460,11 +5768,13 @@ class CountTokensRequest(CountTokensRequestBase):
     """Counts the number of tokens in the `prompt` sent to a model. Models may tokenize text
     differently, so each model may return a different `token_count`."""
 
-    contents: list[Content] | None = None
+    contents: Accepts[list[Content] | None, "ContentListUnion | None"] = NONE
     """The input given to the model as a prompt. This field is ignored when
     `generate_content_request` is set."""
 
-    generate_content_request: GenerateContentRequest | None = None
+    generate_content_request: Accepts[
+        GenerateContentRequest | None, "GenerateContentRequest | GenerateContentRequestDict | None"
+    ] = NONE
     """The overall input given to the `Model`. This includes the prompt as well as other model
     steering information like system instructions, and/or function declarations for function
     calling. `Model`s/`Content`s and `generate_content_request`s are mutually exclusive. You can
@@ -5497,7 +5807,7 @@ class GenerateContentBatch(RequestModel):
     display_name: str | None = None
     """The user-defined name of this batch."""
 
-    input_config: InputConfig | None = None
+    input_config: Accepts[InputConfig | None, "InputConfig | InputConfigDict | None"] = NONE
     """Input configuration of the instances on which batch processing are performed."""
 
     output: GenerateContentBatchOutput | None = None
@@ -5526,5 +5836,7 @@ class GenerateContentBatch(RequestModel):
 class BatchGenerateContentRequest(RequestModel):
     """Request for a `BatchGenerateContent` operation."""
 
-    batch: GenerateContentBatch | None = None
+    batch: Accepts[
+        GenerateContentBatch | None, "GenerateContentBatch | GenerateContentBatchDict | None"
+    ] = NONE
     """The batch to create."""

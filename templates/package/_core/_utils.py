@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 from urllib.parse import quote
 
 
@@ -24,6 +24,7 @@ __all__ = [
     "path_param",
     "strip_not_given",
     "validate_arguments",
+    "validate_json",
 ]
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
@@ -127,3 +128,9 @@ def validate_arguments(model_cls: type[_M], values: object) -> _M:
         raise ArgumentError(f"{where}{first['msg']}{more}") from None
     except (ValueError, TypeError) as err:
         raise ArgumentError(str(err)) from None
+
+
+def validate_json(model_cls: type[_M], data: str | bytes) -> _M:
+    """``model_cls.model_validate_json(data)``, calling the validator directly: pydantic's wrapper
+    passes six keyword arguments per call, a cost every answer and stream chunk would pay."""
+    return cast(_M, model_cls.__pydantic_validator__.validate_json(data))

@@ -20,10 +20,12 @@ from .._core import (
     Timeout,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = ["Files", "AsyncFiles", "ListOptions"]
 
 
+@_named_keywords
 class Files(SyncAPIResource):
     """Only a paginated method."""
 
@@ -68,6 +70,7 @@ class Files(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncFiles(AsyncAPIResource):
     """Only a paginated method."""
 

@@ -28,10 +28,12 @@ from .._core import (
     request_media as _request_media,
     request_upload as _request_upload,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = ["Media", "AsyncMedia", "UploadOptions", "DownloadOptions"]
 
 
+@_named_keywords
 class Media(SyncAPIResource):
     """Uploads and downloads."""
 
@@ -115,6 +117,7 @@ class Media(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncMedia(AsyncAPIResource):
     """Uploads and downloads."""
 

@@ -27,6 +27,7 @@ from .._core import (
     path_param as _path_param,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = [
     "Models",
@@ -38,6 +39,7 @@ __all__ = [
 ]
 
 
+@_named_keywords
 class Models(SyncAPIResource):
     """Generative models."""
 
@@ -207,6 +209,7 @@ class Models(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncModels(AsyncAPIResource):
     """Generative models."""
 

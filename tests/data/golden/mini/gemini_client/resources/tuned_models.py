@@ -31,6 +31,7 @@ from .._core import (
     request_operation as _request_operation,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 if TYPE_CHECKING:
     from .tuned_models_permissions import AsyncTunedModelsPermissions, TunedModelsPermissions
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = ["TunedModels", "AsyncTunedModels", "CreateOptions", "PatchOptions", "DeleteOptions"]
 
 
+@_named_keywords
 class TunedModels(SyncAPIResource):
     """Tuned models."""
 
@@ -188,6 +190,7 @@ class TunedModels(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncTunedModels(AsyncAPIResource):
     """Tuned models."""
 

@@ -24,10 +24,12 @@ from .._core import (
     path_param as _path_param,
     request_operation as _request_operation,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = ["TunedModelsOperations", "AsyncTunedModelsOperations", "GetOptions"]
 
 
+@_named_keywords
 class TunedModelsOperations(SyncAPIResource):
     """The `tunedModels.operations` resource."""
 
@@ -68,6 +70,7 @@ class TunedModelsOperations(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncTunedModelsOperations(AsyncAPIResource):
     """The `tunedModels.operations` resource."""
 

@@ -25,10 +25,12 @@ from .._core import (
     path_param as _path_param,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = ["TunedModelsPermissions", "AsyncTunedModelsPermissions", "CreateOptions", "ListOptions"]
 
 
+@_named_keywords
 class TunedModelsPermissions(SyncAPIResource):
     """Who may use a tuned model."""
 
@@ -120,6 +122,7 @@ class TunedModelsPermissions(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncTunedModelsPermissions(AsyncAPIResource):
     """Who may use a tuned model."""
 
