@@ -150,6 +150,24 @@ _TABLE: dict[str, tuple[str, ...]] = {
         "Model",
         "ListModelsResponse",
     ),
+    # The Live API's session setup, which Discovery describes since revision 20260702 (its
+    # messages stay hand-written in live.yaml).
+    "liveSetup.yaml": (
+        "BidiGenerateContentSetup",
+        "HistoryConfig",
+        "RealtimeInputConfig",
+        "AutomaticActivityDetection",
+        "StartSensitivity",
+        "EndSensitivity",
+        "ActivityHandling",
+        "TurnCoverage",
+        "SessionResumptionConfig",
+        "ContextWindowCompressionConfig",
+        "SlidingWindow",
+        "AudioTranscriptionConfig",
+        "LanguageAuto",
+        "LanguageHints",
+    ),
 }
 
 TYPE_FILES: dict[str, str] = {name: file for file, names in _TABLE.items() for name in names}

@@ -19,7 +19,7 @@ from codegen.spec.errors import SpecError
 from codegen.spec.loader import load_spec
 from codegen.spec.model import Spec
 
-from .compare import compare
+from .compare import Compared, compared
 from .findings import KINDS
 from .ignore import FILE_NAME, Outcome, Rules, apply, load_rules
 from .report import FORMATS, Report, render
@@ -32,6 +32,8 @@ EXIT_OK, EXIT_DRIFT, EXIT_BAD_INPUT = 0, 1, 2
 class Result:
     report: Report
     outcome: Outcome
+    api: Spec | None = None  # the document, normalised
+    compared: Compared | None = None  # the findings before the rules, and the type pairs
 
     @property
     def exit_code(self) -> int:
@@ -51,8 +53,11 @@ def check_spec(
             ]
         ) from None
     rules = load_rules(rules_file) if rules_file is not None else Rules()
-    outcome = apply(compare(api, spec), rules)
-    return Result(Report(outcome, discovery.revision, discovery.source, suggest), outcome)
+    found = compared(api, spec)
+    outcome = apply(found.findings, rules)
+    return Result(
+        Report(outcome, discovery.revision, discovery.source, suggest), outcome, api, found
+    )
 
 
 def drift(

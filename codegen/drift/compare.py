@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TypedDict, TypeVar
 
 from codegen.spec.model import (
@@ -62,6 +62,24 @@ def compare(
     return _Compare(
         api, spec, type_file or topics.type_file, resource_file or topics.resource_file
     ).run()
+
+
+@dataclass(frozen=True)
+class Compared:
+    """`compare`'s findings, and which API type each spec type was paired with."""
+
+    findings: list[Finding]
+    paired: dict[str, str]  # spec type -> API type
+    in_spec_names: Callable[[TypeDef], TypeDef]  # an API type written in the spec's names
+
+
+def compared(api: Spec, spec: Spec) -> Compared:
+    """`compare(api, spec)` with the pairs it found (`codegen sync` adopts through them)."""
+    from codegen.discovery import topics
+
+    c = _Compare(api, spec, topics.type_file, topics.resource_file)
+    findings = c.run()
+    return Compared(findings, dict(c.s2a), c.in_spec_names)
 
 
 def yaml_path(resource: str) -> str:

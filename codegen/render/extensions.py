@@ -4,7 +4,8 @@
   `X` (helpers such as `Part.from_text` or `GenerateContentResponse.text`); every other request
   body type inherits `RequestModel` (which checks request dicts' keys), the rest the core
   `BaseModel`. A base may not define a name that is one of the type's fields, and the base of a
-  request body type must derive from `RequestModel`.
+  request body type must derive from `RequestModel`. A base deriving `Generic[P, ...]` makes `X`
+  generic in the same parameters (`GenerateContentResponse[T]`: what `.parsed` holds).
 - `templates/package/types/_inputs.py`: an alias `XUnion` (`XListUnion`) is what a request accepts
   where the spec says `X` (`list[X]`), e.g. `ContentListUnion` lets `contents="Hello"` through;
   elsewhere a request accepts `X | XDict`. An alias `<Type><Field>Union` is what the one field
@@ -17,7 +18,7 @@ the helpers' own tests (tests/helpers/) fail if the real spec loses a type they 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import naming
@@ -34,6 +35,8 @@ REQUEST_BASE = "RequestModel"
 class Extensions:
     bases: dict[str, str]  # Python class name of a type -> its hand-written base (else BaseModel)
     unions: frozenset[str]  # the `XUnion` / `XListUnion` aliases of `_inputs.py`
+    requests: frozenset[str] = frozenset()  # Python class names of the request body types
+    generic: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> type parameters
 
 
 def _module(template_dir: Path, rel: str) -> tuple[str, ast.Module]:
@@ -52,6 +55,19 @@ def _class_members(node: ast.ClassDef) -> set[str]:
         elif isinstance(item, ast.Assign):
             names.update(t.id for t in item.targets if isinstance(t, ast.Name))
     return names
+
+
+def _type_parameters(node: ast.ClassDef) -> tuple[str, ...]:
+    """`("T",)` for a class deriving `Generic[T]`, else `()`."""
+    for b in node.bases:
+        if (
+            isinstance(b, ast.Subscript)
+            and isinstance(b.value, ast.Name)
+            and b.value.id == "Generic"
+        ):
+            items = b.slice.elts if isinstance(b.slice, ast.Tuple) else [b.slice]
+            return tuple(i.id for i in items if isinstance(i, ast.Name))
+    return ()
 
 
 def load_extensions(spec: Spec, template_dir: Path) -> Extensions:
@@ -81,6 +97,7 @@ def load_extensions(spec: Spec, template_dir: Path) -> Extensions:
     }
 
     bases: dict[str, str] = {}
+    generic: dict[str, tuple[str, ...]] = {}
     for name, node in classes.items():
         if not name.endswith("Base") or name.startswith("_"):
             continue
@@ -100,6 +117,8 @@ def load_extensions(spec: Spec, template_dir: Path) -> Extensions:
                 Problem(where, f"defines `{clash}`, a field of {owner.name}: rename the helper")
             )
         bases[naming.type_name(owner.name)] = name
+        if _type_parameters(node):
+            generic[naming.type_name(owner.name)] = _type_parameters(node)
     for cls in requests:
         bases.setdefault(cls, REQUEST_BASE)
 
@@ -131,4 +150,6 @@ def load_extensions(spec: Spec, template_dir: Path) -> Extensions:
             )
     if problems:
         raise SpecError(problems)
-    return Extensions(bases=bases, unions=frozenset(unions))
+    return Extensions(
+        bases=bases, unions=frozenset(unions), requests=frozenset(requests), generic=generic
+    )

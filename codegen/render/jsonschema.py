@@ -47,10 +47,15 @@ def type_schema(ref: TypeRef) -> dict[str, Any]:
     return {"type": "object", "additionalProperties": type_schema(ref.item)}
 
 
-def spec_json_schema(spec: Spec, base_paths: Mapping[str, str] | None = None) -> dict[str, Any]:
+def spec_json_schema(
+    spec: Spec,
+    base_paths: Mapping[str, str] | None = None,
+    inputs: Mapping[str, Mapping[str, str]] | None = None,
+) -> dict[str, Any]:
     """Every type of the spec, sorted by name so that input order never changes the output.
 
-    `base_paths` maps a Python class name to the import path of its base class (`customBasePath`)."""
+    `base_paths` maps a Python class name to the import path of its base class (`customBasePath`);
+    `inputs` a class name and a field's wire name to what its constructor accepts (`x-input`)."""
     defs: dict[str, Any] = {}
     for name in sorted(spec.types):
         t = spec.types[name]
@@ -64,13 +69,16 @@ def spec_json_schema(spec: Spec, base_paths: Mapping[str, str] | None = None) ->
             }
         elif isinstance(t, ObjectType):
             props = {}
+            cls = naming.type_name(name)
+            accepts = (inputs or {}).get(cls, {})
             for f in t.fields:
                 schema = type_schema(f.type)
                 schema["description"] = _described(f.description)
                 if f.deprecated:
                     schema["deprecated"] = True
+                if f.name in accepts:
+                    schema["x-input"] = accepts[f.name]
                 props[f.name] = schema
-            cls = naming.type_name(name)
             defs[cls] = {
                 "type": "object",
                 "description": _described(t.description, t.deprecated),

@@ -15,7 +15,7 @@ from ..write import copy_header
 from .exports import core_lazy_names
 from .extensions import Extensions, load_extensions
 from .reference import reference_view
-from .typed_dicts import typed_dict_views
+from .typed_dicts import constructor_inputs, typed_dict_views
 from .types_module import render_types_module, types_module_inputs
 from .view import PackageView, package_view
 
@@ -89,10 +89,12 @@ def render_package(
 
 def types_module_source(spec: Spec, template_dir: Path, ext: Extensions | None = None) -> Source:
     """The types module to make, keyed by everything it is made from (see `codegen.format`)."""
-    bases = (ext or load_extensions(spec, template_dir)).bases
+    ext = ext or load_extensions(spec, template_dir)
+    bases = ext.bases
+    inputs = constructor_inputs(spec, ext.unions, ext.requests)
     datamodel = template_dir / "datamodel"
     return Source(
-        types_module_inputs(spec, datamodel, bases),
-        lambda: render_types_module(spec, datamodel, bases),
+        types_module_inputs(spec, datamodel, bases, inputs, ext.generic),
+        lambda: render_types_module(spec, datamodel, bases, inputs, ext.generic),
         slow=True,
     )

@@ -1,5 +1,6 @@
 """The `TypedDict` form of every object type (`types/_dicts.py`): what mypy checks a request dict
-against, so that `{"part": ...}` is an error before it is a bad request.
+against, so that `{"part": ...}` is an error before it is a bad request; and, by the same rule,
+what a typed model's constructor accepts for a field (`constructor_inputs`).
 
 Keys are the Python field names, and the wire (camelCase) names too where they differ, since a
 request dict may use either. Output-only fields are left out: a request never sets them.
@@ -11,9 +12,9 @@ import keyword
 from dataclasses import dataclass
 
 from .. import naming
-from ..spec.model import Spec
+from ..spec.model import Spec, TypeRef
 from .text import deprecated, docstring
-from .view import field_annotation
+from .view import field_annotation, field_union
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,40 @@ def typed_dict_views(spec: Spec, unions: frozenset[str]) -> tuple[TypedDictView,
             )
         )
     return tuple(views)
+
+
+def _widens(ref: TypeRef) -> bool:
+    """Whether a request input of this type is wider than the value read back: an object (its
+    dict form), an enum (its string), a time (a `datetime` / `timedelta`), or a list or map of one."""
+    if ref.kind == "primitive":
+        return ref.name in ("timestamp", "duration")
+    if ref.kind == "named":
+        return True
+    assert ref.item is not None
+    return _widens(ref.item)
+
+
+def constructor_inputs(
+    spec: Spec, unions: frozenset[str], requests: frozenset[str]
+) -> dict[str, dict[str, str]]:
+    """Class name -> field wire name -> what the model's constructor accepts for the field, where
+    that is wider than what reading the field gives: the field's `TypedDict` annotation, so that
+    `X(field=v)` type-checks as `{"field": v}` does. A type-wide short form (`ContentUnion`,
+    `ToolUnion`...) only on request body types, which convert them (`RequestModel`); a one-field
+    alias (`GenerationConfigResponseSchemaUnion`) wherever `_inputs.py` defines it."""
+    objects = {naming.type_name(t.name) for t in spec.objects()}
+    type_wide = frozenset(
+        u for u in unions if u.removesuffix("Union").removesuffix("List") in objects
+    )
+    out: dict[str, dict[str, str]] = {}
+    for t in spec.objects():
+        cls = naming.type_name(t.name)
+        allowed = unions if cls in requests else unions - type_wide
+        fields = {
+            f.name: field_annotation(t, f, spec, unions=allowed, prefix="")
+            for f in t.fields
+            if not f.output_only and (_widens(f.type) or field_union(t.name, f.name) in allowed)
+        }
+        if fields:
+            out[cls] = fields
+    return out

@@ -20,14 +20,38 @@ _ONE_LINE_IMPORT = re.compile(r"^from ([\w.]+) import ([\w, ]+)$\n", re.MULTILIN
 _REBUILD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.model_rebuild\(\)$\n?", re.MULTILINE)
 
 
-def types_module_inputs(spec: Spec, template_dir: Path, bases: Mapping[str, str]) -> str:
+# What a constructor's wider inputs (`x-input`, see `typed_dicts.constructor_inputs`) name: for
+# type checkers only, in strings, so these imports are too.
+_INPUT_IMPORTS = """
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import datetime as _dt
+    from collections.abc import Mapping, Sequence
+
+    from ._dicts import *  # noqa: F403
+    from ._inputs import *  # noqa: F403
+"""
+_ACCEPTS = [f"{_ABSOLUTE_BASES}.Accepts", f"{_ABSOLUTE_BASES}.NONE"]
+
+Inputs = Mapping[str, Mapping[str, str]]
+
+
+def types_module_inputs(
+    spec: Spec,
+    template_dir: Path,
+    bases: Mapping[str, str],
+    inputs: Inputs | None = None,
+    generic: Mapping[str, tuple[str, ...]] | None = None,
+) -> str:
     """Everything the types module is made from, as text: a cache key once hashed."""
     from importlib import metadata
 
     parts = [
         Path(__file__).read_text(encoding="utf-8"),  # the options and the post-processing here
-        json.dumps(_json_schema(spec, bases), sort_keys=True),
+        json.dumps(_json_schema(spec, bases, inputs), sort_keys=True),
         json.dumps(field_aliases(spec), sort_keys=True),
+        json.dumps(generic or {}, sort_keys=True),
         f"datamodel-code-generator=={metadata.version('datamodel-code-generator')}",
     ]
     for p in sorted(template_dir.rglob("*")):
@@ -38,25 +62,40 @@ def types_module_inputs(spec: Spec, template_dir: Path, bases: Mapping[str, str]
     return "\0".join(parts)
 
 
-def _json_schema(spec: Spec, bases: Mapping[str, str]) -> dict[str, object]:
-    return spec_json_schema(spec, {k: f"{_ABSOLUTE_BASES}.{v}" for k, v in bases.items()})
+def _json_schema(
+    spec: Spec, bases: Mapping[str, str], inputs: Inputs | None = None
+) -> dict[str, object]:
+    return spec_json_schema(spec, {k: f"{_ABSOLUTE_BASES}.{v}" for k, v in bases.items()}, inputs)
 
 
-def render_types_module(spec: Spec, template_dir: Path, bases: Mapping[str, str]) -> str:
+def render_types_module(
+    spec: Spec,
+    template_dir: Path,
+    bases: Mapping[str, str],
+    inputs: Inputs | None = None,
+    generic: Mapping[str, tuple[str, ...]] | None = None,
+) -> str:
     """Python source of `gemini_client/types/_models.py` (unformatted).
 
     The type `name` inherits `bases[name]` of the hand-written `types/_bases.py` if given, else
-    the core `BaseModel` (see `extensions.py`)."""
+    the core `BaseModel` (see `extensions.py`). A field in `inputs` is declared
+    `Accepts[<read type>, "<what the constructor takes>"]` (see `_bases.Accepts`). A type in
+    `generic` is generic in its base's type parameters (`class X(XBase[T])`)."""
     from datamodel_code_generator import InputFileType, PythonVersion, generate
     from datamodel_code_generator.enums import DataModelType
 
     source = generate(
-        json.dumps(_json_schema(spec, bases)),
+        json.dumps(_json_schema(spec, bases, inputs)),
         input_file_type=InputFileType.JsonSchema,
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_310,
         base_class=f"{_ABSOLUTE_CORE}.BaseModel",
-        additional_imports=[f"{_ABSOLUTE_CORE}.OpenEnum"],
+        additional_imports=[
+            f"{_ABSOLUTE_CORE}.OpenEnum",
+            *_ACCEPTS,
+            *sorted({f"{_ABSOLUTE_BASES}.{p}" for ps in (generic or {}).values() for p in ps}),
+        ],
+        field_extra_keys={"x-input"},
         custom_template_dir=template_dir,
         aliases=field_aliases(spec),
         skip_root_model=True,
@@ -68,7 +107,13 @@ def render_types_module(spec: Spec, template_dir: Path, bases: Mapping[str, str]
     assert isinstance(source, str)
     # The models build on first use (the base model's defer_build), resolving forward references
     # then: an eager `X.model_rebuild()` would only move that cost back to import time.
+    for cls, params in sorted((generic or {}).items()):
+        head = f"\nclass {cls}({bases[cls]}"
+        source = source.replace(f"{head}):", f"{head}[{', '.join(params)}]):")
     source = _without_unused_imports(_REBUILD.sub("", source).rstrip("\n") + "\n")
+    if "Accepts[" in source:
+        first_class = source.index("\nclass ")
+        source = source[:first_class] + _INPUT_IMPORTS + source[first_class:]
     return source.replace(f"from {_ABSOLUTE_CORE} import", f"from {_RELATIVE_CORE} import").replace(
         f"from {_ABSOLUTE_BASES} import", f"from {_RELATIVE_BASES} import"
     )

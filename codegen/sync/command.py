@@ -1,11 +1,17 @@
 """`codegen sync`: apply drift's additive findings to the spec, regenerate, print the spec diff.
 
     codegen sync [--discovery PATH_OR_URL] [--spec spec] [--dry-run] [--no-generate] [--format text|markdown]
+                 [--descriptions extend|all|keep]
 
 Exit 0: the spec describes the document (after this run's additions, if any); 1: findings remain
 that need a person (listed; the additions were still applied, unless --dry-run), or with --dry-run
 anything would change; 2: the document, the spec or drift-ignore.yaml could not be read, or the
 edited spec would not load (then nothing is written).
+
+Descriptions are kept current in a step of their own (`codegen.sync.descriptions`): by default a
+description the spec holds cut short (a first sentence, a text ending in `...`) becomes
+Discovery's whole text; `--descriptions all` takes every Discovery description that differs,
+`keep` none. A description change is docs-level in the spec diff and never needs a person.
 
 Order of work: compare -> plan the edits -> write them to a copy of the spec and load it (so a
 broken edit never reaches spec/) -> write the spec files (each atomically) -> regenerate (on
@@ -27,16 +33,19 @@ from codegen.diff.compare import Change, diff
 from codegen.diff.report import render as render_diff
 from codegen.diff.sources import Side
 from codegen.discovery.load import DiscoveryError
+from codegen.discovery import topics
 from codegen.drift.command import check_spec
 from codegen.drift.ignore import FILE_NAME, load_rules, now_described
 from codegen.drift.report import clean, md, snippets
 from codegen.drift.source import DEFAULT_URL, read_source
 from codegen.drift.findings import Finding
 from codegen.spec.errors import SpecError
-from codegen.spec.loader import load_spec
+from codegen.spec.loader import load_spec, shown_path
 
+from .adopt import adoptions, settled_by
+from .descriptions import MODES, Mode, refreshes
 from .edit import EditError
-from .plan import Plan, plan
+from .plan import Applied, Plan, plan
 from .settle import settle, temporary
 
 EXIT_OK, EXIT_PERSON, EXIT_BAD_INPUT = 0, 1, 2
@@ -71,13 +80,33 @@ def sync(
     dry_run: bool = False,
     generate_into: tuple[Path, Path] | None = None,  # (templates, out)
     warn: Any = None,
+    descriptions: Mode = "extend",
 ) -> Outcome:
     """The whole command. Raises SpecError / DiscoveryError / EditError on bad input."""
     spec = load_spec(spec_dir)
     discovery = read_source(source, warn=warn, name=spec.service.name, version=spec.service.version)
     rules = load_rules(spec_dir / FILE_NAME)
     found = check_spec(spec, discovery, spec_dir / FILE_NAME)
-    findings = found.outcome.drift
+    assert found.api is not None and found.compared is not None
+    adopting = adoptions(
+        spec,
+        found.api,
+        rules,
+        found.compared.paired,
+        found.compared.in_spec_names,
+        lambda name: (
+            shown_path(spec_dir / topics.type_file(name))
+            if topics.type_file(name) != topics.DEFAULT_FILE
+            else None
+        ),
+    )
+    findings, kept = settled_by(found.outcome.drift, adopting, spec)
+    findings += [a.finding for a in adopting]
+    taken = (
+        []
+        if descriptions == "keep"
+        else refreshes(spec, found.api, found.compared.paired, descriptions)
+    )
 
     def make_plan(chosen: list[Finding]) -> Plan:
         return plan(
@@ -88,6 +117,9 @@ def sync(
             discovery.revision,
             hand_written=found.outcome.spec_only,
             stale=now_described(found.outcome, spec),
+            adopting=adopting,
+            kept=kept,
+            descriptions=taken,
         )
 
     changes: list[Change] = []
@@ -136,17 +168,34 @@ def sync(
 def text_report(o: Outcome, *, dry_run: bool) -> str:
     p = o.plan
     lines = [clean(f"codegen sync: Discovery revision {o.revision or '?'} ({o.source})")]
-    if not p.applied and not p.manual and not p.retired:
+    if not p.applied and not p.manual and not p.retired and not p.described:
         lines.append("the spec describes the document: nothing to do")
         return "\n".join(lines) + "\n"
     verb = "would apply" if dry_run else "applied"
+    added = [a for a in p.applied if a.adopted is None]
     lines.append(
-        f"{verb} {len(p.applied)} addition{'s' if len(p.applied) != 1 else ''}:"
-        if p.applied
+        f"{verb} {len(added)} addition{'s' if len(added) != 1 else ''}:"
+        if added
         else f"{verb} nothing"
     )
-    for a in p.applied:
+    for a in added:
         lines.append(clean(f"  + {a.finding.key} [{a.finding.kind}] -> {a.file}"))
+    adopted = [a.adopted for a in p.applied if a.adopted is not None]
+    if adopted:
+        lines.append(
+            f"{'would take' if dry_run else 'took'} Discovery's definition of {len(adopted)} "
+            "hand-written type(s):"
+        )
+        lines += [clean(f"  = {_adopted(a)}") for a in p.applied if a.adopted is not None]
+    if p.described:
+        took = "would take" if dry_run else "took"
+        files = sorted({r.file for r in p.described})
+        lines.append(
+            clean(
+                f"{took} {len(p.described)} description{'s' if len(p.described) != 1 else ''} "
+                f"from Discovery ({', '.join(files)})"
+            )
+        )
     if p.retired:
         lines.append(f"{'would retire' if dry_run else 'retired'} ({len(p.retired)}):")
         lines += [clean(f"  - {r}") for r in p.retired]
@@ -179,21 +228,43 @@ def text_report(o: Outcome, *, dry_run: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _adopted(a: Applied) -> str:
+    """`T: spec/live.yaml -> spec/liveSetup.yaml (kept: proactivity)`."""
+    assert a.adopted is not None
+    t = a.adopted
+    aka = f", the API's {t.google}" if t.google != t.name else ""
+    kept = f" (kept, Discovery lacks: {', '.join(t.kept)})" if t.kept else ""
+    return f"{t.name}{aka}: {t.old.loc.file} -> {a.file}{kept}"
+
+
 def markdown_report(o: Outcome, *, dry_run: bool) -> str:
     p = o.plan
     out = [f"## codegen sync: Discovery revision {md(o.revision or '?')}", ""]
-    if not p.applied and not p.manual and not p.retired:
+    if not p.applied and not p.manual and not p.retired and not p.described:
         out.append("The spec describes the document: nothing to do.")
         return "\n".join(out) + "\n"
-    if p.applied:
+    added = [a for a in p.applied if a.adopted is None]
+    if added:
         out += [
-            f"### {'Would apply' if dry_run else 'Applied'} ({len(p.applied)})",
+            f"### {'Would apply' if dry_run else 'Applied'} ({len(added)})",
             "",
             "| where | kind | file |",
             "|---|---|---|",
         ]
-        out += [f"| {md(a.finding.key)} | {md(a.finding.kind)} | {md(a.file)} |" for a in p.applied]
+        out += [f"| {md(a.finding.key)} | {md(a.finding.kind)} | {md(a.file)} |" for a in added]
         out.append("")
+    taken = [a for a in p.applied if a.adopted is not None]
+    if taken:
+        out += [
+            f"### Discovery's definition {'would replace' if dry_run else 'replaced'} the hand-written one ({len(taken)})",
+            "",
+        ]
+        out += [f"- {md(_adopted(a))}" for a in taken]
+        out.append("")
+    if p.described:
+        took = "Would take" if dry_run else "Took"
+        n = len(p.described)
+        out += [f"{took} {n} description{'s' if n != 1 else ''} from Discovery (docs-only).", ""]
     if p.retired:
         out += [f"### {'Would retire' if dry_run else 'Retired'} ({len(p.retired)})", ""]
         out += [f"- {md(r)}" for r in p.retired]
@@ -256,6 +327,15 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "--no-generate", action="store_true", help="edit the spec only; do not regenerate"
     )
     p.add_argument(
+        "--descriptions",
+        choices=MODES,
+        default="extend",
+        help=(
+            "which Discovery descriptions to take: extend (default) where the spec's is cut short, "
+            "all where they differ (overwrites hand-written text), keep none"
+        ),
+    )
+    p.add_argument(
         "--format",
         choices=FORMATS,
         default="text",
@@ -279,6 +359,7 @@ def run(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             generate_into=generate_into,
             warn=warn,
+            descriptions=args.descriptions,
         )
     except DiscoveryError as e:
         print(f"codegen sync: {e}".splitlines()[0], file=sys.stderr)

@@ -103,15 +103,16 @@ class SpecFile:
         self.pending: list[tuple[int, int, str]] = []  # (position, sequence, text)
         self.created: dict[str, tuple[int, list[str]]] = {}  # new container -> (position, children)
         self.removed: list[tuple[int, int]] = []  # line ranges to drop
+        self.replaced: dict[int, tuple[int, str]] = {}  # first line -> (end, new text)
 
-    def remove(self, key: str) -> bool:
-        """Drop the block of `key` (with the comment lines right above it and one blank line);
-        False when the file has no such key."""
+    def remove(self, key: str, *, comments: bool = True) -> bool:
+        """Drop the block of `key` (with the comment lines right above it, unless `comments` is
+        False, and one blank line); False when the file has no such key."""
         if key not in self.at:
             return False
         start = self.at[key]
         end = block_end(self.lines, start)
-        while start > 0 and _is_comment(self.lines[start - 1]):
+        while comments and start > 0 and _is_comment(self.lines[start - 1]):
             start -= 1
         if (
             start > 0
@@ -123,6 +124,16 @@ class SpecFile:
         parent = key.rpartition(".")[0]
         if parent in self.at and self._emptied(parent):
             self.remove(parent)  # `resources:` with nothing left under it goes too
+        return True
+
+    def replace(self, key: str, text: str) -> bool:
+        """Put `text` (at column 0) where the block of `key` is, at its indentation, leaving the
+        lines around it as they are; False when the file has no such key."""
+        if key not in self.at:
+            return False
+        start = self.at[key]
+        self.removed.append((start, block_end(self.lines, start)))
+        self.pending.append((start, len(self.pending), indent(text, _indent_of(self.lines[start]))))
         return True
 
     def _emptied(self, key: str) -> bool:
@@ -209,6 +220,8 @@ class SpecFile:
                     block += "\n"
             # After what extends the block that ends here: a new container starts a new block.
             pending.append((pos, 1 << 30, block))
+        for start, (end, block) in self.replaced.items():
+            lines[start:end] = [block] + [""] * (end - start - 1)  # positions stay valid
         for start, end in self.removed:
             for i in range(start, end):
                 lines[i] = ""  # positions of the inserts stay valid

@@ -23,7 +23,7 @@ from codegen import naming
 from codegen.discovery import topics
 from codegen.drift.compare import resource_tree, yaml_path
 from codegen.drift.findings import Finding
-from codegen.drift.ignore import FILE_NAME, Judged, Rule, Rules
+from codegen.drift.ignore import FILE_NAME, Judged, Rule, Rules, names_in
 from codegen.spec.emit import (
     dump,
     emit_enum_value,
@@ -47,7 +47,9 @@ from codegen.spec.model import (
     TypeDef,
 )
 
-from .edit import EditError, Insert, SpecFile
+from .descriptions import Refresh
+from .adopt import Adoption, names
+from .edit import EditError, Insert, SpecFile, block_end
 from .renames import renames
 
 _RULE_LINE = re.compile(r"^  (\"[^\"]+\"|'[^']+'|[^\s:#][^:#]*?):")
@@ -58,6 +60,7 @@ LONG_RUNNING = "long-running: Discovery does not say what the finished operation
 class Applied:
     finding: Finding
     file: str
+    adopted: Adoption | None = None  # Discovery's definition replacing a hand-written one
 
 
 @dataclass
@@ -66,6 +69,7 @@ class Plan:
     applied: list[Applied] = field(default_factory=list)
     manual: list[tuple[Finding, str]] = field(default_factory=list)  # and why it is not applied
     retired: list[str] = field(default_factory=list)  # hand-written parts and rules that went
+    described: list[Refresh] = field(default_factory=list)  # descriptions taken from Discovery
 
 
 def _names(node: object) -> list[tuple[str, re.Pattern[str]]]:
@@ -147,8 +151,21 @@ def _pruned(r: Resource, path: str, rules: Rules, dropped: list[str]) -> Resourc
 
 
 class _Planner:
-    def __init__(self, spec: Spec, spec_dir: Path, rules: Rules, header: str) -> None:
+    def __init__(
+        self,
+        spec: Spec,
+        spec_dir: Path,
+        rules: Rules,
+        header: str,
+        adopting: list[Adoption],
+        kept: dict[int, Adoption],
+        refreshes: list[Refresh],
+    ) -> None:
         self.spec = spec
+        self.adopting = {id(a.finding): a for a in adopting}
+        self.adopted_names = {a.name for a in adopting}
+        self.kept = kept
+        self.refreshes = refreshes
         self.rules = rules
         self.spec_dir = spec_dir
         self.header = header
@@ -195,6 +212,17 @@ class _Planner:
 
     def _take(self, f: Finding) -> None:
         s = f.suggestion
+        if id(f) in self.kept:
+            a = self.kept[id(f)]
+            self.plan.manual.append(
+                (
+                    f,
+                    f"written by hand in {a.old.loc.file}, and Discovery's {a.google} lacks it: kept in "
+                    f"the definition sync took from Discovery; keep it with a spec_only rule "
+                    f"{f.key.rsplit('.', 1)[0] if f.item else f.key} in {FILE_NAME}, or delete it",
+                )
+            )
+            return
         if f.category != "new" or s is None:
             self.plan.manual.append((f, "not additive: needs a person"))
             return
@@ -243,6 +271,22 @@ class _Planner:
         else:
             assert isinstance(node, (ObjectType, EnumType))
             where, after = self.homes.get(f.where) or self.type_home(f, node)
+            adoption = self.adopting.get(id(f))
+            if adoption is not None:
+                old, key = adoption.old.loc.file, f"types.{adoption.name}"
+                hand = self.file(old)
+                if hand is None or key not in hand.at:
+                    raise EditError(f"cannot find {key} in {old}")
+                if where == old:  # its home is where it is: replaced in place
+                    hand.replace(key, emit_type(node))
+                else:
+                    hand.remove(key)
+                    self.insert(
+                        where, Insert("types", emit_type(node), spaced=True, after=after), node
+                    )
+                self.homes[f.where] = (where, key if where == old else after)
+                self.plan.applied.append(Applied(f, where, adoption))
+                return
             self.insert(where, Insert("types", emit_type(node), spaced=True, after=after), node)
         self.plan.applied.append(Applied(f, where))
 
@@ -252,7 +296,8 @@ class _Planner:
             return shown_path(self.spec_dir / topics.TYPE_FILES[t.name]), None
         for via in sorted(f.via):
             owner = via.split(".")[0]
-            if owner in self.spec.types:  # a new field of a spec type needs it
+            if owner in self.spec.types and owner not in self.adopted_names:
+                # a new field of a spec type needs it
                 return self.spec.types[owner].loc.file, f"types.{owner}"
             if owner in self.new_resources:
                 return self.new_resources[owner], None
@@ -261,8 +306,9 @@ class _Planner:
                 if ".".join(parts[:i]) in self.tree:
                     return self.tree[parts[0]].loc.file, None
         for via in sorted(f.via):
-            if via in self.homes:  # another new type needs it: next to that one
-                return self.homes[via]
+            owner = via.split(".")[0]
+            if owner in self.homes:  # another new (or adopted) type needs it: next to that one
+                return self.homes[owner]
         assert f.suggestion is not None
         return f.suggestion.file, None
 
@@ -291,6 +337,38 @@ class _Planner:
         if f is not None and f.remove(f"{rule.section}.{rule.pattern}"):
             self.plan.retired.append(f"{FILE_NAME}: {rule.section} rule {rule.pattern}: {why}")
 
+    def narrow_rules(self, stale: list[Rule]) -> None:
+        """The spec_only rules naming an adopted type stop naming it: a rule naming only adopted
+        types goes; a pattern naming others too becomes the names it still covers."""
+        taken = {a.adopted.name for a in self.plan.applied if a.adopted is not None}
+        if not taken:
+            return
+        rules = {r for a in self.plan.applied if a.adopted is not None for r in a.adopted.rules}
+        everything = names_in(self.spec)
+        for rule in sorted(rules - set(stale), key=lambda r: r.loc.line):
+            gone = sorted(n for n in taken if names(rule, n))
+            left = sorted(n for n in everything - taken if names(rule, n))
+            why = f"Discovery describes {', '.join(gone)}; sync took its definition"
+            if not left:
+                self.retire_rule(rule, why)
+                continue
+            f = self.rules_file()
+            key = f"{rule.section}.{rule.pattern}"
+            if f is None or key not in f.at:
+                continue
+            # Each name the pattern still covers, with the pattern's own entry, written as it was.
+            start = f.at[key]
+            pad = len(f.lines[start]) - len(f.lines[start].lstrip(" "))
+            entry = "".join(line[pad:] for line in f.lines[start : block_end(f.lines, start)])
+            value = entry.split(":", 1)[1]  # a rule's name never holds ':'
+            text = "".join(f"{n}:{value}" for n in left)
+            f.add(Insert(rule.section, text, after=key))
+            f.remove(key, comments=False)
+            self.plan.retired.append(
+                f"{FILE_NAME}: {rule.section} rule {rule.pattern}: {why}; "
+                f"now names {', '.join(left)}"
+            )
+
     def adopt(self, findings: list[Finding], hand_written: list[Judged]) -> list[Finding]:
         """Wire renames (see `renames`): a hand-written old one yields to Discovery's, any other
         pair is one finding for a person. The findings left to plan."""
@@ -312,9 +390,29 @@ class _Planner:
             self.plan.manual.append((replace(r.new, message=r.message), "a wire rename"))
         return [f for f in findings if id(f) not in skip]
 
+    def describe(self) -> None:
+        """Descriptions taken from Discovery (`codegen.sync.descriptions`), replaced in place."""
+        for r in self.refreshes:
+            f = self.file(r.file)
+            i = f.at.get(r.key) if f is not None else None
+            if f is None or i is None or any(a <= i < b for a, b in f.removed):
+                continue  # in a block this run replaces or removes (an adopted type)
+            if not f.lines[i].lstrip().startswith(r.key.rpartition(".")[2] + ":"):
+                continue  # inside a flow mapping (`{type: string, description: ...}`)
+            f.replace(r.key, r.text)
+            self.plan.described.append(r)
+
     def run(self, findings: list[Finding], hand_written: list[Judged], stale: list[Rule]) -> Plan:
+        chosen = {id(f) for f in findings}
+        self.adopted_names = {a.name for i, a in self.adopting.items() if i in chosen}
         for rule in stale:
-            self.retire_rule(rule, "Discovery describes it now; its differences are drift")
+            taken = all(n in self.adopted_names for n in names_in(self.spec) if names(rule, n))
+            self.retire_rule(
+                rule,
+                "Discovery describes it now; sync took its definition"
+                if taken
+                else "Discovery describes it now; its differences are drift",
+            )
         findings = self.adopt(findings, hand_written)
         # Resources first (new types may live in their new files), new types after their users.
         order = {"resource-missing": 0, "type-missing": 2}
@@ -327,7 +425,10 @@ class _Planner:
             ready = [
                 f
                 for f in types
-                if not (set(f.via) & ({t.where for t in types} - placed - {f.where}))
+                if not (
+                    {v.split(".")[0] for v in f.via}
+                    & ({t.where for t in types} - placed - {f.where})
+                )
             ]
             f = (ready or types)[0]
             types.remove(f)
@@ -335,6 +436,8 @@ class _Planner:
                 self.homes[f.where] = self.type_home(f, f.suggestion.node)  # type: ignore[arg-type]
             self.take(f)
             placed.add(f.where)
+        self.describe()
+        self.narrow_rules(stale)
         for name, edited in self.files.items():
             self.plan.texts[name] = edited.text()
         for name, (new_types, new_resources) in self.new_files.items():
@@ -353,10 +456,17 @@ def plan(
     *,
     hand_written: list[Judged] = (),  # type: ignore[assignment]
     stale: list[Rule] = (),  # type: ignore[assignment]
+    adopting: list[Adoption] = (),  # type: ignore[assignment]
+    kept: dict[int, Adoption] | None = None,
+    descriptions: list[Refresh] = (),  # type: ignore[assignment]
 ) -> Plan:
     """The edits for `findings` (drift's, after the ignore `rules`, which also prune new resource
     blocks); `hand_written`: what `spec_only` rules matched (a hand-written part Discovery now
     describes under another wire name yields to it); `stale`: rules that matched nothing, removed
-    from drift-ignore.yaml. Raises `EditError`."""
+    from drift-ignore.yaml; `adopting`: hand-written types Discovery now describes (their findings
+    are among `findings`, `kept`: the findings of what only the hand-written definitions have).
+    `descriptions`: descriptions to take from Discovery (after all of that). Raises `EditError`."""
     header = f"Added by `codegen sync` from the Discovery document, revision {revision}."
-    return _Planner(spec, spec_dir, rules, header).run(findings, list(hand_written), list(stale))
+    return _Planner(
+        spec, spec_dir, rules, header, list(adopting), kept or {}, list(descriptions)
+    ).run(findings, list(hand_written), list(stale))

@@ -183,3 +183,52 @@ def test_a_long_event_line_parses_in_linear_time() -> None:
     assert time.perf_counter() - start < 2.0
     assert events == [("message", f'{{"text": "{payload}"}}')]
     assert parser.inside_event  # the trailing "da" is an unfinished line
+
+
+_TRICKY_SSE = (
+    b'\xef\xbb\xbfdata: {"a": 1}\r\n\r\n'  # a byte-order mark, CRLF
+    b'event: error\ndata:{"b": "\xc3\xa9"}\r\ndata:  two spaces\r\r'  # lone CR, 2 data lines
+    b": a comment\ndata\n\n"  # a field without a colon
+    b"id: 7\nretry: 10\nevent:\ndata: x:y: z\n\n"  # fields the client ignores, colons in data
+    b"data:\xff\xfe broken utf-8\n\nevent: only\n\n"  # invalid bytes; an event without data
+    b"datum: not data\ndata: last\n\ndata: unfinished"
+)
+
+
+def _reference_events(body: bytes) -> list[tuple[str, str]]:
+    """The WHATWG rules, written plainly over the whole body at once."""
+    import re
+
+    text = body.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    events, data, event = [], [], ""
+    for line in re.split(r"\r\n|\r|\n", text)[:-1]:  # the last piece is an unfinished line
+        if not line:
+            if data or event:
+                events.append((event or "message", "\n".join(data)))
+            data, event = [], ""
+            continue
+        name, _, value = line.partition(":")
+        if name == "data":
+            data.append(value.removeprefix(" "))
+        elif name == "event":
+            event = value.removeprefix(" ")
+    return events
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 7, 64, len(_TRICKY_SSE)])
+def test_the_event_parser_reads_any_split_as_the_whole(step: int) -> None:
+    """However the body is cut into reads (between CR and LF, inside a UTF-8 character, inside
+    "data:"), the parser yields the events the plain rules give for the whole body."""
+    from gemini_client._core._streaming import _EventParser
+
+    expected = _reference_events(_TRICKY_SSE)
+    assert ("message", '{"b": "é"}\n two spaces') not in expected  # the event is named "error"
+    assert ("error", '{"b": "é"}\n two spaces') in expected and ("message", "last") in expected
+    for offset in range(min(step, 5)):
+        parser = _EventParser()
+        pieces = [_TRICKY_SSE[:offset]] + [
+            _TRICKY_SSE[i : i + step] for i in range(offset, len(_TRICKY_SSE), step)
+        ]
+        got = [event for piece in pieces for event in parser.feed(piece)]
+        assert got == expected
+        assert parser.inside_event  # "data: unfinished" has no line end

@@ -168,6 +168,27 @@ def test_async_client(fake: FakeGemini) -> None:
     assert asyncio.run(main()) == ["a", "x", "y"]
 
 
+@pytest.mark.filterwarnings("error")
+def test_a_fake_client_warns_of_nothing(fake: FakeGemini, tmp_path: Path) -> None:
+    """The fake answers in-process (no socket can outlast a deadline): a user's test run with
+    warnings as errors stays green, sync, async, streamed and uploaded."""
+    fake.models.generate_content.returns(text="a")
+    fake.models.stream_generate_content.streams("x")
+    with fake.client() as client:
+        assert client.models.generate_content(model=MODEL, contents="q").text == "a"
+        assert [
+            c.text for c in client.models.stream_generate_content(model=MODEL, contents="q")
+        ] == ["x"]
+        (tmp_path / "f.txt").write_bytes(b"abc")
+        assert client.files.upload(file=tmp_path / "f.txt").state == "ACTIVE"
+
+    async def main() -> str | None:
+        async with fake.async_client() as client:
+            return (await client.models.generate_content(model=MODEL, contents="q")).text
+
+    assert asyncio.run(main()) == "a"
+
+
 def test_the_fake_on_loopback_answers_another_process(fake: FakeGemini) -> None:
     fake.models.generate_content.returns(text="from the fake")
     program = textwrap.dedent(

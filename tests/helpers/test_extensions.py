@@ -46,10 +46,14 @@ def test_the_extensions_of_the_real_templates(spec: typing.Any) -> None:
     assert ext.unions == {
         "ContentListUnion",
         "ContentUnion",
+        "FunctionDeclarationParametersUnion",
+        "FunctionDeclarationResponseUnion",
         "GenerateContentRequestCachedContentUnion",
+        "GenerationConfigResponseSchemaUnion",
         "SchemaUnion",
         "ToolUnion",
     }
+    assert "GenerateContentRequest" in ext.requests and "Candidate" not in ext.requests
 
 
 def test_a_field_alias_types_that_one_field(spec: typing.Any, tmp_path: Path) -> None:

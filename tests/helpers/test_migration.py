@@ -145,8 +145,19 @@ def check_batch(sent: list[dict[str, Any]], out: str) -> None:
     assert out == "batches/123\n"
 
 
+def check_interaction(sent: list[dict[str, Any]], out: str) -> None:
+    assert sent == [{"model": MODEL, "input": "Tell me a short joke about programming."}]
+    assert out == "A joke.\n"
+
+
 def check_error(sent: list[dict[str, Any]], out: str) -> None:
     assert out == "404 models/invalid-model-name is not found\n"
+
+
+def check_extra_body(sent: list[dict[str, Any]], out: str) -> None:
+    assert sent[0]["tool_config"] == {"function_calling_config": {"mode": "COMPOSITIONAL"}}
+    declared = sent[0]["tools"][0]["functionDeclarations"][0]
+    assert declared["name"] == "get_current_weather"
 
 
 STEPS: list[tuple[list[tuple[str, Reply]], Check]] = [
@@ -186,6 +197,15 @@ STEPS: list[tuple[list[tuple[str, Reply]], Check]] = [
         ],
         check_cache,
     ),
+    (
+        [
+            (
+                "/v1beta/interactions",
+                Reply(json={"id": "i-1", "status": "completed", "output_text": "A joke."}),
+            )
+        ],
+        check_interaction,
+    ),
     ([(BATCH, Reply(json={"name": "batches/123", "done": False}))], check_batch),
     (
         [
@@ -199,11 +219,12 @@ STEPS: list[tuple[list[tuple[str, Reply]], Check]] = [
         ],
         check_error,
     ),
+    ([(GENERATE, text("Sunny in both."))], check_extra_body),
 ]
 
 
 def test_the_section_has_a_step_per_block() -> None:
-    assert len(blocks()) == len(STEPS) == 20
+    assert len(blocks()) == len(STEPS) == 22
 
 
 def test_every_block_runs(

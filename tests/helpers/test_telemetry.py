@@ -256,3 +256,46 @@ def test_nothing_is_imported_without_it(block: str, env: dict[str, str]) -> None
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
+
+
+_IDLE_THEN_CONFIGURED = """
+import httpx
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from gemini_client import Client
+from gemini_client._core import _telemetry
+started = []
+class Counted(_telemetry.Call):
+    __slots__ = ()
+    def __init__(self, *args):
+        started.append(args[3])
+        super().__init__(*args)
+_telemetry.Call = Counted
+def answer(request):
+    return httpx.Response(200, json={"candidates": [], "responseId": "r1"})
+client = Client(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+client.models.generate_content(model="m", contents="x")
+print(len(started))
+spans = InMemorySpanExporter()
+provider = TracerProvider()
+provider.add_span_processor(SimpleSpanProcessor(spans))
+trace.set_tracer_provider(provider)
+client.models.generate_content(model="m", contents="x")
+print(len(started), [s.name for s in spans.get_finished_spans()])
+"""
+
+
+def test_no_span_is_built_until_an_sdk_is_configured() -> None:
+    """With the API installed but no SDK, every span and metric would be dropped: the call builds
+    none. A provider configured after the client was made is used from the next call on."""
+    run = subprocess.run(
+        [sys.executable, "-c", _IDLE_THEN_CONFIGURED],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("OTEL_")},
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split("\n")[:2] == ["0", "1 ['generate_content m']"]

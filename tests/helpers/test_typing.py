@@ -80,7 +80,7 @@ def mypy(*targets: str | Path) -> subprocess.CompletedProcess[str]:
         text=True,
         cwd=ROOT,
         env=env,
-        timeout=180,
+        timeout=600,  # the first run of a session may be cold, on a loaded machine
     )
 
 

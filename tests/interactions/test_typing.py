@@ -28,7 +28,7 @@ def mypy(*targets: str | Path) -> subprocess.CompletedProcess[str]:
         text=True,
         cwd=ROOT,
         env=env,
-        timeout=300,
+        timeout=600,
     )
 
 
@@ -59,6 +59,8 @@ EXPECTED = {
 }
 
 
+# mypy's cache is shared with tests/client: the same xdist worker, one run at a time.
+@pytest.mark.xdist_group("mypy-cache")
 def test_typed_program_passes_and_wrong_usage_fails_mypy_strict(tmp_path: Path) -> None:
     good = mypy("tests/interactions/typed_interactions.py")  # with mcp and sentencepiece
     assert good.returncode == 0, good.stdout + good.stderr

@@ -16,6 +16,8 @@ from .test_session import TURN_COMPLETE, model_text
 from .wsserver import LiveServer, Peer
 
 
+# mypy's cache is shared with tests/client: the same xdist worker, one run at a time.
+@pytest.mark.xdist_group("mypy-cache")
 def test_the_typed_example_passes_mypy_strict() -> None:
     result = mypy("tests/live/typed_live.py")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -47,6 +49,7 @@ EXPECTED = {
 }
 
 
+@pytest.mark.xdist_group("mypy-cache")
 def test_wrong_usage_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / "wrong_live.py"
     path.write_text(WRONG)

@@ -21,17 +21,20 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from codegen.discovery.bootstrap import main as bootstrap
+from codegen.spec import loader
 from codegen.discovery.normalise import normalise
 from codegen.drift.compare import resource_tree
 from codegen.drift.names import google_name
 from codegen.pipeline import Paths, check, generate
+from codegen.spec.errors import Problem
 from codegen.spec.loader import load_spec
+from codegen.spec.yamlnodes import Node
 
 from .conftest import REPO, Run, snapshot
 
@@ -56,6 +59,28 @@ def _surface(rev: str) -> str:
 REPEATS = {b for a, b in PAIRS if _surface(a) == _surface(b)}
 
 
+@pytest.fixture(autouse=True)
+def _each_file_content_parsed_once(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A step reads the spec's files about eight times (each sync twice, drift, the checks here)
+    and most files are unchanged between reads: the loader builds a file's YAML nodes once per
+    exact content and name (all `read_yaml` depends on), which halves the replay's cost."""
+    real = loader.read_yaml
+    parsed: dict[tuple[str, bytes], tuple[Node | None, list[Problem]]] = {}
+
+    def read_yaml(path: Path, shown_as: str) -> tuple[Node | None, list[Problem]]:
+        if path.is_symlink() or not path.is_file():
+            return real(path, shown_as)
+        key = (shown_as, path.read_bytes())
+        if key not in parsed:
+            parsed[key] = real(path, shown_as)
+        tree, problems = parsed[key]
+        return tree, list(problems)
+
+    monkeypatch.setattr(loader, "read_yaml", read_yaml)
+    yield
+    parsed.clear()
+
+
 def document(rev: str, into: Path) -> Path:
     path = into / f"discovery.{rev}.json"
     if not path.exists():
@@ -75,11 +100,21 @@ def _listed(out: str) -> list[str]:
     return listed
 
 
+_NAMES: dict[tuple[tuple[str, bytes], ...], tuple[set[str], set[str]]] = {}
+
+
 def _names(spec_dir: Path) -> tuple[set[str], set[str]]:
-    spec = load_spec(spec_dir)
-    tree = resource_tree(spec)
-    methods = {f"{p}.{m.name}" for p, r in tree.items() for m in r.methods}
-    return {google_name(t) for t in spec.types.values()}, set(tree) | methods
+    """The Google names of the spec's types, and its resources and methods: loaded once per content
+    of its files (a step's spec before is the one the step before left)."""
+    key = tuple(snapshot(spec_dir).items())
+    if key not in _NAMES:
+        spec = load_spec(spec_dir)
+        tree = resource_tree(spec)
+        methods = {f"{p}.{m.name}" for p, r in tree.items() for m in r.methods}
+        _NAMES.clear()  # only the last is asked for again
+        _NAMES[key] = {google_name(t) for t in spec.types.values()}, set(tree) | methods
+    types, surface = _NAMES[key]
+    return set(types), set(surface)
 
 
 def step(cli: Callable[..., Run], spec_dir: Path, doc: Path) -> str:
@@ -171,7 +206,7 @@ def test_a_spec_of_one_revision_syncs_to_the_next(
     monkeypatch.chdir(tmp_path)
     spec_dir = Path("spec")
     assert bootstrap(["--discovery", str(document(older, tmp_path)), "--out", str(spec_dir)]) == 0
-    load_spec(spec_dir)  # bootstrap writes only what its loader accepts
+    _names(spec_dir)  # bootstrap writes only what its loader accepts (load_spec)
     # (never a repeat here: a bootstrapped spec lacks what bootstrap leaves out, which sync adds)
     step(cli, spec_dir, document(newer, tmp_path))
     if (older, newer) == BIGGEST:

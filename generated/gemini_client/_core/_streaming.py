@@ -10,6 +10,7 @@ typed error, and a byte-order mark before the first event is skipped.
 from __future__ import annotations
 
 import re
+import time
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
 from types import TracebackType
@@ -19,6 +20,7 @@ import httpx
 
 from ._body import aiter_body, close_later, iter_body, running_loop, too_large, warn_unclosed
 from ._deadline import DEADLINE, time_left
+from ._utils import validate_json as _validate_json
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -89,9 +91,12 @@ class _EventParser:
             self._pending_size += len(chunk)
             self._check_size()
             return []
-        buffer = b"".join((self._buffer, *self._pending, chunk))
-        self._pending.clear()
-        self._pending_size = 0
+        if self._buffer or self._pending:
+            buffer = b"".join((self._buffer, *self._pending, chunk))
+            self._pending.clear()
+            self._pending_size = 0
+        else:
+            buffer = chunk
         if self._first:
             if len(buffer) < len(_BOM) and _BOM.startswith(buffer):
                 self._buffer = buffer
@@ -102,20 +107,26 @@ class _EventParser:
         lines = buffer.splitlines()  # at "\r\n", "\r" and "\n" only: the SSE line ends
         self._buffer = lines.pop() if buffer and buffer[-1] not in _LINE_ENDS else b""
         events = []
+        data = self._data
         for raw in lines:
-            line = raw.decode("utf-8", errors="replace")
-            if not line:
-                if self._data or self._event:
-                    events.append((self._event or "message", "\n".join(self._data)))
-                self._event, self._data, self._data_size = "", [], 0
+            if not raw:
+                if data or self._event:
+                    events.append((self._event or "message", "\n".join(data)))
+                    data = self._data = []
+                    self._event = ""
+                self._data_size = 0
                 continue
-            name, _, value = line.partition(":")
-            value = value.removeprefix(" ")
-            if name == "data":
-                self._data.append(value)
+            if raw[:5] == b"data:":  # the common line, without decoding its field name
+                value = raw[6:] if raw[5:6] == b" " else raw[5:]
+                data.append(value.decode("utf-8", errors="replace"))
+                self._data_size += len(raw)
+                continue
+            name, _, text = raw.decode("utf-8", errors="replace").partition(":")
+            if name == "data":  # a bare "data" line: an empty data line
+                data.append(text)
                 self._data_size += len(raw)
             elif name == "event":
-                self._event = value
+                self._event = text.removeprefix(" ")
         self._check_size()
         return events
 
@@ -154,11 +165,13 @@ class _BaseStream(Generic[T]):
             raise self._error_event(data)
         if not data or data == _DONE:
             return None
-        import pydantic  # loaded with the models by now; kept out of `import gemini_client`
-
         try:
-            chunk = self._cast_to.model_validate_json(data)
-        except pydantic.ValidationError as err:
+            chunk = _validate_json(self._cast_to, data)
+        except ValueError as err:  # pydantic's ValidationError (imported only if one happens)
+            import pydantic
+
+            if not isinstance(err, pydantic.ValidationError):
+                raise
             # Raised below, outside this block: the pydantic error shows the input, which may
             # echo the key, and must not be chained.
             problem = describe_validation_error(err)
@@ -195,26 +208,24 @@ class _BaseStream(Generic[T]):
     def _chunks(self, parser: _EventParser, data: bytes) -> tuple[list[T], APIError | None]:
         """The chunks that ``data``, the next bytes of the body, completes, and the error of an
         event after them (raised once they have been yielded)."""
-        self._check_deadline()
-        chunks: list[T] = []
-        try:
-            for event, text in parser.feed(data):
-                chunk = self._parse(event, text)
-                if chunk is not None:
-                    chunks.append(chunk)
-        except _EventTooLarge:
-            return chunks, too_large(self.response, self._limit or 0, "stream event in the ")
-        except APIError as err:
-            return chunks, err
-        return chunks, None
-
-    def _check_deadline(self) -> None:
-        left = time_left(self._deadline)
-        if left is not None and left <= 0:
+        if self._deadline is not None and time.monotonic() >= self._deadline:
             raise APITimeoutError(
                 f"the call's deadline passed while streaming, after {self._count} chunks",
                 request=self.response.request,
             )
+        chunks: list[T] = []
+        try:
+            events = parser.feed(data)
+        except _EventTooLarge:
+            return chunks, too_large(self.response, self._limit or 0, "stream event in the ")
+        try:
+            for event, text in events:
+                chunk = self._parse(event, text)
+                if chunk is not None:
+                    chunks.append(chunk)
+        except APIError as err:
+            return chunks, err
+        return chunks, None
 
     def _at_end(self, parser: _EventParser) -> None:
         if parser.inside_event:

@@ -15,7 +15,7 @@ responses file is downloaded as a stream and parsed line by line.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeVar
 
 from .._core import (
     NOT_GIVEN,
@@ -38,14 +38,14 @@ from ..resources import files as _files
 from ..resources import models as _models
 from ._files import file_name
 from ._jsonl import aiter_jsonl, iter_jsonl
-from ._spellings import spelled
+from ._spellings import spelled, with_config
 
 if TYPE_CHECKING:
     import pydantic
 
     from .. import types
 
-__all__ = ["AsyncBatches", "BatchRequests", "Batches"]
+__all__ = ["AsyncBatches", "BatchConfig", "BatchRequests", "Batches"]
 
 R = TypeVar("R", bound="pydantic.BaseModel")
 
@@ -70,6 +70,32 @@ def _inlined(requests: BatchRequests, model: str | None) -> list[dict[str, Any]]
             dict(raw) if isinstance(raw, Mapping) and "request" in raw else entry(str(i), raw)
         )
     return out
+
+
+class BatchConfig(TypedDict, total=False):
+    """google-genai's `config=` of `batches.create`: the same options as keywords."""
+
+    display_name: str
+    http_options: types.HttpOptions | types.HttpOptionsDict
+
+
+def _google_genai_form(
+    where: str,
+    requests: BatchRequests | NotGiven,
+    src: BatchRequests | str | NotGiven,
+    config: BatchConfig | None,
+    display_name: str | NotGiven,
+    extra_headers: Headers | None,
+    timeout: Timeout | NotGiven,
+) -> tuple[BatchRequests | NotGiven, dict[str, Any]]:
+    """google-genai's `src=` (inline requests, or a `files/...` name) as `requests=`, and its
+    `config=` spread onto the keywords."""
+    if not isinstance(src, NotGiven):
+        if not isinstance(requests, NotGiven):
+            raise TypeError(f"{where}: pass requests= or src=, not both")
+        requests = src
+    given = {"display_name": display_name, "extra_headers": extra_headers, "timeout": timeout}
+    return requests, with_config(where, config, given)
 
 
 def _batch_body(
@@ -157,10 +183,16 @@ class Batches(_batches.Batches):
         requests: BatchRequests | NotGiven = NOT_GIVEN,
         file: types.File | str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
+        src: BatchRequests | str | NotGiven = NOT_GIVEN,
+        config: BatchConfig | None = None,
         extra_headers: Headers | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[types.GenerateContentBatchOutput]:
         """Start a batch of generateContent requests; ``wait()`` on the returned operation."""
+        requests, a = _google_genai_form(
+            "create()", requests, src, config, display_name, extra_headers, timeout
+        )
+        display_name, extra_headers, timeout = a["display_name"], a["extra_headers"], a["timeout"]
         return _models.Models(self._client).batch_generate_content(
             model=model,
             batch=_batch_body(model, requests, file, display_name, embeddings=False),
@@ -175,10 +207,16 @@ class Batches(_batches.Batches):
         requests: BatchRequests | NotGiven = NOT_GIVEN,
         file: types.File | str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
+        src: BatchRequests | str | NotGiven = NOT_GIVEN,
+        config: BatchConfig | None = None,
         extra_headers: Headers | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[types.EmbedContentBatchOutput]:
         """Start a batch of embedContent requests (``asyncBatchEmbedContent``)."""
+        requests, a = _google_genai_form(
+            "create_embeddings()", requests, src, config, display_name, extra_headers, timeout
+        )
+        display_name, extra_headers, timeout = a["display_name"], a["extra_headers"], a["timeout"]
         return _models.Models(self._client).async_batch_embed_content(
             model=model,
             batch=_batch_body(model, requests, file, display_name, embeddings=True),
@@ -194,23 +232,24 @@ class Batches(_batches.Batches):
         page_size: int | NotGiven = NOT_GIVEN,
         page_token: str | NotGiven = NOT_GIVEN,
         return_partial_success: bool | NotGiven = NOT_GIVEN,
+        config: _batches.ListOptions | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> SyncPager[types.ListOperationsResponse, types.Operation]:
-        """Every batch, page by page."""
-        return super().list(
-            name=name,
-            filter=filter,
-            page_size=page_size,
-            page_token=page_token,
-            return_partial_success=return_partial_success,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        """Every batch, page by page (``config=``: google-genai's, the same options)."""
+        given = {
+            "filter": filter,
+            "page_size": page_size,
+            "page_token": page_token,
+            "return_partial_success": return_partial_success,
+            "extra_headers": extra_headers,
+            "extra_query": extra_query,
+            "extra_body": extra_body,
+            "timeout": timeout,
+        }
+        return super().list(name=name, **with_config("Batches.list()", config, given))
 
     def results(
         self, batch: Operation[Any] | str
@@ -255,10 +294,16 @@ class AsyncBatches(_batches.AsyncBatches):
         requests: BatchRequests | NotGiven = NOT_GIVEN,
         file: types.File | str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
+        src: BatchRequests | str | NotGiven = NOT_GIVEN,
+        config: BatchConfig | None = None,
         extra_headers: Headers | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[types.GenerateContentBatchOutput]:
         """Start a batch of generateContent requests; ``await wait()`` on the returned operation."""
+        requests, a = _google_genai_form(
+            "create()", requests, src, config, display_name, extra_headers, timeout
+        )
+        display_name, extra_headers, timeout = a["display_name"], a["extra_headers"], a["timeout"]
         return await _models.AsyncModels(self._client).batch_generate_content(
             model=model,
             batch=_batch_body(model, requests, file, display_name, embeddings=False),
@@ -273,10 +318,16 @@ class AsyncBatches(_batches.AsyncBatches):
         requests: BatchRequests | NotGiven = NOT_GIVEN,
         file: types.File | str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
+        src: BatchRequests | str | NotGiven = NOT_GIVEN,
+        config: BatchConfig | None = None,
         extra_headers: Headers | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[types.EmbedContentBatchOutput]:
         """Start a batch of embedContent requests (``asyncBatchEmbedContent``)."""
+        requests, a = _google_genai_form(
+            "create_embeddings()", requests, src, config, display_name, extra_headers, timeout
+        )
+        display_name, extra_headers, timeout = a["display_name"], a["extra_headers"], a["timeout"]
         return await _models.AsyncModels(self._client).async_batch_embed_content(
             model=model,
             batch=_batch_body(model, requests, file, display_name, embeddings=True),
@@ -292,23 +343,24 @@ class AsyncBatches(_batches.AsyncBatches):
         page_size: int | NotGiven = NOT_GIVEN,
         page_token: str | NotGiven = NOT_GIVEN,
         return_partial_success: bool | NotGiven = NOT_GIVEN,
+        config: _batches.ListOptions | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[types.ListOperationsResponse, types.Operation]:
-        """Every batch, page by page."""
-        return super().list(
-            name=name,
-            filter=filter,
-            page_size=page_size,
-            page_token=page_token,
-            return_partial_success=return_partial_success,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        """Every batch, page by page (``config=``: google-genai's, the same options)."""
+        given = {
+            "filter": filter,
+            "page_size": page_size,
+            "page_token": page_token,
+            "return_partial_success": return_partial_success,
+            "extra_headers": extra_headers,
+            "extra_query": extra_query,
+            "extra_body": extra_body,
+            "timeout": timeout,
+        }
+        return super().list(name=name, **with_config("AsyncBatches.list()", config, given))
 
     def results(
         self, batch: AsyncOperation[Any] | str

@@ -4,6 +4,7 @@
 ```py
 tokenizer = LocalTokenizer("gemma3_cleaned_262144_v2.spiece.model")
 tokenizer.count_tokens(["What is your name?"], tools=[get_weather]).total_tokens
+tokenizer.compute_tokens("What is your name?")[0].token_ids
 ```
 
 Like google-genai's `LocalTokenizer`, only text is counted: the text parts, function call and
@@ -22,13 +23,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .. import types
 from .._core import NOT_GIVEN, NotGiven, validate_arguments
 
-__all__ = ["GEMMA3_SHA256", "LocalTokenizer"]
+__all__ = ["GEMMA3_SHA256", "LocalTokenizer", "TokensInfo"]
 
 GEMMA3_SHA256 = "1299c11d7cf632ef3b4e11937501358ada021bbdf7c47638d13c0ee982f2e79c"
 """SHA-256 of `gemma3_cleaned_262144_v2.spiece.model`, the file google-genai 3.3.0 checks too."""
@@ -110,6 +113,25 @@ def _tool_texts(tool: types.Tool) -> Iterator[str]:
             yield from _schema_texts(raw)
 
 
+_BYTE_PIECE = re.compile(r"<0x([0-9A-Fa-f]{2})>")
+
+
+def _piece_bytes(piece: str) -> bytes:
+    """A SentencePiece piece as the bytes it stands for: `▁` is a space, `<0x0A>` a raw byte."""
+    byte = _BYTE_PIECE.fullmatch(piece)
+    return bytes([int(byte.group(1), 16)]) if byte else piece.replace("\u2581", " ").encode()
+
+
+@dataclass(frozen=True)
+class TokensInfo:
+    """The tokens of one turn (google-genai's `TokensInfo`): ids, the bytes each stands for,
+    and the turn's role."""
+
+    token_ids: list[int]
+    tokens: list[bytes]
+    role: str | None
+
+
 class LocalTokenizer:
     """Counts tokens offline with the SentencePiece model `model` (a path or its bytes)."""
 
@@ -140,6 +162,20 @@ class LocalTokenizer:
     def encode(self, text: str) -> list[int]:
         """The token ids of `text`."""
         return list(self._processor.encode(text))
+
+    def compute_tokens(self, contents: types.ContentListUnion) -> list[TokensInfo]:
+        """The tokens of each turn of `contents` (google-genai's `compute_tokens`), its text
+        counted as `count_tokens` counts it."""
+        request = validate_arguments(
+            types.GenerateContentRequest, {"model": "-", "contents": contents}
+        )
+        out = []
+        for content in request.contents or ():
+            texts = [t for t in _content_texts(content) if t]
+            ids = [i for t in texts for i in self._processor.encode(t)]
+            pieces = [p for t in texts for p in self._processor.encode(t, out_type=str)]
+            out.append(TokensInfo(ids, [_piece_bytes(p) for p in pieces], content.role))
+        return out
 
     def count_tokens(
         self,

@@ -17,6 +17,7 @@ TypedDict the generator emits), so a field added to the spec reaches it.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast, overload
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from .. import types
+    from ..types._bases import ParsedT
+    from .._core import AsyncPager, SyncPager
 
 __all__ = ["AsyncModels", "GeneratedImage", "Models"]
 
@@ -257,16 +260,35 @@ class Models(_models.Models):
     """Generative models, plus Imagen (``generate_images``) and Veo (``generate_videos``);
     ``generate_content`` also sets ``.parsed`` (structured output)."""
 
+    if TYPE_CHECKING:  # google-genai's `get(model=)` and `list(config=)` (see `spelled`)
+
+        @overload
+        def get(self, *, name: str, **options: Unpack[_models.GetOptions]) -> types.Model: ...
+        @overload
+        def get(self, *, model: str, **options: Unpack[_models.GetOptions]) -> types.Model: ...
+        def get(
+            self, *, name: str = "", model: str = "", **options: Unpack[_models.GetOptions]
+        ) -> types.Model: ...
+
+        def list(
+            self,
+            *,
+            config: _models.ListOptions | None = None,
+            **options: Unpack[_models.ListOptions],
+        ) -> SyncPager[types.ListModelsResponse, types.Model]: ...
+
     @takes(_models.GenerateContentOptions)
     def generate_content(
         self,
         *,
         model: str,
         contents: types.ContentListUnion,
-        config: types.GenerateContentConfig | types.GenerateContentConfigDict | None = None,
+        config: (
+            types.GenerateContentConfig[ParsedT] | types.GenerateContentConfigDict[ParsedT] | None
+        ) = None,
         automatic_function_calling: AfcSetting = None,
         **options: Unpack[_models.GenerateContentOptions],
-    ) -> types.GenerateContentResponse:
+    ) -> types.GenerateContentResponse[ParsedT]:
         """Generate an answer. Python functions among ``tools`` are run when the model calls
         them (automatic function calling, see ``lib/_afc.py``); ``config=`` takes google-genai's
         ``GenerateContentConfig`` (or its dict) besides the flat options."""
@@ -285,10 +307,12 @@ class Models(_models.Models):
         *,
         model: str,
         contents: types.ContentListUnion,
-        config: types.GenerateContentConfig | types.GenerateContentConfigDict | None = None,
+        config: (
+            types.GenerateContentConfig[ParsedT] | types.GenerateContentConfigDict[ParsedT] | None
+        ) = None,
         automatic_function_calling: AfcSetting = None,
         **options: Unpack[_models.StreamGenerateContentOptions],
-    ) -> Stream[types.GenerateContentResponse]:
+    ) -> Stream[types.GenerateContentResponse[ParsedT]]:
         """``generate_content`` streamed (google-genai's ``generate_content_stream``): the chunks
         of every answer; with automatic function calling, the calls run between answers."""
         kwargs = generate_arguments("stream_generate_content()", config, {**options})
@@ -373,7 +397,7 @@ class Models(_models.Models):
         config: types.GenerateImagesParameters | dict[str, Any] | None = None,
         extra_headers: Headers | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> list[GeneratedImage]:
+    ) -> builtins.list[GeneratedImage]:
         """Imagen on ``predict``: the images as bytes with their MIME types (filtered ones left
         out). ``config`` takes any other ``GenerateImagesParameters`` field."""
         params = _parameters(
@@ -419,16 +443,37 @@ class AsyncModels(_models.AsyncModels):
     """Generative models for asyncio, plus Imagen and Veo; ``generate_content`` also sets
     ``.parsed``."""
 
+    if TYPE_CHECKING:  # google-genai's `get(model=)` and `list(config=)` (see `spelled`)
+
+        @overload
+        async def get(self, *, name: str, **options: Unpack[_models.GetOptions]) -> types.Model: ...
+        @overload
+        async def get(
+            self, *, model: str, **options: Unpack[_models.GetOptions]
+        ) -> types.Model: ...
+        async def get(
+            self, *, name: str = "", model: str = "", **options: Unpack[_models.GetOptions]
+        ) -> types.Model: ...
+
+        def list(
+            self,
+            *,
+            config: _models.ListOptions | None = None,
+            **options: Unpack[_models.ListOptions],
+        ) -> AsyncPager[types.ListModelsResponse, types.Model]: ...
+
     @takes(_models.GenerateContentOptions)
     async def generate_content(
         self,
         *,
         model: str,
         contents: types.ContentListUnion,
-        config: types.GenerateContentConfig | types.GenerateContentConfigDict | None = None,
+        config: (
+            types.GenerateContentConfig[ParsedT] | types.GenerateContentConfigDict[ParsedT] | None
+        ) = None,
         automatic_function_calling: AfcSetting = None,
         **options: Unpack[_models.GenerateContentOptions],
-    ) -> types.GenerateContentResponse:
+    ) -> types.GenerateContentResponse[ParsedT]:
         """``Models.generate_content`` for asyncio: coroutine functions among the tools are
         awaited."""
         kwargs = generate_arguments("generate_content()", config, {**options})
@@ -446,10 +491,12 @@ class AsyncModels(_models.AsyncModels):
         *,
         model: str,
         contents: types.ContentListUnion,
-        config: types.GenerateContentConfig | types.GenerateContentConfigDict | None = None,
+        config: (
+            types.GenerateContentConfig[ParsedT] | types.GenerateContentConfigDict[ParsedT] | None
+        ) = None,
         automatic_function_calling: AfcSetting = None,
         **options: Unpack[_models.StreamGenerateContentOptions],
-    ) -> AsyncStream[types.GenerateContentResponse]:
+    ) -> AsyncStream[types.GenerateContentResponse[ParsedT]]:
         """``Models.stream_generate_content`` for asyncio."""
         kwargs = generate_arguments("stream_generate_content()", config, {**options})
         kwargs.setdefault("automatic_function_calling", automatic_function_calling)
@@ -529,7 +576,7 @@ class AsyncModels(_models.AsyncModels):
         config: types.GenerateImagesParameters | dict[str, Any] | None = None,
         extra_headers: Headers | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> list[GeneratedImage]:
+    ) -> builtins.list[GeneratedImage]:
         """Imagen on ``predict``: the images as bytes with their MIME types."""
         params = _parameters(
             config, number_of_images, aspect_ratio, person_generation, negative_prompt, image_size

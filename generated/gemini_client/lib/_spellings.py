@@ -12,15 +12,23 @@ attribute) naming the closest right one.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from .._core import NotGiven
+from .._core._keywords import named_attributes, nearest
 
-__all__ = ["ALIASES", "ARGUMENT_ALIASES", "config_arguments", "nearest", "spelled", "takes"]
+__all__ = [
+    "ALIASES",
+    "ARGUMENT_ALIASES",
+    "config_arguments",
+    "nearest",
+    "spelled",
+    "takes",
+    "with_config",
+]
 
 ALIASES: dict[str, dict[str, str]] = {
     # class name -> {google-genai attribute: this client's attribute}
@@ -40,20 +48,14 @@ ARGUMENT_ALIASES: dict[str, dict[str, str]] = {
     "delete": {"model": "name"},
     "update": {"model": "name"},
     "upload": {"path": "file"},
-    "Caches.update": {"name": "cache"},
-    "AsyncCaches.update": {"name": "cache"},
-    "Batches.create": {"src": "requests"},  # a "files/..." name: the JSONL file
-    "AsyncBatches.create": {"src": "requests"},
 }
-"""Argument spellings of google-genai, per method name (any resource) or `Class.method`."""
+"""Argument spellings of google-genai, per method name (any resource) or `Class.method`. A
+hand-written method may take google-genai's spelling as a typed parameter instead (`config=` on
+`files.upload`, `src=` and `config=` on `batches.create`, `name=` and `config=` on
+`caches.update`), so that type checkers know it too; the generated methods' `config=` and these
+aliases are declared to type checkers by the helper classes (`if TYPE_CHECKING:` signatures)."""
 
 T = TypeVar("T", bound=type)
-
-
-def nearest(name: str, candidates: Any) -> str:
-    """`; did you mean 'x'?` for the closest of `candidates`, or nothing."""
-    close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _argument_aliases(owner: str, method: str) -> dict[str, str]:
@@ -120,17 +122,19 @@ def config_arguments(
 
 def _http_options(value: Any, out: dict[str, Any]) -> None:
     options = _items(value)
-    unknown = options.keys() - {"timeout", "headers"}
+    unknown = options.keys() - {"timeout", "headers", "extra_body"}
     if unknown:
         name = sorted(unknown)[0]
         raise TypeError(
             f"http_options: {name!r} is not per call here (pass it to Client(...)); per call: "
-            "timeout (ms) and headers"
+            "timeout (ms), headers and extra_body"
         )
     if options.get("timeout") is not None:
         out["timeout"] = options["timeout"] / 1000
     if options.get("headers"):
         out["extra_headers"] = {**(out.get("extra_headers") or {}), **options["headers"]}
+    if options.get("extra_body"):
+        out["extra_body"] = {**(out.get("extra_body") or {}), **options["extra_body"]}
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -216,11 +220,16 @@ def spelled(cls: T) -> T:
         if theirs != ours:
             setattr(cls, theirs, getattr(cls, ours))
 
-    def __getattr__(self: Any, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        public = [n for n in dir(type(self)) if not n.startswith("_")]
-        raise AttributeError(f"{owner!r} object has no attribute {name!r}{nearest(name, public)}")
+    return named_attributes(cls)
 
-    cls.__getattr__ = __getattr__  # type: ignore[attr-defined]
-    return cls
+
+def with_config(
+    where: str, config: Any, given: dict[str, Any], *, aliases: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """`given` (a hand-written method's own arguments, by name) with google-genai's `config=`
+    spread onto them: a key naming none of them, or one also given, is a `TypeError` naming
+    `where`; `http_options` gives `timeout` and `extra_headers`."""
+    if config is None:
+        return given
+    explicit = {k: v for k, v in given.items() if v is not None and not isinstance(v, NotGiven)}
+    return {**given, **config_arguments(where, config, given, explicit, aliases=aliases)}

@@ -28,6 +28,7 @@ from .._core import (
     request_empty as _request_empty,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = [
     "Environments",
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 
+@_named_keywords
 class Environments(SyncAPIResource):
     """The `environments` resource."""
 
@@ -60,8 +62,9 @@ class Environments(SyncAPIResource):
 
         Args:
             id: The identifier of the environment to retrieve.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return self._client.request(
@@ -89,10 +92,12 @@ class Environments(SyncAPIResource):
         """Lists environments.
 
         Args:
-            page_size: Maximum number of environments to return.
+            page_size: Maximum number of environments to return. If unspecified, defaults to 50.
+                Maximum is 1000.
             page_token: Pagination token.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -136,8 +141,9 @@ class Environments(SyncAPIResource):
             network_allowlist: Allow only specific domains.
             network_mode: Network egress mode.
             sources: Sources to be mounted into the environment.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.request(
             "POST",
@@ -172,8 +178,9 @@ class Environments(SyncAPIResource):
 
         Args:
             id: The identifier of the environment to delete.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return _request_empty(
@@ -189,6 +196,7 @@ class Environments(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncEnvironments(AsyncAPIResource):
     """The `environments` resource."""
 
@@ -210,8 +218,9 @@ class AsyncEnvironments(AsyncAPIResource):
 
         Args:
             id: The identifier of the environment to retrieve.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return await self._client.request(
@@ -239,10 +248,12 @@ class AsyncEnvironments(AsyncAPIResource):
         """Lists environments.
 
         Args:
-            page_size: Maximum number of environments to return.
+            page_size: Maximum number of environments to return. If unspecified, defaults to 50.
+                Maximum is 1000.
             page_token: Pagination token.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -286,8 +297,9 @@ class AsyncEnvironments(AsyncAPIResource):
             network_allowlist: Allow only specific domains.
             network_mode: Network egress mode.
             sources: Sources to be mounted into the environment.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return await self._client.request(
             "POST",
@@ -322,8 +334,9 @@ class AsyncEnvironments(AsyncAPIResource):
 
         Args:
             id: The identifier of the environment to delete.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return await _async_request_empty(

@@ -10,6 +10,7 @@ from .._core import (
     AsyncAPIResource,
     SyncAPIResource,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 if TYPE_CHECKING:
     from .file_search_stores_upload_operations import (
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["FileSearchStoresUpload", "AsyncFileSearchStoresUpload"]
 
 
+@_named_keywords
 class FileSearchStoresUpload(SyncAPIResource):
     """Uploads to a file search store."""
 
@@ -31,6 +33,7 @@ class FileSearchStoresUpload(SyncAPIResource):
         return FileSearchStoresUploadOperations(self._client)
 
 
+@_named_keywords
 class AsyncFileSearchStoresUpload(AsyncAPIResource):
     """Uploads to a file search store."""
 

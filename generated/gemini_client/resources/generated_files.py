@@ -21,6 +21,7 @@ from .._core import (
     Timeout,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 if TYPE_CHECKING:
     from .generated_files_operations import AsyncGeneratedFilesOperations, GeneratedFilesOperations
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["GeneratedFiles", "AsyncGeneratedFiles", "ListOptions"]
 
 
+@_named_keywords
 class GeneratedFiles(SyncAPIResource):
     """Files the API generated (e.g. videos)."""
 
@@ -51,10 +53,12 @@ class GeneratedFiles(SyncAPIResource):
         """Lists the generated files owned by the requesting project.
 
         Args:
-            page_size: Maximum number of `GeneratedFile`s to return per page.
+            page_size: Maximum number of `GeneratedFile`s to return per page. If unspecified,
+                defaults to 10. Maximum `page_size` is 50.
             page_token: A page token from a previous `ListGeneratedFiles` call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -78,6 +82,7 @@ class GeneratedFiles(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncGeneratedFiles(AsyncAPIResource):
     """Files the API generated (e.g. videos)."""
 
@@ -101,10 +106,12 @@ class AsyncGeneratedFiles(AsyncAPIResource):
         """Lists the generated files owned by the requesting project.
 
         Args:
-            page_size: Maximum number of `GeneratedFile`s to return per page.
+            page_size: Maximum number of `GeneratedFile`s to return per page. If unspecified,
+                defaults to 10. Maximum `page_size` is 50.
             page_token: A page token from a previous `ListGeneratedFiles` call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",

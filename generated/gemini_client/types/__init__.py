@@ -525,7 +525,10 @@ if _typing.TYPE_CHECKING:
     from ._inputs import (
         ContentListUnion,
         ContentUnion,
+        FunctionDeclarationParametersUnion,
+        FunctionDeclarationResponseUnion,
         GenerateContentRequestCachedContentUnion,
+        GenerationConfigResponseSchemaUnion,
         SchemaUnion,
         ToolUnion,
     )
@@ -762,7 +765,10 @@ _LAZY = {
     "WhiteSpaceConfigDict": "_dicts",
     "ContentListUnion": "_inputs",
     "ContentUnion": "_inputs",
+    "FunctionDeclarationParametersUnion": "_inputs",
+    "FunctionDeclarationResponseUnion": "_inputs",
     "GenerateContentRequestCachedContentUnion": "_inputs",
+    "GenerationConfigResponseSchemaUnion": "_inputs",
     "SchemaUnion": "_inputs",
     "ToolUnion": "_inputs",
 }
@@ -1296,7 +1302,10 @@ __all__ = [
     "WhiteSpaceConfigDict",
     "ContentListUnion",
     "ContentUnion",
+    "FunctionDeclarationParametersUnion",
+    "FunctionDeclarationResponseUnion",
     "GenerateContentRequestCachedContentUnion",
+    "GenerationConfigResponseSchemaUnion",
     "SchemaUnion",
     "ToolUnion",
 ]

@@ -188,9 +188,12 @@ def iter_body(response: httpx.Response, limit: int | None) -> Generator[bytes, N
     """The decoded body of a streamed ``response``; the response is closed at the end."""
     try:
         decoder = BodyDecoder(response, limit)
-        for data in response.stream:  # type: ignore[union-attr]
-            yield from decoder.feed(data)
-        yield from decoder.end()
+        if decoder.compressed:
+            for data in response.stream:  # type: ignore[union-attr]
+                yield from decoder.feed(data)
+            yield from decoder.end()
+        else:  # handed through as they arrive, without a generator per piece
+            yield from response.stream  # type: ignore[misc]
         _close_if_unclean(response)
     finally:
         response.close()
@@ -200,11 +203,15 @@ async def aiter_body(response: httpx.Response, limit: int | None) -> AsyncGenera
     """The async twin of ``iter_body``."""
     try:
         decoder = BodyDecoder(response, limit)
-        async for data in response.stream:  # type: ignore[union-attr]
-            for piece in decoder.feed(data):
+        if decoder.compressed:
+            async for data in response.stream:  # type: ignore[union-attr]
+                for piece in decoder.feed(data):
+                    yield piece
+            for piece in decoder.end():
                 yield piece
-        for piece in decoder.end():
-            yield piece
+        else:
+            async for data in response.stream:  # type: ignore[union-attr]
+                yield data
         _close_if_unclean(response)
     finally:
         await response.aclose()
@@ -218,10 +225,15 @@ def read_body(response: httpx.Response, limit: int | None) -> bytes:
         if limit is not None and _declared_too_large(response, decoder, limit):
             raise too_large(response, limit)
         buffer = io.BytesIO()  # grows in place; getvalue() hands over its bytes without a copy
+        compressed = decoder.compressed
         for data in response.stream:  # type: ignore[union-attr]
-            for piece in decoder.feed(data):
-                buffer.write(piece)
-            _check_size(response, buffer, limit)
+            if compressed:
+                for piece in decoder.feed(data):
+                    buffer.write(piece)
+            else:
+                buffer.write(data)
+            if limit is not None and buffer.tell() > limit:
+                raise too_large(response, limit)
         for piece in decoder.end():
             buffer.write(piece)
         _check_size(response, buffer, limit)
@@ -242,10 +254,15 @@ async def aread_body(response: httpx.Response, limit: int | None) -> bytes:
         if limit is not None and _declared_too_large(response, decoder, limit):
             raise too_large(response, limit)
         buffer = io.BytesIO()
+        compressed = decoder.compressed
         async for data in response.stream:  # type: ignore[union-attr]
-            for piece in decoder.feed(data):
-                buffer.write(piece)
-            _check_size(response, buffer, limit)
+            if compressed:
+                for piece in decoder.feed(data):
+                    buffer.write(piece)
+            else:
+                buffer.write(data)
+            if limit is not None and buffer.tell() > limit:
+                raise too_large(response, limit)
         for piece in decoder.end():
             buffer.write(piece)
         _check_size(response, buffer, limit)

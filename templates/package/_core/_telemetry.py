@@ -1,7 +1,8 @@
 """OpenTelemetry for every call, as the GenAI semantic conventions describe it.
 
 Only when ``opentelemetry-api`` is installed: nothing is imported, and a call pays one global
-check, without it. Each call is a CLIENT span named ``{operation} {model}`` with the attributes
+check, without it; installed with no SDK configured (its API would drop everything), a call pays
+two provider look-ups and builds no span. Each call is a CLIENT span named ``{operation} {model}`` with the attributes
 ``opentelemetry-instrumentation-google-genai`` records for google-genai (``gen_ai.operation.name``,
 ``gen_ai.provider.name``/``gen_ai.system``, ``gen_ai.request.model`` and the generation settings,
 ``gen_ai.response.id``/``model``/``finish_reasons``, ``gen_ai.usage.input_tokens``/``output_tokens``,
@@ -104,6 +105,14 @@ class _Instruments:
         from opentelemetry import metrics, trace  # type: ignore[import-not-found, unused-ignore]
 
         self.trace = trace
+        self.metrics = metrics
+        self.global_providers = tracer_provider is None and meter_provider is None
+        # What the API hands out while no SDK is configured: spans and metrics go nowhere.
+        self.idle_tracers = (trace.ProxyTracerProvider, trace.NoOpTracerProvider)
+        self.idle_meters: tuple[Any, ...] = (metrics.NoOpMeterProvider,)
+        unset_meter = getattr(getattr(metrics, "_internal", None), "_PROXY_METER_PROVIDER", None)
+        if unset_meter is not None:
+            self.idle_meters = (*self.idle_meters, type(unset_meter))
         self.client_kind = trace.SpanKind.CLIENT
         self.tracer = trace.get_tracer("gemini_client", SDK_VERSION, tracer_provider)
         meter = metrics.get_meter("gemini_client", SDK_VERSION, meter_provider)
@@ -118,6 +127,14 @@ class _Instruments:
             unit="{token}",
             description="Measures number of input and output tokens used",
             explicit_bucket_boundaries_advisory=_TOKEN_BUCKETS,
+        )
+
+    def recording(self) -> bool:
+        """Whether a span or a metric goes anywhere: given providers, or global ones that an SDK
+        configured (looked up per call: one may be set after the client was made)."""
+        return self.global_providers is False or not (
+            isinstance(self.trace.get_tracer_provider(), self.idle_tracers)
+            and isinstance(self.metrics.get_meter_provider(), self.idle_meters)
         )
 
 
@@ -314,8 +331,12 @@ def tracing() -> bool:
 def start_call(
     base_url: str, method: str, path: str, body: Mapping[str, object] | None
 ) -> Call | None:
-    """A started call, or None when OpenTelemetry is not installed (or turned off)."""
-    return None if _instruments is None else Call(_instruments, base_url, method, path, body)
+    """A started call, or None when OpenTelemetry is not installed, turned off or has no SDK
+    configured (its API would drop every span and metric: the call skips building them)."""
+    ins = _instruments
+    if ins is None or not ins.recording():
+        return None
+    return Call(ins, base_url, method, path, body)
 
 
 def observe_stream(call: Call, chunks: Iterator[T]) -> Generator[T, None, None]:

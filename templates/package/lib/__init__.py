@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._chats import AsyncChat, Chat
-    from ._local_tokens import GEMMA3_SHA256, LocalTokenizer
+    from ._local_tokens import GEMMA3_SHA256, LocalTokenizer, TokensInfo
     from ._mcp import McpSession, McpToolset
     from ._structured import StructuredOutputError
 
@@ -21,6 +21,7 @@ __all__ = [
     "McpSession",
     "McpToolset",
     "StructuredOutputError",
+    "TokensInfo",
 ]
 
 
@@ -29,7 +30,7 @@ def __getattr__(name: str) -> Any:
         from . import _chats
 
         return getattr(_chats, name)
-    if name in ("GEMMA3_SHA256", "LocalTokenizer"):
+    if name in ("GEMMA3_SHA256", "LocalTokenizer", "TokensInfo"):
         from . import _local_tokens
 
         return getattr(_local_tokens, name)

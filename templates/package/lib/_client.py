@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _client
+from .._core._keywords import named_attributes
 
 if TYPE_CHECKING:
     from ._batches import AsyncBatches, Batches
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["Client", "AsyncClient"]
 
 
+@named_attributes
 class Client(_client.Client):
     __doc__ = _client.Client.__doc__
 
@@ -82,6 +84,7 @@ class Client(_client.Client):
         return Live(self)
 
 
+@named_attributes
 class AsyncClient(_client.AsyncClient):
     __doc__ = _client.AsyncClient.__doc__
 

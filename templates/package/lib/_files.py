@@ -14,7 +14,7 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, TypedDict, overload
 
 from .._core import (
     DEFAULT_CHUNK_SIZE,
@@ -36,12 +36,24 @@ from .._core import (
 )
 from ..resources import files as _files
 from ._errors import FileProcessingError
-from ._spellings import spelled
+from ._spellings import spelled, with_config
 
 if TYPE_CHECKING:
-    from .. import types
+    from typing_extensions import Unpack
 
-__all__ = ["AsyncFiles", "FileProcessingError", "Files", "file_name"]
+    from .. import types
+    from .._core import AsyncPager, SyncPager
+
+
+class UploadConfig(TypedDict, total=False):
+    """google-genai's `config=` of `files.upload`: the same options as keywords."""
+
+    mime_type: str
+    display_name: str
+    http_options: types.HttpOptions | types.HttpOptionsDict
+
+
+__all__ = ["AsyncFiles", "FileProcessingError", "Files", "UploadConfig", "file_name"]
 
 _FILE_NAME = re.compile(r"files/[^/:?#]+")
 
@@ -89,6 +101,15 @@ def _part_path(to: str | os.PathLike[str]) -> tuple[Path, Path]:
 class Files(_files.Files):
     """Files: upload (resumable), get, list, delete, download, wait_active."""
 
+    if TYPE_CHECKING:  # google-genai's `config=` (spread by `spelled`)
+
+        def list(
+            self,
+            *,
+            config: _files.ListOptions | None = None,
+            **options: Unpack[_files.ListOptions],
+        ) -> SyncPager[types.ListFilesResponse, types.File]: ...
+
     def upload(
         self,
         *,
@@ -97,6 +118,7 @@ class Files(_files.Files):
         display_name: str | None = None,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         on_progress: ProgressCallback | None = None,
+        config: UploadConfig | None = None,
         extra_headers: Headers | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.File:
@@ -109,6 +131,11 @@ class Files(_files.Files):
         """
         from .. import types
 
+        given: dict[str, Any] = {"mime_type": mime_type, "display_name": display_name}
+        given |= {"extra_headers": extra_headers, "timeout": timeout}
+        a = with_config("Files.upload()", config, given)
+        mime_type, display_name = a["mime_type"], a["display_name"]
+        extra_headers, timeout = a["extra_headers"], a["timeout"]
         created = upload(
             self._client,
             _upload_url(self._client.base_url, self._client.api_version),
@@ -202,6 +229,15 @@ class Files(_files.Files):
 class AsyncFiles(_files.AsyncFiles):
     """Files for asyncio: upload (resumable), get, list, delete, download, wait_active."""
 
+    if TYPE_CHECKING:  # google-genai's `config=` (spread by `spelled`)
+
+        def list(
+            self,
+            *,
+            config: _files.ListOptions | None = None,
+            **options: Unpack[_files.ListOptions],
+        ) -> AsyncPager[types.ListFilesResponse, types.File]: ...
+
     async def upload(
         self,
         *,
@@ -210,12 +246,18 @@ class AsyncFiles(_files.AsyncFiles):
         display_name: str | None = None,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         on_progress: ProgressCallback | None = None,
+        config: UploadConfig | None = None,
         extra_headers: Headers | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.File:
         """Upload a path, bytes or seekable binary file with the resumable protocol."""
         from .. import types
 
+        given: dict[str, Any] = {"mime_type": mime_type, "display_name": display_name}
+        given |= {"extra_headers": extra_headers, "timeout": timeout}
+        a = with_config("AsyncFiles.upload()", config, given)
+        mime_type, display_name = a["mime_type"], a["display_name"]
+        extra_headers, timeout = a["extra_headers"], a["timeout"]
         created = await async_upload(
             self._client,
             _upload_url(self._client.base_url, self._client.api_version),

@@ -30,6 +30,7 @@ from typing import Any
 import httpx
 
 from .. import AsyncClient, Client
+from .._core._deadline import MARK as DEADLINE_MARK
 from ._api import ROUTES, FakeAPI
 from ._fake import MethodFake, Recorded, default_of, interrupt_upload
 from ._live import LiveFake, LiveSession
@@ -49,14 +50,22 @@ FAKE_KEY = "fake-api-key"
 
 
 class _Transport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Answers in-process: no socket operation can outlast a deadline, so every response
+    carries the deadline transports' mark (the client need not guard or warn)."""
+
     def __init__(self, fake: FakeGemini) -> None:
         self._fake = fake
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        return self._fake.handle(request, request.read())
+        return _marked(self._fake.handle(request, request.read()))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return self._fake.handle(request, await request.aread())
+        return _marked(self._fake.handle(request, await request.aread()))
+
+
+def _marked(response: httpx.Response) -> httpx.Response:
+    response.extensions[DEADLINE_MARK] = True
+    return response
 
 
 class FakeGemini(FakeAPI):

@@ -15,10 +15,11 @@ import mimetypes
 import os
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, get_args, overload
 
 from pydantic import PrivateAttr, TypeAdapter, ValidationError, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
+from typing_extensions import TypeVar as DefaultTypeVar
 
 from .._core._models import BaseModel
 from .._core._utils import argument_path
@@ -43,8 +44,16 @@ if TYPE_CHECKING:
     )
 
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
+W = TypeVar("W")
+ParsedT = DefaultTypeVar("ParsedT", default=Any)
+"""What `GenerateContentResponse.parsed` holds: the Python type given as `response_schema` in
+`config=` (`Any` without one)."""
 
 __all__ = [
+    "NONE",
+    "Accepts",
+    "ParsedT",
     "BidiGenerateContentServerMessageBase",
     "CachedContentBase",
     "ContentBase",
@@ -60,6 +69,35 @@ __all__ = [
     "RequestModel",
     "SchemaBase",
 ]
+
+
+NONE: Any = None
+"""The default of an `Accepts` field: `None`, typed `Any` (a type checker checks a class body's
+default against the descriptor, not against the value read)."""
+
+if TYPE_CHECKING:
+
+    class Accepts(Generic[R, W]):
+        """A field read as `R` whose constructor argument may also be a `W` (a dict form, a short
+        form, a `datetime`...), which validation turns into an `R`. The generator declares a field
+        `Accepts[<read type>, "<input>"]` where the input is wider (typed_dicts.constructor_inputs);
+        type checkers see a descriptor, whose `__set__` types the constructor's argument
+        (dataclass_transform), pydantic sees `R`."""
+
+        @overload
+        def __get__(self, obj: None, owner: Any) -> Accepts[R, W]: ...
+        @overload
+        def __get__(self, obj: object, owner: Any) -> R: ...
+        def __get__(self, obj: object, owner: Any) -> Accepts[R, W] | R: ...
+        def __set__(self, obj: object, value: R | W) -> None: ...
+
+else:
+
+    class Accepts:
+        """At run time `Accepts[R, W]` is `R`: what pydantic validates into."""
+
+        def __class_getitem__(cls, params: tuple[Any, Any]) -> Any:
+            return params[0]
 
 
 @cache
@@ -85,7 +123,13 @@ class RequestModel(BaseModel):
     @classmethod
     def _content_short_forms(cls, data: Any) -> Any:
         converters = _short_form_fields(cls)
-        return _coerce(data, **converters) if converters else data
+        return _coerce(data, converters) if converters else data
+
+    @classmethod
+    def _own_short_forms(cls) -> dict[str, Callable[[Any], Any]]:
+        """Converters of short forms (by wire name) that a type adds to those its fields' types
+        give; they win over the latter."""
+        return {}
 
     @model_validator(mode="wrap")
     @classmethod
@@ -104,11 +148,13 @@ class RequestModel(BaseModel):
             ) from None
 
 
-def _short_form_fields(cls: type[BaseModel]) -> dict[str, Callable[[Any], Any]]:
-    return dict(_short_form_fields_of(cls))
-
-
 @cache
+def _short_form_fields(cls: type[RequestModel]) -> dict[str, Callable[[Any], Any]]:
+    """The wire names of `cls`'s `Content`, `list[Content]` and `list[Tool]` fields, and those of
+    its `_own_short_forms`, with the converter of their short forms: one pass per request."""
+    return {**_short_form_fields_of(cls), **cls._own_short_forms()}
+
+
 def _short_form_fields_of(cls: type[BaseModel]) -> dict[str, Callable[[Any], Any]]:
     """The wire names of `cls`'s `Content`, `list[Content]` and `list[Tool]` fields, with the
     converter of their short forms."""
@@ -251,7 +297,7 @@ class CachedContentBase(RequestModel):
     @classmethod
     def _model_name(cls, data: Any, info: ValidationInfo) -> Any:
         if info.context and info.context.get("request"):
-            return _coerce(data, model=_model_name)
+            return _coerce(data, {"model": _model_name})
         return data
 
 
@@ -291,8 +337,10 @@ class ContentBase(BaseModel):
     """A turn of a conversation: `role` is `"user"` or `"model"`."""
 
 
-class GenerateContentResponseBase(BaseModel):
-    """Shortcuts into the first candidate; the same on stream chunks.
+class GenerateContentResponseBase(BaseModel, Generic[ParsedT]):
+    """Shortcuts into the first candidate; the same on stream chunks. Generic in what `.parsed`
+    holds (the generated `GenerateContentResponse` is too: see codegen/render/extensions.py), so
+    that `GenerateContentResponse[Country]` is what a call with `response_schema=Country` gives.
 
     With several candidates (`candidate_count`), `text` and `function_calls` read the first one
     only: read `candidates[i].content.parts` for the others.
@@ -351,10 +399,12 @@ class GenerateContentResponseBase(BaseModel):
         return [p.function_call for p in self._first_parts() if p.function_call is not None]
 
     @property
-    def parsed(self) -> Any:
+    def parsed(self) -> ParsedT:
         """The structured output validated into `generation_config.response_schema` (a Python
-        type), or `None` when the request gave no such type."""
-        return self.__dict__.get("_parsed")
+        type); `None` when the request gave no such type or the answer has no text (blocked, or
+        a stream chunk). Typed with the Python type `config=` gave (`Any` otherwise), as the
+        value of an answer that has text: check `response.text` first where it may have none."""
+        return cast("ParsedT", self.__dict__.get("_parsed"))
 
     def _first_parts(self) -> list[Part]:
         if not self.candidates or self.candidates[0].content is None:
@@ -366,34 +416,30 @@ class GenerateContentRequestBase(RequestModel):
     """`contents`, `system_instruction`, `tools` and `cached_content` (a `CachedContent` for its
     name) in their short forms (see `_contents`)."""
 
-    @model_validator(mode="before")
     @classmethod
-    def _short_forms(cls, data: Any) -> Any:
-        return _coerce(
-            data,
-            contents=to_contents,
-            systemInstruction=to_content,
-            tools=to_tools,
-            cachedContent=to_cache_name,
-        )
+    def _own_short_forms(cls) -> dict[str, Callable[[Any], Any]]:
+        return {
+            "contents": to_contents,
+            "systemInstruction": to_content,
+            "tools": to_tools,
+            "cachedContent": to_cache_name,
+        }
 
 
 class CountTokensRequestBase(RequestModel):
     """`contents` in its short forms."""
 
-    @model_validator(mode="before")
     @classmethod
-    def _short_forms(cls, data: Any) -> Any:
-        return _coerce(data, contents=to_contents)
+    def _own_short_forms(cls) -> dict[str, Callable[[Any], Any]]:
+        return {"contents": to_contents}
 
 
 class EmbedContentRequestBase(RequestModel):
     """`content` in its short forms."""
 
-    @model_validator(mode="before")
     @classmethod
-    def _short_forms(cls, data: Any) -> Any:
-        return _coerce(data, content=to_content)
+    def _own_short_forms(cls) -> dict[str, Callable[[Any], Any]]:
+        return {"content": to_content}
 
 
 class GenerationConfigBase(BaseModel):
@@ -494,17 +540,23 @@ def parse_as(python_type: Any, text: str) -> Any:
     return _adapter(python_type).validate_json(text)
 
 
-def _coerce(data: Any, **converters: Callable[[Any], Any]) -> Any:
-    """`data` with each field (wire or Python name) passed through its converter."""
+def _coerce(data: Any, converters: Mapping[str, Callable[[Any], Any]]) -> Any:
+    """`data` with each field (wire or Python name) passed through its converter (a copy when
+    one applies; `data` itself when none does)."""
     if not isinstance(data, Mapping):
         return data
-    out = dict(data)
+    out: dict[Any, Any] | None = None
     for wire, convert in converters.items():
-        for key in {wire, _snake(wire)}:
-            if key in out:
+        for key in _spellings(wire):
+            if key in data:
+                if out is None:
+                    out = dict(data)
                 out[key] = convert(out[key])
-    return out
+    return data if out is None else out
 
 
-def _snake(name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+@cache
+def _spellings(wire: str) -> tuple[str, ...]:
+    """A field's wire name and its Python name (once when they are the same)."""
+    snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in wire)
+    return (wire,) if snake == wire else (wire, snake)

@@ -11,11 +11,12 @@ method's own keyword arguments.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, Generic, TypedDict
 
 from pydantic import PrivateAttr, model_validator
 
 from .._core._models import BaseModel
+from ._bases import NONE, Accepts, ParsedT
 from ._dicts import (
     GenerateContentRequestDict,
     GenerationConfigDict,
@@ -24,6 +25,10 @@ from ._models import (
     GenerateContentRequest,
     GenerationConfig,
 )
+
+if TYPE_CHECKING:
+    from ._dicts import SchemaDict
+    from ._models import Schema
 
 __all__ = [
     "AutomaticFunctionCallingConfig",
@@ -51,22 +56,33 @@ class AutomaticFunctionCallingConfig(BaseModel):
 
 
 class HttpOptions(BaseModel):
-    """Per-call HTTP options: `timeout` in milliseconds (google-genai's unit) and extra `headers`."""
+    """Per-call HTTP options: `timeout` in milliseconds (google-genai's unit), extra `headers`, and
+    `extra_body` (JSON fields added to the request body, as `extra_body=`)."""
 
     timeout: int | None = None
     headers: dict[str, str] | None = None
+    extra_body: dict[str, Any] | None = None
 
 
 class _ClientSide(BaseModel):
-    automatic_function_calling: AutomaticFunctionCallingConfig | None = None
-    http_options: HttpOptions | None = None
+    automatic_function_calling: Accepts[
+        AutomaticFunctionCallingConfig | None,
+        AutomaticFunctionCallingConfig | AutomaticFunctionCallingConfigDict | None,
+    ] = NONE
+    http_options: Accepts[HttpOptions | None, HttpOptions | HttpOptionsDict | None] = NONE
 
 
-class GenerateContentConfig(GenerationConfig, GenerateContentRequest, _ClientSide):
+class GenerateContentConfig(
+    GenerationConfig, GenerateContentRequest, _ClientSide, Generic[ParsedT]
+):
     """google-genai's `GenerateContentConfig`: `GenerationConfig` and `GenerateContentRequest`
-    fields side by side (`model` and `contents` stay the method's own arguments).
+    fields side by side (`model` and `contents` stay the method's own arguments). Generic in the
+    Python type given as `response_schema`, so that `.parsed` is typed with it.
 
     (google-genai's `EmbedContentConfig` is the API's own type of that name here.)"""
+
+    if TYPE_CHECKING:  # the field is `GenerationConfig`'s: the Python type given is `ParsedT` here
+        response_schema: Accepts[Schema | None, type[ParsedT] | Schema | SchemaDict | None] = NONE
 
     _tools: list[Any] | None = PrivateAttr(default=None)
 
@@ -105,13 +121,31 @@ class HttpOptionsDict(TypedDict, total=False):
 
     timeout: int
     headers: dict[str, str]
+    extra_body: dict[str, Any]
 
 
-class GenerateContentConfigDict(GenerateContentRequestDict, GenerationConfigDict, total=False):
-    """The dict form of `GenerateContentConfig`."""
+if TYPE_CHECKING:  # generic for type checkers (a generic TypedDict needs Python 3.11 at run time)
 
-    automatic_function_calling: AutomaticFunctionCallingConfig | AutomaticFunctionCallingConfigDict
-    http_options: HttpOptions | HttpOptionsDict
+    class GenerateContentConfigDict(
+        GenerateContentRequestDict, GenerationConfigDict, Generic[ParsedT], total=False
+    ):
+        """The dict form of `GenerateContentConfig`."""
+
+        automatic_function_calling: (
+            AutomaticFunctionCallingConfig | AutomaticFunctionCallingConfigDict
+        )
+        http_options: HttpOptions | HttpOptionsDict
+        response_schema: type[ParsedT] | Schema | SchemaDict
+
+else:
+
+    class GenerateContentConfigDict(GenerateContentRequestDict, GenerationConfigDict, total=False):
+        """The dict form of `GenerateContentConfig`."""
+
+        automatic_function_calling: (
+            AutomaticFunctionCallingConfig | AutomaticFunctionCallingConfigDict
+        )
+        http_options: HttpOptions | HttpOptionsDict
 
 
 class CountTokensConfigDict(GenerateContentConfigDict, total=False):

@@ -39,15 +39,31 @@ def _part_keys() -> frozenset[str]:
     return known_keys(Part)
 
 
-def _is_part(value: Any) -> bool:
-    if isinstance(value, str):
-        return True
-    if isinstance(value, dict):  # the common case first: dicts are Mappings
-        return not _part_keys().isdisjoint(value)
-    from ._bases import PartBase
+@cache
+def _file() -> type[File]:
+    """The `File` type (imported on first use: `_models` imports this module)."""
     from ._models import File
 
-    return isinstance(value, (PartBase, File)) or (
+    return File
+
+
+@cache
+def _part_like() -> tuple[type, ...]:
+    """The models that stand for a part: a `Part` and an uploaded `File`."""
+    from ._bases import PartBase
+
+    return PartBase, _file()
+
+
+def _is_part(value: Any) -> bool:
+    kind = type(value)
+    if kind is str:
+        return True
+    if kind is dict or kind is list:  # the common cases first, by exact type
+        return kind is dict and not _part_keys().isdisjoint(value)
+    if isinstance(value, str):
+        return True
+    return isinstance(value, _part_like()) or (
         isinstance(value, Mapping) and not _part_keys().isdisjoint(value)
     )
 
@@ -62,9 +78,7 @@ def file_part(file: File) -> dict[str, Any]:
 def _part(value: Any) -> Any:
     if isinstance(value, str):
         return {"text": value}
-    from ._models import File
-
-    return file_part(value) if isinstance(value, File) else value
+    return file_part(value) if isinstance(value, _file()) else value
 
 
 def _is_call(part: Any) -> bool:
@@ -75,16 +89,17 @@ def _is_call(part: Any) -> bool:
 
 def _with_file_parts(value: Any) -> Any:
     """A turn dict with each uploaded `File` among its `parts` made its fileData part."""
-    if not isinstance(value, Mapping) or isinstance(value.get("parts"), (str, bytes)):
+    if type(value) is not dict and not isinstance(value, Mapping):
         return value
     parts = value.get("parts")
-    if not isinstance(parts, Sequence):
+    if type(parts) is not list and (
+        isinstance(parts, (str, bytes)) or not isinstance(parts, Sequence)
+    ):
         return value
-    from ._models import File
-
-    if not any(isinstance(p, File) for p in parts):
+    file = _file()
+    if not any(isinstance(p, file) for p in parts):
         return value
-    return {**value, "parts": [_part(p) if isinstance(p, File) else p for p in parts]}
+    return {**value, "parts": [_part(p) if isinstance(p, file) else p for p in parts]}
 
 
 def _turn(parts: list[Any]) -> dict[str, Any]:
@@ -94,7 +109,9 @@ def _turn(parts: list[Any]) -> dict[str, Any]:
 
 def to_contents(value: Any) -> Any:
     """A `list[Content]` (of dicts and models) for any short form; other values unchanged."""
-    if isinstance(value, (str, Mapping)) or _is_part(value) or _is_content(value):
+    if type(value) is not list and (
+        isinstance(value, (str, Mapping)) or _is_part(value) or _is_content(value)
+    ):
         return [to_content(value)]
     if not isinstance(value, Sequence):
         return value
@@ -137,9 +154,14 @@ def to_cache_name(value: Any) -> Any:
 
 
 def _is_content(value: Any) -> bool:
+    return isinstance(value, _content())
+
+
+@cache
+def _content() -> type:
     from ._bases import ContentBase
 
-    return isinstance(value, ContentBase)
+    return ContentBase
 
 
 def to_tools(value: Any) -> Any:

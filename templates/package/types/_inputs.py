@@ -16,7 +16,10 @@ if TYPE_CHECKING:  # named in strings: `_dicts` imports this module
 __all__ = [
     "ContentListUnion",
     "ContentUnion",
+    "FunctionDeclarationParametersUnion",
+    "FunctionDeclarationResponseUnion",
     "GenerateContentRequestCachedContentUnion",
+    "GenerationConfigResponseSchemaUnion",
     "SchemaUnion",
     "ToolUnion",
 ]
@@ -50,3 +53,12 @@ SchemaUnion: TypeAlias = Union[Schema, "SchemaDict", type[Any]]
 
 GenerateContentRequestCachedContentUnion: TypeAlias = Union[str, CachedContent]
 """`cached_content`: the cache's name (`cachedContents/...`) or the `CachedContent` itself."""
+
+GenerationConfigResponseSchemaUnion: TypeAlias = SchemaUnion
+"""`response_schema`: a `Schema`, or a Python type parsed into `.parsed` (`GenerationConfigBase`)."""
+
+FunctionDeclarationParametersUnion: TypeAlias = SchemaUnion
+"""`parameters`: a `Schema`, or a Python type sent as its JSON schema (`FunctionDeclarationBase`)."""
+
+FunctionDeclarationResponseUnion: TypeAlias = SchemaUnion
+"""`response`: a `Schema`, or a Python type sent as its JSON schema (`FunctionDeclarationBase`)."""

@@ -20,10 +20,12 @@ from .._core import (
     Timeout,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = ["Files", "AsyncFiles", "ListOptions"]
 
 
+@_named_keywords
 class Files(SyncAPIResource):
     """Only a paginated method."""
 
@@ -42,8 +44,9 @@ class Files(SyncAPIResource):
         Args:
             page_size: `pageSize` of the request.
             page_token: `pageToken` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -67,6 +70,7 @@ class Files(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncFiles(AsyncAPIResource):
     """Only a paginated method."""
 
@@ -85,8 +89,9 @@ class AsyncFiles(AsyncAPIResource):
         Args:
             page_size: `pageSize` of the request.
             page_token: `pageToken` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",

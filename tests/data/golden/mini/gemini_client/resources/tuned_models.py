@@ -31,6 +31,7 @@ from .._core import (
     request_operation as _request_operation,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 if TYPE_CHECKING:
     from .tuned_models_permissions import AsyncTunedModelsPermissions, TunedModelsPermissions
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = ["TunedModels", "AsyncTunedModels", "CreateOptions", "PatchOptions", "DeleteOptions"]
 
 
+@_named_keywords
 class TunedModels(SyncAPIResource):
     """Tuned models."""
 
@@ -78,8 +80,9 @@ class TunedModels(SyncAPIResource):
             base_model: `baseModel` of the request.
             tuned_model_id: `tunedModelId` of the request.
             display_name: `displayName` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return _request_operation(
             self._client,
@@ -127,8 +130,9 @@ class TunedModels(SyncAPIResource):
             update_mask: `updateMask` of the request.
             display_name: `displayName` of the request.
             base_model: `baseModel` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return self._client.request(
@@ -168,8 +172,9 @@ class TunedModels(SyncAPIResource):
 
         Args:
             name: `name` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return _request_empty(
@@ -185,6 +190,7 @@ class TunedModels(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncTunedModels(AsyncAPIResource):
     """Tuned models."""
 
@@ -224,8 +230,9 @@ class AsyncTunedModels(AsyncAPIResource):
             base_model: `baseModel` of the request.
             tuned_model_id: `tunedModelId` of the request.
             display_name: `displayName` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return await _async_request_operation(
             self._client,
@@ -273,8 +280,9 @@ class AsyncTunedModels(AsyncAPIResource):
             update_mask: `updateMask` of the request.
             display_name: `displayName` of the request.
             base_model: `baseModel` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await self._client.request(
@@ -314,8 +322,9 @@ class AsyncTunedModels(AsyncAPIResource):
 
         Args:
             name: `name` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await _async_request_empty(

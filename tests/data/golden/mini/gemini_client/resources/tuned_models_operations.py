@@ -24,10 +24,12 @@ from .._core import (
     path_param as _path_param,
     request_operation as _request_operation,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = ["TunedModelsOperations", "AsyncTunedModelsOperations", "GetOptions"]
 
 
+@_named_keywords
 class TunedModelsOperations(SyncAPIResource):
     """The `tunedModels.operations` resource."""
 
@@ -49,8 +51,9 @@ class TunedModelsOperations(SyncAPIResource):
 
         Args:
             name: `name` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return _request_operation(
@@ -67,6 +70,7 @@ class TunedModelsOperations(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncTunedModelsOperations(AsyncAPIResource):
     """The `tunedModels.operations` resource."""
 
@@ -88,8 +92,9 @@ class AsyncTunedModelsOperations(AsyncAPIResource):
 
         Args:
             name: `name` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return await _async_request_operation(

@@ -25,10 +25,12 @@ from .._core import (
     path_param as _path_param,
     strip_not_given as _strip_not_given,
 )
+from .._core._keywords import named_keywords as _named_keywords
 
 __all__ = ["TunedModelsPermissions", "AsyncTunedModelsPermissions", "CreateOptions", "ListOptions"]
 
 
+@_named_keywords
 class TunedModelsPermissions(SyncAPIResource):
     """Who may use a tuned model."""
 
@@ -52,8 +54,9 @@ class TunedModelsPermissions(SyncAPIResource):
         Args:
             parent: `parent` of the request.
             role: `role` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.request(
@@ -92,8 +95,9 @@ class TunedModelsPermissions(SyncAPIResource):
             parent: `parent` of the request.
             page_size: `pageSize` of the request.
             page_token: `pageToken` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.paginate(
@@ -118,6 +122,7 @@ class TunedModelsPermissions(SyncAPIResource):
         )
 
 
+@_named_keywords
 class AsyncTunedModelsPermissions(AsyncAPIResource):
     """Who may use a tuned model."""
 
@@ -141,8 +146,9 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
         Args:
             parent: `parent` of the request.
             role: `role` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return await self._client.request(
@@ -181,8 +187,9 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
             parent: `parent` of the request.
             page_size: `pageSize` of the request.
             page_token: `pageToken` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.paginate(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._core._models import OpenEnum
+from ._bases import Accepts, NONE, ParsedT
 from .._core._models import BaseModel, Bytes
 from ._bases import (
     ContentBase,
@@ -13,6 +14,16 @@ from ._bases import (
     SchemaBase,
 )
 from typing import Any
+
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import datetime as _dt
+    from collections.abc import Mapping, Sequence
+
+    from ._dicts import *  # noqa: F403
+    from ._inputs import *  # noqa: F403
 
 
 class Blob(BaseModel):
@@ -53,7 +64,7 @@ class FinishReason(OpenEnum):
 
 class ListFilesResponse(BaseModel):
 
-    files: list[File] | None = None
+    files: Accepts[list[File] | None, "Sequence[File | FileDict] | None"] = NONE
 
     next_page_token: str | None = None
 
@@ -70,7 +81,7 @@ class Part(PartBase):
 
     text: str | None = None
 
-    inline_data: Blob | None = None
+    inline_data: Accepts[Blob | None, "Blob | BlobDict | None"] = NONE
     """Inline media bytes."""
 
     from_: str | None = None
@@ -89,11 +100,11 @@ class Schema(SchemaBase):
 
     type: str | None = None
 
-    items: Schema | None = None
+    items: Accepts[Schema | None, "Schema | SchemaDict | None"] = NONE
 
-    properties: dict[str, Schema] | None = None
+    properties: Accepts[dict[str, Schema] | None, "Mapping[str, Schema | SchemaDict] | None"] = NONE
 
-    any_of: list[Schema] | None = None
+    any_of: Accepts[list[Schema] | None, "Sequence[Schema | SchemaDict] | None"] = NONE
 
     example: Any | None = None
 
@@ -124,42 +135,44 @@ class TunedModel(RequestModel):
 class Content(ContentBase):
     """Multi-part content of a message."""
 
-    parts: list[Part] | None = None
+    parts: Accepts[list[Part] | None, "Sequence[Part | PartDict] | None"] = NONE
 
     role: str | None = None
 
 
 class CreateFileRequest(RequestModel):
 
-    file: File | None = None
+    file: Accepts[File | None, "File | FileDict | None"] = NONE
 
 
 class CreateFileResponse(BaseModel):
 
-    file: File | None = None
+    file: Accepts[File | None, "File | FileDict | None"] = NONE
 
 
 class GenerateContentRequest(GenerateContentRequestBase):
 
     model: str | None = None
 
-    contents: list[Content] | None = None
+    contents: Accepts[list[Content] | None, "ContentListUnion | None"] = NONE
 
-    response_schema: Schema | None = None
+    response_schema: Accepts[Schema | None, "SchemaUnion | None"] = NONE
 
     temperature: float | None = None
 
 
 class ListModelsResponse(BaseModel):
 
-    models: list[Model] | None = None
+    models: Accepts[list[Model] | None, "Sequence[Model | ModelDict] | None"] = NONE
 
     next_page_token: str | None = None
 
 
 class ListPermissionsResponse(BaseModel):
 
-    permissions: list[Permission] | None = None
+    permissions: Accepts[
+        list[Permission] | None, "Sequence[Permission | PermissionDict] | None"
+    ] = NONE
 
     next_page_token: str | None = None
 
@@ -173,27 +186,27 @@ class Operation(BaseModel):
 
     metadata: dict[str, Any] | None = None
 
-    error: Status | None = None
+    error: Accepts[Status | None, "Status | StatusDict | None"] = NONE
 
     response: dict[str, Any] | None = None
 
 
 class Candidate(BaseModel):
 
-    content: Content | None = None
+    content: Accepts[Content | None, "Content | ContentDict | None"] = NONE
 
     finish_reason: FinishReason | None = None
 
 
-class GenerateContentResponse(GenerateContentResponseBase):
+class GenerateContentResponse(GenerateContentResponseBase[ParsedT]):
 
-    candidates: list[Candidate] | None = None
+    candidates: Accepts[list[Candidate] | None, "Sequence[Candidate | CandidateDict] | None"] = NONE
 
     response_id: str | None = None
 
 
 class ListOperationsResponse(BaseModel):
 
-    operations: list[Operation] | None = None
+    operations: Accepts[list[Operation] | None, "Sequence[Operation | OperationDict] | None"] = NONE
 
     next_page_token: str | None = None
