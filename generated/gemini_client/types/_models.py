@@ -7,7 +7,9 @@ from ._bases import Accepts, NONE, ParsedT
 from .._core._models import BaseModel, Bytes, WireDuration, WireTimestamp
 from pydantic import Field
 from ._bases import (
+    BidiGenerateContentClientContentBase,
     BidiGenerateContentServerMessageBase,
+    BidiGenerateContentSetupBase,
     CachedContentBase,
     ContentBase,
     CountTokensRequestBase,
@@ -17,10 +19,12 @@ from ._bases import (
     GenerateContentRequestBase,
     GenerateContentResponseBase,
     GenerationConfigBase,
+    GroundingPassageBase,
     PartBase,
     PredictImageBase,
     RequestModel,
     SchemaBase,
+    SemanticRetrieverConfigBase,
 )
 from typing import Any
 
@@ -4771,13 +4775,13 @@ class GroundingMetadata(BaseModel):
     PlacesContextElement widget in order to render contextual data."""
 
 
-class GroundingPassage(BaseModel):
+class GroundingPassage(GroundingPassageBase):
     """Passage included inline with a grounding configuration."""
 
     id: str | None = None
     """Identifier for the passage for attributing this passage in grounded answers."""
 
-    content: Accepts[Content | None, "Content | ContentDict | None"] = NONE
+    content: Accepts[Content | None, "ContentUnion | None"] = NONE
     """Content of the passage."""
 
 
@@ -4837,14 +4841,14 @@ class ListTunedModelsResponse(BaseModel):
     """A token, which can be sent as `page_token` to retrieve the next page."""
 
 
-class SemanticRetrieverConfig(BaseModel):
+class SemanticRetrieverConfig(SemanticRetrieverConfigBase):
     """Configuration for retrieving grounding content from a `Corpus` or `Document` created using
     the Semantic Retriever API."""
 
     source: str | None = None
     """Name of the resource for retrieval."""
 
-    query: Accepts[Content | None, "Content | ContentDict | None"] = NONE
+    query: Accepts[Content | None, "ContentUnion | None"] = NONE
     """Query to use for matching `Chunk`s in the given resource by similarity."""
 
     metadata_filters: Accepts[
@@ -4869,10 +4873,10 @@ class BatchEmbedContentsRequest(RequestModel):
     """Embed requests for the batch."""
 
 
-class BidiGenerateContentClientContent(BaseModel):
+class BidiGenerateContentClientContent(BidiGenerateContentClientContentBase):
     """Conversation content from the client, appended to the history in order."""
 
-    turns: Accepts[list[Content] | None, "Sequence[Content | ContentDict] | None"] = NONE
+    turns: Accepts[list[Content] | None, "ContentListUnion | None"] = NONE
     """The content appended to the conversation with the model."""
 
     turn_complete: bool | None = None
@@ -4938,7 +4942,7 @@ class BidiGenerateContentServerMessage(BidiGenerateContentServerMessageBase):
     """Token usage of the session so far."""
 
 
-class BidiGenerateContentSetup(BaseModel):
+class BidiGenerateContentSetup(BidiGenerateContentSetupBase):
     """Configuration of a Live session, sent once as the first message."""
 
     model: str | None = None
@@ -4949,10 +4953,10 @@ class BidiGenerateContentSetup(BaseModel):
     ] = NONE
     """Generation config (responseModalities, speechConfig, temperature...)."""
 
-    system_instruction: Accepts[Content | None, "Content | ContentDict | None"] = NONE
+    system_instruction: Accepts[Content | None, "ContentUnion | None"] = NONE
     """The user provided system instructions for the model."""
 
-    tools: Accepts[list[Tool] | None, "Sequence[Tool | ToolDict] | None"] = NONE
+    tools: Accepts[list[Tool] | None, "Sequence[ToolUnion] | None"] = NONE
     """Tools the model may use to generate the next response."""
 
     realtime_input_config: Accepts[
