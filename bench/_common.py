@@ -42,6 +42,58 @@ STREAM_CHUNKS = 50
 BASELINE = "raw httpx"
 
 
+def quick(full: int, short: int) -> int:
+    """``full``, or ``short`` when ``BENCH_QUICK=1`` (a quick look while iterating; its numbers
+    are not for RESULTS.md)."""
+    return short if os.environ.get("BENCH_QUICK") == "1" else full
+
+
+def rss_mb() -> float:
+    """This process's resident memory now, in MiB."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def timed_with_peak_rss(run: Callable[[], object]) -> tuple[float, float]:
+    """Seconds ``run()`` takes and how far this process's RSS rose above its level before it,
+    sampled every 2 ms by a thread (``ru_maxrss`` would also count an earlier peak, an import's)."""
+    import threading
+
+    before = rss_mb()
+    peak = before
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.wait(0.002):
+            peak = max(peak, rss_mb())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    start = time.perf_counter()
+    try:
+        run()
+    finally:
+        seconds = time.perf_counter() - start
+        done.set()
+        sampler.join()
+    return seconds, max(0.0, max(peak, rss_mb()) - before)
+
+
+def write_big_file(path: Path, size: int) -> Any:
+    """``size`` bytes (a multiple of 1 MiB) of incompressible data at ``path``; their SHA-256."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    block = os.urandom(1 << 20)
+    with path.open("wb") as f:
+        for i in range(size >> 20):
+            piece = block[i % 251 :] + block[: i % 251]
+            f.write(piece)
+            digest.update(piece)
+    return digest
+
+
 def fail(message: str) -> None:
     """Stop the benchmark: a clear message and a non-zero exit, never a silent skip."""
     print(f"bench: FAILED: {message}", file=sys.stderr)

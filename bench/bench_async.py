@@ -15,6 +15,7 @@ from _common import (
     generate_content_response,
     goal_line,
     measure,
+    quick,
     report,
     require,
     serve,
@@ -23,8 +24,8 @@ from _common import (
 )
 
 CONCURRENT = 200
-BATCHES = 3  # per measure, so each figure is long enough to time
-ROUNDS = 7
+BATCHES = quick(3, 1)  # per measure, so each figure is long enough to time
+ROUNDS = quick(7, 2)
 GOAL = 1.10
 
 

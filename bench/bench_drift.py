@@ -16,10 +16,10 @@ import statistics
 import subprocess
 import time
 
-from _common import ROOT, fail, report
+from _common import ROOT, fail, quick, report
 
 DISCOVERY = "tests/data/generativelanguage.v1beta.20260529.json"
-WARM_RUNS = 5
+WARM_RUNS = quick(5, 2)
 GOAL = 0.5
 
 

@@ -14,6 +14,7 @@ from _common import (
     generate_content_response,
     goal_line,
     measure,
+    quick,
     report,
     require,
     serve,
@@ -21,8 +22,8 @@ from _common import (
     table,
 )
 
-CALLS = 1000
-ROUNDS = 7
+CALLS = quick(1000, 100)
+ROUNDS = quick(7, 2)
 GOAL = 1.10
 
 

@@ -7,9 +7,9 @@ import statistics
 import subprocess
 import sys
 
-from _common import BASELINE, fail, goal_line, measure, report, summarise, table
+from _common import BASELINE, fail, goal_line, measure, quick, report, summarise, table
 
-ROUNDS = 7
+ROUNDS = quick(7, 2)
 GOAL_MS = 150.0
 STATEMENTS = {
     BASELINE: ("import httpx", "httpx.Client()"),

@@ -19,11 +19,11 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from _common import API_KEY, fail, goal_line, report, require, summarise, table
+from _common import API_KEY, fail, goal_line, quick, report, require, summarise, table
 
-TURNS = 1000
+TURNS = quick(1000, 100)
 PIECES = 2
-ROUNDS = 7
+ROUNDS = quick(7, 2)
 GOAL = 1.2
 MODEL = "gemini-live-2.5-flash-preview"
 BASELINE = "raw websockets"

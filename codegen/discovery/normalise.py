@@ -63,7 +63,7 @@ from codegen.spec.model import (
 )
 
 from ..untrusted import document_text
-from .text import describe, summary
+from .text import describe, full, summary
 
 FILE = "<discovery>"
 AUTH_HEADER = "x-goog-api-key"
@@ -391,7 +391,7 @@ class _Normaliser:
             out.append(
                 EnumValue(
                     name=str(v),
-                    description=summary(descs[i]) if i < len(descs) else "",
+                    description=full(descs[i]) if i < len(descs) else "",
                     deprecated=bool(deps[i]) if i < len(deps) else False,
                     loc=loc(f"{path}.enum[{i}]"),
                 )
@@ -491,7 +491,7 @@ class _Normaliser:
                 out[rname] = Resource(
                     rname,
                     methods,
-                    summary(r.get("description")),
+                    full(r.get("description")),
                     resources=tuple(children.values()),
                     loc=loc(rpath),
                 )
@@ -545,7 +545,7 @@ class _Normaliser:
             parameters=tuple(params),
             request=request,
             response=response,
-            description=summary(m.get("description")),
+            description=full(m.get("description")),
             streaming=name.startswith("stream"),
             pagination=pagination,
             long_running=LongRunning(response=UNKNOWN) if response in OPERATIONS else None,

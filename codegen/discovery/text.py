@@ -1,8 +1,16 @@
-"""One-line descriptions from Discovery prose, escaped (`codegen.untrusted.document_text`).
+"""Descriptions from Discovery prose, escaped (`codegen.untrusted.document_text`).
 
 Discovery descriptions are paragraphs that start with API-field behaviour markers
 (`Required.`, `Optional.`, `Output only.`, `Immutable.`, ...) and carry markdown links. The spec keeps
-one line: the markers become flags, the first sentence becomes the description.
+the whole text on one line (Discovery writes every description as one line; whitespace runs fold
+into one space): the markers become flags, links are reduced to their text, and every unsafe
+character (bidi, zero-width and other format or control characters) is written as a visible escape
+such as `\\u202e`. The rendered docstring wraps it (`codegen.render.text`).
+
+Bounded: a description longer than `MAX_DESCRIPTION` characters (Google's longest is about 1,200)
+is cut at the last sentence end before the cap (else at a clause or word boundary) and ends in
+`...`; of a huge text only its first `8 * MAX_DESCRIPTION` characters are read.
+`summary` keeps the first sentence only (<= 160 characters), for one-line places.
 """
 
 from __future__ import annotations
@@ -12,7 +20,9 @@ from dataclasses import dataclass
 
 from ..untrusted import document_text
 
-MAX_DESCRIPTION = 160
+MAX_DESCRIPTION = 4000  # characters of one description in the spec (codegen.render.text.LIMIT)
+MAX_SUMMARY = 160
+_READ = 8 * MAX_DESCRIPTION  # of a huge text only its first _READ characters are read
 
 # Field-behaviour markers Google puts in front of a description, in any order.
 _MARKERS = {
@@ -53,10 +63,10 @@ class Described:
 
 
 def describe(raw: str | None) -> Described:
-    """Split a Discovery description into its behaviour markers and a one-line first sentence."""
+    """Split a Discovery description into its behaviour markers and the rest, whole (`full`)."""
     if not raw or not isinstance(raw, str):
         return _NOTHING
-    text = _WS.sub(" ", raw).strip()
+    text = _WS.sub(" ", raw[:_READ]).strip()
     flags: set[str] = set()
     pos = 0
     while m := _MARKER_RE.match(text, pos):
@@ -64,7 +74,7 @@ def describe(raw: str | None) -> Described:
         pos = m.end()
     text = text[pos:]
     return Described(
-        text=summary(text),
+        text=full(text),
         required="required" in flags,
         output_only="output_only" in flags,
         optional="optional" in flags,
@@ -74,16 +84,32 @@ def describe(raw: str | None) -> Described:
 _NOTHING = Described("")
 
 
-def summary(raw: str | None, limit: int = MAX_DESCRIPTION) -> str:
-    """The first sentence of `raw`, whitespace collapsed, links reduced to their text, <= `limit`."""
-    if not raw or not isinstance(raw, str):
-        return ""
-    text = document_text(raw)  # one line, nothing hidden: the spec never holds a raw bidi control
+def _plain(raw: str) -> str:
+    """One line, nothing hidden (the spec never holds a raw bidi control), links reduced to their
+    text, bold to plain; at most `_READ` characters of `raw` read."""
+    text = document_text(raw[:_READ])
     if "[" in text:
         text = _REF_LINK.sub(r"\1", _LINK.sub(r"\1", text))
     if "**" in text:
         text = _BOLD.sub(r"\1", text)
-    text = first_sentence(text)
+    return text
+
+
+def full(raw: str | None, limit: int = MAX_DESCRIPTION) -> str:
+    """The whole of `raw` as one safe line (see the module's docstring), <= `limit` characters."""
+    if not raw or not isinstance(raw, str):
+        return ""
+    text = _plain(raw)
+    if len(text) > limit:
+        text = _shorten(text, limit, (". ", "; ", ", ", " (", " - ", " "))
+    return text
+
+
+def summary(raw: str | None, limit: int = MAX_SUMMARY) -> str:
+    """The first sentence of `raw`, as `full` makes it, <= `limit` characters."""
+    if not raw or not isinstance(raw, str):
+        return ""
+    text = first_sentence(_plain(raw))
     if len(text) > limit:
         text = _shorten(text, limit)
     return text
@@ -109,17 +135,19 @@ def first_sentence(text: str) -> str:
     return text.strip()
 
 
-def _shorten(text: str, limit: int) -> str:
-    """Cut at a clause or word boundary before `limit`, never inside inline code, and mark it."""
-    budget = limit - 3  # room for "..."
+def _shorten(text: str, limit: int, seps: tuple[str, ...] = ("; ", ", ", " (", " - ", " ")) -> str:
+    """Cut at the first of `seps` found in the second half before `limit` (a sentence end keeps
+    its full stop), never inside inline code, and mark it with `...`."""
+    budget = limit - 4  # room for " ..."
     cut = text[:budget]
-    for sep in ("; ", ", ", " (", " - ", " "):
+    for sep in seps:
         i = cut.rfind(sep)
         if i >= budget // 2:
-            cut = cut[:i]
+            cut = cut[: i + 1] if sep == ". " else cut[:i]
             break
     if cut.count("`") % 2:
         cut = cut[: cut.rfind("`")].rstrip()
     if cut.count("(") > cut.count(")"):
         cut = cut[: cut.rfind("(")].rstrip()
-    return cut.rstrip(" ,;:-([") + "..."
+    cut = cut.rstrip(" ,;:-([")
+    return cut + (" ..." if cut.endswith(".") else "...")

@@ -21,6 +21,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from ..discovery.text import first_sentence
 from ..spec.model import EnumType, Method, ObjectType, Parameter, Spec, TypeRef
 
 OPENAPI_VERSION = "3.1.0"
@@ -153,7 +154,7 @@ def _operation(m: Method, resource_path: str, spec: Spec, extra: list[str]) -> d
         "x-gemini-path": f"{m.http_method} {m.path}",
     }
     if m.description:
-        op["summary"] = m.description.split("\n", 1)[0][:200]
+        op["summary"] = first_sentence(" ".join(m.description[:4000].split()))[:200]
         op["description"] = m.description
     params = [_parameter(p) for p in m.parameters]
     params += [

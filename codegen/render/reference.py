@@ -7,14 +7,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import naming
+from ..discovery.text import first_sentence
 from ..spec.model import EnumType, Method, ObjectType, Spec
 from ..untrusted import markdown_inert, one_line
+from .text import LIMIT
 from .view import MethodView, PackageView, ResourceView
 
 
 def md(text: str, limit: int = 300) -> str:
     """Untrusted spec text as one inert line of markdown (no HTML, links or table breaks)."""
     return markdown_inert(one_line(text, limit=limit))
+
+
+def md_paragraphs(text: str) -> str:
+    """A whole description as inert markdown: each of its lines (a YAML folded paragraph, a list
+    item) a paragraph of its own."""
+    paragraphs = (md(line, limit=LIMIT) for line in text[:LIMIT].splitlines())
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def md_summary(text: str) -> str:
+    """The first sentence of a description as inert markdown, for a table cell."""
+    return md(first_sentence(one_line(text[:LIMIT])), limit=200)
 
 
 def anchor(type_name: str) -> str:
@@ -85,7 +99,7 @@ def reference_view(spec: Spec, package: PackageView) -> ReferenceView:
                 traits=_traits(m),
                 request=m.request if m.request in spec.types else "",
                 returns=_returns(m, spec),
-                summary=md(m.description),
+                summary=md_paragraphs(m.description),
             )
             for mv, m in zip(rv.methods, r.methods, strict=True)
         )
@@ -103,7 +117,7 @@ def reference_view(spec: Spec, package: PackageView) -> ReferenceView:
                 name=name,
                 kind="enum" if isinstance(t, EnumType) else "object",
                 members=members,
-                summary=md(t.description, limit=200),
+                summary=md_summary(t.description),
             )
         )
     return ReferenceView(tuple(resources), tuple(types))

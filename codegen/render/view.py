@@ -328,11 +328,12 @@ _OPTIONS = (
 
 
 def _arg(name: str, text: str) -> list[str]:
-    """One entry of an `Args:` section: `name: text`, continuation lines indented once more."""
+    """One entry of an `Args:` section: `name: text`, continuation lines indented once more (so
+    every line is wrapped to the width left after that deeper indent)."""
     raw = text[:LIMIT].splitlines()
     while raw and not description_lines(raw[0]):  # the entry starts on the name's line
         raw.pop(0)
-    lines = description_lines(f"{name}: " + "\n".join(raw).lstrip(), 100 - _METHOD_INDENT - 4)
+    lines = description_lines(f"{name}: " + "\n".join(raw).lstrip(), 100 - _METHOD_INDENT - 8)
     return ["    " + lines[0]] + ["        " + line if line else "" for line in lines[1:]]
 
 

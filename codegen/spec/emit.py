@@ -60,19 +60,55 @@ def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
 _Dumper.add_representer(_Flow, _represent_flow)
 _Dumper.add_representer(str, _represent_str)
 
+# A text longer than a line (a description) is written folded (`>-`) over lines of about FOLD
+# characters, as people write them; each wrapped line then sits at most ~10 columns deeper.
+FOLD = 80
+
+
+class _Folding(_Dumper):
+    """Wraps folded scalars only: plain and quoted ones stay on one line whatever the width."""
+
+    def write_plain(self, text: str, split: bool = True) -> None:
+        super().write_plain(text, split=False)
+
+    def write_single_quoted(self, text: str, split: bool = True) -> None:
+        super().write_single_quoted(text, split=False)
+
+    def write_double_quoted(self, text: str, split: bool = True) -> None:
+        super().write_double_quoted(text, split=False)
+
+
+def _represent_folded(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    if len(data) > FOLD and not any(ch in _BREAKS for ch in data):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=">")
+    return _represent_str(dumper, data)
+
+
+_Folding.add_representer(str, _represent_folded)
+
+
+def _dump(data: Any, dumper: type[yaml.SafeDumper], width: int) -> str:
+    return str(
+        yaml.dump(
+            data,
+            Dumper=dumper,
+            sort_keys=False,
+            default_flow_style=False,
+            allow_unicode=True,
+            width=width,
+            indent=2,
+        )
+    )
+
 
 def dump(data: Any) -> str:
-    """YAML text of plain data (dicts keep their order), block style, one line per scalar."""
-    text = yaml.dump(
-        data,
-        Dumper=_Dumper,
-        sort_keys=False,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=1 << 30,  # never fold a description over lines
-        indent=2,
-    )
-    return str(text)
+    """YAML text of plain data (dicts keep their order), block style, a long text folded (`>-`)
+    where PyYAML can fold it (else quoted, on one line). Checked: should the folded text not load
+    back as the same data, every scalar is written on one line."""
+    text = _dump(data, _Folding, FOLD)
+    if yaml.load(text, Loader=yaml.SafeLoader) != data:
+        text = _dump(data, _Dumper, 1 << 30)
+    return text
 
 
 def _indent(text: str, level: int) -> str:

@@ -1,11 +1,17 @@
 """`codegen sync`: apply drift's additive findings to the spec, regenerate, print the spec diff.
 
     codegen sync [--discovery PATH_OR_URL] [--spec spec] [--dry-run] [--no-generate] [--format text|markdown]
+                 [--descriptions extend|all|keep]
 
 Exit 0: the spec describes the document (after this run's additions, if any); 1: findings remain
 that need a person (listed; the additions were still applied, unless --dry-run), or with --dry-run
 anything would change; 2: the document, the spec or drift-ignore.yaml could not be read, or the
 edited spec would not load (then nothing is written).
+
+Descriptions are kept current in a step of their own (`codegen.sync.descriptions`): by default a
+description the spec holds cut short (a first sentence, a text ending in `...`) becomes
+Discovery's whole text; `--descriptions all` takes every Discovery description that differs,
+`keep` none. A description change is docs-level in the spec diff and never needs a person.
 
 Order of work: compare -> plan the edits -> write them to a copy of the spec and load it (so a
 broken edit never reaches spec/) -> write the spec files (each atomically) -> regenerate (on
@@ -37,6 +43,7 @@ from codegen.spec.errors import SpecError
 from codegen.spec.loader import load_spec, shown_path
 
 from .adopt import adoptions, settled_by
+from .descriptions import MODES, Mode, refreshes
 from .edit import EditError
 from .plan import Applied, Plan, plan
 from .settle import settle, temporary
@@ -73,6 +80,7 @@ def sync(
     dry_run: bool = False,
     generate_into: tuple[Path, Path] | None = None,  # (templates, out)
     warn: Any = None,
+    descriptions: Mode = "extend",
 ) -> Outcome:
     """The whole command. Raises SpecError / DiscoveryError / EditError on bad input."""
     spec = load_spec(spec_dir)
@@ -94,6 +102,11 @@ def sync(
     )
     findings, kept = settled_by(found.outcome.drift, adopting, spec)
     findings += [a.finding for a in adopting]
+    taken = (
+        []
+        if descriptions == "keep"
+        else refreshes(spec, found.api, found.compared.paired, descriptions)
+    )
 
     def make_plan(chosen: list[Finding]) -> Plan:
         return plan(
@@ -106,6 +119,7 @@ def sync(
             stale=now_described(found.outcome, spec),
             adopting=adopting,
             kept=kept,
+            descriptions=taken,
         )
 
     changes: list[Change] = []
@@ -154,7 +168,7 @@ def sync(
 def text_report(o: Outcome, *, dry_run: bool) -> str:
     p = o.plan
     lines = [clean(f"codegen sync: Discovery revision {o.revision or '?'} ({o.source})")]
-    if not p.applied and not p.manual and not p.retired:
+    if not p.applied and not p.manual and not p.retired and not p.described:
         lines.append("the spec describes the document: nothing to do")
         return "\n".join(lines) + "\n"
     verb = "would apply" if dry_run else "applied"
@@ -173,6 +187,15 @@ def text_report(o: Outcome, *, dry_run: bool) -> str:
             "hand-written type(s):"
         )
         lines += [clean(f"  = {_adopted(a)}") for a in p.applied if a.adopted is not None]
+    if p.described:
+        took = "would take" if dry_run else "took"
+        files = sorted({r.file for r in p.described})
+        lines.append(
+            clean(
+                f"{took} {len(p.described)} description{'s' if len(p.described) != 1 else ''} "
+                f"from Discovery ({', '.join(files)})"
+            )
+        )
     if p.retired:
         lines.append(f"{'would retire' if dry_run else 'retired'} ({len(p.retired)}):")
         lines += [clean(f"  - {r}") for r in p.retired]
@@ -217,7 +240,7 @@ def _adopted(a: Applied) -> str:
 def markdown_report(o: Outcome, *, dry_run: bool) -> str:
     p = o.plan
     out = [f"## codegen sync: Discovery revision {md(o.revision or '?')}", ""]
-    if not p.applied and not p.manual and not p.retired:
+    if not p.applied and not p.manual and not p.retired and not p.described:
         out.append("The spec describes the document: nothing to do.")
         return "\n".join(out) + "\n"
     added = [a for a in p.applied if a.adopted is None]
@@ -238,6 +261,10 @@ def markdown_report(o: Outcome, *, dry_run: bool) -> str:
         ]
         out += [f"- {md(_adopted(a))}" for a in taken]
         out.append("")
+    if p.described:
+        took = "Would take" if dry_run else "Took"
+        n = len(p.described)
+        out += [f"{took} {n} description{'s' if n != 1 else ''} from Discovery (docs-only).", ""]
     if p.retired:
         out += [f"### {'Would retire' if dry_run else 'Retired'} ({len(p.retired)})", ""]
         out += [f"- {md(r)}" for r in p.retired]
@@ -300,6 +327,15 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "--no-generate", action="store_true", help="edit the spec only; do not regenerate"
     )
     p.add_argument(
+        "--descriptions",
+        choices=MODES,
+        default="extend",
+        help=(
+            "which Discovery descriptions to take: extend (default) where the spec's is cut short, "
+            "all where they differ (overwrites hand-written text), keep none"
+        ),
+    )
+    p.add_argument(
         "--format",
         choices=FORMATS,
         default="text",
@@ -323,6 +359,7 @@ def run(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             generate_into=generate_into,
             warn=warn,
+            descriptions=args.descriptions,
         )
     except DiscoveryError as e:
         print(f"codegen sync: {e}".splitlines()[0], file=sys.stderr)

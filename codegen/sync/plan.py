@@ -47,6 +47,7 @@ from codegen.spec.model import (
     TypeDef,
 )
 
+from .descriptions import Refresh
 from .adopt import Adoption, names
 from .edit import EditError, Insert, SpecFile, block_end
 from .renames import renames
@@ -68,6 +69,7 @@ class Plan:
     applied: list[Applied] = field(default_factory=list)
     manual: list[tuple[Finding, str]] = field(default_factory=list)  # and why it is not applied
     retired: list[str] = field(default_factory=list)  # hand-written parts and rules that went
+    described: list[Refresh] = field(default_factory=list)  # descriptions taken from Discovery
 
 
 def _names(node: object) -> list[tuple[str, re.Pattern[str]]]:
@@ -157,11 +159,13 @@ class _Planner:
         header: str,
         adopting: list[Adoption],
         kept: dict[int, Adoption],
+        refreshes: list[Refresh],
     ) -> None:
         self.spec = spec
         self.adopting = {id(a.finding): a for a in adopting}
         self.adopted_names = {a.name for a in adopting}
         self.kept = kept
+        self.refreshes = refreshes
         self.rules = rules
         self.spec_dir = spec_dir
         self.header = header
@@ -386,6 +390,18 @@ class _Planner:
             self.plan.manual.append((replace(r.new, message=r.message), "a wire rename"))
         return [f for f in findings if id(f) not in skip]
 
+    def describe(self) -> None:
+        """Descriptions taken from Discovery (`codegen.sync.descriptions`), replaced in place."""
+        for r in self.refreshes:
+            f = self.file(r.file)
+            i = f.at.get(r.key) if f is not None else None
+            if f is None or i is None or any(a <= i < b for a, b in f.removed):
+                continue  # in a block this run replaces or removes (an adopted type)
+            if not f.lines[i].lstrip().startswith(r.key.rpartition(".")[2] + ":"):
+                continue  # inside a flow mapping (`{type: string, description: ...}`)
+            f.replace(r.key, r.text)
+            self.plan.described.append(r)
+
     def run(self, findings: list[Finding], hand_written: list[Judged], stale: list[Rule]) -> Plan:
         chosen = {id(f) for f in findings}
         self.adopted_names = {a.name for i, a in self.adopting.items() if i in chosen}
@@ -420,6 +436,7 @@ class _Planner:
                 self.homes[f.where] = self.type_home(f, f.suggestion.node)  # type: ignore[arg-type]
             self.take(f)
             placed.add(f.where)
+        self.describe()
         self.narrow_rules(stale)
         for name, edited in self.files.items():
             self.plan.texts[name] = edited.text()
@@ -441,14 +458,15 @@ def plan(
     stale: list[Rule] = (),  # type: ignore[assignment]
     adopting: list[Adoption] = (),  # type: ignore[assignment]
     kept: dict[int, Adoption] | None = None,
+    descriptions: list[Refresh] = (),  # type: ignore[assignment]
 ) -> Plan:
     """The edits for `findings` (drift's, after the ignore `rules`, which also prune new resource
     blocks); `hand_written`: what `spec_only` rules matched (a hand-written part Discovery now
     describes under another wire name yields to it); `stale`: rules that matched nothing, removed
     from drift-ignore.yaml; `adopting`: hand-written types Discovery now describes (their findings
     are among `findings`, `kept`: the findings of what only the hand-written definitions have).
-    Raises `EditError`."""
+    `descriptions`: descriptions to take from Discovery (after all of that). Raises `EditError`."""
     header = f"Added by `codegen sync` from the Discovery document, revision {revision}."
-    return _Planner(spec, spec_dir, rules, header, list(adopting), kept or {}).run(
-        findings, list(hand_written), list(stale)
-    )
+    return _Planner(
+        spec, spec_dir, rules, header, list(adopting), kept or {}, list(descriptions)
+    ).run(findings, list(hand_written), list(stale))

@@ -285,3 +285,36 @@ def test_redact_takes_a_key_or_its_forms() -> None:
     assert redact(text, KEY) == redact(text, secret_forms(KEY))
     assert KEY not in redact(text, KEY) and "abc" not in redact(text)
     assert redact("A z", KEY) == "A z"  # a str is one secret, not a set of characters
+
+
+def test_copies_sharing_the_own_pool_send_their_own_headers_once(server: LoopbackServer) -> None:
+    """The client's own httpx client holds the constant SDK headers; each request adds only what
+    differs (the key, a copy's headers). Every request still carries each header once, with the
+    value of the client that sent it, the original's unchanged by its copies."""
+    server.add(GENERATE, *(Reply(json=reply(str(i))) for i in range(4)))
+    sent: list[list[tuple[bytes, bytes]]] = []
+    with Client(api_key=KEY, base_url=server.url) as client:
+        client._client.event_hooks["request"].append(lambda r: sent.append(list(r.headers.raw)))
+        copies = [
+            client,
+            client.with_options(default_headers={"User-Agent": "myapp/1.0"}),
+            client.with_options(api_key="other-key", extra_headers={"Accept-Encoding": "gzip"}),
+            client,
+        ]
+        for c in copies:
+            c.models.generate_content(model="gemini-test", contents=CONTENTS)
+    ua = f"gemini-codegen/{SDK_VERSION}"
+    expected = [
+        (ua, KEY, "gzip, deflate"),
+        (f"myapp/1.0 {ua}", KEY, "gzip, deflate"),
+        (ua, "other-key", "gzip"),
+        (ua, KEY, "gzip, deflate"),
+    ]
+    for raw, (agent, key, encoding) in zip(sent, expected, strict=True):
+        names = [k.lower() for k, _ in raw]
+        assert len(names) == len(set(names)), names
+        headers = {k.lower().decode(): v.decode() for k, v in raw}
+        assert headers["user-agent"] == agent and headers["x-goog-api-key"] == key
+        assert headers["accept-encoding"] == encoding
+        assert headers["x-goog-api-client"].startswith(ua)
+    assert [r.headers["x-goog-api-key"] for r in server.requests] == [KEY, KEY, "other-key", KEY]

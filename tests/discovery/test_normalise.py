@@ -106,7 +106,9 @@ def test_field_flags(new: Normalised) -> None:
     assert (
         name is not None
         and name.required
-        and name.description == "The name of the function to call."
+        and name.description
+        == "The name of the function to call. Must be a-z, A-Z, 0-9, or contain underscores and"
+        " dashes, with a maximum length of 128."
     )
     cand = obj(new, "Candidate").field("finishReason")
     assert cand is not None and cand.output_only and not cand.required

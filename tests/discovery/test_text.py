@@ -1,13 +1,22 @@
 from __future__ import annotations
 
-from codegen.discovery.text import MAX_DESCRIPTION, describe, summary
+from codegen.discovery.text import MAX_DESCRIPTION, MAX_SUMMARY, describe, full, summary
 
 
 def test_markers_become_flags() -> None:
     d = describe("Required. The name of the `Model`. Format: `models/{model}`.")
-    assert (d.text, d.required, d.output_only) == ("The name of the `Model`.", True, False)
+    assert (d.text, d.required, d.output_only) == (
+        "The name of the `Model`. Format: `models/{model}`.",
+        True,
+        False,
+    )
     d = describe("Optional. Output only. The reason. More.")
-    assert (d.text, d.required, d.output_only, d.optional) == ("The reason.", False, True, True)
+    assert (d.text, d.required, d.output_only, d.optional) == (
+        "The reason. More.",
+        False,
+        True,
+        True,
+    )
     d = describe("Output only. Identifier. The id.")
     assert (d.text, d.output_only) == ("The id.", True)
     assert describe("Required.").text == ""
@@ -34,8 +43,28 @@ def test_links_and_emphasis() -> None:
 def test_long_text_is_cut_cleanly() -> None:
     text = "word " * 60 + "`some code that should not be split` end."
     out = summary(text)
-    assert len(out) <= MAX_DESCRIPTION and out.endswith("...")
+    assert len(out) <= MAX_SUMMARY and out.endswith("...")
     assert out.count("`") % 2 == 0
     clause = "This is a long clause about things, " * 8
     out = summary(clause)
-    assert out.endswith("things...") and len(out) <= MAX_DESCRIPTION
+    assert out.endswith("things...") and len(out) <= MAX_SUMMARY
+
+
+def test_the_whole_text_is_kept_one_line() -> None:
+    """Every sentence stays (the ranges, defaults and caveats users read), on one line."""
+    raw = "Required. Controls randomness.\n\nValues can range from [0.0, 2.0]. Default: 1.0."
+    assert (
+        describe(raw).text == "Controls randomness. Values can range from [0.0, 2.0]. Default: 1.0."
+    )
+    assert full("See the [guide](https://a.b/c) and **this**.") == "See the guide and this."
+
+
+def test_a_text_over_the_cap_is_cut_at_a_sentence_end() -> None:
+    sentence = "The value is bounded by the cap. "
+    out = full(sentence * 1000)
+    assert len(out) <= MAX_DESCRIPTION and out.endswith("cap. ...")
+    assert full(sentence * 1000) == out  # deterministic
+    words = full("word " * 5000)
+    assert len(words) <= MAX_DESCRIPTION and words.endswith("word...")
+    assert len(full("x" * 100_000)) <= MAX_DESCRIPTION
+    assert full(sentence * 10) == (sentence * 10).strip()  # under the cap: untouched

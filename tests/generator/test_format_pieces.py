@@ -114,3 +114,60 @@ def test_the_second_pass_runs_only_when_tokens_changed(monkeypatch: pytest.Monke
     passes.clear()
     fmt._black("x = 1\n")  # already formatted
     assert len(passes) == 1
+
+
+def _method_text(name: str, annotation: str, api_version: str = "") -> str:
+    from codegen.render.package import environment
+    from codegen.render.view import Kwarg, MethodView
+
+    kwarg = Kwarg(name=name, wire=name, annotation=annotation, required=False, where="query")
+    m = MethodView(
+        name="get",
+        doc="Get it.",
+        http_method="GET",
+        path_fstring="things",
+        kwargs=(kwarg,),
+        request_type=None,
+        response_type="types.Thing",
+        kind="plain",
+        api_version=api_version,
+    )
+    template = environment(REPO / "templates").from_string(
+        '{% import "macros/method.jinja" as macros %}class Things:\n    {{ macros.method(m, False) }}'
+    )
+    return template.render(m=m)
+
+
+@pytest.mark.parametrize(
+    "annotation",
+    [
+        "types.{x} | types.{x}Dict",
+        "Sequence[types.{x} | types.{x}Dict]",
+        "dict[str, {x}]",
+        "{x}",
+    ],
+)
+def test_the_method_template_writes_blacks_layout(annotation: str) -> None:
+    """Around each length where black's layout of an argument changes (the line stops fitting;
+    the annotation alone stops fitting), the template writes what black writes for the one-line
+    form, and black's first pass adds no token (its second is skipped)."""
+    for name in ("a", "generation_config_xx"):
+        lengths = {len(annotation.format(x="X" * n)): n for n in range(1, 90)}
+        for target in (66, 67, 77, 78, 85):
+            n = lengths.get(target - len(name) if target < 70 else target)
+            if n is None:
+                continue
+            ann = annotation.format(x="X" * n)
+            text = _method_text(name, ann, api_version="v1" if n % 2 else "")
+            split = ann.replace(" | ", "\n            | ")
+            flat = text.replace(
+                f"{name}: (\n            {ann} | NotGiven\n        ) = NOT_GIVEN,",
+                f"{name}: {ann} | NotGiven = NOT_GIVEN,",
+            ).replace(
+                f"{name}: (\n            {split}\n            | NotGiven\n        ) = NOT_GIVEN,",
+                f"{name}: {ann} | NotGiven = NOT_GIVEN,",
+            )
+            once = fmt._format_once(text, mode=fmt._MODE)
+            assert once == black.format_str(flat, mode=fmt._MODE), (name, ann)
+            if len(ann) <= 77 or "[" not in ann:
+                assert all(once.count(c) == text.count(c) for c in fmt._SPLIT_TOKENS), ann

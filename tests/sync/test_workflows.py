@@ -228,6 +228,8 @@ def run_action(repo: Path, tmp: Path, **given: str) -> list[subprocess.Completed
             "GITHUB_STEP_SUMMARY": str(tmp / "summary.md"),
             "GITHUB_OUTPUT": str(tmp / "output"),
         }
+        # the test session's black cache (tests/conftest.py): the same output, made once
+        env |= {k: v for k, v in os.environ.items() if k == "CODEGEN_FORMAT_CACHE"}
         proc = subprocess.run(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
             cwd=repo,

@@ -56,18 +56,20 @@ class AuthTokens(SyncAPIResource):
         session.
 
         Args:
-            expire_time: When messages of sessions using the token stop being accepted (default 30
-                minutes).
-            new_session_expire_time: When new Live sessions can no longer be opened with the token
-                (default 1 minute).
+            expire_time: When messages of sessions using the token stop being accepted (default
+                30 minutes).
+            new_session_expire_time: When new Live sessions can no longer be opened with the
+                token (default 1 minute).
             uses: How many sessions the token can open; 0 is unlimited (default 1).
             bidi_generate_content_setup: The setup every session opened with the token is
                 constrained to.
-            field_mask: Which setup fields are locked to bidiGenerateContentSetup; unset locks them
-                all.
-            interaction_id: The interaction ID that this token is scoped to.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            field_mask: Which setup fields are locked to bidiGenerateContentSetup; unset locks
+                them all.
+            interaction_id: The interaction ID that this token is scoped to. Specific to the
+                Live Interactions API.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.request(
             "POST",
@@ -122,18 +124,20 @@ class AsyncAuthTokens(AsyncAPIResource):
         session.
 
         Args:
-            expire_time: When messages of sessions using the token stop being accepted (default 30
-                minutes).
-            new_session_expire_time: When new Live sessions can no longer be opened with the token
-                (default 1 minute).
+            expire_time: When messages of sessions using the token stop being accepted (default
+                30 minutes).
+            new_session_expire_time: When new Live sessions can no longer be opened with the
+                token (default 1 minute).
             uses: How many sessions the token can open; 0 is unlimited (default 1).
             bidi_generate_content_setup: The setup every session opened with the token is
                 constrained to.
-            field_mask: Which setup fields are locked to bidiGenerateContentSetup; unset locks them
-                all.
-            interaction_id: The interaction ID that this token is scoped to.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            field_mask: Which setup fields are locked to bidiGenerateContentSetup; unset locks
+                them all.
+            interaction_id: The interaction ID that this token is scoped to. Specific to the
+                Live Interactions API.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return await self._client.request(
             "POST",

@@ -69,17 +69,24 @@ class Batches(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> SyncPager[types.ListOperationsResponse, types.Operation]:
-        """Lists operations that match the specified filter in the request.
+        """Lists operations that match the specified filter in the request. If the server doesn't
+        support this method, it returns `UNIMPLEMENTED`.
 
         Args:
             name: The name of the operation's parent resource.
             filter: The standard list filter.
             page_size: The standard list page size.
             page_token: The standard list page token.
-            return_partial_success: When set to `true`, operations that are reachable are returned
-                as normal, and those that are unreachable are returned in the...
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            return_partial_success: When set to `true`, operations that are reachable are
+                returned as normal, and those that are unreachable are returned in the
+                ListOperationsResponse.unreachable field. This can only be `true` when reading
+                across collections. For example, when `parent` is set to
+                `\"projects/example/locations/-\"`. This field is not supported by default and will
+                result in an `UNIMPLEMENTED` error if set unless explicitly documented otherwise in
+                service or product specific documentation.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return self._client.paginate(
@@ -114,12 +121,14 @@ class Batches(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[types.GenerateContentBatchOutput]:
-        """Gets the latest state of a long-running operation.
+        """Gets the latest state of a long-running operation. Clients can use this method to poll
+        the operation result at intervals as recommended by the API service.
 
         Args:
             name: The name of the operation resource.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return _request_operation(
@@ -145,12 +154,15 @@ class Batches(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes a long-running operation.
+        """Deletes a long-running operation. This method indicates that the client is no longer
+        interested in the operation result. It does not cancel the operation. If the server
+        doesn't support this method, it returns `google.rpc.Code.UNIMPLEMENTED`.
 
         Args:
             name: The name of the operation resource to be deleted.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return _request_empty(
@@ -174,12 +186,19 @@ class Batches(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Starts asynchronous cancellation on a long-running operation.
+        """Starts asynchronous cancellation on a long-running operation. The server makes a best
+        effort to cancel the operation, but success is not guaranteed. If the server doesn't
+        support this method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use
+        Operations.GetOperation or other methods to check whether the cancellation succeeded or
+        whether the operation completed despite cancellation. On successful cancellation, the
+        operation is not deleted; instead, it becomes an operation with an Operation.error value
+        with a google.rpc.Status.code of `1`, corresponding to `Code.CANCELLED`.
 
         Args:
             name: The name of the operation resource to be cancelled.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return _request_empty(
@@ -211,15 +230,19 @@ class Batches(SyncAPIResource):
         """Updates a batch of GenerateContent requests for batch processing.
 
         Args:
-            name: Resource name of the batch.
+            name: Resource name of the batch. Format: `batches/{batch_id}`.
             update_mask: The list of fields to update.
-            model: The name of the `Model` to use for generating the completion.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
             display_name: The user-defined name of this batch.
             input_config: Input configuration of the instances on which batch processing are
                 performed.
-            priority: The priority of the batch.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            priority: The priority of the batch. Batches with a higher priority value will be
+                processed before batches with a lower priority value. Negative values are allowed.
+                Default is 0.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return self._client.request(
@@ -267,15 +290,19 @@ class Batches(SyncAPIResource):
         """Updates a batch of EmbedContent requests for batch processing.
 
         Args:
-            name: Resource name of the batch.
+            name: Resource name of the batch. Format: `batches/{batch_id}`.
             update_mask: The list of fields to update.
-            model: The name of the `Model` to use for generating the completion.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
             display_name: The user-defined name of this batch.
             input_config: Input configuration of the instances on which batch processing are
                 performed.
-            priority: The priority of the batch.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            priority: The priority of the batch. Batches with a higher priority value will be
+                processed before batches with a lower priority value. Negative values are allowed.
+                Default is 0.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return self._client.request(
@@ -327,17 +354,24 @@ class AsyncBatches(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[types.ListOperationsResponse, types.Operation]:
-        """Lists operations that match the specified filter in the request.
+        """Lists operations that match the specified filter in the request. If the server doesn't
+        support this method, it returns `UNIMPLEMENTED`.
 
         Args:
             name: The name of the operation's parent resource.
             filter: The standard list filter.
             page_size: The standard list page size.
             page_token: The standard list page token.
-            return_partial_success: When set to `true`, operations that are reachable are returned
-                as normal, and those that are unreachable are returned in the...
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            return_partial_success: When set to `true`, operations that are reachable are
+                returned as normal, and those that are unreachable are returned in the
+                ListOperationsResponse.unreachable field. This can only be `true` when reading
+                across collections. For example, when `parent` is set to
+                `\"projects/example/locations/-\"`. This field is not supported by default and will
+                result in an `UNIMPLEMENTED` error if set unless explicitly documented otherwise in
+                service or product specific documentation.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return self._client.paginate(
@@ -372,12 +406,14 @@ class AsyncBatches(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[types.GenerateContentBatchOutput]:
-        """Gets the latest state of a long-running operation.
+        """Gets the latest state of a long-running operation. Clients can use this method to poll
+        the operation result at intervals as recommended by the API service.
 
         Args:
             name: The name of the operation resource.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return await _async_request_operation(
@@ -403,12 +439,15 @@ class AsyncBatches(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deletes a long-running operation.
+        """Deletes a long-running operation. This method indicates that the client is no longer
+        interested in the operation result. It does not cancel the operation. If the server
+        doesn't support this method, it returns `google.rpc.Code.UNIMPLEMENTED`.
 
         Args:
             name: The name of the operation resource to be deleted.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return await _async_request_empty(
@@ -432,12 +471,19 @@ class AsyncBatches(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Starts asynchronous cancellation on a long-running operation.
+        """Starts asynchronous cancellation on a long-running operation. The server makes a best
+        effort to cancel the operation, but success is not guaranteed. If the server doesn't
+        support this method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use
+        Operations.GetOperation or other methods to check whether the cancellation succeeded or
+        whether the operation completed despite cancellation. On successful cancellation, the
+        operation is not deleted; instead, it becomes an operation with an Operation.error value
+        with a google.rpc.Status.code of `1`, corresponding to `Code.CANCELLED`.
 
         Args:
             name: The name of the operation resource to be cancelled.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return await _async_request_empty(
@@ -469,15 +515,19 @@ class AsyncBatches(AsyncAPIResource):
         """Updates a batch of GenerateContent requests for batch processing.
 
         Args:
-            name: Resource name of the batch.
+            name: Resource name of the batch. Format: `batches/{batch_id}`.
             update_mask: The list of fields to update.
-            model: The name of the `Model` to use for generating the completion.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
             display_name: The user-defined name of this batch.
             input_config: Input configuration of the instances on which batch processing are
                 performed.
-            priority: The priority of the batch.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            priority: The priority of the batch. Batches with a higher priority value will be
+                processed before batches with a lower priority value. Negative values are allowed.
+                Default is 0.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return await self._client.request(
@@ -525,15 +575,19 @@ class AsyncBatches(AsyncAPIResource):
         """Updates a batch of EmbedContent requests for batch processing.
 
         Args:
-            name: Resource name of the batch.
+            name: Resource name of the batch. Format: `batches/{batch_id}`.
             update_mask: The list of fields to update.
-            model: The name of the `Model` to use for generating the completion.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
             display_name: The user-defined name of this batch.
             input_config: Input configuration of the instances on which batch processing are
                 performed.
-            priority: The priority of the batch.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            priority: The priority of the batch. Batches with a higher priority value will be
+                processed before batches with a lower priority value. Negative values are allowed.
+                Default is 0.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="batches/")
         return await self._client.request(

@@ -65,10 +65,16 @@ class CachedContents(SyncAPIResource):
         """Lists CachedContents.
 
         Args:
-            page_size: The maximum number of cached contents to return.
+            page_size: The maximum number of cached contents to return. The service may return
+                fewer than this value. If unspecified, some default (under maximum) number of items
+                will be returned. The maximum value is 1000; values above 1000 will be coerced to
+                1000.
             page_token: A page token, received from a previous `ListCachedContents` call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+                Provide this to retrieve the subsequent page. When paginating, all other parameters
+                provided to `ListCachedContents` must match the call that provided the page token.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -111,15 +117,18 @@ class CachedContents(SyncAPIResource):
 
         Args:
             model: The name of the `Model` to use for cached content Format: `models/{model}`
-            expire_time: Timestamp in UTC of when this resource is considered expired.
+            expire_time: Timestamp in UTC of when this resource is considered expired. This is
+                *always* provided on output, regardless of what was sent on input.
             ttl: New TTL for this resource, input only.
             display_name: The user-generated meaningful display name of the cached content.
-            system_instruction: Developer set system instruction.
+                Maximum 128 Unicode characters.
+            system_instruction: Developer set system instruction. Currently text only.
             contents: The content to cache.
             tools: A list of `Tools` the model may use to generate the next response
-            tool_config: Tool config.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            tool_config: Tool config. This config is shared for all tools.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.request(
             "POST",
@@ -159,9 +168,11 @@ class CachedContents(SyncAPIResource):
         """Reads CachedContent resource.
 
         Args:
-            name: The resource name referring to the content cache entry.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The resource name referring to the content cache entry. Format:
+                `cachedContents/{id}`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="cachedContents/")
         return self._client.request(
@@ -197,18 +208,22 @@ class CachedContents(SyncAPIResource):
         """Updates CachedContent resource (only expiration is updatable).
 
         Args:
-            name: The resource name referring to the cached content.
+            name: The resource name referring to the cached content. Format:
+                `cachedContents/{id}`
             update_mask: The list of fields to update.
-            expire_time: Timestamp in UTC of when this resource is considered expired.
+            expire_time: Timestamp in UTC of when this resource is considered expired. This is
+                *always* provided on output, regardless of what was sent on input.
             ttl: New TTL for this resource, input only.
             display_name: The user-generated meaningful display name of the cached content.
+                Maximum 128 Unicode characters.
             model: The name of the `Model` to use for cached content Format: `models/{model}`
-            system_instruction: Developer set system instruction.
+            system_instruction: Developer set system instruction. Currently text only.
             contents: The content to cache.
             tools: A list of `Tools` the model may use to generate the next response
-            tool_config: Tool config.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            tool_config: Tool config. This config is shared for all tools.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="cachedContents/")
         return self._client.request(
@@ -255,8 +270,9 @@ class CachedContents(SyncAPIResource):
         Args:
             name: The resource name referring to the content cache entry Format:
                 `cachedContents/{id}`
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="cachedContents/")
         return _request_empty(
@@ -294,10 +310,16 @@ class AsyncCachedContents(AsyncAPIResource):
         """Lists CachedContents.
 
         Args:
-            page_size: The maximum number of cached contents to return.
+            page_size: The maximum number of cached contents to return. The service may return
+                fewer than this value. If unspecified, some default (under maximum) number of items
+                will be returned. The maximum value is 1000; values above 1000 will be coerced to
+                1000.
             page_token: A page token, received from a previous `ListCachedContents` call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+                Provide this to retrieve the subsequent page. When paginating, all other parameters
+                provided to `ListCachedContents` must match the call that provided the page token.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -340,15 +362,18 @@ class AsyncCachedContents(AsyncAPIResource):
 
         Args:
             model: The name of the `Model` to use for cached content Format: `models/{model}`
-            expire_time: Timestamp in UTC of when this resource is considered expired.
+            expire_time: Timestamp in UTC of when this resource is considered expired. This is
+                *always* provided on output, regardless of what was sent on input.
             ttl: New TTL for this resource, input only.
             display_name: The user-generated meaningful display name of the cached content.
-            system_instruction: Developer set system instruction.
+                Maximum 128 Unicode characters.
+            system_instruction: Developer set system instruction. Currently text only.
             contents: The content to cache.
             tools: A list of `Tools` the model may use to generate the next response
-            tool_config: Tool config.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            tool_config: Tool config. This config is shared for all tools.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return await self._client.request(
             "POST",
@@ -388,9 +413,11 @@ class AsyncCachedContents(AsyncAPIResource):
         """Reads CachedContent resource.
 
         Args:
-            name: The resource name referring to the content cache entry.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The resource name referring to the content cache entry. Format:
+                `cachedContents/{id}`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="cachedContents/")
         return await self._client.request(
@@ -426,18 +453,22 @@ class AsyncCachedContents(AsyncAPIResource):
         """Updates CachedContent resource (only expiration is updatable).
 
         Args:
-            name: The resource name referring to the cached content.
+            name: The resource name referring to the cached content. Format:
+                `cachedContents/{id}`
             update_mask: The list of fields to update.
-            expire_time: Timestamp in UTC of when this resource is considered expired.
+            expire_time: Timestamp in UTC of when this resource is considered expired. This is
+                *always* provided on output, regardless of what was sent on input.
             ttl: New TTL for this resource, input only.
             display_name: The user-generated meaningful display name of the cached content.
+                Maximum 128 Unicode characters.
             model: The name of the `Model` to use for cached content Format: `models/{model}`
-            system_instruction: Developer set system instruction.
+            system_instruction: Developer set system instruction. Currently text only.
             contents: The content to cache.
             tools: A list of `Tools` the model may use to generate the next response
-            tool_config: Tool config.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            tool_config: Tool config. This config is shared for all tools.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="cachedContents/")
         return await self._client.request(
@@ -484,8 +515,9 @@ class AsyncCachedContents(AsyncAPIResource):
         Args:
             name: The resource name referring to the content cache entry Format:
                 `cachedContents/{id}`
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="cachedContents/")
         return await _async_request_empty(

@@ -74,9 +74,12 @@ class Corpora(SyncAPIResource):
         """Deprecated by the API. Creates an empty `Corpus`.
 
         Args:
-            display_name: The human-readable display name for the `Corpus`.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            display_name: The human-readable display name for the `Corpus`. The display name
+                must be no more than 512 characters in length, including spaces. Example: \"Docs on
+                Semantic Retriever\"
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.request(
             "POST",
@@ -109,9 +112,10 @@ class Corpora(SyncAPIResource):
         """Deprecated by the API. Gets information about a specific `Corpus`.
 
         Args:
-            name: The name of the `Corpus`.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The name of the `Corpus`. Example: `corpora/my-corpus-123`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="corpora/")
         return self._client.request(
@@ -140,11 +144,13 @@ class Corpora(SyncAPIResource):
         """Deprecated by the API. Deletes a `Corpus`.
 
         Args:
-            name: The resource name of the `Corpus`.
-            force: If set to true, any `Document`s and objects related to this `Corpus` will also be
-                deleted.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The resource name of the `Corpus`. Example: `corpora/my-corpus-123`
+            force: If set to true, any `Document`s and objects related to this `Corpus` will
+                also be deleted. If false (the default), a `FAILED_PRECONDITION` error will be
+                returned if `Corpus` contains any `Document`s.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="corpora/")
         return _request_empty(
@@ -178,10 +184,16 @@ class Corpora(SyncAPIResource):
         """Deprecated by the API. Lists all `Corpora` owned by the user.
 
         Args:
-            page_size: The maximum number of `Corpora` to return (per page).
-            page_token: A page token, received from a previous `ListCorpora` call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            page_size: The maximum number of `Corpora` to return (per page). The service may
+                return fewer `Corpora`. If unspecified, at most 10 `Corpora` will be returned. The
+                maximum size limit is 20 `Corpora` per page.
+            page_token: A page token, received from a previous `ListCorpora` call. Provide the
+                `next_page_token` returned in the response as an argument to the next request to
+                retrieve the next page. When paginating, all other parameters provided to
+                `ListCorpora` must match the call that provided the page token.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -241,9 +253,12 @@ class AsyncCorpora(AsyncAPIResource):
         """Deprecated by the API. Creates an empty `Corpus`.
 
         Args:
-            display_name: The human-readable display name for the `Corpus`.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            display_name: The human-readable display name for the `Corpus`. The display name
+                must be no more than 512 characters in length, including spaces. Example: \"Docs on
+                Semantic Retriever\"
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return await self._client.request(
             "POST",
@@ -276,9 +291,10 @@ class AsyncCorpora(AsyncAPIResource):
         """Deprecated by the API. Gets information about a specific `Corpus`.
 
         Args:
-            name: The name of the `Corpus`.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The name of the `Corpus`. Example: `corpora/my-corpus-123`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="corpora/")
         return await self._client.request(
@@ -307,11 +323,13 @@ class AsyncCorpora(AsyncAPIResource):
         """Deprecated by the API. Deletes a `Corpus`.
 
         Args:
-            name: The resource name of the `Corpus`.
-            force: If set to true, any `Document`s and objects related to this `Corpus` will also be
-                deleted.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The resource name of the `Corpus`. Example: `corpora/my-corpus-123`
+            force: If set to true, any `Document`s and objects related to this `Corpus` will
+                also be deleted. If false (the default), a `FAILED_PRECONDITION` error will be
+                returned if `Corpus` contains any `Document`s.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="corpora/")
         return await _async_request_empty(
@@ -345,10 +363,16 @@ class AsyncCorpora(AsyncAPIResource):
         """Deprecated by the API. Lists all `Corpora` owned by the user.
 
         Args:
-            page_size: The maximum number of `Corpora` to return (per page).
-            page_token: A page token, received from a previous `ListCorpora` call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            page_size: The maximum number of `Corpora` to return (per page). The service may
+                return fewer `Corpora`. If unspecified, at most 10 `Corpora` will be returned. The
+                maximum size limit is 20 `Corpora` per page.
+            page_token: A page token, received from a previous `ListCorpora` call. Provide the
+                `next_page_token` returned in the response as an argument to the next request to
+                retrieve the next page. When paginating, all other parameters provided to
+                `ListCorpora` must match the call that provided the page token.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",

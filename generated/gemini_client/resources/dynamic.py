@@ -61,22 +61,47 @@ class Dynamic(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
-        """Generates a model response given an input `GenerateContentRequest`.
+        """Generates a model response given an input `GenerateContentRequest`. Refer to the text
+        generation guide for detailed usage information. Input capabilities differ between
+        models, including tuned models. Refer to the model guide and tuning guide for details.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
-            contents: The content of the current conversation with the model.
-            system_instruction: Developer set system instruction(s).
-            tools: A list of `Tools` the `Model` may use to generate the next response.
-            tool_config: Tool configuration for any `Tool` specified in the request.
-            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
+            contents: The content of the current conversation with the model. For single-turn
+                queries, this is a single instance. For multi-turn queries like chat, this is a
+                repeated field that contains the conversation history and the latest request.
+            system_instruction: Developer set system instruction(s). Currently, text only.
+            tools: A list of `Tools` the `Model` may use to generate the next response. A `Tool`
+                is a piece of code that enables the system to interact with external systems to
+                perform an action, or set of actions, outside of knowledge and scope of the `Model`.
+                Supported `Tool`s are `Function` and `code_execution`. Refer to the Function calling
+                and the Code execution guides to learn more.
+            tool_config: Tool configuration for any `Tool` specified in the request. Refer to
+                the Function calling guide for a usage example.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe
+                content. This will be enforced on the `GenerateContentRequest.contents` and
+                `GenerateContentResponse.candidates`. There should not be more than one setting for
+                each `SafetyCategory` type. The API will block any contents and responses that fail
+                to meet the thresholds set by these settings. This list overrides the default
+                settings for each `SafetyCategory` specified in the safety_settings. If there is no
+                `SafetySetting` for a given `SafetyCategory` provided in the list, the API will use
+                the default safety setting for that category. Harm categories
+                HARM_CATEGORY_HATE_SPEECH, HARM_CATEGORY_SEXUALLY_EXPLICIT,
+                HARM_CATEGORY_DANGEROUS_CONTENT, HARM_CATEGORY_HARASSMENT,
+                HARM_CATEGORY_CIVIC_INTEGRITY, HARM_CATEGORY_JAILBREAK are supported. Refer to the
+                guide for detailed information on available safety settings. Also refer to the
+                Safety guidance to learn how to incorporate safety considerations in your AI
+                applications.
             generation_config: Configuration options for model generation and outputs.
             cached_content: The name of the content cached to use as context to serve the
-                prediction.
+                prediction. Format: `cachedContents/{cachedContent}`
             service_tier: The service tier of the request.
-            store: Configures the logging behavior for a given request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            store: Configures the logging behavior for a given request. If set, it takes
+                precedence over the project-level logging config.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="dynamic/")
         return self._client.request(
@@ -131,19 +156,42 @@ class Dynamic(SyncAPIResource):
         """Generates a streamed response from the model given an input `GenerateContentRequest`.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
-            contents: The content of the current conversation with the model.
-            system_instruction: Developer set system instruction(s).
-            tools: A list of `Tools` the `Model` may use to generate the next response.
-            tool_config: Tool configuration for any `Tool` specified in the request.
-            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
+            contents: The content of the current conversation with the model. For single-turn
+                queries, this is a single instance. For multi-turn queries like chat, this is a
+                repeated field that contains the conversation history and the latest request.
+            system_instruction: Developer set system instruction(s). Currently, text only.
+            tools: A list of `Tools` the `Model` may use to generate the next response. A `Tool`
+                is a piece of code that enables the system to interact with external systems to
+                perform an action, or set of actions, outside of knowledge and scope of the `Model`.
+                Supported `Tool`s are `Function` and `code_execution`. Refer to the Function calling
+                and the Code execution guides to learn more.
+            tool_config: Tool configuration for any `Tool` specified in the request. Refer to
+                the Function calling guide for a usage example.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe
+                content. This will be enforced on the `GenerateContentRequest.contents` and
+                `GenerateContentResponse.candidates`. There should not be more than one setting for
+                each `SafetyCategory` type. The API will block any contents and responses that fail
+                to meet the thresholds set by these settings. This list overrides the default
+                settings for each `SafetyCategory` specified in the safety_settings. If there is no
+                `SafetySetting` for a given `SafetyCategory` provided in the list, the API will use
+                the default safety setting for that category. Harm categories
+                HARM_CATEGORY_HATE_SPEECH, HARM_CATEGORY_SEXUALLY_EXPLICIT,
+                HARM_CATEGORY_DANGEROUS_CONTENT, HARM_CATEGORY_HARASSMENT,
+                HARM_CATEGORY_CIVIC_INTEGRITY, HARM_CATEGORY_JAILBREAK are supported. Refer to the
+                guide for detailed information on available safety settings. Also refer to the
+                Safety guidance to learn how to incorporate safety considerations in your AI
+                applications.
             generation_config: Configuration options for model generation and outputs.
             cached_content: The name of the content cached to use as context to serve the
-                prediction.
+                prediction. Format: `cachedContents/{cachedContent}`
             service_tier: The service tier of the request.
-            store: Configures the logging behavior for a given request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            store: Configures the logging behavior for a given request. If set, it takes
+                precedence over the project-level logging config.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="dynamic/")
         return self._client.stream(
@@ -205,22 +253,47 @@ class AsyncDynamic(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
-        """Generates a model response given an input `GenerateContentRequest`.
+        """Generates a model response given an input `GenerateContentRequest`. Refer to the text
+        generation guide for detailed usage information. Input capabilities differ between
+        models, including tuned models. Refer to the model guide and tuning guide for details.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
-            contents: The content of the current conversation with the model.
-            system_instruction: Developer set system instruction(s).
-            tools: A list of `Tools` the `Model` may use to generate the next response.
-            tool_config: Tool configuration for any `Tool` specified in the request.
-            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
+            contents: The content of the current conversation with the model. For single-turn
+                queries, this is a single instance. For multi-turn queries like chat, this is a
+                repeated field that contains the conversation history and the latest request.
+            system_instruction: Developer set system instruction(s). Currently, text only.
+            tools: A list of `Tools` the `Model` may use to generate the next response. A `Tool`
+                is a piece of code that enables the system to interact with external systems to
+                perform an action, or set of actions, outside of knowledge and scope of the `Model`.
+                Supported `Tool`s are `Function` and `code_execution`. Refer to the Function calling
+                and the Code execution guides to learn more.
+            tool_config: Tool configuration for any `Tool` specified in the request. Refer to
+                the Function calling guide for a usage example.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe
+                content. This will be enforced on the `GenerateContentRequest.contents` and
+                `GenerateContentResponse.candidates`. There should not be more than one setting for
+                each `SafetyCategory` type. The API will block any contents and responses that fail
+                to meet the thresholds set by these settings. This list overrides the default
+                settings for each `SafetyCategory` specified in the safety_settings. If there is no
+                `SafetySetting` for a given `SafetyCategory` provided in the list, the API will use
+                the default safety setting for that category. Harm categories
+                HARM_CATEGORY_HATE_SPEECH, HARM_CATEGORY_SEXUALLY_EXPLICIT,
+                HARM_CATEGORY_DANGEROUS_CONTENT, HARM_CATEGORY_HARASSMENT,
+                HARM_CATEGORY_CIVIC_INTEGRITY, HARM_CATEGORY_JAILBREAK are supported. Refer to the
+                guide for detailed information on available safety settings. Also refer to the
+                Safety guidance to learn how to incorporate safety considerations in your AI
+                applications.
             generation_config: Configuration options for model generation and outputs.
             cached_content: The name of the content cached to use as context to serve the
-                prediction.
+                prediction. Format: `cachedContents/{cachedContent}`
             service_tier: The service tier of the request.
-            store: Configures the logging behavior for a given request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            store: Configures the logging behavior for a given request. If set, it takes
+                precedence over the project-level logging config.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="dynamic/")
         return await self._client.request(
@@ -275,19 +348,42 @@ class AsyncDynamic(AsyncAPIResource):
         """Generates a streamed response from the model given an input `GenerateContentRequest`.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
-            contents: The content of the current conversation with the model.
-            system_instruction: Developer set system instruction(s).
-            tools: A list of `Tools` the `Model` may use to generate the next response.
-            tool_config: Tool configuration for any `Tool` specified in the request.
-            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
+            contents: The content of the current conversation with the model. For single-turn
+                queries, this is a single instance. For multi-turn queries like chat, this is a
+                repeated field that contains the conversation history and the latest request.
+            system_instruction: Developer set system instruction(s). Currently, text only.
+            tools: A list of `Tools` the `Model` may use to generate the next response. A `Tool`
+                is a piece of code that enables the system to interact with external systems to
+                perform an action, or set of actions, outside of knowledge and scope of the `Model`.
+                Supported `Tool`s are `Function` and `code_execution`. Refer to the Function calling
+                and the Code execution guides to learn more.
+            tool_config: Tool configuration for any `Tool` specified in the request. Refer to
+                the Function calling guide for a usage example.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe
+                content. This will be enforced on the `GenerateContentRequest.contents` and
+                `GenerateContentResponse.candidates`. There should not be more than one setting for
+                each `SafetyCategory` type. The API will block any contents and responses that fail
+                to meet the thresholds set by these settings. This list overrides the default
+                settings for each `SafetyCategory` specified in the safety_settings. If there is no
+                `SafetySetting` for a given `SafetyCategory` provided in the list, the API will use
+                the default safety setting for that category. Harm categories
+                HARM_CATEGORY_HATE_SPEECH, HARM_CATEGORY_SEXUALLY_EXPLICIT,
+                HARM_CATEGORY_DANGEROUS_CONTENT, HARM_CATEGORY_HARASSMENT,
+                HARM_CATEGORY_CIVIC_INTEGRITY, HARM_CATEGORY_JAILBREAK are supported. Refer to the
+                guide for detailed information on available safety settings. Also refer to the
+                Safety guidance to learn how to incorporate safety considerations in your AI
+                applications.
             generation_config: Configuration options for model generation and outputs.
             cached_content: The name of the content cached to use as context to serve the
-                prediction.
+                prediction. Format: `cachedContents/{cachedContent}`
             service_tier: The service tier of the request.
-            store: Configures the logging behavior for a given request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            store: Configures the logging behavior for a given request. If set, it takes
+                precedence over the project-level logging config.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="dynamic/")
         return await self._client.stream(

@@ -62,8 +62,9 @@ class Environments(SyncAPIResource):
 
         Args:
             id: The identifier of the environment to retrieve.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return self._client.request(
@@ -91,10 +92,12 @@ class Environments(SyncAPIResource):
         """Lists environments.
 
         Args:
-            page_size: Maximum number of environments to return.
+            page_size: Maximum number of environments to return. If unspecified, defaults to 50.
+                Maximum is 1000.
             page_token: Pagination token.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -138,8 +141,9 @@ class Environments(SyncAPIResource):
             network_allowlist: Allow only specific domains.
             network_mode: Network egress mode.
             sources: Sources to be mounted into the environment.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.request(
             "POST",
@@ -174,8 +178,9 @@ class Environments(SyncAPIResource):
 
         Args:
             id: The identifier of the environment to delete.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return _request_empty(
@@ -213,8 +218,9 @@ class AsyncEnvironments(AsyncAPIResource):
 
         Args:
             id: The identifier of the environment to retrieve.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return await self._client.request(
@@ -242,10 +248,12 @@ class AsyncEnvironments(AsyncAPIResource):
         """Lists environments.
 
         Args:
-            page_size: Maximum number of environments to return.
+            page_size: Maximum number of environments to return. If unspecified, defaults to 50.
+                Maximum is 1000.
             page_token: Pagination token.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -289,8 +297,9 @@ class AsyncEnvironments(AsyncAPIResource):
             network_allowlist: Allow only specific domains.
             network_mode: Network egress mode.
             sources: Sources to be mounted into the environment.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return await self._client.request(
             "POST",
@@ -325,8 +334,9 @@ class AsyncEnvironments(AsyncAPIResource):
 
         Args:
             id: The identifier of the environment to delete.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return await _async_request_empty(

@@ -99,10 +99,15 @@ class FileSearchStores(SyncAPIResource):
         """Creates an empty `FileSearchStore`.
 
         Args:
-            display_name: The human-readable display name for the `FileSearchStore`.
-            embedding_model: The embedding model to use for the `FileSearchStore`.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            display_name: The human-readable display name for the `FileSearchStore`. The display
+                name must be no more than 512 characters in length, including spaces. Example: \"Docs
+                on Semantic Retriever\"
+            embedding_model: The embedding model to use for the `FileSearchStore`. The model's
+                resource name. This serves as an ID for the Model to use. Format: `models/{model}`.
+                If not specified, the default embedding model will be used.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.request(
             "POST",
@@ -135,9 +140,11 @@ class FileSearchStores(SyncAPIResource):
         """Gets information about a specific `FileSearchStore`.
 
         Args:
-            name: The name of the `FileSearchStore`.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The name of the `FileSearchStore`. Example:
+                `fileSearchStores/my-file-search-store-123`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="fileSearchStores/")
         return self._client.request(
@@ -165,11 +172,14 @@ class FileSearchStores(SyncAPIResource):
         """Deletes a `FileSearchStore`.
 
         Args:
-            name: The resource name of the `FileSearchStore`.
+            name: The resource name of the `FileSearchStore`. Example:
+                `fileSearchStores/my-file-search-store-123`
             force: If set to true, any `Document`s and objects related to this `FileSearchStore`
-                will also be deleted.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+                will also be deleted. If false (the default), a `FAILED_PRECONDITION` error will be
+                returned if `FileSearchStore` contains any `Document`s.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="fileSearchStores/")
         return _request_empty(
@@ -202,10 +212,17 @@ class FileSearchStores(SyncAPIResource):
         """Lists all `FileSearchStores` owned by the user.
 
         Args:
-            page_size: The maximum number of `FileSearchStores` to return (per page).
+            page_size: The maximum number of `FileSearchStores` to return (per page). The
+                service may return fewer `FileSearchStores`. If unspecified, at most 10
+                `FileSearchStores` will be returned. The maximum size limit is 20 `FileSearchStores`
+                per page.
             page_token: A page token, received from a previous `ListFileSearchStores` call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+                Provide the `next_page_token` returned in the response as an argument to the next
+                request to retrieve the next page. When paginating, all other parameters provided to
+                `ListFileSearchStores` must match the call that provided the page token.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -246,11 +263,14 @@ class FileSearchStores(SyncAPIResource):
 
         Args:
             file_search_store_name: The name of the `FileSearchStore` to import the file into.
-            file_name: The name of the `File` to import.
+                Example: `fileSearchStores/my-file-search-store-123`
+            file_name: The name of the `File` to import. Example: `files/abc-123`
             custom_metadata: Custom metadata to be associated with the file.
-            chunking_config: Config for telling the service how to chunk the file.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            chunking_config: Config for telling the service how to chunk the file. If not
+                provided, the service will use default parameters.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         file_search_store_name = _path_param(
             file_search_store_name, name="fileSearchStoreName", prefix="fileSearchStores/"
@@ -321,10 +341,15 @@ class AsyncFileSearchStores(AsyncAPIResource):
         """Creates an empty `FileSearchStore`.
 
         Args:
-            display_name: The human-readable display name for the `FileSearchStore`.
-            embedding_model: The embedding model to use for the `FileSearchStore`.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            display_name: The human-readable display name for the `FileSearchStore`. The display
+                name must be no more than 512 characters in length, including spaces. Example: \"Docs
+                on Semantic Retriever\"
+            embedding_model: The embedding model to use for the `FileSearchStore`. The model's
+                resource name. This serves as an ID for the Model to use. Format: `models/{model}`.
+                If not specified, the default embedding model will be used.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return await self._client.request(
             "POST",
@@ -357,9 +382,11 @@ class AsyncFileSearchStores(AsyncAPIResource):
         """Gets information about a specific `FileSearchStore`.
 
         Args:
-            name: The name of the `FileSearchStore`.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The name of the `FileSearchStore`. Example:
+                `fileSearchStores/my-file-search-store-123`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="fileSearchStores/")
         return await self._client.request(
@@ -387,11 +414,14 @@ class AsyncFileSearchStores(AsyncAPIResource):
         """Deletes a `FileSearchStore`.
 
         Args:
-            name: The resource name of the `FileSearchStore`.
+            name: The resource name of the `FileSearchStore`. Example:
+                `fileSearchStores/my-file-search-store-123`
             force: If set to true, any `Document`s and objects related to this `FileSearchStore`
-                will also be deleted.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+                will also be deleted. If false (the default), a `FAILED_PRECONDITION` error will be
+                returned if `FileSearchStore` contains any `Document`s.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="fileSearchStores/")
         return await _async_request_empty(
@@ -424,10 +454,17 @@ class AsyncFileSearchStores(AsyncAPIResource):
         """Lists all `FileSearchStores` owned by the user.
 
         Args:
-            page_size: The maximum number of `FileSearchStores` to return (per page).
+            page_size: The maximum number of `FileSearchStores` to return (per page). The
+                service may return fewer `FileSearchStores`. If unspecified, at most 10
+                `FileSearchStores` will be returned. The maximum size limit is 20 `FileSearchStores`
+                per page.
             page_token: A page token, received from a previous `ListFileSearchStores` call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+                Provide the `next_page_token` returned in the response as an argument to the next
+                request to retrieve the next page. When paginating, all other parameters provided to
+                `ListFileSearchStores` must match the call that provided the page token.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -468,11 +505,14 @@ class AsyncFileSearchStores(AsyncAPIResource):
 
         Args:
             file_search_store_name: The name of the `FileSearchStore` to import the file into.
-            file_name: The name of the `File` to import.
+                Example: `fileSearchStores/my-file-search-store-123`
+            file_name: The name of the `File` to import. Example: `files/abc-123`
             custom_metadata: Custom metadata to be associated with the file.
-            chunking_config: Config for telling the service how to chunk the file.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            chunking_config: Config for telling the service how to chunk the file. If not
+                provided, the service will use default parameters.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         file_search_store_name = _path_param(
             file_search_store_name, name="fileSearchStoreName", prefix="fileSearchStores/"

@@ -58,9 +58,11 @@ class FileSearchStoresDocuments(SyncAPIResource):
         """Gets information about a specific `Document`.
 
         Args:
-            name: The name of the `Document` to retrieve.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The name of the `Document` to retrieve. Example:
+                `fileSearchStores/my-file-search-store-123/documents/the-doc-abc`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return self._client.request(
@@ -88,11 +90,14 @@ class FileSearchStoresDocuments(SyncAPIResource):
         """Deletes a `Document`.
 
         Args:
-            name: The resource name of the `Document` to delete.
-            force: If set to true, any `Chunk`s and objects related to this `Document` will also be
-                deleted.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The resource name of the `Document` to delete. Example:
+                `fileSearchStores/my-file-search-store-123/documents/the-doc-abc`
+            force: If set to true, any `Chunk`s and objects related to this `Document` will also
+                be deleted. If false (the default), a `FAILED_PRECONDITION` error will be returned
+                if `Document` contains any `Chunk`s.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return _request_empty(
@@ -126,11 +131,18 @@ class FileSearchStoresDocuments(SyncAPIResource):
         """Lists all `Document`s in a `Corpus`.
 
         Args:
-            parent: The name of the `FileSearchStore` containing `Document`s.
-            page_size: The maximum number of `Document`s to return (per page).
-            page_token: A page token, received from a previous `ListDocuments` call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            parent: The name of the `FileSearchStore` containing `Document`s. Example:
+                `fileSearchStores/my-file-search-store-123`
+            page_size: The maximum number of `Document`s to return (per page). The service may
+                return fewer `Document`s. If unspecified, at most 10 `Document`s will be returned.
+                The maximum size limit is 20 `Document`s per page.
+            page_token: A page token, received from a previous `ListDocuments` call. Provide the
+                `next_page_token` returned in the response as an argument to the next request to
+                retrieve the next page. When paginating, all other parameters provided to
+                `ListDocuments` must match the call that provided the page token.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="fileSearchStores/")
         return self._client.paginate(
@@ -176,9 +188,11 @@ class AsyncFileSearchStoresDocuments(AsyncAPIResource):
         """Gets information about a specific `Document`.
 
         Args:
-            name: The name of the `Document` to retrieve.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The name of the `Document` to retrieve. Example:
+                `fileSearchStores/my-file-search-store-123/documents/the-doc-abc`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return await self._client.request(
@@ -206,11 +220,14 @@ class AsyncFileSearchStoresDocuments(AsyncAPIResource):
         """Deletes a `Document`.
 
         Args:
-            name: The resource name of the `Document` to delete.
-            force: If set to true, any `Chunk`s and objects related to this `Document` will also be
-                deleted.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The resource name of the `Document` to delete. Example:
+                `fileSearchStores/my-file-search-store-123/documents/the-doc-abc`
+            force: If set to true, any `Chunk`s and objects related to this `Document` will also
+                be deleted. If false (the default), a `FAILED_PRECONDITION` error will be returned
+                if `Document` contains any `Chunk`s.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return await _async_request_empty(
@@ -244,11 +261,18 @@ class AsyncFileSearchStoresDocuments(AsyncAPIResource):
         """Lists all `Document`s in a `Corpus`.
 
         Args:
-            parent: The name of the `FileSearchStore` containing `Document`s.
-            page_size: The maximum number of `Document`s to return (per page).
-            page_token: A page token, received from a previous `ListDocuments` call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            parent: The name of the `FileSearchStore` containing `Document`s. Example:
+                `fileSearchStores/my-file-search-store-123`
+            page_size: The maximum number of `Document`s to return (per page). The service may
+                return fewer `Document`s. If unspecified, at most 10 `Document`s will be returned.
+                The maximum size limit is 20 `Document`s per page.
+            page_token: A page token, received from a previous `ListDocuments` call. Provide the
+                `next_page_token` returned in the response as an argument to the next request to
+                retrieve the next page. When paginating, all other parameters provided to
+                `ListDocuments` must match the call that provided the page token.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="fileSearchStores/")
         return self._client.paginate(

@@ -47,12 +47,14 @@ class FileSearchStoresOperations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[dict[str, Any]]:
-        """Gets the latest state of a long-running operation.
+        """Gets the latest state of a long-running operation. Clients can use this method to poll
+        the operation result at intervals as recommended by the API service.
 
         Args:
             name: The name of the operation resource.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return _request_operation(
@@ -87,12 +89,14 @@ class AsyncFileSearchStoresOperations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[dict[str, Any]]:
-        """Gets the latest state of a long-running operation.
+        """Gets the latest state of a long-running operation. Clients can use this method to poll
+        the operation result at intervals as recommended by the API service.
 
         Args:
             name: The name of the operation resource.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return await _async_request_operation(

@@ -63,12 +63,16 @@ class Files(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.RegisterFilesResponse:
-        """Registers a Google Cloud Storage files with FileService.
+        """Registers a Google Cloud Storage files with FileService. The user is expected to provide
+        Google Cloud Storage URIs and will receive a File resource for each URI in return. Note
+        that the files are not copied, just registered with File API. If one file fails to
+        register, the whole request fails.
 
         Args:
-            uris: The Google Cloud Storage URIs to register.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            uris: The Google Cloud Storage URIs to register. Example: `gs://bucket/object`.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.request(
             "POST",
@@ -102,10 +106,12 @@ class Files(SyncAPIResource):
         """Lists the metadata for `File`s owned by the requesting project.
 
         Args:
-            page_size: Maximum number of `File`s to return per page.
+            page_size: Maximum number of `File`s to return per page. If unspecified, defaults to
+                10. Maximum `page_size` is 100.
             page_token: A page token from a previous `ListFiles` call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -140,9 +146,10 @@ class Files(SyncAPIResource):
         """Gets the metadata for the given `File`.
 
         Args:
-            name: The name of the `File` to get.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The name of the `File` to get. Example: `files/abc-123`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="files/")
         return self._client.request(
@@ -169,9 +176,10 @@ class Files(SyncAPIResource):
         """Deletes the `File`.
 
         Args:
-            name: The name of the `File` to delete.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The name of the `File` to delete. Example: `files/abc-123`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="files/")
         return _request_empty(
@@ -199,8 +207,9 @@ class Files(SyncAPIResource):
 
         Args:
             name: The name of the `File` to download.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="files/")
         return _request_media(
@@ -233,12 +242,16 @@ class AsyncFiles(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.RegisterFilesResponse:
-        """Registers a Google Cloud Storage files with FileService.
+        """Registers a Google Cloud Storage files with FileService. The user is expected to provide
+        Google Cloud Storage URIs and will receive a File resource for each URI in return. Note
+        that the files are not copied, just registered with File API. If one file fails to
+        register, the whole request fails.
 
         Args:
-            uris: The Google Cloud Storage URIs to register.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            uris: The Google Cloud Storage URIs to register. Example: `gs://bucket/object`.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return await self._client.request(
             "POST",
@@ -272,10 +285,12 @@ class AsyncFiles(AsyncAPIResource):
         """Lists the metadata for `File`s owned by the requesting project.
 
         Args:
-            page_size: Maximum number of `File`s to return per page.
+            page_size: Maximum number of `File`s to return per page. If unspecified, defaults to
+                10. Maximum `page_size` is 100.
             page_token: A page token from a previous `ListFiles` call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -310,9 +325,10 @@ class AsyncFiles(AsyncAPIResource):
         """Gets the metadata for the given `File`.
 
         Args:
-            name: The name of the `File` to get.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The name of the `File` to get. Example: `files/abc-123`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="files/")
         return await self._client.request(
@@ -339,9 +355,10 @@ class AsyncFiles(AsyncAPIResource):
         """Deletes the `File`.
 
         Args:
-            name: The name of the `File` to delete.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The name of the `File` to delete. Example: `files/abc-123`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="files/")
         return await _async_request_empty(
@@ -369,8 +386,9 @@ class AsyncFiles(AsyncAPIResource):
 
         Args:
             name: The name of the `File` to download.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="files/")
         return await _async_request_media(

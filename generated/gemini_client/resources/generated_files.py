@@ -53,10 +53,12 @@ class GeneratedFiles(SyncAPIResource):
         """Lists the generated files owned by the requesting project.
 
         Args:
-            page_size: Maximum number of `GeneratedFile`s to return per page.
+            page_size: Maximum number of `GeneratedFile`s to return per page. If unspecified,
+                defaults to 10. Maximum `page_size` is 50.
             page_token: A page token from a previous `ListGeneratedFiles` call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -104,10 +106,12 @@ class AsyncGeneratedFiles(AsyncAPIResource):
         """Lists the generated files owned by the requesting project.
 
         Args:
-            page_size: Maximum number of `GeneratedFile`s to return per page.
+            page_size: Maximum number of `GeneratedFile`s to return per page. If unspecified,
+                defaults to 10. Maximum `page_size` is 50.
             page_token: A page token from a previous `ListGeneratedFiles` call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",

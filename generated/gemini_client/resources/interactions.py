@@ -96,26 +96,28 @@ class Interactions(SyncAPIResource):
             tools: Tools the model may call.
             generation_config: Sampling and output settings for a model interaction (not with
                 `agent`).
-            agent_config: Settings of an agent interaction, with a `type` naming the agent kind (not
-                with `model`).
+            agent_config: Settings of an agent interaction, with a `type` naming the agent kind
+                (not with `model`).
             previous_interaction_id: The interaction this one continues; its steps are the
                 conversation so far.
             background: Run the interaction in the background; poll it with `get`.
             store: Whether the request and response are stored for later retrieval.
             cached_content: Cached content used as context, `cachedContents/{cachedContent}`.
-            continuation_token: The latest token of an interaction in `requires_continuation`, to
-                continue decoding.
+            continuation_token: The latest token of an interaction in `requires_continuation`,
+                to continue decoding.
             environment: The environment for the interaction, an object describing it or an
                 environment id.
             labels: User-defined labels of the request.
-            response_format: The output format (e.g. a JSON schema), an object or a list of them.
+            response_format: The output format (e.g. a JSON schema), an object or a list of
+                them.
             response_mime_type: MIME type of the response; required with `response_format`.
             response_modalities: The kinds of output asked for.
             safety_settings: Safety settings for the interaction.
             service_tier: The service tier the request runs in.
             webhook_config: Webhooks told about the interaction's events.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.request(
             "POST",
@@ -199,26 +201,28 @@ class Interactions(SyncAPIResource):
             tools: Tools the model may call.
             generation_config: Sampling and output settings for a model interaction (not with
                 `agent`).
-            agent_config: Settings of an agent interaction, with a `type` naming the agent kind (not
-                with `model`).
+            agent_config: Settings of an agent interaction, with a `type` naming the agent kind
+                (not with `model`).
             previous_interaction_id: The interaction this one continues; its steps are the
                 conversation so far.
             background: Run the interaction in the background; poll it with `get`.
             store: Whether the request and response are stored for later retrieval.
             cached_content: Cached content used as context, `cachedContents/{cachedContent}`.
-            continuation_token: The latest token of an interaction in `requires_continuation`, to
-                continue decoding.
+            continuation_token: The latest token of an interaction in `requires_continuation`,
+                to continue decoding.
             environment: The environment for the interaction, an object describing it or an
                 environment id.
             labels: User-defined labels of the request.
-            response_format: The output format (e.g. a JSON schema), an object or a list of them.
+            response_format: The output format (e.g. a JSON schema), an object or a list of
+                them.
             response_mime_type: MIME type of the response; required with `response_format`.
             response_modalities: The kinds of output asked for.
             safety_settings: Safety settings for the interaction.
             service_tier: The service tier the request runs in.
             webhook_config: Webhooks told about the interaction's events.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.stream(
             "POST",
@@ -273,8 +277,9 @@ class Interactions(SyncAPIResource):
         Args:
             id: The interaction's id.
             include_input: Whether the response includes the input.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return self._client.request(
@@ -311,8 +316,9 @@ class Interactions(SyncAPIResource):
             id: The interaction's id.
             include_input: Whether the events include the input.
             last_event_id: Resume after the event with this id.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return self._client.stream(
@@ -347,8 +353,9 @@ class Interactions(SyncAPIResource):
 
         Args:
             id: The interaction's id.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return self._client.request(
@@ -376,8 +383,9 @@ class Interactions(SyncAPIResource):
 
         Args:
             id: The interaction's id.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return _request_empty(
@@ -447,26 +455,28 @@ class AsyncInteractions(AsyncAPIResource):
             tools: Tools the model may call.
             generation_config: Sampling and output settings for a model interaction (not with
                 `agent`).
-            agent_config: Settings of an agent interaction, with a `type` naming the agent kind (not
-                with `model`).
+            agent_config: Settings of an agent interaction, with a `type` naming the agent kind
+                (not with `model`).
             previous_interaction_id: The interaction this one continues; its steps are the
                 conversation so far.
             background: Run the interaction in the background; poll it with `get`.
             store: Whether the request and response are stored for later retrieval.
             cached_content: Cached content used as context, `cachedContents/{cachedContent}`.
-            continuation_token: The latest token of an interaction in `requires_continuation`, to
-                continue decoding.
+            continuation_token: The latest token of an interaction in `requires_continuation`,
+                to continue decoding.
             environment: The environment for the interaction, an object describing it or an
                 environment id.
             labels: User-defined labels of the request.
-            response_format: The output format (e.g. a JSON schema), an object or a list of them.
+            response_format: The output format (e.g. a JSON schema), an object or a list of
+                them.
             response_mime_type: MIME type of the response; required with `response_format`.
             response_modalities: The kinds of output asked for.
             safety_settings: Safety settings for the interaction.
             service_tier: The service tier the request runs in.
             webhook_config: Webhooks told about the interaction's events.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return await self._client.request(
             "POST",
@@ -550,26 +560,28 @@ class AsyncInteractions(AsyncAPIResource):
             tools: Tools the model may call.
             generation_config: Sampling and output settings for a model interaction (not with
                 `agent`).
-            agent_config: Settings of an agent interaction, with a `type` naming the agent kind (not
-                with `model`).
+            agent_config: Settings of an agent interaction, with a `type` naming the agent kind
+                (not with `model`).
             previous_interaction_id: The interaction this one continues; its steps are the
                 conversation so far.
             background: Run the interaction in the background; poll it with `get`.
             store: Whether the request and response are stored for later retrieval.
             cached_content: Cached content used as context, `cachedContents/{cachedContent}`.
-            continuation_token: The latest token of an interaction in `requires_continuation`, to
-                continue decoding.
+            continuation_token: The latest token of an interaction in `requires_continuation`,
+                to continue decoding.
             environment: The environment for the interaction, an object describing it or an
                 environment id.
             labels: User-defined labels of the request.
-            response_format: The output format (e.g. a JSON schema), an object or a list of them.
+            response_format: The output format (e.g. a JSON schema), an object or a list of
+                them.
             response_mime_type: MIME type of the response; required with `response_format`.
             response_modalities: The kinds of output asked for.
             safety_settings: Safety settings for the interaction.
             service_tier: The service tier the request runs in.
             webhook_config: Webhooks told about the interaction's events.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return await self._client.stream(
             "POST",
@@ -624,8 +636,9 @@ class AsyncInteractions(AsyncAPIResource):
         Args:
             id: The interaction's id.
             include_input: Whether the response includes the input.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return await self._client.request(
@@ -662,8 +675,9 @@ class AsyncInteractions(AsyncAPIResource):
             id: The interaction's id.
             include_input: Whether the events include the input.
             last_event_id: Resume after the event with this id.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return await self._client.stream(
@@ -698,8 +712,9 @@ class AsyncInteractions(AsyncAPIResource):
 
         Args:
             id: The interaction's id.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return await self._client.request(
@@ -727,8 +742,9 @@ class AsyncInteractions(AsyncAPIResource):
 
         Args:
             id: The interaction's id.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         id = _path_param(id, name="id")
         return await _async_request_empty(

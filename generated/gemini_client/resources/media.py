@@ -63,8 +63,9 @@ class Media(SyncAPIResource):
             file: Metadata for the file to create.
             media: The bytes to upload.
             media_type: Their MIME type.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return _request_upload(
             self._client,
@@ -112,14 +113,18 @@ class Media(SyncAPIResource):
 
         Args:
             file_search_store_name: The name of the `FileSearchStore` to upload the file into.
+                Example: `fileSearchStores/my-file-search-store-123`
             display_name: Display name of the created document.
             custom_metadata: Custom metadata to be associated with the data.
-            chunking_config: Config for telling the service how to chunk the data.
-            mime_type: MIME type of the data.
+            chunking_config: Config for telling the service how to chunk the data. If not
+                provided, the service will use default parameters.
+            mime_type: MIME type of the data. If not provided, it will be inferred from the
+                uploaded content.
             media: The bytes to upload.
             media_type: Their MIME type.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         file_search_store_name = _path_param(
             file_search_store_name, name="fileSearchStoreName", prefix="fileSearchStores/"
@@ -178,8 +183,9 @@ class AsyncMedia(AsyncAPIResource):
             file: Metadata for the file to create.
             media: The bytes to upload.
             media_type: Their MIME type.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return await _async_request_upload(
             self._client,
@@ -227,14 +233,18 @@ class AsyncMedia(AsyncAPIResource):
 
         Args:
             file_search_store_name: The name of the `FileSearchStore` to upload the file into.
+                Example: `fileSearchStores/my-file-search-store-123`
             display_name: Display name of the created document.
             custom_metadata: Custom metadata to be associated with the data.
-            chunking_config: Config for telling the service how to chunk the data.
-            mime_type: MIME type of the data.
+            chunking_config: Config for telling the service how to chunk the data. If not
+                provided, the service will use default parameters.
+            mime_type: MIME type of the data. If not provided, it will be inferred from the
+                uploaded content.
             media: The bytes to upload.
             media_type: Their MIME type.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         file_search_store_name = _path_param(
             file_search_store_name, name="fileSearchStoreName", prefix="fileSearchStores/"

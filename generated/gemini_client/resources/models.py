@@ -96,22 +96,47 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
-        """Generates a model response given an input `GenerateContentRequest`.
+        """Generates a model response given an input `GenerateContentRequest`. Refer to the text
+        generation guide for detailed usage information. Input capabilities differ between
+        models, including tuned models. Refer to the model guide and tuning guide for details.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
-            contents: The content of the current conversation with the model.
-            system_instruction: Developer set system instruction(s).
-            tools: A list of `Tools` the `Model` may use to generate the next response.
-            tool_config: Tool configuration for any `Tool` specified in the request.
-            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
+            contents: The content of the current conversation with the model. For single-turn
+                queries, this is a single instance. For multi-turn queries like chat, this is a
+                repeated field that contains the conversation history and the latest request.
+            system_instruction: Developer set system instruction(s). Currently, text only.
+            tools: A list of `Tools` the `Model` may use to generate the next response. A `Tool`
+                is a piece of code that enables the system to interact with external systems to
+                perform an action, or set of actions, outside of knowledge and scope of the `Model`.
+                Supported `Tool`s are `Function` and `code_execution`. Refer to the Function calling
+                and the Code execution guides to learn more.
+            tool_config: Tool configuration for any `Tool` specified in the request. Refer to
+                the Function calling guide for a usage example.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe
+                content. This will be enforced on the `GenerateContentRequest.contents` and
+                `GenerateContentResponse.candidates`. There should not be more than one setting for
+                each `SafetyCategory` type. The API will block any contents and responses that fail
+                to meet the thresholds set by these settings. This list overrides the default
+                settings for each `SafetyCategory` specified in the safety_settings. If there is no
+                `SafetySetting` for a given `SafetyCategory` provided in the list, the API will use
+                the default safety setting for that category. Harm categories
+                HARM_CATEGORY_HATE_SPEECH, HARM_CATEGORY_SEXUALLY_EXPLICIT,
+                HARM_CATEGORY_DANGEROUS_CONTENT, HARM_CATEGORY_HARASSMENT,
+                HARM_CATEGORY_CIVIC_INTEGRITY, HARM_CATEGORY_JAILBREAK are supported. Refer to the
+                guide for detailed information on available safety settings. Also refer to the
+                Safety guidance to learn how to incorporate safety considerations in your AI
+                applications.
             generation_config: Configuration options for model generation and outputs.
             cached_content: The name of the content cached to use as context to serve the
-                prediction.
+                prediction. Format: `cachedContents/{cachedContent}`
             service_tier: The service tier of the request.
-            store: Configures the logging behavior for a given request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            store: Configures the logging behavior for a given request. If set, it takes
+                precedence over the project-level logging config.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
@@ -167,20 +192,37 @@ class Models(SyncAPIResource):
         `GenerateAnswerRequest`.
 
         Args:
-            model: The name of the `Model` to use for generating the grounded response.
-            contents: The content of the current conversation with the `Model`.
+            model: The name of the `Model` to use for generating the grounded response. Format:
+                `model=models/{model}`.
+            contents: The content of the current conversation with the `Model`. For single-turn
+                queries, this is a single question to answer. For multi-turn queries, this is a
+                repeated field that contains conversation history and the last `Content` in the list
+                containing the question. Note: `GenerateAnswer` only supports queries in English.
             answer_style: Style in which answers should be returned.
             inline_passages: Passages provided inline with the request.
-            semantic_retriever: Content retrieved from resources created via the Semantic Retriever
-                API.
-            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            semantic_retriever: Content retrieved from resources created via the Semantic
+                Retriever API.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe
+                content. This will be enforced on the `GenerateAnswerRequest.contents` and
+                `GenerateAnswerResponse.candidate`. There should not be more than one setting for
+                each `SafetyCategory` type. The API will block any contents and responses that fail
+                to meet the thresholds set by these settings. This list overrides the default
+                settings for each `SafetyCategory` specified in the safety_settings. If there is no
+                `SafetySetting` for a given `SafetyCategory` provided in the list, the API will use
+                the default safety setting for that category. Harm categories
+                HARM_CATEGORY_HATE_SPEECH, HARM_CATEGORY_SEXUALLY_EXPLICIT,
+                HARM_CATEGORY_DANGEROUS_CONTENT, HARM_CATEGORY_HARASSMENT are supported. Refer to
+                the guide for detailed information on available safety settings. Also refer to the
+                Safety guidance to learn how to incorporate safety considerations in your AI
+                applications.
             temperature: Controls the randomness of the output. Values can range from [0.0,1.0],
                 inclusive. A value closer to 1.0 will produce responses that are more varied and
                 creative, while a value closer to 0.0 will typically result in more straightforward
                 responses from the model. A low temperature (~0.2) is usually recommended for
                 Attributed-Question-Answering use cases.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
@@ -232,19 +274,42 @@ class Models(SyncAPIResource):
         """Generates a streamed response from the model given an input `GenerateContentRequest`.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
-            contents: The content of the current conversation with the model.
-            system_instruction: Developer set system instruction(s).
-            tools: A list of `Tools` the `Model` may use to generate the next response.
-            tool_config: Tool configuration for any `Tool` specified in the request.
-            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
+            contents: The content of the current conversation with the model. For single-turn
+                queries, this is a single instance. For multi-turn queries like chat, this is a
+                repeated field that contains the conversation history and the latest request.
+            system_instruction: Developer set system instruction(s). Currently, text only.
+            tools: A list of `Tools` the `Model` may use to generate the next response. A `Tool`
+                is a piece of code that enables the system to interact with external systems to
+                perform an action, or set of actions, outside of knowledge and scope of the `Model`.
+                Supported `Tool`s are `Function` and `code_execution`. Refer to the Function calling
+                and the Code execution guides to learn more.
+            tool_config: Tool configuration for any `Tool` specified in the request. Refer to
+                the Function calling guide for a usage example.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe
+                content. This will be enforced on the `GenerateContentRequest.contents` and
+                `GenerateContentResponse.candidates`. There should not be more than one setting for
+                each `SafetyCategory` type. The API will block any contents and responses that fail
+                to meet the thresholds set by these settings. This list overrides the default
+                settings for each `SafetyCategory` specified in the safety_settings. If there is no
+                `SafetySetting` for a given `SafetyCategory` provided in the list, the API will use
+                the default safety setting for that category. Harm categories
+                HARM_CATEGORY_HATE_SPEECH, HARM_CATEGORY_SEXUALLY_EXPLICIT,
+                HARM_CATEGORY_DANGEROUS_CONTENT, HARM_CATEGORY_HARASSMENT,
+                HARM_CATEGORY_CIVIC_INTEGRITY, HARM_CATEGORY_JAILBREAK are supported. Refer to the
+                guide for detailed information on available safety settings. Also refer to the
+                Safety guidance to learn how to incorporate safety considerations in your AI
+                applications.
             generation_config: Configuration options for model generation and outputs.
             cached_content: The name of the content cached to use as context to serve the
-                prediction.
+                prediction. Format: `cachedContents/{cachedContent}`
             service_tier: The service tier of the request.
-            store: Configures the logging behavior for a given request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            store: Configures the logging behavior for a given request. If set, it takes
+                precedence over the project-level logging config.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.stream(
@@ -294,15 +359,26 @@ class Models(SyncAPIResource):
         Embedding model.
 
         Args:
-            model: The model's resource name.
-            content: The content to embed.
-            task_type: Deprecated: Please use EmbedContentConfig.task_type instead.
-            title: Deprecated: Please use EmbedContentConfig.title instead.
-            output_dimensionality: Deprecated: Please use EmbedContentConfig.output_dimensionality
-                instead.
+            model: The model's resource name. This serves as an ID for the Model to use. This
+                name should match a model name returned by the `ListModels` method. Format:
+                `models/{model}`
+            content: The content to embed. Only the `parts.text` fields will be counted.
+            task_type: Deprecated: Please use EmbedContentConfig.task_type instead. Optional
+                task type for which the embeddings will be used. Not supported on earlier models
+                (`models/embedding-001`).
+            title: Deprecated: Please use EmbedContentConfig.title instead. An optional title
+                for the text. Only applicable when TaskType is `RETRIEVAL_DOCUMENT`. Note:
+                Specifying a `title` for `RETRIEVAL_DOCUMENT` provides better quality embeddings for
+                retrieval.
+            output_dimensionality: Deprecated: Please use
+                EmbedContentConfig.output_dimensionality instead. Optional reduced dimension for the
+                output embedding. If set, excessive values in the output embedding are truncated
+                from the end. Supported by newer models since 2024 only. You cannot set this value
+                if using the earlier model (`models/embedding-001`).
             embed_content_config: Configuration for the EmbedContent request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         _deprecated_argument(task_type, "embed_content(task_type=...)")
         _deprecated_argument(title, "embed_content(title=...)")
@@ -345,10 +421,14 @@ class Models(SyncAPIResource):
         of strings represented as `EmbedContentRequest` objects.
 
         Args:
-            model: The model's resource name.
-            requests: Embed requests for the batch.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            model: The model's resource name. This serves as an ID for the Model to use. This
+                name should match a model name returned by the `ListModels` method. Format:
+                `models/{model}`
+            requests: Embed requests for the batch. The model in each of these requests must
+                match the model specified `BatchEmbedContentsRequest.model`.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
@@ -383,14 +463,23 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.CountTokensResponse:
-        """Runs a model's tokenizer on input `Content` and returns the token count.
+        """Runs a model's tokenizer on input `Content` and returns the token count. Refer to the
+        tokens guide to learn more about tokens.
 
         Args:
-            model: The model's resource name.
-            contents: The input given to the model as a prompt.
-            generate_content_request: The overall input given to the `Model`.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            model: The model's resource name. This serves as an ID for the Model to use. This
+                name should match a model name returned by the `ListModels` method. Format:
+                `models/{model}`
+            contents: The input given to the model as a prompt. This field is ignored when
+                `generate_content_request` is set.
+            generate_content_request: The overall input given to the `Model`. This includes the
+                prompt as well as other model steering information like system instructions, and/or
+                function declarations for function calling. `Model`s/`Content`s and
+                `generate_content_request`s are mutually exclusive. You can either send `Model` +
+                `Content`s or a `generate_content_request`, but never both.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
@@ -425,10 +514,12 @@ class Models(SyncAPIResource):
         """Enqueues a batch of `GenerateContent` requests for batch processing.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
             batch: The batch to create.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return _request_operation(
@@ -462,13 +553,17 @@ class Models(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[types.EmbedContentBatchOutput]:
-        """Enqueues a batch of `EmbedContent` requests for batch processing.
+        """Enqueues a batch of `EmbedContent` requests for batch processing. We have a
+        `BatchEmbedContents` handler in `GenerativeService`, but it was synchronized. So we name
+        this one to be `Async` to avoid confusion.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
             batch: The batch to create.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return _request_operation(
@@ -502,12 +597,15 @@ class Models(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Model:
         """Gets information about a specific `Model` such as its version number, token limits,
-        parameters and other metadata.
+        parameters and other metadata. Refer to the Gemini models guide for detailed model
+        information.
 
         Args:
-            name: The resource name of the model.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The resource name of the model. This name should match a model name returned
+                by the `ListModels` method. Format: `models/{model}`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="models/")
         return self._client.request(
@@ -535,10 +633,16 @@ class Models(SyncAPIResource):
         """Lists the `Model`s available through the Gemini API.
 
         Args:
-            page_size: The maximum number of `Models` to return (per page).
-            page_token: A page token, received from a previous `ListModels` call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            page_size: The maximum number of `Models` to return (per page). If unspecified, 50
+                models will be returned per page. This method returns at most 1000 models per page,
+                even if you pass a larger page_size.
+            page_token: A page token, received from a previous `ListModels` call. Provide the
+                `page_token` returned by one request as an argument to the next request to retrieve
+                the next page. When paginating, all other parameters provided to `ListModels` must
+                match the call that provided the page token.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -575,11 +679,12 @@ class Models(SyncAPIResource):
         """Performs a prediction request.
 
         Args:
-            model: The name of the model for prediction.
+            model: The name of the model for prediction. Format: `name=models/{model}`.
             instances: The instances that are the input to the prediction call.
             parameters: The parameters that govern the prediction call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
@@ -616,11 +721,12 @@ class Models(SyncAPIResource):
         """Same as Predict but returns an LRO.
 
         Args:
-            model: The name of the model for prediction.
+            model: The name of the model for prediction. Format: `name=models/{model}`.
             instances: The instances that are the input to the prediction call.
             parameters: The parameters that govern the prediction call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return _request_operation(
@@ -683,22 +789,47 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
-        """Generates a model response given an input `GenerateContentRequest`.
+        """Generates a model response given an input `GenerateContentRequest`. Refer to the text
+        generation guide for detailed usage information. Input capabilities differ between
+        models, including tuned models. Refer to the model guide and tuning guide for details.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
-            contents: The content of the current conversation with the model.
-            system_instruction: Developer set system instruction(s).
-            tools: A list of `Tools` the `Model` may use to generate the next response.
-            tool_config: Tool configuration for any `Tool` specified in the request.
-            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
+            contents: The content of the current conversation with the model. For single-turn
+                queries, this is a single instance. For multi-turn queries like chat, this is a
+                repeated field that contains the conversation history and the latest request.
+            system_instruction: Developer set system instruction(s). Currently, text only.
+            tools: A list of `Tools` the `Model` may use to generate the next response. A `Tool`
+                is a piece of code that enables the system to interact with external systems to
+                perform an action, or set of actions, outside of knowledge and scope of the `Model`.
+                Supported `Tool`s are `Function` and `code_execution`. Refer to the Function calling
+                and the Code execution guides to learn more.
+            tool_config: Tool configuration for any `Tool` specified in the request. Refer to
+                the Function calling guide for a usage example.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe
+                content. This will be enforced on the `GenerateContentRequest.contents` and
+                `GenerateContentResponse.candidates`. There should not be more than one setting for
+                each `SafetyCategory` type. The API will block any contents and responses that fail
+                to meet the thresholds set by these settings. This list overrides the default
+                settings for each `SafetyCategory` specified in the safety_settings. If there is no
+                `SafetySetting` for a given `SafetyCategory` provided in the list, the API will use
+                the default safety setting for that category. Harm categories
+                HARM_CATEGORY_HATE_SPEECH, HARM_CATEGORY_SEXUALLY_EXPLICIT,
+                HARM_CATEGORY_DANGEROUS_CONTENT, HARM_CATEGORY_HARASSMENT,
+                HARM_CATEGORY_CIVIC_INTEGRITY, HARM_CATEGORY_JAILBREAK are supported. Refer to the
+                guide for detailed information on available safety settings. Also refer to the
+                Safety guidance to learn how to incorporate safety considerations in your AI
+                applications.
             generation_config: Configuration options for model generation and outputs.
             cached_content: The name of the content cached to use as context to serve the
-                prediction.
+                prediction. Format: `cachedContents/{cachedContent}`
             service_tier: The service tier of the request.
-            store: Configures the logging behavior for a given request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            store: Configures the logging behavior for a given request. If set, it takes
+                precedence over the project-level logging config.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
@@ -754,20 +885,37 @@ class AsyncModels(AsyncAPIResource):
         `GenerateAnswerRequest`.
 
         Args:
-            model: The name of the `Model` to use for generating the grounded response.
-            contents: The content of the current conversation with the `Model`.
+            model: The name of the `Model` to use for generating the grounded response. Format:
+                `model=models/{model}`.
+            contents: The content of the current conversation with the `Model`. For single-turn
+                queries, this is a single question to answer. For multi-turn queries, this is a
+                repeated field that contains conversation history and the last `Content` in the list
+                containing the question. Note: `GenerateAnswer` only supports queries in English.
             answer_style: Style in which answers should be returned.
             inline_passages: Passages provided inline with the request.
-            semantic_retriever: Content retrieved from resources created via the Semantic Retriever
-                API.
-            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            semantic_retriever: Content retrieved from resources created via the Semantic
+                Retriever API.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe
+                content. This will be enforced on the `GenerateAnswerRequest.contents` and
+                `GenerateAnswerResponse.candidate`. There should not be more than one setting for
+                each `SafetyCategory` type. The API will block any contents and responses that fail
+                to meet the thresholds set by these settings. This list overrides the default
+                settings for each `SafetyCategory` specified in the safety_settings. If there is no
+                `SafetySetting` for a given `SafetyCategory` provided in the list, the API will use
+                the default safety setting for that category. Harm categories
+                HARM_CATEGORY_HATE_SPEECH, HARM_CATEGORY_SEXUALLY_EXPLICIT,
+                HARM_CATEGORY_DANGEROUS_CONTENT, HARM_CATEGORY_HARASSMENT are supported. Refer to
+                the guide for detailed information on available safety settings. Also refer to the
+                Safety guidance to learn how to incorporate safety considerations in your AI
+                applications.
             temperature: Controls the randomness of the output. Values can range from [0.0,1.0],
                 inclusive. A value closer to 1.0 will produce responses that are more varied and
                 creative, while a value closer to 0.0 will typically result in more straightforward
                 responses from the model. A low temperature (~0.2) is usually recommended for
                 Attributed-Question-Answering use cases.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
@@ -819,19 +967,42 @@ class AsyncModels(AsyncAPIResource):
         """Generates a streamed response from the model given an input `GenerateContentRequest`.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
-            contents: The content of the current conversation with the model.
-            system_instruction: Developer set system instruction(s).
-            tools: A list of `Tools` the `Model` may use to generate the next response.
-            tool_config: Tool configuration for any `Tool` specified in the request.
-            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
+            contents: The content of the current conversation with the model. For single-turn
+                queries, this is a single instance. For multi-turn queries like chat, this is a
+                repeated field that contains the conversation history and the latest request.
+            system_instruction: Developer set system instruction(s). Currently, text only.
+            tools: A list of `Tools` the `Model` may use to generate the next response. A `Tool`
+                is a piece of code that enables the system to interact with external systems to
+                perform an action, or set of actions, outside of knowledge and scope of the `Model`.
+                Supported `Tool`s are `Function` and `code_execution`. Refer to the Function calling
+                and the Code execution guides to learn more.
+            tool_config: Tool configuration for any `Tool` specified in the request. Refer to
+                the Function calling guide for a usage example.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe
+                content. This will be enforced on the `GenerateContentRequest.contents` and
+                `GenerateContentResponse.candidates`. There should not be more than one setting for
+                each `SafetyCategory` type. The API will block any contents and responses that fail
+                to meet the thresholds set by these settings. This list overrides the default
+                settings for each `SafetyCategory` specified in the safety_settings. If there is no
+                `SafetySetting` for a given `SafetyCategory` provided in the list, the API will use
+                the default safety setting for that category. Harm categories
+                HARM_CATEGORY_HATE_SPEECH, HARM_CATEGORY_SEXUALLY_EXPLICIT,
+                HARM_CATEGORY_DANGEROUS_CONTENT, HARM_CATEGORY_HARASSMENT,
+                HARM_CATEGORY_CIVIC_INTEGRITY, HARM_CATEGORY_JAILBREAK are supported. Refer to the
+                guide for detailed information on available safety settings. Also refer to the
+                Safety guidance to learn how to incorporate safety considerations in your AI
+                applications.
             generation_config: Configuration options for model generation and outputs.
             cached_content: The name of the content cached to use as context to serve the
-                prediction.
+                prediction. Format: `cachedContents/{cachedContent}`
             service_tier: The service tier of the request.
-            store: Configures the logging behavior for a given request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            store: Configures the logging behavior for a given request. If set, it takes
+                precedence over the project-level logging config.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.stream(
@@ -881,15 +1052,26 @@ class AsyncModels(AsyncAPIResource):
         Embedding model.
 
         Args:
-            model: The model's resource name.
-            content: The content to embed.
-            task_type: Deprecated: Please use EmbedContentConfig.task_type instead.
-            title: Deprecated: Please use EmbedContentConfig.title instead.
-            output_dimensionality: Deprecated: Please use EmbedContentConfig.output_dimensionality
-                instead.
+            model: The model's resource name. This serves as an ID for the Model to use. This
+                name should match a model name returned by the `ListModels` method. Format:
+                `models/{model}`
+            content: The content to embed. Only the `parts.text` fields will be counted.
+            task_type: Deprecated: Please use EmbedContentConfig.task_type instead. Optional
+                task type for which the embeddings will be used. Not supported on earlier models
+                (`models/embedding-001`).
+            title: Deprecated: Please use EmbedContentConfig.title instead. An optional title
+                for the text. Only applicable when TaskType is `RETRIEVAL_DOCUMENT`. Note:
+                Specifying a `title` for `RETRIEVAL_DOCUMENT` provides better quality embeddings for
+                retrieval.
+            output_dimensionality: Deprecated: Please use
+                EmbedContentConfig.output_dimensionality instead. Optional reduced dimension for the
+                output embedding. If set, excessive values in the output embedding are truncated
+                from the end. Supported by newer models since 2024 only. You cannot set this value
+                if using the earlier model (`models/embedding-001`).
             embed_content_config: Configuration for the EmbedContent request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         _deprecated_argument(task_type, "embed_content(task_type=...)")
         _deprecated_argument(title, "embed_content(title=...)")
@@ -932,10 +1114,14 @@ class AsyncModels(AsyncAPIResource):
         of strings represented as `EmbedContentRequest` objects.
 
         Args:
-            model: The model's resource name.
-            requests: Embed requests for the batch.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            model: The model's resource name. This serves as an ID for the Model to use. This
+                name should match a model name returned by the `ListModels` method. Format:
+                `models/{model}`
+            requests: Embed requests for the batch. The model in each of these requests must
+                match the model specified `BatchEmbedContentsRequest.model`.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
@@ -970,14 +1156,23 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.CountTokensResponse:
-        """Runs a model's tokenizer on input `Content` and returns the token count.
+        """Runs a model's tokenizer on input `Content` and returns the token count. Refer to the
+        tokens guide to learn more about tokens.
 
         Args:
-            model: The model's resource name.
-            contents: The input given to the model as a prompt.
-            generate_content_request: The overall input given to the `Model`.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            model: The model's resource name. This serves as an ID for the Model to use. This
+                name should match a model name returned by the `ListModels` method. Format:
+                `models/{model}`
+            contents: The input given to the model as a prompt. This field is ignored when
+                `generate_content_request` is set.
+            generate_content_request: The overall input given to the `Model`. This includes the
+                prompt as well as other model steering information like system instructions, and/or
+                function declarations for function calling. `Model`s/`Content`s and
+                `generate_content_request`s are mutually exclusive. You can either send `Model` +
+                `Content`s or a `generate_content_request`, but never both.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
@@ -1012,10 +1207,12 @@ class AsyncModels(AsyncAPIResource):
         """Enqueues a batch of `GenerateContent` requests for batch processing.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
             batch: The batch to create.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await _async_request_operation(
@@ -1049,13 +1246,17 @@ class AsyncModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[types.EmbedContentBatchOutput]:
-        """Enqueues a batch of `EmbedContent` requests for batch processing.
+        """Enqueues a batch of `EmbedContent` requests for batch processing. We have a
+        `BatchEmbedContents` handler in `GenerativeService`, but it was synchronized. So we name
+        this one to be `Async` to avoid confusion.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
             batch: The batch to create.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await _async_request_operation(
@@ -1089,12 +1290,15 @@ class AsyncModels(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.Model:
         """Gets information about a specific `Model` such as its version number, token limits,
-        parameters and other metadata.
+        parameters and other metadata. Refer to the Gemini models guide for detailed model
+        information.
 
         Args:
-            name: The resource name of the model.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The resource name of the model. This name should match a model name returned
+                by the `ListModels` method. Format: `models/{model}`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="models/")
         return await self._client.request(
@@ -1122,10 +1326,16 @@ class AsyncModels(AsyncAPIResource):
         """Lists the `Model`s available through the Gemini API.
 
         Args:
-            page_size: The maximum number of `Models` to return (per page).
-            page_token: A page token, received from a previous `ListModels` call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            page_size: The maximum number of `Models` to return (per page). If unspecified, 50
+                models will be returned per page. This method returns at most 1000 models per page,
+                even if you pass a larger page_size.
+            page_token: A page token, received from a previous `ListModels` call. Provide the
+                `page_token` returned by one request as an argument to the next request to retrieve
+                the next page. When paginating, all other parameters provided to `ListModels` must
+                match the call that provided the page token.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -1162,11 +1372,12 @@ class AsyncModels(AsyncAPIResource):
         """Performs a prediction request.
 
         Args:
-            model: The name of the model for prediction.
+            model: The name of the model for prediction. Format: `name=models/{model}`.
             instances: The instances that are the input to the prediction call.
             parameters: The parameters that govern the prediction call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
@@ -1203,11 +1414,12 @@ class AsyncModels(AsyncAPIResource):
         """Same as Predict but returns an LRO.
 
         Args:
-            model: The name of the model for prediction.
+            model: The name of the model for prediction. Format: `name=models/{model}`.
             instances: The instances that are the input to the prediction call.
             parameters: The parameters that govern the prediction call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await _async_request_operation(

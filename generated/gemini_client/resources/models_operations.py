@@ -55,17 +55,24 @@ class ModelsOperations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> SyncPager[types.ListOperationsResponse, types.Operation]:
-        """Lists operations that match the specified filter in the request.
+        """Lists operations that match the specified filter in the request. If the server doesn't
+        support this method, it returns `UNIMPLEMENTED`.
 
         Args:
             name: The name of the operation's parent resource.
             filter: The standard list filter.
             page_size: The standard list page size.
             page_token: The standard list page token.
-            return_partial_success: When set to `true`, operations that are reachable are returned
-                as normal, and those that are unreachable are returned in the...
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            return_partial_success: When set to `true`, operations that are reachable are
+                returned as normal, and those that are unreachable are returned in the
+                ListOperationsResponse.unreachable field. This can only be `true` when reading
+                across collections. For example, when `parent` is set to
+                `\"projects/example/locations/-\"`. This field is not supported by default and will
+                result in an `UNIMPLEMENTED` error if set unless explicitly documented otherwise in
+                service or product specific documentation.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="models/")
         return self._client.paginate(
@@ -100,12 +107,14 @@ class ModelsOperations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[dict[str, Any]]:
-        """Gets the latest state of a long-running operation.
+        """Gets the latest state of a long-running operation. Clients can use this method to poll
+        the operation result at intervals as recommended by the API service.
 
         Args:
             name: The name of the operation resource.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return _request_operation(
@@ -144,17 +153,24 @@ class AsyncModelsOperations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[types.ListOperationsResponse, types.Operation]:
-        """Lists operations that match the specified filter in the request.
+        """Lists operations that match the specified filter in the request. If the server doesn't
+        support this method, it returns `UNIMPLEMENTED`.
 
         Args:
             name: The name of the operation's parent resource.
             filter: The standard list filter.
             page_size: The standard list page size.
             page_token: The standard list page token.
-            return_partial_success: When set to `true`, operations that are reachable are returned
-                as normal, and those that are unreachable are returned in the...
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            return_partial_success: When set to `true`, operations that are reachable are
+                returned as normal, and those that are unreachable are returned in the
+                ListOperationsResponse.unreachable field. This can only be `true` when reading
+                across collections. For example, when `parent` is set to
+                `\"projects/example/locations/-\"`. This field is not supported by default and will
+                result in an `UNIMPLEMENTED` error if set unless explicitly documented otherwise in
+                service or product specific documentation.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="models/")
         return self._client.paginate(
@@ -189,12 +205,14 @@ class AsyncModelsOperations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[dict[str, Any]]:
-        """Gets the latest state of a long-running operation.
+        """Gets the latest state of a long-running operation. Clients can use this method to poll
+        the operation result at intervals as recommended by the API service.
 
         Args:
             name: The name of the operation resource.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return await _async_request_operation(

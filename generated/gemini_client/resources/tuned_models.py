@@ -104,22 +104,47 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
-        """Generates a model response given an input `GenerateContentRequest`.
+        """Generates a model response given an input `GenerateContentRequest`. Refer to the text
+        generation guide for detailed usage information. Input capabilities differ between
+        models, including tuned models. Refer to the model guide and tuning guide for details.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
-            contents: The content of the current conversation with the model.
-            system_instruction: Developer set system instruction(s).
-            tools: A list of `Tools` the `Model` may use to generate the next response.
-            tool_config: Tool configuration for any `Tool` specified in the request.
-            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
+            contents: The content of the current conversation with the model. For single-turn
+                queries, this is a single instance. For multi-turn queries like chat, this is a
+                repeated field that contains the conversation history and the latest request.
+            system_instruction: Developer set system instruction(s). Currently, text only.
+            tools: A list of `Tools` the `Model` may use to generate the next response. A `Tool`
+                is a piece of code that enables the system to interact with external systems to
+                perform an action, or set of actions, outside of knowledge and scope of the `Model`.
+                Supported `Tool`s are `Function` and `code_execution`. Refer to the Function calling
+                and the Code execution guides to learn more.
+            tool_config: Tool configuration for any `Tool` specified in the request. Refer to
+                the Function calling guide for a usage example.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe
+                content. This will be enforced on the `GenerateContentRequest.contents` and
+                `GenerateContentResponse.candidates`. There should not be more than one setting for
+                each `SafetyCategory` type. The API will block any contents and responses that fail
+                to meet the thresholds set by these settings. This list overrides the default
+                settings for each `SafetyCategory` specified in the safety_settings. If there is no
+                `SafetySetting` for a given `SafetyCategory` provided in the list, the API will use
+                the default safety setting for that category. Harm categories
+                HARM_CATEGORY_HATE_SPEECH, HARM_CATEGORY_SEXUALLY_EXPLICIT,
+                HARM_CATEGORY_DANGEROUS_CONTENT, HARM_CATEGORY_HARASSMENT,
+                HARM_CATEGORY_CIVIC_INTEGRITY, HARM_CATEGORY_JAILBREAK are supported. Refer to the
+                guide for detailed information on available safety settings. Also refer to the
+                Safety guidance to learn how to incorporate safety considerations in your AI
+                applications.
             generation_config: Configuration options for model generation and outputs.
             cached_content: The name of the content cached to use as context to serve the
-                prediction.
+                prediction. Format: `cachedContents/{cachedContent}`
             service_tier: The service tier of the request.
-            store: Configures the logging behavior for a given request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            store: Configures the logging behavior for a given request. If set, it takes
+                precedence over the project-level logging config.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return self._client.request(
@@ -174,19 +199,42 @@ class TunedModels(SyncAPIResource):
         """Generates a streamed response from the model given an input `GenerateContentRequest`.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
-            contents: The content of the current conversation with the model.
-            system_instruction: Developer set system instruction(s).
-            tools: A list of `Tools` the `Model` may use to generate the next response.
-            tool_config: Tool configuration for any `Tool` specified in the request.
-            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
+            contents: The content of the current conversation with the model. For single-turn
+                queries, this is a single instance. For multi-turn queries like chat, this is a
+                repeated field that contains the conversation history and the latest request.
+            system_instruction: Developer set system instruction(s). Currently, text only.
+            tools: A list of `Tools` the `Model` may use to generate the next response. A `Tool`
+                is a piece of code that enables the system to interact with external systems to
+                perform an action, or set of actions, outside of knowledge and scope of the `Model`.
+                Supported `Tool`s are `Function` and `code_execution`. Refer to the Function calling
+                and the Code execution guides to learn more.
+            tool_config: Tool configuration for any `Tool` specified in the request. Refer to
+                the Function calling guide for a usage example.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe
+                content. This will be enforced on the `GenerateContentRequest.contents` and
+                `GenerateContentResponse.candidates`. There should not be more than one setting for
+                each `SafetyCategory` type. The API will block any contents and responses that fail
+                to meet the thresholds set by these settings. This list overrides the default
+                settings for each `SafetyCategory` specified in the safety_settings. If there is no
+                `SafetySetting` for a given `SafetyCategory` provided in the list, the API will use
+                the default safety setting for that category. Harm categories
+                HARM_CATEGORY_HATE_SPEECH, HARM_CATEGORY_SEXUALLY_EXPLICIT,
+                HARM_CATEGORY_DANGEROUS_CONTENT, HARM_CATEGORY_HARASSMENT,
+                HARM_CATEGORY_CIVIC_INTEGRITY, HARM_CATEGORY_JAILBREAK are supported. Refer to the
+                guide for detailed information on available safety settings. Also refer to the
+                Safety guidance to learn how to incorporate safety considerations in your AI
+                applications.
             generation_config: Configuration options for model generation and outputs.
             cached_content: The name of the content cached to use as context to serve the
-                prediction.
+                prediction. Format: `cachedContents/{cachedContent}`
             service_tier: The service tier of the request.
-            store: Configures the logging behavior for a given request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            store: Configures the logging behavior for a given request. If set, it takes
+                precedence over the project-level logging config.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return self._client.stream(
@@ -229,10 +277,12 @@ class TunedModels(SyncAPIResource):
         """Enqueues a batch of `GenerateContent` requests for batch processing.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
             batch: The batch to create.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return _request_operation(
@@ -266,13 +316,17 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[types.EmbedContentBatchOutput]:
-        """Enqueues a batch of `EmbedContent` requests for batch processing.
+        """Enqueues a batch of `EmbedContent` requests for batch processing. We have a
+        `BatchEmbedContents` handler in `GenerativeService`, but it was synchronized. So we name
+        this one to be `Async` to avoid confusion.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
             batch: The batch to create.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return _request_operation(
@@ -309,9 +363,10 @@ class TunedModels(SyncAPIResource):
         """Deprecated by the API. Gets information about a specific TunedModel.
 
         Args:
-            name: The resource name of the model.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The resource name of the model. Format: `tunedModels/my-model-id`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return self._client.request(
@@ -341,12 +396,23 @@ class TunedModels(SyncAPIResource):
         """Deprecated by the API. Lists created tuned models.
 
         Args:
-            page_size: The maximum number of `TunedModels` to return (per page).
-            page_token: A page token, received from a previous `ListTunedModels` call.
-            filter: A filter is a full text search over the tuned model's description and display
-                name.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            page_size: The maximum number of `TunedModels` to return (per page). The service may
+                return fewer tuned models. If unspecified, at most 10 tuned models will be returned.
+                This method returns at most 1000 models per page, even if you pass a larger
+                page_size.
+            page_token: A page token, received from a previous `ListTunedModels` call. Provide
+                the `page_token` returned by one request as an argument to the next request to
+                retrieve the next page. When paginating, all other parameters provided to
+                `ListTunedModels` must match the call that provided the page token.
+            filter: A filter is a full text search over the tuned model's description and
+                display name. By default, results will not include tuned models shared with
+                everyone. Additional operators: - owner:me - writers:me - readers:me -
+                readers:everyone Examples: \"owner:me\" returns all tuned models to which caller has
+                owner role \"readers:me\" returns all tuned models to which caller has reader role
+                \"readers:everyone\" returns all tuned models that are shared with everyone
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -391,22 +457,38 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Operation[types.TunedModel]:
-        """Deprecated by the API. Creates a tuned model.
+        """Deprecated by the API. Creates a tuned model. Check intermediate tuning progress (if any)
+        through the [google.longrunning.Operations] service. Access status and results through
+        the Operations service. Example: GET /v1/tunedModels/az2mb0bpw6i/operations/000-111-222
 
         Args:
             tuning_task: The tuning task that creates the tuned model.
-            tuned_model_id: The unique id for the tuned model if specified.
-            tuned_model_source: TunedModel to use as the starting point for training the new model.
-            base_model: The name of the `Model` to tune.
-            display_name: The name to display for this model in user interfaces.
+            tuned_model_id: The unique id for the tuned model if specified. This value should be
+                up to 40 characters, the first character must be a letter, the last could be a
+                letter or a number. The id must match the regular expression: `a-z?`.
+            tuned_model_source: TunedModel to use as the starting point for training the new
+                model.
+            base_model: The name of the `Model` to tune. Example: `models/gemini-1.5-flash-001`
+            display_name: The name to display for this model in user interfaces. The display
+                name must be up to 40 characters including spaces.
             description: A short description of this model.
-            temperature: Controls the randomness of the output.
-            top_p: For Nucleus sampling.
-            top_k: For Top-k sampling.
+            temperature: Controls the randomness of the output. Values can range over
+                `[0.0,1.0]`, inclusive. A value closer to `1.0` will produce responses that are more
+                varied, while a value closer to `0.0` will typically result in less surprising
+                responses from the model. This value specifies default to be the one used by the
+                base model while creating the model.
+            top_p: For Nucleus sampling. Nucleus sampling considers the smallest set of tokens
+                whose probability sum is at least `top_p`. This value specifies default to be the
+                one used by the base model while creating the model.
+            top_k: For Top-k sampling. Top-k sampling considers the set of `top_k` most probable
+                tokens. This value specifies default to be used by the backend while making the call
+                to the model. This value specifies default to be the one used by the base model
+                while creating the model.
             reader_project_numbers: List of project numbers that have read access to the tuned
                 model.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return _request_operation(
             self._client,
@@ -466,20 +548,36 @@ class TunedModels(SyncAPIResource):
         """Deprecated by the API. Updates a tuned model.
 
         Args:
-            name: The tuned model name.
+            name: The tuned model name. A unique name will be generated on create. Example:
+                `tunedModels/az2mb0bpw6i` If display_name is set on create, the id portion of the
+                name will be set by concatenating the words of the display_name with hyphens and
+                adding a random portion for uniqueness. Example: * display_name = `Sentence
+                Translator` * name = `tunedModels/sentence-translator-u3b7m`
             update_mask: The list of fields to update.
-            tuned_model_source: TunedModel to use as the starting point for training the new model.
-            base_model: The name of the `Model` to tune.
-            display_name: The name to display for this model in user interfaces.
+            tuned_model_source: TunedModel to use as the starting point for training the new
+                model.
+            base_model: The name of the `Model` to tune. Example: `models/gemini-1.5-flash-001`
+            display_name: The name to display for this model in user interfaces. The display
+                name must be up to 40 characters including spaces.
             description: A short description of this model.
-            temperature: Controls the randomness of the output.
-            top_p: For Nucleus sampling.
-            top_k: For Top-k sampling.
+            temperature: Controls the randomness of the output. Values can range over
+                `[0.0,1.0]`, inclusive. A value closer to `1.0` will produce responses that are more
+                varied, while a value closer to `0.0` will typically result in less surprising
+                responses from the model. This value specifies default to be the one used by the
+                base model while creating the model.
+            top_p: For Nucleus sampling. Nucleus sampling considers the smallest set of tokens
+                whose probability sum is at least `top_p`. This value specifies default to be the
+                one used by the base model while creating the model.
+            top_k: For Top-k sampling. Top-k sampling considers the set of `top_k` most probable
+                tokens. This value specifies default to be used by the backend while making the call
+                to the model. This value specifies default to be the one used by the base model
+                while creating the model.
             tuning_task: The tuning task that creates the tuned model.
             reader_project_numbers: List of project numbers that have read access to the tuned
                 model.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return self._client.request(
@@ -526,9 +624,10 @@ class TunedModels(SyncAPIResource):
         """Deprecated by the API. Deletes a tuned model.
 
         Args:
-            name: The resource name of the model.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The resource name of the model. Format: `tunedModels/my-model-id`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return _request_empty(
@@ -553,14 +652,17 @@ class TunedModels(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Transfers ownership of the tuned model.
+        """Transfers ownership of the tuned model. This is the only way to change ownership of the
+        tuned model. The current owner will be downgraded to writer role.
 
         Args:
-            name: The resource name of the tuned model to transfer ownership.
+            name: The resource name of the tuned model to transfer ownership. Format:
+                `tunedModels/my-model-id`
             email_address: The email address of the user to whom the tuned model is being
                 transferred to.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return _request_empty(
@@ -628,22 +730,47 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> types.GenerateContentResponse:
-        """Generates a model response given an input `GenerateContentRequest`.
+        """Generates a model response given an input `GenerateContentRequest`. Refer to the text
+        generation guide for detailed usage information. Input capabilities differ between
+        models, including tuned models. Refer to the model guide and tuning guide for details.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
-            contents: The content of the current conversation with the model.
-            system_instruction: Developer set system instruction(s).
-            tools: A list of `Tools` the `Model` may use to generate the next response.
-            tool_config: Tool configuration for any `Tool` specified in the request.
-            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
+            contents: The content of the current conversation with the model. For single-turn
+                queries, this is a single instance. For multi-turn queries like chat, this is a
+                repeated field that contains the conversation history and the latest request.
+            system_instruction: Developer set system instruction(s). Currently, text only.
+            tools: A list of `Tools` the `Model` may use to generate the next response. A `Tool`
+                is a piece of code that enables the system to interact with external systems to
+                perform an action, or set of actions, outside of knowledge and scope of the `Model`.
+                Supported `Tool`s are `Function` and `code_execution`. Refer to the Function calling
+                and the Code execution guides to learn more.
+            tool_config: Tool configuration for any `Tool` specified in the request. Refer to
+                the Function calling guide for a usage example.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe
+                content. This will be enforced on the `GenerateContentRequest.contents` and
+                `GenerateContentResponse.candidates`. There should not be more than one setting for
+                each `SafetyCategory` type. The API will block any contents and responses that fail
+                to meet the thresholds set by these settings. This list overrides the default
+                settings for each `SafetyCategory` specified in the safety_settings. If there is no
+                `SafetySetting` for a given `SafetyCategory` provided in the list, the API will use
+                the default safety setting for that category. Harm categories
+                HARM_CATEGORY_HATE_SPEECH, HARM_CATEGORY_SEXUALLY_EXPLICIT,
+                HARM_CATEGORY_DANGEROUS_CONTENT, HARM_CATEGORY_HARASSMENT,
+                HARM_CATEGORY_CIVIC_INTEGRITY, HARM_CATEGORY_JAILBREAK are supported. Refer to the
+                guide for detailed information on available safety settings. Also refer to the
+                Safety guidance to learn how to incorporate safety considerations in your AI
+                applications.
             generation_config: Configuration options for model generation and outputs.
             cached_content: The name of the content cached to use as context to serve the
-                prediction.
+                prediction. Format: `cachedContents/{cachedContent}`
             service_tier: The service tier of the request.
-            store: Configures the logging behavior for a given request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            store: Configures the logging behavior for a given request. If set, it takes
+                precedence over the project-level logging config.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return await self._client.request(
@@ -698,19 +825,42 @@ class AsyncTunedModels(AsyncAPIResource):
         """Generates a streamed response from the model given an input `GenerateContentRequest`.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
-            contents: The content of the current conversation with the model.
-            system_instruction: Developer set system instruction(s).
-            tools: A list of `Tools` the `Model` may use to generate the next response.
-            tool_config: Tool configuration for any `Tool` specified in the request.
-            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe content.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
+            contents: The content of the current conversation with the model. For single-turn
+                queries, this is a single instance. For multi-turn queries like chat, this is a
+                repeated field that contains the conversation history and the latest request.
+            system_instruction: Developer set system instruction(s). Currently, text only.
+            tools: A list of `Tools` the `Model` may use to generate the next response. A `Tool`
+                is a piece of code that enables the system to interact with external systems to
+                perform an action, or set of actions, outside of knowledge and scope of the `Model`.
+                Supported `Tool`s are `Function` and `code_execution`. Refer to the Function calling
+                and the Code execution guides to learn more.
+            tool_config: Tool configuration for any `Tool` specified in the request. Refer to
+                the Function calling guide for a usage example.
+            safety_settings: A list of unique `SafetySetting` instances for blocking unsafe
+                content. This will be enforced on the `GenerateContentRequest.contents` and
+                `GenerateContentResponse.candidates`. There should not be more than one setting for
+                each `SafetyCategory` type. The API will block any contents and responses that fail
+                to meet the thresholds set by these settings. This list overrides the default
+                settings for each `SafetyCategory` specified in the safety_settings. If there is no
+                `SafetySetting` for a given `SafetyCategory` provided in the list, the API will use
+                the default safety setting for that category. Harm categories
+                HARM_CATEGORY_HATE_SPEECH, HARM_CATEGORY_SEXUALLY_EXPLICIT,
+                HARM_CATEGORY_DANGEROUS_CONTENT, HARM_CATEGORY_HARASSMENT,
+                HARM_CATEGORY_CIVIC_INTEGRITY, HARM_CATEGORY_JAILBREAK are supported. Refer to the
+                guide for detailed information on available safety settings. Also refer to the
+                Safety guidance to learn how to incorporate safety considerations in your AI
+                applications.
             generation_config: Configuration options for model generation and outputs.
             cached_content: The name of the content cached to use as context to serve the
-                prediction.
+                prediction. Format: `cachedContents/{cachedContent}`
             service_tier: The service tier of the request.
-            store: Configures the logging behavior for a given request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            store: Configures the logging behavior for a given request. If set, it takes
+                precedence over the project-level logging config.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return await self._client.stream(
@@ -753,10 +903,12 @@ class AsyncTunedModels(AsyncAPIResource):
         """Enqueues a batch of `GenerateContent` requests for batch processing.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
             batch: The batch to create.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return await _async_request_operation(
@@ -790,13 +942,17 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[types.EmbedContentBatchOutput]:
-        """Enqueues a batch of `EmbedContent` requests for batch processing.
+        """Enqueues a batch of `EmbedContent` requests for batch processing. We have a
+        `BatchEmbedContents` handler in `GenerativeService`, but it was synchronized. So we name
+        this one to be `Async` to avoid confusion.
 
         Args:
-            model: The name of the `Model` to use for generating the completion.
+            model: The name of the `Model` to use for generating the completion. Format:
+                `models/{model}`.
             batch: The batch to create.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="tunedModels/")
         return await _async_request_operation(
@@ -833,9 +989,10 @@ class AsyncTunedModels(AsyncAPIResource):
         """Deprecated by the API. Gets information about a specific TunedModel.
 
         Args:
-            name: The resource name of the model.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The resource name of the model. Format: `tunedModels/my-model-id`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await self._client.request(
@@ -865,12 +1022,23 @@ class AsyncTunedModels(AsyncAPIResource):
         """Deprecated by the API. Lists created tuned models.
 
         Args:
-            page_size: The maximum number of `TunedModels` to return (per page).
-            page_token: A page token, received from a previous `ListTunedModels` call.
-            filter: A filter is a full text search over the tuned model's description and display
-                name.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            page_size: The maximum number of `TunedModels` to return (per page). The service may
+                return fewer tuned models. If unspecified, at most 10 tuned models will be returned.
+                This method returns at most 1000 models per page, even if you pass a larger
+                page_size.
+            page_token: A page token, received from a previous `ListTunedModels` call. Provide
+                the `page_token` returned by one request as an argument to the next request to
+                retrieve the next page. When paginating, all other parameters provided to
+                `ListTunedModels` must match the call that provided the page token.
+            filter: A filter is a full text search over the tuned model's description and
+                display name. By default, results will not include tuned models shared with
+                everyone. Additional operators: - owner:me - writers:me - readers:me -
+                readers:everyone Examples: \"owner:me\" returns all tuned models to which caller has
+                owner role \"readers:me\" returns all tuned models to which caller has reader role
+                \"readers:everyone\" returns all tuned models that are shared with everyone
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -915,22 +1083,38 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncOperation[types.TunedModel]:
-        """Deprecated by the API. Creates a tuned model.
+        """Deprecated by the API. Creates a tuned model. Check intermediate tuning progress (if any)
+        through the [google.longrunning.Operations] service. Access status and results through
+        the Operations service. Example: GET /v1/tunedModels/az2mb0bpw6i/operations/000-111-222
 
         Args:
             tuning_task: The tuning task that creates the tuned model.
-            tuned_model_id: The unique id for the tuned model if specified.
-            tuned_model_source: TunedModel to use as the starting point for training the new model.
-            base_model: The name of the `Model` to tune.
-            display_name: The name to display for this model in user interfaces.
+            tuned_model_id: The unique id for the tuned model if specified. This value should be
+                up to 40 characters, the first character must be a letter, the last could be a
+                letter or a number. The id must match the regular expression: `a-z?`.
+            tuned_model_source: TunedModel to use as the starting point for training the new
+                model.
+            base_model: The name of the `Model` to tune. Example: `models/gemini-1.5-flash-001`
+            display_name: The name to display for this model in user interfaces. The display
+                name must be up to 40 characters including spaces.
             description: A short description of this model.
-            temperature: Controls the randomness of the output.
-            top_p: For Nucleus sampling.
-            top_k: For Top-k sampling.
+            temperature: Controls the randomness of the output. Values can range over
+                `[0.0,1.0]`, inclusive. A value closer to `1.0` will produce responses that are more
+                varied, while a value closer to `0.0` will typically result in less surprising
+                responses from the model. This value specifies default to be the one used by the
+                base model while creating the model.
+            top_p: For Nucleus sampling. Nucleus sampling considers the smallest set of tokens
+                whose probability sum is at least `top_p`. This value specifies default to be the
+                one used by the base model while creating the model.
+            top_k: For Top-k sampling. Top-k sampling considers the set of `top_k` most probable
+                tokens. This value specifies default to be used by the backend while making the call
+                to the model. This value specifies default to be the one used by the base model
+                while creating the model.
             reader_project_numbers: List of project numbers that have read access to the tuned
                 model.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return await _async_request_operation(
             self._client,
@@ -990,20 +1174,36 @@ class AsyncTunedModels(AsyncAPIResource):
         """Deprecated by the API. Updates a tuned model.
 
         Args:
-            name: The tuned model name.
+            name: The tuned model name. A unique name will be generated on create. Example:
+                `tunedModels/az2mb0bpw6i` If display_name is set on create, the id portion of the
+                name will be set by concatenating the words of the display_name with hyphens and
+                adding a random portion for uniqueness. Example: * display_name = `Sentence
+                Translator` * name = `tunedModels/sentence-translator-u3b7m`
             update_mask: The list of fields to update.
-            tuned_model_source: TunedModel to use as the starting point for training the new model.
-            base_model: The name of the `Model` to tune.
-            display_name: The name to display for this model in user interfaces.
+            tuned_model_source: TunedModel to use as the starting point for training the new
+                model.
+            base_model: The name of the `Model` to tune. Example: `models/gemini-1.5-flash-001`
+            display_name: The name to display for this model in user interfaces. The display
+                name must be up to 40 characters including spaces.
             description: A short description of this model.
-            temperature: Controls the randomness of the output.
-            top_p: For Nucleus sampling.
-            top_k: For Top-k sampling.
+            temperature: Controls the randomness of the output. Values can range over
+                `[0.0,1.0]`, inclusive. A value closer to `1.0` will produce responses that are more
+                varied, while a value closer to `0.0` will typically result in less surprising
+                responses from the model. This value specifies default to be the one used by the
+                base model while creating the model.
+            top_p: For Nucleus sampling. Nucleus sampling considers the smallest set of tokens
+                whose probability sum is at least `top_p`. This value specifies default to be the
+                one used by the base model while creating the model.
+            top_k: For Top-k sampling. Top-k sampling considers the set of `top_k` most probable
+                tokens. This value specifies default to be used by the backend while making the call
+                to the model. This value specifies default to be the one used by the base model
+                while creating the model.
             tuning_task: The tuning task that creates the tuned model.
             reader_project_numbers: List of project numbers that have read access to the tuned
                 model.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await self._client.request(
@@ -1050,9 +1250,10 @@ class AsyncTunedModels(AsyncAPIResource):
         """Deprecated by the API. Deletes a tuned model.
 
         Args:
-            name: The resource name of the model.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The resource name of the model. Format: `tunedModels/my-model-id`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await _async_request_empty(
@@ -1077,14 +1278,17 @@ class AsyncTunedModels(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Transfers ownership of the tuned model.
+        """Transfers ownership of the tuned model. This is the only way to change ownership of the
+        tuned model. The current owner will be downgraded to writer role.
 
         Args:
-            name: The resource name of the tuned model to transfer ownership.
+            name: The resource name of the tuned model to transfer ownership. Format:
+                `tunedModels/my-model-id`
             email_address: The email address of the user to whom the tuned model is being
                 transferred to.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await _async_request_empty(

@@ -66,12 +66,15 @@ class TunedModelsPermissions(SyncAPIResource):
         """Create a permission to a specific resource.
 
         Args:
-            parent: The parent resource of the `Permission`.
+            parent: The parent resource of the `Permission`. Formats:
+                `tunedModels/{tuned_model}` `corpora/{corpus}`
             role: The role granted by this permission.
             grantee_type: The type of the grantee.
             email_address: The email address of the user of group which this permission refers.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+                Field is not set when permission's grantee type is EVERYONE.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.request(
@@ -107,9 +110,12 @@ class TunedModelsPermissions(SyncAPIResource):
         """Gets information about a specific Permission.
 
         Args:
-            name: The resource name of the permission.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The resource name of the permission. Formats:
+                `tunedModels/{tuned_model}/permissions/{permission}`
+                `corpora/{corpus}/permissions/{permission}`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return self._client.request(
@@ -138,11 +144,19 @@ class TunedModelsPermissions(SyncAPIResource):
         """Lists permissions for the specific resource.
 
         Args:
-            parent: The parent resource of the permissions.
-            page_size: The maximum number of `Permission`s to return (per page).
-            page_token: A page token, received from a previous `ListPermissions` call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            parent: The parent resource of the permissions. Formats: `tunedModels/{tuned_model}`
+                `corpora/{corpus}`
+            page_size: The maximum number of `Permission`s to return (per page). The service may
+                return fewer permissions. If unspecified, at most 10 permissions will be returned.
+                This method returns at most 1000 permissions per page, even if you pass larger
+                page_size.
+            page_token: A page token, received from a previous `ListPermissions` call. Provide
+                the `page_token` returned by one request as an argument to the next request to
+                retrieve the next page. When paginating, all other parameters provided to
+                `ListPermissions` must match the call that provided the page token.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.paginate(
@@ -182,13 +196,18 @@ class TunedModelsPermissions(SyncAPIResource):
         """Updates the permission.
 
         Args:
-            name: The permission name.
-            update_mask: The list of fields to update.
+            name: The permission name. A unique name will be generated on create. Examples:
+                tunedModels/{tuned_model}/permissions/{permission}
+                corpora/{corpus}/permissions/{permission} Output only.
+            update_mask: The list of fields to update. Accepted ones: - role (`Permission.role`
+                field)
             grantee_type: The type of the grantee.
             email_address: The email address of the user of group which this permission refers.
+                Field is not set when permission's grantee type is EVERYONE.
             role: The role granted by this permission.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return self._client.request(
@@ -228,9 +247,12 @@ class TunedModelsPermissions(SyncAPIResource):
         """Deletes the permission.
 
         Args:
-            name: The resource name of the permission.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The resource name of the permission. Formats:
+                `tunedModels/{tuned_model}/permissions/{permission}`
+                `corpora/{corpus}/permissions/{permission}`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return _request_empty(
@@ -270,12 +292,15 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
         """Create a permission to a specific resource.
 
         Args:
-            parent: The parent resource of the `Permission`.
+            parent: The parent resource of the `Permission`. Formats:
+                `tunedModels/{tuned_model}` `corpora/{corpus}`
             role: The role granted by this permission.
             grantee_type: The type of the grantee.
             email_address: The email address of the user of group which this permission refers.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+                Field is not set when permission's grantee type is EVERYONE.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return await self._client.request(
@@ -311,9 +336,12 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
         """Gets information about a specific Permission.
 
         Args:
-            name: The resource name of the permission.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The resource name of the permission. Formats:
+                `tunedModels/{tuned_model}/permissions/{permission}`
+                `corpora/{corpus}/permissions/{permission}`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return await self._client.request(
@@ -342,11 +370,19 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
         """Lists permissions for the specific resource.
 
         Args:
-            parent: The parent resource of the permissions.
-            page_size: The maximum number of `Permission`s to return (per page).
-            page_token: A page token, received from a previous `ListPermissions` call.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            parent: The parent resource of the permissions. Formats: `tunedModels/{tuned_model}`
+                `corpora/{corpus}`
+            page_size: The maximum number of `Permission`s to return (per page). The service may
+                return fewer permissions. If unspecified, at most 10 permissions will be returned.
+                This method returns at most 1000 permissions per page, even if you pass larger
+                page_size.
+            page_token: A page token, received from a previous `ListPermissions` call. Provide
+                the `page_token` returned by one request as an argument to the next request to
+                retrieve the next page. When paginating, all other parameters provided to
+                `ListPermissions` must match the call that provided the page token.
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.paginate(
@@ -386,13 +422,18 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
         """Updates the permission.
 
         Args:
-            name: The permission name.
-            update_mask: The list of fields to update.
+            name: The permission name. A unique name will be generated on create. Examples:
+                tunedModels/{tuned_model}/permissions/{permission}
+                corpora/{corpus}/permissions/{permission} Output only.
+            update_mask: The list of fields to update. Accepted ones: - role (`Permission.role`
+                field)
             grantee_type: The type of the grantee.
             email_address: The email address of the user of group which this permission refers.
+                Field is not set when permission's grantee type is EVERYONE.
             role: The role granted by this permission.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return await self._client.request(
@@ -432,9 +473,12 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
         """Deletes the permission.
 
         Args:
-            name: The resource name of the permission.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            name: The resource name of the permission. Formats:
+                `tunedModels/{tuned_model}/permissions/{permission}`
+                `corpora/{corpus}/permissions/{permission}`
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return await _async_request_empty(

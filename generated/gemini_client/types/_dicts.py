@@ -588,7 +588,7 @@ class AudioResponseFormatDict(TypedDict, total=False):
     """The wire name of `sample_rate`."""
 
     bit_rate: int
-    """Bit rate in bits per second (bps)."""
+    """Bit rate in bits per second (bps). Only applicable for compressed formats (MP3, Opus)."""
 
     bitRate: int
     """The wire name of `bit_rate`."""
@@ -622,7 +622,8 @@ class AudioTranscriptionConfigDict(TypedDict, total=False):
     """The wire name of `language_auto`."""
 
     language_codes: Sequence[str]
-    """BCP-47 language codes providing hints about the languages present in the audio."""
+    """BCP-47 language codes providing hints about the languages present in the audio. If omitted or
+    empty, defaults to automatic language detection."""
 
     languageCodes: Sequence[str]
     """The wire name of `language_codes`."""
@@ -672,7 +673,7 @@ class AuthTokenDict(TypedDict, total=False):
     """The wire name of `field_mask`."""
 
     interaction_id: str
-    """The interaction ID that this token is scoped to."""
+    """The interaction ID that this token is scoped to. Specific to the Live Interactions API."""
 
     interactionId: str
     """The wire name of `interaction_id`."""
@@ -715,7 +716,8 @@ class BatchEmbedContentsRequestDict(TypedDict, total=False):
     for a list of prompts."""
 
     requests: Sequence[EmbedContentRequest | EmbedContentRequestDict]
-    """Embed requests for the batch."""
+    """Embed requests for the batch. The model in each of these requests must match the model
+    specified `BatchEmbedContentsRequest.model`."""
 
 
 class BatchEmbedContentsResponseDict(TypedDict, total=False):
@@ -836,7 +838,8 @@ class BidiGenerateContentSetupDict(TypedDict, total=False):
     """The wire name of `generation_config`."""
 
     system_instruction: ContentUnion
-    """The user provided system instructions for the model."""
+    """The user provided system instructions for the model. Note: Only text should be used in parts
+    and content in each part will be in a separate paragraph."""
 
     systemInstruction: ContentUnion
     """The wire name of `system_instruction`."""
@@ -916,10 +919,18 @@ class BidiGenerateContentTranscriptionDict(TypedDict, total=False):
 
 
 class BlobDict(TypedDict, total=False):
-    """The dict form of `Blob`. Raw media bytes."""
+    """The dict form of `Blob`. Raw media bytes. Text should not be sent as raw bytes, use the
+    'text' field."""
 
     mime_type: str
-    """The IANA standard MIME type of the source data."""
+    """The IANA standard MIME type of the source data. Examples of supported types: - Images:
+    image/png, image/jpeg, image/jpg, image/webp, image/heic, image/heif, image/gif, image/avif -
+    Audio: audio/*, video/audio/s16le, video/audio/wav - Video: video/* - Text: text/plain,
+    text/html, text/css, text/javascript, text/x-typescript, text/csv, text/markdown,
+    text/x-python, text/xml, text/rtf, video/text/timestamp - Applications:
+    application/x-javascript, application/x-typescript, application/x-python-code,
+    application/json, application/x-ipynb+json, application/rtf, application/pdf For additional
+    context, see Supported file formats. //"""
 
     mimeType: str
     """The wire name of `mime_type`."""
@@ -930,10 +941,12 @@ class BlobDict(TypedDict, total=False):
 
 class CachedContentDict(TypedDict, total=False):
     """The dict form of `CachedContent`. Content that has been preprocessed and can be used in
-    subsequent request to GenerativeService."""
+    subsequent request to GenerativeService. Cached content can be only used with model it was
+    created for."""
 
     expire_time: _dt.datetime | str
-    """Timestamp in UTC of when this resource is considered expired."""
+    """Timestamp in UTC of when this resource is considered expired. This is *always* provided on
+    output, regardless of what was sent on input."""
 
     expireTime: _dt.datetime | str
     """The wire name of `expire_time`."""
@@ -942,7 +955,8 @@ class CachedContentDict(TypedDict, total=False):
     """New TTL for this resource, input only."""
 
     display_name: str
-    """The user-generated meaningful display name of the cached content."""
+    """The user-generated meaningful display name of the cached content. Maximum 128 Unicode
+    characters."""
 
     displayName: str
     """The wire name of `display_name`."""
@@ -951,7 +965,7 @@ class CachedContentDict(TypedDict, total=False):
     """The name of the `Model` to use for cached content Format: `models/{model}`"""
 
     system_instruction: ContentUnion
-    """Developer set system instruction."""
+    """Developer set system instruction. Currently text only."""
 
     systemInstruction: ContentUnion
     """The wire name of `system_instruction`."""
@@ -963,7 +977,7 @@ class CachedContentDict(TypedDict, total=False):
     """A list of `Tools` the model may use to generate the next response"""
 
     tool_config: ToolConfig | ToolConfigDict
-    """Tool config."""
+    """Tool config. This config is shared for all tools."""
 
     toolConfig: ToolConfig | ToolConfigDict
     """The wire name of `tool_config`."""
@@ -983,7 +997,8 @@ class CandidateDict(TypedDict, total=False):
     """The dict form of `Candidate`. A response candidate generated from the model."""
 
     safety_ratings: Sequence[SafetyRating | SafetyRatingDict]
-    """List of ratings for the safety of a response candidate."""
+    """List of ratings for the safety of a response candidate. There is at most one rating per
+    category."""
 
     safetyRatings: Sequence[SafetyRating | SafetyRatingDict]
     """The wire name of `safety_ratings`."""
@@ -1016,7 +1031,8 @@ class CitationSourceDict(TypedDict, total=False):
     response."""
 
     start_index: int
-    """Start of segment of the response that is attributed to this source."""
+    """Start of segment of the response that is attributed to this source. Index indicates the start
+    of the segment, measured in bytes."""
 
     startIndex: int
     """The wire name of `start_index`."""
@@ -1031,19 +1047,23 @@ class CitationSourceDict(TypedDict, total=False):
     """URI that is attributed as a source for a portion of the text."""
 
     license: str
-    """License for the GitHub project that is attributed as a source for segment."""
+    """License for the GitHub project that is attributed as a source for segment. License info is
+    required for code citations."""
 
 
 class CodeExecutionDict(TypedDict, total=False):
     """The dict form of `CodeExecution`. Tool that executes code generated by the model, and
-    automatically returns the result to the model."""
+    automatically returns the result to the model. See also `ExecutableCode` and
+    `CodeExecutionResult` which are only generated when using this tool."""
 
 
 class CodeExecutionResultDict(TypedDict, total=False):
-    """The dict form of `CodeExecutionResult`. Result of executing the `ExecutableCode`."""
+    """The dict form of `CodeExecutionResult`. Result of executing the `ExecutableCode`. Generated
+    only when the `CodeExecution` tool is used."""
 
     id: str
-    """The identifier of the `ExecutableCode` part this result is for."""
+    """The identifier of the `ExecutableCode` part this result is for. Only populated if the
+    corresponding `ExecutableCode` has an id."""
 
     outcome: Outcome | str
     """Outcome of the code execution."""
@@ -1059,7 +1079,10 @@ class ComputerUseDict(TypedDict, total=False):
     """The environment being operated."""
 
     excluded_predefined_functions: Sequence[str]
-    """By default, predefined functions are included in the final model call."""
+    """By default, predefined functions are included in the final model call. Some of them can be
+    explicitly excluded from being automatically included. This can serve two purposes: 1. Using
+    a more restricted / different action space. 2. Improving the definitions / instructions of
+    predefined functions."""
 
     excludedPredefinedFunctions: Sequence[str]
     """The wire name of `excluded_predefined_functions`."""
@@ -1098,20 +1121,22 @@ class ConditionDict(TypedDict, total=False):
 
 class ContentDict(TypedDict, total=False):
     """The dict form of `Content`. The base structured datatype containing multi-part content of a
-    message."""
+    message. A `Content` includes a `role` field designating the producer of the `Content` and a
+    `parts` field containing multi-part data that contains the content of the message turn."""
 
     parts: Sequence[Part | PartDict]
-    """Ordered `Parts` that constitute a single message."""
+    """Ordered `Parts` that constitute a single message. Parts may have different MIME types."""
 
     role: str
-    """The producer of the content."""
+    """The producer of the content. Must be either 'user' or 'model'. Useful to set for multi-turn
+    conversations, otherwise can be left blank or unset."""
 
 
 class ContentEmbeddingDict(TypedDict, total=False):
     """The dict form of `ContentEmbedding`. A list of floats representing an embedding."""
 
     values: Sequence[float]
-    """The embedding values."""
+    """The embedding values. This is for 3P users only and will not be populated for 1P calls."""
 
     shape: Sequence[int]
     """This field stores the soft tokens tensor frame shape (e.g. [1, 1, 256, 2048])."""
@@ -1134,10 +1159,12 @@ class ContextWindowCompressionConfigDict(TypedDict, total=False):
 
 
 class CorpusDict(TypedDict, total=False):
-    """The dict form of `Corpus`. A `Corpus` is a collection of `Document`s."""
+    """The dict form of `Corpus`. A `Corpus` is a collection of `Document`s. A project can create up
+    to 10 corpora."""
 
     display_name: str
-    """The human-readable display name for the `Corpus`."""
+    """The human-readable display name for the `Corpus`. The display name must be no more than 512
+    characters in length, including spaces. Example: \"Docs on Semantic Retriever\""""
 
     displayName: str
     """The wire name of `display_name`."""
@@ -1145,23 +1172,29 @@ class CorpusDict(TypedDict, total=False):
 
 class CountTokensRequestDict(TypedDict, total=False):
     """The dict form of `CountTokensRequest`. Counts the number of tokens in the `prompt` sent to a
-    model."""
+    model. Models may tokenize text differently, so each model may return a different
+    `token_count`."""
 
     contents: ContentListUnion
-    """The input given to the model as a prompt."""
+    """The input given to the model as a prompt. This field is ignored when
+    `generate_content_request` is set."""
 
     generate_content_request: GenerateContentRequest | GenerateContentRequestDict
-    """The overall input given to the `Model`."""
+    """The overall input given to the `Model`. This includes the prompt as well as other model
+    steering information like system instructions, and/or function declarations for function
+    calling. `Model`s/`Content`s and `generate_content_request`s are mutually exclusive. You can
+    either send `Model` + `Content`s or a `generate_content_request`, but never both."""
 
     generateContentRequest: GenerateContentRequest | GenerateContentRequestDict
     """The wire name of `generate_content_request`."""
 
 
 class CountTokensResponseDict(TypedDict, total=False):
-    """The dict form of `CountTokensResponse`. A response from `CountTokens`."""
+    """The dict form of `CountTokensResponse`. A response from `CountTokens`. It returns the model's
+    `token_count` for the `prompt`."""
 
     total_tokens: int
-    """The number of tokens that the `Model` tokenizes the `prompt` into."""
+    """The number of tokens that the `Model` tokenizes the `prompt` into. Always non-negative."""
 
     totalTokens: int
     """The wire name of `total_tokens`."""
@@ -1278,17 +1311,27 @@ class CustomLongRunningOperationDict(TypedDict, total=False):
     """The error result of the operation in case of failure or cancellation."""
 
     response: dict[str, Any]
-    """The normal, successful response of the operation."""
+    """The normal, successful response of the operation. If the original method returns no data on
+    success, such as `Delete`, the response is `google.protobuf.Empty`. If the original method is
+    standard `Get`/`Create`/`Update`, the response should be the resource. For other methods, the
+    response should have the type `XxxResponse`, where `Xxx` is the original method name. For
+    example, if the original method name is `TakeSnapshot()`, the inferred response type is
+    `TakeSnapshotResponse`."""
 
     name: str
     """The server-assigned name, which is only unique within the same service that originally
-    returns it."""
+    returns it. If you use the default HTTP mapping, the `name` should be a resource name ending
+    with `operations/{unique_id}`."""
 
     metadata: dict[str, Any]
-    """Service-specific metadata associated with the operation."""
+    """Service-specific metadata associated with the operation. It typically contains progress
+    information and common metadata such as create time. Some services might not provide such
+    metadata. Any method that returns a long-running operation should document the metadata type,
+    if any."""
 
     done: bool
-    """If the value is `false`, it means the operation is still in progress."""
+    """If the value is `false`, it means the operation is still in progress. If `true`, the
+    operation is completed, and either `error` or `response` is available."""
 
 
 class CustomMetadataDict(TypedDict, total=False):
@@ -1327,16 +1370,22 @@ class DocumentDict(TypedDict, total=False):
     """The dict form of `Document`. A `Document` is a collection of `Chunk`s."""
 
     name: str
-    """The `Document` resource name."""
+    """The `Document` resource name. The ID (name excluding the \"fileSearchStores/*/documents/\"
+    prefix) can contain up to 40 characters that are lowercase alphanumeric or dashes (-). The ID
+    cannot start or end with a dash. If the name is empty on create, a unique name will be
+    derived from `display_name` along with a 12 character random suffix. Example:
+    `fileSearchStores/{file_search_store_id}/documents/my-awesome-doc-123a456b789c`"""
 
     display_name: str
-    """The human-readable display name for the `Document`."""
+    """The human-readable display name for the `Document`. The display name must be no more than 512
+    characters in length, including spaces. Example: \"Semantic Retriever Documentation\""""
 
     displayName: str
     """The wire name of `display_name`."""
 
     custom_metadata: Sequence[CustomMetadata | CustomMetadataDict]
-    """User provided custom metadata stored as key-value pairs used for querying."""
+    """User provided custom metadata stored as key-value pairs used for querying. A `Document` can
+    have a maximum of 20 `CustomMetadata`."""
 
     customMetadata: Sequence[CustomMetadata | CustomMetadataDict]
     """The wire name of `custom_metadata`."""
@@ -1350,7 +1399,7 @@ class DynamicRetrievalConfigDict(TypedDict, total=False):
     """The mode of the predictor to be used in dynamic retrieval."""
 
     dynamic_threshold: float
-    """The threshold to be used in dynamic retrieval."""
+    """The threshold to be used in dynamic retrieval. If not set, a system default value is used."""
 
     dynamicThreshold: float
     """The wire name of `dynamic_threshold`."""
@@ -1358,13 +1407,16 @@ class DynamicRetrievalConfigDict(TypedDict, total=False):
 
 class EgressRuleDict(TypedDict, total=False):
     """The dict form of `EgressRule`. A network egress rule that controls which external domains the
-    environment is allowed to reach."""
+    environment is allowed to reach. Each rule identifies a target domain and, optionally, a set
+    of HTTP headers to inject into every matching outbound request."""
 
     transform: Mapping[str, str]
-    """Headers to inject into requests matching this rule."""
+    """Headers to inject into requests matching this rule. Key: header name (e.g., \"Authorization\").
+    Value: header value (e.g., \"Bearer your-token\")."""
 
     domain: str
-    """The domain pattern to match for this rule."""
+    """The domain pattern to match for this rule. Use an exact hostname (e.g., `github.com`), a
+    wildcard prefix (e.g., `*.googleapis.com`), or `*` to match all domains."""
 
 
 class EmbedContentBatchDict(TypedDict, total=False):
@@ -1372,7 +1424,7 @@ class EmbedContentBatchDict(TypedDict, total=False):
     requests."""
 
     model: str
-    """The name of the `Model` to use for generating the completion."""
+    """The name of the `Model` to use for generating the completion. Format: `models/{model}`."""
 
     display_name: str
     """The user-defined name of this batch."""
@@ -1387,11 +1439,13 @@ class EmbedContentBatchDict(TypedDict, total=False):
     """The wire name of `input_config`."""
 
     priority: int
-    """The priority of the batch."""
+    """The priority of the batch. Batches with a higher priority value will be processed before
+    batches with a lower priority value. Negative values are allowed. Default is 0."""
 
 
 class EmbedContentBatchOutputDict(TypedDict, total=False):
-    """The dict form of `EmbedContentBatchOutput`. The output of a batch request."""
+    """The dict form of `EmbedContentBatchOutput`. The output of a batch request. This is returned
+    in the `AsyncBatchEmbedContentResponse` or the `EmbedContentBatch.output` field."""
 
 
 class EmbedContentBatchStatsDict(TypedDict, total=False):
@@ -1418,7 +1472,8 @@ class EmbedContentConfigDict(TypedDict, total=False):
     """The wire name of `auto_truncate`."""
 
     output_dimensionality: int
-    """Reduced dimension for the output embedding."""
+    """Reduced dimension for the output embedding. If set, excessive values in the output embedding
+    are truncated from the end."""
 
     outputDimensionality: int
     """The wire name of `output_dimensionality`."""
@@ -1441,22 +1496,29 @@ class EmbedContentRequestDict(TypedDict, total=False):
     embed."""
 
     model: str
-    """The model's resource name."""
+    """The model's resource name. This serves as an ID for the Model to use. This name should match
+    a model name returned by the `ListModels` method. Format: `models/{model}`"""
 
     content: ContentUnion
-    """The content to embed."""
+    """The content to embed. Only the `parts.text` fields will be counted."""
 
     task_type: TaskType | str
-    """Deprecated: Please use EmbedContentConfig.task_type instead."""
+    """Deprecated: Please use EmbedContentConfig.task_type instead. Optional task type for which the
+    embeddings will be used. Not supported on earlier models (`models/embedding-001`)."""
 
     taskType: TaskType | str
     """The wire name of `task_type`."""
 
     title: str
-    """Deprecated: Please use EmbedContentConfig.title instead."""
+    """Deprecated: Please use EmbedContentConfig.title instead. An optional title for the text. Only
+    applicable when TaskType is `RETRIEVAL_DOCUMENT`. Note: Specifying a `title` for
+    `RETRIEVAL_DOCUMENT` provides better quality embeddings for retrieval."""
 
     output_dimensionality: int
-    """Deprecated: Please use EmbedContentConfig.output_dimensionality instead."""
+    """Deprecated: Please use EmbedContentConfig.output_dimensionality instead. Optional reduced
+    dimension for the output embedding. If set, excessive values in the output embedding are
+    truncated from the end. Supported by newer models since 2024 only. You cannot set this value
+    if using the earlier model (`models/embedding-001`)."""
 
     outputDimensionality: int
     """The wire name of `output_dimensionality`."""
@@ -1478,7 +1540,9 @@ class EmbeddingUsageMetadataDict(TypedDict, total=False):
 
 class EmptyDict(TypedDict, total=False):
     """The dict form of `Empty`. A generic empty message that you can re-use to avoid defining
-    duplicated empty messages in your APIs."""
+    duplicated empty messages in your APIs. A typical example is to use it as the request or the
+    response type of an API method. For instance: service Foo { rpc Bar(google.protobuf.Empty)
+    returns (google.protobuf.Empty); }"""
 
 
 class EnvironmentNetworkEgressAllowlistDict(TypedDict, total=False):
@@ -1504,10 +1568,13 @@ class EnvironmentObjectDict(TypedDict, total=False):
 
 class ExecutableCodeDict(TypedDict, total=False):
     """The dict form of `ExecutableCode`. Code generated by the model that is meant to be executed,
-    and the result returned to the model."""
+    and the result returned to the model. Only generated when using the `CodeExecution` tool, in
+    which the code will be automatically executed, and a corresponding `CodeExecutionResult` will
+    also be generated."""
 
     id: str
-    """Unique identifier of the `ExecutableCode` part."""
+    """Unique identifier of the `ExecutableCode` part. The server returns the `CodeExecutionResult`
+    with the matching `id`."""
 
     language: Language | str
     """Programming language of the `code`."""
@@ -1517,13 +1584,17 @@ class ExecutableCodeDict(TypedDict, total=False):
 
 
 class FileDict(TypedDict, total=False):
-    """The dict form of `File`. A file uploaded to the API."""
+    """The dict form of `File`. A file uploaded to the API. Next ID: 15"""
 
     name: str
-    """The `File` resource name."""
+    """The `File` resource name. The ID (name excluding the \"files/\" prefix) can contain up to 40
+    characters that are lowercase alphanumeric or dashes (-). The ID cannot start or end with a
+    dash. If the name is empty on create, a unique name will be generated. Example:
+    `files/123-456`"""
 
     display_name: str
-    """The human-readable display name for the `File`."""
+    """The human-readable display name for the `File`. The display name must be no more than 512
+    characters in length, including spaces. Example: \"Welcome Image\""""
 
     displayName: str
     """The wire name of `display_name`."""
@@ -1550,10 +1621,11 @@ class FileDataDict(TypedDict, total=False):
 
 class FileSearchDict(TypedDict, total=False):
     """The dict form of `FileSearch`. The FileSearch tool that retrieves knowledge from Semantic
-    Retrieval corpora."""
+    Retrieval corpora. Files are imported to Semantic Retrieval corpora using the ImportFile API."""
 
     file_search_store_names: Sequence[str]
-    """The names of the file_search_stores to retrieve from."""
+    """The names of the file_search_stores to retrieve from. Example:
+    `fileSearchStores/my-file-search-store-123`"""
 
     fileSearchStoreNames: Sequence[str]
     """The wire name of `file_search_store_names`."""
@@ -1575,13 +1647,16 @@ class FileSearchStoreDict(TypedDict, total=False):
     """The dict form of `FileSearchStore`. A `FileSearchStore` is a collection of `Document`s."""
 
     display_name: str
-    """The human-readable display name for the `FileSearchStore`."""
+    """The human-readable display name for the `FileSearchStore`. The display name must be no more
+    than 512 characters in length, including spaces. Example: \"Docs on Semantic Retriever\""""
 
     displayName: str
     """The wire name of `display_name`."""
 
     embedding_model: str
-    """The embedding model to use for the `FileSearchStore`."""
+    """The embedding model to use for the `FileSearchStore`. The model's resource name. This serves
+    as an ID for the Model to use. Format: `models/{model}`. If not specified, the default
+    embedding model will be used."""
 
     embeddingModel: str
     """The wire name of `embedding_model`."""
@@ -1593,10 +1668,12 @@ class FunctionCallDict(TypedDict, total=False):
     values."""
 
     id: str
-    """Unique identifier of the function call."""
+    """Unique identifier of the function call. If populated, the client to execute the
+    `function_call` and return the response with the matching `id`."""
 
     name: str
-    """The name of the function to call."""
+    """The name of the function to call. Must be a-z, A-Z, 0-9, or contain underscores and dashes,
+    with a maximum length of 128."""
 
     args: dict[str, Any]
     """The function parameters and values in JSON object format."""
@@ -1607,10 +1684,14 @@ class FunctionCallingConfigDict(TypedDict, total=False):
     behavior."""
 
     mode: FunctionCallingConfigMode | str
-    """Specifies the mode in which function calling should execute."""
+    """Specifies the mode in which function calling should execute. If unspecified, the default
+    value will be set to AUTO."""
 
     allowed_function_names: Sequence[str]
-    """A set of function names that, when provided, limits the functions the model will call."""
+    """A set of function names that, when provided, limits the functions the model will call. This
+    should only be set when the Mode is ANY or VALIDATED. Function names should match
+    [FunctionDeclaration.name]. When set, model will predict a function call from only allowed
+    function names."""
 
     allowedFunctionNames: Sequence[str]
     """The wire name of `allowed_function_names`."""
@@ -1618,69 +1699,99 @@ class FunctionCallingConfigDict(TypedDict, total=False):
 
 class FunctionDeclarationDict(TypedDict, total=False):
     """The dict form of `FunctionDeclaration`. Structured representation of a function declaration
-    as defined by the OpenAPI 3.03 specification."""
+    as defined by the OpenAPI 3.03 specification. Included in this declaration are the function
+    name and parameters. This FunctionDeclaration is a representation of a block of code that can
+    be used as a `Tool` by the model and executed by the client."""
 
     name: str
-    """The name of the function."""
+    """The name of the function. Must be a-z, A-Z, 0-9, or contain underscores, colons, dots, and
+    dashes, with a maximum length of 128."""
 
     description: str
     """A brief description of the function."""
 
     parameters: FunctionDeclarationParametersUnion
-    """Describes the parameters to this function."""
+    """Describes the parameters to this function. Reflects the Open API 3.03 Parameter Object string
+    Key: the name of the parameter. Parameter names are case sensitive. Schema Value: the Schema
+    defining the type used for the parameter."""
 
     parameters_json_schema: Any
-    """Describes the parameters to the function in JSON Schema format."""
+    """Describes the parameters to the function in JSON Schema format. The schema must describe an
+    object where the properties are the parameters to the function. For example: ``` { \"type\":
+    \"object\", \"properties\": { \"name\": { \"type\": \"string\" }, \"age\": { \"type\": \"integer\" } },
+    \"additionalProperties\": false, \"required\": [\"name\", \"age\"], \"propertyOrdering\": [\"name\",
+    \"age\"] } ``` This field is mutually exclusive with `parameters`."""
 
     parametersJsonSchema: Any
     """The wire name of `parameters_json_schema`."""
 
     response: FunctionDeclarationResponseUnion
-    """Describes the output from this function in JSON Schema format."""
+    """Describes the output from this function in JSON Schema format. Reflects the Open API 3.03
+    Response Object. The Schema defines the type used for the response value of the function."""
 
     response_json_schema: Any
-    """Describes the output from this function in JSON Schema format."""
+    """Describes the output from this function in JSON Schema format. The value specified by the
+    schema is the response value of the function. This field is mutually exclusive with
+    `response`."""
 
     responseJsonSchema: Any
     """The wire name of `response_json_schema`."""
 
     behavior: Behavior | str
-    """Specifies the function Behavior."""
+    """Specifies the function Behavior. Currently only supported by the BidiGenerateContent method."""
 
 
 class FunctionResponseDict(TypedDict, total=False):
     """The dict form of `FunctionResponse`. The result output from a `FunctionCall` that contains a
     string representing the `FunctionDeclaration.name` and a structured JSON object containing
-    any..."""
+    any output from the function is used as context to the model. This should contain the result
+    of a`FunctionCall` made based on model prediction."""
 
     id: str
-    """The identifier of the function call this response is for."""
+    """The identifier of the function call this response is for. Populated by the client to match
+    the corresponding function call `id`."""
 
     name: str
-    """The name of the function to call."""
+    """The name of the function to call. Must be a-z, A-Z, 0-9, or contain underscores and dashes,
+    with a maximum length of 128."""
 
     response: dict[str, Any]
-    """The function response in JSON object format."""
+    """The function response in JSON object format. Callers can use any keys of their choice that
+    fit the function's syntax to return the function output, e.g. \"output\", \"result\", etc. In
+    particular, if the function call failed to execute, the response can have an \"error\" key to
+    return error details to the model. Multimedia can be included by using a subobject containing
+    a single \"$ref\" key whose value is the `inline_data.display_name` of a `FunctionResponsePart`
+    holding the multimedia. See
+    https://ai.google.dev/gemini-api/docs/function-calling#multimodal."""
 
     parts: Sequence[FunctionResponsePart | FunctionResponsePartDict]
-    """Ordered `Parts` that constitute a function response."""
+    """Ordered `Parts` that constitute a function response. Parts may have different IANA MIME
+    types."""
 
     will_continue: bool
     """Signals that function call continues, and more responses will be returned, turning the
-    function call into a generator."""
+    function call into a generator. Is only applicable to NON_BLOCKING function calls, is ignored
+    otherwise. If set to false, future responses will not be considered. It is allowed to return
+    empty `response` with `will_continue=False` to signal that the function call is finished.
+    This may still trigger the model generation. To avoid triggering the generation and finish
+    the function call, additionally set `scheduling` to `SILENT`."""
 
     willContinue: bool
     """The wire name of `will_continue`."""
 
     scheduling: FunctionResponseScheduling | str
-    """Specifies how the response should be scheduled in the conversation."""
+    """Specifies how the response should be scheduled in the conversation. Only applicable to
+    NON_BLOCKING function calls, is ignored otherwise. Defaults to WHEN_IDLE."""
 
 
 class FunctionResponseBlobDict(TypedDict, total=False):
-    """The dict form of `FunctionResponseBlob`. Raw media bytes for function response."""
+    """The dict form of `FunctionResponseBlob`. Raw media bytes for function response. Text should
+    not be sent as raw bytes, use the 'FunctionResponse.response' field."""
 
     mime_type: str
-    """The IANA standard MIME type of the source data."""
+    """The IANA standard MIME type of the source data. Examples: - image/png - image/jpeg If an
+    unsupported MIME type is provided, an error will be returned. For a complete list of
+    supported types, see Supported file formats."""
 
     mimeType: str
     """The wire name of `mime_type`."""
@@ -1691,7 +1802,11 @@ class FunctionResponseBlobDict(TypedDict, total=False):
 
 class FunctionResponsePartDict(TypedDict, total=False):
     """The dict form of `FunctionResponsePart`. A datatype containing media that is part of a
-    `FunctionResponse` message."""
+    `FunctionResponse` message. A `FunctionResponsePart` consists of data which has an associated
+    datatype. A `FunctionResponsePart` can only contain one of the accepted types in
+    `FunctionResponsePart.data`. A `FunctionResponsePart` must have a fixed IANA MIME type
+    identifying the type and subtype of the media if the `inline_data` field is filled with raw
+    bytes."""
 
     inline_data: FunctionResponseBlob | FunctionResponseBlobDict
     """Inline media bytes."""
@@ -1717,7 +1832,10 @@ class GenerateAnswerRequestDict(TypedDict, total=False):
     """The wire name of `semantic_retriever`."""
 
     contents: ContentListUnion
-    """The content of the current conversation with the `Model`."""
+    """The content of the current conversation with the `Model`. For single-turn queries, this is a
+    single question to answer. For multi-turn queries, this is a repeated field that contains
+    conversation history and the last `Content` in the list containing the question. Note:
+    `GenerateAnswer` only supports queries in English."""
 
     answer_style: AnswerStyle | str
     """Style in which answers should be returned."""
@@ -1726,7 +1844,17 @@ class GenerateAnswerRequestDict(TypedDict, total=False):
     """The wire name of `answer_style`."""
 
     safety_settings: Sequence[SafetySetting | SafetySettingDict]
-    """A list of unique `SafetySetting` instances for blocking unsafe content."""
+    """A list of unique `SafetySetting` instances for blocking unsafe content. This will be enforced
+    on the `GenerateAnswerRequest.contents` and `GenerateAnswerResponse.candidate`. There should
+    not be more than one setting for each `SafetyCategory` type. The API will block any contents
+    and responses that fail to meet the thresholds set by these settings. This list overrides the
+    default settings for each `SafetyCategory` specified in the safety_settings. If there is no
+    `SafetySetting` for a given `SafetyCategory` provided in the list, the API will use the
+    default safety setting for that category. Harm categories HARM_CATEGORY_HATE_SPEECH,
+    HARM_CATEGORY_SEXUALLY_EXPLICIT, HARM_CATEGORY_DANGEROUS_CONTENT, HARM_CATEGORY_HARASSMENT
+    are supported. Refer to the guide for detailed information on available safety settings. Also
+    refer to the Safety guidance to learn how to incorporate safety considerations in your AI
+    applications."""
 
     safetySettings: Sequence[SafetySetting | SafetySettingDict]
     """The wire name of `safety_settings`."""
@@ -1742,7 +1870,10 @@ class GenerateAnswerResponseDict(TypedDict, total=False):
     """The dict form of `GenerateAnswerResponse`. Response from the model for a grounded answer."""
 
     answer: Candidate | CandidateDict
-    """Candidate answer from the model."""
+    """Candidate answer from the model. Note: The model *always* attempts to provide a grounded
+    answer, even when the answer is unlikely to be answerable from the given passages. In that
+    case, a low-quality or ungrounded answer may be provided, along with a low
+    `answerable_probability`."""
 
 
 class GenerateContentBatchDict(TypedDict, total=False):
@@ -1750,7 +1881,7 @@ class GenerateContentBatchDict(TypedDict, total=False):
     requests."""
 
     model: str
-    """The name of the `Model` to use for generating the completion."""
+    """The name of the `Model` to use for generating the completion. Format: `models/{model}`."""
 
     display_name: str
     """The user-defined name of this batch."""
@@ -1765,39 +1896,58 @@ class GenerateContentBatchDict(TypedDict, total=False):
     """The wire name of `input_config`."""
 
     priority: int
-    """The priority of the batch."""
+    """The priority of the batch. Batches with a higher priority value will be processed before
+    batches with a lower priority value. Negative values are allowed. Default is 0."""
 
 
 class GenerateContentBatchOutputDict(TypedDict, total=False):
-    """The dict form of `GenerateContentBatchOutput`. The output of a batch request."""
+    """The dict form of `GenerateContentBatchOutput`. The output of a batch request. This is
+    returned in the `BatchGenerateContentResponse` or the `GenerateContentBatch.output` field."""
 
 
 class GenerateContentRequestDict(TypedDict, total=False):
     """The dict form of `GenerateContentRequest`. Request to generate a completion from the model."""
 
     model: str
-    """The name of the `Model` to use for generating the completion."""
+    """The name of the `Model` to use for generating the completion. Format: `models/{model}`."""
 
     system_instruction: ContentUnion
-    """Developer set system instruction(s)."""
+    """Developer set system instruction(s). Currently, text only."""
 
     systemInstruction: ContentUnion
     """The wire name of `system_instruction`."""
 
     contents: ContentListUnion
-    """The content of the current conversation with the model."""
+    """The content of the current conversation with the model. For single-turn queries, this is a
+    single instance. For multi-turn queries like chat, this is a repeated field that contains the
+    conversation history and the latest request."""
 
     tools: Sequence[ToolUnion]
-    """A list of `Tools` the `Model` may use to generate the next response."""
+    """A list of `Tools` the `Model` may use to generate the next response. A `Tool` is a piece of
+    code that enables the system to interact with external systems to perform an action, or set
+    of actions, outside of knowledge and scope of the `Model`. Supported `Tool`s are `Function`
+    and `code_execution`. Refer to the Function calling and the Code execution guides to learn
+    more."""
 
     tool_config: ToolConfig | ToolConfigDict
-    """Tool configuration for any `Tool` specified in the request."""
+    """Tool configuration for any `Tool` specified in the request. Refer to the Function calling
+    guide for a usage example."""
 
     toolConfig: ToolConfig | ToolConfigDict
     """The wire name of `tool_config`."""
 
     safety_settings: Sequence[SafetySetting | SafetySettingDict]
-    """A list of unique `SafetySetting` instances for blocking unsafe content."""
+    """A list of unique `SafetySetting` instances for blocking unsafe content. This will be enforced
+    on the `GenerateContentRequest.contents` and `GenerateContentResponse.candidates`. There
+    should not be more than one setting for each `SafetyCategory` type. The API will block any
+    contents and responses that fail to meet the thresholds set by these settings. This list
+    overrides the default settings for each `SafetyCategory` specified in the safety_settings. If
+    there is no `SafetySetting` for a given `SafetyCategory` provided in the list, the API will
+    use the default safety setting for that category. Harm categories HARM_CATEGORY_HATE_SPEECH,
+    HARM_CATEGORY_SEXUALLY_EXPLICIT, HARM_CATEGORY_DANGEROUS_CONTENT, HARM_CATEGORY_HARASSMENT,
+    HARM_CATEGORY_CIVIC_INTEGRITY, HARM_CATEGORY_JAILBREAK are supported. Refer to the guide for
+    detailed information on available safety settings. Also refer to the Safety guidance to learn
+    how to incorporate safety considerations in your AI applications."""
 
     safetySettings: Sequence[SafetySetting | SafetySettingDict]
     """The wire name of `safety_settings`."""
@@ -1809,7 +1959,8 @@ class GenerateContentRequestDict(TypedDict, total=False):
     """The wire name of `generation_config`."""
 
     cached_content: GenerateContentRequestCachedContentUnion
-    """The name of the content cached to use as context to serve the prediction."""
+    """The name of the content cached to use as context to serve the prediction. Format:
+    `cachedContents/{cachedContent}`"""
 
     cachedContent: GenerateContentRequestCachedContentUnion
     """The wire name of `cached_content`."""
@@ -1821,12 +1972,18 @@ class GenerateContentRequestDict(TypedDict, total=False):
     """The wire name of `service_tier`."""
 
     store: bool
-    """Configures the logging behavior for a given request."""
+    """Configures the logging behavior for a given request. If set, it takes precedence over the
+    project-level logging config."""
 
 
 class GenerateContentResponseDict(TypedDict, total=False):
     """The dict form of `GenerateContentResponse`. Response from the model supporting multiple
-    candidate responses."""
+    candidate responses. Safety ratings and content filtering are reported for both prompt in
+    `GenerateContentResponse.prompt_feedback` and for each candidate in `finish_reason` and in
+    `safety_ratings`. The API: - Returns either all requested candidates or none of them -
+    Returns no candidates at all only if there was something wrong with the prompt (check
+    `prompt_feedback`) - Reports feedback on each candidate in `finish_reason` and
+    `safety_ratings`."""
 
     candidates: Sequence[Candidate | CandidateDict]
     """Candidate responses from the model."""
@@ -2041,7 +2198,7 @@ class GeneratedFileDict(TypedDict, total=False):
     """The dict form of `GeneratedFile`. A file generated on behalf of a user."""
 
     name: str
-    """The name of the generated file."""
+    """The name of the generated file. Example: `generatedFiles/abc-123`"""
 
     mime_type: str
     """MIME type of the generatedFile."""
@@ -2106,22 +2263,28 @@ class GeneratedVideoSampleDict(TypedDict, total=False):
 
 
 class GenerationConfigDict(TypedDict, total=False):
-    """The dict form of `GenerationConfig`. Configuration options for model generation and outputs."""
+    """The dict form of `GenerationConfig`. Configuration options for model generation and outputs.
+    Not all parameters are configurable for every model."""
 
     candidate_count: int
-    """Number of generated responses to return."""
+    """Number of generated responses to return. If unset, this will default to 1. Please note that
+    this doesn't work for previous generation models (Gemini 1.0 family)"""
 
     candidateCount: int
     """The wire name of `candidate_count`."""
 
     stop_sequences: Sequence[str]
-    """The set of character sequences (up to 5) that will stop output generation."""
+    """The set of character sequences (up to 5) that will stop output generation. If specified, the
+    API will stop at the first appearance of a `stop_sequence`. The stop sequence will not be
+    included as part of the response."""
 
     stopSequences: Sequence[str]
     """The wire name of `stop_sequences`."""
 
     max_output_tokens: int
-    """The maximum number of tokens to include in a response candidate."""
+    """The maximum number of tokens to include in a response candidate. Note: The default value
+    varies by model, see the `Model.output_token_limit` attribute of the `Model` returned from
+    the `getModel` function."""
 
     maxOutputTokens: int
     """The wire name of `max_output_tokens`."""
@@ -2132,48 +2295,76 @@ class GenerationConfigDict(TypedDict, total=False):
     can range from [0.0, 2.0]."""
 
     top_p: float
-    """The maximum cumulative probability of tokens to consider when sampling."""
+    """The maximum cumulative probability of tokens to consider when sampling. The model uses
+    combined Top-k and Top-p (nucleus) sampling. Tokens are sorted based on their assigned
+    probabilities so that only the most likely tokens are considered. Top-k sampling directly
+    limits the maximum number of tokens to consider, while Nucleus sampling limits the number of
+    tokens based on the cumulative probability. Note: The default value varies by `Model` and is
+    specified by the`Model.top_p` attribute returned from the `getModel` function. An empty
+    `top_k` attribute indicates that the model doesn't apply top-k sampling and doesn't allow
+    setting `top_k` on requests."""
 
     topP: float
     """The wire name of `top_p`."""
 
     top_k: int
-    """The maximum number of tokens to consider when sampling."""
+    """The maximum number of tokens to consider when sampling. Gemini models use Top-p (nucleus)
+    sampling or a combination of Top-k and nucleus sampling. Top-k sampling considers the set of
+    `top_k` most probable tokens. Models running with nucleus sampling don't allow top_k setting.
+    Note: The default value varies by `Model` and is specified by the`Model.top_p` attribute
+    returned from the `getModel` function. An empty `top_k` attribute indicates that the model
+    doesn't apply top-k sampling and doesn't allow setting `top_k` on requests."""
 
     topK: int
     """The wire name of `top_k`."""
 
     seed: int
-    """Seed used in decoding."""
+    """Seed used in decoding. If not set, the request uses a randomly generated seed."""
 
     response_mime_type: str
-    """MIME type of the generated candidate text."""
+    """MIME type of the generated candidate text. Supported MIME types are: `text/plain`: (default)
+    Text output. `application/json`: JSON response in the response candidates. `text/x.enum`:
+    ENUM as a string response in the response candidates. Refer to the docs for a list of all
+    supported text MIME types."""
 
     responseMimeType: str
     """The wire name of `response_mime_type`."""
 
     response_schema: GenerationConfigResponseSchemaUnion
-    """Deprecated by the API. Output schema of the generated candidate text."""
+    """Deprecated by the API. Output schema of the generated candidate text. Schemas must be a
+    subset of the OpenAPI schema and can be objects, primitives or arrays. If set, a compatible
+    `response_mime_type` must also be set. Compatible MIME types: `application/json`: Schema for
+    JSON response. Refer to the JSON text generation guide for more details."""
 
     responseSchema: GenerationConfigResponseSchemaUnion
     """The wire name of `response_schema`."""
 
     response_json_schema: Any
-    """An internal detail."""
+    """An internal detail. Use `responseJsonSchema` rather than this field."""
 
     responseJsonSchema: Any
     """The wire name of `response_json_schema`."""
 
     presence_penalty: float
     """Presence penalty applied to the next token's logprobs if the token has already been seen in
-    the response."""
+    the response. This penalty is binary on/off and not dependant on the number of times the
+    token is used (after the first). Use frequency_penalty for a penalty that increases with each
+    use. A positive penalty will discourage the use of tokens that have already been used in the
+    response, increasing the vocabulary. A negative penalty will encourage the use of tokens that
+    have already been used in the response, decreasing the vocabulary."""
 
     presencePenalty: float
     """The wire name of `presence_penalty`."""
 
     frequency_penalty: float
     """Frequency penalty applied to the next token's logprobs, multiplied by the number of times
-    each token has been seen in the respponse so far."""
+    each token has been seen in the respponse so far. A positive penalty will discourage the use
+    of tokens that have already been used, proportional to the number of times the token has been
+    used: The more a token is used, the more difficult it is for the model to use that token
+    again increasing the vocabulary of responses. Caution: A _negative_ penalty will encourage
+    the model to reuse tokens proportional to the number of times the token has been used. Small
+    negative values will reduce the vocabulary of a response. Larger negative values will cause
+    the model to start repeating a common token until it hits the max_output_tokens limit."""
 
     frequencyPenalty: float
     """The wire name of `frequency_penalty`."""
@@ -2185,16 +2376,22 @@ class GenerationConfigDict(TypedDict, total=False):
     """The wire name of `response_logprobs`."""
 
     logprobs: int
-    """Only valid if response_logprobs=True."""
+    """Only valid if response_logprobs=True. This sets the number of top logprobs, including the
+    chosen candidate, to return at each decoding step in the Candidate.logprobs_result. The
+    number must be in the range of [0, 20]."""
 
     enable_enhanced_civic_answers: bool
-    """Enables enhanced civic answers."""
+    """Enables enhanced civic answers. It may not be available for all models."""
 
     enableEnhancedCivicAnswers: bool
     """The wire name of `enable_enhanced_civic_answers`."""
 
     response_modalities: Sequence[Modality | str]
-    """The requested modalities of the response."""
+    """The requested modalities of the response. Represents the set of modalities that the model can
+    return, and should be expected in the response. This is an exact match to the modalities of
+    the response. A model may have multiple combinations of supported modalities. If the
+    requested modalities do not match any of the supported combinations, an error will be
+    returned. An empty list is equivalent to requesting only text."""
 
     responseModalities: Sequence[Modality | str]
     """The wire name of `response_modalities`."""
@@ -2206,13 +2403,15 @@ class GenerationConfigDict(TypedDict, total=False):
     """The wire name of `speech_config`."""
 
     thinking_config: ThinkingConfig | ThinkingConfigDict
-    """Config for thinking features."""
+    """Config for thinking features. An error will be returned if this field is set for models that
+    don't support thinking."""
 
     thinkingConfig: ThinkingConfig | ThinkingConfigDict
     """The wire name of `thinking_config`."""
 
     image_config: ImageConfig | ImageConfigDict
-    """Config for image generation."""
+    """Config for image generation. An error will be returned if this field is set for models that
+    don't support these config options."""
 
     imageConfig: ImageConfig | ImageConfigDict
     """The wire name of `image_config`."""
@@ -2224,7 +2423,8 @@ class GenerationConfigDict(TypedDict, total=False):
     """The wire name of `media_resolution`."""
 
     response_format: ResponseFormatConfig | ResponseFormatConfigDict
-    """Configuration for the response output format."""
+    """Configuration for the response output format. Allows specifying output configuration per
+    modality (text, audio, image) in a flat structure."""
 
     responseFormat: ResponseFormatConfig | ResponseFormatConfigDict
     """The wire name of `response_format`."""
@@ -2258,23 +2458,27 @@ class GoogleMapsDict(TypedDict, total=False):
     user's query."""
 
     enable_widget: bool
-    """Whether to return a widget context token in the GroundingMetadata of the response."""
+    """Whether to return a widget context token in the GroundingMetadata of the response. Developers
+    can use the widget context token to render a Google Maps widget with geospatial context
+    related to the places that the model references in the response."""
 
     enableWidget: bool
     """The wire name of `enable_widget`."""
 
 
 class GoogleSearchDict(TypedDict, total=False):
-    """The dict form of `GoogleSearch`. GoogleSearch tool type."""
+    """The dict form of `GoogleSearch`. GoogleSearch tool type. Tool to support Google Search in
+    Model. Powered by Google."""
 
     time_range_filter: Interval | IntervalDict
-    """Filter search results to a specific time range."""
+    """Filter search results to a specific time range. If customers set a start time, they must set
+    an end time (and vice versa)."""
 
     timeRangeFilter: Interval | IntervalDict
     """The wire name of `time_range_filter`."""
 
     search_types: SearchTypes | SearchTypesDict
-    """The set of search types to enable."""
+    """The set of search types to enable. If not set, web search is enabled by default."""
 
     searchTypes: SearchTypes | SearchTypesDict
     """The wire name of `search_types`."""
@@ -2301,7 +2505,8 @@ class GroundingAttributionDict(TypedDict, total=False):
 
 class GroundingChunkDict(TypedDict, total=False):
     """The dict form of `GroundingChunk`. A `GroundingChunk` represents a segment of supporting
-    evidence that grounds the model's response."""
+    evidence that grounds the model's response. It can be a chunk from the web, a retrieved
+    context from a file, or information from Google Maps."""
 
     web: Web | WebDict
     """Grounding chunk from the web."""
@@ -2336,7 +2541,8 @@ class GroundingChunkCustomMetadataDict(TypedDict, total=False):
     """The wire name of `string_list_value`."""
 
     numeric_value: float
-    """The numeric value of the metadata."""
+    """The numeric value of the metadata. The expected range for this value depends on the specific
+    `key` used."""
 
     numericValue: float
     """The wire name of `numeric_value`."""
@@ -2362,7 +2568,9 @@ class GroundingMetadataDict(TypedDict, total=False):
     """The wire name of `search_entry_point`."""
 
     grounding_chunks: Sequence[GroundingChunk | GroundingChunkDict]
-    """List of supporting references retrieved from specified grounding source."""
+    """List of supporting references retrieved from specified grounding source. When streaming, this
+    only contains the grounding chunks that have not been included in the grounding metadata of
+    previous responses."""
 
     groundingChunks: Sequence[GroundingChunk | GroundingChunkDict]
     """The wire name of `grounding_chunks`."""
@@ -2393,7 +2601,8 @@ class GroundingMetadataDict(TypedDict, total=False):
 
     google_maps_widget_context_token: str
     """Resource name of the Google Maps widget context token that can be used with the
-    PlacesContextElement widget in order to render contextual data."""
+    PlacesContextElement widget in order to render contextual data. Only populated in the case
+    that grounding with Google Maps is enabled."""
 
     googleMapsWidgetContextToken: str
     """The wire name of `google_maps_widget_context_token`."""
@@ -2428,53 +2637,68 @@ class GroundingSupportDict(TypedDict, total=False):
 
     grounding_chunk_indices: Sequence[int]
     """A list of indices (into 'grounding_chunk' in `response.candidate.grounding_metadata`)
-    specifying the citations associated with the claim."""
+    specifying the citations associated with the claim. For instance [1,3,4] means that
+    grounding_chunk[1], grounding_chunk[3], grounding_chunk[4] are the retrieved content
+    attributed to the claim. If the response is streaming, the grounding_chunk_indices refer to
+    the indices across all responses. It is the client's responsibility to accumulate the
+    grounding chunks from all responses (while maintaining the same order)."""
 
     groundingChunkIndices: Sequence[int]
     """The wire name of `grounding_chunk_indices`."""
 
     confidence_scores: Sequence[float]
-    """Confidence score of the support references."""
+    """Confidence score of the support references. Ranges from 0 to 1. 1 is the most confident. This
+    list must have the same size as the grounding_chunk_indices."""
 
     confidenceScores: Sequence[float]
     """The wire name of `confidence_scores`."""
 
 
 class HistoryConfigDict(TypedDict, total=False):
-    """The dict form of `HistoryConfig`. History configuration."""
+    """The dict form of `HistoryConfig`. History configuration. This message is included in the
+    session configuration as `BidiGenerateContentSetup.history_config`. Configures the exchange
+    of history messages."""
 
     initial_history_in_client_content: bool
     """If true, after sending `setup_complete`, the server will wait and at first process
-    `client_content` messages until `turn_complete` is `true`."""
+    `client_content` messages until `turn_complete` is `true`. This initial history will not
+    trigger a model call and may end with role `MODEL`. After `turn_complete` is `true`, the
+    client can start the realtime conversation via `realtime_input`."""
 
     initialHistoryInClientContent: bool
     """The wire name of `initial_history_in_client_content`."""
 
 
 class HyperparametersDict(TypedDict, total=False):
-    """The dict form of `Hyperparameters`. Hyperparameters controlling the tuning process."""
+    """The dict form of `Hyperparameters`. Hyperparameters controlling the tuning process. Read more
+    at https://ai.google.dev/docs/model_tuning_guidance"""
 
     learning_rate: float
-    """The learning rate hyperparameter for tuning."""
+    """The learning rate hyperparameter for tuning. If not set, a default of 0.001 or 0.0002 will be
+    calculated based on the number of training examples."""
 
     learningRate: float
     """The wire name of `learning_rate`."""
 
     learning_rate_multiplier: float
     """The learning rate multiplier is used to calculate a final learning_rate based on the default
-    (recommended) value."""
+    (recommended) value. Actual learning rate := learning_rate_multiplier * default learning rate
+    Default learning rate is dependent on base model and dataset size. If not set, a default of
+    1.0 will be used."""
 
     learningRateMultiplier: float
     """The wire name of `learning_rate_multiplier`."""
 
     epoch_count: int
-    """The number of training epochs."""
+    """The number of training epochs. An epoch is one pass through the training data. If not set, a
+    default of 5 will be used."""
 
     epochCount: int
     """The wire name of `epoch_count`."""
 
     batch_size: int
-    """The batch size hyperparameter for tuning."""
+    """The batch size hyperparameter for tuning. If not set, a default of 4 or 16 will be used based
+    on the number of training examples."""
 
     batchSize: int
     """The wire name of `batch_size`."""
@@ -2506,13 +2730,17 @@ class ImageConfigDict(TypedDict, total=False):
     """The dict form of `ImageConfig`. Config for image generation features."""
 
     aspect_ratio: str
-    """The aspect ratio of the image to generate."""
+    """The aspect ratio of the image to generate. Supported aspect ratios: `1:1`, `1:4`, `4:1`,
+    `1:8`, `8:1`, `2:3`, `3:2`, `3:4`, `4:3`, `4:5`, `5:4`, `9:16`, `16:9`, or `21:9`. If not
+    specified, the model will choose a default aspect ratio based on any reference images
+    provided."""
 
     aspectRatio: str
     """The wire name of `aspect_ratio`."""
 
     image_size: str
-    """Specifies the size of generated images."""
+    """Specifies the size of generated images. Supported values are `512`, `1K`, `2K`, `4K`. If not
+    specified, the model will use default value `1K`."""
 
     imageSize: str
     """The wire name of `image_size`."""
@@ -2578,7 +2806,7 @@ class ImportFileRequestDict(TypedDict, total=False):
     a `FileSearchStore`."""
 
     file_name: str
-    """The name of the `File` to import."""
+    """The name of the `File` to import. Example: `files/abc-123`"""
 
     fileName: str
     """The wire name of `file_name`."""
@@ -2590,7 +2818,8 @@ class ImportFileRequestDict(TypedDict, total=False):
     """The wire name of `custom_metadata`."""
 
     chunking_config: ChunkingConfig | ChunkingConfigDict
-    """Config for telling the service how to chunk the file."""
+    """Config for telling the service how to chunk the file. If not provided, the service will use
+    default parameters."""
 
     chunkingConfig: ChunkingConfig | ChunkingConfigDict
     """The wire name of `chunking_config`."""
@@ -2680,13 +2909,13 @@ class InputFeedbackDict(TypedDict, total=False):
     question, as opposed to the model-generated response to the question."""
 
     block_reason: InputFeedbackBlockReason | str
-    """If set, the input was blocked and no candidates are returned."""
+    """If set, the input was blocked and no candidates are returned. Rephrase the input."""
 
     blockReason: InputFeedbackBlockReason | str
     """The wire name of `block_reason`."""
 
     safety_ratings: Sequence[SafetyRating | SafetyRatingDict]
-    """Ratings for safety of the input."""
+    """Ratings for safety of the input. There is at most one rating per category."""
 
     safetyRatings: Sequence[SafetyRating | SafetyRatingDict]
     """The wire name of `safety_ratings`."""
@@ -3220,16 +3449,20 @@ class InteractionWebhookConfigDict(TypedDict, total=False):
 
 class IntervalDict(TypedDict, total=False):
     """The dict form of `Interval`. Represents a time interval, encoded as a Timestamp start
-    (inclusive) and a Timestamp end (exclusive)."""
+    (inclusive) and a Timestamp end (exclusive). The start must be less than or equal to the end.
+    When the start equals the end, the interval is empty (matches no time). When both start and
+    end are unspecified, the interval matches any time."""
 
     start_time: _dt.datetime | str
-    """Inclusive start of the interval."""
+    """Inclusive start of the interval. If specified, a Timestamp matching this interval will have
+    to be the same or after the start."""
 
     startTime: _dt.datetime | str
     """The wire name of `start_time`."""
 
     end_time: _dt.datetime | str
-    """Exclusive end of the interval."""
+    """Exclusive end of the interval. If specified, a Timestamp matching this interval will have to
+    be before the end."""
 
     endTime: _dt.datetime | str
     """The wire name of `end_time`."""
@@ -3252,13 +3485,16 @@ class LanguageHintsDict(TypedDict, total=False):
 
 
 class LatLngDict(TypedDict, total=False):
-    """The dict form of `LatLng`. An object that represents a latitude/longitude pair."""
+    """The dict form of `LatLng`. An object that represents a latitude/longitude pair. This is
+    expressed as a pair of doubles to represent degrees latitude and degrees longitude. Unless
+    specified otherwise, this object must conform to the WGS84 standard. Values must be within
+    normalized ranges."""
 
     latitude: float
-    """The latitude in degrees."""
+    """The latitude in degrees. It must be in the range [-90.0, +90.0]."""
 
     longitude: float
-    """The longitude in degrees."""
+    """The longitude in degrees. It must be in the range [-180.0, +180.0]."""
 
 
 class ListCachedContentsResponseDict(TypedDict, total=False):
@@ -3271,7 +3507,8 @@ class ListCachedContentsResponseDict(TypedDict, total=False):
     """The wire name of `cached_contents`."""
 
     next_page_token: str
-    """A token, which can be sent as `page_token` to retrieve the next page."""
+    """A token, which can be sent as `page_token` to retrieve the next page. If this field is
+    omitted, there are no subsequent pages."""
 
     nextPageToken: str
     """The wire name of `next_page_token`."""
@@ -3279,13 +3516,14 @@ class ListCachedContentsResponseDict(TypedDict, total=False):
 
 class ListCorporaResponseDict(TypedDict, total=False):
     """The dict form of `ListCorporaResponse`. Response from `ListCorpora` containing a paginated
-    list of `Corpora`."""
+    list of `Corpora`. The results are sorted by ascending `corpus.create_time`."""
 
     corpora: Sequence[Corpus | CorpusDict]
     """The returned corpora."""
 
     next_page_token: str
-    """A token, which can be sent as `page_token` to retrieve the next page."""
+    """A token, which can be sent as `page_token` to retrieve the next page. If this field is
+    omitted, there are no more pages."""
 
     nextPageToken: str
     """The wire name of `next_page_token`."""
@@ -3293,13 +3531,15 @@ class ListCorporaResponseDict(TypedDict, total=False):
 
 class ListDocumentsResponseDict(TypedDict, total=False):
     """The dict form of `ListDocumentsResponse`. Response from `ListDocuments` containing a
-    paginated list of `Document`s."""
+    paginated list of `Document`s. The `Document`s are sorted by ascending
+    `document.create_time`."""
 
     documents: Sequence[Document | DocumentDict]
     """The returned `Document`s."""
 
     next_page_token: str
-    """A token, which can be sent as `page_token` to retrieve the next page."""
+    """A token, which can be sent as `page_token` to retrieve the next page. If this field is
+    omitted, there are no more pages."""
 
     nextPageToken: str
     """The wire name of `next_page_token`."""
@@ -3320,7 +3560,8 @@ class ListEnvironmentsResponseDict(TypedDict, total=False):
 
 class ListFileSearchStoresResponseDict(TypedDict, total=False):
     """The dict form of `ListFileSearchStoresResponse`. Response from `ListFileSearchStores`
-    containing a paginated list of `FileSearchStores`."""
+    containing a paginated list of `FileSearchStores`. The results are sorted by ascending
+    `file_search_store.create_time`."""
 
     file_search_stores: Sequence[FileSearchStore | FileSearchStoreDict]
     """The returned rag_stores."""
@@ -3329,7 +3570,8 @@ class ListFileSearchStoresResponseDict(TypedDict, total=False):
     """The wire name of `file_search_stores`."""
 
     next_page_token: str
-    """A token, which can be sent as `page_token` to retrieve the next page."""
+    """A token, which can be sent as `page_token` to retrieve the next page. If this field is
+    omitted, there are no more pages."""
 
     nextPageToken: str
     """The wire name of `next_page_token`."""
@@ -3372,7 +3614,8 @@ class ListModelsResponseDict(TypedDict, total=False):
     """The returned Models."""
 
     next_page_token: str
-    """A token, which can be sent as `page_token` to retrieve the next page."""
+    """A token, which can be sent as `page_token` to retrieve the next page. If this field is
+    omitted, there are no more pages."""
 
     nextPageToken: str
     """The wire name of `next_page_token`."""
@@ -3392,7 +3635,9 @@ class ListOperationsResponseDict(TypedDict, total=False):
     """The wire name of `next_page_token`."""
 
     unreachable: Sequence[str]
-    """Unordered list."""
+    """Unordered list. Unreachable resources. Populated when the request sets
+    `ListOperationsRequest.return_partial_success` and reads across collections. For example,
+    when attempting to list all resources across all supported locations."""
 
 
 class ListPermissionsResponseDict(TypedDict, total=False):
@@ -3403,7 +3648,8 @@ class ListPermissionsResponseDict(TypedDict, total=False):
     """Returned permissions."""
 
     next_page_token: str
-    """A token, which can be sent as `page_token` to retrieve the next page."""
+    """A token, which can be sent as `page_token` to retrieve the next page. If this field is
+    omitted, there are no more pages."""
 
     nextPageToken: str
     """The wire name of `next_page_token`."""
@@ -3420,7 +3666,8 @@ class ListTunedModelsResponseDict(TypedDict, total=False):
     """The wire name of `tuned_models`."""
 
     next_page_token: str
-    """A token, which can be sent as `page_token` to retrieve the next page."""
+    """A token, which can be sent as `page_token` to retrieve the next page. If this field is
+    omitted, there are no more pages."""
 
     nextPageToken: str
     """The wire name of `next_page_token`."""
@@ -3447,7 +3694,8 @@ class LogprobsResultDict(TypedDict, total=False):
     """The wire name of `top_candidates`."""
 
     chosen_candidates: Sequence[LogprobsResultCandidate | LogprobsResultCandidateDict]
-    """Length = total number of decoding steps."""
+    """Length = total number of decoding steps. The chosen candidates may or may not be in
+    top_candidates."""
 
     chosenCandidates: Sequence[LogprobsResultCandidate | LogprobsResultCandidateDict]
     """The wire name of `chosen_candidates`."""
@@ -3473,7 +3721,8 @@ class LogprobsResultCandidateDict(TypedDict, total=False):
 
 
 class MapsDict(TypedDict, total=False):
-    """The dict form of `Maps`. A grounding chunk from Google Maps."""
+    """The dict form of `Maps`. A grounding chunk from Google Maps. A Maps chunk corresponds to a
+    single place."""
 
     uri: str
     """URI reference of the place."""
@@ -3485,7 +3734,8 @@ class MapsDict(TypedDict, total=False):
     """Text description of the place answer."""
 
     place_id: str
-    """The ID of the place, in `places/{place_id}` format."""
+    """The ID of the place, in `places/{place_id}` format. A user can use this ID to look up that
+    place."""
 
     placeId: str
     """The wire name of `place_id`."""
@@ -3499,7 +3749,7 @@ class MapsDict(TypedDict, total=False):
 
 class McpServerDict(TypedDict, total=False):
     """The dict form of `McpServer`. A MCPServer is a server that can be called by the model to
-    perform actions."""
+    perform actions. It is a server that implements the MCP protocol. Next ID: 6"""
 
     streamable_http_transport: StreamableHttpTransport | StreamableHttpTransportDict
     """A transport that can stream HTTP requests and responses."""
@@ -3513,13 +3763,16 @@ class McpServerDict(TypedDict, total=False):
 
 class MetadataFilterDict(TypedDict, total=False):
     """The dict form of `MetadataFilter`. User provided filter to limit retrieval based on `Chunk`
-    or `Document` level metadata values."""
+    or `Document` level metadata values. Example (genre = drama OR genre = action): key =
+    \"document.custom_metadata.genre\" conditions = [{string_value = \"drama\", operation = EQUAL},
+    {string_value = \"action\", operation = EQUAL}]"""
 
     key: str
     """The key of the metadata to filter on."""
 
     conditions: Sequence[Condition | ConditionDict]
-    """The `Condition`s for the given key that will trigger this filter."""
+    """The `Condition`s for the given key that will trigger this filter. Multiple `Condition`s are
+    joined by logical ORs."""
 
 
 class ModalityTokenCountDict(TypedDict, total=False):
@@ -3539,19 +3792,23 @@ class ModelDict(TypedDict, total=False):
     """The dict form of `Model`. Information about a Generative Language Model."""
 
     name: str
-    """The resource name of the `Model`."""
+    """The resource name of the `Model`. Refer to Model variants for all allowed values. Format:
+    `models/{model}` with a `{model}` naming convention of: * \"{base_model_id}-{version}\"
+    Examples: * `models/gemini-1.5-flash-001`"""
 
     base_model_id: str
-    """The name of the base model, pass this to the generation request."""
+    """The name of the base model, pass this to the generation request. Examples: *
+    `gemini-1.5-flash`"""
 
     baseModelId: str
     """The wire name of `base_model_id`."""
 
     version: str
-    """The version number of the model."""
+    """The version number of the model. This represents the major version (`1.0` or `1.5`)"""
 
     display_name: str
-    """The human-readable name of the model."""
+    """The human-readable name of the model. E.g. \"Gemini 1.5 Flash\". The name can be up to 128
+    characters long and can consist of any UTF-8 characters."""
 
     displayName: str
     """The wire name of `display_name`."""
@@ -3572,13 +3829,17 @@ class ModelDict(TypedDict, total=False):
     """The wire name of `output_token_limit`."""
 
     supported_generation_methods: Sequence[str]
-    """The model's supported generation methods."""
+    """The model's supported generation methods. The corresponding API method names are defined as
+    Pascal case strings, such as `generateMessage` and `generateContent`."""
 
     supportedGenerationMethods: Sequence[str]
     """The wire name of `supported_generation_methods`."""
 
     temperature: float
-    """Controls the randomness of the output."""
+    """Controls the randomness of the output. Values can range over `[0.0,max_temperature]`,
+    inclusive. A higher value will produce responses that are more varied, while a value closer
+    to `0.0` will typically result in less surprising responses from the model. This value
+    specifies default to be used by the backend while making the call to the model."""
 
     max_temperature: float
     """The maximum temperature this model can use."""
@@ -3587,13 +3848,18 @@ class ModelDict(TypedDict, total=False):
     """The wire name of `max_temperature`."""
 
     top_p: float
-    """For Nucleus sampling."""
+    """For Nucleus sampling. Nucleus sampling considers the smallest set of tokens whose probability
+    sum is at least `top_p`. This value specifies default to be used by the backend while making
+    the call to the model."""
 
     topP: float
     """The wire name of `top_p`."""
 
     top_k: int
-    """For Top-k sampling."""
+    """For Top-k sampling. Top-k sampling considers the set of `top_k` most probable tokens. This
+    value specifies default to be used by the backend while making the call to the model. If
+    empty, indicates the model doesn't use top-k sampling, and `top_k` isn't allowed as a
+    generation parameter."""
 
     topK: int
     """The wire name of `top_k`."""
@@ -3603,7 +3869,8 @@ class ModelDict(TypedDict, total=False):
 
 
 class ModelStatusDict(TypedDict, total=False):
-    """The dict form of `ModelStatus`. The status of the underlying model."""
+    """The dict form of `ModelStatus`. The status of the underlying model. This is used to indicate
+    the stage of the underlying model and the retirement time if applicable."""
 
     model_stage: ModelStage | str
     """The stage of the underlying model."""
@@ -3637,24 +3904,37 @@ class OperationDict(TypedDict, total=False):
 
     name: str
     """The server-assigned name, which is only unique within the same service that originally
-    returns it."""
+    returns it. If you use the default HTTP mapping, the `name` should be a resource name ending
+    with `operations/{unique_id}`."""
 
     metadata: dict[str, Any]
-    """Service-specific metadata associated with the operation."""
+    """Service-specific metadata associated with the operation. It typically contains progress
+    information and common metadata such as create time. Some services might not provide such
+    metadata. Any method that returns a long-running operation should document the metadata type,
+    if any."""
 
     done: bool
-    """If the value is `false`, it means the operation is still in progress."""
+    """If the value is `false`, it means the operation is still in progress. If `true`, the
+    operation is completed, and either `error` or `response` is available."""
 
     error: Status | StatusDict
     """The error result of the operation in case of failure or cancellation."""
 
     response: dict[str, Any]
-    """The normal, successful response of the operation."""
+    """The normal, successful response of the operation. If the original method returns no data on
+    success, such as `Delete`, the response is `google.protobuf.Empty`. If the original method is
+    standard `Get`/`Create`/`Update`, the response should be the resource. For other methods, the
+    response should have the type `XxxResponse`, where `Xxx` is the original method name. For
+    example, if the original method name is `TakeSnapshot()`, the inferred response type is
+    `TakeSnapshotResponse`."""
 
 
 class PartDict(TypedDict, total=False):
     """The dict form of `Part`. A datatype containing media that is part of a multi-part `Content`
-    message."""
+    message. A `Part` consists of data which has an associated datatype. A `Part` can only
+    contain one of the accepted types in `Part.data`. A `Part` must have a fixed IANA MIME type
+    identifying the type and subtype of the media if the `inline_data` field is filled with raw
+    bytes."""
 
     text: str
     """Inline text."""
@@ -3674,7 +3954,8 @@ class PartDict(TypedDict, total=False):
 
     function_response: FunctionResponse | FunctionResponseDict
     """The result output of a `FunctionCall` that contains a string representing the
-    `FunctionDeclaration.name` and a structured JSON object containing any output..."""
+    `FunctionDeclaration.name` and a structured JSON object containing any output from the
+    function is used as context to the model."""
 
     functionResponse: FunctionResponse | FunctionResponseDict
     """The wire name of `function_response`."""
@@ -3698,19 +3979,23 @@ class PartDict(TypedDict, total=False):
     """The wire name of `code_execution_result`."""
 
     tool_call: ToolCall | ToolCallDict
-    """Server-side tool call."""
+    """Server-side tool call. This field is populated when the model predicts a tool invocation that
+    should be executed on the server. The client is expected to echo this message back to the
+    API."""
 
     toolCall: ToolCall | ToolCallDict
     """The wire name of `tool_call`."""
 
     tool_response: ToolResponse | ToolResponseDict
-    """The output from a server-side `ToolCall` execution."""
+    """The output from a server-side `ToolCall` execution. This field is populated by the client
+    with the results of executing the corresponding `ToolCall`."""
 
     toolResponse: ToolResponse | ToolResponseDict
     """The wire name of `tool_response`."""
 
     video_metadata: VideoMetadata | VideoMetadataDict
-    """Video metadata."""
+    """Video metadata. The metadata should only be specified while the video data is presented in
+    inline_data or file_data."""
 
     videoMetadata: VideoMetadata | VideoMetadataDict
     """The wire name of `video_metadata`."""
@@ -3725,7 +4010,9 @@ class PartDict(TypedDict, total=False):
     """The wire name of `thought_signature`."""
 
     part_metadata: dict[str, Any]
-    """Custom metadata associated with the Part."""
+    """Custom metadata associated with the Part. Agents using genai.Part as content representation
+    may need to keep track of the additional information. For example it can be name of a
+    file/source from which the Part originates or a way to multiplex multiple Part streams."""
 
     partMetadata: dict[str, Any]
     """The wire name of `part_metadata`."""
@@ -3741,12 +4028,18 @@ class PartMediaResolutionDict(TypedDict, total=False):
     """The dict form of `PartMediaResolution`. Media resolution for tokenization."""
 
     level: MediaResolutionLevel | str
-    """The tokenization quality used for given media."""
+    """The tokenization quality used for given media. for Gemini API support ."""
 
 
 class PermissionDict(TypedDict, total=False):
     """The dict form of `Permission`. Permission resource grants user, group or the rest of the
-    world access to the PaLM API resource (e.g. a tuned model, corpus)."""
+    world access to the PaLM API resource (e.g. a tuned model, corpus). A role is a collection of
+    permitted operations that allows users to perform specific actions on PaLM API resources. To
+    make them available to users, groups, or service accounts, you assign roles. When you assign
+    a role, you grant permissions that the role contains. There are three concentric roles. Each
+    role is a superset of the previous role's permitted operations: - reader can use the resource
+    (e.g. tuned model, corpus) for inference - writer has reader's permissions and additionally
+    can edit and share - owner has writer's permissions and additionally can delete"""
 
     grantee_type: GranteeType | str
     """The type of the grantee."""
@@ -3755,7 +4048,8 @@ class PermissionDict(TypedDict, total=False):
     """The wire name of `grantee_type`."""
 
     email_address: str
-    """The email address of the user of group which this permission refers."""
+    """The email address of the user of group which this permission refers. Field is not set when
+    permission's grantee type is EVERYONE."""
 
     emailAddress: str
     """The wire name of `email_address`."""
@@ -3766,7 +4060,10 @@ class PermissionDict(TypedDict, total=False):
 
 class PlaceAnswerSourcesDict(TypedDict, total=False):
     """The dict form of `PlaceAnswerSources`. Collection of sources that provide answers about the
-    features of a given place in Google Maps."""
+    features of a given place in Google Maps. Each PlaceAnswerSources message corresponds to a
+    specific place in Google Maps. The Google Maps tool used these sources in order to answer
+    questions about features of the place (e.g: \"does Bar Foo have Wifi\" or \"is Foo Bar
+    wheelchair accessible?\"). Currently we only support review snippets as sources."""
 
     review_snippets: Sequence[ReviewSnippet | ReviewSnippetDict]
     """Snippets of reviews that are used to generate answers about the features of a given place in
@@ -3845,13 +4142,13 @@ class PromptFeedbackDict(TypedDict, total=False):
     `GenerateContentRequest.content`."""
 
     block_reason: PromptFeedbackBlockReason | str
-    """If set, the prompt was blocked and no candidates are returned."""
+    """If set, the prompt was blocked and no candidates are returned. Rephrase the prompt."""
 
     blockReason: PromptFeedbackBlockReason | str
     """The wire name of `block_reason`."""
 
     safety_ratings: Sequence[SafetyRating | SafetyRatingDict]
-    """Ratings for safety of the prompt."""
+    """Ratings for safety of the prompt. There is at most one rating per category."""
 
     safetyRatings: Sequence[SafetyRating | SafetyRatingDict]
     """The wire name of `safety_ratings`."""
@@ -3883,7 +4180,7 @@ class RegisterFilesRequestDict(TypedDict, total=False):
     """The dict form of `RegisterFilesRequest`. Request for `RegisterFiles`."""
 
     uris: Sequence[str]
-    """The Google Cloud Storage URIs to register."""
+    """The Google Cloud Storage URIs to register. Example: `gs://bucket/object`."""
 
 
 class RegisterFilesResponseDict(TypedDict, total=False):
@@ -3894,7 +4191,8 @@ class RegisterFilesResponseDict(TypedDict, total=False):
 
 
 class ResponseFormatConfigDict(TypedDict, total=False):
-    """The dict form of `ResponseFormatConfig`. Configuration for the response output format."""
+    """The dict form of `ResponseFormatConfig`. Configuration for the response output format. This
+    is a flat object where each optional sub-field configures a specific output modality."""
 
     text: TextResponseFormat | TextResponseFormatDict
     """Text output format configuration."""
@@ -3916,7 +4214,7 @@ class RetrievalConfigDict(TypedDict, total=False):
     """The wire name of `lat_lng`."""
 
     language_code: str
-    """The language code of the user."""
+    """The language code of the user. Language code for content. Use language tags defined by BCP47."""
 
     languageCode: str
     """The wire name of `language_code`."""
@@ -3926,7 +4224,10 @@ class RetrievalMetadataDict(TypedDict, total=False):
     """The dict form of `RetrievalMetadata`. Metadata related to retrieval in the grounding flow."""
 
     google_search_dynamic_retrieval_score: float
-    """Score indicating how likely information from google search could help answer the prompt."""
+    """Score indicating how likely information from google search could help answer the prompt. The
+    score is in the range [0, 1], where 0 is the least likely and 1 is the most likely. This
+    score is only populated when google search grounding and dynamic retrieval is enabled. It
+    will be compared to the threshold to determine whether to trigger google search."""
 
     googleSearchDynamicRetrievalScore: float
     """The wire name of `google_search_dynamic_retrieval_score`."""
@@ -3945,7 +4246,7 @@ class RetrievedContextDict(TypedDict, total=False):
     """Text of the chunk."""
 
     file_search_store: str
-    """Name of the `FileSearchStore` containing the document."""
+    """Name of the `FileSearchStore` containing the document. Example: `fileSearchStores/123`"""
 
     fileSearchStore: str
     """The wire name of `file_search_store`."""
@@ -3963,7 +4264,8 @@ class RetrievedContextDict(TypedDict, total=False):
     """The wire name of `page_number`."""
 
     media_id: str
-    """The media blob resource name for multimodal file search results."""
+    """The media blob resource name for multimodal file search results. Format:
+    fileSearchStores/{file_search_store_id}/media/{blob_id}"""
 
     mediaId: str
     """The wire name of `media_id`."""
@@ -3990,7 +4292,10 @@ class ReviewSnippetDict(TypedDict, total=False):
 
 
 class SafetyRatingDict(TypedDict, total=False):
-    """The dict form of `SafetyRating`. Safety rating for a piece of content."""
+    """The dict form of `SafetyRating`. Safety rating for a piece of content. The safety rating
+    contains the category of harm and the harm probability level in that category for a piece of
+    content. Content is classified for safety across a number of harm categories and the
+    probability of the harm classification is included here."""
 
     category: HarmCategory | str
     """The category for this rating."""
@@ -4003,7 +4308,9 @@ class SafetyRatingDict(TypedDict, total=False):
 
 
 class SafetySettingDict(TypedDict, total=False):
-    """The dict form of `SafetySetting`. Safety setting, affecting the safety-blocking behavior."""
+    """The dict form of `SafetySetting`. Safety setting, affecting the safety-blocking behavior.
+    Passing a safety setting for a category changes the allowed probability that content is
+    blocked."""
 
     category: HarmCategory | str
     """The category for this setting."""
@@ -4014,25 +4321,29 @@ class SafetySettingDict(TypedDict, total=False):
 
 class SchemaDict(TypedDict, total=False):
     """The dict form of `Schema`. The `Schema` object allows the definition of input and output data
-    types."""
+    types. These types can be objects, but also primitives and arrays. Represents a select subset
+    of an OpenAPI 3.0 schema object."""
 
     type: Type | str
     """Data type."""
 
     format: str
-    """The format of the data."""
+    """The format of the data. Any value is allowed, but most do not trigger any special
+    functionality."""
 
     title: str
     """The title of the schema."""
 
     description: str
-    """A brief description of the parameter."""
+    """A brief description of the parameter. This could contain examples of use. Parameter
+    description may be formatted as Markdown."""
 
     nullable: bool
     """Indicates if the value may be null."""
 
     enum: Sequence[str]
-    """Possible values of the element of Type.STRING with enum format."""
+    """Possible values of the element of Type.STRING with enum format. For example we can define an
+    Enum Direction as : {type:STRING, format:enum, enum:[\"EAST\", NORTH\", \"SOUTH\", \"WEST\"]}"""
 
     items: SchemaUnion
     """Schema of the elements of Type.ARRAY."""
@@ -4089,7 +4400,7 @@ class SchemaDict(TypedDict, total=False):
     """Pattern of the Type.STRING to restrict a string to a regular expression."""
 
     example: Any
-    """Example of the object."""
+    """Example of the object. Will only populated when the object is the root."""
 
     any_of: Sequence[SchemaUnion]
     """The value should be validated against any (one or more) of the subschemas in the list."""
@@ -4098,13 +4409,16 @@ class SchemaDict(TypedDict, total=False):
     """The wire name of `any_of`."""
 
     property_ordering: Sequence[str]
-    """The order of the properties."""
+    """The order of the properties. Not a standard field in open api spec. Used to determine the
+    order of the properties in the response."""
 
     propertyOrdering: Sequence[str]
     """The wire name of `property_ordering`."""
 
     default: Any
-    """Default value of the field."""
+    """Default value of the field. Per JSON Schema, this field is intended for documentation
+    generators and doesn't affect validation. Thus it's included here and ignored so that
+    developers who send schemas with a `default` field don't get unknown-field errors."""
 
 
 class SearchEntryPointDict(TypedDict, total=False):
@@ -4128,13 +4442,13 @@ class SearchTypesDict(TypedDict, total=False):
     GoogleSearch tool."""
 
     web_search: WebSearch | WebSearchDict
-    """Enables web search."""
+    """Enables web search. Only text results are returned."""
 
     webSearch: WebSearch | WebSearchDict
     """The wire name of `web_search`."""
 
     image_search: ImageSearch | ImageSearchDict
-    """Enables image search."""
+    """Enables image search. Image bytes are returned."""
 
     imageSearch: ImageSearch | ImageSearchDict
     """The wire name of `image_search`."""
@@ -4150,13 +4464,15 @@ class SegmentDict(TypedDict, total=False):
     """The wire name of `part_index`."""
 
     start_index: int
-    """Start index in the given Part, measured in bytes."""
+    """Start index in the given Part, measured in bytes. Offset from the start of the Part,
+    inclusive, starting at zero."""
 
     startIndex: int
     """The wire name of `start_index`."""
 
     end_index: int
-    """End index in the given Part, measured in bytes."""
+    """End index in the given Part, measured in bytes. Offset from the start of the Part, exclusive,
+    starting at zero."""
 
     endIndex: int
     """The wire name of `end_index`."""
@@ -4175,7 +4491,7 @@ class SemanticRetrieverConfigDict(TypedDict, total=False):
     from a `Corpus` or `Document` created using the Semantic Retriever API."""
 
     source: str
-    """Name of the resource for retrieval."""
+    """Name of the resource for retrieval. Example: `corpora/123` or `corpora/123/documents/abc`."""
 
     query: ContentUnion
     """Query to use for matching `Chunk`s in the given resource by similarity."""
@@ -4226,7 +4542,8 @@ class SourceObjectDict(TypedDict, total=False):
     """The dict form of `SourceObject`. A source to be mounted into the environment."""
 
     source: str
-    """The source of the environment."""
+    """The source of the environment. For GCS, this is the GCS path. For GitHub, this is the GitHub
+    path."""
 
     content: str
     """The inline content if `type` is `INLINE`."""
@@ -4245,7 +4562,7 @@ class SpeakerVoiceConfigDict(TypedDict, total=False):
     speaker setup."""
 
     speaker: str
-    """The name of the speaker to use."""
+    """The name of the speaker to use. Should be the same as in the prompt."""
 
     voice_config: VoiceConfig | VoiceConfigDict
     """The configuration for the voice to use."""
@@ -4264,13 +4581,18 @@ class SpeechConfigDict(TypedDict, total=False):
     """The wire name of `voice_config`."""
 
     multi_speaker_voice_config: MultiSpeakerVoiceConfig | MultiSpeakerVoiceConfigDict
-    """The configuration for the multi-speaker setup."""
+    """The configuration for the multi-speaker setup. It is mutually exclusive with the voice_config
+    field."""
 
     multiSpeakerVoiceConfig: MultiSpeakerVoiceConfig | MultiSpeakerVoiceConfigDict
     """The wire name of `multi_speaker_voice_config`."""
 
     language_code: str
-    """The IETF BCP-47 language code that the user configured the app to use."""
+    """The IETF BCP-47 language code that the user configured the app to use. Used for speech
+    recognition and synthesis. Valid values are: `de-DE`, `en-AU`, `en-GB`, `en-IN`, `en-US`,
+    `es-US`, `fr-FR`, `hi-IN`, `pt-BR`, `ar-XA`, `es-ES`, `fr-CA`, `id-ID`, `it-IT`, `ja-JP`,
+    `tr-TR`, `vi-VN`, `bn-IN`, `gu-IN`, `kn-IN`, `ml-IN`, `mr-IN`, `ta-IN`, `te-IN`, `nl-NL`,
+    `ko-KR`, `cmn-CN`, `pl-PL`, `ru-RU`, and `th-TH`."""
 
     languageCode: str
     """The wire name of `language_code`."""
@@ -4278,24 +4600,30 @@ class SpeechConfigDict(TypedDict, total=False):
 
 class StatusDict(TypedDict, total=False):
     """The dict form of `Status`. The `Status` type defines a logical error model that is suitable
-    for different programming environments, including REST APIs and RPC APIs."""
+    for different programming environments, including REST APIs and RPC APIs. It is used by gRPC.
+    Each `Status` message contains three pieces of data: error code, error message, and error
+    details. You can find out more about this error model and how to work with it in the API
+    Design Guide."""
 
     code: int
     """The status code, which should be an enum value of google.rpc.Code."""
 
     message: str
-    """A developer-facing error message, which should be in English."""
+    """A developer-facing error message, which should be in English. Any user-facing error message
+    should be localized and sent in the google.rpc.Status.details field, or localized by the
+    client."""
 
     details: Sequence[dict[str, Any]]
-    """A list of messages that carry the error details."""
+    """A list of messages that carry the error details. There is a common set of message types for
+    APIs to use."""
 
 
 class StreamableHttpTransportDict(TypedDict, total=False):
     """The dict form of `StreamableHttpTransport`. A transport that can stream HTTP requests and
-    responses."""
+    responses. Next ID: 6"""
 
     url: str
-    """The full URL for the MCPServer endpoint."""
+    """The full URL for the MCPServer endpoint. Example: \"https://api.example.com/mcp\""""
 
     headers: Mapping[str, str]
     """Optional: Fields for authentication headers, timeouts, etc., if needed."""
@@ -4333,7 +4661,8 @@ class TextResponseFormatDict(TypedDict, total=False):
     """The wire name of `mime_type`."""
 
     schema_: Any
-    """The JSON schema that the output should conform to."""
+    """The JSON schema that the output should conform to. Only applicable when mime_type is
+    APPLICATION_JSON."""
 
     schema: Any
     """The wire name of `schema_`."""
@@ -4343,7 +4672,8 @@ class ThinkingConfigDict(TypedDict, total=False):
     """The dict form of `ThinkingConfig`. Config for thinking features."""
 
     include_thoughts: bool
-    """Indicates whether to include thoughts in the response."""
+    """Indicates whether to include thoughts in the response. If true, thoughts are returned only
+    when available."""
 
     includeThoughts: bool
     """The wire name of `include_thoughts`."""
@@ -4356,18 +4686,26 @@ class ThinkingConfigDict(TypedDict, total=False):
 
     thinking_level: ThinkingLevel | str
     """Controls the maximum depth of the model's internal reasoning process before it produces a
-    response."""
+    response. The default value is model-dependent. Refer to the Thinking levels guide for more
+    details. Recommended for Gemini 3 or later models. Use with earlier models results in an
+    error."""
 
     thinkingLevel: ThinkingLevel | str
     """The wire name of `thinking_level`."""
 
 
 class ToolDict(TypedDict, total=False):
-    """The dict form of `Tool`. Tool details that the model may use to generate response."""
+    """The dict form of `Tool`. Tool details that the model may use to generate response. A `Tool`
+    is a piece of code that enables the system to interact with external systems to perform an
+    action, or set of actions, outside of knowledge and scope of the model. Next ID: 16"""
 
     function_declarations: Sequence[FunctionDeclaration | FunctionDeclarationDict]
     """A list of `FunctionDeclarations` available to the model that can be used for function
-    calling."""
+    calling. The model or system does not execute the function. Instead the defined function may
+    be returned as a FunctionCall with arguments to the client side for execution. The model may
+    decide to call a subset of these functions by populating FunctionCall in the response. The
+    next conversation turn may contain a FunctionResponse with the Content.role \"function\"
+    generation context for the next model turn."""
 
     functionDeclarations: Sequence[FunctionDeclaration | FunctionDeclarationDict]
     """The wire name of `function_declarations`."""
@@ -4385,13 +4723,14 @@ class ToolDict(TypedDict, total=False):
     """The wire name of `code_execution`."""
 
     google_search: GoogleSearch | GoogleSearchDict
-    """GoogleSearch tool type."""
+    """GoogleSearch tool type. Tool to support Google Search in Model. Powered by Google."""
 
     googleSearch: GoogleSearch | GoogleSearchDict
     """The wire name of `google_search`."""
 
     computer_use: ComputerUse | ComputerUseDict
-    """Tool to support the model interacting directly with the computer."""
+    """Tool to support the model interacting directly with the computer. If enabled, it
+    automatically populates computer-use specific Function Declarations."""
 
     computerUse: ComputerUse | ComputerUseDict
     """The wire name of `computer_use`."""
@@ -4403,7 +4742,7 @@ class ToolDict(TypedDict, total=False):
     """The wire name of `url_context`."""
 
     file_search: FileSearch | FileSearchDict
-    """FileSearch tool type."""
+    """FileSearch tool type. Tool to retrieve knowledge from Semantic Retrieval corpora."""
 
     fileSearch: FileSearch | FileSearchDict
     """The wire name of `file_search`."""
@@ -4423,10 +4762,15 @@ class ToolDict(TypedDict, total=False):
 
 
 class ToolCallDict(TypedDict, total=False):
-    """The dict form of `ToolCall`. A predicted server-side `ToolCall` returned from the model."""
+    """The dict form of `ToolCall`. A predicted server-side `ToolCall` returned from the model. This
+    message contains information about a tool that the model wants to invoke. The client is NOT
+    expected to execute this `ToolCall`. Instead, the client should pass this `ToolCall` back to
+    the API in a subsequent turn within a `Content` message, along with the corresponding
+    `ToolResponse`."""
 
     id: str
-    """Unique identifier of the tool call."""
+    """Unique identifier of the tool call. The server returns the tool response with the matching
+    `id`."""
 
     tool_type: ToolType | str
     """The type of tool that was called."""
@@ -4435,7 +4779,7 @@ class ToolCallDict(TypedDict, total=False):
     """The wire name of `tool_type`."""
 
     args: dict[str, Any]
-    """The tool call arguments."""
+    """The tool call arguments. Example: {\"arg1\" : \"value1\", \"arg2\" : \"value2\" , ...}"""
 
     tool_name: str
     """The name of the tool that was called."""
@@ -4462,14 +4806,17 @@ class ToolConfigDict(TypedDict, total=False):
 
     include_server_side_tool_invocations: bool
     """If true, the API response will include the server-side tool calls and responses within the
-    `Content` message."""
+    `Content` message. This allows clients to observe the server's tool interactions."""
 
     includeServerSideToolInvocations: bool
     """The wire name of `include_server_side_tool_invocations`."""
 
 
 class ToolResponseDict(TypedDict, total=False):
-    """The dict form of `ToolResponse`. The output from a server-side `ToolCall` execution."""
+    """The dict form of `ToolResponse`. The output from a server-side `ToolCall` execution. This
+    message contains the results of a tool invocation that was initiated by a `ToolCall` from the
+    model. The client should pass this `ToolResponse` back to the API in a subsequent turn within
+    a `Content` message, along with the corresponding `ToolCall`."""
 
     id: str
     """The identifier of the tool call this response is for."""
@@ -4512,13 +4859,14 @@ class TranslationConfigDict(TypedDict, total=False):
 
     echo_target_language: bool
     """If true, the model will generate audio when the target language is spoken, essentially it
-    will parrot the input."""
+    will parrot the input. If false, we will not produce audio for the target language."""
 
     echoTargetLanguage: bool
     """The wire name of `echo_target_language`."""
 
     target_language_code: str
-    """The target language for translation."""
+    """The target language for translation. Supported values are BCP-47 language codes (e.g. \"en\",
+    \"es\", \"fr\")."""
 
     targetLanguageCode: str
     """The wire name of `target_language_code`."""
@@ -4535,13 +4883,14 @@ class TunedModelDict(TypedDict, total=False):
     """The wire name of `tuned_model_source`."""
 
     base_model: str
-    """The name of the `Model` to tune."""
+    """The name of the `Model` to tune. Example: `models/gemini-1.5-flash-001`"""
 
     baseModel: str
     """The wire name of `base_model`."""
 
     display_name: str
-    """The name to display for this model in user interfaces."""
+    """The name to display for this model in user interfaces. The display name must be up to 40
+    characters including spaces."""
 
     displayName: str
     """The wire name of `display_name`."""
@@ -4550,16 +4899,23 @@ class TunedModelDict(TypedDict, total=False):
     """A short description of this model."""
 
     temperature: float
-    """Controls the randomness of the output."""
+    """Controls the randomness of the output. Values can range over `[0.0,1.0]`, inclusive. A value
+    closer to `1.0` will produce responses that are more varied, while a value closer to `0.0`
+    will typically result in less surprising responses from the model. This value specifies
+    default to be the one used by the base model while creating the model."""
 
     top_p: float
-    """For Nucleus sampling."""
+    """For Nucleus sampling. Nucleus sampling considers the smallest set of tokens whose probability
+    sum is at least `top_p`. This value specifies default to be the one used by the base model
+    while creating the model."""
 
     topP: float
     """The wire name of `top_p`."""
 
     top_k: int
-    """For Top-k sampling."""
+    """For Top-k sampling. Top-k sampling considers the set of `top_k` most probable tokens. This
+    value specifies default to be used by the backend while making the call to the model. This
+    value specifies default to be the one used by the base model while creating the model."""
 
     topK: int
     """The wire name of `top_k`."""
@@ -4581,7 +4937,8 @@ class TunedModelSourceDict(TypedDict, total=False):
     """The dict form of `TunedModelSource`. Tuned model as a source for training a new model."""
 
     tuned_model: str
-    """The name of the `TunedModel` to use as the starting point for training the new model."""
+    """The name of the `TunedModel` to use as the starting point for training the new model.
+    Example: `tunedModels/my-tuned-model`"""
 
     tunedModel: str
     """The wire name of `tuned_model`."""
@@ -4601,10 +4958,12 @@ class TuningExampleDict(TypedDict, total=False):
 
 
 class TuningExamplesDict(TypedDict, total=False):
-    """The dict form of `TuningExamples`. A set of tuning examples."""
+    """The dict form of `TuningExamples`. A set of tuning examples. Can be training or validation
+    data."""
 
     examples: Sequence[TuningExample | TuningExampleDict]
-    """The examples."""
+    """The examples. Example input can be for text or discuss, but all examples in a set must be of
+    the same type."""
 
 
 class TuningSnapshotDict(TypedDict, total=False):
@@ -4621,7 +4980,7 @@ class TuningTaskDict(TypedDict, total=False):
     """The wire name of `training_data`."""
 
     hyperparameters: Hyperparameters | HyperparametersDict
-    """Hyperparameters controlling the tuning process."""
+    """Hyperparameters controlling the tuning process. If not provided, default values will be used."""
 
 
 class UploadToFileSearchStoreRequestDict(TypedDict, total=False):
@@ -4640,13 +4999,14 @@ class UploadToFileSearchStoreRequestDict(TypedDict, total=False):
     """The wire name of `custom_metadata`."""
 
     chunking_config: ChunkingConfig | ChunkingConfigDict
-    """Config for telling the service how to chunk the data."""
+    """Config for telling the service how to chunk the data. If not provided, the service will use
+    default parameters."""
 
     chunkingConfig: ChunkingConfig | ChunkingConfigDict
     """The wire name of `chunking_config`."""
 
     mime_type: str
-    """MIME type of the data."""
+    """MIME type of the data. If not provided, it will be inferred from the uploaded content."""
 
     mimeType: str
     """The wire name of `mime_type`."""
@@ -4686,7 +5046,8 @@ class UsageMetadataDict(TypedDict, total=False):
     """The dict form of `UsageMetadata`. Metadata on the generation request's token usage."""
 
     prompt_token_count: int
-    """Number of tokens in the prompt."""
+    """Number of tokens in the prompt. When `cached_content` is set, this is still the total
+    effective prompt size meaning this includes the number of tokens in the cached content."""
 
     promptTokenCount: int
     """The wire name of `prompt_token_count`."""
@@ -4722,7 +5083,7 @@ class VideoFileMetadataDict(TypedDict, total=False):
 
 class VideoMetadataDict(TypedDict, total=False):
     """The dict form of `VideoMetadata`. Deprecated: Use `GenerateContentRequest.processing_options`
-    instead."""
+    instead. Metadata describes the input video content."""
 
     start_offset: _dt.timedelta | float | str
     """The start offset of the video."""
@@ -4737,7 +5098,8 @@ class VideoMetadataDict(TypedDict, total=False):
     """The wire name of `end_offset`."""
 
     fps: float
-    """The frame rate of the video sent to the model."""
+    """The frame rate of the video sent to the model. If not specified, the default value will be
+    1.0. The fps range is (0.0, 24.0]."""
 
 
 class VoiceConfigDict(TypedDict, total=False):
@@ -4763,7 +5125,12 @@ class WhiteSpaceConfigDict(TypedDict, total=False):
     [white space delimited]."""
 
     max_tokens_per_chunk: int
-    """Maximum number of tokens per chunk."""
+    """Maximum number of tokens per chunk. Tokens are defined as words for this chunking algorithm.
+    Note: we are defining tokens as words split by whitespace as opposed to the output of a
+    tokenizer. The context window of the latest gemini embedding model as of 2025-04-17 is
+    currently 8192 tokens. We assume that the average word is 5 characters. Therefore, we set the
+    upper limit to 2**9, which is 512 words, or 2560 tokens, assuming worst case a character per
+    token. This is a conservative estimate meant to prevent context window overflow."""
 
     maxTokensPerChunk: int
     """The wire name of `max_tokens_per_chunk`."""

@@ -330,6 +330,8 @@ class _BaseClient(Generic[_HttpxClientT]):
             {**_SDK_HEADERS, "accept-encoding": ACCEPT_ENCODING, auth_header.lower(): self.api_key},
             self._default_headers,
         )
+        self._call_headers = self._headers
+        """What each request adds to its httpx client's own headers (see ``_set_call_headers``)."""
         self._secrets = secret_forms(self.api_key)
         self.max_response_size = _check_size_limit(max_response_size)
         """The most bytes of a body held in memory or inflated from a compressed one (see
@@ -340,6 +342,17 @@ class _BaseClient(Generic[_HttpxClientT]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, max_retries={self.max_retries})"
+
+    def _set_call_headers(self, own_pool: bool) -> None:
+        """Headers per request: all of this client's; or, when the httpx client is one the client
+        made (holding the constant SDK headers, ``_POOL_HEADERS``), only those that differ from
+        its, so that httpx does not merge the same headers into every request again."""
+        self._own_pool = own_pool
+        if not own_pool:
+            self._call_headers = self._headers
+            return
+        pooled = self._httpx().headers
+        self._call_headers = {k: v for k, v in self._headers.items() if pooled.get(k) != v}
 
     def _options(
         self,
@@ -395,7 +408,7 @@ class _BaseClient(Generic[_HttpxClientT]):
             phases = _httpx_timeout(timeout)
         deadline = time.monotonic() + timeout if isinstance(timeout, float) else None
         try:
-            headers = self._headers
+            headers = self._call_headers
             if options.extra_headers:
                 headers = _merge_headers(headers, options.extra_headers)
                 headers.pop(RAW_RESPONSE_HEADER, None)
@@ -404,8 +417,13 @@ class _BaseClient(Generic[_HttpxClientT]):
             if options.extra_body:
                 body = {**(body or {}), **options.extra_body}
             params = {k: v for k, v in query.items() if v is not None} if query else None
+            extensions: dict[str, Any] = self._guard
             if content is not None:
                 headers = {**headers, "content-type": content[1]}
+            if isinstance(timeout, float):
+                server_timeout = _server_timeout(timeout)  # sent with the request's own headers
+                headers = {**headers, "x-server-timeout": server_timeout}
+                extensions = {**extensions, _SERVER_TIMEOUT: server_timeout}
             request = self._httpx().build_request(
                 method,
                 url,
@@ -414,7 +432,7 @@ class _BaseClient(Generic[_HttpxClientT]):
                 json=body if content is None else None,
                 content=None if content is None else content[0],
                 timeout=phases,
-                extensions=self._guard,
+                extensions=extensions,
             )
         except (TypeError, ValueError) as err:  # a header that is not ASCII, a body not JSON
             problem = redact(f"{type(err).__name__}: {err}", self._secrets)
@@ -534,13 +552,30 @@ class _BaseClient(Generic[_HttpxClientT]):
                 body_log.debug("response body: %s", _body_text(response, self._secrets))
 
 
+_SERVER_TIMEOUT = "gemini_client.server_timeout"
+"""The request extension holding the ``X-Server-Timeout`` value its headers carry."""
+
+
+def _server_timeout(left: float) -> str:
+    return str(max(1, math.ceil(left)))
+
+
 def _tell_server(request: httpx.Request, deadline: float | None) -> None:
     """Send the time left as ``X-Server-Timeout`` (seconds), as google-genai does, so that the
-    API stops working on a call the client will have given up on."""
+    API stops working on a call the client will have given up on. The header is rewritten only
+    when its value changes (httpx's headers are a list: every write scans it)."""
     left = time_left(deadline)
     if left is not None:
-        request.headers["x-server-timeout"] = str(max(1, math.ceil(left)))
+        value = _server_timeout(left)
+        if request.extensions.get(_SERVER_TIMEOUT) != value:
+            request.headers["x-server-timeout"] = value
+            request.extensions[_SERVER_TIMEOUT] = value
         clamp_phases(request, deadline)
+
+
+_POOL_HEADERS = {**_SDK_HEADERS, "accept-encoding": ACCEPT_ENCODING}
+"""The headers of every request, set once on the client's own httpx clients (never the key: a
+header of the httpx client would go wherever it sends)."""
 
 
 def _own_client() -> httpx.Client:
@@ -549,8 +584,8 @@ def _own_client() -> httpx.Client:
     import urllib.request
 
     if urllib.request.getproxies():
-        return httpx.Client(limits=_LIMITS)
-    return httpx.Client(transport=DeadlineTransport(limits=_LIMITS))
+        return httpx.Client(limits=_LIMITS, headers=_POOL_HEADERS)
+    return httpx.Client(transport=DeadlineTransport(limits=_LIMITS), headers=_POOL_HEADERS)
 
 
 def _own_async_client() -> httpx.AsyncClient:
@@ -558,8 +593,10 @@ def _own_async_client() -> httpx.AsyncClient:
     import urllib.request
 
     if urllib.request.getproxies():
-        return httpx.AsyncClient(limits=_LIMITS)
-    return httpx.AsyncClient(transport=AsyncDeadlineTransport(limits=_LIMITS))
+        return httpx.AsyncClient(limits=_LIMITS, headers=_POOL_HEADERS)
+    return httpx.AsyncClient(
+        transport=AsyncDeadlineTransport(limits=_LIMITS), headers=_POOL_HEADERS
+    )
 
 
 def _expired(deadline: float | None) -> bool:
@@ -598,6 +635,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         self._owns_client = http_client is None
         self._client = http_client if http_client is not None else _own_client()
         guard(self._client)
+        self._set_call_headers(self._owns_client)
         self._sleep: Callable[[float], None] = time.sleep
 
     def _httpx(self) -> httpx.Client:
@@ -627,6 +665,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             options["max_response_size"] = max_response_size
         SyncAPIClient.__init__(new, **options, http_client=self._client)
         new._owns_client = False
+        new._set_call_headers(self._own_pool)
         new._sleep = self._sleep
         return new
 
@@ -736,7 +775,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         call = self._call(method, path, body)
         token = None if call is None else CURRENT.set(call)
         try:
-            response = self._send(method, path, body, query, options, content=content)
+            # the span (if any) is this call's: no nested one for the send loop
+            response = self._send_timed(method, path, body, query, options, content=content)[0]
             if _is_raw(options):
                 parse = functools.partial(_parse, cast_to, response, self._secrets)
                 result = cast(T, APIResponse(response, parse))
@@ -881,6 +921,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         )
         self._http = _LoopBoundClient(http_client)
         self._owns_client = self._http.owned
+        self._set_call_headers(self._owns_client)
         import asyncio  # only the async client needs it: kept out of import time
 
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
@@ -917,6 +958,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         AsyncAPIClient.__init__(new, **options, http_client=self._http.client)
         new._http = self._http
         new._owns_client = False
+        new._set_call_headers(self._own_pool)
         new._sleep = self._sleep
         return new
 
@@ -1027,7 +1069,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         call = self._call(method, path, body)
         token = None if call is None else CURRENT.set(call)
         try:
-            response = await self._send(method, path, body, query, options, content=content)
+            sent = await self._send_timed(method, path, body, query, options, content=content)
+            response = sent[0]  # the span (if any) is this call's: no nested one for the send loop
             if _is_raw(options):
                 parse = functools.partial(_parse, cast_to, response, self._secrets)
                 result = cast(T, APIResponse(response, parse))

@@ -28,6 +28,8 @@ __all__ = [
 ]
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~/-]+")
+"""The characters ``quote(value, safe="/")`` leaves as they are."""
 
 
 def check_path(path: str, *, name: str = "path") -> None:
@@ -55,7 +57,7 @@ def path_param(value: str, *, name: str, prefix: str = "") -> str:
     if prefix and "/" not in value:
         value = prefix + value
     check_path(value, name=name)
-    return quote(value, safe="/")
+    return value if _URL_SAFE.fullmatch(value) else quote(value, safe="/")
 
 
 def field_mask(value: object) -> object:
@@ -101,7 +103,12 @@ def build_body(
         if values.get(key) is None:
             raise ArgumentError(f"{argument_path((key,))}: required, got None")
     model = validate_arguments(model_cls, strip_not_given(values))
-    return model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    # `model.model_dump(mode="json", by_alias=True, exclude_none=True)`, calling the serializer
+    # directly: pydantic's wrapper passes fifteen keyword arguments, on every call.
+    body = model.__pydantic_serializer__.to_python(
+        model, mode="json", by_alias=True, exclude_none=True
+    )
+    return cast("dict[str, object]", body)
 
 
 REQUEST_CONTEXT = {"request": True}
@@ -119,7 +126,10 @@ def validate_arguments(model_cls: type[_M], values: object) -> _M:
     import pydantic  # loaded with the models by now; kept out of `import gemini_client`
 
     try:
-        return model_cls.model_validate(values, extra="forbid", context=REQUEST_CONTEXT)
+        model = model_cls.__pydantic_validator__.validate_python(
+            values, extra="forbid", context=REQUEST_CONTEXT
+        )  # `model_validate(...)` without its wrapper's keyword arguments
+        return cast(_M, model)
     except pydantic.ValidationError as err:
         errors = err.errors(include_url=False, include_input=False)
         first = errors[0]

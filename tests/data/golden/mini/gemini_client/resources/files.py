@@ -44,8 +44,9 @@ class Files(SyncAPIResource):
         Args:
             page_size: `pageSize` of the request.
             page_token: `pageToken` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -88,8 +89,9 @@ class AsyncFiles(AsyncAPIResource):
         Args:
             page_size: `pageSize` of the request.
             page_token: `pageToken` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",

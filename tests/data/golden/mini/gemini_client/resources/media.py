@@ -62,8 +62,9 @@ class Media(SyncAPIResource):
             file: `file` of the request.
             media: The bytes to upload.
             media_type: Their MIME type.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return _request_upload(
             self._client,
@@ -99,8 +100,9 @@ class Media(SyncAPIResource):
 
         Args:
             name: `name` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="files/")
         return _request_media(
@@ -144,8 +146,9 @@ class AsyncMedia(AsyncAPIResource):
             file: `file` of the request.
             media: The bytes to upload.
             media_type: Their MIME type.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return await _async_request_upload(
             self._client,
@@ -181,8 +184,9 @@ class AsyncMedia(AsyncAPIResource):
 
         Args:
             name: `name` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="files/")
         return await _async_request_media(

@@ -67,8 +67,9 @@ class Models(SyncAPIResource):
             contents: `contents` of the request.
             response_schema: `responseSchema` of the request.
             temperature: `temperature` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.request(
@@ -111,8 +112,9 @@ class Models(SyncAPIResource):
             contents: `contents` of the request.
             response_schema: `responseSchema` of the request.
             temperature: `temperature` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return self._client.stream(
@@ -149,8 +151,9 @@ class Models(SyncAPIResource):
 
         Args:
             name: `name` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="models/")
         return self._client.request(
@@ -180,8 +183,9 @@ class Models(SyncAPIResource):
         Args:
             page_size: `pageSize` of the request.
             page_token: `pageToken` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",
@@ -233,8 +237,9 @@ class AsyncModels(AsyncAPIResource):
             contents: `contents` of the request.
             response_schema: `responseSchema` of the request.
             temperature: `temperature` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.request(
@@ -277,8 +282,9 @@ class AsyncModels(AsyncAPIResource):
             contents: `contents` of the request.
             response_schema: `responseSchema` of the request.
             temperature: `temperature` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         model = _path_param(model, name="model", prefix="models/")
         return await self._client.stream(
@@ -315,8 +321,9 @@ class AsyncModels(AsyncAPIResource):
 
         Args:
             name: `name` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="models/")
         return await self._client.request(
@@ -346,8 +353,9 @@ class AsyncModels(AsyncAPIResource):
         Args:
             page_size: `pageSize` of the request.
             page_token: `pageToken` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return self._client.paginate(
             "GET",

@@ -80,8 +80,9 @@ class TunedModels(SyncAPIResource):
             base_model: `baseModel` of the request.
             tuned_model_id: `tunedModelId` of the request.
             display_name: `displayName` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return _request_operation(
             self._client,
@@ -129,8 +130,9 @@ class TunedModels(SyncAPIResource):
             update_mask: `updateMask` of the request.
             display_name: `displayName` of the request.
             base_model: `baseModel` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return self._client.request(
@@ -170,8 +172,9 @@ class TunedModels(SyncAPIResource):
 
         Args:
             name: `name` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return _request_empty(
@@ -227,8 +230,9 @@ class AsyncTunedModels(AsyncAPIResource):
             base_model: `baseModel` of the request.
             tuned_model_id: `tunedModelId` of the request.
             display_name: `displayName` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         return await _async_request_operation(
             self._client,
@@ -276,8 +280,9 @@ class AsyncTunedModels(AsyncAPIResource):
             update_mask: `updateMask` of the request.
             display_name: `displayName` of the request.
             base_model: `baseModel` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await self._client.request(
@@ -317,8 +322,9 @@ class AsyncTunedModels(AsyncAPIResource):
 
         Args:
             name: `name` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name", prefix="tunedModels/")
         return await _async_request_empty(

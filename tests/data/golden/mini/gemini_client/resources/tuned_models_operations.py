@@ -51,8 +51,9 @@ class TunedModelsOperations(SyncAPIResource):
 
         Args:
             name: `name` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return _request_operation(
@@ -91,8 +92,9 @@ class AsyncTunedModelsOperations(AsyncAPIResource):
 
         Args:
             name: `name` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         name = _path_param(name, name="name")
         return await _async_request_operation(

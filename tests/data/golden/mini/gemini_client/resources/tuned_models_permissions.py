@@ -54,8 +54,9 @@ class TunedModelsPermissions(SyncAPIResource):
         Args:
             parent: `parent` of the request.
             role: `role` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.request(
@@ -94,8 +95,9 @@ class TunedModelsPermissions(SyncAPIResource):
             parent: `parent` of the request.
             page_size: `pageSize` of the request.
             page_token: `pageToken` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.paginate(
@@ -144,8 +146,9 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
         Args:
             parent: `parent` of the request.
             role: `role` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return await self._client.request(
@@ -184,8 +187,9 @@ class AsyncTunedModelsPermissions(AsyncAPIResource):
             parent: `parent` of the request.
             page_size: `pageSize` of the request.
             page_token: `pageToken` of the request.
-            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters and
-                body fields added to the request, and the timeout (seconds or an `httpx.Timeout`).
+            extra_headers, extra_query, extra_body, timeout: Per call: headers, query parameters
+                and body fields added to the request, and the timeout (seconds or an
+                `httpx.Timeout`).
         """
         parent = _path_param(parent, name="parent", prefix="tunedModels/")
         return self._client.paginate(

@@ -1,0 +1,192 @@
+"""8b. Downloads: a 200 MB file from a loopback server streamed to disk, throughput and peak RSS.
+
+Contenders, each writing the same served bytes to a file (in a temp dir, deleted after):
+- raw httpx: ``client.stream("GET", ...)`` and ``iter_bytes()`` into the file (the baseline);
+- gemini_client: ``client.files.download(name=...).write_to(path)``;
+- google-genai: ``client.files.download(file=..., destination=path)``.
+
+Every download runs in a fresh process; its RSS is sampled during the download, and the peak
+minus its RSS just before is what the download itself costs. The server (this script with ``--serve``, another
+process) sends the file in 1 MiB writes; each contender reports the SHA-256 of the file it wrote,
+and a wrong byte fails the benchmark.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from _common import fail, quick, report, timed_with_peak_rss, write_big_file
+
+SIZE = 200 * 1024 * 1024
+ROUNDS = quick(5, 2)
+GOAL_THROUGHPUT = 0.95
+GOAL_RSS_MB = 32.0
+CONTENDERS = ("raw httpx", "gemini_client", "google-genai")
+NAME = "files/bench-download"
+
+
+def _serve(path: str) -> None:
+    """``GET /v1beta/files/bench-download:download?alt=media`` -> the file; anything else 404."""
+    size = os.path.getsize(path)
+    head = (
+        "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\n"
+        f"content-length: {size}\r\n\r\n"
+    ).encode()
+    not_found = b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n"
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                request = await reader.readuntil(b"\r\n\r\n")
+                target = request.split(b" ", 2)[1]
+                if not target.startswith(f"/v1beta/{NAME}:download?".encode()):
+                    writer.write(not_found)
+                    continue
+                writer.write(head)
+                with open(path, "rb") as f:
+                    while piece := f.read(1 << 20):
+                        writer.write(piece)
+                        await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    async def main() -> None:
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        print(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", flush=True)
+        async with server:
+            await server.serve_forever()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
+
+
+def contender(name: str, url: str, out: str) -> None:
+    """Run in a child process: download once into ``out``; print seconds, RSS growth, SHA-256."""
+    if name == "raw httpx":
+        import httpx
+
+        client = httpx.Client(timeout=120)
+
+        def run() -> None:
+            target = f"{url}/v1beta/{NAME}:download?alt=media"
+            with client.stream("GET", target, headers={"x-goog-api-key": "k"}) as response:
+                response.raise_for_status()
+                with open(out, "wb") as f:
+                    for chunk in response.iter_bytes():
+                        f.write(chunk)
+
+    elif name == "gemini_client":
+        import gemini_client
+
+        ours = gemini_client.Client(api_key="k", base_url=url, timeout=120)
+        assert ours.files  # its resource and types imported now: an import is not the download
+
+        def run() -> None:
+            ours.files.download(name=NAME).write_to(out)
+
+    else:
+        from google import genai
+        from google.genai import types as gtypes
+
+        google = genai.Client(
+            api_key="k",
+            http_options=gtypes.HttpOptions(base_url=url, api_version="v1beta", timeout=120_000),
+        )
+        assert google.files
+
+        def run() -> None:
+            google.files.download(file=NAME, destination=out)
+
+    seconds, growth = timed_with_peak_rss(run)
+    digest = hashlib.sha256()
+    with open(out, "rb") as f:
+        while piece := f.read(1 << 20):
+            digest.update(piece)
+    os.unlink(out)
+    print(json.dumps({"seconds": seconds, "rss_growth_mb": growth, "sha256": digest.hexdigest()}))
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-download-") as tmp:
+        path = Path(tmp) / "served.bin"
+        expected = write_big_file(path, SIZE).hexdigest()
+        server = subprocess.Popen(
+            [sys.executable, __file__, "--serve", str(path)], stdout=subprocess.PIPE, text=True
+        )
+        try:
+            url = (server.stdout.readline() if server.stdout else "").strip()
+            if not url.startswith("http://127.0.0.1:"):
+                fail(f"the download server did not start (said {url!r})")
+            results: dict[str, list[dict[str, float]]] = {name: [] for name in CONTENDERS}
+            for r in range(ROUNDS):
+                for name in CONTENDERS[r % 3 :] + CONTENDERS[: r % 3]:
+                    out = subprocess.run(
+                        [sys.executable, __file__, "--contender", name, url, str(Path(tmp) / "o")],
+                        capture_output=True,
+                        text=True,
+                        timeout=600,
+                    )
+                    if out.returncode:
+                        fail(f"{name} failed: {out.stderr.strip().splitlines()[-1:]}")
+                    result = json.loads(out.stdout.strip().splitlines()[-1])
+                    if result["sha256"] != expected:
+                        fail(f"{name}: wrote other bytes than the server sent")
+                    results[name].append(result)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+    mb = SIZE / 2**20
+    base = [r["seconds"] for r in results["raw httpx"]]
+    lines = [
+        "| client | median s | MB/s (median) | x raw httpx throughput (median, min-max) | peak RSS growth MB (max) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    ratios: dict[str, float] = {}
+    for name, runs in results.items():
+        secs = [r["seconds"] for r in runs]
+        per_round = [b / s for b, s in zip(base, secs)]
+        ratios[name] = statistics.median(per_round)
+        lines.append(
+            f"| {name} | {statistics.median(secs):.2f} | {mb / statistics.median(secs):.0f}"
+            f" | {ratios[name]:.2f} ({min(per_round):.2f}-{max(per_round):.2f})"
+            f" | {max(r['rss_growth_mb'] for r in runs):.1f} |"
+        )
+    ours_rss = max(r["rss_growth_mb"] for r in results["gemini_client"])
+    thr = ratios["gemini_client"]
+    body = "\n".join(
+        [
+            f"A {mb:.0f} MB file downloaded from a loopback server (another process, 1 MiB "
+            f"writes) and streamed to disk, {ROUNDS} rounds interleaved, every download in a fresh "
+            "process; each contender's file is checked by SHA-256.",
+            "",
+            *lines,
+            "",
+            f"Goal throughput >= {GOAL_THROUGHPUT:g}x raw httpx: "
+            f"{'MET' if thr >= GOAL_THROUGHPUT else 'MISSED'} (gemini_client: {thr:.2f})",
+            f"Goal peak RSS growth <= {GOAL_RSS_MB:g} MB: "
+            f"{'MET' if ours_rss <= GOAL_RSS_MB else 'MISSED'} (gemini_client: {ours_rss:.1f} MB)",
+        ]
+    )
+    report("8b. Downloads", body)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--contender"]:
+        contender(*sys.argv[2:5])
+    elif sys.argv[1:2] == ["--serve"]:
+        _serve(sys.argv[2])
+    else:
+        main()
