@@ -29,13 +29,14 @@ from .view import field_union
 BASES_FILE = "package/types/_bases.py"
 INPUTS_FILE = "package/types/_inputs.py"
 REQUEST_BASE = "RequestModel"
+SHORT_FORMS_BASE = "ShortForms"  # its types convert the short forms (`ContentUnion`, `ToolUnion`)
 
 
 @dataclass(frozen=True)
 class Extensions:
     bases: dict[str, str]  # Python class name of a type -> its hand-written base (else BaseModel)
     unions: frozenset[str]  # the `XUnion` / `XListUnion` aliases of `_inputs.py`
-    requests: frozenset[str] = frozenset()  # Python class names of the request body types
+    short_forms: frozenset[str] = frozenset()  # class names of the types converting short forms
     generic: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> type parameters
 
 
@@ -98,6 +99,7 @@ def load_extensions(spec: Spec, template_dir: Path) -> Extensions:
 
     bases: dict[str, str] = {}
     generic: dict[str, tuple[str, ...]] = {}
+    short_forms: set[str] = set(requests)
     for name, node in classes.items():
         if not name.endswith("Base") or name.startswith("_"):
             continue
@@ -117,6 +119,8 @@ def load_extensions(spec: Spec, template_dir: Path) -> Extensions:
                 Problem(where, f"defines `{clash}`, a field of {owner.name}: rename the helper")
             )
         bases[naming.type_name(owner.name)] = name
+        if SHORT_FORMS_BASE in {c.name for c in line}:
+            short_forms.add(naming.type_name(owner.name))
         if _type_parameters(node):
             generic[naming.type_name(owner.name)] = _type_parameters(node)
     for cls in requests:
@@ -151,5 +155,8 @@ def load_extensions(spec: Spec, template_dir: Path) -> Extensions:
     if problems:
         raise SpecError(problems)
     return Extensions(
-        bases=bases, unions=frozenset(unions), requests=frozenset(requests), generic=generic
+        bases=bases,
+        unions=frozenset(unions),
+        short_forms=frozenset(short_forms),
+        generic=generic,
     )

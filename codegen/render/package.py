@@ -91,7 +91,7 @@ def types_module_source(spec: Spec, template_dir: Path, ext: Extensions | None =
     """The types module to make, keyed by everything it is made from (see `codegen.format`)."""
     ext = ext or load_extensions(spec, template_dir)
     bases = ext.bases
-    inputs = constructor_inputs(spec, ext.unions, ext.requests)
+    inputs = constructor_inputs(spec, ext.unions, ext.short_forms)
     datamodel = template_dir / "datamodel"
     return Source(
         types_module_inputs(spec, datamodel, bases, inputs, ext.generic),

@@ -67,13 +67,14 @@ def _widens(ref: TypeRef) -> bool:
 
 
 def constructor_inputs(
-    spec: Spec, unions: frozenset[str], requests: frozenset[str]
+    spec: Spec, unions: frozenset[str], short_forms: frozenset[str]
 ) -> dict[str, dict[str, str]]:
     """Class name -> field wire name -> what the model's constructor accepts for the field, where
     that is wider than what reading the field gives: the field's `TypedDict` annotation, so that
     `X(field=v)` type-checks as `{"field": v}` does. A type-wide short form (`ContentUnion`,
-    `ToolUnion`...) only on request body types, which convert them (`RequestModel`); a one-field
-    alias (`GenerationConfigResponseSchemaUnion`) wherever `_inputs.py` defines it."""
+    `ToolUnion`...) only on the types that convert them (`short_forms`: those deriving the
+    hand-written `ShortForms`, every request body among them); a one-field alias
+    (`GenerationConfigResponseSchemaUnion`) wherever `_inputs.py` defines it."""
     objects = {naming.type_name(t.name) for t in spec.objects()}
     type_wide = frozenset(
         u for u in unions if u.removesuffix("Union").removesuffix("List") in objects
@@ -81,7 +82,7 @@ def constructor_inputs(
     out: dict[str, dict[str, str]] = {}
     for t in spec.objects():
         cls = naming.type_name(t.name)
-        allowed = unions if cls in requests else unions - type_wide
+        allowed = unions if cls in short_forms else unions - type_wide
         fields = {
             f.name: field_annotation(t, f, spec, unions=allowed, prefix="")
             for f in t.fields

@@ -72,9 +72,12 @@ def short_forms_in_typed_models() -> list[Any]:
     expiring = types.CachedContent(expire_time=datetime(2030, 1, 1, tzinfo=timezone.utc))
     declaration = types.FunctionDeclaration(name="lookup", parameters=Country)
     named = types.CachedContent(name="cachedContents/c1")
+    live_setup = types.BidiGenerateContentSetup(system_instruction="be brief", tools=[get_weather])
+    assert_type(live_setup.system_instruction, types.Content | None)
+    passage = types.GroundingPassage(id="p1", content="a fact")
     request = types.GenerateContentRequest(contents="Hi", cached_content=named)
     assert request.cached_content == "cachedContents/c1"
-    return [config, cache, expiring, declaration, request]
+    return [config, cache, expiring, declaration, request, live_setup, passage]
 
 
 def parsed_is_typed(client: Client) -> tuple[Country, Instrument, Any]:

@@ -53,7 +53,8 @@ def test_the_extensions_of_the_real_templates(spec: typing.Any) -> None:
         "SchemaUnion",
         "ToolUnion",
     }
-    assert "GenerateContentRequest" in ext.requests and "Candidate" not in ext.requests
+    assert {"GenerateContentRequest", "BidiGenerateContentSetup"} <= ext.short_forms
+    assert "Candidate" not in ext.short_forms
 
 
 def test_a_field_alias_types_that_one_field(spec: typing.Any, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from gemini_client import AsyncClient, Client
+from gemini_client import AsyncClient, Client, types
 from support.server import LoopbackServer, Reply
 from support.upload_server import UploadServer
 
@@ -98,3 +98,24 @@ def test_http_options_per_call(server: LoopbackServer, client: Client) -> None:
         client.models.generate_content(
             model=MODEL, contents="Hi", config={"http_options": {"base_url": "http://x"}}
         )
+
+
+def get_time(city: str) -> str:
+    """The time in a city."""
+    return "noon"
+
+
+def test_short_forms_wherever_content_is_sent() -> None:
+    """The types a request or a Live session sends inside a request body convert the short forms
+    too; an answer's types do not."""
+    from gemini_client.lib.live import _setup_message
+
+    setup = _setup_message(MODEL, {"system_instruction": "be brief", "tools": [get_time]}, None)
+    assert setup["setup"]["systemInstruction"]["parts"] == [{"text": "be brief"}]
+    assert setup["setup"]["tools"][0]["functionDeclarations"][0]["name"] == "get_time"
+    turns = types.BidiGenerateContentClientContent(turns=["Hello", "again"]).turns or []
+    assert [p.text for t in turns for p in t.parts or []] == ["Hello", "again"]
+    passage = types.GroundingPassage(id="p1", content=types.Part(text="a fact"))
+    assert passage.content is not None and passage.content.parts
+    with pytest.raises(ValueError):
+        types.Candidate.model_validate({"content": "an answer never holds a short form"})

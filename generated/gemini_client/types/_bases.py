@@ -55,6 +55,11 @@ __all__ = [
     "NONE",
     "Accepts",
     "ParsedT",
+    "BidiGenerateContentClientContentBase",
+    "BidiGenerateContentSetupBase",
+    "GroundingPassageBase",
+    "SemanticRetrieverConfigBase",
+    "ShortForms",
     "BidiGenerateContentServerMessageBase",
     "CachedContentBase",
     "ContentBase",
@@ -110,15 +115,13 @@ def known_keys(cls: type[BaseModel]) -> frozenset[str]:
     return frozenset(keys)
 
 
-class RequestModel(BaseModel):
-    """The base of every request body type. A request is validated with `extra="forbid"`
-    (`build_body`), so a dict key that no field knows is an error; this names the key, its place
-    and the closest field. A model built with `model_validate` keeps its extra fields: the way to
-    send a field newer than the client.
-
-    One input convention for every request: a field holding a `Content` takes its short forms (a
-    string, a `Part`, a list of them), a `list[Content]` too, and a `list[Tool]` Python functions.
-    """
+class ShortForms(BaseModel):
+    """One input convention wherever content goes: a field holding a `Content` takes its short
+    forms (a string, a `Part`, a list of them), a `list[Content]` too, and a `list[Tool]` Python
+    functions. Every request body derives from it (`RequestModel`), and so do the types a request
+    or a Live session sends inside (their `XBase` here); an answer's types do not (no short form
+    comes back, and converting would cost every answer parsed). The generator types the
+    constructors and dict forms of exactly these types with the short forms."""
 
     @model_validator(mode="before")
     @classmethod
@@ -131,6 +134,14 @@ class RequestModel(BaseModel):
         """Converters of short forms (by wire name) that a type adds to those its fields' types
         give; they win over the latter."""
         return {}
+
+
+class RequestModel(ShortForms):
+    """The base of every request body type. A request is validated with `extra="forbid"`
+    (`build_body`), so a dict key that no field knows is an error; this names the key, its place
+    and the closest field. A model built with `model_validate` keeps its extra fields: the way to
+    send a field newer than the client. Short forms: see `ShortForms`.
+    """
 
     @model_validator(mode="wrap")
     @classmethod
@@ -150,7 +161,7 @@ class RequestModel(BaseModel):
 
 
 @cache
-def _short_form_fields(cls: type[RequestModel]) -> dict[str, Callable[[Any], Any]]:
+def _short_form_fields(cls: type[ShortForms]) -> dict[str, Callable[[Any], Any]]:
     """The wire names of `cls`'s `Content`, `list[Content]` and `list[Tool]` fields, and those of
     its `_own_short_forms`, with the converter of their short forms: one pass per request."""
     return {**_short_form_fields_of(cls), **cls._own_short_forms()}
@@ -332,6 +343,22 @@ class BidiGenerateContentServerMessageBase(BaseModel):
             else []
         )
         return "".join(texts) if texts else None
+
+
+class BidiGenerateContentSetupBase(ShortForms):
+    """A Live session's setup: `system_instruction` and `tools` in their short forms."""
+
+
+class BidiGenerateContentClientContentBase(ShortForms):
+    """Turns sent in a Live session: `turns` in its short forms."""
+
+
+class GroundingPassageBase(ShortForms):
+    """A passage sent to `generate_answer`: `content` in its short forms."""
+
+
+class SemanticRetrieverConfigBase(ShortForms):
+    """A retriever's settings sent to `generate_answer`: `query` in its short forms."""
 
 
 class ContentBase(BaseModel):

@@ -8,7 +8,9 @@ from .._core._models import BaseModel, Bytes, WireDuration, WireTimestamp
 from pydantic import Field
 from enum import Enum
 from ._bases import (
+    BidiGenerateContentClientContentBase,
     BidiGenerateContentServerMessageBase,
+    BidiGenerateContentSetupBase,
     CachedContentBase,
     ContentBase,
     CountTokensRequestBase,
@@ -18,10 +20,12 @@ from ._bases import (
     GenerateContentRequestBase,
     GenerateContentResponseBase,
     GenerationConfigBase,
+    GroundingPassageBase,
     PartBase,
     PredictImageBase,
     RequestModel,
     SchemaBase,
+    SemanticRetrieverConfigBase,
 )
 from typing import Any
 
@@ -5122,13 +5126,13 @@ class GroundingMetadata(BaseModel):
     that grounding with Google Maps is enabled."""
 
 
-class GroundingPassage(BaseModel):
+class GroundingPassage(GroundingPassageBase):
     """Passage included inline with a grounding configuration."""
 
     id: str | None = None
     """Identifier for the passage for attributing this passage in grounded answers."""
 
-    content: Accepts[Content | None, "Content | ContentDict | None"] = NONE
+    content: Accepts[Content | None, "ContentUnion | None"] = NONE
     """Content of the passage."""
 
 
@@ -5189,14 +5193,14 @@ class ListTunedModelsResponse(BaseModel):
     omitted, there are no more pages."""
 
 
-class SemanticRetrieverConfig(BaseModel):
+class SemanticRetrieverConfig(SemanticRetrieverConfigBase):
     """Configuration for retrieving grounding content from a `Corpus` or `Document` created using
     the Semantic Retriever API."""
 
     source: str | None = None
     """Name of the resource for retrieval. Example: `corpora/123` or `corpora/123/documents/abc`."""
 
-    query: Accepts[Content | None, "Content | ContentDict | None"] = NONE
+    query: Accepts[Content | None, "ContentUnion | None"] = NONE
     """Query to use for matching `Chunk`s in the given resource by similarity."""
 
     metadata_filters: Accepts[
@@ -5222,10 +5226,10 @@ class BatchEmbedContentsRequest(RequestModel):
     specified `BatchEmbedContentsRequest.model`."""
 
 
-class BidiGenerateContentClientContent(BaseModel):
+class BidiGenerateContentClientContent(BidiGenerateContentClientContentBase):
     """Conversation content from the client, appended to the history in order."""
 
-    turns: Accepts[list[Content] | None, "Sequence[Content | ContentDict] | None"] = NONE
+    turns: Accepts[list[Content] | None, "ContentListUnion | None"] = NONE
     """The content appended to the conversation with the model."""
 
     turn_complete: bool | None = None
@@ -5291,7 +5295,7 @@ class BidiGenerateContentServerMessage(BidiGenerateContentServerMessageBase):
     """Token usage of the session so far."""
 
 
-class BidiGenerateContentSetup(BaseModel):
+class BidiGenerateContentSetup(BidiGenerateContentSetupBase):
     """Configuration of a Live session, sent once as the first message."""
 
     model: str | None = None
@@ -5302,11 +5306,11 @@ class BidiGenerateContentSetup(BaseModel):
     ] = NONE
     """Generation config (responseModalities, speechConfig, temperature...)."""
 
-    system_instruction: Accepts[Content | None, "Content | ContentDict | None"] = NONE
+    system_instruction: Accepts[Content | None, "ContentUnion | None"] = NONE
     """The user provided system instructions for the model. Note: Only text should be used in parts
     and content in each part will be in a separate paragraph."""
 
-    tools: Accepts[list[Tool] | None, "Sequence[Tool | ToolDict] | None"] = NONE
+    tools: Accepts[list[Tool] | None, "Sequence[ToolUnion] | None"] = NONE
     """Tools the model may use to generate the next response."""
 
     realtime_input_config: Accepts[
