@@ -241,6 +241,7 @@ def test_mypy_reports_the_use_of_a_deprecated_method(generated: Path, tmp_path: 
     user.write_text(USER)
     proc = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent"]
+        + ["--cache-dir", str(REPO / ".mypy_cache" / "tests-deprecation")]  # kept between runs
         + ["--enable-error-code", "deprecated", str(user)],
         capture_output=True,
         text=True,

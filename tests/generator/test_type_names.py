@@ -15,7 +15,7 @@ import pytest
 from codegen.cli import main
 from codegen.pipeline import generate
 
-from .conftest import TEMPLATES, paths
+from .conftest import REPO, TEMPLATES, paths
 
 # `Operation` is in the mini spec already (tuning.yaml).
 COLLIDING = [
@@ -58,15 +58,18 @@ HELPERS = "|".join(
 )
 
 
-def _mypy_without_helpers(out: Path) -> subprocess.CompletedProcess[str]:
-    """`mypy --strict` on the package generated in `out`, the helpers layer left unchecked."""
+def _mypy_without_helpers(out: Path, cache: str) -> subprocess.CompletedProcess[str]:
+    """`mypy --strict` on the package generated in `out`, the helpers layer left unchecked; mypy's
+    cache kept between runs under `cache` (one per test: tests may run at once on two workers;
+    an entry is trusted only for a source of the same hash)."""
     return subprocess.run(
         [
             sys.executable,
             "-m",
             "mypy",
             "--strict",
-            "--no-incremental",
+            "--cache-dir",
+            str(REPO / ".mypy_cache" / cache),
             "--follow-imports=silent",
             "--exclude",
             f"gemini_client/({HELPERS.replace('.', '[.]')})",
@@ -135,7 +138,7 @@ def test_colliding_type_names_import_under_their_spec_names(
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "ok"
-    mypy = _mypy_without_helpers(out)
+    mypy = _mypy_without_helpers(out, "tests-colliding-names")
     assert mypy.returncode == 0, mypy.stdout
 
 
@@ -179,7 +182,7 @@ def test_methods_and_resources_named_like_what_a_class_body_uses(
     (spec / "tuning.yaml").write_text(text)
     out = tmp_path / "out"
     generate(paths(spec, out))
-    mypy = _mypy_without_helpers(out)
+    mypy = _mypy_without_helpers(out, "tests-class-body-names")
     assert mypy.returncode == 0, mypy.stdout
     script = (
         "from gemini_client import Client\n"
