@@ -103,7 +103,6 @@ class SpecFile:
         self.pending: list[tuple[int, int, str]] = []  # (position, sequence, text)
         self.created: dict[str, tuple[int, list[str]]] = {}  # new container -> (position, children)
         self.removed: list[tuple[int, int]] = []  # line ranges to drop
-        self.replaced: dict[int, tuple[int, str]] = {}  # first line -> (end, new text)
 
     def remove(self, key: str, *, comments: bool = True) -> bool:
         """Drop the block of `key` (with the comment lines right above it, unless `comments` is
@@ -220,8 +219,6 @@ class SpecFile:
                     block += "\n"
             # After what extends the block that ends here: a new container starts a new block.
             pending.append((pos, 1 << 30, block))
-        for start, (end, block) in self.replaced.items():
-            lines[start:end] = [block] + [""] * (end - start - 1)  # positions stay valid
         for start, end in self.removed:
             for i in range(start, end):
                 lines[i] = ""  # positions of the inserts stay valid

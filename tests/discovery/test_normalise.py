@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from codegen.discovery.text import MAX_DESCRIPTION
 from codegen.discovery.normalise import UNKNOWN, Normalised, normalise, path_prefix
 from codegen.spec.model import EnumType, Location, ObjectType, TypeRef
 
@@ -112,20 +113,25 @@ def test_field_flags(new: Normalised) -> None:
     )
     cand = obj(new, "Candidate").field("finishReason")
     assert cand is not None and cand.output_only and not cand.required
-    assert cand.description == "The reason why the model stopped generating tokens."
+    assert cand.description == (
+        "The reason why the model stopped generating tokens. If empty, the model has not stopped"
+        " generating tokens."
+    )
     usage = obj(new, "GenerateContentResponse").field("usageMetadata")
     assert usage is not None and usage.output_only  # "Output only." in the description
     assert any(f.deprecated for t in new.spec.objects() for f in t.fields)
     assert any(v.deprecated for t in new.spec.enums() for v in t.values)
 
 
-def test_descriptions_are_one_line(new: Normalised) -> None:
+def test_descriptions_are_whole_and_one_line(new: Normalised) -> None:
     texts = [t.description for t in new.spec.types.values()]
     texts += [f.description for t in new.spec.objects() for f in t.fields]
     texts += [v.description for t in new.spec.enums() for v in t.values]
     texts += [m.description for r in new.spec.resources.values() for m in r.methods]
+    assert max(len(text) for text in texts) > 900  # Google's longest are kept whole
     for text in texts:
-        assert "\n" not in text and len(text) <= 160, text
+        assert "\n" not in text and len(text) <= MAX_DESCRIPTION, text
+        assert not text.endswith("..."), text  # none is near the cap
         assert "](" not in text, text  # markdown link targets are cut
         assert not text.startswith(("Required.", "Optional.", "Output only.")), text
         assert text.count("`") % 2 == 0, text

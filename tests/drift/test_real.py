@@ -65,11 +65,11 @@ def test_escalation_is_the_only_difference_from_20260522() -> None:
     [f] = result.outcome.drift
     assert (f.kind, f.where, f.item) == ("enum-value-gone", "Candidate.finishReason", "ESCALATION")
     assert f.category == "breaking"
-    assert f.spec_location == f"{SHOWN}generation.yaml:424"
+    assert f.spec_location == f"{SHOWN}generation.yaml:576"
     assert f.discovery_path == "schemas.Candidate.properties.finishReason"
     assert str(f) == (
         "Candidate.finishReason: the spec has enum value ESCALATION (enum FinishReason), "
-        f"the API lacks it ({SHOWN}generation.yaml:424)"
+        f"the API lacks it ({SHOWN}generation.yaml:576)"
     )
     assert result.exit_code == 1
 
@@ -87,7 +87,7 @@ def test_the_other_way_round_escalation_is_new_surface(tmp_path: Path) -> None:
     assert (f.kind, f.key) == ("enum-value-missing", "Candidate.finishReason.ESCALATION")
     assert str(f).startswith("Candidate.finishReason: the API has enum value ESCALATION")
     assert f.discovery_path == "schemas.Candidate.properties.finishReason.enum[20]"
-    assert f.spec_location is not None and f.spec_location.endswith("generation.yaml:403")
+    assert f.spec_location is not None and f.spec_location.endswith("generation.yaml:553")
 
 
 def test_cli_exit_codes_and_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -102,7 +102,7 @@ def test_cli_exit_codes_and_json(capsys: pytest.CaptureFixture[str]) -> None:
         {
             "kind": "enum-value-gone",
             "where": "Candidate.finishReason.ESCALATION",
-            "spec_location": f"{SHOWN}generation.yaml:424",
+            "spec_location": f"{SHOWN}generation.yaml:576",
             "discovery_path": "schemas.Candidate.properties.finishReason",
             "message": "the spec has enum value ESCALATION (enum FinishReason), the API lacks it",
         }

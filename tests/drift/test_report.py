@@ -80,7 +80,7 @@ def test_text_groups_and_summary() -> None:
     assert lines[2] == "Breaking for the client (1):"
     assert lines[3] == (
         "  Candidate.finishReason: the spec has enum value ESCALATION (enum FinishReason), "
-        f"the API lacks it ({SHOWN}generation.yaml:424)"
+        f"the API lacks it ({SHOWN}generation.yaml:576)"
     )
     assert "New API surface: none" in lines
     assert lines[-1] == (
