@@ -45,6 +45,7 @@ LONGEST_FIRST = (
     "tests/sync/test_history.py::test_a_spec_of_one_revision_syncs_to_the_next[20240713-",
     "tests/generator/test_reference.py::test_the_reference_is_part_of_the_output[spec]",
     "tests/sync/test_sync.py::test_sync_regenerates_the_client",
+    "tests/sync/test_adopt.py::test_the_caught_up_spec_generates_and_checks",
     "tests/generator/test_typecheck.py::test_codegen_passes_mypy",
     "tests/sync/test_workflows.py::test_the_action_annotates",
     "tests/generator/test_type_names.py::",
