@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from gemini_client import APIConnectionError, AsyncClient, Client
+from gemini_client._core._deadline import DeadlineWarning
 
 ANSWER = b'{"candidates": [{"content": {"role": "model", "parts": [{"text": "via proxy"}]}}]}'
 
@@ -58,17 +59,20 @@ def test_http_proxy_from_the_environment_is_used(
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
     with Client(api_key="k", base_url=BASE, max_retries=0) as client:
-        answer = client.models.generate_content(model="m", contents="hi")
+        with pytest.warns(DeadlineWarning, match="proxy set in the environment"):
+            answer = client.models.generate_content(model="m", contents="hi")
     assert answer.text == "via proxy"
     assert seen and seen[0].startswith(BASE + "/"), seen  # absolute-form: a proxied request
 
     async def main() -> str | None:
         async with AsyncClient(api_key="k", base_url=BASE, max_retries=0) as client:
-            return (await client.models.generate_content(model="m", contents="hi")).text
+            with pytest.warns(DeadlineWarning):
+                return (await client.models.generate_content(model="m", contents="hi")).text
 
     assert asyncio.run(main()) == "via proxy" and len(seen) == 2
 
 
+@pytest.mark.filterwarnings("ignore::gemini_client._core._deadline.DeadlineWarning")
 def test_no_proxy_excludes_the_host(
     proxy: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

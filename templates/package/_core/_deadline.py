@@ -396,7 +396,8 @@ def enforce(
             "gemini_client: this http client's transport does not clamp each socket operation to "
             "the call's deadline; the timeout is enforced per phase and between body reads, so a "
             "server trickling response headers can outlast it. Send through "
-            "gemini_client's DeadlineTransport (or omit http_client) for a strict deadline.",
+            "gemini_client's DeadlineTransport (or omit http_client) for a strict deadline; a "
+            "proxy set in the environment (HTTP(S)_PROXY) also needs httpx's own transport.",
             DeadlineWarning,
             stacklevel=2,
         )
