@@ -392,6 +392,78 @@ def machine() -> str:
     )
 
 
+TRANSFER_CONTENDERS = ("raw httpx", "gemini_client", "google-genai")
+
+
+def transfer_rounds(
+    server_cmd: list[str], script: str, args: list[str], expected: str, rounds: int
+) -> dict[str, list[dict[str, float]]]:
+    """Start the transfer server (``server_cmd`` prints its URL on its first line), then run each
+    contender ``rounds`` times, interleaved, each run in a fresh process (``script --contender
+    NAME URL *args`` prints ``{"seconds", "rss_growth_mb", "sha256"}``); every run's SHA-256 must
+    be ``expected``."""
+    server = subprocess.Popen([sys.executable, *server_cmd], stdout=subprocess.PIPE, text=True)
+    try:
+        url = (server.stdout.readline() if server.stdout else "").strip()
+        if not url.startswith("http://127.0.0.1:"):
+            fail(f"the transfer server did not start (said {url!r})")
+        names = TRANSFER_CONTENDERS
+        results: dict[str, list[dict[str, float]]] = {name: [] for name in names}
+        for r in range(rounds):
+            for name in names[r % len(names) :] + names[: r % len(names)]:
+                out = subprocess.run(
+                    [sys.executable, script, "--contender", name, url, *args],
+                    capture_output=True,
+                    text=True,
+                    timeout=600,
+                )
+                if out.returncode:
+                    fail(f"{name} failed: {out.stderr.strip().splitlines()[-1:]}")
+                result = json.loads(out.stdout.strip().splitlines()[-1])
+                if result["sha256"] != expected:
+                    fail(f"{name}: other bytes arrived than were sent ({result['sha256']})")
+                results[name].append(result)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return results
+
+
+def transfer_table(
+    results: dict[str, list[dict[str, float]]],
+    size: int,
+    goal_throughput: float,
+    goal_rss_mb: float,
+) -> list[str]:
+    """The throughput and memory table of ``transfer_rounds``' results, then a line per goal."""
+    mb = size / 2**20
+    base = [r["seconds"] for r in results["raw httpx"]]
+    lines = [
+        "| client | median s | MB/s (median) | x raw httpx throughput (median, min-max) | peak RSS growth MB (max) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    ratios: dict[str, float] = {}
+    for name, runs in results.items():
+        secs = [r["seconds"] for r in runs]
+        per_round = [b / s for b, s in zip(base, secs)]
+        ratios[name] = statistics.median(per_round)
+        lines.append(
+            f"| {name} | {statistics.median(secs):.2f} | {mb / statistics.median(secs):.0f}"
+            f" | {ratios[name]:.2f} ({min(per_round):.2f}-{max(per_round):.2f})"
+            f" | {max(r['rss_growth_mb'] for r in runs):.1f} |"
+        )
+    ours_rss = max(r["rss_growth_mb"] for r in results["gemini_client"])
+    thr = ratios["gemini_client"]
+    return [
+        *lines,
+        "",
+        f"Goal throughput >= {goal_throughput:g}x raw httpx: "
+        f"{'MET' if thr >= goal_throughput else 'MISSED'} (gemini_client: {thr:.2f})",
+        f"Goal peak RSS growth <= {goal_rss_mb:g} MB: "
+        f"{'MET' if ours_rss <= goal_rss_mb else 'MISSED'} (gemini_client: {ours_rss:.1f} MB)",
+    ]
+
+
 def report(title: str, body: str, *, extra_packages: tuple[str, ...] = ()) -> None:
     """Print ``body`` and append it to RESULTS.md under a dated header."""
     stamp = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")

@@ -17,19 +17,23 @@ import asyncio
 import hashlib
 import json
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from _common import fail, quick, report, timed_with_peak_rss, write_big_file
+from _common import (
+    quick,
+    report,
+    timed_with_peak_rss,
+    transfer_rounds,
+    transfer_table,
+    write_big_file,
+)
 
 SIZE = 200 * 1024 * 1024
 ROUNDS = quick(5, 2)
 GOAL_THROUGHPUT = 0.95
 GOAL_RSS_MB = 32.0
-CONTENDERS = ("raw httpx", "gemini_client", "google-genai")
 NAME = "files/bench-download"
 
 
@@ -122,62 +126,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-download-") as tmp:
         path = Path(tmp) / "served.bin"
         expected = write_big_file(path, SIZE).hexdigest()
-        server = subprocess.Popen(
-            [sys.executable, __file__, "--serve", str(path)], stdout=subprocess.PIPE, text=True
+        out = str(Path(tmp) / "o")
+        results = transfer_rounds(
+            [__file__, "--serve", str(path)], __file__, [out], expected, ROUNDS
         )
-        try:
-            url = (server.stdout.readline() if server.stdout else "").strip()
-            if not url.startswith("http://127.0.0.1:"):
-                fail(f"the download server did not start (said {url!r})")
-            results: dict[str, list[dict[str, float]]] = {name: [] for name in CONTENDERS}
-            for r in range(ROUNDS):
-                for name in CONTENDERS[r % 3 :] + CONTENDERS[: r % 3]:
-                    out = subprocess.run(
-                        [sys.executable, __file__, "--contender", name, url, str(Path(tmp) / "o")],
-                        capture_output=True,
-                        text=True,
-                        timeout=600,
-                    )
-                    if out.returncode:
-                        fail(f"{name} failed: {out.stderr.strip().splitlines()[-1:]}")
-                    result = json.loads(out.stdout.strip().splitlines()[-1])
-                    if result["sha256"] != expected:
-                        fail(f"{name}: wrote other bytes than the server sent")
-                    results[name].append(result)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-
-    mb = SIZE / 2**20
-    base = [r["seconds"] for r in results["raw httpx"]]
-    lines = [
-        "| client | median s | MB/s (median) | x raw httpx throughput (median, min-max) | peak RSS growth MB (max) |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    ratios: dict[str, float] = {}
-    for name, runs in results.items():
-        secs = [r["seconds"] for r in runs]
-        per_round = [b / s for b, s in zip(base, secs)]
-        ratios[name] = statistics.median(per_round)
-        lines.append(
-            f"| {name} | {statistics.median(secs):.2f} | {mb / statistics.median(secs):.0f}"
-            f" | {ratios[name]:.2f} ({min(per_round):.2f}-{max(per_round):.2f})"
-            f" | {max(r['rss_growth_mb'] for r in runs):.1f} |"
-        )
-    ours_rss = max(r["rss_growth_mb"] for r in results["gemini_client"])
-    thr = ratios["gemini_client"]
     body = "\n".join(
         [
-            f"A {mb:.0f} MB file downloaded from a loopback server (another process, 1 MiB "
-            f"writes) and streamed to disk, {ROUNDS} rounds interleaved, every download in a fresh "
-            "process; each contender's file is checked by SHA-256.",
+            f"A {SIZE / 2**20:.0f} MB file downloaded from a loopback server (another process, "
+            f"1 MiB writes) and streamed to disk, {ROUNDS} rounds interleaved, every download in a "
+            "fresh process; each contender's file is checked by SHA-256.",
             "",
-            *lines,
-            "",
-            f"Goal throughput >= {GOAL_THROUGHPUT:g}x raw httpx: "
-            f"{'MET' if thr >= GOAL_THROUGHPUT else 'MISSED'} (gemini_client: {thr:.2f})",
-            f"Goal peak RSS growth <= {GOAL_RSS_MB:g} MB: "
-            f"{'MET' if ours_rss <= GOAL_RSS_MB else 'MISSED'} (gemini_client: {ours_rss:.1f} MB)",
+            *transfer_table(results, SIZE, GOAL_THROUGHPUT, GOAL_RSS_MB),
         ]
     )
     report("8b. Downloads", body)
