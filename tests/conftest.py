@@ -16,6 +16,8 @@ import tempfile
 
 import pytest
 
+pytest_plugins = ["support.fixtures"]  # the shared loopback-server fixtures
+
 FORMAT_CACHE = "CODEGEN_FORMAT_CACHE"
 _made = pytest.StashKey[str]()
 

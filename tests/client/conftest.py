@@ -24,20 +24,6 @@ from support.server import LoopbackServer  # noqa: E402
 from .bodies import KEY  # noqa: E402
 
 
-@pytest.fixture(scope="session")
-def _module_server() -> Iterator[LoopbackServer]:
-    """One loopback server for the whole session (per xdist worker), reset before each test."""
-    server = LoopbackServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def server(_module_server: LoopbackServer) -> LoopbackServer:
-    _module_server.reset()
-    return _module_server
-
-
 @pytest.fixture
 def sleeps() -> list[float]:
     """The delays the client asked to sleep before retrying (it does not really sleep)."""

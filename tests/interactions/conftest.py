@@ -19,19 +19,6 @@ from support.server import LoopbackServer  # noqa: E402
 from .bodies import KEY  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def _module_server() -> Iterator[LoopbackServer]:
-    server = LoopbackServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def server(_module_server: LoopbackServer) -> LoopbackServer:
-    _module_server.reset()
-    return _module_server
-
-
 @pytest.fixture
 def client(server: LoopbackServer) -> Iterator[Client]:
     with Client(api_key=KEY, base_url=server.url, max_retries=0) as client:
