@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from codegen.discovery import topics
@@ -132,6 +132,8 @@ def test_quoting_is_safe(text: str) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(min_size=1, max_size=200))
+@example("0" * 81)  # folded: an unbreakable word over 80 characters
+@example("word " * 40)  # folded over several lines
 def test_any_description_round_trips(text: str) -> None:
     f = Field("x", TypeRef("primitive", "string"), text)
     out = emit_field(f)
@@ -144,7 +146,9 @@ def test_any_description_round_trips(text: str) -> None:
     v = EnumValue("V", text)
     out = emit_enum_value(v)
     assert yaml.safe_load(out) == {"V": text}
-    assert len(out.splitlines()) == 1
+    lines = out.splitlines()
+    assert lines[0].startswith("V: ")
+    assert len(lines) == 1 or all(line.startswith("  ") for line in lines[1:]), lines
 
 
 def test_bootstrap_covers_the_whole_api_but_palm() -> None:
