@@ -52,12 +52,12 @@ REQUIRED_TEMPLATES = (
 
 def check_templates(templates: Path) -> None:
     """Raise `SpecError` (exit 2) naming what `templates` lacks of the generator's templates."""
-    from .spec.errors import Problem, SpecError
-    from .spec.loader import shown_path
-    from .spec.model import Location
-
     missing = [t for t in REQUIRED_TEMPLATES if not (templates / t).exists()]
     if missing:
+        from .spec.errors import Problem, SpecError
+        from .spec.files import shown_path
+        from .spec.model import Location
+
         reason = "not a directory" if not templates.is_dir() else f"lacks {', '.join(missing)}"
         raise SpecError(
             [
@@ -70,8 +70,7 @@ def check_templates(templates: Path) -> None:
 
 def inputs_hash(paths: Paths) -> str:
     """A hash of everything the output depends on: spec, templates, the generator and tool versions."""
-    from .spec.files import read_file
-    from .spec.loader import shown_path, spec_files
+    from .spec.files import read_file, shown_path, spec_files
 
     h = hashlib.sha256()
     for p in spec_files(paths.spec) if paths.spec.is_dir() else ():
