@@ -134,19 +134,22 @@ def _build(paths: Paths, *, reuse: bool) -> dict[str, bytes]:
     from .spec.loader import load_spec
 
     spec = load_spec(paths.spec)  # first: bad input is refused before black and jinja are imported
-    from .format import Source, format_changed, made_early, reusable
+    from .manifest import reusable
     from .render.package import TYPES_MODULE, render_package, types_module_source
+    from .sources import Source, made_early
 
     previous = read_tree(paths.out) if reuse else {}
     types_module = types_module_source(spec, paths.templates)
     # the types module (datamodel-code-generator: the slowest source) is made in another process
-    # while this one renders the templates
+    # while this one imports black and renders the templates
     early = (
         contextlib.nullcontext(types_module)
         if reusable(TYPES_MODULE, types_module, previous) is not None
         else made_early(types_module)
     )
     with early as types_module:
+        from .format import format_changed
+
         rendered, copied = render_package(spec, paths.templates, types_module=False)
         sources = {p: Source(text, functools.partial(str, text)) for p, text in rendered.items()}
         sources[TYPES_MODULE] = types_module

@@ -10,7 +10,9 @@ import black
 import pytest
 
 import codegen.format as fmt
-from codegen.format import Source, format_sources, join_formatted, split_top_level
+from codegen import sources
+from codegen.format import format_sources, join_formatted, split_top_level
+from codegen.sources import Source
 
 _CLASS = (
     "class C{n}(Base):\n    x: int = 'a'\n    y: list[str] = Field(None, description='{desc}')\n"
@@ -206,12 +208,12 @@ def test_a_source_made_early_is_the_same_and_its_error_the_same() -> None:
     `make` gives, raises what it raises, and leaves no process behind."""
     import multiprocessing
 
-    with fmt.made_early(Source("k", lambda: "x = 1\n", slow=True)) as early:
+    with sources.made_early(Source("k", lambda: "x = 1\n", slow=True)) as early:
         assert early.make() == "x = 1\n" and early.key == "k" and early.slow
-    with fmt.made_early(Source("k", _fail)) as early:
+    with sources.made_early(Source("k", _fail)) as early:
         with pytest.raises(ValueError, match="the generator's own error"):
             early.make()
     with pytest.raises(RuntimeError):
-        with fmt.made_early(Source("k", lambda: "y" * 10**6)):
+        with sources.made_early(Source("k", lambda: "y" * 10**6)):
             raise RuntimeError("the caller failed before reading")  # the child is blocked in send
     assert multiprocessing.active_children() == []

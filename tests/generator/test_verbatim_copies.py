@@ -10,7 +10,7 @@ import black
 import pytest
 
 import codegen.format as fmt
-from codegen import format_cache
+from codegen import format_cache, sources
 from codegen.pipeline import build
 from codegen.render.package import render_package
 from codegen.spec.loader import load_spec
@@ -45,7 +45,8 @@ def test_black_formats_the_rendered_modules_and_never_a_copy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Counted in this process (no workers): one `format_text` per rendered module, no copy."""
-    monkeypatch.setattr(fmt, "_can_fork", lambda: False)
+    monkeypatch.setattr(fmt, "can_fork", lambda: False)
+    monkeypatch.setattr(sources, "can_fork", lambda: False)
     monkeypatch.delenv(format_cache.ENV, raising=False)  # black itself, not the session's cache
     formatted: list[str] = []
     real = fmt.format_text
