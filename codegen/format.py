@@ -23,7 +23,7 @@ from black import _format_str_once as _format_once  # black.format_str is two of
 from black.parsing import InvalidInput
 
 from . import format_cache
-from .manifest import LINE_LENGTH, MANIFEST, reusable, sha, source_hash
+from .manifest import LINE_LENGTH, MANIFEST, previously_made, remember, sha, source_hash
 from .sources import Source, can_fork
 
 _MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)
@@ -185,18 +185,22 @@ def format_sources(sources: Mapping[str, Source]) -> dict[str, str]:
 
 
 def format_changed(sources: Mapping[str, Source], previous: Mapping[str, bytes]) -> dict[str, str]:
-    """Every file of `sources`, formatted, reusing a file of `previous` (the output as it is now)
-    whose source is unchanged (`reusable`); plus the new manifest under `MANIFEST`."""
+    """Every file of `sources`, formatted, reusing a file made before from the same source (in
+    `previous`, the output as it is now, or in the format cache: `previously_made`); plus the new
+    manifest under `MANIFEST`."""
     out: dict[str, str] = {}
     keys = {path: source_hash(sources[path].key) for path in sources}
     todo: dict[str, Source] = {}
     for path in sorted(sources):
-        kept = reusable(path, sources[path], previous)
+        kept = previously_made(path, sources[path], previous)
         if kept is not None:
             out[path] = kept
         else:
             todo[path] = sources[path]
-    out.update(format_sources(todo))
+    made = format_sources(todo)
+    for path, text in made.items():
+        remember(path, todo[path], text)
+    out.update(made)
     manifest = {path: [keys[path], sha(out[path])] for path in sorted(sources)}
     out = {path: out[path] for path in sorted(out)}
     out[MANIFEST] = json.dumps({"files": manifest}, indent=1, sort_keys=True) + "\n"

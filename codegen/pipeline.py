@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .write import (
     check_replaceable,
+    format_cache_dir,
     read_stamp,
     read_tree,
     sha256,
@@ -134,7 +135,7 @@ def _build(paths: Paths, *, reuse: bool) -> dict[str, bytes]:
     from .spec.loader import load_spec
 
     spec = load_spec(paths.spec)  # first: bad input is refused before black and jinja are imported
-    from .manifest import reusable
+    from .manifest import previously_made
     from .render.package import TYPES_MODULE, render_package, types_module_source
     from .sources import Source, made_early
 
@@ -144,7 +145,7 @@ def _build(paths: Paths, *, reuse: bool) -> dict[str, bytes]:
     # while this one imports black and renders the templates
     early = (
         contextlib.nullcontext(types_module)
-        if reusable(TYPES_MODULE, types_module, previous) is not None
+        if previously_made(TYPES_MODULE, types_module, previous) is not None
         else made_early(types_module)
     )
     with early as types_module:
@@ -167,7 +168,10 @@ def generate(paths: Paths, *, force: bool = False) -> bool:
     if not force and is_fresh(paths, digest):
         return False
     check_replaceable(paths.out)  # before the work: a directory that is not ours is refused at once
-    files = build(paths, reuse=True)
+    from .format_cache import used_by_default
+
+    with used_by_default(format_cache_dir(paths.out)):
+        files = build(paths, reuse=True)
     write_tree(paths.out, files)
     write_stamp(paths.out, digest, files)
     return True
