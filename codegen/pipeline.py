@@ -132,23 +132,29 @@ def build(paths: Paths, *, reuse: bool = False) -> dict[str, bytes]:
 
 
 def _build(paths: Paths, *, reuse: bool) -> dict[str, bytes]:
-    from .spec.loader import load_spec
+    from .sources import Source, started
 
-    spec = load_spec(paths.spec)  # first: bad input is refused before black and jinja are imported
-    from .manifest import previously_made
-    from .render.package import TYPES_MODULE, render_package, types_module_source
-    from .sources import Source, made_early
+    # The types module (datamodel-code-generator: the slowest source) is started at once in another
+    # process, from its own reading of the spec, while this one reads the spec, imports black and
+    # renders the templates; it is stopped if a file made before from the same inputs is reused.
+    with started(functools.partial(_types_module_text, paths, reuse)) as early:
+        from .spec.loader import load_spec
 
-    previous = read_tree(paths.out) if reuse else {}
-    types_module = types_module_source(spec, paths.templates)
-    # the types module (datamodel-code-generator: the slowest source) is made in another process
-    # while this one imports black and renders the templates
-    early = (
-        contextlib.nullcontext(types_module)
-        if previously_made(TYPES_MODULE, types_module, previous) is not None
-        else made_early(types_module)
-    )
-    with early as types_module:
+        spec = load_spec(paths.spec)  # bad input is refused before black and jinja are imported
+        from .manifest import previously_made
+        from .render.package import TYPES_MODULE, render_package, types_module_source
+
+        previous = read_tree(paths.out) if reuse else {}
+        types_module = types_module_source(spec, paths.templates)
+        if previously_made(TYPES_MODULE, types_module, previous) is not None:
+            early.stop()
+        else:
+            made_here = types_module.make
+            types_module = Source(
+                types_module.key,
+                functools.cache(functools.partial(early.take, made_here)),
+                slow=True,
+            )
         from .format import format_changed
 
         rendered, copied = render_package(spec, paths.templates, types_module=False)
@@ -159,6 +165,19 @@ def _build(paths: Paths, *, reuse: bool) -> dict[str, bytes]:
             **copied,
         }  # copied files (the core) are kept formatted by hand
     return {p: files[p].encode("utf-8") for p in sorted(files)}
+
+
+def _types_module_text(paths: Paths, reuse: bool) -> str:
+    """The types module made from the spec and templates, unformatted (in its own process); an
+    error when a file made before from the same inputs will be reused (then it is not needed)."""
+    from .manifest import previously_made
+    from .render.package import TYPES_MODULE, types_module_source
+    from .spec.loader import load_spec
+
+    source = types_module_source(load_spec(paths.spec), paths.templates)
+    if previously_made(TYPES_MODULE, source, read_tree(paths.out) if reuse else {}) is not None:
+        raise LookupError("made before: not needed")  # the caller stops this process anyway
+    return source.make()
 
 
 def generate(paths: Paths, *, force: bool = False) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 
 
 @dataclass(frozen=True)
@@ -32,39 +33,70 @@ def can_fork() -> bool:
     )
 
 
-def _make_and_send(source: Source, conn: Connection) -> None:
+def _make_and_send(make: Callable[[], str], conn: Connection) -> None:
     try:
-        text: str | None = source.make()
+        text: str | None = make()
     except BaseException:
         text = None  # made again by the parent, which raises the error itself
     conn.send(text)
     conn.close()
 
 
+class Started:
+    """A text being made in a forked process (`started`)."""
+
+    def __init__(self, receive: Connection | None, child: BaseProcess | None) -> None:
+        self._receive, self._child = receive, child
+
+    def take(self, fallback: Callable[[], str]) -> str:
+        """The text, once made; `fallback()` here when the process failed or never started."""
+        text = None
+        if self._receive is not None:
+            try:
+                text = self._receive.recv()
+            except (EOFError, OSError):
+                text = None
+        self.stop()
+        return text if isinstance(text, str) else fallback()
+
+    def stop(self) -> None:
+        """End the process (its text is not needed, or was taken)."""
+        if self._receive is not None:
+            self._receive.close()
+            self._receive = None
+        if self._child is not None:
+            if self._child.is_alive():
+                self._child.terminate()
+            self._child.join()
+            self._child = None
+
+
 @contextmanager
-def made_early(source: Source) -> Iterator[Source]:
-    """`source`, its `make` started now in a forked process (the caller renders the rest
-    meanwhile, on the other core); in this process when forking is not possible or failed."""
+def started(make: Callable[[], str]) -> Iterator[Started]:
+    """`make()` started now in a forked process, while the caller does the rest on the other core
+    (nothing is started when forking is not possible); the process ends with the block."""
     if os.cpu_count() == 1 or not can_fork():
-        yield source
+        yield Started(None, None)
         return
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_make_and_send, args=(source, send), daemon=True)
+    child = ctx.Process(target=_make_and_send, args=(make, send), daemon=True)
     child.start()
     send.close()
-
-    def make() -> str:
-        try:
-            text = receive.recv()
-        except (EOFError, OSError):
-            text = None
-        return text if isinstance(text, str) else source.make()
-
+    early = Started(receive, child)
     try:
-        yield Source(source.key, functools.cache(make), slow=source.slow)
+        yield early
     finally:
-        receive.close()
-        if child.is_alive():  # not read: the caller failed first, or it is still making
-            child.terminate()
-        child.join()
+        early.stop()
+
+
+@contextmanager
+def made_early(source: Source) -> Iterator[Source]:
+    """`source`, its `make` started now in a forked process (`started`); in this process when
+    forking is not possible or failed."""
+    with started(source.make) as early:
+        yield Source(
+            source.key,
+            functools.cache(functools.partial(early.take, source.make)),
+            slow=source.slow,
+        )

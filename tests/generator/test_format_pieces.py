@@ -224,6 +224,34 @@ def test_a_source_made_early_is_the_same_and_its_error_the_same() -> None:
     assert multiprocessing.active_children() == []
 
 
+_STARTED = """
+import multiprocessing, os, time
+from codegen.sources import started
+with started(lambda: f"child {os.getpid()}") as early:  # made in another process, taken
+    text = early.take(lambda: "fallback")
+assert text.startswith("child ") and text != f"child {os.getpid()}", text
+def fail():
+    raise ValueError("the generator's own error")
+with started(fail) as early:  # failed there: made here (where the error is raised)
+    assert early.take(lambda: "made here") == "made here"
+start = time.monotonic()
+with started(lambda: time.sleep(60) or "late") as early:  # not needed: ended at once
+    early.stop()
+    assert early.take(lambda: "made here") == "made here"
+assert time.monotonic() - start < 30
+assert multiprocessing.active_children() == []
+print("ok")
+"""
+
+
+def test_a_text_started_in_a_forked_process_is_taken_or_stopped() -> None:
+    """In a fresh process (forking is off in a test worker that has threads)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _STARTED], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert proc.stdout == "ok\n", proc.stderr
+
+
 def test_the_resource_template_writes_blacks_layout_of_nested_imports(
     spec_copy: Callable[[], Path],
 ) -> None:

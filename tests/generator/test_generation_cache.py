@@ -86,6 +86,8 @@ fmt.PARALLEL_MIN_CHARS, fmt.CHUNK_CHARS = 1, 2000  # the mini spec in pieces, on
 from pathlib import Path
 from codegen.pipeline import Paths, generate
 generate(Paths(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])))
+import multiprocessing
+assert multiprocessing.active_children() == []  # the types module's process and the workers ended
 """
 
 
