@@ -333,7 +333,11 @@ async def test_async_upload_resumes(ups: UploadServer, sleeps: list[float]) -> N
     assert result.file.size_bytes == str(len(data))
     assert ups.stored() == data
     assert ups.only().wire_bytes == len(data)
-    assert progress == [256 * KIB, 500 * KIB, 756 * KIB, 800 * KIB]
+    # the second chunk's piece may or may not have gone out before the drop (512 KiB sent); then
+    # the resume reports what the server kept, and the rest goes out
+    resumed = progress.index(500 * KIB)
+    assert progress[0] == 256 * KIB and set(progress[1:resumed]) <= {512 * KIB}
+    assert progress[resumed:] == [500 * KIB, 756 * KIB, 800 * KIB]
     assert len(sleeps) == 1
 
 
@@ -410,7 +414,9 @@ def test_a_trickling_answer_ends_at_the_deadline(server: Any, client: Client) ->
     with pytest.raises(APITimeoutError, match="deadline passed"):
         _upload_with_timeout(client, b"0123456789", timeout=0.8, chunk_size=100)
     assert time.monotonic() - start < 2.5
-    assert [r.headers["x-server-timeout"] for r in server.requests] == ["1", "1"]
+    # the start request is told the time left; the one carrying bytes is not (its deadline moves
+    # as they go out: a fixed time would let the server cut off a long upload that keeps going)
+    assert [r.headers.get("x-server-timeout") for r in server.requests] == ["1", None]
 
 
 def test_the_deadline_starts_again_with_progress(server: Any, client: Client) -> None:
