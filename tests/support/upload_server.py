@@ -17,8 +17,14 @@ each byte arrived exactly once. Faults are scripted on the server:
 
 - ``drop_at``: absolute offsets; the first chunk that crosses one is stored up to it, then the
   connection is dropped without an answer (each offset fires once);
-- ``chunk_statuses``: statuses answered to the next chunk requests instead of storing them;
-- ``query_offset``: what ``query`` claims, whatever the server holds (a server that lies).
+- ``drop_loses``: bytes the server loses from what it stored at each drop (it then answers
+  ``query`` with less than it had read: the client must send them again);
+- ``stall_at``: an offset at which the server stores what came and then stops reading, never
+  answering (until the server stops);
+- ``chunk_statuses``: statuses (or ``(status, headers)``) answered to the next chunk requests
+  instead of storing them;
+- ``query_offset``: what ``query`` claims, whatever the server holds (a server that lies);
+- ``answer_delay``: seconds the server waits after a chunk's bytes before answering it.
 
 It is a plain asyncio server (no framework) so that it costs little next to the client: the
 benchmark runs it in a subprocess with ``python upload_server.py --serve DIR``.
@@ -87,8 +93,11 @@ class UploadServer:
         self.sessions: dict[str, Session] = {}
         self.raw_bytes = 0
         self.drop_at: set[int] = set()
-        self.chunk_statuses: deque[int] = deque()
+        self.drop_loses = 0
+        self.stall_at: int | None = None
+        self.chunk_statuses: deque[int | tuple[int, dict[str, str]]] = deque()
         self.query_offset: int | None = None
+        self.answer_delay = 0.0
         self.granularity: int | None = None
         self.upload_host: str | None = None
         """Answer upload URLs on this host:port instead of the server's own."""
@@ -150,8 +159,11 @@ class UploadServer:
         self.sessions.clear()
         self.raw_bytes = 0
         self.drop_at = set()
+        self.drop_loses = 0
+        self.stall_at = None
         self.chunk_statuses.clear()
         self.query_offset = None
+        self.answer_delay = 0.0
         self.granularity = None
         self.upload_host = None
         self.headers_seen.clear()
@@ -290,14 +302,16 @@ class UploadServer:
             return _error(400, "INVALID_ARGUMENT", f"unknown command {command!r}")
         if self.chunk_statuses:
             session.wire_bytes += await _consume(reader, headers)
-            return _error(self.chunk_statuses.popleft(), "UNAVAILABLE", "scripted failure")
+            status = self.chunk_statuses.popleft()
+            if isinstance(status, tuple):
+                return status[0], status[1], b""
+            return _error(status, "UNAVAILABLE", "scripted failure")
         if session.final or headers.get("x-goog-upload-offset") != str(session.stored):
             session.wire_bytes += await _consume(reader, headers)
             return _error(400, "INVALID_ARGUMENT", f"offset must be {session.stored}")
         length = int(headers.get("content-length", "0"))
-        drop = min(
-            (d for d in self.drop_at if session.stored < d < session.stored + length), default=None
-        )
+        stops = [*self.drop_at, *([self.stall_at] if self.stall_at is not None else [])]
+        drop = min((d for d in stops if session.stored < d < session.stored + length), default=None)
         with session.path.open("ab") as out_file:
             remaining = length if drop is None else drop - session.stored
             while remaining:
@@ -310,9 +324,13 @@ class UploadServer:
                 session.stored += len(piece)
                 session.wire_bytes += len(piece)
                 remaining -= len(piece)
+        if drop is not None and drop == self.stall_at:
+            await asyncio.Event().wait()  # never answers; stop() cancels it
         if drop is not None:
             self.drop_at.discard(drop)
+            self._lose(session, self.drop_loses)
             raise _Drop
+        await asyncio.sleep(self.answer_delay)
         if session.stored > session.size:
             return _error(400, "INVALID_ARGUMENT", "more bytes than announced")
         if command == "upload":
@@ -323,6 +341,16 @@ class UploadServer:
             )
         session.final = True
         return 200, {"x-goog-upload-status": "final"}, self._final_body(session)
+
+    @staticmethod
+    def _lose(session: Session, n: int) -> None:
+        """Forget the last ``n`` stored bytes (the file and its SHA-256 follow)."""
+        if not n:
+            return
+        session.stored = max(0, session.stored - n)
+        with session.path.open("r+b") as f:
+            f.truncate(session.stored)
+        session.sha256 = hashlib.sha256(session.path.read_bytes())
 
     def _final_body(self, session: Session) -> bytes:
         return b'{"file": ' + self._file_json(session) + b"}"
