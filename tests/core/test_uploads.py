@@ -616,6 +616,20 @@ def test_a_file_that_grows_during_the_upload_sends_its_size_at_the_start(
     assert ups.stored() == data and result.file.size_bytes == str(len(data))
 
 
+def test_a_truncated_final_answer_is_asked_for_again_without_resending(
+    any_client: Client | AsyncClient, ups: UploadServer
+) -> None:
+    """Every byte arrived but the answer was cut off: the query answers 'final' with the file, and
+    no byte crosses the wire twice."""
+    data = payload(_PIECE + 3, seed=12)
+    ups.truncate_answers = 1
+    result = _upload(any_client, data)
+    session = ups.only()
+    assert result.file.size_bytes == str(len(data)) and ups.stored() == data
+    assert session.commands == ["upload, finalize", "query"]
+    assert session.wire_bytes == len(data)
+
+
 @pytest.mark.parametrize(
     "headers",
     [
@@ -625,13 +639,13 @@ def test_a_file_that_grows_during_the_upload_sends_its_size_at_the_start(
     ],
 )
 def test_a_308_with_odd_range_headers_is_a_typed_error(
-    uclient: Client, ups: UploadServer, headers: dict[str, str]
+    any_client: Client | AsyncClient, ups: UploadServer, headers: dict[str, str]
 ) -> None:
     """This protocol never answers 308 (Google Cloud Storage's does): nothing is guessed from its
     Range, nothing is sent elsewhere, and the error names the status without the key."""
     ups.chunk_statuses.append((308, headers))
     with pytest.raises(APIStatusError) as caught:
-        send(uclient, payload(1000), mime_type="text/plain")
+        _upload(any_client, payload(1000))
     assert caught.value.status_code == 308
     assert KEY not in str(caught.value)
     assert ups.only().commands == ["upload, finalize"] and not ups.only().final

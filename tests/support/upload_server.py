@@ -24,7 +24,9 @@ each byte arrived exactly once. Faults are scripted on the server:
 - ``chunk_statuses``: statuses (or ``(status, headers)``) answered to the next chunk requests
   instead of storing them;
 - ``query_offset``: what ``query`` claims, whatever the server holds (a server that lies);
-- ``answer_delay``: seconds the server waits after a chunk's bytes before answering it.
+- ``answer_delay``: seconds the server waits after a chunk's bytes before answering it;
+- ``truncate_answers``: how many of the next chunk answers are cut off halfway through their body
+  (the bytes were stored; only the answer is lost).
 
 It is a plain asyncio server (no framework) so that it costs little next to the client: the
 benchmark runs it in a subprocess with ``python upload_server.py --serve DIR``.
@@ -84,6 +86,10 @@ class _Drop(Exception):
     """Drop the connection without an answer."""
 
 
+class _Truncated(Exception):
+    """Send the first ``len(args[0])`` bytes of an answer, then drop the connection."""
+
+
 class UploadServer:
     def __init__(self, directory: Path | None = None, *, store: bool = True) -> None:
         self.store = store
@@ -98,6 +104,7 @@ class UploadServer:
         self.chunk_statuses: deque[int | tuple[int, dict[str, str]]] = deque()
         self.query_offset: int | None = None
         self.answer_delay = 0.0
+        self.truncate_answers = 0
         self.granularity: int | None = None
         self.upload_host: str | None = None
         """Answer upload URLs on this host:port instead of the server's own."""
@@ -164,6 +171,7 @@ class UploadServer:
         self.chunk_statuses.clear()
         self.query_offset = None
         self.answer_delay = 0.0
+        self.truncate_answers = 0
         self.granularity = None
         self.upload_host = None
         self.headers_seen.clear()
@@ -208,6 +216,10 @@ class UploadServer:
                 status, out_headers, body = await self._route(method, target, headers, reader)
                 writer.write(_response(status, out_headers, body))
                 await writer.drain()
+        except _Truncated as cut:
+            writer.write(cut.args[0])
+            await writer.drain()
+            writer.transport.abort()
         except _Drop:
             writer.transport.abort()
         except ConnectionError:
@@ -334,13 +346,23 @@ class UploadServer:
         if session.stored > session.size:
             return _error(400, "INVALID_ARGUMENT", "more bytes than announced")
         if command == "upload":
-            return 200, {"x-goog-upload-status": "active"}, b""
-        if session.stored != session.size:
-            return _error(
+            answer: tuple[int, dict[str, str], bytes] = (
+                200,
+                {"x-goog-upload-status": "active"},
+                b"",
+            )
+        elif session.stored != session.size:
+            answer = _error(
                 400, "INVALID_ARGUMENT", f"finalized at {session.stored} of {session.size}"
             )
-        session.final = True
-        return 200, {"x-goog-upload-status": "final"}, self._final_body(session)
+        else:
+            session.final = True
+            answer = 200, {"x-goog-upload-status": "final"}, self._final_body(session)
+        if self.truncate_answers:
+            self.truncate_answers -= 1
+            whole = _response(*answer)
+            raise _Truncated(whole[: len(whole) - len(answer[2]) // 2 - 1])
+        return answer
 
     @staticmethod
     def _lose(session: Session, n: int) -> None:
