@@ -597,8 +597,9 @@ def test_a_file_that_shrinks_during_the_upload_is_a_clear_error(
 
     with pytest.raises(ValueError, match=rf"the file changed during the upload: {_PIECE + 10} "):
         _upload(any_client, path, on_progress=shrink)
-    assert not ups.only().final
-    assert ups.only().commands == ["upload, finalize"], "not retried: the source is not the same"
+    # not retried (the source is not the same): a retry asks first, and a query the client saw
+    # answered is recorded; the aborted request itself may not have been read yet
+    assert not ups.only().final and "query" not in ups.only().commands
 
 
 def test_a_file_that_grows_during_the_upload_sends_its_size_at_the_start(
