@@ -574,7 +574,7 @@ def test_the_deadline_moves_with_every_piece_taken(
     """Sending takes longer than the timeout in all (each piece is slow to come from the
     source: here the progress callback), but each piece the connection takes is progress: the
     answer, 0.2 s after the last byte, comes well within the timeout that started then."""
-    data = payload(3 * _PIECE + 1, seed=9)
+    data = payload(2 * _PIECE + 1, seed=9)
     ups.answer_delay = 0.2
     _upload(
         any_client,

@@ -20,7 +20,7 @@ each byte arrived exactly once. Faults are scripted on the server:
 - ``drop_loses``: bytes the server loses from what it stored at each drop (it then answers
   ``query`` with less than it had read: the client must send them again);
 - ``stall_at``: an offset at which the server stores what came and then stops reading, never
-  answering (until the server stops);
+  answering (until the next ``reset`` or ``stop``, which drop the connection);
 - ``chunk_statuses``: statuses (or ``(status, headers)``) answered to the next chunk requests
   instead of storing them;
 - ``query_offset``: what ``query`` claims, whatever the server holds (a server that lies);
@@ -108,6 +108,7 @@ class UploadServer:
         self.granularity: int | None = None
         self.upload_host: str | None = None
         """Answer upload URLs on this host:port instead of the server's own."""
+        self._stalls: set[asyncio.Event] = set()
         self.headers_seen: list[dict[str, str]] = []
         self.calls: list[str] = []
         """``"METHOD /path"`` of every request, in order."""
@@ -149,6 +150,7 @@ class UploadServer:
 
     async def _shutdown(self) -> None:
         """Close the listener and every open connection, then let their handlers end."""
+        self._release_stalls()
         if self._server is not None:
             self._server.close()
         for writer in list(self._writers):
@@ -160,7 +162,14 @@ class UploadServer:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
 
+    def _release_stalls(self) -> None:
+        for stall in self._stalls:
+            stall.set()
+        self._stalls.clear()
+
     def reset(self) -> None:
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._release_stalls)
         for session in self.sessions.values():
             session.path.unlink(missing_ok=True)
         self.sessions.clear()
@@ -337,7 +346,10 @@ class UploadServer:
                 session.wire_bytes += len(piece)
                 remaining -= len(piece)
         if drop is not None and drop == self.stall_at:
-            await asyncio.Event().wait()  # never answers; stop() cancels it
+            stall = asyncio.Event()
+            self._stalls.add(stall)
+            await stall.wait()
+            raise _Drop
         if drop is not None:
             self.drop_at.discard(drop)
             self._lose(session, self.drop_loses)
