@@ -126,10 +126,9 @@ class Files(_files.Files):
         The MIME type is guessed from the file name unless given. The bytes stream from the
         source in one request (``chunk_size=n``: requests of ``n`` bytes, for a proxy that limits
         a request's size); ``on_progress(sent, total)`` is called as they go out and with
-        ``(total, total)`` once the server has them. A
-        dropped connection or a 5xx resumes where the server stopped. ``timeout`` bounds the time
-        without progress (it starts again whenever more bytes go out), so a long upload that
-        keeps going is never cut off.
+        ``(total, total)`` once the server has them. A dropped connection or a 5xx resumes where
+        the server stopped. ``timeout`` bounds the time without progress (it starts again
+        whenever more bytes go out), so a long upload that keeps going is never cut off.
         """
         from .. import types
 
