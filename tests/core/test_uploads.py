@@ -666,3 +666,23 @@ def test_the_deadline_moves_on_a_callers_own_http_client(ups: UploadServer) -> N
             on_progress=lambda sent, total: time.sleep(0.3) if sent < total else None,
         )
     assert ups.stored() == data and ups.only().commands == ["upload, finalize"]
+
+
+def test_a_query_claiming_bytes_never_read_from_the_source_is_refused(
+    any_client: Client | AsyncClient, ups: UploadServer, tmp_path: Path
+) -> None:
+    """In one request the client may have sent anything up to the whole size, but never a byte
+    it has not read yet: a server claiming one more is lying, and nothing more is sent."""
+    path = tmp_path / "big.bin"
+    path.write_bytes(os.urandom(16 * _PIECE))  # more than the connection takes after a reset
+    reads: list[int] = []
+    ups.drop_at = {100 * KIB}
+    ups.query_offset = lambda session: sum(reads) + 1
+    with _spy_file(path, reads) as spy, pytest.raises(UploadError) as caught:
+        _upload(any_client, spy)
+    read = sum(reads)
+    assert f"{read + 1} bytes received, but the client has sent at most {read} of" in str(
+        caught.value
+    )
+    assert ups.only().commands == ["upload, finalize", "query"]
+    assert not ups.only().final

@@ -23,7 +23,8 @@ each byte arrived exactly once. Faults are scripted on the server:
   answering (until the next ``reset`` or ``stop``, which drop the connection);
 - ``chunk_statuses``: statuses (or ``(status, headers)``) answered to the next chunk requests
   instead of storing them;
-- ``query_offset``: what ``query`` claims, whatever the server holds (a server that lies);
+- ``query_offset``: what ``query`` claims, whatever the server holds (a server that lies), or a
+  function of the session giving it;
 - ``answer_delay``: seconds the server waits after a chunk's bytes before answering it;
 - ``truncate_answers``: how many of the next chunk answers are cut off halfway through their body
   (the bytes were stored; only the answer is lost).
@@ -42,6 +43,7 @@ import sys
 import tempfile
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,7 +104,7 @@ class UploadServer:
         self.drop_loses = 0
         self.stall_at: int | None = None
         self.chunk_statuses: deque[int | tuple[int, dict[str, str]]] = deque()
-        self.query_offset: int | None = None
+        self.query_offset: int | Callable[[Session], int] | None = None
         self.answer_delay = 0.0
         self.truncate_answers = 0
         self.granularity: int | None = None
@@ -312,7 +314,9 @@ class UploadServer:
         session.commands.append(command)
         if command == "query":
             await _consume(reader, headers)
-            received = session.stored if self.query_offset is None else self.query_offset
+            received = self.query_offset if self.query_offset is not None else session.stored
+            if callable(received):
+                received = received(session)
             out = {
                 "x-goog-upload-status": "final" if session.final else "active",
                 "x-goog-upload-size-received": str(received),

@@ -203,6 +203,8 @@ class _Upload:
             self.phases = _httpx_timeout(self.timeout)
         self.is_async = isinstance(client, AsyncAPIClient)
         self.deadline: float | None = None
+        self.read_to = 0
+        """The furthest offset read from the source: the server cannot have more."""
 
     def _deadline(self) -> float | None:
         return time.monotonic() + self.timeout if isinstance(self.timeout, float) else None
@@ -212,6 +214,7 @@ class _Upload:
         the connection has taken a piece, the deadline starts again and progress is reported."""
         while offset < end:
             piece = self.source.read(offset, min(_PIECE, end - offset))
+            self.read_to = max(self.read_to, offset + len(piece))
             yield piece
             offset += len(piece)
             if self.deadline is not None:
@@ -282,10 +285,10 @@ class _Upload:
                 self._progress(size)
                 return answer
             received = _int_header(answer, "x-goog-upload-size-received")
-            if status != "active" or received is None or received > end:
+            if status != "active" or received is None or received > self.read_to:
                 raise UploadError(
                     f"upload query answered status {status!r} and {received} bytes received,"
-                    f" but the client has sent at most {end} of {size}",
+                    f" but the client has sent at most {self.read_to} of {size}",
                     response=answer,
                 )
             if received > confirmed:
