@@ -377,16 +377,32 @@ def test_final_status_before_the_last_chunk_is_an_upload_error(server: Any, clie
     assert len(server.requests) == 2, "nothing more was sent"
 
 
-def test_query_without_a_size_is_an_upload_error(server: Any, client: Client) -> None:
+@pytest.mark.parametrize(
+    ("claimed", "shown"),
+    [
+        ("-1", "None"),
+        ("", "None"),
+        ("5.0", "None"),
+        ("+5", "None"),
+        ("\u00b2", "None"),  # a superscript two: a digit to str.isdigit, not to int()
+        ("1e3", "None"),
+        ("11", "11"),  # one more than the file
+        ("9" * 40, "9" * 40),
+    ],
+    ids=["negative", "empty", "decimal", "plus", "non-ascii", "exponent", "past-end", "huge"],
+)
+def test_query_without_a_usable_size_is_an_upload_error(
+    server: Any, client: Client, claimed: str, shown: str
+) -> None:
     from support.server import Reply
 
     server.add(ROUTE, Reply(headers={"x-goog-upload-url": f"{server.url}/up"}))
     server.add(
         "/up",
         Reply(status=503, json={"error": {"code": 503, "status": "UNAVAILABLE"}}),
-        Reply(headers={"x-goog-upload-status": "active", "x-goog-upload-size-received": "-1"}),
+        Reply(headers={"x-goog-upload-status": "active", "x-goog-upload-size-received": claimed}),
     )
-    with pytest.raises(UploadError, match="None bytes received"):
+    with pytest.raises(UploadError, match=f"{shown} bytes received, but the client has sent"):
         send(client, b"0123456789", mime_type="text/plain")
     assert server.requests[-1].headers["x-goog-upload-command"] == "query"
 
