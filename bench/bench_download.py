@@ -120,13 +120,14 @@ def contender(name: str, url: str, out: str) -> None:
         def run() -> None:
             google.files.download(file=NAME, destination=out)
 
-    seconds, growth = timed_with_peak_rss(run)
+    seconds, growth, cpu = timed_with_peak_rss(run)
     digest = hashlib.sha256()
     with open(out, "rb") as f:
         while piece := f.read(1 << 20):
             digest.update(piece)
     os.unlink(out)
-    print(json.dumps({"seconds": seconds, "rss_growth_mb": growth, "sha256": digest.hexdigest()}))
+    result = {"seconds": seconds, "rss_growth_mb": growth, "cpu_seconds": cpu}
+    print(json.dumps({**result, "sha256": digest.hexdigest()}))
 
 
 def main() -> None:

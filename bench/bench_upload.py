@@ -97,8 +97,12 @@ def contender(name: str, url: str, path: str) -> None:
             return str(uploaded.sha256_hash)
 
     digests: list[str] = []
-    seconds, growth = timed_with_peak_rss(lambda: digests.append(run()))
-    print(json.dumps({"seconds": seconds, "rss_growth_mb": growth, "sha256": digests[0]}))
+    seconds, growth, cpu = timed_with_peak_rss(lambda: digests.append(run()))
+    print(
+        json.dumps(
+            {"seconds": seconds, "rss_growth_mb": growth, "cpu_seconds": cpu, "sha256": digests[0]}
+        )
+    )
 
 
 def main() -> None:
