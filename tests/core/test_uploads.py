@@ -702,3 +702,59 @@ def test_a_query_claiming_bytes_never_read_from_the_source_is_refused(
     )
     assert ups.only().commands == ["upload, finalize", "query"]
     assert not ups.only().final
+
+
+@pytest.mark.parametrize("chunk_size", [0, -1])
+def test_a_chunk_size_that_is_not_positive_is_refused_before_sending(
+    uclient: Client, ups: UploadServer, chunk_size: int
+) -> None:
+    with pytest.raises(ValueError, match=r"chunk_size must be > 0 \(or None"):
+        send(uclient, b"abc", mime_type="text/plain", chunk_size=chunk_size)
+    assert ups.sessions == {} and ups.calls == []
+
+
+def test_a_progress_callback_that_raises_stops_the_upload_and_the_client_stays_usable(
+    any_client: Client | AsyncClient, ups: UploadServer
+) -> None:
+    """The caller's exception comes out as it is (not retried, not wrapped), and the connection it
+    left mid-body is not reused for the next upload."""
+
+    def fail(sent: int, total: int) -> None:
+        raise RuntimeError(f"stop at {sent}")
+
+    data = payload(2 * _PIECE + 1, seed=14)
+
+    async def twice_async(client: AsyncClient) -> Any:
+        async with client:
+            url = client.base_url + ROUTE[1:]
+            kwargs: dict[str, Any] = {"mime_type": "text/plain", "metadata": {}}
+            with pytest.raises(RuntimeError, match=f"stop at {_PIECE}"):
+                await async_upload(
+                    client,
+                    url,
+                    cast_to=CreateFileResponse,
+                    file=data,
+                    on_progress=fail,
+                    options=RequestOptions(),
+                    **kwargs,
+                )
+            return await async_upload(
+                client,
+                url,
+                cast_to=CreateFileResponse,
+                file=data,
+                options=RequestOptions(),
+                **kwargs,
+            )
+
+    if isinstance(any_client, AsyncClient):
+        result = asyncio.run(twice_async(any_client))
+    else:
+        with any_client:
+            with pytest.raises(RuntimeError, match=f"stop at {_PIECE}"):
+                send(any_client, data, mime_type="text/plain", on_progress=fail)
+            result = send(any_client, data, mime_type="text/plain")
+    first, second = (ups.sessions[f"upload-{i}"] for i in (1, 2))
+    assert "query" not in first.commands and not first.final
+    assert second.final and ups.stored("upload-2") == data
+    assert result.file.size_bytes == str(len(data))
