@@ -14,7 +14,7 @@ from gemini_client._core import DeadlineWarning
 from support.server import LoopbackServer, Reply
 from support.work import counted
 
-from .fakeapi import GENERATE, KEY, AsyncClient, Client, reply
+from .fakeapi import GENERATE, KEY, STREAM, AsyncClient, Client, reply
 
 CONTENTS = [{"role": "user", "parts": [{"text": "hi"}]}]
 
@@ -44,6 +44,27 @@ def test_a_repeated_call_parses_its_url_merges_headers_and_reads_cookies_once(
     headers = server.requests[-1].headers
     assert headers["x-goog-api-key"] == KEY and headers["x-server-timeout"].isdigit()
     assert headers["user-agent"].startswith("gemini-codegen/")
+
+
+def test_a_repeated_stream_and_query_parse_their_url_once(
+    client: Client, server: LoopbackServer
+) -> None:
+    events = [b'data: {"candidates": [{"content": {"parts": [{"text": "s"}]}}]}\r\n\r\n']
+    server.add(STREAM, *[Reply(chunks=events, content_type="text/event-stream") for _ in range(2)])
+
+    def stream() -> list[str]:
+        chunks = client.models.stream_generate_content("gemini-test", contents=CONTENTS)
+        return [chunk.text for chunk in chunks]
+
+    assert stream() == ["s"]
+    texts, work = counted(stream)
+    assert texts == ["s"] and work.calls("httpx/_urlparse.py", "urlparse") == 0
+    assert [r.query for r in server.requests] == [{"alt": ["sse"]}] * 2
+    # a repeated parameter (a list: no cache key) is sent as ever
+    server.add(GENERATE, Reply(json=reply("q")))
+    query = {"tag": ["a", "b"], "n": 1, "on": True}
+    client.models.generate_content("gemini-test", contents=CONTENTS, extra_query=query)
+    assert server.requests[-1].query == {"tag": ["a", "b"], "n": ["1"], "on": ["true"]}
 
 
 def test_a_cookie_the_server_sets_is_kept_and_sent_back(

@@ -1,6 +1,6 @@
 """What httpx does on every request, done once where the result cannot change.
 
-- A URL is parsed once: ``httpx.URL`` is immutable, and parsing one (a check of every character)
+- A URL (and its query) is parsed once: ``httpx.URL`` is immutable, and parsing one (a check of every character)
   costs more than the rest of building a request.
 - A request is built directly when its httpx client adds nothing to it but its own headers (no
   cookies, no default query parameters, ``build_request`` not overridden): the client's headers
@@ -23,9 +23,20 @@ _BUILD_REQUEST = httpx.Client.build_request  # the same function on httpx.AsyncC
 
 
 @functools.lru_cache(maxsize=512)
-def parsed_url(url: str) -> httpx.URL:
-    """``httpx.URL(url)``, parsed once per distinct URL (the most recent 512 are kept)."""
-    return httpx.URL(url)
+def parsed_url(url: str, query: tuple[tuple[str, Any], ...] = ()) -> httpx.URL:
+    """``httpx.URL(url)`` with the query parameters ``query``, parsed once per distinct URL (the
+    most recent 512 are kept)."""
+    return httpx.URL(url, params=query) if query else httpx.URL(url)
+
+
+def _url(url: str, params: Mapping[str, Any] | None) -> tuple[httpx.URL, Mapping[str, Any] | None]:
+    """The parsed URL, with ``params`` when they can be a cache key (else returned to merge)."""
+    if not params:
+        return parsed_url(url), None
+    try:
+        return parsed_url(url, tuple(params.items())), None
+    except TypeError:  # a list of values for a repeated parameter: not hashable
+        return parsed_url(url), params
 
 
 class RequestTemplate:
@@ -58,9 +69,10 @@ class RequestTemplate:
             merged = httpx.Headers(client.headers)
             merged.update(self._call_headers)
             self._merged, self._client_headers = merged, raw
+        parsed, params = _url(url, params)
         return httpx.Request(
             method,
-            parsed_url(url),
+            parsed,
             params=params,
             headers=self._merged,
             json=json,
