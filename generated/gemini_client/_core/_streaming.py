@@ -20,7 +20,6 @@ import httpx
 
 from ._body import aiter_body, close_later, iter_body, running_loop, too_large, warn_unclosed
 from ._deadline import DEADLINE, time_left
-from ._utils import validate_json as _validate_json
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -131,8 +130,8 @@ class _EventParser:
         return events
 
     def _check_size(self) -> None:
-        size = len(self._buffer) + self._pending_size + self._data_size
-        if self._limit is not None and size > self._limit:
+        limit = self._limit
+        if limit is not None and len(self._buffer) + self._pending_size + self._data_size > limit:
             raise _EventTooLarge
 
     @property
@@ -155,6 +154,8 @@ class _BaseStream(Generic[T]):
         self.response = response
         """The HTTP response, for its status and headers."""
         self._cast_to = cast_to
+        # `cast_to.model_validate_json`, looked up once: every chunk is validated with it
+        self._validate = cast_to.__pydantic_validator__.validate_json
         self._count = 0
         self._secrets = secret_forms(secret) if isinstance(secret, str) else tuple(secret or ())
         self._deadline = deadline
@@ -166,7 +167,7 @@ class _BaseStream(Generic[T]):
         if not data or data == _DONE:
             return None
         try:
-            chunk = _validate_json(self._cast_to, data)
+            chunk: T = self._validate(data)
         except ValueError as err:  # pydantic's ValidationError (imported only if one happens)
             import pydantic
 
