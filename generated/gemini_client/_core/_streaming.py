@@ -115,9 +115,9 @@ class _EventParser:
                     self._event = ""
                 self._data_size = 0
                 continue
-            if raw[:5] == b"data:":  # the common line, without decoding its field name
-                value = raw[6:] if raw[5:6] == b" " else raw[5:]
-                data.append(value.decode("utf-8", errors="replace"))
+            if raw.startswith(b"data:"):  # the common line, without decoding its field name
+                start = 6 if raw.startswith(b" ", 5) else 5
+                data.append(raw[start:].decode("utf-8", errors="replace"))
                 self._data_size += len(raw)
                 continue
             name, _, text = raw.decode("utf-8", errors="replace").partition(":")
