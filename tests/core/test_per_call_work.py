@@ -65,6 +65,15 @@ def test_a_repeated_stream_and_query_parse_their_url_once(
     query = {"tag": ["a", "b"], "n": 1, "on": True}
     client.models.generate_content("gemini-test", contents=CONTENTS, extra_query=query)
     assert server.requests[-1].query == {"tag": ["a", "b"], "n": ["1"], "on": ["true"]}
+    # a long URL is parsed afresh, not kept: the cache's memory stays bounded
+    from gemini_client._core._httpx_paths import parsed_url
+
+    looked_up = parsed_url.cache_info()
+    server.add(GENERATE, Reply(json=reply("long")))
+    long = "v" * 5000
+    client.models.generate_content("gemini-test", contents=CONTENTS, extra_query={"long": long})
+    assert server.requests[-1].query == {"long": [long]}
+    assert parsed_url.cache_info()[:2] == looked_up[:2]  # no hit, no miss: never looked up
 
 
 def test_a_cookie_the_server_sets_is_kept_and_sent_back(

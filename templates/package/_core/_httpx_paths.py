@@ -22,6 +22,10 @@ __all__ = ["RequestTemplate", "lean_cookies", "parsed_url"]
 _BUILD_REQUEST = httpx.Client.build_request  # the same function on httpx.AsyncClient
 
 
+_CACHED = 2048
+"""The longest URL (with its query) kept parsed: the 512 kept take about a megabyte at most."""
+
+
 @functools.lru_cache(maxsize=512)
 def parsed_url(url: str, query: tuple[tuple[str, Any], ...] = ()) -> httpx.URL:
     """``httpx.URL(url)`` with the query parameters ``query``, parsed once per distinct URL (the
@@ -30,11 +34,13 @@ def parsed_url(url: str, query: tuple[tuple[str, Any], ...] = ()) -> httpx.URL:
 
 
 def _url(url: str, params: Mapping[str, Any] | None) -> tuple[httpx.URL, Mapping[str, Any] | None]:
-    """The parsed URL, with ``params`` when they can be a cache key (else returned to merge)."""
-    if not params:
-        return parsed_url(url), None
+    """The parsed URL, with ``params`` when they can be part of a cache key (else they are
+    returned, for httpx to merge); a long URL is parsed afresh, not kept."""
+    query = tuple(params.items()) if params else ()
+    if len(url) + sum(len(k) + len(str(v)) for k, v in query) > _CACHED:
+        return httpx.URL(url), params or None
     try:
-        return parsed_url(url, tuple(params.items())), None
+        return parsed_url(url, query), None
     except TypeError:  # a list of values for a repeated parameter: not hashable
         return parsed_url(url), params
 
