@@ -226,7 +226,15 @@ def _reference_events(body: bytes) -> list[tuple[str, str]]:
         ],
         [b"data: one\r\r", b"\ndata: two\r\n\r", b"\n", b"data:\r\n\r\n", b"data: x\r\r"],
         [b"data: a\n\n", b"data: b\r\ndata: c\r\n\r\n", b": note\n\n", b"data: d\n\n", b"data: e"],
-        [b"event: e\ndata: f\n\n", b"data: g\n\n", b"data: h\n", b"\n", b"data: i\n\n"],
+        [
+            b"event: e\ndata: f\n\n",
+            b"data: g\n\n",
+            b"data:  two\r\n\r\n",
+            b"data:\n\n",
+            b"data: h\n",
+            b"\n",
+            b"data: i\n\n",
+        ],
     ],
     ids=["line-ends", "cr-then-lf", "multi-line", "named"],
 )
