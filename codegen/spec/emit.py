@@ -31,6 +31,7 @@ from .model import (
     Spec,
     TypeDef,
 )
+from .yamlnodes import LOADER
 
 INDENT = "  "
 
@@ -106,7 +107,8 @@ def dump(data: Any) -> str:
     where PyYAML can fold it (else quoted, on one line). Checked: should the folded text not load
     back as the same data, every scalar is written on one line."""
     text = _dump(data, _Folding, FOLD)
-    if yaml.load(text, Loader=yaml.SafeLoader) != data:
+    # read back as the spec loader reads it (libyaml's parser: ten times PyYAML's pure-Python one)
+    if yaml.load(text, Loader=LOADER) != data:
         text = _dump(data, _Dumper, 1 << 30)
     return text
 

@@ -17,7 +17,7 @@ from .files import read_file
 from .model import Location
 
 # libyaml's parser when PyYAML was built with it (3x faster on the whole spec); same nodes and marks.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 64  # the spec needs 7; libyaml's composer overflows the C stack near 100,000
 
 
@@ -57,7 +57,7 @@ def read_yaml(path: Path, shown_as: str) -> tuple[Node | None, list[Problem]]:
         return None, [
             Problem(Location(shown_as, 0, ""), f"cannot read: not UTF-8 text (byte {exc.start})")
         ]
-    loader = _LOADER(text)
+    loader = LOADER(text)
     try:
         return _Builder(loader, shown_as).run()
     except yaml.MarkedYAMLError as exc:
