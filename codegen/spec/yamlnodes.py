@@ -17,7 +17,7 @@ from .files import read_file
 from .model import Location
 
 # libyaml's parser when PyYAML was built with it (3x faster on the whole spec); same nodes and marks.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 64  # the spec needs 7; libyaml's composer overflows the C stack near 100,000
 
 
@@ -57,7 +57,7 @@ def read_yaml(path: Path, shown_as: str) -> tuple[Node | None, list[Problem]]:
         return None, [
             Problem(Location(shown_as, 0, ""), f"cannot read: not UTF-8 text (byte {exc.start})")
         ]
-    loader = _LOADER(text)
+    loader = LOADER(text)
     try:
         return _Builder(loader, shown_as).run()
     except yaml.MarkedYAMLError as exc:
@@ -95,6 +95,9 @@ class _Builder:
         self.problems: list[Problem] = []
         self.stack: list[_Open] = []
         self.root: Node | None = None
+        self.plain: dict[
+            str, object
+        ] = {}  # plain scalar text -> its value (immutable: str, int, ...)
 
     def run(self) -> tuple[Node | None, list[Problem]]:
         documents = 0
@@ -175,12 +178,22 @@ class _Builder:
 
     def scalar(self, event: Any) -> object:
         tag = event.tag
+        if tag is None and event.implicit == (False, True):
+            return str(
+                event.value
+            )  # quoted or block, untagged: text as written (the resolver's answer)
+        plain = tag is None and event.implicit == (True, False)
+        if plain and event.value in self.plain:
+            return self.plain[event.value]  # keys and small values repeat: resolved once per file
         if tag is None or tag == "!":
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
         node = yaml.ScalarNode(
             tag, event.value, event.start_mark, event.end_mark, style=event.style
         )
-        return self.loader.construct_object(node, deep=True)
+        value: object = self.loader.construct_object(node, deep=True)
+        if plain:
+            self.plain[event.value] = value
+        return value
 
 
 def _noun(parent_path: str) -> str:

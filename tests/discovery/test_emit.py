@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from codegen.discovery import topics
 from codegen.discovery.bootstrap import PALM_METHODS, bootstrap_spec, main, render
+from codegen.spec import emit
 from codegen.spec.emit import emit_enum_value, emit_field, emit_method, emit_type
 from codegen.spec.model import (
     NOWHERE,
@@ -149,6 +150,39 @@ def test_any_description_round_trips(text: str) -> None:
     lines = out.splitlines()
     assert lines[0].startswith("V: ")
     assert len(lines) == 1 or all(line.startswith("  ") for line in lines[1:]), lines
+
+
+# Text both emitters see: YAML's indicators, quotes, non-ASCII in and out of the Basic
+# Multilingual Plane, control characters and line breaks, words to fold on.
+_CHARS = st.sampled_from(
+    [*" :-#'\"`&*!|>%@?,[]{}\\/~.=\xa0é’\ufeff\U0001d11e\t\n\x85\x00", *"abcde    "]
+)
+_TEXT = st.lists(st.text(_CHARS, max_size=12), max_size=40).map(" ".join) | st.text(_CHARS)
+_KEY = _TEXT.filter(bool) | st.sampled_from(["description", "NULL", "on", "1", "~", "-"])
+_LEAF = _TEXT | st.booleans() | st.integers()
+_DATA = st.recursive(
+    st.dictionaries(_KEY, _LEAF, min_size=1, max_size=4),
+    lambda inner: st.dictionaries(_KEY, inner | _LEAF, min_size=1, max_size=4),
+    max_leaves=10,
+)
+
+
+def _pyyaml_dump(data: Any) -> str:
+    """What `dump` wrote before libyaml's emitter took the common case: PyYAML's own emitter."""
+    text = emit._dump(data, emit._Folding, emit.FOLD)
+    if yaml.load(text, Loader=yaml.SafeLoader) != data:
+        text = emit._dump(data, emit._Dumper, 1 << 30)
+    return text
+
+
+@settings(max_examples=200, deadline=None)
+@given(_DATA)
+@example({"a": {"description": "word " * 30 + "end"}})  # folded over several lines, libyaml's path
+@example({"a": {"b": "abcdef" + " word" * 30}})  # a word ending at column 80 exactly: not wrapped
+@example({"a": {"b": "abcdef  " + "word  " * 30}})  # two spaces: never wrapped there
+@example({"a": " starts with a space " + "x " * 40})  # an indentation indicator: PyYAML's path
+def test_dump_writes_what_pyyamls_emitter_writes(data: dict[str, Any]) -> None:
+    assert emit.dump(data) == _pyyaml_dump(data)
 
 
 def test_bootstrap_covers_the_whole_api_but_palm() -> None:
