@@ -4,6 +4,7 @@ could one day differ from black's: this test is where that shows)."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import black
@@ -12,9 +13,8 @@ import pytest
 import codegen.format as fmt
 from codegen import format_cache, sources
 from codegen.pipeline import build
-from codegen.render.package import render_package
+from codegen.render.package import TYPES_MODULE, render_package
 from codegen.spec.loader import load_spec
-from support.work import counted
 
 from .conftest import MINI, TEMPLATES, paths
 
@@ -25,8 +25,14 @@ COPIES = sorted(
 )
 
 
+@functools.cache
+def _copied() -> dict[str, str]:
+    """The copies as the generator writes them (rendered once for all the tests here)."""
+    return render_package(load_spec(MINI), TEMPLATES, types_module=False)[1]
+
+
 def test_every_hand_written_module_is_copied() -> None:
-    _, copied = render_package(load_spec(MINI), TEMPLATES, types_module=False)
+    copied = _copied()
     assert {p.removeprefix("gemini_client/") for p in copied if p.endswith(".py")} == set(COPIES)
     assert {"_core/_base_client.py", "lib/_chats.py", "types/_bases.py", "testing/_fake.py"} <= set(
         COPIES
@@ -36,29 +42,35 @@ def test_every_hand_written_module_is_copied() -> None:
 @pytest.mark.parametrize("rel", COPIES)
 def test_a_copy_is_what_black_makes_of_it(rel: str) -> None:
     """The copy as written (its one-line header included) is a fixed point of black."""
-    _, copied = render_package(load_spec(MINI), TEMPLATES, types_module=False)
-    text = copied[f"gemini_client/{rel}"]
+    text = _copied()[f"gemini_client/{rel}"]
     assert black.format_str(text, mode=fmt._MODE) == text
 
 
 def test_black_formats_the_rendered_modules_and_never_a_copy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Counted in this process (no workers): one `format_text` per rendered module, no copy."""
+    """Counted in this process (no workers): black once per rendered module, never a copy."""
     monkeypatch.setattr(fmt, "can_fork", lambda: False)
     monkeypatch.setattr(sources, "can_fork", lambda: False)
     monkeypatch.delenv(format_cache.ENV, raising=False)  # black itself, not the session's cache
     formatted: list[str] = []
-    real = fmt.format_text
+    blacked: list[str] = []
+    real_format, real_black = fmt.format_text, fmt._black
 
     def recording(path: str, text: str) -> str:
         formatted.append(path)
-        return real(path, text)
+        return real_format(path, text)
+
+    def counting(text: str) -> str:
+        blacked.append(text)
+        return real_black(text)
 
     monkeypatch.setattr(fmt, "format_text", recording)
-    files, work = counted(lambda: build(paths(MINI, tmp_path / "out")))
-    rendered, copied = render_package(load_spec(MINI), TEMPLATES)
-    assert sorted(formatted) == sorted(rendered)
+    monkeypatch.setattr(fmt, "_black", counting)
+    files = build(paths(MINI, tmp_path / "out"))
+    rendered, copied = render_package(load_spec(MINI), TEMPLATES, types_module=False)
+    assert sorted(formatted) == sorted([*rendered, TYPES_MODULE])
     assert not set(formatted) & set(copied)
-    assert work.calls("codegen/format.py", "_black") == sum(p.endswith(".py") for p in rendered)
+    assert len(blacked) == sum(p.endswith(".py") for p in formatted)
+    assert not set(blacked) & set(copied.values())
     assert all(files[p] == copied[p].encode() for p in copied)
