@@ -23,9 +23,14 @@ from support.work import counted
 from .conftest import MINI, REPO, TEMPLATES, paths
 
 
+SESSION_CACHE = os.environ.get(
+    format_cache.ENV
+)  # the test session's shared one (tests/conftest.py)
+
+
 @pytest.fixture(autouse=True)
 def _default_cache_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(format_cache.ENV, raising=False)  # not the test session's shared one
+    monkeypatch.delenv(format_cache.ENV, raising=False)  # generate's own, not the session's
 
 
 def _serial(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -94,34 +99,39 @@ assert multiprocessing.active_children() == []  # the types module's process and
 def test_the_same_bytes_with_or_without_the_cache_on_one_or_two_processes(tmp_path: Path) -> None:
     """In fresh processes (a test worker may have threads, which turn the workers off)."""
     trees = {}
-    for cache in ("off", "cold", "warm"):
-        for procs in ("one", "two"):
-            env = dict(os.environ)
-            env.pop(format_cache.ENV, None)
-            if cache == "off":
-                env[format_cache.ENV] = ""
-            out = tmp_path / f"{cache}-{procs}" / "out"
-            if cache == "warm":
-                out = tmp_path / f"cold-{procs}" / "again"
-            args = [sys.executable, "-c", _PROBE, procs, str(MINI), str(TEMPLATES), str(out)]
-            subprocess.run(args, cwd=REPO, env=env, check=True)
-            trees[cache, procs] = read_tree(out)
+    for cache, procs in (("off", "one"), ("off", "two"), ("cold", "two"), ("warm", "one")):
+        env = dict(os.environ)
+        env.pop(format_cache.ENV, None)
+        if cache == "off":
+            env[format_cache.ENV] = ""
+        out = tmp_path / f"{cache}-{procs}" / "out"
+        if cache == "warm":
+            out = tmp_path / "cold-two" / "again"
+        args = [sys.executable, "-c", _PROBE, procs, str(MINI), str(TEMPLATES), str(out)]
+        subprocess.run(args, cwd=REPO, env=env, check=True)
+        trees[cache, procs] = read_tree(out)
     first = next(iter(trees.values()))
     assert all(tree == first for tree in trees.values())
     assert not (tmp_path / "off-one" / ".codegen-cache" / "format").exists()
     assert list((tmp_path / "cold-two" / ".codegen-cache" / "format").glob("*.fmt"))
 
 
-def test_check_answers_from_black_and_catches_a_poisoned_cache(tmp_path: Path) -> None:
+def test_check_answers_from_black_and_catches_a_poisoned_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check` answers from black or the cache the variable names (here the session's, sound),
+    never from the default one generate keeps (here poisoned)."""
     out = tmp_path / "out"
     generate(paths(MINI, out))
     for entry in format_cache_dir(out).glob("*.fmt"):  # sound entries holding the wrong text
         body = entry.read_bytes().partition(b"\n")[2] + b"# poisoned\n"
         entry.write_bytes(format_cache._sha(body).encode() + b"\n" + body)
-    stamp_path(out).unlink()  # no fast path: check renders and formats everything
-    assert check(paths(MINI, out)) == []
     generate(paths(MINI, tmp_path / "other"))  # generate trusts its local cache...
     assert b"# poisoned" in (tmp_path / "other" / "gemini_client" / "_client.py").read_bytes()
+    if SESSION_CACHE:
+        monkeypatch.setenv(format_cache.ENV, SESSION_CACHE)
+    stamp_path(out).unlink()  # no fast path: check renders and formats everything
+    assert check(paths(MINI, out)) == []
     stamp_path(tmp_path / "other").unlink()
     stale = check(paths(MINI, tmp_path / "other"))  # ...and check shows what it made
     assert "changed: gemini_client/_client.py" in stale
