@@ -132,27 +132,32 @@ def build(paths: Paths, *, reuse: bool = False) -> dict[str, bytes]:
 
 
 def _build(paths: Paths, *, reuse: bool) -> dict[str, bytes]:
-    from .sources import Source, started
+    from .manifest import previously_made, read_manifest
+    from .sources import Source, Started, started
 
-    # The types module (datamodel-code-generator: the slowest source) is started at once in another
-    # process, from its own reading of the spec, while this one reads the spec, imports black and
-    # renders the templates; it is stopped if a file made before from the same inputs is reused.
-    with started(functools.partial(_types_module_text, paths, reuse)) as early:
+    previous = read_tree(paths.out) if reuse else {}
+    with contextlib.ExitStack() as stack:
+        # The types module (datamodel-code-generator: the slowest source) is made in another process
+        # while this one reads the spec, imports black and renders the templates. In a full build
+        # (no manifest) that process starts at once, from its own reading of the spec, and stops if
+        # the format cache holds the module; else only once its inputs are known to have changed.
+        early: Started | None = None
+        if not read_manifest(previous):
+            early = stack.enter_context(started(functools.partial(_types_module_text, paths)))
         from .spec.loader import load_spec
 
         spec = load_spec(paths.spec)  # bad input is refused before black and jinja are imported
-        from .manifest import previously_made
         from .render.package import TYPES_MODULE, render_package, types_module_source
 
-        previous = read_tree(paths.out) if reuse else {}
         types_module = types_module_source(spec, paths.templates)
         if previously_made(TYPES_MODULE, types_module, previous) is not None:
-            early.stop()
+            if early is not None:
+                early.stop()
         else:
-            made_here = types_module.make
+            early = early or stack.enter_context(started(types_module.make))
             types_module = Source(
                 types_module.key,
-                functools.cache(functools.partial(early.take, made_here)),
+                functools.cache(functools.partial(early.take, types_module.make)),
                 slow=True,
             )
         from .format import format_changed
@@ -167,15 +172,15 @@ def _build(paths: Paths, *, reuse: bool) -> dict[str, bytes]:
     return {p: files[p].encode("utf-8") for p in sorted(files)}
 
 
-def _types_module_text(paths: Paths, reuse: bool) -> str:
+def _types_module_text(paths: Paths) -> str:
     """The types module made from the spec and templates, unformatted (in its own process); an
-    error when a file made before from the same inputs will be reused (then it is not needed)."""
+    error when the format cache holds it formatted (then it is not needed)."""
     from .manifest import previously_made
     from .render.package import TYPES_MODULE, types_module_source
     from .spec.loader import load_spec
 
     source = types_module_source(load_spec(paths.spec), paths.templates)
-    if previously_made(TYPES_MODULE, source, read_tree(paths.out) if reuse else {}) is not None:
+    if previously_made(TYPES_MODULE, source, {}) is not None:
         raise LookupError("made before: not needed")  # the caller stops this process anyway
     return source.make()
 
