@@ -1,7 +1,7 @@
 """What httpx does on every request, done once where the result cannot change.
 
-- A URL (and its query) is parsed once: ``httpx.URL`` is immutable, and parsing one (a check of every character)
-  costs more than the rest of building a request.
+- A URL (with its query) is parsed once: ``httpx.URL`` is immutable, and parsing one (a check
+  of every character) costs more than the rest of building a request.
 - A request is built directly when its httpx client adds nothing to it but its own headers (no
   cookies, no default query parameters, ``build_request`` not overridden): the client's headers
   are merged with the call's once, not on every request, exactly as ``build_request`` would.
@@ -20,8 +20,6 @@ import httpx
 __all__ = ["RequestTemplate", "lean_cookies", "parsed_url"]
 
 _BUILD_REQUEST = httpx.Client.build_request  # the same function on httpx.AsyncClient
-
-
 _CACHED = 2048
 """The longest URL (with its query) kept parsed: the 512 kept take about a megabyte at most."""
 
