@@ -117,8 +117,9 @@ def build_body(
 
 class JsonBody(dict[str, object]):
     """A request body built from a model (`build_body`), and its JSON text as pydantic writes it
-    in one pass (the same JSON as ``json.dumps`` of the dict, at a fraction of the cost); a body
-    merged with anything (``extra_body``) is a plain dict again."""
+    in one pass (the same JSON as ``json.dumps`` of the dict, at a fraction of the cost). It goes
+    from the method that built it to the request unchanged; a body merged with anything
+    (``extra_body``, a streaming flag) is a new plain dict."""
 
     __slots__ = ("encoded",)
 
