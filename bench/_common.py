@@ -54,9 +54,11 @@ def rss_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def timed_with_peak_rss(run: Callable[[], object]) -> tuple[float, float]:
-    """Seconds ``run()`` takes and how far this process's RSS rose above its level before it,
-    sampled every 2 ms by a thread (``ru_maxrss`` would also count an earlier peak, an import's)."""
+def timed_with_peak_rss(run: Callable[[], object]) -> tuple[float, float, float]:
+    """Seconds ``run()`` takes, how far this process's RSS rose above its level before it,
+    sampled every 2 ms by a thread (``ru_maxrss`` would also count an earlier peak, an import's),
+    and the CPU seconds this process spent meanwhile (what the client itself costs, whatever else
+    the machine runs)."""
     import threading
 
     before = rss_mb()
@@ -70,14 +72,14 @@ def timed_with_peak_rss(run: Callable[[], object]) -> tuple[float, float]:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         run()
     finally:
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         done.set()
         sampler.join()
-    return seconds, max(0.0, max(peak, rss_mb()) - before)
+    return seconds, max(0.0, max(peak, rss_mb()) - before), cpu
 
 
 def write_big_file(path: Path, size: int) -> Any:
@@ -400,8 +402,8 @@ def transfer_rounds(
 ) -> dict[str, list[dict[str, float]]]:
     """Start the transfer server (``server_cmd`` prints its URL on its first line), then run each
     contender ``rounds`` times, interleaved, each run in a fresh process (``script --contender
-    NAME URL *args`` prints ``{"seconds", "rss_growth_mb", "sha256"}``); every run's SHA-256 must
-    be ``expected``."""
+    NAME URL *args`` prints ``{"seconds", "rss_growth_mb", "cpu_seconds", "sha256"}``); every
+    run's SHA-256 must be ``expected``."""
     server = subprocess.Popen([sys.executable, *server_cmd], stdout=subprocess.PIPE, text=True)
     try:
         url = (server.stdout.readline() if server.stdout else "").strip()
@@ -439,8 +441,8 @@ def transfer_table(
     mb = size / 2**20
     base = [r["seconds"] for r in results["raw httpx"]]
     lines = [
-        "| client | median s | MB/s (median) | x raw httpx throughput (median, min-max) | peak RSS growth MB (max) |",
-        "|---|---:|---:|---:|---:|",
+        "| client | median s | MB/s (median) | x raw httpx throughput (median, min-max) | peak RSS growth MB (max) | client CPU s (median) |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     ratios: dict[str, float] = {}
     for name, runs in results.items():
@@ -450,7 +452,8 @@ def transfer_table(
         lines.append(
             f"| {name} | {statistics.median(secs):.2f} | {mb / statistics.median(secs):.0f}"
             f" | {ratios[name]:.2f} ({min(per_round):.2f}-{max(per_round):.2f})"
-            f" | {max(r['rss_growth_mb'] for r in runs):.1f} |"
+            f" | {max(r['rss_growth_mb'] for r in runs):.1f}"
+            f" | {statistics.median(r['cpu_seconds'] for r in runs):.2f} |"
         )
     ours_rss = max(r["rss_growth_mb"] for r in results["gemini_client"])
     thr = ratios["gemini_client"]

@@ -1,28 +1,21 @@
 """Format generated Python with the pinned black, each file only when its source changed.
 
-Black is the slow part of a generation (seconds on the whole API), so `format_changed` keeps a
-manifest next to the output, `.codegen-manifest.json`: for each file, the hash of what it was
-made from (its unformatted text, or the types module's inputs) and the hash of what was written.
-A file whose source hash is unchanged and whose current content still has the recorded hash is
-reused as it is; anything else is made and formatted again. `codegen check` never uses it.
+Black is the slow part of a generation (seconds on the whole API), so `format_changed` keeps the
+file of the current output whose source is unchanged (`codegen.manifest`), and formats the rest
+in pieces, on two processes when it pays.
 """
 
 from __future__ import annotations
 
 import ast
-import functools
-import hashlib
 import itertools
 import json
 import multiprocessing
 import os
-import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from importlib import metadata
-from multiprocessing.connection import Connection
 
 import black
 from black.mode import TargetVersion
@@ -30,8 +23,9 @@ from black import _format_str_once as _format_once  # black.format_str is two of
 from black.parsing import InvalidInput
 
 from . import format_cache
+from .manifest import LINE_LENGTH, MANIFEST, previously_made, remember, sha, source_hash
+from .sources import Source, can_fork
 
-LINE_LENGTH = 100
 _MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)
 # What a cached answer depends on; the tag names `_black`'s way of running black: change it with it.
 _CACHE_SALT = (
@@ -40,7 +34,6 @@ _CACHE_SALT = (
 # What black's first pass adds or removes when it splits or joins lines (the tokens its second
 # pass exists for), and quotes: a docstring whose quotes it changed can change again (see `_black`).
 _SPLIT_TOKENS = ",()[]{};\\\"'"
-MANIFEST = ".codegen-manifest.json"
 # Below this much text to format, worker processes cost more than they save.
 PARALLEL_MIN_CHARS = 64 * 1024
 CHUNK_CHARS = 16 * 1024  # a large module is formatted in pieces of about this size, in parallel
@@ -48,16 +41,6 @@ CHUNK_CHARS = 16 * 1024  # a large module is formatted in pieces of about this s
 
 class FormatError(Exception):
     """Generated code that black cannot parse: a generator bug, reported with the file name."""
-
-
-@dataclass(frozen=True)
-class Source:
-    """One file to produce: `key` is what it is made from; `make` gives its unformatted text
-    (`slow`: made last, while the files already made are being formatted)."""
-
-    key: str
-    make: Callable[[], str]
-    slow: bool = False
 
 
 def format_text(path: str, text: str) -> str:
@@ -118,30 +101,6 @@ def format_files(files: dict[str, str]) -> dict[str, str]:
     return {path: format_text(path, text) for path, text in files.items()}
 
 
-def _sha(data: str | bytes) -> str:
-    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
-
-
-def _salt() -> str:
-    return f"black=={metadata.version('black')};{LINE_LENGTH};py310\0"
-
-
-def _utf8(data: bytes) -> str | None:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-
-
-def read_manifest(previous: Mapping[str, bytes]) -> dict[str, list[str]]:
-    try:
-        doc = json.loads(previous.get(MANIFEST, b"{}"))
-    except ValueError:
-        return {}
-    files = doc.get("files") if isinstance(doc, dict) else None
-    return files if isinstance(files, dict) else {}
-
-
 def split_top_level(text: str, size: int = CHUNK_CHARS) -> list[str]:
     """`text` cut into pieces of about `size` that black formats exactly as it formats the whole.
 
@@ -190,7 +149,7 @@ def _format_piece(path: str, text: str) -> str:
 def _pool(chars: int) -> Iterator[Executor | None]:
     """Two worker processes when there is enough to format and the platform can fork, else None."""
     workers = min(2, os.cpu_count() or 1)
-    if chars < PARALLEL_MIN_CHARS or workers < 2 or not _can_fork():
+    if chars < PARALLEL_MIN_CHARS or workers < 2 or not can_fork():
         yield None
         return
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -225,81 +184,24 @@ def format_sources(sources: Mapping[str, Source]) -> dict[str, str]:
     return out
 
 
-def _can_fork() -> bool:
-    return (
-        "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1  # forking a threaded process can deadlock the child
-    )
-
-
-def _make_and_send(source: Source, conn: Connection) -> None:
-    try:
-        text: str | None = source.make()
-    except BaseException:
-        text = None  # made again by the parent, which raises the error itself
-    conn.send(text)
-    conn.close()
-
-
-@contextmanager
-def made_early(source: Source) -> Iterator[Source]:
-    """`source`, its `make` started now in a forked process (the caller renders the rest
-    meanwhile, on the other core); in this process when forking is not possible or failed."""
-    if os.cpu_count() == 1 or not _can_fork():
-        yield source
-        return
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_make_and_send, args=(source, send), daemon=True)
-    child.start()
-    send.close()
-
-    def make() -> str:
-        try:
-            text = receive.recv()
-        except (EOFError, OSError):
-            text = None
-        return text if isinstance(text, str) else source.make()
-
-    try:
-        yield Source(source.key, functools.cache(make), slow=source.slow)
-    finally:
-        receive.close()
-        if child.is_alive():  # not read: the caller failed first, or it is still making
-            child.terminate()
-        child.join()
-
-
-def reusable(path: str, source: Source, previous: Mapping[str, bytes]) -> str | None:
-    """The file of `previous` (the output as it is now) to keep for `source`, if its recorded
-    source hash is unchanged and it was not edited since."""
-    record = read_manifest(previous).get(path)
-    current = previous.get(path)
-    if (
-        isinstance(record, list)
-        and record[:1] == [_sha(_salt() + source.key)]
-        and current is not None
-        and record[1:] == [_sha(current)]
-    ):
-        return _utf8(current)
-    return None
-
-
 def format_changed(sources: Mapping[str, Source], previous: Mapping[str, bytes]) -> dict[str, str]:
-    """Every file of `sources`, formatted, reusing a file of `previous` (the output as it is now)
-    whose source is unchanged (`reusable`); plus the new manifest under `MANIFEST`."""
-    salt = _salt()
+    """Every file of `sources`, formatted, reusing a file made before from the same source (in
+    `previous`, the output as it is now, or in the format cache: `previously_made`); plus the new
+    manifest under `MANIFEST`."""
     out: dict[str, str] = {}
-    keys = {path: _sha(salt + sources[path].key) for path in sources}
+    keys = {path: source_hash(sources[path].key) for path in sources}
     todo: dict[str, Source] = {}
     for path in sorted(sources):
-        kept = reusable(path, sources[path], previous)
+        kept = previously_made(path, sources[path], previous)
         if kept is not None:
             out[path] = kept
         else:
             todo[path] = sources[path]
-    out.update(format_sources(todo))
-    manifest = {path: [keys[path], _sha(out[path])] for path in sorted(sources)}
+    made = format_sources(todo)
+    for path, text in made.items():
+        remember(path, todo[path], text)
+    out.update(made)
+    manifest = {path: [keys[path], sha(out[path])] for path in sorted(sources)}
     out = {path: out[path] for path in sorted(out)}
     out[MANIFEST] = json.dumps({"files": manifest}, indent=1, sort_keys=True) + "\n"
     return out

@@ -1,14 +1,18 @@
-"""An opt-in cache of black's output, shared by processes: `CODEGEN_FORMAT_CACHE=<directory>`.
+"""A cache of black's output by content, shared by processes.
 
-Off unless the variable names a directory, so `codegen` and the benchmarks always measure black
-itself; the test suite, which generates the same real spec dozens of times, turns it on.
+`codegen generate` keeps one next to its output's local stamp, `.codegen-cache/format/` (git-ignored,
+never committed), so a full build after a change to the generator or the shared templates formats
+only the pieces whose text changed. `CODEGEN_FORMAT_CACHE=<directory>` names another (the test
+suite shares one between its processes); `CODEGEN_FORMAT_CACHE=` (empty) turns it off. `codegen
+check` uses only the one the variable names: it answers from black itself.
 
 An entry is one file named by the sha256 of (black's version, its mode, the text to format). It
 holds the sha256 of the formatted text on its first line, then that text: an entry that is
 truncated, altered or unreadable fails the check and is ignored (and written again). Entries are
 written to a temporary file in the same directory and renamed into place, so concurrent
 processes (xdist workers) never read half an entry, and the last of two identical writes wins.
-The directory keeps at most about `MAX_ENTRIES` entries: the least recently used go first. A
+The directory keeps at most about `MAX_ENTRIES` entries and `MAX_TOTAL_BYTES`: the least recently
+used go first. A
 cache that cannot be read or written is a cache miss, never an error."""
 
 from __future__ import annotations
@@ -17,10 +21,13 @@ import hashlib
 import os
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ENV = "CODEGEN_FORMAT_CACHE"
 MAX_ENTRIES = 4096
+MAX_TOTAL_BYTES = 64 * 1024 * 1024  # about 40 full builds of the real API (1.6 MB each)
 PRUNE_EVERY = 64  # writes between two looks at the directory's size
 MAX_ENTRY_CHARS = 8 * 1024 * 1024  # larger texts are formatted, not stored
 STALE_TMP_SECONDS = 600  # a temporary file this old was left by a killed writer
@@ -89,27 +96,34 @@ class FormatCache:
         self._writes += 1
 
     def prune(self) -> None:
-        """Drop the least recently used entries beyond `MAX_ENTRIES` (down to three quarters of
-        it) and temporary files left by killed writers."""
+        """Drop the least recently used entries beyond `MAX_ENTRIES` or `MAX_TOTAL_BYTES` (down to
+        three quarters of either) and temporary files left by killed writers."""
         now = time.time()
-        entries: list[tuple[float, str]] = []
+        entries: list[tuple[float, int, str]] = []
         try:
             with os.scandir(self.root) as it:
                 for e in it:
                     try:
-                        mtime = e.stat(follow_symlinks=False).st_mtime
+                        info = e.stat(follow_symlinks=False)
                     except OSError:
                         continue
                     if e.name.endswith(_SUFFIX):
-                        entries.append((mtime, e.path))
-                    elif e.name.startswith(_TMP_PREFIX) and now - mtime > STALE_TMP_SECONDS:
+                        entries.append((info.st_mtime, info.st_size, e.path))
+                    elif e.name.startswith(_TMP_PREFIX) and now - info.st_mtime > STALE_TMP_SECONDS:
                         _unlink(e.path)
         except OSError:
             return
-        if len(entries) > MAX_ENTRIES:
-            entries.sort()
-            for _, path in entries[: len(entries) - MAX_ENTRIES * 3 // 4]:
-                _unlink(path)
+        total = sum(size for _, size, _ in entries)
+        if len(entries) <= MAX_ENTRIES and total <= MAX_TOTAL_BYTES:
+            return
+        entries.sort()
+        count = len(entries)
+        for _, size, path in entries:
+            if count <= MAX_ENTRIES * 3 // 4 and total <= MAX_TOTAL_BYTES * 3 // 4:
+                break
+            _unlink(path)
+            count -= 1
+            total -= size
 
 
 def _unlink(path: str) -> None:
@@ -120,11 +134,23 @@ def _unlink(path: str) -> None:
 
 
 _caches: dict[tuple[str, str], FormatCache] = {}
+_default: list[Path] = []  # set by `used_by_default` (worker processes forked meanwhile inherit it)
+
+
+@contextmanager
+def used_by_default(root: Path) -> Iterator[None]:
+    """Within this block, the cache is `root` unless `CODEGEN_FORMAT_CACHE` says otherwise."""
+    _default.append(root)
+    try:
+        yield
+    finally:
+        _default.pop()
 
 
 def from_env(salt: str) -> FormatCache | None:
-    """The cache `CODEGEN_FORMAT_CACHE` names, or None when it is unset or empty."""
-    root = os.environ.get(ENV, "")
+    """The cache `CODEGEN_FORMAT_CACHE` names (None when it is empty), else the one
+    `used_by_default` gives, else None."""
+    root = os.environ.get(ENV, str(_default[-1]) if _default else "")
     if not root:
         return None
     key = (root, salt)

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from .write import (
     check_replaceable,
+    format_cache_dir,
     read_stamp,
     read_tree,
     sha256,
@@ -50,12 +53,12 @@ REQUIRED_TEMPLATES = (
 
 def check_templates(templates: Path) -> None:
     """Raise `SpecError` (exit 2) naming what `templates` lacks of the generator's templates."""
-    from .spec.errors import Problem, SpecError
-    from .spec.loader import shown_path
-    from .spec.model import Location
-
     missing = [t for t in REQUIRED_TEMPLATES if not (templates / t).exists()]
     if missing:
+        from .spec.errors import Problem, SpecError
+        from .spec.files import shown_path
+        from .spec.model import Location
+
         reason = "not a directory" if not templates.is_dir() else f"lacks {', '.join(missing)}"
         raise SpecError(
             [
@@ -68,8 +71,7 @@ def check_templates(templates: Path) -> None:
 
 def inputs_hash(paths: Paths) -> str:
     """A hash of everything the output depends on: spec, templates, the generator and tool versions."""
-    from .spec.files import read_file
-    from .spec.loader import shown_path, spec_files
+    from .spec.files import read_file, shown_path, spec_files
 
     h = hashlib.sha256()
     for p in spec_files(paths.spec) if paths.spec.is_dir() else ():
@@ -100,27 +102,55 @@ def is_fresh(paths: Paths, digest: str) -> bool:
     return doc.get("files") == {p: sha256(tree[p]) for p in sorted(tree)}
 
 
+# Allocations between two young-generation collections while building (CPython's default: 700).
+GC_THRESHOLD = 100_000
+
+
+@contextlib.contextmanager
+def rare_collections() -> Iterator[None]:
+    """The cyclic garbage collector run every `GC_THRESHOLD` allocations instead of every 700.
+
+    A build makes millions of short-lived objects (black's and datamodel-code-generator's syntax
+    trees, jinja's output): collecting them that often cost a tenth of a full build's CPU time
+    (bench/bench_codegen.py). Collections still happen, so memory stays bounded (about +20 MB);
+    the worker processes forked meanwhile inherit the setting. The old thresholds come back after."""
+    old = gc.get_threshold()
+    gc.set_threshold(max(GC_THRESHOLD, old[0]) if old[0] else 0, *old[1:])  # 0: off stays off
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 def build(paths: Paths, *, reuse: bool = False) -> dict[str, bytes]:
     """Render the whole output in memory (raises SpecError on bad input).
 
     `reuse`: keep each file of the current output whose source is unchanged instead of making
     and formatting it again (`codegen.format.format_changed`)."""
+    with rare_collections():
+        return _build(paths, reuse=reuse)
+
+
+def _build(paths: Paths, *, reuse: bool) -> dict[str, bytes]:
     from .spec.loader import load_spec
 
     spec = load_spec(paths.spec)  # first: bad input is refused before black and jinja are imported
-    from .format import Source, format_changed, made_early, reusable
+    from .manifest import previously_made
     from .render.package import TYPES_MODULE, render_package, types_module_source
+    from .sources import Source, made_early
 
     previous = read_tree(paths.out) if reuse else {}
     types_module = types_module_source(spec, paths.templates)
     # the types module (datamodel-code-generator: the slowest source) is made in another process
-    # while this one renders the templates
+    # while this one imports black and renders the templates
     early = (
         contextlib.nullcontext(types_module)
-        if reusable(TYPES_MODULE, types_module, previous) is not None
+        if previously_made(TYPES_MODULE, types_module, previous) is not None
         else made_early(types_module)
     )
     with early as types_module:
+        from .format import format_changed
+
         rendered, copied = render_package(spec, paths.templates, types_module=False)
         sources = {p: Source(text, functools.partial(str, text)) for p, text in rendered.items()}
         sources[TYPES_MODULE] = types_module
@@ -138,7 +168,10 @@ def generate(paths: Paths, *, force: bool = False) -> bool:
     if not force and is_fresh(paths, digest):
         return False
     check_replaceable(paths.out)  # before the work: a directory that is not ours is refused at once
-    files = build(paths, reuse=True)
+    from .format_cache import used_by_default
+
+    with used_by_default(format_cache_dir(paths.out)):
+        files = build(paths, reuse=True)
     write_tree(paths.out, files)
     write_stamp(paths.out, digest, files)
     return True

@@ -54,9 +54,19 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def local_cache(out_dir: Path) -> Path:
+    """The local, uncommitted (git-ignored) directory of what a generation of `out_dir` keeps."""
+    return out_dir.resolve().parent / ".codegen-cache"
+
+
 def stamp_path(out_dir: Path) -> Path:
-    """Where the local, uncommitted record of the last generation of `out_dir` lives."""
-    return out_dir.resolve().parent / ".codegen-cache" / f"{out_dir.resolve().name}.json"
+    """Where the local record of the last generation of `out_dir` lives."""
+    return local_cache(out_dir) / f"{out_dir.resolve().name}.json"
+
+
+def format_cache_dir(out_dir: Path) -> Path:
+    """Where black's output for a generation of `out_dir` is kept (`codegen.format_cache`)."""
+    return local_cache(out_dir) / "format"
 
 
 def write_stamp(out_dir: Path, inputs_hash: str, files: dict[str, bytes]) -> None:

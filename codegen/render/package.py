@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from ..format import Source
+from ..sources import Source
 from ..spec.model import Spec
 from ..write import copy_header
 from .exports import core_lazy_names

@@ -14,6 +14,7 @@ from .errors import Problem, SpecError
 from .model import Location
 
 MAX_BYTES = 10 * 1024 * 1024  # a spec file; the whole real spec is well under 1 MB
+IGNORED_FILES = frozenset({"drift-ignore.yaml"})  # YAML in the spec directory that is not spec
 
 
 def _problem(shown_as: str, message: str) -> SpecError:
@@ -101,3 +102,20 @@ def read_file(path: Path, shown_as: str) -> bytes:
         return read_regular(path, MAX_BYTES)
     except Unreadable as exc:
         raise _problem(shown_as, f"{exc}; spec files are regular files of at most 10 MB") from None
+
+
+def spec_files(spec_dir: Path) -> list[Path]:
+    """The spec's YAML files, in the fixed order they are read; `SpecError` when any of them is not
+    a regular file inside the spec directory of at most `files.MAX_BYTES`."""
+    paths = sorted(p for p in spec_dir.glob("*.yaml") if p.name not in IGNORED_FILES)
+    check_files(paths, {p: shown_path(p) for p in paths})
+    return paths
+
+
+def shown_path(path: Path) -> str:
+    """How a file is named in messages: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel

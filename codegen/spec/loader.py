@@ -6,7 +6,6 @@ found here; cross-references are checked by `validate`. `load_spec` does both.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +13,12 @@ from typing import TypeVar
 
 from .. import naming
 from .errors import Problem, SpecError, did_you_mean
-from .files import check_files
+
+# re-exported: the spec directory's files are listed and named in `files` (light to import: the
+# generator's "up to date" check hashes them without importing this module)
+from .files import IGNORED_FILES as IGNORED_FILES
+from .files import shown_path as shown_path
+from .files import spec_files as spec_files
 from .model import (
     PRIMITIVES,
     EnumType,
@@ -34,7 +38,6 @@ from .model import (
 )
 from .yamlnodes import Node, read_yaml
 
-IGNORED_FILES = frozenset({"drift-ignore.yaml"})
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 _TOP_KEYS = ("service", "types", "resources")
@@ -78,23 +81,6 @@ _PATH = re.compile(rf"{_LITERAL}(?:/{_SEGMENT})*", re.ASCII)
 _DOT_SEGMENT = re.compile(r"(?:^|/)\.{1,2}(?=/|:|$)")
 
 T = TypeVar("T")
-
-
-def spec_files(spec_dir: Path) -> list[Path]:
-    """The spec's YAML files, in the fixed order they are read; `SpecError` when any of them is not
-    a regular file inside the spec directory of at most `files.MAX_BYTES`."""
-    paths = sorted(p for p in spec_dir.glob("*.yaml") if p.name not in IGNORED_FILES)
-    check_files(paths, {p: shown_path(p) for p in paths})
-    return paths
-
-
-def shown_path(path: Path) -> str:
-    """How a file is named in messages: relative to the working directory when inside it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
 
 
 def load_spec(spec_dir: Path) -> Spec:

@@ -215,6 +215,40 @@ def _reference_events(body: bytes) -> list[tuple[str, str]]:
     return events
 
 
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        [
+            b'data: {"a": 1}\r\n\r\n',
+            b'data:{"b": 2}\n\n',
+            b"data:  spaced\r\r",
+            b"data: \xc3\xa9\n\n",
+        ],
+        [b"data: one\r\r", b"\ndata: two\r\n\r", b"\n", b"data:\r\n\r\n", b"data: x\r\r"],
+        [b"data: a\n\n", b"data: b\r\ndata: c\r\n\r\n", b": note\n\n", b"data: d\n\n", b"data: e"],
+        [
+            b"event: e\ndata: f\n\n",
+            b"data: g\n\n",
+            b"data:  two\r\n\r\n",
+            b"data:\n\n",
+            b"data: h\n",
+            b"\n",
+            b"data: i\n\n",
+        ],
+    ],
+    ids=["line-ends", "cr-then-lf", "multi-line", "named"],
+)
+def test_the_event_parser_reads_one_event_per_read_as_the_whole(pieces: list[bytes]) -> None:
+    """Each read holding one whole event (as the API writes them), a read ending between CR and
+    LF, events of several lines or named: the events the plain rules give for the whole body."""
+    from gemini_client._core._streaming import _EventParser
+
+    parser = _EventParser()
+    got = [event for piece in [b"", *pieces] for event in parser.feed(piece)]
+    assert got == _reference_events(b"".join(pieces))
+    assert len(got) >= 3
+
+
 @pytest.mark.parametrize("step", [1, 2, 3, 7, 64, len(_TRICKY_SSE)])
 def test_the_event_parser_reads_any_split_as_the_whole(step: int) -> None:
     """However the body is cut into reads (between CR and LF, inside a UTF-8 character, inside

@@ -6,9 +6,10 @@ check byte-exact storage and that a resumed upload sends each byte exactly once.
 
 from __future__ import annotations
 
-import hashlib
+import asyncio
 import io
 import os
+import random
 import socket
 import time
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from pydantic import Field
 
 from gemini_client._core import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
     BadRequestError,
     BaseModel,
@@ -31,6 +33,7 @@ from gemini_client._core import (
     guess_mime_type,
     upload,
 )
+from gemini_client._core._uploads import _PIECE
 from support.upload_server import UploadServer
 
 from .fakeapi import KEY, AsyncClient, Client
@@ -71,12 +74,8 @@ def uclient(ups: UploadServer, sleeps: list[float]) -> Iterator[Client]:
 
 
 def payload(size: int, seed: int = 0) -> bytes:
-    out = bytearray()
-    counter = 0
-    while len(out) < size:
-        out += hashlib.sha256(f"{seed}:{counter}".encode()).digest()
-        counter += 1
-    return bytes(out[:size])
+    """``size`` bytes that never repeat a block, the same for the same seed."""
+    return random.Random(seed).randbytes(size)
 
 
 def send(client: Client, file: Any, **kwargs: Any) -> CreateFileResponse:
@@ -333,7 +332,11 @@ async def test_async_upload_resumes(ups: UploadServer, sleeps: list[float]) -> N
     assert result.file.size_bytes == str(len(data))
     assert ups.stored() == data
     assert ups.only().wire_bytes == len(data)
-    assert progress == [256 * KIB, 500 * KIB, 756 * KIB, 800 * KIB]
+    # the second chunk's piece may or may not have gone out before the drop (512 KiB sent); then
+    # the resume reports what the server kept, and the rest goes out
+    resumed = progress.index(500 * KIB)
+    assert progress[0] == 256 * KIB and set(progress[1:resumed]) <= {512 * KIB}
+    assert progress[resumed:] == [500 * KIB, 756 * KIB, 800 * KIB]
     assert len(sleeps) == 1
 
 
@@ -370,16 +373,32 @@ def test_final_status_before_the_last_chunk_is_an_upload_error(server: Any, clie
     assert len(server.requests) == 2, "nothing more was sent"
 
 
-def test_query_without_a_size_is_an_upload_error(server: Any, client: Client) -> None:
+@pytest.mark.parametrize(
+    ("claimed", "shown"),
+    [
+        ("-1", "None"),
+        ("", "None"),
+        ("5.0", "None"),
+        ("+5", "None"),
+        ("\u00b2", "None"),  # a superscript two: a digit to str.isdigit, not to int()
+        ("1e3", "None"),
+        ("11", "11"),  # one more than the file
+        ("9" * 40, "9" * 40),
+    ],
+    ids=["negative", "empty", "decimal", "plus", "non-ascii", "exponent", "past-end", "huge"],
+)
+def test_query_without_a_usable_size_is_an_upload_error(
+    server: Any, client: Client, claimed: str, shown: str
+) -> None:
     from support.server import Reply
 
     server.add(ROUTE, Reply(headers={"x-goog-upload-url": f"{server.url}/up"}))
     server.add(
         "/up",
         Reply(status=503, json={"error": {"code": 503, "status": "UNAVAILABLE"}}),
-        Reply(headers={"x-goog-upload-status": "active", "x-goog-upload-size-received": "-1"}),
+        Reply(headers={"x-goog-upload-status": "active", "x-goog-upload-size-received": claimed}),
     )
-    with pytest.raises(UploadError, match="None bytes received"):
+    with pytest.raises(UploadError, match=f"{shown} bytes received, but the client has sent"):
         send(client, b"0123456789", mime_type="text/plain")
     assert server.requests[-1].headers["x-goog-upload-command"] == "query"
 
@@ -410,7 +429,9 @@ def test_a_trickling_answer_ends_at_the_deadline(server: Any, client: Client) ->
     with pytest.raises(APITimeoutError, match="deadline passed"):
         _upload_with_timeout(client, b"0123456789", timeout=0.8, chunk_size=100)
     assert time.monotonic() - start < 2.5
-    assert [r.headers["x-server-timeout"] for r in server.requests] == ["1", "1"]
+    # the start request is told the time left; the one carrying bytes is not (its deadline moves
+    # as they go out: a fixed time would let the server cut off a long upload that keeps going)
+    assert [r.headers.get("x-server-timeout") for r in server.requests] == ["1", None]
 
 
 def test_the_deadline_starts_again_with_progress(server: Any, client: Client) -> None:
@@ -447,3 +468,289 @@ def test_a_lost_answer_to_a_chunk_is_retried_without_retry_after_send(
     ups.drop_at = {256 * KIB + 1}
     send(uclient, data, mime_type="video/mp4", chunk_size=256 * KIB)
     assert ups.stored() == data and len(sleeps) == 1
+
+
+# --- the default: the bytes in one streamed request, read a piece at a time ---------------------
+
+
+def _spy_file(path: Path, reads: list[int]) -> io.FileIO:
+    """``path`` opened for reading, every ``read`` size recorded in ``reads``."""
+
+    class Spy(io.FileIO):
+        def read(self, n: int = -1) -> bytes:  # type: ignore[override]
+            reads.append(n)
+            return super().read(n)
+
+    return Spy(path, "rb")
+
+
+def _upload(client: Client | AsyncClient, file: Any, **kwargs: Any) -> Any:
+    """``upload`` or ``async_upload`` (run to completion) with the test's defaults."""
+    kwargs = {"mime_type": "application/octet-stream", "metadata": {}, **kwargs}
+    kwargs.setdefault("options", RequestOptions())
+    url = client.base_url + ROUTE[1:]
+    if isinstance(client, AsyncClient):
+
+        async def run() -> Any:
+            async with client:
+                return await async_upload(
+                    client, url, cast_to=CreateFileResponse, file=file, **kwargs
+                )
+
+        return asyncio.run(run())
+    with client:
+        return upload(client, url, cast_to=CreateFileResponse, file=file, **kwargs)
+
+
+@pytest.fixture(params=["sync", "async"])
+def any_client(request: Any, ups: UploadServer, sleeps: list[float]) -> Client | AsyncClient:
+    """A client of the upload server, sync or async, that records its retry delays."""
+    if request.param == "sync":
+        client: Client | AsyncClient = Client(api_key=KEY, base_url=ups.url)
+        client._sleep = sleeps.append
+        return client
+
+    async def sleep(delay: float) -> None:
+        sleeps.append(delay)
+
+    aclient = AsyncClient(api_key=KEY, base_url=ups.url)
+    aclient._sleep = sleep
+    return aclient
+
+
+@pytest.mark.parametrize("size", [0, 1, _PIECE - 1, _PIECE, _PIECE + 1, 2 * _PIECE + 5])
+def test_one_request_reads_a_piece_at_a_time(
+    any_client: Client | AsyncClient, ups: UploadServer, tmp_path: Path, size: int
+) -> None:
+    data = payload(size, seed=size)
+    path = tmp_path / "one.bin"
+    path.write_bytes(data)
+    reads: list[int] = []
+    progress: list[tuple[int, int]] = []
+    with _spy_file(path, reads) as spy:
+        result = _upload(any_client, spy, on_progress=lambda *a: progress.append(a))
+    session = ups.only()
+    assert ups.stored() == data and session.wire_bytes == size
+    assert result.file.size_bytes == str(size)
+    assert session.commands == ["upload, finalize"], "one request carried every byte"
+    pieces = -(-size // _PIECE)
+    assert reads == [min(_PIECE, size - i * _PIECE) for i in range(pieces)], "never more at once"
+    # bytes sent after each piece but the last, then the whole once the server has it
+    assert progress == [(i * _PIECE, size) for i in range(1, pieces)] + [(size, size)]
+    start, data_request = ups.headers_seen[0], ups.headers_seen[1]
+    assert "x-server-timeout" in start and "x-server-timeout" not in data_request
+    assert data_request["x-goog-upload-offset"] == "0"
+    assert data_request["content-length"] == str(size)
+
+
+def test_a_drop_mid_stream_resumes_from_what_the_server_kept(
+    any_client: Client | AsyncClient, ups: UploadServer, sleeps: list[float]
+) -> None:
+    """The server read past the drop point but lost 4 KiB of it: it says so when asked, and the
+    client sends exactly those bytes again, in one request for the rest."""
+    data = payload(3 * _PIECE + 7, seed=8)
+    ups.drop_at = {_PIECE + 100}
+    ups.drop_loses = 4 * KIB
+    kept = _PIECE + 100 - 4 * KIB
+    progress: list[int] = []
+
+    _upload(any_client, data, on_progress=lambda sent, total: progress.append(sent))
+
+    session = ups.only()
+    assert ups.stored() == data
+    assert session.wire_bytes == len(data) + 4 * KIB, "only the lost bytes went twice"
+    assert session.commands == ["upload, finalize", "query", "upload, finalize"]
+    offsets = [h["x-goog-upload-offset"] for h in ups.headers_seen if "x-goog-upload-offset" in h]
+    assert offsets == ["0", str(kept)]
+    assert kept in progress and progress[-1] == len(data)
+    assert progress[progress.index(kept) :] == [kept, kept + _PIECE, kept + 2 * _PIECE, len(data)]
+    assert len(sleeps) == 1
+
+
+def test_a_server_that_stops_reading_ends_at_the_deadline(
+    any_client: Client | AsyncClient, ups: UploadServer
+) -> None:
+    """Bytes the connection never takes are no progress: the call ends with the typed timeout,
+    the key nowhere in it, and nothing is sent again after the deadline."""
+    ups.stall_at = _PIECE // 2
+    with pytest.raises(APITimeoutError) as caught:
+        _upload(any_client, payload(2 * _PIECE), options=RequestOptions(timeout=0.5))
+    assert KEY not in str(caught.value) and KEY not in repr(caught.value)
+    assert ups.only().commands[0] == "upload, finalize"
+    assert "upload, finalize" not in ups.only().commands[1:]
+
+
+def test_the_deadline_moves_with_every_piece_taken(
+    any_client: Client | AsyncClient, ups: UploadServer
+) -> None:
+    """Sending takes longer than the timeout in all (each piece is slow to come from the
+    source: here the progress callback), but each piece the connection takes is progress: the
+    answer, 0.2 s after the last byte, comes well within the timeout that started then."""
+    data = payload(2 * _PIECE + 1, seed=9)
+    ups.answer_delay = 0.2
+    _upload(
+        any_client,
+        data,
+        options=RequestOptions(timeout=0.6),
+        on_progress=lambda sent, total: time.sleep(0.35) if sent < total else None,
+    )
+    assert ups.stored() == data and ups.only().commands == ["upload, finalize"]
+
+
+def test_a_file_that_shrinks_during_the_upload_is_a_clear_error(
+    any_client: Client | AsyncClient, ups: UploadServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "shrinking.bin"
+    path.write_bytes(payload(3 * _PIECE))
+
+    def shrink(sent: int, total: int) -> None:
+        with path.open("r+b") as f:
+            f.truncate(_PIECE + 10)
+
+    with pytest.raises(ValueError, match=rf"the file changed during the upload: {_PIECE + 10} "):
+        _upload(any_client, path, on_progress=shrink)
+    # not retried (the source is not the same): a retry asks first, and a query the client saw
+    # answered is recorded; the aborted request itself may not have been read yet
+    assert not ups.only().final and "query" not in ups.only().commands
+
+
+def test_a_file_that_grows_during_the_upload_sends_its_size_at_the_start(
+    any_client: Client | AsyncClient, ups: UploadServer, tmp_path: Path
+) -> None:
+    data = payload(2 * _PIECE + 3, seed=10)
+    path = tmp_path / "growing.log"
+    path.write_bytes(data)
+
+    def grow(sent: int, total: int) -> None:
+        with path.open("ab") as f:
+            f.write(b"appended later")
+
+    result = _upload(any_client, path, on_progress=grow)
+    assert ups.stored() == data and result.file.size_bytes == str(len(data))
+
+
+def test_a_truncated_final_answer_is_asked_for_again_without_resending(
+    any_client: Client | AsyncClient, ups: UploadServer
+) -> None:
+    """Every byte arrived but the answer was cut off: the query answers 'final' with the file, and
+    no byte crosses the wire twice."""
+    data = payload(_PIECE + 3, seed=12)
+    ups.truncate_answers = 1
+    result = _upload(any_client, data)
+    session = ups.only()
+    assert result.file.size_bytes == str(len(data)) and ups.stored() == data
+    assert session.commands == ["upload, finalize", "query"]
+    assert session.wire_bytes == len(data)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"range": "bytes=0-99"},
+        {"range": "bytes=-5"},
+        {"range": "junk", "location": "http://127.0.0.1:1/elsewhere"},
+    ],
+)
+def test_a_308_with_odd_range_headers_is_a_typed_error(
+    any_client: Client | AsyncClient, ups: UploadServer, headers: dict[str, str]
+) -> None:
+    """This protocol never answers 308 (Google Cloud Storage's does): nothing is guessed from its
+    Range, nothing is sent elsewhere, and the error names the status without the key."""
+    ups.chunk_statuses.append((308, headers))
+    with pytest.raises(APIStatusError) as caught:
+        _upload(any_client, payload(1000))
+    assert caught.value.status_code == 308
+    assert KEY not in str(caught.value)
+    assert ups.only().commands == ["upload, finalize"] and not ups.only().final
+
+
+@pytest.mark.filterwarnings("ignore::gemini_client._core.DeadlineWarning")
+def test_the_deadline_moves_on_a_callers_own_http_client(ups: UploadServer) -> None:
+    """Without the clamping transport the answer is held to the deadline between body reads:
+    to the one the pieces moved, not the one the request started with."""
+    data = payload(2 * _PIECE + 1, seed=11)
+    ups.answer_delay = 0.1
+    with httpx.Client() as http:
+        _upload(
+            Client(api_key=KEY, base_url=ups.url, http_client=http),
+            data,
+            options=RequestOptions(timeout=0.5),
+            on_progress=lambda sent, total: time.sleep(0.3) if sent < total else None,
+        )
+    assert ups.stored() == data and ups.only().commands == ["upload, finalize"]
+
+
+def test_a_query_claiming_bytes_never_read_from_the_source_is_refused(
+    any_client: Client | AsyncClient, ups: UploadServer, tmp_path: Path
+) -> None:
+    """In one request the client may have sent anything up to the whole size, but never a byte
+    it has not read yet: a server claiming one more is lying, and nothing more is sent."""
+    path = tmp_path / "big.bin"
+    path.write_bytes(os.urandom(16 * _PIECE))  # more than the connection takes after a reset
+    reads: list[int] = []
+    ups.drop_at = {100 * KIB}
+    ups.query_offset = lambda session: sum(reads) + 1
+    with _spy_file(path, reads) as spy, pytest.raises(UploadError) as caught:
+        _upload(any_client, spy)
+    read = sum(reads)
+    assert f"{read + 1} bytes received, but the client has sent at most {read} of" in str(
+        caught.value
+    )
+    assert ups.only().commands == ["upload, finalize", "query"]
+    assert not ups.only().final
+
+
+@pytest.mark.parametrize("chunk_size", [0, -1])
+def test_a_chunk_size_that_is_not_positive_is_refused_before_sending(
+    uclient: Client, ups: UploadServer, chunk_size: int
+) -> None:
+    with pytest.raises(ValueError, match=r"chunk_size must be > 0 \(or None"):
+        send(uclient, b"abc", mime_type="text/plain", chunk_size=chunk_size)
+    assert ups.sessions == {} and ups.calls == []
+
+
+def test_a_progress_callback_that_raises_stops_the_upload_and_the_client_stays_usable(
+    any_client: Client | AsyncClient, ups: UploadServer
+) -> None:
+    """The caller's exception comes out as it is (not retried, not wrapped), and the connection it
+    left mid-body is not reused for the next upload."""
+
+    def fail(sent: int, total: int) -> None:
+        raise RuntimeError(f"stop at {sent}")
+
+    data = payload(2 * _PIECE + 1, seed=14)
+
+    async def twice_async(client: AsyncClient) -> Any:
+        async with client:
+            url = client.base_url + ROUTE[1:]
+            kwargs: dict[str, Any] = {"mime_type": "text/plain", "metadata": {}}
+            with pytest.raises(RuntimeError, match=f"stop at {_PIECE}"):
+                await async_upload(
+                    client,
+                    url,
+                    cast_to=CreateFileResponse,
+                    file=data,
+                    on_progress=fail,
+                    options=RequestOptions(),
+                    **kwargs,
+                )
+            return await async_upload(
+                client,
+                url,
+                cast_to=CreateFileResponse,
+                file=data,
+                options=RequestOptions(),
+                **kwargs,
+            )
+
+    if isinstance(any_client, AsyncClient):
+        result = asyncio.run(twice_async(any_client))
+    else:
+        with any_client:
+            with pytest.raises(RuntimeError, match=f"stop at {_PIECE}"):
+                send(any_client, data, mime_type="text/plain", on_progress=fail)
+            result = send(any_client, data, mime_type="text/plain")
+    first, second = (ups.sessions[f"upload-{i}"] for i in (1, 2))
+    assert "query" not in first.commands and not first.final
+    assert second.final and ups.stored("upload-2") == data
+    assert result.file.size_bytes == str(len(data))

@@ -146,12 +146,15 @@ def test_a_long_running_operation_done_after_polls(fake: FakeGemini) -> None:
     assert len(polls) == 2
 
 
-def test_an_upload_that_loses_its_connection_resumes(fake: FakeGemini, tmp_path: Path) -> None:
+@pytest.mark.parametrize("chunk_size", [None, 256 * 1024], ids=["one-request", "chunks"])
+def test_an_upload_that_loses_its_connection_resumes(
+    fake: FakeGemini, tmp_path: Path, chunk_size: int | None
+) -> None:
     data = os.urandom(300_000)
     path = tmp_path / "talk.mp3"
     path.write_bytes(data)
     interrupt_upload(fake.media.upload, after=100_000)
-    file = fake.client().files.upload(file=str(path), chunk_size=256 * 1024)
+    file = fake.client().files.upload(file=str(path), chunk_size=chunk_size)
     assert file.state == "ACTIVE" and file.size_bytes == len(data)
     assert fake.media.upload.last.body == data  # every byte once, in order
 

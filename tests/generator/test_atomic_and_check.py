@@ -104,6 +104,7 @@ def test_unchanged_files_are_reused_and_edited_ones_made_again(
     """`generate --force` formats only the files whose source changed; a file edited by hand is
     made again even though its source did not change; `check` trusts no manifest."""
     spec, out = generated
+    monkeypatch.setenv("CODEGEN_FORMAT_CACHE", "")  # the manifest alone: no format cache
     before = read_tree(out)
     assert ".codegen-manifest.json" in before
     formatted: list[str] = []

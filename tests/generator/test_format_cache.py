@@ -1,5 +1,5 @@
-"""The opt-in format cache (`CODEGEN_FORMAT_CACHE`): same output as black, never trusted blindly,
-safe under concurrent processes, bounded, and off by default."""
+"""The format cache (`codegen.format_cache`): same output as black, never trusted blindly, safe
+under concurrent processes, bounded; `CODEGEN_FORMAT_CACHE` names it or (empty) turns it off."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ def _no_black(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("black ran although the cache holds the answer")
 
     monkeypatch.setattr(black, "format_str", refuse)
+    monkeypatch.setattr(fmt, "_format_once", refuse)  # what codegen.format really calls
 
 
 @pytest.fixture
@@ -40,13 +41,20 @@ def _entries(root: Path) -> list[Path]:
     return sorted(root.glob("*.fmt"))
 
 
-def test_off_unless_the_variable_names_a_directory(
+def test_off_when_empty_and_outside_a_generation_unless_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(fc.ENV, raising=False)
     assert fc.from_env("salt") is None
+    with fc.used_by_default(tmp_path / "default"):
+        cache = fc.from_env("salt")
+        assert cache is not None and cache.root == tmp_path / "default"
+        monkeypatch.setenv(fc.ENV, "")
+        assert fc.from_env("salt") is None
+        monkeypatch.setenv(fc.ENV, str(tmp_path / "named"))
+        cache = fc.from_env("salt")
+        assert cache is not None and cache.root == tmp_path / "named"
     monkeypatch.setenv(fc.ENV, "")
-    assert fc.from_env("salt") is None
     monkeypatch.chdir(tmp_path)
     assert fmt.format_text("a.py", UGLY) == black.format_str(UGLY, mode=fmt._MODE)
     assert list(tmp_path.iterdir()) == []
@@ -136,6 +144,19 @@ def test_the_directory_stays_bounded(cache_dir: Path, monkeypatch: pytest.Monkey
     os.utime(stale, (1, 1))
     cache.prune()
     assert not stale.exists()
+
+
+def test_the_directory_stays_bounded_in_bytes(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fc, "MAX_TOTAL_BYTES", 10_000)
+    monkeypatch.setattr(fc, "PRUNE_EVERY", 1)
+    cache = fc.FormatCache(cache_dir, "salt")
+    for i in range(40):
+        cache.put(f"x = {i}\n", f"x = {i}\n" + "#" * 1000 + "\n")
+        assert sum(e.stat().st_size for e in _entries(cache_dir)) <= 10_000
+    assert len(_entries(cache_dir)) >= 5
+    assert cache.get("x = 39\n") is not None and cache.get("x = 0\n") is None
 
 
 def test_entries_too_large_are_not_stored(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import black
 import pytest
 
 import codegen.format as fmt
-from codegen.format import Source, format_sources, join_formatted, split_top_level
+from codegen import sources
+from codegen.format import format_sources, join_formatted, split_top_level
+from codegen.render.package import render_package
+from codegen.sources import Source
+from codegen.spec.loader import load_spec
+
+from .conftest import TEMPLATES
 
 _CLASS = (
     "class C{n}(Base):\n    x: int = 'a'\n    y: list[str] = Field(None, description='{desc}')\n"
@@ -206,12 +213,36 @@ def test_a_source_made_early_is_the_same_and_its_error_the_same() -> None:
     `make` gives, raises what it raises, and leaves no process behind."""
     import multiprocessing
 
-    with fmt.made_early(Source("k", lambda: "x = 1\n", slow=True)) as early:
+    with sources.made_early(Source("k", lambda: "x = 1\n", slow=True)) as early:
         assert early.make() == "x = 1\n" and early.key == "k" and early.slow
-    with fmt.made_early(Source("k", _fail)) as early:
+    with sources.made_early(Source("k", _fail)) as early:
         with pytest.raises(ValueError, match="the generator's own error"):
             early.make()
     with pytest.raises(RuntimeError):
-        with fmt.made_early(Source("k", lambda: "y" * 10**6)):
+        with sources.made_early(Source("k", lambda: "y" * 10**6)):
             raise RuntimeError("the caller failed before reading")  # the child is blocked in send
     assert multiprocessing.active_children() == []
+
+
+def test_the_resource_template_writes_blacks_layout_of_nested_imports(
+    spec_copy: Callable[[], Path],
+) -> None:
+    """Around the length where a nested resource's import stops fitting on one line, the template
+    writes what black writes (so on the real spec black's first pass changes no token there, and
+    its second pass over the class is skipped)."""
+    spec = spec_copy()
+    tuning = spec / "tuning.yaml"
+    original = tuning.read_text()
+    seen = set()
+    for n in range(6):
+        name = "permissions" + "x" * n  # the import line: 93 + 3n characters
+        tuning.write_text(original.replace("      permissions:\n", f"      {name}:\n"))
+        rendered, _ = render_package(load_spec(spec), TEMPLATES, types_module=False)
+        text = rendered["gemini_client/resources/tuned_models.py"]
+        block = text[
+            text.index("if TYPE_CHECKING:") : text.index("\n\n", text.index("if TYPE_CHECKING:"))
+        ]
+        seen.add(max(len(line) for line in block.splitlines()) <= 100 and "(" not in block)
+        once = fmt._format_once(text, mode=fmt._MODE)
+        assert block in once, block
+    assert seen == {True, False}  # both layouts were written

@@ -218,8 +218,12 @@ def test_hostile_names_in_a_problem_stay_on_one_visible_line(spec_copy: Callable
     assert len(line) < 1500
 
 
-def test_a_5_mb_description_costs_nothing_and_its_docstring_is_bounded(tmp_path: Path) -> None:
+def test_a_5_mb_description_costs_nothing_and_its_docstring_is_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from codegen.pipeline import build
+
+    monkeypatch.setenv("CODEGEN_FORMAT_CACHE", "")  # both builds format: compare like with like
 
     def described(text: str) -> Path:
         spec = shutil.copytree(MINI, tmp_path / f"spec-{len(text)}")

@@ -227,3 +227,27 @@ def test_several_typos_are_named_together(client: Client, server: LoopbackServer
         "generation_config: unknown key 'topk' for GenerationConfig; did you mean 'top_k'?",
     ):
         assert message in text
+
+
+def test_short_forms_are_read_in_either_spelling_with_the_work_done_once(
+    client: Client, server: LoopbackServer
+) -> None:
+    """The short forms of a request dict, under wire or Python names (a batch's inline requests
+    use either); a repeated call finds them in the table built once per class, and makes no
+    automatic-function-calling settings when it has no tools."""
+    from gemini_client._core import validate_arguments
+    from support.work import counted
+
+    for key in ("systemInstruction", "system_instruction"):
+        request = validate_arguments(
+            types.GenerateContentRequest, {"model": "m", "contents": "Hello", key: "Be brief"}
+        )
+        assert request.system_instruction == types.Content(
+            role="user", parts=[types.Part(text="Be brief")]
+        )
+        assert request.contents == [types.Content.model_validate(USER_HI)]
+    sent(client, server, contents="Hello", config={"system_instruction": "Be brief"})
+    body, work = counted(lambda: sent(client, server, contents="Hello"))
+    assert body["contents"] == [USER_HI]
+    assert work.calls("types/_bases.py", "_short_form_fields_of") == 0
+    assert work.calls("lib/_afc.py", "of") == 0

@@ -17,8 +17,17 @@ each byte arrived exactly once. Faults are scripted on the server:
 
 - ``drop_at``: absolute offsets; the first chunk that crosses one is stored up to it, then the
   connection is dropped without an answer (each offset fires once);
-- ``chunk_statuses``: statuses answered to the next chunk requests instead of storing them;
-- ``query_offset``: what ``query`` claims, whatever the server holds (a server that lies).
+- ``drop_loses``: bytes the server loses from what it stored at each drop (it then answers
+  ``query`` with less than it had read: the client must send them again);
+- ``stall_at``: an offset at which the server stores what came and then stops reading, never
+  answering (until the next ``reset`` or ``stop``, which drop the connection);
+- ``chunk_statuses``: statuses (or ``(status, headers)``) answered to the next chunk requests
+  instead of storing them;
+- ``query_offset``: what ``query`` claims, whatever the server holds (a server that lies), or a
+  function of the session giving it;
+- ``answer_delay``: seconds the server waits after a chunk's bytes before answering it;
+- ``truncate_answers``: how many of the next chunk answers are cut off halfway through their body
+  (the bytes were stored; only the answer is lost).
 
 It is a plain asyncio server (no framework) so that it costs little next to the client: the
 benchmark runs it in a subprocess with ``python upload_server.py --serve DIR``.
@@ -34,6 +43,7 @@ import sys
 import tempfile
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,6 +88,10 @@ class _Drop(Exception):
     """Drop the connection without an answer."""
 
 
+class _Truncated(Exception):
+    """Send the first ``len(args[0])`` bytes of an answer, then drop the connection."""
+
+
 class UploadServer:
     def __init__(self, directory: Path | None = None, *, store: bool = True) -> None:
         self.store = store
@@ -87,11 +101,16 @@ class UploadServer:
         self.sessions: dict[str, Session] = {}
         self.raw_bytes = 0
         self.drop_at: set[int] = set()
-        self.chunk_statuses: deque[int] = deque()
-        self.query_offset: int | None = None
+        self.drop_loses = 0
+        self.stall_at: int | None = None
+        self.chunk_statuses: deque[int | tuple[int, dict[str, str]]] = deque()
+        self.query_offset: int | Callable[[Session], int] | None = None
+        self.answer_delay = 0.0
+        self.truncate_answers = 0
         self.granularity: int | None = None
         self.upload_host: str | None = None
         """Answer upload URLs on this host:port instead of the server's own."""
+        self._stalls: set[asyncio.Event] = set()
         self.headers_seen: list[dict[str, str]] = []
         self.calls: list[str] = []
         """``"METHOD /path"`` of every request, in order."""
@@ -133,6 +152,7 @@ class UploadServer:
 
     async def _shutdown(self) -> None:
         """Close the listener and every open connection, then let their handlers end."""
+        self._release_stalls()
         if self._server is not None:
             self._server.close()
         for writer in list(self._writers):
@@ -144,14 +164,25 @@ class UploadServer:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
 
+    def _release_stalls(self) -> None:
+        for stall in self._stalls:
+            stall.set()
+        self._stalls.clear()
+
     def reset(self) -> None:
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._release_stalls)
         for session in self.sessions.values():
             session.path.unlink(missing_ok=True)
         self.sessions.clear()
         self.raw_bytes = 0
         self.drop_at = set()
+        self.drop_loses = 0
+        self.stall_at = None
         self.chunk_statuses.clear()
         self.query_offset = None
+        self.answer_delay = 0.0
+        self.truncate_answers = 0
         self.granularity = None
         self.upload_host = None
         self.headers_seen.clear()
@@ -196,6 +227,10 @@ class UploadServer:
                 status, out_headers, body = await self._route(method, target, headers, reader)
                 writer.write(_response(status, out_headers, body))
                 await writer.drain()
+        except _Truncated as cut:
+            writer.write(cut.args[0])
+            await writer.drain()
+            writer.transport.abort()
         except _Drop:
             writer.transport.abort()
         except ConnectionError:
@@ -279,7 +314,9 @@ class UploadServer:
         session.commands.append(command)
         if command == "query":
             await _consume(reader, headers)
-            received = session.stored if self.query_offset is None else self.query_offset
+            received = self.query_offset if self.query_offset is not None else session.stored
+            if callable(received):
+                received = received(session)
             out = {
                 "x-goog-upload-status": "final" if session.final else "active",
                 "x-goog-upload-size-received": str(received),
@@ -290,14 +327,16 @@ class UploadServer:
             return _error(400, "INVALID_ARGUMENT", f"unknown command {command!r}")
         if self.chunk_statuses:
             session.wire_bytes += await _consume(reader, headers)
-            return _error(self.chunk_statuses.popleft(), "UNAVAILABLE", "scripted failure")
+            status = self.chunk_statuses.popleft()
+            if isinstance(status, tuple):
+                return status[0], status[1], b""
+            return _error(status, "UNAVAILABLE", "scripted failure")
         if session.final or headers.get("x-goog-upload-offset") != str(session.stored):
             session.wire_bytes += await _consume(reader, headers)
             return _error(400, "INVALID_ARGUMENT", f"offset must be {session.stored}")
         length = int(headers.get("content-length", "0"))
-        drop = min(
-            (d for d in self.drop_at if session.stored < d < session.stored + length), default=None
-        )
+        stops = [*self.drop_at, *([self.stall_at] if self.stall_at is not None else [])]
+        drop = min((d for d in stops if session.stored < d < session.stored + length), default=None)
         with session.path.open("ab") as out_file:
             remaining = length if drop is None else drop - session.stored
             while remaining:
@@ -310,19 +349,46 @@ class UploadServer:
                 session.stored += len(piece)
                 session.wire_bytes += len(piece)
                 remaining -= len(piece)
+        if drop is not None and drop == self.stall_at:
+            stall = asyncio.Event()
+            self._stalls.add(stall)
+            await stall.wait()
+            raise _Drop
         if drop is not None:
             self.drop_at.discard(drop)
+            self._lose(session, self.drop_loses)
             raise _Drop
+        await asyncio.sleep(self.answer_delay)
         if session.stored > session.size:
             return _error(400, "INVALID_ARGUMENT", "more bytes than announced")
         if command == "upload":
-            return 200, {"x-goog-upload-status": "active"}, b""
-        if session.stored != session.size:
-            return _error(
+            answer: tuple[int, dict[str, str], bytes] = (
+                200,
+                {"x-goog-upload-status": "active"},
+                b"",
+            )
+        elif session.stored != session.size:
+            answer = _error(
                 400, "INVALID_ARGUMENT", f"finalized at {session.stored} of {session.size}"
             )
-        session.final = True
-        return 200, {"x-goog-upload-status": "final"}, self._final_body(session)
+        else:
+            session.final = True
+            answer = 200, {"x-goog-upload-status": "final"}, self._final_body(session)
+        if self.truncate_answers:
+            self.truncate_answers -= 1
+            whole = _response(*answer)
+            raise _Truncated(whole[: len(whole) - len(answer[2]) // 2 - 1])
+        return answer
+
+    @staticmethod
+    def _lose(session: Session, n: int) -> None:
+        """Forget the last ``n`` stored bytes (the file and its SHA-256 follow)."""
+        if not n:
+            return
+        session.stored = max(0, session.stored - n)
+        with session.path.open("r+b") as f:
+            f.truncate(session.stored)
+        session.sha256 = hashlib.sha256(session.path.read_bytes())
 
     def _final_body(self, session: Session) -> bytes:
         return b'{"file": ' + self._file_json(session) + b"}"

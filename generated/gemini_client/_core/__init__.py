@@ -74,7 +74,6 @@ if TYPE_CHECKING:
         request_operation,
     )
     from ._uploads import (
-        DEFAULT_CHUNK_SIZE,
         ProgressCallback,
         UploadError,
         UploadSource,
@@ -116,7 +115,6 @@ _LAZY = {
     ),
     **dict.fromkeys(
         (
-            "DEFAULT_CHUNK_SIZE",
             "ProgressCallback",
             "UploadError",
             "UploadSource",
@@ -156,7 +154,6 @@ __all__ = [
     "request_media",
     "request_operation",
     "request_upload",
-    "DEFAULT_CHUNK_SIZE",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "INITIAL_RETRY_DELAY",

@@ -56,6 +56,7 @@ from ._exceptions import (
     sanitized,
     secret_forms,
 )
+from ._httpx_paths import RequestTemplate, lean_cookies
 from ._origin import ORIGIN, guard, origin
 from ._pagination import AsyncPager, SyncPager
 from ._response import APIResponse
@@ -347,13 +348,17 @@ class _BaseClient(Generic[_HttpxClientT]):
     def _set_call_headers(self, own_pool: bool) -> None:
         """Headers per request: all of this client's; or, when the httpx client is one the client
         made (holding the constant SDK headers, ``_POOL_HEADERS``), only those that differ from
-        its, so that httpx does not merge the same headers into every request again."""
+        its, so that httpx does not merge the same headers into every request again. And those
+        of a plain call (no extra headers, the client's timeout), merged with the httpx client's
+        once (``RequestTemplate``)."""
         self._own_pool = own_pool
         if not own_pool:
             self._call_headers = self._headers
-            return
-        pooled = self._httpx().headers
-        self._call_headers = {k: v for k, v in self._headers.items() if pooled.get(k) != v}
+        else:
+            pooled = self._httpx().headers
+            self._call_headers = {k: v for k, v in self._headers.items() if pooled.get(k) != v}
+        self._plain = _with_server_timeout(self._call_headers, self._guard, self.timeout)
+        self._template = RequestTemplate(self._plain[0])
 
     def _options(
         self,
@@ -409,32 +414,42 @@ class _BaseClient(Generic[_HttpxClientT]):
             phases = _httpx_timeout(timeout)
         deadline = time.monotonic() + timeout if isinstance(timeout, float) else None
         try:
-            headers = self._call_headers
-            if options.extra_headers:
-                headers = _merge_headers(headers, options.extra_headers)
-                headers.pop(RAW_RESPONSE_HEADER, None)
             if options.extra_query:
                 query = {**(query or {}), **options.extra_query}
             if options.extra_body:
                 body = {**(body or {}), **options.extra_body}
             params = {k: v for k, v in query.items() if v is not None} if query else None
-            extensions: dict[str, Any] = self._guard
-            if content is not None:
-                headers = {**headers, "content-type": content[1]}
-            if isinstance(timeout, float):
-                server_timeout = _server_timeout(timeout)  # sent with the request's own headers
-                headers = {**headers, "x-server-timeout": server_timeout}
-                extensions = {**extensions, _SERVER_TIMEOUT: server_timeout}
-            request = self._httpx().build_request(
-                method,
-                url,
-                params=cast(Any, params),
-                headers=headers,
-                json=body if content is None else None,
-                content=None if content is None else content[0],
-                timeout=phases,
-                extensions=extensions,
-            )
+            client = self._httpx()
+            request = None
+            if timeout is self.timeout and content is None and not options.extra_headers:
+                headers, extensions = self._plain
+                request = self._template.build(
+                    client,
+                    method,
+                    url,
+                    params=params,
+                    json=body,
+                    timeout=phases.as_dict(),
+                    extensions=extensions,
+                )
+            if request is None:
+                headers = self._call_headers
+                if options.extra_headers:
+                    headers = _merge_headers(headers, options.extra_headers)
+                    headers.pop(RAW_RESPONSE_HEADER, None)
+                if content is not None:
+                    headers = {**headers, "content-type": content[1]}
+                headers, extensions = _with_server_timeout(headers, self._guard, timeout)
+                request = client.build_request(
+                    method,
+                    url,
+                    params=cast(Any, params),
+                    headers=headers,
+                    json=body if content is None else None,
+                    content=None if content is None else content[0],
+                    timeout=phases,
+                    extensions=extensions,
+                )
         except (TypeError, ValueError) as err:  # a header that is not ASCII, a body not JSON
             problem = redact(f"{type(err).__name__}: {err}", self._secrets)
         else:
@@ -561,6 +576,17 @@ def _server_timeout(left: float) -> str:
     return str(max(1, math.ceil(left)))
 
 
+def _with_server_timeout(
+    headers: dict[str, str], extensions: dict[str, Any], timeout: Timeout
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """``headers`` and ``extensions`` of a request sent with ``timeout``: a total (seconds) is
+    told to the server as ``X-Server-Timeout`` (see ``_tell_server``)."""
+    if not isinstance(timeout, float):
+        return headers, extensions
+    value = _server_timeout(timeout)
+    return {**headers, "x-server-timeout": value}, {**extensions, _SERVER_TIMEOUT: value}
+
+
 def _tell_server(request: httpx.Request, deadline: float | None) -> None:
     """Send the time left as ``X-Server-Timeout`` (seconds), as google-genai does, so that the
     API stops working on a call the client will have given up on. The header is rewritten only
@@ -636,6 +662,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         self._owns_client = http_client is None
         self._client = http_client if http_client is not None else _own_client()
         guard(self._client)
+        lean_cookies(self._client)
         self._set_call_headers(self._owns_client)
         self._sleep: Callable[[float], None] = time.sleep
 
@@ -870,6 +897,7 @@ class _LoopBoundClient:
         self.owned = client is None
         self.client = _own_async_client() if client is None else client
         guard(self.client)
+        lean_cookies(self.client)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.closed = False
 
@@ -888,6 +916,7 @@ class _LoopBoundClient:
                     )
                 self.client = _own_async_client()  # the old one's connections died with its loop
                 guard(self.client)
+                lean_cookies(self.client)
             self.loop = loop
         return self.client
 

@@ -3,18 +3,22 @@
 
 ```
 POST {url}           X-Goog-Upload-Command: start     -> X-Goog-Upload-URL
-POST {upload url}    X-Goog-Upload-Command: upload    X-Goog-Upload-Offset: 0          (a chunk)
-POST {upload url}    X-Goog-Upload-Command: upload, finalize   X-Goog-Upload-Offset: n (the last)
+POST {upload url}    X-Goog-Upload-Command: upload, finalize   X-Goog-Upload-Offset: 0  (the rest)
 ```
 
+The bytes go in one streamed request, read from the source ``_PIECE`` bytes at a time as the
+connection takes them (no server round trip per chunk; memory bounded by one piece). With a
+``chunk_size`` they go in requests of that many bytes (``upload``), the last one finalizing.
 After a dropped connection or a retryable status the client asks the server how much it kept
 (``X-Goog-Upload-Command: query`` -> ``X-Goog-Upload-Size-Received``) and resumes from there, so
-no byte is sent twice once the server has it. The file is read one chunk at a time, never whole.
+no byte is sent twice once the server has it.
 
 Every request goes through the client's machinery: its retry policy (``_status_failure``,
 ``_transport_failure``: each step may be sent again, since the client asks before resending), its
 typed and redacted errors, and a deadline set on every socket operation, which starts again
-whenever the server confirms more bytes (``timeout`` bounds the time without progress).
+whenever the connection takes another piece or the server confirms more bytes (``timeout``
+bounds the time without progress). A request carrying bytes sends no ``X-Server-Timeout``: its
+deadline moves as the bytes go out, so no fixed time is true for it.
 
 One protocol (``_Upload.steps``, a generator of requests and sleeps) is run by a sync and an async
 driver (the async one on the pool of the running event loop).
@@ -44,13 +48,12 @@ from ._base_client import (
 )
 from ._body import aread_body, read_body
 from ._constants import RAW_RESPONSE_HEADER
-from ._deadline import DEADLINE, enforce
+from ._deadline import DEADLINE, clamp_phases, enforce
 from ._exceptions import APIError, ClientClosedError, redact
 from ._origin import origin
 from ._types import NotGiven, RequestOptions
 
 __all__ = [
-    "DEFAULT_CHUNK_SIZE",
     "ProgressCallback",
     "UploadError",
     "UploadSource",
@@ -64,12 +67,12 @@ T = TypeVar("T", bound="pydantic.BaseModel")
 UploadSource: TypeAlias = Union[str, "os.PathLike[str]", bytes, IO[bytes]]
 """A path, the bytes themselves, or a binary file object that can seek."""
 ProgressCallback: TypeAlias = Callable[[int, int], object]
-"""Called as ``on_progress(bytes_the_server_has, total_bytes)`` after each acknowledged chunk
-(the last call has both equal) and after a resume."""
+"""Called as ``on_progress(bytes_sent, total_bytes)`` as the bytes go out (at most every
+``_PIECE``), after a resume with what the server kept (lower than the call before when bytes were
+lost), and once the server confirms the whole upload (both equal)."""
 
-DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024
 _PIECE = 1024 * 1024
-"""A chunk is read and sent this much at a time: no request ever holds a whole chunk."""
+"""The bytes are read and sent this much at a time: no request ever holds more."""
 
 _STATUS = "x-goog-upload-status"
 _EXTRA_MIME_TYPES = {".jsonl": "application/jsonl", ".wav": "audio/wav", ".heif": "image/heif"}
@@ -123,14 +126,6 @@ class _Source:
             raise ValueError(f"the file changed during the upload: {offset + len(data)} bytes")
         return data
 
-    def pieces(self, offset: int, n: int) -> Iterator[bytes]:
-        """Bytes ``offset`` to ``offset + n``, read a piece at a time as the request sends them."""
-        end = offset + n
-        while offset < end:
-            piece = self.read(offset, min(_PIECE, end - offset))
-            offset += len(piece)
-            yield piece
-
 
 async def _async_pieces(pieces: Iterator[bytes]) -> AsyncIterator[bytes]:
     for piece in pieces:
@@ -162,19 +157,22 @@ def _int_header(response: httpx.Response, name: str) -> int | None:
 
 
 class _Send(NamedTuple):
-    """One request to send, within ``deadline``, as try number ``attempt + 1``."""
+    """One request to send, within ``deadline``, as try number ``attempt + 1``; ``carries``: its
+    body is the upload's bytes (the deadline moves as they go out)."""
 
     request: httpx.Request
     deadline: float | None
     attempt: int
+    carries: bool = False
 
 
 class _Upload:
     """The protocol, without I/O: ``steps()`` yields requests to send and delays to sleep.
 
     The call's ``timeout`` bounds the time without progress: the deadline starts with the start
-    request and starts again whenever the server confirms more bytes, so a stalled upload ends
-    within ``timeout`` while a long one that keeps going is never cut off.
+    request and starts again whenever the connection takes another piece or the server confirms
+    more bytes, so a stalled upload ends within ``timeout`` while a long one that keeps going is
+    never cut off. ``deadline`` is the running one (the body's pieces move it).
     """
 
     def __init__(
@@ -184,12 +182,12 @@ class _Upload:
         source: _Source,
         mime_type: str,
         metadata: Mapping[str, object],
-        chunk_size: int,
+        chunk_size: int | None,
         on_progress: ProgressCallback | None,
         options: RequestOptions,
     ) -> None:
-        if chunk_size <= 0:
-            raise ValueError("chunk_size must be > 0")
+        if chunk_size is not None and chunk_size <= 0:
+            raise ValueError("chunk_size must be > 0 (or None: the whole file in one request)")
         self.client = client
         self.path = path
         self.source = source
@@ -204,9 +202,26 @@ class _Upload:
             self.timeout = _check_timeout(options.timeout)
             self.phases = _httpx_timeout(self.timeout)
         self.is_async = isinstance(client, AsyncAPIClient)
+        self.deadline: float | None = None
+        self.read_to = 0
+        """The furthest offset read from the source: the server cannot have more."""
 
     def _deadline(self) -> float | None:
         return time.monotonic() + self.timeout if isinstance(self.timeout, float) else None
+
+    def _pieces(self, offset: int, end: int) -> Iterator[bytes]:
+        """Bytes ``offset`` to ``end``, read a piece at a time as the request sends them. Once
+        the connection has taken a piece, the deadline starts again and progress is reported."""
+        while offset < end:
+            piece = self.source.read(offset, min(_PIECE, end - offset))
+            self.read_to = max(self.read_to, offset + len(piece))
+            yield piece
+            offset += len(piece)
+            if self.deadline is not None:
+                self.deadline = self._deadline()
+                DEADLINE.set(self.deadline)
+            if offset < self.source.size:  # the whole size is reported once the server has it
+                self._progress(offset)
 
     def steps(self) -> _Steps:
         size = self.source.size
@@ -223,24 +238,24 @@ class _Upload:
                 response=response,
             )
         headers = self._chunk_headers()
-        chunk = self.chunk_size
-        if granularity := _int_header(response, "x-goog-upload-chunk-granularity"):
+        chunk = self.chunk_size or size  # None: the rest in one request
+        granularity = _int_header(response, "x-goog-upload-chunk-granularity")
+        if self.chunk_size and granularity:  # every request but the last: a multiple of it
             chunk = max(granularity, chunk // granularity * granularity)
         offset = 0
         confirmed = 0  # the most the server has ever confirmed: only going past it resets failures
         failures = 0
-        deadline = self._deadline()
+        self.deadline = self._deadline()
         while True:
             end = min(offset + chunk, size)
             final = end == size
-            command = "upload, finalize" if final else "upload"
-            pieces = self.source.pieces(offset, end - offset)
+            pieces = self._pieces(offset, end)
             request = self.client._httpx().build_request(
                 "POST",
                 url,
                 headers={
                     **headers,
-                    "x-goog-upload-command": command,
+                    "x-goog-upload-command": "upload, finalize" if final else "upload",
                     "x-goog-upload-offset": str(offset),
                     "content-length": str(end - offset),
                 },
@@ -248,7 +263,7 @@ class _Upload:
                 timeout=self.phases,
                 extensions=self.client._guard,
             )
-            outcome: _Outcome = yield _Send(request, deadline, failures)
+            outcome: _Outcome = yield _Send(request, self.deadline, failures, carries=True)
             if isinstance(outcome, httpx.Response) and outcome.is_success:
                 status = outcome.headers.get(_STATUS)
                 if status != ("final" if final else "active"):
@@ -260,25 +275,24 @@ class _Upload:
                     self._progress(size)
                     return outcome
                 offset = confirmed = end
-                failures, deadline = 0, self._deadline()
-                self._progress(offset)
+                failures, self.deadline = 0, self._deadline()
                 continue
-            yield self._delay_or_raise(failures, request, outcome, deadline)
+            yield self._delay_or_raise(failures, request, outcome, self.deadline)
             failures += 1
-            answer = yield from self._retrying(lambda: self._query(url, headers), deadline)
+            answer = yield from self._retrying(lambda: self._query(url, headers), self.deadline)
             status = answer.headers.get(_STATUS)
-            if status == "final" and final:  # the last chunk arrived; only its answer was lost
+            if status == "final" and final:  # the last bytes arrived; only the answer was lost
                 self._progress(size)
                 return answer
             received = _int_header(answer, "x-goog-upload-size-received")
-            if status != "active" or received is None or received > end:
+            if status != "active" or received is None or received > self.read_to:
                 raise UploadError(
                     f"upload query answered status {status!r} and {received} bytes received,"
-                    f" but the client has sent at most {end} of {size}",
+                    f" but the client has sent at most {self.read_to} of {size}",
                     response=answer,
                 )
             if received > confirmed:
-                confirmed, failures, deadline = received, 0, self._deadline()
+                confirmed, failures, self.deadline = received, 0, self._deadline()
             offset = received
             self._progress(offset)
 
@@ -338,15 +352,25 @@ class _Upload:
             self.on_progress(offset, self.source.size)
 
 
+def _announce(step: _Send) -> None:
+    """Cut ``step``'s phase timeouts to its deadline; tell the server the time left unless the
+    request carries bytes (its deadline moves as they go out, so no fixed time is true)."""
+    if step.carries:
+        clamp_phases(step.request, step.deadline)
+    else:
+        _tell_server(step.request, step.deadline)
+
+
 def _sent(client: SyncAPIClient, step: _Send) -> _Outcome:
-    """The answer to ``step`` (read within its deadline) or the transport error."""
+    """The answer to ``step`` (read within its deadline, as its body moved it) or the transport
+    error."""
     if client._client.is_closed:
         raise ClientClosedError("the client is closed: create a new one")
-    _tell_server(step.request, step.deadline)
+    _announce(step)
     token = DEADLINE.set(step.deadline)
     try:
         response = client._client.send(step.request, stream=True)
-        enforce(client._client, response, step.deadline)
+        enforce(client._client, response, DEADLINE.get())
         read_body(response, client.max_response_size)
     except httpx.TransportError as err:
         return err
@@ -361,11 +385,11 @@ def _sent(client: SyncAPIClient, step: _Send) -> _Outcome:
 async def _async_sent(client: AsyncAPIClient, step: _Send) -> _Outcome:
     """The async twin of ``_sent``, on the pool of the running event loop."""
     http = client._http.get()
-    _tell_server(step.request, step.deadline)
+    _announce(step)
     token = DEADLINE.set(step.deadline)
     try:
         response = await http.send(step.request, stream=True)
-        enforce(http, response, step.deadline)
+        enforce(http, response, DEADLINE.get())
         await aread_body(response, client.max_response_size)
     except httpx.TransportError as err:
         return err
@@ -385,12 +409,13 @@ def upload(
     file: UploadSource,
     mime_type: str | None = None,
     metadata: Mapping[str, object],
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_size: int | None = None,
     on_progress: ProgressCallback | None = None,
     options: RequestOptions,
 ) -> T:
     """Upload ``file`` to ``path`` (``upload/v1beta/files``, under the client's base URL, or a
-    full URL) and parse the final answer."""
+    full URL) and parse the final answer. ``chunk_size``: bytes per request (default: the whole
+    file in one streamed request, the fastest)."""
     with _open(file, mime_type) as (source, mime):
         steps = _Upload(
             client, path, source, mime, metadata, chunk_size, on_progress, options
@@ -418,11 +443,11 @@ async def async_upload(
     file: UploadSource,
     mime_type: str | None = None,
     metadata: Mapping[str, object],
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_size: int | None = None,
     on_progress: ProgressCallback | None = None,
     options: RequestOptions,
 ) -> T:
-    """The async twin of ``upload`` (the file is read in the event loop, one chunk at a time)."""
+    """The async twin of ``upload`` (the file is read in the event loop, one piece at a time)."""
     with _open(file, mime_type) as (source, mime):
         steps = _Upload(
             client, path, source, mime, metadata, chunk_size, on_progress, options

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, overload
 
 from .._core import (
-    DEFAULT_CHUNK_SIZE,
     NOT_GIVEN,
     AsyncBinaryResponse,
     BinaryResponse,
@@ -117,7 +116,7 @@ class Files(_files.Files):
         file: UploadSource,
         mime_type: str | None = None,
         display_name: str | None = None,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        chunk_size: int | None = None,
         on_progress: ProgressCallback | None = None,
         config: UploadConfig | None = None,
         extra_headers: Headers | None = None,
@@ -125,10 +124,12 @@ class Files(_files.Files):
     ) -> types.File:
         """Upload a path, bytes or seekable binary file with the resumable protocol.
 
-        The MIME type is guessed from the file name unless given; ``on_progress(sent, total)`` is
-        called after each acknowledged chunk. A dropped connection or a 5xx resumes where the
-        server stopped. ``timeout`` bounds the time without progress (it starts again with each
-        acknowledged chunk), so a long upload that keeps going is never cut off.
+        The MIME type is guessed from the file name unless given. The bytes stream from the
+        source in one request (``chunk_size=n``: requests of ``n`` bytes, for a proxy that limits
+        a request's size); ``on_progress(sent, total)`` is called as they go out and with
+        ``(total, total)`` once the server has them. A dropped connection or a 5xx resumes where
+        the server stopped. ``timeout`` bounds the time without progress (it starts again
+        whenever more bytes go out), so a long upload that keeps going is never cut off.
         """
         from .. import types
 
@@ -245,7 +246,7 @@ class AsyncFiles(_files.AsyncFiles):
         file: UploadSource,
         mime_type: str | None = None,
         display_name: str | None = None,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        chunk_size: int | None = None,
         on_progress: ProgressCallback | None = None,
         config: UploadConfig | None = None,
         extra_headers: Headers | None = None,

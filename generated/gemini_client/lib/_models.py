@@ -67,10 +67,10 @@ def generate_arguments(where: str, config: Any, options: dict[str, Any]) -> dict
     """The generated `generate_content`'s keyword arguments from `config=` and the flat options,
     plus `automatic_function_calling` (google-genai's `GenerateContentConfig` is flat: its
     `GenerationConfig` fields go into `generation_config`)."""
-    from .. import types
-
     if config is None:
         return options
+    from .. import types
+
     params = {
         k: None for k in _keys(_models.GenerateContentOptions) | {"automatic_function_calling"}
     }
@@ -100,7 +100,11 @@ def _exchange(
 ) -> _afc.Exchange | None:
     """The AFC exchange of this call, or None when there is nothing to run (no Python function
     or MCP tool among the tools, or AFC off): the call is then made once, as given."""
-    afc = _afc.Afc.of(arguments.pop("automatic_function_calling", None))
+    setting = arguments.pop("automatic_function_calling", None)
+    tools = arguments.get("tools")
+    if setting is None and not remote and (tools is None or isinstance(tools, NotGiven)):
+        return None  # no tool at all: nothing to run
+    afc = _afc.Afc.of(setting)
     try:
         functions = {**_afc.callable_tools(arguments.get("tools")), **(remote or {})}
     except TypeError:  # a function that cannot be declared: building the request names it

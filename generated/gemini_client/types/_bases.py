@@ -162,9 +162,10 @@ class RequestModel(ShortForms):
 
 @cache
 def _short_form_fields(cls: type[ShortForms]) -> dict[str, Callable[[Any], Any]]:
-    """The wire names of `cls`'s `Content`, `list[Content]` and `list[Tool]` fields, and those of
-    its `_own_short_forms`, with the converter of their short forms: one pass per request."""
-    return {**_short_form_fields_of(cls), **cls._own_short_forms()}
+    """The names (wire and Python) of `cls`'s `Content`, `list[Content]` and `list[Tool]` fields,
+    and those of its `_own_short_forms`, with the converter of their short forms: one look-up
+    per key of a request."""
+    return _by_spelling({**_short_form_fields_of(cls), **cls._own_short_forms()})
 
 
 def _short_form_fields_of(cls: type[BaseModel]) -> dict[str, Callable[[Any], Any]]:
@@ -192,6 +193,9 @@ def _short_form_fields_of(cls: type[BaseModel]) -> dict[str, Callable[[Any], Any
 def _model_name(value: Any) -> Any:
     """A model's resource name: `models/` added to a bare id (`gemini-2.5-flash`)."""
     return f"models/{value}" if isinstance(value, str) and value and "/" not in value else value
+
+
+_MODEL_NAME = {"model": _model_name}
 
 
 def _unknown_key(cls: type[BaseModel], loc: tuple[str | int, ...]) -> str:
@@ -309,7 +313,7 @@ class CachedContentBase(RequestModel):
     @classmethod
     def _model_name(cls, data: Any, info: ValidationInfo) -> Any:
         if info.context and info.context.get("request"):
-            return _coerce(data, {"model": _model_name})
+            return _coerce(data, _MODEL_NAME)
         return data
 
 
@@ -569,18 +573,23 @@ def parse_as(python_type: Any, text: str) -> Any:
 
 
 def _coerce(data: Any, converters: Mapping[str, Callable[[Any], Any]]) -> Any:
-    """`data` with each field (wire or Python name) passed through its converter (a copy when
-    one applies; `data` itself when none does)."""
+    """`data` with each field named in `converters` (by every spelling: `_by_spelling`) passed
+    through its converter (a copy when one applies; `data` itself when none does)."""
     if not isinstance(data, Mapping):
         return data
     out: dict[Any, Any] | None = None
-    for wire, convert in converters.items():
-        for key in _spellings(wire):
-            if key in data:
-                if out is None:
-                    out = dict(data)
-                out[key] = convert(out[key])
+    for key in data:
+        convert = converters.get(key)
+        if convert is not None:
+            if out is None:
+                out = dict(data)
+            out[key] = convert(out[key])
     return data if out is None else out
+
+
+def _by_spelling(converters: Mapping[str, Callable[[Any], Any]]) -> dict[str, Callable[[Any], Any]]:
+    """`converters` (by wire name) under each spelling of their field's name."""
+    return {key: convert for wire, convert in converters.items() for key in _spellings(wire)}
 
 
 @cache

@@ -73,7 +73,6 @@ if TYPE_CHECKING:
         request_operation,
     )
     from ._uploads import (
-        DEFAULT_CHUNK_SIZE,
         ProgressCallback,
         UploadError,
         UploadSource,
@@ -115,7 +114,6 @@ _LAZY = {
     ),
     **dict.fromkeys(
         (
-            "DEFAULT_CHUNK_SIZE",
             "ProgressCallback",
             "UploadError",
             "UploadSource",
@@ -155,7 +153,6 @@ __all__ = [
     "request_media",
     "request_operation",
     "request_upload",
-    "DEFAULT_CHUNK_SIZE",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "INITIAL_RETRY_DELAY",

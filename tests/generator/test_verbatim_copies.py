@@ -1,0 +1,64 @@
+"""The hand-written files under templates/package/ are copied verbatim, never given to black: each
+must already be exactly what black makes of it (they are kept so by `ruff format`, whose output
+could one day differ from black's: this test is where that shows)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import black
+import pytest
+
+import codegen.format as fmt
+from codegen import format_cache, sources
+from codegen.pipeline import build
+from codegen.render.package import render_package
+from codegen.spec.loader import load_spec
+from support.work import counted
+
+from .conftest import MINI, TEMPLATES, paths
+
+COPIES = sorted(
+    p.relative_to(TEMPLATES / "package").as_posix()
+    for p in (TEMPLATES / "package").rglob("*.py")
+    if "__pycache__" not in p.parts
+)
+
+
+def test_every_hand_written_module_is_copied() -> None:
+    _, copied = render_package(load_spec(MINI), TEMPLATES, types_module=False)
+    assert {p.removeprefix("gemini_client/") for p in copied if p.endswith(".py")} == set(COPIES)
+    assert {"_core/_base_client.py", "lib/_chats.py", "types/_bases.py", "testing/_fake.py"} <= set(
+        COPIES
+    )
+
+
+@pytest.mark.parametrize("rel", COPIES)
+def test_a_copy_is_what_black_makes_of_it(rel: str) -> None:
+    """The copy as written (its one-line header included) is a fixed point of black."""
+    _, copied = render_package(load_spec(MINI), TEMPLATES, types_module=False)
+    text = copied[f"gemini_client/{rel}"]
+    assert black.format_str(text, mode=fmt._MODE) == text
+
+
+def test_black_formats_the_rendered_modules_and_never_a_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted in this process (no workers): one `format_text` per rendered module, no copy."""
+    monkeypatch.setattr(fmt, "can_fork", lambda: False)
+    monkeypatch.setattr(sources, "can_fork", lambda: False)
+    monkeypatch.delenv(format_cache.ENV, raising=False)  # black itself, not the session's cache
+    formatted: list[str] = []
+    real = fmt.format_text
+
+    def recording(path: str, text: str) -> str:
+        formatted.append(path)
+        return real(path, text)
+
+    monkeypatch.setattr(fmt, "format_text", recording)
+    files, work = counted(lambda: build(paths(MINI, tmp_path / "out")))
+    rendered, copied = render_package(load_spec(MINI), TEMPLATES)
+    assert sorted(formatted) == sorted(rendered)
+    assert not set(formatted) & set(copied)
+    assert work.calls("codegen/format.py", "_black") == sum(p.endswith(".py") for p in rendered)
+    assert all(files[p] == copied[p].encode() for p in copied)
