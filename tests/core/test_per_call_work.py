@@ -152,3 +152,51 @@ def test_a_change_to_the_http_clients_headers_reaches_the_next_request(
     assert server.requests[2].headers["x-other"] == "c"
     assert all(r.headers["x-goog-api-key"] == KEY for r in server.requests)
     http.close()
+
+
+@pytest.mark.parametrize(
+    "client_headers",
+    [
+        {},
+        {"X-Team": "a", "user-agent": "their-app/1"},
+        {"x-goog-api-key": "another-key", "Accept": "application/json", "x-multi": "1"},
+    ],
+    ids=["defaults", "own-agent", "key-and-accept"],
+)
+def test_a_request_built_once_is_the_one_build_request_builds(
+    server: LoopbackServer, client_headers: dict[str, str]
+) -> None:
+    """The shortcut's request equals httpx's build_request's: method, URL, every header (case,
+    order and duplicates aside), body, extensions; the client's key overrides one set on the
+    http client."""
+    from gemini_client._core import RequestOptions
+
+    http = httpx.Client(headers=client_headers)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeadlineWarning)
+        client = Client(api_key=KEY, base_url=server.url, http_client=http)
+    body = {"contents": CONTENTS, "note": "é"}
+    query = {"alt": "sse", "n": 2}
+    ours, _ = client._build_request("POST", "v1beta/models/m:x", body, query, RequestOptions())
+    theirs = http.build_request(
+        "POST",
+        server.url + "/v1beta/models/m:x",
+        params=query,
+        headers=client._plain[0],
+        json=body,
+        timeout=client._phases,
+        extensions=client._plain[1],
+    )
+
+    def seen(request: httpx.Request) -> list[tuple[str, str]]:
+        return sorted((k.lower(), v) for k, v in request.headers.multi_items())
+
+    assert (ours.method, ours.url, seen(ours), ours.content) == (
+        theirs.method,
+        theirs.url,
+        seen(theirs),
+        theirs.content,
+    )
+    assert ours.extensions == theirs.extensions
+    assert ours.headers["x-goog-api-key"] == KEY
+    http.close()

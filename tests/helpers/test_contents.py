@@ -251,3 +251,49 @@ def test_short_forms_are_read_in_either_spelling_with_the_work_done_once(
     assert body["contents"] == [USER_HI]
     assert work.calls("types/_bases.py", "_short_form_fields_of") == 0
     assert work.calls("lib/_afc.py", "of") == 0
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {
+            "contents": "Hello",
+            "generation_config": {"temperature": 0.1, "top_p": 1e-7, "seed": 10**15},
+        },
+        {"contents": [{"parts": [{"text": 'é "quoted" \\ back\tslash\n\u2028 \x01 😀'}]}]},
+        {"contents": [types.Part.from_bytes(data=b"\x00\xff" * 40, mime_type="image/png")]},
+        {
+            "contents": [types.Content.model_validate({"parts": [{"text": "x", "newField": 1.5}]})],
+            "safety_settings": [
+                {"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_NONE"}
+            ],
+        },
+    ],
+    ids=["numbers", "text-escapes", "bytes", "kept-field-and-enums"],
+)
+def test_a_body_goes_out_as_the_json_of_its_dict_without_json_dumps(
+    client: Client, server: LoopbackServer, kwargs: dict[str, Any]
+) -> None:
+    """The body pydantic writes in one pass is the JSON of the dict the call built (what
+    json.dumps of it sent before), and no json.dumps runs for it."""
+    import json
+
+    from gemini_client._core import build_body
+    from gemini_client._core._models import wire_name
+    from support.work import counted
+
+    body = build_body(types.GenerateContentRequest, {wire_name(k): v for k, v in kwargs.items()})
+    assert body.encoded is not None and json.loads(body.encoded) == dict(body)
+    sent(client, server, **kwargs)
+    wire, work = counted(lambda: sent(client, server, **kwargs))
+    assert wire == dict(body) == server.requests[0].json()
+    assert work.calls("json/__init__.py", "dumps") == 0
+
+
+def test_a_text_json_cannot_carry_is_refused_before_the_wire(
+    client: Client, server: LoopbackServer
+) -> None:
+    with pytest.raises(ArgumentError) as info:
+        client.models.generate_content(model=MODEL, contents="a lone surrogate \ud800")
+    assert "surrogate" in str(info.value)
+    assert server.requests == []

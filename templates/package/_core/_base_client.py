@@ -421,7 +421,6 @@ class _BaseClient(Generic[_HttpxClientT]):
             client = self._httpx()
             request = None
             if timeout is self.timeout and content is None and not options.extra_headers:
-                headers, extensions = self._plain
                 request = self._template.build(
                     client,
                     method,
@@ -429,7 +428,7 @@ class _BaseClient(Generic[_HttpxClientT]):
                     params=params,
                     json=body,
                     timeout=phases.as_dict(),
-                    extensions=extensions,
+                    extensions=self._plain[1],
                 )
             if request is None:
                 headers = self._call_headers

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 _M = TypeVar("_M", bound="pydantic.BaseModel")  # a string: BaseModel loads model machinery
 
 __all__ = [
+    "JsonBody",
     "argument_path",
     "build_body",
     "check_path",
@@ -92,7 +93,7 @@ def build_body(
     values: Mapping[str, object],
     *,
     required: Collection[str] = (),
-) -> dict[str, object]:
+) -> JsonBody:
     """The JSON body for a call's arguments: the single entry point every method's body goes through.
 
     ``values`` maps wire (camelCase) names to the arguments; ``NOT_GIVEN`` and ``None`` ones are
@@ -105,10 +106,28 @@ def build_body(
     model = validate_arguments(model_cls, strip_not_given(values))
     # `model.model_dump(mode="json", by_alias=True, exclude_none=True)`, calling the serializer
     # directly: pydantic's wrapper passes fifteen keyword arguments, on every call.
-    body = model.__pydantic_serializer__.to_python(
-        model, mode="json", by_alias=True, exclude_none=True
-    )
-    return cast("dict[str, object]", body)
+    serializer = model.__pydantic_serializer__
+    body = JsonBody(serializer.to_python(model, mode="json", by_alias=True, exclude_none=True))
+    try:
+        body.encoded = serializer.to_json(model, by_alias=True, exclude_none=True)
+    except ValueError:  # e.g. a lone surrogate: sent through json.dumps, which names the problem
+        pass
+    return body
+
+
+class JsonBody(dict[str, object]):
+    """A request body built from a model (`build_body`), and its JSON text as pydantic writes it
+    in one pass (the same JSON as ``json.dumps`` of the dict, at a fraction of the cost). It goes
+    from the method that built it to the request unchanged; a body merged with anything
+    (``extra_body``, a streaming flag) is a new plain dict."""
+
+    __slots__ = ("encoded",)
+
+    encoded: bytes | None
+
+    def __init__(self, values: dict[str, object]) -> None:
+        super().__init__(values)
+        self.encoded = None
 
 
 REQUEST_CONTEXT = {"request": True}
