@@ -46,11 +46,33 @@ class Node:
 
 def read_yaml(path: Path, shown_as: str) -> tuple[Node | None, list[Problem]]:
     """Parse one file; unreadable files, syntax errors, duplicate keys, anchors and aliases, and
-    nesting past MAX_DEPTH come back as problems."""
+    nesting past MAX_DEPTH come back as problems. The nodes are shared: never change them."""
     try:
         data = read_file(path, shown_as)
     except SpecError as exc:
         return None, list(exc.problems)
+    key = (shown_as, data)
+    if key in _PARSED:
+        _PARSED[key] = found = _PARSED.pop(key)  # now the most recently used
+        return found[0], list(found[1])
+    tree, problems = _parse(data, shown_as)
+    if len(data) <= _PARSED_MAX_BYTES:
+        _PARSED[key] = (tree, problems)
+        while sum(len(d) for _, d in _PARSED) > _PARSED_MAX_BYTES:
+            del _PARSED[next(iter(_PARSED))]  # the least recently used first
+    return tree, list(problems)
+
+
+# The nodes of the files read last, by name and exact content: a process may read the same spec
+# files again and again (a test session: the same spec in test after test; a script that syncs,
+# drifts and generates in turn), and parsing is most of loading. A file's nodes depend only on its bytes and
+# the name it is shown under. At most _PARSED_MAX_BYTES of source (about two copies of the spec:
+# more costs more in garbage collection, which walks every node kept, than it saves).
+_PARSED: dict[tuple[str, bytes], tuple[Node | None, list[Problem]]] = {}
+_PARSED_MAX_BYTES = 1024 * 1024
+
+
+def _parse(data: bytes, shown_as: str) -> tuple[Node | None, list[Problem]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

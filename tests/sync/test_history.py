@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from codegen.discovery.bootstrap import main as bootstrap
-from codegen.spec import loader
+from codegen.spec import loader, yamlnodes
 from codegen.discovery.normalise import normalise
 from codegen.drift.compare import resource_tree
 from codegen.drift.names import google_name
@@ -66,7 +66,9 @@ REPEATS = {b for a, b in PAIRS if _surface(a) == _surface(b)}
 def _each_file_content_parsed_once(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A step reads the spec's files about eight times (each sync twice, drift, the checks here)
     and most files are unchanged between reads: the loader builds a file's YAML nodes once per
-    exact content and name (all `read_yaml` depends on), which halves the replay's cost."""
+    exact content and name (all `read_yaml` depends on), which halves the replay's cost. The
+    loader's own cache of the last megabyte parsed is off here: a step's throwaway copies would
+    push the spec out of it, and what it keeps only costs garbage collection."""
     real = loader.read_yaml
     parsed: dict[tuple[str, bytes], tuple[Node | None, list[Problem]]] = {}
 
@@ -80,6 +82,7 @@ def _each_file_content_parsed_once(monkeypatch: pytest.MonkeyPatch) -> Iterator[
         return tree, list(problems)
 
     monkeypatch.setattr(loader, "read_yaml", read_yaml)
+    monkeypatch.setattr(yamlnodes, "_PARSED_MAX_BYTES", 0)
     yield
     parsed.clear()
 
