@@ -144,6 +144,16 @@ def _pool_options(limits: httpx.Limits, verify: ssl.SSLContext | bool) -> dict[s
     }
 
 
+MAX_READ = 1 << 20
+
+
+def _next_read_size(asked: int, got: int) -> int:
+    """The size of a stream's next read: a read that came back full doubles it (a bulk body, such
+    as a download, then costs one pass through httpcore and h11 a MiB rather than every 64 KiB),
+    up to ``MAX_READ``; any other resets it to what httpcore asks (a small answer never grows it)."""
+    return min(asked * 2, MAX_READ) if got == asked else 0
+
+
 @functools.cache
 def _backends() -> tuple[type[Any], type[Any]]:
     """The network backends (sync, async) that clamp each operation of the one they wrap."""
@@ -152,9 +162,13 @@ def _backends() -> tuple[type[Any], type[Any]]:
     class _Stream(httpcore.NetworkStream):
         def __init__(self, stream: httpcore.NetworkStream) -> None:
             self._stream = stream
+            self._size = 0
 
         def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-            return self._stream.read(max_bytes, _clamp(timeout))
+            size = max(max_bytes, self._size)
+            data = self._stream.read(size, _clamp(timeout))
+            self._size = _next_read_size(size, len(data))
+            return data
 
         def write(self, buffer: bytes, timeout: float | None = None) -> None:
             self._stream.write(buffer, _clamp(timeout))
@@ -202,9 +216,13 @@ def _backends() -> tuple[type[Any], type[Any]]:
     class _AsyncStream(httpcore.AsyncNetworkStream):
         def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
             self._stream = stream
+            self._size = 0
 
         async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-            return await self._stream.read(max_bytes, _clamp(timeout))
+            size = max(max_bytes, self._size)
+            data = await self._stream.read(size, _clamp(timeout))
+            self._size = _next_read_size(size, len(data))
+            return data
 
         async def write(self, buffer: bytes, timeout: float | None = None) -> None:
             await self._stream.write(buffer, _clamp(timeout))
