@@ -147,9 +147,9 @@ MAX_READ = 1 << 20
 
 
 def _next_read_size(asked: int, got: int) -> int:
-    """The size of a stream's next read: a read that came back full doubles it (a bulk body, such
-    as a download, then costs one pass through httpcore and h11 a MiB rather than every 64 KiB),
-    up to ``MAX_READ``; any other resets it to what httpcore asks (a small answer never grows it)."""
+    """The size of a stream's next read: a read that came back full doubles it, up to
+    ``MAX_READ`` (a download then costs one pass through httpcore and h11 a MiB, not every
+    64 KiB); any other resets it to what httpcore asks (a small answer never grows it)."""
     return min(asked * 2, MAX_READ) if got == asked else 0
 
 
