@@ -117,9 +117,8 @@ class _Builder:
         self.problems: list[Problem] = []
         self.stack: list[_Open] = []
         self.root: Node | None = None
-        self.plain: dict[
-            str, object
-        ] = {}  # plain scalar text -> its value (immutable: str, int, ...)
+        # plain scalar text -> its value (immutable: str, int, ...)
+        self.plain: dict[str, object] = {}
 
     def run(self) -> tuple[Node | None, list[Problem]]:
         documents = 0
@@ -201,9 +200,8 @@ class _Builder:
     def scalar(self, event: Any) -> object:
         tag = event.tag
         if tag is None and event.implicit == (False, True):
-            return str(
-                event.value
-            )  # quoted or block, untagged: text as written (the resolver's answer)
+            # quoted or block, untagged: text as written (the resolver's answer)
+            return str(event.value)
         plain = tag is None and event.implicit == (True, False)
         if plain and event.value in self.plain:
             return self.plain[event.value]  # keys and small values repeat: resolved once per file
