@@ -109,13 +109,21 @@ def dump(data: Any) -> str:
     where PyYAML can fold it (else quoted, on one line). Checked: should the folded text not load
     back as the same data, every scalar is written on one line."""
     fast = _fast_dump(data)
-    # read back as the spec loader reads it (libyaml's parser: ten times PyYAML's pure-Python one)
-    if fast is not None and yaml.load(fast, Loader=LOADER) == data:
+    if fast is not None and _reads_back(fast, data):
         return fast
     text = _dump(data, _Folding, FOLD)
-    if yaml.load(text, Loader=LOADER) != data:
+    if not _reads_back(text, data):
         text = _dump(data, _Dumper, 1 << 30)
     return text
+
+
+def _reads_back(text: str, data: Any) -> bool:
+    """Whether the spec loader (libyaml's parser) reads `text` back as `data`. It refuses some
+    escapes PyYAML writes, such as a lone surrogate's `\\uD800`: that text does not read back."""
+    try:
+        return bool(yaml.load(text, Loader=LOADER) == data)
+    except yaml.YAMLError:
+        return False
 
 
 # -- the same text from libyaml's emitter (4-5x faster) -----------------------------------------
