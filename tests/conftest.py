@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 
 import pytest
@@ -23,11 +24,21 @@ _made = pytest.StashKey[str]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    _keep_byte_code()
     if hasattr(config, "workerinput") or FORMAT_CACHE in os.environ:
         return  # an xdist worker (the controller set it), or chosen by whoever runs the tests
     made = tempfile.mkdtemp(prefix="codegen-format-cache-")
     os.environ[FORMAT_CACHE] = made
     config.stash[_made] = made
+
+
+def _keep_byte_code() -> None:
+    """The suite imports the same packages in hundreds of Python processes (xdist workers, `codegen`
+    and `python -c` subprocesses): with PYTHONDONTWRITEBYTECODE set, as some shells and CI images
+    set it, each would compile them again, which costs a third of a run. Byte code goes to
+    `__pycache__/`, which git and `codegen generate` ignore."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    sys.dont_write_bytecode = False
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
