@@ -34,7 +34,6 @@ from codegen.drift.compare import resource_tree
 from codegen.drift.names import google_name
 from codegen.pipeline import Paths, check, generate
 from codegen.spec import loader
-from support.shared_loads import shared_loads
 
 from .conftest import REPO, Run, snapshot
 
@@ -64,14 +63,6 @@ def repeats() -> set[str]:
     Worked out by the chain alone, not at collection by every worker."""
     surfaces = {rev: _surface(rev) for rev in REVISIONS}
     return {b for a, b in PAIRS if surfaces[a] == surfaces[b]}
-
-
-@pytest.fixture(autouse=True)
-def _shared_loads(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A step loads the same spec about seven times and reads and normalises the same document
-    four times (each sync, drift, the checks here): each is done once per content
-    (`support.shared_loads`), as the next step and pair share the document."""
-    shared_loads(monkeypatch)
 
 
 def document(rev: str, into: Path) -> Path:
