@@ -1,5 +1,5 @@
-"""Specs and Discovery documents loaded once per test process, for tests that replay the same
-inputs through the CLI again and again (`tests/sync/test_history.py`).
+"""Specs and Discovery documents loaded once per test process, for tests that run the same
+inputs through the CLI again and again (`tests/sync/`: the history replay above all).
 
 One step of a replay loads the same spec directory six or seven times (sync twice, its scratch
 copy, drift, the test's own checks) and reads, checks and normalises the same Discovery document
