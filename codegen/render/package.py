@@ -12,6 +12,7 @@ import jinja2
 from ..sources import Source
 from ..spec.model import Spec
 from ..write import copy_header
+from .compiled import CompiledTemplates
 from .exports import core_lazy_names
 from .extensions import Extensions, load_extensions
 from .reference import reference_view
@@ -30,9 +31,14 @@ def _used_in(name: str, text: str) -> bool:
     return re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None
 
 
+# Shared by every `environment()`: they all have the options below, which shape the compiled code.
+_COMPILED = CompiledTemplates()
+
+
 def environment(template_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
+        bytecode_cache=_COMPILED,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
