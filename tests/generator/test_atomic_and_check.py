@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -109,12 +110,15 @@ def test_generate_skips_work_when_nothing_changed(
 
 
 def test_unchanged_files_are_reused_and_edited_ones_made_again(
-    generated: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+    generated: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    session_black: Callable[[str], str],
 ) -> None:
     """`generate --force` formats only the files whose source changed; a file edited by hand is
     made again even though its source did not change; `check` trusts no manifest."""
     spec, out = generated
     monkeypatch.setenv("CODEGEN_FORMAT_CACHE", "")  # the manifest alone: no format cache
+    monkeypatch.setattr(codegen.format, "_black", session_black)  # what is formatted counts
     before = read_tree(out)
     assert ".codegen-manifest.json" in before
     formatted: list[str] = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import black
@@ -40,11 +41,13 @@ def _serial(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_second_full_build_formats_nothing_and_is_the_same(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, session_black: Callable[[str], str]
 ) -> None:
-    generate(paths(MINI, tmp_path / "first"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(fmt, "_black", session_black)  # the earlier build: black's answers
+        generate(paths(MINI, tmp_path / "first"))
     assert list(format_cache_dir(tmp_path / "first").glob("*.fmt"))
-    _serial(monkeypatch)
+    _serial(monkeypatch)  # and black itself from here: its runs are counted
     _, work = counted(lambda: generate(paths(MINI, tmp_path / "second")))
     assert work.calls("codegen/format.py", "_black") == 0
     assert work.calls("codegen/format.py", "split_top_level") == 0
@@ -53,7 +56,7 @@ def test_a_second_full_build_formats_nothing_and_is_the_same(
 
 
 def test_a_changed_module_alone_is_formatted_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, session_black: Callable[[str], str]
 ) -> None:
     templates = tmp_path / "templates"
     import shutil
@@ -61,6 +64,7 @@ def test_a_changed_module_alone_is_formatted_again(
     shutil.copytree(TEMPLATES, templates)
     p = paths(MINI, tmp_path / "out")
     p = type(p)(spec=p.spec, templates=templates, out=p.out)
+    monkeypatch.setattr(fmt, "_black", session_black)  # what is formatted is looked at, not how
     generate(p)
     client = templates / "package" / "_client.py.jinja"
     client.write_text(client.read_text() + "\nCHANGED  =  1\n")
@@ -136,11 +140,12 @@ def test_the_same_bytes_with_or_without_the_cache_on_one_or_two_processes(tmp_pa
 
 
 def test_check_answers_from_black_and_catches_a_poisoned_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, session_black: Callable[[str], str]
 ) -> None:
     """`check` answers from black or the cache the variable names (here the session's, sound),
     never from the default one generate keeps (here poisoned)."""
     out = tmp_path / "out"
+    monkeypatch.setattr(fmt, "_black", session_black)  # black's answers, from either
     generate(paths(MINI, out))
     for entry in format_cache_dir(out).glob("*.fmt"):  # sound entries holding the wrong text
         body = entry.read_bytes().partition(b"\n")[2] + b"# poisoned\n"
