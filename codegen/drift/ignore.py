@@ -19,6 +19,7 @@ types only an ignored method needs are ignored with it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -55,13 +56,21 @@ class Rule:
             return False
         if self.section == "spec_only" and f.side != "spec":
             return False
-        wild = _WILD.search(self.pattern) is not None
+        wild = self._wild
         # A spec_only rule names what the API lacks: once the API describes it, the rule is stale
         # and silences nothing (not the differences inside it), so it matches the whole key only.
         if self.section == "spec_only" and f.key.count(".") != self.pattern.count("."):
             return False  # `Bidi*` names types, not the fields inside them
-        keys = [f.key] if self.section == "spec_only" else _prefixes(f.key)
-        return any(fnmatchcase(p, self.pattern) if wild else p == self.pattern for p in keys)
+        if self.section == "spec_only":
+            return fnmatchcase(f.key, self.pattern) if wild else f.key == self.pattern
+        if not wild:
+            return self.pattern in _prefixes(f.key)
+        return any(fnmatchcase(p, self.pattern) for p in _prefixes(f.key))
+
+    @functools.cached_property
+    def _wild(self) -> bool:
+        """Whether the pattern has wildcards (worked out once: every finding is tried on it)."""
+        return _WILD.search(self.pattern) is not None
 
 
 @dataclass(frozen=True)
@@ -88,9 +97,11 @@ class Outcome:
     unused: list[Rule] = field(default_factory=list)  # rules that matched nothing: stale?
 
 
-def _prefixes(key: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def _prefixes(key: str) -> tuple[str, ...]:
+    """`a`, `a.b`, `a.b.c` of `a.b.c` (once per key: each is tried on every rule)."""
     parts = key.split(".")
-    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+    return tuple(".".join(parts[: i + 1]) for i in range(len(parts)))
 
 
 # -- reading -------------------------------------------------------------------------------------
