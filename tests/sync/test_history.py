@@ -49,11 +49,11 @@ MYPY_CACHE = REPO / ".mypy_cache" / "tests-history"
 TIMES: dict[str, float] = {}
 
 
-def _surface(rev: str) -> list[object]:
+def _surface(rev: str) -> str:
     data = json.loads(
         gzip.decompress((HISTORY / f"generativelanguage.v1beta.{rev}.json.gz").read_bytes())
     )
-    return [data.get("schemas"), data.get("resources")]
+    return json.dumps([data.get("schemas"), data.get("resources")], sort_keys=True)
 
 
 @functools.cache
