@@ -21,6 +21,9 @@ _MAX_BODY = 512 * 1024 * 1024
 def _handler(fake: FakeBase) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+        """An answer is two writes (head, body): with Nagle's algorithm on, the body of every answer
+        on a kept-alive connection waited ~40 ms for the client's delayed ACK."""
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
             """Quiet: tests read `fake.calls`, not a log."""
