@@ -79,7 +79,10 @@ def serve(fake: FakeBase, host: str = "127.0.0.1") -> Iterator[str]:
     """Run `fake` on a free port of `host` until the block ends; yields its base URL."""
     server = ThreadingHTTPServer((host, 0), _handler(fake))
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="gemini-fake", daemon=True)
+    # shutdown() waits for the loop's next poll: every 50 ms, not the default 500
+    thread = threading.Thread(
+        target=server.serve_forever, args=(0.05,), name="gemini-fake", daemon=True
+    )
     thread.start()
     try:
         yield f"http://{host}:{server.server_address[1]}"
