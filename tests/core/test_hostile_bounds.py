@@ -319,13 +319,15 @@ def test_a_new_connection_closed_without_an_answer_is_not_retried_for_a_post(
 
 
 def test_fifty_threads_share_one_client(server: LoopbackServer) -> None:
-    calls = 20
+    calls = 8  # each thread's first call starts with all the others' (the barrier), then reuses
     server.add(GENERATE, *[Reply(json=reply("t"))] * (50 * calls))
     errors: list[BaseException] = []
+    together = threading.Barrier(50)
     with Client(api_key=KEY, base_url=server.url, timeout=20) as client:
 
         def work() -> None:
             try:
+                together.wait(30)
                 for _ in range(calls):
                     assert client.models.generate_content("gemini-test", contents=CONTENTS).text
             except BaseException as err:  # collected for the assertion below
@@ -339,6 +341,7 @@ def test_fifty_threads_share_one_client(server: LoopbackServer) -> None:
             thread.join(60)
         seconds = time.monotonic() - start
     assert errors == []
+    assert len(server.requests) == 50 * calls
     assert seconds < 30
 
 
