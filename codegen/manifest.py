@@ -10,6 +10,7 @@ again. `codegen check` never uses the manifest."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -26,6 +27,7 @@ def sha(data: str | bytes) -> str:
     return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
 
 
+@functools.cache  # asked for each file; reading a package's version parses its metadata (ms)
 def formatter() -> str:
     """The formatter that shapes the output (`codegen.format` runs it so, a test checks)."""
     return f"black=={metadata.version('black')};{LINE_LENGTH};py310"

@@ -8,6 +8,7 @@ generated code relies on, gets a trailing underscore and keeps its wire name as 
 from __future__ import annotations
 
 import builtins
+import functools
 import keyword
 import re
 
@@ -101,6 +102,21 @@ _CAMEL_BOUNDARY_2 = re.compile(r"([a-z0-9])([A-Z])")
 
 def snake(name: str) -> str:
     """`inlineData` -> `inline_data`; `URLContext` -> `url_context`; `gcsURI` -> `gcs_uri`."""
+    return _snake_cached(name) if len(name) <= _CACHED_MAX_CHARS else _snake(name)
+
+
+# Loading the real spec, rendering it and diffing two of them ask for the same few thousand names
+# hundreds of thousands of times (two regex substitutions each): the answers for names of
+# ordinary length are kept.
+_CACHED_MAX_CHARS = 256
+
+
+@functools.lru_cache(maxsize=16384)
+def _snake_cached(name: str) -> str:
+    return _snake(name)
+
+
+def _snake(name: str) -> str:
     s = _CAMEL_BOUNDARY_1.sub(r"\1_\2", name)
     s = _CAMEL_BOUNDARY_2.sub(r"\1_\2", s)
     return s.replace("-", "_").lower()

@@ -88,9 +88,14 @@ def inputs_hash(paths: Paths) -> str:
     for root, p in sources:
         if p.is_file() and "__pycache__" not in p.parts:
             h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
-    for tool in PINNED_TOOLS:
-        h.update(f"{tool}=={metadata.version(tool)}\0".encode())
+    h.update(_tool_versions())
     return h.hexdigest()
+
+
+@functools.cache
+def _tool_versions() -> bytes:
+    """The pinned tools' versions (read once: each read parses a package's metadata)."""
+    return "".join(f"{tool}=={metadata.version(tool)}\0" for tool in PINNED_TOOLS).encode()
 
 
 def is_fresh(paths: Paths, digest: str) -> bool:

@@ -4,6 +4,7 @@ once per resource (nested ones included); the types module comes from datamodel-
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import jinja2
 from ..sources import Source
 from ..spec.model import Spec
 from ..write import copy_header
+from .compiled import CompiledTemplates
 from .exports import core_lazy_names
 from .extensions import Extensions, load_extensions
 from .reference import reference_view
@@ -27,12 +29,26 @@ _SKIP_DIRS = frozenset({"__pycache__"})
 
 def _used_in(name: str, text: str) -> bool:
     """Whether `name` appears in `text` as a word (a resource module imports only what it uses)."""
-    return re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None
+    return _word(name).search(text) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _word(name: str) -> re.Pattern[str]:
+    """`name` not preceded by a word character or a dot, and ending a word. The literal comes first
+    (the look-behind after it): the regex engine then looks for the name as fast as `str.find`,
+    instead of trying the look-behind at every position of a module that never uses the name."""
+    n = re.escape(name)
+    return re.compile(rf"{n}(?<![\w.]{n})\b")
+
+
+# Shared by every `environment()`: they all have the options below, which shape the compiled code.
+_COMPILED = CompiledTemplates()
 
 
 def environment(template_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
+        bytecode_cache=_COMPILED,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -1,9 +1,17 @@
-"""Helpers for the spec diff tests: copies of the real spec/ to edit, and the CLI run in-process."""
+"""Helpers for the spec diff tests: copies of the real spec/ to edit, and the CLI run in-process.
+
+Most tests edit one or two files of the real spec and diff it against the original. A copy keeps
+the original bytes of every file its edit left alone, and the nth copy of a name in a test is at the
+same path in every test of a worker: the spec loader keeps the files it parsed by name and
+content, so only the edited files are parsed again (and the YAML each edit starts from is parsed
+once per worker)."""
 
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,9 +33,9 @@ class SpecFiles:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._read = {p.name: _pickled(p.read_bytes()) for p in sorted(root.glob("*.yaml"))}
         self.files: dict[str, dict[str, Any]] = {
-            p.name: yaml.load(p.read_text(encoding="utf-8"), Loader=_Loader) or {}
-            for p in sorted(root.glob("*.yaml"))
+            name: pickle.loads(data) for name, data in self._read.items()
         }
 
     def type(self, name: str) -> dict[str, Any]:
@@ -66,21 +74,45 @@ class SpecFiles:
         return next(d["service"] for d in self.files.values() if "service" in d)
 
     def write(self) -> None:
+        """Each file added or changed since it was read written as YAML; each one gone removed."""
         for p in self.root.glob("*.yaml"):
-            p.unlink()
+            if p.name not in self.files:
+                p.unlink()
         for name, data in self.files.items():
+            if self._read.get(name) == pickle.dumps(data):  # the same data in the same order
+                continue
             (self.root / name).write_text(
                 yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True),
                 encoding="utf-8",
             )
 
 
+# A YAML file's bytes -> its data, pickled (a copy to edit is `pickle.loads` of it).
+_PICKLED: dict[bytes, bytes] = {}
+
+
+def _pickled(data: bytes) -> bytes:
+    if data not in _PICKLED:
+        _PICKLED[data] = pickle.dumps(yaml.load(data.decode("utf-8"), Loader=_Loader) or {})
+    return _PICKLED[data]
+
+
+@pytest.fixture(scope="session")
+def _copies(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("diff-specs")
+
+
 @pytest.fixture
-def spec_copy(tmp_path: Path) -> Callable[[str], Path]:
-    """A fresh copy of the real spec/ under tmp_path/<name>/spec."""
+def spec_copy(_copies: Path) -> Callable[[str], Path]:
+    """A fresh copy of the real spec/ at <worker's directory>/<name>[-n]/spec (the nth of that
+    name in this test), made again for each test."""
+    given: Counter[str] = Counter()
 
     def make(name: str = "head") -> Path:
-        out = tmp_path / name / "spec"
+        given[name] += 1
+        folder = _copies / (name if given[name] == 1 else f"{name}-{given[name]}")
+        shutil.rmtree(folder, ignore_errors=True)
+        out = folder / "spec"
         shutil.copytree(SPEC, out)
         return out
 

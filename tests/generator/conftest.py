@@ -1,13 +1,17 @@
-"""Shared helpers for the generator's tests: paths, a copy of a spec to edit, one-call generation."""
+"""Shared helpers for the generator's tests: paths, a copy of a spec to edit, one-call generation,
+black answered from the session's format cache."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+import codegen.format as fmt
+from codegen import format_cache
 from codegen.pipeline import Paths
 
 REPO = Path(__file__).resolve().parents[2]
@@ -30,3 +34,33 @@ def spec_copy(tmp_path: Path) -> Callable[[Path], Path]:
 
 def paths(spec: Path, out: Path) -> Paths:
     return Paths(spec=spec, templates=TEMPLATES, out=out)
+
+
+@pytest.fixture(scope="session")
+def session_format_cache() -> Path | None:
+    """The test session's format cache (tests/conftest.py), read before any test changes the
+    variable."""
+    root = os.environ.get(format_cache.ENV)
+    return Path(root) if root else None
+
+
+@pytest.fixture
+def session_black(session_format_cache: Path | None) -> Callable[[str], str]:
+    """`codegen.format._black` answered from the session's format cache when it holds the text, and
+    stored there otherwise: the same answers (an entry is keyed by black's version, its mode and
+    the exact text). For builds whose black runs are not what a test looks at, where the
+    generation's own cache is off or new (`monkeypatch.setattr(fmt, "_black", session_black)`).
+    Tests that count black's work must run black itself."""
+    real = fmt._black
+    if session_format_cache is None:
+        return real
+    cache = format_cache.FormatCache(session_format_cache, fmt._CACHE_SALT)
+
+    def black(text: str) -> str:
+        found = cache.get(text)
+        if found is None:
+            found = real(text)
+            cache.put(text, found)
+        return found
+
+    return black

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,15 +16,25 @@ from codegen.cli import main
 from codegen.pipeline import check, generate
 from codegen.write import read_tree
 
-from .conftest import TEMPLATES, paths
+from .conftest import MINI, TEMPLATES, paths
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the mini spec and its output with the local cache next to it, generated once."""
+    root = tmp_path_factory.mktemp("pristine")
+    shutil.copytree(MINI, root / "spec")
+    generate(paths(root / "spec", root / "out"))
+    return root
 
 
 @pytest.fixture
-def generated(tmp_path: Path, spec_copy: Callable[[], Path]) -> tuple[Path, Path]:
-    spec = spec_copy()
-    out = tmp_path / "out"
-    generate(paths(spec, out))
-    return spec, out
+def generated(tmp_path: Path, pristine: Path) -> tuple[Path, Path]:
+    """`pristine` copied (spec, output, local cache) for this test to change."""
+    assert sorted(p.name for p in pristine.iterdir()) == [".codegen-cache", "out", "spec"]
+    for name in (".codegen-cache", "out", "spec"):
+        shutil.copytree(pristine / name, tmp_path / name, symlinks=True)
+    return tmp_path / "spec", tmp_path / "out"
 
 
 def _break_spec(spec: Path) -> None:
@@ -99,12 +110,15 @@ def test_generate_skips_work_when_nothing_changed(
 
 
 def test_unchanged_files_are_reused_and_edited_ones_made_again(
-    generated: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+    generated: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    session_black: Callable[[str], str],
 ) -> None:
     """`generate --force` formats only the files whose source changed; a file edited by hand is
     made again even though its source did not change; `check` trusts no manifest."""
     spec, out = generated
     monkeypatch.setenv("CODEGEN_FORMAT_CACHE", "")  # the manifest alone: no format cache
+    monkeypatch.setattr(codegen.format, "_black", session_black)  # what is formatted counts
     before = read_tree(out)
     assert ".codegen-manifest.json" in before
     formatted: list[str] = []

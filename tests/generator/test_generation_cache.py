@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import black
@@ -40,11 +41,13 @@ def _serial(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_second_full_build_formats_nothing_and_is_the_same(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, session_black: Callable[[str], str]
 ) -> None:
-    generate(paths(MINI, tmp_path / "first"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(fmt, "_black", session_black)  # the earlier build: black's answers
+        generate(paths(MINI, tmp_path / "first"))
     assert list(format_cache_dir(tmp_path / "first").glob("*.fmt"))
-    _serial(monkeypatch)
+    _serial(monkeypatch)  # and black itself from here: its runs are counted
     _, work = counted(lambda: generate(paths(MINI, tmp_path / "second")))
     assert work.calls("codegen/format.py", "_black") == 0
     assert work.calls("codegen/format.py", "split_top_level") == 0
@@ -53,7 +56,7 @@ def test_a_second_full_build_formats_nothing_and_is_the_same(
 
 
 def test_a_changed_module_alone_is_formatted_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, session_black: Callable[[str], str]
 ) -> None:
     templates = tmp_path / "templates"
     import shutil
@@ -61,6 +64,7 @@ def test_a_changed_module_alone_is_formatted_again(
     shutil.copytree(TEMPLATES, templates)
     p = paths(MINI, tmp_path / "out")
     p = type(p)(spec=p.spec, templates=templates, out=p.out)
+    monkeypatch.setattr(fmt, "_black", session_black)  # what is formatted is looked at, not how
     generate(p)
     client = templates / "package" / "_client.py.jinja"
     client.write_text(client.read_text() + "\nCHANGED  =  1\n")
@@ -83,33 +87,52 @@ def test_a_changed_module_alone_is_formatted_again(
 
 
 _PROBE = """
-import os, sys
-if sys.argv[1] == "one":
-    os.cpu_count = lambda: 1  # no worker process, no early fork
+import multiprocessing, os, sys, threading
+from multiprocessing.process import BaseProcess
 import codegen.format as fmt
+from codegen import format_cache
 fmt.PARALLEL_MIN_CHARS, fmt.CHUNK_CHARS = 1, 2000  # the mini spec in pieces, on two processes
 from pathlib import Path
 from codegen.pipeline import Paths, generate
-generate(Paths(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])))
-import multiprocessing
-assert multiprocessing.active_children() == []  # the types module's process and the workers ended
+started = []
+start = BaseProcess.start
+BaseProcess.start = lambda self: started.append(self) or start(self)
+cpu_count = os.cpu_count
+spec, templates = Path(sys.argv[1]), Path(sys.argv[2])
+for run in sys.argv[3:]:
+    cache, procs, out = run.split(":", 2)
+    os.environ.pop(format_cache.ENV, None)
+    if cache == "off":
+        os.environ[format_cache.ENV] = ""
+    os.cpu_count = (lambda: 1) if procs == "one" else cpu_count  # one: no worker, no early fork
+    started.clear()
+    assert threading.active_count() == 1  # else no process would be forked
+    generate(Paths(spec, templates, Path(out)))
+    assert bool(started) == (procs == "two"), (run, started)
+    assert multiprocessing.active_children() == []  # the types module's process and the workers ended
 """
 
 
 def test_the_same_bytes_with_or_without_the_cache_on_one_or_two_processes(tmp_path: Path) -> None:
-    """In fresh processes (a test worker may have threads, which turn the workers off)."""
-    trees = {}
-    for cache, procs in (("off", "one"), ("off", "two"), ("cold", "two"), ("warm", "one")):
-        env = dict(os.environ)
-        env.pop(format_cache.ENV, None)
-        if cache == "off":
-            env[format_cache.ENV] = ""
-        out = tmp_path / f"{cache}-{procs}" / "out"
-        if cache == "warm":
-            out = tmp_path / "cold-two" / "again"
-        args = [sys.executable, "-c", _PROBE, procs, str(MINI), str(TEMPLATES), str(out)]
-        subprocess.run(args, cwd=REPO, env=env, check=True)
-        trees[cache, procs] = read_tree(out)
+    """In a fresh process (a test worker may have threads, which turn the workers off), one build
+    after another: without the cache on one process, then on two; with a cold cache on two; with
+    the same cache, warm, on one."""
+    runs = {
+        ("off", "one"): tmp_path / "off-one" / "out",
+        ("off", "two"): tmp_path / "off-two" / "out",
+        ("cold", "two"): tmp_path / "cold-two" / "out",
+        ("warm", "one"): tmp_path / "cold-two" / "again",
+    }
+    env = dict(os.environ)
+    env.pop(format_cache.ENV, None)
+    argv = [f"{cache}:{procs}:{out}" for (cache, procs), out in runs.items()]
+    subprocess.run(
+        [sys.executable, "-c", _PROBE, str(MINI), str(TEMPLATES), *argv],
+        cwd=REPO,
+        env=env,
+        check=True,
+    )
+    trees = {run: read_tree(out) for run, out in runs.items()}
     first = next(iter(trees.values()))
     assert all(tree == first for tree in trees.values())
     assert not (tmp_path / "off-one" / ".codegen-cache" / "format").exists()
@@ -117,11 +140,12 @@ def test_the_same_bytes_with_or_without_the_cache_on_one_or_two_processes(tmp_pa
 
 
 def test_check_answers_from_black_and_catches_a_poisoned_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, session_black: Callable[[str], str]
 ) -> None:
     """`check` answers from black or the cache the variable names (here the session's, sound),
     never from the default one generate keeps (here poisoned)."""
     out = tmp_path / "out"
+    monkeypatch.setattr(fmt, "_black", session_black)  # black's answers, from either
     generate(paths(MINI, out))
     for entry in format_cache_dir(out).glob("*.fmt"):  # sound entries holding the wrong text
         body = entry.read_bytes().partition(b"\n")[2] + b"# poisoned\n"

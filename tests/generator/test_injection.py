@@ -7,8 +7,10 @@ definitions. Hostile names are rejected with a clean error, never rendered."""
 from __future__ import annotations
 
 import ast
+import pickle
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -109,6 +111,19 @@ def _baseline() -> dict[str, dict[str, list[str]]]:
     return _BASELINE
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, as the spec loader's
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_MINI: dict[str, bytes] = {}
+
+
+def _mini_data() -> dict[str, Any]:
+    """The mini spec's files as data to edit: parsed once, a fresh copy each time."""
+    if not _MINI:
+        for f in sorted(MINI.glob("*.yaml")):
+            _MINI[f.name] = pickle.dumps(yaml.load(f.read_text(), Loader=_LOADER))
+    return {name: pickle.loads(data) for name, data in _MINI.items()}
+
+
 def _set_all_descriptions(data: object, text: str) -> None:
     """Put `text` as the description of every type, field, enum value, resource, method and param."""
     if isinstance(data, dict):
@@ -153,10 +168,11 @@ def test_hostile_descriptions_never_change_code_structure(
 ) -> None:
     spec = tmp_path_factory.mktemp("spec") / "spec"
     shutil.copytree(MINI, spec)
-    for f in spec.glob("*.yaml"):
-        data = yaml.safe_load(f.read_text())
+    for name, data in _mini_data().items():
         _set_all_descriptions(data, text)
-        f.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+        (spec / name).write_text(
+            yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True)
+        )
     rendered = _render(spec)
     for path, source in rendered.items():  # nothing hidden: no control, format or bidi character
         hidden = {ch for ch in source if ch != "\n" and not ch.isprintable() and ch != " "}

@@ -12,6 +12,7 @@ import pytest
 
 from codegen import naming
 from codegen.pipeline import build
+from codegen.render.package import render_package
 from codegen.spec.loader import load_spec
 
 from .conftest import MINI, TEMPLATES, paths
@@ -115,8 +116,14 @@ def test_spec_text_is_inert_markdown(spec_copy, tmp_path: Path) -> None:  # type
 
 @pytest.mark.parametrize("spec_dir", [MINI, REPO / "spec"], ids=["mini", "spec"])
 def test_the_reference_is_part_of_the_output(spec_dir: Path, tmp_path: Path) -> None:
-    files = build(paths(spec_dir, tmp_path / "out"))
-    assert "gemini_client/api.md" in files
-    if spec_dir != MINI:
-        assert files["gemini_client/api.md"] == API_MD.read_bytes()  # codegen check keeps it fresh
+    """A build writes the reference as rendered (black formats only the Python modules): checked
+    on the mini spec's build; the real spec's is rendered alone, without formatting the package
+    it documents, and is the committed one."""
+    rendered = render_package(load_spec(spec_dir), TEMPLATES, types_module=False)[0]
+    if spec_dir == MINI:
+        files = build(paths(spec_dir, tmp_path / "out"))
+        assert files["gemini_client/api.md"] == rendered["gemini_client/api.md"].encode()
+    else:
+        # codegen check keeps it fresh
+        assert rendered["gemini_client/api.md"].encode() == API_MD.read_bytes()
     assert TEMPLATES.joinpath("package", "api.md.jinja").is_file()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import codegen.format
 from codegen.cli import main
 from codegen.pipeline import generate
 from codegen.spec import yamlnodes
@@ -224,11 +225,13 @@ def test_hostile_names_in_a_problem_stay_on_one_visible_line(spec_copy: Callable
 
 
 def test_a_5_mb_description_costs_nothing_and_its_docstring_is_bounded(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, session_black: Callable[[str], str]
 ) -> None:
     from codegen.pipeline import build
+    from codegen.render.text import LIMIT
 
     monkeypatch.setenv("CODEGEN_FORMAT_CACHE", "")  # both builds format: compare like with like
+    monkeypatch.setattr(yamlnodes, "_PARSED_MAX_BYTES", 0)  # and both parse their spec files
 
     def described(text: str) -> Path:
         spec = shutil.copytree(MINI, tmp_path / f"spec-{len(text)}")
@@ -238,14 +241,18 @@ def test_a_5_mb_description_costs_nothing_and_its_docstring_is_bounded(
         )
         return spec
 
-    huge, short = described(("word " * 1_000_000).strip()), described("Some content, edited.")
-    build(paths(short, tmp_path / "out"))  # first use (templates compiled...) is not this work
+    # Compared with a description just over the limit, cut to the same text: the same output,
+    # so any work beyond it is work on the 5 MB.
+    at_limit = described(("word " * (LIMIT // len("word ") + 10)).strip())
+    huge = described(("word " * 1_000_000).strip())
+    with pytest.MonkeyPatch.context() as mp:  # first use (templates compiled...) is not this work
+        mp.setattr(codegen.format, "_black", session_black)  # its output is not looked at
+        build(paths(at_limit, tmp_path / "out"))
     files, huge_work = counted(lambda: build(paths(huge, tmp_path / "out")))
-    _, short_work = counted(lambda: build(paths(short, tmp_path / "out")))
+    same, limit_work = counted(lambda: build(paths(at_limit, tmp_path / "out")))
+    assert files == same
     # was +1.9 s: per-character work on all 5 MB (a million words: a million calls at least)
-    assert huge_work.total < 1.1 * short_work.total, (huge_work.total, short_work.total)
+    assert huge_work.total < 1.1 * limit_work.total, (huge_work.total, limit_work.total)
     models = files["gemini_client/types/_models.py"].decode()
     assert max(len(line) for line in models.splitlines()) < 500
-    from codegen.render.text import LIMIT
-
     assert models.count("word") <= LIMIT // len("word ") + 1  # the description, cut
