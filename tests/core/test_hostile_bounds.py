@@ -207,8 +207,7 @@ def test_a_large_plain_body_is_held_once(mode: str, faults: FaultServer) -> None
         body = outcome.result if isinstance(outcome.result, bytes) else outcome.result.content
         assert len(body) == size
         del outcome, body
-        if mode == "sync":  # async: see the note in the report (anyio's reads under tracemalloc)
-            assert peak < size / MIB * 1.3, f"{peak:.1f} MiB held for a {size // MIB} MiB body"
+        assert peak < size / MIB * 1.3, f"{peak:.1f} MiB held for a {size // MIB} MiB body"
 
 
 def test_a_48_mib_jsonl_line_is_read_in_linear_time() -> None:
