@@ -16,7 +16,6 @@ writes are overwritten.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from dataclasses import replace
@@ -148,15 +147,16 @@ def _file_names(spec: Spec) -> set[str]:
     )
 
 
-def refused(files: dict[str, str]) -> list[str]:
-    """What the loader says about the files, written to a scratch directory; [] when it loads."""
+def refused(files: dict[str, str], out: Path) -> list[str]:
+    """What the loader says about the files, written to a scratch directory but named as in `out`,
+    where they are to go; [] when they load."""
     with tempfile.TemporaryDirectory(prefix="codegen-bootstrap-") as tmp:
         for name, text in files.items():
             (Path(tmp) / name).write_text(text, encoding="utf-8")
         try:
-            load_spec(Path(tmp))
+            load_spec(Path(tmp), shown_as=out)
         except SpecError as e:
-            return [str(p).replace(tmp + os.sep, "") for p in e.problems]
+            return [str(p) for p in e.problems]
     return []
 
 
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     files = render(spec, disc.revision)
-    problems = refused(files)
+    problems = refused(files, args.out)
     if problems:  # never write a spec its own loader refuses
         for line in problems:
             print(f"error: {line}", file=sys.stderr)

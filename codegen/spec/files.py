@@ -104,11 +104,13 @@ def read_file(path: Path, shown_as: str) -> bytes:
         raise _problem(shown_as, f"{exc}; spec files are regular files of at most 10 MB") from None
 
 
-def spec_files(spec_dir: Path) -> list[Path]:
+def spec_files(spec_dir: Path, *, shown_as: Path | None = None) -> list[Path]:
     """The spec's YAML files, in the fixed order they are read; `SpecError` when any of them is not
-    a regular file inside the spec directory of at most `files.MAX_BYTES`."""
+    a regular file inside the spec directory of at most `files.MAX_BYTES` (named as in `shown_as`,
+    when given)."""
     paths = sorted(p for p in spec_dir.glob("*.yaml") if p.name not in IGNORED_FILES)
-    check_files(paths, {p: shown_path(p) for p in paths})
+    shown_dir = spec_dir if shown_as is None else shown_as
+    check_files(paths, {p: shown_path(shown_dir / p.name) for p in paths})
     return paths
 
 

@@ -83,39 +83,43 @@ _DOT_SEGMENT = re.compile(r"(?:^|/)\.{1,2}(?=/|:|$)")
 T = TypeVar("T")
 
 
-def load_spec(spec_dir: Path) -> Spec:
-    """Read, shape-check and validate a spec directory; raise `SpecError` listing every problem."""
+def load_spec(spec_dir: Path, *, shown_as: Path | None = None) -> Spec:
+    """Read, shape-check and validate a spec directory; raise `SpecError` listing every problem.
+
+    `shown_as`: the directory its files are named by in locations and messages (a scratch copy of
+    a spec, named as the spec it copies: its unchanged files are then parsed once, not again)."""
     from .validate import validate
 
-    spec = read_spec(spec_dir)
+    spec = read_spec(spec_dir, shown_as=shown_as)
     validate(spec)
     return spec
 
 
-def read_spec(spec_dir: Path) -> Spec:
+def read_spec(spec_dir: Path, *, shown_as: Path | None = None) -> Spec:
     """Read and shape-check the spec, without cross-reference validation."""
+    shown_dir = spec_dir if shown_as is None else shown_as
     if not spec_dir.is_dir():
         raise SpecError(
-            [Problem(Location(shown_path(spec_dir), 0, ""), "spec directory not found")]
+            [Problem(Location(shown_path(shown_dir), 0, ""), "spec directory not found")]
         )
-    files = spec_files(spec_dir)
+    files = spec_files(spec_dir, shown_as=shown_as)
     if not files:
         raise SpecError(
             [
                 Problem(
-                    Location(shown_path(spec_dir), 0, ""), "no *.yaml files in the spec directory"
+                    Location(shown_path(shown_dir), 0, ""), "no *.yaml files in the spec directory"
                 )
             ]
         )
     b = _Builder()
     for path in files:
-        tree, problems = read_yaml(path, shown_path(path))
+        tree, problems = read_yaml(path, shown_path(shown_dir / path.name))
         b.problems.extend(problems)
         if tree is not None:
             b.file(tree)
     if b.service is None and not b.problems:
         b.problems.append(
-            Problem(Location(shown_path(spec_dir), 0, ""), "no file defines 'service'")
+            Problem(Location(shown_path(shown_dir), 0, ""), "no file defines 'service'")
         )
     if b.problems:
         raise SpecError(b.problems)

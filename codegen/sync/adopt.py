@@ -137,11 +137,11 @@ def adoptions(
     def spec_name(a: str) -> str:
         return first_spec.get(a) or in_spec_names(api.types[a]).name
 
+    naming = _naming(spec_only)
     out = []
     for name, old in spec.types.items():
-        naming = tuple(r for r in spec_only if names(r, name))
         google = paired.get(name)
-        if not naming or google is None or first_spec.get(google) != name:
+        if google is None or first_spec.get(google) != name or not naming(name):
             continue
         api_type = api.types[google]
         if isinstance(old, EnumType) != isinstance(api_type, EnumType):
@@ -159,8 +159,26 @@ def adoptions(
             via=tuple(u for u in _users(api, google, spec_name) if u != name),
             suggestion=Suggestion(type_file(name) or old.loc.file, "types", new),
         )
-        out.append(Adoption(name, google, old, new, kept, naming, finding))
+        out.append(Adoption(name, google, old, new, kept, naming(name), finding))
     return out
+
+
+def _naming(spec_only: tuple[Rule, ...]) -> Callable[[str], tuple[Rule, ...]]:
+    """`name` -> the rules of `spec_only` that name it (`names`), in their order: a rule without
+    wildcards is looked up, not tried against each of the spec's types."""
+    exact: dict[str, list[int]] = {}
+    wild: list[int] = []
+    for i, r in enumerate(spec_only):
+        if any(c in r.pattern for c in "*?["):
+            wild.append(i)
+        else:
+            exact.setdefault(r.pattern, []).append(i)
+
+    def naming(name: str) -> tuple[Rule, ...]:
+        found = exact.get(name, []) + [i for i in wild if names(spec_only[i], name)]
+        return tuple(spec_only[i] for i in sorted(found))
+
+    return naming
 
 
 def inside(spec: Spec, name: str) -> set[str]:

@@ -137,7 +137,7 @@ def sync(
             return outcome
         outcome.changes = diff(
             Side("spec before sync", spec),
-            Side("spec after sync", settled.after, strip=settled.prefix),
+            Side("spec after sync", settled.after),
         )
     if dry_run:
         return outcome

@@ -11,7 +11,6 @@ of a type that is itself fine.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from codegen.drift.findings import Finding
 from codegen.spec.errors import Problem, SpecError
-from codegen.spec.loader import load_spec, shown_path
+from codegen.spec.loader import load_spec
 from codegen.spec.model import Location, Spec
 
 from .plan import Plan
@@ -32,7 +31,6 @@ Planner = Callable[[list[Finding]], Plan]
 class Settled:
     plan: Plan
     after: Spec | None  # the spec with the plan's edits (None: nothing to edit)
-    prefix: str  # of the copy's file names, to strip from locations
 
 
 def changed(texts: dict[str, str]) -> dict[str, str]:
@@ -44,34 +42,16 @@ def changed(texts: dict[str, str]) -> dict[str, str]:
     }
 
 
-def ours(text: str, prefix: str) -> str:
-    """A message about the copy, naming the user's own files."""
-    return text.replace(prefix, "")
-
-
-def load_copy(spec_dir: Path, texts: dict[str, str], tmp: Path) -> tuple[Spec, str]:
-    """The spec with `texts` written over a fresh copy of it; the copy's prefix to strip from
-    locations. A `SpecError` names the user's files, never the copy."""
-    shown = shown_path(spec_dir)
-    copy = tmp / (shown.lstrip(os.sep) if os.path.isabs(shown) else shown)
+def load_copy(spec_dir: Path, texts: dict[str, str], tmp: Path) -> Spec:
+    """The spec with `texts` written over a fresh copy of it in `tmp`, its files named as the
+    user's own in locations and messages (so the files `texts` leaves alone are not parsed again)."""
+    copy = tmp / "spec"
     if copy.exists():
         shutil.rmtree(copy)
     shutil.copytree(spec_dir, copy, ignore=shutil.ignore_patterns(".*"))
     for name, text in texts.items():
         (copy / Path(name).name).write_text(text, encoding="utf-8")
-    prefix = shown_path(tmp) + os.sep
-    try:
-        return load_spec(copy), prefix
-    except SpecError as e:
-        raise SpecError(
-            [
-                Problem(
-                    Location(ours(p.loc.file, prefix), p.loc.line, p.loc.path),
-                    ours(p.message, prefix),
-                )
-                for p in e.problems
-            ]
-        ) from None
+    return load_spec(copy, shown_as=spec_dir)
 
 
 def _in_order(findings: list[Finding]) -> list[Finding]:
@@ -113,10 +93,9 @@ def settle(spec_dir: Path, findings: list[Finding], make_plan: Planner, tmp: Pat
     first = make_plan(findings)
     first.texts = changed(first.texts)
     if not first.texts:
-        return Settled(first, None, "")
+        return Settled(first, None)
     try:
-        after, prefix = load_copy(spec_dir, first.texts, tmp)
-        return Settled(first, after, prefix)
+        return Settled(first, load_copy(spec_dir, first.texts, tmp))
     except SpecError:
         pass
     chosen = {id(a.finding) for a in first.applied}
@@ -165,9 +144,8 @@ def settle(spec_dir: Path, findings: list[Finding], make_plan: Planner, tmp: Pat
     final.texts = changed(final.texts)
     final.manual.extend(refused)
     if not final.texts:
-        return Settled(final, None, "")
-    after, prefix = load_copy(spec_dir, final.texts, tmp)
-    return Settled(final, after, prefix)
+        return Settled(final, None)
+    return Settled(final, load_copy(spec_dir, final.texts, tmp))
 
 
 def temporary() -> tempfile.TemporaryDirectory[str]:

@@ -1,22 +1,18 @@
 """The generated package and a user's program pass ``mypy --strict``; wrong usage does not.
 
 ``typed_usage.py`` is also run against a loopback server, so the typed example stays true at run
-time. mypy keeps its cache in ``.mypy_cache/tests-client`` (ignored by git): a cold run takes a
-few seconds, a warm one well under a second.
+time. mypy runs once for every typed program of the suite (support.mypy_run, the ``mypy_strict``
+fixture), its cache in ``.mypy_cache/tests-client`` (ignored by git).
 """
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from gemini_client import AsyncClient, Client
+from support.mypy_run import MypyReport, program, typed
 from support.server import LoopbackServer, Reply, sse
 
 from . import typed_usage
@@ -38,29 +34,16 @@ from .bodies import (
     stream_chunks,
 )
 
-# mypy shares one cache dir across these modules: run them on one xdist worker, one at a time.
+# the tests of the one mypy run (the mypy_strict fixture): on one xdist worker, which runs it once
 pytestmark = pytest.mark.xdist_group("mypy-cache")
 
-ROOT = Path(__file__).resolve().parents[2]
-CACHE = ROOT / ".mypy_cache" / "tests-client"
+PACKAGE = typed("generated/gemini_client")
+USAGE = typed("tests/client/typed_usage.py")
 
 
-def mypy(*targets: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "MYPYPATH": str(ROOT / "generated")}
-    return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(CACHE), *map(str, targets)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,  # pyproject.toml's [tool.mypy]: python_version = "3.10"
-        env=env,
-        timeout=600,  # a cold cache on a loaded machine took 121 s
-    )
-
-
-def test_package_and_typed_usage_pass_mypy_strict() -> None:
-    result = mypy("generated/gemini_client", "tests/client/typed_usage.py")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("Success: no issues found")
+def test_package_and_typed_usage_pass_mypy_strict(mypy_strict: MypyReport) -> None:
+    assert mypy_strict.clean(PACKAGE) == ""
+    assert mypy_strict.clean(USAGE) == ""
 
 
 WRONG = """\
@@ -95,20 +78,14 @@ EXPECTED = {
 }
 
 
-def test_wrong_usage_is_rejected(tmp_path: Path) -> None:
-    path = tmp_path / "wrong_usage.py"
-    path.write_text(WRONG)
-    result = mypy(path)
-    assert result.returncode == 1, result.stdout + result.stderr
-    found = {
-        (int(line), code)
-        for line, code in re.findall(
-            r"wrong_usage\.py:(\d+): error: .*\[([a-z-]+)\]$", result.stdout, re.M
-        )
-    }
-    assert found == EXPECTED, result.stdout
-    assert '"Candidate" has no attribute "nope"' in result.stdout
-    assert 'Unexpected keyword argument "temprature"' in result.stdout
+WRONG_USAGE = program("client_wrong_usage", WRONG)
+
+
+def test_wrong_usage_is_rejected(mypy_strict: MypyReport) -> None:
+    assert mypy_strict.codes(WRONG_USAGE) == EXPECTED, mypy_strict.stdout
+    errors = "\n".join(mypy_strict.errors(WRONG_USAGE))
+    assert '"Candidate" has no attribute "nope"' in errors
+    assert 'Unexpected keyword argument "temprature"' in errors
 
 
 def test_typed_usage_runs_sync(server: LoopbackServer) -> None:

@@ -4,24 +4,24 @@ not, and the typed program sends the right requests to a loopback server."""
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 
 import pytest
 
 from gemini_client import Client
+from support.mypy_run import MypyReport, program, typed
 from support.server import LoopbackServer, Reply, sse
 
 from . import typed_migration
 from .bodies import GENERATE, MODEL, STREAM, generate_response, model
-from .test_typing import mypy
 
+# the tests of the one mypy run (the mypy_strict fixture): on one xdist worker, which runs it once
 pytestmark = pytest.mark.xdist_group("mypy-cache")
 
+MIGRATION = typed("tests/client/typed_migration.py")
 
-def test_google_genai_forms_pass_mypy_strict() -> None:
-    result = mypy("tests/client/typed_migration.py")
-    assert result.returncode == 0, result.stdout + result.stderr
+
+def test_google_genai_forms_pass_mypy_strict(mypy_strict: MypyReport) -> None:
+    assert mypy_strict.clean(MIGRATION) == ""
 
 
 WRONG = """\
@@ -63,21 +63,15 @@ EXPECTED = {
 }
 
 
-def test_wrong_google_genai_forms_are_rejected(tmp_path: Path) -> None:
-    path = tmp_path / "wrong_migration.py"
-    path.write_text(WRONG)
-    result = mypy(path)
-    assert result.returncode == 1, result.stdout + result.stderr
-    found = {
-        (int(line), code)
-        for line, code in re.findall(
-            r"wrong_migration\.py:(\d+): error: .*\[([a-z-]+)\]$", result.stdout, re.M
-        )
-    }
-    assert found == EXPECTED, result.stdout
-    assert '"Country" has no attribute "nme"' in result.stdout
-    assert 'Unexpected keyword argument "modl"' in result.stdout
-    assert 'expected "CacheUpdateConfig | None"' in result.stdout
+WRONG_MIGRATION = program("client_wrong_migration", WRONG)
+
+
+def test_wrong_google_genai_forms_are_rejected(mypy_strict: MypyReport) -> None:
+    assert mypy_strict.codes(WRONG_MIGRATION) == EXPECTED, mypy_strict.stdout
+    errors = "\n".join(mypy_strict.errors(WRONG_MIGRATION))
+    assert '"Country" has no attribute "nme"' in errors
+    assert 'Unexpected keyword argument "modl"' in errors
+    assert 'expected "CacheUpdateConfig | None"' in errors
 
 
 def test_the_typed_program_runs_and_sends_google_genai_forms_right(server: LoopbackServer) -> None:

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from .test_typing import mypy
+from support.mypy_run import MypyReport, program, typed
 
-# mypy shares one cache dir across these modules: run them on one xdist worker, one at a time.
+# the tests of the one mypy run (the mypy_strict fixture): on one xdist worker, which runs it once
 pytestmark = pytest.mark.xdist_group("mypy-cache")
 
+REST = typed("tests/client/typed_rest.py")
 
-def test_rest_of_the_api_types_check() -> None:
-    result = mypy("tests/client/typed_rest.py")
-    assert result.returncode == 0, result.stdout + result.stderr
+
+def test_rest_of_the_api_types_check(mypy_strict: MypyReport) -> None:
+    assert mypy_strict.clean(REST) == ""
 
 
 WRONG = """\
@@ -30,9 +29,9 @@ client.tuned_models.permissions.create(parent="t")
 """
 
 
-def test_misuse_is_caught(tmp_path: Path) -> None:
-    wrong = tmp_path / "wrong.py"
-    wrong.write_text(WRONG)
-    result = mypy(wrong)
-    lines = [line for line in result.stdout.splitlines() if ": error:" in line]
-    assert {int(line.split(":")[1]) for line in lines} == {5, 6, 7, 8, 9}, result.stdout
+WRONG_REST = program("client_wrong_rest", WRONG)
+
+
+def test_misuse_is_caught(mypy_strict: MypyReport) -> None:
+    lines = mypy_strict.errors(WRONG_REST)
+    assert {int(line.split(":")[1]) for line in lines} == {5, 6, 7, 8, 9}, mypy_strict.stdout

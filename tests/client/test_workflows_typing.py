@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from .test_typing import mypy
+from support.mypy_run import MypyReport, program, typed
 
-# mypy shares one cache dir across these modules: run them on one xdist worker, one at a time.
+# the tests of the one mypy run (the mypy_strict fixture): on one xdist worker, which runs it once
 pytestmark = pytest.mark.xdist_group("mypy-cache")
 
 WRONG = """\
@@ -23,14 +21,14 @@ client.models.generate_content(model="m", contents=[], temprature=0.2)
 """
 
 
-def test_typed_workflows_pass_mypy_strict() -> None:
-    result = mypy("tests/client/typed_workflows.py")
-    assert result.returncode == 0, result.stdout + result.stderr
+WORKFLOWS = typed("tests/client/typed_workflows.py")
+WRONG_WORKFLOWS = program("client_wrong_workflows", WRONG)
 
 
-def test_wrong_usage_of_the_workflows_is_rejected(tmp_path: Path) -> None:
-    path = tmp_path / "wrong_workflows.py"
-    path.write_text(WRONG)
-    result = mypy(path)
-    lines = {int(line.split(":")[1]) for line in result.stdout.splitlines() if ": error:" in line}
-    assert lines == {4, 5, 6, 7, 8}, result.stdout
+def test_typed_workflows_pass_mypy_strict(mypy_strict: MypyReport) -> None:
+    assert mypy_strict.clean(WORKFLOWS) == ""
+
+
+def test_wrong_usage_of_the_workflows_is_rejected(mypy_strict: MypyReport) -> None:
+    lines = {int(line.split(":")[1]) for line in mypy_strict.errors(WRONG_WORKFLOWS)}
+    assert lines == {4, 5, 6, 7, 8}, mypy_strict.stdout

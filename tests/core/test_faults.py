@@ -170,50 +170,50 @@ def test_retries_and_their_sleeps_stay_within_the_deadline(mode: str, faults: Fa
 
 def test_trickled_body_ends_at_the_deadline(mode: str, faults: FaultServer) -> None:
     data = ok("x" * 50)
-    faults.add(trickle(data, interval=0.25, head=data.index(b"\r\n\r\n") + 4))
-    outcome = run(mode, faults.url, generate(), timeout=1.5)
+    faults.add(trickle(data, interval=0.08, head=data.index(b"\r\n\r\n") + 4))  # ~12 s in all
+    outcome = run(mode, faults.url, generate(), timeout=0.5)
     assert isinstance(outcome.error, APITimeoutError), outcome.error
     assert "deadline" in str(outcome.error)
-    assert 1.4 < outcome.seconds < 3.0 and len(faults.requests) == 1
+    assert 0.4 < outcome.seconds < 2.0 and len(faults.requests) == 1
 
 
 def test_deadline_holds_with_your_own_http_client(mode: str, faults: FaultServer) -> None:
     data = ok("x" * 50)
-    faults.add(trickle(data, interval=0.25, head=data.index(b"\r\n\r\n") + 4))
+    faults.add(trickle(data, interval=0.1, head=data.index(b"\r\n\r\n") + 4))  # ~15 s in all
     http_client = httpx.Client() if mode == "sync" else httpx.AsyncClient()
     with pytest.warns(DeadlineWarning):  # httpx's own transport: held between body reads
-        outcome = run(mode, faults.url, generate(), timeout=1.0, http_client=http_client)
+        outcome = run(mode, faults.url, generate(), timeout=0.4, http_client=http_client)
     assert isinstance(outcome.error, APITimeoutError), outcome.error
-    assert outcome.seconds < 2.5
+    assert outcome.seconds < 1.9
 
 
 def test_trickled_headers_end_at_the_deadline(mode: str, faults: FaultServer) -> None:
-    faults.add(trickle(ok(), interval=0.25))
-    outcome = run(mode, faults.url, generate(timeout=1.0))
+    faults.add(trickle(ok(), interval=0.1))  # ~25 s in all
+    outcome = run(mode, faults.url, generate(timeout=0.4))
     assert isinstance(outcome.error, APITimeoutError)
-    assert 0.9 < outcome.seconds < 2.5
+    assert 0.3 < outcome.seconds < 1.9
 
 
 def test_trickled_stream_ends_at_the_deadline(mode: str, faults: FaultServer) -> None:
     body = sse_body(*[reply(f"t{i}") for i in range(40)])
     head = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
     faults.add(trickle(head + body, interval=0.02, head=len(head)))
-    outcome = run(mode, faults.url, stream_texts(timeout=1.0))
+    outcome = run(mode, faults.url, stream_texts(timeout=0.4))
     assert isinstance(outcome.error, APITimeoutError), outcome.error
     assert "deadline" in str(outcome.error)
-    assert 0.9 < outcome.seconds < 2.5
+    assert 0.3 < outcome.seconds < 1.9
 
 
 def test_silence_ends_at_the_deadline(mode: str, faults: FaultServer) -> None:
     faults.add(silence(5))
-    outcome = run(mode, faults.url, generate(), timeout=0.8)
+    outcome = run(mode, faults.url, generate(), timeout=0.3)
     assert isinstance(outcome.error, APITimeoutError)
-    assert 0.7 < outcome.seconds < 2.5 and len(faults.requests) == 1
+    assert 0.2 < outcome.seconds < 2.0 and len(faults.requests) == 1
 
 
 def test_per_call_timeout_overrides_the_client(mode: str, faults: FaultServer) -> None:
     faults.add(silence(5))
-    outcome = run(mode, faults.url, generate(timeout=0.5), timeout=30)
+    outcome = run(mode, faults.url, generate(timeout=0.2), timeout=30)
     assert isinstance(outcome.error, APITimeoutError) and outcome.seconds < 2.5
 
 

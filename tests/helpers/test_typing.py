@@ -1,30 +1,24 @@
 """The helpers pass ``mypy --strict`` for a user; dict-key typos and wrong short forms do not.
 
-mypy shares its cache with tests/client (``.mypy_cache/tests-client``, ignored by git).
+mypy runs once for every typed program of the suite (support.mypy_run, the ``mypy_strict`` fixture).
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from gemini_client import AsyncClient, Client
+from support.mypy_run import MypyReport, program, typed
 from support.server import LoopbackServer, Reply
 
 from . import typed_helpers
 from .replies import COUNT, GENERATE, STREAM, calls, json_text, streamed, text
 
-ROOT = Path(__file__).resolve().parents[2]
-# mypy shares one cache dir across these modules: run them on one xdist worker, one at a time.
+# the tests of the one mypy run (the mypy_strict fixture): on one xdist worker, which runs it once
 pytestmark = pytest.mark.xdist_group("mypy-cache")
-
-CACHE = ROOT / ".mypy_cache" / "tests-client"
 
 PRELUDE = """\
 from typing import Any
@@ -72,29 +66,17 @@ REJECTED = {
 }
 
 
-def mypy(*targets: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "MYPYPATH": str(ROOT / "generated")}
-    return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(CACHE), *map(str, targets)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=600,  # the first run of a session may be cold, on a loaded machine
-    )
+HELPERS = typed("tests/helpers/typed_helpers.py")
+PROGRAMS = {
+    name: program(f"helpers_{name}", PRELUDE + line + "\n") for name, (line, _) in REJECTED.items()
+}
 
 
-def test_the_typed_example_passes_and_each_typo_fails(tmp_path: Path) -> None:
-    files = {}
-    for name, (line, _) in REJECTED.items():
-        files[name] = tmp_path / f"{name}.py"
-        files[name].write_text(PRELUDE + line + "\n")
-    result = mypy("tests/helpers/typed_helpers.py", *files.values())
-    errors = [l for l in result.stdout.splitlines() if ": error:" in l]
-    assert not [l for l in errors if "typed_helpers.py" in l], result.stdout
+def test_the_typed_example_passes_and_each_typo_fails(mypy_strict: MypyReport) -> None:
+    assert mypy_strict.clean(HELPERS) == ""
     last_line = PRELUDE.count("\n") + 1
     for name, (_, expected) in REJECTED.items():
-        mine = [l for l in errors if re.search(rf"\b{name}\.py:", l)]
+        mine = mypy_strict.errors(PROGRAMS[name])
         assert mine, f"mypy accepted {name}: {REJECTED[name][0]}"
         assert all(re.match(rf".*\.py:{last_line}:", l) for l in mine), mine
         assert any(expected in l for l in mine), (name, mine)

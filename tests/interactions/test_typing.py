@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from gemini_client import AsyncClient, Client, types
+from support.mypy_run import MypyReport, program, typed
 from support.server import LoopbackServer, Reply, sse
 
 from . import typed_interactions
 from .bodies import ID, INTERACTIONS, KEY, events, interaction
-
-ROOT = Path(__file__).resolve().parents[2]
-CACHE = ROOT / ".mypy_cache" / "tests-client"  # shared with tests/client: a warm cache is fast
-
-
-def mypy(*targets: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "MYPYPATH": str(ROOT / "generated")}
-    return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(CACHE), *map(str, targets)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=600,
-    )
-
 
 WRONG = """\
 from gemini_client import AsyncClient, Client, types
@@ -59,21 +40,15 @@ EXPECTED = {
 }
 
 
-# mypy's cache is shared with tests/client: the same xdist worker, one run at a time.
+TYPED = typed("tests/interactions/typed_interactions.py")  # with mcp and sentencepiece
+WRONG_INTERACTIONS = program("interactions_wrong_usage", WRONG)
+
+
+# a test of the one mypy run (the mypy_strict fixture): on the worker that runs it
 @pytest.mark.xdist_group("mypy-cache")
-def test_typed_program_passes_and_wrong_usage_fails_mypy_strict(tmp_path: Path) -> None:
-    good = mypy("tests/interactions/typed_interactions.py")  # with mcp and sentencepiece
-    assert good.returncode == 0, good.stdout + good.stderr
-    path = tmp_path / "wrong_interactions.py"
-    path.write_text(WRONG)
-    bad = mypy(path)
-    found = {
-        (int(line), code)
-        for line, code in re.findall(
-            r"wrong_interactions\.py:(\d+): error: .*\[([a-z-]+)\]$", bad.stdout, re.M
-        )
-    }
-    assert found == EXPECTED, bad.stdout
+def test_typed_program_passes_and_wrong_usage_fails_mypy_strict(mypy_strict: MypyReport) -> None:
+    assert mypy_strict.clean(TYPED) == ""
+    assert mypy_strict.codes(WRONG_INTERACTIONS) == EXPECTED, mypy_strict.stdout
 
 
 def test_typed_program_runs_sync(server: LoopbackServer) -> None:

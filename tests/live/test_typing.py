@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 
-from client.test_typing import mypy  # the same `mypy --strict` run as the client tests
 from gemini_client import AsyncClient, Client
+from support.mypy_run import MypyReport, program, typed
 
 from . import typed_live
 from .conftest import KEY
@@ -16,11 +13,13 @@ from .test_session import TURN_COMPLETE, model_text
 from .wsserver import LiveServer, Peer
 
 
-# mypy's cache is shared with tests/client: the same xdist worker, one run at a time.
+LIVE = typed("tests/live/typed_live.py")
+
+
+# the tests of the one mypy run (the mypy_strict fixture): on the worker that runs it
 @pytest.mark.xdist_group("mypy-cache")
-def test_the_typed_example_passes_mypy_strict() -> None:
-    result = mypy("tests/live/typed_live.py")
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_the_typed_example_passes_mypy_strict(mypy_strict: MypyReport) -> None:
+    assert mypy_strict.clean(LIVE) == ""
 
 
 WRONG = """\
@@ -49,18 +48,12 @@ EXPECTED = {
 }
 
 
+WRONG_LIVE = program("live_wrong_usage", WRONG)
+
+
 @pytest.mark.xdist_group("mypy-cache")
-def test_wrong_usage_is_rejected(tmp_path: Path) -> None:
-    path = tmp_path / "wrong_live.py"
-    path.write_text(WRONG)
-    result = mypy(path)
-    found = {
-        (int(line), code)
-        for line, code in re.findall(
-            r"wrong_live\.py:(\d+): error: .*\[([a-z-]+)\]$", result.stdout, re.M
-        )
-    }
-    assert found == EXPECTED, result.stdout
+def test_wrong_usage_is_rejected(mypy_strict: MypyReport) -> None:
+    assert mypy_strict.codes(WRONG_LIVE) == EXPECTED, mypy_strict.stdout
 
 
 @pytest.mark.asyncio

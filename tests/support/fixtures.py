@@ -1,6 +1,7 @@
-"""The loopback-server fixtures of the end-to-end tests (client, helpers, interactions), loaded
-for the whole suite by the root conftest's `pytest_plugins`: one `LoopbackServer` per session (per
-xdist worker), reset before each test. A directory with a server of its own overrides `server`."""
+"""The shared fixtures of the end-to-end tests (client, helpers, interactions, live), loaded for
+the whole suite by the root conftest's `pytest_plugins`: one `LoopbackServer` per session (per
+xdist worker), reset before each test (a directory with a server of its own overrides `server`),
+and the one `mypy --strict` run over the typed programs the tests name (support.mypy_run)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from support import mypy_run
 from support.server import LoopbackServer
 
 
@@ -23,3 +25,10 @@ def server(_module_server: LoopbackServer) -> LoopbackServer:
     """The session's loopback server, its routes and records cleared."""
     _module_server.reset()
     return _module_server
+
+
+@pytest.fixture(scope="session")
+def mypy_strict(tmp_path_factory: pytest.TempPathFactory) -> mypy_run.MypyReport:
+    """mypy --strict's report on every typed program named by the collected test modules, run
+    once per session (the tests that use it share an xdist_group: one worker, one run)."""
+    return mypy_run.run(tmp_path_factory.mktemp("typed-programs"))

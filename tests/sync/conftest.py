@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from codegen.cli import main
+from support.shared_loads import shared_loads
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC_DIR = (
@@ -21,6 +22,13 @@ SPEC_DIR = (
 NEW = REPO / "tests" / "data" / "generativelanguage.v1beta.20260529.json"
 
 Doc = dict[str, Any]
+
+
+@pytest.fixture(autouse=True)
+def _shared_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sync test runs the commands a few times on the same spec and document (sync, drift, a
+    second sync): each spec content and document is loaded once per worker (`support.shared_loads`)."""
+    shared_loads(monkeypatch)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ those build on.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import os
@@ -21,20 +22,18 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from codegen.discovery import load
+from codegen.discovery import normalise as normalise_module
 from codegen.discovery.bootstrap import main as bootstrap
-from codegen.spec import loader, yamlnodes
-from codegen.discovery.normalise import normalise
 from codegen.drift.compare import resource_tree
 from codegen.drift.names import google_name
 from codegen.pipeline import Paths, check, generate
-from codegen.spec.errors import Problem
-from codegen.spec.loader import load_spec
-from codegen.spec.yamlnodes import Node
+from codegen.spec import loader
 
 from .conftest import REPO, Run, snapshot
 
@@ -50,41 +49,20 @@ MYPY_CACHE = REPO / ".mypy_cache" / "tests-history"
 TIMES: dict[str, float] = {}
 
 
-def _surface(rev: str) -> str:
+def _surface(rev: str) -> list[object]:
     data = json.loads(
         gzip.decompress((HISTORY / f"generativelanguage.v1beta.{rev}.json.gz").read_bytes())
     )
-    return json.dumps([data.get("schemas"), data.get("resources")], sort_keys=True)
+    return [data.get("schemas"), data.get("resources")]
 
 
-# Revisions whose schemas and resources are those of the revision before (28 of the 46): in the
-# chain one sync shows they change nothing (the step before proved its second sync a no-op).
-REPEATS = {b for a, b in PAIRS if _surface(a) == _surface(b)}
-
-
-@pytest.fixture(autouse=True)
-def _each_file_content_parsed_once(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A step reads the spec's files about eight times (each sync twice, drift, the checks here)
-    and most files are unchanged between reads: the loader builds a file's YAML nodes once per
-    exact content and name (all `read_yaml` depends on), which halves the replay's cost. The
-    loader's own cache of the last megabyte parsed is off here: a step's throwaway copies would
-    push the spec out of it, and what it keeps only costs garbage collection."""
-    real = loader.read_yaml
-    parsed: dict[tuple[str, bytes], tuple[Node | None, list[Problem]]] = {}
-
-    def read_yaml(path: Path, shown_as: str) -> tuple[Node | None, list[Problem]]:
-        if path.is_symlink() or not path.is_file():
-            return real(path, shown_as)
-        key = (shown_as, path.read_bytes())
-        if key not in parsed:
-            parsed[key] = real(path, shown_as)
-        tree, problems = parsed[key]
-        return tree, list(problems)
-
-    monkeypatch.setattr(loader, "read_yaml", read_yaml)
-    monkeypatch.setattr(yamlnodes, "_PARSED_MAX_BYTES", 0)
-    yield
-    parsed.clear()
+@functools.cache
+def repeats() -> set[str]:
+    """Revisions whose schemas and resources are those of the revision before (28 of the 46): in
+    the chain one sync shows they change nothing (the step before proved its second sync a no-op).
+    Worked out by the chain alone, not at collection by every worker."""
+    surfaces = {rev: _surface(rev) for rev in REVISIONS}
+    return {b for a, b in PAIRS if surfaces[a] == surfaces[b]}
 
 
 def document(rev: str, into: Path) -> Path:
@@ -114,7 +92,7 @@ def _names(spec_dir: Path) -> tuple[set[str], set[str]]:
     of its files (a step's spec before is the one the step before left)."""
     key = tuple(snapshot(spec_dir).items())
     if key not in _NAMES:
-        spec = load_spec(spec_dir)
+        spec = loader.load_spec(spec_dir)
         tree = resource_tree(spec)
         methods = {f"{p}.{m.name}" for p, r in tree.items() for m in r.methods}
         _NAMES.clear()  # only the last is asked for again
@@ -132,7 +110,7 @@ def step(cli: Callable[..., Run], spec_dir: Path, doc: Path) -> str:
     assert not run.err.strip(), run.err
     TIMES[doc.name] = time.perf_counter() - start
     # Nothing invented: what sync added, the document has.
-    api = normalise(json.loads(doc.read_text(encoding="utf-8")), keep_unspellable=True).spec
+    api = normalise_module.normalise(load.load_discovery(doc).doc, keep_unspellable=True).spec
     api_tree = resource_tree(api)
     api_surface = set(api_tree) | {f"{p}.{m.name}" for p, r in api_tree.items() for m in r.methods}
     after_types, after_surface = _names(spec_dir)
@@ -205,7 +183,7 @@ def test_the_committed_spec_follows_every_later_revision(
     shutil.copytree(START, spec_dir)
     code = 0
     for rev in LATER:
-        if rev in REPEATS:
+        if rev in repeats():
             repeat(cli, spec_dir, document(rev, tmp_path), code)
         else:
             out = step(cli, spec_dir, document(rev, tmp_path))

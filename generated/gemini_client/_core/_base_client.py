@@ -39,6 +39,7 @@ from ._deadline import (
     clamp_phases,
     enforce,
     time_left,
+    tls_context,
 )
 from ._exceptions import (
     APIConnectionError,
@@ -610,7 +611,7 @@ def _own_client() -> httpx.Client:
     import urllib.request
 
     if urllib.request.getproxies():
-        return httpx.Client(limits=_LIMITS, headers=_POOL_HEADERS)
+        return httpx.Client(limits=_LIMITS, headers=_POOL_HEADERS, verify=tls_context())
     return httpx.Client(transport=DeadlineTransport(limits=_LIMITS), headers=_POOL_HEADERS)
 
 
@@ -619,7 +620,7 @@ def _own_async_client() -> httpx.AsyncClient:
     import urllib.request
 
     if urllib.request.getproxies():
-        return httpx.AsyncClient(limits=_LIMITS, headers=_POOL_HEADERS)
+        return httpx.AsyncClient(limits=_LIMITS, headers=_POOL_HEADERS, verify=tls_context())
     return httpx.AsyncClient(
         transport=AsyncDeadlineTransport(limits=_LIMITS), headers=_POOL_HEADERS
     )

@@ -17,6 +17,7 @@ value) in a context variable while it connects, sends and reads, and enforces it
 from __future__ import annotations
 
 import functools
+import os
 import ssl
 import time
 import typing
@@ -37,6 +38,7 @@ __all__ = [
     "clamp_phases",
     "enforce",
     "time_left",
+    "tls_context",
 ]
 
 DEADLINE: ContextVar[float | None] = ContextVar("gemini_client_deadline", default=None)
@@ -133,8 +135,26 @@ def _core_request(request: httpx.Request) -> Any:
     )
 
 
+_TLS_ENVIRONMENT = ("SSL_CERT_FILE", "SSL_CERT_DIR", "SSLKEYLOGFILE")
+"""The environment variables httpx's and Python's default TLS context read when it is built."""
+
+
+def tls_context(verify: bool = True) -> ssl.SSLContext:
+    """httpx's TLS context for ``verify`` (certificates and host names checked unless False), built
+    once per process for each setting of the environment variables it reads: loading the CA bundle
+    costs ~50 ms, which every client paid when it was built. One context serves any number of
+    connections, threads and event loops; the only change httpcore makes to it, the ALPN list, is
+    the same (``http/1.1``) for every pool of this package."""
+    return _tls_context(verify, *(os.environ.get(name) for name in _TLS_ENVIRONMENT))
+
+
+@functools.lru_cache(maxsize=8)
+def _tls_context(verify: bool, *environment: str | None) -> ssl.SSLContext:
+    return httpx.create_ssl_context(verify)
+
+
 def _pool_options(limits: httpx.Limits, verify: ssl.SSLContext | bool) -> dict[str, Any]:
-    context = verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(verify)
+    context = verify if isinstance(verify, ssl.SSLContext) else tls_context(verify)
     return {
         "ssl_context": context,
         "max_connections": limits.max_connections,

@@ -1,0 +1,104 @@
+"""One ``mypy --strict`` run for every typed program of the end-to-end tests, shared by them.
+
+Each test module names its programs when it is imported (collected): ``typed(path)`` for a
+committed program that must pass, ``program(name, source)`` for one written for the test (most
+must fail, line by line). The ``mypy_strict`` fixture (support.fixtures) then runs mypy once, on
+the first test that asks, over every program named so far, and each test reads its own file's
+lines from the one report. mypy's start-up and the loading of the package's types from the cache
+cost about a second a run: one run instead of one per test saves that a dozen times, and a cold
+cache (a fresh clone, CI) is warmed once.
+
+mypy reports each file's errors on its own lines (``path:line: error: message [code]``), whatever
+else it checks in the same run, so a test sees exactly what a run of its own files would report;
+an error in the package itself shows under the package's path and fails every passing program.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / ".mypy_cache" / "tests-client"
+"""The cache of every run (ignored by git)."""
+
+_TYPED: list[str] = []
+_PROGRAMS: dict[str, str] = {}
+
+__all__ = ["CACHE", "MypyReport", "program", "run", "typed"]
+
+
+def typed(path: str) -> str:
+    """Name the committed program at ``path`` (relative to the repository) for the run."""
+    if path not in _TYPED:
+        _TYPED.append(path)
+    return path
+
+
+def program(name: str, source: str) -> str:
+    """Name a program written for a test: module ``name`` (unique in the suite) of ``source``."""
+    if _PROGRAMS.setdefault(name, source) != source:
+        raise ValueError(f"two programs named {name!r}")
+    return f"{name}.py"
+
+
+@dataclass(frozen=True)
+class MypyReport:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def errors(self, file: str) -> list[str]:
+        """The error lines of ``file``: a path given to ``typed`` or a ``program``'s file name."""
+        return [line for line in self._error_lines() if _is(line, file)]
+
+    def codes(self, file: str) -> set[tuple[int, str]]:
+        """``(line, error code)`` of every error in ``file``."""
+        found = (re.search(r":(\d+): error: .*\[([a-z-]+)\]$", line) for line in self.errors(file))
+        return {(int(m[1]), m[2]) for m in found if m}
+
+    def clean(self, path: str) -> str:
+        """Why the committed program at ``path`` does not pass, empty when it does: the run broke,
+        or an error is in it or outside every named program (in the package it imports)."""
+        if self.returncode not in (0, 1):
+            return f"mypy exited with {self.returncode}\n{self.stdout}{self.stderr}"
+        programs = [*(p for p in _TYPED if p.endswith(".py")), *(f"{n}.py" for n in _PROGRAMS)]
+        bad = [
+            line
+            for line in self._error_lines()
+            if _is(line, path) or not any(_is(line, file) for file in programs)
+        ]
+        return "\n".join(bad)
+
+    def _error_lines(self) -> list[str]:
+        return [line for line in self.stdout.splitlines() if ": error:" in line]
+
+
+def _is(line: str, file: str) -> bool:
+    """Whether the error ``line`` is in ``file``: a repository path (a file, or a directory of
+    them) or a program's file name, shown under the directory the programs were written to."""
+    shown = line.split(":", 1)[0]
+    if "/" in file:
+        return shown == file or shown.startswith(file.rstrip("/") + "/")
+    return Path(shown).name == file
+
+
+def run(directory: Path) -> MypyReport:
+    """mypy --strict over every named program, the written ones put in ``directory``."""
+    targets = [Path(path) for path in _TYPED]  # relative to ROOT: shown as given
+    for name, source in _PROGRAMS.items():
+        (directory / f"{name}.py").write_text(source, encoding="utf-8")
+        targets.append(directory / f"{name}.py")
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(CACHE), *map(str, targets)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,  # pyproject.toml's [tool.mypy]: python_version = "3.10"
+        env={**os.environ, "MYPYPATH": str(ROOT / "generated")},
+        timeout=600,  # a cold cache on a loaded machine took 121 s
+    )
+    return MypyReport(result.returncode, result.stdout, result.stderr)
