@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import socket
+import socketserver
 import subprocess
 import sys
 import textwrap
@@ -16,6 +18,7 @@ import pytest
 
 from gemini_client import (
     APIConnectionError,
+    Client,
     BadRequestError,
     InternalServerError,
     NotFoundError,
@@ -213,6 +216,26 @@ def test_the_fake_on_loopback_answers_another_process(fake: FakeGemini) -> None:
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "from the fake"
     assert fake.models.generate_content.last.request.contents[0].parts[0].text == "hi"
+
+
+def test_the_fake_on_loopback_answers_a_kept_alive_connection_at_once(
+    fake: FakeGemini, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer is two writes (head, body): with Nagle's algorithm on, each answer after the
+    first on a kept-alive connection waited ~40 ms for the client's delayed ACK."""
+    nodelay: list[int] = []
+    setup = socketserver.StreamRequestHandler.setup
+
+    def recorded(handler: socketserver.StreamRequestHandler) -> None:
+        setup(handler)
+        nodelay.append(handler.connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+    monkeypatch.setattr(socketserver.StreamRequestHandler, "setup", recorded)
+    fake.models.generate_content.returns(text="again")
+    with fake.serve() as url, Client(api_key="k", base_url=url, max_retries=0) as client:
+        texts = [client.models.generate_content(model=MODEL, contents="hi").text for _ in range(3)]
+    assert texts == ["again"] * 3
+    assert nodelay == [1]  # one connection, kept alive, Nagle's algorithm off
 
 
 def test_nested_resources_are_told_apart(fake: FakeGemini) -> None:

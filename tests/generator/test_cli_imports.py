@@ -51,6 +51,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.xdist_group("cli-imports-built")  # `built` made once, on one worker
 @pytest.mark.parametrize("command", ["generate", "check"])
 def test_up_to_date_imports_no_build_tool_and_no_other_command(command: str, built: Path) -> None:
     code, modules, stdout = _run(command, *_common(built))

@@ -121,6 +121,10 @@ RESOURCE_NAMES = sorted(
 )
 
 
+# The tests of `hostile_out` on one xdist worker: it is made once per worker that runs one of them.
+_ON_ONE_WORKER = pytest.mark.xdist_group("hostile-out")
+
+
 @pytest.fixture(scope="module")
 def hostile_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The mini spec plus a type whose fields are named like pydantic's attributes and resources
@@ -161,6 +165,7 @@ def _run(out: Path, code: str) -> str:
     return result.stdout
 
 
+@_ON_ONE_WORKER
 def test_fields_named_like_pydantic_attributes_neither_warn_nor_shadow(hostile_out: Path) -> None:
     names = [*PYDANTIC_NAMES, "fields", "to_dict"]
     wire = {_camel(n): f"v-{i}" for i, n in enumerate(names)}
@@ -179,6 +184,7 @@ print(m.json_, m.model_config_, m.copy_)
     assert out.split() == [wire["json"], wire["modelConfig"], wire["copy"]]
 
 
+@_ON_ONE_WORKER
 def test_resources_named_like_keywords_builtins_and_the_clients_names(hostile_out: Path) -> None:
     attrs = {n: naming.resource_attr(n) for n in RESOURCE_NAMES}
     out = _run(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from typing import Any
@@ -48,11 +47,12 @@ class McpLoopback:
     """`url` is the streamable HTTP endpoint (`http://127.0.0.1:<port>/mcp`)."""
 
     def __init__(self) -> None:
+        from support.server import tcp_listener  # here: the module also runs alone (stdio)
+
         app = build().streamable_http_app()
         config = uvicorn.Config(app, http="h11", log_level="critical", timeout_graceful_shutdown=1)
         self._server = uvicorn.Server(config)
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock = tcp_listener()  # Nagle's algorithm off on its connections
         self._sock.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}/mcp"
         self._thread = threading.Thread(

@@ -14,7 +14,13 @@ from typing import Any
 import pytest
 import yaml
 
-gi = pytest.importorskip("google.genai._gaos.types.interactions")
+
+@pytest.fixture(scope="module")
+def gi() -> Any:
+    """google-genai's Interactions types, imported by the first test that reads them rather than
+    at collection (two seconds of CPU on every xdist worker, whichever runs these tests)."""
+    return pytest.importorskip("google.genai._gaos.types.interactions")
+
 
 SPEC = yaml.safe_load(
     (Path(__file__).resolve().parents[2] / "spec" / "interactions.yaml").read_text("utf-8")
@@ -67,27 +73,27 @@ def kinds(models: list[type], key: str = "type") -> set[str]:
 
 
 UNIONS = [
-    ("InteractionStep", lambda: variants(gi.Step)),
-    ("InteractionContent", lambda: variants(gi.Content)),
-    ("InteractionTool", lambda: variants(gi.Tool)),
-    ("InteractionDelta", lambda: variants(gi.StepDelta.model_fields["delta"].annotation)),
-    ("InteractionEvent", lambda: variants(gi.InteractionSSEEvent)),
+    ("InteractionStep", lambda gi: variants(gi.Step)),
+    ("InteractionContent", lambda gi: variants(gi.Content)),
+    ("InteractionTool", lambda gi: variants(gi.Tool)),
+    ("InteractionDelta", lambda gi: variants(gi.StepDelta.model_fields["delta"].annotation)),
+    ("InteractionEvent", lambda gi: variants(gi.InteractionSSEEvent)),
     (
         "InteractionAnnotation",
-        lambda: variants(gi.TextContent.model_fields["annotations"].annotation),
+        lambda gi: variants(gi.TextContent.model_fields["annotations"].annotation),
     ),
 ]
 
 
 @pytest.mark.parametrize(("spec_name", "union"), UNIONS, ids=[u[0] for u in UNIONS])
-def test_each_union_has_every_kinds_fields(spec_name: str, union: Any) -> None:
-    models = union()
+def test_each_union_has_every_kinds_fields(spec_name: str, union: Any, gi: Any) -> None:
+    models = union(gi)
     assert len(models) >= 5
     missing = {f"{m.__name__}.{f}" for m in models for f in wire_fields(m) - spec_fields(spec_name)}
     assert not missing
 
 
-def test_objects_have_every_field() -> None:
+def test_objects_have_every_field(gi: Any) -> None:
     pairs = {
         "Interaction": gi.Interaction,
         "InteractionUsage": gi.Usage,
@@ -105,12 +111,12 @@ def test_objects_have_every_field() -> None:
     assert wire_fields(gi.InteractionSseEventInteraction) <= spec_fields("Interaction")
 
 
-def test_the_request_has_every_field_of_model_and_agent_interactions() -> None:
+def test_the_request_has_every_field_of_model_and_agent_interactions(gi: Any) -> None:
     theirs = wire_fields(gi.CreateModelInteraction) | wire_fields(gi.CreateAgentInteraction)
     assert theirs - {"stream"} == spec_fields("CreateInteractionRequest")  # stream: stream_flag
 
 
-def test_enums_have_the_same_values() -> None:
+def test_enums_have_the_same_values(gi: Any) -> None:
     status = literals(gi.Interaction.model_fields["status"].annotation)
     assert status == set(SPEC["InteractionStatus"]["enum"])
     assert kinds(variants(gi.Step)) == set(SPEC["InteractionStepType"]["enum"])

@@ -42,6 +42,7 @@ __all__ = [
     "iter_pieces",
     "sse",
     "sse_response_head",
+    "tcp_listener",
 ]
 
 
@@ -115,8 +116,7 @@ class LoopbackServer:
             app, http="h11", lifespan="off", log_level="critical", timeout_graceful_shutdown=1
         )
         self._server = uvicorn.Server(config)
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock = tcp_listener()
         self._sock.bind(("127.0.0.1", 0))
         self.port: int = self._sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -196,6 +196,16 @@ class LoopbackServer:
             recorded.completed = True
         finally:
             recorded.finished.set()
+
+
+def tcp_listener() -> socket.socket:
+    """A TCP socket for a server to listen on, made with its protocol named: asyncio turns Nagle's
+    algorithm off (TCP_NODELAY) only on connections whose socket says IPPROTO_TCP, and accepted
+    sockets inherit the listener's. With it on, uvicorn's two writes of an answer (head, then body)
+    wait for the client's delayed ACK: ~40 ms for every request on a kept-alive connection."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    return sock
 
 
 class RawSocketServer:

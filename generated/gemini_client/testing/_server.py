@@ -21,6 +21,9 @@ _MAX_BODY = 512 * 1024 * 1024
 def _handler(fake: FakeBase) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+        """An answer is two writes (head, body): with Nagle's algorithm on, the body of every answer
+        on a kept-alive connection waited ~40 ms for the client's delayed ACK."""
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
             """Quiet: tests read `fake.calls`, not a log."""
@@ -76,7 +79,10 @@ def serve(fake: FakeBase, host: str = "127.0.0.1") -> Iterator[str]:
     """Run `fake` on a free port of `host` until the block ends; yields its base URL."""
     server = ThreadingHTTPServer((host, 0), _handler(fake))
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="gemini-fake", daemon=True)
+    # shutdown() waits for the loop's next poll: every 50 ms, not the default 500
+    thread = threading.Thread(
+        target=server.serve_forever, args=(0.05,), name="gemini-fake", daemon=True
+    )
     thread.start()
     try:
         yield f"http://{host}:{server.server_address[1]}"
