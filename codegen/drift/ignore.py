@@ -56,7 +56,7 @@ class Rule:
             return False
         if self.section == "spec_only" and f.side != "spec":
             return False
-        wild = self._wild
+        wild = self.wild
         # A spec_only rule names what the API lacks: once the API describes it, the rule is stale
         # and silences nothing (not the differences inside it), so it matches the whole key only.
         if self.section == "spec_only" and f.key.count(".") != self.pattern.count("."):
@@ -68,7 +68,7 @@ class Rule:
         return any(fnmatchcase(p, self.pattern) for p in _prefixes(f.key))
 
     @functools.cached_property
-    def _wild(self) -> bool:
+    def wild(self) -> bool:
         """Whether the pattern has wildcards (worked out once: every finding is tried on it)."""
         return _WILD.search(self.pattern) is not None
 
@@ -285,7 +285,6 @@ def now_described(outcome: Outcome, spec: Spec) -> list[Rule]:
     for rule in outcome.unused:
         if rule.section != "spec_only":
             continue
-        wild = _WILD.search(rule.pattern) is not None
-        if any(fnmatchcase(n, rule.pattern) if wild else n == rule.pattern for n in names):
+        if any(fnmatchcase(n, rule.pattern) if rule.wild else n == rule.pattern for n in names):
             out.append(rule)
     return out

@@ -54,8 +54,7 @@ def names(rule: Rule, name: str) -> bool:
     """Whether a `spec_only` rule names a type (or resource) `name` itself."""
     if rule.section != "spec_only" or rule.pattern.count(".") != name.count("."):
         return False
-    wild = any(c in rule.pattern for c in "*?[")
-    return fnmatchcase(name, rule.pattern) if wild else name == rule.pattern
+    return fnmatchcase(name, rule.pattern) if rule.wild else name == rule.pattern
 
 
 def _merged(name: str, google: str, old: TypeDef, new: TypeDef) -> tuple[TypeDef, tuple[str, ...]]:
@@ -169,7 +168,7 @@ def _naming(spec_only: tuple[Rule, ...]) -> Callable[[str], tuple[Rule, ...]]:
     exact: dict[str, list[int]] = {}
     wild: list[int] = []
     for i, r in enumerate(spec_only):
-        if any(c in r.pattern for c in "*?["):
+        if r.wild:
             wild.append(i)
         else:
             exact.setdefault(r.pattern, []).append(i)
