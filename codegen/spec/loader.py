@@ -145,8 +145,8 @@ def _joined(read: list[tuple[Node | None, list[Problem]]]) -> _Builder | None:
         b.service = b.service or one.service
         b.types.update(one.types)
         b.resources.update(one.resources)
-        for path, loc in one.locations.items():
-            b.locations.setdefault(path, loc)
+        first = {path: b.locations[path] for path in b.locations.keys() & one.locations.keys()}
+        b.locations = b.locations | one.locations | first  # the first file's place of a path
     return b
 
 
