@@ -79,22 +79,24 @@ _LOADED: dict[str, Spec] = {}
 _LOADED_MAX = 8
 
 
-def _fingerprint(spec_dir: Path) -> str:
+def _fingerprint(spec_dir: Path, shown_as: Path | None = None) -> str:
     h = hashlib.sha256()
-    for p in spec_files(spec_dir):
-        h.update(shown_path(p).encode() + b"\0" + read_file(p, shown_path(p)) + b"\0")
+    shown_dir = spec_dir if shown_as is None else shown_as
+    for p in spec_files(spec_dir, shown_as=shown_as):
+        shown = shown_path(shown_dir / p.name)
+        h.update(shown.encode() + b"\0" + read_file(p, shown) + b"\0")
     return h.hexdigest()
 
 
-def _load(spec_dir: Path, label: str, strip: str) -> Spec:
+def _load(spec_dir: Path, label: str, strip: str, shown_as: Path | None = None) -> Spec:
     try:
-        key = _fingerprint(spec_dir) if spec_dir.is_dir() else ""
+        key = _fingerprint(spec_dir, shown_as) if spec_dir.is_dir() else ""
     except (OSError, SpecError):  # the loader reports it below, with the side named
         key = ""
     if key and key in _LOADED:
         return _LOADED[key]
     try:
-        spec = load_spec(spec_dir)
+        spec = load_spec(spec_dir, shown_as=shown_as)
     except SpecError as exc:
         # The loader's lines, with temporary paths shown as the repository's, and the side named.
         raise SpecError(
@@ -156,7 +158,9 @@ def _load_ref(ref: str, spec_dir: Path, cwd: Path) -> Side:
         if count == 0:
             raise DiffInputError(f"{ref}: no *.yaml files in '{rel.as_posix()}' in that commit")
         strip = str(Path(tmp)) + os.sep
-        spec = _load(out, label, strip)
+        # Its files named as in the repository (`spec/content.yaml`), as the work tree's are: the
+        # files both sides share are parsed once (the loader keeps them by name and content).
+        spec = _load(out, label, strip, shown_as=Path(rel.as_posix()))
     return Side(label=label, spec=spec, strip=strip, ref=ref)
 
 

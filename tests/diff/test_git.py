@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from codegen.spec.errors import Problem
+from codegen.spec.files import spec_files
+
 from .conftest import SPEC, Run
 
 GIT = [
@@ -129,3 +132,28 @@ def test_default_head_is_a_directory_even_when_missing(repo: Path, cli: Callable
     run = cli("diff", "HEAD", "--spec-dir", "nowhere")
     assert run.code == 2
     assert run.err.splitlines() == [run.err.strip()] and "nowhere" in run.err
+
+
+def test_a_ref_and_the_work_tree_parse_the_files_they_share_once(
+    repo: Path, cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ref's files are named as in a checkout (`spec/x.yaml`), as the work tree's are: the
+    loader's kept files serve both sides, so only the file the work tree changed is parsed again."""
+    from codegen.diff import sources
+    from codegen.spec import yamlnodes
+
+    monkeypatch.setattr(sources, "_LOADED", {})  # (the specs diff loaded before: none)
+    monkeypatch.setattr(yamlnodes, "_PARSED", {})
+    real, parsed = yamlnodes._parse, []
+
+    def parse(data: bytes, shown_as: str) -> tuple[yamlnodes.Node | None, list[Problem]]:
+        parsed.append(shown_as)
+        return real(data, shown_as)
+
+    monkeypatch.setattr(yamlnodes, "_parse", parse)
+    path = repo / "spec" / "generation.yaml"
+    path.write_text(path.read_text().replace("      finishReason:\n", "      finishReasonX:\n", 1))
+    run = cli("diff", "--format", "json")
+    assert run.code == 1 and run.json()["changes"][0]["base"].startswith("spec/generation.yaml:")
+    files = [p.name for p in spec_files(repo / "spec")]  # (drift-ignore.yaml is not one)
+    assert sorted(parsed) == sorted([f"spec/{name}" for name in files] + ["spec/generation.yaml"])
