@@ -669,6 +669,8 @@ class _Differ:
                 self.typedef(sym, a, b)
 
     def typedef(self, sym: str, a: TypeDef, b: TypeDef) -> None:
+        if a is b:  # one definition on both sides (the loader keeps an unchanged file's): no change
+            return  # in it, and each type it names is on both sides, so none of them was renamed
         if a.deprecated != b.deprecated:
             if b.deprecated:
                 self.add(
