@@ -15,7 +15,9 @@ import pytest
 from codegen.cli import main
 from codegen.pipeline import generate
 
-from .conftest import REPO, TEMPLATES, paths
+from support import mypy_run
+
+from .conftest import TEMPLATES, paths
 
 # `Operation` is in the mini spec already (tuning.yaml).
 COLLIDING = [
@@ -58,23 +60,14 @@ HELPERS = "|".join(
 )
 
 
-def _mypy_without_helpers(out: Path, cache: str) -> subprocess.CompletedProcess[str]:
-    """`mypy --strict` on the package generated in `out`, the helpers layer left unchecked; mypy's
-    cache kept between runs under `cache` (one per test: tests may run at once on two workers;
-    an entry is trusted only for a source of the same hash)."""
+def _mypy_without_helpers(out: Path) -> subprocess.CompletedProcess[str]:
+    """`mypy --strict` on the package generated in `out`, the helpers layer left unchecked; in the
+    tests' one mypy cache (support.mypy_run): what the package shares with the real one (its
+    runtime, the libraries) is analysed by the first run of the session alone."""
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(REPO / ".mypy_cache" / cache),
-            "--follow-imports=silent",
-            "--exclude",
-            f"gemini_client/({HELPERS.replace('.', '[.]')})",
-            "gemini_client",
-        ],
+        mypy_run.command(
+            "--exclude", f"gemini_client/({HELPERS.replace('.', '[.]')})", "gemini_client"
+        ),
         cwd=out,
         capture_output=True,
         text=True,
@@ -102,6 +95,7 @@ def _spec(spec_dir: Path) -> None:
     )
 
 
+@pytest.mark.xdist_group("mypy-cache")  # support.mypy_run's cache
 def test_colliding_type_names_import_under_their_spec_names(
     tmp_path: Path, spec_copy: Callable[[], Path]
 ) -> None:
@@ -138,7 +132,7 @@ def test_colliding_type_names_import_under_their_spec_names(
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "ok"
-    mypy = _mypy_without_helpers(out, "tests-colliding-names")
+    mypy = _mypy_without_helpers(out)
     assert mypy.returncode == 0, mypy.stdout
 
 
@@ -153,6 +147,7 @@ def test_keyword_type_names_are_refused(
     assert len(err) == 1 and f"types.{name}" in err[0] and "keyword" in err[0]
 
 
+@pytest.mark.xdist_group("mypy-cache")  # support.mypy_run's cache
 def test_methods_and_resources_named_like_what_a_class_body_uses(
     tmp_path: Path, spec_copy: Callable[[], Path]
 ) -> None:
@@ -182,7 +177,7 @@ def test_methods_and_resources_named_like_what_a_class_body_uses(
     (spec / "tuning.yaml").write_text(text)
     out = tmp_path / "out"
     generate(paths(spec, out))
-    mypy = _mypy_without_helpers(out, "tests-class-body-names")
+    mypy = _mypy_without_helpers(out)
     assert mypy.returncode == 0, mypy.stdout
     script = (
         "from gemini_client import Client\n"
