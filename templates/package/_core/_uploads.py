@@ -102,10 +102,13 @@ def guess_mime_type(name: str) -> str:
 
 
 class _Source:
-    """Random access to the bytes being uploaded: ``read(offset, n)``."""
+    """Random access to the bytes being uploaded: ``read(offset, n)``. A file is sought only when
+    the read does not follow the one before (after a resume): one seek per upload, not per piece."""
 
     def __init__(self, file: IO[bytes] | bytes) -> None:
         self._file = file
+        self._next: int | None = None
+        """The offset the file is at, after the last read."""
         if isinstance(file, bytes):
             self._start, self.size = 0, len(file)
             return
@@ -119,10 +122,13 @@ class _Source:
     def read(self, offset: int, n: int) -> bytes:
         if isinstance(self._file, bytes):
             return self._file[offset : offset + n]
-        self._file.seek(self._start + offset)
+        if offset != self._next:
+            self._next = None  # unknown until the seek is done
+            self._file.seek(self._start + offset)
         data = self._file.read(n)
         if len(data) != n:
             raise ValueError(f"the file changed during the upload: {offset + len(data)} bytes")
+        self._next = offset + n
         return data
 
 
