@@ -325,7 +325,7 @@ def test_a_new_connection_closed_without_an_answer_is_not_retried_for_a_post(
 
 
 def test_fifty_threads_share_one_client(server: LoopbackServer) -> None:
-    calls = 8  # each thread's first call starts with all the others' (the barrier), then reuses
+    calls = 4  # each thread's first call starts with all the others' (the barrier), then reuses
     server.add(GENERATE, *[Reply(json=reply("t"))] * (50 * calls))
     errors: list[BaseException] = []
     together = threading.Barrier(50)

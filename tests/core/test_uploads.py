@@ -436,7 +436,7 @@ def test_a_trickling_answer_ends_at_the_deadline(server: Any, client: Client) ->
 
 
 def test_the_deadline_starts_again_with_progress(server: Any, client: Client) -> None:
-    """Three chunks answered 0.4 s late each take longer than the 0.8 s timeout together, but
+    """Three chunks answered 0.3 s late each take longer than the 0.5 s timeout together, but
     each one confirms progress: the upload completes."""
     from support.server import Reply
 
@@ -444,17 +444,17 @@ def test_the_deadline_starts_again_with_progress(server: Any, client: Client) ->
     server.add(ROUTE, Reply(headers={"x-goog-upload-url": f"{server.url}/up"}))
     server.add(
         "/up",
-        Reply(headers=active, delay=0.4),
-        Reply(headers=active, delay=0.4),
+        Reply(headers=active, delay=0.3),
+        Reply(headers=active, delay=0.3),
         Reply(
             headers={"x-goog-upload-status": "final"},
             json={"file": {"name": "files/t", "mimeType": "text/plain", "sizeBytes": "10"}},
-            delay=0.4,
+            delay=0.3,
         ),
     )
     start = time.monotonic()
-    result = _upload_with_timeout(client, b"0123456789", timeout=0.8, chunk_size=4)
-    assert time.monotonic() - start > 1.2
+    result = _upload_with_timeout(client, b"0123456789", timeout=0.5, chunk_size=4)
+    assert time.monotonic() - start > 0.9
     assert result.file.size_bytes == "10"
     assert [r.headers["x-goog-upload-offset"] for r in server.requests[1:]] == ["0", "4", "8"]
 
