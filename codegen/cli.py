@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .pipeline import Paths, check, generate
+from .pipeline import Paths, check, generate, rare_collections
 from .spec.errors import SpecError
 from .write import OutputRefused
 
@@ -108,7 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser(only=named).parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        return func(args)
+        with rare_collections():  # drift, sync and diff parse whole documents too
+            return func(args)
     except SpecError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -15,6 +15,7 @@ from gemini_client import APIConnectionError, AsyncClient, Client, types
 from gemini_client import FileProcessingError
 from gemini_client.lib._files import file_name
 from gemini_client._core import OperationTimeoutError
+from gemini_client._core._uploads import _PIECE
 from support.server import LoopbackServer, Reply
 from support.upload_server import UploadServer
 
@@ -85,7 +86,11 @@ def test_upload_resumes_after_a_drop_and_downloads_byte_identical(
     session = ups.only()
     assert ups.stored() == payload and session.wire_bytes == len(payload)
     assert session.commands == ["upload, finalize", "query", "upload, finalize"]
-    assert progress == [450 * KIB, len(payload)]  # what the server kept, then all of it
+    # after the drop: what the server kept, each piece sent from there, then all of it
+    kept = 450 * KIB
+    after = progress[progress.index(kept) :]
+    assert after == [kept, *range(kept + _PIECE, len(payload), _PIECE), len(payload)]
+    assert all(sent % _PIECE == 0 for sent in progress[: progress.index(kept)])
     assert uclient.files.get(name=file.name or "").sha256_hash == file.sha256_hash
     assert uclient.files.download(file).read() == payload
     out = uclient.files.download(file.name or "", to=tmp_path / "copy.mp3")

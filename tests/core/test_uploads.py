@@ -436,7 +436,7 @@ def test_a_trickling_answer_ends_at_the_deadline(server: Any, client: Client) ->
 
 
 def test_the_deadline_starts_again_with_progress(server: Any, client: Client) -> None:
-    """Three chunks answered 0.4 s late each take longer than the 0.8 s timeout together, but
+    """Three chunks answered 0.3 s late each take longer than the 0.5 s timeout together, but
     each one confirms progress: the upload completes."""
     from support.server import Reply
 
@@ -444,17 +444,17 @@ def test_the_deadline_starts_again_with_progress(server: Any, client: Client) ->
     server.add(ROUTE, Reply(headers={"x-goog-upload-url": f"{server.url}/up"}))
     server.add(
         "/up",
-        Reply(headers=active, delay=0.4),
-        Reply(headers=active, delay=0.4),
+        Reply(headers=active, delay=0.3),
+        Reply(headers=active, delay=0.3),
         Reply(
             headers={"x-goog-upload-status": "final"},
             json={"file": {"name": "files/t", "mimeType": "text/plain", "sizeBytes": "10"}},
-            delay=0.4,
+            delay=0.3,
         ),
     )
     start = time.monotonic()
-    result = _upload_with_timeout(client, b"0123456789", timeout=0.8, chunk_size=4)
-    assert time.monotonic() - start > 1.2
+    result = _upload_with_timeout(client, b"0123456789", timeout=0.5, chunk_size=4)
+    assert time.monotonic() - start > 0.9
     assert result.file.size_bytes == "10"
     assert [r.headers["x-goog-upload-offset"] for r in server.requests[1:]] == ["0", "4", "8"]
 
@@ -474,13 +474,21 @@ def test_a_lost_answer_to_a_chunk_is_retried_without_retry_after_send(
 # --- the default: the bytes in one streamed request, read a piece at a time ---------------------
 
 
-def _spy_file(path: Path, reads: list[int]) -> io.FileIO:
-    """``path`` opened for reading, every ``read`` size recorded in ``reads``."""
+def _spy_file(
+    path: Path, reads: list[int], seeks: list[tuple[int, int]] | None = None
+) -> io.FileIO:
+    """``path`` opened for reading, every ``read`` size recorded in ``reads`` (and every
+    ``seek``'s arguments in ``seeks``)."""
 
     class Spy(io.FileIO):
         def read(self, n: int = -1) -> bytes:  # type: ignore[override]
             reads.append(n)
             return super().read(n)
+
+        def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+            if seeks is not None:
+                seeks.append((offset, whence))
+            return super().seek(offset, whence)
 
     return Spy(path, "rb")
 
@@ -566,6 +574,27 @@ def test_a_drop_mid_stream_resumes_from_what_the_server_kept(
     assert kept in progress and progress[-1] == len(data)
     assert progress[progress.index(kept) :] == [kept, kept + _PIECE, kept + 2 * _PIECE, len(data)]
     assert len(sleeps) == 1
+
+
+def test_the_source_is_sought_only_where_a_read_does_not_follow_the_last(
+    any_client: Client | AsyncClient, ups: UploadServer, tmp_path: Path
+) -> None:
+    """Pieces in order are read one after the other, with no seek each: the file is sought to
+    find its size, for the first piece and for the resume after a drop, and the bytes stored are
+    still exactly the file's."""
+    data = payload(4 * _PIECE + 3, seed=15)
+    path = tmp_path / "sought.bin"
+    path.write_bytes(data)
+    ups.drop_at = {2 * _PIECE + 100}
+    ups.drop_loses = 4 * KIB
+    kept = 2 * _PIECE + 100 - 4 * KIB
+    reads: list[int] = []
+    seeks: list[tuple[int, int]] = []
+    with _spy_file(path, reads, seeks) as spy:
+        _upload(any_client, spy)
+    assert ups.stored() == data
+    assert seeks == [(0, io.SEEK_END), (0, io.SEEK_SET), (kept, io.SEEK_SET)]
+    assert len(reads) > 5, "more pieces were read than there were seeks"
 
 
 def test_a_server_that_stops_reading_ends_at_the_deadline(

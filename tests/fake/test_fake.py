@@ -122,6 +122,21 @@ def test_a_failure_then_success_exercises_the_retry(fake: FakeGemini) -> None:
     client = fake.client(max_retries=2)
     assert client.models.generate_content(model=MODEL, contents="x").text == "ok"
     assert len(fake.models.generate_content.calls) == 2
+    [delay] = fake.sleeps  # the backoff the client asked for, recorded instead of slept
+    assert delay > 0
+    fake.reset()
+    assert fake.sleeps == []
+
+
+def test_an_async_retry_is_recorded_not_slept(fake: FakeGemini) -> None:
+    fake.models.generate_content.raises(RateLimitError).raises(500).returns(text="ok")
+
+    async def main() -> str | None:
+        async with fake.async_client(max_retries=2) as client:
+            return (await client.models.generate_content(model=MODEL, contents="x")).text
+
+    assert asyncio.run(main()) == "ok"
+    assert len(fake.sleeps) == 2 and all(delay > 0 for delay in fake.sleeps)
 
 
 def test_a_connection_failure(fake: FakeGemini) -> None:

@@ -1,19 +1,24 @@
-"""A real MCP server (mcp's MCPServer) over streamable HTTP on a free loopback port, in a thread."""
+"""A real MCP server (mcp's MCPServer) over streamable HTTP on a free loopback port, in a thread.
+
+mcp and uvicorn are imported when a server is built, not with this module: the test modules that
+import it are collected on every xdist worker, and importing mcp costs over a second of CPU."""
 
 from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import uvicorn
-from mcp.server.mcpserver import MCPServer
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
 
 CALLS: list[tuple[str, dict[str, Any]]] = []
 """Every tool call the server ran, in order."""
 
 
 def build() -> MCPServer:
+    from mcp.server.mcpserver import MCPServer
+
     server = MCPServer("weather-and-sums")
 
     @server.tool()
@@ -47,6 +52,8 @@ class McpLoopback:
     """`url` is the streamable HTTP endpoint (`http://127.0.0.1:<port>/mcp`)."""
 
     def __init__(self) -> None:
+        import uvicorn
+
         from support.server import tcp_listener  # here: the module also runs alone (stdio)
 
         app = build().streamable_http_app()

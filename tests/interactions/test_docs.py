@@ -47,6 +47,7 @@ def test_interactions_block(
     assert (delete.method, delete.path) == ("DELETE", f"{INTERACTIONS}/{ID}")
 
 
+@pytest.mark.xdist_group("mcp")  # on the worker that imports mcp for test_mcp
 def test_mcp_block(
     blocks: list[str], server: LoopbackServer, capsys: pytest.CaptureFixture[str]
 ) -> None:

