@@ -34,6 +34,7 @@ from codegen.drift.compare import resource_tree
 from codegen.drift.names import google_name
 from codegen.pipeline import Paths, check, generate
 from codegen.spec import loader
+from support import mypy_run
 
 from .conftest import REPO, Run, snapshot
 
@@ -43,9 +44,6 @@ REVISIONS = sorted(p.name.split(".")[2] for p in HISTORY.glob("*.json.gz"))
 LATER = [r for r in REVISIONS if r > "20260529"]
 PAIRS = list(zip(REVISIONS, REVISIONS[1:]))
 BIGGEST = ("20240713", "20260522")
-# mypy's cache for the chain's client, kept between sessions (ignored by git): mypy trusts an entry
-# only for a module whose source has the entry's hash, and the replay builds the same client.
-MYPY_CACHE = REPO / ".mypy_cache" / "tests-history"
 TIMES: dict[str, float] = {}
 
 
@@ -157,16 +155,11 @@ def build(spec_dir: Path, out: Path, *, mypy: bool) -> None:
     )
     assert imported.returncode == 0, imported.stderr
     if mypy:
+        # In the tests' one mypy cache (support.mypy_run): what the client shares with the real
+        # one (its runtime, helpers, the libraries) is analysed by the first run of the session
+        # alone; mypy trusts an entry only for a module whose source has the entry's hash.
         checked = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "mypy",
-                "--strict",
-                "--cache-dir",
-                str(MYPY_CACHE),
-                "gemini_client",
-            ],
+            mypy_run.command("gemini_client"),
             cwd=out,
             capture_output=True,
             text=True,
@@ -175,6 +168,7 @@ def build(spec_dir: Path, out: Path, *, mypy: bool) -> None:
         assert checked.returncode == 0, checked.stdout[-3000:]
 
 
+@pytest.mark.xdist_group("mypy-cache")  # support.mypy_run's cache: one writer at a time
 def test_the_committed_spec_follows_every_later_revision(
     tmp_path: Path, cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
 ) -> None:
