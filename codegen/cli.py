@@ -6,13 +6,14 @@ or an internal error. Never a bare traceback."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .pipeline import Paths, check, generate
+from .pipeline import Paths, check, generate, rare_collections
 from .spec.errors import SpecError
 from .write import OutputRefused
 
@@ -64,9 +65,15 @@ def _add_paths(p: argparse.ArgumentParser, *, out: bool = True) -> None:
         )
 
 
-def parser(*, own_commands_only: bool = False) -> argparse.ArgumentParser:
-    """The `codegen` command line; `own_commands_only`: only `generate` and `check`, without
-    importing the other commands' modules (the Discovery, diff and sync code: a third of a second)."""
+# The other commands, in the order of `codegen --help`: each registered by `add_parser` of
+# codegen.<name>.command, a module imported only when the command is asked for.
+OTHER_COMMANDS = ("diff", "drift", "sync", "export")
+
+
+def parser(*, only: str | None = None) -> argparse.ArgumentParser:
+    """The `codegen` command line; `only`: the one command to parse, whose module alone is imported
+    (`generate` and `check` need none: each other command's imports cost up to a third of a
+    second of every start: drift's, for one, import httpx); None: every command."""
     p = argparse.ArgumentParser(
         prog="codegen", description="Generate and maintain the typed Gemini API client."
     )
@@ -90,25 +97,19 @@ def parser(*, own_commands_only: bool = False) -> argparse.ArgumentParser:
     _add_paths(c)
     c.set_defaults(func=cmd_check)
 
-    if not own_commands_only:
-        from .diff.command import add_parser as add_diff_parser
-        from .drift.command import add_parser as add_drift_parser
-        from .export.command import add_parser as add_export_parser
-        from .sync.command import add_parser as add_sync_parser
-
-        add_diff_parser(sub)
-        add_drift_parser(sub)
-        add_sync_parser(sub)
-        add_export_parser(sub)
+    for name in OTHER_COMMANDS if only is None else (only,) if only in OTHER_COMMANDS else ():
+        importlib.import_module(f"{__package__}.{name}.command").add_parser(sub)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = parser(own_commands_only=argv[:1] in (["generate"], ["check"])).parse_args(argv)
+    named = argv[0] if argv and argv[0] in ("generate", "check", *OTHER_COMMANDS) else None
+    args = parser(only=named).parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        return func(args)
+        with rare_collections():  # drift, sync and diff parse whole documents too
+            return func(args)
     except SpecError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

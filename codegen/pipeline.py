@@ -113,7 +113,8 @@ GC_THRESHOLD = 100_000
 
 @contextlib.contextmanager
 def rare_collections() -> Iterator[None]:
-    """The cyclic garbage collector run every `GC_THRESHOLD` allocations instead of every 700.
+    """The cyclic garbage collector run every `GC_THRESHOLD` allocations instead of every 700
+    (while building, and while any `codegen` command runs).
 
     A build makes millions of short-lived objects (black's and datamodel-code-generator's syntax
     trees, jinja's output): collecting them that often cost a tenth of a full build's CPU time

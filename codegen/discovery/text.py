@@ -15,6 +15,7 @@ is cut at the last sentence end before the cap (else at a clause or word boundar
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -66,6 +67,21 @@ def describe(raw: str | None) -> Described:
     """Split a Discovery description into its behaviour markers and the rest, whole (`full`)."""
     if not raw or not isinstance(raw, str):
         return _NOTHING
+    return _described(raw) if len(raw) <= MAX_DESCRIPTION else _describe(raw)
+
+
+# Each description's answer, kept: a document repeats many of its descriptions, and the documents
+# a process reads one after another (sync, then drift; Google's revisions, day after day) share
+# nearly all of theirs. Only texts of a usual length are kept: at most 4096 of 4,000 characters.
+_KEPT = 4096
+
+
+@functools.lru_cache(maxsize=_KEPT)
+def _described(raw: str) -> Described:
+    return _describe(raw)
+
+
+def _describe(raw: str) -> Described:
     text = _WS.sub(" ", raw[:_READ]).strip()
     flags: set[str] = set()
     pos = 0

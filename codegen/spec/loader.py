@@ -111,12 +111,14 @@ def read_spec(spec_dir: Path, *, shown_as: Path | None = None) -> Spec:
                 )
             ]
         )
-    b = _Builder()
-    for path in files:
-        tree, problems = read_yaml(path, shown_path(shown_dir / path.name))
-        b.problems.extend(problems)
-        if tree is not None:
-            b.file(tree)
+    read = [read_yaml(path, shown_path(shown_dir / path.name)) for path in files]
+    b = _joined(read)
+    if b is None:  # a file with problems, or a name two files define: read again, in order
+        b = _Builder()
+        for tree, problems in read:
+            b.problems.extend(problems)
+            if tree is not None:
+                b.file(tree)
     if b.service is None and not b.problems:
         b.problems.append(
             Problem(Location(shown_path(shown_dir), 0, ""), "no file defines 'service'")
@@ -125,6 +127,50 @@ def read_spec(spec_dir: Path, *, shown_as: Path | None = None) -> Spec:
         raise SpecError(b.problems)
     assert b.service is not None
     return Spec(service=b.service, types=b.types, resources=b.resources, locations=b.locations)
+
+
+def _joined(read: list[tuple[Node | None, list[Problem]]]) -> _Builder | None:
+    """The files read, each taken as a whole from `_one_file`, joined in order: what `_Builder`
+    makes of them in turn, when no file has a problem and no two define the same name (else
+    None: the caller reads them again, so that every problem is where and as it always is)."""
+    b = _Builder()
+    for tree, problems in read:
+        if problems or tree is None:
+            return None
+        one = _one_file(tree)
+        if one.problems or (one.service and b.service) or one.types.keys() & b.types.keys():
+            return None
+        if one.resources.keys() & b.resources.keys():
+            return None
+        b.service = b.service or one.service
+        b.types.update(one.types)
+        b.resources.update(one.resources)
+        first = {path: b.locations[path] for path in b.locations.keys() & one.locations.keys()}
+        b.locations = b.locations | one.locations | first  # the first file's place of a path
+    return b
+
+
+def _one_file(tree: Node) -> _Builder:
+    """What `_Builder.file` makes of one file on its own, kept for the node trees read last.
+
+    `read_yaml` gives the same (shared, never changed) tree for a file read again, and the model
+    objects are frozen: a spec loaded again with one file edited (sync's scratch copy, the spec
+    after sync, each side of a diff) reads only that file anew."""
+    key = id(tree)
+    kept = _FILES.pop(key, None)
+    if kept is None or kept[0] is not tree:
+        b = _Builder()
+        b.file(tree)
+        kept = (tree, b)
+    _FILES[key] = kept  # the most recently used last
+    while len(_FILES) > _FILES_KEPT:
+        del _FILES[next(iter(_FILES))]
+    return kept[1]
+
+
+# id(tree) -> (tree, what `_Builder.file` made of it); the tree is held, so its id is not reused.
+_FILES: dict[int, tuple[Node, _Builder]] = {}
+_FILES_KEPT = 64  # files: about two specs (the real one has 26), as `read_yaml` keeps
 
 
 class _Builder:

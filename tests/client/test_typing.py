@@ -2,7 +2,7 @@
 
 ``typed_usage.py`` is also run against a loopback server, so the typed example stays true at run
 time. mypy runs once for every typed program of the suite (support.mypy_run, the ``mypy_strict``
-fixture), its cache in ``.mypy_cache/tests-client`` (ignored by git).
+fixture), its cache in ``.mypy_cache/tests`` (ignored by git).
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -196,3 +198,22 @@ def test_missing_directory_and_bad_options(
 def test_help_lists_the_diff_command(cli: Callable[..., Run]) -> None:
     with pytest.raises(SystemExit):
         cli("--help")
+
+
+def test_a_diff_imports_no_other_command() -> None:
+    """`codegen diff` (CI runs it on every pull request) starts without the drift, sync and export
+    commands' modules, nor httpx (drift's fetch)."""
+    probe = (
+        "import sys; from codegen.cli import main; code = main(sys.argv[1:]); "
+        "print(code, *sorted(m for m in sys.modules if m.startswith(('codegen.', 'httpx'))))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, "diff", str(SPEC), str(SPEC), "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
+    code, *modules = proc.stdout.splitlines()[-1].split()
+    assert code == "0", proc.stdout + proc.stderr
+    assert "codegen.diff.command" in modules
+    others = ("codegen.drift.", "codegen.sync", "codegen.export", "codegen.discovery", "httpx")
+    assert [m for m in modules if m.startswith(others) and m != "codegen.drift.names"] == []

@@ -68,3 +68,23 @@ def test_a_text_over_the_cap_is_cut_at_a_sentence_end() -> None:
     assert len(words) <= MAX_DESCRIPTION and words.endswith("word...")
     assert len(full("x" * 100_000)) <= MAX_DESCRIPTION
     assert full(sentence * 10) == (sentence * 10).strip()  # under the cap: untouched
+
+
+def test_a_description_is_worked_out_once_and_a_long_one_is_not_kept() -> None:
+    """Documents read one after another share their descriptions: each is described once (the
+    same answer), and only texts up to MAX_DESCRIPTION characters are kept, so memory is bounded."""
+    from codegen.discovery import text
+
+    raw = "Optional. A description only this test uses. Twice."
+    before = text._described.cache_info()
+    first, again = describe(raw), describe(raw)
+    assert again is first and (first.text, first.optional) == (
+        "A description only this test uses. Twice.",
+        True,
+    )
+    after = text._described.cache_info()
+    assert (after.misses, after.hits) == (before.misses + 1, before.hits + 1)
+    long = "Output only. " + "x" * MAX_DESCRIPTION
+    assert describe(long) == describe(long) and describe(long).output_only
+    assert text._described.cache_info().currsize == after.currsize
+    assert text._described.cache_info().maxsize <= 4096

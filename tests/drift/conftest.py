@@ -6,9 +6,9 @@ and the fetch logic runs against `httpx.MockTransport`.
 
 from __future__ import annotations
 
-import copy
 import os
 import json
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -45,14 +45,17 @@ def rules() -> Rules:
 
 
 @pytest.fixture(scope="session")
-def _new_doc() -> Doc:
-    return dict(json.loads(NEW.read_text(encoding="utf-8")))
+def _new_doc() -> bytes:
+    """The 20260529 document, pickled: unpickling makes a fresh copy several times faster than
+    `copy.deepcopy` of the parsed document (JSON data: the same dicts, lists and scalars)."""
+    return pickle.dumps(dict(json.loads(NEW.read_text(encoding="utf-8"))))
 
 
 @pytest.fixture
-def new_doc(_new_doc: Doc) -> Doc:
+def new_doc(_new_doc: bytes) -> Doc:
     """A deep copy of the 20260529 document, free to mutate."""
-    return copy.deepcopy(_new_doc)
+    doc: Doc = pickle.loads(_new_doc)
+    return doc
 
 
 def find(spec: Spec, doc: Doc) -> list[Finding]:

@@ -107,36 +107,41 @@ hostile = st.text(
 )
 
 
+# The strategies `outcomes` draws from, built once: a strategy made inside a draw is validated
+# again on every example (most of this test's time), and the values drawn are the same.
+_KINDS = st.sampled_from(sorted(KINDS))
+_MAYBE_HOSTILE = st.none() | hostile
+_SUGGESTIONS = (
+    st.none()
+    | st.builds(
+        Suggestion,
+        hostile,
+        st.just("types.X.fields"),
+        st.builds(lambda n, d: Field("f", TypeRef("primitive", "string"), d), hostile, hostile),
+    )
+    | st.builds(
+        Suggestion,
+        hostile,
+        st.just("types.E.enum"),
+        st.builds(lambda d: EnumValue("V", d), hostile),
+    )
+)
+_HOW_MANY = st.integers(0, 4)
+
+
 @st.composite
 def outcomes(draw: st.DrawFn) -> Outcome:
-    kinds = st.sampled_from(sorted(KINDS))
     findings = [
         Finding(
-            draw(kinds),
+            draw(_KINDS),
             draw(hostile),
             draw(hostile),
-            draw(st.none() | hostile),
-            draw(st.none() | hostile),
+            draw(_MAYBE_HOSTILE),
+            draw(_MAYBE_HOSTILE),
             draw(hostile),
-            suggestion=draw(
-                st.none()
-                | st.builds(
-                    Suggestion,
-                    hostile,
-                    st.just("types.X.fields"),
-                    st.builds(
-                        lambda n, d: Field("f", TypeRef("primitive", "string"), d), hostile, hostile
-                    ),
-                )
-                | st.builds(
-                    Suggestion,
-                    hostile,
-                    st.just("types.E.enum"),
-                    st.builds(lambda d: EnumValue("V", d), hostile),
-                )
-            ),
+            suggestion=draw(_SUGGESTIONS),
         )
-        for _ in range(draw(st.integers(0, 4)))
+        for _ in range(draw(_HOW_MANY))
     ]
     rule = Rule("ignore", "x", draw(hostile) or "r", loc=Location(draw(hostile), 3, ""))
     ignored = [Judged(Finding("method-missing", draw(hostile), draw(hostile)), "ignored", rule)]

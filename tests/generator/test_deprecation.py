@@ -27,7 +27,12 @@ from .conftest import REPO, TEMPLATES
 from .test_reserved_names import _imported
 
 sys.path.insert(0, str(REPO / "tests"))
+from support import mypy_run  # noqa: E402
 from support.server import LoopbackServer, Reply  # noqa: E402
+
+# One worker for the module: its mypy run uses support.mypy_run's cache, and the package it
+# generates once (module fixtures) is not made again on the other worker.
+pytestmark = pytest.mark.xdist_group("mypy-cache")
 
 FIELDS = {
     "inlineData": "string",
@@ -228,7 +233,7 @@ def _spec_dir(pkg: ModuleType) -> Path:
     return Path(pkg.__file__ or "").parents[2] / "spec"
 
 
-USER = """
+USER = """# mypy: enable-error-code="deprecated"
 from gemini_client import Client
 client = Client(api_key="k")
 client.things.echo(text="x")
@@ -237,12 +242,12 @@ client.things.old()
 
 
 def test_mypy_reports_the_use_of_a_deprecated_method(generated: Path, tmp_path: Path) -> None:
+    """The error code is enabled for the user's file alone (its inline configuration): an option
+    on the command line would be one every cached module depends on."""
     user = tmp_path / "user.py"
     user.write_text(USER)
     proc = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent"]
-        + ["--cache-dir", str(REPO / ".mypy_cache" / "tests-deprecation")]  # kept between runs
-        + ["--enable-error-code", "deprecated", str(user)],
+        mypy_run.command(str(user)),
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -11,10 +11,11 @@ import ast
 import asyncio
 import builtins
 import importlib
+import importlib.util
 import keyword
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
@@ -185,6 +186,40 @@ def _imported(root: Path) -> Iterator[ModuleType]:
 
 
 @pytest.fixture(scope="module")
+def hostile_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where each example's package is written over the one before (`_write`)."""
+    return tmp_path_factory.mktemp("hostile-out")
+
+
+def _write(out: Path, files: Mapping[str, bytes]) -> None:
+    """`files` as the tree under `out`. A file whose bytes are unchanged is left as it is, with the
+    byte code Python compiled from it (the runtime is the same in every package: it is compiled
+    once); a changed, new or removed module loses its byte code, which its size and time stamp
+    could otherwise still seem to match."""
+    had = {
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    for rel in had - files.keys():
+        _forget_byte_code(out / rel)
+        (out / rel).unlink()
+    for rel, data in files.items():
+        path = out / rel
+        if path.is_file() and path.read_bytes() == data:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        _forget_byte_code(path)
+    importlib.invalidate_caches()
+
+
+def _forget_byte_code(path: Path) -> None:
+    if path.suffix == ".py":
+        Path(importlib.util.cache_from_source(str(path))).unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="module")
 def server() -> Iterator[LoopbackServer]:
     s = LoopbackServer().start()
     yield s
@@ -228,19 +263,20 @@ def server() -> Iterator[LoopbackServer]:
 )
 @given(names=names_strategy)
 def test_hostile_field_names_do_not_change_the_request(
-    names: list[str], server: LoopbackServer, tmp_path_factory: pytest.TempPathFactory
+    names: list[str],
+    server: LoopbackServer,
+    hostile_out: Path,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     root = tmp_path_factory.mktemp("hostile")
     spec_dir = root / "spec"
     spec_dir.mkdir()
     (spec_dir / "spec.yaml").write_text(yaml.safe_dump(_spec(names), sort_keys=False))
-    for rel, data in build(Paths(spec=spec_dir, templates=TEMPLATES, out=root / "out")).items():
-        (root / "out" / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / "out" / rel).write_bytes(data)
+    _write(hostile_out, build(Paths(spec=spec_dir, templates=TEMPLATES, out=root / "out")))
 
     kwargs = {naming.param_name(n): f"value-{i}" for i, n in enumerate(names)}
     expected_body = {n: f"value-{i}" for i, n in enumerate(names) if i >= 2}
-    with _imported(root / "out") as pkg:
+    with _imported(hostile_out) as pkg:
         for is_async in (False, True):
             server.reset()
             server.add("/v1beta/things/value-0:echo", Reply(json={"ok": "yes"}))

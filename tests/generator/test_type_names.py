@@ -4,6 +4,7 @@ usable in requests and responses; keywords are refused."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -15,7 +16,9 @@ import pytest
 from codegen.cli import main
 from codegen.pipeline import generate
 
-from .conftest import REPO, TEMPLATES, paths
+from support import mypy_run
+
+from .conftest import MINI, TEMPLATES, paths
 
 # `Operation` is in the mini spec already (tuning.yaml).
 COLLIDING = [
@@ -58,28 +61,46 @@ HELPERS = "|".join(
 )
 
 
-def _mypy_without_helpers(out: Path, cache: str) -> subprocess.CompletedProcess[str]:
-    """`mypy --strict` on the package generated in `out`, the helpers layer left unchecked; mypy's
-    cache kept between runs under `cache` (one per test: tests may run at once on two workers;
-    an entry is trusted only for a source of the same hash)."""
+def _mypy_without_helpers(out: Path) -> subprocess.CompletedProcess[str]:
+    """`mypy --strict` on the package generated in `out`, the helpers layer left unchecked; in the
+    tests' one mypy cache (support.mypy_run): what the package shares with the real one (its
+    runtime, the libraries) is analysed by the first run of the session alone."""
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(REPO / ".mypy_cache" / cache),
-            "--follow-imports=silent",
-            "--exclude",
-            f"gemini_client/({HELPERS.replace('.', '[.]')})",
-            "gemini_client",
-        ],
+        mypy_run.command(
+            "--exclude", f"gemini_client/({HELPERS.replace('.', '[.]')})", "gemini_client"
+        ),
         cwd=out,
         capture_output=True,
         text=True,
         timeout=600,
     )
+
+
+# Methods and (nested) resources of the mini spec renamed like what the generated class bodies use.
+CLASS_BODY_NAMES = [
+    ("      operations:\n        methods:\n", "      types:\n        methods:\n"),
+    (
+        "      create:\n        http: POST v1beta/tunedModels\n",
+        "      str:\n        http: POST v1beta/tunedModels\n",
+    ),
+    (
+        "      patch:\n        http: PATCH v1beta/{+name}\n",
+        "      cachedProperty:\n        http: PATCH v1beta/{+name}\n",
+    ),
+    (
+        "  files:\n    description: Only a paginated method.\n",
+        "  httpx:\n    description: Only a paginated method.\n",
+    ),
+    ("  media:\n", "  dict:\n"),
+]
+
+
+def _rename_class_body_names(spec_dir: Path) -> None:
+    text = (spec_dir / "tuning.yaml").read_text()
+    for old, new in CLASS_BODY_NAMES:
+        assert old in text
+        text = text.replace(old, new, 1)
+    (spec_dir / "tuning.yaml").write_text(text)
 
 
 def _spec(spec_dir: Path) -> None:
@@ -102,13 +123,33 @@ def _spec(spec_dir: Path) -> None:
     )
 
 
-def test_colliding_type_names_import_under_their_spec_names(
-    tmp_path: Path, spec_copy: Callable[[], Path]
-) -> None:
-    spec = spec_copy()
+@pytest.fixture(scope="module")
+def named(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One package for the tests of names (its generation and its mypy run are the cost): the mini
+    spec with the colliding type names and the class-body names (`_spec`,
+    `_rename_class_body_names`)."""
+    root = tmp_path_factory.mktemp("named")
+    spec = shutil.copytree(MINI, root / "spec")
     _spec(spec)
-    out = tmp_path / "out"
-    generate(paths(spec, out))
+    _rename_class_body_names(spec)
+    generate(paths(spec, root / "out"))
+    return root / "out"
+
+
+@pytest.fixture(scope="module")
+def named_mypy(named: Path) -> subprocess.CompletedProcess[str]:
+    return _mypy_without_helpers(named)
+
+
+# the tests of `named`: on one worker (made once), which runs support.mypy_run's cache
+_NAMED = pytest.mark.xdist_group("mypy-cache")
+
+
+@_NAMED
+def test_colliding_type_names_import_under_their_spec_names(
+    named: Path, named_mypy: subprocess.CompletedProcess[str]
+) -> None:
+    out = named
     script = textwrap.dedent(
         f"""
         import json, sys
@@ -138,8 +179,7 @@ def test_colliding_type_names_import_under_their_spec_names(
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "ok"
-    mypy = _mypy_without_helpers(out, "tests-colliding-names")
-    assert mypy.returncode == 0, mypy.stdout
+    assert named_mypy.returncode == 0, named_mypy.stdout
 
 
 @pytest.mark.parametrize("name", ["None", "True", "False"])
@@ -153,37 +193,15 @@ def test_keyword_type_names_are_refused(
     assert len(err) == 1 and f"types.{name}" in err[0] and "keyword" in err[0]
 
 
+@_NAMED
 def test_methods_and_resources_named_like_what_a_class_body_uses(
-    tmp_path: Path, spec_copy: Callable[[], Path]
+    named: Path, named_mypy: subprocess.CompletedProcess[str]
 ) -> None:
     """A method or (nested) resource named `types`, `str`, `dict`, `cachedProperty`, `httpx`...
     would shadow what the generated class bodies refer to: it gets a trailing `_`, and the
     package still passes mypy --strict."""
-    spec = spec_copy()
-    text = (spec / "tuning.yaml").read_text()
-    for old, new in [
-        ("      operations:\n        methods:\n", "      types:\n        methods:\n"),
-        (
-            "      create:\n        http: POST v1beta/tunedModels\n",
-            "      str:\n        http: POST v1beta/tunedModels\n",
-        ),
-        (
-            "      patch:\n        http: PATCH v1beta/{+name}\n",
-            "      cachedProperty:\n        http: PATCH v1beta/{+name}\n",
-        ),
-        (
-            "  files:\n    description: Only a paginated method.\n",
-            "  httpx:\n    description: Only a paginated method.\n",
-        ),
-        ("  media:\n", "  dict:\n"),
-    ]:
-        assert old in text
-        text = text.replace(old, new, 1)
-    (spec / "tuning.yaml").write_text(text)
-    out = tmp_path / "out"
-    generate(paths(spec, out))
-    mypy = _mypy_without_helpers(out, "tests-class-body-names")
-    assert mypy.returncode == 0, mypy.stdout
+    out = named
+    assert named_mypy.returncode == 0, named_mypy.stdout
     script = (
         "from gemini_client import Client\n"
         "c = Client(api_key='k')\n"

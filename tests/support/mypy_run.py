@@ -11,6 +11,12 @@ cache (a fresh clone, CI) is warmed once.
 mypy reports each file's errors on its own lines (``path:line: error: message [code]``), whatever
 else it checks in the same run, so a test sees exactly what a run of its own files would report;
 an error in the package itself shows under the package's path and fails every passing program.
+
+Every mypy run of the tests goes through ``command``: the same options and one cache, so what one
+run analysed (the standard library, pydantic, httpx, the package's unchanged modules, even from a
+package generated into a temporary directory: an entry is trusted for a source of the same hash)
+another reuses instead of analysing it again. A test that runs it shares the ``mypy-cache``
+xdist_group: one worker, one process writing the cache at a time.
 """
 
 from __future__ import annotations
@@ -23,13 +29,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CACHE = ROOT / ".mypy_cache" / "tests-client"
+CACHE = ROOT / ".mypy_cache" / "tests"
 """The cache of every run (ignored by git)."""
+OPTIONS = (
+    "--strict",
+    "--config-file",  # python_version = "3.10" wherever the run is (a cache per version)
+    str(ROOT / "pyproject.toml"),
+    "--follow-imports=silent",  # errors only in the files given: a package's helpers may be left out
+    "--cache-dir",
+    str(CACHE),
+)
+"""Options that change what mypy caches: one set for every run, or none reuses another's work."""
 
 _TYPED: list[str] = []
 _PROGRAMS: dict[str, str] = {}
 
-__all__ = ["CACHE", "MypyReport", "program", "run", "typed"]
+__all__ = ["CACHE", "MypyReport", "command", "program", "run", "typed"]
 
 
 def typed(path: str) -> str:
@@ -87,6 +102,11 @@ def _is(line: str, file: str) -> bool:
     return Path(shown).name == file
 
 
+def command(*args: str) -> list[str]:
+    """The command line of a mypy run of the tests: ``OPTIONS``, then ``args``."""
+    return [sys.executable, "-m", "mypy", *OPTIONS, *args]
+
+
 def run(directory: Path) -> MypyReport:
     """mypy --strict over every named program, the written ones put in ``directory``."""
     targets = [Path(path) for path in _TYPED]  # relative to ROOT: shown as given
@@ -94,10 +114,10 @@ def run(directory: Path) -> MypyReport:
         (directory / f"{name}.py").write_text(source, encoding="utf-8")
         targets.append(directory / f"{name}.py")
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(CACHE), *map(str, targets)],
+        command(*map(str, targets)),
         capture_output=True,
         text=True,
-        cwd=ROOT,  # pyproject.toml's [tool.mypy]: python_version = "3.10"
+        cwd=ROOT,
         env={**os.environ, "MYPYPATH": str(ROOT / "generated")},
         timeout=600,  # a cold cache on a loaded machine took 121 s
     )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import json
+import pickle
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,14 +40,17 @@ def spec_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def _doc() -> Doc:
-    return dict(json.loads(NEW.read_text(encoding="utf-8")))
+def _doc() -> bytes:
+    """The 20260529 document, pickled: unpickling makes a fresh copy several times faster than
+    `copy.deepcopy` of the parsed document (JSON data: the same dicts, lists and scalars)."""
+    return pickle.dumps(dict(json.loads(NEW.read_text(encoding="utf-8"))))
 
 
 @pytest.fixture
-def doc(_doc: Doc) -> Doc:
+def doc(_doc: bytes) -> Doc:
     """A deep copy of the 20260529 document, free to mutate."""
-    return copy.deepcopy(_doc)
+    doc: Doc = pickle.loads(_doc)
+    return doc
 
 
 def write_doc(doc: Doc, path: Path = Path("discovery.json")) -> str:
