@@ -76,7 +76,6 @@ LONGEST_FIRST = (
     "tests/generator/test_reserved_names.py::test_hostile_field_names_do_not_change_the_request",
     "tests/generator/test_type_names.py::",
     "tests/generator/test_hostile_specs.py::test_resources_named_like_keywords",
-    "tests/core/test_hostile_bounds.py::test_fifty_threads_share_one_client",
     "tests/export/test_openapi.py::test_the_export_is_valid_openapi_3_1[spec]",
 )
 
