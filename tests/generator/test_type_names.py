@@ -61,15 +61,16 @@ HELPERS = "|".join(
 )
 
 
-def _mypy_without_helpers(out: Path) -> subprocess.CompletedProcess[str]:
-    """`mypy --strict` on the package generated in `out`, the helpers layer left unchecked; in the
-    tests' one mypy cache (support.mypy_run): what the package shares with the real one (its
-    runtime, the libraries) is analysed by the first run of the session alone."""
+def _mypy_without_helpers(out: Path, where: Path) -> subprocess.CompletedProcess[str]:
+    """`mypy --strict` on the package generated in `out`, the helpers layer left unchecked, as
+    `names_client` in `where` (support.mypy_run.vendored), in the tests' one mypy cache: what the
+    package shares with the real one (the libraries) is analysed by the first run alone."""
+    mypy_run.vendored(out / "gemini_client", "names_client", where)
     return subprocess.run(
         mypy_run.command(
-            "--exclude", f"gemini_client/({HELPERS.replace('.', '[.]')})", "gemini_client"
+            "--exclude", f"names_client/({HELPERS.replace('.', '[.]')})", "names_client"
         ),
-        cwd=out,
+        cwd=where,
         capture_output=True,
         text=True,
         timeout=600,
@@ -137,8 +138,10 @@ def named(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def named_mypy(named: Path) -> subprocess.CompletedProcess[str]:
-    return _mypy_without_helpers(named)
+def named_mypy(
+    named: Path, tmp_path_factory: pytest.TempPathFactory
+) -> subprocess.CompletedProcess[str]:
+    return _mypy_without_helpers(named, tmp_path_factory.mktemp("named-mypy"))
 
 
 # the tests of `named`: on one worker (made once), which runs support.mypy_run's cache
