@@ -13,12 +13,13 @@ else it checks in the same run, so a test sees exactly what a run of its own fil
 an error in the package itself shows under the package's path and fails every passing program.
 
 Every mypy run of the tests goes through ``command``: the same options and one cache, so what one
-run analysed (the standard library, pydantic, httpx, the package's unchanged modules, even from a
-package generated into a temporary directory: an entry is trusted for a source of the same hash)
-another reuses instead of analysing it again. A test that runs it shares the ``mypy-cache``
+run analysed (the standard library, pydantic, httpx...: an entry is trusted for a module whose
+source has the same hash) another reuses instead of analysing it again; with other options, or
+another cache, each run analysed all of it cold. A test that runs it shares the ``mypy-cache``
 xdist_group: one worker, one process writing the cache at a time. A package generated for a test
 is checked as a copy under a name of its own (``vendored``): under ``gemini_client`` its modules
-would replace the real package's entries, and each run would check the other's again.
+would replace the real package's entries, and on a warm cache each run would check the other's
+again.
 """
 
 from __future__ import annotations
