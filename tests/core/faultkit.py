@@ -14,7 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
+
 from gemini_client._core import SyncAPIClient
+from gemini_client._core._deadline import tls_context
 
 from .fakeapi import KEY, AsyncClient, Client
 
@@ -62,6 +65,15 @@ def run(mode: str, url: str, op: Op, *, real_sleep: bool = False, **client_kwarg
         outcome.error = err
     outcome.seconds = time.monotonic() - start
     return outcome
+
+
+def own_http_client(mode: str, **kwargs: Any) -> httpx.Client | httpx.AsyncClient:
+    """A caller's own httpx client of ``mode`` (httpx's own transport), built with ``kwargs``. It
+    verifies TLS with the context this process already has (``tls_context()``, httpx's default
+    one, built once): httpx building its own loads the CA bundle each time, ~50 ms of CPU that
+    these plain-HTTP loopback tests never use."""
+    cls = httpx.Client if mode == "sync" else httpx.AsyncClient
+    return cls(verify=tls_context(), **kwargs)
 
 
 async def _settle(value: Any) -> Any:

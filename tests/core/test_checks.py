@@ -20,7 +20,7 @@ from gemini_client._core import (
 from support.server import LoopbackServer, Reply
 
 from .fakeapi import GENERATE, KEY, LIST, AsyncClient, Client, reply
-from .faultkit import CONTENTS, MODES, generate, list_names, run
+from .faultkit import CONTENTS, MODES, generate, list_names, own_http_client, run
 
 # --- 11. path parameters ----------------------------------------------------------------------
 
@@ -173,7 +173,7 @@ def test_async_client_survives_a_second_asyncio_run(server: LoopbackServer) -> N
 
 def test_own_http_client_in_a_second_loop_raises_a_clear_error(server: LoopbackServer) -> None:
     server.add(GENERATE, Reply(json=reply("one")))
-    client = AsyncClient(api_key=KEY, base_url=server.url, http_client=httpx.AsyncClient())
+    client = AsyncClient(api_key=KEY, base_url=server.url, http_client=own_http_client("async"))
 
     async def call() -> str:
         resp = await client.models.generate_content("gemini-test", contents=CONTENTS)

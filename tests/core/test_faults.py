@@ -41,7 +41,7 @@ from support.faults import (
 from support.server import error_body
 
 from .fakeapi import KEY, reply
-from .faultkit import MODES, generate, leaks, list_names, run, stream_texts
+from .faultkit import MODES, generate, leaks, list_names, own_http_client, run, stream_texts
 
 RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo"
 
@@ -180,7 +180,7 @@ def test_trickled_body_ends_at_the_deadline(mode: str, faults: FaultServer) -> N
 def test_deadline_holds_with_your_own_http_client(mode: str, faults: FaultServer) -> None:
     data = ok("x" * 50)
     faults.add(trickle(data, interval=0.1, head=data.index(b"\r\n\r\n") + 4))  # ~15 s in all
-    http_client = httpx.Client() if mode == "sync" else httpx.AsyncClient()
+    http_client = own_http_client(mode)
     with pytest.warns(DeadlineWarning):  # httpx's own transport: held between body reads
         outcome = run(mode, faults.url, generate(), timeout=0.4, http_client=http_client)
     assert isinstance(outcome.error, APITimeoutError), outcome.error

@@ -41,7 +41,7 @@ from support.faults import (
 from support.server import LoopbackServer, Reply
 
 from .fakeapi import KEY, GENERATE, Client, reply
-from .faultkit import CONTENTS, MODES, generate, run, stream_texts
+from .faultkit import CONTENTS, MODES, generate, own_http_client, run, stream_texts
 
 MIB = 1 << 20
 SSE_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n"
@@ -389,7 +389,7 @@ def test_dropped_streams_give_their_connections_back(
 
         return go()
 
-    http_client = (httpx.Client if mode == "sync" else httpx.AsyncClient)(limits=limits)
+    http_client = own_http_client(mode, limits=limits)
     with pytest.warns(ResourceWarning, match="unclosed"):
         outcome = run(mode, faults.url, op, http_client=http_client)
     assert outcome.error is None, outcome.error
@@ -421,9 +421,7 @@ def test_dropped_downloads_give_their_connections_back(mode: str, faults: FaultS
 
         return go()
 
-    http_client = (httpx.Client if mode == "sync" else httpx.AsyncClient)(
-        limits=httpx.Limits(max_connections=3)
-    )
+    http_client = own_http_client(mode, limits=httpx.Limits(max_connections=3))
     with pytest.warns(ResourceWarning, match="unclosed"):
         outcome = run(mode, faults.url, op, http_client=http_client)
     assert outcome.error is None and outcome.result == "after"

@@ -38,7 +38,7 @@ from support.faults import (
 )
 
 from .fakeapi import KEY, GenerateContentResponse, reply
-from .faultkit import MODES, generate, leaks, run, stream_texts
+from .faultkit import MODES, generate, leaks, own_http_client, run, stream_texts
 
 GENERATE = "/v1beta/models/gemini-test:generateContent"
 
@@ -71,11 +71,7 @@ def redirect(status: int, location: str) -> Any:
 
 def following(mode: str) -> httpx.Client | httpx.AsyncClient:
     """A caller's own httpx client that follows redirects."""
-    return (
-        httpx.Client(follow_redirects=True)
-        if mode == "sync"
-        else httpx.AsyncClient(follow_redirects=True)
-    )
+    return own_http_client(mode, follow_redirects=True)
 
 
 # --- 1. the key stays on the origin of base_url ---------------------------------------------

@@ -11,10 +11,15 @@ import httpx
 import pytest
 
 from gemini_client._core import DeadlineWarning
+from gemini_client._core._deadline import tls_context
 from support.server import LoopbackServer, Reply
 from support.work import counted
 
 from .fakeapi import GENERATE, KEY, STREAM, AsyncClient, Client, reply
+
+VERIFY = tls_context()
+"""The TLS context of the callers' own httpx clients below: the one httpx builds by default,
+built once (building it loads the CA bundle, ~50 ms each; these loopback tests use plain HTTP)."""
 
 CONTENTS = [{"role": "user", "parts": [{"text": "hi"}]}]
 
@@ -116,10 +121,10 @@ class _Tagging(httpx.Client):
 @pytest.mark.parametrize(
     ("http_client", "expected"),
     [
-        (lambda: httpx.Client(headers={"x-team": "a"}), {"x-team": "a"}),
-        (lambda: httpx.Client(params={"tenant": "t1"}), {"?tenant": "t1"}),
-        (lambda: httpx.Client(cookies={"pref": "p1"}), {"cookie": "pref=p1"}),
-        (lambda: _Tagging(), {"x-tagged": "yes"}),
+        (lambda: httpx.Client(headers={"x-team": "a"}, verify=VERIFY), {"x-team": "a"}),
+        (lambda: httpx.Client(params={"tenant": "t1"}, verify=VERIFY), {"?tenant": "t1"}),
+        (lambda: httpx.Client(cookies={"pref": "p1"}, verify=VERIFY), {"cookie": "pref=p1"}),
+        (lambda: _Tagging(verify=VERIFY), {"x-tagged": "yes"}),
     ],
     ids=["headers", "params", "cookies", "own-build-request"],
 )
@@ -138,7 +143,7 @@ def test_what_a_callers_http_client_adds_reaches_every_request(
 def test_a_change_to_the_http_clients_headers_reaches_the_next_request(
     server: LoopbackServer,
 ) -> None:
-    http = httpx.Client(headers={"x-team": "a"})
+    http = httpx.Client(headers={"x-team": "a"}, verify=VERIFY)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeadlineWarning)
         client = Client(api_key=KEY, base_url=server.url, http_client=http)
@@ -171,7 +176,7 @@ def test_a_request_built_once_is_the_one_build_request_builds(
     http client."""
     from gemini_client._core import RequestOptions
 
-    http = httpx.Client(headers=client_headers)
+    http = httpx.Client(headers=client_headers, verify=VERIFY)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeadlineWarning)
         client = Client(api_key=KEY, base_url=server.url, http_client=http)

@@ -37,6 +37,7 @@ from gemini_client._core._uploads import _PIECE
 from support.upload_server import UploadServer
 
 from .fakeapi import KEY, AsyncClient, Client
+from .faultkit import own_http_client
 
 ROUTE = "/upload/v1beta/files"
 KIB = 1024
@@ -700,7 +701,7 @@ def test_the_deadline_moves_on_a_callers_own_http_client(ups: UploadServer) -> N
     to the one the pieces moved, not the one the request started with."""
     data = payload(2 * _PIECE + 1, seed=11)
     ups.answer_delay = 0.1
-    with httpx.Client() as http:
+    with own_http_client("sync") as http:
         _upload(
             Client(api_key=KEY, base_url=ups.url, http_client=http),
             data,
