@@ -234,7 +234,7 @@ def _spec_dir(pkg: ModuleType) -> Path:
 
 
 USER = """# mypy: enable-error-code="deprecated"
-from gemini_client import Client
+from dep_client import Client
 client = Client(api_key="k")
 client.things.echo(text="x")
 client.things.old()
@@ -242,8 +242,10 @@ client.things.old()
 
 
 def test_mypy_reports_the_use_of_a_deprecated_method(generated: Path, tmp_path: Path) -> None:
-    """The error code is enabled for the user's file alone (its inline configuration): an option
-    on the command line would be one every cached module depends on."""
+    """The package as `dep_client` (support.mypy_run.vendored); the error code enabled for the
+    user's file alone (its inline configuration): an option on the command line would be one
+    every cached module depends on."""
+    mypy_run.vendored(generated / "gemini_client", "dep_client", tmp_path / "vendor")
     user = tmp_path / "user.py"
     user.write_text(USER)
     proc = subprocess.run(
@@ -251,7 +253,7 @@ def test_mypy_reports_the_use_of_a_deprecated_method(generated: Path, tmp_path: 
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env={"MYPYPATH": str(generated), "PATH": ""},
+        env={"MYPYPATH": str(tmp_path / "vendor"), "PATH": ""},
     )
     errors = [line for line in proc.stdout.splitlines() if ": error:" in line]
     assert len(errors) == 1 and "user.py:5:" in errors[0] and "[deprecated]" in errors[0], (

@@ -4,10 +4,9 @@ usable in requests and responses; keywords are refused."""
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import subprocess
-import sys
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from codegen.pipeline import generate
 from support import mypy_run
 
 from .conftest import MINI, TEMPLATES, paths
+from .test_reserved_names import _imported
 
 # `Operation` is in the mini spec already (tuning.yaml).
 COLLIDING = [
@@ -61,15 +61,16 @@ HELPERS = "|".join(
 )
 
 
-def _mypy_without_helpers(out: Path) -> subprocess.CompletedProcess[str]:
-    """`mypy --strict` on the package generated in `out`, the helpers layer left unchecked; in the
-    tests' one mypy cache (support.mypy_run): what the package shares with the real one (its
-    runtime, the libraries) is analysed by the first run of the session alone."""
+def _mypy_without_helpers(out: Path, where: Path) -> subprocess.CompletedProcess[str]:
+    """`mypy --strict` on the package generated in `out`, the helpers layer left unchecked, as
+    `names_client` in `where` (support.mypy_run.vendored), in the tests' one mypy cache: what the
+    package shares with the real one (the libraries) is analysed by the first run alone."""
+    mypy_run.vendored(out / "gemini_client", "names_client", where)
     return subprocess.run(
         mypy_run.command(
-            "--exclude", f"gemini_client/({HELPERS.replace('.', '[.]')})", "gemini_client"
+            "--exclude", f"names_client/({HELPERS.replace('.', '[.]')})", "names_client"
         ),
-        cwd=out,
+        cwd=where,
         capture_output=True,
         text=True,
         timeout=600,
@@ -137,8 +138,10 @@ def named(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def named_mypy(named: Path) -> subprocess.CompletedProcess[str]:
-    return _mypy_without_helpers(named)
+def named_mypy(
+    named: Path, tmp_path_factory: pytest.TempPathFactory
+) -> subprocess.CompletedProcess[str]:
+    return _mypy_without_helpers(named, tmp_path_factory.mktemp("named-mypy"))
 
 
 # the tests of `named`: on one worker (made once), which runs support.mypy_run's cache
@@ -149,36 +152,21 @@ _NAMED = pytest.mark.xdist_group("mypy-cache")
 def test_colliding_type_names_import_under_their_spec_names(
     named: Path, named_mypy: subprocess.CompletedProcess[str]
 ) -> None:
-    out = named
-    script = textwrap.dedent(
-        f"""
-        import json, sys
-        from gemini_client import types
-        from gemini_client.resources.holders import Holders
-        names = {COLLIDING!r}
-        for name in names:
+    with _imported(named):  # the generated package, in this process
+        types = importlib.import_module("gemini_client.types")
+        assert importlib.import_module("gemini_client.resources.holders").Holders
+        for name in COLLIDING:
             cls = getattr(types, name)
             assert name in types.__all__, name
-            assert cls.model_validate({{"value": "v"}}).value == "v", name
-        h = types.Holder.model_validate({{f"f{{i}}": {{"value": str(i), "next": {{"value": "n"}}}} for i in range(len(names))}})
-        for i, name in enumerate(names):
-            assert isinstance(getattr(h, f"f{{i}}"), getattr(types, name)), name
+            assert cls.model_validate({"value": "v"}).value == "v", name
+        h = types.Holder.model_validate(
+            {f"f{i}": {"value": str(i), "next": {"value": "n"}} for i in range(len(COLLIDING))}
+        )
+        for i, name in enumerate(COLLIDING):
+            assert isinstance(getattr(h, f"f{i}"), getattr(types, name)), name
         assert types.Operation.__name__ == "Operation" and "Operation" in types.__all__
         # builtins still work inside the generated modules
         assert isinstance(types.Holder.model_json_schema(), dict)
-        print("ok")
-        """
-    )
-    run = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PYTHONPATH": str(out), "PATH": "/usr/bin:/bin"},
-    )
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "ok"
     assert named_mypy.returncode == 0, named_mypy.stdout
 
 
@@ -200,21 +188,8 @@ def test_methods_and_resources_named_like_what_a_class_body_uses(
     """A method or (nested) resource named `types`, `str`, `dict`, `cachedProperty`, `httpx`...
     would shadow what the generated class bodies refer to: it gets a trailing `_`, and the
     package still passes mypy --strict."""
-    out = named
     assert named_mypy.returncode == 0, named_mypy.stdout
-    script = (
-        "from gemini_client import Client\n"
-        "c = Client(api_key='k')\n"
-        "assert callable(c.tuned_models.str_) and callable(c.tuned_models.cached_property_)\n"
-        "assert c.tuned_models.types_ is c.tuned_models.types_\n"
-        "assert callable(c.httpx_.list) and callable(c.dict_.upload)\n"
-    )
-    run = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PYTHONPATH": str(out), "PATH": "/usr/bin:/bin"},
-    )
-    assert run.returncode == 0, run.stderr
+    with _imported(named) as pkg, pkg.Client(api_key="k") as c:
+        assert callable(c.tuned_models.str_) and callable(c.tuned_models.cached_property_)
+        assert c.tuned_models.types_ is c.tuned_models.types_
+        assert callable(c.httpx_.list) and callable(c.dict_.upload)

@@ -13,16 +13,20 @@ else it checks in the same run, so a test sees exactly what a run of its own fil
 an error in the package itself shows under the package's path and fails every passing program.
 
 Every mypy run of the tests goes through ``command``: the same options and one cache, so what one
-run analysed (the standard library, pydantic, httpx, the package's unchanged modules, even from a
-package generated into a temporary directory: an entry is trusted for a source of the same hash)
-another reuses instead of analysing it again. A test that runs it shares the ``mypy-cache``
-xdist_group: one worker, one process writing the cache at a time.
+run analysed (the standard library, pydantic, httpx...: an entry is trusted for a module whose
+source has the same hash) another reuses instead of analysing it again; with other options, or
+another cache, each run analysed all of it cold. A test that runs it shares the ``mypy-cache``
+xdist_group: one worker, one process writing the cache at a time. A package generated for a test
+is checked as a copy under a name of its own (``vendored``): under ``gemini_client`` its modules
+would replace the real package's entries, and on a warm cache each run would check the other's
+again.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -44,7 +48,7 @@ OPTIONS = (
 _TYPED: list[str] = []
 _PROGRAMS: dict[str, str] = {}
 
-__all__ = ["CACHE", "MypyReport", "command", "program", "run", "typed"]
+__all__ = ["CACHE", "MypyReport", "command", "program", "run", "typed", "vendored"]
 
 
 def typed(path: str) -> str:
@@ -105,6 +109,14 @@ def _is(line: str, file: str) -> bool:
 def command(*args: str) -> list[str]:
     """The command line of a mypy run of the tests: ``OPTIONS``, then ``args``."""
     return [sys.executable, "-m", "mypy", *OPTIONS, *args]
+
+
+def vendored(package: Path, name: str, directory: Path) -> Path:
+    """A copy of the generated ``package`` (a ``gemini_client`` directory) as package ``name`` in
+    ``directory``: the same modules (they import one another relatively), cached under ``name``."""
+    if name == "gemini_client" or not name.isidentifier():
+        raise ValueError(f"not a name of its own: {name!r}")
+    return Path(shutil.copytree(package, directory / name))
 
 
 def run(directory: Path) -> MypyReport:
