@@ -61,16 +61,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 # first: xdist hands the largest xdist_group out first, then tests in collection order, and a long
 # test started last is the run's tail.
 LONGEST_FIRST = (
-    "tests/generator/test_injection.py::test_hostile_descriptions_never_change_code_structure",
     "tests/sync/test_history.py::test_the_committed_spec_follows_every_later_revision",
+    "tests/generator/test_injection.py::test_hostile_descriptions_never_change_code_structure",
     "tests/sync/test_history.py::test_a_spec_of_one_revision_syncs_to_the_next[20240713-",
     "tests/sync/test_workflows.py::test_the_action_passes_on_an_untouched_copy",
     "tests/generator/test_generation_cache.py::test_the_same_bytes_with_or_without_the_cache",
     "tests/sync/test_workflows.py::test_the_action_annotates",
-    "tests/sync/test_sync.py::test_sync_regenerates_the_client",  # after the action: shares its black
     "tests/generator/test_typecheck.py::test_codegen_passes_mypy",
-    "tests/discovery/test_limits.py::test_drift_on_8000_schemas",
-    "tests/drift/test_report.py::test_hostile_text_never_breaks_a_format",
     "tests/generator/test_reserved_names.py::test_hostile_field_names_do_not_change_the_request",
     "tests/generator/test_hostile_specs.py::test_resources_named_like_keywords",
     "tests/export/test_openapi.py::test_the_export_is_valid_openapi_3_1[spec]",
