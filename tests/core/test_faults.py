@@ -13,6 +13,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from gemini_client._core import _base_client
 from gemini_client._core import (
     APIConnectionError,
     APIResponseValidationError,
@@ -157,12 +158,27 @@ def test_retry_info_longer_than_the_time_left_raises_at_once(
     assert len(faults.requests) == 1 and outcome.seconds < 3
 
 
-def test_retries_and_their_sleeps_stay_within_the_deadline(mode: str, faults: FaultServer) -> None:
+class _ShortestJitter:
+    """The backoff's random draw at its top: each delay is 3/4 of the nominal one."""
+
+    @staticmethod
+    def random() -> float:
+        return 1.0
+
+
+def test_retries_and_their_sleeps_stay_within_the_deadline(
+    mode: str, faults: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Delays of 0.375 and 0.75 s fit in the 1.2 s deadline, 1.5 s does not: three attempts, then
+    # the server's error, with 75 ms to spare before the deadline. With a random jitter, a delay
+    # that ends a few milliseconds before the deadline (1 run in ~100) leaves the third attempt
+    # no time: a timeout instead of the server's error.
+    monkeypatch.setattr(_base_client, "random", _ShortestJitter)
     faults.add(*[json_response(503, error_body(503, "UNAVAILABLE"))] * 5)
     outcome = run(mode, faults.url, generate(timeout=1.2), real_sleep=True, max_retries=10)
     assert isinstance(outcome.error, InternalServerError)
     assert outcome.seconds < 2.2  # ~7.5 s of backoff without the deadline
-    assert 2 <= len(faults.requests) <= 4
+    assert len(faults.requests) == 3
 
 
 # --- 3. a total deadline, whatever the server's pace ------------------------------------------
