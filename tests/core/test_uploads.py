@@ -598,6 +598,21 @@ def test_the_source_is_sought_only_where_a_read_does_not_follow_the_last(
     assert len(reads) > 5, "more pieces were read than there were seeks"
 
 
+def test_a_caller_reading_the_file_during_the_upload_changes_no_byte_sent(
+    any_client: Client | AsyncClient, ups: UploadServer, tmp_path: Path
+) -> None:
+    """The file object is the caller's: one read from it between two pieces (here in the progress
+    callback) moves its position, and the next piece is still read from where the upload is."""
+    data = payload(4 * _PIECE + 3, seed=16)
+    path = tmp_path / "shared.bin"
+    path.write_bytes(data)
+    peeked: list[bytes] = []
+    with open(path, "rb") as shared:
+        _upload(any_client, shared, on_progress=lambda sent, total: peeked.append(shared.read(7)))
+    assert ups.stored() == data
+    assert len(peeked) > 3
+
+
 def test_a_server_that_stops_reading_ends_at_the_deadline(
     any_client: Client | AsyncClient, ups: UploadServer
 ) -> None:

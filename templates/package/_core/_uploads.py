@@ -106,7 +106,8 @@ def guess_mime_type(name: str) -> str:
 
 class _Source:
     """Random access to the bytes being uploaded: ``read(offset, n)``. A file is sought only when
-    the read does not follow the one before (after a resume): one seek per upload, not per piece."""
+    the read does not follow the one before (after a resume) or its position is not where the last
+    read left it (the caller used the file meanwhile): one seek per upload, not per piece."""
 
     def __init__(self, file: IO[bytes] | bytes) -> None:
         self._file = file
@@ -125,9 +126,8 @@ class _Source:
     def read(self, offset: int, n: int) -> bytes:
         if isinstance(self._file, bytes):
             return self._file[offset : offset + n]
-        if offset != self._next:
-            self._next = None  # unknown until the seek is done
-            self._file.seek(self._start + offset)
+        if offset != self._next or self._file.tell() != self._start + offset:
+            self._file.seek(self._start + offset)  # a resume, or the caller moved the file
         data = self._file.read(n)
         if len(data) != n:
             raise ValueError(f"the file changed during the upload: {offset + len(data)} bytes")
