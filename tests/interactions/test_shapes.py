@@ -7,6 +7,7 @@ same values. google-genai is read by introspection only.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import sys
@@ -54,9 +55,15 @@ def gi() -> Any:
     return module
 
 
-SPEC = yaml.safe_load(
-    (Path(__file__).resolve().parents[2] / "spec" / "interactions.yaml").read_text("utf-8")
-)["types"]
+@functools.cache
+def spec_types() -> dict[str, Any]:
+    """spec/interactions.yaml's types, read when a test first needs them (not when the module is
+    collected, on every worker), with libyaml's loader when PyYAML has it (0.2 s -> 0.02 s)."""
+    text = (Path(__file__).resolve().parents[2] / "spec" / "interactions.yaml").read_text("utf-8")
+    found: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))[
+        "types"
+    ]
+    return found
 
 
 def variants(annotation: Any) -> list[type]:
@@ -97,7 +104,7 @@ def literals(annotation: Any) -> set[str]:
 
 
 def spec_fields(name: str) -> set[str]:
-    return set(SPEC[name]["fields"])
+    return set(spec_types()[name]["fields"])
 
 
 def kinds(models: list[type], key: str = "type") -> set[str]:
@@ -150,11 +157,13 @@ def test_the_request_has_every_field_of_model_and_agent_interactions(gi: Any) ->
 
 def test_enums_have_the_same_values(gi: Any) -> None:
     status = literals(gi.Interaction.model_fields["status"].annotation)
-    assert status == set(SPEC["InteractionStatus"]["enum"])
-    assert kinds(variants(gi.Step)) == set(SPEC["InteractionStepType"]["enum"])
+    assert status == set(spec_types()["InteractionStatus"]["enum"])
+    assert kinds(variants(gi.Step)) == set(spec_types()["InteractionStepType"]["enum"])
     modality = literals(gi.ModalityTokens.model_fields["modality"].annotation)
-    assert modality == set(SPEC["InteractionModality"]["enum"])
+    assert modality == set(spec_types()["InteractionModality"]["enum"])
     tier = literals(gi.Interaction.model_fields["service_tier"].annotation)
-    assert tier == set(SPEC["InteractionServiceTier"]["enum"])
+    assert tier == set(spec_types()["InteractionServiceTier"]["enum"])
     events = kinds(variants(gi.InteractionSSEEvent), "event_type")
-    assert len(events) == 7 and all(e in SPEC["InteractionEvent"]["description"] for e in events)
+    assert len(events) == 7 and all(
+        e in spec_types()["InteractionEvent"]["description"] for e in events
+    )
