@@ -188,11 +188,8 @@ def _turn_complete(message: ServerMessage) -> bool:
     return message.server_content is not None and bool(message.server_content.turn_complete)
 
 
-def _check_no_tool_call(message: ServerMessage) -> None:
-    if message.tool_call is not None:
-        raise GeminiError(
-            "Live: the model called tools during receive_text(); use receive() and send_tool_response()"
-        )
+_CONTENT_ONLY = frozenset({"server_content"})
+"""The fields set in most server messages: serverContent alone, nothing for a session to track."""
 
 
 # --- sessions --------------------------------------------------------------------------------
@@ -215,6 +212,8 @@ class _SessionState:
         self._closing = False
 
     def _track(self, message: ServerMessage) -> ServerMessage:
+        if message.__pydantic_fields_set__ == _CONTENT_ONLY:  # the common case: one comparison
+            return message
         update = message.session_resumption_update
         if update is not None and update.new_handle and update.resumable is not False:
             self.resumption_handle = update.new_handle
@@ -226,6 +225,27 @@ class _SessionState:
         if message.model_extra:
             log.debug("Live: server message with unknown fields %s", sorted(message.model_extra))
         return message
+
+    def _read_text(self, message: ServerMessage, texts: list[str]) -> bool:
+        """``receive_text``'s step: track ``message`` and add its model text (``message.text``,
+        thoughts left out) to ``texts``; whether it completes the turn. Runs once per message of a
+        text chat, so ``_track`` and ``text_of`` are inlined."""
+        if message.__pydantic_fields_set__ != _CONTENT_ONLY:
+            self._track(message)
+            if message.tool_call is not None:
+                raise GeminiError(
+                    "Live: the model called tools during receive_text();"
+                    " use receive() and send_tool_response()"
+                )
+        content = message.server_content
+        if content is None:
+            return False
+        turn = content.model_turn
+        if turn is not None and turn.parts:
+            for part in turn.parts:
+                if part.text is not None and not part.thought:
+                    texts.append(part.text)
+        return bool(content.turn_complete)
 
     def _ended(self, err: LiveSessionError) -> bool:
         """Whether ``err`` is the normal end of the session (1000, or 1001 going away) rather than a failure."""
@@ -300,21 +320,20 @@ class AsyncLiveSession(_SessionState):
 
         A tool call is part of the turn: answer it with ``send_tool_response`` and keep iterating.
         """
+        recv = self._conn.recv
         while True:
-            message = await self.recv()
+            message = self._track(await recv())
             yield message
             if _turn_complete(message):
                 return
 
     async def receive_text(self) -> str:
         """The text of the model's answer for the current turn."""
-        texts = []
-        while True:  # receive(), inlined: this is the hot loop of a text chat
-            message = await self.recv()
-            _check_no_tool_call(message)
-            texts.append(text_of(message) or "")
-            if _turn_complete(message):
-                return "".join(texts)
+        texts: list[str] = []
+        recv, read = self._conn.recv, self._read_text
+        while not read(await recv(), texts):  # receive(), inlined: the hot loop of a text chat
+            pass
+        return "".join(texts)
 
     async def __aiter__(self) -> AsyncIterator[ServerMessage]:
         """Every server message until the session ends (a normal close ends the iteration)."""
@@ -389,21 +408,20 @@ class LiveSession(_SessionState):
 
     def receive(self) -> Iterator[ServerMessage]:
         """The server messages of the current turn, the one with ``turnComplete`` last."""
+        recv = self._conn.recv
         while True:
-            message = self.recv()
+            message = self._track(recv())
             yield message
             if _turn_complete(message):
                 return
 
     def receive_text(self) -> str:
         """The text of the model's answer for the current turn."""
-        texts = []
-        while True:
-            message = self.recv()
-            _check_no_tool_call(message)
-            texts.append(text_of(message) or "")
-            if _turn_complete(message):
-                return "".join(texts)
+        texts: list[str] = []
+        recv, read = self._conn.recv, self._read_text
+        while not read(recv(), texts):
+            pass
+        return "".join(texts)
 
     def __iter__(self) -> Iterator[ServerMessage]:
         """Every server message until the session ends (a normal close ends the iteration)."""
