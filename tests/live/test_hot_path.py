@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import threading
 from typing import Any
 
+import pydantic
 import pytest
+from websockets.exceptions import ConnectionClosed
 
 from gemini_client import AsyncClient, Client, types
 from gemini_client._core import _live
@@ -181,3 +184,46 @@ def test_an_async_text_chat_makes_a_few_calls_per_message(live_server: LiveServe
     assert short == "" and long == "".join(f"{i} " for i in range(PIECES))
     calls = _client_calls(long_work, _COROUTINES) - _client_calls(short_work, _COROUTINES)
     assert calls / PIECES <= PER_MESSAGE
+
+
+# --- the validator, taken once per connection ---------------------------------------------------
+
+
+@pytest.mark.parametrize("blocking", [False, True], ids=["async", "sync"])
+def test_a_message_type_that_cannot_validate_closes_the_connection_cleanly(
+    live_server: LiveServer, blocking: bool
+) -> None:
+    """The connection takes its message type's validator when it is made, before the setup is
+    sent: a type that cannot be built fails there, and the socket is closed, not left open."""
+
+    class Unbuildable(pydantic.BaseModel):
+        later: Missing  # type: ignore[name-defined]  # noqa: F821  (never defined)
+
+    close_codes: list[int | None] = []
+    ended = threading.Event()
+
+    def script(peer: Peer) -> None:
+        try:
+            peer.recv(timeout=5)
+        except ConnectionClosed as err:
+            close_codes.append(err.rcvd.code if err.rcvd else None)
+        finally:
+            ended.set()
+
+    live_server.script = script
+    options: dict[str, Any] = {
+        "headers": {"x-goog-api-key": KEY},
+        "setup": {"setup": {"model": f"models/{MODEL}"}},
+        "cast_to": Unbuildable,
+        "ready": lambda message: True,
+        "secret": KEY,
+    }
+    url = _live.live_url(live_server.url, "v1beta")
+    with pytest.raises(pydantic.PydanticUserError, match="not fully defined"):
+        if blocking:
+            _live.connect(url, **options)
+        else:
+            asyncio.run(_live.aconnect(url, **options))
+    assert ended.wait(10)
+    assert close_codes == [1000]  # a close handshake from the client, not a dropped socket
+    assert live_server.peers[0].received == []  # failed before anything was sent
