@@ -104,10 +104,13 @@ def _runs(
 
 
 def _format_run(path: str, blocks: list[str]) -> str:
+    _presplit.append(blocks)  # for `_black`'s second pass
     try:
         return _black("".join(blocks))
     except InvalidInput as exc:
         raise FormatError(f"{path}: generated code is not valid Python: {exc}") from None
+    finally:
+        _presplit.pop()
 
 
 # Where black's output of consecutive blocks may start the next one: two blank lines, then a
@@ -154,14 +157,20 @@ def _black(text: str) -> str:
     Where the first pass added or removed no comma, bracket, semicolon, backslash or quote, the
     second pass would parse the same tokens and make the same choices, so it is skipped if `compile`
     accepts the output (black's second pass was also its check that its output parses). This is
-    decided for each top-level class or function (`split_top_level`) when the text and black's
-    output cut into the same number of them: only those that changed are formatted again."""
+    decided for each top-level block (`split_top_level`, or the blocks `_format_run` was given)
+    when black's output cuts into the same blocks (`formatted_blocks`, else `split_top_level`):
+    only those that changed are formatted again."""
     once = _format_once(text, mode=_MODE)
     if once == text or _second_pass_idle(text, once):
         return once
-    sources, outputs = split_top_level(text, size=1), split_top_level(once, size=1)
-    if len(outputs) == 1 or len(sources) != len(outputs) or join_formatted(outputs) != once:
+    sources = _blocks(text)
+    if len(sources) == 1:
         return _format_once(once, mode=_MODE)
+    outputs = formatted_blocks(once, sources)  # cut like the sources without parsing again
+    if outputs is None:
+        outputs = split_top_level(once, size=1)
+        if len(sources) != len(outputs) or join_formatted(outputs) != once:
+            return _format_once(once, mode=_MODE)
     return join_formatted(
         [
             o if _second_pass_idle(s, o) else _format_once(o, mode=_MODE)
