@@ -76,13 +76,17 @@ class FormatCache:
     def _open(self) -> sqlite3.Connection | None:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
+            fresh = not (self.root / DATABASE).exists()
             db = sqlite3.connect(
                 self.root / DATABASE,
                 timeout=TIMEOUT_SECONDS,
                 isolation_level=None,
+                check_same_thread=False,  # kept per thread; a new thread may reuse a dead one's id
             )
         except (OSError, sqlite3.Error):
             return None
+        if fresh:
+            _drop_old_layout(self.root)
         try:
             db.execute(
                 "PRAGMA synchronous=OFF"
@@ -234,6 +238,21 @@ def _checked(body: bytes) -> str | None:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+def _drop_old_layout(root: Path) -> None:
+    """Remove what the cache's earlier layout left in `root` (a file per entry, `<sha256>.fmt`,
+    and the temporary files of its writers)."""
+    try:
+        with os.scandir(root) as entries:
+            for e in entries:
+                if e.name.endswith(".fmt") or e.name.startswith(".tmp-"):
+                    try:
+                        os.unlink(e.path)
+                    except OSError:
+                        pass
+    except OSError:
+        pass
 
 
 def _damaged(exc: sqlite3.Error) -> bool:

@@ -255,3 +255,27 @@ def test_a_generation_with_the_cache_is_byte_identical(
     assert _entries(cache_dir)
     _no_black(monkeypatch)
     assert build(p) == filled
+
+
+def test_threads_share_it_and_the_old_layout_is_removed(cache_dir: Path) -> None:
+    """Each thread has its own connection (a thread started later may reuse a finished one's id);
+    the files of the earlier layout (`<sha256>.fmt`, `.tmp-*`) go when the database is created."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cache_dir.mkdir(parents=True)
+    (cache_dir / ("0" * 64 + ".fmt")).write_text("an entry of the earlier layout")
+    (cache_dir / ".tmp-killed").write_text("half")
+    (cache_dir / "notes.txt").write_text("not ours")
+    cache = fc.FormatCache(cache_dir, "salt")
+
+    def work(i: int) -> str | None:
+        cache.put(f"x = {i}\n", f"y = {i}\n")
+        return cache.get(f"x = {i}\n")
+
+    for _ in range(3):  # pools one after the other: thread ids are reused
+        with ThreadPoolExecutor(4) as pool:
+            assert list(pool.map(work, range(20))) == [f"y = {i}\n" for i in range(20)]
+    assert sorted(p.name for p in cache_dir.iterdir() if not p.name.startswith(fc.DATABASE)) == [
+        "notes.txt"
+    ]
+    assert len(_entries(cache_dir)) == 20
