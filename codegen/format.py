@@ -1,8 +1,9 @@
 """Format generated Python with the pinned black, each file only when its source changed.
 
 Black is the slow part of a generation (seconds on the whole API), so `format_changed` keeps the
-file of the current output whose source is unchanged (`codegen.manifest`), and formats the rest
-in pieces, on two processes when it pays.
+file of the current output whose source is unchanged (`codegen.manifest`); of the rest, each
+top-level class or function the format cache holds is taken from it (`format_text`), and only the
+others are formatted, in runs of about `CHUNK_CHARS`, on two processes when it pays.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ _CACHE_SALT = (
 _SPLIT_TOKENS = ",()[]{};\\\"'"
 # Below this much text to format, worker processes cost more than they save.
 PARALLEL_MIN_CHARS = 64 * 1024
-CHUNK_CHARS = 16 * 1024  # a large module is formatted in pieces of about this size, in parallel
+CHUNK_CHARS = 16 * 1024  # what the cache lacks of a module goes to the workers in runs of this size
 
 
 class FormatError(Exception):
