@@ -44,6 +44,7 @@ _SCHEMA = (
     "CREATE INDEX IF NOT EXISTS by_use ON entries (used, size)",  # pruning reads only this
 )
 _DAMAGED = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB: the file is set aside
+_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED: another connection holds the lock past the timeout
 
 
 def _now_ms() -> int:
@@ -181,10 +182,17 @@ class FormatCache:
                 self.prune()
 
     def _write(self, db: sqlite3.Connection, sql: str, rows: Sequence[tuple[object, ...]]) -> bool:
+        """Run `sql` for each row in one transaction; False when it failed. Once a write waited
+        `TIMEOUT_SECONDS` for another process's lock, this process writes no more (reads go on):
+        a process stuck in a transaction costs the others one wait, not one per write."""
+        if str(self.root) in _busy:
+            return False
         try:
             with _transaction(db):
                 db.executemany(sql, rows)
         except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorcode", None) in _BUSY:
+                _busy.add(str(self.root))
             self._failed(exc)
             return False
         return True
@@ -262,6 +270,7 @@ def _damaged(exc: sqlite3.Error) -> bool:
 # By (process, thread, directory): the open connections, and the entries written through them.
 _connections: dict[tuple[int, int, str], sqlite3.Connection] = {}
 _written: dict[tuple[int, int, str], int] = {}
+_busy: set[str] = set()  # directories this process no longer writes to (`FormatCache._write`)
 _caches: dict[tuple[str, str], FormatCache] = {}
 _default: list[Path] = []  # set by `used_by_default` (worker processes forked meanwhile inherit it)
 

@@ -279,3 +279,34 @@ def test_threads_share_it_and_the_old_layout_is_removed(cache_dir: Path) -> None
         "notes.txt"
     ]
     assert len(_entries(cache_dir)) == 20
+
+
+def test_a_lock_held_by_a_stuck_process_costs_one_wait_then_writes_stop(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another connection holds the write lock and never lets go: the answers are black's, the
+    first write waits `TIMEOUT_SECONDS` and fails, and no later write of this process waits."""
+    monkeypatch.setattr(fc, "TIMEOUT_SECONDS", 0.05)
+    monkeypatch.setattr(fc, "_busy", set())
+    cache = fc.FormatCache(cache_dir, "salt")
+    cache.put("x = 1\n", "x = 1\n")
+    stuck = sqlite3.connect(cache_dir / fc.DATABASE, isolation_level=None)
+    stuck.execute("BEGIN IMMEDIATE")
+    try:
+        fc._connections.clear()  # a new process: its connections wait 0.05 s
+        waits: list[int] = []
+        real = fc._transaction
+
+        def counted(db: sqlite3.Connection) -> object:
+            waits.append(1)
+            return real(db)
+
+        monkeypatch.setattr(fc, "_transaction", counted)
+        for i in range(5):
+            text = f"v{i}  =  [{i},\n {i}]\n"
+            assert fmt.format_text("m.py", text) == black.format_str(text, mode=fmt._MODE)
+        assert cache.get("x = 1\n") == "x = 1\n"  # reads go on
+        assert len(waits) == 1 and str(cache_dir) in fc._busy
+    finally:
+        stuck.execute("ROLLBACK")
+        stuck.close()
