@@ -12,18 +12,49 @@ import functools
 import keyword
 import re
 
-import pydantic
-
 TYPE_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 WIRE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 ENUM_VALUE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
-# Attributes of pydantic models (read from the pinned pydantic itself, so a new release's are
-# covered) and of our base model (`_core/_models.py`), plus `fields`: a field by such a name would
-# shadow a method and warn at import; it gets a trailing underscore, its wire name as the alias.
-_MODEL_RESERVED = frozenset(
-    n for n in dir(pydantic.BaseModel) if not n.startswith("_")
-) | frozenset({"to_dict", "to_json", "fields"})
+# The public attributes of pydantic's `BaseModel` (the pinned pydantic's; tests/discovery/
+# test_naming.py holds this list to the installed one, so a new release's are added here) and of our
+# base model (`_core/_models.py`), plus `fields`: a field by such a name would shadow a method and
+# warn at import; it gets a trailing underscore, its wire name as the alias. Written out rather
+# than read from pydantic at start-up: importing it costs the spec loader (every `codegen diff`,
+# `drift` and `sync`) a tenth of a second and more.
+PYDANTIC_MODEL_ATTRIBUTES = frozenset(
+    {
+        "construct",
+        "copy",
+        "dict",
+        "from_orm",
+        "json",
+        "model_computed_fields",
+        "model_config",
+        "model_construct",
+        "model_copy",
+        "model_dump",
+        "model_dump_json",
+        "model_extra",
+        "model_fields",
+        "model_fields_set",
+        "model_json_schema",
+        "model_parametrized_name",
+        "model_post_init",
+        "model_rebuild",
+        "model_validate",
+        "model_validate_json",
+        "model_validate_strings",
+        "parse_file",
+        "parse_obj",
+        "parse_raw",
+        "schema",
+        "schema_json",
+        "update_forward_refs",
+        "validate",
+    }
+)
+_MODEL_RESERVED = PYDANTIC_MODEL_ATTRIBUTES | frozenset({"to_dict", "to_json", "fields"})
 
 # The one list of names a generated method's keyword arguments may not take: its own parameters,
 # and the names its body reads (`types.X` in `cast_to=` and `build_body`, `dict` as the response

@@ -28,6 +28,7 @@ from codegen.spec.model import (
     EnumType,
     EnumValue,
     Field,
+    Location,
     Method,
     ObjectType,
     Parameter,
@@ -318,9 +319,7 @@ class _Compare:
     def file_note(self, file: str, top: str) -> str:
         """What a person must do before pasting under top-level key `top` of `file`."""
         if self.tops is None:  # each spec file's top-level keys, once
-            self.tops = {}
-            for p, lc in self.spec.locations.items():
-                self.tops.setdefault(lc.file, set()).add(p.split(".")[0])
+            self.tops = _tops(self.spec.locations)
         if file not in self.tops:
             return "a new file"
         if top not in self.tops[file]:
@@ -713,6 +712,23 @@ _FLAGS: dict[str, tuple[tuple[str, str, str], ...]] = {
     ),
 }
 _FLAG_SUBJECTS = {"param": "parameter", "field": "field"}
+
+
+def _tops(locations: dict[str, Location]) -> dict[str, set[str]]:
+    """Each spec file's top-level keys, from the spec's locations (thousands); the last answer is
+    kept for a process that compares the same spec object again (a script or a test that runs
+    drift and sync in turn on a spec it loaded once)."""
+    if _TOPS and _TOPS[0][0] is locations:
+        return _TOPS[0][1]
+    tops: dict[str, set[str]] = {}
+    for file, top in {(lc.file, p.partition(".")[0]) for p, lc in locations.items()}:
+        tops.setdefault(file, set()).add(top)
+    _TOPS[:] = [(locations, tops)]
+    return tops
+
+
+# [(locations, what `_tops` made of them)]: holds the locations, so `is` is exact
+_TOPS: list[tuple[dict[str, Location], dict[str, set[str]]]] = []
 
 
 class _Flag(TypedDict, total=False):

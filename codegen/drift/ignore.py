@@ -81,6 +81,42 @@ class Rules:
     def section(self, name: Section) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.section == name)
 
+    def first_match(self, f: Finding) -> Rule | None:
+        """The first rule, in the file's order, that matches `f` (`Rule.matches`): only the rules
+        that can match its key are tried, found by their pattern (a rule without wildcards names
+        the key itself, or for `ignore`, one of its prefixes), the wildcard rules all."""
+        exact, prefix, wild = self._index
+        tried = list(wild)
+        if f.key in exact:
+            tried += exact[f.key]
+        for p in _prefixes(f.key):
+            if p in prefix:
+                tried += prefix[p]
+        return next((r for _, r in sorted(tried, key=_position) if r.matches(f)), None)
+
+    @functools.cached_property
+    def _index(
+        self,
+    ) -> tuple[
+        dict[str, list[tuple[int, Rule]]], dict[str, list[tuple[int, Rule]]], list[tuple[int, Rule]]
+    ]:
+        """The rules (with their place in the file) by the key they match exactly (`spec_only`),
+        by the prefix they match (`ignore`), and those with wildcards."""
+        exact: dict[str, list[tuple[int, Rule]]] = {}
+        prefix: dict[str, list[tuple[int, Rule]]] = {}
+        wild: list[tuple[int, Rule]] = []
+        for i, r in enumerate(self.rules):
+            if r.wild:
+                wild.append((i, r))
+            else:
+                by = exact if r.section == "spec_only" else prefix
+                by.setdefault(r.pattern, []).append((i, r))
+        return exact, prefix, wild
+
+
+def _position(entry: tuple[int, Rule]) -> int:
+    return entry[0]
+
 
 @dataclass(frozen=True)
 class Judged:
@@ -210,7 +246,7 @@ def apply(findings: Iterable[Finding], rules: Rules) -> Outcome:
         by_key.setdefault(f.key, []).append(i)
     direct: dict[int, Rule] = {}
     for i, f in enumerate(found):
-        rule = next((r for r in rules.rules if r.matches(f)), None)
+        rule = rules.first_match(f)
         if rule is not None:
             direct[i] = rule
 

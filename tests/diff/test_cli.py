@@ -202,10 +202,10 @@ def test_help_lists_the_diff_command(cli: Callable[..., Run]) -> None:
 
 def test_a_diff_imports_no_other_command() -> None:
     """`codegen diff` (CI runs it on every pull request) starts without the drift, sync and export
-    commands' modules, nor httpx (drift's fetch)."""
+    commands' modules, nor httpx (drift's fetch), nor pydantic (the generated client's)."""
     probe = (
         "import sys; from codegen.cli import main; code = main(sys.argv[1:]); "
-        "print(code, *sorted(m for m in sys.modules if m.startswith(('codegen.', 'httpx'))))"
+        "print(code, *sorted(m for m in sys.modules if m.startswith(('codegen.', 'httpx', 'pydantic'))))"
     )
     proc = subprocess.run(
         [sys.executable, "-c", probe, "diff", str(SPEC), str(SPEC), "--format", "json"],
@@ -215,5 +215,12 @@ def test_a_diff_imports_no_other_command() -> None:
     code, *modules = proc.stdout.splitlines()[-1].split()
     assert code == "0", proc.stdout + proc.stderr
     assert "codegen.diff.command" in modules
-    others = ("codegen.drift.", "codegen.sync", "codegen.export", "codegen.discovery", "httpx")
+    others = (
+        "codegen.drift.",
+        "codegen.sync",
+        "codegen.export",
+        "codegen.discovery",
+        "httpx",
+        "pydantic",
+    )
     assert [m for m in modules if m.startswith(others) and m != "codegen.drift.names"] == []
