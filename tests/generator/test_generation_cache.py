@@ -96,6 +96,16 @@ from codegen import format_cache
 fmt.PARALLEL_MIN_CHARS, fmt.CHUNK_CHARS = 1, 2000  # the mini spec in pieces, on two processes
 from pathlib import Path
 from codegen.pipeline import Paths, generate
+store = os.environ.pop("PROBE_BLACK_STORE", "")
+if store:  # black's answers kept by the test session, as `session_black` (the bytes are compared)
+    real, answers = fmt._black, format_cache.FormatCache(Path(store), fmt._CACHE_SALT)
+    def black(text):
+        found = answers.get(text)
+        if found is None:
+            found = real(text)
+            answers.put(text, found)
+        return found
+    fmt._black = black
 started = []
 start = BaseProcess.start
 BaseProcess.start = lambda self: started.append(self) or start(self)
@@ -127,6 +137,8 @@ def test_the_same_bytes_with_or_without_the_cache_on_one_or_two_processes(tmp_pa
     }
     env = dict(os.environ)
     env.pop(format_cache.ENV, None)
+    if SESSION_CACHE:  # black's answers, not the cache under test: that is off, cold or warm
+        env["PROBE_BLACK_STORE"] = SESSION_CACHE
     argv = [f"{cache}:{procs}:{out}" for (cache, procs), out in runs.items()]
     subprocess.run(
         [sys.executable, "-c", _PROBE, str(MINI), str(TEMPLATES), *argv],
