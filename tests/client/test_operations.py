@@ -131,12 +131,12 @@ def test_wait_times_out_in_time(client: Client, server: LoopbackServer) -> None:
     op = client.models.batch_generate_content(model="gemini-2.5-flash", batch=BATCH)
     start = time.monotonic()
     with pytest.raises(gemini_client.OperationTimeoutError) as info:
-        op.wait(timeout=0.5, poll_interval=0.1)
+        op.wait(timeout=0.25, poll_interval=0.05)
     elapsed = time.monotonic() - start
     assert isinstance(info.value, TimeoutError) and "batches/b1" in str(info.value)
-    assert 0.5 <= elapsed < 2.0
+    assert 0.25 <= elapsed < 2.0
     polls = len(server.requests) - 1
-    assert 2 <= polls <= 5  # 0.1, 0.15, 0.225 s apart, then the time left
+    assert 2 <= polls <= 5  # 0.05, 0.075, 0.1125 s apart, then the time left
     assert not op.done
 
 
@@ -150,8 +150,8 @@ async def test_async_wait_times_out(aclient: AsyncClient, server: LoopbackServer
     op = await aclient.models.batch_generate_content(model="gemini-2.5-flash", batch=BATCH)
     start = time.monotonic()
     with pytest.raises(gemini_client.OperationTimeoutError):
-        await op.wait(timeout=0.3, poll_interval=0.05)
-    assert 0.3 <= time.monotonic() - start < 2.0
+        await op.wait(timeout=0.15, poll_interval=0.025)
+    assert 0.15 <= time.monotonic() - start < 2.0
 
 
 def test_refresh_is_one_get_and_a_free_form_operation_is_a_dict(
@@ -322,7 +322,7 @@ def test_api_version_is_configurable_and_joined_by_the_client(server: LoopbackSe
 
 
 def test_a_stalled_poll_does_not_outlast_wait(client: Client, server: LoopbackServer) -> None:
-    """The server takes 5 s to answer a poll; wait(timeout=0.5) gives up in about that time."""
+    """The server takes 5 s to answer a poll; wait(timeout=0.25) gives up in about that time."""
     client._sleep = time.sleep
     client.max_retries = 0
     server.add(START, Reply(json=RUNNING))
@@ -330,7 +330,7 @@ def test_a_stalled_poll_does_not_outlast_wait(client: Client, server: LoopbackSe
     op = client.models.batch_generate_content(model="gemini-2.5-flash", batch=BATCH)
     start = time.monotonic()
     with pytest.raises(gemini_client.OperationTimeoutError):
-        op.wait(timeout=0.5, poll_interval=0.1)
+        op.wait(timeout=0.25, poll_interval=0.05)
     assert time.monotonic() - start < 2.0
 
 

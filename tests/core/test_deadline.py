@@ -110,11 +110,11 @@ def test_a_custom_transport_is_held_between_reads_and_warns(mode: str) -> None:
     transport = _CustomTransport(_json_parts("x" * 200, 4), interval=0.025)  # ~70 parts, ~1.7 s
     with pytest.warns(DeadlineWarning, match="does not clamp each socket operation"):
         outcome = run(
-            mode, URL, generate(), timeout=0.3, http_client=_custom_client(mode, transport)
+            mode, URL, generate(), timeout=0.15, http_client=_custom_client(mode, transport)
         )
     assert isinstance(outcome.error, APITimeoutError), outcome.error
     assert "deadline" in str(outcome.error)
-    assert 0.25 < outcome.seconds < 0.9 and transport.requests == 1
+    assert 0.12 < outcome.seconds < 0.75 and transport.requests == 1
 
 
 def test_a_custom_transport_within_the_deadline_answers(mode: str) -> None:
@@ -161,12 +161,12 @@ def test_no_warning_without_a_deadline(mode: str) -> None:
 def test_the_deadline_transport_holds_trickled_headers_without_a_warning(
     mode: str, faults: FaultServer
 ) -> None:
-    faults.add(trickle(ok(), interval=0.1))  # ~18 s in all
+    faults.add(trickle(ok(), interval=0.05))  # ~9 s in all
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        outcome = run(mode, faults.url, generate(), timeout=0.4, http_client=_own(mode))
+        outcome = run(mode, faults.url, generate(), timeout=0.2, http_client=_own(mode))
     assert isinstance(outcome.error, APITimeoutError), outcome.error
-    assert 0.3 < outcome.seconds < 1.4 and len(faults.requests) == 1
+    assert 0.15 < outcome.seconds < 1.4 and len(faults.requests) == 1
 
 
 def test_the_deadline_transport_holds_a_trickled_stream(mode: str, faults: FaultServer) -> None:
@@ -175,9 +175,9 @@ def test_the_deadline_transport_holds_a_trickled_stream(mode: str, faults: Fault
     body = sse_body(*[reply(f"t{i}") for i in range(40)])
     head = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
     faults.add(trickle(head + body, interval=0.02, head=len(head)))
-    outcome = run(mode, faults.url, stream_texts(timeout=0.4), http_client=_own(mode))
+    outcome = run(mode, faults.url, stream_texts(timeout=0.2), http_client=_own(mode))
     assert isinstance(outcome.error, APITimeoutError), outcome.error
-    assert 0.3 < outcome.seconds < 1.4
+    assert 0.15 < outcome.seconds < 1.4
 
 
 def test_the_deadline_transport_answers_and_reuses_its_connection(
@@ -202,7 +202,7 @@ def test_the_deadline_transport_answers_and_reuses_its_connection(
 
 def test_the_deadline_transport_maps_errors_to_httpx(mode: str, faults: FaultServer) -> None:
     faults.add(silence(5))
-    outcome = run(mode, faults.url, generate(), timeout=0.2, http_client=_own(mode))
+    outcome = run(mode, faults.url, generate(), timeout=0.1, http_client=_own(mode))
     assert isinstance(outcome.error, APITimeoutError)
     assert isinstance(outcome.error.__cause__, httpx.TimeoutException)
     refused = run(mode, "http://127.0.0.1:1/", generate(), max_retries=0, http_client=_own(mode))

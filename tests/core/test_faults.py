@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from gemini_client._core import _base_client
+from gemini_client._core._constants import INITIAL_RETRY_DELAY
 from gemini_client._core import (
     APIConnectionError,
     APIResponseValidationError,
@@ -169,15 +170,18 @@ class _ShortestJitter:
 def test_retries_and_their_sleeps_stay_within_the_deadline(
     mode: str, faults: FaultServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Delays of 0.375 and 0.75 s fit in the 1.2 s deadline, 1.5 s does not: three attempts, then
-    # the server's error, with 75 ms to spare before the deadline. With a random jitter, a delay
-    # that ends a few milliseconds before the deadline (1 run in ~100) leaves the third attempt
-    # no time: a timeout instead of the server's error.
+    # The backoff scaled down 4x (first delay 0.125 s, not 0.5 s: the same doubling, the same
+    # check against the time left, a quarter of the wait). Delays of 0.094 and 0.19 s fit in the
+    # 0.45 s deadline, 0.375 s does not: three attempts, then the server's error, with ~170 ms to
+    # spare before the deadline for the third attempt. With a random jitter, a delay that ends a
+    # few milliseconds before the deadline leaves the third attempt no time: a timeout instead of
+    # the server's error.
     monkeypatch.setattr(_base_client, "random", _ShortestJitter)
+    monkeypatch.setattr(_base_client, "INITIAL_RETRY_DELAY", INITIAL_RETRY_DELAY / 4)
     faults.add(*[json_response(503, error_body(503, "UNAVAILABLE"))] * 5)
-    outcome = run(mode, faults.url, generate(timeout=1.2), real_sleep=True, max_retries=10)
+    outcome = run(mode, faults.url, generate(timeout=0.45), real_sleep=True, max_retries=10)
     assert isinstance(outcome.error, InternalServerError)
-    assert outcome.seconds < 2.2  # ~7.5 s of backoff without the deadline
+    assert outcome.seconds < 1.3  # 2.9 s of backoff without the deadline
     assert len(faults.requests) == 3
 
 
@@ -186,50 +190,50 @@ def test_retries_and_their_sleeps_stay_within_the_deadline(
 
 def test_trickled_body_ends_at_the_deadline(mode: str, faults: FaultServer) -> None:
     data = ok("x" * 50)
-    faults.add(trickle(data, interval=0.08, head=data.index(b"\r\n\r\n") + 4))  # ~12 s in all
-    outcome = run(mode, faults.url, generate(), timeout=0.5)
+    faults.add(trickle(data, interval=0.04, head=data.index(b"\r\n\r\n") + 4))  # ~6 s in all
+    outcome = run(mode, faults.url, generate(), timeout=0.25)
     assert isinstance(outcome.error, APITimeoutError), outcome.error
     assert "deadline" in str(outcome.error)
-    assert 0.4 < outcome.seconds < 2.0 and len(faults.requests) == 1
+    assert 0.2 < outcome.seconds < 2.0 and len(faults.requests) == 1
 
 
 def test_deadline_holds_with_your_own_http_client(mode: str, faults: FaultServer) -> None:
     data = ok("x" * 50)
-    faults.add(trickle(data, interval=0.1, head=data.index(b"\r\n\r\n") + 4))  # ~15 s in all
+    faults.add(trickle(data, interval=0.05, head=data.index(b"\r\n\r\n") + 4))  # ~7 s in all
     http_client = own_http_client(mode)
     with pytest.warns(DeadlineWarning):  # httpx's own transport: held between body reads
-        outcome = run(mode, faults.url, generate(), timeout=0.4, http_client=http_client)
+        outcome = run(mode, faults.url, generate(), timeout=0.2, http_client=http_client)
     assert isinstance(outcome.error, APITimeoutError), outcome.error
     assert outcome.seconds < 1.9
 
 
 def test_trickled_headers_end_at_the_deadline(mode: str, faults: FaultServer) -> None:
-    faults.add(trickle(ok(), interval=0.1))  # ~25 s in all
-    outcome = run(mode, faults.url, generate(timeout=0.4))
+    faults.add(trickle(ok(), interval=0.05))  # ~12 s in all
+    outcome = run(mode, faults.url, generate(timeout=0.2))
     assert isinstance(outcome.error, APITimeoutError)
-    assert 0.3 < outcome.seconds < 1.9
+    assert 0.15 < outcome.seconds < 1.9
 
 
 def test_trickled_stream_ends_at_the_deadline(mode: str, faults: FaultServer) -> None:
     body = sse_body(*[reply(f"t{i}") for i in range(40)])
     head = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
     faults.add(trickle(head + body, interval=0.02, head=len(head)))
-    outcome = run(mode, faults.url, stream_texts(timeout=0.4))
+    outcome = run(mode, faults.url, stream_texts(timeout=0.2))
     assert isinstance(outcome.error, APITimeoutError), outcome.error
     assert "deadline" in str(outcome.error)
-    assert 0.3 < outcome.seconds < 1.9
+    assert 0.15 < outcome.seconds < 1.9
 
 
 def test_silence_ends_at_the_deadline(mode: str, faults: FaultServer) -> None:
     faults.add(silence(5))
-    outcome = run(mode, faults.url, generate(), timeout=0.3)
+    outcome = run(mode, faults.url, generate(), timeout=0.15)
     assert isinstance(outcome.error, APITimeoutError)
-    assert 0.2 < outcome.seconds < 2.0 and len(faults.requests) == 1
+    assert 0.1 < outcome.seconds < 2.0 and len(faults.requests) == 1
 
 
 def test_per_call_timeout_overrides_the_client(mode: str, faults: FaultServer) -> None:
     faults.add(silence(5))
-    outcome = run(mode, faults.url, generate(timeout=0.2), timeout=30)
+    outcome = run(mode, faults.url, generate(timeout=0.1), timeout=30)
     assert isinstance(outcome.error, APITimeoutError) and outcome.seconds < 2.5
 
 
@@ -238,14 +242,14 @@ def test_per_call_timeout_overrides_the_client(mode: str, faults: FaultServer) -
 
 def test_read_timeout_of_a_post_is_not_retried(mode: str, faults: FaultServer) -> None:
     faults.add(silence(5), close_after(ok()))
-    outcome = run(mode, faults.url, generate(timeout=httpx.Timeout(0.3)))
+    outcome = run(mode, faults.url, generate(timeout=httpx.Timeout(0.2)))
     assert isinstance(outcome.error, APITimeoutError)
     assert len(faults.requests) == 1 and outcome.sleeps == []
 
 
 def test_read_timeout_of_a_post_is_retried_when_asked(mode: str, faults: FaultServer) -> None:
     faults.add(silence(5), close_after(ok("second")))
-    op = generate(timeout=httpx.Timeout(0.3))
+    op = generate(timeout=httpx.Timeout(0.2))
     outcome = run(mode, faults.url, op, retry_after_send=True)
     assert outcome.error is None and outcome.result.text == "second"
     assert len(faults.requests) == 2
@@ -261,7 +265,7 @@ def test_reset_after_a_post_was_sent_is_not_retried(mode: str, faults: FaultServ
 def test_read_timeout_of_a_get_is_retried(mode: str, faults: FaultServer) -> None:
     page = {"models": [{"name": "models/a"}]}
     faults.add(silence(5), json_response(200, page))
-    outcome = run(mode, faults.url, list_names(timeout=httpx.Timeout(0.3)))
+    outcome = run(mode, faults.url, list_names(timeout=httpx.Timeout(0.2)))
     assert outcome.error is None and outcome.result == ["models/a"]
     assert len(faults.requests) == 2 and len(outcome.sleeps) == 1
 

@@ -233,12 +233,12 @@ def test_a_trickled_download_ends_at_the_calls_deadline(mode: str, faults: Fault
         await conn.send(response(200, b"", length=1000 * 1024)[: -0 or None])
         for _ in range(1000):
             await conn.send(b"z" * 1024)
-            await asyncio.sleep(0.125)
+            await asyncio.sleep(0.0625)
 
     faults.add(trickle)
-    outcome = run(mode, faults.url, download(), timeout=0.5, max_retries=0)
+    outcome = run(mode, faults.url, download(), timeout=0.25, max_retries=0)
     assert isinstance(outcome.error, APITimeoutError)
-    assert 0.4 < outcome.seconds < 1.5, outcome.seconds
+    assert 0.2 < outcome.seconds < 1.5, outcome.seconds
 
 
 # --- 3. connections never reused in a bad state ------------------------------------------------

@@ -429,7 +429,7 @@ def test_a_trickling_answer_ends_at_the_deadline(server: Any, client: Client) ->
     )
     start = time.monotonic()
     with pytest.raises(APITimeoutError, match="deadline passed"):
-        _upload_with_timeout(client, b"0123456789", timeout=0.4, chunk_size=100)
+        _upload_with_timeout(client, b"0123456789", timeout=0.2, chunk_size=100)
     assert time.monotonic() - start < 2.1  # 2 s of answer without the deadline
     # the start request is told the time left; the one carrying bytes is not (its deadline moves
     # as they go out: a fixed time would let the server cut off a long upload that keeps going)
@@ -437,7 +437,7 @@ def test_a_trickling_answer_ends_at_the_deadline(server: Any, client: Client) ->
 
 
 def test_the_deadline_starts_again_with_progress(server: Any, client: Client) -> None:
-    """Three chunks answered 0.3 s late each take longer than the 0.5 s timeout together, but
+    """Three chunks answered 0.15 s late each take longer than the 0.3 s timeout together, but
     each one confirms progress: the upload completes."""
     from support.server import Reply
 
@@ -445,17 +445,17 @@ def test_the_deadline_starts_again_with_progress(server: Any, client: Client) ->
     server.add(ROUTE, Reply(headers={"x-goog-upload-url": f"{server.url}/up"}))
     server.add(
         "/up",
-        Reply(headers=active, delay=0.3),
-        Reply(headers=active, delay=0.3),
+        Reply(headers=active, delay=0.15),
+        Reply(headers=active, delay=0.15),
         Reply(
             headers={"x-goog-upload-status": "final"},
             json={"file": {"name": "files/t", "mimeType": "text/plain", "sizeBytes": "10"}},
-            delay=0.3,
+            delay=0.15,
         ),
     )
     start = time.monotonic()
-    result = _upload_with_timeout(client, b"0123456789", timeout=0.5, chunk_size=4)
-    assert time.monotonic() - start > 0.9
+    result = _upload_with_timeout(client, b"0123456789", timeout=0.3, chunk_size=4)
+    assert time.monotonic() - start > 0.45
     assert result.file.size_bytes == "10"
     assert [r.headers["x-goog-upload-offset"] for r in server.requests[1:]] == ["0", "4", "8"]
 
@@ -620,7 +620,7 @@ def test_a_server_that_stops_reading_ends_at_the_deadline(
     the key nowhere in it, and nothing is sent again after the deadline."""
     ups.stall_at = _PIECE // 2
     with pytest.raises(APITimeoutError) as caught:
-        _upload(any_client, payload(2 * _PIECE), options=RequestOptions(timeout=0.5))
+        _upload(any_client, payload(2 * _PIECE), options=RequestOptions(timeout=0.25))
     assert KEY not in str(caught.value) and KEY not in repr(caught.value)
     assert ups.only().commands[0] == "upload, finalize"
     assert "upload, finalize" not in ups.only().commands[1:]
@@ -631,14 +631,14 @@ def test_the_deadline_moves_with_every_piece_taken(
 ) -> None:
     """Sending takes longer than the timeout in all (each piece is slow to come from the
     source: here the progress callback), but each piece the connection takes is progress: the
-    answer, 0.2 s after the last byte, comes well within the timeout that started then."""
+    answer, 0.12 s after the last byte, comes well within the timeout that started then."""
     data = payload(2 * _PIECE + 1, seed=9)
-    ups.answer_delay = 0.2
+    ups.answer_delay = 0.12
     _upload(
         any_client,
         data,
-        options=RequestOptions(timeout=0.6),
-        on_progress=lambda sent, total: time.sleep(0.35) if sent < total else None,
+        options=RequestOptions(timeout=0.35),
+        on_progress=lambda sent, total: time.sleep(0.2) if sent < total else None,
     )
     assert ups.stored() == data and ups.only().commands == ["upload, finalize"]
 
@@ -715,13 +715,13 @@ def test_the_deadline_moves_on_a_callers_own_http_client(ups: UploadServer) -> N
     """Without the clamping transport the answer is held to the deadline between body reads:
     to the one the pieces moved, not the one the request started with."""
     data = payload(2 * _PIECE + 1, seed=11)
-    ups.answer_delay = 0.1
+    ups.answer_delay = 0.06
     with own_http_client("sync") as http:
         _upload(
             Client(api_key=KEY, base_url=ups.url, http_client=http),
             data,
-            options=RequestOptions(timeout=0.5),
-            on_progress=lambda sent, total: time.sleep(0.3) if sent < total else None,
+            options=RequestOptions(timeout=0.3),
+            on_progress=lambda sent, total: time.sleep(0.17) if sent < total else None,
         )
     assert ups.stored() == data and ups.only().commands == ["upload, finalize"]
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 import yaml
-from openapi_spec_validator import validate
 
 from codegen.cli import main
 from codegen.export.openapi import export_openapi
@@ -47,8 +46,13 @@ def operations(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return ops
 
 
+# openapi-spec-validator (~0.5 s of CPU to import) is imported by the tests that validate, on one
+# worker (their xdist_group), not when the module is collected on every worker.
+@pytest.mark.xdist_group("openapi-spec-validator")
 @pytest.mark.parametrize("spec_dir", [SPEC, MINI], ids=["spec", "mini"])
 def test_the_export_is_valid_openapi_3_1(spec_dir: Path) -> None:
+    from openapi_spec_validator import validate
+
     d = export_openapi(load_spec(spec_dir))
     assert d["openapi"] == "3.1.0"
     validate(d)  # raises on any violation of the OpenAPI 3.1 schema and its rules
@@ -153,7 +157,10 @@ def test_yaml_output_and_stdout(tmp_path: Path) -> None:
     assert json.loads(run.stdout) == export_openapi(load_spec(MINI))
 
 
+@pytest.mark.xdist_group("openapi-spec-validator")
 def test_hostile_text_stays_data(tmp_path: Path) -> None:
+    from openapi_spec_validator import validate
+
     spec = tmp_path / "spec"
     shutil.copytree(MINI, spec)
     content = spec / "content.yaml"

@@ -77,6 +77,7 @@ async def test_typed_program_runs_async(server: LoopbackServer) -> None:
     assert got == {"status": types.InteractionStatus.cancelled, "text": "w0 w1 "}
 
 
+@pytest.mark.xdist_group("mcp")  # on the worker that imports mcp (~1.5 s) for test_mcp
 @pytest.mark.asyncio
 async def test_typed_mcp_program_runs(server: LoopbackServer) -> None:
     from . import mcp_server

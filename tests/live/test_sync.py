@@ -133,8 +133,8 @@ def test_a_server_that_never_answers_setup_times_out(
 
     live_server.script = script
     start = time.perf_counter()
-    with pytest.raises(APITimeoutError, match="did not answer the setup message within 0.2s"):
-        with client.live.connect(model=MODEL, setup_timeout=0.2):
+    with pytest.raises(APITimeoutError, match="did not answer the setup message within 0.1s"):
+        with client.live.connect(model=MODEL, setup_timeout=0.1):
             pytest.fail("the session must not open")
     assert time.perf_counter() - start < 3
 
