@@ -96,7 +96,7 @@ async def test_connection_refused_and_timeout(aclient: AsyncClient, server: Loop
     server.add(GENERATE, Reply(json=reply("late"), delay=1.0))
     with pytest.raises(APITimeoutError):
         await aclient.with_options(max_retries=0).models.generate_content(
-            "gemini-test", contents=CONTENTS, timeout=0.2
+            "gemini-test", contents=CONTENTS, timeout=0.1
         )
 
 

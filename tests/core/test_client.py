@@ -240,7 +240,7 @@ def test_timeout_raises_api_timeout_error(
     # A read timeout of a POST is not retried: the server may have processed it.
     server.add(GENERATE, Reply(json=reply("late"), delay=1.0))
     with pytest.raises(APITimeoutError, match="ReadTimeout"):
-        generate(client, timeout=httpx.Timeout(0.2))
+        generate(client, timeout=httpx.Timeout(0.1))
     assert len(server.requests) == 1 and sleeps == []
     # ...unless the caller asks for it.
     server.add(GENERATE, Reply(json=reply("late"), delay=1.0), Reply(json=reply("ok")))

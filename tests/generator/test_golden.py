@@ -29,10 +29,16 @@ def _hand_written() -> dict[str, Path]:
     }
 
 
-def test_mini_spec_renders_to_golden_files(tmp_path: Path) -> None:
-    out = tmp_path / "out"
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini spec generated once for the module's tests (a test that edits it edits a copy)."""
+    out = tmp_path_factory.mktemp("golden") / "out"
     generate(paths(MINI, out))
-    produced = {p: b for p, b in read_tree(out).items() if p not in _hand_written()}
+    return out
+
+
+def test_mini_spec_renders_to_golden_files(generated: Path) -> None:
+    produced = {p: b for p, b in read_tree(generated).items() if p not in _hand_written()}
     if os.environ.get("UPDATE_GOLDEN"):
         shutil.rmtree(GOLDEN)
         for p, b in produced.items():
@@ -44,10 +50,8 @@ def test_mini_spec_renders_to_golden_files(tmp_path: Path) -> None:
         assert produced[p].decode() == golden[p].decode(), p
 
 
-def test_every_copy_is_its_template_under_a_header_naming_it(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    generate(paths(MINI, out))
-    tree = read_tree(out)
+def test_every_copy_is_its_template_under_a_header_naming_it(generated: Path) -> None:
+    tree = read_tree(generated)
     copies = _hand_written()
     assert len([p for p in copies if p.endswith(".py")]) >= 30
     for rel, template in copies.items():
@@ -63,10 +67,9 @@ def test_every_copy_is_its_template_under_a_header_naming_it(tmp_path: Path) -> 
 
 
 def test_check_names_the_template_of_a_hand_edited_copy(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    generated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "out"
-    generate(paths(MINI, out))
+    out = Path(shutil.copytree(generated, tmp_path / "out", symlinks=True))
     for rel in ("gemini_client/_core/_models.py", "gemini_client/types/_bases.py"):
         with (out / rel).open("a") as f:
             f.write("# a hand edit\n")
