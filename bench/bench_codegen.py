@@ -1,8 +1,11 @@
 """5. The generator: the full build without the manifest (`codegen generate` into a new directory,
 what every change to the generator or the shared types costs) with an empty format cache (cold:
 black itself is measured) and again next to it (warm: the format cache `generate` keeps in
-`.codegen-cache/format/` beside its output), the incremental one (`generate --force` next to the
-manifest), `codegen generate` unchanged, `codegen check`.
+`.codegen-cache/format/` beside its output); the same full build after each of three realistic
+changes (`CHANGES`: a field added to a shared type, a line of the model template, a type's
+docstring reworded), the format cache warm from the build before it, as a developer meets it; the
+incremental one (`generate --force` next to the manifest), `codegen generate` unchanged, `codegen
+check`.
 
 Every run is a fresh `codegen` process from the repository root, on the real spec/ and templates/,
 with `--out` in a temporary directory of its round (the repository's generated/ is only copied,
@@ -20,6 +23,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from _common import ROOT, fail, quick, report
@@ -28,7 +32,51 @@ ROUNDS = quick(5, 2)
 FULL = "generate (no manifest: full build)"
 WARM = "generate (no manifest, warm format cache)"
 INCREMENTAL = "generate --force (manifest: incremental)"
-GOALS = {FULL: 4.0, INCREMENTAL: 3.0, "generate (unchanged)": 0.5}
+
+
+def _edit(rel: str, old: str, new: str, marker: str) -> Callable[[Path], str]:
+    """A change: `old` replaced once by `new` in the file `rel` of a copy of the repository's
+    spec/ and templates/ (under `root`); `marker`, which the types module then holds."""
+
+    def change(root: Path) -> str:
+        path = root / rel
+        text = path.read_text()
+        if text.count(old) < 1:
+            raise Unexpected(f"{rel} no longer holds {old!r}: update bench/bench_codegen.py")
+        path.write_text(text.replace(old, new, 1))
+        return marker
+
+    return change
+
+
+# Full builds without the manifest after a change, the format cache warm from the build before.
+CHANGES = {
+    "generate (no manifest) after a field added to Part": _edit(
+        "spec/content.yaml",
+        "    fields:\n      text:\n        type: string\n        description: Inline text.\n",
+        "    fields:\n      text:\n        type: string\n        description: Inline text.\n"
+        "      benchNote:\n        type: string\n        description: A note the benchmark added.\n",
+        "bench_note: str | None = None",
+    ),
+    "generate (no manifest) after a line of the model template": _edit(
+        "templates/datamodel/pydantic_v2/BaseModel.jinja2",
+        '    """{{ field.extras.description |',
+        '    """Field. {{ field.extras.description |',
+        '"""Field. ',
+    ),
+    "generate (no manifest) after one type's docstring reworded": _edit(
+        "spec/generation.yaml",
+        "Configuration options for model generation and outputs.",
+        "Settings for model generation and its outputs.",
+        "Settings for model generation and its outputs.",
+    ),
+}
+GOALS = {
+    FULL: 4.0,
+    **{name: 4.0 for name in CHANGES},
+    INCREMENTAL: 3.0,
+    "generate (unchanged)": 0.5,
+}
 CODEGEN = ROOT / ".venv" / "bin" / "codegen"
 
 
@@ -77,6 +125,21 @@ def one_round(base: Path, env: dict[str, str]) -> dict[str, Run]:
     )
     t = {FULL: codegen("generate", "--out", str(fresh), expect="generated:", env=env)}
     t[WARM] = codegen("generate", "--out", str(again), expect="generated:", env=env)
+    for i, (name, change) in enumerate(CHANGES.items()):
+        src = base / f"src{i}"  # spec/ and templates/ as the repository has them, then changed
+        for part in ("spec", "templates"):
+            shutil.copytree(ROOT / part, src / part)
+        marker = change(src)
+        changed = base / "new" / f"changed{i}"
+        t[name] = codegen(
+            "generate",
+            *("--spec", str(src / "spec"), "--templates", str(src / "templates")),
+            *("--out", str(changed)),
+            expect="generated:",
+            env=env,
+        )
+        if marker not in (changed / "gemini_client" / "types" / "_models.py").read_text():
+            raise Unexpected(f"{name}: {marker!r} is not in the output")
     for built in (fresh, again):
         if (built / ".codegen-manifest.json").read_bytes() != (
             ROOT / "generated" / ".codegen-manifest.json"
@@ -107,6 +170,7 @@ def main() -> None:
         for k in (
             FULL,
             WARM,
+            *CHANGES,
             INCREMENTAL,
             "generate (unchanged)",
             "check (up to date)",
@@ -158,7 +222,9 @@ def main() -> None:
     body = (
         f"{ROUNDS} rounds; each a fresh `codegen` process run from the repository root; the full build writes "
         "into a new directory (no manifest to reuse) with an empty format cache (the goal is judged on it), "
-        "the warm one into another beside it, the others use a temp copy of generated/; wall time "
+        "the warm one into another beside it; each `after ...` row is the full build into another "
+        "directory beside them from a copy of spec/ and templates/ with one change, the format cache "
+        "warm from the builds before it (also judged on the 4 s goal); the others use a temp copy of generated/; wall time "
         "includes interpreter start-up and imports; CPU s counts the process and its formatting workers.\n\n"
         + "\n".join(lines)
         + "\n\n"

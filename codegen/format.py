@@ -1,8 +1,9 @@
 """Format generated Python with the pinned black, each file only when its source changed.
 
 Black is the slow part of a generation (seconds on the whole API), so `format_changed` keeps the
-file of the current output whose source is unchanged (`codegen.manifest`), and formats the rest
-in pieces, on two processes when it pays.
+file of the current output whose source is unchanged (`codegen.manifest`); of the rest, each
+top-level class or function the format cache holds is taken from it (`format_text`), and only the
+others are formatted, in runs of about `CHUNK_CHARS`, on two processes when it pays.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import re
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -36,7 +38,7 @@ _CACHE_SALT = (
 _SPLIT_TOKENS = ",()[]{};\\\"'"
 # Below this much text to format, worker processes cost more than they save.
 PARALLEL_MIN_CHARS = 64 * 1024
-CHUNK_CHARS = 16 * 1024  # a large module is formatted in pieces of about this size, in parallel
+CHUNK_CHARS = 16 * 1024  # what the cache lacks of a module goes to the workers in runs of this size
 
 
 class FormatError(Exception):
@@ -44,21 +46,108 @@ class FormatError(Exception):
 
 
 def format_text(path: str, text: str) -> str:
-    """`text` as black formats it (unchanged unless `path` is a Python module); through the
-    opt-in `codegen.format_cache` when `CODEGEN_FORMAT_CACHE` names one."""
+    """`text` as black formats it (unchanged unless `path` is a Python module).
+
+    The text is cut into its top-level blocks (`split_top_level(text, size=1)`); through the
+    `codegen.format_cache` when there is one (`CODEGEN_FORMAT_CACHE`, or the one `codegen
+    generate` keeps), each block is looked up by its own text and only the runs of blocks it lacks
+    are formatted, each run at once, then stored block by block (`_format_run`)."""
     if not path.endswith(".py"):
         return text
+    blocks = _blocks(text)
     cache = format_cache.from_env(_CACHE_SALT)
-    cached = cache.get(text) if cache is not None else None
-    if cached is not None:
-        return cached
+    found: list[str | None] = cache.get_many(blocks) if cache is not None else [None] * len(blocks)
+    parts: list[str] = []
+    stored: list[tuple[str, str]] = []
+    for hit, run in _runs(blocks, found, size=None):
+        if hit is not None:
+            parts.append(hit)
+            continue
+        formatted = _format_run(path, run)
+        parts.append(formatted)
+        answers = formatted_blocks(formatted, run)
+        if answers is not None:
+            stored += zip(run, answers)
+    if cache is not None and stored:
+        cache.put_many(stored)
+    return parts[0] if len(parts) == 1 else join_formatted(parts)
+
+
+_presplit: list[list[str]] = []  # the blocks of the text `format_text` is given, when known
+
+
+def _blocks(text: str) -> list[str]:
+    known = _presplit[-1] if _presplit else None
+    return known if known is not None and "".join(known) == text else split_top_level(text, size=1)
+
+
+def _runs(
+    blocks: list[str], found: list[str | None], size: int | None
+) -> Iterator[tuple[str | None, list[str]]]:
+    """Each hit as (its formatted text, [block]); each run of consecutive misses as (None, blocks),
+    cut where it reaches `size` characters (None: never)."""
+    run: list[str] = []
+    chars = 0
+    for block, hit in zip(blocks, found):
+        if hit is None:
+            run.append(block)
+            chars += len(block)
+            if size is not None and chars >= size:
+                yield None, run
+                run, chars = [], 0
+            continue
+        if run:
+            yield None, run
+            run, chars = [], 0
+        yield hit, [block]
+    if run:
+        yield None, run
+
+
+def _format_run(path: str, blocks: list[str]) -> str:
+    _presplit.append(blocks)  # for `_black`'s second pass
     try:
-        formatted = _black(text)
+        return _black("".join(blocks))
     except InvalidInput as exc:
         raise FormatError(f"{path}: generated code is not valid Python: {exc}") from None
-    if cache is not None:
-        cache.put(text, formatted)
-    return formatted
+    finally:
+        _presplit.pop()
+
+
+# Where black's output of consecutive blocks may start the next one: two blank lines, then a
+# top-level `class <name>`, `def <name>` or `async def <name>` (inside a string too: see below).
+_NEXT_BLOCK = re.compile(r"\n\n\n(?=((?:class|def|async def) [^\W\d]\w*)[(:\[])")
+_STARTS = re.compile(r"(class|def|async\s+def)\s+([^\W\d]\w*)")
+
+
+def formatted_blocks(formatted: str, blocks: list[str]) -> list[str] | None:
+    """Black's output `formatted` of `"".join(blocks)` (consecutive blocks of `split_top_level`,
+    size 1) cut into black's output of each block, or None when that cannot be told for sure.
+
+    Black formats such blocks as it formats their join (`split_top_level`): its output is each
+    block's output, two blank lines apart, each from the second on starting with that block's
+    `class <name>`/`def <name>`. So the start of each block is a place `_NEXT_BLOCK` finds, with
+    that keyword and name; where it finds the same keyword and name more than once (inside a
+    string, or a class not cut off from the one before it), which one starts the block cannot be
+    told: None (then nothing is stored per block)."""
+    if len(blocks) == 1:
+        return [formatted]
+    found: dict[str, int | None] = {}
+    for candidate in _NEXT_BLOCK.finditer(formatted):
+        start = candidate[1]
+        found[start] = None if start in found else candidate.start()
+    cuts: list[int] = []
+    for block in blocks[1:]:
+        m = _STARTS.match(block)
+        cut = (
+            found.get(f"{'async def' if m[1].startswith('async') else m[1]} {m[2]}") if m else None
+        )
+        if cut is None or (cuts and cut <= cuts[-1]):
+            return None
+        cuts.append(cut)
+    pieces = [formatted[a : b + 1] for a, b in zip([0, *(c + 3 for c in cuts)], cuts)]
+    pieces.append(formatted[cuts[-1] + 3 :])
+    return pieces if join_formatted(pieces) == formatted else None
 
 
 def _black(text: str) -> str:
@@ -69,14 +158,20 @@ def _black(text: str) -> str:
     Where the first pass added or removed no comma, bracket, semicolon, backslash or quote, the
     second pass would parse the same tokens and make the same choices, so it is skipped if `compile`
     accepts the output (black's second pass was also its check that its output parses). This is
-    decided for each top-level class or function (`split_top_level`) when the text and black's
-    output cut into the same number of them: only those that changed are formatted again."""
+    decided for each top-level block (`split_top_level`, or the blocks `_format_run` was given)
+    when black's output cuts into the same blocks (`formatted_blocks`, else `split_top_level`):
+    only those that changed are formatted again."""
     once = _format_once(text, mode=_MODE)
     if once == text or _second_pass_idle(text, once):
         return once
-    sources, outputs = split_top_level(text, size=1), split_top_level(once, size=1)
-    if len(outputs) == 1 or len(sources) != len(outputs) or join_formatted(outputs) != once:
+    sources = _blocks(text)
+    if len(sources) == 1:
         return _format_once(once, mode=_MODE)
+    outputs = formatted_blocks(once, sources)  # cut like the sources without parsing again
+    if outputs is None:
+        outputs = split_top_level(once, size=1)
+        if len(sources) != len(outputs) or join_formatted(outputs) != once:
+            return _format_once(once, mode=_MODE)
     return join_formatted(
         [
             o if _second_pass_idle(s, o) else _format_once(o, mode=_MODE)
@@ -141,8 +236,13 @@ def join_formatted(pieces: list[str]) -> str:
     return "\n\n\n".join(p.rstrip("\n") for p in pieces) + "\n"
 
 
-def _format_piece(path: str, text: str) -> str:
-    return format_text(path, text)  # looked up at call time: tests replace format_text
+def _format_piece(path: str, blocks: list[str]) -> str:
+    """`format_text` of consecutive blocks of a module (in a worker process), told the blocks."""
+    _presplit.append(blocks)
+    try:
+        return format_text(path, "".join(blocks))  # looked up at call time: tests replace it
+    finally:
+        _presplit.pop()
 
 
 @contextmanager
@@ -157,30 +257,56 @@ def _pool(chars: int) -> Iterator[Executor | None]:
 
 
 def format_sources(sources: Mapping[str, Source]) -> dict[str, str]:
-    """Each source made and formatted; large modules in pieces, on two processes when it pays.
+    """Each source made and formatted; the blocks the format cache lacks formatted in pieces of
+    about `CHUNK_CHARS`, on two processes when they are enough to pay for them.
 
     The slow sources are made last, in this process, while the workers format the others."""
     paths = sorted(sources, key=lambda p: (sources[p].slow, p))
     quick = {p: sources[p].make() for p in paths if not sources[p].slow}
-    out: dict[str, str] = {}
-    with _pool(
-        sum(map(len, quick.values())) + PARALLEL_MIN_CHARS * any(s.slow for s in sources.values())
-    ) as pool:
-        pending: dict[str, list[Future[str]]] = {}
+    cache = format_cache.from_env(_CACHE_SALT)
+    looked_up: dict[str, tuple[list[str], list[str | None]]] = {}
 
-        def submit(path: str, text: str) -> None:
-            if pool is None or not path.endswith(".py"):
-                out[path] = format_text(path, text)
-            else:
-                pending[path] = [pool.submit(_format_piece, path, t) for t in split_top_level(text)]
+    def look_up(path: str, text: str) -> int:
+        """How much of `text` the cache lacks (all of it when the cache is off)."""
+        if not path.endswith(".py"):
+            return 0
+        blocks = split_top_level(text, size=1)
+        found: list[str | None] = (
+            cache.get_many(blocks) if cache is not None else [None] * len(blocks)
+        )
+        looked_up[path] = (blocks, found)
+        return sum(len(b) for b, hit in zip(blocks, found) if hit is None)
+
+    missing = sum(look_up(p, quick[p]) for p in quick)
+    out: dict[str, str] = {}
+    slow = any(s.slow for s in sources.values())
+    with _pool(missing + PARALLEL_MIN_CHARS * slow) as pool:
+        pending: dict[str, list[str | Future[str]]] = {}
+
+        def submit(path: str, text: str, parallel: bool) -> None:
+            if pool is None or not parallel or path not in looked_up:
+                _presplit.append(looked_up.pop(path, ([], []))[0])
+                try:
+                    out[path] = format_text(path, text)
+                finally:
+                    _presplit.pop()
+                return
+            blocks, found = looked_up.pop(path)
+            pending[path] = [
+                hit if hit is not None else pool.submit(_format_piece, path, run)
+                for hit, run in _runs(blocks, found, size=CHUNK_CHARS)
+            ]
 
         for path in sorted(quick, key=lambda p: -len(quick[p])):  # the longest first
-            submit(path, quick[path])
+            submit(path, quick[path], missing >= PARALLEL_MIN_CHARS)
         for path in paths:
             if sources[path].slow:
-                submit(path, sources[path].make())
-        for path, futures in pending.items():
-            out[path] = join_formatted([f.result() for f in futures])
+                text = sources[path].make()
+                missing += look_up(path, text)
+                submit(path, text, missing >= PARALLEL_MIN_CHARS)
+        for path, parts in pending.items():
+            done = [p if isinstance(p, str) else p.result() for p in parts]
+            out[path] = done[0] if len(done) == 1 else join_formatted(done)
     return out
 
 

@@ -93,6 +93,18 @@ def _parse(data: bytes, shown_as: str) -> tuple[Node | None, list[Problem]]:
         loader.dispose()
 
 
+# Plain (unquoted, untagged) scalar text -> its value, for every file read: what the resolver makes
+# of a plain scalar depends on its text alone, and the values are immutable (str, int, float, bool,
+# None, dates). Keys and short values repeat across files and loads; at most _PLAIN_KEPT are kept.
+_PLAIN: dict[str, object] = {}
+_PLAIN_KEPT = 50_000
+
+_SCALAR = yaml.ScalarEvent
+_MAPPING_END = yaml.MappingEndEvent
+_SEQUENCE_END = yaml.SequenceEndEvent
+_DOCUMENT_START = yaml.DocumentStartEvent
+
+
 class _Refused(Exception):
     """The file uses something the spec language refuses; reading it stops at once."""
 
@@ -117,22 +129,46 @@ class _Builder:
         self.problems: list[Problem] = []
         self.stack: list[_Open] = []
         self.root: Node | None = None
-        # plain scalar text -> its value (immutable: str, int, ...)
-        self.plain: dict[str, object] = {}
 
     def run(self) -> tuple[Node | None, list[Problem]]:
+        """One pass over the parser's events. A scalar inside a mapping or list, the commonest
+        event, is handled inline (what `node` and `attach` do): this loop is most of the cost of
+        loading a spec."""
+        get_event = self.loader.get_event
+        stack = self.stack
+        shown_as = self.shown_as
+        scalar = self.scalar
         documents = 0
         try:
-            while self.loader.check_event():
-                event = self.loader.get_event()
-                if isinstance(event, yaml.DocumentStartEvent):
+            while (event := get_event()) is not None:
+                kind = type(event)
+                if kind is _SCALAR and event.anchor is None and stack:  # node(), inline
+                    top = stack[-1]
+                    parent = top.node
+                    if parent.kind == "sequence":
+                        path = f"{parent.loc.path}[{len(parent.seq)}]"
+                        line = event.start_mark.line + 1
+                        parent.seq.append(
+                            Node(Location(shown_as, line, path), "scalar", scalar(event))
+                        )
+                    elif top.key is None:  # a mapping's key
+                        top.key, top.key_line = str(scalar(event)), event.start_mark.line + 1
+                    else:  # its value (attach(), inline)
+                        key, top.key = top.key, None
+                        path = f"{parent.loc.path}.{key}" if parent.loc.path else key
+                        node = Node(Location(shown_as, top.key_line, path), "scalar", scalar(event))
+                        if key in parent.items:
+                            self.duplicate(parent, key, node)
+                        else:
+                            parent.items[key] = node
+                elif kind is _MAPPING_END or kind is _SEQUENCE_END:
+                    self.attach(stack.pop().node)
+                elif kind is _DOCUMENT_START:
                     documents += 1
                     if documents > 1:
                         self.refuse(
                             event, "a spec file holds one YAML document; found a second '---'"
                         )
-                elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                    self.attach(self.stack.pop().node)
                 elif isinstance(event, yaml.NodeEvent):
                     self.node(event)
         except _Refused as exc:
@@ -189,13 +225,16 @@ class _Builder:
         assert top.key is not None
         key, top.key = top.key, None
         if key in top.node.items:
-            first = top.node.items[key].loc.line
-            noun = _noun(top.node.loc.path)
-            self.problems.append(
-                Problem(node.loc, f"duplicate {noun} '{key}' (first defined at line {first})")
-            )
+            self.duplicate(top.node, key, node)
             return
         top.node.items[key] = node
+
+    def duplicate(self, parent: Node, key: str, node: Node) -> None:
+        first = parent.items[key].loc.line
+        noun = _noun(parent.loc.path)
+        self.problems.append(
+            Problem(node.loc, f"duplicate {noun} '{key}' (first defined at line {first})")
+        )
 
     def scalar(self, event: Any) -> object:
         tag = event.tag
@@ -203,8 +242,8 @@ class _Builder:
             # quoted or block, untagged: text as written (the resolver's answer)
             return str(event.value)
         plain = tag is None and event.implicit == (True, False)
-        if plain and event.value in self.plain:
-            return self.plain[event.value]  # keys and small values repeat: resolved once per file
+        if plain and event.value in _PLAIN:
+            return _PLAIN[event.value]  # keys and small values repeat: resolved once
         if tag is None or tag == "!":
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
         node = yaml.ScalarNode(
@@ -212,7 +251,9 @@ class _Builder:
         )
         value: object = self.loader.construct_object(node, deep=True)
         if plain:
-            self.plain[event.value] = value
+            if len(_PLAIN) >= _PLAIN_KEPT:
+                _PLAIN.clear()
+            _PLAIN[event.value] = value
         return value
 
 

@@ -11,7 +11,7 @@ import black
 import pytest
 
 import codegen.format as fmt
-from codegen import sources
+from codegen import format_cache, sources
 from codegen.format import format_sources, join_formatted, split_top_level
 from codegen.render.package import render_package
 from codegen.sources import Source
@@ -274,3 +274,167 @@ def test_the_resource_template_writes_blacks_layout_of_nested_imports(
         once = fmt._format_once(text, mode=fmt._MODE)
         assert block in once, block
     assert seen == {True, False}  # both layouts were written
+
+
+# Texts for the per-block format cache: black's output of the whole, whatever is cached.
+HOSTILE_BLOCKS = {
+    "decorators": "@dec\nclass A: pass\n\n\nclass B: pass\n\n@dec2\ndef f( ): pass\n\ndef g(): pass\n"
+    "\n\n@a.b(c)\nasync def h(): pass\n\nasync  def k(x ,): pass\n",
+    "comments between": "class A:\n  x=1\n# about B\nclass B:\n  y=2\n\n\n# d\n\ndef f(): pass\n\n"
+    "def g(): pass  # trailing\n\n    # indented comment\ndef h(): pass\n",
+    "fmt directives": "class A:\n  x=[1,\n 2]\n\n# fmt: off\nclass B:\n    y = [1,\n 2]\n# fmt: on\n\n"
+    "class C:\n  z=[1,\n 2]  # fmt: skip\n\nclass D:\n  w=1\n",
+    "carriage returns": "class A:\r\n  x=1\r\n\r\nclass B:\r\n  y=2\r\n\r\ndef f(): pass\r\n",
+    "a lone carriage return": "class A:\n  s='a'\r\n\nclass B:\n  y=2\n",
+    "form feeds": "class A:\n  x=1\n\x0c\nclass B:\n  y=2\n\nclass C: pass\n\x0c\n\ndef f(): pass\n",
+    "not UTF-8": "class A:\n  s='\udcff'\n\nclass B:\n  t='\ud800'\n\nclass C:\n  u=1\n",
+    "the same name twice": "class A: pass\nclass A: pass\n\n\nclass B:\n x=1\n\nclass A:\n  y=1\n",
+    "a block inside a string": 'class A:\n  s = """\n\n\nclass B:\n"""\n\nclass B:\n  x=1\n\n'
+    "class C:\n  '''\n\n\ndef f(x):\n'''\n\ndef f(x): pass\n",
+    "unicode names": "class Ünïcode:\n  x=1\n\nclass 名前:\n  y=2\n\ndef ƒ(): pass\n",
+    "second pass": "class A(B,):\n    x: int = Field(default=None, validation_alias='a_long_alias_name',"
+    " serialization_alias='a_long_alias', description='and one more argument')\n\n"
+    "class C:\n  x = 'a'\n\ndef f(a,):\n    return g(aaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbb,"
+    " cccccccccccccccccccc, dddddddddddddddddd)\n",
+    "empty": "",
+    "blank": "\n\n  \n",
+}
+
+
+def _counting_black(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    real = fmt._black
+
+    def counting(text: str) -> str:
+        seen.append(text)
+        return real(text)
+
+    monkeypatch.setattr(fmt, "_black", counting)
+    return seen
+
+
+@pytest.mark.parametrize("name", HOSTILE_BLOCKS)
+def test_the_block_cache_gives_blacks_output_of_the_whole(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cold, warm, and with one block changed (only it formatted again): black's output of the
+    whole text every time."""
+    monkeypatch.setenv(format_cache.ENV, str(tmp_path / "cache"))
+    text = HOSTILE_BLOCKS[name]
+    seen = _counting_black(monkeypatch)
+    try:
+        expected = black.format_str(text, mode=fmt._MODE)
+    except UnicodeEncodeError:  # black's own refusal of a lone surrogate: the same, nothing kept
+        with pytest.raises(UnicodeEncodeError):
+            fmt.format_text("m.py", text)
+        assert not (tmp_path / "cache").exists() or not len(
+            format_cache.FormatCache(tmp_path / "cache", fmt._CACHE_SALT)
+        )
+        return
+    assert fmt.format_text("m.py", text) == expected
+    blocks = split_top_level(text, size=1)
+    seen.clear()
+    assert fmt.format_text("m.py", text) == black.format_str(text, mode=fmt._MODE)
+    stored = format_cache.from_env(fmt._CACHE_SALT)
+    assert stored is not None
+    # where black's output cannot be cut for sure, nothing is stored and the text formatted again
+    every_block_stored = all(hit is not None for hit in stored.get_many(blocks))
+    assert every_block_stored != (name in ("the same name twice", "a block inside a string"))
+    assert (seen == []) == every_block_stored
+    for i, block in enumerate(blocks):
+        end = len(block.rstrip())
+        edited = block[:end] + "  # changed" + block[end:]  # at the end of its last line
+        changed = "".join(blocks[:i] + [edited] + blocks[i + 1 :])
+        seen.clear()
+        assert fmt.format_text("m.py", changed) == black.format_str(changed, mode=fmt._MODE), i
+        if every_block_stored:
+            assert seen == [edited]
+
+
+def test_a_block_that_does_not_parse_is_the_modules_error_every_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(format_cache.ENV, str(tmp_path / "cache"))
+    good = "class A:\n  x=1\n\nclass B:\n  y=2\n"
+    fmt.format_text("m.py", good)
+    for _ in range(2):
+        with pytest.raises(fmt.FormatError, match=r"^m\.py: generated code is not valid Python"):
+            fmt.format_text("m.py", good + "\nclass C(:\n  z\n")
+
+
+def test_only_the_changed_block_of_a_module_is_formatted_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The blocks before and after a grown one are cache hits (no cut moves); the misses on either
+    side of a hit are formatted as separate runs."""
+    monkeypatch.setenv(format_cache.ENV, str(tmp_path / "cache"))
+    classes = [_CLASS.format(n=i, desc="d" * 30) for i in range(40)]
+    text = "import os\n\n" + "\n".join(classes)
+    fmt.format_text("m.py", text)
+    seen = _counting_black(monkeypatch)
+    grown = text.replace("class C7(Base):\n", "class C7(Base):\n    z: int = 1\n" * 1).replace(
+        "class C30(Base):\n", "class C30(Base):\n    w: str = 'w'\n"
+    )
+    assert fmt.format_text("m.py", grown) == black.format_str(grown, mode=fmt._MODE)
+    assert [s.split("(")[0] for s in seen] == ["class C7", "class C30"]
+    assert all(len(s) < 200 for s in seen)
+
+
+def test_a_5_mb_docstring_is_one_block_stored_and_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, session_black: Callable[[str], str]
+) -> None:
+    """The format cache under test starts empty; black's answer for the 5 MB text comes from the
+    session's store where it has it (2 s of black otherwise: what is tested is what is stored)."""
+    monkeypatch.setenv(format_cache.ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(fmt, "_black", session_black)
+    doc = "x" * 5_000_000
+    text = f'class A:\n    """{doc}"""\n\nclass B:\n  x=1\n'
+    seen = _counting_black(monkeypatch)
+    assert fmt.format_text("m.py", text) == f'class A:\n    """{doc}"""\n\n\nclass B:\n    x = 1\n'
+    seen.clear()
+    changed = text.replace("x=1", "x=[1,2]")
+    assert (
+        fmt.format_text("m.py", changed)
+        == f'class A:\n    """{doc}"""\n\n\nclass B:\n    x = [1, 2]\n'
+    )
+    assert seen == ["class B:\n  x=[1,2]\n"]
+
+
+@pytest.mark.parametrize(
+    "formatted, blocks",
+    [
+        # a block starts inside a string too: which one is the block's cannot be told
+        (
+            'class A:\n    s = """\n\n\nclass B:\n"""\n\n\nclass B:\n    x = 1\n',
+            ['class A:\n  s = """\n\n\nclass B:\n"""\n\n', "class B:\n  x=1\n"],
+        ),
+        # black separated two classes the sources did not: the same name twice
+        (
+            "class A:\n    pass\n\n\nclass A:\n    pass\n\n\nclass A:\n    pass\n",
+            ["class A: pass\nclass A: pass\n\n", "class A: pass\n"],
+        ),
+        # the second block's name is not where black's output says
+        ("class A:\n    pass\n\n\nclass C:\n    pass\n", ["class A: pass\n\n", "class B: pass\n"]),
+        # out of order
+        (
+            "class B:\n    pass\n\n\nclass A:\n    pass\n\n\nclass C:\n    pass\n",
+            ["class B: pass\n\n", "class C: pass\n\n", "class A: pass\n"],
+        ),
+        # three blank lines: not black's
+        (
+            "class A:\n    pass\n\n\n\nclass B:\n    pass\n",
+            ["class A: pass\n\n", "class B: pass\n"],
+        ),
+    ],
+)
+def test_answers_are_stored_per_block_only_when_the_cut_is_certain(
+    formatted: str, blocks: list[str]
+) -> None:
+    assert fmt.formatted_blocks(formatted, blocks) is None
+
+
+def test_black_output_cut_into_blocks() -> None:
+    blocks = split_top_level(TRICKY[0], size=1) + []
+    formatted = black.format_str(TRICKY[0], mode=fmt._MODE)
+    pieces = fmt.formatted_blocks(formatted, blocks)
+    assert pieces == [black.format_str(b, mode=fmt._MODE) for b in blocks]

@@ -5,7 +5,9 @@ takes its answer from it."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -46,7 +48,7 @@ def test_a_second_full_build_formats_nothing_and_is_the_same(
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(fmt, "_black", session_black)  # the earlier build: black's answers
         generate(paths(MINI, tmp_path / "first"))
-    assert list(format_cache_dir(tmp_path / "first").glob("*.fmt"))
+    assert len(format_cache.FormatCache(format_cache_dir(tmp_path / "first"), fmt._CACHE_SALT))
     _serial(monkeypatch)  # and black itself from here: its runs are counted
     _, work = counted(lambda: generate(paths(MINI, tmp_path / "second")))
     assert work.calls("codegen/format.py", "_black") == 0
@@ -94,6 +96,16 @@ from codegen import format_cache
 fmt.PARALLEL_MIN_CHARS, fmt.CHUNK_CHARS = 1, 2000  # the mini spec in pieces, on two processes
 from pathlib import Path
 from codegen.pipeline import Paths, generate
+store = os.environ.pop("PROBE_BLACK_STORE", "")
+if store:  # black's answers kept by the test session, as `session_black` (the bytes are compared)
+    real, answers = fmt._black, format_cache.FormatCache(Path(store), fmt._CACHE_SALT)
+    def black(text):
+        found = answers.get(text)
+        if found is None:
+            found = real(text)
+            answers.put(text, found)
+        return found
+    fmt._black = black
 started = []
 start = BaseProcess.start
 BaseProcess.start = lambda self: started.append(self) or start(self)
@@ -125,6 +137,8 @@ def test_the_same_bytes_with_or_without_the_cache_on_one_or_two_processes(tmp_pa
     }
     env = dict(os.environ)
     env.pop(format_cache.ENV, None)
+    if SESSION_CACHE:  # black's answers, not the cache under test: that is off, cold or warm
+        env["PROBE_BLACK_STORE"] = SESSION_CACHE
     argv = [f"{cache}:{procs}:{out}" for (cache, procs), out in runs.items()]
     subprocess.run(
         [sys.executable, "-c", _PROBE, str(MINI), str(TEMPLATES), *argv],
@@ -136,7 +150,7 @@ def test_the_same_bytes_with_or_without_the_cache_on_one_or_two_processes(tmp_pa
     first = next(iter(trees.values()))
     assert all(tree == first for tree in trees.values())
     assert not (tmp_path / "off-one" / ".codegen-cache" / "format").exists()
-    assert list((tmp_path / "cold-two" / ".codegen-cache" / "format").glob("*.fmt"))
+    assert len(format_cache.FormatCache(tmp_path / "cold-two" / ".codegen-cache" / "format", ""))
 
 
 def test_check_answers_from_black_and_catches_a_poisoned_cache(
@@ -147,9 +161,13 @@ def test_check_answers_from_black_and_catches_a_poisoned_cache(
     out = tmp_path / "out"
     monkeypatch.setattr(fmt, "_black", session_black)  # black's answers, from either
     generate(paths(MINI, out))
-    for entry in format_cache_dir(out).glob("*.fmt"):  # sound entries holding the wrong text
-        body = entry.read_bytes().partition(b"\n")[2] + b"# poisoned\n"
-        entry.write_bytes(format_cache._sha(body).encode() + b"\n" + body)
+    with sqlite3.connect(format_cache_dir(out) / format_cache.DATABASE) as db:
+        for key, body in db.execute("SELECT key, body FROM entries").fetchall():
+            text = body[32:] + b"# poisoned\n"  # sound entries holding the wrong text
+            db.execute(
+                "UPDATE entries SET body = ? WHERE key = ?",
+                (hashlib.sha256(text).digest() + text, key),
+            )
     generate(paths(MINI, tmp_path / "other"))  # generate trusts its local cache...
     assert b"# poisoned" in (tmp_path / "other" / "gemini_client" / "_client.py").read_bytes()
     if SESSION_CACHE:
