@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 import threading
 from typing import Any
 
@@ -74,14 +75,17 @@ def _check_tracked(session: Any) -> None:
 
 @pytest.mark.asyncio
 async def test_receive_text_reads_what_text_of_reads_and_tracks_the_rest(
-    live_server: LiveServer, aclient: AsyncClient
+    live_server: LiveServer, aclient: AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     assert _expected_text() == "One, two, three."
     live_server.script = _thoughtful
+    caplog.set_level(logging.DEBUG, logger="gemini_client.live")
     async with aclient.live.connect(model=MODEL) as session:
         await session.send_client_content(turns="Count")
         assert await session.receive_text() == "One, two, three."
         _check_tracked(session)
+        # serverContent with a kind this client does not know is not the common case either
+        assert "server message with unknown fields ['aNewKind']" in caplog.text
         await session.send_client_content(turns="Again")  # receive() sees every message
         messages = [m async for m in session.receive()]
     assert [m.to_dict() for m in messages] == THOUGHTFUL_TURN
