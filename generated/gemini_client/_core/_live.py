@@ -153,7 +153,7 @@ def _open_error(err: BaseException, url: str, secret: str | None) -> APIError:
 
 
 class _Connection(Generic[T]):
-    """What the sync and async connections share: encoding and decoding (no I/O)."""
+    """What the sync and async connections share: decoding (no I/O)."""
 
     def __init__(self, *, cast_to: type[T], secret: str | None) -> None:
         self._cast_to = cast_to
@@ -165,9 +165,6 @@ class _Connection(Generic[T]):
         )
         self.received = 0
         """How many server messages were received."""
-
-    def _encode(self, message: Mapping[str, object]) -> str:
-        return _ENCODER.encode(message)
 
     def _decode(self, raw: bytes | str) -> T:
         self.received += 1
@@ -192,7 +189,7 @@ class AsyncLiveConnection(_Connection[T]):
 
     async def send(self, message: Mapping[str, object]) -> None:
         try:
-            await self._ws.send(self._encode(message))
+            await self._ws.send(_ENCODER.encode(message))
         except ConnectionClosed as err:
             raise _closed_error(err, self._secret) from None
 
@@ -223,7 +220,7 @@ class LiveConnection(_Connection[T]):
 
     def send(self, message: Mapping[str, object]) -> None:
         try:
-            self._ws.send(self._encode(message))
+            self._ws.send(_ENCODER.encode(message))
         except ConnectionClosed as err:
             raise _closed_error(err, self._secret) from None
 
