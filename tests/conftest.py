@@ -57,20 +57,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
             del os.environ[FORMAT_CACHE]
 
 
-# The longest tests (seconds each, measured in a whole run on two workers), started
-# first: xdist hands the largest xdist_group out first, then tests in collection order, and a long
-# test started last is the run's tail.
+# The longest tests outside an xdist_group (seconds each, measured in a whole run on two workers),
+# started first: xdist hands out the groups of several tests first, largest first (the mypy-cache
+# group holds the history chain), then the rest in collection order, and a long test started last
+# is the run's tail.
 LONGEST_FIRST = (
-    "tests/sync/test_history.py::test_the_committed_spec_follows_every_later_revision",
     "tests/generator/test_injection.py::test_hostile_descriptions_never_change_code_structure",
     "tests/sync/test_history.py::test_a_spec_of_one_revision_syncs_to_the_next[20240713-",
-    "tests/sync/test_workflows.py::test_the_action_passes_on_an_untouched_copy",
     "tests/generator/test_generation_cache.py::test_the_same_bytes_with_or_without_the_cache",
-    "tests/sync/test_workflows.py::test_the_action_annotates",
-    "tests/generator/test_typecheck.py::test_codegen_passes_mypy",
     "tests/generator/test_reserved_names.py::test_hostile_field_names_do_not_change_the_request",
-    "tests/generator/test_hostile_specs.py::test_resources_named_like_keywords",
-    "tests/export/test_openapi.py::test_the_export_is_valid_openapi_3_1[spec]",
 )
 
 
