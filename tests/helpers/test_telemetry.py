@@ -300,3 +300,34 @@ def test_no_span_is_built_until_an_sdk_is_configured() -> None:
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split("\n")[:2] == ["0", "1 ['generate_content m']"]
+
+
+@pytest.mark.parametrize("named_by_env", [False, True], ids=["unset", "provider-named-by-env"])
+def test_with_no_sdk_a_call_asks_the_api_nothing(
+    named_by_env: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While no SDK has set a provider, a call learns that nothing records from two attribute
+    reads, not from the API's look-up functions (each reads the environment); when a variable
+    names a provider, those functions (which load it) are asked, as before."""
+    from opentelemetry import metrics, trace
+
+    for name in ("OTEL_PYTHON_TRACER_PROVIDER", "OTEL_PYTHON_METER_PROVIDER"):
+        monkeypatch.delenv(name, raising=False)
+    if named_by_env:
+        monkeypatch.setenv("OTEL_PYTHON_TRACER_PROVIDER", "no_such_provider")
+    asked: list[str] = []
+
+    def proxy_tracers() -> object:
+        asked.append("tracer")
+        return trace.ProxyTracerProvider()
+
+    def proxy_meters() -> object:
+        asked.append("meter")
+        return metrics.NoOpMeterProvider()
+
+    monkeypatch.setattr(trace, "get_tracer_provider", proxy_tracers)
+    monkeypatch.setattr(metrics, "get_meter_provider", proxy_meters)
+    instruments = _telemetry._Instruments()  # its tracer from the look-up above, not the variable's
+    asked.clear()
+    assert [instruments.recording() for _ in range(3)] == [False] * 3
+    assert asked == (["tracer", "meter"] * 3 if named_by_env else [])

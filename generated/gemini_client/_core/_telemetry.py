@@ -114,6 +114,16 @@ class _Instruments:
         unset_meter = getattr(getattr(metrics, "_internal", None), "_PROXY_METER_PROVIDER", None)
         if unset_meter is not None:
             self.idle_meters = (*self.idle_meters, type(unset_meter))
+        # Where the API keeps the providers an SDK sets (None until then): while both are None and
+        # no environment variable names a provider, nothing records, which two attribute reads
+        # tell a call; the API's look-up functions each read the environment (~3.5 µs). An API
+        # without them is asked through its functions.
+        self.meter_globals: Any = getattr(metrics, "_internal", None)
+        self.unset_known = (
+            hasattr(trace, "_TRACER_PROVIDER")
+            and hasattr(self.meter_globals, "_METER_PROVIDER")
+            and not {"OTEL_PYTHON_TRACER_PROVIDER", "OTEL_PYTHON_METER_PROVIDER"} & set(os.environ)
+        )
         self.client_kind = trace.SpanKind.CLIENT
         self.tracer = trace.get_tracer("gemini_client", SDK_VERSION, tracer_provider)
         meter = metrics.get_meter("gemini_client", SDK_VERSION, meter_provider)
@@ -133,7 +143,15 @@ class _Instruments:
     def recording(self) -> bool:
         """Whether a span or a metric goes anywhere: given providers, or global ones that an SDK
         configured (looked up per call: one may be set after the client was made)."""
-        return self.global_providers is False or not (
+        if self.global_providers is False:
+            return True
+        if (
+            self.unset_known
+            and self.trace._TRACER_PROVIDER is None
+            and self.meter_globals._METER_PROVIDER is None
+        ):
+            return False
+        return not (
             isinstance(self.trace.get_tracer_provider(), self.idle_tracers)
             and isinstance(self.metrics.get_meter_provider(), self.idle_meters)
         )
