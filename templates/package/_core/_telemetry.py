@@ -1,8 +1,8 @@
 """OpenTelemetry for every call, as the GenAI semantic conventions describe it.
 
 Only when ``opentelemetry-api`` is installed: nothing is imported, and a call pays one global
-check, without it; installed with no SDK configured (its API would drop everything), a call pays
-two provider look-ups and builds no span. Each call is a CLIENT span named ``{operation} {model}`` with the attributes
+check, without it; installed with no SDK configured (its API would drop everything), a call reads
+the API's two provider globals and builds no span. Each call is a CLIENT span named ``{operation} {model}`` with the attributes
 ``opentelemetry-instrumentation-google-genai`` records for google-genai (``gen_ai.operation.name``,
 ``gen_ai.provider.name``/``gen_ai.system``, ``gen_ai.request.model`` and the generation settings,
 ``gen_ai.response.id``/``model``/``finish_reasons``, ``gen_ai.usage.input_tokens``/``output_tokens``,
