@@ -115,9 +115,22 @@ def spec_files(spec_dir: Path, *, shown_as: Path | None = None) -> list[Path]:
 
 
 def shown_path(path: Path) -> str:
-    """How a file is named in messages: relative to the working directory when inside it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
+    """How a file is named in messages: relative to the working directory when inside it.
+
+    What `os.path.relpath(path)` gives unless that climbs out with `..`, cut from one `getcwd`
+    and the absolute path (a load names every file several times: relpath's second `abspath` and
+    component lists were a fifth of loading an unchanged spec). An empty name and the rare POSIX
+    `//` root go through relpath itself."""
+    absolute, cwd = os.path.abspath(path), os.getcwd()
+    if not str(path) or absolute.startswith("//"):
+        try:
+            rel = os.path.relpath(path)
+        except ValueError:
+            return str(path)
+    elif absolute == cwd:
+        rel = os.curdir
+    elif absolute.startswith(cwd if cwd.endswith(os.sep) else cwd + os.sep):
+        rel = absolute[len(cwd.rstrip(os.sep)) + 1 :]
+    else:
+        return str(path)  # outside the working directory: relpath starts with `..`
     return str(path) if rel.startswith("..") else rel
