@@ -11,6 +11,7 @@ import yaml
 from codegen.cli import main
 from codegen.drift.command import drift
 from codegen.drift.ignore import Rules
+from codegen.spec.yamlnodes import LOADER  # libyaml: the spec files read as the loader reads them
 
 from .conftest import NEW, OLD, REPO, SHOWN, SPEC_DIR
 
@@ -25,7 +26,9 @@ PALM_LEFT_OUT = {
     "tunedModels.generateText",
 }
 # spec/imagen.yaml types Imagen's and Veo's free-form instances/parameters: spec-only, not drift
-IMAGEN_TYPES = set(yaml.safe_load((SPEC_DIR / "imagen.yaml").read_text(encoding="utf-8"))["types"])
+IMAGEN_TYPES = set(
+    yaml.load((SPEC_DIR / "imagen.yaml").read_text(encoding="utf-8"), Loader=LOADER)["types"]
+)
 
 
 def test_clean_against_the_revision_it_was_bootstrapped_from() -> None:

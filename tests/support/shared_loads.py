@@ -21,6 +21,7 @@ text) nobody changes; a few recent results are kept (a replay asks again only fo
 from __future__ import annotations
 
 import functools
+import pickle
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
@@ -103,14 +104,12 @@ def normalise(doc: dict[str, Any], *, keep_unspellable: bool = False) -> Any:
     return _kept(_normalised, key, lambda: (doc, made()))[1]
 
 
-def _exactly(data: Any) -> Hashable:
+def _exactly(data: Any) -> bytes:
     """`data` (dicts in order, lists, scalars) as a key that tells every type apart (`True` from
-    `1`, a flow list from a list)."""
-    if isinstance(data, dict):
-        return (dict, tuple((_exactly(k), _exactly(v)) for k, v in data.items()))
-    if isinstance(data, list):
-        return (type(data), tuple(_exactly(v) for v in data))
-    return (type(data), data)
+    `1`, a flow list from a list) and a container used twice from two equal ones (PyYAML writes
+    an anchor for the first): its pickle, made in C (a tuple walk in Python cost more than
+    many of the dumps it saved)."""
+    return pickle.dumps(data, pickle.HIGHEST_PROTOCOL)
 
 
 def dump(data: Any) -> str:

@@ -20,6 +20,7 @@ import yaml
 
 from codegen.spec.loader import load_spec
 from codegen.spec.model import EnumType, ObjectType, Spec
+from codegen.spec.yamlnodes import LOADER  # libyaml: the spec files read as the loader reads them
 
 from .conftest import REPO, Doc, Run, snapshot, write_doc
 
@@ -52,7 +53,7 @@ def _drift(cli: Callable[..., Run], doc_path: str) -> list[dict[str, Any]]:
 
 
 def _rules(spec: Path) -> dict[str, Any]:
-    return dict(yaml.safe_load((spec / "drift-ignore.yaml").read_text(encoding="utf-8")))
+    return dict(yaml.load((spec / "drift-ignore.yaml").read_text(encoding="utf-8"), Loader=LOADER))
 
 
 def _shape(spec: Spec, name: str) -> tuple[str, dict[str, str]]:
@@ -64,7 +65,7 @@ def _shape(spec: Spec, name: str) -> tuple[str, dict[str, str]]:
 
 
 def _file_types(path: Path) -> list[str]:
-    return list(yaml.safe_load(path.read_text(encoding="utf-8"))["types"])
+    return list(yaml.load(path.read_text(encoding="utf-8"), Loader=LOADER)["types"])
 
 
 # -- the real history ---------------------------------------------------------------------------
@@ -149,7 +150,7 @@ def test_the_live_setup_types_come_from_discovery_where_a_person_put_them(
 def _written(files: Path, name: str) -> tuple[str, dict[str, str]]:
     """A type's shape as written in a spec file of `files`."""
     for path in sorted(files.glob("*.yaml")):
-        types = yaml.safe_load(path.read_text(encoding="utf-8")).get("types") or {}
+        types = yaml.load(path.read_text(encoding="utf-8"), Loader=LOADER).get("types") or {}
         if name in types:
             t = types[name]
             if "enum" in t:
