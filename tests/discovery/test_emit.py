@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import io
 import importlib.util
 from pathlib import Path
 from typing import Any
@@ -268,8 +270,27 @@ def test_bootstrap_a_selection_nested_included(tmp_path: Path) -> None:
     assert main(["--discovery", str(NEW), "--out", str(tmp_path), "--resource", "nope.x"]) == 2
 
 
-def test_bootstrap_writes_topic_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--discovery", str(NEW), "--out", str(tmp_path)]) == 0
+@dataclasses.dataclass(frozen=True)
+class Written:
+    code: int
+    out: str
+    dir: Path
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> Written:
+    """`python -m codegen.discovery.bootstrap` run once on revision 20260529 (its exit code, what
+    it printed, and the directory it wrote), for the tests that read what it wrote."""
+    out = tmp_path_factory.mktemp("bootstrapped")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = main(["--discovery", str(NEW), "--out", str(out)])
+    return Written(code, printed.getvalue(), out)
+
+
+def test_bootstrap_writes_topic_files(written: Written) -> None:
+    assert written.code == 0
+    tmp_path = written.dir
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == [
         "batches.yaml",
@@ -293,7 +314,7 @@ def test_bootstrap_writes_topic_files(tmp_path: Path, capsys: pytest.CaptureFixt
         "tools.yaml",
         "tunedModels.yaml",
     ]
-    assert "202 types" in capsys.readouterr().out
+    assert "202 types" in written.out
     service = yaml.safe_load((tmp_path / "service.yaml").read_text())
     assert service == {
         "service": {
@@ -326,12 +347,14 @@ def test_bootstrap_writes_topic_files(tmp_path: Path, capsys: pytest.CaptureFixt
     assert not (tmp_path / topics.DEFAULT_FILE).exists()
 
 
-def test_bootstrap_is_deterministic(tmp_path: Path) -> None:
+def test_bootstrap_is_deterministic(written: Written) -> None:
+    """What the command wrote (`written`, a run of its own) is what a second run renders."""
     from codegen.discovery.load import load_discovery
 
+    assert written.code == 0
+    a = {p.name: p.read_text(encoding="utf-8") for p in written.dir.iterdir()}
     disc = load_discovery(NEW)
-    a = render(bootstrap_spec(disc.doc)[0], disc.revision)
-    b = render(bootstrap_spec(load_discovery(NEW).doc)[0], disc.revision)
+    b = render(bootstrap_spec(disc.doc)[0], disc.revision)
     assert a == b
 
 
@@ -384,12 +407,13 @@ def test_committed_spec_loads() -> None:
     assert "models" in spec.resources and "GenerateContentRequest" in spec.types
 
 
-def test_the_spec_is_the_bootstrap_of_its_revision_field_for_field(tmp_path: Path) -> None:
+def test_the_spec_is_the_bootstrap_of_its_revision_field_for_field(written: Written) -> None:
     """spec/ is exactly what bootstrapping revision 20260529 writes, plus files.download (a
     method Discovery does not describe), imagen.yaml (the Imagen/Veo shapes Discovery leaves
     free-form), live.yaml (the Live API and its tokens) and interactions.yaml (the Interactions
     API), which Discovery does not describe, so every method and type is as Google documents it."""
-    assert main(["--discovery", str(NEW), "--out", str(tmp_path)]) == 0
+    assert written.code == 0
+    tmp_path = written.dir
     spec_dir = Path(__file__).resolve().parents[2] / "tests" / "data" / "specs" / "v20260529"
     written = sorted(p.name for p in tmp_path.iterdir())
     hand_written = {"drift-ignore.yaml", "imagen.yaml", "live.yaml", "interactions.yaml"}
