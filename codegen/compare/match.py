@@ -27,11 +27,14 @@ from codegen.spec.model import EnumType, Method, ObjectType, Spec, TypeDef, Type
 
 
 def rename_ref(ref: TypeRef, name: Callable[[str], str]) -> TypeRef:
-    """`ref` with every named type it reaches renamed by `name`."""
+    """`ref` with every named type it reaches renamed by `name`: `ref` itself when `name` renames
+    none of them (most of a comparison's types: a new frozen copy each cost more than comparing)."""
     if ref.kind == "named":
-        return replace(ref, name=name(ref.name))
+        renamed = name(ref.name)
+        return ref if renamed == ref.name else replace(ref, name=renamed)
     if ref.item is not None:
-        return replace(ref, item=rename_ref(ref.item, name))
+        item = rename_ref(ref.item, name)
+        return ref if item is ref.item else replace(ref, item=item)
     return ref
 
 
