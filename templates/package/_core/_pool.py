@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import ssl
 import typing
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any
 
 __all__ = ["AsyncPool"]
@@ -196,9 +196,9 @@ class _Held:
         self._release = release
         self._done = False
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for part in self._stream:
-            yield part
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        stream: AsyncIterable[bytes] = self._stream
+        return stream.__aiter__()  # the body's own iterator: no async generator per response
 
     async def aclose(self) -> None:
         if self._done:
