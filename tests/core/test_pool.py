@@ -250,3 +250,36 @@ async def test_closing_the_client_closes_connections_in_use_and_idle(faults: Fau
     await client.aclose()
     with pytest.raises(httpx.TransportError):
         await stalled
+
+
+@pytest.mark.asyncio
+async def test_a_full_pool_of_idle_connections_to_another_origin_makes_room(
+    faults: FaultServer,
+) -> None:
+    faults.add(kept_alive(OK), kept_alive(OK))
+    with FaultServer() as other:
+        other.add(kept_alive(OK))
+        async with _client(1, pool=0.5) as client:
+            assert (await client.get(f"{faults.url}/a")).status_code == 200
+            assert (await client.get(f"{other.url}/b")).status_code == 200  # closes a's
+            assert (await client.get(f"{faults.url}/a")).status_code == 200  # a new one
+        assert other.connections == 1
+    assert [r.connection for r in faults.requests] == [1, 2]
+
+
+@pytest.mark.asyncio
+async def test_expired_idle_connections_are_closed_not_reused(faults: FaultServer) -> None:
+    faults.add(*[kept_alive(OK)] * 3)
+    limits = httpx.Limits(max_connections=1, keepalive_expiry=-1)  # expired as soon as idle
+    async with httpx.AsyncClient(transport=AsyncDeadlineTransport(limits=limits)) as client:
+        for _ in range(3):
+            assert (await client.get(f"{faults.url}/x")).status_code == 200
+    assert [r.connection for r in faults.requests] == [1, 2, 3]
+
+
+@pytest.mark.asyncio
+async def test_only_http_and_https_are_sent() -> None:
+    transport = AsyncDeadlineTransport()
+    with pytest.raises(httpx.UnsupportedProtocol):
+        await transport.handle_async_request(httpx.Request("GET", "ftp://127.0.0.1/x"))
+    await transport.aclose()
