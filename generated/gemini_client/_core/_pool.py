@@ -47,9 +47,7 @@ class AsyncPool:
         self._keep = max_keepalive_connections
         self._expiry = keepalive_expiry
         self._slots: Any = None  # an anyio.Semaphore, made in the event loop that uses it
-        self._idle: dict[
-            tuple[bytes, bytes, int], list[Any]
-        ] = {}  # origin -> idle connections, most recent last
+        self._idle: dict[tuple[bytes, bytes, int], list[Any]] = {}  # by origin, newest last
         self._idle_count = 0
         self._open: set[Any] = set()  # every connection not yet closed, for aclose()
 
