@@ -204,8 +204,7 @@ class _Held:
             return
         self._done = True
         try:
-            if hasattr(self._stream, "aclose"):
-                await self._stream.aclose()
+            await self._stream.aclose()
         finally:
             try:
                 await self._pool._give_back(self._origin, self._held)
