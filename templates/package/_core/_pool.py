@@ -4,9 +4,10 @@ httpcore 1.x's ``AsyncConnectionPool`` rescans every connection (and, for each i
 connection again) each time a request enters or leaves it, and hands an idle connection to every
 waiting request until the first of them sends on it; the others fail with
 ``ConnectionNotAvailable`` and go round again. With 200 concurrent calls on 100 connections that
-bookkeeping cost about 4 passes and ~5 ms of CPU per call, more than the calls themselves (the
-fork httpcore2 fixed both). This pool does the same job on httpcore's public connection class in
-constant time per request:
+bookkeeping cost about 4 passes and ~5 ms of CPU per call, more than the calls themselves. The
+fork httpcore2 fixed both, but would bring a second HTTP stack beside the one httpx uses (its own
+request, response and exception types, and truststore for TLS) for the async path alone. This
+pool does the same job on httpcore's public connection class in constant time per request:
 
 - at most ``max_connections`` requests hold a connection; the rest wait in FIFO order (anyio, so
   asyncio and trio alike) for at most the request's ``pool`` timeout, then ``PoolTimeout``;
