@@ -15,8 +15,12 @@ import os
 import shutil
 import sys
 import tempfile
+from pathlib import Path
 
 import pytest
+from _pytest.assertion import (
+    rewrite,
+)  # pytest's own rewriting (pytest is pinned): see _rewrite_share
 
 pytest_plugins = ["support.fixtures"]  # the shared loopback-server fixtures
 
@@ -86,3 +90,29 @@ def pytest_collection_finish() -> None:
     kept out of every later full collection's walk."""
     gc.collect()
     gc.freeze()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    _rewrite_share(session.config)
+
+
+def _rewrite_share(config: pytest.Config) -> None:
+    """On a fresh clone every xdist worker rewrites the asserts of every test module it collects,
+    the same modules at the same time: a few CPU seconds each, paid twice. Each worker first
+    writes the rewritten byte code of its share of the modules, with pytest's own functions (the
+    files pytest writes and reads, written atomically), and then collects, reading the other
+    workers' share from their files; a module another worker has not written yet is rewritten as
+    before."""
+    worker = getattr(config, "workerinput", None)
+    if worker is None or sys.dont_write_bytecode:
+        return
+    index, count = int(worker["workerid"].removeprefix("gw")), int(worker["workercount"])
+    state = config.stash[rewrite.assertstate_key]
+    roots = [Path(arg.split("::")[0]) for arg in config.args] or [Path(config.rootpath, "tests")]
+    files = sorted({f for root in roots if root.is_dir() for f in root.rglob("test_*.py")})
+    for source in files[index::count]:
+        pyc = rewrite.get_cache_dir(source) / (source.name[:-3] + rewrite.PYC_TAIL)
+        if rewrite.try_makedirs(pyc.parent) and rewrite._read_pyc(source, pyc) is None:
+            stat, code = rewrite._rewrite_test(source, config)
+            rewrite._write_pyc(state, code, stat, pyc)
