@@ -109,7 +109,8 @@ def _rewrite_share(config: pytest.Config) -> None:
         return
     index, count = int(worker["workerid"].removeprefix("gw")), int(worker["workercount"])
     state = config.stash[rewrite.assertstate_key]
-    roots = [Path(arg.split("::")[0]) for arg in config.args] or [Path(config.rootpath, "tests")]
+    here = config.invocation_params.dir  # absolute, as pytest names a module: its code's file name
+    roots = [Path(os.path.abspath(here / arg.split("::")[0])) for arg in config.args]
     files = sorted({f for root in roots if root.is_dir() for f in root.rglob("test_*.py")})
     for source in files[index::count]:
         pyc = rewrite.get_cache_dir(source) / (source.name[:-3] + rewrite.PYC_TAIL)

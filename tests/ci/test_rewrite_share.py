@@ -3,6 +3,7 @@ modules before collecting, in the files pytest itself reads back."""
 
 from __future__ import annotations
 
+import os
 import types
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def test_a_worker_writes_its_share_and_leaves_the_rest(
     monkeypatch.setattr(
         config, "workerinput", {"workerid": workerid, "workercount": 2}, raising=False
     )
-    monkeypatch.setattr(config, "args", [str(tmp_path)])
+    monkeypatch.setattr(config, "args", [os.path.relpath(tmp_path / "sub" / "..", os.getcwd())])
 
     _rewrite_share(config)
 
@@ -40,6 +41,7 @@ def test_a_worker_writes_its_share_and_leaves_the_rest(
         assert (code is not None) == (module in share), module
         if code is not None:  # the asserts are pytest's rewritten ones, not plain byte code
             assert "@pytest_ar" in code.co_names
+            assert code.co_filename == str(module)  # as pytest's own, whatever path was given
     assert not (tmp_path / "__pycache__" / f"helper{rewrite.PYC_TAIL}").exists()
 
 

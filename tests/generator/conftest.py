@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,14 @@ def session_black(session_format_cache: Path | None) -> Callable[[str], str]:
         return found
 
     return black
+
+
+@contextmanager
+def black_left_out() -> Iterator[None]:
+    """Generation within this block leaves black's layout pass out (its text is what the templates
+    render) and uses no format cache, so nothing unformatted is ever stored as black's answer. For
+    packages that tests import and run but never read as text: black changes only the layout."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fmt, "_black", lambda text: text)
+        patch.setenv(format_cache.ENV, "")
+        yield

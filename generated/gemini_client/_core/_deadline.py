@@ -30,6 +30,8 @@ from typing import Any
 
 import httpx
 
+from ._pool import AsyncPool
+
 __all__ = [
     "DEADLINE",
     "MARK",
@@ -352,7 +354,8 @@ class DeadlineTransport(httpx.BaseTransport):
 
 
 class AsyncDeadlineTransport(httpx.AsyncBaseTransport):
-    """The async twin of ``DeadlineTransport`` (asyncio or trio, through anyio)."""
+    """The async twin of ``DeadlineTransport`` (asyncio or trio, through anyio), on this package's
+    own ``AsyncPool``: constant work per request however many wait (see ``_pool``)."""
 
     def __init__(
         self, *, limits: httpx.Limits = httpx.Limits(), verify: ssl.SSLContext | bool = True
@@ -360,9 +363,7 @@ class AsyncDeadlineTransport(httpx.AsyncBaseTransport):
         import httpcore
 
         backend = _backends()[1](httpcore.AnyIOBackend())
-        self._pool = httpcore.AsyncConnectionPool(
-            network_backend=backend, **_pool_options(limits, verify)
-        )
+        self._pool = AsyncPool(network_backend=backend, **_pool_options(limits, verify))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:
