@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .write import (
     check_replaceable,
@@ -24,6 +25,9 @@ from .write import (
     write_stamp,
     write_tree,
 )
+
+if TYPE_CHECKING:
+    from .render.types_module import ModelsJob
 
 # Tools whose output lands in generated/: a new version of any of them means regenerating.
 PINNED_TOOLS = ("datamodel-code-generator", "black", "jinja2", "pyyaml")
@@ -139,33 +143,38 @@ def build(paths: Paths, *, reuse: bool = False) -> dict[str, bytes]:
 
 def _build(paths: Paths, *, reuse: bool) -> dict[str, bytes]:
     from .manifest import previously_made, read_manifest
-    from .sources import Source, Started, started
+    from .sources import Source, Started, started, started_waiting
 
     previous = read_tree(paths.out) if reuse else {}
     with contextlib.ExitStack() as stack:
         # The types module (datamodel-code-generator: the slowest source) is made in another process
-        # while this one reads the spec, imports black and renders the templates. In a full build
-        # (no manifest) that process starts at once, from its own reading of the spec, and stops if
-        # the format cache holds the module; else only once its inputs are known to have changed.
+        # while this one imports black and renders the templates. In a full build (no manifest)
+        # that process starts at once and imports datamodel-code-generator while this one reads the
+        # spec and works out the module's inputs, which it then sends there, unless the format
+        # cache holds the module; else that process starts only once its inputs are known to have
+        # changed.
         early: Started | None = None
+        waiting = None
         if not read_manifest(previous):
-            early = stack.enter_context(started(functools.partial(_types_module_text, paths)))
+            waiting = stack.enter_context(started_waiting(_prepare_models, _make_models))
         from .spec.loader import load_spec
 
         spec = load_spec(paths.spec)  # bad input is refused before black and jinja are imported
-        from .render.package import TYPES_MODULE, render_package, types_module_source
+        from .render.package import TYPES_MODULE, job_source, render_package, types_module_job
 
-        types_module = types_module_source(spec, paths.templates)
-        if previously_made(TYPES_MODULE, types_module, previous) is not None:
-            if early is not None:
-                early.stop()
-        else:
-            early = early or stack.enter_context(started(types_module.make))
+        job = types_module_job(spec, paths.templates)
+        types_module = job_source(job)
+        if previously_made(TYPES_MODULE, types_module, previous) is None:
+            if waiting is not None:
+                waiting.give(job)
+            early = waiting or stack.enter_context(started(types_module.make))
             types_module = Source(
                 types_module.key,
                 functools.cache(functools.partial(early.take, types_module.make)),
                 slow=True,
             )
+        elif waiting is not None:
+            waiting.stop()
         from .format import format_changed
 
         rendered, copied = render_package(spec, paths.templates, types_module=False)
@@ -178,17 +187,17 @@ def _build(paths: Paths, *, reuse: bool) -> dict[str, bytes]:
     return {p: files[p].encode("utf-8") for p in sorted(files)}
 
 
-def _types_module_text(paths: Paths) -> str:
-    """The types module made from the spec and templates, unformatted (in its own process); an
-    error when the format cache holds it formatted (then it is not needed)."""
-    from .manifest import previously_made
-    from .render.package import TYPES_MODULE, types_module_source
-    from .spec.loader import load_spec
+def _prepare_models() -> None:
+    """In the process that makes the types module: datamodel-code-generator imported ahead."""
+    from .render.types_module import prepare_datamodel
 
-    source = types_module_source(load_spec(paths.spec), paths.templates)
-    if previously_made(TYPES_MODULE, source, {}) is not None:
-        raise LookupError("made before: not needed")  # the caller stops this process anyway
-    return source.make()
+    prepare_datamodel()
+
+
+def _make_models(job: ModelsJob) -> str:
+    from .render.types_module import render_types_module
+
+    return render_types_module(job)
 
 
 def generate(paths: Paths, *, force: bool = False) -> bool:

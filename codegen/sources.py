@@ -14,6 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -100,3 +103,92 @@ def made_early(source: Source) -> Iterator[Source]:
             functools.cache(functools.partial(early.take, source.make)),
             slow=source.slow,
         )
+
+
+class Waiting(Started, Generic[T]):
+    """A forked process that makes a text once it is given what to make it from
+    (`started_waiting`)."""
+
+    def __init__(
+        self, receive: Connection | None, child: BaseProcess | None, give: Connection | None
+    ) -> None:
+        super().__init__(receive, child)
+        self._give = give
+
+    def give(self, value: T) -> None:
+        """Send `value` to the process (nothing when there is none, or it is gone: `take` then
+        makes the text here)."""
+        if self._give is not None:
+            try:
+                self._give.send(value)
+            except (OSError, ValueError):
+                pass
+        self._close_give()
+
+    def _close_give(self) -> None:
+        if self._give is not None:
+            self._give.close()
+            self._give = None
+
+    def take(self, fallback: Callable[[], str]) -> str:
+        self._close_give()  # never given a value: the process ends without a text
+        return super().take(fallback)
+
+    def stop(self) -> None:
+        self._close_give()
+        super().stop()
+
+
+def _prepare_and_make(
+    prepare: Callable[[], object],
+    make: Callable[[T], str],
+    given: Connection,
+    parents_end: Connection,
+    conn: Connection,
+) -> None:
+    parents_end.close()  # else the parent's going away would never end `recv` here
+    received: list[T] = []
+
+    def receive() -> None:
+        try:
+            received.append(given.recv())
+        except (EOFError, OSError):
+            pass
+
+    reader = threading.Thread(target=receive)  # the parent's send never waits for `prepare`
+    reader.start()
+    try:
+        prepare()
+    except Exception:
+        pass  # only a head start: `make` imports what it needs itself
+    reader.join()
+    if not received:
+        conn.close()  # never given: not needed
+        return
+    _make_and_send(functools.partial(make, received[0]), conn)
+
+
+@contextmanager
+def started_waiting(
+    prepare: Callable[[], object], make: Callable[[T], str]
+) -> Iterator[Waiting[T]]:
+    """A process forked now runs `prepare()` (imports) while the caller works out what to make the
+    text from, then `make(value)` once the caller gives it the value (`Waiting.give`); `take`
+    and `stop` as for `started`. Nothing is started when forking is not possible."""
+    if os.cpu_count() == 1 or not can_fork():
+        yield Waiting(None, None, None)
+        return
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    given, give = ctx.Pipe(duplex=False)
+    child = ctx.Process(
+        target=_prepare_and_make, args=(prepare, make, given, give, send), daemon=True
+    )
+    child.start()
+    send.close()
+    given.close()
+    waiting: Waiting[T] = Waiting(receive, child, give)
+    try:
+        yield waiting
+    finally:
+        waiting.stop()

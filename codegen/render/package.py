@@ -18,7 +18,7 @@ from .exports import core_lazy_names
 from .extensions import Extensions, load_extensions
 from .reference import reference_view
 from .typed_dicts import constructor_inputs, typed_dict_views
-from .types_module import render_types_module, types_module_inputs
+from .types_module import ModelsJob, models_job, render_types_module, types_module_inputs
 from .view import PackageView, package_view
 
 PACKAGE = "gemini_client"
@@ -103,14 +103,19 @@ def render_package(
     return out, copied
 
 
-def types_module_source(spec: Spec, template_dir: Path, ext: Extensions | None = None) -> Source:
-    """The types module to make, keyed by everything it is made from (see `codegen.format`)."""
+def types_module_job(spec: Spec, template_dir: Path, ext: Extensions | None = None) -> ModelsJob:
+    """What datamodel-code-generator is given for the types module."""
     ext = ext or load_extensions(spec, template_dir)
-    bases = ext.bases
     inputs = constructor_inputs(spec, ext.unions, ext.short_forms)
-    datamodel = template_dir / "datamodel"
-    return Source(
-        types_module_inputs(spec, datamodel, bases, inputs, ext.generic),
-        lambda: render_types_module(spec, datamodel, bases, inputs, ext.generic),
-        slow=True,
-    )
+    return models_job(spec, template_dir / "datamodel", ext.bases, inputs, ext.generic)
+
+
+def job_source(job: ModelsJob) -> Source:
+    """The types module to make from `job`, keyed by everything it is made from (see
+    `codegen.format`)."""
+    return Source(types_module_inputs(job), functools.partial(render_types_module, job), slow=True)
+
+
+def types_module_source(spec: Spec, template_dir: Path, ext: Extensions | None = None) -> Source:
+    """The types module to make."""
+    return job_source(types_module_job(spec, template_dir, ext))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..spec.model import Spec
@@ -37,27 +38,55 @@ _ACCEPTS = [f"{_ABSOLUTE_BASES}.Accepts", f"{_ABSOLUTE_BASES}.NONE"]
 Inputs = Mapping[str, Mapping[str, str]]
 
 
-def types_module_inputs(
+@dataclass(frozen=True)
+class ModelsJob:
+    """Everything datamodel-code-generator is given for the types module, computed once from the
+    spec (picklable: the process that makes the module may receive it, `codegen.pipeline`)."""
+
+    schema: str  # the JSON Schema document, exactly as datamodel-code-generator reads it
+    aliases: dict[str, str]
+    template_dir: Path
+    bases: dict[str, str]
+    generic: dict[str, tuple[str, ...]]
+
+
+def models_job(
     spec: Spec,
     template_dir: Path,
     bases: Mapping[str, str],
     inputs: Inputs | None = None,
     generic: Mapping[str, tuple[str, ...]] | None = None,
-) -> str:
+) -> ModelsJob:
+    """The job that makes the types module: the type `name` inherits `bases[name]` of the
+    hand-written `types/_bases.py` if given, else the core `BaseModel` (see `extensions.py`). A
+    field in `inputs` is declared `Accepts[<read type>, "<what the constructor takes>"]` (see
+    `_bases.Accepts`). A type in `generic` is generic in its base's type parameters
+    (`class X(XBase[T])`)."""
+    return ModelsJob(
+        json.dumps(_json_schema(spec, bases, inputs)),
+        field_aliases(spec),
+        template_dir,
+        dict(bases),
+        dict(generic or {}),
+    )
+
+
+def types_module_inputs(job: ModelsJob) -> str:
     """Everything the types module is made from, as text: a cache key once hashed."""
     from importlib import metadata
 
     parts = [
         Path(__file__).read_text(encoding="utf-8"),  # the options and the post-processing here
-        json.dumps(_json_schema(spec, bases, inputs), sort_keys=True),
-        json.dumps(field_aliases(spec), sort_keys=True),
-        json.dumps(generic or {}, sort_keys=True),
+        job.schema,
+        json.dumps(job.aliases, sort_keys=True),
+        json.dumps(job.bases, sort_keys=True),
+        json.dumps(job.generic, sort_keys=True),
         f"datamodel-code-generator=={metadata.version('datamodel-code-generator')}",
     ]
-    for p in sorted(template_dir.rglob("*")):
+    for p in sorted(job.template_dir.rglob("*")):
         if p.is_file():
             parts.append(
-                f"{p.relative_to(template_dir).as_posix()}\0{p.read_text(encoding='utf-8')}"
+                f"{p.relative_to(job.template_dir).as_posix()}\0{p.read_text(encoding='utf-8')}"
             )
     return "\0".join(parts)
 
@@ -68,24 +97,31 @@ def _json_schema(
     return spec_json_schema(spec, {k: f"{_ABSOLUTE_BASES}.{v}" for k, v in bases.items()}, inputs)
 
 
-def render_types_module(
-    spec: Spec,
-    template_dir: Path,
-    bases: Mapping[str, str],
-    inputs: Inputs | None = None,
-    generic: Mapping[str, tuple[str, ...]] | None = None,
-) -> str:
-    """Python source of `gemini_client/types/_models.py` (unformatted).
+# The modules `datamodel_code_generator.generate` imports on its first call (most of its cost
+# beyond the work itself): `prepare_datamodel` imports them ahead, while the spec is being read.
+_DATAMODEL_MODULES = (
+    "datamodel_code_generator.config",
+    "datamodel_code_generator.parser.jsonschema",
+    "datamodel_code_generator.model.pydantic_v2",
+)
 
-    The type `name` inherits `bases[name]` of the hand-written `types/_bases.py` if given, else
-    the core `BaseModel` (see `extensions.py`). A field in `inputs` is declared
-    `Accepts[<read type>, "<what the constructor takes>"]` (see `_bases.Accepts`). A type in
-    `generic` is generic in its base's type parameters (`class X(XBase[T])`)."""
+
+def prepare_datamodel() -> None:
+    """Import what `render_types_module` will need (nothing else: no state is made)."""
+    import importlib
+
+    for name in _DATAMODEL_MODULES:
+        importlib.import_module(name)
+
+
+def render_types_module(job: ModelsJob) -> str:
+    """Python source of `gemini_client/types/_models.py` (unformatted)."""
     from datamodel_code_generator import InputFileType, PythonVersion, generate
     from datamodel_code_generator.enums import DataModelType
 
+    generic, bases = job.generic, job.bases
     source = generate(
-        json.dumps(_json_schema(spec, bases, inputs)),
+        job.schema,
         input_file_type=InputFileType.JsonSchema,
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_310,
@@ -93,11 +129,11 @@ def render_types_module(
         additional_imports=[
             f"{_ABSOLUTE_CORE}.OpenEnum",
             *_ACCEPTS,
-            *sorted({f"{_ABSOLUTE_BASES}.{p}" for ps in (generic or {}).values() for p in ps}),
+            *sorted({f"{_ABSOLUTE_BASES}.{p}" for ps in generic.values() for p in ps}),
         ],
         field_extra_keys={"x-input"},
-        custom_template_dir=template_dir,
-        aliases=field_aliases(spec),
+        custom_template_dir=job.template_dir,
+        aliases=job.aliases,
         skip_root_model=True,
         use_schema_description=True,
         disable_timestamp=True,
@@ -107,7 +143,7 @@ def render_types_module(
     assert isinstance(source, str)
     # The models build on first use (the base model's defer_build), resolving forward references
     # then: an eager `X.model_rebuild()` would only move that cost back to import time.
-    for cls, params in sorted((generic or {}).items()):
+    for cls, params in sorted(generic.items()):
         head = f"\nclass {cls}({bases[cls]}"
         source = source.replace(f"{head}):", f"{head}[{', '.join(params)}]):")
     source = _without_unused_imports(_REBUILD.sub("", source).rstrip("\n") + "\n")

@@ -252,6 +252,51 @@ def test_a_text_started_in_a_forked_process_is_taken_or_stopped() -> None:
     assert proc.stdout == "ok\n", proc.stderr
 
 
+_WAITING = """
+import multiprocessing, os, pathlib, sys, tempfile, time
+from codegen.sources import started_waiting
+flag = pathlib.Path(tempfile.mkdtemp()) / "given"
+def prepare():  # ends only once the parent's give() has returned: give never waits for it
+    while not flag.exists():
+        time.sleep(0.01)
+big = "x" * (4 * 1024 * 1024)  # far more than a pipe holds
+with started_waiting(prepare, lambda v: f"{os.getpid()} {len(v)} {v[:1]}") as w:
+    w.give(big)
+    flag.touch()
+    text = w.take(lambda: "fallback")
+pid, size, first = text.split()
+assert pid != str(os.getpid()) and size == str(len(big)) and first == "x", text
+def broken():
+    raise ImportError("prepare failed: only a head start")
+with started_waiting(broken, lambda v: "made " + v) as w:
+    w.give("there")
+    assert w.take(lambda: "fallback") == "made there"
+def fail(v):
+    raise ValueError("the generator's own error")
+with started_waiting(lambda: None, fail) as w:  # failed there: made here
+    w.give("v")
+    assert w.take(lambda: "made here") == "made here"
+with started_waiting(lambda: None, lambda v: "never") as w:  # never given: made here
+    assert w.take(lambda: "made here") == "made here"
+with started_waiting(lambda: time.sleep(60), lambda v: "late") as w:  # not needed: ended at once
+    w.stop()
+    w.give("too late")
+    assert w.take(lambda: "made here") == "made here"
+assert multiprocessing.active_children() == []
+print("ok")
+"""
+
+
+def test_a_text_made_from_what_it_is_given_later_in_a_forked_process() -> None:
+    """`started_waiting`: the process prepares while the caller works out the value, makes the
+    text from it there; never given, failed or stopped, the caller makes it (a fresh process:
+    forking is off in a test worker that has threads)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _WAITING], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert proc.stdout == "ok\n", proc.stderr
+
+
 def test_the_resource_template_writes_blacks_layout_of_nested_imports(
     spec_copy: Callable[[], Path],
 ) -> None:
