@@ -34,18 +34,6 @@ pytestmark = pytest.mark.parametrize("mode", MODES)
 URL = "http://api.test"
 
 
-@pytest.fixture(scope="module")
-def _fault_server() -> Iterator[FaultServer]:
-    with FaultServer() as server:
-        yield server
-
-
-@pytest.fixture
-def faults(_fault_server: FaultServer) -> FaultServer:
-    _fault_server.reset()
-    return _fault_server
-
-
 def ok(text: str = "ok") -> bytes:
     return response(200, json.dumps(reply(text)).encode())
 

@@ -7,7 +7,6 @@ deadline, and be retried only when the request cannot have been processed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from urllib.parse import quote
 
 import httpx
@@ -48,18 +47,6 @@ from .faultkit import MODES, generate, leaks, list_names, own_http_client, run, 
 RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo"
 
 pytestmark = pytest.mark.parametrize("mode", MODES)
-
-
-@pytest.fixture(scope="module")
-def _fault_server() -> Iterator[FaultServer]:
-    with FaultServer() as server:
-        yield server
-
-
-@pytest.fixture
-def faults(_fault_server: FaultServer) -> FaultServer:
-    _fault_server.reset()
-    return _fault_server
 
 
 def ok(text: str = "ok") -> bytes:

@@ -11,7 +11,7 @@ import threading
 import time
 import tracemalloc
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,18 +45,6 @@ from .faultkit import CONTENTS, MODES, generate, own_http_client, run, stream_te
 
 MIB = 1 << 20
 SSE_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n"
-
-
-@pytest.fixture(scope="module")
-def _server() -> Iterator[FaultServer]:
-    with FaultServer() as server:
-        yield server
-
-
-@pytest.fixture
-def faults(_server: FaultServer) -> FaultServer:
-    _server.reset()
-    return _server
 
 
 def ok(text: str = "ok", *, keep_alive: bool = False) -> bytes:

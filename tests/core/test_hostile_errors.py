@@ -44,21 +44,16 @@ GENERATE = "/v1beta/models/gemini-test:generateContent"
 
 
 @pytest.fixture(scope="module")
-def _servers() -> Iterator[tuple[FaultServer, FaultServer]]:
-    with FaultServer() as home, FaultServer() as elsewhere:
-        yield home, elsewhere
+def _elsewhere() -> Iterator[FaultServer]:
+    with FaultServer() as server:
+        yield server
 
 
 @pytest.fixture
-def faults(_servers: tuple[FaultServer, FaultServer]) -> FaultServer:
-    _servers[0].reset()
-    return _servers[0]
-
-
-@pytest.fixture
-def elsewhere(_servers: tuple[FaultServer, FaultServer]) -> FaultServer:
-    _servers[1].reset()
-    return _servers[1]
+def elsewhere(_elsewhere: FaultServer) -> FaultServer:
+    """A second fault server, another origin than `faults`."""
+    _elsewhere.reset()
+    return _elsewhere
 
 
 def ok(text: str = "ok") -> bytes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -35,18 +35,6 @@ from .fakeapi import KEY, AsyncClient, reply
 
 OK = response(200, json.dumps(reply("ok")).encode(), keep_alive=True)
 CONTENTS = [{"role": "user", "parts": [{"text": "hi"}]}]
-
-
-@pytest.fixture(scope="module")
-def _fault_server() -> Iterator[FaultServer]:
-    with FaultServer() as server:
-        yield server
-
-
-@pytest.fixture
-def faults(_fault_server: FaultServer) -> FaultServer:
-    _fault_server.reset()
-    return _fault_server
 
 
 def _client(
