@@ -143,7 +143,7 @@ def build(paths: Paths, *, reuse: bool = False) -> dict[str, bytes]:
 
 def _build(paths: Paths, *, reuse: bool) -> dict[str, bytes]:
     from .manifest import previously_made, read_manifest
-    from .sources import Source, Started, started, started_waiting
+    from .sources import Source, Started, started, started_waiting, taken_from
 
     previous = read_tree(paths.out) if reuse else {}
     with contextlib.ExitStack() as stack:
@@ -168,11 +168,7 @@ def _build(paths: Paths, *, reuse: bool) -> dict[str, bytes]:
             if waiting is not None:
                 waiting.give(job)
             early = waiting or stack.enter_context(started(types_module.make))
-            types_module = Source(
-                types_module.key,
-                functools.cache(functools.partial(early.take, types_module.make)),
-                slow=True,
-            )
+            types_module = taken_from(early, types_module)
         elif waiting is not None:
             waiting.stop()
         from .format import format_changed

@@ -93,16 +93,12 @@ def started(make: Callable[[], str]) -> Iterator[Started]:
         early.stop()
 
 
-@contextmanager
-def made_early(source: Source) -> Iterator[Source]:
-    """`source`, its `make` started now in a forked process (`started`); in this process when
-    forking is not possible or failed."""
-    with started(source.make) as early:
-        yield Source(
-            source.key,
-            functools.cache(functools.partial(early.take, source.make)),
-            slow=source.slow,
-        )
+def taken_from(early: Started, source: Source) -> Source:
+    """`source`, its text taken once from `early`'s process; made here when that process has
+    none (forking not possible, or it failed)."""
+    return Source(
+        source.key, functools.cache(functools.partial(early.take, source.make)), slow=source.slow
+    )
 
 
 class Waiting(Started, Generic[T]):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import black
@@ -208,18 +209,24 @@ def _fail() -> str:
     raise ValueError("the generator's own error")
 
 
+@contextmanager
+def _made_early(source: Source) -> Iterator[Source]:
+    with sources.started(source.make) as early:
+        yield sources.taken_from(early, source)
+
+
 def test_a_source_made_early_is_the_same_and_its_error_the_same() -> None:
-    """In the forked process or not (a test worker may have threads), `made_early` gives what
-    `make` gives, raises what it raises, and leaves no process behind."""
+    """In the forked process or not (a test worker may have threads), a source taken from a
+    started process gives what `make` gives, raises what it raises, and leaves no process behind."""
     import multiprocessing
 
-    with sources.made_early(Source("k", lambda: "x = 1\n", slow=True)) as early:
+    with _made_early(Source("k", lambda: "x = 1\n", slow=True)) as early:
         assert early.make() == "x = 1\n" and early.key == "k" and early.slow
-    with sources.made_early(Source("k", _fail)) as early:
+    with _made_early(Source("k", _fail)) as early:
         with pytest.raises(ValueError, match="the generator's own error"):
             early.make()
     with pytest.raises(RuntimeError):
-        with sources.made_early(Source("k", lambda: "y" * 10**6)):
+        with _made_early(Source("k", lambda: "y" * 10**6)):
             raise RuntimeError("the caller failed before reading")  # the child is blocked in send
     assert multiprocessing.active_children() == []
 
