@@ -266,14 +266,15 @@ def format_sources(sources: Mapping[str, Source]) -> dict[str, str]:
     cache = format_cache.from_env(_CACHE_SALT)
     looked_up: dict[str, tuple[list[str], list[str | None]]] = {}
 
-    def look_up(path: str, text: str) -> int:
-        """How much of `text` the cache lacks (all of it when the cache is off)."""
+    def look_up(path: str, text: str, known: Mapping[str, str] = {}) -> int:
+        """How much of `text` the cache (or `known`) lacks (all of it when the cache is off)."""
         if not path.endswith(".py"):
             return 0
         blocks = split_top_level(text, size=1)
         found: list[str | None] = (
             cache.get_many(blocks) if cache is not None else [None] * len(blocks)
         )
+        found = [known.get(b) if hit is None else hit for b, hit in zip(blocks, found)]
         looked_up[path] = (blocks, found)
         return sum(len(b) for b, hit in zip(blocks, found) if hit is None)
 
@@ -299,15 +300,59 @@ def format_sources(sources: Mapping[str, Source]) -> dict[str, str]:
 
         for path in sorted(quick, key=lambda p: -len(quick[p])):  # the longest first
             submit(path, quick[path], missing >= PARALLEL_MIN_CHARS)
-        for path in paths:
-            if sources[path].slow:
-                text = sources[path].make()
-                missing += look_up(path, text)
-                submit(path, text, missing >= PARALLEL_MIN_CHARS)
+        made_last = [p for p in paths if sources[p].slow]
+        ahead = {p: _format_ahead(pool, p, sources[p], cache) for p in made_last}
+        for path in made_last:
+            text = sources[path].make()
+            known = _formatted_ahead(ahead.pop(path), split_top_level(text, size=1))
+            missing += look_up(path, text, known)
+            submit(path, text, missing >= PARALLEL_MIN_CHARS)
         for path, parts in pending.items():
             done = [p if isinstance(p, str) else p.result() for p in parts]
             out[path] = done[0] if len(done) == 1 else join_formatted(done)
     return out
+
+
+Ahead = list[tuple[list[str], "Future[str]"]]
+
+
+def _format_ahead(
+    pool: Executor | None, path: str, source: Source, cache: format_cache.FormatCache | None
+) -> Ahead:
+    """The blocks of `source`'s guess (`Source.guess`) that the cache lacks, being formatted on
+    the workers (in runs, as `format_sources` does) while `source` is made."""
+    if pool is None or source.guess is None or not path.endswith(".py"):
+        return []
+    guess = source.guess()
+    if guess is None:
+        return []
+    blocks = split_top_level(guess, size=1)
+    found: list[str | None] = cache.get_many(blocks) if cache is not None else [None] * len(blocks)
+    return [
+        (run, pool.submit(_format_piece, path, run))
+        for hit, run in _runs(blocks, found, size=CHUNK_CHARS)
+        if hit is None
+    ]
+
+
+def _formatted_ahead(ahead: Ahead, blocks: list[str]) -> dict[str, str]:
+    """Black's output for each block formatted ahead (`_format_ahead`) that is one of `blocks`
+    (the module as it was made). A run none of whose blocks is wanted is dropped (cancelled if it
+    has not started); one that failed (a guess is not always Python) gives nothing."""
+    wanted = set(blocks)
+    known: dict[str, str] = {}
+    for run, future in ahead:
+        if wanted.isdisjoint(run):
+            future.cancel()
+            continue
+        try:
+            formatted = future.result()
+        except Exception:
+            continue
+        answers = formatted_blocks(formatted, run)
+        if answers is not None:
+            known.update((b, a) for b, a in zip(run, answers) if b in wanted)
+    return known
 
 
 def format_changed(sources: Mapping[str, Source], previous: Mapping[str, bytes]) -> dict[str, str]:

@@ -167,7 +167,7 @@ def _build(paths: Paths, *, reuse: bool) -> dict[str, bytes]:
         if previously_made(TYPES_MODULE, types_module, previous) is None:
             if waiting is not None:
                 waiting.give(job)
-            early = waiting or stack.enter_context(started(types_module.make))
+            early = waiting or stack.enter_context(started(functools.partial(_make_models, job)))
             types_module = taken_from(early, types_module)
         elif waiting is not None:
             waiting.stop()
@@ -191,9 +191,10 @@ def _prepare_models() -> None:
 
 
 def _make_models(job: ModelsJob) -> str:
-    from .render.types_module import render_types_module
+    """In the process that makes the types module: made, and recorded for a later guess."""
+    from .render.types_guess import made_and_recorded
 
-    return render_types_module(job)
+    return made_and_recorded(job)
 
 
 def generate(paths: Paths, *, force: bool = False) -> bool:

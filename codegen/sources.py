@@ -22,11 +22,13 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class Source:
     """One file to produce: `key` is what it is made from; `make` gives its unformatted text
-    (`slow`: made last, while the files already made are being formatted)."""
+    (`slow`: made last, while the files already made are being formatted; `guess`: what `make` will
+    probably give, quickly, or None)."""
 
     key: str
     make: Callable[[], str]
     slow: bool = False
+    guess: Callable[[], str | None] | None = None
 
 
 def can_fork() -> bool:
@@ -97,7 +99,10 @@ def taken_from(early: Started, source: Source) -> Source:
     """`source`, its text taken once from `early`'s process; made here when that process has
     none (forking not possible, or it failed)."""
     return Source(
-        source.key, functools.cache(functools.partial(early.take, source.make)), slow=source.slow
+        source.key,
+        functools.cache(functools.partial(early.take, source.make)),
+        slow=source.slow,
+        guess=source.guess,
     )
 
 

@@ -113,7 +113,14 @@ def types_module_job(spec: Spec, template_dir: Path, ext: Extensions | None = No
 def job_source(job: ModelsJob) -> Source:
     """The types module to make from `job`, keyed by everything it is made from (see
     `codegen.format`)."""
-    return Source(types_module_inputs(job), functools.partial(render_types_module, job), slow=True)
+    from .types_guess import guessed
+
+    return Source(
+        types_module_inputs(job),
+        functools.partial(render_types_module, job),
+        slow=True,
+        guess=functools.partial(guessed, job),
+    )
 
 
 def types_module_source(spec: Spec, template_dir: Path, ext: Extensions | None = None) -> Source:

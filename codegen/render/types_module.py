@@ -73,22 +73,29 @@ def models_job(
 
 def types_module_inputs(job: ModelsJob) -> str:
     """Everything the types module is made from, as text: a cache key once hashed."""
-    from importlib import metadata
-
-    parts = [
-        Path(__file__).read_text(encoding="utf-8"),  # the options and the post-processing here
-        job.schema,
-        json.dumps(job.aliases, sort_keys=True),
-        json.dumps(job.bases, sort_keys=True),
-        json.dumps(job.generic, sort_keys=True),
-        f"datamodel-code-generator=={metadata.version('datamodel-code-generator')}",
-    ]
+    parts = [schema_inputs(job)]
     for p in sorted(job.template_dir.rglob("*")):
         if p.is_file():
             parts.append(
                 f"{p.relative_to(job.template_dir).as_posix()}\0{p.read_text(encoding='utf-8')}"
             )
     return "\0".join(parts)
+
+
+def schema_inputs(job: ModelsJob) -> str:
+    """What the types module is made from but its templates, as text."""
+    from importlib import metadata
+
+    return "\0".join(
+        [
+            Path(__file__).read_text(encoding="utf-8"),  # the options and the post-processing
+            job.schema,
+            json.dumps(job.aliases, sort_keys=True),
+            json.dumps(job.bases, sort_keys=True),
+            json.dumps(job.generic, sort_keys=True),
+            f"datamodel-code-generator=={metadata.version('datamodel-code-generator')}",
+        ]
+    )
 
 
 def _json_schema(
@@ -116,10 +123,14 @@ def prepare_datamodel() -> None:
 
 def render_types_module(job: ModelsJob) -> str:
     """Python source of `gemini_client/types/_models.py` (unformatted)."""
+    return finished(job, generated(job))
+
+
+def generated(job: ModelsJob) -> str:
+    """datamodel-code-generator's output for `job`, before `finished`."""
     from datamodel_code_generator import InputFileType, PythonVersion, generate
     from datamodel_code_generator.enums import DataModelType
 
-    generic, bases = job.generic, job.bases
     source = generate(
         job.schema,
         input_file_type=InputFileType.JsonSchema,
@@ -129,7 +140,7 @@ def render_types_module(job: ModelsJob) -> str:
         additional_imports=[
             f"{_ABSOLUTE_CORE}.OpenEnum",
             *_ACCEPTS,
-            *sorted({f"{_ABSOLUTE_BASES}.{p}" for ps in generic.values() for p in ps}),
+            *sorted({f"{_ABSOLUTE_BASES}.{p}" for ps in job.generic.values() for p in ps}),
         ],
         field_extra_keys={"x-input"},
         custom_template_dir=job.template_dir,
@@ -141,6 +152,13 @@ def render_types_module(job: ModelsJob) -> str:
         formatters=[],
     )
     assert isinstance(source, str)
+    return source
+
+
+def finished(job: ModelsJob, source: str) -> str:
+    """datamodel-code-generator's output made the types module: generic classes, no eager
+    rebuilds, no unused imports, the constructors' input types imported, imports relative."""
+    generic, bases = job.generic, job.bases
     # The models build on first use (the base model's defer_build), resolving forward references
     # then: an eager `X.model_rebuild()` would only move that cost back to import time.
     for cls, params in sorted(generic.items()):
