@@ -285,14 +285,17 @@ def format_sources(sources: Mapping[str, Source]) -> dict[str, str]:
         pending: dict[str, list[str | Future[str]]] = {}
 
         def submit(path: str, text: str, parallel: bool) -> None:
-            if pool is None or not parallel or path not in looked_up:
-                _presplit.append(looked_up.pop(path, ([], []))[0])
-                try:
-                    out[path] = format_text(path, text)
-                finally:
-                    _presplit.pop()
+            if path not in looked_up:
+                out[path] = format_text(path, text)
                 return
             blocks, found = looked_up.pop(path)
+            if pool is None or not parallel:  # here; each run between the blocks found, at once
+                parts = [
+                    _format_piece(path, run) if hit is None else hit
+                    for hit, run in _runs(blocks, found, size=None)
+                ]
+                out[path] = parts[0] if len(parts) == 1 else join_formatted(parts)
+                return
             pending[path] = [
                 hit if hit is not None else pool.submit(_format_piece, path, run)
                 for hit, run in _runs(blocks, found, size=CHUNK_CHARS)

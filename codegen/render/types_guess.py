@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import meta, nodes
+from jinja2 import meta
 
 from .. import format_cache
 from ..manifest import formatter, sha
@@ -83,39 +83,45 @@ def _environment(template_dir: Path) -> jinja2.Environment:
     )
 
 
-def _referred(template: jinja2.Template, env: jinja2.Environment) -> tuple[set[str], set[str]]:
-    """The variables a template's source refers to, and the attribute and key names it reads."""
+def _variables(template: jinja2.Template) -> set[str]:
+    """The variables a template's source refers to."""
     if template.filename is None:
-        return set(), set()
-    tree = env.parse(Path(template.filename).read_text(encoding="utf-8"))
-    names = {n.attr for n in tree.find_all(nodes.Getattr)}
-    names |= {
-        n.arg.value
-        for n in tree.find_all(nodes.Getitem)
-        if isinstance(n.arg, nodes.Const) and isinstance(n.arg.value, str)
-    }
-    return meta.find_undeclared_variables(tree), names
+        return set()
+    source = Path(template.filename).read_text(encoding="utf-8")
+    return meta.find_undeclared_variables(template.environment.parse(source))
 
 
 @contextmanager
 def _recording(template_dir: Path) -> Iterator[list[Render]]:
-    """Within the block, each render of a template under `template_dir` recorded (in this process:
-    the one that makes the types module)."""
+    """Within the block, each render of a template under `template_dir` recorded: the variables
+    it refers to, each object among them as the attributes and keys the template read of it
+    (through its environment's `getattr` and `getitem`, which the compiled template calls), as
+    it read them. In this process only (the one that makes the types module)."""
     root = template_dir.resolve()
     render = jinja2.Template.render
     renders: list[Render] = []
-    referred: dict[str, tuple[set[str], set[str]]] = {}
+    names: dict[str | None, tuple[str, set[str]] | None] = {}  # by file: name, variables
 
     def recorded(self: jinja2.Template, *args: Any, **kwargs: Any) -> str:
-        text = render(self, *args, **kwargs)
-        path = Path(self.filename or "").resolve()
-        if not args and root in path.parents:
-            name = path.relative_to(root).as_posix()
-            if name not in referred:
-                referred[name] = _referred(self, self.environment)
-            variables, attributes = referred[name]
-            data = {k: _data(v, attributes, 0) for k, v in kwargs.items() if k in variables}
-            renders.append((name, data, text))
+        if self.filename not in names:
+            path = Path(self.filename or "").resolve()
+            names[self.filename] = (
+                (path.relative_to(root).as_posix(), _variables(self))
+                if root in path.parents
+                else None
+            )
+        known = names[self.filename]
+        if args or known is None:
+            return render(self, *args, **kwargs)
+        name, variables = known
+        env, reads = self.environment, _Reads()
+        env.getattr, env.getitem = reads.getattr(env.getattr), reads.getattr(env.getitem)  # type: ignore[method-assign,assignment]
+        try:
+            text = render(self, *args, **kwargs)
+        finally:
+            del env.getattr, env.getitem
+        data = {k: reads.data(v, 0) for k, v in kwargs.items() if k in variables}
+        renders.append((name, data, text))
         return text
 
     jinja2.Template.render = recorded  # type: ignore[method-assign]
@@ -125,25 +131,37 @@ def _recording(template_dir: Path) -> Iterator[list[Render]]:
         jinja2.Template.render = render  # type: ignore[method-assign]
 
 
-def _data(value: object, attributes: set[str], depth: int) -> object:
-    """`value` as JSON data: an object as its attributes in `attributes` and its text."""
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if depth >= _DEPTH:
-        return None
-    if isinstance(value, (list, tuple)):
-        return [_data(v, attributes, depth + 1) for v in value]
-    if isinstance(value, Mapping):
-        return {k: _data(v, attributes, depth + 1) for k, v in value.items() if isinstance(k, str)}
-    fields: dict[str, object] = {}
-    for name in attributes:
-        try:
-            attr = getattr(value, name)
-        except Exception:
-            continue
-        if not callable(attr):
-            fields[name] = _data(attr, attributes, depth + 1)
-    return {_ATTRS: fields, _TEXT: str(value) if depth > 1 else None}
+class _Reads:
+    """What one render read of each object (by its id: the objects are kept alive meanwhile)."""
+
+    def __init__(self) -> None:
+        self.read: dict[int, tuple[object, dict[str, object]]] = {}
+
+    def getattr(self, read: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+        def reading(obj: Any, attribute: Any) -> Any:
+            value = read(obj, attribute)
+            if isinstance(attribute, str) and not isinstance(value, jinja2.Undefined):
+                self.read.setdefault(id(obj), (obj, {}))[1][attribute] = value
+            return value
+
+        return reading
+
+    def data(self, value: object, depth: int) -> object:
+        """`value` as JSON data: an object as what was read of it, and its text when it was read
+        itself (`| string` may have used it)."""
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return value
+        if depth >= _DEPTH:
+            return None
+        if isinstance(value, (list, tuple)):
+            return [self.data(v, depth + 1) for v in value]
+        if isinstance(value, Mapping):
+            return {k: self.data(v, depth + 1) for k, v in value.items() if isinstance(k, str)}
+        read = self.read.get(id(value), (None, {}))[1]
+        return {
+            _ATTRS: {k: self.data(v, depth + 1) for k, v in read.items() if not callable(v)},
+            _TEXT: str(value) if depth > 1 else None,
+        }
 
 
 class _Recorded(types.SimpleNamespace):
