@@ -266,7 +266,7 @@ def format_sources(sources: Mapping[str, Source]) -> dict[str, str]:
     cache = format_cache.from_env(_CACHE_SALT)
     looked_up: dict[str, tuple[list[str], list[str | None]]] = {}
 
-    def look_up(path: str, text: str, known: Mapping[str, str] = {}) -> int:
+    def look_up(path: str, text: str, known: Mapping[str, str] | None = None) -> int:
         """How much of `text` the cache (or `known`) lacks (all of it when the cache is off)."""
         if not path.endswith(".py"):
             return 0
@@ -274,7 +274,8 @@ def format_sources(sources: Mapping[str, Source]) -> dict[str, str]:
         found: list[str | None] = (
             cache.get_many(blocks) if cache is not None else [None] * len(blocks)
         )
-        found = [known.get(b) if hit is None else hit for b, hit in zip(blocks, found)]
+        if known:
+            found = [known.get(b) if hit is None else hit for b, hit in zip(blocks, found)]
         looked_up[path] = (blocks, found)
         return sum(len(b) for b, hit in zip(blocks, found) if hit is None)
 
