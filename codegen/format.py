@@ -266,11 +266,17 @@ def format_sources(sources: Mapping[str, Source]) -> dict[str, str]:
     cache = format_cache.from_env(_CACHE_SALT)
     looked_up: dict[str, tuple[list[str], list[str | None]]] = {}
 
-    def look_up(path: str, text: str, known: Mapping[str, str] | None = None) -> int:
-        """How much of `text` the cache (or `known`) lacks (all of it when the cache is off)."""
+    def look_up(
+        path: str,
+        text: str,
+        known: Mapping[str, str] | None = None,
+        blocks: list[str] | None = None,
+    ) -> int:
+        """How much of `text` the cache (or `known`) lacks (all of it when the cache is off);
+        `blocks`: its blocks, when known."""
         if not path.endswith(".py"):
             return 0
-        blocks = split_top_level(text, size=1)
+        blocks = blocks if blocks is not None else split_top_level(text, size=1)
         found: list[str | None] = (
             cache.get_many(blocks) if cache is not None else [None] * len(blocks)
         )
@@ -308,8 +314,9 @@ def format_sources(sources: Mapping[str, Source]) -> dict[str, str]:
         ahead = {p: _format_ahead(pool, p, sources[p], cache) for p in made_last}
         for path in made_last:
             text = sources[path].make()
-            known = _formatted_ahead(ahead.pop(path), split_top_level(text, size=1))
-            missing += look_up(path, text, known)
+            guess, guessed, runs = ahead.pop(path)
+            blocks = guessed if text == guess else split_top_level(text, size=1)
+            missing += look_up(path, text, _formatted_ahead(runs, blocks), blocks)
             submit(path, text, missing >= PARALLEL_MIN_CHARS)
         for path, parts in pending.items():
             done = [p if isinstance(p, str) else p.result() for p in parts]
@@ -317,29 +324,33 @@ def format_sources(sources: Mapping[str, Source]) -> dict[str, str]:
     return out
 
 
-Ahead = list[tuple[list[str], "Future[str]"]]
+Runs = list[tuple[list[str], "Future[str]"]]
 
 
 def _format_ahead(
     pool: Executor | None, path: str, source: Source, cache: format_cache.FormatCache | None
-) -> Ahead:
-    """The blocks of `source`'s guess (`Source.guess`) that the cache lacks, being formatted on
-    the workers (in runs, as `format_sources` does) while `source` is made."""
+) -> tuple[str | None, list[str], Runs]:
+    """`source`'s guess (`Source.guess`), its blocks, and the runs of those the cache lacks,
+    being formatted on the workers (as `format_sources` does) while `source` is made."""
     if pool is None or source.guess is None or not path.endswith(".py"):
-        return []
+        return None, [], []
     guess = source.guess()
     if guess is None:
-        return []
+        return None, [], []
     blocks = split_top_level(guess, size=1)
     found: list[str | None] = cache.get_many(blocks) if cache is not None else [None] * len(blocks)
-    return [
-        (run, pool.submit(_format_piece, path, run))
-        for hit, run in _runs(blocks, found, size=CHUNK_CHARS)
-        if hit is None
-    ]
+    return (
+        guess,
+        blocks,
+        [
+            (run, pool.submit(_format_piece, path, run))
+            for hit, run in _runs(blocks, found, size=CHUNK_CHARS)
+            if hit is None
+        ],
+    )
 
 
-def _formatted_ahead(ahead: Ahead, blocks: list[str]) -> dict[str, str]:
+def _formatted_ahead(ahead: Runs, blocks: list[str]) -> dict[str, str]:
     """Black's output for each block formatted ahead (`_format_ahead`) that is one of `blocks`
     (the module as it was made). A run none of whose blocks is wanted is dropped (cancelled if it
     has not started); one that failed (a guess is not always Python) gives nothing."""

@@ -151,11 +151,16 @@ def in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(format_cache.ENV, "")
 
 
-def _format_with_guess(job: ModelsJob, guess: str | None) -> tuple[dict[str, str], int]:
+def _format_with_guess(job: ModelsJob, guess: str | None) -> tuple[dict[str, str], int, int]:
+    """The module formatted, black's runs, and how often a text was cut into blocks (parsed)."""
     source = job_source(job)
     sources = {TYPES_MODULE: Source(source.key, source.make, slow=True, guess=lambda: guess)}
     out, work = counted(lambda: fmt.format_sources(sources))
-    return out, work.calls("codegen/format.py", "_black")
+    return (
+        out,
+        work.calls("codegen/format.py", "_black"),
+        work.calls("codegen/format.py", "split_top_level"),
+    )
 
 
 def test_a_right_guess_formats_the_module_once_a_wrong_one_changes_nothing(
@@ -163,15 +168,16 @@ def test_a_right_guess_formats_the_module_once_a_wrong_one_changes_nothing(
 ) -> None:
     _, job = jobs
     real = render_types_module(job)
-    expected, alone = _format_with_guess(job, None)
+    expected, alone, _ = _format_with_guess(job, None)
     assert alone > 1  # formatted in runs
-    out, with_guess = _format_with_guess(job, real)
+    out, with_guess, cut = _format_with_guess(job, real)
     assert out == expected and with_guess == alone  # the module's blocks came from the guess's runs
+    assert cut == 1  # the module is the guess: cut into blocks once
     wrong = real.replace('"""', '"""Wrong. ')  # the classes differ: formatted again
-    out, with_wrong = _format_with_guess(job, wrong)
-    assert out == expected and with_wrong > alone
+    out, with_wrong, cut = _format_with_guess(job, wrong)
+    assert out == expected and with_wrong > alone and cut == 2
     half = real[: len(real) // 2] + "\n\nclass (:\n"  # not Python: its runs fail, nothing taken
-    out, _ = _format_with_guess(job, half)
+    out, _, _ = _format_with_guess(job, half)
     assert out == expected
 
 
