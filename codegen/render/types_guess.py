@@ -2,10 +2,10 @@
 to templates/datamodel/ alone.
 
 While datamodel-code-generator makes the module (`made_and_recorded`, in the process that makes
-it), what it passes to each template of the job's template directory is recorded: the variables
-and attributes the templates refer to, as data. With its output, cut where each of those
-templates' texts was put, that record goes to the format cache, keyed by everything the module is
-made from but the templates. `guessed` renders the recorded data with the templates as they are
+it), what it passes to each template of the job's template directory is recorded as data: the
+variables, and of each object what the template read of it. With its output, cut where each of
+those templates' texts was put, that record goes to the format cache, keyed by everything the
+module is made from but the templates. `guessed` renders the recorded data with the templates as they are
 now and puts the texts back in place: after a change to a template, the module
 datamodel-code-generator will make, while it makes it.
 
@@ -23,10 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import meta
 
 from .. import format_cache
-from ..manifest import formatter, sha
+from ..manifest import sha
 from .types_module import ModelsJob, finished, generated, schema_inputs
 
 _SALT_TAG = "types-module-record-v1"
@@ -36,7 +35,7 @@ Render = tuple[str, dict[str, object], str]  # template (relative), variables, t
 
 
 def _records() -> format_cache.FormatCache | None:
-    return format_cache.from_env(f"{formatter()};{_SALT_TAG}")
+    return format_cache.from_env(_SALT_TAG)  # the key names datamodel-code-generator's version
 
 
 def _record_key(job: ModelsJob) -> str:
@@ -83,44 +82,33 @@ def _environment(template_dir: Path) -> jinja2.Environment:
     )
 
 
-def _variables(template: jinja2.Template) -> set[str]:
-    """The variables a template's source refers to."""
-    if template.filename is None:
-        return set()
-    source = Path(template.filename).read_text(encoding="utf-8")
-    return meta.find_undeclared_variables(template.environment.parse(source))
-
-
 @contextmanager
 def _recording(template_dir: Path) -> Iterator[list[Render]]:
-    """Within the block, each render of a template under `template_dir` recorded: the variables
-    it refers to, each object among them as the attributes and keys the template read of it
+    """Within the block, each render of a template under `template_dir` recorded: its variables,
+    each object among them as the attributes and keys the template read of it
     (through its environment's `getattr` and `getitem`, which the compiled template calls), as
     it read them. In this process only (the one that makes the types module)."""
     root = template_dir.resolve()
     render = jinja2.Template.render
     renders: list[Render] = []
-    names: dict[str | None, tuple[str, set[str]] | None] = {}  # by file: name, variables
+    names: dict[str | None, str | None] = {}  # by file: the name under `template_dir`
 
     def recorded(self: jinja2.Template, *args: Any, **kwargs: Any) -> str:
         if self.filename not in names:
             path = Path(self.filename or "").resolve()
             names[self.filename] = (
-                (path.relative_to(root).as_posix(), _variables(self))
-                if root in path.parents
-                else None
+                path.relative_to(root).as_posix() if root in path.parents else None
             )
-        known = names[self.filename]
-        if args or known is None:
+        name = names[self.filename]
+        if args or name is None:
             return render(self, *args, **kwargs)
-        name, variables = known
         env, reads = self.environment, _Reads()
         env.getattr, env.getitem = reads.getattr(env.getattr), reads.getattr(env.getitem)  # type: ignore[method-assign,assignment]
         try:
             text = render(self, *args, **kwargs)
         finally:
             del env.getattr, env.getitem
-        data = {k: reads.data(v, 0) for k, v in kwargs.items() if k in variables}
+        data = {k: reads.data(v, 0) for k, v in kwargs.items()}
         renders.append((name, data, text))
         return text
 
