@@ -5,8 +5,8 @@ While datamodel-code-generator makes the module (`made_and_recorded`, in the pro
 it), what it passes to each template of the job's template directory is recorded as data: the
 variables, and of each object what the template read of it. With its output, cut where each of
 those templates' texts was put, that record goes to the format cache, keyed by everything the
-module is made from but the templates. `guessed` renders the recorded data with the templates as they are
-now and puts the texts back in place: after a change to a template, the module
+module is made from but the templates. `guessed` renders the recorded data with the templates as
+they are now and puts the texts back in place: after a change to a template, the module
 datamodel-code-generator will make, while it makes it.
 
 Only a guess: `codegen.format` formats its blocks while the module is being made, and takes from
@@ -103,7 +103,8 @@ def _recording(template_dir: Path) -> Iterator[list[Render]]:
         if args or name is None:
             return render(self, *args, **kwargs)
         env, reads = self.environment, _Reads()
-        env.getattr, env.getitem = reads.getattr(env.getattr), reads.getattr(env.getitem)  # type: ignore[method-assign,assignment]
+        read_attribute, read_item = reads.getattr(env.getattr), reads.getattr(env.getitem)
+        env.getattr, env.getitem = read_attribute, read_item  # type: ignore[method-assign,assignment]
         try:
             text = render(self, *args, **kwargs)
         finally:
