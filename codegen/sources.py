@@ -38,13 +38,36 @@ def can_fork() -> bool:
     )
 
 
+# How long a process whose text was taken may go on with what it does after sending it
+# (`after_sent`) once the caller is done, before it is ended.
+AFTER_SENT_SECONDS = 0.5
+_after_sending: list[Callable[[], None]] | None = None  # set in a started process
+
+
+def after_sent(work: Callable[[], None]) -> None:
+    """`work()` once this process sent its text, when it is one `started` (what its parent need
+    not wait for; it may be ended before it finishes: never anything the output depends on);
+    now, anywhere else."""
+    if _after_sending is None:
+        work()
+    else:
+        _after_sending.append(work)
+
+
 def _make_and_send(make: Callable[[], str], conn: Connection) -> None:
+    global _after_sending
+    _after_sending = []
     try:
         text: str | None = make()
     except BaseException:
         text = None  # made again by the parent, which raises the error itself
     conn.send(text)
     conn.close()
+    for work in _after_sending if text is not None else ():
+        try:
+            work()
+        except Exception:
+            pass
 
 
 class Started:
@@ -52,6 +75,7 @@ class Started:
 
     def __init__(self, receive: Connection | None, child: BaseProcess | None) -> None:
         self._receive, self._child = receive, child
+        self._taken = False
 
     def take(self, fallback: Callable[[], str]) -> str:
         """The text, once made; `fallback()` here when the process failed or never started."""
@@ -61,15 +85,25 @@ class Started:
                 text = self._receive.recv()
             except (EOFError, OSError):
                 text = None
-        self.stop()
-        return text if isinstance(text, str) else fallback()
+        if not isinstance(text, str):
+            self.stop()
+            return fallback()
+        self._taken = True  # the process may finish what it does after sending (`stop`)
+        self._close_receive()
+        return text
 
-    def stop(self) -> None:
-        """End the process (its text is not needed, or was taken)."""
+    def _close_receive(self) -> None:
         if self._receive is not None:
             self._receive.close()
             self._receive = None
+
+    def stop(self) -> None:
+        """End the process (its text is not needed, or was taken: then after at most
+        `AFTER_SENT_SECONDS` more)."""
+        self._close_receive()
         if self._child is not None:
+            if self._taken:
+                self._child.join(AFTER_SENT_SECONDS)
             if self._child.is_alive():
                 self._child.terminate()
             self._child.join()

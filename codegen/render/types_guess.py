@@ -26,12 +26,14 @@ import jinja2
 
 from .. import format_cache
 from ..manifest import sha
+from ..sources import after_sent
 from .types_module import ModelsJob, finished, generated, schema_inputs
 
 _SALT_TAG = "types-module-record-v1"
 _DEPTH = 4  # how deep a recorded value is followed (a field's extras are 2 levels down)
 _ATTRS, _TEXT = "\0attributes", "\0text"  # an object's keys (no template name has a NUL)
 Render = tuple[str, dict[str, object], str]  # template (relative), variables, text
+Rendered = tuple[str, Callable[[], dict[str, object]], str]  # the variables as data, when asked
 
 
 def _records() -> format_cache.FormatCache | None:
@@ -49,9 +51,13 @@ def made_and_recorded(job: ModelsJob) -> str:
         return finished(job, generated(job))
     with _recording(job.template_dir) as renders:
         source = generated(job)
-    record = _record(source, renders)
-    if record is not None:
-        cache.put(_record_key(job), record)
+
+    def keep() -> None:
+        record = _record(source, [(name, data(), text) for name, data, text in renders])
+        if record is not None:
+            cache.put(_record_key(job), record)
+
+    after_sent(keep)  # in the process that makes the module: once the module was sent
     return finished(job, source)
 
 
@@ -83,14 +89,14 @@ def _environment(template_dir: Path) -> jinja2.Environment:
 
 
 @contextmanager
-def _recording(template_dir: Path) -> Iterator[list[Render]]:
+def _recording(template_dir: Path) -> Iterator[list[Rendered]]:
     """Within the block, each render of a template under `template_dir` recorded: its variables,
     each object among them as the attributes and keys the template read of it
     (through its environment's `getattr` and `getitem`, which the compiled template calls), as
     it read them. In this process only (the one that makes the types module)."""
     root = template_dir.resolve()
     render = jinja2.Template.render
-    renders: list[Render] = []
+    renders: list[Rendered] = []
     names: dict[str | None, str | None] = {}  # by file: the name under `template_dir`
 
     def recorded(self: jinja2.Template, *args: Any, **kwargs: Any) -> str:
@@ -109,8 +115,8 @@ def _recording(template_dir: Path) -> Iterator[list[Render]]:
             text = render(self, *args, **kwargs)
         finally:
             del env.getattr, env.getitem
-        data = {k: reads.data(v, 0) for k, v in kwargs.items()}
-        renders.append((name, data, text))
+        given = {k: list(v) if isinstance(v, list) else v for k, v in kwargs.items()}
+        renders.append((name, lambda: {k: reads.data(v, 0) for k, v in given.items()}, text))
         return text
 
     jinja2.Template.render = recorded  # type: ignore[method-assign]
@@ -130,7 +136,8 @@ class _Reads:
         def reading(obj: Any, attribute: Any) -> Any:
             value = read(obj, attribute)
             if isinstance(attribute, str) and not isinstance(value, jinja2.Undefined):
-                self.read.setdefault(id(obj), (obj, {}))[1][attribute] = value
+                kept = dict(value) if isinstance(value, dict) else value  # as it is now
+                self.read.setdefault(id(obj), (obj, {}))[1][attribute] = kept
             return value
 
         return reading

@@ -490,3 +490,45 @@ def test_black_output_cut_into_blocks() -> None:
     formatted = black.format_str(TRICKY[0], mode=fmt._MODE)
     pieces = fmt.formatted_blocks(formatted, blocks)
     assert pieces == [black.format_str(b, mode=fmt._MODE) for b in blocks]
+
+
+_AFTER_SENT = """
+import multiprocessing, pathlib, sys, tempfile, time
+from codegen import sources
+done = pathlib.Path(tempfile.mkdtemp())
+sources.after_sent(lambda: (done / "here").touch())  # not in a started process: at once
+assert (done / "here").exists()
+def make():
+    def later():  # waits for the parent to have taken the text
+        while not (done / "taken").exists():
+            time.sleep(0.001)
+        (done / "later").touch()
+        time.sleep(60)
+    sources.after_sent(later)
+    return "made"
+start = time.monotonic()
+with sources.started(make) as early:
+    assert early.take(lambda: "fallback") == "made"  # sent before `later` ran
+    (done / "taken").touch()
+    while not (done / "later").exists():
+        time.sleep(0.001)
+assert time.monotonic() - start < 30  # then ended, not waited for
+def failing():
+    sources.after_sent(lambda: (done / "failed").touch())
+    raise ValueError("no text")
+with sources.started(failing) as early:
+    assert early.take(lambda: "made here") == "made here"
+assert not (done / "failed").exists()  # no text sent: nothing done after
+assert multiprocessing.active_children() == []
+print("ok")
+"""
+
+
+def test_what_a_started_process_does_after_sending_its_text() -> None:
+    """`sources.after_sent`: in a started process, after its text was sent (the caller does not
+    wait for it, only for up to `AFTER_SENT_SECONDS` at the end); anywhere else, at once. In a
+    fresh process (forking is off in a test worker that has threads)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _AFTER_SENT], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert proc.stdout == "ok\n", proc.stderr
