@@ -42,7 +42,7 @@ def _word(name: str) -> re.Pattern[str]:
 
 
 # Shared by every `environment()`: they all have the options below, which shape the compiled code.
-_COMPILED = CompiledTemplates()
+_COMPILED = CompiledTemplates(persistent=True)
 
 
 def environment(template_dir: Path) -> jinja2.Environment:

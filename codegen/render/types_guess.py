@@ -27,6 +27,7 @@ import jinja2
 from .. import format_cache
 from ..manifest import sha
 from ..sources import after_sent
+from .compiled import CompiledTemplates
 from .types_module import ModelsJob, finished, generated, schema_inputs
 
 _SALT_TAG = "types-module-record-v1"
@@ -85,7 +86,11 @@ def _environment(template_dir: Path) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
+        bytecode_cache=_COMPILED,
     )
+
+
+_COMPILED = CompiledTemplates(persistent=True)
 
 
 @contextmanager
