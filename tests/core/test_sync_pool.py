@@ -204,6 +204,19 @@ def test_waiting_threads_get_the_slot_in_the_order_they_came() -> None:
     assert not slots.acquire(0)
 
 
+def test_a_pool_timeout_longer_than_a_thread_can_wait_is_no_error() -> None:
+    slots = _Slots(1)
+    assert slots.acquire(0)
+    with ThreadPoolExecutor(1) as thread:
+        waits = thread.submit(slots.acquire, 1e300)
+        for _ in range(int(MAX_WAIT / 0.01)):
+            if slots._waiters or waits.done():
+                break
+            threading.Event().wait(0.01)
+        slots.release()
+        assert waits.result() is True
+
+
 def test_a_slot_handed_over_as_the_wait_ends_is_not_lost() -> None:
     """A waiter that gives up after ``release`` handed it the slot keeps it (and gives it back
     when done), rather than leaving it with nobody."""

@@ -235,7 +235,8 @@ class _Slots:
             waiter.acquire()
             self._waiters.append(waiter)
         try:
-            if waiter.acquire(timeout=-1 if timeout is None else max(timeout, 0)):
+            wait = -1 if timeout is None else min(max(timeout, 0), threading.TIMEOUT_MAX)
+            if waiter.acquire(timeout=wait):
                 return True
         except BaseException:  # KeyboardInterrupt: a slot handed over meanwhile goes on
             if not self._leave(waiter):
