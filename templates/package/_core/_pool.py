@@ -216,8 +216,9 @@ def _close(connections: list[Any]) -> None:
 
 
 class _Slots:
-    """A semaphore for threads that hands a freed slot to the longest waiting thread (a newcomer
-    cannot take it first, as with ``threading.Semaphore``), and lets a waiter give up."""
+    """A semaphore for threads that hands a freed slot to the longest waiting thread (unlike
+    ``threading.Semaphore``, where a thread arriving as it is freed may take it first), and lets
+    a waiter give up."""
 
     def __init__(self, size: int) -> None:
         self._free = size
@@ -241,7 +242,7 @@ class _Slots:
             if not self._leave(waiter):
                 self.release()
             raise
-        return self._leave(waiter) is False  # handed over just as the wait ended: it is ours
+        return not self._leave(waiter)  # handed over just as the wait ended: it is ours
 
     def _leave(self, waiter: threading.Lock) -> bool:
         """Leave the queue; False when a slot was handed to ``waiter`` first."""
