@@ -354,3 +354,51 @@ def test_a_connection_closed_by_the_server_while_idle_is_not_reused(faults: Faul
             threading.Event().wait(0.01)
         assert client.get(f"{faults.url}/second").status_code == 200
     assert [r.connection for r in faults.requests] == [1, 2]
+
+
+def test_many_threads_through_every_kind_of_failure_leave_the_pool_whole(
+    faults: FaultServer,
+) -> None:
+    """48 threads on 4 connections (2 kept alive), their answers a mix of good ones, resets,
+    truncations, garbage, hang-ups and bodies left half read: afterwards every slot is free, the
+    book holds only idle connections within the keep-alive limit, and 4 requests can again hold
+    4 connections at once."""
+    cut = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"
+    big = response(200, b"x" * 300_000, keep_alive=True)
+    mix = [
+        kept_alive(OK),
+        reset_after(cut, pause=0),
+        close_after(cut),
+        close_after(b"garbage\r\n\r\n"),
+        close_after(b""),
+        kept_alive(big),
+    ]
+    faults.add(*(mix * 8))
+    client = _client(4, keep=2)
+    transport = client._transport
+    assert isinstance(transport, DeadlineTransport)
+
+    def call(i: int) -> Callable[[], str]:
+        def run() -> str:
+            try:
+                with client.stream("GET", f"{faults.url}/{i}") as answer:
+                    for _ in answer.iter_raw():
+                        break
+                    return str(answer.status_code)
+            except httpx.TransportError as err:
+                return type(err).__name__
+
+        return run
+
+    outcomes = _in_threads([call(i) for i in range(48)])
+    assert outcomes.count("200") >= 16  # the good ones and the big ones at least
+    assert set(outcomes) <= {"200", "ReadError", "RemoteProtocolError"}
+    pool = transport._pool
+    assert pool._slots._free == 4 and not pool._slots._waiters
+    assert len(pool._book.open) == pool._book._idle_count <= 2
+    faults.reset()
+    faults.add(*[_together(faults, 4)] * 4)
+    assert _in_threads([lambda: client.get(f"{faults.url}/x").status_code] * 4) == [200] * 4
+    assert len({r.connection for r in faults.requests}) == 4  # four held at the same time
+    client.close()
+    assert not pool._book.open
