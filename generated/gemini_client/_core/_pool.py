@@ -327,11 +327,11 @@ async def _aclose(connections: list[Any]) -> None:
             await connection.aclose()
 
 
-class _Held:
+class _Holding:
     """A response body that gives its connection and its slot back when it is closed."""
 
     def __init__(
-        self, stream: Any, pool: Pool, origin: Any, connection: Any, release: Callable[[], None]
+        self, stream: Any, pool: Any, origin: Any, connection: Any, release: Callable[[], None]
     ) -> None:
         self._stream = stream
         self._pool = pool
@@ -340,14 +340,21 @@ class _Held:
         self._release = release
         self._done = False
 
+    def _first_close(self) -> bool:
+        done, self._done = self._done, True
+        return not done
+
+
+class _Held(_Holding):
+    """The body of a response of ``Pool``."""
+
     def __iter__(self) -> Iterator[bytes]:
         stream: Iterable[bytes] = self._stream
         return stream.__iter__()  # the body's own iterator: no generator per response
 
     def close(self) -> None:
-        if self._done:
+        if not self._first_close():
             return
-        self._done = True
         try:
             self._stream.close()
         finally:
@@ -357,32 +364,16 @@ class _Held:
                 self._release()
 
 
-class _AsyncHeld:
-    """The async twin of ``_Held``."""
-
-    def __init__(
-        self,
-        stream: Any,
-        pool: AsyncPool,
-        origin: Any,
-        connection: Any,
-        release: Callable[[], None],
-    ) -> None:
-        self._stream = stream
-        self._pool = pool
-        self._origin = origin
-        self._held = connection
-        self._release = release
-        self._done = False
+class _AsyncHeld(_Holding):
+    """The body of a response of ``AsyncPool``."""
 
     def __aiter__(self) -> AsyncIterator[bytes]:
         stream: AsyncIterable[bytes] = self._stream
         return stream.__aiter__()  # the body's own iterator: no async generator per response
 
     async def aclose(self) -> None:
-        if self._done:
+        if not self._first_close():
             return
-        self._done = True
         try:
             await self._stream.aclose()
         finally:
