@@ -12,11 +12,16 @@ recorded as histograms. Prompts and answers are recorded (``gen_ai.input.message
 ``gen_ai.output.messages``, ``gen_ai.system_instructions``) only when
 ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`` is ``true``; the API key never is (it travels
 in a header, and no URL or header is recorded). ``GEMINI_CLIENT_TELEMETRY=off`` turns it all off.
+
+Telemetry never fails a call or a client: an exception from OpenTelemetry or an SDK (a provider an
+environment variable names that cannot be loaded, a span processor or exporter that raises) is
+logged once, as a warning on the ``gemini_client`` logger, and that call goes on unobserved.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
@@ -95,6 +100,16 @@ _TOKEN_BUCKETS = [
     67108864,
 ]
 _MAX_CONTENT = 64 * 1024  # characters of prompt or answer recorded, at most
+log = logging.getLogger("gemini_client")
+_warned = False
+
+
+def _failed(error: Exception) -> None:
+    """An exception from OpenTelemetry, kept from the call: a warning the first time, then debug."""
+    global _warned
+    level = logging.DEBUG if _warned else logging.WARNING
+    _warned = True
+    log.log(level, "OpenTelemetry failed, the call goes on unobserved: %s", _error_type(error))
 
 
 class _Instruments:
@@ -150,10 +165,14 @@ class _Instruments:
             and self.meter_globals._METER_PROVIDER is None
         ):
             return False
-        return not (
-            isinstance(self.trace.get_tracer_provider(), self.idle_tracers)
-            and isinstance(self.metrics.get_meter_provider(), self.idle_meters)
-        )
+        try:
+            return not (
+                isinstance(self.trace.get_tracer_provider(), self.idle_tracers)
+                and isinstance(self.metrics.get_meter_provider(), self.idle_meters)
+            )
+        except Exception as err:  # a provider named by the environment that cannot be loaded
+            _failed(err)
+            return False
 
 
 _looked = False
@@ -167,6 +186,9 @@ def _load() -> _Instruments | None:
     try:
         _instruments = None if off else _Instruments()
     except ImportError:
+        _instruments = None
+    except Exception as err:
+        _failed(err)
         _instruments = None
     _looked = True
     return _instruments
@@ -271,17 +293,27 @@ class Call:
         self._ended = False
 
     def retry(self, attempt: int, delay: float, error: BaseException) -> None:
-        self._span.add_event(
-            "gen_ai.client.retry",
-            {"retry.attempt": attempt + 1, "retry.delay": delay, "error.type": _error_type(error)},
-        )
+        try:
+            self._span.add_event(
+                "gen_ai.client.retry",
+                {
+                    "retry.attempt": attempt + 1,
+                    "retry.delay": delay,
+                    "error.type": _error_type(error),
+                },
+            )
+        except Exception as err:
+            _failed(err)
 
     def chunk(self, chunk: object) -> None:
         self._chunks += 1
-        self._span.add_event(
-            "gen_ai.client.stream.chunk", {"gen_ai.stream.chunk.index": self._chunks}
-        )
-        self._read(chunk)
+        try:
+            self._span.add_event(
+                "gen_ai.client.stream.chunk", {"gen_ai.stream.chunk.index": self._chunks}
+            )
+            self._read(chunk)
+        except Exception as err:
+            _failed(err)
 
     def _read(self, value: object) -> None:
         span = self._span
@@ -305,6 +337,12 @@ class Call:
         if self._ended:
             return
         self._ended = True
+        try:
+            self._record(value, error)
+        except Exception as err:
+            _failed(err)
+
+    def _record(self, value: object, error: BaseException | None) -> None:
         span = self._span
         if value is not None:
             self._read(value)
@@ -354,7 +392,11 @@ def start_call(
     ins = _instruments
     if ins is None or not ins.recording():
         return None
-    return Call(ins, base_url, method, path, body)
+    try:
+        return Call(ins, base_url, method, path, body)
+    except Exception as err:
+        _failed(err)
+        return None
 
 
 def observe_stream(call: Call, chunks: Iterator[T]) -> Generator[T, None, None]:
