@@ -413,3 +413,38 @@ async def test_an_sdk_that_raises_fails_no_call_and_no_stream(
     assert [r.levelname for r in failed] == ["WARNING"] + ["DEBUG"] * 3
     assert all(r.getMessage().endswith(": RuntimeError") for r in failed)
     assert KEY not in caplog.text
+
+
+_CONFIGURED_AFTER_THE_FIRST_CALL = """
+import os, sys
+from gemini_client import Client
+client = Client(api_key="k", base_url=os.environ["SERVER_URL"], max_retries=0)
+client.models.generate_content(model="{model}", contents="x")
+print(sorted(m for m in sys.modules if m.startswith("opentelemetry.")))
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+spans = InMemorySpanExporter()
+provider = TracerProvider()
+provider.add_span_processor(SimpleSpanProcessor(spans))
+trace.set_tracer_provider(provider)
+client.models.generate_content(model="{model}", contents="x")
+print([s.name for s in spans.get_finished_spans()])
+"""
+
+
+def test_the_api_is_imported_only_once_something_else_imported_it(server: LoopbackServer) -> None:
+    """Installed but not imported by anyone, no SDK can be configured: a client and its calls
+    import none of it (tens of milliseconds); an SDK configured later is used by the next call."""
+    server.add(GENERATE, text("a"), text("b"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "GEMINI_CLIENT_"))}
+    run = subprocess.run(
+        [sys.executable, "-c", _CONFIGURED_AFTER_THE_FIRST_CALL.format(model=MODEL)],
+        capture_output=True,
+        text=True,
+        env={**env, "SERVER_URL": server.url},
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["[]", f"['generate_content {MODEL}']"]

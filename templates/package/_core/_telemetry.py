@@ -1,8 +1,10 @@
 """OpenTelemetry for every call, as the GenAI semantic conventions describe it.
 
 Only when ``opentelemetry-api`` is installed: nothing is imported, and a call pays one global
-check, without it; installed with no SDK configured (its API would drop everything), a call reads
-the API's two provider globals and builds no span. Each call is a CLIENT span named ``{operation} {model}`` with the attributes
+check, without it. Installed, it is imported by the first call made after something else imported
+it (no SDK can be configured before that); with no SDK configured (its API would drop
+everything), a call reads the API's two provider globals and builds no span. Each call is a
+CLIENT span named ``{operation} {model}`` with the attributes
 ``opentelemetry-instrumentation-google-genai`` records for google-genai (``gen_ai.operation.name``,
 ``gen_ai.provider.name``/``gen_ai.system``, ``gen_ai.request.model`` and the generation settings,
 ``gen_ai.response.id``/``model``/``finish_reasons``, ``gen_ai.usage.input_tokens``/``output_tokens``,
@@ -20,9 +22,11 @@ logged once, as a warning on the ``gemini_client`` logger, and that call goes on
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
+import sys
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
 from contextvars import ContextVar
@@ -176,21 +180,41 @@ class _Instruments:
 
 
 _looked = False
+_pending = False  # installed and not turned off, the instruments not built yet (see `start_call`)
 _instruments: _Instruments | None = None
+_API = ("opentelemetry.trace", "opentelemetry.metrics")
+_NAMED = ("OTEL_PYTHON_TRACER_PROVIDER", "OTEL_PYTHON_METER_PROVIDER")
 
 
-def _load() -> _Instruments | None:
-    """The instruments, looked for once per process (an ImportError is remembered too)."""
-    global _looked, _instruments
+def _load() -> None:
+    """Whether calls are traced, looked at once per process without importing OpenTelemetry (tens
+    of milliseconds): the instruments are built by the first call that could record, unless an
+    environment variable names a provider (loaded now, so a broken one is reported now)."""
+    global _looked, _pending
     off = os.environ.get("GEMINI_CLIENT_TELEMETRY", "").strip().lower() in ("0", "false", "off")
+    _pending = not off and _installed()
+    _looked = True
+    if _pending and any(name in os.environ for name in _NAMED):
+        _build()
+
+
+def _installed() -> bool:
     try:
-        _instruments = None if off else _Instruments()
+        return importlib.util.find_spec(_API[0]) is not None  # imports the namespace package only
+    except (ImportError, ValueError):
+        return False
+
+
+def _build() -> _Instruments | None:
+    global _pending, _instruments
+    _pending = False
+    try:
+        _instruments = _Instruments()
     except ImportError:
         _instruments = None
     except Exception as err:
         _failed(err)
         _instruments = None
-    _looked = True
     return _instruments
 
 
@@ -381,7 +405,9 @@ def _error_type(error: BaseException) -> str:
 
 def tracing() -> bool:
     """Whether calls are traced: ``opentelemetry-api`` is installed and not turned off."""
-    return (_instruments if _looked else _load()) is not None
+    if not _looked:
+        _load()
+    return _pending or _instruments is not None
 
 
 def start_call(
@@ -390,6 +416,11 @@ def start_call(
     """A started call, or None when OpenTelemetry is not installed, turned off or has no SDK
     configured (its API would drop every span and metric: the call skips building them)."""
     ins = _instruments
+    if ins is None:
+        # No SDK can be configured before something imports the API: until then nothing records.
+        if not _pending or not (_API[0] in sys.modules or _API[1] in sys.modules):
+            return None
+        ins = _build()
     if ins is None or not ins.recording():
         return None
     try:
