@@ -16,11 +16,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
+import httpcore
 import httpx
 import pytest
 
 from gemini_client._core import APITimeoutError, DeadlineTransport
-from gemini_client._core._pool import _Slots
+from gemini_client._core._pool import _Book, _Slots
 from support.faults import (
     MAX_WAIT,
     Conn,
@@ -228,6 +229,51 @@ def test_a_slot_handed_over_as_the_wait_ends_is_not_lost() -> None:
     assert not slots._leave(waiter)  # so it cannot leave: the slot is its own
     slots.release()
     assert slots.acquire(0)
+
+
+class _Stub:
+    """A connection as the book sees it: its state, and no socket."""
+
+    def __init__(self, *, idle: bool = True, expired: bool = False) -> None:
+        self.idle = idle
+        self.expired = expired
+
+    def is_closed(self) -> bool:
+        return False
+
+    def is_idle(self) -> bool:
+        return self.idle
+
+    def is_available(self) -> bool:
+        return self.idle
+
+    def has_expired(self) -> bool:
+        return self.expired
+
+
+ORIGIN = httpcore.Origin(b"http", b"127.0.0.1", 80)
+
+
+def test_a_connection_given_back_with_an_exchange_on_it_is_closed_not_pooled() -> None:
+    """httpcore leaves a connection idle or closed after each exchange, however it ended; one in
+    any other state (given back before its request was sent, or by a caller of the pool that did
+    not finish) must be closed rather than handed to another request."""
+    book = _Book(size=2, keep=2)
+    busy, _ = book.take(ORIGIN, lambda _: _Stub(idle=False))
+    assert book.give_back(ORIGIN, busy) == [busy]
+    assert not book.open
+    assert book.take(ORIGIN, lambda _: _Stub())[0] is not busy
+
+
+def test_each_request_closes_the_longest_idle_connection_once_it_expired() -> None:
+    """Without a scan of them all: expired connections do not pile up behind the newest."""
+    book = _Book(size=None, keep=None)
+    old, middle, new = (book.take(ORIGIN, lambda _: _Stub())[0] for _ in range(3))
+    for connection in (old, middle, new):
+        assert book.give_back(ORIGIN, connection) == []
+    old.expired = True
+    assert book.take(ORIGIN, lambda _: _Stub()) == (new, [old])
+    assert book.open == {middle, new}
 
 
 @pytest.mark.parametrize(
