@@ -7,8 +7,9 @@ value) in a context variable while it connects, sends and reads, and enforces it
 
 - Its own httpx clients send through ``DeadlineTransport``/``AsyncDeadlineTransport``: an httpx
   transport over this package's connection pools (``_pool``) whose network backend clamps every
-  socket operation to the time left. The call then ends at its deadline however the server paces its bytes
-  (headers or body, sync or async). Its responses are marked with ``MARK`` in their extensions.
+  socket operation to the time left. The call then ends at its deadline however the server paces
+  its bytes (headers or body, sync or async). Its responses are marked with ``MARK`` in their
+  extensions.
 - Any other transport (an ``http_client`` of the caller's, an environment proxy): every phase's
   timeout is cut to the time left before each attempt and the body is checked against the
   deadline after every read. A server trickling response headers can then outlast the deadline,
