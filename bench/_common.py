@@ -321,14 +321,28 @@ def serve() -> Iterator[str]:
 def measure(contenders: dict[str, Callable[[], object]], rounds: int = 5) -> dict[str, list[float]]:
     """Seconds per call of each contender, ``rounds`` times, interleaved: every round runs each
     contender once, in an order rotated per round so no contender always goes first."""
+    return measure_cpu(contenders, rounds)[0]
+
+
+def measure_cpu(
+    contenders: dict[str, Callable[[], object]],
+    rounds: int = 5,
+    warm: dict[str, Callable[[], object]] | None = None,
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Wall and CPU seconds (this process's, every thread's) of each contender as ``measure``
+    takes them; with ``warm``, each timed run comes right after that contender's untimed one."""
     names = list(contenders)
-    times: dict[str, list[float]] = {n: [] for n in names}
+    wall: dict[str, list[float]] = {n: [] for n in names}
+    cpu: dict[str, list[float]] = {n: [] for n in names}
     for r in range(rounds):
         for name in names[r % len(names) :] + names[: r % len(names)]:
-            start = time.perf_counter()
+            if warm is not None:
+                warm[name]()
+            start, start_cpu = time.perf_counter(), time.process_time()
             contenders[name]()
-            times[name].append(time.perf_counter() - start)
-    return times
+            wall[name].append(time.perf_counter() - start)
+            cpu[name].append(time.process_time() - start_cpu)
+    return wall, cpu
 
 
 def summarise(
@@ -350,18 +364,29 @@ def summarise(
 
 
 def table(
-    rows: dict[str, dict[str, float]], *, unit: str = "ms", scale: float = 1000.0, per: str = ""
+    rows: dict[str, dict[str, float]],
+    *,
+    unit: str = "ms",
+    scale: float = 1000.0,
+    per: str = "",
+    cpu: dict[str, dict[str, float]] | None = None,
 ) -> str:
-    """A markdown table: median (min-max) and ratio to the baseline (min-max over rounds)."""
-    lines = [
-        f"| client | median {unit}{per} | min-max {unit} | x {BASELINE} (median) | x {BASELINE} (min-max) |",
-        "|---|---:|---:|---:|---:|",
-    ]
+    """A markdown table: median (min-max) and ratio to the baseline (min-max over rounds); with
+    ``cpu`` (``summarise`` of the CPU times), the median client CPU time and its ratio too."""
+    head = f"| client | median {unit}{per} | min-max {unit} | x {BASELINE} (median) | x {BASELINE} (min-max) |"
+    rule = "|---|---:|---:|---:|---:|"
+    if cpu is not None:
+        head += f" median CPU {unit} | CPU x {BASELINE} (median) |"
+        rule += "---:|---:|"
+    lines = [head, rule]
     for name, s in rows.items():
-        lines.append(
+        line = (
             f"| {name} | {s['median'] * scale:.1f} | {s['min'] * scale:.1f}-{s['max'] * scale:.1f}"
             f" | {s['ratio']:.2f} | {s['ratio_min']:.2f}-{s['ratio_max']:.2f} |"
         )
+        if cpu is not None:
+            line += f" {cpu[name]['median'] * scale:.1f} | {cpu[name]['ratio']:.2f} |"
+        lines.append(line)
     return "\n".join(lines)
 
 

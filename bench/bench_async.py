@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import Callable
 
 from _common import (
@@ -24,6 +23,7 @@ from _common import (
     fail,
     generate_content_response,
     goal_line,
+    measure_cpu,
     quick,
     report,
     require,
@@ -78,9 +78,10 @@ def main() -> None:
             await asyncio.gather(*(call() for _ in range(CONCURRENT)))
 
         calls = {BASELINE: call_raw, "gemini_client": call_ours, "google-genai": call_google}
-        wall, cpu = _measure(
+        wall, cpu = measure_cpu(
             {n: lambda c=c: loop.run_until_complete(batches(c)) for n, c in calls.items()},
-            {n: lambda c=c: loop.run_until_complete(gather(c)) for n, c in calls.items()},
+            rounds=ROUNDS,
+            warm={n: lambda c=c: loop.run_until_complete(gather(c)) for n, c in calls.items()},
         )
         loop.run_until_complete(raw.aclose())
         loop.run_until_complete(ours.aclose())
@@ -109,24 +110,6 @@ def main() -> None:
         + goal_line("gemini_client", rows["gemini_client"]["ratio"], GOAL, "x raw httpx")
     )
     report("3. Async under concurrency", body)
-
-
-def _measure(
-    timed: dict[str, Callable[[], object]], warm: dict[str, Callable[[], object]]
-) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
-    """Wall and CPU seconds of each contender's ``timed`` run, ``ROUNDS`` times, interleaved in
-    an order rotated per round; each run right after the contender's untimed ``warm`` run."""
-    names = list(timed)
-    wall: dict[str, list[float]] = {n: [] for n in names}
-    cpu: dict[str, list[float]] = {n: [] for n in names}
-    for r in range(ROUNDS):
-        for name in names[r % len(names) :] + names[: r % len(names)]:
-            warm[name]()
-            start, start_cpu = time.perf_counter(), time.process_time()
-            timed[name]()
-            wall[name].append(time.perf_counter() - start)
-            cpu[name].append(time.process_time() - start_cpu)
-    return wall, cpu
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ SCRIPTS = [
     "bench_streaming.py",
     "bench_overhead.py",
     "bench_async.py",
+    "bench_threads.py",
     "bench_import.py",
     "bench_codegen.py",
     "bench_drift.py",

@@ -37,7 +37,7 @@ from .bodies import (
 # the tests of the one mypy run (the mypy_strict fixture): on one xdist worker, which runs it once
 pytestmark = pytest.mark.xdist_group("mypy-cache")
 
-PACKAGE = typed("generated/gemini_client")
+PACKAGE = typed("generated/gemini_client", imported=True)
 USAGE = typed("tests/client/typed_usage.py")
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import subprocess
 import sys
 import warnings
 from collections.abc import Iterator
@@ -91,9 +90,7 @@ THING = {
 }
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("deprecation")
+def _generate(root: Path) -> Path:
     (root / "spec").mkdir()
     (root / "spec" / "spec.yaml").write_text(yaml.safe_dump(SPEC, sort_keys=False))
     for rel, data in build(
@@ -102,6 +99,16 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (root / "out" / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / "out" / rel).write_bytes(data)
     return root / "out"
+
+
+# The package as `dep_client` in the tests' one mypy run (support.mypy_run.package), imported by
+# the user's program `USER` (below).
+DEP = mypy_run.package("dep_client", _generate, checked=False)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return mypy_run.made(DEP, tmp_path_factory.mktemp("deprecation"))
 
 
 @pytest.fixture(scope="module")
@@ -233,29 +240,22 @@ def _spec_dir(pkg: ModuleType) -> Path:
     return Path(pkg.__file__ or "").parents[2] / "spec"
 
 
-USER = """# mypy: enable-error-code="deprecated"
+USER = mypy_run.program(
+    "deprecation_user",
+    """# mypy: enable-error-code="deprecated"
 from dep_client import Client
 client = Client(api_key="k")
 client.things.echo(text="x")
 client.things.old()
-"""
+""",
+)
 
 
-def test_mypy_reports_the_use_of_a_deprecated_method(generated: Path, tmp_path: Path) -> None:
-    """The package as `dep_client` (support.mypy_run.vendored); the error code enabled for the
-    user's file alone (its inline configuration): an option on the command line would be one
-    every cached module depends on."""
-    mypy_run.vendored(generated / "gemini_client", "dep_client", tmp_path / "vendor")
-    user = tmp_path / "user.py"
-    user.write_text(USER)
-    proc = subprocess.run(
-        mypy_run.command(str(user)),
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={"MYPYPATH": str(tmp_path / "vendor"), "PATH": ""},
-    )
-    errors = [line for line in proc.stdout.splitlines() if ": error:" in line]
-    assert len(errors) == 1 and "user.py:5:" in errors[0] and "[deprecated]" in errors[0], (
-        proc.stdout
+def test_mypy_reports_the_use_of_a_deprecated_method(mypy_strict: mypy_run.MypyReport) -> None:
+    """The user's program imports the package as `dep_client`; the error code enabled for its file
+    alone (its inline configuration): an option on the command line would be one every cached
+    module depends on."""
+    errors = mypy_strict.errors(USER)
+    assert len(errors) == 1 and f"{USER}:5:" in errors[0] and "[deprecated]" in errors[0], (
+        mypy_strict.stdout
     )

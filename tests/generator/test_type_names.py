@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -61,22 +60,6 @@ HELPERS = "|".join(
 )
 
 
-def _mypy_without_helpers(out: Path, where: Path) -> subprocess.CompletedProcess[str]:
-    """`mypy --strict` on the package generated in `out`, the helpers layer left unchecked, as
-    `names_client` in `where` (support.mypy_run.vendored), in the tests' one mypy cache: what the
-    package shares with the real one (the libraries) is analysed by the first run alone."""
-    mypy_run.vendored(out / "gemini_client", "names_client", where)
-    return subprocess.run(
-        mypy_run.command(
-            "--exclude", f"names_client/({HELPERS.replace('.', '[.]')})", "names_client"
-        ),
-        cwd=where,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
 # Methods and (nested) resources of the mini spec renamed like what the generated class bodies use.
 CLASS_BODY_NAMES = [
     ("      operations:\n        methods:\n", "      types:\n        methods:\n"),
@@ -124,12 +107,9 @@ def _spec(spec_dir: Path) -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def named(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One package for the tests of names (its generation and its mypy run are the cost): the mini
-    spec with the colliding type names and the class-body names (`_spec`,
-    `_rename_class_body_names`)."""
-    root = tmp_path_factory.mktemp("named")
+def _make_named(root: Path) -> Path:
+    """The mini spec with the colliding type names and the class-body names (`_spec`,
+    `_rename_class_body_names`), generated in `root`."""
     spec = shutil.copytree(MINI, root / "spec")
     _spec(spec)
     _rename_class_body_names(spec)
@@ -137,20 +117,31 @@ def named(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "out"
 
 
+# `mypy --strict` on it, the helpers layer left unchecked, as `names_client` in the tests' one mypy
+# run (support.mypy_run.package): what it shares with the real package (the libraries) is loaded
+# once, in one process.
+NAMES = mypy_run.package(
+    "names_client",
+    _make_named,
+    checked=True,
+    exclude=f"names_client/({HELPERS.replace('.', '[.]')})",
+)
+
+
 @pytest.fixture(scope="module")
-def named_mypy(
-    named: Path, tmp_path_factory: pytest.TempPathFactory
-) -> subprocess.CompletedProcess[str]:
-    return _mypy_without_helpers(named, tmp_path_factory.mktemp("named-mypy"))
+def named(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One package for the tests of names (its generation and its mypy run are the cost), the one
+    the mypy run checks."""
+    return mypy_run.made(NAMES, tmp_path_factory.mktemp("named"))
 
 
-# the tests of `named`: on one worker (made once), which runs support.mypy_run's cache
+# the tests of `named`: on one worker (made once), the one of the one mypy run
 _NAMED = pytest.mark.xdist_group("mypy-cache")
 
 
 @_NAMED
 def test_colliding_type_names_import_under_their_spec_names(
-    named: Path, named_mypy: subprocess.CompletedProcess[str]
+    named: Path, mypy_strict: mypy_run.MypyReport
 ) -> None:
     with _imported(named):  # the generated package, in this process
         types = importlib.import_module("gemini_client.types")
@@ -167,7 +158,7 @@ def test_colliding_type_names_import_under_their_spec_names(
         assert types.Operation.__name__ == "Operation" and "Operation" in types.__all__
         # builtins still work inside the generated modules
         assert isinstance(types.Holder.model_json_schema(), dict)
-    assert named_mypy.returncode == 0, named_mypy.stdout
+    assert mypy_strict.clean(NAMES, alone=True) == ""
 
 
 @pytest.mark.parametrize("name", ["None", "True", "False"])
@@ -183,12 +174,12 @@ def test_keyword_type_names_are_refused(
 
 @_NAMED
 def test_methods_and_resources_named_like_what_a_class_body_uses(
-    named: Path, named_mypy: subprocess.CompletedProcess[str]
+    named: Path, mypy_strict: mypy_run.MypyReport
 ) -> None:
     """A method or (nested) resource named `types`, `str`, `dict`, `cachedProperty`, `httpx`...
     would shadow what the generated class bodies refer to: it gets a trailing `_`, and the
     package still passes mypy --strict."""
-    assert named_mypy.returncode == 0, named_mypy.stdout
+    assert mypy_strict.clean(NAMES, alone=True) == ""
     with _imported(named) as pkg, pkg.Client(api_key="k") as c:
         assert callable(c.tuned_models.str_) and callable(c.tuned_models.cached_property_)
         assert c.tuned_models.types_ is c.tuned_models.types_

@@ -1,19 +1,16 @@
 """The generator itself type-checks (`mypy --strict codegen`, as `make lint` runs it), in the tests'
-one mypy cache (support.mypy_run): what it shares with the other runs (the standard library,
-pydantic...) is analysed once."""
+one mypy run (support.mypy_run, the ``mypy_strict`` fixture): what it shares with the client's
+programs (the standard library, pydantic, yaml...) is loaded and analysed once, in one process."""
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
-from support import mypy_run
+from support.mypy_run import MypyReport, typed
 
-from .conftest import REPO
+CODEGEN = typed("codegen/")
 
 
-@pytest.mark.xdist_group("mypy-cache")  # support.mypy_run's cache
-def test_codegen_passes_mypy() -> None:
-    result = subprocess.run(mypy_run.command("codegen"), capture_output=True, text=True, cwd=REPO)
-    assert result.returncode == 0, result.stdout + result.stderr
+@pytest.mark.xdist_group("mypy-cache")  # the tests of the one mypy run: on one worker, run once
+def test_codegen_passes_mypy(mypy_strict: MypyReport) -> None:
+    assert mypy_strict.clean(CODEGEN, alone=True) == ""

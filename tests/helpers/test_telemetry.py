@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
@@ -331,3 +331,120 @@ def test_with_no_sdk_a_call_asks_the_api_nothing(
     asked.clear()
     assert [instruments.recording() for _ in range(3)] == [False] * 3
     assert asked == (["tracer", "meter"] * 3 if named_by_env else [])
+
+
+_NAMED_BUT_MISSING = """
+import logging, os, sys
+logging.basicConfig(level=logging.WARNING, format="%(name)s %(levelname)s %(message)s")
+from gemini_client import Client
+with Client(api_key="k", base_url=os.environ["SERVER_URL"], max_retries=0) as client:
+    for _ in range(3):
+        print(client.models.generate_content(model="{model}", contents="x").text)
+"""
+
+
+@pytest.mark.parametrize("variable", ["OTEL_PYTHON_TRACER_PROVIDER", "OTEL_PYTHON_METER_PROVIDER"])
+def test_a_provider_named_by_the_environment_that_cannot_load_fails_no_call(
+    variable: str, server: LoopbackServer
+) -> None:
+    """OpenTelemetry raises when a variable names a provider it cannot load: the client is still
+    made, every call answers, and one warning says telemetry is skipped (never the key)."""
+    server.add(GENERATE, text("a"), text("b"), text("c"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+    run = subprocess.run(
+        [sys.executable, "-c", _NAMED_BUT_MISSING.format(model=MODEL)],
+        capture_output=True,
+        text=True,
+        env={**env, variable: "no_such_provider", "SERVER_URL": server.url},
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["a", "b", "c"]
+    warnings = [line for line in run.stderr.splitlines() if line.startswith("gemini_client ")]
+    assert warnings == [
+        "gemini_client WARNING OpenTelemetry failed, the call goes on unobserved: StopIteration"
+    ]
+
+
+class _Raising(SpanProcessor):
+    """A span processor that raises where the SDK calls it (the SDK does not catch it)."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+
+    def on_start(self, span: Any, parent_context: Any = None) -> None:
+        if self.where == "start":
+            raise RuntimeError("processor broke on start")
+
+    def on_end(self, span: ReadableSpan) -> None:
+        if self.where == "end":
+            raise RuntimeError("processor broke on end")
+
+
+@pytest.mark.parametrize("where", ["start", "end"])
+@pytest.mark.asyncio
+async def test_an_sdk_that_raises_fails_no_call_and_no_stream(
+    where: str,
+    server: LoopbackServer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    provider = TracerProvider()
+    provider.add_span_processor(_Raising(where))
+    monkeypatch.setattr(_telemetry, "_instruments", _telemetry._Instruments(provider))
+    monkeypatch.setattr(_telemetry, "_looked", True)
+    monkeypatch.setattr(_telemetry, "_warned", False)
+    chunk = answer({"text": "a"})
+    streamed = Reply(body=sse(chunk, chunk), content_type="text/event-stream")
+    server.add(GENERATE, Reply(503, error_body(503, "UNAVAILABLE", "busy")), text("hi"), text("hi"))
+    server.add(STREAM, streamed, streamed)
+    with caplog.at_level("DEBUG", logger="gemini_client"):
+        with Client(api_key=KEY, base_url=server.url, max_retries=1) as client:
+            client._sleep = lambda delay: None
+            assert client.models.generate_content(model=MODEL, contents="x").text == "hi"
+            with client.models.stream_generate_content(model=MODEL, contents="x") as stream:
+                assert [c.text for c in stream] == ["a", "a"]
+        async with AsyncClient(api_key=KEY, base_url=server.url, max_retries=0) as aclient:
+            assert (await aclient.models.generate_content(model=MODEL, contents="x")).text == "hi"
+            stream = await aclient.models.stream_generate_content(model=MODEL, contents="x")
+            async with stream:
+                assert [c.text async for c in stream] == ["a", "a"]
+    failed = [r for r in caplog.records if r.getMessage().startswith("OpenTelemetry failed")]
+    assert [r.levelname for r in failed] == ["WARNING"] + ["DEBUG"] * 3
+    assert all(r.getMessage().endswith(": RuntimeError") for r in failed)
+    assert KEY not in caplog.text
+
+
+_CONFIGURED_AFTER_THE_FIRST_CALL = """
+import os, sys
+from gemini_client import Client
+client = Client(api_key="k", base_url=os.environ["SERVER_URL"], max_retries=0)
+client.models.generate_content(model="{model}", contents="x")
+print(sorted(m for m in sys.modules if m.startswith("opentelemetry.")))
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+spans = InMemorySpanExporter()
+provider = TracerProvider()
+provider.add_span_processor(SimpleSpanProcessor(spans))
+trace.set_tracer_provider(provider)
+client.models.generate_content(model="{model}", contents="x")
+print([s.name for s in spans.get_finished_spans()])
+"""
+
+
+def test_the_api_is_imported_only_once_something_else_imported_it(server: LoopbackServer) -> None:
+    """Installed but not imported by anyone, no SDK can be configured: a client and its calls
+    import none of it (tens of milliseconds); an SDK configured later is used by the next call."""
+    server.add(GENERATE, text("a"), text("b"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "GEMINI_CLIENT_"))}
+    run = subprocess.run(
+        [sys.executable, "-c", _CONFIGURED_AFTER_THE_FIRST_CALL.format(model=MODEL)],
+        capture_output=True,
+        text=True,
+        env={**env, "SERVER_URL": server.url},
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["[]", f"['generate_content {MODEL}']"]

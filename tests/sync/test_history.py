@@ -9,11 +9,15 @@ At every step: exit 0 or 1 (never 2); nothing invented (every type, resource and
 is one the document has); drift afterwards names only what sync listed for a person; a second
 sync changes nothing. The generated client (generate, check, import, `mypy --strict`) is built at
 the chain's end and for the largest pair, where most changed: the steps in between only add what
-those build on.
+those build on. The chain's client is built as `codegen generate` builds it, black included, and
+type-checked; the pair's is imported and compiled module by module, so black's layout, which
+changes no statement, is left out of it (black formats the chain's client and every generator
+test's: `tests/generator/`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import json
@@ -34,6 +38,7 @@ from codegen.drift.compare import resource_tree
 from codegen.drift.names import google_name
 from codegen.pipeline import Paths, check, generate
 from codegen.spec import loader
+from generator.conftest import black_left_out
 from support import mypy_run
 
 from .conftest import REPO, Run, snapshot
@@ -147,19 +152,29 @@ def repeat(cli: Callable[..., Run], spec_dir: Path, doc: Path, code: int) -> Non
 
 
 def build(spec_dir: Path, out: Path, *, mypy: bool) -> None:
-    """Generate, check, import and (optionally) `mypy --strict` the client of `spec_dir`."""
+    """Generate, check, import and either `mypy --strict` the client of `spec_dir` (black's layout
+    included, as mypy reads it) or compile each of its modules (black's layout left out: it moves
+    no statement, and every module is still parsed, as black would parse it)."""
     paths = Paths(spec=spec_dir, templates=REPO / "templates", out=out)
-    generate(paths)
-    assert check(paths) == []
+    with contextlib.nullcontext() if mypy else black_left_out():
+        generate(paths)
+        assert check(paths) == []
+    # Without black, every module is compiled first (byte code written: the import reads it).
+    compiled = (
+        ""
+        if mypy
+        else "import compileall; assert compileall.compile_dir('gemini_client', quiet=1); "
+    )
     env = {**os.environ, "PYTHONPATH": str(out)}
     imported = subprocess.run(
-        [sys.executable, "-c", "import gemini_client, gemini_client.types; gemini_client.Client"],
+        [sys.executable, "-c", compiled + "import gemini_client.types; gemini_client.Client"],
+        cwd=out,
         env=env,
         capture_output=True,
         text=True,
         timeout=300,
     )
-    assert imported.returncode == 0, imported.stderr
+    assert imported.returncode == 0, imported.stdout + imported.stderr
     if mypy:
         # As `history_client` (support.mypy_run.vendored: its entries never replace the real
         # package's), in the tests' one mypy cache: the libraries are analysed by the first run of

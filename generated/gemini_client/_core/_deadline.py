@@ -6,9 +6,10 @@ a byte a second never trips them. The client sets the call's deadline (a ``time.
 value) in a context variable while it connects, sends and reads, and enforces it in two layers:
 
 - Its own httpx clients send through ``DeadlineTransport``/``AsyncDeadlineTransport``: an httpx
-  transport over httpcore's connection pool whose network backend clamps every socket operation
-  to the time left. The call then ends at its deadline however the server paces its bytes
-  (headers or body, sync or async). Its responses are marked with ``MARK`` in their extensions.
+  transport over this package's connection pools (``_pool``) whose network backend clamps every
+  socket operation to the time left. The call then ends at its deadline however the server paces
+  its bytes (headers or body, sync or async). Its responses are marked with ``MARK`` in their
+  extensions.
 - Any other transport (an ``http_client`` of the caller's, an environment proxy): every phase's
   timeout is cut to the time left before each attempt and the body is checked against the
   deadline after every read. A server trickling response headers can then outlast the deadline,
@@ -30,7 +31,7 @@ from typing import Any
 
 import httpx
 
-from ._pool import AsyncPool
+from ._pool import AsyncPool, Pool
 
 __all__ = [
     "DEADLINE",
@@ -324,7 +325,8 @@ class _AsyncBody(httpx.AsyncByteStream):
 
 class DeadlineTransport(httpx.BaseTransport):
     """An httpx transport (HTTP/1.1, httpx's default limits and TLS) that ends every socket
-    operation at the running call's deadline: ``httpx.Client(transport=DeadlineTransport())``."""
+    operation at the running call's deadline: ``httpx.Client(transport=DeadlineTransport())``. It
+    sends on this package's own ``Pool``: constant work per request however many threads wait."""
 
     def __init__(
         self, *, limits: httpx.Limits = httpx.Limits(), verify: ssl.SSLContext | bool = True
@@ -332,9 +334,7 @@ class DeadlineTransport(httpx.BaseTransport):
         import httpcore
 
         backend = _backends()[0](httpcore.SyncBackend())
-        self._pool = httpcore.ConnectionPool(
-            network_backend=backend, **_pool_options(limits, verify)
-        )
+        self._pool = Pool(network_backend=backend, **_pool_options(limits, verify))
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         try:
@@ -355,7 +355,7 @@ class DeadlineTransport(httpx.BaseTransport):
 
 class AsyncDeadlineTransport(httpx.AsyncBaseTransport):
     """The async twin of ``DeadlineTransport`` (asyncio or trio, through anyio), on this package's
-    own ``AsyncPool``: constant work per request however many wait (see ``_pool``)."""
+    own ``AsyncPool`` (see ``_pool``)."""
 
     def __init__(
         self, *, limits: httpx.Limits = httpx.Limits(), verify: ssl.SSLContext | bool = True

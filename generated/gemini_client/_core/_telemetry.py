@@ -2,8 +2,10 @@
 """OpenTelemetry for every call, as the GenAI semantic conventions describe it.
 
 Only when ``opentelemetry-api`` is installed: nothing is imported, and a call pays one global
-check, without it; installed with no SDK configured (its API would drop everything), a call reads
-the API's two provider globals and builds no span. Each call is a CLIENT span named ``{operation} {model}`` with the attributes
+check, without it. Installed, it is imported by the first call made after something else imported
+it (no SDK can be configured before that); with no SDK configured (its API would drop
+everything), a call reads the API's two provider globals and builds no span. Each call is a
+CLIENT span named ``{operation} {model}`` with the attributes
 ``opentelemetry-instrumentation-google-genai`` records for google-genai (``gen_ai.operation.name``,
 ``gen_ai.provider.name``/``gen_ai.system``, ``gen_ai.request.model`` and the generation settings,
 ``gen_ai.response.id``/``model``/``finish_reasons``, ``gen_ai.usage.input_tokens``/``output_tokens``,
@@ -13,12 +15,19 @@ recorded as histograms. Prompts and answers are recorded (``gen_ai.input.message
 ``gen_ai.output.messages``, ``gen_ai.system_instructions``) only when
 ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`` is ``true``; the API key never is (it travels
 in a header, and no URL or header is recorded). ``GEMINI_CLIENT_TELEMETRY=off`` turns it all off.
+
+Telemetry never fails a call or a client: an exception from OpenTelemetry or an SDK (a provider an
+environment variable names that cannot be loaded, a span processor or exporter that raises) is
+logged once, as a warning on the ``gemini_client`` logger, and that call goes on unobserved.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import logging
 import os
+import sys
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
 from contextvars import ContextVar
@@ -96,6 +105,16 @@ _TOKEN_BUCKETS = [
     67108864,
 ]
 _MAX_CONTENT = 64 * 1024  # characters of prompt or answer recorded, at most
+log = logging.getLogger("gemini_client")
+_warned = False
+
+
+def _failed(error: Exception) -> None:
+    """An exception from OpenTelemetry, kept from the call: a warning the first time, then debug."""
+    global _warned
+    level = logging.DEBUG if _warned else logging.WARNING
+    _warned = True
+    log.log(level, "OpenTelemetry failed, the call goes on unobserved: %s", _error_type(error))
 
 
 class _Instruments:
@@ -151,25 +170,52 @@ class _Instruments:
             and self.meter_globals._METER_PROVIDER is None
         ):
             return False
-        return not (
-            isinstance(self.trace.get_tracer_provider(), self.idle_tracers)
-            and isinstance(self.metrics.get_meter_provider(), self.idle_meters)
-        )
+        try:
+            return not (
+                isinstance(self.trace.get_tracer_provider(), self.idle_tracers)
+                and isinstance(self.metrics.get_meter_provider(), self.idle_meters)
+            )
+        except Exception as err:  # a provider named by the environment that cannot be loaded
+            _failed(err)
+            return False
 
 
 _looked = False
+_pending = False  # installed and not turned off, the instruments not built yet (see `start_call`)
 _instruments: _Instruments | None = None
+_API = ("opentelemetry.trace", "opentelemetry.metrics")
+_NAMED = ("OTEL_PYTHON_TRACER_PROVIDER", "OTEL_PYTHON_METER_PROVIDER")
 
 
-def _load() -> _Instruments | None:
-    """The instruments, looked for once per process (an ImportError is remembered too)."""
-    global _looked, _instruments
+def _load() -> None:
+    """Whether calls are traced, looked at once per process without importing OpenTelemetry (tens
+    of milliseconds): the instruments are built by the first call that could record, unless an
+    environment variable names a provider (loaded now, so a broken one is reported now)."""
+    global _looked, _pending
     off = os.environ.get("GEMINI_CLIENT_TELEMETRY", "").strip().lower() in ("0", "false", "off")
+    _pending = not off and _installed()
+    _looked = True
+    if _pending and any(name in os.environ for name in _NAMED):
+        _build()
+
+
+def _installed() -> bool:
     try:
-        _instruments = None if off else _Instruments()
+        return importlib.util.find_spec(_API[0]) is not None  # imports the namespace package only
+    except (ImportError, ValueError):
+        return False
+
+
+def _build() -> _Instruments | None:
+    global _pending, _instruments
+    _pending = False
+    try:
+        _instruments = _Instruments()
     except ImportError:
         _instruments = None
-    _looked = True
+    except Exception as err:
+        _failed(err)
+        _instruments = None
     return _instruments
 
 
@@ -272,17 +318,27 @@ class Call:
         self._ended = False
 
     def retry(self, attempt: int, delay: float, error: BaseException) -> None:
-        self._span.add_event(
-            "gen_ai.client.retry",
-            {"retry.attempt": attempt + 1, "retry.delay": delay, "error.type": _error_type(error)},
-        )
+        try:
+            self._span.add_event(
+                "gen_ai.client.retry",
+                {
+                    "retry.attempt": attempt + 1,
+                    "retry.delay": delay,
+                    "error.type": _error_type(error),
+                },
+            )
+        except Exception as err:
+            _failed(err)
 
     def chunk(self, chunk: object) -> None:
         self._chunks += 1
-        self._span.add_event(
-            "gen_ai.client.stream.chunk", {"gen_ai.stream.chunk.index": self._chunks}
-        )
-        self._read(chunk)
+        try:
+            self._span.add_event(
+                "gen_ai.client.stream.chunk", {"gen_ai.stream.chunk.index": self._chunks}
+            )
+            self._read(chunk)
+        except Exception as err:
+            _failed(err)
 
     def _read(self, value: object) -> None:
         span = self._span
@@ -306,6 +362,12 @@ class Call:
         if self._ended:
             return
         self._ended = True
+        try:
+            self._record(value, error)
+        except Exception as err:
+            _failed(err)
+
+    def _record(self, value: object, error: BaseException | None) -> None:
         span = self._span
         if value is not None:
             self._read(value)
@@ -344,7 +406,9 @@ def _error_type(error: BaseException) -> str:
 
 def tracing() -> bool:
     """Whether calls are traced: ``opentelemetry-api`` is installed and not turned off."""
-    return (_instruments if _looked else _load()) is not None
+    if not _looked:
+        _load()
+    return _pending or _instruments is not None
 
 
 def start_call(
@@ -353,9 +417,18 @@ def start_call(
     """A started call, or None when OpenTelemetry is not installed, turned off or has no SDK
     configured (its API would drop every span and metric: the call skips building them)."""
     ins = _instruments
+    if ins is None:
+        # No SDK can be configured before something imports the API: until then nothing records.
+        if not _pending or not (_API[0] in sys.modules or _API[1] in sys.modules):
+            return None
+        ins = _build()
     if ins is None or not ins.recording():
         return None
-    return Call(ins, base_url, method, path, body)
+    try:
+        return Call(ins, base_url, method, path, body)
+    except Exception as err:
+        _failed(err)
+        return None
 
 
 def observe_stream(call: Call, chunks: Iterator[T]) -> Generator[T, None, None]:

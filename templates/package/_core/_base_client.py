@@ -115,9 +115,10 @@ reset shows as ``ReadError``)."""
 _LIMITS = httpx.Limits(
     max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS, keepalive_expiry=5.0
 )
-"""The pool of a client's own httpx client. Every connection may be kept alive: with fewer
-keep-alive slots than connections, httpcore closes a released connection while other threads
-use the pool, the race behind ``ReadError: Bad file descriptor`` (encode/httpcore#1110)."""
+"""The pool of a client's own httpx client. Every connection may be kept alive: connections stay
+warm, and httpcore's pool (what a proxy from the environment sends through) with fewer keep-alive
+slots than connections closes a released connection while other threads use the pool, the race
+behind ``ReadError: Bad file descriptor`` (encode/httpcore#1110)."""
 _SDK_HEADERS = {
     "user-agent": f"gemini-codegen/{SDK_VERSION}",
     "x-goog-api-client": f"gemini-codegen/{SDK_VERSION} gl-python/"

@@ -25,8 +25,8 @@ RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 state these facts; tests/generator/test_prose_facts.py keeps them in step."""
 MAX_CONNECTIONS = 100
 """Connections the client's own pool opens to the API at once; each may be kept alive. Calls
-beyond it wait for a free one (async: in the order they came, see ``_pool``) within the pool
-timeout, which the call's deadline cuts."""
+beyond it wait for a free one (threads and tasks alike in the order they came, see ``_pool``)
+within the pool timeout, which the call's deadline cuts."""
 MAX_RESPONSE_SIZE = 128 * 1024 * 1024
 """The default ``max_response_size``, in bytes: the most a JSON answer (or one stream event) may
 take once decoded, and the most a gzip/deflate-compressed body may inflate to, downloads too.
