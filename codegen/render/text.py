@@ -7,6 +7,7 @@ docstring or starts an escape sequence (`\\N{`, `\\x`). The text is bounded: `LI
 
 from __future__ import annotations
 
+import functools
 import textwrap
 
 from ..untrusted import one_line
@@ -29,6 +30,11 @@ def description_lines(text: str, width: int = WIDTH) -> list[str]:
     """The description as safe lines of at most `width` characters (a longer word stays whole):
     paragraphs kept (one blank line between them), each line's own indentation kept (markdown
     lists), no blank line first or last. Not escaped."""
+    return list(_description_lines(text, width))
+
+
+@functools.lru_cache(maxsize=4096)  # a build wraps most descriptions twice (types, typed dicts)
+def _description_lines(text: str, width: int) -> tuple[str, ...]:
     if len(text) > LIMIT:
         text = text[: LIMIT - 1].rstrip() + "…"
     out: list[str] = []
@@ -49,7 +55,7 @@ def description_lines(text: str, width: int = WIDTH) -> list[str]:
         ) or [lead + line]
     while out and not out[-1]:
         out.pop()
-    return out
+    return tuple(out)
 
 
 def deprecated(text: str) -> str:
