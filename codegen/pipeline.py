@@ -206,10 +206,15 @@ def generate(paths: Paths, *, force: bool = False) -> bool:
     check_replaceable(paths.out)  # before the work: a directory that is not ours is refused at once
     from .format_cache import used_by_default
 
-    with used_by_default(format_cache_dir(paths.out)):
-        files = build(paths, reuse=True)
-    write_tree(paths.out, files)
-    write_stamp(paths.out, digest, files)
+    from .sources import finish_started
+
+    try:
+        with used_by_default(format_cache_dir(paths.out)):
+            files = build(paths, reuse=True)
+        write_tree(paths.out, files)
+        write_stamp(paths.out, digest, files)
+    finally:
+        finish_started()  # what the types module's process does after sending it (its record)
     return True
 
 
@@ -220,7 +225,12 @@ def check(paths: Paths) -> list[str]:
     if is_fresh(paths, digest):
         return []
     check_replaceable(paths.out)  # `--out ~` is refused, not read file by file
-    files = build(paths)
+    from .sources import finish_started
+
+    try:
+        files = build(paths)
+    finally:
+        finish_started()
     stale = stale_files(paths.out, files)
     if not stale:
         write_stamp(paths.out, digest, files)

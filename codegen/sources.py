@@ -9,6 +9,7 @@ import functools
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -98,16 +99,34 @@ class Started:
             self._receive = None
 
     def stop(self) -> None:
-        """End the process (its text is not needed, or was taken: then after at most
-        `AFTER_SENT_SECONDS` more)."""
+        """End the process: at once when its text is not needed; when it was taken, at
+        `finish_started` (it may still be doing what it does after sending it)."""
         self._close_receive()
         if self._child is not None:
             if self._taken:
-                self._child.join(AFTER_SENT_SECONDS)
-            if self._child.is_alive():
-                self._child.terminate()
-            self._child.join()
+                _finishing.append(self._child)
+            else:
+                _end(self._child)
             self._child = None
+
+
+_finishing: list[BaseProcess] = []  # processes whose text was taken (`Started.stop`)
+
+
+def finish_started(seconds: float = AFTER_SENT_SECONDS) -> None:
+    """End the processes whose text was taken, after at most `seconds` more for what they do after
+    sending it (`after_sent`): called once the caller's own work is done."""
+    deadline = time.monotonic() + seconds
+    while _finishing:
+        child = _finishing.pop()
+        child.join(max(0.0, deadline - time.monotonic()))
+        _end(child)
+
+
+def _end(child: BaseProcess) -> None:
+    if child.is_alive():
+        child.terminate()
+    child.join()
 
 
 @contextmanager

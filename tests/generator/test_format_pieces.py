@@ -211,8 +211,11 @@ def _fail() -> str:
 
 @contextmanager
 def _made_early(source: Source) -> Iterator[Source]:
-    with sources.started(source.make) as early:
-        yield sources.taken_from(early, source)
+    try:
+        with sources.started(source.make) as early:
+            yield sources.taken_from(early, source)
+    finally:
+        sources.finish_started()  # as generate does once it wrote
 
 
 def test_a_source_made_early_is_the_same_and_its_error_the_same() -> None:
@@ -246,6 +249,8 @@ with started(lambda: time.sleep(60) or "late") as early:  # not needed: ended at
     early.stop()
     assert early.take(lambda: "made here") == "made here"
 assert time.monotonic() - start < 30
+from codegen.sources import finish_started
+finish_started()  # the taken one's process: ended now (generate does so once it wrote)
 assert multiprocessing.active_children() == []
 print("ok")
 """
@@ -512,6 +517,8 @@ with sources.started(make) as early:
     (done / "taken").touch()
     while not (done / "later").exists():
         time.sleep(0.001)
+assert multiprocessing.active_children() != []  # the block's end leaves it to finish_started
+sources.finish_started()
 assert time.monotonic() - start < 30  # then ended, not waited for
 def failing():
     sources.after_sent(lambda: (done / "failed").touch())
@@ -519,6 +526,7 @@ def failing():
 with sources.started(failing) as early:
     assert early.take(lambda: "made here") == "made here"
 assert not (done / "failed").exists()  # no text sent: nothing done after
+sources.finish_started()
 assert multiprocessing.active_children() == []
 print("ok")
 """
@@ -526,8 +534,8 @@ print("ok")
 
 def test_what_a_started_process_does_after_sending_its_text() -> None:
     """`sources.after_sent`: in a started process, after its text was sent (the caller does not
-    wait for it, only for up to `AFTER_SENT_SECONDS` at the end); anywhere else, at once. In a
-    fresh process (forking is off in a test worker that has threads)."""
+    wait for it, only for up to `AFTER_SENT_SECONDS` at `finish_started`); anywhere else, at once.
+    In a fresh process (forking is off in a test worker that has threads)."""
     proc = subprocess.run(
         [sys.executable, "-c", _AFTER_SENT], cwd=REPO, capture_output=True, text=True, timeout=120
     )
