@@ -227,6 +227,75 @@ def check_wire_shape(payload: dict[str, Any]) -> None:
         fail("payload is not the wire shape of google.genai.types.GenerateContentResponse")
 
 
+# --- the three clients ---------------------------------------------------------------------------
+
+
+def generate_callers(
+    url: str, *, aio: bool = False, raw_timeout: float | None = None
+) -> tuple[dict[str, Callable[[], Any]], Callable[[], Any]]:
+    """One `generate_content` call through each client on `url`, returning the answer's text (raw
+    httpx decodes with `json.loads`): functions, or coroutine functions with `aio`; and what closes
+    the clients (a coroutine function with `aio`). Each client has its defaults, raw httpx the
+    `raw_timeout` if given (httpx's own default is 5 s)."""
+    httpx = require("httpx")
+    gemini_client = require("gemini_client")
+    genai = require("google.genai")
+    gtypes = require("google.genai.types")
+    timeout = {} if raw_timeout is None else {"timeout": raw_timeout}
+    endpoint = f"{url}/v1beta/models/{MODEL}:generateContent"
+    headers = {"x-goog-api-key": API_KEY}
+    google = genai.Client(api_key=API_KEY, http_options=gtypes.HttpOptions(base_url=url))
+
+    def text(r: Any) -> str:
+        return str(r.candidates[0].content.parts[0].text)
+
+    def raw_text(r: Any) -> str:
+        r.raise_for_status()
+        return str(json.loads(r.content)["candidates"][0]["content"]["parts"][0]["text"])
+
+    if not aio:
+        raw = httpx.Client(**timeout)
+        ours = gemini_client.Client(api_key=API_KEY, base_url=url)
+        sync_calls: dict[str, Callable[[], str]] = {
+            BASELINE: lambda: raw_text(
+                raw.post(endpoint, json={"contents": CONTENTS}, headers=headers)
+            ),
+            "gemini_client": lambda: text(
+                ours.models.generate_content(model=MODEL, contents=CONTENTS)
+            ),
+            "google-genai": lambda: text(
+                google.models.generate_content(model=MODEL, contents=CONTENTS)
+            ),
+        }
+
+        def close() -> None:
+            raw.close()
+            ours.close()
+            google.close()
+
+        return sync_calls, close
+
+    araw = httpx.AsyncClient(**timeout)
+    aours = gemini_client.AsyncClient(api_key=API_KEY, base_url=url)
+    agoogle = google.aio
+
+    async def call_raw() -> str:
+        return raw_text(await araw.post(endpoint, json={"contents": CONTENTS}, headers=headers))
+
+    async def call_ours() -> str:
+        return text(await aours.models.generate_content(model=MODEL, contents=CONTENTS))
+
+    async def call_google() -> str:
+        return text(await agoogle.models.generate_content(model=MODEL, contents=CONTENTS))
+
+    async def aclose() -> None:
+        await araw.aclose()
+        await aours.aclose()
+        await agoogle.aclose()
+
+    return {BASELINE: call_raw, "gemini_client": call_ours, "google-genai": call_google}, aclose
+
+
 # --- the server ----------------------------------------------------------------------------------
 
 

@@ -11,14 +11,10 @@ the other rows took.
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from _common import (
-    API_KEY,
-    BASELINE,
-    CONTENTS,
-    MODEL,
+    generate_callers,
     check_wire_shape,
     fail,
     generate_content_response,
@@ -26,7 +22,6 @@ from _common import (
     measure_cpu,
     quick,
     report,
-    require,
     serve,
     summarise,
     table,
@@ -39,53 +34,30 @@ GOAL = 1.10
 
 
 def main() -> None:
-    httpx = require("httpx")
-    gemini_client = require("gemini_client")
-    genai = require("google.genai")
-    gtypes = require("google.genai.types")
     expected = generate_content_response()
     check_wire_shape(expected)
     text = expected["candidates"][0]["content"]["parts"][0]["text"]
     loop = asyncio.new_event_loop()
 
     with serve() as url:
-        raw = httpx.AsyncClient(timeout=600)  # as gemini_client: a busy machine is no failure
-        ours = gemini_client.AsyncClient(api_key=API_KEY, base_url=url)
-        google = genai.Client(api_key=API_KEY, http_options=gtypes.HttpOptions(base_url=url))
-        endpoint = f"{url}/v1beta/models/{MODEL}:generateContent"
-        headers = {"x-goog-api-key": API_KEY}
+        # raw httpx with gemini_client's timeout: a busy machine is no failure
+        calls, aclose = generate_callers(url, aio=True, raw_timeout=600)
 
-        async def call_raw() -> str:
-            r = await raw.post(endpoint, json={"contents": CONTENTS}, headers=headers)
-            r.raise_for_status()
-            return json.loads(r.content)["candidates"][0]["content"]["parts"][0]["text"]
-
-        async def call_ours() -> str:
-            r = await ours.models.generate_content(model=MODEL, contents=CONTENTS)
-            return r.candidates[0].content.parts[0].text
-
-        async def call_google() -> str:
-            r = await google.aio.models.generate_content(model=MODEL, contents=CONTENTS)
-            return r.candidates[0].content.parts[0].text
-
-        async def batches(call) -> None:
+        async def batches(call: Callable[[], Awaitable[str]]) -> None:
             for _ in range(BATCHES):
                 texts = await asyncio.gather(*(call() for _ in range(CONCURRENT)))
                 if texts.count(text) != CONCURRENT:
                     fail("a concurrent call did not return the served text")
 
-        async def gather(call: Callable[[], object]) -> None:
+        async def gather(call: Callable[[], Awaitable[str]]) -> None:
             await asyncio.gather(*(call() for _ in range(CONCURRENT)))
 
-        calls = {BASELINE: call_raw, "gemini_client": call_ours, "google-genai": call_google}
         wall, cpu = measure_cpu(
             {n: lambda c=c: loop.run_until_complete(batches(c)) for n, c in calls.items()},
             rounds=ROUNDS,
             warm={n: lambda c=c: loop.run_until_complete(gather(c)) for n, c in calls.items()},
         )
-        loop.run_until_complete(raw.aclose())
-        loop.run_until_complete(ours.aclose())
-        loop.run_until_complete(google.aio.aclose())
+        loop.run_until_complete(aclose())
     loop.close()
 
     rows, cpu_rows = summarise(wall), summarise(cpu)

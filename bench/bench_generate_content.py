@@ -4,14 +4,10 @@ and async (one awaited call after another on one event loop)."""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 
 from _common import (
-    API_KEY,
-    BASELINE,
-    CONTENTS,
-    MODEL,
+    generate_callers,
     check_wire_shape,
     fail,
     generate_content_response,
@@ -19,7 +15,6 @@ from _common import (
     measure_cpu,
     quick,
     report,
-    require,
     serve,
     summarise,
     table,
@@ -61,69 +56,22 @@ def main() -> None:
 
 
 def _sync(url: str, text: str) -> Times:
-    httpx = require("httpx")
-    gemini_client = require("gemini_client")
-    genai = require("google.genai")
-    gtypes = require("google.genai.types")
-    raw = httpx.Client()
-    ours = gemini_client.Client(api_key=API_KEY, base_url=url)
-    google = genai.Client(api_key=API_KEY, http_options=gtypes.HttpOptions(base_url=url))
-    endpoint = f"{url}/v1beta/models/{MODEL}:generateContent"
-    headers = {"x-goog-api-key": API_KEY}
-
-    def call_raw() -> str:
-        r = raw.post(endpoint, json={"contents": CONTENTS}, headers=headers)
-        r.raise_for_status()
-        return json.loads(r.content)["candidates"][0]["content"]["parts"][0]["text"]
-
-    def call_ours() -> str:
-        r = ours.models.generate_content(model=MODEL, contents=CONTENTS)
-        return r.candidates[0].content.parts[0].text
-
-    def call_google() -> str:
-        r = google.models.generate_content(model=MODEL, contents=CONTENTS)
-        return r.candidates[0].content.parts[0].text
-
-    calls = {BASELINE: call_raw, "gemini_client": call_ours, "google-genai": call_google}
+    calls, close = generate_callers(url)
     for name, call in calls.items():  # warm up: connections, lazy imports, pydantic schemas
         if call() != text:
             fail(f"{name} did not return the served text")
 
-    def loop(call: Callable[[], str]) -> Callable[[], object]:
+    def loop(call: Callable[[], object]) -> Callable[[], object]:
         return lambda: [call() for _ in range(CALLS)]
 
     times = measure_cpu({n: loop(c) for n, c in calls.items()}, rounds=ROUNDS)
-    raw.close()
-    ours.close()
+    close()
     return times
 
 
 def _async(url: str, text: str) -> Times:
-    httpx = require("httpx")
-    gemini_client = require("gemini_client")
-    genai = require("google.genai")
-    gtypes = require("google.genai.types")
     loop = asyncio.new_event_loop()
-    raw = httpx.AsyncClient()
-    ours = gemini_client.AsyncClient(api_key=API_KEY, base_url=url)
-    google = genai.Client(api_key=API_KEY, http_options=gtypes.HttpOptions(base_url=url)).aio
-    endpoint = f"{url}/v1beta/models/{MODEL}:generateContent"
-    headers = {"x-goog-api-key": API_KEY}
-
-    async def call_raw() -> str:
-        r = await raw.post(endpoint, json={"contents": CONTENTS}, headers=headers)
-        r.raise_for_status()
-        return json.loads(r.content)["candidates"][0]["content"]["parts"][0]["text"]
-
-    async def call_ours() -> str:
-        r = await ours.models.generate_content(model=MODEL, contents=CONTENTS)
-        return r.candidates[0].content.parts[0].text
-
-    async def call_google() -> str:
-        r = await google.models.generate_content(model=MODEL, contents=CONTENTS)
-        return r.candidates[0].content.parts[0].text
-
-    calls = {BASELINE: call_raw, "gemini_client": call_ours, "google-genai": call_google}
+    calls, aclose = generate_callers(url, aio=True)
     for name, call in calls.items():
         if loop.run_until_complete(call()) != text:
             fail(f"{name} (async) did not return the served text")
@@ -136,9 +84,7 @@ def _async(url: str, text: str) -> Times:
         {n: lambda c=c: loop.run_until_complete(sequential(c)) for n, c in calls.items()},
         rounds=ROUNDS,
     )
-    loop.run_until_complete(raw.aclose())
-    loop.run_until_complete(ours.aclose())
-    loop.run_until_complete(google.aclose())
+    loop.run_until_complete(aclose())
     loop.close()
     return times
 

@@ -8,15 +8,11 @@ batches as steady load leaves it (not with connections expired while the others 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from _common import (
-    API_KEY,
-    BASELINE,
-    CONTENTS,
-    MODEL,
+    generate_callers,
     check_wire_shape,
     fail,
     generate_content_response,
@@ -24,7 +20,6 @@ from _common import (
     measure_cpu,
     quick,
     report,
-    require,
     serve,
     summarise,
     table,
@@ -37,51 +32,29 @@ GOAL = 1.10
 
 
 def main() -> None:
-    httpx = require("httpx")
-    gemini_client = require("gemini_client")
-    genai = require("google.genai")
-    gtypes = require("google.genai.types")
     expected = generate_content_response()
     check_wire_shape(expected)
     text = expected["candidates"][0]["content"]["parts"][0]["text"]
 
     with serve() as url, ThreadPoolExecutor(CONCURRENT) as threads:
-        raw = httpx.Client(timeout=600)  # as gemini_client: a busy machine is no failure
-        ours = gemini_client.Client(api_key=API_KEY, base_url=url)
-        google = genai.Client(api_key=API_KEY, http_options=gtypes.HttpOptions(base_url=url))
-        endpoint = f"{url}/v1beta/models/{MODEL}:generateContent"
-        headers = {"x-goog-api-key": API_KEY}
+        # raw httpx with gemini_client's timeout: a busy machine is no failure
+        calls, close = generate_callers(url, raw_timeout=600)
 
-        def call_raw(_: int) -> str:
-            r = raw.post(endpoint, json={"contents": CONTENTS}, headers=headers)
-            r.raise_for_status()
-            return json.loads(r.content)["candidates"][0]["content"]["parts"][0]["text"]
-
-        def call_ours(_: int) -> str:
-            r = ours.models.generate_content(model=MODEL, contents=CONTENTS)
-            return r.candidates[0].content.parts[0].text
-
-        def call_google(_: int) -> str:
-            r = google.models.generate_content(model=MODEL, contents=CONTENTS)
-            return r.candidates[0].content.parts[0].text
-
-        def batches(call: Callable[[int], str], count: int) -> Callable[[], None]:
+        def batches(call: Callable[[], str], count: int) -> Callable[[], None]:
             def run() -> None:
                 for _ in range(count):
-                    texts = list(threads.map(call, range(CONCURRENT)))
+                    texts = list(threads.map(lambda _: call(), range(CONCURRENT)))
                     if texts.count(text) != CONCURRENT:
                         fail("a concurrent call did not return the served text")
 
             return run
 
-        calls = {BASELINE: call_raw, "gemini_client": call_ours, "google-genai": call_google}
         wall, cpu = measure_cpu(
             {n: batches(c, BATCHES) for n, c in calls.items()},
             rounds=ROUNDS,
             warm={n: batches(c, 1) for n, c in calls.items()},
         )
-        raw.close()
-        ours.close()
+        close()
 
     rows = summarise(wall)
     per = f" /{BATCHES}x{CONCURRENT} calls"
