@@ -30,13 +30,13 @@ def description_lines(text: str, width: int = WIDTH) -> list[str]:
     """The description as safe lines of at most `width` characters (a longer word stays whole):
     paragraphs kept (one blank line between them), each line's own indentation kept (markdown
     lists), no blank line first or last. Not escaped."""
+    if len(text) > LIMIT:
+        text = text[: LIMIT - 1].rstrip() + "…"
     return list(_description_lines(text, width))
 
 
 @functools.lru_cache(maxsize=4096)  # a build wraps most descriptions twice (types, typed dicts)
 def _description_lines(text: str, width: int) -> tuple[str, ...]:
-    if len(text) > LIMIT:
-        text = text[: LIMIT - 1].rstrip() + "…"
     out: list[str] = []
     for raw in text.splitlines():  # \n, \r, \r\n, \v, \f, \x1c-\x1e, \x85, U+2028, U+2029
         line = one_line(raw.expandtabs(4))
