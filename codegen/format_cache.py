@@ -44,6 +44,7 @@ _SCHEMA = (
     "CREATE INDEX IF NOT EXISTS by_use ON entries (used, size)",  # pruning reads only this
 )
 _DAMAGED = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB: the file is set aside
+_INIT_RETRY_SECONDS = 0.005
 _BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED: another connection holds the lock past the timeout
 
 
@@ -88,20 +89,21 @@ class FormatCache:
             return None
         if fresh:
             _drop_old_layout(self.root)
-        try:
-            db.execute(
-                "PRAGMA synchronous=OFF"
-            )  # a cache: losing the last writes to a crash is a miss
-            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                db.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
-            for statement in _SCHEMA:
-                db.execute(statement)
-        except sqlite3.Error as exc:
-            db.close()
-            if _damaged(exc):
-                self._set_aside()
-            return None
-        return db
+        deadline = time.monotonic() + TIMEOUT_SECONDS
+        while True:
+            try:
+                _initialise(db)
+                return db
+            except sqlite3.Error as exc:
+                # Switching to WAL answers "locked" at once, without waiting, while another
+                # connection is opening the same new database: try again until the timeout.
+                if getattr(exc, "sqlite_errorcode", None) in _BUSY and time.monotonic() < deadline:
+                    time.sleep(_INIT_RETRY_SECONDS)
+                    continue
+                db.close()
+                if _damaged(exc):
+                    self._set_aside()
+                return None
 
     def _set_aside(self) -> None:
         """Remove a file that is not a sound database, so the next connection starts anew."""
@@ -235,6 +237,14 @@ def _transaction(db: sqlite3.Connection) -> Iterator[None]:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+def _initialise(db: sqlite3.Connection) -> None:
+    db.execute("PRAGMA synchronous=OFF")  # a cache: losing the last writes to a crash is a miss
+    if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        db.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
+    for statement in _SCHEMA:
+        db.execute(statement)
 
 
 def _checked(body: bytes) -> str | None:

@@ -281,6 +281,26 @@ def test_threads_share_it_and_the_old_layout_is_removed(cache_dir: Path) -> None
     assert len(_entries(cache_dir)) == 20
 
 
+def test_a_new_database_another_connection_is_writing_is_opened_once_it_lets_go(
+    cache_dir: Path,
+) -> None:
+    """Switching a new database to WAL answers "locked" at once, without waiting, while another
+    connection holds its write lock (as when threads or processes first open the cache together):
+    the opening is tried again until `TIMEOUT_SECONDS`, so the write is not lost."""
+    import threading
+
+    cache_dir.mkdir(parents=True)
+    other = sqlite3.connect(cache_dir / fc.DATABASE, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE t (x)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO t VALUES (1)")
+    threading.Timer(0.05, lambda: other.execute("COMMIT")).start()
+    cache = fc.FormatCache(cache_dir, "salt")
+    cache.put("x = 1\n", "y = 1\n")
+    other.close()
+    assert cache.get("x = 1\n") == "y = 1\n"
+
+
 def test_a_lock_held_by_a_stuck_process_costs_one_wait_then_writes_stop(
     cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
