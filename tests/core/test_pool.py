@@ -166,8 +166,8 @@ async def test_a_cancelled_waiter_leaves_its_place_and_the_slot_goes_to_the_next
     assert [r.path for r in faults.requests] == ["/stalled", "/second", "/third"]
 
 
-@pytest.mark.asyncio
-@pytest.mark.parametrize(
+# A failed exchange and the error it ends in (the sync pool's tests use them too).
+FAILED_EXCHANGES = pytest.mark.parametrize(
     "fault, error",
     [
         (lambda: reset_after(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"), httpx.ReadError),
@@ -180,6 +180,10 @@ async def test_a_cancelled_waiter_leaves_its_place_and_the_slot_goes_to_the_next
     ],
     ids=["reset-mid-body", "closed-mid-body", "garbage", "closed-unanswered"],
 )
+
+
+@pytest.mark.asyncio
+@FAILED_EXCHANGES
 async def test_a_failed_exchange_gives_back_its_slot_and_its_connection_is_not_reused(
     faults: FaultServer, fault: Callable[[], Fault], error: type[Exception]
 ) -> None:

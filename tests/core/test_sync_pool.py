@@ -36,7 +36,7 @@ from support.server import tcp_listener
 from support.work import Work, counted
 
 from .fakeapi import KEY, Client
-from .test_pool import CONTENTS, OK, _together
+from .test_pool import CONTENTS, FAILED_EXCHANGES, OK, _together
 
 T = TypeVar("T")
 
@@ -276,19 +276,7 @@ def test_each_request_closes_the_longest_idle_connection_once_it_expired() -> No
     assert book.open == {middle, new}
 
 
-@pytest.mark.parametrize(
-    "fault, error",
-    [
-        (lambda: reset_after(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"), httpx.ReadError),
-        (
-            lambda: close_after(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"),
-            httpx.RemoteProtocolError,
-        ),
-        (lambda: close_after(b"not http at all\r\n\r\n"), httpx.RemoteProtocolError),
-        (lambda: close_after(b""), httpx.RemoteProtocolError),
-    ],
-    ids=["reset-mid-body", "closed-mid-body", "garbage", "closed-unanswered"],
-)
+@FAILED_EXCHANGES
 def test_a_failed_exchange_gives_back_its_slot_and_its_connection_is_not_reused(
     faults: FaultServer, fault: Callable[[], Fault], error: type[Exception]
 ) -> None:
