@@ -7,12 +7,13 @@ fixture), its cache in ``.mypy_cache/tests`` (ignored by git).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
 from gemini_client import AsyncClient, Client
-from support.mypy_run import MypyReport, program, typed
+from support.mypy_run import ROOT, MypyReport, program, typed
 from support.server import LoopbackServer, Reply, sse
 
 from . import typed_usage
@@ -44,6 +45,22 @@ USAGE = typed("tests/client/typed_usage.py")
 def test_package_and_typed_usage_pass_mypy_strict(mypy_strict: MypyReport) -> None:
     assert mypy_strict.clean(PACKAGE) == ""
     assert mypy_strict.clean(USAGE) == ""
+
+
+def test_mypy_is_never_led_into_mcp() -> None:
+    """The optional `mcp` is imported by name where a session's own package is needed: a statement
+    `import mcp`/`from mcp import ...` would have mypy analyse `mcp` and all it imports (its server,
+    starlette, uvicorn, cryptography...: 360 modules, a third of a cold run) in every project that
+    imports the client with `mcp` installed."""
+    statement = re.compile(r"^\s*(?:import|from)\s+mcp\b", re.MULTILINE)
+    package = ROOT / "generated" / "gemini_client"
+    found = [
+        f"{path.relative_to(ROOT)}:{source[: m.start()].count(chr(10)) + 1}"
+        for path in sorted(package.rglob("*.py"))
+        for source in [path.read_text(encoding="utf-8")]
+        for m in statement.finditer(source)
+    ]
+    assert found == []
 
 
 WRONG = """\

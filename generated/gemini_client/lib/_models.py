@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
     from .. import types
     from ..types._bases import ParsedT
+    from ..types._configs import ParsedConfigDict
     from .._core import AsyncPager, SyncPager
 
 __all__ = ["AsyncModels", "GeneratedImage", "Models"]
@@ -288,7 +289,10 @@ class Models(_models.Models):
         model: str,
         contents: types.ContentListUnion,
         config: (
-            types.GenerateContentConfig[ParsedT] | types.GenerateContentConfigDict[ParsedT] | None
+            types.GenerateContentConfig[ParsedT]
+            | ParsedConfigDict[ParsedT]
+            | types.GenerateContentConfigDict
+            | None
         ) = None,
         automatic_function_calling: AfcSetting = None,
         **options: Unpack[_models.GenerateContentOptions],
@@ -312,7 +316,10 @@ class Models(_models.Models):
         model: str,
         contents: types.ContentListUnion,
         config: (
-            types.GenerateContentConfig[ParsedT] | types.GenerateContentConfigDict[ParsedT] | None
+            types.GenerateContentConfig[ParsedT]
+            | ParsedConfigDict[ParsedT]
+            | types.GenerateContentConfigDict
+            | None
         ) = None,
         automatic_function_calling: AfcSetting = None,
         **options: Unpack[_models.StreamGenerateContentOptions],
@@ -473,7 +480,10 @@ class AsyncModels(_models.AsyncModels):
         model: str,
         contents: types.ContentListUnion,
         config: (
-            types.GenerateContentConfig[ParsedT] | types.GenerateContentConfigDict[ParsedT] | None
+            types.GenerateContentConfig[ParsedT]
+            | ParsedConfigDict[ParsedT]
+            | types.GenerateContentConfigDict
+            | None
         ) = None,
         automatic_function_calling: AfcSetting = None,
         **options: Unpack[_models.GenerateContentOptions],
@@ -496,7 +506,10 @@ class AsyncModels(_models.AsyncModels):
         model: str,
         contents: types.ContentListUnion,
         config: (
-            types.GenerateContentConfig[ParsedT] | types.GenerateContentConfigDict[ParsedT] | None
+            types.GenerateContentConfig[ParsedT]
+            | ParsedConfigDict[ParsedT]
+            | types.GenerateContentConfigDict
+            | None
         ) = None,
         automatic_function_calling: AfcSetting = None,
         **options: Unpack[_models.StreamGenerateContentOptions],

@@ -28,6 +28,8 @@ from ._models import (
 )
 
 if TYPE_CHECKING:
+    from typing_extensions import Required
+
     from ._dicts import SchemaDict
     from ._models import Schema
 
@@ -125,28 +127,33 @@ class HttpOptionsDict(TypedDict, total=False):
     extra_body: dict[str, Any]
 
 
-if TYPE_CHECKING:  # generic for type checkers (a generic TypedDict needs Python 3.11 at run time)
+class GenerateContentConfigDict(GenerateContentRequestDict, GenerationConfigDict, total=False):
+    """The dict form of `GenerateContentConfig` (google-genai's: not generic, see
+    `ParsedConfigDict`)."""
 
-    class GenerateContentConfigDict(
+    automatic_function_calling: AutomaticFunctionCallingConfig | AutomaticFunctionCallingConfigDict
+    http_options: HttpOptions | HttpOptionsDict
+
+
+if TYPE_CHECKING:  # a generic TypedDict needs Python 3.11 at run time
+
+    class ParsedConfigDict(
         GenerateContentRequestDict, GenerationConfigDict, Generic[ParsedT], total=False
     ):
-        """The dict form of `GenerateContentConfig`."""
+        """The dict form of `GenerateContentConfig` with a Python type as `response_schema`, which
+        types `.parsed` (`generate_content` takes it besides `GenerateContentConfigDict`). Not
+        the dict form itself: a dict literal is checked against a generic TypedDict by inferring
+        its type argument from every field's type, nested dicts and unions included, which cost
+        mypy about 0.1 s a dict; a dict without a Python type is checked against the plain one."""
 
         automatic_function_calling: (
             AutomaticFunctionCallingConfig | AutomaticFunctionCallingConfigDict
         )
         http_options: HttpOptions | HttpOptionsDict
-        response_schema: type[ParsedT] | Schema | SchemaDict
-
-else:
-
-    class GenerateContentConfigDict(GenerateContentRequestDict, GenerationConfigDict, total=False):
-        """The dict form of `GenerateContentConfig`."""
-
-        automatic_function_calling: (
-            AutomaticFunctionCallingConfig | AutomaticFunctionCallingConfigDict
-        )
-        http_options: HttpOptions | HttpOptionsDict
+        # required (a dict without one is a `GenerateContentConfigDict`) and a Python type only,
+        # which `GenerationConfigDict`'s field may not be narrowed to in a subclass: a TypedDict's
+        # base only lends its fields here (no function takes this where that one goes)
+        response_schema: Required[type[ParsedT]]  # type: ignore[misc]
 
 
 class CountTokensConfigDict(GenerateContentConfigDict, total=False):

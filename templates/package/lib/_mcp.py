@@ -15,6 +15,7 @@ anything shaped like it work. Sessions are asynchronous: they are tools of `Asyn
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import re
 from collections.abc import Awaitable, Iterable, Mapping
@@ -75,7 +76,11 @@ async def _list_tools(session: McpSession, timeout: float | None) -> list[Any]:
         if cursor in seen:
             raise RuntimeError(f"the MCP server repeated the tools/list cursor {cursor[:50]!r}")
         seen.add(cursor)
-        from mcp import types as mcp_types  # a second page: the session's own package is loaded
+        # a second page: the session's own package is loaded. By name, which mypy does not
+        # follow: else `mcp` and all it imports (its server, starlette, uvicorn, cryptography...:
+        # 360 modules, a third of a cold mypy run) would be analysed in every project importing
+        # this client with `mcp` installed, to type one argument of an untyped call
+        mcp_types = importlib.import_module("mcp.types")
 
         next_page: Any = session.list_tools
         page = next_page(params=mcp_types.PaginatedRequestParams(cursor=cursor))

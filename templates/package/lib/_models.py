@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
     from .. import types
     from ..types._bases import ParsedT
+    from ..types._configs import ParsedConfigDict
     from .._core import AsyncPager, SyncPager
 
 __all__ = ["AsyncModels", "GeneratedImage", "Models"]
@@ -287,7 +288,10 @@ class Models(_models.Models):
         model: str,
         contents: types.ContentListUnion,
         config: (
-            types.GenerateContentConfig[ParsedT] | types.GenerateContentConfigDict[ParsedT] | None
+            types.GenerateContentConfig[ParsedT]
+            | ParsedConfigDict[ParsedT]
+            | types.GenerateContentConfigDict
+            | None
         ) = None,
         automatic_function_calling: AfcSetting = None,
         **options: Unpack[_models.GenerateContentOptions],
@@ -311,7 +315,10 @@ class Models(_models.Models):
         model: str,
         contents: types.ContentListUnion,
         config: (
-            types.GenerateContentConfig[ParsedT] | types.GenerateContentConfigDict[ParsedT] | None
+            types.GenerateContentConfig[ParsedT]
+            | ParsedConfigDict[ParsedT]
+            | types.GenerateContentConfigDict
+            | None
         ) = None,
         automatic_function_calling: AfcSetting = None,
         **options: Unpack[_models.StreamGenerateContentOptions],
@@ -472,7 +479,10 @@ class AsyncModels(_models.AsyncModels):
         model: str,
         contents: types.ContentListUnion,
         config: (
-            types.GenerateContentConfig[ParsedT] | types.GenerateContentConfigDict[ParsedT] | None
+            types.GenerateContentConfig[ParsedT]
+            | ParsedConfigDict[ParsedT]
+            | types.GenerateContentConfigDict
+            | None
         ) = None,
         automatic_function_calling: AfcSetting = None,
         **options: Unpack[_models.GenerateContentOptions],
@@ -495,7 +505,10 @@ class AsyncModels(_models.AsyncModels):
         model: str,
         contents: types.ContentListUnion,
         config: (
-            types.GenerateContentConfig[ParsedT] | types.GenerateContentConfigDict[ParsedT] | None
+            types.GenerateContentConfig[ParsedT]
+            | ParsedConfigDict[ParsedT]
+            | types.GenerateContentConfigDict
+            | None
         ) = None,
         automatic_function_calling: AfcSetting = None,
         **options: Unpack[_models.StreamGenerateContentOptions],
