@@ -47,12 +47,12 @@ def test_package_and_typed_usage_pass_mypy_strict(mypy_strict: MypyReport) -> No
     assert mypy_strict.clean(USAGE) == ""
 
 
-def test_mypy_is_never_led_into_mcp() -> None:
-    """The optional `mcp` is imported by name where a session's own package is needed: a statement
-    `import mcp`/`from mcp import ...` would have mypy analyse `mcp` and all it imports (its server,
-    starlette, uvicorn, cryptography...: 360 modules, a third of a cold run) in every project that
-    imports the client with `mcp` installed."""
-    statement = re.compile(r"^\s*(?:import|from)\s+mcp\b", re.MULTILINE)
+def test_mypy_is_never_led_into_optional_extras() -> None:
+    """`mcp` and Pillow are imported by name where they are used (a session's own package, an
+    image to open): a statement `import mcp`/`from PIL import ...` would have mypy analyse them and
+    all they import (mcp's server, starlette, uvicorn, cryptography...: 380 modules, a third of a
+    cold run) in every project that imports the client with them installed."""
+    statement = re.compile(r"^\s*(?:import|from)\s+(?:mcp|PIL)\b", re.MULTILINE)
     package = ROOT / "generated" / "gemini_client"
     found = [
         f"{path.relative_to(ROOT)}:{source[: m.start()].count(chr(10)) + 1}"

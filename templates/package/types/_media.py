@@ -25,14 +25,14 @@ def as_image(part: Any) -> Any:
     inline = _inline(part)
     if inline is None or not inline[1].startswith("image/"):
         return None
-    try:
-        from PIL import Image
+    try:  # by name, which mypy does not follow: Pillow is not analysed in every user's project
+        pillow = __import__("PIL.Image", fromlist=["open"])
     except ImportError:
         raise ImportError(
             "Part.as_image() needs Pillow (an optional dependency: pip install pillow);"
             " part.inline_data.data holds the bytes without it"
         ) from None
-    image = Image.open(io.BytesIO(inline[0]))
+    image = pillow.open(io.BytesIO(inline[0]))
     image.load()
     return image
 
