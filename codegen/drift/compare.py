@@ -462,9 +462,8 @@ class _Compare:
 
     def objects(self, st: ObjectType, at: ObjectType) -> None:
         s = st.name
-        api_fields = _by_name(at.fields)
         for f in st.fields:
-            af = api_fields.get(f.name)
+            af = at.field(f.name)
             if af is None:
                 self.add(
                     "field-gone",
@@ -476,9 +475,8 @@ class _Compare:
                 )
             else:
                 self.field(s, f, af)
-        spec_fields = _by_name(st.fields)
         for af in at.fields:
-            if af.name not in spec_fields:
+            if st.field(af.name) is None:
                 where = f"{s}.{af.name}"
                 self.add(
                     "required-field-missing" if af.required else "field-missing",
@@ -684,15 +682,6 @@ class _Compare:
                 )
             out.append(f)
         return sorted(out, key=Finding.sort_key)
-
-
-def _by_name(fields: tuple[Field, ...]) -> dict[str, Field]:
-    """Each field by name, the first of a name (as `ObjectType.field` finds it): one look-up each
-    instead of a scan of the fields per field."""
-    found: dict[str, Field] = {}
-    for f in fields:
-        found.setdefault(f.name, f)
-    return found
 
 
 def _method_refs(m: Method) -> list[TypeRef]:

@@ -27,7 +27,7 @@ from typing import Literal
 
 from codegen.drift.compare import resource_tree
 from codegen.spec.emit import dump, enum_value_data
-from codegen.spec.model import EnumType, EnumValue, Field, ObjectType, Spec
+from codegen.spec.model import EnumType, EnumValue, ObjectType, Spec
 
 Mode = Literal["extend", "all", "keep"]
 MODES: tuple[Mode, ...] = ("extend", "all", "keep")
@@ -73,11 +73,8 @@ def _described(
             continue
         yield st.loc.path, st.description, at.description, False
         if isinstance(st, ObjectType) and isinstance(at, ObjectType):
-            api_fields: dict[str, Field] = {}
-            for g in at.fields:
-                api_fields.setdefault(g.name, g)  # the first of a name, as `at.field` finds it
             for f in st.fields:
-                af = api_fields.get(f.name)
+                af = at.field(f.name)
                 if af is not None:
                     yield f.loc.path, f.description, af.description, False
         elif isinstance(st, EnumType) and isinstance(at, EnumType):
