@@ -24,7 +24,7 @@ from black.mode import TargetVersion
 from black import _format_str_once as _format_once  # black.format_str is two of these
 from black.parsing import InvalidInput
 
-from . import format_cache
+from . import format_bodies, format_cache
 from .manifest import LINE_LENGTH, MANIFEST, previously_made, remember, sha, source_hash
 from .sources import Source, can_fork
 
@@ -63,11 +63,10 @@ def format_text(path: str, text: str) -> str:
         if hit is not None:
             parts.append(hit)
             continue
-        formatted = _format_run(path, run)
-        parts.append(formatted)
-        answers = formatted_blocks(formatted, run)
-        if answers is not None:
-            stored += zip(run, answers)
+        for formatted, answers in _format_run(path, run, cache):
+            parts.append(formatted)
+            if answers is not None:
+                stored += answers
     if cache is not None and stored:
         cache.put_many(stored)
     return parts[0] if len(parts) == 1 else join_formatted(parts)
@@ -104,7 +103,33 @@ def _runs(
         yield None, run
 
 
-def _format_run(path: str, blocks: list[str]) -> str:
+Answers = list[tuple[str, str]]  # (block, black's output of it): what the cache may store
+
+
+def _format_run(
+    path: str, blocks: list[str], cache: format_cache.FormatCache | None
+) -> Iterator[tuple[str, Answers | None]]:
+    """Black's output of consecutive `blocks`, in consecutive parts (to join), each with what it
+    is black's output of, block by block, when that is known. A plain class is made from its
+    skeleton and its statements (`_by_statements`); the others, and any the way fails for, are
+    formatted as they stand, each run of them at once."""
+    made = _by_statements(blocks, cache)
+    run: list[str] = []
+    for block in [*blocks, None]:
+        formatted = made.get(block) if block is not None else None
+        if block is not None and formatted is None:
+            run.append(block)
+            continue
+        if run:
+            text = _format_blocks(path, run)
+            answers = formatted_blocks(text, run)
+            yield text, list(zip(run, answers)) if answers is not None else None
+            run = []
+        if block is not None and formatted is not None:
+            yield formatted, [(block, formatted)]
+
+
+def _format_blocks(path: str, blocks: list[str]) -> str:
     _presplit.append(blocks)  # for `_black`'s second pass
     try:
         return _black("".join(blocks))
@@ -112,6 +137,57 @@ def _format_run(path: str, blocks: list[str]) -> str:
         raise FormatError(f"{path}: generated code is not valid Python: {exc}") from None
     finally:
         _presplit.pop()
+
+
+def _statements_cache() -> format_cache.FormatCache | None:
+    return format_cache.from_env(f"{_CACHE_SALT};class-body-statement-v1")
+
+
+def _by_statements(blocks: list[str], cache: format_cache.FormatCache | None) -> dict[str, str]:
+    """Black's output of each plain class among `blocks` (`codegen.format_bodies`): its skeleton
+    and its statements each taken from the format cache or formatted once, all the statements the
+    cache lacks at once, then all the skeletons; a block the way fails for is left out."""
+    plans = {b: p for b in dict.fromkeys(blocks) if (p := format_bodies.plan(b)) is not None}
+    if not plans:
+        return {}
+    statements = list(dict.fromkeys(s for p in plans.values() for s in p.statements))
+    kept = _statements_cache() if cache is not None else None
+    found = kept.get_many(statements) if kept is not None else [None] * len(statements)
+    known = {s: f for s, f in zip(statements, found) if f is not None}
+    missing = [s for s, f in zip(statements, found) if f is None]
+    try:
+        made = format_bodies.format_statements(missing, _once, _second_pass_idle) if missing else []
+    except InvalidInput:
+        return {}  # black's parser refuses what `ast` took: the blocks say why, formatted whole
+    if made is None:
+        return {}
+    known.update(zip(missing, made))
+    if kept is not None and missing:
+        kept.put_many(zip(missing, made))
+    skeletons = list(dict.fromkeys(p.skeleton for p in plans.values()))
+    found = cache.get_many(skeletons) if cache is not None else [None] * len(skeletons)
+    done = {s: f for s, f in zip(skeletons, found) if f is not None}
+    todo = [s for s, f in zip(skeletons, found) if f is None]
+    try:
+        formatted = _format_blocks("", todo) if todo else ""
+    except FormatError:
+        return {}
+    answers = formatted_blocks(formatted, todo) if todo else []
+    if answers is None:
+        answers = [_format_blocks("", [s]) for s in todo]
+    done.update(zip(todo, answers))
+    if cache is not None and todo:
+        cache.put_many(zip(todo, answers))
+    out = {}
+    for block, p in plans.items():
+        whole = format_bodies.put_back(p, done[p.skeleton], known)
+        if whole is not None:
+            out[block] = whole
+    return out
+
+
+def _once(text: str) -> str:
+    return _format_once(text, mode=_MODE)
 
 
 # Where black's output of consecutive blocks may start the next one: two blank lines, then a
