@@ -156,8 +156,8 @@ def _by_statements(blocks: list[str], cache: format_cache.FormatCache | None) ->
     known = {s: f for s, f in zip(statements, found) if f is not None}
     missing = [s for s, f in zip(statements, found) if f is None]
     try:
-        made = format_bodies.format_statements(missing, _once, _second_pass_idle) if missing else []
-    except InvalidInput:
+        made = format_bodies.format_statements(missing, _format_each) if missing else []
+    except FormatError:
         return {}  # black's parser refuses what `ast` took: the blocks say why, formatted whole
     if made is None:
         return {}
@@ -169,12 +169,11 @@ def _by_statements(blocks: list[str], cache: format_cache.FormatCache | None) ->
     done = {s: f for s, f in zip(skeletons, found) if f is not None}
     todo = [s for s, f in zip(skeletons, found) if f is None]
     try:
-        formatted = _format_blocks("", todo) if todo else ""
+        answers = _format_each(todo) if todo else []
     except FormatError:
         return {}
-    answers = formatted_blocks(formatted, todo) if todo else []
     if answers is None:
-        answers = [_format_blocks("", [s]) for s in todo]
+        return {}
     done.update(zip(todo, answers))
     if cache is not None and todo:
         cache.put_many(zip(todo, answers))
@@ -186,8 +185,10 @@ def _by_statements(blocks: list[str], cache: format_cache.FormatCache | None) ->
     return out
 
 
-def _once(text: str) -> str:
-    return _format_once(text, mode=_MODE)
+def _format_each(blocks: list[str]) -> list[str] | None:
+    """Black's output of each of consecutive top-level `blocks`, formatted at once (None when it
+    cannot be cut back into them)."""
+    return formatted_blocks(_format_blocks("", blocks), blocks)
 
 
 # Where black's output of consecutive blocks may start the next one: two blank lines, then a

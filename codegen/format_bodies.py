@@ -13,9 +13,7 @@ assignment put back in place of its placeholder. A block with a comment, a `fmt:
 backslash continuation, a form feed or another line break than `\\n` is not planned (black formats
 it whole); so is one whose placeholders or separators would not come back exactly once.
 
-The assignments the cache lacks are formatted at once, in one class, each followed by a separator
-statement (`_batch`); where black's first pass changed tokens its second pass depends on, that
-statement's output goes through black again, as `black.format_str` would do."""
+The statements the format cache lacks are formatted at once (`format_statements`)."""
 
 from __future__ import annotations
 
@@ -24,8 +22,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .manifest import LINE_LENGTH
+
 _MARK = "_codegen_stmt_"  # placeholders and separators: `_MARK<n>`, never in a planned block
-_BATCH_HEAD = "class _:\n    pass\n"
 _INDENT = "    "
 _MARKED = re.compile(rf"^{_INDENT}{_MARK}(\d+)\n", re.MULTILINE)  # a placeholder's line
 _PLAIN_START = re.compile(rf"{_INDENT}\S")  # an assignment's output: no blank line before it
@@ -113,6 +112,12 @@ def plan(block: str) -> Plan | None:
     return Plan("".join(parts), tuple(taken))
 
 
+def _long(statement: str) -> bool:
+    """Whether a line of `statement` is longer than black's line length: black splits it, adding
+    or removing tokens its second pass depends on (the rest seldom do: kept in other classes)."""
+    return any(len(line) > LINE_LENGTH for line in statement.splitlines())
+
+
 def _plain(stmt: ast.stmt) -> bool:
     """An assignment to a name, or a string alone (an attribute's docstring, when not first)."""
     if isinstance(stmt, ast.Expr):
@@ -142,58 +147,44 @@ def put_back(plan: Plan, skeleton_formatted: str, formatted: dict[str, str]) -> 
     return "".join(out)
 
 
+# Statements per class of a batch: black decides its second pass class by class, and a statement
+# with a line too long for black (`_long`) is the kind whose split adds tokens that pass looks at.
+GROUP, LONG_GROUP = 64, 2
+
+
 def format_statements(
-    statements: Sequence[str], format_once: Callable[[str], str], idle: Callable[[str, str], bool]
+    statements: Sequence[str], black: Callable[[list[str]], list[str] | None]
 ) -> list[str] | None:
-    """Black's output of each statement (planned assignments and strings) in a class body, as
-    `black.format_str` gives it: `format_once` is black's one pass, `idle(source, once)` whether
-    its second pass can be skipped. None when the output cannot be cut back into statements."""
-    once = _batch(statements, format_once)
-    if once is None:
-        return None
-    again = [
-        n
-        for n, (s, o) in enumerate(zip(statements, once))
-        if o != s and not idle(_BATCH_HEAD + s, _BATCH_HEAD + o)  # each parses so
+    """Black's output of each statement (planned assignments and strings) in a class body.
+
+    They are formatted at once, a few to a class (`GROUP`), one blank line apart: black keeps
+    exactly one there and puts none inside a statement but where one of its strings holds one
+    (such a statement is a class alone). `black(blocks)` is black's output of each of the
+    top-level blocks `blocks` (`black.format_str` of their join, cut back): the second pass is
+    black's business there. None when the output cannot be cut back into statements."""
+    groups: list[list[int]] = []
+    size = 0
+    for long, n in sorted((_long(s), n) for n, s in enumerate(statements)):
+        if "\n\n" in statements[n] or not groups or len(groups[-1]) >= size:
+            groups.append([])
+            size = 1 if "\n\n" in statements[n] else LONG_GROUP if long else GROUP
+        groups[-1].append(n)
+    heads = [f"class {_MARK}{k}:\n    pass\n\n" for k in range(len(groups))]
+    blocks = [
+        head + "\n".join(statements[n] for n in group) + "\n\n"
+        for head, group in zip(heads, groups)
     ]
-    if again:
-        twice = _batch([once[n] for n in again], format_once)
-        if twice is None:
+    formatted = black(blocks) if blocks else []
+    if formatted is None or len(formatted) != len(blocks):
+        return None
+    out: list[str] = [""] * len(statements)
+    for head, group, text in zip(heads, groups, formatted):
+        if not text.startswith(head):
             return None
-        for n, text in zip(again, twice):
-            once[n] = text
-    return once
-
-
-def _batch(statements: Sequence[str], format_once: Callable[[str], str]) -> list[str] | None:
-    """`format_once` of the statements in one class body: one blank line apart (black keeps
-    exactly one there, and puts none inside a statement but where a string holds one) for those
-    without a blank line, each followed by a separator line for the others."""
-    apart = [n for n, s in enumerate(statements) if "\n\n" not in s]
-    marked = [n for n, s in enumerate(statements) if "\n\n" in s]
-    out: list[str | None] = [None] * len(statements)
-    if apart:
-        text = _BATCH_HEAD + "".join(f"\n{statements[n]}" for n in apart)
-        formatted = format_once(text)
-        if not formatted.startswith(_BATCH_HEAD + "\n"):
+        pieces = text[len(head) :].split("\n\n") if len(group) > 1 else [text[len(head) :]]
+        ends = [p.endswith("\n") for p in pieces]
+        if len(pieces) != len(group) or ends != [False] * (len(group) - 1) + [True]:
             return None
-        pieces = formatted[len(_BATCH_HEAD) + 1 :].split("\n\n")
-        if len(pieces) != len(apart) or not pieces[-1].endswith("\n"):
-            return None
-        pieces[:-1] = [p + "\n" for p in pieces[:-1]]
-        for n, piece in zip(apart, pieces):
-            out[n] = piece
-    if marked:
-        text = _BATCH_HEAD + "".join(
-            f"{statements[n]}{_INDENT}{_MARK}{k}\n" for k, n in enumerate(marked)
-        )
-        formatted = format_once(text)
-        if not formatted.startswith(_BATCH_HEAD):
-            return None
-        pieces = _MARKED.split(formatted[len(_BATCH_HEAD) :])
-        if pieces[1::2] != [str(k) for k in range(len(marked))] or pieces[-1]:
-            return None
-        for n, piece in zip(marked, pieces[0:-1:2]):
-            out[n] = piece
-    done = [o for o in out if o is not None and _PLAIN_START.match(o)]
-    return done if len(done) == len(out) else None
+        for n, piece in zip(group, pieces):
+            out[n] = piece if piece.endswith("\n") else piece + "\n"
+    return out if all(_PLAIN_START.match(o) for o in out) else None
