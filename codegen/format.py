@@ -155,8 +155,10 @@ def _by_statements(blocks: list[str], cache: format_cache.FormatCache | None) ->
     found = kept.get_many(statements) if kept is not None else [None] * len(statements)
     known = {s: f for s, f in zip(statements, found) if f is not None}
     missing = [s for s, f in zip(statements, found) if f is None]
+    fixed = _fixed_shapes(missing, cache)
+    known_shapes = set(fixed)
     try:
-        made = format_bodies.format_statements(missing, _format_each) if missing else []
+        made = format_bodies.format_statements(missing, _format_each, fixed) if missing else []
     except FormatError:
         return {}  # black's parser refuses what `ast` took: the blocks say why, formatted whole
     if made is None:
@@ -164,6 +166,9 @@ def _by_statements(blocks: list[str], cache: format_cache.FormatCache | None) ->
     known.update(zip(missing, made))
     if kept is not None and missing:
         kept.put_many(zip(missing, made))
+    shapes = _shapes_cache(cache)
+    if shapes is not None and fixed - known_shapes:
+        shapes.put_many((k, k) for k in sorted(fixed - known_shapes))  # an entry holds its key
     skeletons = list(dict.fromkeys(p.skeleton for p in plans.values()))
     found = cache.get_many(skeletons) if cache is not None else [None] * len(skeletons)
     done = {s: f for s, f in zip(skeletons, found) if f is not None}
@@ -183,6 +188,20 @@ def _by_statements(blocks: list[str], cache: format_cache.FormatCache | None) ->
         if whole is not None:
             out[block] = whole
     return out
+
+
+def _shapes_cache(cache: format_cache.FormatCache | None) -> format_cache.FormatCache | None:
+    return format_cache.from_env(f"{_CACHE_SALT};class-body-shape-v1") if cache else None
+
+
+def _fixed_shapes(statements: list[str], cache: format_cache.FormatCache | None) -> set[str]:
+    """Of the shapes of `statements` (`format_bodies.shape`), those the format cache holds as
+    shapes black leaves as they are (learnt by the builds and processes before: nowhere else)."""
+    kept = _shapes_cache(cache)
+    asked = sorted({k for s in statements if (k := format_bodies.shape(s)) is not None})
+    if kept is None or not asked:
+        return set()
+    return {k for k, f in zip(asked, kept.get_many(asked)) if f == k}
 
 
 def _format_each(blocks: list[str]) -> list[str] | None:

@@ -18,6 +18,7 @@ The statements the format cache lacks are formatted at once (`format_statements`
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -147,21 +148,59 @@ def put_back(plan: Plan, skeleton_formatted: str, formatted: dict[str, str]) -> 
     return "".join(out)
 
 
+def format_statements(
+    statements: Sequence[str],
+    black: Callable[[list[str]], list[str] | None],
+    fixed: set[str],
+) -> list[str] | None:
+    """Black's output of each statement (planned assignments and strings) in a class body.
+
+    A statement whose `shape` is in `fixed` (black left a statement of that shape as it was) is its
+    own output. Of the others, one of each shape (and each without one) is formatted first: the
+    shapes black left alone join `fixed`, and their other statements need no black; the rest are
+    formatted then. `black(blocks)` is black's output of each of the top-level blocks `blocks`
+    (`black.format_str` of their join, cut back). None when an output cannot be cut back."""
+    shapes = [shape(s) for s in statements]
+    out: list[str | None] = [
+        s if k is not None and k in fixed else None for s, k in zip(statements, shapes)
+    ]
+    first: list[int] = []
+    later: list[int] = []
+    seen: set[str] = set()
+    for n, k in enumerate(shapes):
+        if out[n] is None:
+            (later if k is not None and k in seen else first).append(n)
+            if k is not None:
+                seen.add(k)
+    for batch in (first, later):
+        todo = [n for n in batch if out[n] is None]
+        made = _formatted([statements[n] for n in todo], black) if todo else []
+        if made is None:
+            return None
+        for n, text in zip(todo, made):
+            out[n] = text
+            k = shapes[n]
+            if k is not None and text == statements[n]:
+                fixed.add(k)
+        for n in later:
+            k = shapes[n]
+            if out[n] is None and k is not None and k in fixed:
+                out[n] = statements[n]
+    done = [o for o in out if o is not None]
+    return done if len(done) == len(out) else None
+
+
 # Statements per class of a batch: black decides its second pass class by class, and a statement
 # with a line too long for black (`_long`) is the kind whose split adds tokens that pass looks at.
 GROUP, LONG_GROUP = 64, 2
 
 
-def format_statements(
+def _formatted(
     statements: Sequence[str], black: Callable[[list[str]], list[str] | None]
 ) -> list[str] | None:
-    """Black's output of each statement (planned assignments and strings) in a class body.
-
-    They are formatted at once, a few to a class (`GROUP`), one blank line apart: black keeps
-    exactly one there and puts none inside a statement but where one of its strings holds one
-    (such a statement is a class alone). `black(blocks)` is black's output of each of the
-    top-level blocks `blocks` (`black.format_str` of their join, cut back): the second pass is
-    black's business there. None when the output cannot be cut back into statements."""
+    """Black's output of each statement, formatted at once, a few to a class (`GROUP`), one blank
+    line apart: black keeps exactly one there and puts none inside a statement but where one of
+    its strings holds one (such a statement is a class alone)."""
     groups: list[list[int]] = []
     size = 0
     for long, n in sorted((_long(s), n) for n, s in enumerate(statements)):
@@ -188,3 +227,29 @@ def format_statements(
         for n, piece in zip(group, pieces):
             out[n] = piece if piece.endswith("\n") else piece + "\n"
     return out if all(_PLAIN_START.match(o) for o in out) else None
+
+
+_SHAPE_STRING = re.compile(r'"[^"\\\n]*"')  # a string's text: no quote, backslash or line break
+_SHAPE_NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
+_SHAPE_KEPT = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
+_PRINTABLE = re.compile(r"[ -~]*\n\Z")  # one line of printable ASCII, its line break
+
+
+def shape(statement: str) -> str | None:
+    """The statement with each name that is not a keyword made `N` and each string's text `S`, if
+    it is one line of printable ASCII that fits black's line length, with no backslash, single
+    quote, `#`, `;`, `**` or string prefix (else None).
+
+    Black lays out such a line as it stands, each token apart as its syntax tree says (the tree and
+    its layout depend on the tokens' kinds and the keywords, not on which name or what text a
+    string holds: black reads no name's value but keywords', and leaves a double-quoted string
+    without backslash or single quote as it is). So black leaves a statement unchanged exactly
+    when it leaves another of the same shape unchanged."""
+    if len(statement) > LINE_LENGTH + 1 or not _PRINTABLE.match(statement):
+        return None
+    if any(c in statement for c in "\\'#;") or "**" in statement:
+        return None
+    shaped = _SHAPE_STRING.sub('"S"', statement)
+    if re.search(r'[A-Za-z0-9_]"S"', shaped):
+        return None  # a prefixed string (b"", f"", r""...): another kind of token
+    return _SHAPE_NAME.sub(lambda m: m[0] if m[0] in _SHAPE_KEPT else "N", shaped)
