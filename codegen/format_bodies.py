@@ -229,27 +229,39 @@ def _formatted(
     return out if all(_PLAIN_START.match(o) for o in out) else None
 
 
-_SHAPE_STRING = re.compile(r'"[^"\\\n]*"')  # a string's text: no quote, backslash or line break
-_SHAPE_NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
-_SHAPE_KEPT = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
+# A string's text (no quote, backslash or line break), or a name.
+_SHAPE_TOKEN = re.compile(r'"([^"\\\n]*)"|(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*')
+_SHAPE_KEPT = frozenset(keyword.kwlist) | {"_", "case", "match", "type"}  # soft keywords too
 _PRINTABLE = re.compile(r"[ -~]*\n\Z")  # one line of printable ASCII, its line break
 
 
 def shape(statement: str) -> str | None:
-    """The statement with each name that is not a keyword made `N` and each string's text `S`, if
-    it is one line of printable ASCII that fits black's line length, with no backslash, single
-    quote, `#`, `;`, `**` or string prefix (else None).
+    (
+        """The statement with each name that is not a keyword made `N` and each string's text `S` (an
+    empty one kept: `"""
+        """` is one token, `"S""S""S"` three), if it is one line of printable
+    ASCII that fits black's line length, with no backslash, single quote, `#`, `;`, `**` or string
+    prefix (else None).
 
     Black lays out such a line as it stands, each token apart as its syntax tree says (the tree and
     its layout depend on the tokens' kinds and the keywords, not on which name or what text a
     string holds: black reads no name's value but keywords', and leaves a double-quoted string
     without backslash or single quote as it is). So black leaves a statement unchanged exactly
     when it leaves another of the same shape unchanged."""
+    )
     if len(statement) > LINE_LENGTH + 1 or not _PRINTABLE.match(statement):
         return None
     if any(c in statement for c in "\\'#;") or "**" in statement:
         return None
-    shaped = _SHAPE_STRING.sub('"S"', statement)
-    if re.search(r'[A-Za-z0-9_]"S"', shaped):
-        return None  # a prefixed string (b"", f"", r""...): another kind of token
-    return _SHAPE_NAME.sub(lambda m: m[0] if m[0] in _SHAPE_KEPT else "N", shaped)
+    parts, at = [], 0
+    for m in _SHAPE_TOKEN.finditer(statement):
+        parts.append(statement[at : m.start()])
+        if m[1] is not None:
+            parts.append('"S"' if m[1] else '""')
+        elif statement.startswith('"', m.end()):
+            return None  # a prefixed string (b"", f"", r""...): another kind of token
+        else:
+            parts.append(m[0] if m[0] in _SHAPE_KEPT else "N")
+        at = m.end()
+    parts.append(statement[at:])
+    return "".join(parts)
