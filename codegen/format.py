@@ -3,7 +3,9 @@
 Black is the slow part of a generation (seconds on the whole API), so `format_changed` keeps the
 file of the current output whose source is unchanged (`codegen.manifest`); of the rest, each
 top-level class or function the format cache holds is taken from it (`format_text`), and only the
-others are formatted, in runs of about `CHUNK_CHARS`, on two processes when it pays.
+others are formatted, in runs of about `CHUNK_CHARS`, on two processes when it pays. A plain class
+(the types, the typed dicts) is put together from black's output of its skeleton and of each of its
+assignments and attribute docstrings (`codegen.format_bodies`), each formatted once and kept.
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ def format_text(path: str, text: str) -> str:
     The text is cut into its top-level blocks (`split_top_level(text, size=1)`); through the
     `codegen.format_cache` when there is one (`CODEGEN_FORMAT_CACHE`, or the one `codegen
     generate` keeps), each block is looked up by its own text and only the runs of blocks it lacks
-    are formatted, each run at once, then stored block by block (`_format_run`)."""
+    are formatted, each run at once (a plain class through its statements), then stored block by
+    block (`_format_run`)."""
     if not path.endswith(".py"):
         return text
     blocks = _blocks(text)
