@@ -154,21 +154,28 @@ def _by_statements(blocks: list[str], cache: format_cache.FormatCache | None) ->
     if not plans:
         return {}
     statements = list(dict.fromkeys(s for p in plans.values() for s in p.statements))
+    methods = list(dict.fromkeys(m for p in plans.values() for m in p.methods))
     kept = _statements_cache() if cache is not None else None
-    found = kept.get_many(statements) if kept is not None else [None] * len(statements)
-    known = {s: f for s, f in zip(statements, found) if f is not None}
-    missing = [s for s, f in zip(statements, found) if f is None]
+    asked = statements + methods
+    found = kept.get_many(asked) if kept is not None else [None] * len(asked)
+    known = {s: f for s, f in zip(asked, found) if f is not None}
+    missing = [s for s in statements if s not in known]
+    missing_methods = [m for m in methods if m not in known]
     fixed = _fixed_shapes(missing, cache)
     known_shapes = set(fixed)
     try:
         made = format_bodies.format_statements(missing, _format_each, fixed) if missing else []
+        made_methods = (
+            format_bodies.format_methods(missing_methods, _format_each) if missing_methods else []
+        )
     except FormatError:
         return {}  # black's parser refuses what `ast` took: the blocks say why, formatted whole
-    if made is None:
+    if made is None or made_methods is None:
         return {}
-    known.update(zip(missing, made))
-    if kept is not None and missing:
-        kept.put_many(zip(missing, made))
+    new = [*zip(missing, made), *zip(missing_methods, made_methods)]
+    known.update(new)
+    if kept is not None and new:
+        kept.put_many(new)
     shapes = _shapes_cache(cache)
     if shapes is not None and fixed - known_shapes:
         shapes.put_many((k, k) for k in sorted(fixed - known_shapes))  # an entry holds its key

@@ -27,10 +27,8 @@ from .manifest import LINE_LENGTH
 
 _MARK = "_codegen_stmt_"  # placeholders and separators: `_MARK<n>`, never in a planned block
 _INDENT = "    "
-_MARKED = re.compile(rf"^{_INDENT}{_MARK}(\d+)\n", re.MULTILINE)  # a placeholder's line
 _PLAIN_START = re.compile(rf"{_INDENT}\S")  # an assignment's output: no blank line before it
 _UNSAFE = (
-    "#",
     "fmt:",
     "\\\n",
     "\r",
@@ -47,13 +45,15 @@ _UNSAFE = (
 
 @dataclass(frozen=True)
 class Plan:
-    """A class block as its `skeleton` and the `runs` of statements taken out of it: placeholder
-    `n` (the line `    _MARK<n>`) stands for the statements of `runs[n]`, each as (its lines as
-    in the block, whether one or more blank lines come before it; the first's stay in the
-    skeleton)."""
+    """A class block as its `skeleton` and what was taken out of it: each of `slots` (in order) is
+    a placeholder of the skeleton, as black lays it out, and either the index of a run of
+    statements in `runs` (each as its lines as in the block, and whether one or more blank lines
+    come before it; the first's stay in the skeleton) or the text of a method (`methods`)."""
 
     skeleton: str
     runs: tuple[tuple[tuple[str, bool], ...], ...]
+    methods: tuple[str, ...]
+    slots: tuple[tuple[str, int | str], ...]
 
     @property
     def statements(self) -> list[str]:
@@ -61,56 +61,163 @@ class Plan:
 
 
 def plan(block: str) -> Plan | None:
-    """The block as a skeleton and its runs of reusable statements, or None when it is not one
-    plain undecorated top-level class with at least one (see the module's docstring)."""
-    if not block.startswith("class ") or any(u in block for u in _UNSAFE) or _MARK in block:
+    """The block as a skeleton and the runs of reusable statements and the methods of its
+    top-level classes, or None when it has none (see the module's docstring)."""
+    if any(u in block for u in _UNSAFE) or _MARK in block or "class " not in block:
         return None
     try:
         body = ast.parse(block).body
     except (SyntaxError, ValueError):
         return None
-    if len(body) != 1 or not isinstance(body[0], ast.ClassDef) or body[0].decorator_list:
-        return None
     lines = block.splitlines(keepends=True)
     if len(lines) != block.count("\n") + (not block.endswith("\n")):
         return None
-    runs: list[list[tuple[int, int]]] = []  # (first, end) line indexes of the statements taken
-    after = -1  # the index in the body of the statement taken last
-    for i, stmt in enumerate(body[0].body):
-        if i == 0 or not _plain(stmt) or stmt.end_lineno is None:
-            continue
-        first, last = lines[stmt.lineno - 1], lines[stmt.end_lineno - 1]
-        if not (
-            stmt.col_offset == len(_INDENT)
-            and first.startswith(_INDENT)
-            and not first[len(_INDENT)].isspace()
-            and last.endswith("\n")
-            and not last[_utf8_col(last, stmt.end_col_offset or 0) :].strip()
-        ):
-            continue
-        if after == i - 1:
-            runs[-1].append((stmt.lineno - 1, stmt.end_lineno))
-        else:
-            runs.append([(stmt.lineno - 1, stmt.end_lineno)])
-        after = i
-    if not runs:
+    taken: list[tuple[int, int, str]] = []  # (first, end) line indexes, and what: run, @ or def
+    for cls in body:
+        if isinstance(cls, ast.ClassDef):
+            taken += _taken(cls, lines)
+    if not taken:
         return None
     parts: list[str] = []
-    taken: list[tuple[tuple[str, bool], ...]] = []
+    runs: list[tuple[tuple[str, bool], ...]] = []
+    methods: list[str] = []
+    slots: list[tuple[str, int | str]] = []
     at = 0
-    for n, run in enumerate(runs):
-        parts.append("".join(lines[at : run[0][0]]))
-        parts.append(f"{_INDENT}{_MARK}{n}\n")
-        statements = []
-        for k, (start, end) in enumerate(run):
-            gap = lines[run[k - 1][1] : start] if k else []
-            if any(line.strip() for line in gap):
-                return None  # only blank lines between statements of a body without comments
-            statements.append(("".join(lines[start:end]), bool(gap)))
-        taken.append(tuple(statements))
-        at = run[-1][1]
+    for n, (start, end, what) in enumerate(taken):
+        parts.append("".join(lines[at:start]))
+        if what == "run":
+            placeholder = f"{_INDENT}{_MARK}{n}\n"
+            run = _run(_class_statements(body), lines, start, end)
+            if run is None:
+                return None
+            runs.append(run)
+            slots.append((placeholder, len(runs) - 1))
+        else:
+            decorator = f"{_INDENT}@{_MARK}{n}\n" if what == "@" else ""
+            placeholder = f"{decorator}{_INDENT}def {_MARK}{n}():\n{_INDENT * 2}pass\n"
+            methods.append("".join(lines[start:end]))
+            slots.append((placeholder, methods[-1]))
+        parts.append(placeholder)
+        at = end
     parts.append("".join(lines[at:]))
-    return Plan("".join(parts), tuple(taken))
+    return Plan("".join(parts), tuple(runs), tuple(methods), tuple(slots))
+
+
+def _taken(cls: ast.ClassDef, lines: list[str]) -> list[tuple[int, int, str]]:
+    """What `plan` takes out of the class `cls`: each method, and each run of plain statements but
+    its first, standing alone on their lines and holding no `#` (no comment)."""
+    taken: list[tuple[int, int, str]] = []
+    after = -1  # the index in the body of the statement taken last
+    for i, stmt in enumerate(cls.body):
+        if stmt.end_lineno is None or not _alone(stmt, lines):
+            continue
+        text = "".join(lines[stmt.lineno - 1 : stmt.end_lineno])
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and _method(stmt):
+            first = stmt.decorator_list[0].lineno if stmt.decorator_list else stmt.lineno
+            whole = "".join(lines[first - 1 : stmt.end_lineno])
+            if "#" not in whole and lines[first - 1].startswith(
+                f"{_INDENT}@" if stmt.decorator_list else _INDENT
+            ):
+                taken.append((first - 1, stmt.end_lineno, "@" if stmt.decorator_list else "def"))
+            continue
+        if i == 0 or not _plain(stmt) or "#" in text:
+            continue
+        if after == i - 1:
+            taken[-1] = (taken[-1][0], stmt.end_lineno, "run")
+        else:
+            taken.append((stmt.lineno - 1, stmt.end_lineno, "run"))
+        after = i
+    return taken
+
+
+def _alone(stmt: ast.stmt, lines: list[str]) -> bool:
+    """Whether `stmt` (a statement of the class body) stands alone on its lines, indented by
+    `_INDENT` (nothing else on its first or last line)."""
+    assert stmt.end_lineno is not None
+    first, last = lines[stmt.lineno - 1], lines[stmt.end_lineno - 1]
+    return (
+        stmt.col_offset == len(_INDENT)
+        and first.startswith(_INDENT)
+        and not first[len(_INDENT)].isspace()
+        and last.endswith("\n")
+        and not last[_utf8_col(last, stmt.end_col_offset or 0) :].strip()
+    )
+
+
+def _class_statements(body: list[ast.stmt]) -> list[ast.stmt]:
+    return [stmt for cls in body if isinstance(cls, ast.ClassDef) for stmt in cls.body]
+
+
+def _run(
+    body: list[ast.stmt], lines: list[str], start: int, end: int
+) -> tuple[tuple[str, bool], ...] | None:
+    """The statements of `body` on lines `start:end`, each with whether blank lines come before
+    it; None unless only blank lines lie between them."""
+    statements: list[tuple[str, bool]] = []
+    previous = -1
+    for stmt in body:
+        if stmt.lineno - 1 < start or (stmt.end_lineno or 0) > end:
+            continue
+        gap = lines[previous : stmt.lineno - 1] if previous >= 0 else []
+        if any(line.strip() for line in gap):
+            return None  # only blank lines between statements of a body without comments
+        statements.append(("".join(lines[stmt.lineno - 1 : stmt.end_lineno]), bool(gap)))
+        previous = stmt.end_lineno or 0
+    return tuple(statements)
+
+
+def _method(stmt: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A method black lays out the same in any class body: no `...` alone for a body (black puts
+    it on the `def` line, and the line after a stub `def` may lose its blank line), and no class
+    or function inside (the last line of the method is never a `def`)."""
+    if (
+        len(stmt.body) == 1
+        and isinstance(stmt.body[0], ast.Expr)
+        and isinstance(stmt.body[0].value, ast.Constant)
+        and stmt.body[0].value.value is Ellipsis
+    ):
+        return False
+    return not any(
+        isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        for inner in stmt.body
+        for node in ast.walk(inner)
+    )
+
+
+METHODS = 8  # methods per class of a batch
+
+
+def format_methods(
+    methods: Sequence[str], black: Callable[[list[str]], list[str] | None]
+) -> list[str] | None:
+    """Black's output of each method (`Plan.methods`) in a class body, formatted at once,
+    `METHODS` to a class, each followed by a separator statement (`_MARK<n>`): black puts one
+    blank line before the separator (a `def` ended) and one after it (a `def` follows). None
+    when the output cannot be cut back into methods."""
+    groups = [
+        list(range(n, min(n + METHODS, len(methods)))) for n in range(0, len(methods), METHODS)
+    ]
+    heads = [f"class {_MARK}{k}:\n{_INDENT}pass\n" for k in range(len(groups))]
+    blocks = [
+        head + "".join(f"\n{methods[n]}\n{_INDENT}{_MARK}{n}\n" for n in group) + "\n\n"
+        for head, group in zip(heads, groups)
+    ]
+    formatted = black(blocks) if blocks else []
+    if formatted is None or len(formatted) != len(blocks):
+        return None
+    out: list[str] = [""] * len(methods)
+    for head, group, text in zip(heads, groups, formatted):
+        if not text.startswith(head):
+            return None
+        rest = text[len(head) :]
+        for n in group:
+            piece, found, rest = rest.partition(f"\n{_INDENT}{_MARK}{n}\n")
+            if not found or not piece.startswith("\n") or not piece.endswith("\n"):
+                return None
+            out[n] = piece[1:]
+        if rest:
+            return None
+    return out if all(_PLAIN_START.match(o) and not o.endswith("\n\n") for o in out) else None
 
 
 def _long(statement: str) -> bool:
@@ -134,17 +241,23 @@ def _utf8_col(line: str, offset: int) -> int:
 
 
 def put_back(plan: Plan, skeleton_formatted: str, formatted: dict[str, str]) -> str | None:
-    """Black's output of the skeleton with each placeholder's line replaced by black's output of
-    the statements it stands for (`formatted`: of each statement), one blank line before each
-    that had one or more (black's most inside a block); None unless each placeholder is found
-    exactly once, in order."""
-    pieces = _MARKED.split(skeleton_formatted)
-    if pieces[1::2] != [str(n) for n in range(len(plan.runs))]:
-        return None
-    out = [pieces[0]]
-    for run, rest in zip(plan.runs, pieces[2::2]):
-        out += ["\n" * blank + formatted[statement] for statement, blank in run]
-        out.append(rest)
+    """Black's output of the skeleton with each placeholder replaced by black's output of what
+    it stands for (`formatted`: of each statement and method), one blank line before each
+    statement of a run that had one or more (black's most inside a block); None unless each
+    placeholder is found exactly once, in order."""
+    out: list[str] = []
+    rest = skeleton_formatted
+    for placeholder, what in plan.slots:
+        if skeleton_formatted.count(f"\n{placeholder}") != 1:
+            return None
+        before, found, rest = rest.partition(f"\n{placeholder}")
+        if not found:
+            return None
+        texts = plan.runs[what] if isinstance(what, int) else ((what, False),)
+        if any(s not in formatted for s, _ in texts):
+            return None
+        out += [before, "\n", *("\n" * blank + formatted[s] for s, blank in texts)]
+    out.append(rest)
     return "".join(out)
 
 

@@ -263,9 +263,26 @@ def test_a_shape_black_leaves_alone_is_left_alone_whatever_its_names(
 
 
 @st.composite
+def _methods(draw: st.DrawFn) -> str:
+    """A method: decorated or not, async or not, a signature short or long, a docstring with a
+    blank line or not, a body of statements."""
+    decorator = draw(st.sampled_from(["", "    @property\n", "    @overload\n    @x.y(1)\n"]))
+    head = draw(st.sampled_from(["def", "async def"]))
+    params = ", ".join(draw(st.lists(_NAMES, max_size=12, unique=True)))
+    lines = [f"{decorator}    {head} m(self, {params}) -> {draw(_expressions())}:\n"]
+    if draw(st.booleans()):
+        lines.append('        """Doc.\n\n        More."""\n')
+    for _ in range(draw(st.integers(1, 3))):
+        lines.append("\n" * draw(st.integers(0, 2)))
+        lines.append("    " + draw(_statements()))
+    return "".join(lines)
+
+
+@st.composite
 def _classes(draw: st.DrawFn) -> str:
     """A class of statements, strings, blank lines and, sometimes, what makes it not plain."""
-    lines = [f"class {draw(st.sampled_from(['A', 'B', 'Model']))}({draw(_NAMES)}):\n"]
+    lines = [draw(st.sampled_from(["", "import os\n\n", "# c\n", "@dec\n"]))]
+    lines.append(f"class {draw(st.sampled_from(['A', 'B', 'Model']))}({draw(_NAMES)}):\n")
     if draw(st.booleans()):
         lines.append('    """Doc."""\n')
     for _ in range(draw(st.integers(1, 8))):
@@ -274,7 +291,7 @@ def _classes(draw: st.DrawFn) -> str:
         if kind == 0:
             lines.append("    # a comment\n")
         elif kind == 1:
-            lines.append("    def f(self) -> int:\n        return 1\n")
+            lines.append(draw(_methods()))
         elif kind == 2:
             lines.append("    @property\n    def g(self): ...\n")
         elif kind == 3:
@@ -331,18 +348,33 @@ def test_what_comes_back_wrong_formats_the_class_whole(monkeypatch: pytest.Monke
 
 def test_not_planned() -> None:
     for block in [
-        "class A:\n    x = 1  # comment\n    y = 2\n",
-        "@dec\nclass A:\n    x = 1\n    y = 2\n",
+        "class A:\n    x = 1\n    y = 2  # comment\n",
         "def f():\n    x = 1\n    y = 2\n",
-        "class A:\n    x = 1\n    y = 2\n\nz = 3\n",
         "class A:\n    x = 1\n    y = \\\n        2\n",
         "class A:\n    x = 1\n    y = _codegen_stmt_0\n",
         "class A:\n    x = 1\r\n    y = 2\n",
         "class A:\n    x = 1\n    y = 2; z = 3\n",
         "class A:\n    x = 1\n",  # nothing after its first statement
-        "class A:\n    def f(self): ...\n    def g(self): ...\n",
+        "class A:\n    def f(self): ...\n    def g(self):\n        ...\n",  # stubs
+        "class A:\n    def f(self):\n        def g(): pass\n        return g\n",  # a def inside
+        "class A:\n    def f(self):  # comment\n        return 1\n",
+        "class A:\n    x = 1\n    # fmt: off\n    y = 2\n",
     ]:
         assert format_bodies.plan(block) is None, block
+
+
+def test_planned_around_what_is_kept() -> None:
+    """Imports, comments, decorators and the first statement stay in the skeleton; statements
+    and methods of each top-level class are taken."""
+    block = (
+        "# header\nimport os\n\n\n@dec\nclass A(B):\n    x = 1  # kept\n    y = 2\n\n"
+        '    @property\n    def f(self) -> int:\n        """Doc.\n\n        More."""\n'
+        "        return 1\n\n    async def g(self):\n        await h()\n\n\nclass C:\n    z = 3\n"
+    )
+    made = format_bodies.plan(block)
+    assert made is not None and made.statements == ["    y = 2\n"] and len(made.methods) == 2
+    assert "# header" in made.skeleton and "@dec" in made.skeleton
+    assert fmt._by_statements([block], None) == {block: _black(block)}
 
 
 def test_a_damaged_or_false_statement_or_shape_entry_is_ignored(cache: Path) -> None:
