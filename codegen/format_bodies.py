@@ -60,6 +60,9 @@ class Plan:
         return [s for run in self.runs for s, _ in run]
 
 
+Taken = tuple[int, int, str, list[tuple[int, int]]]  # lines start:end, what, a run's statements
+
+
 def plan(block: str) -> Plan | None:
     """The block as a skeleton and the runs of reusable statements and the methods of its
     top-level classes, or None when it has none (see the module's docstring)."""
@@ -72,7 +75,7 @@ def plan(block: str) -> Plan | None:
     lines = block.splitlines(keepends=True)
     if len(lines) != block.count("\n") + (not block.endswith("\n")):
         return None
-    taken: list[tuple[int, int, str]] = []  # (first, end) line indexes, and what: run, @ or def
+    taken: list[Taken] = []
     for cls in body:
         if isinstance(cls, ast.ClassDef):
             taken += _taken(cls, lines)
@@ -83,14 +86,16 @@ def plan(block: str) -> Plan | None:
     methods: list[str] = []
     slots: list[tuple[str, int | str]] = []
     at = 0
-    for n, (start, end, what) in enumerate(taken):
+    for n, (start, end, what, spans) in enumerate(taken):
         parts.append("".join(lines[at:start]))
         if what == "run":
             placeholder = f"{_INDENT}{_MARK}{n}\n"
-            run = _run(_class_statements(body), lines, start, end)
-            if run is None:
-                return None
-            runs.append(run)
+            runs.append(
+                tuple(
+                    ("".join(lines[a:b]), k > 0 and a > spans[k - 1][1])
+                    for k, (a, b) in enumerate(spans)
+                )
+            )
             slots.append((placeholder, len(runs) - 1))
         else:
             decorator = f"{_INDENT}@{_MARK}{n}\n" if what == "@" else ""
@@ -103,29 +108,31 @@ def plan(block: str) -> Plan | None:
     return Plan("".join(parts), tuple(runs), tuple(methods), tuple(slots))
 
 
-def _taken(cls: ast.ClassDef, lines: list[str]) -> list[tuple[int, int, str]]:
-    """What `plan` takes out of the class `cls`: each method, and each run of plain statements but
-    its first, standing alone on their lines and holding no `#` (no comment)."""
-    taken: list[tuple[int, int, str]] = []
+def _taken(cls: ast.ClassDef, lines: list[str]) -> list[Taken]:
+    """What `plan` takes out of the class `cls`: each method ("@" when decorated, else "def"),
+    and each run of plain statements but its first ("run", and the lines of each), standing alone
+    on their lines and holding no `#` (no comment), only blank lines between those of a run."""
+    taken: list[Taken] = []
     after = -1  # the index in the body of the statement taken last
     for i, stmt in enumerate(cls.body):
         if stmt.end_lineno is None or not _alone(stmt, lines):
             continue
-        text = "".join(lines[stmt.lineno - 1 : stmt.end_lineno])
+        start, end = stmt.lineno - 1, stmt.end_lineno
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and _method(stmt):
-            first = stmt.decorator_list[0].lineno if stmt.decorator_list else stmt.lineno
-            whole = "".join(lines[first - 1 : stmt.end_lineno])
-            if "#" not in whole and lines[first - 1].startswith(
-                f"{_INDENT}@" if stmt.decorator_list else _INDENT
+            if stmt.decorator_list:
+                start = stmt.decorator_list[0].lineno - 1
+            decorated = bool(stmt.decorator_list)
+            if "#" not in "".join(lines[start:end]) and lines[start].startswith(
+                f"{_INDENT}@" if decorated else _INDENT
             ):
-                taken.append((first - 1, stmt.end_lineno, "@" if stmt.decorator_list else "def"))
+                taken.append((start, end, "@" if decorated else "def", []))
             continue
-        if i == 0 or not _plain(stmt) or "#" in text:
+        if i == 0 or not _plain(stmt) or "#" in "".join(lines[start:end]):
             continue
-        if after == i - 1:
-            taken[-1] = (taken[-1][0], stmt.end_lineno, "run")
+        if after == i - 1 and not any(line.strip() for line in lines[taken[-1][1] : start]):
+            taken[-1] = (taken[-1][0], end, "run", [*taken[-1][3], (start, end)])
         else:
-            taken.append((stmt.lineno - 1, stmt.end_lineno, "run"))
+            taken.append((start, end, "run", [(start, end)]))
         after = i
     return taken
 
@@ -142,28 +149,6 @@ def _alone(stmt: ast.stmt, lines: list[str]) -> bool:
         and last.endswith("\n")
         and not last[_utf8_col(last, stmt.end_col_offset or 0) :].strip()
     )
-
-
-def _class_statements(body: list[ast.stmt]) -> list[ast.stmt]:
-    return [stmt for cls in body if isinstance(cls, ast.ClassDef) for stmt in cls.body]
-
-
-def _run(
-    body: list[ast.stmt], lines: list[str], start: int, end: int
-) -> tuple[tuple[str, bool], ...] | None:
-    """The statements of `body` on lines `start:end`, each with whether blank lines come before
-    it; None unless only blank lines lie between them."""
-    statements: list[tuple[str, bool]] = []
-    previous = -1
-    for stmt in body:
-        if stmt.lineno - 1 < start or (stmt.end_lineno or 0) > end:
-            continue
-        gap = lines[previous : stmt.lineno - 1] if previous >= 0 else []
-        if any(line.strip() for line in gap):
-            return None  # only blank lines between statements of a body without comments
-        statements.append(("".join(lines[stmt.lineno - 1 : stmt.end_lineno]), bool(gap)))
-        previous = stmt.end_lineno or 0
-    return tuple(statements)
 
 
 def _method(stmt: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -247,9 +232,9 @@ def put_back(plan: Plan, skeleton_formatted: str, formatted: dict[str, str]) -> 
     placeholder is found exactly once, in order."""
     out: list[str] = []
     rest = skeleton_formatted
+    if skeleton_formatted.count(_MARK) != sum(p.count(_MARK) for p, _ in plan.slots):
+        return None  # the block holds no `_MARK`: each placeholder is there once, or one is not
     for placeholder, what in plan.slots:
-        if skeleton_formatted.count(f"\n{placeholder}") != 1:
-            return None
         before, found, rest = rest.partition(f"\n{placeholder}")
         if not found:
             return None
