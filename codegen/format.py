@@ -147,9 +147,10 @@ def _statements_cache() -> format_cache.FormatCache | None:
 
 
 def _by_statements(blocks: list[str], cache: format_cache.FormatCache | None) -> dict[str, str]:
-    """Black's output of each plain class among `blocks` (`codegen.format_bodies`): its skeleton
-    and its statements each taken from the format cache or formatted once, all the statements the
-    cache lacks at once, then all the skeletons; a block the way fails for is left out."""
+    """Black's output of each of `blocks` with classes to plan (`codegen.format_bodies`): its
+    skeleton, statements and methods each taken from the format cache or formatted once, all the
+    statements and methods the cache lacks at once (a statement of a shape black leaves alone
+    needs none), then all the skeletons; a block the way fails for is left out."""
     plans = {b: p for b in dict.fromkeys(blocks) if (p := format_bodies.plan(b)) is not None}
     if not plans:
         return {}

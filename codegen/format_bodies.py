@@ -1,19 +1,27 @@
-"""Black's output of a plain top-level class from black's output of its assignments, each formatted
-once (per process and through the format cache) wherever it stands.
+"""Black's output of the classes of a block from black's output of their statements and methods,
+each formatted once (and kept in the format cache) wherever it stands.
 
 Black formats a module line by line: each logical line is split (or not) from its own tokens and
 depth alone, and the blank lines before it come from how many the source had and what kind of line
-it and the one before are (a `def`, `class`, decorator, import, comment, docstring, flow control
-or a line ending with a colon). An assignment in a class body whose first token is a name is none
-of those kinds, so its output is the same in any class body, once it is not the body's first
-statement (the only place a string becomes a docstring, and black treats the lines after a
-`class` line apart). So a class is formatted as its skeleton (`Plan`: each such assignment, alone
-on its lines, replaced by a placeholder name, a line of the same kind) with black's output of each
-assignment put back in place of its placeholder. A block with a comment, a `fmt:` directive, a
-backslash continuation, a form feed or another line break than `\\n` is not planned (black formats
-it whole); so is one whose placeholders or separators would not come back exactly once.
+it and the one before are (`def`, `class`, decorator, import, comment, docstring, stub `def`, a
+line ending with a colon; black.lines.EmptyLineTracker). In a class body:
 
-The statements the format cache lacks are formatted at once (`format_statements`)."""
+- an assignment to a name, or a string alone, that is not the body's first statement (the only
+  place a string is a docstring) is a line of none of those kinds: its output is the same in any
+  class body, and a run of them keeps one blank line where the source had one or more;
+- a method (decorated or not) whose body is not a lone `...` and that defines nothing inside is
+  laid out the same in any class body, and the line after it sees only that a `def` ended.
+
+So a block is formatted as its skeleton (`plan`: each run of such statements replaced by a
+placeholder name, each such method by a placeholder method, lines of the same kinds) with black's
+output of what each placeholder stands for put back (`put_back`). What holds a `#` (a comment),
+and a block with a `fmt:` directive, a backslash continuation, a form feed or another line break
+than `\\n` are left in the skeleton or not planned (black formats them whole); so is a block
+whose placeholders would not come back exactly once.
+
+The statements and methods the format cache lacks are formatted at once (`format_statements`,
+`format_methods`); a statement of a `shape` black is known to leave as it stands is its own
+output."""
 
 from __future__ import annotations
 
@@ -27,7 +35,7 @@ from .manifest import LINE_LENGTH
 
 _MARK = "_codegen_stmt_"  # placeholders and separators: `_MARK<n>`, never in a planned block
 _INDENT = "    "
-_PLAIN_START = re.compile(rf"{_INDENT}\S")  # an assignment's output: no blank line before it
+_PLAIN_START = re.compile(rf"{_INDENT}\S")  # a statement's or method's output: no blank line first
 _UNSAFE = (
     "fmt:",
     "\\\n",
