@@ -11,6 +11,7 @@ assignments and attribute docstrings (`codegen.format_bodies`), each formatted o
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 import json
 import multiprocessing
@@ -21,19 +22,21 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from importlib import metadata
 
-import black
-from black.mode import TargetVersion
-from black import _format_str_once as _format_once  # black.format_str is two of these
-from black.parsing import InvalidInput
+from typing import TYPE_CHECKING
 
 from . import format_bodies, format_cache
 from .manifest import LINE_LENGTH, MANIFEST, previously_made, remember, sha, source_hash
 from .sources import Source, can_fork
 
-_MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)
-# What a cached answer depends on; the tag names `_black`'s way of running black: change it with it.
+if TYPE_CHECKING:
+    import black
+
+# What a cached answer depends on: black's version and its mode (`_mode`: fixed by black's version
+# and this module), and `_black`'s way of running black (the tag: change it with it). Black itself
+# is imported only when there is something to format (a build the caches answer never pays it).
 _CACHE_SALT = (
-    f"black=={metadata.version('black')};{_MODE.get_cache_key()};second-pass-per-top-level-v2"
+    f"black=={metadata.version('black')};py310;line-length={LINE_LENGTH};"
+    "second-pass-per-top-level-v2"
 )
 # What black's first pass adds or removes when it splits or joins lines (the tokens its second
 # pass exists for), and quotes: a docstring whose quotes it changed can change again (see `_black`).
@@ -45,6 +48,28 @@ CHUNK_CHARS = 16 * 1024  # what the cache lacks of a module goes to the workers 
 
 class FormatError(Exception):
     """Generated code that black cannot parse: a generator bug, reported with the file name."""
+
+
+@functools.cache
+def _mode() -> black.Mode:
+    """The mode the output is formatted in (black imported now)."""
+    import black
+    from black.mode import TargetVersion
+
+    return black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)
+
+
+def __getattr__(name: str) -> object:
+    if name == "_MODE":  # `_mode()`, as an attribute (the tests' name for it)
+        return _mode()
+    raise AttributeError(name)
+
+
+def _format_once(text: str, *, mode: black.Mode) -> str:
+    """One pass of black (`black.format_str` is two of these)."""
+    from black import _format_str_once
+
+    return _format_str_once(text, mode=mode)
 
 
 def format_text(path: str, text: str) -> str:
@@ -133,6 +158,8 @@ def _format_run(
 
 
 def _format_blocks(path: str, blocks: list[str]) -> str:
+    from black.parsing import InvalidInput
+
     _presplit.append(blocks)  # for `_black`'s second pass
     try:
         return _black("".join(blocks))
@@ -268,20 +295,20 @@ def _black(text: str) -> str:
     decided for each top-level block (`split_top_level`, or the blocks `_format_run` was given)
     when black's output cuts into the same blocks (`formatted_blocks`, else `split_top_level`):
     only those that changed are formatted again."""
-    once = _format_once(text, mode=_MODE)
+    once = _format_once(text, mode=_mode())
     if once == text or _second_pass_idle(text, once):
         return once
     sources = _blocks(text)
     if len(sources) == 1:
-        return _format_once(once, mode=_MODE)
+        return _format_once(once, mode=_mode())
     outputs = formatted_blocks(once, sources)  # cut like the sources without parsing again
     if outputs is None:
         outputs = split_top_level(once, size=1)
         if len(sources) != len(outputs) or join_formatted(outputs) != once:
-            return _format_once(once, mode=_MODE)
+            return _format_once(once, mode=_mode())
     return join_formatted(
         [
-            o if _second_pass_idle(s, o) else _format_once(o, mode=_MODE)
+            o if _second_pass_idle(s, o) else _format_once(o, mode=_mode())
             for s, o in zip(sources, outputs)
         ]
     )
@@ -359,6 +386,7 @@ def _pool(chars: int) -> Iterator[Executor | None]:
     if chars < PARALLEL_MIN_CHARS or workers < 2 or not can_fork():
         yield None
         return
+    _mode()  # black imported once, here, before the workers are forked
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         yield pool
 

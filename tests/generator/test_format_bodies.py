@@ -413,3 +413,38 @@ def test_blank_lines_between_statements_are_blacks(
 ) -> None:
     text = 'class A:\n    """Doc."""\n    x: int = 1\n\n\n\n    y: int = 2\n    z = 3\n\n    """z."""\n'
     assert fmt._by_statements([text], None) == {text: _black(text)}
+
+
+_WARM_BUILD = """
+import sys
+from pathlib import Path
+from codegen.pipeline import Paths, generate
+spec, templates, first, second = map(Path, sys.argv[1:5])
+generate(Paths(spec, templates, first))  # the format cache filled (the test session's, if any)
+for name in [m for m in sys.modules if m.startswith(("black", "blib2to3", "codegen.format"))]:
+    del sys.modules[name]  # imported again as the second build needs them
+generate(Paths(spec, templates, second))  # the format cache answers every block
+assert "black" not in sys.modules, "black imported by a build the format cache answers"
+"""
+
+
+def test_a_build_the_cache_answers_never_imports_black(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from .conftest import MINI
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _WARM_BUILD,
+            str(MINI),
+            str(TEMPLATES),
+            *(str(tmp_path / d) for d in "ab"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stderr
