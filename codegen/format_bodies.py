@@ -268,7 +268,8 @@ def format_statements(
     (`black.format_str` of their join, cut back). None when an output cannot be cut back."""
     shapes = [shape(s) for s in statements]
     out: list[str | None] = [
-        s if k is not None and k in fixed else None for s, k in zip(statements, shapes)
+        s if (k is not None and k in fixed) or lone_string(s) else None
+        for s, k in zip(statements, shapes)
     ]
     first: list[int] = []
     later: list[int] = []
@@ -339,6 +340,24 @@ def _formatted(
 _SHAPE_TOKEN = re.compile(r'"([^"\\\n]*)"|(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*')
 _SHAPE_KEPT = frozenset(keyword.kwlist) | {"_", "case", "match", "type"}  # soft keywords too
 _PRINTABLE = re.compile(r"[ -~]*\n\Z")  # one line of printable ASCII, its line break
+
+
+def lone_string(statement: str) -> bool:
+    """Whether `statement` (not a body's first) is one triple-double-quoted string alone, without
+    prefix, backslash or trailing space: black's output of it is the same text.
+
+    Such a line is no docstring (not first), its quotes and prefix are black's already, and it
+    holds no bracket to split at: black puts it out as it stands, however long, on however many
+    lines (black.linegen: `normalize_string_quotes` leaves `\"\"\"` alone; `rhs` finds no
+    bracket)."""
+    text = statement[len(_INDENT) : -1]
+    return (
+        statement.startswith(f'{_INDENT}"""')
+        and statement.endswith('"""\n')
+        and len(text) >= 6
+        and '"""' not in text[3:-3]
+        and "\\" not in text
+    )
 
 
 def shape(statement: str) -> str | None:
