@@ -61,15 +61,20 @@ def pytest_unconfigure(config: pytest.Config) -> None:
             del os.environ[FORMAT_CACHE]
 
 
-# The longest tests outside an xdist_group (seconds each, measured in a whole run on two workers),
-# started first: xdist hands out the groups of several tests first, largest first (the mypy-cache
-# group holds the history chain), then the rest in collection order, and a long test started last
-# is the run's tail.
+# The longest tests outside an xdist_group (over 1.5 CPU s each in a whole run on two workers,
+# session 11), longest first, started first: xdist hands out the groups of several tests first,
+# largest first (the mypy-cache group holds the history chain), then the rest in collection order,
+# and a long test started last is the run's tail.
 LONGEST_FIRST = (
     "tests/generator/test_injection.py::test_hostile_descriptions_never_change_code_structure",
-    "tests/sync/test_history.py::test_a_spec_of_one_revision_syncs_to_the_next[20240713-",
     "tests/generator/test_generation_cache.py::test_the_same_bytes_with_or_without_the_cache",
+    "tests/sync/test_history.py::test_a_spec_of_one_revision_syncs_to_the_next[20240713-",
+    "tests/generator/test_types_guess.py::test_a_full_build_after_a_template_change_is_the_same",
     "tests/generator/test_reserved_names.py::test_hostile_field_names_do_not_change_the_request",
+    "tests/generator/test_format_cache.py::test_concurrent_processes_share_it_safely",
+    "tests/generator/test_format_pieces.py::test_a_5_mb_docstring_is_one_block_stored_and_reused",
+    "tests/generator/test_types_guess.py::test_a_right_guess_formats_the_module_once_a_wrong_one",
+    "tests/drift/test_report.py::test_hostile_text_never_breaks_a_format",
 )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal, Union
 
 PRIMITIVES: tuple[str, ...] = (
@@ -89,7 +90,15 @@ class ObjectType:
     discovery: str = ""  # Google's name for it, when the spec's differs (a name the spec held)
 
     def field(self, name: str) -> Field | None:
-        return next((f for f in self.fields if f.name == name), None)
+        """The first field of that name (one look-up: drift and sync ask for every field)."""
+        return self._fields_by_name.get(name)
+
+    @cached_property
+    def _fields_by_name(self) -> dict[str, Field]:
+        found: dict[str, Field] = {}
+        for f in self.fields:
+            found.setdefault(f.name, f)
+        return found
 
 
 @dataclass(frozen=True)

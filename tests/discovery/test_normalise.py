@@ -378,3 +378,23 @@ def test_nested_resources_nest_and_hostile_names_are_skipped() -> None:
         "resources.a.methods.x; import os",
         "resources.a.resources.bad-name",
     ]
+
+
+def test_keeping_unspellable_names_changes_nothing_when_every_name_is_spellable(
+    new_doc: dict[str, Any], new: Normalised
+) -> None:
+    """`keep_unspellable` decides only whether a resource or method whose name is no spec wire
+    name is kept: on a document with none (the real ones) both make the same spec and warnings.
+    tests/support/shared_loads.py relies on it (one normalised document for both)."""
+    from support.shared_loads import _spelled_alike
+
+    assert _spelled_alike(new_doc)
+    kept = normalise(new_doc, keep_unspellable=True)
+    assert kept.warnings == new.warnings
+    same = kept.spec == new.spec  # (pytest's diff of two whole specs would take minutes)
+    assert same, "keep_unspellable changed the spec of a document whose names are all spellable"
+    doc = copy.deepcopy(new_doc)
+    doc["resources"]["models"]["methods"]["x-y"] = doc["resources"]["models"]["methods"]["get"]
+    assert not _spelled_alike(doc)
+    differ = normalise(doc, keep_unspellable=True).spec != normalise(doc).spec
+    assert differ  # the method is kept with it, left out without

@@ -103,10 +103,13 @@ def _render(spec_dir: Path) -> dict[str, str]:
 _BASELINE: dict[str, dict[str, list[str]]] = {}
 
 
-def _baseline() -> dict[str, dict[str, list[str]]]:
+def _baseline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, list[str]]]:
+    """The definitions of the modules of `_mini_data()` as written (its own descriptions)."""
     if not _BASELINE:
+        spec = tmp_path_factory.mktemp("spec") / "spec"
+        _write(_mini_data(), spec)
         _BASELINE.update(
-            {p: _definitions(s) for p, s in _render(MINI).items() if p.endswith(".py")}
+            {p: _definitions(s) for p, s in _render(spec).items() if p.endswith(".py")}
         )
     return _BASELINE
 
@@ -115,13 +118,56 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, as the spe
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _MINI: dict[str, bytes] = {}
 
+# What of the mini spec the hostile text is not put in again: each holds descriptions exactly
+# where something the test keeps holds them, rendered by the same code (a method's docstring and
+# `Args:` entries are one `method_docstring` for every kind of method; a resource's docstring one
+# `resource_view` at any depth). Every kind of method (plain, streamed, paginated, long-running,
+# empty, upload, download), a nested resource, every parameter place, every field form and the
+# enum stay. The text put in these again was a fifth of what black formatted in each example
+# and reached no rendering path the rest do not.
+SAME_PATHS = {
+    "resources": (
+        "models.get",  # a plain method with a path parameter: models.generateContent
+        "tunedModels.patch",  # a plain method with a body and query parameter: generateContent,
+        # tunedModels.create (its fieldmask type changes the annotation, not the entry)
+        "tunedModels.permissions.list",  # paginated: models.list
+        "tunedModels.operations",  # a nested resource (permissions) and long-running method
+        "files",  # a resource of one paginated method: models.list
+    ),
+    "types": ("ListOperationsResponse", "ListPermissionsResponse", "ListFilesResponse"),
+}
+
 
 def _mini_data() -> dict[str, Any]:
-    """The mini spec's files as data to edit: parsed once, a fresh copy each time."""
+    """The mini spec's files as data to edit, less `SAME_PATHS`: parsed once, a fresh copy each
+    time."""
     if not _MINI:
+        dropped = []
         for f in sorted(MINI.glob("*.yaml")):
-            _MINI[f.name] = pickle.dumps(yaml.load(f.read_text(), Loader=_LOADER))
+            data = yaml.load(f.read_text(), Loader=_LOADER)
+            dropped += [n for n in SAME_PATHS["types"] if data.get("types", {}).pop(n, None)]
+            dropped += [p for p in SAME_PATHS["resources"] if _drop(data, p.split("."))]
+            _MINI[f.name] = pickle.dumps(data)
+        assert sorted(dropped) == sorted(sum(SAME_PATHS.values(), ())), dropped  # each in mini
     return {name: pickle.loads(data) for name, data in _MINI.items()}
+
+
+def _drop(data: dict[str, Any], path: list[str]) -> bool:
+    """Take the resource or method at `path` (`resource[.child...][.method]`) out of a file's data."""
+    node = data
+    for part in path[:-1]:
+        node = (node.get("resources") or {}).get(part)
+        if node is None:
+            return False
+    return any((node.get(key) or {}).pop(path[-1], None) for key in ("resources", "methods"))
+
+
+def _write(files: dict[str, Any], spec: Path) -> None:
+    spec.mkdir(parents=True)
+    for name, data in files.items():
+        (spec / name).write_text(
+            yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True)
+        )
 
 
 def _set_all_descriptions(data: object, text: str) -> None:
@@ -166,18 +212,17 @@ def _set_all_descriptions(data: object, text: str) -> None:
 def test_hostile_descriptions_never_change_code_structure(
     tmp_path_factory: pytest.TempPathFactory, text: str
 ) -> None:
+    baseline = _baseline(tmp_path_factory)
     spec = tmp_path_factory.mktemp("spec") / "spec"
-    shutil.copytree(MINI, spec)
-    for name, data in _mini_data().items():
+    files = _mini_data()
+    for data in files.values():
         _set_all_descriptions(data, text)
-        (spec / name).write_text(
-            yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True)
-        )
+    _write(files, spec)
     rendered = _render(spec)
     for path, source in rendered.items():  # nothing hidden: no control, format or bidi character
         hidden = {ch for ch in set(source) if ch != "\n" and not ch.isprintable() and ch != " "}
         assert not hidden, (path, hidden)
-    for path, defs in _baseline().items():
+    for path, defs in baseline.items():
         assert _definitions(rendered[path]) == defs, path
     # The text did reach the code, intact but for being folded onto one line.
     for path, cls, fallback in (

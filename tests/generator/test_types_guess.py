@@ -182,12 +182,23 @@ def test_a_right_guess_formats_the_module_once_a_wrong_one_changes_nothing(
 
 
 _PROBE = """
-import sys
+import os, sys
 from pathlib import Path
 import codegen.format as fmt
+from codegen import format_cache
 from codegen.render import types_guess
 from codegen.pipeline import Paths, generate
 fmt.PARALLEL_MIN_CHARS = 1  # the mini spec's module is small: the workers all the same
+store = os.environ.pop("PROBE_BLACK_STORE", "")
+if store:  # black's answers kept by the test session, as `session_black` (the bytes are compared)
+    real, answers = fmt._black, format_cache.FormatCache(Path(store), fmt._CACHE_SALT)
+    def black(text):
+        found = answers.get(text)
+        if found is None:
+            found = real(text)
+            answers.put(text, found)
+        return found
+    fmt._black = black
 guesses = []
 guessed = types_guess.guessed
 types_guess.guessed = lambda job: guesses.append(guessed(job)) or guesses[-1]
@@ -199,13 +210,19 @@ assert len(guesses) == 2 and "Field. " in guesses[1], guesses
 """
 
 
-def test_a_full_build_after_a_template_change_is_the_same_with_the_guess(tmp_path: Path) -> None:
+def test_a_full_build_after_a_template_change_is_the_same_with_the_guess(
+    tmp_path: Path, session_format_cache: Path | None, session_black: Callable[[str], str]
+) -> None:
     """In a fresh process (forks: the types module's process records, the workers format the
     guess), a build after the change next to one before it is byte for byte the build of the
-    changed templates without any cache."""
+    changed templates without any cache. Black's answers, in both processes, come from the test
+    session's store where it holds the exact text (`session_black`), which is not the cache
+    under test: the guess is still formatted by black in the workers, and stored there."""
     changed = _changed_templates(tmp_path)
     env = dict(os.environ)
     env.pop(format_cache.ENV, None)
+    if session_format_cache is not None:
+        env["PROBE_BLACK_STORE"] = str(session_format_cache)
     builds = tmp_path / "builds"
     subprocess.run(
         [sys.executable, "-c", _PROBE, str(MINI), str(TEMPLATES), str(changed)]
@@ -218,5 +235,6 @@ def test_a_full_build_after_a_template_change_is_the_same_with_the_guess(tmp_pat
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(format_cache.ENV, "")
+        mp.setattr(fmt, "_black", session_black)
         generate(Paths(MINI, changed, tmp_path / "alone" / "out"))
     assert read_tree(builds / "after") == read_tree(tmp_path / "alone" / "out")

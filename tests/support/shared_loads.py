@@ -32,6 +32,7 @@ import pytest
 from codegen.discovery import bootstrap, load
 from codegen.discovery import normalise as normalise_module
 from codegen.drift import command as drift_command
+from codegen.naming import WIRE_NAME
 from codegen.spec import emit, loader
 from codegen.spec.errors import SpecError
 from codegen.spec.files import spec_files
@@ -96,12 +97,34 @@ def parse_discovery(text: str, **kwargs: str) -> Any:
 
 def normalise(doc: dict[str, Any], *, keep_unspellable: bool = False) -> Any:
     """`codegen.discovery.normalise.normalise`, once per document kept by `parse_discovery` here
-    (the key is the document's identity: only a document this module holds on to is looked up)."""
+    (the key is the document's identity: only a document this module holds on to is looked up)
+    and per `keep_unspellable` where it can matter (`_spelled_alike`): a history pair's bootstrap
+    and the step before it normalise the same document with and without it."""
     if not any(d.doc is doc for d in _documents.values()):
         return real_normalise(doc, keep_unspellable=keep_unspellable)
-    key = (id(doc), keep_unspellable)
+    key = (id(doc), keep_unspellable and not _spelled_alike(doc))
     made = functools.partial(real_normalise, doc, keep_unspellable=keep_unspellable)
     return _kept(_normalised, key, lambda: (doc, made()))[1]
+
+
+def _spelled_alike(doc: dict[str, Any]) -> bool:
+    """Whether `keep_unspellable` cannot change what `normalise` makes of `doc`: it only decides
+    whether a resource or method whose name is not a spec wire name (`WIRE_NAME`) is kept, and
+    every name here is one (each key under `resources` and `methods`, at any depth)."""
+    stack = [doc.get("resources")]
+    while stack:
+        resources = stack.pop()
+        if not isinstance(resources, dict):
+            continue
+        for name, resource in resources.items():
+            if not WIRE_NAME.match(name):
+                return False
+            if isinstance(resource, dict):
+                methods = resource.get("methods")
+                if isinstance(methods, dict) and not all(WIRE_NAME.match(m) for m in methods):
+                    return False
+                stack.append(resource.get("resources"))
+    return True
 
 
 def _exactly(data: Any) -> bytes:

@@ -74,6 +74,14 @@ def repeats() -> set[str]:
     return found
 
 
+@pytest.fixture(scope="session")
+def documents(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where each revision's document is written, once per worker: the same file (so the same
+    source name) in every test, so the tests' shared loads (`support.shared_loads`) parse and
+    normalise a revision once though two pairs and the chain read it. Never written to by sync."""
+    return tmp_path_factory.mktemp("discovery")
+
+
 def document(rev: str, into: Path) -> Path:
     path = into / f"discovery.{rev}.json"
     if not path.exists():
@@ -193,7 +201,7 @@ def build(spec_dir: Path, out: Path, *, mypy: bool) -> None:
 
 @pytest.mark.xdist_group("mypy-cache")  # support.mypy_run's cache: one writer at a time
 def test_the_committed_spec_follows_every_later_revision(
-    tmp_path: Path, cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, documents: Path
 ) -> None:
     monkeypatch.chdir(tmp_path)
     spec_dir = Path("spec")
@@ -201,22 +209,27 @@ def test_the_committed_spec_follows_every_later_revision(
     code = 0
     for rev in LATER:
         if rev in repeats():
-            repeat(cli, spec_dir, document(rev, tmp_path), code)
+            repeat(cli, spec_dir, document(rev, documents), code)
         else:
-            out = step(cli, spec_dir, document(rev, tmp_path))
+            out = step(cli, spec_dir, document(rev, documents))
             code = 1 if "needs a person" in out else 0
     build(spec_dir, tmp_path / "generated", mypy=True)
 
 
 @pytest.mark.parametrize("older,newer", PAIRS, ids=[f"{a}-{b}" for a, b in PAIRS])
 def test_a_spec_of_one_revision_syncs_to_the_next(
-    older: str, newer: str, tmp_path: Path, cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+    older: str,
+    newer: str,
+    tmp_path: Path,
+    cli: Callable[..., Run],
+    monkeypatch: pytest.MonkeyPatch,
+    documents: Path,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     spec_dir = Path("spec")
-    assert bootstrap(["--discovery", str(document(older, tmp_path)), "--out", str(spec_dir)]) == 0
+    assert bootstrap(["--discovery", str(document(older, documents)), "--out", str(spec_dir)]) == 0
     _names(spec_dir)  # bootstrap writes only what its loader accepts (load_spec)
     # (never a repeat here: a bootstrapped spec lacks what bootstrap leaves out, which sync adds)
-    step(cli, spec_dir, document(newer, tmp_path))
+    step(cli, spec_dir, document(newer, documents))
     if (older, newer) == BIGGEST:
         build(spec_dir, tmp_path / "generated", mypy=False)
