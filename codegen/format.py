@@ -3,12 +3,15 @@
 Black is the slow part of a generation (seconds on the whole API), so `format_changed` keeps the
 file of the current output whose source is unchanged (`codegen.manifest`); of the rest, each
 top-level class or function the format cache holds is taken from it (`format_text`), and only the
-others are formatted, in runs of about `CHUNK_CHARS`, on two processes when it pays.
+others are formatted, in runs of about `CHUNK_CHARS`, on two processes when it pays. A plain class
+(the types, the typed dicts) is put together from black's output of its skeleton and of each of its
+assignments and attribute docstrings (`codegen.format_bodies`), each formatted once and kept.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 import json
 import multiprocessing
@@ -19,19 +22,21 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from importlib import metadata
 
-import black
-from black.mode import TargetVersion
-from black import _format_str_once as _format_once  # black.format_str is two of these
-from black.parsing import InvalidInput
+from typing import TYPE_CHECKING
 
-from . import format_cache
+from . import format_bodies, format_cache
 from .manifest import LINE_LENGTH, MANIFEST, previously_made, remember, sha, source_hash
 from .sources import Source, can_fork
 
-_MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)
-# What a cached answer depends on; the tag names `_black`'s way of running black: change it with it.
+if TYPE_CHECKING:
+    import black
+
+# What a cached answer depends on: black's version and its mode (`_mode`: fixed by black's version
+# and this module), and `_black`'s way of running black (the tag: change it with it). Black itself
+# is imported only when there is something to format (a build the caches answer never pays it).
 _CACHE_SALT = (
-    f"black=={metadata.version('black')};{_MODE.get_cache_key()};second-pass-per-top-level-v2"
+    f"black=={metadata.version('black')};py310;line-length={LINE_LENGTH};"
+    "second-pass-per-top-level-v2"
 )
 # What black's first pass adds or removes when it splits or joins lines (the tokens its second
 # pass exists for), and quotes: a docstring whose quotes it changed can change again (see `_black`).
@@ -45,13 +50,36 @@ class FormatError(Exception):
     """Generated code that black cannot parse: a generator bug, reported with the file name."""
 
 
+@functools.cache
+def _mode() -> black.Mode:
+    """The mode the output is formatted in (black imported now)."""
+    import black
+    from black.mode import TargetVersion
+
+    return black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)
+
+
+def __getattr__(name: str) -> object:
+    if name == "_MODE":  # `_mode()`, as an attribute (the tests' name for it)
+        return _mode()
+    raise AttributeError(name)
+
+
+def _format_once(text: str, *, mode: black.Mode) -> str:
+    """One pass of black (`black.format_str` is two of these)."""
+    from black import _format_str_once
+
+    return _format_str_once(text, mode=mode)
+
+
 def format_text(path: str, text: str) -> str:
     """`text` as black formats it (unchanged unless `path` is a Python module).
 
     The text is cut into its top-level blocks (`split_top_level(text, size=1)`); through the
     `codegen.format_cache` when there is one (`CODEGEN_FORMAT_CACHE`, or the one `codegen
     generate` keeps), each block is looked up by its own text and only the runs of blocks it lacks
-    are formatted, each run at once, then stored block by block (`_format_run`)."""
+    are formatted, each run at once (a plain class through its statements), then stored block by
+    block (`_format_run`)."""
     if not path.endswith(".py"):
         return text
     blocks = _blocks(text)
@@ -63,11 +91,10 @@ def format_text(path: str, text: str) -> str:
         if hit is not None:
             parts.append(hit)
             continue
-        formatted = _format_run(path, run)
-        parts.append(formatted)
-        answers = formatted_blocks(formatted, run)
-        if answers is not None:
-            stored += zip(run, answers)
+        for formatted, answers in _format_run(path, run, cache):
+            parts.append(formatted)
+            if answers is not None:
+                stored += answers
     if cache is not None and stored:
         cache.put_many(stored)
     return parts[0] if len(parts) == 1 else join_formatted(parts)
@@ -104,7 +131,35 @@ def _runs(
         yield None, run
 
 
-def _format_run(path: str, blocks: list[str]) -> str:
+Answers = list[tuple[str, str]]  # (block, black's output of it): what the cache may store
+
+
+def _format_run(
+    path: str, blocks: list[str], cache: format_cache.FormatCache | None
+) -> Iterator[tuple[str, Answers | None]]:
+    """Black's output of consecutive `blocks`, in consecutive parts (to join), each with what it
+    is black's output of, block by block, when that is known. A plain class is made from its
+    skeleton and its statements (`_by_statements`); the others, and any the way fails for, are
+    formatted as they stand, each run of them at once."""
+    made = _by_statements(blocks, cache)
+    run: list[str] = []
+    for block in [*blocks, None]:
+        formatted = made.get(block) if block is not None else None
+        if block is not None and formatted is None:
+            run.append(block)
+            continue
+        if run:
+            text = _format_blocks(path, run)
+            answers = formatted_blocks(text, run)
+            yield text, list(zip(run, answers)) if answers is not None else None
+            run = []
+        if block is not None and formatted is not None:
+            yield formatted, [(block, formatted)]
+
+
+def _format_blocks(path: str, blocks: list[str]) -> str:
+    from black.parsing import InvalidInput
+
     _presplit.append(blocks)  # for `_black`'s second pass
     try:
         return _black("".join(blocks))
@@ -112,6 +167,85 @@ def _format_run(path: str, blocks: list[str]) -> str:
         raise FormatError(f"{path}: generated code is not valid Python: {exc}") from None
     finally:
         _presplit.pop()
+
+
+def _statements_cache() -> format_cache.FormatCache | None:
+    return format_cache.from_env(f"{_CACHE_SALT};class-body-statement-v1")
+
+
+def _by_statements(blocks: list[str], cache: format_cache.FormatCache | None) -> dict[str, str]:
+    """Black's output of each of `blocks` with classes to plan (`codegen.format_bodies`): its
+    skeleton, statements and methods each taken from the format cache or formatted once, all the
+    statements and methods the cache lacks at once (a statement of a shape black leaves alone
+    needs none), then all the skeletons; a block the way fails for is left out."""
+    plans = {b: p for b in dict.fromkeys(blocks) if (p := format_bodies.plan(b)) is not None}
+    if not plans:
+        return {}
+    statements = list(dict.fromkeys(s for p in plans.values() for s in p.statements))
+    methods = list(dict.fromkeys(m for p in plans.values() for m in p.methods))
+    kept = _statements_cache() if cache is not None else None
+    asked = statements + methods
+    found = kept.get_many(asked) if kept is not None else [None] * len(asked)
+    known = {s: f for s, f in zip(asked, found) if f is not None}
+    missing = [s for s in statements if s not in known]
+    missing_methods = [m for m in methods if m not in known]
+    fixed = _fixed_shapes(missing, cache)
+    known_shapes = set(fixed)
+    try:
+        made = format_bodies.format_statements(missing, _format_each, fixed) if missing else []
+        made_methods = (
+            format_bodies.format_methods(missing_methods, _format_each) if missing_methods else []
+        )
+    except FormatError:
+        return {}  # black's parser refuses what `ast` took: the blocks say why, formatted whole
+    if made is None or made_methods is None:
+        return {}
+    new = [*zip(missing, made), *zip(missing_methods, made_methods)]
+    known.update(new)
+    if kept is not None and new:
+        kept.put_many(new)
+    shapes = _shapes_cache(cache)
+    if shapes is not None and fixed - known_shapes:
+        shapes.put_many((k, k) for k in sorted(fixed - known_shapes))  # an entry holds its key
+    skeletons = list(dict.fromkeys(p.skeleton for p in plans.values()))
+    found = cache.get_many(skeletons) if cache is not None else [None] * len(skeletons)
+    done = {s: f for s, f in zip(skeletons, found) if f is not None}
+    todo = [s for s, f in zip(skeletons, found) if f is None]
+    try:
+        answers = _format_each(todo) if todo else []
+    except FormatError:
+        return {}
+    if answers is None:
+        return {}
+    done.update(zip(todo, answers))
+    if cache is not None and todo:
+        cache.put_many(zip(todo, answers))
+    out = {}
+    for block, p in plans.items():
+        whole = format_bodies.put_back(p, done[p.skeleton], known)
+        if whole is not None:
+            out[block] = whole
+    return out
+
+
+def _shapes_cache(cache: format_cache.FormatCache | None) -> format_cache.FormatCache | None:
+    return format_cache.from_env(f"{_CACHE_SALT};class-body-shape-v1") if cache else None
+
+
+def _fixed_shapes(statements: list[str], cache: format_cache.FormatCache | None) -> set[str]:
+    """Of the shapes of `statements` (`format_bodies.shape`), those the format cache holds as
+    shapes black leaves as they are (learnt by the builds and processes before: nowhere else)."""
+    kept = _shapes_cache(cache)
+    asked = sorted({k for s in statements if (k := format_bodies.shape(s)) is not None})
+    if kept is None or not asked:
+        return set()
+    return {k for k, f in zip(asked, kept.get_many(asked)) if f == k}
+
+
+def _format_each(blocks: list[str]) -> list[str] | None:
+    """Black's output of each of consecutive top-level `blocks`, formatted at once (None when it
+    cannot be cut back into them)."""
+    return formatted_blocks(_format_blocks("", blocks), blocks)
 
 
 # Where black's output of consecutive blocks may start the next one: two blank lines, then a
@@ -161,20 +295,20 @@ def _black(text: str) -> str:
     decided for each top-level block (`split_top_level`, or the blocks `_format_run` was given)
     when black's output cuts into the same blocks (`formatted_blocks`, else `split_top_level`):
     only those that changed are formatted again."""
-    once = _format_once(text, mode=_MODE)
+    once = _format_once(text, mode=_mode())
     if once == text or _second_pass_idle(text, once):
         return once
     sources = _blocks(text)
     if len(sources) == 1:
-        return _format_once(once, mode=_MODE)
+        return _format_once(once, mode=_mode())
     outputs = formatted_blocks(once, sources)  # cut like the sources without parsing again
     if outputs is None:
         outputs = split_top_level(once, size=1)
         if len(sources) != len(outputs) or join_formatted(outputs) != once:
-            return _format_once(once, mode=_MODE)
+            return _format_once(once, mode=_mode())
     return join_formatted(
         [
-            o if _second_pass_idle(s, o) else _format_once(o, mode=_MODE)
+            o if _second_pass_idle(s, o) else _format_once(o, mode=_mode())
             for s, o in zip(sources, outputs)
         ]
     )
@@ -252,6 +386,7 @@ def _pool(chars: int) -> Iterator[Executor | None]:
     if chars < PARALLEL_MIN_CHARS or workers < 2 or not can_fork():
         yield None
         return
+    _mode()  # black imported once, here, before the workers are forked
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         yield pool
 

@@ -433,7 +433,11 @@ def test_only_the_changed_block_of_a_module_is_formatted_again(
         "class C30(Base):\n", "class C30(Base):\n    w: str = 'w'\n"
     )
     assert fmt.format_text("m.py", grown) == black.format_str(grown, mode=fmt._MODE)
-    assert [s.split("(")[0] for s in seen] == ["class C7", "class C30"]
+    # C7 and C30 (their skeletons: codegen.format_bodies), and the one statement of theirs the
+    # cache lacks (`x`, no longer their first)
+    batches = [s for s in seen if s.startswith("class _codegen_stmt_")]
+    assert [s.split("(")[0] for s in seen if s not in batches] == ["class C7", "class C30"]
+    assert len(batches) == 1 and batches[0].count("\n    x: int = 'a'\n") == 1
     assert all(len(s) < 200 for s in seen)
 
 

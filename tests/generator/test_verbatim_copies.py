@@ -62,7 +62,9 @@ def test_a_copy_is_what_black_makes_of_it(rel: str, session_format_cache: Path |
 def test_black_formats_the_rendered_modules_and_never_a_copy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, session_black: Callable[[str], str]
 ) -> None:
-    """Counted in this process (no workers): black once per rendered module, never a copy."""
+    """Counted in this process (no workers): black at most three times per rendered module (its
+    plain classes' statements, their methods and their skeletons, each at once:
+    codegen.format_bodies; the rest of it with them), never a copy."""
     monkeypatch.setattr(fmt, "can_fork", lambda: False)
     monkeypatch.setattr(sources, "can_fork", lambda: False)
     monkeypatch.delenv(format_cache.ENV, raising=False)  # black itself, not the session's cache
@@ -84,6 +86,7 @@ def test_black_formats_the_rendered_modules_and_never_a_copy(
     rendered, copied = render_package(load_spec(MINI), TEMPLATES, types_module=False)
     assert sorted(formatted) == sorted([*rendered, TYPES_MODULE])
     assert not set(formatted) & set(copied)
-    assert len(blacked) == sum(p.endswith(".py") for p in formatted)
+    modules = sum(p.endswith(".py") for p in formatted)
+    assert modules <= len(blacked) <= 3 * modules
     assert not set(blacked) & set(copied.values())
     assert all(files[p] == copied[p].encode() for p in copied)
