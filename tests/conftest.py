@@ -67,6 +67,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 # and a long test started last is the run's tail.
 LONGEST_FIRST = (
     "tests/generator/test_injection.py::test_hostile_descriptions_never_change_code_structure",
+    "tests/generator/test_format_bodies.py::test_the_real_specs_classes_are_blacks_output",
+    "tests/generator/test_format_bodies.py::test_hostile_classes_are_blacks_output",
+    "tests/generator/test_format_bodies.py::test_a_shape_black_leaves_alone_is_left_alone",
     "tests/generator/test_generation_cache.py::test_the_same_bytes_with_or_without_the_cache",
     "tests/sync/test_history.py::test_a_spec_of_one_revision_syncs_to_the_next[20240713-",
     "tests/generator/test_types_guess.py::test_a_full_build_after_a_template_change_is_the_same",
