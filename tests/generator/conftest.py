@@ -67,6 +67,35 @@ def session_black(session_format_cache: Path | None) -> Callable[[str], str]:
     return black
 
 
+PROBE_SESSION_BLACK = """
+import os
+from pathlib import Path
+import codegen.format as fmt
+from codegen import format_cache
+store = os.environ.pop("PROBE_BLACK_STORE", "")
+if store:  # black's answers kept by the test session, as `session_black` (the bytes are compared)
+    real, answers = fmt._black, format_cache.FormatCache(Path(store), fmt._CACHE_SALT)
+    def black(text):
+        found = answers.get(text)
+        if found is None:
+            found = real(text)
+            answers.put(text, found)
+        return found
+    fmt._black = black
+"""
+"""The start of a probe process's script (`python -c`): `session_black` there (`probe_env`)."""
+
+
+def probe_env(session_format_cache: Path | None) -> dict[str, str]:
+    """A probe process's environment: no format cache of the session's (the one under test is the
+    probe's own), and the session's store of black's answers for `PROBE_SESSION_BLACK`."""
+    env = dict(os.environ)
+    env.pop(format_cache.ENV, None)
+    if session_format_cache is not None:
+        env["PROBE_BLACK_STORE"] = str(session_format_cache)
+    return env
+
+
 @contextmanager
 def black_left_out() -> Iterator[None]:
     """Generation within this block leaves black's layout pass out (its text is what the templates

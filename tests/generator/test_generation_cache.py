@@ -23,7 +23,7 @@ from codegen.pipeline import check, generate
 from codegen.write import format_cache_dir, read_tree, stamp_path
 from support.work import counted
 
-from .conftest import MINI, REPO, TEMPLATES, paths
+from .conftest import MINI, PROBE_SESSION_BLACK, REPO, TEMPLATES, paths, probe_env
 
 
 SESSION_CACHE = os.environ.get(
@@ -88,24 +88,13 @@ def test_a_changed_module_alone_is_formatted_again(
     )
 
 
-_PROBE = """
-import multiprocessing, os, sys, threading
+_PROBE = (
+    PROBE_SESSION_BLACK
+    + """
+import multiprocessing, sys, threading
 from multiprocessing.process import BaseProcess
-import codegen.format as fmt
-from codegen import format_cache
 fmt.PARALLEL_MIN_CHARS, fmt.CHUNK_CHARS = 1, 2000  # the mini spec in pieces, on two processes
-from pathlib import Path
 from codegen.pipeline import Paths, generate
-store = os.environ.pop("PROBE_BLACK_STORE", "")
-if store:  # black's answers kept by the test session, as `session_black` (the bytes are compared)
-    real, answers = fmt._black, format_cache.FormatCache(Path(store), fmt._CACHE_SALT)
-    def black(text):
-        found = answers.get(text)
-        if found is None:
-            found = real(text)
-            answers.put(text, found)
-        return found
-    fmt._black = black
 started = []
 start = BaseProcess.start
 BaseProcess.start = lambda self: started.append(self) or start(self)
@@ -123,9 +112,12 @@ for run in sys.argv[3:]:
     assert bool(started) == (procs == "two"), (run, started)
     assert multiprocessing.active_children() == []  # the types module's process and the workers ended
 """
+)
 
 
-def test_the_same_bytes_with_or_without_the_cache_on_one_or_two_processes(tmp_path: Path) -> None:
+def test_the_same_bytes_with_or_without_the_cache_on_one_or_two_processes(
+    tmp_path: Path, session_format_cache: Path | None
+) -> None:
     """In a fresh process (a test worker may have threads, which turn the workers off), one build
     after another: without the cache on one process, then on two; with a cold cache on two; with
     the same cache, warm, on one."""
@@ -135,10 +127,7 @@ def test_the_same_bytes_with_or_without_the_cache_on_one_or_two_processes(tmp_pa
         ("cold", "two"): tmp_path / "cold-two" / "out",
         ("warm", "one"): tmp_path / "cold-two" / "again",
     }
-    env = dict(os.environ)
-    env.pop(format_cache.ENV, None)
-    if SESSION_CACHE:  # black's answers, not the cache under test: that is off, cold or warm
-        env["PROBE_BLACK_STORE"] = SESSION_CACHE
+    env = probe_env(session_format_cache)  # the cache under test is off, cold or warm
     argv = [f"{cache}:{procs}:{out}" for (cache, procs), out in runs.items()]
     subprocess.run(
         [sys.executable, "-c", _PROBE, str(MINI), str(TEMPLATES), *argv],

@@ -5,7 +5,6 @@ black (a wrong, broken, damaged or missing one changes no byte of the output).""
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -27,7 +26,7 @@ from codegen.spec.loader import load_spec
 from codegen.write import read_tree
 from support.work import counted
 
-from .conftest import MINI, REPO, TEMPLATES
+from .conftest import MINI, PROBE_SESSION_BLACK, REPO, TEMPLATES, probe_env
 
 # The bench's "line of the model template" change, and one to the enum template.
 CHANGES = {
@@ -181,24 +180,13 @@ def test_a_right_guess_formats_the_module_once_a_wrong_one_changes_nothing(
     assert out == expected
 
 
-_PROBE = """
-import os, sys
-from pathlib import Path
-import codegen.format as fmt
-from codegen import format_cache
+_PROBE = (
+    PROBE_SESSION_BLACK
+    + """
+import sys
 from codegen.render import types_guess
 from codegen.pipeline import Paths, generate
 fmt.PARALLEL_MIN_CHARS = 1  # the mini spec's module is small: the workers all the same
-store = os.environ.pop("PROBE_BLACK_STORE", "")
-if store:  # black's answers kept by the test session, as `session_black` (the bytes are compared)
-    real, answers = fmt._black, format_cache.FormatCache(Path(store), fmt._CACHE_SALT)
-    def black(text):
-        found = answers.get(text)
-        if found is None:
-            found = real(text)
-            answers.put(text, found)
-        return found
-    fmt._black = black
 guesses = []
 guessed = types_guess.guessed
 types_guess.guessed = lambda job: guesses.append(guessed(job)) or guesses[-1]
@@ -208,6 +196,7 @@ assert guesses == [None], guesses  # a new cache: nothing recorded yet
 generate(Paths(spec, second, Path(sys.argv[5])))
 assert len(guesses) == 2 and "Field. " in guesses[1], guesses
 """
+)
 
 
 def test_a_full_build_after_a_template_change_is_the_same_with_the_guess(
@@ -219,10 +208,7 @@ def test_a_full_build_after_a_template_change_is_the_same_with_the_guess(
     session's store where it holds the exact text (`session_black`), which is not the cache
     under test: the guess is still formatted by black in the workers, and stored there."""
     changed = _changed_templates(tmp_path)
-    env = dict(os.environ)
-    env.pop(format_cache.ENV, None)
-    if session_format_cache is not None:
-        env["PROBE_BLACK_STORE"] = str(session_format_cache)
+    env = probe_env(session_format_cache)
     builds = tmp_path / "builds"
     subprocess.run(
         [sys.executable, "-c", _PROBE, str(MINI), str(TEMPLATES), str(changed)]
