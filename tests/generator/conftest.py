@@ -37,6 +37,14 @@ def paths(spec: Path, out: Path) -> Paths:
     return Paths(spec=spec, templates=TEMPLATES, out=out)
 
 
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A format cache of the test's own (`CODEGEN_FORMAT_CACHE`), empty."""
+    root = tmp_path / "cache"
+    monkeypatch.setenv(format_cache.ENV, str(root))
+    return root
+
+
 @pytest.fixture(scope="session")
 def session_format_cache() -> Path | None:
     """The test session's format cache (tests/conftest.py), read before any test changes the

@@ -40,13 +40,6 @@ def _black_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "cache"
-    monkeypatch.setenv(format_cache.ENV, str(root))
-    return root
-
-
 CLASS = '''class Part{n}(BaseModel):
     """A part of a message{n}."""
 

@@ -52,13 +52,6 @@ def _changed_templates(root: Path) -> Path:
     return templates
 
 
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "cache"
-    monkeypatch.setenv(format_cache.ENV, str(root))
-    return root
-
-
 @pytest.fixture(scope="module")
 def jobs(tmp_path_factory: pytest.TempPathFactory) -> tuple[ModelsJob, ModelsJob]:
     """The mini spec's types module job with the templates as they are, and changed."""
