@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,6 +36,19 @@ def spec_copy(tmp_path: Path) -> Callable[[Path], Path]:
 
 def paths(spec: Path, out: Path) -> Paths:
     return Paths(spec=spec, templates=TEMPLATES, out=out)
+
+
+def black_passes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts given to black's pass (`codegen.format._format_once`) from now on."""
+    seen: list[str] = []
+    real = fmt._format_once
+
+    def counting(text: str, *, mode: Any) -> str:
+        seen.append(text)
+        return real(text, mode=mode)
+
+    monkeypatch.setattr(fmt, "_format_once", counting)
+    return seen
 
 
 @pytest.fixture

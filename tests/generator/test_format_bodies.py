@@ -20,24 +20,11 @@ from codegen.format import format_text, split_top_level
 from codegen.render.package import render_package
 from codegen.spec.loader import load_spec
 
-from .conftest import REPO, TEMPLATES
+from .conftest import REPO, TEMPLATES, black_passes
 
 
 def _black(text: str) -> str:
     return black.format_str(text, mode=fmt._MODE)
-
-
-def _black_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The texts given to black's pass from now on."""
-    seen: list[str] = []
-    real = fmt._format_once
-
-    def counting(text: str, *, mode: black.Mode) -> str:
-        seen.append(text)
-        return real(text, mode=mode)
-
-    monkeypatch.setattr(fmt, "_format_once", counting)
-    return seen
 
 
 CLASS = '''class Part{n}(BaseModel):
@@ -83,7 +70,7 @@ def test_a_class_cold_warm_and_changed_is_black_output(
     text = "\n\n".join(CLASS.format(n=n) for n in range(3))
     expected = _black(text)
     assert format_text("m.py", text) == expected  # cold: statements, shapes and skeletons stored
-    seen = _black_calls(monkeypatch)
+    seen = black_passes(monkeypatch)
     assert format_text("m.py", text) == expected and seen == []  # warm: whole blocks
     # every attribute docstring reworded (a line of the model template): only they are formatted
     changed = text.replace('    """Inline', '    """Field. Inline')  # not the class docstrings
@@ -102,7 +89,7 @@ def test_one_statement_of_each_shape_is_formatted(
 ) -> None:
     fields = "".join(f"    field_{n}: list[Item{n}] | None = None\n" for n in range(40))
     text = f'class Many(BaseModel):\n    """Many fields."""\n\n{fields}'
-    seen = _black_calls(monkeypatch)
+    seen = black_passes(monkeypatch)
     assert format_text("m.py", text) == _black(text)
     statements = [t for t in seen if t.startswith("class _codegen_stmt_")]
     assert sum(t.count("field_") for t in statements) == 1  # the first; the other 39 by shape
@@ -117,7 +104,7 @@ def test_a_shape_black_changes_is_formatted_each_time(
 ) -> None:
     fields = "".join(f"    field_{n}:list[Item{n}]=None\n" for n in range(5))  # not black's layout
     text = f"class Many(BaseModel):\n    x: int = 1\n{fields}"
-    seen = _black_calls(monkeypatch)
+    seen = black_passes(monkeypatch)
     assert format_text("m.py", text) == _black(text)
     assert sum(t.count("field_") for t in seen) == 5
 
@@ -403,7 +390,7 @@ def test_no_cache_learns_nothing_between_calls(
     """Without a format cache each call formats one statement of each shape (nothing is kept in
     the process: a test's stand-in for black teaches nothing to the next)."""
     monkeypatch.setenv(format_cache.ENV, "")
-    seen = _black_calls(monkeypatch)
+    seen = black_passes(monkeypatch)
     text = "class A:\n    x: int = 1\n" + "".join(f"    f{n}: int = 0\n" for n in range(9))
     for _ in range(2):
         seen.clear()

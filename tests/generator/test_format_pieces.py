@@ -18,7 +18,7 @@ from codegen.render.package import render_package
 from codegen.sources import Source
 from codegen.spec.loader import load_spec
 
-from .conftest import TEMPLATES
+from .conftest import TEMPLATES, black_passes
 
 _CLASS = (
     "class C{n}(Base):\n    x: int = 'a'\n    y: list[str] = Field(None, description='{desc}')\n"
@@ -106,14 +106,7 @@ def test_one_pass_where_safe_is_exactly_black(text: str) -> None:
 
 
 def test_the_second_pass_runs_only_when_tokens_changed(monkeypatch: pytest.MonkeyPatch) -> None:
-    passes: list[str] = []
-    real = fmt._format_once
-
-    def counting(text: str, *, mode: black.Mode) -> str:
-        passes.append(text)
-        return real(text, mode=mode)
-
-    monkeypatch.setattr(fmt, "_format_once", counting)
+    passes = black_passes(monkeypatch)
     fmt._black('x  =  "a"\n\n\n\n\ny = [1,2]\n')  # whitespace and blank lines only
     assert len(passes) == 1
     passes.clear()
@@ -193,14 +186,7 @@ def test_only_the_classes_that_changed_tokens_are_formatted_again(
         ' serialization_alias="a_long_alias", description="and one more argument")\n'
     )
     text = "\n".join([calm.format(n=1), calm.format(n=2), busy, calm.format(n=3)])
-    passes: list[str] = []
-    real = fmt._format_once
-
-    def counting(t: str, *, mode: black.Mode) -> str:
-        passes.append(t)
-        return real(t, mode=mode)
-
-    monkeypatch.setattr(fmt, "_format_once", counting)
+    passes = black_passes(monkeypatch)
     assert fmt._black(text) == black.format_str(text, mode=fmt._MODE)
     assert len(passes) == 2 and passes[1].startswith("class Busy") and "Calm" not in passes[1]
 
