@@ -5,6 +5,7 @@ of it; any doubt formats the class whole; only what changed is formatted again."
 
 from __future__ import annotations
 
+import functools
 import keyword
 import sqlite3
 from pathlib import Path
@@ -156,24 +157,33 @@ _NAMES = st.sampled_from(["a", "b_c", "Item", "value", "NONE", "type", "match", 
 _SPACE = st.sampled_from(["", " ", "  "])
 
 
+_LEAF = st.one_of(
+    _NAMES,
+    st.sampled_from(["None", "True", "1", "-1", "0x1F", "1.5e3", "...", '""', '"text"']),
+    st.text("abc XYZ.,:", max_size=30).map(lambda t: f'"{t}"'),
+)
+# The strategies below are made once, not on every draw: hypothesis checks each new strategy on its
+# first use, which cost more than the examples' black runs.
+
+
+@functools.cache
+def _expressions_at(depth: int) -> st.SearchStrategy[str]:
+    return _expressions(depth)
+
+
 @st.composite
 def _expressions(draw: st.DrawFn, depth: int = 0) -> str:
     """Expressions of names, strings, numbers and keywords, with any spacing."""
-    leaf = st.one_of(
-        _NAMES,
-        st.sampled_from(["None", "True", "1", "-1", "0x1F", "1.5e3", "...", '""', '"text"']),
-        st.text("abc XYZ.,:", max_size=30).map(lambda t: f'"{t}"'),
-    )
     if depth >= 3:
-        return draw(leaf)
-    sub = _expressions(depth + 1)
+        return draw(_LEAF)
+    sub = _expressions_at(depth + 1)
     s1, s2 = draw(_SPACE), draw(_SPACE)
     form = draw(st.integers(0, 9))
     if form == 0:
         return f"{draw(sub)}{s1}|{s2}{draw(sub)}"
     if form == 1:
         items = draw(st.lists(sub, min_size=1, max_size=4))
-        comma = draw(st.sampled_from(["", ","]))
+        comma = draw(_COMMA)
         return f"{draw(_NAMES)}[{(',' + s1).join(items)}{comma}]"
     if form == 2:
         args = draw(st.lists(st.tuples(_NAMES, sub), max_size=3))
@@ -188,7 +198,11 @@ def _expressions(draw: st.DrawFn, depth: int = 0) -> str:
         return f"{draw(sub)} if {draw(sub)} else {draw(sub)}"
     if form == 7:
         return f"[{(',' + s1).join(draw(st.lists(sub, max_size=3)))}]"
-    return draw(leaf)
+    return draw(_LEAF)
+
+
+_COMMA = st.sampled_from(["", ","])
+_QUOTE = st.sampled_from(['"', '"""', "'"])
 
 
 @st.composite
@@ -197,14 +211,17 @@ def _statements(draw: st.DrawFn) -> str:
     s1, s2 = draw(_SPACE), draw(_SPACE)
     form = draw(st.integers(0, 3))
     if form == 0:
-        return f"    {target}{s1}:{s2}{draw(_expressions())}\n"
+        return f"    {target}{s1}:{s2}{draw(_expressions_at(0))}\n"
     if form == 1:
-        return f"    {target}:{s2}{draw(_expressions())}{s1}={s2}{draw(_expressions())}\n"
+        return f"    {target}:{s2}{draw(_expressions_at(0))}{s1}={s2}{draw(_expressions_at(0))}\n"
     if form == 2:
-        return f"    {target}{s1}={s2}{draw(_expressions())}\n"
-    quote = draw(st.sampled_from(['"', '"""', "'"]))
+        return f"    {target}{s1}={s2}{draw(_expressions_at(0))}\n"
+    quote = draw(_QUOTE)
     body = draw(st.text('ab \\\n"', max_size=40))
     return f"    {quote}{body}{quote}\n"
+
+
+_STATEMENTS = _statements()
 
 
 def _renamed(statement: str, n: int) -> str:
@@ -234,7 +251,7 @@ def _valid(text: str) -> bool:
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # "\\ " in hostile strings
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(statement=_statements(), n=st.integers(0, 30))
+@given(statement=_STATEMENTS, n=st.integers(0, 30))
 def test_a_shape_black_leaves_alone_is_left_alone_whatever_its_names(
     statement: str, n: int
 ) -> None:
@@ -252,27 +269,36 @@ def test_a_shape_black_leaves_alone_is_left_alone_whatever_its_names(
         assert (_black(head + one) == head + one) == (_black(head + other) == head + other)
 
 
+_DECORATOR = st.sampled_from(["", "    @property\n", "    @overload\n    @x.y(1)\n"])
+_DEF = st.sampled_from(["def", "async def"])
+
+
 @st.composite
 def _methods(draw: st.DrawFn) -> str:
     """A method: decorated or not, async or not, a signature short or long, a docstring with a
     blank line or not, a body of statements."""
-    decorator = draw(st.sampled_from(["", "    @property\n", "    @overload\n    @x.y(1)\n"]))
-    head = draw(st.sampled_from(["def", "async def"]))
+    decorator = draw(_DECORATOR)
+    head = draw(_DEF)
     params = ", ".join(draw(st.lists(_NAMES, max_size=12, unique=True)))
-    lines = [f"{decorator}    {head} m(self, {params}) -> {draw(_expressions())}:\n"]
+    lines = [f"{decorator}    {head} m(self, {params}) -> {draw(_expressions_at(0))}:\n"]
     if draw(st.booleans()):
         lines.append('        """Doc.\n\n        More."""\n')
     for _ in range(draw(st.integers(1, 3))):
         lines.append("\n" * draw(st.integers(0, 2)))
-        lines.append("    " + draw(_statements()))
+        lines.append("    " + draw(_STATEMENTS))
     return "".join(lines)
+
+
+_METHODS = _methods()
+_BEFORE = st.sampled_from(["", "import os\n\n", "# c\n", "@dec\n"])
+_CLASS_NAME = st.sampled_from(["A", "B", "Model"])
 
 
 @st.composite
 def _classes(draw: st.DrawFn) -> str:
     """A class of statements, strings, blank lines and, sometimes, what makes it not plain."""
-    lines = [draw(st.sampled_from(["", "import os\n\n", "# c\n", "@dec\n"]))]
-    lines.append(f"class {draw(st.sampled_from(['A', 'B', 'Model']))}({draw(_NAMES)}):\n")
+    lines = [draw(_BEFORE)]
+    lines.append(f"class {draw(_CLASS_NAME)}({draw(_NAMES)}):\n")
     if draw(st.booleans()):
         lines.append('    """Doc."""\n')
     for _ in range(draw(st.integers(1, 8))):
@@ -281,7 +307,7 @@ def _classes(draw: st.DrawFn) -> str:
         if kind == 0:
             lines.append("    # a comment\n")
         elif kind == 1:
-            lines.append(draw(_methods()))
+            lines.append(draw(_METHODS))
         elif kind == 2:
             lines.append("    @property\n    def g(self): ...\n")
         elif kind == 3:
@@ -297,7 +323,7 @@ def _classes(draw: st.DrawFn) -> str:
         elif kind == 6:
             lines.append('    """a\n\n    blank line inside"""\n')
         else:
-            lines.append(draw(_statements()))
+            lines.append(draw(_STATEMENTS))
     return "".join(lines)
 
 
