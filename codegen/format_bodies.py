@@ -190,19 +190,12 @@ def format_methods(
     groups = [
         list(range(n, min(n + METHODS, len(methods)))) for n in range(0, len(methods), METHODS)
     ]
-    heads = [f"class {_MARK}{k}:\n{_INDENT}pass\n" for k in range(len(groups))]
-    blocks = [
-        head + "".join(f"\n{methods[n]}\n{_INDENT}{_MARK}{n}\n" for n in group) + "\n\n"
-        for head, group in zip(heads, groups)
-    ]
-    formatted = black(blocks) if blocks else []
-    if formatted is None or len(formatted) != len(blocks):
+    bodies = ["".join(f"\n{methods[n]}\n{_INDENT}{_MARK}{n}\n" for n in group) for group in groups]
+    formatted = _in_classes(bodies, black, gap="")
+    if formatted is None:
         return None
     out: list[str] = [""] * len(methods)
-    for head, group, text in zip(heads, groups, formatted):
-        if not text.startswith(head):
-            return None
-        rest = text[len(head) :]
+    for group, rest in zip(groups, formatted):
         for n in group:
             piece, found, rest = rest.partition(f"\n{_INDENT}{_MARK}{n}\n")
             if not found or not piece.startswith("\n") or not piece.endswith("\n"):
@@ -211,6 +204,21 @@ def format_methods(
         if rest:
             return None
     return out if all(_PLAIN_START.match(o) and not o.endswith("\n\n") for o in out) else None
+
+
+def _in_classes(
+    bodies: Sequence[str], black: Callable[[list[str]], list[str] | None], *, gap: str = "\n"
+) -> list[str] | None:
+    """Black's output of each of `bodies` (class-body text), all formatted at once, each in a
+    class of its own (`class _MARK<k>:`, `pass`, then `gap`), with that head cut off; None when
+    black fails or a class does not come back starting with its head."""
+    heads = [f"class {_MARK}{k}:\n{_INDENT}pass\n{gap}" for k in range(len(bodies))]
+    formatted = black([head + body + "\n\n" for head, body in zip(heads, bodies)]) if bodies else []
+    if formatted is None or len(formatted) != len(bodies):
+        return None
+    if not all(text.startswith(head) for head, text in zip(heads, formatted)):
+        return None
+    return [text[len(head) :] for head, text in zip(heads, formatted)]
 
 
 def _long(statement: str) -> bool:
@@ -315,19 +323,12 @@ def _formatted(
             groups.append([])
             size = 1 if "\n\n" in statements[n] else LONG_GROUP if long else GROUP
         groups[-1].append(n)
-    heads = [f"class {_MARK}{k}:\n    pass\n\n" for k in range(len(groups))]
-    blocks = [
-        head + "\n".join(statements[n] for n in group) + "\n\n"
-        for head, group in zip(heads, groups)
-    ]
-    formatted = black(blocks) if blocks else []
-    if formatted is None or len(formatted) != len(blocks):
+    formatted = _in_classes(["\n".join(statements[n] for n in group) for group in groups], black)
+    if formatted is None:
         return None
     out: list[str] = [""] * len(statements)
-    for head, group, text in zip(heads, groups, formatted):
-        if not text.startswith(head):
-            return None
-        pieces = text[len(head) :].split("\n\n") if len(group) > 1 else [text[len(head) :]]
+    for group, text in zip(groups, formatted):
+        pieces = text.split("\n\n") if len(group) > 1 else [text]
         ends = [p.endswith("\n") for p in pieces]
         if len(pieces) != len(group) or ends != [False] * (len(group) - 1) + [True]:
             return None
